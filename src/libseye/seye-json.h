@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+#include "seye-sample.h"
+
+G_BEGIN_DECLS
+
+/* Encoding: compact JSON appended to @str (numbers with the precision that matters, not 17 digits). */
+void          seye_json_write_sample          (GString            *str,
+                                               const SeyeSample   *sample);
+void          seye_json_write_node_info       (GString            *str,
+                                               const SeyeNodeInfo *info);
+void          seye_json_write_string          (GString            *str,
+                                               const char         *value);
+void          seye_json_write_double          (GString            *str,
+                                               double              value);
+char         *seye_json_error_body            (guint               status,
+                                               const char         *message) G_GNUC_WARN_UNUSED_RESULT;
+
+/* Decoding: anything a node sends is checked; absurd values are an error, never a crash. */
+SeyeSample   *seye_sample_from_json_node      (JsonNode           *node,
+                                               GError            **error) G_GNUC_WARN_UNUSED_RESULT;
+SeyeSample   *seye_sample_from_json           (const char         *data,
+                                               gssize              length,
+                                               GError            **error) G_GNUC_WARN_UNUSED_RESULT;
+SeyeNodeInfo *seye_node_info_from_json_node   (JsonNode           *node,
+                                               GError            **error) G_GNUC_WARN_UNUSED_RESULT;
+SeyeNodeInfo *seye_node_info_from_json        (const char         *data,
+                                               gssize              length,
+                                               GError            **error) G_GNUC_WARN_UNUSED_RESULT;
+GPtrArray    *seye_history_samples_from_json  (const char         *data,
+                                               gssize              length,
+                                               GError            **error) G_GNUC_WARN_UNUSED_RESULT;
+
+G_END_DECLS

@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "seye-alerts.h"
+#include "seye-node.h"
+
+G_BEGIN_DECLS
+
+/**
+ * SeyeMonitor:
+ *
+ * Finds nodes (SeyeBrowser and manual host:port entries) and polls them with
+ * one shared SoupSession (keep-alive, timeout). It is a GListModel of SeyeNode;
+ * rows are updated in place, added and removed with items-changed.
+ *
+ * - The same node seen on several interfaces/protocols is one SeyeNode (TXT node id).
+ * - On first contact: GET /v1/node, then /v1/history so the history is full at once,
+ *   then /v1/metrics every interval.
+ * - Missed polls: ONLINE -> STALE -> OFFLINE; offline nodes retried with backoff up to 30 s.
+ * - A node gone from mDNS and offline for longer than the grace time is removed,
+ *   unless pinned or manual.
+ * - Every response is size-limited and validated by the core decoder.
+ *
+ * Properties: "interval" (double s, default 1.0), "grace-time" (double s, default 300),
+ * "discovery" (boolean: browse mDNS), "discovery-available" (boolean, read-only),
+ * "discovery-status" (string, read-only: why discovery is off), "alert-rules" (boxed SeyeAlertRules).
+ * Signals: "alert" (SeyeNode *node, guint kind, gboolean active): once when an alert starts
+ * and once when it clears.
+ */
+#define SEYE_TYPE_MONITOR (seye_monitor_get_type ())
+G_DECLARE_FINAL_TYPE (SeyeMonitor, seye_monitor, SEYE, MONITOR, GObject)
+
+SeyeMonitor *seye_monitor_new                (void) G_GNUC_WARN_UNUSED_RESULT;
+void         seye_monitor_set_interval       (SeyeMonitor          *self,
+                                              double                seconds);
+double       seye_monitor_get_interval       (SeyeMonitor          *self);
+void         seye_monitor_set_grace_time     (SeyeMonitor          *self,
+                                              double                seconds);
+void         seye_monitor_set_discovery      (SeyeMonitor          *self,
+                                              gboolean              discovery);
+gboolean     seye_monitor_get_discovery_available (SeyeMonitor     *self);
+const char  *seye_monitor_get_discovery_status    (SeyeMonitor     *self);
+void         seye_monitor_set_alert_rules    (SeyeMonitor          *self,
+                                              const SeyeAlertRules *rules);
+SeyeNode    *seye_monitor_add_manual         (SeyeMonitor          *self,
+                                              const char           *host_port,
+                                              GError              **error);
+void         seye_monitor_remove             (SeyeMonitor          *self,
+                                              SeyeNode             *node);
+SeyeNode    *seye_monitor_lookup             (SeyeMonitor          *self,
+                                              const char           *key);
+void         seye_monitor_start              (SeyeMonitor          *self);
+void         seye_monitor_stop               (SeyeMonitor          *self);
+void         seye_monitor_poll_now           (SeyeMonitor          *self);
+
+/* Parses "host", "host:port", "[v6]:port"; the default port when none. */
+gboolean     seye_parse_host_port            (const char           *text,
+                                              char                **host,
+                                              guint16              *port,
+                                              GError              **error);
+
+G_END_DECLS

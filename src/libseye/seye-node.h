@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib-object.h>
+
+#include "seye-history.h"
+#include "seye-sample.h"
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  SEYE_NODE_STATE_CONNECTING,   /* never answered yet */
+  SEYE_NODE_STATE_ONLINE,       /* answered the last poll */
+  SEYE_NODE_STATE_STALE,        /* missed one or more polls, not yet offline */
+  SEYE_NODE_STATE_OFFLINE,      /* unreachable; retried with backoff; see last-seen */
+  SEYE_NODE_STATE_INCOMPATIBLE, /* answers with a schema/API version we do not speak */
+} SeyeNodeState;
+
+#define SEYE_TYPE_NODE_STATE (seye_node_state_get_type ())
+GType        seye_node_state_get_type  (void) G_GNUC_CONST;
+const char  *seye_node_state_to_string (SeyeNodeState state);   /* translated, for display */
+
+/**
+ * SeyeNode:
+ *
+ * One node as a client sees it: where it is, what state it is in, what it said
+ * about itself, its latest sample and recent history. Owned by a SeyeMonitor,
+ * which updates it; readers only read (bind or connect to notify::).
+ *
+ * Properties (read-only, notify only on change):
+ *  "key" (string)            node id when known, else "host:port"
+ *  "name" (string)           announced name (falls back to host)
+ *  "address" (string)        "host:port" it is polled at, for display
+ *  "state" (SeyeNodeState)
+ *  "info" (SeyeNodeInfo, boxed)    NULL until /v1/node answered
+ *  "sample" (SeyeSample, boxed)    latest, NULL until the first one
+ *  "cpu-percent", "memory-percent", "load1" (double)  latest values, for sorting; -1 when unknown
+ *  "processes" (uint), "uptime" (double), "rx-rate", "tx-rate" (double)
+ *  "last-seen" (int64, Unix ms; 0 = never)
+ *  "error" (string)          last error in words, NULL while online
+ *  "manual" (boolean)        added by hand (host:port), not from mDNS
+ *  "pinned" (boolean, read-write) kept even when gone from mDNS and offline
+ *  "alerting" (boolean)      one of the alert rules is active (see seye-alerts.h)
+ * Signals:
+ *  "sample-added" (SeyeSample *sample): emitted after a new sample entered the history.
+ */
+#define SEYE_TYPE_NODE (seye_node_get_type ())
+G_DECLARE_FINAL_TYPE (SeyeNode, seye_node, SEYE, NODE, GObject)
+
+const char         *seye_node_get_key           (SeyeNode *self);
+const char         *seye_node_get_name          (SeyeNode *self);
+const char         *seye_node_get_address       (SeyeNode *self);
+SeyeNodeState       seye_node_get_state         (SeyeNode *self);
+const SeyeNodeInfo *seye_node_get_info          (SeyeNode *self);
+SeyeSample         *seye_node_get_sample        (SeyeNode *self);
+SeyeHistory        *seye_node_get_history       (SeyeNode *self);
+gint64              seye_node_get_last_seen     (SeyeNode *self);
+const char         *seye_node_get_error         (SeyeNode *self);
+gboolean            seye_node_get_manual        (SeyeNode *self);
+gboolean            seye_node_get_pinned        (SeyeNode *self);
+void                seye_node_set_pinned        (SeyeNode *self,
+                                                 gboolean  pinned);
+gboolean            seye_node_get_alerting      (SeyeNode *self);
+guint               seye_node_get_active_alerts (SeyeNode *self);  /* SeyeAlertKind flags */
+
+G_END_DECLS

@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+#define SEYE_TXT_VERSION 1
+
+/**
+ * SeyeTxtRecord:
+ *
+ * The TXT record of a _sorcerers-eye._tcp service: "txtvers=1", "id=<node id>",
+ * "api=1", "version=<agent version>".
+ */
+typedef struct
+{
+  guint  txtvers;
+  char  *node_id;
+  guint  api_version;
+  char  *agent_version;
+} SeyeTxtRecord;
+
+void      seye_txt_record_clear       (SeyeTxtRecord   *self);
+gboolean  seye_txt_record_parse_entry (SeyeTxtRecord   *self,
+                                       const guint8    *data,
+                                       gsize            length,
+                                       GError         **error);
+gboolean  seye_txt_record_validate    (SeyeTxtRecord   *self,
+                                       GError         **error);
+GStrv     seye_txt_record_to_strv     (const SeyeTxtRecord *self) G_GNUC_WARN_UNUSED_RESULT;
+
+G_END_DECLS
