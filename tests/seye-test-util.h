@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+/**
+ * SeyeTestAgent:
+ *
+ * A real sorcerers-eye-agent process ($SEYE_AGENT) on a free loopback port,
+ * started with "--bind 127.0.0.1 --port 0" plus the given arguments; the port
+ * is read back from its "Listening on" log line.
+ */
+typedef struct
+{
+  GSubprocess *process;
+  guint16      port;
+  char        *base_uri;   /* "http://127.0.0.1:PORT" */
+  GString     *log;        /* what it printed on stderr so far */
+} SeyeTestAgent;
+
+SeyeTestAgent *seye_test_agent_start      (const char    *first_arg,
+                                           ...) G_GNUC_NULL_TERMINATED;
+SeyeTestAgent *seye_test_agent_startv     (const char * const *args);
+int            seye_test_agent_stop       (SeyeTestAgent *agent);   /* SIGTERM, wait; exit status */
+void           seye_test_agent_kill       (SeyeTestAgent *agent);   /* SIGKILL, wait */
+void           seye_test_agent_free       (SeyeTestAgent *agent);
+gboolean       seye_test_agent_wait_log   (SeyeTestAgent *agent,
+                                           const char    *needle,
+                                           guint          timeout_ms);
+
+/* Ensures a D-Bus system bus and avahi-daemon run (starting them through
+ * tests/mdns-stack.sh where none runs and we may). Returns FALSE after
+ * g_test_skip() with a loud reason when impossible; under CI=true that is a
+ * test failure instead. */
+gboolean       seye_test_require_avahi    (void);
+gboolean       seye_test_avahi_owned      (void);  /* started by us: safe to restart */
+gboolean       seye_test_avahi_restart    (void);
+
+/* Runs the main loop until @condition returns TRUE or @timeout_ms passes. */
+gboolean       seye_test_wait_until       (gboolean     (*condition) (gpointer data),
+                                           gpointer       data,
+                                           guint          timeout_ms);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SeyeTestAgent, seye_test_agent_free)
+
+G_END_DECLS
