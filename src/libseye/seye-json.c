@@ -1,0 +1,1194 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "seye-json"
+
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "seye-error.h"
+#include "seye-json.h"
+#include "seye-node-id.h"
+
+/* Deeper nesting than this is refused before json-glib's recursive parser sees it. */
+#define MAX_DEPTH       32
+#define MAX_PATH        1024
+#define MAX_BYTES       ((double) (G_GINT64_CONSTANT (1) << 62))   /* 4 EiB */
+#define MAX_RATE        1e13                                      /* 10 TB/s */
+#define MAX_COUNT       1e8
+#define MAX_LOAD        1e6
+#define MAX_SECONDS     1e10
+#define MAX_TIME_MS     G_GINT64_CONSTANT (32503680000000)        /* year 3000 */
+#define PERCENT_SLACK   0.5                                       /* rounding above 100 */
+
+/* Encoding ---------------------------------------------------------------- */
+
+static void
+write_number (GString *str,
+              double   value,
+              int      decimals)
+{
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+  char format[8];
+  gsize len;
+
+  if (!isfinite (value))
+    value = 0.0;
+
+  g_snprintf (format, sizeof format, "%%.%df", decimals);
+  g_ascii_formatd (buf, sizeof buf, format, value);
+
+  /* "12.50" -> "12.5", "3.00" -> "3", "-0" -> "0" */
+  len = strlen (buf);
+  if (strchr (buf, '.') != NULL)
+    {
+      while (len > 0 && buf[len - 1] == '0')
+        buf[--len] = '\0';
+      if (len > 0 && buf[len - 1] == '.')
+        buf[--len] = '\0';
+    }
+  if (strcmp (buf, "-0") == 0)
+    strcpy (buf, "0");
+
+  g_string_append (str, buf);
+}
+
+void
+seye_json_write_double (GString *str,
+                        double   value)
+{
+  write_number (str, value, 2);
+}
+
+void
+seye_json_write_string (GString    *str,
+                        const char *value)
+{
+  g_string_append_c (str, '"');
+
+  for (const char *p = value ? value : ""; *p; p++)
+    {
+      guchar c = (guchar) *p;
+
+      switch (c)
+        {
+        case '"':  g_string_append (str, "\\\""); break;
+        case '\\': g_string_append (str, "\\\\"); break;
+        case '\n': g_string_append (str, "\\n"); break;
+        case '\r': g_string_append (str, "\\r"); break;
+        case '\t': g_string_append (str, "\\t"); break;
+        default:
+          if (c < 0x20 || c == 0x7f)
+            g_string_append_printf (str, "\\u%04x", c);
+          else
+            g_string_append_c (str, (char) c);
+        }
+    }
+
+  g_string_append_c (str, '"');
+}
+
+/* Strings from /proc or the system are not guaranteed UTF-8: make them so. */
+static void
+write_text (GString    *str,
+            const char *value)
+{
+  if (value != NULL && !g_utf8_validate (value, -1, NULL))
+    {
+      g_autofree char *valid = g_utf8_make_valid (value, -1);
+
+      seye_json_write_string (str, valid);
+    }
+  else
+    {
+      seye_json_write_string (str, value);
+    }
+}
+
+static void
+member (GString    *str,
+        const char *name)
+{
+  if (str->len > 0 && str->str[str->len - 1] != '{' && str->str[str->len - 1] != '[')
+    g_string_append_c (str, ',');
+  g_string_append_c (str, '"');
+  g_string_append (str, name);
+  g_string_append (str, "\":");
+}
+
+static void
+member_number (GString    *str,
+               const char *name,
+               double      value,
+               int         decimals)
+{
+  member (str, name);
+  write_number (str, value, decimals);
+}
+
+static void
+member_uint (GString    *str,
+             const char *name,
+             guint64     value)
+{
+  member (str, name);
+  g_string_append_printf (str, "%" G_GUINT64_FORMAT, value);
+}
+
+static void
+member_text (GString    *str,
+             const char *name,
+             const char *value)
+{
+  member (str, name);
+  write_text (str, value);
+}
+
+static void
+write_core_column (GString    *str,
+                   GArray     *cores,
+                   const char *name,
+                   gsize       offset)
+{
+  member (str, name);
+  g_string_append_c (str, '[');
+  for (guint i = 0; i < cores->len; i++)
+    {
+      const SeyeCpuStat *core = &g_array_index (cores, SeyeCpuStat, i);
+
+      if (i > 0)
+        g_string_append_c (str, ',');
+      write_number (str, G_STRUCT_MEMBER (double, core, offset), 1);
+    }
+  g_string_append_c (str, ']');
+}
+
+static void
+write_cpu (GString          *str,
+           const SeyeSample *sample)
+{
+  member (str, "cpu");
+  g_string_append_c (str, '{');
+  member_number (str, "busy", sample->cpu.busy, 2);
+  member_number (str, "user", sample->cpu.user, 2);
+  member_number (str, "system", sample->cpu.system, 2);
+  member_number (str, "iowait", sample->cpu.iowait, 2);
+  member_number (str, "steal", sample->cpu.steal, 2);
+
+  /* Per core in columns: compact for 256 cores, and what a graph wants. */
+  member (str, "cores");
+  g_string_append_c (str, '{');
+  member (str, "id");
+  g_string_append_c (str, '[');
+  for (guint i = 0; i < sample->cores->len; i++)
+    g_string_append_printf (str, i ? ",%d" : "%d",
+                            g_array_index (sample->cores, SeyeCpuStat, i).id);
+  g_string_append_c (str, ']');
+  write_core_column (str, sample->cores, "busy", G_STRUCT_OFFSET (SeyeCpuStat, busy));
+  write_core_column (str, sample->cores, "user", G_STRUCT_OFFSET (SeyeCpuStat, user));
+  write_core_column (str, sample->cores, "system", G_STRUCT_OFFSET (SeyeCpuStat, system));
+  write_core_column (str, sample->cores, "iowait", G_STRUCT_OFFSET (SeyeCpuStat, iowait));
+  write_core_column (str, sample->cores, "steal", G_STRUCT_OFFSET (SeyeCpuStat, steal));
+  g_string_append (str, "}}");
+}
+
+/**
+ * seye_json_write_sample:
+ *
+ * Appends @sample as one JSON object (schema 1, see docs/api.md). Parts the
+ * sample does not hold are left out.
+ */
+void
+seye_json_write_sample (GString          *str,
+                        const SeyeSample *sample)
+{
+  g_return_if_fail (str != NULL);
+  g_return_if_fail (sample != NULL);
+
+  g_string_append_c (str, '{');
+  member_uint (str, "schema", SEYE_SCHEMA_VERSION);
+  member (str, "time");
+  g_string_append_printf (str, "%" G_GINT64_FORMAT, sample->time_ms);
+  member_number (str, "interval", sample->interval, 3);
+
+  if (sample->parts & SEYE_SAMPLE_CPU)
+    write_cpu (str, sample);
+
+  if (sample->parts & SEYE_SAMPLE_MEMORY)
+    {
+      member (str, "memory");
+      g_string_append_c (str, '{');
+      member_uint (str, "total", sample->memory.total);
+      member_uint (str, "available", sample->memory.available);
+      member_uint (str, "used", sample->memory.used);
+      member_uint (str, "free", sample->memory.free);
+      member_uint (str, "buffers", sample->memory.buffers);
+      member_uint (str, "cached", sample->memory.cached);
+      member_uint (str, "swap_total", sample->memory.swap_total);
+      member_uint (str, "swap_used", sample->memory.swap_used);
+      g_string_append_c (str, '}');
+    }
+
+  if (sample->parts & SEYE_SAMPLE_LOAD)
+    {
+      member (str, "load");
+      g_string_append_c (str, '[');
+      for (guint i = 0; i < 3; i++)
+        {
+          if (i > 0)
+            g_string_append_c (str, ',');
+          write_number (str, sample->load[i], 2);
+        }
+      g_string_append_c (str, ']');
+    }
+
+  if (sample->parts & SEYE_SAMPLE_PROCESSES)
+    {
+      member (str, "processes");
+      g_string_append_c (str, '{');
+      member_uint (str, "total", sample->procs_total);
+      member_uint (str, "running", sample->procs_running);
+      member_uint (str, "blocked", sample->procs_blocked);
+      member_uint (str, "threads", sample->threads);
+      g_string_append_c (str, '}');
+    }
+
+  if (sample->parts & SEYE_SAMPLE_UPTIME)
+    {
+      member (str, "uptime");
+      g_string_append_c (str, '{');
+      member_number (str, "seconds", sample->uptime, 0);
+      member (str, "boot_time");
+      g_string_append_printf (str, "%" G_GINT64_FORMAT, sample->boot_time);
+      g_string_append_c (str, '}');
+    }
+
+  if (sample->parts & SEYE_SAMPLE_NETWORK)
+    {
+      member (str, "network");
+      g_string_append_c (str, '{');
+      member_number (str, "rx", sample->net_rx_bytes_per_sec, 0);
+      member_number (str, "tx", sample->net_tx_bytes_per_sec, 0);
+      member (str, "interfaces");
+      g_string_append_c (str, '[');
+      for (guint i = 0; i < sample->interfaces->len; i++)
+        {
+          const SeyeNetIface *iface = &g_array_index (sample->interfaces, SeyeNetIface, i);
+
+          g_string_append (str, i ? ",{" : "{");
+          member_text (str, "name", iface->name);
+          member_number (str, "rx", iface->rx_bytes_per_sec, 0);
+          member_number (str, "tx", iface->tx_bytes_per_sec, 0);
+          g_string_append_c (str, '}');
+        }
+      g_string_append (str, "]}");
+    }
+
+  if (sample->parts & SEYE_SAMPLE_DISK)
+    {
+      member (str, "disk");
+      g_string_append_c (str, '{');
+      member_number (str, "read", sample->disk_read_bytes_per_sec, 0);
+      member_number (str, "write", sample->disk_write_bytes_per_sec, 0);
+      member (str, "devices");
+      g_string_append_c (str, '[');
+      for (guint i = 0; i < sample->disks->len; i++)
+        {
+          const SeyeDiskDevice *disk = &g_array_index (sample->disks, SeyeDiskDevice, i);
+
+          g_string_append (str, i ? ",{" : "{");
+          member_text (str, "name", disk->name);
+          member_number (str, "read", disk->read_bytes_per_sec, 0);
+          member_number (str, "write", disk->write_bytes_per_sec, 0);
+          g_string_append_c (str, '}');
+        }
+      g_string_append (str, "]}");
+    }
+
+  if (sample->parts & SEYE_SAMPLE_FILESYSTEMS)
+    {
+      member (str, "filesystems");
+      g_string_append_c (str, '[');
+      for (guint i = 0; i < sample->filesystems->len; i++)
+        {
+          const SeyeFilesystem *fs = &g_array_index (sample->filesystems, SeyeFilesystem, i);
+
+          g_string_append (str, i ? ",{" : "{");
+          member_text (str, "mount", fs->mount_point);
+          member_text (str, "device", fs->device);
+          member_text (str, "type", fs->fs_type);
+          member_uint (str, "size", fs->size_bytes);
+          member_uint (str, "used", fs->used_bytes);
+          member_uint (str, "available", fs->avail_bytes);
+          member_uint (str, "free", fs->free_bytes);
+          g_string_append_c (str, '}');
+        }
+      g_string_append_c (str, ']');
+    }
+
+  g_string_append_c (str, '}');
+}
+
+void
+seye_json_write_node_info (GString            *str,
+                           const SeyeNodeInfo *info)
+{
+  g_return_if_fail (str != NULL);
+  g_return_if_fail (info != NULL);
+
+  g_string_append_c (str, '{');
+  member_uint (str, "schema", SEYE_SCHEMA_VERSION);
+  member_text (str, "node_id", info->node_id);
+  member_text (str, "name", info->name);
+  member_text (str, "hostname", info->hostname);
+  member_text (str, "os", info->os_name);
+  member_text (str, "kernel", info->kernel);
+  member_text (str, "arch", info->arch);
+  member_text (str, "cpu_model", info->cpu_model);
+  member_uint (str, "cores", info->n_cores);
+  member_text (str, "agent_version", info->agent_version);
+  member_uint (str, "api_version", info->api_version);
+  member_number (str, "interval", info->interval, 3);
+  member (str, "boot_time");
+  g_string_append_printf (str, "%" G_GINT64_FORMAT, info->boot_time);
+  g_string_append_c (str, '}');
+}
+
+/**
+ * seye_json_error_body:
+ *
+ * Returns: (transfer full): {"error":{"status":N,"message":"..."}}
+ */
+char *
+seye_json_error_body (guint       status,
+                      const char *message)
+{
+  GString *str = g_string_new ("{\"error\":{");
+
+  member_uint (str, "status", status);
+  member_text (str, "message", message);
+  g_string_append (str, "}}");
+
+  return g_string_free (str, FALSE);
+}
+
+/* Decoding ---------------------------------------------------------------- */
+
+/* json-glib parses recursively; refuse hostile nesting before it does. */
+static gboolean
+check_depth (const char  *data,
+             gsize        length,
+             GError     **error)
+{
+  gboolean in_string = FALSE;
+  int depth = 0;
+
+  for (gsize i = 0; i < length; i++)
+    {
+      char c = data[i];
+
+      if (in_string)
+        {
+          if (c == '\\')
+            i++;
+          else if (c == '"')
+            in_string = FALSE;
+          continue;
+        }
+
+      if (c == '"')
+        in_string = TRUE;
+      else if (c == '{' || c == '[')
+        {
+          if (++depth > MAX_DEPTH)
+            {
+              g_set_error (error, SEYE_ERROR, SEYE_ERROR_INVALID,
+                           "JSON is nested deeper than %d levels", MAX_DEPTH);
+              return FALSE;
+            }
+        }
+      else if (c == '}' || c == ']')
+        depth--;
+    }
+
+  return TRUE;
+}
+
+static JsonNode *
+parse (const char  *data,
+       gssize       length,
+       GError     **error)
+{
+  g_autoptr (JsonParser) parser = NULL;
+  g_autoptr (GError) local_error = NULL;
+  JsonNode *root;
+
+  if (data == NULL)
+    {
+      g_set_error_literal (error, SEYE_ERROR, SEYE_ERROR_PARSE, "empty response");
+      return NULL;
+    }
+
+  if (length < 0)
+    length = strlen (data);
+
+  if (length == 0)
+    {
+      g_set_error_literal (error, SEYE_ERROR, SEYE_ERROR_PARSE, "empty response");
+      return NULL;
+    }
+
+  if (!check_depth (data, length, error))
+    return NULL;
+
+  parser = json_parser_new_immutable ();
+  if (!json_parser_load_from_data (parser, data, length, &local_error))
+    {
+      g_set_error (error, SEYE_ERROR, SEYE_ERROR_PARSE, "not valid JSON: %s", local_error->message);
+      return NULL;
+    }
+
+  root = json_parser_get_root (parser);
+  if (root == NULL)
+    {
+      g_set_error_literal (error, SEYE_ERROR, SEYE_ERROR_PARSE, "empty JSON document");
+      return NULL;
+    }
+
+  return json_node_ref (root);
+}
+
+static JsonObject *
+get_object (JsonNode    *node,
+            const char  *what,
+            GError     **error)
+{
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    {
+      g_set_error (error, SEYE_ERROR, SEYE_ERROR_INVALID, "“%s” is not a JSON object", what);
+      return NULL;
+    }
+
+  return json_node_get_object (node);
+}
+
+static JsonNode *
+require_member (JsonObject  *object,
+                const char  *name,
+                GError     **error)
+{
+  JsonNode *node = json_object_get_member (object, name);
+
+  if (node == NULL)
+    g_set_error (error, SEYE_ERROR, SEYE_ERROR_INVALID, "“%s” is missing", name);
+
+  return node;
+}
+
+static gboolean
+node_to_number (JsonNode    *node,
+                const char  *name,
+                double       min,
+                double       max,
+                double      *out,
+                GError     **error)
+{
+  double value;
+
+  if (!JSON_NODE_HOLDS_VALUE (node))
+    goto wrong_type;
+
+  switch (json_node_get_value_type (node))
+    {
+    case G_TYPE_INT64:
+      value = (double) json_node_get_int (node);
+      break;
+
+    case G_TYPE_DOUBLE:
+      value = json_node_get_double (node);
+      break;
+
+    default:
+      goto wrong_type;
+    }
+
+  if (!isfinite (value) || value < min || value > max)
+    {
+      g_set_error (error, SEYE_ERROR, SEYE_ERROR_INVALID,
+                   "“%s” is out of range (%g, expected %g to %g)", name, value, min, max);
+      return FALSE;
+    }
+
+  *out = value;
+
+  return TRUE;
+
+wrong_type:
+  g_set_error (error, SEYE_ERROR, SEYE_ERROR_INVALID, "“%s” is not a number", name);
+  return FALSE;
+}
+
+static gboolean
+get_number (JsonObject  *object,
+            const char  *name,
+            double       min,
+            double       max,
+            double      *out,
+            GError     **error)
+{
+  JsonNode *node = require_member (object, name, error);
+
+  return node != NULL && node_to_number (node, name, min, max, out, error);
+}
+
+static gboolean
+get_uint64 (JsonObject  *object,
+            const char  *name,
+            double       max,
+            guint64     *out,
+            GError     **error)
+{
+  JsonNode *node = require_member (object, name, error);
+
+  if (node == NULL)
+    return FALSE;
+
+  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64)
+    {
+      g_set_error (error, SEYE_ERROR, SEYE_ERROR_INVALID, "“%s” is not a whole number", name);
+      return FALSE;
+    }
+
+  if (json_node_get_int (node) < 0 || (double) json_node_get_int (node) > max)
+    {
+      g_set_error (error, SEYE_ERROR, SEYE_ERROR_INVALID, "“%s” is out of range", name);
+      return FALSE;
+    }
+
+  *out = (guint64) json_node_get_int (node);
+
+  return TRUE;
+}
+
+static gboolean
+get_uint (JsonObject  *object,
+          const char  *name,
+          guint       *out,
+          GError     **error)
+{
+  guint64 value;
+
+  if (!get_uint64 (object, name, MAX_COUNT, &value, error))
+    return FALSE;
+
+  *out = (guint) value;
+
+  return TRUE;
+}
+
+static gboolean
+get_int64 (JsonObject  *object,
+           const char  *name,
+           gint64       min,
+           gint64       max,
+           gint64      *out,
+           GError     **error)
+{
+  JsonNode *node = require_member (object, name, error);
+
+  if (node == NULL)
+    return FALSE;
+
+  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64)
+    {
+      g_set_error (error, SEYE_ERROR, SEYE_ERROR_INVALID, "“%s” is not a whole number", name);
+      return FALSE;
+    }
+
+  if (json_node_get_int (node) < min || json_node_get_int (node) > max)
+    {
+      g_set_error (error, SEYE_ERROR, SEYE_ERROR_INVALID, "“%s” is out of range", name);
+      return FALSE;
+    }
+
+  *out = json_node_get_int (node);
+
+  return TRUE;
+}
+
+static gboolean
+get_percent (JsonObject  *object,
+             const char  *name,
+             double      *out,
+             GError     **error)
+{
+  if (!get_number (object, name, 0.0, 100.0 + PERCENT_SLACK, out, error))
+    return FALSE;
+
+  *out = MIN (*out, 100.0);
+
+  return TRUE;
+}
+
+static gboolean
+get_string (JsonObject  *object,
+            const char  *name,
+            gsize        max_length,
+            gboolean     allow_empty,
+            char       **out,
+            GError     **error)
+{
+  JsonNode *node = require_member (object, name, error);
+  const char *value;
+
+  if (node == NULL)
+    return FALSE;
+
+  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+    {
+      g_set_error (error, SEYE_ERROR, SEYE_ERROR_INVALID, "“%s” is not a string", name);
+      return FALSE;
+    }
+
+  value = json_node_get_string (node);
+  if (strlen (value) > max_length || (!allow_empty && value[0] == '\0'))
+    {
+      g_set_error (error, SEYE_ERROR, SEYE_ERROR_INVALID,
+                   "“%s” is empty or longer than %" G_GSIZE_FORMAT " bytes", name, max_length);
+      return FALSE;
+    }
+
+  for (const char *p = value; *p; p++)
+    if ((guchar) *p < 0x20)
+      {
+        g_set_error (error, SEYE_ERROR, SEYE_ERROR_INVALID, "“%s” contains control characters", name);
+        return FALSE;
+      }
+
+  *out = g_strdup (value);
+
+  return TRUE;
+}
+
+static JsonArray *
+get_array (JsonObject  *object,
+           const char  *name,
+           guint        max_length,
+           GError     **error)
+{
+  JsonNode *node = require_member (object, name, error);
+  JsonArray *array;
+
+  if (node == NULL)
+    return NULL;
+
+  if (!JSON_NODE_HOLDS_ARRAY (node))
+    {
+      g_set_error (error, SEYE_ERROR, SEYE_ERROR_INVALID, "“%s” is not an array", name);
+      return NULL;
+    }
+
+  array = json_node_get_array (node);
+  if (json_array_get_length (array) > max_length)
+    {
+      g_set_error (error, SEYE_ERROR, SEYE_ERROR_INVALID,
+                   "“%s” has %u entries, more than the %u allowed",
+                   name, json_array_get_length (array), max_length);
+      return NULL;
+    }
+
+  return array;
+}
+
+static JsonObject *
+get_member_object (JsonObject  *object,
+                   const char  *name,
+                   GError     **error)
+{
+  JsonNode *node = require_member (object, name, error);
+
+  return node ? get_object (node, name, error) : NULL;
+}
+
+static gboolean
+check_schema (JsonObject  *object,
+              GError     **error)
+{
+  double schema;
+
+  if (!get_number (object, "schema", 0, G_MAXINT, &schema, error))
+    return FALSE;
+
+  if (schema != SEYE_SCHEMA_VERSION)
+    {
+      g_set_error (error, SEYE_ERROR, SEYE_ERROR_INCOMPATIBLE,
+                   "the node speaks schema version %g; this program understands version %d",
+                   schema, SEYE_SCHEMA_VERSION);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+decode_core_column (JsonObject  *cores,
+                    const char  *name,
+                    GArray      *out,
+                    gsize        offset,
+                    GError     **error)
+{
+  JsonArray *array = get_array (cores, name, SEYE_MAX_CORES, error);
+
+  if (array == NULL)
+    return FALSE;
+
+  if (json_array_get_length (array) != out->len)
+    {
+      g_set_error (error, SEYE_ERROR, SEYE_ERROR_INVALID,
+                   "“cores.%s” has %u entries for %u cores", name,
+                   json_array_get_length (array), out->len);
+      return FALSE;
+    }
+
+  for (guint i = 0; i < out->len; i++)
+    {
+      SeyeCpuStat *core = &g_array_index (out, SeyeCpuStat, i);
+      double value;
+
+      if (!node_to_number (json_array_get_element (array, i), name,
+                           0.0, 100.0 + PERCENT_SLACK, &value, error))
+        return FALSE;
+
+      G_STRUCT_MEMBER (double, core, offset) = MIN (value, 100.0);
+    }
+
+  return TRUE;
+}
+
+static gboolean
+decode_cpu_stat (JsonObject   *object,
+                 SeyeCpuStat  *stat,
+                 GError      **error)
+{
+  return get_percent (object, "busy", &stat->busy, error) &&
+         get_percent (object, "user", &stat->user, error) &&
+         get_percent (object, "system", &stat->system, error) &&
+         get_percent (object, "iowait", &stat->iowait, error) &&
+         get_percent (object, "steal", &stat->steal, error);
+}
+
+static gboolean
+decode_cpu (JsonObject  *root,
+            SeyeSample  *sample,
+            GError     **error)
+{
+  JsonObject *cpu;
+  JsonObject *cores;
+  JsonArray *ids;
+
+  if (!(cpu = get_member_object (root, "cpu", error)) ||
+      !decode_cpu_stat (cpu, &sample->cpu, error) ||
+      !(cores = get_member_object (cpu, "cores", error)) ||
+      !(ids = get_array (cores, "id", SEYE_MAX_CORES, error)))
+    return FALSE;
+
+  g_array_set_size (sample->cores, json_array_get_length (ids));
+  for (guint i = 0; i < sample->cores->len; i++)
+    {
+      SeyeCpuStat *core = &g_array_index (sample->cores, SeyeCpuStat, i);
+      double id;
+
+      if (!node_to_number (json_array_get_element (ids, i), "cores.id", 0, 65535, &id, error))
+        return FALSE;
+      if (id != floor (id) || (i > 0 && id <= (core - 1)->id))
+        {
+          g_set_error_literal (error, SEYE_ERROR, SEYE_ERROR_INVALID,
+                               "“cores.id” is not a rising list of whole numbers");
+          return FALSE;
+        }
+      core->id = (int) id;
+    }
+
+  return decode_core_column (cores, "busy", sample->cores, G_STRUCT_OFFSET (SeyeCpuStat, busy), error) &&
+         decode_core_column (cores, "user", sample->cores, G_STRUCT_OFFSET (SeyeCpuStat, user), error) &&
+         decode_core_column (cores, "system", sample->cores, G_STRUCT_OFFSET (SeyeCpuStat, system), error) &&
+         decode_core_column (cores, "iowait", sample->cores, G_STRUCT_OFFSET (SeyeCpuStat, iowait), error) &&
+         decode_core_column (cores, "steal", sample->cores, G_STRUCT_OFFSET (SeyeCpuStat, steal), error);
+}
+
+static gboolean
+decode_memory (JsonObject  *root,
+               SeyeSample  *sample,
+               GError     **error)
+{
+  JsonObject *mem = get_member_object (root, "memory", error);
+  SeyeMemory *m = &sample->memory;
+
+  if (mem == NULL ||
+      !get_uint64 (mem, "total", MAX_BYTES, &m->total, error) ||
+      !get_uint64 (mem, "available", MAX_BYTES, &m->available, error) ||
+      !get_uint64 (mem, "used", MAX_BYTES, &m->used, error) ||
+      !get_uint64 (mem, "free", MAX_BYTES, &m->free, error) ||
+      !get_uint64 (mem, "buffers", MAX_BYTES, &m->buffers, error) ||
+      !get_uint64 (mem, "cached", MAX_BYTES, &m->cached, error) ||
+      !get_uint64 (mem, "swap_total", MAX_BYTES, &m->swap_total, error) ||
+      !get_uint64 (mem, "swap_used", MAX_BYTES, &m->swap_used, error))
+    return FALSE;
+
+  if (m->used > m->total || m->available > m->total || m->free > m->total ||
+      m->swap_used > m->swap_total)
+    {
+      g_set_error_literal (error, SEYE_ERROR, SEYE_ERROR_INVALID,
+                           "“memory” holds more in use or free than in total");
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+decode_load (JsonObject  *root,
+             SeyeSample  *sample,
+             GError     **error)
+{
+  JsonArray *load = get_array (root, "load", 3, error);
+
+  if (load == NULL)
+    return FALSE;
+
+  if (json_array_get_length (load) != 3)
+    {
+      g_set_error_literal (error, SEYE_ERROR, SEYE_ERROR_INVALID, "“load” does not hold three numbers");
+      return FALSE;
+    }
+
+  for (guint i = 0; i < 3; i++)
+    if (!node_to_number (json_array_get_element (load, i), "load", 0, MAX_LOAD, &sample->load[i], error))
+      return FALSE;
+
+  return TRUE;
+}
+
+static gboolean
+decode_processes (JsonObject  *root,
+                  SeyeSample  *sample,
+                  GError     **error)
+{
+  JsonObject *procs = get_member_object (root, "processes", error);
+
+  return procs != NULL &&
+         get_uint (procs, "total", &sample->procs_total, error) &&
+         get_uint (procs, "running", &sample->procs_running, error) &&
+         get_uint (procs, "blocked", &sample->procs_blocked, error) &&
+         get_uint (procs, "threads", &sample->threads, error);
+}
+
+static gboolean
+decode_uptime (JsonObject  *root,
+               SeyeSample  *sample,
+               GError     **error)
+{
+  JsonObject *uptime = get_member_object (root, "uptime", error);
+
+  return uptime != NULL &&
+         get_number (uptime, "seconds", 0, MAX_SECONDS, &sample->uptime, error) &&
+         get_int64 (uptime, "boot_time", 0, MAX_TIME_MS / 1000, &sample->boot_time, error);
+}
+
+static gboolean
+decode_network (JsonObject  *root,
+                SeyeSample  *sample,
+                GError     **error)
+{
+  JsonObject *net;
+  JsonArray *ifaces;
+
+  if (!(net = get_member_object (root, "network", error)) ||
+      !get_number (net, "rx", 0, MAX_RATE, &sample->net_rx_bytes_per_sec, error) ||
+      !get_number (net, "tx", 0, MAX_RATE, &sample->net_tx_bytes_per_sec, error) ||
+      !(ifaces = get_array (net, "interfaces", SEYE_MAX_INTERFACES, error)))
+    return FALSE;
+
+  for (guint i = 0; i < json_array_get_length (ifaces); i++)
+    {
+      JsonObject *object = get_object (json_array_get_element (ifaces, i), "interfaces[]", error);
+      SeyeNetIface iface = { 0 };
+
+      if (object == NULL)
+        return FALSE;
+
+      /* Appended first so the array's clear func frees the name on any error. */
+      g_array_append_val (sample->interfaces, iface);
+      if (!get_string (object, "name", SEYE_MAX_STRING, FALSE,
+                       &g_array_index (sample->interfaces, SeyeNetIface, i).name, error) ||
+          !get_number (object, "rx", 0, MAX_RATE,
+                       &g_array_index (sample->interfaces, SeyeNetIface, i).rx_bytes_per_sec, error) ||
+          !get_number (object, "tx", 0, MAX_RATE,
+                       &g_array_index (sample->interfaces, SeyeNetIface, i).tx_bytes_per_sec, error))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+decode_disk (JsonObject  *root,
+             SeyeSample  *sample,
+             GError     **error)
+{
+  JsonObject *disk;
+  JsonArray *devices;
+
+  if (!(disk = get_member_object (root, "disk", error)) ||
+      !get_number (disk, "read", 0, MAX_RATE, &sample->disk_read_bytes_per_sec, error) ||
+      !get_number (disk, "write", 0, MAX_RATE, &sample->disk_write_bytes_per_sec, error) ||
+      !(devices = get_array (disk, "devices", SEYE_MAX_DISKS, error)))
+    return FALSE;
+
+  for (guint i = 0; i < json_array_get_length (devices); i++)
+    {
+      JsonObject *object = get_object (json_array_get_element (devices, i), "devices[]", error);
+      SeyeDiskDevice device = { 0 };
+      SeyeDiskDevice *d;
+
+      if (object == NULL)
+        return FALSE;
+
+      g_array_append_val (sample->disks, device);
+      d = &g_array_index (sample->disks, SeyeDiskDevice, i);
+      if (!get_string (object, "name", SEYE_MAX_STRING, FALSE, &d->name, error) ||
+          !get_number (object, "read", 0, MAX_RATE, &d->read_bytes_per_sec, error) ||
+          !get_number (object, "write", 0, MAX_RATE, &d->write_bytes_per_sec, error))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+decode_filesystems (JsonObject  *root,
+                    SeyeSample  *sample,
+                    GError     **error)
+{
+  JsonArray *array = get_array (root, "filesystems", SEYE_MAX_FILESYSTEMS, error);
+
+  if (array == NULL)
+    return FALSE;
+
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonObject *object = get_object (json_array_get_element (array, i), "filesystems[]", error);
+      SeyeFilesystem filesystem = { 0 };
+      SeyeFilesystem *fs;
+
+      if (object == NULL)
+        return FALSE;
+
+      g_array_append_val (sample->filesystems, filesystem);
+      fs = &g_array_index (sample->filesystems, SeyeFilesystem, i);
+      if (!get_string (object, "mount", MAX_PATH, FALSE, &fs->mount_point, error) ||
+          !get_string (object, "device", MAX_PATH, TRUE, &fs->device, error) ||
+          !get_string (object, "type", SEYE_MAX_STRING, TRUE, &fs->fs_type, error) ||
+          !get_uint64 (object, "size", MAX_BYTES, &fs->size_bytes, error) ||
+          !get_uint64 (object, "used", MAX_BYTES, &fs->used_bytes, error) ||
+          !get_uint64 (object, "available", MAX_BYTES, &fs->avail_bytes, error) ||
+          !get_uint64 (object, "free", MAX_BYTES, &fs->free_bytes, error))
+        return FALSE;
+
+      if (fs->used_bytes > fs->size_bytes || fs->free_bytes > fs->size_bytes ||
+          fs->avail_bytes > fs->size_bytes)
+        {
+          g_set_error (error, SEYE_ERROR, SEYE_ERROR_INVALID,
+                       "filesystem “%s” holds more in use or free than its size", fs->mount_point);
+          return FALSE;
+        }
+    }
+
+  return TRUE;
+}
+
+typedef gboolean (*DecodePart) (JsonObject *, SeyeSample *, GError **);
+
+static const struct {
+  const char      *name;
+  SeyeSampleParts  part;
+  DecodePart       decode;
+} sample_parts[] = {
+  { "cpu",         SEYE_SAMPLE_CPU,         decode_cpu },
+  { "memory",      SEYE_SAMPLE_MEMORY,      decode_memory },
+  { "load",        SEYE_SAMPLE_LOAD,        decode_load },
+  { "processes",   SEYE_SAMPLE_PROCESSES,   decode_processes },
+  { "uptime",      SEYE_SAMPLE_UPTIME,      decode_uptime },
+  { "network",     SEYE_SAMPLE_NETWORK,     decode_network },
+  { "disk",        SEYE_SAMPLE_DISK,        decode_disk },
+  { "filesystems", SEYE_SAMPLE_FILESYSTEMS, decode_filesystems },
+};
+
+/**
+ * seye_sample_from_json_node:
+ *
+ * Decodes and checks one sample object. Parts the object leaves out are left
+ * out of the sample; a part that is present must be complete and sane.
+ *
+ * Returns: (transfer full) (nullable): the sample, or %NULL with @error set.
+ */
+SeyeSample *
+seye_sample_from_json_node (JsonNode  *node,
+                            GError   **error)
+{
+  g_autoptr (SeyeSample) sample = NULL;
+  g_autoptr (GError) local_error = NULL;
+  JsonObject *root;
+
+  if (!(root = get_object (node, "sample", error)) || !check_schema (root, error))
+    return NULL;
+
+  sample = seye_sample_new ();
+
+  if (!get_int64 (root, "time", 1, MAX_TIME_MS, &sample->time_ms, error) ||
+      !get_number (root, "interval", 0, 3600, &sample->interval, error))
+    return NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (sample_parts); i++)
+    {
+      if (!json_object_has_member (root, sample_parts[i].name))
+        continue;
+
+      if (!sample_parts[i].decode (root, sample, &local_error))
+        {
+          g_set_error (error, SEYE_ERROR, SEYE_ERROR_INVALID,
+                       "bad “%s” in sample: %s", sample_parts[i].name, local_error->message);
+          return NULL;
+        }
+
+      sample->parts |= sample_parts[i].part;
+    }
+
+  return g_steal_pointer (&sample);
+}
+
+SeyeSample *
+seye_sample_from_json (const char  *data,
+                       gssize       length,
+                       GError     **error)
+{
+  g_autoptr (JsonNode) root = parse (data, length, error);
+
+  return root ? seye_sample_from_json_node (root, error) : NULL;
+}
+
+/**
+ * seye_node_info_from_json_node:
+ *
+ * Returns: (transfer full) (nullable): the node's identity, or %NULL with @error set.
+ */
+SeyeNodeInfo *
+seye_node_info_from_json_node (JsonNode  *node,
+                               GError   **error)
+{
+  g_autoptr (SeyeNodeInfo) info = seye_node_info_new ();
+  JsonObject *root;
+  double interval;
+
+  if (!(root = get_object (node, "node", error)) ||
+      !check_schema (root, error) ||
+      !get_string (root, "node_id", SEYE_NODE_ID_LENGTH, FALSE, &info->node_id, error) ||
+      !get_string (root, "name", SEYE_MAX_STRING, FALSE, &info->name, error) ||
+      !get_string (root, "hostname", SEYE_MAX_STRING, TRUE, &info->hostname, error) ||
+      !get_string (root, "os", SEYE_MAX_STRING, TRUE, &info->os_name, error) ||
+      !get_string (root, "kernel", SEYE_MAX_STRING, TRUE, &info->kernel, error) ||
+      !get_string (root, "arch", SEYE_MAX_STRING, TRUE, &info->arch, error) ||
+      !get_string (root, "cpu_model", SEYE_MAX_STRING, TRUE, &info->cpu_model, error) ||
+      !get_uint (root, "cores", &info->n_cores, error) ||
+      !get_string (root, "agent_version", SEYE_MAX_STRING, TRUE, &info->agent_version, error) ||
+      !get_uint (root, "api_version", &info->api_version, error) ||
+      !get_number (root, "interval", 0, 3600, &interval, error) ||
+      !get_int64 (root, "boot_time", 0, MAX_TIME_MS / 1000, &info->boot_time, error))
+    return NULL;
+
+  info->interval = interval;
+
+  if (!seye_node_id_is_valid (info->node_id))
+    {
+      g_set_error_literal (error, SEYE_ERROR, SEYE_ERROR_INVALID, "“node_id” is not 32 hex digits");
+      return NULL;
+    }
+
+  if (info->n_cores > SEYE_MAX_CORES)
+    {
+      g_set_error (error, SEYE_ERROR, SEYE_ERROR_INVALID,
+                   "“cores” is %u, more than %d", info->n_cores, SEYE_MAX_CORES);
+      return NULL;
+    }
+
+  if (info->api_version != SEYE_API_VERSION)
+    {
+      g_set_error (error, SEYE_ERROR, SEYE_ERROR_INCOMPATIBLE,
+                   "the node speaks API version %u; this program understands version %d",
+                   info->api_version, SEYE_API_VERSION);
+      return NULL;
+    }
+
+  return g_steal_pointer (&info);
+}
+
+SeyeNodeInfo *
+seye_node_info_from_json (const char  *data,
+                          gssize       length,
+                          GError     **error)
+{
+  g_autoptr (JsonNode) root = parse (data, length, error);
+
+  return root ? seye_node_info_from_json_node (root, error) : NULL;
+}
+
+/**
+ * seye_history_samples_from_json:
+ *
+ * Decodes a /v1/history document. Samples come back in time order; a sample
+ * that is not newer than the one before it is an error.
+ *
+ * Returns: (transfer full) (element-type SeyeSample) (nullable): the samples.
+ */
+GPtrArray *
+seye_history_samples_from_json (const char  *data,
+                                gssize       length,
+                                GError     **error)
+{
+  g_autoptr (JsonNode) root = parse (data, length, error);
+  g_autoptr (GPtrArray) samples = NULL;
+  JsonObject *object;
+  JsonArray *array;
+
+  if (root == NULL ||
+      !(object = get_object (root, "history", error)) ||
+      !check_schema (object, error) ||
+      !(array = get_array (object, "samples", SEYE_MAX_HISTORY, error)))
+    return NULL;
+
+  samples = g_ptr_array_new_full (json_array_get_length (array), (GDestroyNotify) seye_sample_unref);
+
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      g_autoptr (GError) local_error = NULL;
+      SeyeSample *sample = seye_sample_from_json_node (json_array_get_element (array, i), &local_error);
+
+      if (sample == NULL)
+        {
+          g_set_error (error, SEYE_ERROR, local_error->code,
+                       "history sample %u: %s", i, local_error->message);
+          return NULL;
+        }
+
+      g_ptr_array_add (samples, sample);
+
+      if (i > 0 && sample->time_ms <= ((SeyeSample *) samples->pdata[i - 1])->time_ms)
+        {
+          g_set_error (error, SEYE_ERROR, SEYE_ERROR_INVALID,
+                       "history sample %u is not newer than the one before it", i);
+          return NULL;
+        }
+    }
+
+  return g_steal_pointer (&samples);
+}

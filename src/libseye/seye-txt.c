@@ -1,0 +1,191 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "seye-txt"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "seye-error.h"
+#include "seye-node-id.h"
+#include "seye-txt.h"
+
+#define MAX_ENTRY   255   /* a DNS TXT string is at most 255 bytes */
+#define MAX_VERSION 64
+
+void
+seye_txt_record_clear (SeyeTxtRecord *self)
+{
+  g_return_if_fail (self != NULL);
+
+  g_clear_pointer (&self->node_id, g_free);
+  g_clear_pointer (&self->agent_version, g_free);
+  self->txtvers = 0;
+  self->api_version = 0;
+}
+
+static gboolean
+parse_uint (const char  *key,
+            const char  *value,
+            guint       *out,
+            GError     **error)
+{
+  guint64 v;
+
+  if (!g_ascii_string_to_unsigned (value, 10, 1, 65535, &v, NULL))
+    {
+      g_set_error (error, SEYE_ERROR, SEYE_ERROR_INVALID,
+                   "TXT entry “%s” is not a number from 1 to 65535", key);
+      return FALSE;
+    }
+
+  *out = (guint) v;
+
+  return TRUE;
+}
+
+static gboolean
+is_printable (const char *value)
+{
+  for (const char *p = value; *p; p++)
+    if (!g_ascii_isprint (*p))
+      return FALSE;
+
+  return TRUE;
+}
+
+/**
+ * seye_txt_record_parse_entry:
+ * @data: (array length=length): one TXT string, "key=value", not NUL-terminated
+ *
+ * Adds one entry to @self. Keys are case-insensitive; unknown keys and repeats
+ * of a key already seen are ignored (RFC 6763, 6.4). Entries with no "=", an
+ * empty key, a NUL byte, or a bad value are an error and change nothing.
+ */
+gboolean
+seye_txt_record_parse_entry (SeyeTxtRecord  *self,
+                             const guint8   *data,
+                             gsize           length,
+                             GError        **error)
+{
+  g_autofree char *entry = NULL;
+  const char *value;
+  char *eq;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (data != NULL || length == 0, FALSE);
+
+  if (length == 0 || length > MAX_ENTRY)
+    {
+      g_set_error (error, SEYE_ERROR, SEYE_ERROR_PARSE,
+                   "TXT entry of %" G_GSIZE_FORMAT " bytes is out of range", length);
+      return FALSE;
+    }
+
+  if (memchr (data, '\0', length) != NULL)
+    {
+      g_set_error_literal (error, SEYE_ERROR, SEYE_ERROR_PARSE, "TXT entry contains a NUL byte");
+      return FALSE;
+    }
+
+  entry = g_strndup ((const char *) data, length);
+  eq = strchr (entry, '=');
+  if (eq == NULL || eq == entry)
+    {
+      g_set_error_literal (error, SEYE_ERROR, SEYE_ERROR_PARSE, "TXT entry is not “key=value”");
+      return FALSE;
+    }
+
+  *eq = '\0';
+  value = eq + 1;
+
+  if (g_ascii_strcasecmp (entry, "txtvers") == 0)
+    {
+      if (self->txtvers == 0)
+        return parse_uint (entry, value, &self->txtvers, error);
+    }
+  else if (g_ascii_strcasecmp (entry, "api") == 0)
+    {
+      if (self->api_version == 0)
+        return parse_uint (entry, value, &self->api_version, error);
+    }
+  else if (g_ascii_strcasecmp (entry, "id") == 0)
+    {
+      if (self->node_id == NULL)
+        {
+          if (!seye_node_id_is_valid (value))
+            {
+              g_set_error_literal (error, SEYE_ERROR, SEYE_ERROR_INVALID,
+                                   "TXT entry “id” is not a node id of 32 hex digits");
+              return FALSE;
+            }
+          self->node_id = g_ascii_strdown (value, -1);
+        }
+    }
+  else if (g_ascii_strcasecmp (entry, "version") == 0)
+    {
+      if (self->agent_version == NULL)
+        {
+          if (value[0] == '\0' || strlen (value) > MAX_VERSION || !is_printable (value))
+            {
+              g_set_error_literal (error, SEYE_ERROR, SEYE_ERROR_INVALID,
+                                   "TXT entry “version” is empty, too long or not printable");
+              return FALSE;
+            }
+          self->agent_version = g_strdup (value);
+        }
+    }
+
+  return TRUE;
+}
+
+/**
+ * seye_txt_record_validate:
+ *
+ * Checks that a parsed record is one we understand: txtvers 1 and a node id.
+ */
+gboolean
+seye_txt_record_validate (SeyeTxtRecord  *self,
+                          GError        **error)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+
+  if (self->txtvers != SEYE_TXT_VERSION)
+    {
+      g_set_error (error, SEYE_ERROR, SEYE_ERROR_INCOMPATIBLE,
+                   "TXT record version %u is not the supported version %u",
+                   self->txtvers, SEYE_TXT_VERSION);
+      return FALSE;
+    }
+
+  if (self->node_id == NULL)
+    {
+      g_set_error_literal (error, SEYE_ERROR, SEYE_ERROR_INVALID, "TXT record has no node id");
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/**
+ * seye_txt_record_to_strv:
+ *
+ * Returns: (transfer full): the record as "key=value" strings, for publishing.
+ */
+GStrv
+seye_txt_record_to_strv (const SeyeTxtRecord *self)
+{
+  GPtrArray *entries;
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  entries = g_ptr_array_new ();
+  g_ptr_array_add (entries, g_strdup_printf ("txtvers=%u", self->txtvers));
+  if (self->node_id != NULL)
+    g_ptr_array_add (entries, g_strdup_printf ("id=%s", self->node_id));
+  g_ptr_array_add (entries, g_strdup_printf ("api=%u", self->api_version));
+  if (self->agent_version != NULL)
+    g_ptr_array_add (entries, g_strdup_printf ("version=%s", self->agent_version));
+  g_ptr_array_add (entries, NULL);
+
+  return (GStrv) g_ptr_array_free (entries, FALSE);
+}
