@@ -88,21 +88,23 @@ seye_json_write_string (GString    *str,
   g_string_append_c (str, '"');
 }
 
-/* Strings from /proc or the system are not guaranteed UTF-8: make them so. */
+/* Strings from /proc or the system are not guaranteed to be UTF-8 nor free of
+ * control characters: make them valid, printable text, which every client accepts. */
 static void
 write_text (GString    *str,
             const char *value)
 {
-  if (value != NULL && !g_utf8_validate (value, -1, NULL))
-    {
-      g_autofree char *valid = g_utf8_make_valid (value, -1);
+  g_autofree char *text = NULL;
 
-      seye_json_write_string (str, valid);
-    }
-  else
-    {
-      seye_json_write_string (str, value);
-    }
+  if (value == NULL)
+    value = "";
+
+  text = g_utf8_validate (value, -1, NULL) ? g_strdup (value) : g_utf8_make_valid (value, -1);
+  for (char *p = text; *p; p++)
+    if ((guchar) *p < 0x20 || *p == 0x7f)
+      *p = ' ';
+
+  seye_json_write_string (str, text);
 }
 
 static void

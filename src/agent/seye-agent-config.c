@@ -1,0 +1,388 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "seye-agent"
+
+#include "config.h"
+
+#include <gio/gio.h>
+#include <math.h>
+
+#include "seye-agent-config.h"
+#include "seye-error.h"
+#include "seye-node-id.h"
+
+#define DEFAULT_CONFIG_PATH SYSCONFDIR "/sorcerers-eye/agent.conf"
+#define GROUP               "agent"
+#define MAX_NAME            63     /* a DNS-SD instance name is one DNS label */
+
+SeyeAgentConfig *
+seye_agent_config_new (void)
+{
+  SeyeAgentConfig *self = g_new0 (SeyeAgentConfig, 1);
+
+  self->port = SEYE_DEFAULT_PORT;
+  self->interval = 1.0;
+  self->mdns = TRUE;
+  self->root = g_strdup ("/");
+
+  return self;
+}
+
+void
+seye_agent_config_free (SeyeAgentConfig *self)
+{
+  if (self == NULL)
+    return;
+
+  g_strfreev (self->bind);
+  g_free (self->name);
+  g_free (self->node_id);
+  g_free (self->root);
+  g_free (self->config_path);
+  g_free (self);
+}
+
+static gboolean
+check_port (gint64   port,
+            GError **error)
+{
+  if (port < 0 || port > 65535)
+    {
+      g_set_error (error, SEYE_ERROR, SEYE_ERROR_CONFIG,
+                   "port %" G_GINT64_FORMAT " is out of range: use 1 to 65535 (0 picks a free port)",
+                   port);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+check_interval (double   interval,
+                GError **error)
+{
+  if (!isfinite (interval) ||
+      interval < SEYE_AGENT_MIN_INTERVAL || interval > SEYE_AGENT_MAX_INTERVAL)
+    {
+      g_set_error (error, SEYE_ERROR, SEYE_ERROR_CONFIG,
+                   "interval %g s is out of range: use %g to %g seconds",
+                   interval, SEYE_AGENT_MIN_INTERVAL, SEYE_AGENT_MAX_INTERVAL);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+check_name (const char  *name,
+            GError     **error)
+{
+  if (name == NULL)
+    return TRUE;
+
+  if (name[0] == '\0' || !g_utf8_validate (name, -1, NULL) || strlen (name) > MAX_NAME)
+    {
+      g_set_error (error, SEYE_ERROR, SEYE_ERROR_CONFIG,
+                   "name “%s” is not usable: use 1 to %d bytes of UTF-8 text", name, MAX_NAME);
+      return FALSE;
+    }
+
+  for (const char *p = name; *p; p++)
+    if ((guchar) *p < 0x20 || *p == 0x7f)
+      {
+        g_set_error_literal (error, SEYE_ERROR, SEYE_ERROR_CONFIG,
+                             "name contains control characters");
+        return FALSE;
+      }
+
+  return TRUE;
+}
+
+static gboolean
+check_node_id (const char  *node_id,
+               GError     **error)
+{
+  if (node_id != NULL && !seye_node_id_is_valid (node_id))
+    {
+      g_set_error (error, SEYE_ERROR, SEYE_ERROR_CONFIG,
+                   "node id “%s” is not 32 hex digits (for example the output of "
+                   "“head -c16 /dev/urandom | od -An -tx1 | tr -d ' \\n'”)", node_id);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+check_bind (GStrv    bind,
+            GError **error)
+{
+  for (guint i = 0; bind != NULL && bind[i] != NULL; i++)
+    {
+      if (!g_hostname_is_ip_address (bind[i]))
+        {
+          g_set_error (error, SEYE_ERROR, SEYE_ERROR_CONFIG,
+                       "bind address “%s” is not an IP address (for example 127.0.0.1 or ::1)",
+                       bind[i]);
+          return FALSE;
+        }
+    }
+
+  return TRUE;
+}
+
+/* "a,b" and repeated options both give a list. */
+static GStrv
+split_list (GStrv values)
+{
+  g_autoptr (GPtrArray) out = g_ptr_array_new ();
+
+  for (guint i = 0; values != NULL && values[i] != NULL; i++)
+    {
+      g_auto (GStrv) parts = g_strsplit (values[i], ",", -1);
+
+      for (guint j = 0; parts[j] != NULL; j++)
+        {
+          char *part = g_strstrip (parts[j]);
+
+          if (part[0] != '\0')
+            g_ptr_array_add (out, g_strdup (part));
+        }
+    }
+
+  if (out->len == 0)
+    return NULL;
+
+  g_ptr_array_add (out, NULL);
+
+  return (GStrv) g_ptr_array_free (g_steal_pointer (&out), FALSE);
+}
+
+static gboolean
+load_key_file (SeyeAgentConfig  *self,
+               const char       *path,
+               gboolean          must_exist,
+               GError          **error)
+{
+  g_autoptr (GKeyFile) key_file = g_key_file_new ();
+  g_autoptr (GError) local_error = NULL;
+
+  if (!g_key_file_load_from_file (key_file, path, G_KEY_FILE_NONE, &local_error))
+    {
+      if (!must_exist && g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
+        return TRUE;
+
+      g_set_error (error, SEYE_ERROR, SEYE_ERROR_CONFIG,
+                   "cannot read the configuration file %s: %s", path, local_error->message);
+      return FALSE;
+    }
+
+  g_free (self->config_path);
+  self->config_path = g_strdup (path);
+
+#define KEY_ERROR(key) \
+  G_STMT_START { \
+    g_set_error (error, SEYE_ERROR, SEYE_ERROR_CONFIG, "%s: [" GROUP "] %s: %s", \
+                 path, key, local_error->message); \
+    return FALSE; \
+  } G_STMT_END
+
+  if (g_key_file_has_key (key_file, GROUP, "port", NULL))
+    {
+      gint64 port = g_key_file_get_int64 (key_file, GROUP, "port", &local_error);
+
+      if (local_error != NULL)
+        KEY_ERROR ("port");
+      if (!check_port (port, error))
+        return FALSE;
+      self->port = (guint) port;
+    }
+
+  if (g_key_file_has_key (key_file, GROUP, "interval", NULL))
+    {
+      double interval = g_key_file_get_double (key_file, GROUP, "interval", &local_error);
+
+      if (local_error != NULL)
+        KEY_ERROR ("interval");
+      self->interval = interval;
+    }
+
+  if (g_key_file_has_key (key_file, GROUP, "mdns", NULL))
+    {
+      gboolean mdns = g_key_file_get_boolean (key_file, GROUP, "mdns", &local_error);
+
+      if (local_error != NULL)
+        KEY_ERROR ("mdns");
+      self->mdns = mdns;
+    }
+
+  if (g_key_file_has_key (key_file, GROUP, "bind", NULL))
+    {
+      g_auto (GStrv) bind = g_key_file_get_string_list (key_file, GROUP, "bind", NULL, &local_error);
+
+      if (local_error != NULL)
+        KEY_ERROR ("bind");
+      g_strfreev (self->bind);
+      self->bind = split_list (bind);
+    }
+
+  if (g_key_file_has_key (key_file, GROUP, "name", NULL))
+    {
+      g_free (self->name);
+      self->name = g_key_file_get_string (key_file, GROUP, "name", &local_error);
+      if (local_error != NULL)
+        KEY_ERROR ("name");
+    }
+
+  if (g_key_file_has_key (key_file, GROUP, "node-id", NULL))
+    {
+      g_free (self->node_id);
+      self->node_id = g_key_file_get_string (key_file, GROUP, "node-id", &local_error);
+      if (local_error != NULL)
+        KEY_ERROR ("node-id");
+    }
+
+#undef KEY_ERROR
+
+  return TRUE;
+}
+
+/**
+ * seye_agent_config_parse_args:
+ *
+ * Reads the key file (--config, else the default one when it exists), then
+ * lets the command line override it, then checks every value.
+ */
+gboolean
+seye_agent_config_parse_args (SeyeAgentConfig   *self,
+                              int               *argc,
+                              char            ***argv,
+                              gboolean          *show_version,
+                              GError           **error)
+{
+  g_autoptr (GOptionContext) context = NULL;
+  g_autoptr (GError) local_error = NULL;
+  g_autofree char *config = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *node_id = NULL;
+  g_autofree char *root = NULL;
+  g_auto (GStrv) bind = NULL;
+  gint64 port = -1;
+  double interval = -1.0;
+  gboolean no_mdns = FALSE;
+  g_autofree char *port_text = NULL;
+  g_autofree char *interval_text = NULL;
+  const GOptionEntry entries[] = {
+    { "port", 'p', 0, G_OPTION_ARG_STRING, &port_text,
+      "TCP port to serve on (default " G_STRINGIFY (SEYE_DEFAULT_PORT) "; 0 picks a free one)", "PORT" },
+    { "bind", 'b', 0, G_OPTION_ARG_STRING_ARRAY, &bind,
+      "Listen only on this address (repeat or separate with commas; default: all)", "ADDRESS" },
+    { "interval", 'i', 0, G_OPTION_ARG_STRING, &interval_text,
+      "Seconds between samples, 0.25 to 60 (default 1)", "SECONDS" },
+    { "name", 'n', 0, G_OPTION_ARG_STRING, &name,
+      "Name to announce (default: the hostname)", "NAME" },
+    { "node-id", 0, 0, G_OPTION_ARG_STRING, &node_id,
+      "Node id, 32 hex digits (default: derived from /etc/machine-id)", "ID" },
+    { "no-mdns", 0, 0, G_OPTION_ARG_NONE, &no_mdns,
+      "Do not announce the agent over mDNS", NULL },
+    { "config", 'c', 0, G_OPTION_ARG_FILENAME, &config,
+      "Read settings from this key file (default " DEFAULT_CONFIG_PATH " if it exists)", "FILE" },
+    { "root", 0, 0, G_OPTION_ARG_FILENAME, &root,
+      "Read /proc, /sys and /etc under this directory (default /)", "DIR" },
+    { "version", 'V', 0, G_OPTION_ARG_NONE, show_version,
+      "Print the version and exit", NULL },
+    { NULL }
+  };
+
+  context = g_option_context_new ("- serve this machine's metrics to Sorcerer's Eye");
+  g_option_context_set_summary (context,
+    "Samples CPU, memory, load, processes, network and disk from /proc and serves them\n"
+    "as JSON (/v1/node, /v1/metrics, /v1/history) and Prometheus text (/metrics).\n"
+    "Announces itself over mDNS as " "_sorcerers-eye._tcp" ".");
+  g_option_context_set_description (context,
+    "Command-line values override those of the configuration file, whose keys are\n"
+    "port, bind, interval, name, node-id and mdns in the [agent] group.\n"
+    "Send SIGTERM or SIGINT to withdraw the mDNS record and stop.");
+  g_option_context_add_main_entries (context, entries, NULL);
+
+  if (!g_option_context_parse (context, argc, argv, &local_error))
+    {
+      g_set_error (error, SEYE_ERROR, SEYE_ERROR_CONFIG, "%s (see --help)", local_error->message);
+      return FALSE;
+    }
+
+  if (*argc > 1)
+    {
+      g_set_error (error, SEYE_ERROR, SEYE_ERROR_CONFIG,
+                   "unexpected argument “%s” (see --help)", (*argv)[1]);
+      return FALSE;
+    }
+
+  if (*show_version)
+    return TRUE;
+
+  if (!load_key_file (self, config ? config : DEFAULT_CONFIG_PATH, config != NULL, error))
+    return FALSE;
+
+  if (port_text != NULL)
+    {
+      if (!g_ascii_string_to_signed (port_text, 10, G_MININT64, G_MAXINT64, &port, NULL))
+        {
+          g_set_error (error, SEYE_ERROR, SEYE_ERROR_CONFIG,
+                       "port “%s” is not a number: use 1 to 65535", port_text);
+          return FALSE;
+        }
+      if (!check_port (port, error))
+        return FALSE;
+      self->port = (guint) port;
+    }
+
+  if (interval_text != NULL)
+    {
+      char *end = NULL;
+
+      interval = g_ascii_strtod (interval_text, &end);
+      if (end == interval_text || *end != '\0')
+        {
+          g_set_error (error, SEYE_ERROR, SEYE_ERROR_CONFIG,
+                       "interval “%s” is not a number of seconds", interval_text);
+          return FALSE;
+        }
+      self->interval = interval;
+    }
+
+  if (bind != NULL)
+    {
+      g_strfreev (self->bind);
+      self->bind = split_list (bind);
+    }
+  if (name != NULL)
+    {
+      g_free (self->name);
+      self->name = g_steal_pointer (&name);
+    }
+  if (node_id != NULL)
+    {
+      g_free (self->node_id);
+      self->node_id = g_steal_pointer (&node_id);
+    }
+  if (root != NULL)
+    {
+      g_free (self->root);
+      self->root = g_steal_pointer (&root);
+    }
+  if (no_mdns)
+    self->mdns = FALSE;
+
+  if (self->node_id != NULL)
+    {
+      char *lower = g_ascii_strdown (self->node_id, -1);
+
+      g_free (self->node_id);
+      self->node_id = lower;
+    }
+
+  return check_interval (self->interval, error) &&
+         check_name (self->name, error) &&
+         check_node_id (self->node_id, error) &&
+         check_bind (self->bind, error);
+}

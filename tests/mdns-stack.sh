@@ -1,0 +1,119 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Makes sure a D-Bus system bus and avahi-daemon run, for the mDNS tests.
+#
+#   mdns-stack.sh ensure    start what is missing (as root); exit 0 when both run
+#   mdns-stack.sh restart   restart the avahi-daemon this script started
+#   mdns-stack.sh stop      stop what this script started
+#
+# A daemon that already runs (a desktop) is used as it is and never touched.
+# What this script starts keeps mDNS on loopback only: it sends nothing to the
+# network. Exit 0: ready. Exit 77: cannot be started here (reason on stderr).
+set -u
+
+STATE_DIR=${SEYE_MDNS_STATE_DIR:-/run/sorcerers-eye-tests}
+CONF="$STATE_DIR/avahi-daemon.conf"
+LOG="$STATE_DIR/avahi-daemon.log"
+OWNED="$STATE_DIR/avahi-owned"
+
+say() { echo "mdns-stack: $*" >&2; }
+
+bus_runs() {
+  [ -S /run/dbus/system_bus_socket ] &&
+    dbus-send --system --print-reply --dest=org.freedesktop.DBus / \
+      org.freedesktop.DBus.GetId >/dev/null 2>&1
+}
+
+avahi_runs() {
+  avahi-daemon -c >/dev/null 2>&1 &&
+    dbus-send --system --print-reply --dest=org.freedesktop.Avahi / \
+      org.freedesktop.Avahi.Server.GetVersionString >/dev/null 2>&1
+}
+
+need() {
+  command -v "$1" >/dev/null 2>&1 || { say "$1 is not installed (install package $2)"; exit 77; }
+}
+
+start_avahi() {
+  mkdir -p "$STATE_DIR"
+  cat > "$CONF" <<CONF
+[server]
+use-ipv4=yes
+use-ipv6=no
+allow-interfaces=lo
+disallow-other-stacks=yes
+enable-dbus=yes
+ratelimit-interval-usec=0
+
+[wide-area]
+enable-wide-area=no
+
+[publish]
+publish-hinfo=no
+publish-workstation=no
+
+[reflector]
+enable-reflector=no
+CONF
+  rm -f /run/avahi-daemon/pid
+  avahi-daemon --no-drop-root --no-chroot --debug -f "$CONF" >"$LOG" 2>&1 &
+  echo $! > "$OWNED"
+  i=0
+  while [ $i -lt 100 ]; do
+    avahi_runs && return 0
+    i=$((i + 1)); sleep 0.1
+  done
+  say "avahi-daemon did not come up; its log ($LOG):"
+  tail -n 20 "$LOG" >&2
+  return 1
+}
+
+stop_avahi() {
+  [ -f "$OWNED" ] || return 0
+  pid=$(cat "$OWNED")
+  kill "$pid" 2>/dev/null
+  i=0
+  while kill -0 "$pid" 2>/dev/null && [ $i -lt 50 ]; do i=$((i + 1)); sleep 0.1; done
+  rm -f "$OWNED" /run/avahi-daemon/pid
+}
+
+case "${1:-ensure}" in
+  ensure)
+    if avahi_runs; then exit 0; fi
+    need dbus-daemon dbus
+    need avahi-daemon avahi-daemon
+    need dbus-send dbus
+    if [ "$(id -u)" != 0 ]; then
+      say "no avahi-daemon runs and starting one needs root (you are $(id -un)):"
+      say "start it with 'sudo systemctl start avahi-daemon', or run the tests as root"
+      exit 77
+    fi
+    if ! bus_runs; then
+      mkdir -p /run/dbus
+      rm -f /run/dbus/pid
+      if ! dbus-daemon --system --fork; then
+        say "dbus-daemon --system did not start"
+        exit 77
+      fi
+    fi
+    if [ -f "$OWNED" ] && kill -0 "$(cat "$OWNED")" 2>/dev/null; then
+      stop_avahi
+    fi
+    start_avahi || exit 77
+    ;;
+  restart)
+    [ -f "$OWNED" ] || { say "avahi-daemon was not started by this script; not restarting it"; exit 77; }
+    stop_avahi
+    start_avahi || exit 1
+    ;;
+  owned)
+    [ -f "$OWNED" ] && kill -0 "$(cat "$OWNED")" 2>/dev/null
+    ;;
+  stop)
+    stop_avahi
+    ;;
+  *)
+    say "usage: $0 ensure|restart|owned|stop"
+    exit 2
+    ;;
+esac

@@ -1,0 +1,311 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "seye-test"
+
+#include "config.h"
+
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#include "seye-test-util.h"
+
+#define LISTENING "Listening on http://127.0.0.1:"
+
+static void
+read_line_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      data)
+{
+  SeyeTestAgent *agent = data;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *line = NULL;
+
+  line = g_data_input_stream_read_line_finish (G_DATA_INPUT_STREAM (source), result, NULL, &error);
+  if (line == NULL)
+    {
+      g_object_unref (source);
+      return;
+    }
+
+  if (g_getenv ("SEYE_TEST_VERBOSE") != NULL)
+    g_printerr ("# agent: %s\n", line);
+
+  if (agent->log != NULL)
+    {
+      g_string_append (agent->log, line);
+      g_string_append_c (agent->log, '\n');
+    }
+
+  g_data_input_stream_read_line_async (G_DATA_INPUT_STREAM (source), G_PRIORITY_DEFAULT, NULL,
+                                       read_line_cb, agent);
+}
+
+static gboolean
+has_port_cb (gpointer data)
+{
+  SeyeTestAgent *agent = data;
+  const char *found = strstr (agent->log->str, LISTENING);
+
+  return found != NULL && strchr (found, '\n') != NULL;
+}
+
+static gboolean
+exited_cb (gpointer data)
+{
+  SeyeTestAgent *agent = data;
+
+  return g_subprocess_get_if_exited (agent->process) || g_subprocess_get_if_signaled (agent->process);
+}
+
+/**
+ * seye_test_agent_startv:
+ *
+ * Starts $SEYE_AGENT on 127.0.0.1 with a free port and waits until it listens.
+ * Fails the test when it does not.
+ */
+SeyeTestAgent *
+seye_test_agent_startv (const char * const *args)
+{
+  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr (GError) error = NULL;
+  const char *agent_path = g_getenv ("SEYE_AGENT");
+  gboolean has_port = FALSE;
+  SeyeTestAgent *agent;
+  GDataInputStream *stderr_lines;
+  const char *found;
+
+  g_assert_nonnull (agent_path);
+
+  for (guint i = 0; args != NULL && args[i] != NULL; i++)
+    if (g_str_equal (args[i], "--port") || g_str_has_prefix (args[i], "--port="))
+      has_port = TRUE;
+
+  g_ptr_array_add (argv, (char *) agent_path);
+  g_ptr_array_add (argv, (char *) "--bind");
+  g_ptr_array_add (argv, (char *) "127.0.0.1");
+  if (!has_port)
+    {
+      g_ptr_array_add (argv, (char *) "--port");
+      g_ptr_array_add (argv, (char *) "0");
+    }
+  for (guint i = 0; args != NULL && args[i] != NULL; i++)
+    g_ptr_array_add (argv, (char *) args[i]);
+  g_ptr_array_add (argv, NULL);
+
+  agent = g_new0 (SeyeTestAgent, 1);
+  agent->log = g_string_new (NULL);
+  agent->process = g_subprocess_newv ((const char * const *) argv->pdata,
+                                      G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
+  g_assert_no_error (error);
+
+  stderr_lines = g_data_input_stream_new (g_subprocess_get_stderr_pipe (agent->process));
+  g_data_input_stream_read_line_async (stderr_lines, G_PRIORITY_DEFAULT, NULL, read_line_cb, agent);
+
+  if (!seye_test_wait_until (has_port_cb, agent, 10000))
+    g_error ("agent did not start listening; it said:\n%s", agent->log->str);
+
+  found = strstr (agent->log->str, LISTENING);
+  agent->port = (guint16) atoi (found + strlen (LISTENING));
+  g_assert_cmpuint (agent->port, >, 0);
+  agent->base_uri = g_strdup_printf ("http://127.0.0.1:%u", agent->port);
+
+  return agent;
+}
+
+SeyeTestAgent *
+seye_test_agent_start (const char *first_arg,
+                       ...)
+{
+  g_autoptr (GPtrArray) args = g_ptr_array_new ();
+  va_list ap;
+
+  va_start (ap, first_arg);
+  for (const char *arg = first_arg; arg != NULL; arg = va_arg (ap, const char *))
+    g_ptr_array_add (args, (char *) arg);
+  va_end (ap);
+  g_ptr_array_add (args, NULL);
+
+  return seye_test_agent_startv ((const char * const *) args->pdata);
+}
+
+static int
+wait_exit (SeyeTestAgent *agent)
+{
+  if (!seye_test_wait_until (exited_cb, agent, 10000))
+    {
+      g_subprocess_force_exit (agent->process);
+      g_error ("agent did not exit within 10 s; it said:\n%s", agent->log->str);
+    }
+
+  if (g_subprocess_get_if_signaled (agent->process))
+    return 128 + g_subprocess_get_term_sig (agent->process);
+
+  return g_subprocess_get_exit_status (agent->process);
+}
+
+/**
+ * seye_test_agent_stop:
+ *
+ * Sends SIGTERM and waits for the agent to exit.
+ *
+ * Returns: its exit status (128 + signal when killed by one).
+ */
+int
+seye_test_agent_stop (SeyeTestAgent *agent)
+{
+  g_assert_nonnull (agent);
+
+  if (!exited_cb (agent))
+    g_subprocess_send_signal (agent->process, SIGTERM);
+
+  return wait_exit (agent);
+}
+
+void
+seye_test_agent_kill (SeyeTestAgent *agent)
+{
+  g_assert_nonnull (agent);
+
+  if (!exited_cb (agent))
+    g_subprocess_force_exit (agent->process);
+  wait_exit (agent);
+}
+
+void
+seye_test_agent_free (SeyeTestAgent *agent)
+{
+  if (agent == NULL)
+    return;
+
+  if (!exited_cb (agent))
+    {
+      g_subprocess_send_signal (agent->process, SIGKILL);
+      seye_test_wait_until (exited_cb, agent, 5000);
+    }
+
+  /* The reader may still hold a pointer to the log: let it see the pipe close. */
+  g_clear_object (&agent->process);
+  g_free (agent->base_uri);
+  g_string_free (agent->log, TRUE);
+  agent->log = NULL;
+  g_free (agent);
+}
+
+typedef struct
+{
+  SeyeTestAgent *agent;
+  const char    *needle;
+} LogWait;
+
+static gboolean
+log_has_cb (gpointer data)
+{
+  LogWait *wait = data;
+
+  return strstr (wait->agent->log->str, wait->needle) != NULL;
+}
+
+gboolean
+seye_test_agent_wait_log (SeyeTestAgent *agent,
+                          const char    *needle,
+                          guint          timeout_ms)
+{
+  LogWait wait = { agent, needle };
+
+  return seye_test_wait_until (log_has_cb, &wait, timeout_ms);
+}
+
+static gboolean
+timeout_cb (gpointer data)
+{
+  gboolean *timed_out = data;
+
+  *timed_out = TRUE;
+
+  return G_SOURCE_REMOVE;
+}
+
+gboolean
+seye_test_wait_until (gboolean (*condition) (gpointer data),
+                      gpointer   data,
+                      guint      timeout_ms)
+{
+  gboolean timed_out = FALSE;
+  guint source = g_timeout_add (timeout_ms, timeout_cb, &timed_out);
+
+  while (!condition (data) && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+
+  if (!timed_out)
+    g_source_remove (source);
+
+  return condition (data);
+}
+
+static int
+run_stack (const char *verb,
+           char      **output)
+{
+  g_autofree char *script = g_build_filename (g_getenv ("SEYE_TESTS_DIR"), "mdns-stack.sh", NULL);
+  const char *argv[] = { "sh", script, verb, NULL };
+  g_autoptr (GError) error = NULL;
+  int status = 0;
+
+  if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL,
+                     NULL, output, &status, &error))
+    {
+      if (output != NULL)
+        *output = g_strdup (error->message);
+      return 77;
+    }
+
+  if (WIFEXITED (status))
+    return WEXITSTATUS (status);
+
+  return 1;
+}
+
+/**
+ * seye_test_require_avahi:
+ *
+ * Returns: %TRUE when avahi-daemon answers on the system bus. Otherwise skips
+ *   the test loudly, or fails it when $CI is set: CI must run every mDNS test.
+ */
+gboolean
+seye_test_require_avahi (void)
+{
+  g_autofree char *output = NULL;
+  int status;
+
+  g_assert_nonnull (g_getenv ("SEYE_TESTS_DIR"));
+
+  status = run_stack ("ensure", &output);
+  if (status == 0)
+    return TRUE;
+
+  if (g_strcmp0 (g_getenv ("CI"), "true") == 0)
+    g_error ("mDNS test cannot run: avahi-daemon could not be started (%s). Under CI=true this "
+             "is a failure, not a skip.", output ? g_strstrip (output) : "no reason given");
+
+  g_printerr ("\n#####################################################################\n"
+              "# SKIPPING mDNS TEST: no avahi-daemon and none can be started here.\n"
+              "# %s\n"
+              "#####################################################################\n",
+              output ? g_strstrip (output) : "");
+  g_test_skip ("no avahi-daemon (see the reason above)");
+
+  return FALSE;
+}
+
+gboolean
+seye_test_avahi_owned (void)
+{
+  return run_stack ("owned", NULL) == 0;
+}
+
+gboolean
+seye_test_avahi_restart (void)
+{
+  return run_stack ("restart", NULL) == 0;
+}

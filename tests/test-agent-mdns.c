@@ -1,0 +1,282 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "seye-test-util.h"
+
+/*
+ * The agent against a real avahi-daemon, seen through a real avahi-browse.
+ * Each test uses names of its own (with the pid) so a desktop's other
+ * services and earlier runs' cached records do not matter.
+ */
+
+typedef struct
+{
+  char  *name;
+  char  *address;
+  guint  port;
+  GStrv  txt;
+} Service;
+
+static void
+service_free (Service *service)
+{
+  g_free (service->name);
+  g_free (service->address);
+  g_strfreev (service->txt);
+  g_free (service);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Service, service_free)
+
+/* avahi-browse -rtp escapes "." and "\" and non-printables as \DDD. */
+static char *
+unescape (const char *text)
+{
+  GString *out = g_string_new (NULL);
+
+  for (const char *p = text; *p; p++)
+    {
+      if (p[0] == '\\' && g_ascii_isdigit (p[1]) && g_ascii_isdigit (p[2]) && g_ascii_isdigit (p[3]))
+        {
+          g_string_append_c (out, (char) ((p[1] - '0') * 100 + (p[2] - '0') * 10 + (p[3] - '0')));
+          p += 3;
+        }
+      else
+        g_string_append_c (out, *p);
+    }
+
+  return g_string_free (out, FALSE);
+}
+
+static GStrv
+parse_txt (const char *field)
+{
+  g_autoptr (GPtrArray) entries = g_ptr_array_new ();
+  g_auto (GStrv) parts = g_strsplit (field, "\" \"", -1);
+
+  for (guint i = 0; parts[i] != NULL; i++)
+    {
+      char *entry = parts[i];
+      gsize len;
+
+      if (entry[0] == '"')
+        entry++;
+      len = strlen (entry);
+      if (len > 0 && entry[len - 1] == '"')
+        entry[len - 1] = '\0';
+      if (entry[0] != '\0')
+        g_ptr_array_add (entries, g_strdup (entry));
+    }
+  g_ptr_array_add (entries, NULL);
+
+  return (GStrv) g_ptr_array_free (g_steal_pointer (&entries), FALSE);
+}
+
+/* Every resolved _sorcerers-eye._tcp service whose name starts with @prefix. */
+static GPtrArray *
+browse (const char *prefix)
+{
+  const char *argv[] = { "avahi-browse", "-rtp", "_sorcerers-eye._tcp", NULL };
+  g_autoptr (GPtrArray) services = g_ptr_array_new_with_free_func ((GDestroyNotify) service_free);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *out = NULL;
+  g_auto (GStrv) lines = NULL;
+  int status;
+
+  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL,
+                NULL, NULL, &out, NULL, &status, &error);
+  g_assert_no_error (error);
+
+  lines = g_strsplit (out, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      g_auto (GStrv) f = g_strsplit (lines[i], ";", 10);
+      g_autofree char *name = NULL;
+      Service *service;
+
+      if (g_strv_length (f) < 10 || !g_str_equal (f[0], "="))
+        continue;
+
+      name = unescape (f[3]);
+      if (!g_str_has_prefix (name, prefix))
+        continue;
+
+      service = g_new0 (Service, 1);
+      service->name = g_steal_pointer (&name);
+      service->address = g_strdup (f[7]);
+      service->port = (guint) atoi (f[8]);
+      service->txt = parse_txt (f[9]);
+      g_ptr_array_add (services, service);
+    }
+
+  return g_steal_pointer (&services);
+}
+
+static Service *
+find (GPtrArray  *services,
+      const char *name)
+{
+  for (guint i = 0; i < services->len; i++)
+    {
+      Service *service = g_ptr_array_index (services, i);
+
+      if (g_str_equal (service->name, name))
+        return service;
+    }
+
+  return NULL;
+}
+
+/* Browses until @name is there with @port (0: absent), for up to @timeout_ms. */
+static gboolean
+wait_for_service (const char *name,
+                  guint       port,
+                  guint       timeout_ms)
+{
+  gint64 deadline = g_get_monotonic_time () + timeout_ms * 1000;
+
+  do
+    {
+      g_autoptr (GPtrArray) services = browse (name);
+      Service *service = find (services, name);
+
+      if (port == 0 ? service == NULL : (service != NULL && service->port == port))
+        return TRUE;
+
+      g_usleep (200 * 1000);
+      while (g_main_context_iteration (NULL, FALSE))
+        ;
+    }
+  while (g_get_monotonic_time () < deadline);
+
+  return FALSE;
+}
+
+static char *
+unique_name (const char *what)
+{
+  return g_strdup_printf ("seye-test-%u-%s", (guint) getpid (), what);
+}
+
+static void
+test_announced_with_txt (void)
+{
+  g_autofree char *name = unique_name ("txt");
+  g_autoptr (SeyeTestAgent) agent = NULL;
+  g_autoptr (GPtrArray) services = NULL;
+  g_autofree char *port = NULL;
+  Service *service;
+
+  if (!seye_test_require_avahi ())
+    return;
+
+  agent = seye_test_agent_start ("--name", name, "--node-id", "aaaabbbbccccddddeeeeffff00001111", NULL);
+  g_assert_true (seye_test_agent_wait_log (agent, "mDNS: announced as", 10000));
+  g_assert_true (wait_for_service (name, agent->port, 10000));
+
+  services = browse (name);
+  service = find (services, name);
+  g_assert_nonnull (service);
+  g_assert_cmpuint (service->port, ==, agent->port);
+  g_assert_cmpstr (service->address, ==, "127.0.0.1");
+  g_assert_true (g_strv_contains ((const char * const *) service->txt, "txtvers=1"));
+  g_assert_true (g_strv_contains ((const char * const *) service->txt, "id=aaaabbbbccccddddeeeeffff00001111"));
+  g_assert_true (g_strv_contains ((const char * const *) service->txt, "api=1"));
+  g_assert_true (g_strv_contains ((const char * const *) service->txt, "version=" PACKAGE_VERSION));
+
+  g_assert_cmpint (seye_test_agent_stop (agent), ==, 0);
+}
+
+static void
+test_same_name_both_appear (void)
+{
+  g_autofree char *name = unique_name ("twin");
+  g_autofree char *second_name = NULL;
+  g_autoptr (SeyeTestAgent) a = NULL;
+  g_autoptr (SeyeTestAgent) b = NULL;
+  g_autoptr (GPtrArray) services = NULL;
+
+  if (!seye_test_require_avahi ())
+    return;
+
+  a = seye_test_agent_start ("--name", name, "--node-id", "aaaabbbbccccddddeeeeffff00002222", NULL);
+  g_assert_true (seye_test_agent_wait_log (a, "mDNS: announced as", 10000));
+  b = seye_test_agent_start ("--name", name, "--node-id", "aaaabbbbccccddddeeeeffff00003333", NULL);
+  g_assert_true (seye_test_agent_wait_log (b, "is taken on this network", 10000));
+  g_assert_true (seye_test_agent_wait_log (b, "mDNS: announced as", 10000));
+
+  second_name = g_strdup_printf ("%s #2", name);
+  g_assert_true (wait_for_service (name, a->port, 10000));
+  g_assert_true (wait_for_service (second_name, b->port, 10000));
+
+  services = browse (name);
+  g_assert_nonnull (find (services, name));
+  g_assert_nonnull (find (services, second_name));
+
+  g_assert_cmpint (seye_test_agent_stop (a), ==, 0);
+  g_assert_cmpint (seye_test_agent_stop (b), ==, 0);
+}
+
+static void
+test_sigterm_withdraws (void)
+{
+  g_autofree char *name = unique_name ("bye");
+  g_autoptr (SeyeTestAgent) agent = NULL;
+
+  if (!seye_test_require_avahi ())
+    return;
+
+  agent = seye_test_agent_start ("--name", name, "--node-id", "aaaabbbbccccddddeeeeffff00004444", NULL);
+  g_assert_true (wait_for_service (name, agent->port, 10000));
+
+  g_assert_cmpint (seye_test_agent_stop (agent), ==, 0);
+  g_assert_nonnull (strstr (agent->log->str, "mDNS: withdrawing"));
+  /* The goodbye packets flush the record at once; a killed agent's would live on for its TTL. */
+  g_assert_true (wait_for_service (name, 0, 3000));
+}
+
+static void
+test_daemon_restart_republishes (void)
+{
+  g_autofree char *name = unique_name ("phoenix");
+  g_autoptr (SeyeTestAgent) agent = NULL;
+
+  if (!seye_test_require_avahi ())
+    return;
+
+  if (!seye_test_avahi_owned ())
+    {
+      if (g_strcmp0 (g_getenv ("CI"), "true") == 0)
+        g_error ("under CI the tests start avahi-daemon themselves, yet it is not theirs to restart");
+      g_test_skip ("avahi-daemon belongs to this desktop: not restarting it");
+      return;
+    }
+
+  agent = seye_test_agent_start ("--name", name, "--node-id", "aaaabbbbccccddddeeeeffff00005555", NULL);
+  g_assert_true (wait_for_service (name, agent->port, 10000));
+
+  g_assert_true (seye_test_avahi_restart ());
+  g_assert_true (seye_test_agent_wait_log (agent, "avahi-daemon is back", 15000));
+  g_assert_true (wait_for_service (name, agent->port, 15000));
+
+  /* It still serves HTTP all along. */
+  g_assert_cmpint (seye_test_agent_stop (agent), ==, 0);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/agent/mdns/announced-with-txt", test_announced_with_txt);
+  g_test_add_func ("/agent/mdns/same-name-both-appear", test_same_name_both_appear);
+  g_test_add_func ("/agent/mdns/sigterm-withdraws", test_sigterm_withdraws);
+  g_test_add_func ("/agent/mdns/daemon-restart-republishes", test_daemon_restart_republishes);
+
+  return g_test_run ();
+}

@@ -1,0 +1,577 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <libsoup/soup.h>
+#include <sys/wait.h>
+#include <string.h>
+
+#include "seye-json.h"
+#include "seye-test-util.h"
+
+#define NODE_ID "0123456789abcdef0123456789abcdef"
+
+typedef struct
+{
+  SeyeTestAgent *agent;
+  SoupSession   *session;
+} Fixture;
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  f->agent = seye_test_agent_start ("--no-mdns", "--interval", "0.25", "--name", "test-node",
+                                    "--node-id", NODE_ID, NULL);
+  f->session = soup_session_new_with_options ("timeout", 5, NULL);
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_assert_cmpint (seye_test_agent_stop (f->agent), ==, 0);
+  g_clear_pointer (&f->agent, seye_test_agent_free);
+  g_clear_object (&f->session);
+}
+
+/* One request; returns the body, sets *status and the message for headers. */
+static GBytes *
+request (Fixture      *f,
+         const char   *method,
+         const char   *path,
+         guint        *status,
+         SoupMessage **out_msg)
+{
+  g_autofree char *uri = g_strconcat (f->agent->base_uri, path, NULL);
+  g_autoptr (SoupMessage) msg = soup_message_new (method, uri);
+  g_autoptr (GError) error = NULL;
+  GBytes *body;
+
+  body = soup_session_send_and_read (f->session, msg, NULL, &error);
+  g_assert_no_error (error);
+  *status = soup_message_get_status (msg);
+  if (out_msg != NULL)
+    *out_msg = g_steal_pointer (&msg);
+
+  return body;
+}
+
+static JsonObject *
+parse_object (GBytes     *body,
+              JsonParser *parser)
+{
+  g_autoptr (GError) error = NULL;
+  gsize size;
+  const char *data = g_bytes_get_data (body, &size);
+
+  json_parser_load_from_data (parser, data, size, &error);
+  g_assert_no_error (error);
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)));
+
+  return json_node_get_object (json_parser_get_root (parser));
+}
+
+static void
+test_node (Fixture       *f,
+           gconstpointer  data)
+{
+  g_autoptr (SoupMessage) msg = NULL;
+  g_autoptr (SeyeNodeInfo) info = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) body = NULL;
+  guint status;
+  gsize size;
+  const char *text;
+
+  body = request (f, "GET", "/v1/node", &status, &msg);
+  g_assert_cmpuint (status, ==, 200);
+  g_assert_cmpstr (soup_message_headers_get_content_type (soup_message_get_response_headers (msg), NULL),
+                   ==, "application/json");
+
+  text = g_bytes_get_data (body, &size);
+  info = seye_node_info_from_json (text, size, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (info->node_id, ==, NODE_ID);
+  g_assert_cmpstr (info->name, ==, "test-node");
+  g_assert_cmpstr (info->agent_version, ==, PACKAGE_VERSION);
+  g_assert_cmpuint (info->api_version, ==, 1);
+  g_assert_cmpfloat (info->interval, ==, 0.25);
+  g_assert_cmpuint (info->n_cores, >, 0);
+  g_assert_cmpuint (info->n_cores, ==, g_get_num_processors ());
+  g_assert_cmpstr (info->hostname, ==, g_get_host_name ());
+  g_assert_true (info->kernel != NULL && info->kernel[0] != '\0');
+  g_assert_true (info->boot_time > 1000000000);
+}
+
+static void
+test_metrics (Fixture       *f,
+              gconstpointer  data)
+{
+  g_autoptr (SeyeSample) sample = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) body = NULL;
+  gint64 before = g_get_real_time () / 1000;
+  guint status;
+  gsize size;
+  const char *text;
+
+  body = request (f, "GET", "/v1/metrics", &status, NULL);
+  g_assert_cmpuint (status, ==, 200);
+  text = g_bytes_get_data (body, &size);
+  sample = seye_sample_from_json (text, size, &error);
+  g_assert_no_error (error);
+
+  g_assert_cmpint (sample->time_ms, <=, g_get_real_time () / 1000);
+  g_assert_cmpint (sample->time_ms, >, before - 60000);
+  g_assert_true (sample->parts & SEYE_SAMPLE_CPU);
+  g_assert_true (sample->parts & SEYE_SAMPLE_MEMORY);
+  g_assert_true (sample->parts & SEYE_SAMPLE_LOAD);
+  g_assert_true (sample->parts & SEYE_SAMPLE_PROCESSES);
+  g_assert_true (sample->parts & SEYE_SAMPLE_UPTIME);
+  g_assert_cmpuint (sample->cores->len, ==, g_get_num_processors ());
+  g_assert_cmpuint (sample->memory.total, >, 0);
+  g_assert_cmpuint (sample->memory.used, <=, sample->memory.total);
+  g_assert_cmpuint (sample->procs_total, >, 1);
+  g_assert_cmpfloat (sample->cpu.busy, >=, 0.0);
+  g_assert_cmpfloat (sample->cpu.busy, <=, 100.0);
+}
+
+static void
+test_index_and_prometheus (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (SoupMessage) msg = NULL;
+  g_autoptr (GBytes) index = NULL;
+  g_autoptr (GBytes) prom = NULL;
+  g_autofree char *text = NULL;
+  JsonObject *object;
+  guint status;
+
+  index = request (f, "GET", "/", &status, NULL);
+  g_assert_cmpuint (status, ==, 200);
+  object = parse_object (index, parser);
+  g_assert_cmpstr (json_object_get_string_member (object, "name"), ==, "test-node");
+
+  prom = request (f, "GET", "/metrics", &status, &msg);
+  g_assert_cmpuint (status, ==, 200);
+  g_assert_cmpstr (soup_message_headers_get_content_type (soup_message_get_response_headers (msg), NULL),
+                   ==, "text/plain");
+  text = g_strndup (g_bytes_get_data (prom, NULL), g_bytes_get_size (prom));
+  g_assert_nonnull (strstr (text, "\nnode_cpu_seconds_total{cpu=\"0\",mode=\"idle\"} "));
+  g_assert_nonnull (strstr (text, "\nnode_memory_MemAvailable_bytes "));
+  g_assert_nonnull (strstr (text, "\nnode_load1 "));
+  g_assert_nonnull (strstr (text, "\nnode_boot_time_seconds "));
+  g_assert_nonnull (strstr (text, "\nnode_procs_running "));
+  g_assert_nonnull (strstr (text, "seye_node_info{node_id=\"" NODE_ID "\",name=\"test-node\""));
+}
+
+static void
+check_error (Fixture    *f,
+             const char *method,
+             const char *path,
+             guint       expected,
+             const char *message_part)
+{
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (SoupMessage) msg = NULL;
+  g_autoptr (GBytes) body = NULL;
+  JsonObject *error;
+  guint status;
+
+  body = request (f, method, path, &status, &msg);
+  g_assert_cmpuint (status, ==, expected);
+  if (g_str_equal (method, "HEAD"))
+    return;
+
+  error = json_object_get_object_member (parse_object (body, parser), "error");
+  g_assert_nonnull (error);
+  g_assert_cmpint (json_object_get_int_member (error, "status"), ==, expected);
+  g_assert_nonnull (strstr (json_object_get_string_member (error, "message"), message_part));
+
+  if (expected == 405)
+    g_assert_cmpstr (soup_message_headers_get_one (soup_message_get_response_headers (msg), "Allow"),
+                     ==, "GET, HEAD");
+}
+
+static void
+test_errors (Fixture       *f,
+             gconstpointer  data)
+{
+  check_error (f, "GET", "/nope", 404, "no such endpoint: /nope");
+  check_error (f, "GET", "/v1/metrics/extra", 404, "no such endpoint");
+  check_error (f, "POST", "/v1/metrics", 405, "method POST is not allowed");
+  check_error (f, "DELETE", "/v1/node", 405, "method DELETE");
+  check_error (f, "PUT", "/metrics", 405, "method PUT");
+  check_error (f, "GET", "/v1/history?since=yesterday", 400, "“since” must be");
+  check_error (f, "GET", "/v1/history?since=-5", 400, "“since” must be");
+}
+
+static void
+test_request_body_refused (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autofree char *uri = g_strconcat (f->agent->base_uri, "/v1/metrics", NULL);
+  g_autoptr (SoupMessage) msg = soup_message_new ("GET", uri);
+  g_autoptr (GBytes) big = NULL;
+  g_autoptr (GBytes) body = NULL;
+  g_autoptr (GError) error = NULL;
+  char *junk = g_malloc (8 * 1024 * 1024);
+  guint status;
+
+  memset (junk, 'x', 8 * 1024 * 1024);
+  big = g_bytes_new_take (junk, 8 * 1024 * 1024);
+  soup_message_set_request_body_from_bytes (msg, "application/octet-stream", big);
+  body = soup_session_send_and_read (f->session, msg, NULL, &error);
+  /* Refused before the body is read: the answer may come while we still send. */
+  if (error == NULL)
+    g_assert_cmpuint (soup_message_get_status (msg), ==, 413);
+
+  g_clear_pointer (&body, g_bytes_unref);
+  body = request (f, "GET", "/v1/node", &status, NULL);
+  g_assert_cmpuint (status, ==, 200);
+}
+
+/* Raw bytes on a socket: what no HTTP library would send. */
+static char *
+raw_exchange (Fixture    *f,
+              const char *data,
+              gsize       length)
+{
+  g_autoptr (GSocketClient) client = g_socket_client_new ();
+  g_autoptr (GSocketConnection) connection = NULL;
+  g_autoptr (GError) error = NULL;
+  GString *reply = g_string_new (NULL);
+  char buf[4096];
+  gssize n;
+
+  g_socket_client_set_timeout (client, 5);
+  connection = g_socket_client_connect_to_host (client, "127.0.0.1", f->agent->port, NULL, &error);
+  g_assert_no_error (error);
+
+  g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (connection)),
+                             data, length, NULL, NULL, NULL);
+  while ((n = g_input_stream_read (g_io_stream_get_input_stream (G_IO_STREAM (connection)),
+                                   buf, sizeof buf, NULL, NULL)) > 0)
+    g_string_append_len (reply, buf, n);
+
+  return g_string_free (reply, FALSE);
+}
+
+static void
+test_malformed_http (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autofree char *garbage = NULL;
+  g_autofree char *huge_reply = NULL;
+  g_autofree char *binary_reply = NULL;
+  g_autoptr (GBytes) body = NULL;
+  GString *huge = g_string_new ("GET /v1/node HTTP/1.1\r\nHost: x\r\n");
+  const char binary[] = "\x00\x01\x02\xff\xfe GET / HTTP/1.1\r\n\r\n";
+  guint status;
+
+  garbage = raw_exchange (f, "THIS IS NOT HTTP\r\n\r\n", strlen ("THIS IS NOT HTTP\r\n\r\n"));
+  g_assert_true (garbage[0] == '\0' || g_str_has_prefix (garbage, "HTTP/1.1 400"));
+
+  for (guint i = 0; i < 20000; i++)
+    g_string_append_printf (huge, "X-Junk-%u: %s\r\n", i, "0123456789abcdef0123456789abcdef");
+  g_string_append (huge, "\r\n");
+  huge_reply = raw_exchange (f, huge->str, huge->len);
+  g_string_free (huge, TRUE);
+  g_assert_false (g_str_has_prefix (huge_reply, "HTTP/1.1 200"));
+
+  binary_reply = raw_exchange (f, binary, sizeof binary - 1);
+  g_assert_false (g_str_has_prefix (binary_reply, "HTTP/1.1 200"));
+
+  /* And it still serves. */
+  body = request (f, "GET", "/v1/node", &status, NULL);
+  g_assert_cmpuint (status, ==, 200);
+}
+
+static void
+test_keep_alive (Fixture       *f,
+                 gconstpointer  data)
+{
+  guint64 first_connection = 0;
+
+  for (guint i = 0; i < 5; i++)
+    {
+      g_autoptr (SoupMessage) msg = NULL;
+      g_autoptr (GBytes) body = NULL;
+      guint status;
+
+      body = request (f, "GET", i % 2 ? "/v1/node" : "/v1/metrics", &status, &msg);
+      g_assert_cmpuint (status, ==, 200);
+      if (i == 0)
+        first_connection = soup_message_get_connection_id (msg);
+      else
+        g_assert_cmpuint (soup_message_get_connection_id (msg), ==, first_connection);
+    }
+
+  g_assert_cmpuint (first_connection, !=, 0);
+}
+
+static GPtrArray *
+get_history (Fixture *f,
+             gint64   since)
+{
+  g_autofree char *path = g_strdup_printf ("/v1/history?since=%" G_GINT64_FORMAT, since);
+  g_autoptr (GBytes) body = NULL;
+  g_autoptr (GError) error = NULL;
+  GPtrArray *samples;
+  guint status;
+  gsize size;
+  const char *text;
+
+  body = request (f, "GET", path, &status, NULL);
+  g_assert_cmpuint (status, ==, 200);
+  text = g_bytes_get_data (body, &size);
+  samples = seye_history_samples_from_json (text, size, &error);
+  g_assert_no_error (error);
+
+  return samples;
+}
+
+static gboolean
+quit_loop_cb (gpointer data)
+{
+  g_main_loop_quit (data);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+sleep_in_loop (guint ms)
+{
+  g_autoptr (GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+
+  g_timeout_add (ms, quit_loop_cb, loop);
+  g_main_loop_run (loop);
+}
+
+static void
+test_history_grows (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr (GPtrArray) first = get_history (f, 0);
+  g_autoptr (GPtrArray) second = NULL;
+  g_autoptr (GPtrArray) newer = NULL;
+  SeyeSample *last;
+
+  g_assert_cmpuint (first->len, >=, 1);
+  sleep_in_loop (1300);
+  second = get_history (f, 0);
+  /* 0.25 s interval: about 5 more samples in 1.3 s. */
+  g_assert_cmpuint (second->len, >=, first->len + 3);
+  g_assert_cmpuint (second->len, <=, first->len + 7);
+
+  last = g_ptr_array_index (first, first->len - 1);
+  newer = get_history (f, last->time_ms);
+  g_assert_cmpuint (newer->len, ==, second->len - first->len);
+  for (guint i = 0; i < newer->len; i++)
+    g_assert_cmpint (((SeyeSample *) newer->pdata[i])->time_ms, >, last->time_ms);
+
+  /* Once a delta exists, CPU is measured and within bounds. */
+  last = g_ptr_array_index (second, second->len - 1);
+  g_assert_cmpfloat (last->cpu.busy, >=, 0.0);
+  g_assert_cmpfloat (last->cpu.busy, <=, 100.0);
+  g_assert_cmpfloat_with_epsilon (last->interval, 0.25, 0.1);
+}
+
+static void
+test_head (Fixture       *f,
+           gconstpointer  data)
+{
+  g_autoptr (SoupMessage) msg = NULL;
+  g_autoptr (GBytes) body = NULL;
+  guint status;
+
+  body = request (f, "HEAD", "/v1/metrics", &status, &msg);
+  g_assert_cmpuint (status, ==, 200);
+  g_assert_cmpuint (g_bytes_get_size (body), ==, 0);
+}
+
+/* Tests with their own agents ---------------------------------------------- */
+
+static char *
+run_agent_expect_failure (const char * const *args,
+                          int                *exit_status)
+{
+  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr (GError) error = NULL;
+  char *err = NULL;
+  int status;
+
+  g_ptr_array_add (argv, (char *) g_getenv ("SEYE_AGENT"));
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (char *) args[i]);
+  g_ptr_array_add (argv, NULL);
+
+  g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL, NULL, &err,
+                &status, &error);
+  g_assert_no_error (error);
+  g_assert_true (WIFEXITED (status));
+  *exit_status = WEXITSTATUS (status);
+
+  return err;
+}
+
+static void
+test_port_in_use (void)
+{
+  g_autoptr (SeyeTestAgent) first = seye_test_agent_start ("--no-mdns", "--node-id", NODE_ID, NULL);
+  g_autofree char *port = g_strdup_printf ("%u", first->port);
+  const char *args[] = { "--no-mdns", "--bind", "127.0.0.1", "--port", port, "--node-id", NODE_ID, NULL };
+  g_autofree char *err = NULL;
+  int status;
+
+  err = run_agent_expect_failure (args, &status);
+  g_assert_cmpint (status, ==, 1);
+  g_assert_true (g_str_has_prefix (err, "sorcerers-eye-agent: error: cannot listen on 127.0.0.1 port"));
+  g_assert_nonnull (strstr (err, "--port"));
+  /* One line. */
+  g_assert_cmpuint (strlen (err), ==, (gsize) (strchr (err, '\n') - err) + 1);
+
+  g_assert_cmpint (seye_test_agent_stop (first), ==, 0);
+}
+
+static void
+test_bad_arguments (void)
+{
+  static const struct {
+    const char *args[4];
+    const char *says;
+  } cases[] = {
+    { { "--interval", "0.1", NULL }, "interval 0.1 s is out of range" },
+    { { "--interval", "soon", NULL }, "is not a number of seconds" },
+    { { "--interval", "61", NULL }, "out of range" },
+    { { "--port", "70000", NULL }, "port 70000 is out of range" },
+    { { "--port", "http", NULL }, "is not a number" },
+    { { "--node-id", "xyz", NULL }, "is not 32 hex digits" },
+    { { "--bind", "not-an-address", NULL }, "is not an IP address" },
+    { { "--name", "", NULL }, "is not usable" },
+    { { "--frobnicate", NULL }, "Unknown option" },
+    { { "--config", "/nonexistent/agent.conf", NULL }, "cannot read the configuration file" },
+    { { "stray", NULL }, "unexpected argument" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *err = NULL;
+      int status;
+
+      err = run_agent_expect_failure (cases[i].args, &status);
+      g_test_message ("%s -> %s", cases[i].args[0], err);
+      g_assert_cmpint (status, ==, 1);
+      g_assert_true (g_str_has_prefix (err, "sorcerers-eye-agent: error: "));
+      g_assert_nonnull (strstr (err, cases[i].says));
+      g_assert_cmpuint (strlen (err), ==, (gsize) (strchr (err, '\n') - err) + 1);
+    }
+}
+
+static void
+test_config_file (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("seye-agent-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "agent.conf", NULL);
+  g_autoptr (SeyeTestAgent) agent = NULL;
+  g_autoptr (SoupSession) session = soup_session_new ();
+  g_autoptr (SeyeNodeInfo) info = NULL;
+  g_autoptr (SoupMessage) msg = NULL;
+  g_autoptr (GBytes) body = NULL;
+  g_autofree char *uri = NULL;
+
+  g_assert_no_error (error);
+  g_file_set_contents (path,
+                       "[agent]\nname=from-config\ninterval=2\nmdns=false\n"
+                       "node-id=ABCDEF0123456789ABCDEF0123456789\n", -1, &error);
+  g_assert_no_error (error);
+
+  /* The command line overrides the file. */
+  agent = seye_test_agent_start ("--config", path, "--interval", "0.5", NULL);
+  uri = g_strconcat (agent->base_uri, "/v1/node", NULL);
+  msg = soup_message_new ("GET", uri);
+  body = soup_session_send_and_read (session, msg, NULL, &error);
+  g_assert_no_error (error);
+  info = seye_node_info_from_json (g_bytes_get_data (body, NULL), g_bytes_get_size (body), &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (info->name, ==, "from-config");
+  g_assert_cmpstr (info->node_id, ==, "abcdef0123456789abcdef0123456789");
+  g_assert_cmpfloat (info->interval, ==, 0.5);
+  g_assert_true (seye_test_agent_wait_log (agent, "mDNS is off", 1000));
+
+  g_assert_cmpint (seye_test_agent_stop (agent), ==, 0);
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
+/* A machine whose /proc has only "stat": the agent says what is missing, once,
+ * and serves what it has. */
+static void
+test_missing_proc_files (void)
+{
+  g_autofree char *root = g_test_build_filename (G_TEST_DIST, "data", "proc", "missing", NULL);
+  g_autoptr (SeyeTestAgent) agent = NULL;
+  g_autoptr (SoupSession) session = soup_session_new ();
+  g_autoptr (SeyeSample) sample = NULL;
+  g_autoptr (SoupMessage) msg = NULL;
+  g_autoptr (GBytes) body = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *uri = NULL;
+  const char *first;
+
+  if (!g_file_test (root, G_FILE_TEST_IS_DIR))
+    {
+      g_test_fail_printf ("recorded tree %s is missing", root);
+      return;
+    }
+
+  agent = seye_test_agent_start ("--no-mdns", "--root", root, "--interval", "0.25",
+                                 "--node-id", NODE_ID, NULL);
+  sleep_in_loop (1000);
+
+  uri = g_strconcat (agent->base_uri, "/v1/metrics", NULL);
+  msg = soup_message_new ("GET", uri);
+  body = soup_session_send_and_read (session, msg, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (soup_message_get_status (msg), ==, 200);
+  sample = seye_sample_from_json (g_bytes_get_data (body, NULL), g_bytes_get_size (body), &error);
+  g_assert_no_error (error);
+  g_assert_true (sample->parts & SEYE_SAMPLE_CPU);
+  g_assert_false (sample->parts & SEYE_SAMPLE_MEMORY);
+
+  /* Said once, not every tick (four ticks have passed). */
+  first = strstr (agent->log->str, "meminfo");
+  g_assert_nonnull (first);
+  g_assert_null (strstr (first + 1, "meminfo"));
+  g_assert_cmpint (seye_test_agent_stop (agent), ==, 0);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add ("/agent/node", Fixture, NULL, fixture_setup, test_node, fixture_teardown);
+  g_test_add ("/agent/metrics", Fixture, NULL, fixture_setup, test_metrics, fixture_teardown);
+  g_test_add ("/agent/index-and-prometheus", Fixture, NULL, fixture_setup,
+              test_index_and_prometheus, fixture_teardown);
+  g_test_add ("/agent/errors", Fixture, NULL, fixture_setup, test_errors, fixture_teardown);
+  g_test_add ("/agent/request-body-refused", Fixture, NULL, fixture_setup,
+              test_request_body_refused, fixture_teardown);
+  g_test_add ("/agent/malformed-http", Fixture, NULL, fixture_setup, test_malformed_http,
+              fixture_teardown);
+  g_test_add ("/agent/keep-alive", Fixture, NULL, fixture_setup, test_keep_alive, fixture_teardown);
+  g_test_add ("/agent/history-grows", Fixture, NULL, fixture_setup, test_history_grows,
+              fixture_teardown);
+  g_test_add ("/agent/head", Fixture, NULL, fixture_setup, test_head, fixture_teardown);
+  g_test_add_func ("/agent/port-in-use", test_port_in_use);
+  g_test_add_func ("/agent/bad-arguments", test_bad_arguments);
+  g_test_add_func ("/agent/config-file", test_config_file);
+  g_test_add_func ("/agent/missing-proc-files", test_missing_proc_files);
+
+  return g_test_run ();
+}

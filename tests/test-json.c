@@ -1,0 +1,364 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <string.h>
+
+#include "seye-error.h"
+#include "seye-json.h"
+
+static SeyeSample *
+make_sample (guint n_cores)
+{
+  SeyeSample *sample = seye_sample_new ();
+  SeyeNetIface eth0 = { g_strdup ("eth0"), 1234.0, 567.0, 10, 20 };
+  SeyeDiskDevice vda = { g_strdup ("vda"), 4096.0, 8192.0, 1, 2 };
+  SeyeFilesystem root = { g_strdup ("/"), g_strdup ("/dev/vda1"), g_strdup ("ext4"),
+                          100000, 40000, 55000, 60000 };
+
+  sample->time_ms = 1700000000123;
+  sample->interval = 1.0;
+  sample->parts = SEYE_SAMPLE_CPU | SEYE_SAMPLE_MEMORY | SEYE_SAMPLE_LOAD | SEYE_SAMPLE_PROCESSES |
+                  SEYE_SAMPLE_UPTIME | SEYE_SAMPLE_NETWORK | SEYE_SAMPLE_DISK | SEYE_SAMPLE_FILESYSTEMS;
+  sample->cpu = (SeyeCpuStat) { -1, 42.5, 30.25, 10.0, 2.0, 0.25 };
+  for (guint i = 0; i < n_cores; i++)
+    {
+      SeyeCpuStat core = { (int) i, 10.0 + i % 90, 5.0 + i % 85, 5.0, 0.0, 0.0 };
+
+      g_array_append_val (sample->cores, core);
+    }
+  sample->memory = (SeyeMemory) { 8000000000, 6000000000, 2000000000, 5000000000,
+                                  100000000, 900000000, 1000000000, 250000000 };
+  sample->load[0] = 0.42;
+  sample->load[1] = 0.38;
+  sample->load[2] = 0.3;
+  sample->procs_total = 100;
+  sample->procs_running = 2;
+  sample->procs_blocked = 1;
+  sample->threads = 400;
+  sample->uptime = 7200;
+  sample->boot_time = 1699992800;
+  sample->net_rx_bytes_per_sec = 1234;
+  sample->net_tx_bytes_per_sec = 567;
+  g_array_append_val (sample->interfaces, eth0);
+  sample->disk_read_bytes_per_sec = 4096;
+  sample->disk_write_bytes_per_sec = 8192;
+  g_array_append_val (sample->disks, vda);
+  g_array_append_val (sample->filesystems, root);
+
+  return sample;
+}
+
+static void
+test_round_trip (void)
+{
+  g_autoptr (SeyeSample) sample = make_sample (8);
+  g_autoptr (SeyeSample) back = NULL;
+  g_autoptr (GError) error = NULL;
+  GBytes *json = seye_sample_get_json (sample);
+  const SeyeFilesystem *fs;
+
+  /* The budget: an 8-core sample under 2 KB. */
+  g_test_message ("8-core sample: %" G_GSIZE_FORMAT " bytes", g_bytes_get_size (json));
+  g_assert_cmpuint (g_bytes_get_size (json), <, 2048);
+  /* Encoded once and kept. */
+  g_assert_true (seye_sample_get_json (sample) == json);
+
+  back = seye_sample_from_json (g_bytes_get_data (json, NULL), g_bytes_get_size (json), &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (back->time_ms, ==, sample->time_ms);
+  g_assert_cmpint (back->parts, ==, sample->parts);
+  g_assert_cmpfloat (back->cpu.busy, ==, 42.5);
+  g_assert_cmpfloat (back->cpu.user, ==, 30.25);
+  g_assert_cmpfloat (back->cpu.steal, ==, 0.25);
+  g_assert_cmpuint (back->cores->len, ==, 8);
+  for (guint i = 0; i < 8; i++)
+    {
+      g_assert_cmpint (g_array_index (back->cores, SeyeCpuStat, i).id, ==, (int) i);
+      g_assert_cmpfloat (g_array_index (back->cores, SeyeCpuStat, i).busy, ==, 10.0 + i);
+    }
+  g_assert_cmpuint (back->memory.total, ==, 8000000000);
+  g_assert_cmpuint (back->memory.swap_used, ==, 250000000);
+  g_assert_cmpfloat (back->load[0], ==, 0.42);
+  g_assert_cmpuint (back->threads, ==, 400);
+  g_assert_cmpint (back->boot_time, ==, 1699992800);
+  g_assert_cmpstr (g_array_index (back->interfaces, SeyeNetIface, 0).name, ==, "eth0");
+  g_assert_cmpfloat (back->net_rx_bytes_per_sec, ==, 1234);
+  g_assert_cmpstr (g_array_index (back->disks, SeyeDiskDevice, 0).name, ==, "vda");
+  fs = &g_array_index (back->filesystems, SeyeFilesystem, 0);
+  g_assert_cmpstr (fs->mount_point, ==, "/");
+  g_assert_cmpstr (fs->device, ==, "/dev/vda1");
+  g_assert_cmpuint (fs->avail_bytes, ==, 55000);
+  g_assert_cmpfloat (seye_sample_get_memory_percent (back), ==, 25.0);
+}
+
+static void
+test_partial_sample (void)
+{
+  g_autoptr (SeyeSample) sample = make_sample (2);
+  g_autoptr (SeyeSample) back = NULL;
+  g_autoptr (GError) error = NULL;
+  GBytes *json;
+
+  sample->parts = SEYE_SAMPLE_CPU | SEYE_SAMPLE_LOAD;
+  json = seye_sample_get_json (sample);
+  g_assert_null (strstr (g_bytes_get_data (json, NULL), "memory"));
+  back = seye_sample_from_json (g_bytes_get_data (json, NULL), g_bytes_get_size (json), &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (back->parts, ==, SEYE_SAMPLE_CPU | SEYE_SAMPLE_LOAD);
+  g_assert_cmpfloat (seye_sample_get_memory_percent (back), ==, 0.0);
+}
+
+static void
+test_strings_escaped (void)
+{
+  g_autoptr (SeyeNodeInfo) info = seye_node_info_new ();
+  g_autoptr (SeyeNodeInfo) back = NULL;
+  g_autoptr (GError) error = NULL;
+  GString *str = g_string_new (NULL);
+
+  info->node_id = g_strdup ("0123456789abcdef0123456789abcdef");
+  info->name = g_strdup ("<b>\"quoted\" \\ back</b> ünïcode");
+  info->hostname = g_strdup ("host");
+  info->os_name = g_strdup ("Debian GNU/Linux 12 (bookworm)");
+  info->kernel = g_strdup ("6.1.0");
+  info->arch = g_strdup ("x86_64");
+  info->cpu_model = g_strdup ("Tab\there");
+  info->agent_version = g_strdup ("0.1.0");
+  info->n_cores = 2;
+  info->interval = 1;
+  info->boot_time = 1700000000;
+
+  seye_json_write_node_info (str, info);
+  /* Control characters become spaces on the way out: every client accepts the result. */
+  g_assert_null (strchr (str->str, '\t'));
+  back = seye_node_info_from_json (str->str, str->len, &error);
+  g_string_free (str, TRUE);
+  g_assert_no_error (error);
+  g_assert_cmpstr (back->cpu_model, ==, "Tab here");
+  g_clear_pointer (&back, seye_node_info_free);
+
+  /* A control character sent by a hostile node is refused by the decoder. */
+  back = seye_node_info_from_json ("{\"schema\":1,\"node_id\":\"0123456789abcdef0123456789abcdef\","
+                                   "\"name\":\"a\\u0007b\",\"hostname\":\"h\",\"os\":\"o\",\"kernel\":\"k\","
+                                   "\"arch\":\"a\",\"cpu_model\":\"c\",\"cores\":1,\"agent_version\":\"v\","
+                                   "\"api_version\":1,\"interval\":1,\"boot_time\":1}", -1, &error);
+  g_assert_error (error, SEYE_ERROR, SEYE_ERROR_INVALID);
+  g_assert_null (back);
+  g_clear_error (&error);
+
+  str = g_string_new (NULL);
+  seye_json_write_node_info (str, info);
+  back = seye_node_info_from_json (str->str, str->len, &error);
+  g_string_free (str, TRUE);
+  g_assert_no_error (error);
+  g_assert_cmpstr (back->name, ==, info->name);
+}
+
+static void
+test_numbers_compact (void)
+{
+  GString *str = g_string_new (NULL);
+
+  seye_json_write_double (str, 12.3);
+  g_string_append_c (str, ' ');
+  seye_json_write_double (str, 0.1 + 0.2);
+  g_string_append_c (str, ' ');
+  seye_json_write_double (str, 100.0);
+  g_string_append_c (str, ' ');
+  seye_json_write_double (str, -0.0001);
+  g_assert_cmpstr (str->str, ==, "12.3 0.3 100 0");
+  g_string_free (str, TRUE);
+}
+
+typedef struct
+{
+  const char *json;
+  int         code;
+} Hostile;
+
+static const Hostile hostile_samples[] = {
+  { "", SEYE_ERROR_PARSE },
+  { "null", SEYE_ERROR_INVALID },
+  { "[]", SEYE_ERROR_INVALID },
+  { "{", SEYE_ERROR_PARSE },
+  { "{\"schema\":1}", SEYE_ERROR_INVALID },                              /* no time */
+  { "{\"schema\":2,\"time\":1,\"interval\":1}", SEYE_ERROR_INCOMPATIBLE },
+  { "{\"schema\":\"1\",\"time\":1,\"interval\":1}", SEYE_ERROR_INVALID },
+  { "{\"schema\":1,\"time\":\"now\",\"interval\":1}", SEYE_ERROR_INVALID },
+  { "{\"schema\":1,\"time\":1.5,\"interval\":1}", SEYE_ERROR_INVALID },
+  { "{\"schema\":1,\"time\":-1,\"interval\":1}", SEYE_ERROR_INVALID },
+  { "{\"schema\":1,\"time\":1,\"interval\":1e400}", SEYE_ERROR_INVALID },  /* inf */
+  { "{\"schema\":1,\"time\":1,\"interval\":NaN}", SEYE_ERROR_PARSE },
+  { "{\"schema\":1,\"time\":1,\"interval\":1,\"load\":[1,2]}", SEYE_ERROR_INVALID },
+  { "{\"schema\":1,\"time\":1,\"interval\":1,\"load\":[1,2,-3]}", SEYE_ERROR_INVALID },
+  { "{\"schema\":1,\"time\":1,\"interval\":1,\"load\":[1,2,true]}", SEYE_ERROR_INVALID },
+  { "{\"schema\":1,\"time\":1,\"interval\":1,\"load\":{}}", SEYE_ERROR_INVALID },
+  { "{\"schema\":1,\"time\":1,\"interval\":1,\"memory\":{\"total\":1}}", SEYE_ERROR_INVALID },
+  { "{\"schema\":1,\"time\":1,\"interval\":1,\"memory\":{\"total\":1,\"available\":2,\"used\":0,"
+    "\"free\":0,\"buffers\":0,\"cached\":0,\"swap_total\":0,\"swap_used\":0}}", SEYE_ERROR_INVALID },
+  { "{\"schema\":1,\"time\":1,\"interval\":1,\"memory\":{\"total\":-1,\"available\":0,\"used\":0,"
+    "\"free\":0,\"buffers\":0,\"cached\":0,\"swap_total\":0,\"swap_used\":0}}", SEYE_ERROR_INVALID },
+  { "{\"schema\":1,\"time\":1,\"interval\":1,\"cpu\":{\"busy\":150,\"user\":0,\"system\":0,"
+    "\"iowait\":0,\"steal\":0,\"cores\":{\"id\":[],\"busy\":[],\"user\":[],\"system\":[],"
+    "\"iowait\":[],\"steal\":[]}}}", SEYE_ERROR_INVALID },
+  { "{\"schema\":1,\"time\":1,\"interval\":1,\"cpu\":{\"busy\":1,\"user\":0,\"system\":0,"
+    "\"iowait\":0,\"steal\":0,\"cores\":{\"id\":[0,1],\"busy\":[1],\"user\":[1,1],\"system\":[1,1],"
+    "\"iowait\":[1,1],\"steal\":[1,1]}}}", SEYE_ERROR_INVALID },        /* ragged columns */
+  { "{\"schema\":1,\"time\":1,\"interval\":1,\"cpu\":{\"busy\":1,\"user\":0,\"system\":0,"
+    "\"iowait\":0,\"steal\":0,\"cores\":{\"id\":[1,0],\"busy\":[1,1],\"user\":[1,1],\"system\":[1,1],"
+    "\"iowait\":[1,1],\"steal\":[1,1]}}}", SEYE_ERROR_INVALID },        /* ids not rising */
+  { "{\"schema\":1,\"time\":1,\"interval\":1,\"network\":{\"rx\":1,\"tx\":1,\"interfaces\":"
+    "[{\"name\":7,\"rx\":1,\"tx\":1}]}}", SEYE_ERROR_INVALID },
+  { "{\"schema\":1,\"time\":1,\"interval\":1,\"network\":{\"rx\":1,\"tx\":1,\"interfaces\":"
+    "[{\"name\":\"eth0\",\"rx\":-1,\"tx\":1}]}}", SEYE_ERROR_INVALID },
+  { "{\"schema\":1,\"time\":1,\"interval\":1,\"network\":{\"rx\":1,\"tx\":1,\"interfaces\":"
+    "[{\"name\":\"\",\"rx\":1,\"tx\":1}]}}", SEYE_ERROR_INVALID },
+  { "{\"schema\":1,\"time\":1,\"interval\":1,\"filesystems\":[{\"mount\":\"/\",\"device\":\"d\","
+    "\"type\":\"ext4\",\"size\":1,\"used\":2,\"available\":0,\"free\":0}]}", SEYE_ERROR_INVALID },
+  { "{\"schema\":1,\"time\":1,\"interval\":1,\"processes\":{\"total\":1,\"running\":1,"
+    "\"blocked\":0}}", SEYE_ERROR_INVALID },                               /* missing threads */
+  { "{\"schema\":1,\"time\":1,\"interval\":1,\"uptime\":{\"seconds\":1,\"boot_time\":\"x\"}}",
+    SEYE_ERROR_INVALID },
+};
+
+static void
+test_hostile_samples (void)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (hostile_samples); i++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autoptr (SeyeSample) sample = seye_sample_from_json (hostile_samples[i].json, -1, &error);
+
+      g_test_message ("%u: %s -> %s", i, hostile_samples[i].json, error ? error->message : "accepted");
+      g_assert_null (sample);
+      g_assert_error (error, SEYE_ERROR, hostile_samples[i].code);
+      g_assert_true (g_utf8_validate (error->message, -1, NULL));
+    }
+}
+
+static void
+test_huge_arrays (void)
+{
+  GString *str = g_string_new ("{\"schema\":1,\"time\":1,\"interval\":1,\"network\":{\"rx\":1,\"tx\":1,"
+                               "\"interfaces\":[");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (SeyeSample) sample = NULL;
+  g_autoptr (GPtrArray) history = NULL;
+
+  for (guint i = 0; i < SEYE_MAX_INTERFACES + 1; i++)
+    g_string_append_printf (str, "%s{\"name\":\"if%u\",\"rx\":1,\"tx\":1}", i ? "," : "", i);
+  g_string_append (str, "]}}");
+  sample = seye_sample_from_json (str->str, str->len, &error);
+  g_assert_null (sample);
+  g_assert_error (error, SEYE_ERROR, SEYE_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "more than the 256 allowed"));
+  g_clear_error (&error);
+  g_string_free (str, TRUE);
+
+  /* Five thousand cores: over the limit of 4096. */
+  str = g_string_new ("{\"schema\":1,\"time\":1,\"interval\":1,\"cpu\":{\"busy\":1,\"user\":0,"
+                      "\"system\":0,\"iowait\":0,\"steal\":0,\"cores\":{\"id\":[");
+  for (guint i = 0; i < 5000; i++)
+    g_string_append_printf (str, "%s%u", i ? "," : "", i);
+  g_string_append (str, "]}}}");
+  sample = seye_sample_from_json (str->str, str->len, &error);
+  g_assert_null (sample);
+  g_assert_error (error, SEYE_ERROR, SEYE_ERROR_INVALID);
+  g_clear_error (&error);
+  g_string_free (str, TRUE);
+
+  /* Nesting a million deep would blow json-glib's recursive parser's stack. */
+  str = g_string_new (NULL);
+  for (guint i = 0; i < 1000000; i++)
+    g_string_append_c (str, '[');
+  history = seye_history_samples_from_json (str->str, str->len, &error);
+  g_assert_null (history);
+  g_assert_error (error, SEYE_ERROR, SEYE_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "nested deeper"));
+  g_string_free (str, TRUE);
+}
+
+static void
+test_history_document (void)
+{
+  g_autoptr (SeyeSample) a = make_sample (2);
+  g_autoptr (SeyeSample) b = make_sample (2);
+  g_autoptr (GPtrArray) samples = NULL;
+  g_autoptr (GError) error = NULL;
+  GString *str = g_string_new ("{\"schema\":1,\"node_id\":\"x\",\"interval\":1,\"samples\":[");
+
+  b->time_ms = a->time_ms + 1000;
+  g_string_append_len (str, g_bytes_get_data (seye_sample_get_json (a), NULL),
+                       g_bytes_get_size (seye_sample_get_json (a)));
+  g_string_append_c (str, ',');
+  g_string_append_len (str, g_bytes_get_data (seye_sample_get_json (b), NULL),
+                       g_bytes_get_size (seye_sample_get_json (b)));
+  g_string_append (str, "]}");
+
+  samples = seye_history_samples_from_json (str->str, str->len, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (samples->len, ==, 2);
+  g_clear_pointer (&samples, g_ptr_array_unref);
+
+  /* Out of order: refused. */
+  g_string_free (str, TRUE);
+  str = g_string_new ("{\"schema\":1,\"samples\":[");
+  g_string_append_len (str, g_bytes_get_data (seye_sample_get_json (b), NULL),
+                       g_bytes_get_size (seye_sample_get_json (b)));
+  g_string_append_c (str, ',');
+  g_string_append_len (str, g_bytes_get_data (seye_sample_get_json (a), NULL),
+                       g_bytes_get_size (seye_sample_get_json (a)));
+  g_string_append (str, "]}");
+  samples = seye_history_samples_from_json (str->str, str->len, &error);
+  g_assert_null (samples);
+  g_assert_error (error, SEYE_ERROR, SEYE_ERROR_INVALID);
+  g_string_free (str, TRUE);
+}
+
+static void
+test_node_info_hostile (void)
+{
+  static const char *cases[] = {
+    "{\"schema\":1}",
+    "{\"schema\":1,\"node_id\":\"short\",\"name\":\"n\",\"hostname\":\"h\",\"os\":\"o\",\"kernel\":\"k\","
+    "\"arch\":\"a\",\"cpu_model\":\"c\",\"cores\":1,\"agent_version\":\"v\",\"api_version\":1,"
+    "\"interval\":1,\"boot_time\":1}",
+    "{\"schema\":1,\"node_id\":\"0123456789abcdef0123456789abcdef\",\"name\":\"\",\"hostname\":\"h\","
+    "\"os\":\"o\",\"kernel\":\"k\",\"arch\":\"a\",\"cpu_model\":\"c\",\"cores\":1,\"agent_version\":\"v\","
+    "\"api_version\":1,\"interval\":1,\"boot_time\":1}",
+    "{\"schema\":1,\"node_id\":\"0123456789abcdef0123456789abcdef\",\"name\":\"n\",\"hostname\":\"h\","
+    "\"os\":\"o\",\"kernel\":\"k\",\"arch\":\"a\",\"cpu_model\":\"c\",\"cores\":99999,\"agent_version\":\"v\","
+    "\"api_version\":1,\"interval\":1,\"boot_time\":1}",
+    "{\"schema\":1,\"node_id\":\"0123456789abcdef0123456789abcdef\",\"name\":\"n\",\"hostname\":\"h\","
+    "\"os\":\"o\",\"kernel\":\"k\",\"arch\":\"a\",\"cpu_model\":\"c\",\"cores\":1,\"agent_version\":\"v\","
+    "\"api_version\":7,\"interval\":1,\"boot_time\":1}",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autoptr (SeyeNodeInfo) info = seye_node_info_from_json (cases[i], -1, &error);
+
+      g_test_message ("%u -> %s", i, error ? error->message : "accepted");
+      g_assert_null (info);
+      g_assert_nonnull (error);
+    }
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/libseye/json/round-trip", test_round_trip);
+  g_test_add_func ("/libseye/json/partial-sample", test_partial_sample);
+  g_test_add_func ("/libseye/json/strings-escaped", test_strings_escaped);
+  g_test_add_func ("/libseye/json/numbers-compact", test_numbers_compact);
+  g_test_add_func ("/libseye/json/hostile-samples", test_hostile_samples);
+  g_test_add_func ("/libseye/json/huge-arrays", test_huge_arrays);
+  g_test_add_func ("/libseye/json/history-document", test_history_document);
+  g_test_add_func ("/libseye/json/node-info-hostile", test_node_info_hostile);
+
+  return g_test_run ();
+}
