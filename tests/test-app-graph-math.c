@@ -1,0 +1,167 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <math.h>
+
+#include "seye-graph-math.h"
+
+static void
+test_nice_max (void)
+{
+  g_assert_cmpfloat (seye_graph_nice_max (0.0, 1.0), ==, 1.0);
+  g_assert_cmpfloat (seye_graph_nice_max (0.3, 1.0), ==, 1.0);
+  g_assert_cmpfloat (seye_graph_nice_max (1.0, 1.0), ==, 1.0);
+  g_assert_cmpfloat (seye_graph_nice_max (1.1, 1.0), ==, 2.0);
+  g_assert_cmpfloat (seye_graph_nice_max (2.1, 1.0), ==, 2.5);
+  g_assert_cmpfloat (seye_graph_nice_max (3.7, 1.0), ==, 5.0);
+  g_assert_cmpfloat (seye_graph_nice_max (7.0, 1.0), ==, 10.0);
+  g_assert_cmpfloat (seye_graph_nice_max (100.0, 1.0), ==, 100.0);
+  g_assert_cmpfloat (seye_graph_nice_max (100.5, 1.0), ==, 200.0);
+  g_assert_cmpfloat (seye_graph_nice_max (123456.0, 1024.0), ==, 200000.0);
+  /* The floor wins over small values: an idle network still gets a 1 KiB axis. */
+  g_assert_cmpfloat (seye_graph_nice_max (12.0, 1024.0), ==, 2000.0);
+  /* Garbage does not reach Cairo. */
+  g_assert_cmpfloat (seye_graph_nice_max (NAN, 1.0), ==, 1.0);
+  g_assert_cmpfloat (seye_graph_nice_max (INFINITY, 1.0), ==, 1.0);
+  g_assert_cmpfloat (seye_graph_nice_max (-5.0, 0.0), ==, 1.0);
+}
+
+static void
+test_time_window (void)
+{
+  const gint64 end = 1700000000000;
+
+  /* The newest sample is at the right edge, one window ago at the left edge. */
+  g_assert_cmpfloat (seye_graph_time_to_x (end, end, 60000, 300.0), ==, 300.0);
+  g_assert_cmpfloat (seye_graph_time_to_x (end - 60000, end, 60000, 300.0), ==, 0.0);
+  g_assert_cmpfloat (seye_graph_time_to_x (end - 30000, end, 60000, 300.0), ==, 150.0);
+  /* 5 and 10 minute windows squeeze the same span. */
+  g_assert_cmpfloat (seye_graph_time_to_x (end - 30000, end, 300000, 300.0), ==, 270.0);
+  g_assert_cmpfloat (seye_graph_time_to_x (end - 30000, end, 600000, 300.0), ==, 285.0);
+  /* Older than the window: left of the area (clipped by the caller). */
+  g_assert_cmpfloat (seye_graph_time_to_x (end - 120000, end, 60000, 300.0), <, 0.0);
+
+  /* Hover goes back from x to time, and round trips. */
+  g_assert_cmpint (seye_graph_x_to_time (150.0, end, 60000, 300.0), ==, end - 30000);
+  g_assert_cmpint (seye_graph_x_to_time (-10.0, end, 60000, 300.0), ==, end - 60000);
+  g_assert_cmpint (seye_graph_x_to_time (900.0, end, 60000, 300.0), ==, end);
+  for (gint64 t = end - 60000; t <= end; t += 1000)
+    {
+      double x = seye_graph_time_to_x (t, end, 60000, 600.0);
+      g_assert_cmpint (seye_graph_x_to_time (x, end, 60000, 600.0), ==, t);
+    }
+
+  g_assert_cmpint (seye_graph_time_grid_step (60000), ==, 10000);
+  g_assert_cmpint (seye_graph_time_grid_step (300000), ==, 60000);
+  g_assert_cmpint (seye_graph_time_grid_step (600000), ==, 120000);
+}
+
+static void
+test_scaling (void)
+{
+  /* y grows downwards: 0 at the bottom, max at the top, clamped in between. */
+  g_assert_cmpfloat (seye_graph_value_to_y (0.0, 100.0, 80.0), ==, 80.0);
+  g_assert_cmpfloat (seye_graph_value_to_y (100.0, 100.0, 80.0), ==, 0.0);
+  g_assert_cmpfloat (seye_graph_value_to_y (25.0, 100.0, 80.0), ==, 60.0);
+  g_assert_cmpfloat (seye_graph_value_to_y (250.0, 100.0, 80.0), ==, 0.0);
+  g_assert_cmpfloat (seye_graph_value_to_y (-3.0, 100.0, 80.0), ==, 80.0);
+  g_assert_cmpfloat (seye_graph_value_to_y (NAN, 100.0, 80.0), ==, 80.0);
+  g_assert_cmpfloat (seye_graph_value_to_y (5.0, 0.0, 80.0), ==, 80.0);
+
+  /* No more than about one point per pixel. */
+  g_assert_cmpuint (seye_graph_stride (60, 300.0), ==, 1);
+  g_assert_cmpuint (seye_graph_stride (600, 300.0), ==, 2);
+  g_assert_cmpuint (seye_graph_stride (600, 60.0), ==, 10);
+  g_assert_cmpuint (seye_graph_stride (601, 60.0), ==, 11);
+  g_assert_cmpuint (seye_graph_stride (10, 0.0), ==, 10);
+}
+
+static void
+check_layout_fits (guint  n_cores,
+                   double width)
+{
+  SeyeCoreLayout layout;
+  double x, y;
+
+  seye_core_layout_compute (&layout, n_cores, width);
+
+  g_assert_cmpuint (layout.columns * layout.rows, >=, n_cores);
+  /* No empty last row. */
+  g_assert_cmpuint ((layout.rows - 1) * layout.columns, <, n_cores);
+  /* Readable: a cell never gets narrower than the minimum unless the area itself is. */
+  if (width >= SEYE_CORE_MIN_CELL_WIDTH)
+    g_assert_cmpfloat (layout.cell_width, >=, SEYE_CORE_MIN_CELL_WIDTH - 0.001);
+  g_assert_cmpfloat (layout.cell_width, <=, SEYE_CORE_MAX_CELL_WIDTH);
+  g_assert_cmpfloat (layout.cell_height, >=, 36.0);
+
+  /* The last cell stays inside the width. */
+  seye_core_layout_cell (&layout, n_cores - 1, &x, &y);
+  g_assert_cmpfloat (x + layout.cell_width, <=, width + 0.001);
+  g_assert_cmpfloat (y + layout.cell_height, <=, seye_core_layout_height (&layout) + 0.001);
+
+  /* Hit testing finds each cell at its centre. */
+  for (guint i = 0; i < n_cores; i++)
+    {
+      seye_core_layout_cell (&layout, i, &x, &y);
+      g_assert_cmpint (seye_core_layout_hit (&layout, n_cores,
+                                             x + layout.cell_width / 2,
+                                             y + layout.cell_height / 2), ==, (int) i);
+    }
+}
+
+static void
+test_core_layout (void)
+{
+  static const guint cores[] = { 1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64, 96, 128, 192, 256 };
+  static const double widths[] = { 80.0, 320.0, 480.0, 800.0, 1200.0, 2400.0 };
+  SeyeCoreLayout layout;
+  double x, y;
+
+  for (guint i = 0; i < G_N_ELEMENTS (cores); i++)
+    for (guint j = 0; j < G_N_ELEMENTS (widths); j++)
+      check_layout_fits (cores[i], widths[j]);
+
+  /* One core on a wide pane: one cell, not wider than the maximum. */
+  seye_core_layout_compute (&layout, 1, 800.0);
+  g_assert_cmpuint (layout.columns, ==, 1);
+  g_assert_cmpuint (layout.rows, ==, 1);
+  g_assert_cmpfloat (layout.cell_width, ==, SEYE_CORE_MAX_CELL_WIDTH);
+
+  /* Ten cores that would fit 8 a row are balanced as 2 rows of 5. */
+  seye_core_layout_compute (&layout, 10, 8 * (SEYE_CORE_MIN_CELL_WIDTH + SEYE_CORE_SPACING));
+  g_assert_cmpuint (layout.rows, ==, 2);
+  g_assert_cmpuint (layout.columns, ==, 5);
+
+  /* 256 cores on 800 px: 10 columns, 26 rows. */
+  seye_core_layout_compute (&layout, 256, 800.0);
+  g_assert_cmpuint (layout.columns, ==, 10);
+  g_assert_cmpuint (layout.rows, ==, 26);
+  seye_core_layout_cell (&layout, 11, &x, &y);
+  g_assert_cmpfloat (x, ==, layout.cell_width + layout.spacing);
+  g_assert_cmpfloat (y, ==, layout.cell_height + layout.spacing);
+
+  /* Gaps and the area after the last core hit nothing. */
+  g_assert_cmpint (seye_core_layout_hit (&layout, 256, layout.cell_width + 1, 2), ==, -1);
+  g_assert_cmpint (seye_core_layout_hit (&layout, 256, 9 * (layout.cell_width + layout.spacing) + 2,
+                                         25 * (layout.cell_height + layout.spacing) + 2), ==, -1);
+
+  /* Nothing to lay out. */
+  seye_core_layout_compute (&layout, 0, 800.0);
+  g_assert_cmpuint (layout.rows, ==, 0);
+  g_assert_cmpfloat (seye_core_layout_height (&layout), ==, 0.0);
+  g_assert_cmpint (seye_core_layout_hit (&layout, 0, 1, 1), ==, -1);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/seye/graph-math/nice-max", test_nice_max);
+  g_test_add_func ("/seye/graph-math/time-window", test_time_window);
+  g_test_add_func ("/seye/graph-math/scaling", test_scaling);
+  g_test_add_func ("/seye/graph-math/core-layout", test_core_layout);
+
+  return g_test_run ();
+}
