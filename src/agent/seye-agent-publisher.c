@@ -45,6 +45,7 @@ struct _SeyeAgentPublisher
   guint             established : 1;
   guint             said_unavailable : 1;
   guint             withdrawn : 1;
+  guint             ever_running : 1;
 };
 
 G_DEFINE_FINAL_TYPE (SeyeAgentPublisher, seye_agent_publisher, G_TYPE_OBJECT)
@@ -260,7 +261,8 @@ client_cb (AvahiClient      *client,
     {
     case AVAHI_CLIENT_S_RUNNING:
       if (self->said_unavailable)
-        g_message ("mDNS: avahi-daemon is back");
+        g_message (self->ever_running ? "mDNS: avahi-daemon is back" : "mDNS: avahi-daemon runs now");
+      self->ever_running = TRUE;
       register_service (self);
       break;
 
