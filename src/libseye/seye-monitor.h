@@ -4,6 +4,7 @@
 #include <gio/gio.h>
 
 #include "seye-alerts.h"
+#include "seye-browser.h"
 #include "seye-node.h"
 
 G_BEGIN_DECLS
@@ -54,6 +55,15 @@ SeyeNode    *seye_monitor_lookup             (SeyeMonitor          *self,
 void         seye_monitor_start              (SeyeMonitor          *self);
 void         seye_monitor_stop               (SeyeMonitor          *self);
 void         seye_monitor_poll_now           (SeyeMonitor          *self);
+
+/* Added: feed discovery results from a browser of one's own (one-shot clients, tests). */
+void         seye_monitor_add_service        (SeyeMonitor           *self,
+                                              const SeyeServiceInfo *info);
+void         seye_monitor_remove_service     (SeyeMonitor           *self,
+                                              const char            *key);
+/* Added: "fetch-history" (boolean, default TRUE): GET /v1/history on first contact. */
+void         seye_monitor_set_fetch_history  (SeyeMonitor          *self,
+                                              gboolean              fetch_history);
 
 /* Parses "host", "host:port", "[v6]:port"; the default port when none. */
 gboolean     seye_parse_host_port            (const char           *text,

@@ -1,0 +1,1645 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "seye-monitor"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <math.h>
+#include <string.h>
+
+#include "seye-browser.h"
+#include "seye-error.h"
+#include "seye-json.h"
+#include "seye-monitor.h"
+#include "seye-node-private.h"
+
+#define HISTORY_LIMIT      (4 * 1024 * 1024)  /* bytes of /v1/history we read at most */
+#define BODY_LIMIT         (256 * 1024)       /* bytes of any other answer */
+#define IO_TIMEOUT         5                  /* seconds a read or connect may stall */
+#define REQUEST_DEADLINE   10                 /* seconds a whole request may take */
+#define MAX_BACKOFF        30.0               /* seconds between retries of an offline node */
+#define STALE_POLLS        3                  /* missed polls before a node is offline */
+#define HISTORY_SECONDS    3600               /* what a node keeps locally */
+#define HOUSEKEEPING_MS    1000
+
+typedef enum
+{
+  REQUEST_INFO,
+  REQUEST_HISTORY,
+  REQUEST_METRICS,
+} RequestKind;
+
+/* One GET in flight for one node. */
+typedef struct
+{
+  GWeakRef      monitor;
+  SeyeNode     *node;
+  RequestKind   kind;
+  SoupMessage  *message;
+  GCancellable *cancellable;
+  GInputStream *stream;
+  GByteArray   *body;
+  gsize         limit;
+  guint         deadline_id;
+  gboolean      timed_out;
+} Request;
+
+struct _SeyeMonitor
+{
+  GObject         parent_instance;
+
+  GPtrArray      *nodes;          /* SeyeNode, in list order */
+  GHashTable     *by_key;         /* node key -> SeyeNode (borrowed) */
+  GHashTable     *service_owner;  /* browse key -> SeyeNode (borrowed) */
+  SoupSession    *session;
+  SeyeBrowser    *browser;
+  SeyeAlertRules  rules;
+
+  double          interval;
+  double          grace_time;
+  guint           housekeeping_id;
+
+  guint           discovery : 1;
+  guint           started : 1;
+  guint           fetch_history : 1;
+};
+
+enum {
+  PROP_0,
+  PROP_INTERVAL,
+  PROP_GRACE_TIME,
+  PROP_DISCOVERY,
+  PROP_DISCOVERY_AVAILABLE,
+  PROP_DISCOVERY_STATUS,
+  PROP_ALERT_RULES,
+  PROP_FETCH_HISTORY,
+  N_PROPS
+};
+
+enum {
+  ALERT,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+static void list_model_iface_init (GListModelInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (SeyeMonitor, seye_monitor, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL, list_model_iface_init))
+
+static void poll_node      (SeyeMonitor *self,
+                            SeyeNode    *node);
+static void schedule_poll  (SeyeMonitor *self,
+                            SeyeNode    *node,
+                            double       delay);
+
+/* Helpers ------------------------------------------------------------------ */
+
+static char *
+format_host_port (const char *host,
+                  guint16     port)
+{
+  if (strchr (host, ':') != NULL)
+    return g_strdup_printf ("[%s]:%u", host, port);
+
+  return g_strdup_printf ("%s:%u", host, port);
+}
+
+static char *
+make_base_uri (const char *host,
+               guint16     port)
+{
+  SeyeServiceInfo info = { .address = (char *) host, .port = port };
+
+  return seye_service_info_dup_uri (&info);
+}
+
+static void
+request_free (Request *request)
+{
+  g_clear_handle_id (&request->deadline_id, g_source_remove);
+  g_weak_ref_clear (&request->monitor);
+  g_clear_object (&request->node);
+  g_clear_object (&request->message);
+  g_clear_object (&request->cancellable);
+  g_clear_object (&request->stream);
+  g_clear_pointer (&request->body, g_byte_array_unref);
+  g_free (request);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Request, request_free)
+
+static void
+cancel_node (SeyeNode *node)
+{
+  g_clear_handle_id (&node->poll_id, g_source_remove);
+  if (node->cancellable != NULL)
+    {
+      g_cancellable_cancel (node->cancellable);
+      g_clear_object (&node->cancellable);
+    }
+  node->in_flight = FALSE;
+}
+
+static guint
+find_node_index (SeyeMonitor *self,
+                 SeyeNode    *node)
+{
+  guint index;
+
+  if (g_ptr_array_find (self->nodes, node, &index))
+    return index;
+
+  return G_MAXUINT;
+}
+
+static void
+add_node (SeyeMonitor *self,
+          SeyeNode    *node)
+{
+  g_ptr_array_add (self->nodes, node);
+  g_hash_table_insert (self->by_key, node->key, node);
+  g_list_model_items_changed (G_LIST_MODEL (self), self->nodes->len - 1, 0, 1);
+
+  if (self->started)
+    schedule_poll (self, node, 0);
+}
+
+static void
+rekey_node (SeyeMonitor *self,
+            SeyeNode    *node,
+            const char  *key)
+{
+  if (g_hash_table_lookup (self->by_key, node->key) == node)
+    g_hash_table_remove (self->by_key, node->key);
+  _seye_node_set_key (node, key);
+  g_hash_table_insert (self->by_key, node->key, node);
+}
+
+static void
+update_alerts (SeyeMonitor *self,
+               SeyeNode    *node,
+               SeyeSample  *sample)
+{
+  guint old = node->alerts.active;
+  guint active;
+  guint changed;
+
+  active = seye_alert_state_update (&node->alerts, &self->rules, sample,
+                                    node->state == SEYE_NODE_STATE_OFFLINE,
+                                    g_get_real_time () / 1000);
+  /* The evaluator stored the new set already; publish it. */
+  node->alerts.active = old;
+  _seye_node_set_alerts (node, active);
+
+  changed = old ^ active;
+  for (guint bit = 1; changed != 0; bit <<= 1)
+    {
+      if ((changed & bit) == 0)
+        continue;
+      changed &= ~bit;
+      g_signal_emit (self, signals[ALERT], 0, node, bit, (active & bit) != 0);
+    }
+}
+
+static void
+set_node_state (SeyeMonitor   *self,
+                SeyeNode      *node,
+                SeyeNodeState  state)
+{
+  gboolean was_offline = node->state == SEYE_NODE_STATE_OFFLINE;
+
+  _seye_node_set_state (node, state);
+
+  if (was_offline != (state == SEYE_NODE_STATE_OFFLINE))
+    update_alerts (self, node, NULL);
+}
+
+/* Endpoints ---------------------------------------------------------------- */
+
+static int
+service_rank (const SeyeServiceInfo *info)
+{
+  if (info->address == NULL)
+    return 0;
+  if (strchr (info->address, ':') == NULL)
+    return 3;                           /* IPv4 */
+  if (strchr (info->address, '%') == NULL)
+    return 2;                           /* routable IPv6 */
+  return 1;                             /* IPv6 link-local */
+}
+
+static void
+set_endpoint (SeyeMonitor *self,
+              SeyeNode    *node,
+              const char  *host,
+              guint16      port,
+              const char  *service_key)
+{
+  g_autofree char *address = NULL;
+  g_autofree char *base_uri = NULL;
+
+  g_free (node->service_key);
+  node->service_key = g_strdup (service_key);
+
+  base_uri = make_base_uri (host, port);
+  if (g_strcmp0 (base_uri, node->base_uri) == 0)
+    return;
+
+  g_debug ("node “%s” now at %s", node->key, base_uri);
+
+  g_free (node->host);
+  node->host = g_strdup (host);
+  node->port = port;
+  g_free (node->base_uri);
+  node->base_uri = g_steal_pointer (&base_uri);
+  address = format_host_port (host, port);
+  _seye_node_set_address (node, address);
+
+  /* A new place: ask it at once, whatever was in flight to the old one. */
+  node->failures = 0;
+  if (node->state != SEYE_NODE_STATE_ONLINE)
+    node->need_info = TRUE;
+  if (self->started)
+    {
+      cancel_node (node);
+      schedule_poll (self, node, 0);
+    }
+}
+
+/* Picks the best service to poll a discovered node at: IPv4 first, then
+ * routable IPv6, then link-local; the current one while it ranks as high. */
+static void
+choose_endpoint (SeyeMonitor *self,
+                 SeyeNode    *node)
+{
+  SeyeServiceInfo *best = NULL;
+  SeyeServiceInfo *current = NULL;
+  GHashTableIter iter;
+  gpointer value;
+
+  /* What the user typed wins over what mDNS says. */
+  if (node->manual && node->host != NULL)
+    return;
+
+  if (node->service_key != NULL)
+    current = g_hash_table_lookup (node->services, node->service_key);
+
+  g_hash_table_iter_init (&iter, node->services);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      SeyeServiceInfo *info = value;
+
+      if (best == NULL ||
+          service_rank (info) > service_rank (best) ||
+          (service_rank (info) == service_rank (best) && strcmp (info->key, best->key) < 0))
+        best = info;
+    }
+
+  if (current != NULL && best != NULL && service_rank (current) >= service_rank (best))
+    best = current;
+
+  if (best != NULL)
+    set_endpoint (self, node, best->address, best->port, best->key);
+}
+
+static void
+remove_node_internal (SeyeMonitor *self,
+                      SeyeNode    *node)
+{
+  g_autoptr (SeyeNode) hold = g_object_ref (node);
+  GHashTableIter iter;
+  gpointer key;
+  guint index;
+
+  index = find_node_index (self, node);
+  if (index == G_MAXUINT)
+    return;
+
+  cancel_node (node);
+  node->monitor = NULL;
+
+  g_hash_table_iter_init (&iter, node->services);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    if (g_hash_table_lookup (self->service_owner, key) == node)
+      g_hash_table_remove (self->service_owner, key);
+
+  if (g_hash_table_lookup (self->by_key, node->key) == node)
+    g_hash_table_remove (self->by_key, node->key);
+
+  g_ptr_array_remove_index (self->nodes, index);
+  g_list_model_items_changed (G_LIST_MODEL (self), index, 1, 0);
+}
+
+/* Folds @from into @into: both turned out to be the same machine (node id). */
+static void
+merge_nodes (SeyeMonitor *self,
+             SeyeNode    *into,
+             SeyeNode    *from)
+{
+  GHashTableIter iter;
+  gpointer key;
+  gpointer value;
+
+  g_debug ("“%s” at %s is node “%s”: merging", from->key,
+           from->address ? from->address : "?", into->key);
+
+  g_hash_table_iter_init (&iter, from->services);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      g_hash_table_insert (into->services, g_strdup (key), seye_service_info_copy (value));
+      g_hash_table_insert (self->service_owner, g_strdup (key), into);
+      into->gone_since = 0;
+    }
+  g_hash_table_remove_all (from->services);
+
+  if (from->pinned)
+    seye_node_set_pinned (into, TRUE);
+
+  if (from->manual || into->state != SEYE_NODE_STATE_ONLINE)
+    {
+      gboolean manual = from->manual || into->manual;
+
+      /* The address that just answered is the one to keep. */
+      _seye_node_set_manual (into, FALSE);
+      set_endpoint (self, into, from->host, from->port, NULL);
+      _seye_node_set_manual (into, manual);
+    }
+
+  remove_node_internal (self, from);
+}
+
+/* Requests ----------------------------------------------------------------- */
+
+static double
+backoff_delay (SeyeMonitor *self,
+               SeyeNode    *node)
+{
+  guint offline_polls = node->failures > STALE_POLLS ? node->failures - STALE_POLLS : 0;
+  double delay = MAX (self->interval, 1.0) * (1u << MIN (offline_polls, 5u));
+
+  return MIN (delay, MAX_BACKOFF);
+}
+
+static void
+node_failed (SeyeMonitor *self,
+             SeyeNode    *node,
+             const char  *message)
+{
+  node->failures++;
+  _seye_node_set_error (node, message);
+
+  g_debug ("node “%s” (%s): %s", node->key, node->address ? node->address : "?", message);
+
+  switch (node->state)
+    {
+    case SEYE_NODE_STATE_CONNECTING:
+    case SEYE_NODE_STATE_INCOMPATIBLE:
+      set_node_state (self, node, SEYE_NODE_STATE_OFFLINE);
+      break;
+
+    case SEYE_NODE_STATE_ONLINE:
+      set_node_state (self, node, node->failures >= STALE_POLLS ? SEYE_NODE_STATE_OFFLINE
+                                                                : SEYE_NODE_STATE_STALE);
+      break;
+
+    case SEYE_NODE_STATE_STALE:
+      if (node->failures >= STALE_POLLS)
+        set_node_state (self, node, SEYE_NODE_STATE_OFFLINE);
+      break;
+
+    case SEYE_NODE_STATE_OFFLINE:
+    default:
+      break;
+    }
+
+  if (node->state == SEYE_NODE_STATE_OFFLINE)
+    {
+      /* When it comes back it may be another agent, or have restarted:
+       * ask who it is, and fill the gap in the history. */
+      node->need_info = TRUE;
+      node->need_history = TRUE;
+      schedule_poll (self, node, backoff_delay (self, node));
+    }
+  else
+    {
+      schedule_poll (self, node, self->interval);
+    }
+}
+
+static void
+node_incompatible (SeyeMonitor *self,
+                   SeyeNode    *node,
+                   const char  *message)
+{
+  node->failures = 0;
+  node->need_info = TRUE;
+  _seye_node_set_error (node, message);
+  _seye_node_set_last_seen (node, g_get_real_time () / 1000);
+  set_node_state (self, node, SEYE_NODE_STATE_INCOMPATIBLE);
+  schedule_poll (self, node, MAX_BACKOFF);
+}
+
+static void
+node_answered (SeyeMonitor *self,
+               SeyeNode    *node)
+{
+  node->failures = 0;
+  _seye_node_set_error (node, NULL);
+  _seye_node_set_last_seen (node, g_get_real_time () / 1000);
+  set_node_state (self, node, SEYE_NODE_STATE_ONLINE);
+}
+
+static void
+add_sample (SeyeMonitor *self,
+            SeyeNode    *node,
+            SeyeSample  *sample)
+{
+  if (_seye_node_add_sample (node, sample))
+    update_alerts (self, node, sample);
+}
+
+static char *
+describe_http_status (SoupMessage *message)
+{
+  guint status = soup_message_get_status (message);
+  const char *reason = soup_message_get_reason_phrase (message);
+
+  if (reason == NULL || reason[0] == '\0')
+    reason = soup_status_get_phrase (status);
+
+  return g_strdup_printf (_("the node answered HTTP %u %s"), status, reason ? reason : "");
+}
+
+static char *
+describe_transport_error (const GError *error,
+                          gboolean      timed_out)
+{
+  if (timed_out || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
+    return g_strdup_printf (_("no answer within %d seconds"), timed_out ? REQUEST_DEADLINE : IO_TIMEOUT);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED))
+    return g_strdup (_("connection refused (is sorcerers-eye-agent running there?)"));
+
+  if (error->domain == G_IO_ERROR || error->domain == G_RESOLVER_ERROR)
+    return g_strdup_printf (_("cannot reach the node: %s"), error->message);
+
+  return g_strdup_printf (_("the node did not answer in HTTP: %s"), error->message);
+}
+
+static void
+handle_body (SeyeMonitor *self,
+             Request     *request)
+{
+  SeyeNode *node = request->node;
+  const char *data = (const char *) request->body->data;
+  gssize length = request->body->len;
+  g_autoptr (GError) error = NULL;
+
+  switch (request->kind)
+    {
+    case REQUEST_INFO:
+      {
+        g_autoptr (SeyeNodeInfo) info = seye_node_info_from_json (data, length, &error);
+        SeyeNode *other;
+
+        if (info == NULL)
+          break;
+
+        node->need_info = FALSE;
+        node_answered (self, node);
+
+        /* Another agent now answers at this address: start its history afresh. */
+        if (node->info != NULL && g_strcmp0 (node->info->node_id, info->node_id) != 0)
+          {
+            seye_history_clear (node->history);
+            g_clear_pointer (&node->sample, seye_sample_unref);
+            node->need_history = TRUE;
+          }
+
+        _seye_node_set_info (node, info);
+
+        if (g_strcmp0 (node->key, info->node_id) != 0)
+          {
+            other = g_hash_table_lookup (self->by_key, info->node_id);
+            if (other != NULL && other != node)
+              {
+                merge_nodes (self, other, node);
+                return;
+              }
+            rekey_node (self, node, info->node_id);
+          }
+
+        poll_node (self, node);
+        return;
+      }
+
+    case REQUEST_HISTORY:
+      {
+        g_autoptr (GPtrArray) samples = seye_history_samples_from_json (data, length, &error);
+
+        if (samples == NULL)
+          break;
+
+        node->need_history = FALSE;
+        node_answered (self, node);
+        for (guint i = 0; i < samples->len; i++)
+          add_sample (self, node, samples->pdata[i]);
+
+        if (node->sample == NULL)
+          poll_node (self, node);
+        else
+          schedule_poll (self, node, self->interval);
+        return;
+      }
+
+    case REQUEST_METRICS:
+    default:
+      {
+        g_autoptr (SeyeSample) sample = seye_sample_from_json (data, length, &error);
+
+        if (sample == NULL)
+          break;
+
+        node_answered (self, node);
+        add_sample (self, node, sample);
+        schedule_poll (self, node, self->interval);
+        return;
+      }
+    }
+
+  if (g_error_matches (error, SEYE_ERROR, SEYE_ERROR_INCOMPATIBLE))
+    {
+      node_incompatible (self, node, error->message);
+    }
+  else
+    {
+      g_autofree char *message = g_strdup_printf (_("the node sent bad data: %s"), error->message);
+
+      node_failed (self, node, message);
+    }
+}
+
+static void read_more (Request *request);
+
+static void
+finish_request (Request      *request,
+                const GError *error)
+{
+  g_autoptr (Request) owned = request;
+  g_autoptr (SeyeMonitor) self = g_weak_ref_get (&request->monitor);
+  SeyeNode *node = request->node;
+
+  /* Cancelled by us (node removed, monitor gone, endpoint changed): say nothing. */
+  if (self == NULL ||
+      (!request->timed_out && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)) ||
+      node->cancellable != request->cancellable)
+    return;
+
+  node->in_flight = FALSE;
+  g_clear_object (&node->cancellable);
+
+  if (error != NULL)
+    {
+      g_autofree char *message = NULL;
+
+      if (g_error_matches (error, SEYE_ERROR, SEYE_ERROR_INVALID) && request->kind == REQUEST_HISTORY)
+        {
+          /* Too much history to fetch: go on without it. */
+          g_debug ("node “%s”: skipping its history: %s", node->key, error->message);
+          node->need_history = FALSE;
+          poll_node (self, node);
+          return;
+        }
+
+      if (error->domain == SEYE_ERROR)
+        message = g_strdup (error->message);
+      else
+        message = describe_transport_error (error, request->timed_out);
+      node_failed (self, node, message);
+      return;
+    }
+
+  handle_body (self, request);
+}
+
+static void
+read_cb (GObject      *source,
+         GAsyncResult *result,
+         gpointer      data)
+{
+  Request *request = data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) bytes = NULL;
+  gsize size;
+
+  bytes = g_input_stream_read_bytes_finish (G_INPUT_STREAM (source), result, &error);
+  if (bytes == NULL)
+    {
+      finish_request (request, error);
+      return;
+    }
+
+  size = g_bytes_get_size (bytes);
+  if (size == 0)
+    {
+      finish_request (request, NULL);
+      return;
+    }
+
+  if (request->body->len + size > request->limit)
+    {
+      g_set_error (&error, SEYE_ERROR, SEYE_ERROR_INVALID,
+                   _("the node sent an answer larger than %" G_GSIZE_FORMAT " KiB"),
+                   request->limit / 1024);
+      finish_request (request, error);
+      return;
+    }
+
+  g_byte_array_append (request->body, g_bytes_get_data (bytes, NULL), size);
+  read_more (request);
+}
+
+static void
+read_more (Request *request)
+{
+  g_input_stream_read_bytes_async (request->stream,
+                                   64 * 1024,
+                                   G_PRIORITY_DEFAULT,
+                                   request->cancellable,
+                                   read_cb,
+                                   request);
+}
+
+static void
+send_cb (GObject      *source,
+         GAsyncResult *result,
+         gpointer      data)
+{
+  Request *request = data;
+  g_autoptr (GError) error = NULL;
+  SoupMessageHeaders *headers;
+  goffset content_length;
+  guint status;
+
+  request->stream = soup_session_send_finish (SOUP_SESSION (source), result, &error);
+  if (request->stream == NULL)
+    {
+      finish_request (request, error);
+      return;
+    }
+
+  status = soup_message_get_status (request->message);
+  if (status != SOUP_STATUS_OK)
+    {
+      g_autofree char *message = describe_http_status (request->message);
+
+      if (status == SOUP_STATUS_SERVICE_UNAVAILABLE && request->kind == REQUEST_METRICS)
+        {
+          g_autoptr (SeyeMonitor) self = g_weak_ref_get (&request->monitor);
+
+          /* A fresh agent with no sample yet: it is there, ask again soon. */
+          if (self != NULL && request->node->cancellable == request->cancellable)
+            {
+              SeyeNode *node = request->node;
+
+              node->in_flight = FALSE;
+              g_clear_object (&node->cancellable);
+              node_answered (self, node);
+              schedule_poll (self, node, MIN (self->interval, 0.5));
+            }
+          request_free (request);
+          return;
+        }
+
+      g_set_error_literal (&error, SEYE_ERROR, SEYE_ERROR_UNAVAILABLE, message);
+      finish_request (request, error);
+      return;
+    }
+
+  headers = soup_message_get_response_headers (request->message);
+  content_length = soup_message_headers_get_content_length (headers);
+  if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH &&
+      content_length > (goffset) request->limit)
+    {
+      g_set_error (&error, SEYE_ERROR, SEYE_ERROR_INVALID,
+                   _("the node sent an answer larger than %" G_GSIZE_FORMAT " KiB"),
+                   request->limit / 1024);
+      finish_request (request, error);
+      return;
+    }
+
+  read_more (request);
+}
+
+static gboolean
+deadline_cb (gpointer data)
+{
+  Request *request = data;
+
+  request->deadline_id = 0;
+  request->timed_out = TRUE;
+  g_cancellable_cancel (request->cancellable);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+poll_node (SeyeMonitor *self,
+           SeyeNode    *node)
+{
+  g_autofree char *uri = NULL;
+  Request *request;
+
+  g_clear_handle_id (&node->poll_id, g_source_remove);
+
+  if (node->in_flight || node->base_uri == NULL)
+    return;
+
+  request = g_new0 (Request, 1);
+  g_weak_ref_init (&request->monitor, self);
+  request->node = g_object_ref (node);
+  request->body = g_byte_array_new ();
+  request->limit = BODY_LIMIT;
+
+  if (node->need_info)
+    {
+      request->kind = REQUEST_INFO;
+      uri = g_strconcat (node->base_uri, "/v1/node", NULL);
+    }
+  else if (node->need_history && self->fetch_history)
+    {
+      gint64 since = node->sample ? node->sample->time_ms : 0;
+
+      request->kind = REQUEST_HISTORY;
+      request->limit = HISTORY_LIMIT;
+      uri = g_strdup_printf ("%s/v1/history?since=%" G_GINT64_FORMAT, node->base_uri, since);
+    }
+  else
+    {
+      request->kind = REQUEST_METRICS;
+      uri = g_strconcat (node->base_uri, "/v1/metrics", NULL);
+    }
+
+  request->message = soup_message_new (SOUP_METHOD_GET, uri);
+  if (request->message == NULL)
+    {
+      g_autofree char *message = g_strdup_printf (_("“%s” is not an address one can connect to"),
+                                                  node->address ? node->address : node->base_uri);
+
+      request_free (request);
+      node_failed (self, node, message);
+      return;
+    }
+
+  soup_message_headers_replace (soup_message_get_request_headers (request->message),
+                                "Accept", "application/json");
+
+  request->cancellable = g_cancellable_new ();
+  g_set_object (&node->cancellable, request->cancellable);
+  node->in_flight = TRUE;
+  request->deadline_id = g_timeout_add_seconds (REQUEST_DEADLINE, deadline_cb, request);
+
+  soup_session_send_async (self->session,
+                           request->message,
+                           G_PRIORITY_DEFAULT,
+                           request->cancellable,
+                           send_cb,
+                           request);
+}
+
+static gboolean
+poll_timeout_cb (gpointer data)
+{
+  SeyeNode *node = data;
+
+  node->poll_id = 0;
+  if (node->monitor != NULL)
+    poll_node (SEYE_MONITOR (node->monitor), node);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+schedule_poll (SeyeMonitor *self,
+               SeyeNode    *node,
+               double       delay)
+{
+  g_clear_handle_id (&node->poll_id, g_source_remove);
+
+  if (!self->started)
+    return;
+
+  node->poll_id = g_timeout_add_full (G_PRIORITY_DEFAULT,
+                                      (guint) MAX (0, delay * 1000),
+                                      poll_timeout_cb,
+                                      node,
+                                      NULL);
+}
+
+/* Discovery ---------------------------------------------------------------- */
+
+static void
+service_resolved_cb (SeyeMonitor     *self,
+                     SeyeServiceInfo *info)
+{
+  seye_monitor_add_service (self, info);
+}
+
+static void
+service_removed_cb (SeyeMonitor *self,
+                    const char  *key)
+{
+  seye_monitor_remove_service (self, key);
+}
+
+static void
+browser_notify_cb (SeyeMonitor *self,
+                   GParamSpec  *pspec)
+{
+  if (g_str_equal (pspec->name, "available"))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DISCOVERY_AVAILABLE]);
+  else
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DISCOVERY_STATUS]);
+}
+
+static void
+start_discovery (SeyeMonitor *self)
+{
+  if (self->browser != NULL)
+    return;
+
+  self->browser = seye_browser_new ();
+  g_signal_connect_object (self->browser, "service-resolved",
+                           G_CALLBACK (service_resolved_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->browser, "service-removed",
+                           G_CALLBACK (service_removed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->browser, "notify::available",
+                           G_CALLBACK (browser_notify_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->browser, "notify::status-message",
+                           G_CALLBACK (browser_notify_cb), self, G_CONNECT_SWAPPED);
+  seye_browser_start (self->browser);
+
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DISCOVERY_AVAILABLE]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DISCOVERY_STATUS]);
+}
+
+static void
+stop_discovery (SeyeMonitor *self)
+{
+  g_autoptr (GPtrArray) keys = NULL;
+  GHashTableIter iter;
+  gpointer key;
+
+  if (self->browser == NULL)
+    return;
+
+  g_signal_handlers_disconnect_by_data (self->browser, self);
+  g_clear_object (&self->browser);
+
+  /* What mDNS told us no longer holds. */
+  keys = g_ptr_array_new_with_free_func (g_free);
+  g_hash_table_iter_init (&iter, self->service_owner);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    g_ptr_array_add (keys, g_strdup (key));
+  for (guint i = 0; i < keys->len; i++)
+    seye_monitor_remove_service (self, keys->pdata[i]);
+
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DISCOVERY_AVAILABLE]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DISCOVERY_STATUS]);
+}
+
+static gboolean
+housekeeping_cb (gpointer data)
+{
+  SeyeMonitor *self = data;
+  gint64 now = g_get_monotonic_time ();
+  gint64 now_ms = g_get_real_time () / 1000;
+
+  for (guint i = self->nodes->len; i > 0; i--)
+    {
+      SeyeNode *node = self->nodes->pdata[i - 1];
+
+      if (node->manual || node->pinned || node->gone_since == 0 ||
+          g_hash_table_size (node->services) > 0 ||
+          (node->state != SEYE_NODE_STATE_OFFLINE && node->state != SEYE_NODE_STATE_INCOMPATIBLE))
+        continue;
+
+      /* Gone from mDNS for the grace time, and unheard of as long. */
+      if ((now - node->gone_since) / (double) G_USEC_PER_SEC >= self->grace_time &&
+          (now_ms - node->last_seen) / 1000.0 >= self->grace_time)
+        {
+          g_debug ("node “%s” gone from mDNS and offline: removing it", node->key);
+          remove_node_internal (self, node);
+        }
+    }
+
+  return G_SOURCE_CONTINUE;
+}
+
+/* GListModel --------------------------------------------------------------- */
+
+static GType
+seye_monitor_get_item_type (GListModel *model)
+{
+  return SEYE_TYPE_NODE;
+}
+
+static guint
+seye_monitor_get_n_items (GListModel *model)
+{
+  return SEYE_MONITOR (model)->nodes->len;
+}
+
+static gpointer
+seye_monitor_get_item (GListModel *model,
+                       guint       position)
+{
+  SeyeMonitor *self = SEYE_MONITOR (model);
+
+  if (position >= self->nodes->len)
+    return NULL;
+
+  return g_object_ref (self->nodes->pdata[position]);
+}
+
+static void
+list_model_iface_init (GListModelInterface *iface)
+{
+  iface->get_item_type = seye_monitor_get_item_type;
+  iface->get_n_items = seye_monitor_get_n_items;
+  iface->get_item = seye_monitor_get_item;
+}
+
+/* GObject ------------------------------------------------------------------ */
+
+static void
+seye_monitor_dispose (GObject *object)
+{
+  SeyeMonitor *self = SEYE_MONITOR (object);
+
+  g_clear_handle_id (&self->housekeeping_id, g_source_remove);
+
+  if (self->browser != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->browser, self);
+      g_clear_object (&self->browser);
+    }
+
+  for (guint i = 0; self->nodes != NULL && i < self->nodes->len; i++)
+    {
+      SeyeNode *node = self->nodes->pdata[i];
+
+      cancel_node (node);
+      node->monitor = NULL;
+    }
+
+  if (self->session != NULL)
+    soup_session_abort (self->session);
+  g_clear_object (&self->session);
+
+  G_OBJECT_CLASS (seye_monitor_parent_class)->dispose (object);
+}
+
+static void
+seye_monitor_finalize (GObject *object)
+{
+  SeyeMonitor *self = SEYE_MONITOR (object);
+
+  g_clear_pointer (&self->by_key, g_hash_table_unref);
+  g_clear_pointer (&self->service_owner, g_hash_table_unref);
+  g_clear_pointer (&self->nodes, g_ptr_array_unref);
+
+  G_OBJECT_CLASS (seye_monitor_parent_class)->finalize (object);
+}
+
+static void
+seye_monitor_get_property (GObject    *object,
+                           guint       prop_id,
+                           GValue     *value,
+                           GParamSpec *pspec)
+{
+  SeyeMonitor *self = SEYE_MONITOR (object);
+
+  switch (prop_id)
+    {
+    case PROP_INTERVAL:
+      g_value_set_double (value, self->interval);
+      break;
+
+    case PROP_GRACE_TIME:
+      g_value_set_double (value, self->grace_time);
+      break;
+
+    case PROP_DISCOVERY:
+      g_value_set_boolean (value, self->discovery);
+      break;
+
+    case PROP_DISCOVERY_AVAILABLE:
+      g_value_set_boolean (value, seye_monitor_get_discovery_available (self));
+      break;
+
+    case PROP_DISCOVERY_STATUS:
+      g_value_set_string (value, seye_monitor_get_discovery_status (self));
+      break;
+
+    case PROP_ALERT_RULES:
+      g_value_set_boxed (value, &self->rules);
+      break;
+
+    case PROP_FETCH_HISTORY:
+      g_value_set_boolean (value, self->fetch_history);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+seye_monitor_set_property (GObject      *object,
+                           guint         prop_id,
+                           const GValue *value,
+                           GParamSpec   *pspec)
+{
+  SeyeMonitor *self = SEYE_MONITOR (object);
+
+  switch (prop_id)
+    {
+    case PROP_INTERVAL:
+      seye_monitor_set_interval (self, g_value_get_double (value));
+      break;
+
+    case PROP_GRACE_TIME:
+      seye_monitor_set_grace_time (self, g_value_get_double (value));
+      break;
+
+    case PROP_DISCOVERY:
+      seye_monitor_set_discovery (self, g_value_get_boolean (value));
+      break;
+
+    case PROP_ALERT_RULES:
+      if (g_value_get_boxed (value) != NULL)
+        seye_monitor_set_alert_rules (self, g_value_get_boxed (value));
+      break;
+
+    case PROP_FETCH_HISTORY:
+      seye_monitor_set_fetch_history (self, g_value_get_boolean (value));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+seye_monitor_class_init (SeyeMonitorClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  const GParamFlags rw = G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS;
+  const GParamFlags ro = G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS;
+
+  object_class->dispose = seye_monitor_dispose;
+  object_class->finalize = seye_monitor_finalize;
+  object_class->get_property = seye_monitor_get_property;
+  object_class->set_property = seye_monitor_set_property;
+
+  properties[PROP_INTERVAL] =
+    g_param_spec_double ("interval", NULL, NULL, 0.1, 3600, 1.0, rw);
+  properties[PROP_GRACE_TIME] =
+    g_param_spec_double ("grace-time", NULL, NULL, 0, G_MAXDOUBLE, 300, rw);
+  properties[PROP_DISCOVERY] =
+    g_param_spec_boolean ("discovery", NULL, NULL, FALSE, rw);
+  properties[PROP_DISCOVERY_AVAILABLE] =
+    g_param_spec_boolean ("discovery-available", NULL, NULL, FALSE, ro);
+  properties[PROP_DISCOVERY_STATUS] =
+    g_param_spec_string ("discovery-status", NULL, NULL, NULL, ro);
+  properties[PROP_ALERT_RULES] =
+    g_param_spec_boxed ("alert-rules", NULL, NULL, SEYE_TYPE_ALERT_RULES, rw);
+  /**
+   * SeyeMonitor:fetch-history:
+   *
+   * Whether a node's /v1/history is fetched on first contact (default %TRUE).
+   * One-shot clients that want the latest sample only turn it off.
+   */
+  properties[PROP_FETCH_HISTORY] =
+    g_param_spec_boolean ("fetch-history", NULL, NULL, TRUE, rw);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  signals[ALERT] =
+    g_signal_new ("alert",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 3,
+                  SEYE_TYPE_NODE, G_TYPE_UINT, G_TYPE_BOOLEAN);
+}
+
+static void
+seye_monitor_init (SeyeMonitor *self)
+{
+  self->nodes = g_ptr_array_new_with_free_func (g_object_unref);
+  self->by_key = g_hash_table_new (g_str_hash, g_str_equal);
+  self->service_owner = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->interval = 1.0;
+  self->grace_time = 300;
+  self->fetch_history = TRUE;
+  seye_alert_rules_init_defaults (&self->rules);
+
+  self->session = soup_session_new_with_options ("timeout", IO_TIMEOUT,
+                                                 "idle-timeout", 60,
+                                                 "max-conns", 256,
+                                                 "max-conns-per-host", 2,
+                                                 "user-agent", "seye/" PACKAGE_VERSION " ",
+                                                 NULL);
+  /* A LAN monitor talks to its neighbours directly, never through a proxy. */
+  soup_session_set_proxy_resolver (self->session, NULL);
+}
+
+/* Public API --------------------------------------------------------------- */
+
+SeyeMonitor *
+seye_monitor_new (void)
+{
+  return g_object_new (SEYE_TYPE_MONITOR, NULL);
+}
+
+void
+seye_monitor_set_interval (SeyeMonitor *self,
+                           double       seconds)
+{
+  g_return_if_fail (SEYE_IS_MONITOR (self));
+
+  seconds = CLAMP (seconds, 0.1, 3600);
+  if (self->interval == seconds)
+    return;
+
+  self->interval = seconds;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_INTERVAL]);
+}
+
+double
+seye_monitor_get_interval (SeyeMonitor *self)
+{
+  g_return_val_if_fail (SEYE_IS_MONITOR (self), 1.0);
+
+  return self->interval;
+}
+
+void
+seye_monitor_set_grace_time (SeyeMonitor *self,
+                             double       seconds)
+{
+  g_return_if_fail (SEYE_IS_MONITOR (self));
+
+  seconds = MAX (seconds, 0);
+  if (self->grace_time == seconds)
+    return;
+
+  self->grace_time = seconds;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_GRACE_TIME]);
+}
+
+/**
+ * seye_monitor_set_discovery:
+ *
+ * Turns mDNS browsing on or off. Nodes found through it stay until the grace
+ * time after they go offline.
+ */
+void
+seye_monitor_set_discovery (SeyeMonitor *self,
+                            gboolean     discovery)
+{
+  g_return_if_fail (SEYE_IS_MONITOR (self));
+
+  if (self->discovery == !!discovery)
+    return;
+
+  self->discovery = !!discovery;
+
+  if (self->started)
+    {
+      if (self->discovery)
+        start_discovery (self);
+      else
+        stop_discovery (self);
+    }
+
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DISCOVERY]);
+}
+
+gboolean
+seye_monitor_get_discovery_available (SeyeMonitor *self)
+{
+  g_return_val_if_fail (SEYE_IS_MONITOR (self), FALSE);
+
+  return self->browser != NULL && seye_browser_get_available (self->browser);
+}
+
+/**
+ * seye_monitor_get_discovery_status:
+ *
+ * Returns: (nullable): why discovery is off when it was asked for but does not
+ *   work, in words a user can act on; %NULL otherwise.
+ */
+const char *
+seye_monitor_get_discovery_status (SeyeMonitor *self)
+{
+  g_return_val_if_fail (SEYE_IS_MONITOR (self), NULL);
+
+  return self->browser != NULL ? seye_browser_get_status_message (self->browser) : NULL;
+}
+
+void
+seye_monitor_set_alert_rules (SeyeMonitor          *self,
+                              const SeyeAlertRules *rules)
+{
+  g_return_if_fail (SEYE_IS_MONITOR (self));
+  g_return_if_fail (rules != NULL);
+
+  if (memcmp (&self->rules, rules, sizeof *rules) == 0)
+    return;
+
+  self->rules = *rules;
+
+  for (guint i = 0; i < self->nodes->len; i++)
+    {
+      SeyeNode *node = self->nodes->pdata[i];
+
+      update_alerts (self, node, node->sample);
+    }
+
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ALERT_RULES]);
+}
+
+/**
+ * seye_monitor_set_fetch_history:
+ *
+ * Whether to fetch a node's recent history on first contact (default %TRUE).
+ */
+void
+seye_monitor_set_fetch_history (SeyeMonitor *self,
+                                gboolean     fetch_history)
+{
+  g_return_if_fail (SEYE_IS_MONITOR (self));
+
+  if (self->fetch_history == !!fetch_history)
+    return;
+
+  self->fetch_history = !!fetch_history;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FETCH_HISTORY]);
+}
+
+static guint
+history_capacity (SeyeMonitor *self)
+{
+  return (guint) MIN (SEYE_MAX_HISTORY, ceil (HISTORY_SECONDS / self->interval));
+}
+
+static SeyeNode *
+new_node (SeyeMonitor *self,
+          const char  *key,
+          const char  *name,
+          gboolean     manual)
+{
+  SeyeNode *node = _seye_node_new (key, name, manual, history_capacity (self));
+
+  node->monitor = G_OBJECT (self);
+
+  return node;
+}
+
+/**
+ * seye_monitor_add_manual:
+ * @host_port: "host", "host:port" or "[v6]:port"
+ *
+ * Adds a node by address. It is polled like any other and never removed for
+ * being offline. Adding an address twice returns the node already there.
+ *
+ * Returns: (transfer none) (nullable): the node, or %NULL with @error set when
+ *   @host_port cannot be parsed.
+ */
+SeyeNode *
+seye_monitor_add_manual (SeyeMonitor  *self,
+                         const char   *host_port,
+                         GError      **error)
+{
+  g_autofree char *host = NULL;
+  g_autofree char *key = NULL;
+  SeyeNode *node;
+  guint16 port;
+
+  g_return_val_if_fail (SEYE_IS_MONITOR (self), NULL);
+  g_return_val_if_fail (host_port != NULL, NULL);
+
+  if (!seye_parse_host_port (host_port, &host, &port, error))
+    return NULL;
+
+  key = format_host_port (host, port);
+
+  for (guint i = 0; i < self->nodes->len; i++)
+    {
+      node = self->nodes->pdata[i];
+      if (g_strcmp0 (node->address, key) == 0)
+        {
+          _seye_node_set_manual (node, TRUE);
+          return node;
+        }
+    }
+
+  node = new_node (self, key, NULL, TRUE);
+  node->host = g_strdup (host);
+  node->port = port;
+  node->base_uri = make_base_uri (host, port);
+  node->address = g_strdup (key);
+  add_node (self, node);
+
+  return node;
+}
+
+/**
+ * seye_monitor_add_service:
+ *
+ * Adds or updates a node from one resolved mDNS service, as the monitor's own
+ * browser does. Services carrying the same TXT node id make one node. For
+ * callers that browse themselves (a one-shot `seye fetch`) and for tests.
+ */
+void
+seye_monitor_add_service (SeyeMonitor           *self,
+                          const SeyeServiceInfo *info)
+{
+  g_autofree char *fallback_key = NULL;
+  SeyeTxtRecord txt = info->txt;
+  const char *key;
+  SeyeNode *node;
+
+  g_return_if_fail (SEYE_IS_MONITOR (self));
+  g_return_if_fail (info != NULL && info->key != NULL && info->address != NULL);
+
+  if (seye_txt_record_validate (&txt, NULL))
+    {
+      key = info->txt.node_id;
+    }
+  else
+    {
+      fallback_key = format_host_port (info->address, info->port);
+      key = fallback_key;
+    }
+
+  node = g_hash_table_lookup (self->service_owner, info->key);
+  if (node != NULL && g_strcmp0 (node->key, key) != 0 &&
+      !(node->info != NULL && g_strcmp0 (node->info->node_id, key) == 0))
+    {
+      /* This service now belongs to another node id. */
+      seye_monitor_remove_service (self, info->key);
+      node = NULL;
+    }
+
+  if (node == NULL)
+    node = g_hash_table_lookup (self->by_key, key);
+
+  if (node == NULL)
+    {
+      node = new_node (self, key, info->name, FALSE);
+      g_hash_table_insert (node->services, g_strdup (info->key), seye_service_info_copy (info));
+      g_hash_table_insert (self->service_owner, g_strdup (info->key), node);
+      choose_endpoint (self, node);
+      add_node (self, node);
+      return;
+    }
+
+  g_hash_table_insert (node->services, g_strdup (info->key), seye_service_info_copy (info));
+  g_hash_table_insert (self->service_owner, g_strdup (info->key), node);
+  node->gone_since = 0;
+  if (node->info == NULL)
+    _seye_node_set_name (node, info->name);
+
+  if (g_strcmp0 (node->service_key, info->key) == 0)
+    {
+      /* Same service, maybe a new port: re-point if needed. */
+      g_clear_pointer (&node->service_key, g_free);
+    }
+  choose_endpoint (self, node);
+
+  /* Announced again while unreachable: worth a try now. */
+  if (self->started && node->state == SEYE_NODE_STATE_OFFLINE && !node->in_flight)
+    schedule_poll (self, node, 0);
+}
+
+/**
+ * seye_monitor_remove_service:
+ * @key: the browse key of a #SeyeServiceInfo
+ *
+ * The service went from mDNS. Its node stays while it answers; once it is
+ * offline and no service is left, it goes after the grace time.
+ */
+void
+seye_monitor_remove_service (SeyeMonitor *self,
+                             const char  *key)
+{
+  g_autofree char *owned_key = g_strdup (key);
+  SeyeNode *node;
+
+  g_return_if_fail (SEYE_IS_MONITOR (self));
+
+  node = g_hash_table_lookup (self->service_owner, key);
+  if (node == NULL)
+    return;
+
+  g_hash_table_remove (self->service_owner, owned_key);
+  g_hash_table_remove (node->services, owned_key);
+
+  if (g_hash_table_size (node->services) == 0)
+    {
+      node->gone_since = g_get_monotonic_time ();
+      return;
+    }
+
+  if (g_strcmp0 (node->service_key, owned_key) == 0)
+    {
+      g_clear_pointer (&node->service_key, g_free);
+      choose_endpoint (self, node);
+    }
+}
+
+void
+seye_monitor_remove (SeyeMonitor *self,
+                     SeyeNode    *node)
+{
+  g_return_if_fail (SEYE_IS_MONITOR (self));
+  g_return_if_fail (SEYE_IS_NODE (node));
+
+  remove_node_internal (self, node);
+}
+
+/**
+ * seye_monitor_lookup:
+ *
+ * Returns: (transfer none) (nullable): the node with that key.
+ */
+SeyeNode *
+seye_monitor_lookup (SeyeMonitor *self,
+                     const char  *key)
+{
+  g_return_val_if_fail (SEYE_IS_MONITOR (self), NULL);
+  g_return_val_if_fail (key != NULL, NULL);
+
+  return g_hash_table_lookup (self->by_key, key);
+}
+
+void
+seye_monitor_start (SeyeMonitor *self)
+{
+  g_return_if_fail (SEYE_IS_MONITOR (self));
+
+  if (self->started)
+    return;
+
+  self->started = TRUE;
+
+  if (self->discovery)
+    start_discovery (self);
+
+  for (guint i = 0; i < self->nodes->len; i++)
+    schedule_poll (self, self->nodes->pdata[i], 0);
+
+  self->housekeeping_id = g_timeout_add (HOUSEKEEPING_MS, housekeeping_cb, self);
+}
+
+/**
+ * seye_monitor_stop:
+ *
+ * Stops polling and browsing; the nodes stay as they are.
+ */
+void
+seye_monitor_stop (SeyeMonitor *self)
+{
+  g_return_if_fail (SEYE_IS_MONITOR (self));
+
+  if (!self->started)
+    return;
+
+  self->started = FALSE;
+  g_clear_handle_id (&self->housekeeping_id, g_source_remove);
+  stop_discovery (self);
+
+  for (guint i = 0; i < self->nodes->len; i++)
+    cancel_node (self->nodes->pdata[i]);
+}
+
+void
+seye_monitor_poll_now (SeyeMonitor *self)
+{
+  g_return_if_fail (SEYE_IS_MONITOR (self));
+
+  if (!self->started)
+    return;
+
+  for (guint i = 0; i < self->nodes->len; i++)
+    {
+      SeyeNode *node = self->nodes->pdata[i];
+
+      if (!node->in_flight)
+        poll_node (self, node);
+    }
+}
+
+static gboolean
+is_valid_host (const char *host)
+{
+  if (host[0] == '\0' || strlen (host) > 255)
+    return FALSE;
+
+  for (const char *p = host; *p; p++)
+    if (!g_ascii_isalnum (*p) && strchr ("-._:%", *p) == NULL)
+      return FALSE;
+
+  return TRUE;
+}
+
+/**
+ * seye_parse_host_port:
+ * @text: "host", "host:port", "v6", "[v6]" or "[v6]:port"
+ * @host: (out): the host, without brackets
+ * @port: (out): the port; SEYE_DEFAULT_PORT when @text gives none
+ *
+ * Returns: %TRUE when @text is an address; %FALSE with @error (SEYE_ERROR_CONFIG) otherwise.
+ */
+gboolean
+seye_parse_host_port (const char  *text,
+                      char       **host,
+                      guint16     *port,
+                      GError     **error)
+{
+  g_autofree char *copy = NULL;
+  g_autofree char *h = NULL;
+  const char *port_text = NULL;
+  guint64 value = SEYE_DEFAULT_PORT;
+
+  g_return_val_if_fail (text != NULL, FALSE);
+  g_return_val_if_fail (host != NULL && port != NULL, FALSE);
+
+  copy = g_strstrip (g_strdup (text));
+
+  if (copy[0] == '[')
+    {
+      char *end = strchr (copy, ']');
+
+      if (end == NULL || (end[1] != '\0' && end[1] != ':'))
+        goto bad;
+      h = g_strndup (copy + 1, end - copy - 1);
+      if (end[1] == ':')
+        port_text = end + 2;
+      if (strchr (h, ':') == NULL)
+        goto bad;
+    }
+  else
+    {
+      char *colon = strchr (copy, ':');
+
+      if (colon != NULL && strchr (colon + 1, ':') == NULL)
+        {
+          h = g_strndup (copy, colon - copy);
+          port_text = colon + 1;
+        }
+      else
+        {
+          /* No colon, or a bare IPv6 address. */
+          h = g_strdup (copy);
+        }
+    }
+
+  if (!is_valid_host (h))
+    goto bad;
+
+  if (strchr (h, ':') != NULL && !g_hostname_is_ip_address (h))
+    {
+      /* Only the scope may follow the address ("fe80::1%eth0"). */
+      g_auto (GStrv) parts = g_strsplit (h, "%", 2);
+
+      if (!g_hostname_is_ip_address (parts[0]) || parts[1] == NULL || parts[1][0] == '\0')
+        goto bad;
+    }
+
+  if (port_text != NULL &&
+      !g_ascii_string_to_unsigned (port_text, 10, 1, 65535, &value, NULL))
+    {
+      g_set_error (error, SEYE_ERROR, SEYE_ERROR_CONFIG,
+                   _("“%s” is not a port number from 1 to 65535 (in “%s”)"), port_text, text);
+      return FALSE;
+    }
+
+  *host = g_steal_pointer (&h);
+  *port = (guint16) value;
+
+  return TRUE;
+
+bad:
+  g_set_error (error, SEYE_ERROR, SEYE_ERROR_CONFIG,
+               _("“%s” is not a host or host:port, e.g. 192.168.1.20:%d or [fe80::1%%eth0]:%d"),
+               text, SEYE_DEFAULT_PORT, SEYE_DEFAULT_PORT);
+  return FALSE;
+}

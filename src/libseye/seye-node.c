@@ -1,0 +1,681 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "seye-node"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "seye-node-private.h"
+
+enum {
+  PROP_0,
+  PROP_KEY,
+  PROP_NAME,
+  PROP_ADDRESS,
+  PROP_STATE,
+  PROP_INFO,
+  PROP_SAMPLE,
+  PROP_CPU_PERCENT,
+  PROP_MEMORY_PERCENT,
+  PROP_LOAD1,
+  PROP_PROCESSES,
+  PROP_UPTIME,
+  PROP_RX_RATE,
+  PROP_TX_RATE,
+  PROP_LAST_SEEN,
+  PROP_ERROR,
+  PROP_MANUAL,
+  PROP_PINNED,
+  PROP_ALERTING,
+  PROP_ACTIVE_ALERTS,
+  N_PROPS
+};
+
+enum {
+  SAMPLE_ADDED,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+G_DEFINE_FINAL_TYPE (SeyeNode, seye_node, G_TYPE_OBJECT)
+
+GType
+seye_node_state_get_type (void)
+{
+  static gsize type_id = 0;
+
+  if (g_once_init_enter (&type_id))
+    {
+      static const GEnumValue values[] = {
+        { SEYE_NODE_STATE_CONNECTING, "SEYE_NODE_STATE_CONNECTING", "connecting" },
+        { SEYE_NODE_STATE_ONLINE, "SEYE_NODE_STATE_ONLINE", "online" },
+        { SEYE_NODE_STATE_STALE, "SEYE_NODE_STATE_STALE", "stale" },
+        { SEYE_NODE_STATE_OFFLINE, "SEYE_NODE_STATE_OFFLINE", "offline" },
+        { SEYE_NODE_STATE_INCOMPATIBLE, "SEYE_NODE_STATE_INCOMPATIBLE", "incompatible" },
+        { 0, NULL, NULL }
+      };
+      GType type = g_enum_register_static (g_intern_static_string ("SeyeNodeState"), values);
+
+      g_once_init_leave (&type_id, type);
+    }
+
+  return type_id;
+}
+
+/**
+ * seye_node_state_to_string:
+ *
+ * Returns: the state in words for display, translated: "Online", "Offline", …
+ *   (the untranslated nick of %SEYE_TYPE_NODE_STATE is what files and JSON use).
+ */
+const char *
+seye_node_state_to_string (SeyeNodeState state)
+{
+  switch (state)
+    {
+    case SEYE_NODE_STATE_CONNECTING:
+      return _("Connecting");
+    case SEYE_NODE_STATE_ONLINE:
+      return _("Online");
+    case SEYE_NODE_STATE_STALE:
+      return _("Stale");
+    case SEYE_NODE_STATE_OFFLINE:
+      return _("Offline");
+    case SEYE_NODE_STATE_INCOMPATIBLE:
+      return _("Incompatible");
+    default:
+      return _("Unknown");
+    }
+}
+
+static void
+seye_node_dispose (GObject *object)
+{
+  SeyeNode *self = SEYE_NODE (object);
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  g_clear_handle_id (&self->poll_id, g_source_remove);
+
+  G_OBJECT_CLASS (seye_node_parent_class)->dispose (object);
+}
+
+static void
+seye_node_finalize (GObject *object)
+{
+  SeyeNode *self = SEYE_NODE (object);
+
+  g_clear_pointer (&self->key, g_free);
+  g_clear_pointer (&self->name, g_free);
+  g_clear_pointer (&self->address, g_free);
+  g_clear_pointer (&self->info, seye_node_info_free);
+  g_clear_pointer (&self->sample, seye_sample_unref);
+  g_clear_pointer (&self->history, seye_history_free);
+  g_clear_pointer (&self->error, g_free);
+  g_clear_pointer (&self->host, g_free);
+  g_clear_pointer (&self->base_uri, g_free);
+  g_clear_pointer (&self->services, g_hash_table_unref);
+  g_clear_pointer (&self->service_key, g_free);
+
+  G_OBJECT_CLASS (seye_node_parent_class)->finalize (object);
+}
+
+static double
+sample_cpu (SeyeSample *sample)
+{
+  return sample && (sample->parts & SEYE_SAMPLE_CPU) ? sample->cpu.busy : -1;
+}
+
+static double
+sample_memory (SeyeSample *sample)
+{
+  return sample && (sample->parts & SEYE_SAMPLE_MEMORY) ? seye_sample_get_memory_percent (sample) : -1;
+}
+
+static double
+sample_load1 (SeyeSample *sample)
+{
+  return sample && (sample->parts & SEYE_SAMPLE_LOAD) ? sample->load[0] : -1;
+}
+
+static guint
+sample_processes (SeyeSample *sample)
+{
+  return sample && (sample->parts & SEYE_SAMPLE_PROCESSES) ? sample->procs_total : 0;
+}
+
+static double
+sample_uptime (SeyeSample *sample)
+{
+  return sample && (sample->parts & SEYE_SAMPLE_UPTIME) ? sample->uptime : -1;
+}
+
+static double
+sample_rx (SeyeSample *sample)
+{
+  return sample && (sample->parts & SEYE_SAMPLE_NETWORK) ? sample->net_rx_bytes_per_sec : -1;
+}
+
+static double
+sample_tx (SeyeSample *sample)
+{
+  return sample && (sample->parts & SEYE_SAMPLE_NETWORK) ? sample->net_tx_bytes_per_sec : -1;
+}
+
+static void
+seye_node_get_property (GObject    *object,
+                        guint       prop_id,
+                        GValue     *value,
+                        GParamSpec *pspec)
+{
+  SeyeNode *self = SEYE_NODE (object);
+
+  switch (prop_id)
+    {
+    case PROP_KEY:
+      g_value_set_string (value, self->key);
+      break;
+
+    case PROP_NAME:
+      g_value_set_string (value, seye_node_get_name (self));
+      break;
+
+    case PROP_ADDRESS:
+      g_value_set_string (value, self->address);
+      break;
+
+    case PROP_STATE:
+      g_value_set_enum (value, self->state);
+      break;
+
+    case PROP_INFO:
+      g_value_set_boxed (value, self->info);
+      break;
+
+    case PROP_SAMPLE:
+      g_value_set_boxed (value, self->sample);
+      break;
+
+    case PROP_CPU_PERCENT:
+      g_value_set_double (value, sample_cpu (self->sample));
+      break;
+
+    case PROP_MEMORY_PERCENT:
+      g_value_set_double (value, sample_memory (self->sample));
+      break;
+
+    case PROP_LOAD1:
+      g_value_set_double (value, sample_load1 (self->sample));
+      break;
+
+    case PROP_PROCESSES:
+      g_value_set_uint (value, sample_processes (self->sample));
+      break;
+
+    case PROP_UPTIME:
+      g_value_set_double (value, sample_uptime (self->sample));
+      break;
+
+    case PROP_RX_RATE:
+      g_value_set_double (value, sample_rx (self->sample));
+      break;
+
+    case PROP_TX_RATE:
+      g_value_set_double (value, sample_tx (self->sample));
+      break;
+
+    case PROP_LAST_SEEN:
+      g_value_set_int64 (value, self->last_seen);
+      break;
+
+    case PROP_ERROR:
+      g_value_set_string (value, self->error);
+      break;
+
+    case PROP_MANUAL:
+      g_value_set_boolean (value, self->manual);
+      break;
+
+    case PROP_PINNED:
+      g_value_set_boolean (value, self->pinned);
+      break;
+
+    case PROP_ALERTING:
+      g_value_set_boolean (value, self->alerts.active != 0);
+      break;
+
+    case PROP_ACTIVE_ALERTS:
+      g_value_set_uint (value, self->alerts.active);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+seye_node_set_property (GObject      *object,
+                        guint         prop_id,
+                        const GValue *value,
+                        GParamSpec   *pspec)
+{
+  SeyeNode *self = SEYE_NODE (object);
+
+  switch (prop_id)
+    {
+    case PROP_PINNED:
+      seye_node_set_pinned (self, g_value_get_boolean (value));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+seye_node_class_init (SeyeNodeClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  const GParamFlags ro = G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS;
+
+  object_class->dispose = seye_node_dispose;
+  object_class->finalize = seye_node_finalize;
+  object_class->get_property = seye_node_get_property;
+  object_class->set_property = seye_node_set_property;
+
+  properties[PROP_KEY] = g_param_spec_string ("key", NULL, NULL, NULL, ro);
+  properties[PROP_NAME] = g_param_spec_string ("name", NULL, NULL, NULL, ro);
+  properties[PROP_ADDRESS] = g_param_spec_string ("address", NULL, NULL, NULL, ro);
+  properties[PROP_STATE] =
+    g_param_spec_enum ("state", NULL, NULL,
+                       SEYE_TYPE_NODE_STATE, SEYE_NODE_STATE_CONNECTING, ro);
+  properties[PROP_INFO] = g_param_spec_boxed ("info", NULL, NULL, SEYE_TYPE_NODE_INFO, ro);
+  properties[PROP_SAMPLE] = g_param_spec_boxed ("sample", NULL, NULL, SEYE_TYPE_SAMPLE, ro);
+  properties[PROP_CPU_PERCENT] =
+    g_param_spec_double ("cpu-percent", NULL, NULL, -1, G_MAXDOUBLE, -1, ro);
+  properties[PROP_MEMORY_PERCENT] =
+    g_param_spec_double ("memory-percent", NULL, NULL, -1, G_MAXDOUBLE, -1, ro);
+  properties[PROP_LOAD1] = g_param_spec_double ("load1", NULL, NULL, -1, G_MAXDOUBLE, -1, ro);
+  properties[PROP_PROCESSES] = g_param_spec_uint ("processes", NULL, NULL, 0, G_MAXUINT, 0, ro);
+  properties[PROP_UPTIME] = g_param_spec_double ("uptime", NULL, NULL, -1, G_MAXDOUBLE, -1, ro);
+  properties[PROP_RX_RATE] = g_param_spec_double ("rx-rate", NULL, NULL, -1, G_MAXDOUBLE, -1, ro);
+  properties[PROP_TX_RATE] = g_param_spec_double ("tx-rate", NULL, NULL, -1, G_MAXDOUBLE, -1, ro);
+  properties[PROP_LAST_SEEN] =
+    g_param_spec_int64 ("last-seen", NULL, NULL, 0, G_MAXINT64, 0, ro);
+  properties[PROP_ERROR] = g_param_spec_string ("error", NULL, NULL, NULL, ro);
+  properties[PROP_MANUAL] = g_param_spec_boolean ("manual", NULL, NULL, FALSE, ro);
+  properties[PROP_PINNED] =
+    g_param_spec_boolean ("pinned", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_ALERTING] = g_param_spec_boolean ("alerting", NULL, NULL, FALSE, ro);
+  /**
+   * SeyeNode:active-alerts:
+   *
+   * The active #SeyeAlertKind flags; "alerting" is this being non-zero.
+   */
+  properties[PROP_ACTIVE_ALERTS] =
+    g_param_spec_uint ("active-alerts", NULL, NULL, 0, G_MAXUINT, 0, ro);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  signals[SAMPLE_ADDED] =
+    g_signal_new ("sample-added",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1,
+                  SEYE_TYPE_SAMPLE | G_SIGNAL_TYPE_STATIC_SCOPE);
+}
+
+static void
+seye_node_init (SeyeNode *self)
+{
+  self->state = SEYE_NODE_STATE_CONNECTING;
+  self->services = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                          (GDestroyNotify) seye_service_info_free);
+  self->need_info = TRUE;
+  self->need_history = TRUE;
+}
+
+/* Internal API (seye-node-private.h) --------------------------------------- */
+
+SeyeNode *
+_seye_node_new (const char *key,
+                const char *name,
+                gboolean    manual,
+                guint       history_capacity)
+{
+  SeyeNode *self = g_object_new (SEYE_TYPE_NODE, NULL);
+
+  self->key = g_strdup (key);
+  self->name = g_strdup (name);
+  self->manual = !!manual;
+  self->history = seye_history_new (MAX (history_capacity, 2));
+
+  return self;
+}
+
+static gboolean
+replace_string (char       **field,
+                const char  *value)
+{
+  if (g_strcmp0 (*field, value) == 0)
+    return FALSE;
+
+  g_free (*field);
+  *field = g_strdup (value);
+
+  return TRUE;
+}
+
+void
+_seye_node_set_key (SeyeNode   *self,
+                    const char *key)
+{
+  if (replace_string (&self->key, key))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_KEY]);
+}
+
+void
+_seye_node_set_name (SeyeNode   *self,
+                     const char *name)
+{
+  if (replace_string (&self->name, name))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NAME]);
+}
+
+void
+_seye_node_set_address (SeyeNode   *self,
+                        const char *address)
+{
+  if (replace_string (&self->address, address))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ADDRESS]);
+}
+
+void
+_seye_node_set_state (SeyeNode      *self,
+                      SeyeNodeState  state)
+{
+  if (self->state == state)
+    return;
+
+  self->state = state;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
+}
+
+static gboolean
+node_info_equal (const SeyeNodeInfo *a,
+                 const SeyeNodeInfo *b)
+{
+  return g_strcmp0 (a->node_id, b->node_id) == 0 &&
+         g_strcmp0 (a->name, b->name) == 0 &&
+         g_strcmp0 (a->hostname, b->hostname) == 0 &&
+         g_strcmp0 (a->os_name, b->os_name) == 0 &&
+         g_strcmp0 (a->kernel, b->kernel) == 0 &&
+         g_strcmp0 (a->arch, b->arch) == 0 &&
+         g_strcmp0 (a->cpu_model, b->cpu_model) == 0 &&
+         g_strcmp0 (a->agent_version, b->agent_version) == 0 &&
+         a->n_cores == b->n_cores &&
+         a->api_version == b->api_version &&
+         a->interval == b->interval &&
+         a->boot_time == b->boot_time;
+}
+
+void
+_seye_node_set_info (SeyeNode           *self,
+                     const SeyeNodeInfo *info)
+{
+  if (self->info == info || (self->info && info && node_info_equal (self->info, info)))
+    return;
+
+  g_clear_pointer (&self->info, seye_node_info_free);
+  if (info != NULL)
+    self->info = seye_node_info_copy (info);
+
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_INFO]);
+
+  if (info != NULL && info->name != NULL)
+    _seye_node_set_name (self, info->name);
+}
+
+void
+_seye_node_set_error (SeyeNode   *self,
+                      const char *error)
+{
+  if (replace_string (&self->error, error))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ERROR]);
+}
+
+void
+_seye_node_set_manual (SeyeNode *self,
+                       gboolean  manual)
+{
+  if (self->manual == !!manual)
+    return;
+
+  self->manual = !!manual;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MANUAL]);
+}
+
+void
+_seye_node_set_last_seen (SeyeNode *self,
+                          gint64    last_seen)
+{
+  if (self->last_seen == last_seen)
+    return;
+
+  self->last_seen = last_seen;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LAST_SEEN]);
+}
+
+/*
+ * _seye_node_add_sample:
+ *
+ * Pushes @sample into the history and makes it the latest when it is newer
+ * than what the node has; emits "sample-added" then.
+ *
+ * Returns: %TRUE when the sample was new.
+ */
+gboolean
+_seye_node_add_sample (SeyeNode   *self,
+                       SeyeSample *sample)
+{
+  g_autoptr (SeyeSample) old = NULL;
+
+  if (self->sample != NULL && sample->time_ms <= self->sample->time_ms)
+    return FALSE;
+
+  if (!seye_history_push (self->history, sample))
+    return FALSE;
+
+  old = g_steal_pointer (&self->sample);
+  self->sample = seye_sample_ref (sample);
+
+  g_object_freeze_notify (G_OBJECT (self));
+
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SAMPLE]);
+
+#define NOTIFY_IF_CHANGED(getter, prop) \
+  if (old == NULL || getter (old) != getter (sample)) \
+    g_object_notify_by_pspec (G_OBJECT (self), properties[prop]);
+
+  NOTIFY_IF_CHANGED (sample_cpu, PROP_CPU_PERCENT)
+  NOTIFY_IF_CHANGED (sample_memory, PROP_MEMORY_PERCENT)
+  NOTIFY_IF_CHANGED (sample_load1, PROP_LOAD1)
+  NOTIFY_IF_CHANGED (sample_processes, PROP_PROCESSES)
+  NOTIFY_IF_CHANGED (sample_uptime, PROP_UPTIME)
+  NOTIFY_IF_CHANGED (sample_rx, PROP_RX_RATE)
+  NOTIFY_IF_CHANGED (sample_tx, PROP_TX_RATE)
+
+#undef NOTIFY_IF_CHANGED
+
+  g_object_thaw_notify (G_OBJECT (self));
+
+  g_signal_emit (self, signals[SAMPLE_ADDED], 0, sample);
+
+  return TRUE;
+}
+
+void
+_seye_node_set_alerts (SeyeNode *self,
+                       guint     active)
+{
+  gboolean was_alerting = self->alerts.active != 0;
+
+  if (self->alerts.active == active)
+    return;
+
+  self->alerts.active = active;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ACTIVE_ALERTS]);
+  if (was_alerting != (active != 0))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ALERTING]);
+}
+
+/* Public API --------------------------------------------------------------- */
+
+const char *
+seye_node_get_key (SeyeNode *self)
+{
+  g_return_val_if_fail (SEYE_IS_NODE (self), NULL);
+
+  return self->key;
+}
+
+/**
+ * seye_node_get_name:
+ *
+ * Returns: the announced name; the host it is polled at when no name is known.
+ */
+const char *
+seye_node_get_name (SeyeNode *self)
+{
+  g_return_val_if_fail (SEYE_IS_NODE (self), NULL);
+
+  if (self->name != NULL && self->name[0] != '\0')
+    return self->name;
+
+  return self->host != NULL ? self->host : self->key;
+}
+
+const char *
+seye_node_get_address (SeyeNode *self)
+{
+  g_return_val_if_fail (SEYE_IS_NODE (self), NULL);
+
+  return self->address;
+}
+
+SeyeNodeState
+seye_node_get_state (SeyeNode *self)
+{
+  g_return_val_if_fail (SEYE_IS_NODE (self), SEYE_NODE_STATE_OFFLINE);
+
+  return self->state;
+}
+
+/**
+ * seye_node_get_info:
+ *
+ * Returns: (nullable): what the node said about itself; %NULL until /v1/node answered.
+ */
+const SeyeNodeInfo *
+seye_node_get_info (SeyeNode *self)
+{
+  g_return_val_if_fail (SEYE_IS_NODE (self), NULL);
+
+  return self->info;
+}
+
+/**
+ * seye_node_get_sample:
+ *
+ * Returns: (transfer none) (nullable): the latest sample.
+ */
+SeyeSample *
+seye_node_get_sample (SeyeNode *self)
+{
+  g_return_val_if_fail (SEYE_IS_NODE (self), NULL);
+
+  return self->sample;
+}
+
+/**
+ * seye_node_get_history:
+ *
+ * Returns: (transfer none): the recent samples, oldest first. Read only.
+ */
+SeyeHistory *
+seye_node_get_history (SeyeNode *self)
+{
+  g_return_val_if_fail (SEYE_IS_NODE (self), NULL);
+
+  return self->history;
+}
+
+gint64
+seye_node_get_last_seen (SeyeNode *self)
+{
+  g_return_val_if_fail (SEYE_IS_NODE (self), 0);
+
+  return self->last_seen;
+}
+
+/**
+ * seye_node_get_error:
+ *
+ * Returns: (nullable): the last error in words; %NULL while the node answers.
+ */
+const char *
+seye_node_get_error (SeyeNode *self)
+{
+  g_return_val_if_fail (SEYE_IS_NODE (self), NULL);
+
+  return self->error;
+}
+
+gboolean
+seye_node_get_manual (SeyeNode *self)
+{
+  g_return_val_if_fail (SEYE_IS_NODE (self), FALSE);
+
+  return self->manual;
+}
+
+gboolean
+seye_node_get_pinned (SeyeNode *self)
+{
+  g_return_val_if_fail (SEYE_IS_NODE (self), FALSE);
+
+  return self->pinned;
+}
+
+void
+seye_node_set_pinned (SeyeNode *self,
+                      gboolean  pinned)
+{
+  g_return_if_fail (SEYE_IS_NODE (self));
+
+  if (self->pinned == !!pinned)
+    return;
+
+  self->pinned = !!pinned;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PINNED]);
+}
+
+gboolean
+seye_node_get_alerting (SeyeNode *self)
+{
+  g_return_val_if_fail (SEYE_IS_NODE (self), FALSE);
+
+  return self->alerts.active != 0;
+}
+
+guint
+seye_node_get_active_alerts (SeyeNode *self)
+{
+  g_return_val_if_fail (SEYE_IS_NODE (self), 0);
+
+  return self->alerts.active;
+}
