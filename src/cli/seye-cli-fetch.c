@@ -1,0 +1,722 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "seye-cli"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <math.h>
+#include <stdio.h>
+#include <unistd.h>
+
+#include "seye-browser.h"
+#include "seye-cli-common.h"
+#include "seye-cli-fetch.h"
+#include "seye-format.h"
+#include "seye-json.h"
+#include "seye-monitor.h"
+
+#define QUIET_MS 300   /* discovery ends this long after the last answer, once Avahi says "all for now" */
+
+#define BOLD  "\033[1m"
+#define RED   "\033[31m"
+#define GREEN "\033[32m"
+#define DIM   "\033[2m"
+#define RESET "\033[0m"
+
+typedef struct
+{
+  SeyeMonitor *monitor;
+  SeyeBrowser *browser;
+  gint64       last_answer;     /* monotonic µs of the last discovery event */
+  gboolean     all_for_now;
+} Fetch;
+
+static char **opt_hosts;
+static double opt_discovery_time = 1.5;
+static double opt_timeout = 5.0;
+static gboolean opt_no_discovery;
+static gboolean opt_table;
+static gboolean opt_json;
+static char *opt_sort;
+static char *opt_filter;
+
+static const GOptionEntry entries[] = {
+  { "host", 'H', 0, G_OPTION_ARG_STRING_ARRAY, &opt_hosts,
+    N_("Fetch this node as well (repeat for more; default port 7373)"), N_("HOST[:PORT]") },
+  { "discovery-time", 't', 0, G_OPTION_ARG_DOUBLE, &opt_discovery_time,
+    N_("Look for nodes over mDNS for at most this long (default 1.5; ends early when answers stop)"),
+    N_("SECONDS") },
+  { "no-discovery", 'n', 0, G_OPTION_ARG_NONE, &opt_no_discovery,
+    N_("Do not look for nodes over mDNS; fetch only --host"), NULL },
+  { "timeout", 'T', 0, G_OPTION_ARG_DOUBLE, &opt_timeout,
+    N_("Give a node this long to answer (default 5)"), N_("SECONDS") },
+  { "table", 0, 0, G_OPTION_ARG_NONE, &opt_table, N_("One row per node, in aligned columns"), NULL },
+  { "json", 0, 0, G_OPTION_ARG_NONE, &opt_json, N_("A JSON array, for scripts (see docs/api.md)"), NULL },
+  { "sort", 's', 0, G_OPTION_ARG_STRING, &opt_sort,
+    N_("Sort by cpu, memory, load, name, uptime or processes (default name)"), N_("KEY") },
+  { "filter", 'f', 0, G_OPTION_ARG_STRING, &opt_filter,
+    N_("Show only nodes whose name, address or id contains TEXT"), N_("TEXT") },
+  { NULL }
+};
+
+/* Waiting ------------------------------------------------------------------ */
+
+static void
+service_resolved_cb (Fetch           *fetch,
+                     SeyeServiceInfo *info)
+{
+  fetch->last_answer = g_get_monotonic_time ();
+  seye_monitor_add_service (fetch->monitor, info);
+}
+
+static void
+all_for_now_cb (Fetch *fetch)
+{
+  fetch->all_for_now = TRUE;
+  fetch->last_answer = MAX (fetch->last_answer, g_get_monotonic_time ());
+}
+
+static gboolean
+node_settled (SeyeNode *node)
+{
+  switch (seye_node_get_state (node))
+    {
+    case SEYE_NODE_STATE_OFFLINE:
+    case SEYE_NODE_STATE_INCOMPATIBLE:
+      return TRUE;
+    case SEYE_NODE_STATE_STALE:
+      return seye_node_get_sample (node) != NULL || seye_node_get_error (node) != NULL;
+    case SEYE_NODE_STATE_CONNECTING:
+    case SEYE_NODE_STATE_ONLINE:
+    default:
+      return seye_node_get_sample (node) != NULL;
+    }
+}
+
+static gboolean
+all_settled (SeyeMonitor *monitor)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (monitor));
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr (SeyeNode) node = g_list_model_get_item (G_LIST_MODEL (monitor), i);
+
+      if (!node_settled (node))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+wakeup_cb (gpointer data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+run (Fetch *fetch)
+{
+  gint64 start = g_get_monotonic_time ();
+  gint64 discovery_end = start + (gint64) (opt_discovery_time * G_USEC_PER_SEC);
+  gint64 deadline = discovery_end + (gint64) (opt_timeout * G_USEC_PER_SEC);
+  guint tick = g_timeout_add (50, wakeup_cb, NULL);
+
+  for (;;)
+    {
+      gint64 now = g_get_monotonic_time ();
+      gboolean discovering = fetch->browser != NULL &&
+                             seye_browser_get_available (fetch->browser) &&
+                             now < discovery_end &&
+                             !(fetch->all_for_now && now - fetch->last_answer >= QUIET_MS * 1000);
+
+      if (!discovering && all_settled (fetch->monitor))
+        break;
+
+      if (now >= deadline)
+        break;
+
+      g_main_context_iteration (NULL, TRUE);
+    }
+
+  g_source_remove (tick);
+}
+
+/* Text output -------------------------------------------------------------- */
+
+static const char *
+paint (gboolean    color,
+       const char *code)
+{
+  return color ? code : "";
+}
+
+static char *
+memory_text (SeyeSample *sample)
+{
+  g_autofree char *used = seye_format_bytes (sample->memory.used);
+  g_autofree char *total = seye_format_bytes (sample->memory.total);
+  g_autofree char *percent = seye_format_percent (seye_sample_get_memory_percent (sample));
+
+  /* TRANSLATORS: memory used, e.g. "512 MB of 8 GB (6 %)" */
+  return g_strdup_printf (_("%s of %s (%s)"), used, total, percent);
+}
+
+static guint
+n_cores (SeyeNode *node)
+{
+  const SeyeNodeInfo *info = seye_node_get_info (node);
+  SeyeSample *sample = seye_node_get_sample (node);
+
+  if (info != NULL && info->n_cores > 0)
+    return info->n_cores;
+
+  return sample != NULL ? sample->cores->len : 0;
+}
+
+static const char *
+problem_text (SeyeNode *node)
+{
+  const char *error = seye_node_get_error (node);
+
+  if (error != NULL)
+    return error;
+
+  if (seye_node_get_sample (node) == NULL)
+    return _("no sample came in time");
+
+  return NULL;
+}
+
+static void
+print_block (SeyeNode *node,
+             gboolean  color,
+             const SeyeAlertRules *rules)
+{
+  SeyeSample *sample = seye_node_get_sample (node);
+  g_autofree char *address = seye_cli_display_address (node);
+  const char *problem = problem_text (node);
+
+  g_print ("%s%s%s%s (%s)\n", _("Node: "), paint (color, BOLD), seye_node_get_name (node),
+           paint (color, RESET), address);
+
+  if (problem != NULL && (sample == NULL || seye_node_get_state (node) != SEYE_NODE_STATE_ONLINE))
+    {
+      g_print ("%s%s%s — %s%s\n", _("Status: "), paint (color, RED),
+               seye_node_state_to_string (seye_node_get_state (node)), problem, paint (color, RESET));
+      if (sample == NULL)
+        return;
+    }
+
+  if (sample->parts & SEYE_SAMPLE_MEMORY)
+    {
+      g_autofree char *memory = memory_text (sample);
+      gboolean high = seye_sample_get_memory_percent (sample) >= rules->memory_threshold;
+
+      g_print ("%s%s%s%s\n", _("Memory Usage: "), paint (color && high, RED), memory,
+               paint (color && high, RESET));
+    }
+
+  if (sample->parts & (SEYE_SAMPLE_CPU | SEYE_SAMPLE_LOAD))
+    {
+      g_autofree char *cpu = seye_format_percent (sample->parts & SEYE_SAMPLE_CPU ? sample->cpu.busy : -1);
+      g_autofree char *load = sample->parts & SEYE_SAMPLE_LOAD ? seye_format_load (sample->load) : g_strdup ("–");
+      gboolean high = (sample->parts & SEYE_SAMPLE_CPU) && sample->cpu.busy >= rules->cpu_threshold;
+      guint cores = n_cores (node);
+
+      g_print ("%s%s%s%s ", _("CPU Load: "), paint (color && high, RED), cpu, paint (color && high, RESET));
+      g_print (g_dngettext (NULL, "(%u core)", "(%u cores)", cores), cores);
+      g_print ("   %s%s\n", _("Load: "), load);
+    }
+
+  if (sample->parts & SEYE_SAMPLE_PROCESSES)
+    g_print ("%s%u\n", _("Process Count: "), sample->procs_total);
+
+  if (sample->parts & SEYE_SAMPLE_UPTIME)
+    {
+      g_autofree char *uptime = seye_format_duration (sample->uptime);
+
+      g_print ("%s%s\n", _("Uptime: "), uptime);
+    }
+}
+
+/* Table output ------------------------------------------------------------- */
+
+enum {
+  COL_NAME,
+  COL_ADDRESS,
+  COL_STATUS,
+  COL_CPU,
+  COL_CORES,
+  COL_MEMORY,
+  COL_MEM_PERCENT,
+  COL_LOAD,
+  COL_PROCS,
+  COL_UPTIME,
+  COL_ERROR,
+  N_COLS
+};
+
+static gboolean
+col_right_aligned (guint col)
+{
+  return col == COL_CPU || col == COL_CORES || col == COL_MEMORY ||
+         col == COL_MEM_PERCENT || col == COL_PROCS;
+}
+
+static GStrv
+table_row (SeyeNode *node)
+{
+  SeyeSample *sample = seye_node_get_sample (node);
+  GStrv row = g_new0 (char *, N_COLS + 1);
+  const char *problem = problem_text (node);
+
+  row[COL_NAME] = g_strdup (seye_node_get_name (node));
+  row[COL_ADDRESS] = seye_cli_display_address (node);
+  row[COL_STATUS] = g_strdup (seye_node_state_to_string (seye_node_get_state (node)));
+  row[COL_CORES] = n_cores (node) > 0 ? g_strdup_printf ("%u", n_cores (node)) : g_strdup ("–");
+  row[COL_ERROR] = g_strdup (problem && seye_node_get_state (node) != SEYE_NODE_STATE_ONLINE ? problem : "");
+
+  if (sample != NULL && (sample->parts & SEYE_SAMPLE_CPU))
+    row[COL_CPU] = seye_format_percent (sample->cpu.busy);
+  else
+    row[COL_CPU] = g_strdup ("–");
+
+  if (sample != NULL && (sample->parts & SEYE_SAMPLE_MEMORY))
+    {
+      g_autofree char *used = seye_format_bytes (sample->memory.used);
+      g_autofree char *total = seye_format_bytes (sample->memory.total);
+
+      row[COL_MEMORY] = g_strdup_printf ("%s / %s", used, total);
+      row[COL_MEM_PERCENT] = seye_format_percent (seye_sample_get_memory_percent (sample));
+    }
+  else
+    {
+      row[COL_MEMORY] = g_strdup ("–");
+      row[COL_MEM_PERCENT] = g_strdup ("–");
+    }
+
+  row[COL_LOAD] = sample && (sample->parts & SEYE_SAMPLE_LOAD) ? seye_format_load (sample->load)
+                                                               : g_strdup ("–");
+  row[COL_PROCS] = sample && (sample->parts & SEYE_SAMPLE_PROCESSES)
+                   ? g_strdup_printf ("%u", sample->procs_total) : g_strdup ("–");
+  row[COL_UPTIME] = seye_format_duration (sample && (sample->parts & SEYE_SAMPLE_UPTIME) ? sample->uptime : -1);
+
+  return row;
+}
+
+static void
+append_padded (GString    *line,
+               const char *text,
+               guint       width,
+               gboolean    right)
+{
+  glong len = g_utf8_strlen (text, -1);
+  guint pad = len < (glong) width ? width - (guint) len : 0;
+
+  if (right)
+    g_string_append_printf (line, "%*s%s", pad, "", text);
+  else
+    g_string_append_printf (line, "%s%*s", text, pad, "");
+}
+
+static void
+print_table (GPtrArray *nodes,
+             gboolean   color)
+{
+  const char *headers[N_COLS] = {
+    _("NAME"), _("ADDRESS"), _("STATUS"), _("CPU"), _("CORES"), _("MEMORY"), _("MEM"),
+    _("LOAD"), _("PROCS"), _("UPTIME"), _("ERROR"),
+  };
+  g_autoptr (GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
+  guint widths[N_COLS];
+  gboolean any_error = FALSE;
+
+  for (guint c = 0; c < N_COLS; c++)
+    widths[c] = g_utf8_strlen (headers[c], -1);
+
+  for (guint i = 0; i < nodes->len; i++)
+    {
+      GStrv row = table_row (nodes->pdata[i]);
+
+      for (guint c = 0; c < N_COLS; c++)
+        widths[c] = MAX (widths[c], (guint) g_utf8_strlen (row[c], -1));
+      any_error |= row[COL_ERROR][0] != '\0';
+      g_ptr_array_add (rows, row);
+    }
+
+  for (guint r = 0; r <= rows->len; r++)
+    {
+      const char * const *row = r == 0 ? headers : rows->pdata[r - 1];
+      guint last = any_error ? COL_ERROR : COL_UPTIME;
+      gboolean bad = r > 0 && row[COL_ERROR][0] != '\0';
+      g_autoptr (GString) line = g_string_new (NULL);
+
+      for (guint c = 0; c <= last; c++)
+        {
+          if (c > 0)
+            g_string_append (line, "  ");
+          if (bad && (c == COL_STATUS || c == COL_ERROR))
+            g_string_append (line, paint (color, RED));
+          append_padded (line, row[c], c == last ? 0 : widths[c], col_right_aligned (c));
+          if (bad && (c == COL_STATUS || c == COL_ERROR))
+            g_string_append (line, paint (color, RESET));
+        }
+
+      /* No trailing blanks when the last column is empty. */
+      while (line->len > 0 && line->str[line->len - 1] == ' ')
+        g_string_truncate (line, line->len - 1);
+
+      if (r == 0 && color)
+        g_print ("%s%s%s\n", BOLD, line->str, RESET);
+      else
+        g_print ("%s\n", line->str);
+    }
+}
+
+/* JSON output -------------------------------------------------------------- */
+
+/* Written by hand with the core's number writer: "0.05", not "0.050000000000000003".
+ * The layout: one member per line, two spaces per level. */
+typedef struct
+{
+  GString *str;
+  guint    depth;
+  gboolean first;
+} JsonOut;
+
+static void
+json_member (JsonOut    *out,
+             const char *name)
+{
+  g_string_append (out->str, out->first ? "\n" : ",\n");
+  out->first = FALSE;
+  for (guint i = 0; i < out->depth; i++)
+    g_string_append (out->str, "  ");
+  if (name != NULL)
+    {
+      seye_json_write_string (out->str, name);
+      g_string_append (out->str, ": ");
+    }
+}
+
+static void
+json_open (JsonOut    *out,
+           const char *name,
+           char        bracket)
+{
+  json_member (out, name);
+  g_string_append_c (out->str, bracket);
+  out->depth++;
+  out->first = TRUE;
+}
+
+static void
+json_close (JsonOut *out,
+            char     bracket)
+{
+  out->depth--;
+  if (!out->first)
+    {
+      g_string_append_c (out->str, '\n');
+      for (guint i = 0; i < out->depth; i++)
+        g_string_append (out->str, "  ");
+    }
+  g_string_append_c (out->str, bracket);
+  out->first = FALSE;
+}
+
+static void
+json_string (JsonOut    *out,
+             const char *name,
+             const char *value)
+{
+  json_member (out, name);
+  if (value != NULL)
+    seye_json_write_string (out->str, value);
+  else
+    g_string_append (out->str, "null");
+}
+
+static void
+json_double (JsonOut    *out,
+             const char *name,
+             double      value)
+{
+  json_member (out, name);
+  seye_json_write_double (out->str, value);
+}
+
+static void
+json_uint (JsonOut    *out,
+           const char *name,
+           guint64     value)
+{
+  json_member (out, name);
+  g_string_append_printf (out->str, "%" G_GUINT64_FORMAT, value);
+}
+
+static void
+json_literal (JsonOut    *out,
+              const char *name,
+              const char *literal)
+{
+  json_member (out, name);
+  g_string_append (out->str, literal);
+}
+
+static void
+json_node_entry (JsonOut  *out,
+                 SeyeNode *node)
+{
+  const SeyeNodeInfo *info = seye_node_get_info (node);
+  SeyeSample *sample = seye_node_get_sample (node);
+  SeyeNodeState state = seye_node_get_state (node);
+  const char *problem = problem_text (node);
+
+  json_open (out, NULL, '{');
+  json_string (out, "name", seye_node_get_name (node));
+  json_string (out, "node_id", info ? info->node_id : NULL);
+  json_string (out, "address", seye_node_get_address (node));
+  json_string (out, "state", seye_cli_state_nick (state));
+  json_literal (out, "reachable", sample != NULL ? "true" : "false");
+  json_string (out, "error", sample == NULL || state != SEYE_NODE_STATE_ONLINE ? problem : NULL);
+  json_string (out, "hostname", info ? info->hostname : NULL);
+  json_string (out, "os", info ? info->os_name : NULL);
+  json_string (out, "kernel", info ? info->kernel : NULL);
+  json_string (out, "arch", info ? info->arch : NULL);
+  json_string (out, "agent_version", info ? info->agent_version : NULL);
+  if (n_cores (node) > 0)
+    json_uint (out, "cores", n_cores (node));
+  else
+    json_literal (out, "cores", "null");
+
+  if (sample == NULL)
+    {
+      static const char * const empty[] = {
+        "time", "cpu_percent", "memory", "load", "processes", "uptime", "network",
+      };
+
+      for (guint i = 0; i < G_N_ELEMENTS (empty); i++)
+        json_literal (out, empty[i], "null");
+      json_close (out, '}');
+      return;
+    }
+
+  json_uint (out, "time", (guint64) sample->time_ms);
+
+  if (sample->parts & SEYE_SAMPLE_CPU)
+    json_double (out, "cpu_percent", sample->cpu.busy);
+  else
+    json_literal (out, "cpu_percent", "null");
+
+  if (sample->parts & SEYE_SAMPLE_MEMORY)
+    {
+      json_open (out, "memory", '{');
+      json_uint (out, "total", sample->memory.total);
+      json_uint (out, "used", sample->memory.used);
+      json_uint (out, "available", sample->memory.available);
+      json_double (out, "percent", seye_sample_get_memory_percent (sample));
+      json_uint (out, "swap_total", sample->memory.swap_total);
+      json_uint (out, "swap_used", sample->memory.swap_used);
+      json_close (out, '}');
+    }
+  else
+    json_literal (out, "memory", "null");
+
+  if (sample->parts & SEYE_SAMPLE_LOAD)
+    {
+      json_member (out, "load");
+      g_string_append_c (out->str, '[');
+      for (guint i = 0; i < 3; i++)
+        {
+          if (i > 0)
+            g_string_append (out->str, ", ");
+          seye_json_write_double (out->str, sample->load[i]);
+        }
+      g_string_append_c (out->str, ']');
+    }
+  else
+    json_literal (out, "load", "null");
+
+  if (sample->parts & SEYE_SAMPLE_PROCESSES)
+    json_uint (out, "processes", sample->procs_total);
+  else
+    json_literal (out, "processes", "null");
+
+  if (sample->parts & SEYE_SAMPLE_UPTIME)
+    json_double (out, "uptime", sample->uptime);
+  else
+    json_literal (out, "uptime", "null");
+
+  if (sample->parts & SEYE_SAMPLE_NETWORK)
+    {
+      json_open (out, "network", '{');
+      json_double (out, "rx_bytes_per_sec", sample->net_rx_bytes_per_sec);
+      json_double (out, "tx_bytes_per_sec", sample->net_tx_bytes_per_sec);
+      json_close (out, '}');
+    }
+  else
+    json_literal (out, "network", "null");
+
+  json_close (out, '}');
+}
+
+static void
+print_json (GPtrArray *nodes)
+{
+  g_autoptr (GString) str = g_string_new ("[");
+  JsonOut out = { str, 1, TRUE };
+
+  for (guint i = 0; i < nodes->len; i++)
+    json_node_entry (&out, nodes->pdata[i]);
+
+  g_string_append (str, nodes->len > 0 ? "\n]\n" : "]\n");
+  fputs (str->str, stdout);
+}
+
+/* Command ------------------------------------------------------------------ */
+
+int
+seye_cli_fetch (int    argc,
+                char **argv)
+{
+  g_autoptr (GOptionContext) context = NULL;
+  g_autoptr (SeyeMonitor) monitor = NULL;
+  g_autoptr (SeyeBrowser) browser = NULL;
+  g_autoptr (GPtrArray) nodes = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *description = NULL;
+  SeyeAlertRules rules;
+  SeyeCliSort sort = SEYE_CLI_SORT_NAME;
+  gboolean color = seye_cli_use_color (STDOUT_FILENO);
+  guint answered = 0;
+  Fetch fetch = { 0 };
+
+  context = g_option_context_new (_("- print the metrics of every node once"));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
+  g_option_context_set_summary (context,
+                                _("Finds Sorcerer's Eye agents over mDNS (and any --host), fetches every\n"
+                                  "node in parallel, prints what each said and exits. Nodes that cannot be\n"
+                                  "reached are listed with their error."));
+  description = g_strdup_printf (_("Exit status:\n"
+                                   "  0  every node answered\n"
+                                   "  1  some nodes did not answer (they are listed with their error)\n"
+                                   "  2  no node was found, or the arguments were wrong\n"
+                                   "\n"
+                                   "Sizes are decimal (1 GB = 1000000000 bytes). Colour is used on a terminal\n"
+                                   "only, and never when NO_COLOR is set.\n"
+                                   "\n"
+                                   "Examples:\n"
+                                   "  seye fetch\n"
+                                   "  seye fetch --table --sort cpu\n"
+                                   "  seye fetch --no-discovery --host 192.168.1.20 --host build:%d --json\n"),
+                                 SEYE_DEFAULT_PORT);
+  g_option_context_set_description (context, description);
+
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      g_printerr ("seye fetch: %s\n%s\n", error->message, _("Try “seye fetch --help”."));
+      return SEYE_EXIT_USAGE;
+    }
+
+  if (argc > 1)
+    {
+      g_printerr ("seye fetch: %s “%s”\n%s\n", _("unexpected argument"), argv[1],
+                  _("Try “seye fetch --help”."));
+      return SEYE_EXIT_USAGE;
+    }
+
+  if (opt_table && opt_json)
+    {
+      g_printerr ("seye fetch: %s\n", _("--table and --json cannot be used together"));
+      return SEYE_EXIT_USAGE;
+    }
+
+  if (!(opt_discovery_time >= 0 && opt_discovery_time <= 600) || !(opt_timeout > 0 && opt_timeout <= 600))
+    {
+      g_printerr ("seye fetch: %s\n", _("--discovery-time and --timeout take seconds from 0 to 600"));
+      return SEYE_EXIT_USAGE;
+    }
+
+  if (opt_sort != NULL && !seye_cli_parse_sort (opt_sort, &sort, &error))
+    {
+      g_printerr ("seye fetch: %s\n", error->message);
+      return SEYE_EXIT_USAGE;
+    }
+
+  monitor = seye_monitor_new ();
+  seye_monitor_set_fetch_history (monitor, FALSE);
+  seye_monitor_set_interval (monitor, 0.5);
+  seye_alert_rules_init_defaults (&rules);
+
+  if (!seye_cli_add_hosts (monitor, opt_hosts, &error))
+    {
+      g_printerr ("seye fetch: %s\n", error->message);
+      return SEYE_EXIT_USAGE;
+    }
+
+  fetch.monitor = monitor;
+  seye_monitor_start (monitor);
+
+  if (!opt_no_discovery && opt_discovery_time > 0)
+    {
+      browser = seye_browser_new ();
+      fetch.browser = browser;
+      g_signal_connect_swapped (browser, "service-resolved", G_CALLBACK (service_resolved_cb), &fetch);
+      g_signal_connect_swapped (browser, "all-for-now", G_CALLBACK (all_for_now_cb), &fetch);
+      seye_browser_start (browser);
+
+      if (!seye_browser_get_available (browser) && seye_browser_get_status_message (browser) != NULL)
+        g_printerr ("seye fetch: %s\n", seye_browser_get_status_message (browser));
+    }
+
+  run (&fetch);
+
+  if (browser != NULL)
+    g_signal_handlers_disconnect_by_data (browser, &fetch);
+
+  nodes = seye_cli_collect_nodes (monitor, opt_filter, sort);
+
+  if (nodes->len == 0)
+    {
+      if (g_list_model_get_n_items (G_LIST_MODEL (monitor)) > 0)
+        g_printerr ("seye fetch: %s “%s”\n", _("no node matches"), opt_filter);
+      else if (browser == NULL)
+        g_printerr ("seye fetch: %s\n", _("no node to fetch: give one with --host HOST[:PORT]"));
+      else
+        g_printerr ("seye fetch: %s\n",
+                    _("no node found over mDNS; start sorcerers-eye-agent on a node, or give --host HOST[:PORT]"));
+      if (opt_json)
+        fputs ("[]\n", stdout);
+      return SEYE_EXIT_USAGE;
+    }
+
+  for (guint i = 0; i < nodes->len; i++)
+    if (seye_node_get_sample (nodes->pdata[i]) != NULL)
+      answered++;
+
+  if (opt_json)
+    {
+      print_json (nodes);
+    }
+  else if (opt_table)
+    {
+      print_table (nodes, color);
+    }
+  else
+    {
+      for (guint i = 0; i < nodes->len; i++)
+        {
+          if (i > 0)
+            g_print ("\n");
+          print_block (nodes->pdata[i], color, &rules);
+        }
+    }
+
+  fflush (stdout);
+
+  return answered == nodes->len ? SEYE_EXIT_OK : SEYE_EXIT_PARTIAL;
+}
