@@ -1,0 +1,485 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "seye-application"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "seye-application.h"
+#include "seye-format.h"
+#include "seye-preferences-window.h"
+#include "seye-window.h"
+
+struct _SeyeApplication
+{
+  AdwApplication  parent_instance;
+
+  /* Owned */
+  SeyeMonitor    *monitor;
+  GSettings      *settings;
+  GHashTable     *manual;          /* "host:port" as configured -> SeyeNode (borrowed, owned by the monitor) */
+  char          **session_nodes;   /* --node, for this run only */
+};
+
+G_DEFINE_FINAL_TYPE (SeyeApplication, seye_application, ADW_TYPE_APPLICATION)
+
+static const GOptionEntry option_entries[] = {
+  { "node", 'n', 0, G_OPTION_ARG_STRING_ARRAY, NULL,
+    N_("Also watch the agent at HOST:PORT for this session (repeatable)"), N_("HOST:PORT") },
+  { "version", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Show the version and exit"), NULL },
+  { NULL }
+};
+
+static SeyeWindow *
+get_window (SeyeApplication *self)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+  if (window == NULL)
+    {
+      GList *windows = gtk_application_get_windows (GTK_APPLICATION (self));
+
+      for (GList *l = windows; l != NULL; l = l->next)
+        if (SEYE_IS_WINDOW (l->data))
+          return l->data;
+      return NULL;
+    }
+
+  return SEYE_IS_WINDOW (window) ? SEYE_WINDOW (window) : NULL;
+}
+
+static void
+apply_alert_rules (SeyeApplication *self)
+{
+  SeyeAlertRules rules;
+
+  seye_alert_rules_init_defaults (&rules);
+  rules.cpu_threshold = g_settings_get_double (self->settings, "cpu-threshold");
+  rules.cpu_hold = g_settings_get_double (self->settings, "cpu-hold");
+  rules.memory_threshold = g_settings_get_double (self->settings, "memory-threshold");
+  rules.offline = g_settings_get_boolean (self->settings, "alert-offline");
+
+  seye_monitor_set_alert_rules (self->monitor, &rules);
+}
+
+static void
+apply_interval (SeyeApplication *self)
+{
+  seye_monitor_set_interval (self->monitor, g_settings_get_double (self->settings, "interval"));
+  seye_monitor_set_grace_time (self->monitor, g_settings_get_double (self->settings, "grace-time"));
+}
+
+static void
+apply_discovery (SeyeApplication *self)
+{
+  seye_monitor_set_discovery (self->monitor, g_settings_get_boolean (self->settings, "discovery"));
+}
+
+static void
+add_manual (SeyeApplication *self,
+            const char      *host_port)
+{
+  g_autoptr (GError) error = NULL;
+  SeyeNode *node;
+
+  if (g_hash_table_contains (self->manual, host_port))
+    return;
+
+  node = seye_monitor_add_manual (self->monitor, host_port, &error);
+  if (node == NULL)
+    {
+      g_warning ("Cannot watch “%s”: %s", host_port, error->message);
+      return;
+    }
+
+  g_hash_table_insert (self->manual, g_strdup (host_port), node);
+}
+
+static void
+apply_manual_nodes (SeyeApplication *self)
+{
+  g_auto (GStrv) wanted = g_settings_get_strv (self->settings, "manual-nodes");
+  GHashTableIter iter;
+  gpointer key, value;
+
+  /* Forget entries a user removed in Preferences; --node ones stay for the session. */
+  g_hash_table_iter_init (&iter, self->manual);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      if (g_strv_contains ((const char * const *) wanted, key))
+        continue;
+      if (self->session_nodes != NULL && g_strv_contains ((const char * const *) self->session_nodes, key))
+        continue;
+
+      if (seye_monitor_lookup (self->monitor, seye_node_get_key (value)) == value)
+        seye_monitor_remove (self->monitor, value);
+      g_hash_table_iter_remove (&iter);
+    }
+
+  for (guint i = 0; wanted[i] != NULL; i++)
+    add_manual (self, wanted[i]);
+}
+
+static void
+apply_pinned (SeyeApplication *self,
+              guint            position,
+              guint            removed,
+              guint            added,
+              GListModel      *model)
+{
+  g_auto (GStrv) pinned = NULL;
+
+  if (added == 0)
+    return;
+
+  pinned = g_settings_get_strv (self->settings, "pinned-nodes");
+  if (pinned[0] == NULL)
+    return;
+
+  for (guint i = position; i < position + added; i++)
+    {
+      g_autoptr (SeyeNode) node = g_list_model_get_item (model, i);
+
+      if (g_strv_contains ((const char * const *) pinned, seye_node_get_key (node)))
+        seye_node_set_pinned (node, TRUE);
+    }
+}
+
+static char *
+alert_text (SeyeNode *node,
+            guint     kind,
+            gboolean  active,
+            char    **body)
+{
+  const char *name = seye_node_get_name (node);
+  SeyeSample *sample = seye_node_get_sample (node);
+
+  if (!active)
+    {
+      *body = g_strdup (_("Back to normal."));
+      switch (kind)
+        {
+        case SEYE_ALERT_CPU:     return g_strdup_printf (_("CPU usage on %s is back to normal"), name);
+        case SEYE_ALERT_MEMORY:  return g_strdup_printf (_("Memory on %s is back to normal"), name);
+        case SEYE_ALERT_OFFLINE: return g_strdup_printf (_("%s is back online"), name);
+        default:                 return g_strdup_printf (_("Alert on %s cleared"), name);
+        }
+    }
+
+  switch (kind)
+    {
+    case SEYE_ALERT_CPU:
+      {
+        g_autofree char *percent = seye_format_percent (sample ? sample->cpu.busy : -1);
+
+        *body = g_strdup_printf (_("CPU at %s."), percent);
+        return g_strdup_printf (_("CPU usage on %s is high"), name);
+      }
+
+    case SEYE_ALERT_MEMORY:
+      {
+        g_autofree char *percent = seye_format_percent (sample ? seye_sample_get_memory_percent (sample) : -1);
+
+        *body = g_strdup_printf (_("Memory at %s."), percent);
+        return g_strdup_printf (_("Memory on %s is almost full"), name);
+      }
+
+    case SEYE_ALERT_OFFLINE:
+      *body = g_strdup (seye_node_get_error (node) ? seye_node_get_error (node) : _("It stopped answering."));
+      return g_strdup_printf (_("%s is offline"), name);
+
+    default:
+      *body = NULL;
+      return g_strdup_printf (_("Alert on %s"), name);
+    }
+}
+
+static void
+alert_cb (SeyeApplication *self,
+          SeyeNode        *node,
+          guint            kind,
+          gboolean         active,
+          SeyeMonitor     *monitor)
+{
+  g_autoptr (GNotification) notification = NULL;
+  g_autofree char *id = NULL;
+  g_autofree char *title = NULL;
+  g_autofree char *body = NULL;
+
+  if (!g_settings_get_boolean (self->settings, "notifications"))
+    return;
+
+  title = alert_text (node, kind, active, &body);
+
+  /* One id per node and rule: "cleared" replaces "started" in the notification list. */
+  id = g_strdup_printf ("alert-%s-%u", seye_node_get_key (node), kind);
+  notification = g_notification_new (title);
+  if (body != NULL)
+    g_notification_set_body (notification, body);
+  g_notification_set_priority (notification, active ? G_NOTIFICATION_PRIORITY_HIGH
+                                                    : G_NOTIFICATION_PRIORITY_NORMAL);
+  g_notification_set_default_action_and_target (notification, "app.show-node", "s",
+                                                seye_node_get_key (node));
+  g_application_send_notification (G_APPLICATION (self), id, notification);
+}
+
+static void
+show_node_action (GSimpleAction *action,
+                  GVariant      *param,
+                  gpointer       user_data)
+{
+  SeyeApplication *self = user_data;
+  SeyeNode *node = seye_monitor_lookup (self->monitor, g_variant_get_string (param, NULL));
+  SeyeWindow *window;
+
+  g_application_activate (G_APPLICATION (self));
+  window = get_window (self);
+  if (window != NULL && node != NULL)
+    seye_window_show_node (window, node);
+}
+
+static void
+remove_node_action (GSimpleAction *action,
+                    GVariant      *param,
+                    gpointer       user_data)
+{
+  SeyeApplication *self = user_data;
+  SeyeNode *node = seye_monitor_lookup (self->monitor, g_variant_get_string (param, NULL));
+  GHashTableIter iter;
+  gpointer key, value;
+
+  if (node == NULL)
+    return;
+
+  /* A manual node is also forgotten, or it would come back at the next start. */
+  g_hash_table_iter_init (&iter, self->manual);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    if (value == node)
+      {
+        g_autofree char *host_port = g_strdup (key);
+
+        g_hash_table_iter_remove (&iter);
+        seye_preferences_remove_manual_node (self->settings, host_port);
+        break;
+      }
+
+  seye_monitor_remove (self->monitor, node);
+}
+
+static void
+preferences_action (GSimpleAction *action,
+                    GVariant      *param,
+                    gpointer       user_data)
+{
+  SeyeApplication *self = user_data;
+  GtkWidget *preferences = seye_preferences_window_new (GTK_WINDOW (get_window (self)));
+
+  gtk_window_present (GTK_WINDOW (preferences));
+}
+
+static void
+about_action (GSimpleAction *action,
+              GVariant      *param,
+              gpointer       user_data)
+{
+  SeyeApplication *self = user_data;
+  static const char *developers[] = { "The Sorcerer’s Eye developers", NULL };
+  GtkWidget *about;
+
+  about = g_object_new (ADW_TYPE_ABOUT_WINDOW,
+                        "transient-for", get_window (self),
+                        "application-name", _("Sorcerer’s Eye"),
+                        "application-icon", APP_ID,
+                        "version", PACKAGE_VERSION,
+                        "comments", _("Watch every machine on your network, with no setup"),
+                        "developer-name", _("The Sorcerer’s Eye developers"),
+                        "developers", developers,
+                        "license-type", GTK_LICENSE_GPL_3_0,
+                        "website", "https://github.com/sorcerers-eye/sorcerers-eye",
+                        "issue-url", "https://github.com/sorcerers-eye/sorcerers-eye/issues",
+                        "translator-credits", _("translator-credits"),
+                        NULL);
+  gtk_window_present (GTK_WINDOW (about));
+}
+
+static void
+quit_action (GSimpleAction *action,
+             GVariant      *param,
+             gpointer       user_data)
+{
+  g_application_quit (G_APPLICATION (user_data));
+}
+
+static void
+poll_now_action (GSimpleAction *action,
+                 GVariant      *param,
+                 gpointer       user_data)
+{
+  SeyeApplication *self = user_data;
+
+  seye_monitor_poll_now (self->monitor);
+}
+
+static const GActionEntry app_actions[] = {
+  { "preferences", preferences_action },
+  { "about", about_action },
+  { "quit", quit_action },
+  { "poll-now", poll_now_action },
+  { "show-node", show_node_action, "s" },
+  { "remove-node", remove_node_action, "s" },
+};
+
+static int
+seye_application_handle_local_options (GApplication *app,
+                                       GVariantDict *options)
+{
+  SeyeApplication *self = SEYE_APPLICATION (app);
+
+  if (g_variant_dict_contains (options, "version"))
+    {
+      g_print ("%s %s\n", PACKAGE_NAME, PACKAGE_VERSION);
+      return 0;
+    }
+
+  g_variant_dict_lookup (options, "node", "^as", &self->session_nodes);
+  for (guint i = 0; self->session_nodes != NULL && self->session_nodes[i] != NULL; i++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autofree char *host = NULL;
+      guint16 port;
+
+      if (!seye_parse_host_port (self->session_nodes[i], &host, &port, &error))
+        {
+          g_printerr ("%s: %s\n", self->session_nodes[i], error->message);
+          return 1;
+        }
+    }
+
+  return -1;
+}
+
+static void
+seye_application_startup (GApplication *app)
+{
+  SeyeApplication *self = SEYE_APPLICATION (app);
+  static const char *quit_accels[] = { "<Primary>q", NULL };
+  static const char *prefs_accels[] = { "<Primary>comma", NULL };
+  static const char *poll_accels[] = { "<Primary>r", NULL };
+  static const char *close_accels[] = { "<Primary>w", NULL };
+
+  G_APPLICATION_CLASS (seye_application_parent_class)->startup (app);
+
+  g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions, G_N_ELEMENTS (app_actions), self);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.preferences", prefs_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.poll-now", poll_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "window.close", close_accels);
+
+  self->settings = g_settings_new (APP_ID);
+  self->monitor = seye_monitor_new ();
+  self->manual = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
+  g_signal_connect_object (self->monitor, "alert", G_CALLBACK (alert_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->monitor, "items-changed", G_CALLBACK (apply_pinned), self,
+                           G_CONNECT_SWAPPED);
+
+  g_signal_connect_object (self->settings, "changed::interval", G_CALLBACK (apply_interval), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->settings, "changed::grace-time", G_CALLBACK (apply_interval), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->settings, "changed::discovery", G_CALLBACK (apply_discovery), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->settings, "changed::manual-nodes", G_CALLBACK (apply_manual_nodes), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->settings, "changed::cpu-threshold", G_CALLBACK (apply_alert_rules), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->settings, "changed::cpu-hold", G_CALLBACK (apply_alert_rules), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->settings, "changed::memory-threshold", G_CALLBACK (apply_alert_rules), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->settings, "changed::alert-offline", G_CALLBACK (apply_alert_rules), self,
+                           G_CONNECT_SWAPPED);
+
+  apply_interval (self);
+  apply_alert_rules (self);
+  apply_discovery (self);
+  apply_manual_nodes (self);
+  for (guint i = 0; self->session_nodes != NULL && self->session_nodes[i] != NULL; i++)
+    add_manual (self, self->session_nodes[i]);
+
+  seye_monitor_start (self->monitor);
+}
+
+static void
+seye_application_activate (GApplication *app)
+{
+  SeyeApplication *self = SEYE_APPLICATION (app);
+  SeyeWindow *window = get_window (self);
+
+  if (window == NULL)
+    window = seye_window_new (ADW_APPLICATION (self), self->monitor);
+
+  gtk_window_present (GTK_WINDOW (window));
+}
+
+static void
+seye_application_shutdown (GApplication *app)
+{
+  SeyeApplication *self = SEYE_APPLICATION (app);
+
+  if (self->monitor != NULL)
+    seye_monitor_stop (self->monitor);
+
+  G_APPLICATION_CLASS (seye_application_parent_class)->shutdown (app);
+}
+
+static void
+seye_application_dispose (GObject *object)
+{
+  SeyeApplication *self = SEYE_APPLICATION (object);
+
+  g_clear_pointer (&self->manual, g_hash_table_unref);
+  g_clear_object (&self->monitor);
+  g_clear_object (&self->settings);
+  g_clear_pointer (&self->session_nodes, g_strfreev);
+
+  G_OBJECT_CLASS (seye_application_parent_class)->dispose (object);
+}
+
+static void
+seye_application_class_init (SeyeApplicationClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+
+  object_class->dispose = seye_application_dispose;
+
+  app_class->handle_local_options = seye_application_handle_local_options;
+  app_class->startup = seye_application_startup;
+  app_class->activate = seye_application_activate;
+  app_class->shutdown = seye_application_shutdown;
+}
+
+static void
+seye_application_init (SeyeApplication *self)
+{
+  g_application_add_main_option_entries (G_APPLICATION (self), option_entries);
+}
+
+SeyeApplication *
+seye_application_new (void)
+{
+  return g_object_new (SEYE_TYPE_APPLICATION,
+                       "application-id", APP_ID,
+                       "resource-base-path", RESOURCE_BASE,
+                       "flags", G_APPLICATION_DEFAULT_FLAGS,
+                       NULL);
+}
+
+SeyeMonitor *
+seye_application_get_monitor (SeyeApplication *self)
+{
+  g_return_val_if_fail (SEYE_IS_APPLICATION (self), NULL);
+
+  return self->monitor;
+}

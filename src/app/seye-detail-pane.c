@@ -1,0 +1,471 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "seye-detail-pane"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "seye-alerts.h"
+#include "seye-detail-pane.h"
+#include "seye-format.h"
+
+struct _SeyeDetailPane
+{
+  GtkWidget   parent_instance;
+
+  /* Template widgets */
+  GtkStack   *stack;
+  GtkLabel   *hostname_label;
+  GtkLabel   *os_label;
+  GtkLabel   *state_label;
+  GtkLabel   *cpu_model_label;
+  GtkLabel   *address_label;
+  GtkLabel   *agent_label;
+  GtkLabel   *uptime_label;
+  GtkLabel   *cpu_value_label;
+  GtkLabel   *cores_value_label;
+  GtkLabel   *memory_value_label;
+  GtkLabel   *load_value_label;
+  GtkLabel   *network_value_label;
+  SeyeGraph  *cpu_graph;
+  SeyeGraph  *cores_graph;
+  SeyeGraph  *memory_graph;
+  SeyeGraph  *load_graph;
+  SeyeGraph  *network_graph;
+
+  /* Owned */
+  SeyeNode   *node;
+
+  guint       window;
+};
+
+enum {
+  PROP_0,
+  PROP_NODE,
+  PROP_WINDOW,
+  N_PROPS
+};
+
+G_DEFINE_FINAL_TYPE (SeyeDetailPane, seye_detail_pane, GTK_TYPE_WIDGET)
+
+static GParamSpec *properties[N_PROPS];
+
+static void
+set_label (GtkLabel   *label,
+           const char *text)
+{
+  if (text == NULL || *text == '\0')
+    text = "–";
+
+  /* Names and anything else a node sends are plain text, never markup. */
+  if (g_strcmp0 (gtk_label_get_text (label), text) != 0)
+    gtk_label_set_text (label, text);
+}
+
+static void
+update_state (SeyeDetailPane *self)
+{
+  g_autoptr (GString) text = NULL;
+  SeyeNodeState state;
+  const char *error;
+  gint64 last_seen;
+
+  if (self->node == NULL)
+    return;
+
+  state = seye_node_get_state (self->node);
+  text = g_string_new (seye_node_state_to_string (state));
+
+  last_seen = seye_node_get_last_seen (self->node);
+  if (state != SEYE_NODE_STATE_ONLINE && state != SEYE_NODE_STATE_CONNECTING && last_seen > 0)
+    {
+      g_autoptr (GDateTime) when = g_date_time_new_from_unix_local (last_seen / 1000);
+      g_autofree char *clock = g_date_time_format (when, "%X");
+
+      /* Translators: %s is a time of day, e.g. "14:02:11" */
+      g_string_append (text, " · ");
+      g_string_append_printf (text, _("last seen at %s"), clock);
+    }
+
+  error = seye_node_get_error (self->node);
+  if (error != NULL && state != SEYE_NODE_STATE_ONLINE)
+    g_string_append_printf (text, " · %s", error);
+
+  if (seye_node_get_alerting (self->node))
+    {
+      guint alerts = seye_node_get_active_alerts (self->node);
+
+      if (alerts & SEYE_ALERT_CPU)
+        g_string_append_printf (text, " · %s", _("CPU usage is high"));
+      if (alerts & SEYE_ALERT_MEMORY)
+        g_string_append_printf (text, " · %s", _("Memory is almost full"));
+    }
+
+  set_label (self->state_label, text->str);
+
+  gtk_widget_remove_css_class (GTK_WIDGET (self->state_label), "error");
+  gtk_widget_remove_css_class (GTK_WIDGET (self->state_label), "warning");
+  gtk_widget_remove_css_class (GTK_WIDGET (self->state_label), "success");
+  if (seye_node_get_alerting (self->node) || state == SEYE_NODE_STATE_OFFLINE ||
+      state == SEYE_NODE_STATE_INCOMPATIBLE)
+    gtk_widget_add_css_class (GTK_WIDGET (self->state_label), "error");
+  else if (state == SEYE_NODE_STATE_STALE)
+    gtk_widget_add_css_class (GTK_WIDGET (self->state_label), "warning");
+  else if (state == SEYE_NODE_STATE_ONLINE)
+    gtk_widget_add_css_class (GTK_WIDGET (self->state_label), "success");
+}
+
+static void
+update_info (SeyeDetailPane *self)
+{
+  const SeyeNodeInfo *info;
+  g_autofree char *os = NULL;
+  g_autofree char *cpu = NULL;
+  g_autofree char *agent = NULL;
+
+  if (self->node == NULL)
+    return;
+
+  info = seye_node_get_info (self->node);
+
+  set_label (self->hostname_label, info && info->hostname ? info->hostname : seye_node_get_name (self->node));
+  set_label (self->address_label, seye_node_get_address (self->node));
+
+  if (info != NULL)
+    {
+      /* Operating system, kernel and architecture: "Debian GNU/Linux 12 · 6.1.0-18-amd64 · x86_64" */
+      os = g_strdup_printf ("%s · %s · %s", info->os_name ? info->os_name : "–",
+                            info->kernel ? info->kernel : "–",
+                            info->arch ? info->arch : "–");
+      cpu = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s · %u core", "%s · %u cores", info->n_cores),
+                             info->cpu_model ? info->cpu_model : "–", info->n_cores);
+      /* Translators: the version of sorcerers-eye-agent on the node, and the name it announces */
+      agent = g_strdup_printf (_("%s · announces “%s”"), info->agent_version ? info->agent_version : "–",
+                               seye_node_get_name (self->node));
+    }
+
+  set_label (self->os_label, os);
+  set_label (self->cpu_model_label, cpu);
+  set_label (self->agent_label, agent);
+}
+
+static void
+update_values (SeyeDetailPane *self)
+{
+  SeyeSample *sample = self->node ? seye_node_get_sample (self->node) : NULL;
+  g_autofree char *uptime = NULL;
+  g_autofree char *cpu = NULL;
+  g_autofree char *cores = NULL;
+  g_autofree char *memory = NULL;
+  g_autofree char *load = NULL;
+  g_autofree char *network = NULL;
+
+  if (sample != NULL)
+    {
+      if (sample->parts & SEYE_SAMPLE_UPTIME)
+        uptime = seye_format_duration (sample->uptime);
+
+      if (sample->parts & SEYE_SAMPLE_CPU)
+        {
+          g_autofree char *busy = seye_format_percent (sample->cpu.busy);
+          g_autofree char *user = seye_format_percent (sample->cpu.user);
+          g_autofree char *system = seye_format_percent (sample->cpu.system);
+          g_autofree char *iowait = seye_format_percent (sample->cpu.iowait);
+
+          /* Translators: CPU total, then its parts */
+          cpu = g_strdup_printf (_("%s · user %s · system %s · I/O wait %s"), busy, user, system, iowait);
+          if (sample->cores != NULL)
+            cores = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u core", "%u cores", sample->cores->len),
+                                     sample->cores->len);
+        }
+
+      if (sample->parts & SEYE_SAMPLE_MEMORY)
+        {
+          g_autofree char *used = seye_format_bytes (sample->memory.used);
+          g_autofree char *total = seye_format_bytes (sample->memory.total);
+          g_autofree char *percent = seye_format_percent (seye_sample_get_memory_percent (sample));
+
+          if (sample->memory.swap_total > 0)
+            {
+              g_autofree char *swap_used = seye_format_bytes (sample->memory.swap_used);
+              g_autofree char *swap_total = seye_format_bytes (sample->memory.swap_total);
+
+              /* Translators: memory used / total (percent) · swap used / total */
+              memory = g_strdup_printf (_("%s / %s (%s) · swap %s / %s"), used, total, percent,
+                                        swap_used, swap_total);
+            }
+          else
+            memory = g_strdup_printf (_("%s / %s (%s) · no swap"), used, total, percent);
+        }
+
+      if (sample->parts & SEYE_SAMPLE_LOAD)
+        load = seye_format_load (sample->load);
+
+      if (sample->parts & SEYE_SAMPLE_NETWORK)
+        {
+          g_autofree char *rx = seye_format_rate (sample->net_rx_bytes_per_sec);
+          g_autofree char *tx = seye_format_rate (sample->net_tx_bytes_per_sec);
+
+          /* Translators: received and sent, e.g. "↓ 1.2 MB/s · ↑ 30 KB/s" */
+          network = g_strdup_printf (_("↓ %s · ↑ %s"), rx, tx);
+        }
+    }
+
+  set_label (self->uptime_label, uptime);
+  set_label (self->cpu_value_label, cpu);
+  set_label (self->cores_value_label, cores);
+  set_label (self->memory_value_label, memory);
+  set_label (self->load_value_label, load);
+  set_label (self->network_value_label, network);
+}
+
+static void
+sample_added_cb (SeyeDetailPane *self)
+{
+  /* Labels are cheap but not free: a hidden pane does nothing. */
+  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
+    update_values (self);
+}
+
+static void
+seye_detail_pane_map (GtkWidget *widget)
+{
+  GTK_WIDGET_CLASS (seye_detail_pane_parent_class)->map (widget);
+
+  update_values (SEYE_DETAIL_PANE (widget));
+}
+
+static void
+seye_detail_pane_dispose (GObject *object)
+{
+  SeyeDetailPane *self = SEYE_DETAIL_PANE (object);
+
+  seye_detail_pane_set_node (self, NULL);
+  gtk_widget_dispose_template (GTK_WIDGET (self), SEYE_TYPE_DETAIL_PANE);
+
+  G_OBJECT_CLASS (seye_detail_pane_parent_class)->dispose (object);
+}
+
+static void
+seye_detail_pane_get_property (GObject    *object,
+                               guint       prop_id,
+                               GValue     *value,
+                               GParamSpec *pspec)
+{
+  SeyeDetailPane *self = SEYE_DETAIL_PANE (object);
+
+  switch (prop_id)
+    {
+    case PROP_NODE:
+      g_value_set_object (value, self->node);
+      break;
+
+    case PROP_WINDOW:
+      g_value_set_uint (value, self->window);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+seye_detail_pane_set_property (GObject      *object,
+                               guint         prop_id,
+                               const GValue *value,
+                               GParamSpec   *pspec)
+{
+  SeyeDetailPane *self = SEYE_DETAIL_PANE (object);
+
+  switch (prop_id)
+    {
+    case PROP_NODE:
+      seye_detail_pane_set_node (self, g_value_get_object (value));
+      break;
+
+    case PROP_WINDOW:
+      seye_detail_pane_set_window (self, g_value_get_uint (value));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+seye_detail_pane_class_init (SeyeDetailPaneClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = seye_detail_pane_dispose;
+  object_class->get_property = seye_detail_pane_get_property;
+  object_class->set_property = seye_detail_pane_set_property;
+
+  widget_class->map = seye_detail_pane_map;
+
+  properties[PROP_NODE] =
+    g_param_spec_object ("node", NULL, NULL,
+                         SEYE_TYPE_NODE,
+                         (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  properties[PROP_WINDOW] =
+    g_param_spec_uint ("window", NULL, NULL,
+                       10, SEYE_GRAPH_MAX_WINDOW, 60,
+                       (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  g_type_ensure (SEYE_TYPE_GRAPH);
+
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ui/seye-detail-pane.ui");
+  gtk_widget_class_bind_template_child (widget_class, SeyeDetailPane, stack);
+  gtk_widget_class_bind_template_child (widget_class, SeyeDetailPane, hostname_label);
+  gtk_widget_class_bind_template_child (widget_class, SeyeDetailPane, os_label);
+  gtk_widget_class_bind_template_child (widget_class, SeyeDetailPane, state_label);
+  gtk_widget_class_bind_template_child (widget_class, SeyeDetailPane, cpu_model_label);
+  gtk_widget_class_bind_template_child (widget_class, SeyeDetailPane, address_label);
+  gtk_widget_class_bind_template_child (widget_class, SeyeDetailPane, agent_label);
+  gtk_widget_class_bind_template_child (widget_class, SeyeDetailPane, uptime_label);
+  gtk_widget_class_bind_template_child (widget_class, SeyeDetailPane, cpu_value_label);
+  gtk_widget_class_bind_template_child (widget_class, SeyeDetailPane, cores_value_label);
+  gtk_widget_class_bind_template_child (widget_class, SeyeDetailPane, memory_value_label);
+  gtk_widget_class_bind_template_child (widget_class, SeyeDetailPane, load_value_label);
+  gtk_widget_class_bind_template_child (widget_class, SeyeDetailPane, network_value_label);
+  gtk_widget_class_bind_template_child (widget_class, SeyeDetailPane, cpu_graph);
+  gtk_widget_class_bind_template_child (widget_class, SeyeDetailPane, cores_graph);
+  gtk_widget_class_bind_template_child (widget_class, SeyeDetailPane, memory_graph);
+  gtk_widget_class_bind_template_child (widget_class, SeyeDetailPane, load_graph);
+  gtk_widget_class_bind_template_child (widget_class, SeyeDetailPane, network_graph);
+
+  gtk_widget_class_install_property_action (widget_class, "detail.window", "window");
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_css_name (widget_class, "detailpane");
+}
+
+static void
+seye_detail_pane_init (SeyeDetailPane *self)
+{
+  self->window = 60;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+SeyeNode *
+seye_detail_pane_get_node (SeyeDetailPane *self)
+{
+  g_return_val_if_fail (SEYE_IS_DETAIL_PANE (self), NULL);
+
+  return self->node;
+}
+
+void
+seye_detail_pane_set_node (SeyeDetailPane *self,
+                           SeyeNode       *node)
+{
+  g_return_if_fail (SEYE_IS_DETAIL_PANE (self));
+  g_return_if_fail (node == NULL || SEYE_IS_NODE (node));
+
+  if (self->node == node)
+    return;
+
+  if (self->node != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->node, self);
+    }
+
+  g_set_object (&self->node, node);
+
+  if (node != NULL)
+    {
+      g_signal_connect_object (node, "sample-added", G_CALLBACK (sample_added_cb), self,
+                               G_CONNECT_SWAPPED);
+      g_signal_connect_object (node, "notify::info", G_CALLBACK (update_info), self,
+                               G_CONNECT_SWAPPED);
+      g_signal_connect_object (node, "notify::name", G_CALLBACK (update_info), self,
+                               G_CONNECT_SWAPPED);
+      g_signal_connect_object (node, "notify::address", G_CALLBACK (update_info), self,
+                               G_CONNECT_SWAPPED);
+      g_signal_connect_object (node, "notify::state", G_CALLBACK (update_state), self,
+                               G_CONNECT_SWAPPED);
+      g_signal_connect_object (node, "notify::alerting", G_CALLBACK (update_state), self,
+                               G_CONNECT_SWAPPED);
+      g_signal_connect_object (node, "notify::error", G_CALLBACK (update_state), self,
+                               G_CONNECT_SWAPPED);
+      update_info (self);
+      update_state (self);
+      update_values (self);
+    }
+
+  seye_graph_set_node (self->cpu_graph, node);
+  seye_graph_set_node (self->cores_graph, node);
+  seye_graph_set_node (self->memory_graph, node);
+  seye_graph_set_node (self->load_graph, node);
+  seye_graph_set_node (self->network_graph, node);
+
+  gtk_stack_set_visible_child_name (self->stack, node != NULL ? "node" : "empty");
+
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NODE]);
+}
+
+guint
+seye_detail_pane_get_window (SeyeDetailPane *self)
+{
+  g_return_val_if_fail (SEYE_IS_DETAIL_PANE (self), 0);
+
+  return self->window;
+}
+
+void
+seye_detail_pane_set_window (SeyeDetailPane *self,
+                             guint           seconds)
+{
+  g_return_if_fail (SEYE_IS_DETAIL_PANE (self));
+
+  seconds = CLAMP (seconds, 10, SEYE_GRAPH_MAX_WINDOW);
+  if (self->window == seconds)
+    return;
+
+  self->window = seconds;
+  seye_graph_set_window (self->cpu_graph, seconds);
+  seye_graph_set_window (self->cores_graph, seconds);
+  seye_graph_set_window (self->memory_graph, seconds);
+  seye_graph_set_window (self->load_graph, seconds);
+  seye_graph_set_window (self->network_graph, seconds);
+
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_WINDOW]);
+}
+
+SeyeGraph *
+seye_detail_pane_get_graph (SeyeDetailPane *self,
+                            SeyeGraphKind   kind)
+{
+  g_return_val_if_fail (SEYE_IS_DETAIL_PANE (self), NULL);
+
+  switch (kind)
+    {
+    case SEYE_GRAPH_CPU:     return self->cpu_graph;
+    case SEYE_GRAPH_CORES:   return self->cores_graph;
+    case SEYE_GRAPH_MEMORY:  return self->memory_graph;
+    case SEYE_GRAPH_LOAD:    return self->load_graph;
+    case SEYE_GRAPH_NETWORK: return self->network_graph;
+    default:                 g_return_val_if_reached (NULL);
+    }
+}
+
+char *
+seye_detail_pane_dup_summary (SeyeDetailPane *self)
+{
+  g_return_val_if_fail (SEYE_IS_DETAIL_PANE (self), NULL);
+
+  return g_strjoin ("\n",
+                    gtk_label_get_text (self->hostname_label),
+                    gtk_label_get_text (self->os_label),
+                    gtk_label_get_text (self->state_label),
+                    gtk_label_get_text (self->cpu_model_label),
+                    gtk_label_get_text (self->address_label),
+                    gtk_label_get_text (self->agent_label),
+                    gtk_label_get_text (self->uptime_label),
+                    NULL);
+}

@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "seye-graph.h"
+#include "seye-node.h"
+
+G_BEGIN_DECLS
+
+#define SEYE_TYPE_DETAIL_PANE (seye_detail_pane_get_type ())
+G_DECLARE_FINAL_TYPE (SeyeDetailPane, seye_detail_pane, SEYE, DETAIL_PANE, GtkWidget)
+
+SeyeNode  *seye_detail_pane_get_node   (SeyeDetailPane *self);
+void       seye_detail_pane_set_node   (SeyeDetailPane *self,
+                                        SeyeNode       *node);
+guint      seye_detail_pane_get_window (SeyeDetailPane *self);
+void       seye_detail_pane_set_window (SeyeDetailPane *self,
+                                        guint           seconds);
+SeyeGraph *seye_detail_pane_get_graph  (SeyeDetailPane *self,
+                                        SeyeGraphKind   kind);
+/* The header's text, for tests: "hostname\nos\n..." */
+char      *seye_detail_pane_dup_summary (SeyeDetailPane *self) G_GNUC_WARN_UNUSED_RESULT;
+
+G_END_DECLS

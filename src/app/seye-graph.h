@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "seye-node.h"
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  SEYE_GRAPH_CPU,       /* user / system / iowait, stacked, 0..100 % */
+  SEYE_GRAPH_CORES,     /* one small graph per core */
+  SEYE_GRAPH_MEMORY,    /* memory and swap, 0..100 % */
+  SEYE_GRAPH_LOAD,      /* load 1 / 5 / 15, scaled to fit */
+  SEYE_GRAPH_NETWORK,   /* received / sent, bytes per second, scaled to fit */
+} SeyeGraphKind;
+
+#define SEYE_TYPE_GRAPH_KIND (seye_graph_kind_get_type ())
+GType seye_graph_kind_get_type (void) G_GNUC_CONST;
+
+#define SEYE_GRAPH_MAX_WINDOW 600 /* seconds */
+
+#define SEYE_TYPE_GRAPH (seye_graph_get_type ())
+G_DECLARE_FINAL_TYPE (SeyeGraph, seye_graph, SEYE, GRAPH, GtkWidget)
+
+GtkWidget     *seye_graph_new           (SeyeGraphKind  kind);
+SeyeGraphKind  seye_graph_get_kind      (SeyeGraph     *self);
+SeyeNode      *seye_graph_get_node      (SeyeGraph     *self);
+void           seye_graph_set_node      (SeyeGraph     *self,
+                                         SeyeNode      *node);
+guint          seye_graph_get_window    (SeyeGraph     *self);
+void           seye_graph_set_window    (SeyeGraph     *self,
+                                         guint          seconds);
+guint          seye_graph_get_n_points  (SeyeGraph     *self);
+guint64        seye_graph_get_n_samples_received (SeyeGraph *self);
+guint64        seye_graph_get_n_draws   (SeyeGraph     *self);
+
+G_END_DECLS

@@ -1,0 +1,353 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "seye-node-cell"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "seye-alerts.h"
+#include "seye-format.h"
+#include "seye-node-cell.h"
+
+/* One cell of the node list: a label (and for the status, an icon) that follows one
+ * property of its node. It listens only while bound, and sets the text only when it changed. */
+struct _SeyeNodeCell
+{
+  GtkWidget       parent_instance;
+
+  /* Template widgets */
+  GtkImage       *icon;
+  GtkLabel       *label;
+
+  /* Owned */
+  SeyeNode       *node;
+  SeyeNodeColumn  column;
+  char           *css_class;
+};
+
+enum {
+  PROP_0,
+  PROP_COLUMN,
+  PROP_NODE,
+  N_PROPS
+};
+
+G_DEFINE_FINAL_TYPE (SeyeNodeCell, seye_node_cell, GTK_TYPE_WIDGET)
+
+static GParamSpec *properties[N_PROPS];
+
+static const char *
+state_css_class (SeyeNode *node)
+{
+  if (seye_node_get_alerting (node))
+    return "alerting";
+
+  switch (seye_node_get_state (node))
+    {
+    case SEYE_NODE_STATE_ONLINE:       return "online";
+    case SEYE_NODE_STATE_STALE:        return "stale";
+    case SEYE_NODE_STATE_OFFLINE:      return "offline";
+    case SEYE_NODE_STATE_INCOMPATIBLE: return "incompatible";
+    case SEYE_NODE_STATE_CONNECTING:
+    default:                           return "connecting";
+    }
+}
+
+static const char *
+state_icon_name (SeyeNode *node)
+{
+  if (seye_node_get_alerting (node))
+    return "dialog-warning-symbolic";
+
+  switch (seye_node_get_state (node))
+    {
+    case SEYE_NODE_STATE_ONLINE:       return "seye-dot-symbolic";
+    case SEYE_NODE_STATE_STALE:        return "seye-dot-symbolic";
+    case SEYE_NODE_STATE_OFFLINE:      return "network-offline-symbolic";
+    case SEYE_NODE_STATE_INCOMPATIBLE: return "dialog-error-symbolic";
+    case SEYE_NODE_STATE_CONNECTING:
+    default:                           return "seye-dot-symbolic";
+    }
+}
+
+static void
+seye_node_cell_update (SeyeNodeCell *self)
+{
+  g_autofree char *text = NULL;
+
+  if (self->node != NULL)
+    text = seye_node_column_format (self->node, self->column);
+
+  if (g_strcmp0 (gtk_label_get_text (self->label), text ? text : "") != 0)
+    gtk_label_set_text (self->label, text ? text : "");
+
+  if (self->column == SEYE_NODE_COLUMN_STATUS)
+    {
+      const char *css_class = self->node ? state_css_class (self->node) : NULL;
+
+      if (g_strcmp0 (css_class, self->css_class) != 0)
+        {
+          if (self->css_class != NULL)
+            gtk_widget_remove_css_class (GTK_WIDGET (self), self->css_class);
+          g_free (self->css_class);
+          self->css_class = g_strdup (css_class);
+          if (css_class != NULL)
+            gtk_widget_add_css_class (GTK_WIDGET (self), css_class);
+          gtk_image_set_from_icon_name (self->icon, self->node ? state_icon_name (self->node) : NULL);
+        }
+    }
+}
+
+static gboolean
+seye_node_cell_query_tooltip (GtkWidget  *widget,
+                              int         x,
+                              int         y,
+                              gboolean    keyboard,
+                              GtkTooltip *tooltip)
+{
+  SeyeNodeCell *self = SEYE_NODE_CELL (widget);
+  g_autoptr (GString) text = NULL;
+  const char *error;
+  gint64 last_seen;
+  guint alerts;
+
+  if (self->node == NULL)
+    return FALSE;
+
+  if (self->column != SEYE_NODE_COLUMN_STATUS)
+    {
+      /* Ellipsized names and addresses show in full. */
+      if (gtk_label_get_text (self->label)[0] == '\0')
+        return FALSE;
+      gtk_tooltip_set_text (tooltip, gtk_label_get_text (self->label));
+      return TRUE;
+    }
+
+  text = g_string_new (seye_node_state_to_string (seye_node_get_state (self->node)));
+
+  alerts = seye_node_get_active_alerts (self->node);
+  if (alerts & SEYE_ALERT_CPU)
+    g_string_append_printf (text, "\n%s", _("CPU usage is high"));
+  if (alerts & SEYE_ALERT_MEMORY)
+    g_string_append_printf (text, "\n%s", _("Memory is almost full"));
+
+  last_seen = seye_node_get_last_seen (self->node);
+  if (seye_node_get_state (self->node) != SEYE_NODE_STATE_ONLINE && last_seen > 0)
+    {
+      double ago = (g_get_real_time () / 1000 - last_seen) / 1000.0;
+      g_autofree char *duration = seye_format_duration (MAX (ago, 0.0));
+
+      /* Translators: %s is a duration, e.g. "5 minutes" */
+      g_string_append_c (text, '\n');
+      g_string_append_printf (text, _("Last seen %s ago"), duration);
+    }
+
+  error = seye_node_get_error (self->node);
+  if (error != NULL)
+    g_string_append_printf (text, "\n%s", error);
+
+  gtk_tooltip_set_text (tooltip, text->str);
+
+  return TRUE;
+}
+
+static void
+seye_node_cell_dispose (GObject *object)
+{
+  SeyeNodeCell *self = SEYE_NODE_CELL (object);
+
+  seye_node_cell_set_node (self, NULL);
+  gtk_widget_dispose_template (GTK_WIDGET (self), SEYE_TYPE_NODE_CELL);
+
+  G_OBJECT_CLASS (seye_node_cell_parent_class)->dispose (object);
+}
+
+static void
+seye_node_cell_finalize (GObject *object)
+{
+  SeyeNodeCell *self = SEYE_NODE_CELL (object);
+
+  g_clear_pointer (&self->css_class, g_free);
+
+  G_OBJECT_CLASS (seye_node_cell_parent_class)->finalize (object);
+}
+
+static void
+seye_node_cell_constructed (GObject *object)
+{
+  SeyeNodeCell *self = SEYE_NODE_CELL (object);
+
+  G_OBJECT_CLASS (seye_node_cell_parent_class)->constructed (object);
+
+  gtk_widget_add_css_class (GTK_WIDGET (self), seye_node_column_get_id (self->column));
+
+  if (seye_node_column_is_numeric (self->column))
+    {
+      gtk_label_set_xalign (self->label, 1.0);
+      gtk_widget_add_css_class (GTK_WIDGET (self->label), "numeric");
+      gtk_widget_set_hexpand (GTK_WIDGET (self->label), TRUE);
+    }
+
+  gtk_widget_set_visible (GTK_WIDGET (self->icon), self->column == SEYE_NODE_COLUMN_STATUS);
+}
+
+static void
+seye_node_cell_get_property (GObject    *object,
+                             guint       prop_id,
+                             GValue     *value,
+                             GParamSpec *pspec)
+{
+  SeyeNodeCell *self = SEYE_NODE_CELL (object);
+
+  switch (prop_id)
+    {
+    case PROP_COLUMN:
+      g_value_set_enum (value, self->column);
+      break;
+
+    case PROP_NODE:
+      g_value_set_object (value, self->node);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+seye_node_cell_set_property (GObject      *object,
+                             guint         prop_id,
+                             const GValue *value,
+                             GParamSpec   *pspec)
+{
+  SeyeNodeCell *self = SEYE_NODE_CELL (object);
+
+  switch (prop_id)
+    {
+    case PROP_COLUMN:
+      self->column = g_value_get_enum (value);
+      break;
+
+    case PROP_NODE:
+      seye_node_cell_set_node (self, g_value_get_object (value));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+seye_node_cell_class_init (SeyeNodeCellClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->constructed = seye_node_cell_constructed;
+  object_class->dispose = seye_node_cell_dispose;
+  object_class->finalize = seye_node_cell_finalize;
+  object_class->get_property = seye_node_cell_get_property;
+  object_class->set_property = seye_node_cell_set_property;
+
+  widget_class->query_tooltip = seye_node_cell_query_tooltip;
+
+  properties[PROP_COLUMN] =
+    g_param_spec_enum ("column", NULL, NULL,
+                       SEYE_TYPE_NODE_COLUMN,
+                       SEYE_NODE_COLUMN_NAME,
+                       (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
+
+  properties[PROP_NODE] =
+    g_param_spec_object ("node", NULL, NULL,
+                         SEYE_TYPE_NODE,
+                         (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ui/seye-node-cell.ui");
+  gtk_widget_class_bind_template_child (widget_class, SeyeNodeCell, icon);
+  gtk_widget_class_bind_template_child (widget_class, SeyeNodeCell, label);
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_css_name (widget_class, "nodecell");
+}
+
+static void
+seye_node_cell_init (SeyeNodeCell *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  gtk_widget_set_has_tooltip (GTK_WIDGET (self), TRUE);
+}
+
+GtkWidget *
+seye_node_cell_new (SeyeNodeColumn column)
+{
+  return g_object_new (SEYE_TYPE_NODE_CELL,
+                       "column", column,
+                       NULL);
+}
+
+SeyeNodeColumn
+seye_node_cell_get_column (SeyeNodeCell *self)
+{
+  g_return_val_if_fail (SEYE_IS_NODE_CELL (self), 0);
+
+  return self->column;
+}
+
+SeyeNode *
+seye_node_cell_get_node (SeyeNodeCell *self)
+{
+  g_return_val_if_fail (SEYE_IS_NODE_CELL (self), NULL);
+
+  return self->node;
+}
+
+const char *
+seye_node_cell_get_text (SeyeNodeCell *self)
+{
+  g_return_val_if_fail (SEYE_IS_NODE_CELL (self), NULL);
+
+  return gtk_label_get_text (self->label);
+}
+
+void
+seye_node_cell_set_node (SeyeNodeCell *self,
+                         SeyeNode     *node)
+{
+  g_return_if_fail (SEYE_IS_NODE_CELL (self));
+  g_return_if_fail (node == NULL || SEYE_IS_NODE (node));
+
+  if (self->node == node)
+    return;
+
+  if (self->node != NULL)
+    g_signal_handlers_disconnect_by_func (self->node, seye_node_cell_update, self);
+
+  g_set_object (&self->node, node);
+
+  if (node != NULL)
+    {
+      const char *property = seye_node_column_get_property (self->column);
+
+      if (property != NULL)
+        {
+          g_autofree char *detailed = g_strconcat ("notify::", property, NULL);
+
+          g_signal_connect_object (node, detailed, G_CALLBACK (seye_node_cell_update), self,
+                                   G_CONNECT_SWAPPED);
+        }
+      else
+        {
+          g_signal_connect_object (node, "sample-added", G_CALLBACK (seye_node_cell_update), self,
+                                   G_CONNECT_SWAPPED);
+        }
+
+      if (self->column == SEYE_NODE_COLUMN_STATUS)
+        g_signal_connect_object (node, "notify::alerting", G_CALLBACK (seye_node_cell_update), self,
+                                 G_CONNECT_SWAPPED);
+    }
+
+  seye_node_cell_update (self);
+
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NODE]);
+}

@@ -1,0 +1,284 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "seye-node-column"
+
+#include "config.h"
+
+#include <string.h>
+
+#include <glib/gi18n.h>
+
+#include "seye-format.h"
+#include "seye-node-column.h"
+
+static const struct {
+  const char *id;
+  const char *title;
+  const char *property;
+  gboolean    numeric;
+} columns[SEYE_NODE_N_COLUMNS] = {
+  [SEYE_NODE_COLUMN_STATUS]    = { "status",    N_("Status"),    "state",   FALSE },
+  [SEYE_NODE_COLUMN_NAME]      = { "name",      N_("Name"),      "name",    FALSE },
+  [SEYE_NODE_COLUMN_ADDRESS]   = { "address",   N_("Address"),   "address", FALSE },
+  [SEYE_NODE_COLUMN_CPU]       = { "cpu",       N_("CPU"),       NULL,      TRUE },
+  [SEYE_NODE_COLUMN_HISTORY]   = { "history",   N_("CPU History"), NULL,    FALSE },
+  [SEYE_NODE_COLUMN_MEMORY]    = { "memory",    N_("Memory"),    NULL,      TRUE },
+  [SEYE_NODE_COLUMN_LOAD]      = { "load",      N_("Load"),      NULL,      TRUE },
+  [SEYE_NODE_COLUMN_PROCESSES] = { "processes", N_("Processes"), NULL,      TRUE },
+  [SEYE_NODE_COLUMN_UPTIME]    = { "uptime",    N_("Uptime"),    NULL,      TRUE },
+  [SEYE_NODE_COLUMN_RX]        = { "rx",        N_("Received"),  NULL,      TRUE },
+  [SEYE_NODE_COLUMN_TX]        = { "tx",        N_("Sent"),      NULL,      TRUE },
+};
+
+GType
+seye_node_column_get_type (void)
+{
+  static gsize type_id = 0;
+
+  if (g_once_init_enter (&type_id))
+    {
+      static const GEnumValue values[] = {
+        { SEYE_NODE_COLUMN_STATUS, "SEYE_NODE_COLUMN_STATUS", "status" },
+        { SEYE_NODE_COLUMN_NAME, "SEYE_NODE_COLUMN_NAME", "name" },
+        { SEYE_NODE_COLUMN_ADDRESS, "SEYE_NODE_COLUMN_ADDRESS", "address" },
+        { SEYE_NODE_COLUMN_CPU, "SEYE_NODE_COLUMN_CPU", "cpu" },
+        { SEYE_NODE_COLUMN_HISTORY, "SEYE_NODE_COLUMN_HISTORY", "history" },
+        { SEYE_NODE_COLUMN_MEMORY, "SEYE_NODE_COLUMN_MEMORY", "memory" },
+        { SEYE_NODE_COLUMN_LOAD, "SEYE_NODE_COLUMN_LOAD", "load" },
+        { SEYE_NODE_COLUMN_PROCESSES, "SEYE_NODE_COLUMN_PROCESSES", "processes" },
+        { SEYE_NODE_COLUMN_UPTIME, "SEYE_NODE_COLUMN_UPTIME", "uptime" },
+        { SEYE_NODE_COLUMN_RX, "SEYE_NODE_COLUMN_RX", "rx" },
+        { SEYE_NODE_COLUMN_TX, "SEYE_NODE_COLUMN_TX", "tx" },
+        { 0, NULL, NULL },
+      };
+      GType type = g_enum_register_static ("SeyeNodeColumn", values);
+
+      g_once_init_leave (&type_id, type);
+    }
+
+  return type_id;
+}
+
+const char *
+seye_node_column_get_id (SeyeNodeColumn column)
+{
+  g_return_val_if_fail (column < SEYE_NODE_N_COLUMNS, NULL);
+
+  return columns[column].id;
+}
+
+const char *
+seye_node_column_get_title (SeyeNodeColumn column)
+{
+  g_return_val_if_fail (column < SEYE_NODE_N_COLUMNS, NULL);
+
+  return g_dgettext (GETTEXT_PACKAGE, columns[column].title);
+}
+
+gboolean
+seye_node_column_is_numeric (SeyeNodeColumn column)
+{
+  g_return_val_if_fail (column < SEYE_NODE_N_COLUMNS, FALSE);
+
+  return columns[column].numeric;
+}
+
+const char *
+seye_node_column_get_property (SeyeNodeColumn column)
+{
+  g_return_val_if_fail (column < SEYE_NODE_N_COLUMNS, NULL);
+
+  return columns[column].property;
+}
+
+double
+seye_node_column_get_value (SeyeNode       *node,
+                            SeyeNodeColumn  column)
+{
+  SeyeSample *sample = seye_node_get_sample (node);
+
+  if (column == SEYE_NODE_COLUMN_STATUS)
+    return seye_node_status_rank (node);
+
+  if (sample == NULL)
+    return -1.0;
+
+  switch (column)
+    {
+    case SEYE_NODE_COLUMN_CPU:
+    case SEYE_NODE_COLUMN_HISTORY:
+      return (sample->parts & SEYE_SAMPLE_CPU) ? sample->cpu.busy : -1.0;
+    case SEYE_NODE_COLUMN_MEMORY:
+      return (sample->parts & SEYE_SAMPLE_MEMORY) ? seye_sample_get_memory_percent (sample) : -1.0;
+    case SEYE_NODE_COLUMN_LOAD:
+      return (sample->parts & SEYE_SAMPLE_LOAD) ? sample->load[0] : -1.0;
+    case SEYE_NODE_COLUMN_PROCESSES:
+      return (sample->parts & SEYE_SAMPLE_PROCESSES) ? (double) sample->procs_total : -1.0;
+    case SEYE_NODE_COLUMN_UPTIME:
+      return (sample->parts & SEYE_SAMPLE_UPTIME) ? sample->uptime : -1.0;
+    case SEYE_NODE_COLUMN_RX:
+      return (sample->parts & SEYE_SAMPLE_NETWORK) ? sample->net_rx_bytes_per_sec : -1.0;
+    case SEYE_NODE_COLUMN_TX:
+      return (sample->parts & SEYE_SAMPLE_NETWORK) ? sample->net_tx_bytes_per_sec : -1.0;
+    case SEYE_NODE_COLUMN_STATUS:
+    case SEYE_NODE_COLUMN_NAME:
+    case SEYE_NODE_COLUMN_ADDRESS:
+    case SEYE_NODE_N_COLUMNS:
+    default:
+      return -1.0;
+    }
+}
+
+int
+seye_node_status_rank (SeyeNode *node)
+{
+  if (seye_node_get_alerting (node))
+    return 0;
+
+  switch (seye_node_get_state (node))
+    {
+    case SEYE_NODE_STATE_OFFLINE:      return 1;
+    case SEYE_NODE_STATE_INCOMPATIBLE: return 2;
+    case SEYE_NODE_STATE_STALE:        return 3;
+    case SEYE_NODE_STATE_CONNECTING:   return 4;
+    case SEYE_NODE_STATE_ONLINE:       return 5;
+    default:                           return 6;
+    }
+}
+
+static int
+compare_natural (const char *a,
+                 const char *b)
+{
+  g_autofree char *key_a = NULL;
+  g_autofree char *key_b = NULL;
+
+  if (a == NULL || b == NULL)
+    return (a != NULL) - (b != NULL);
+
+  /* Collation keys for file names compare digit runs as numbers: "node-2" < "node-10",
+   * "10.0.0.9:7373" < "10.0.0.10:7373". */
+  key_a = g_utf8_collate_key_for_filename (a, -1);
+  key_b = g_utf8_collate_key_for_filename (b, -1);
+
+  return strcmp (key_a, key_b);
+}
+
+int
+seye_node_column_compare (SeyeNode       *a,
+                          SeyeNode       *b,
+                          SeyeNodeColumn  column)
+{
+  int result = 0;
+
+  if (a == b)
+    return 0;
+
+  switch (column)
+    {
+    case SEYE_NODE_COLUMN_NAME:
+      break;
+
+    case SEYE_NODE_COLUMN_ADDRESS:
+      result = compare_natural (seye_node_get_address (a), seye_node_get_address (b));
+      break;
+
+    case SEYE_NODE_COLUMN_STATUS:
+    case SEYE_NODE_COLUMN_CPU:
+    case SEYE_NODE_COLUMN_HISTORY:
+    case SEYE_NODE_COLUMN_MEMORY:
+    case SEYE_NODE_COLUMN_LOAD:
+    case SEYE_NODE_COLUMN_PROCESSES:
+    case SEYE_NODE_COLUMN_UPTIME:
+    case SEYE_NODE_COLUMN_RX:
+    case SEYE_NODE_COLUMN_TX:
+      {
+        double va = seye_node_column_get_value (a, column);
+        double vb = seye_node_column_get_value (b, column);
+
+        result = (va > vb) - (va < vb);
+      }
+      break;
+
+    case SEYE_NODE_N_COLUMNS:
+    default:
+      g_return_val_if_reached (0);
+    }
+
+  if (result == 0)
+    result = compare_natural (seye_node_get_name (a), seye_node_get_name (b));
+  if (result == 0)
+    result = g_strcmp0 (seye_node_get_key (a), seye_node_get_key (b));
+
+  return result;
+}
+
+static char *
+format_memory (const SeyeSample *sample)
+{
+  g_autofree char *used = seye_format_bytes (sample->memory.used);
+  g_autofree char *total = seye_format_bytes (sample->memory.total);
+  g_autofree char *percent = seye_format_percent (seye_sample_get_memory_percent (sample));
+
+  /* Translators: memory used / total (percent), e.g. "3.2 GB / 16 GB (20 %)" */
+  return g_strdup_printf (_("%s / %s (%s)"), used, total, percent);
+}
+
+char *
+seye_node_column_format (SeyeNode       *node,
+                         SeyeNodeColumn  column)
+{
+  SeyeSample *sample = seye_node_get_sample (node);
+
+  switch (column)
+    {
+    case SEYE_NODE_COLUMN_STATUS:
+      if (seye_node_get_alerting (node))
+        return g_strdup (C_("node status", "Alert"));
+      return g_strdup (seye_node_state_to_string (seye_node_get_state (node)));
+
+    case SEYE_NODE_COLUMN_NAME:
+      return g_strdup (seye_node_get_name (node));
+
+    case SEYE_NODE_COLUMN_ADDRESS:
+      return g_strdup (seye_node_get_address (node));
+
+    case SEYE_NODE_COLUMN_HISTORY:
+      return NULL;
+
+    case SEYE_NODE_COLUMN_CPU:
+    case SEYE_NODE_COLUMN_MEMORY:
+    case SEYE_NODE_COLUMN_LOAD:
+    case SEYE_NODE_COLUMN_PROCESSES:
+    case SEYE_NODE_COLUMN_UPTIME:
+    case SEYE_NODE_COLUMN_RX:
+    case SEYE_NODE_COLUMN_TX:
+      break;
+
+    case SEYE_NODE_N_COLUMNS:
+    default:
+      g_return_val_if_reached (NULL);
+    }
+
+  if (seye_node_column_get_value (node, column) < 0.0)
+    return g_strdup ("–");
+
+  switch (column)
+    {
+    case SEYE_NODE_COLUMN_CPU:
+      return seye_format_percent (sample->cpu.busy);
+    case SEYE_NODE_COLUMN_MEMORY:
+      return format_memory (sample);
+    case SEYE_NODE_COLUMN_LOAD:
+      return g_strdup_printf ("%.2f", sample->load[0]);
+    case SEYE_NODE_COLUMN_PROCESSES:
+      return g_strdup_printf ("%u", sample->procs_total);
+    case SEYE_NODE_COLUMN_UPTIME:
+      return seye_format_duration_short (sample->uptime);
+    case SEYE_NODE_COLUMN_RX:
+      return seye_format_rate (sample->net_rx_bytes_per_sec);
+    case SEYE_NODE_COLUMN_TX:
+      return seye_format_rate (sample->net_tx_bytes_per_sec);
+    default:
+      return NULL;
+    }
+}

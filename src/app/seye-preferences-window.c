@@ -1,0 +1,216 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "seye-preferences-window"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "seye-monitor.h"
+#include "seye-preferences-window.h"
+
+struct _SeyePreferencesWindow
+{
+  AdwPreferencesWindow  parent_instance;
+
+  /* Template widgets */
+  GtkAdjustment        *interval_adjustment;
+  GtkAdjustment        *grace_adjustment;
+  GtkSwitch            *discovery_switch;
+  AdwEntryRow          *add_row;
+  GtkListBox           *manual_list;
+  GtkAdjustment        *cpu_threshold_adjustment;
+  GtkAdjustment        *cpu_hold_adjustment;
+  GtkAdjustment        *memory_threshold_adjustment;
+  GtkSwitch            *offline_switch;
+  GtkSwitch            *notify_switch;
+
+  /* Owned */
+  GSettings            *settings;
+  GtkStringList        *manual_nodes;
+};
+
+G_DEFINE_FINAL_TYPE (SeyePreferencesWindow, seye_preferences_window, ADW_TYPE_PREFERENCES_WINDOW)
+
+gboolean
+seye_preferences_add_manual_node (GSettings   *settings,
+                                  const char  *host_port,
+                                  GError     **error)
+{
+  g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto (GStrv) old = NULL;
+  g_auto (GStrv) nodes = NULL;
+  g_autofree char *host = NULL;
+  g_autofree char *stripped = g_strstrip (g_strdup (host_port));
+  guint16 port;
+
+  if (!seye_parse_host_port (stripped, &host, &port, error))
+    return FALSE;
+
+  old = g_settings_get_strv (settings, "manual-nodes");
+  if (g_strv_contains ((const char * const *) old, stripped))
+    return TRUE;
+
+  g_strv_builder_addv (builder, (const char **) old);
+  g_strv_builder_add (builder, stripped);
+  nodes = g_strv_builder_end (builder);
+
+  return g_settings_set_strv (settings, "manual-nodes", (const char * const *) nodes);
+}
+
+void
+seye_preferences_remove_manual_node (GSettings  *settings,
+                                     const char *host_port)
+{
+  g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto (GStrv) old = g_settings_get_strv (settings, "manual-nodes");
+  g_auto (GStrv) nodes = NULL;
+
+  for (guint i = 0; old[i] != NULL; i++)
+    if (g_strcmp0 (old[i], host_port) != 0)
+      g_strv_builder_add (builder, old[i]);
+
+  nodes = g_strv_builder_end (builder);
+  g_settings_set_strv (settings, "manual-nodes", (const char * const *) nodes);
+}
+
+static void
+manual_nodes_changed_cb (SeyePreferencesWindow *self)
+{
+  g_auto (GStrv) nodes = g_settings_get_strv (self->settings, "manual-nodes");
+
+  gtk_string_list_splice (self->manual_nodes, 0,
+                          g_list_model_get_n_items (G_LIST_MODEL (self->manual_nodes)),
+                          (const char * const *) nodes);
+}
+
+static GtkWidget *
+create_manual_row_cb (gpointer item,
+                      gpointer user_data)
+{
+  const char *host_port = gtk_string_object_get_string (item);
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *button = gtk_button_new_from_icon_name ("user-trash-symbolic");
+
+  /* What a user typed is shown as typed, never as markup. */
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), host_port);
+
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (button, "flat");
+  gtk_widget_set_tooltip_text (button, _("Remove"));
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "prefs.remove-manual");
+  gtk_actionable_set_action_target_value (GTK_ACTIONABLE (button), g_variant_new_string (host_port));
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
+
+  return row;
+}
+
+static void
+add_row_apply_cb (SeyePreferencesWindow *self,
+                  AdwEntryRow           *row)
+{
+  g_autoptr (GError) error = NULL;
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (row));
+
+  if (text == NULL || *text == '\0')
+    return;
+
+  if (!seye_preferences_add_manual_node (self->settings, text, &error))
+    {
+      g_autofree char *escaped = g_markup_escape_text (error->message, -1);
+
+      gtk_widget_add_css_class (GTK_WIDGET (row), "error");
+      adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), adw_toast_new (escaped));
+      return;
+    }
+
+  gtk_widget_remove_css_class (GTK_WIDGET (row), "error");
+  gtk_editable_set_text (GTK_EDITABLE (row), "");
+}
+
+static void
+add_row_changed_cb (SeyePreferencesWindow *self,
+                    AdwEntryRow           *row)
+{
+  gtk_widget_remove_css_class (GTK_WIDGET (row), "error");
+}
+
+static void
+remove_manual_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *param)
+{
+  SeyePreferencesWindow *self = SEYE_PREFERENCES_WINDOW (widget);
+
+  seye_preferences_remove_manual_node (self->settings, g_variant_get_string (param, NULL));
+}
+
+static void
+seye_preferences_window_dispose (GObject *object)
+{
+  SeyePreferencesWindow *self = SEYE_PREFERENCES_WINDOW (object);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), SEYE_TYPE_PREFERENCES_WINDOW);
+
+  g_clear_object (&self->settings);
+  g_clear_object (&self->manual_nodes);
+
+  G_OBJECT_CLASS (seye_preferences_window_parent_class)->dispose (object);
+}
+
+static void
+seye_preferences_window_class_init (SeyePreferencesWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = seye_preferences_window_dispose;
+
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ui/seye-preferences-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, SeyePreferencesWindow, interval_adjustment);
+  gtk_widget_class_bind_template_child (widget_class, SeyePreferencesWindow, grace_adjustment);
+  gtk_widget_class_bind_template_child (widget_class, SeyePreferencesWindow, discovery_switch);
+  gtk_widget_class_bind_template_child (widget_class, SeyePreferencesWindow, add_row);
+  gtk_widget_class_bind_template_child (widget_class, SeyePreferencesWindow, manual_list);
+  gtk_widget_class_bind_template_child (widget_class, SeyePreferencesWindow, cpu_threshold_adjustment);
+  gtk_widget_class_bind_template_child (widget_class, SeyePreferencesWindow, cpu_hold_adjustment);
+  gtk_widget_class_bind_template_child (widget_class, SeyePreferencesWindow, memory_threshold_adjustment);
+  gtk_widget_class_bind_template_child (widget_class, SeyePreferencesWindow, offline_switch);
+  gtk_widget_class_bind_template_child (widget_class, SeyePreferencesWindow, notify_switch);
+  gtk_widget_class_bind_template_callback (widget_class, add_row_apply_cb);
+  gtk_widget_class_bind_template_callback (widget_class, add_row_changed_cb);
+
+  gtk_widget_class_install_action (widget_class, "prefs.remove-manual", "s", remove_manual_action);
+}
+
+static void
+seye_preferences_window_init (SeyePreferencesWindow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->settings = g_settings_new (APP_ID);
+
+  g_settings_bind (self->settings, "interval", self->interval_adjustment, "value", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "grace-time", self->grace_adjustment, "value", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "discovery", self->discovery_switch, "active", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "cpu-threshold", self->cpu_threshold_adjustment, "value", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "cpu-hold", self->cpu_hold_adjustment, "value", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "memory-threshold", self->memory_threshold_adjustment, "value", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "alert-offline", self->offline_switch, "active", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "notifications", self->notify_switch, "active", G_SETTINGS_BIND_DEFAULT);
+
+  self->manual_nodes = gtk_string_list_new (NULL);
+  gtk_list_box_bind_model (self->manual_list, G_LIST_MODEL (self->manual_nodes),
+                           create_manual_row_cb, NULL, NULL);
+  g_signal_connect_object (self->settings, "changed::manual-nodes",
+                           G_CALLBACK (manual_nodes_changed_cb), self, G_CONNECT_SWAPPED);
+  manual_nodes_changed_cb (self);
+}
+
+GtkWidget *
+seye_preferences_window_new (GtkWindow *parent)
+{
+  return g_object_new (SEYE_TYPE_PREFERENCES_WINDOW,
+                       "transient-for", parent,
+                       NULL);
+}

@@ -1,0 +1,267 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "seye-sparkline"
+
+#include "config.h"
+
+#include <adwaita.h>
+
+#include "seye-sparkline.h"
+
+#define N_POINTS 60
+
+/* The last minute of a node's CPU usage in a row of the node list. Values are kept
+ * normalised (0..1) in a small ring as samples arrive; drawing only scales them. */
+struct _SeyeSparkline
+{
+  GtkWidget  parent_instance;
+
+  SeyeNode  *node;
+
+  float      values[N_POINTS];
+  guint      head;          /* next slot to write */
+  guint      length;
+
+  GdkRGBA    color;
+  guint      color_valid : 1;
+};
+
+enum {
+  PROP_0,
+  PROP_NODE,
+  N_PROPS
+};
+
+G_DEFINE_FINAL_TYPE (SeyeSparkline, seye_sparkline, GTK_TYPE_WIDGET)
+
+static GParamSpec *properties[N_PROPS];
+
+static void
+push_value (SeyeSparkline    *self,
+            const SeyeSample *sample)
+{
+  float value = (sample->parts & SEYE_SAMPLE_CPU) ? CLAMP (sample->cpu.busy / 100.0, 0.0, 1.0) : 0.0f;
+
+  self->values[self->head] = value;
+  self->head = (self->head + 1) % N_POINTS;
+  self->length = MIN (self->length + 1, N_POINTS);
+}
+
+static void
+sample_added_cb (SeyeSparkline *self,
+                 SeyeSample    *sample,
+                 SeyeNode      *node)
+{
+  push_value (self, sample);
+
+  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
+    gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static void
+style_changed_cb (SeyeSparkline *self)
+{
+  self->color_valid = FALSE;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static void
+seye_sparkline_snapshot (GtkWidget   *widget,
+                         GtkSnapshot *snapshot)
+{
+  SeyeSparkline *self = SEYE_SPARKLINE (widget);
+  int width = gtk_widget_get_width (widget);
+  int height = gtk_widget_get_height (widget);
+  double step;
+  GdkRGBA fill;
+  cairo_t *cr;
+
+  if (self->length < 2 || width <= 0 || height <= 0)
+    return;
+
+  if (!self->color_valid)
+    {
+      GtkStyleContext *context = gtk_widget_get_style_context (widget);
+
+      if (!gtk_style_context_lookup_color (context, "seye_cpu_user", &self->color))
+        gtk_style_context_get_color (context, &self->color);
+      self->color_valid = TRUE;
+    }
+
+  cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  step = (double) width / (N_POINTS - 1);
+
+  /* Oldest at the left; a short history starts where it would have been. */
+  for (guint i = 0; i < self->length; i++)
+    {
+      guint slot = (self->head + N_POINTS - self->length + i) % N_POINTS;
+      double x = (N_POINTS - self->length + i) * step;
+      double y = 1.0 + (height - 2.0) * (1.0 - self->values[slot]);
+
+      if (i == 0)
+        cairo_move_to (cr, x, y);
+      else
+        cairo_line_to (cr, x, y);
+    }
+
+  gdk_cairo_set_source_rgba (cr, &self->color);
+  cairo_set_line_width (cr, 1.25);
+  cairo_stroke_preserve (cr);
+
+  cairo_line_to (cr, width, height);
+  cairo_line_to (cr, (N_POINTS - self->length) * step, height);
+  cairo_close_path (cr);
+  fill = self->color;
+  fill.alpha *= 0.3;
+  gdk_cairo_set_source_rgba (cr, &fill);
+  cairo_fill (cr);
+
+  cairo_destroy (cr);
+}
+
+static void
+seye_sparkline_measure (GtkWidget      *widget,
+                        GtkOrientation  orientation,
+                        int             for_size,
+                        int            *minimum,
+                        int            *natural,
+                        int            *minimum_baseline,
+                        int            *natural_baseline)
+{
+  if (orientation == GTK_ORIENTATION_HORIZONTAL)
+    {
+      *minimum = 48;
+      *natural = 80;
+    }
+  else
+    {
+      *minimum = *natural = 20;
+    }
+}
+
+static void
+seye_sparkline_dispose (GObject *object)
+{
+  seye_sparkline_set_node (SEYE_SPARKLINE (object), NULL);
+
+  G_OBJECT_CLASS (seye_sparkline_parent_class)->dispose (object);
+}
+
+static void
+seye_sparkline_get_property (GObject    *object,
+                             guint       prop_id,
+                             GValue     *value,
+                             GParamSpec *pspec)
+{
+  SeyeSparkline *self = SEYE_SPARKLINE (object);
+
+  switch (prop_id)
+    {
+    case PROP_NODE:
+      g_value_set_object (value, self->node);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+seye_sparkline_set_property (GObject      *object,
+                             guint         prop_id,
+                             const GValue *value,
+                             GParamSpec   *pspec)
+{
+  SeyeSparkline *self = SEYE_SPARKLINE (object);
+
+  switch (prop_id)
+    {
+    case PROP_NODE:
+      seye_sparkline_set_node (self, g_value_get_object (value));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+seye_sparkline_class_init (SeyeSparklineClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = seye_sparkline_dispose;
+  object_class->get_property = seye_sparkline_get_property;
+  object_class->set_property = seye_sparkline_set_property;
+
+  widget_class->snapshot = seye_sparkline_snapshot;
+  widget_class->measure = seye_sparkline_measure;
+
+  properties[PROP_NODE] =
+    g_param_spec_object ("node", NULL, NULL,
+                         SEYE_TYPE_NODE,
+                         (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_set_css_name (widget_class, "sparkline");
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);
+}
+
+static void
+seye_sparkline_init (SeyeSparkline *self)
+{
+  g_signal_connect_object (adw_style_manager_get_default (), "notify::dark",
+                           G_CALLBACK (style_changed_cb), self, G_CONNECT_SWAPPED);
+}
+
+GtkWidget *
+seye_sparkline_new (void)
+{
+  return g_object_new (SEYE_TYPE_SPARKLINE, NULL);
+}
+
+SeyeNode *
+seye_sparkline_get_node (SeyeSparkline *self)
+{
+  g_return_val_if_fail (SEYE_IS_SPARKLINE (self), NULL);
+
+  return self->node;
+}
+
+void
+seye_sparkline_set_node (SeyeSparkline *self,
+                         SeyeNode      *node)
+{
+  SeyeHistory *history;
+
+  g_return_if_fail (SEYE_IS_SPARKLINE (self));
+  g_return_if_fail (node == NULL || SEYE_IS_NODE (node));
+
+  if (self->node == node)
+    return;
+
+  if (self->node != NULL)
+    g_signal_handlers_disconnect_by_func (self->node, sample_added_cb, self);
+
+  g_set_object (&self->node, node);
+  self->head = self->length = 0;
+
+  if (node != NULL)
+    {
+      g_signal_connect_object (node, "sample-added", G_CALLBACK (sample_added_cb), self,
+                               G_CONNECT_SWAPPED);
+
+      if ((history = seye_node_get_history (node)) != NULL)
+        {
+          guint length = seye_history_get_length (history);
+
+          for (guint i = length > N_POINTS ? length - N_POINTS : 0; i < length; i++)
+            push_value (self, seye_history_get (history, i));
+        }
+    }
+
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NODE]);
+}

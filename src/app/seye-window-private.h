@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "seye-detail-pane.h"
+#include "seye-node-list.h"
+#include "seye-window.h"
+
+G_BEGIN_DECLS
+
+/* For tests: the window's parts. */
+SeyeNodeList   *_seye_window_get_node_list   (SeyeWindow *self);
+SeyeDetailPane *_seye_window_get_detail_pane (SeyeWindow *self);
+const char     *_seye_window_get_subtitle    (SeyeWindow *self);
+gboolean        _seye_window_get_discovery_notice_shown (SeyeWindow *self);
+
+G_END_DECLS

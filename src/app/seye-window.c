@@ -1,0 +1,419 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "seye-window"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "seye-detail-pane.h"
+#include "seye-node-list.h"
+#include "seye-window-private.h"
+
+struct _SeyeWindow
+{
+  AdwApplicationWindow  parent_instance;
+
+  /* Template widgets */
+  AdwToastOverlay      *toast_overlay;
+  AdwLeaflet           *leaflet;
+  GtkWidget            *list_page;
+  GtkWidget            *detail_page;
+  AdwWindowTitle       *window_title;
+  GtkButton            *alert_button;
+  GtkLabel             *detail_title;
+  GtkToggleButton      *pin_button;
+  SeyeNodeList         *node_list;
+  SeyeDetailPane       *detail_pane;
+
+  /* Owned */
+  SeyeMonitor          *monitor;
+  GSettings            *settings;
+
+  guint                 discovery_notice_shown : 1;
+};
+
+enum {
+  PROP_0,
+  PROP_MONITOR,
+  N_PROPS
+};
+
+G_DEFINE_FINAL_TYPE (SeyeWindow, seye_window, ADW_TYPE_APPLICATION_WINDOW)
+
+static GParamSpec *properties[N_PROPS];
+
+static void
+update_subtitle (SeyeWindow *self)
+{
+  g_autoptr (GString) subtitle = g_string_new (NULL);
+  guint n_nodes = 0;
+  guint n_alerting = seye_node_list_get_n_alerting (self->node_list);
+
+  if (self->monitor != NULL)
+    n_nodes = g_list_model_get_n_items (G_LIST_MODEL (self->monitor));
+
+  g_string_append_printf (subtitle, g_dngettext (GETTEXT_PACKAGE, "%u node", "%u nodes", n_nodes), n_nodes);
+
+  if (self->monitor != NULL && seye_monitor_get_discovery_status (self->monitor) != NULL)
+    g_string_append_printf (subtitle, " · %s", _("automatic discovery off"));
+
+  adw_window_title_set_subtitle (self->window_title, subtitle->str);
+
+  if (n_alerting > 0)
+    {
+      g_autofree char *label = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u Alerting",
+                                                             "%u Alerting", n_alerting), n_alerting);
+      gtk_button_set_label (self->alert_button, label);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->alert_button), n_alerting > 0);
+}
+
+static void
+discovery_status_cb (SeyeWindow *self)
+{
+  const char *status;
+
+  update_subtitle (self);
+
+  status = self->monitor ? seye_monitor_get_discovery_status (self->monitor) : NULL;
+  if (status == NULL || self->discovery_notice_shown)
+    return;
+
+  /* Once per session, and it stays until dismissed: without Avahi only manual nodes show. */
+  {
+    g_autofree char *escaped = g_markup_escape_text (status, -1);
+    g_autofree char *title = g_strdup_printf (_("Automatic discovery is off: %s"), escaped);
+    AdwToast *toast = adw_toast_new (title);
+
+    adw_toast_set_timeout (toast, 0);
+    adw_toast_set_button_label (toast, _("Add Nodes…"));
+    adw_toast_set_action_name (toast, "app.preferences");
+    adw_toast_overlay_add_toast (self->toast_overlay, toast);
+  }
+
+  self->discovery_notice_shown = TRUE;
+}
+
+static void
+update_detail_title (SeyeWindow *self)
+{
+  SeyeNode *node = seye_detail_pane_get_node (self->detail_pane);
+
+  gtk_label_set_text (self->detail_title, node ? seye_node_get_name (node) : "");
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.remove-node", node != NULL);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->pin_button), node != NULL);
+  gtk_toggle_button_set_active (self->pin_button, node != NULL && seye_node_get_pinned (node));
+}
+
+static void
+selected_node_cb (SeyeWindow   *self,
+                  GParamSpec   *pspec,
+                  SeyeNodeList *node_list)
+{
+  SeyeNode *old = seye_detail_pane_get_node (self->detail_pane);
+  SeyeNode *node = seye_node_list_get_selected_node (node_list);
+
+  if (old != NULL)
+    g_signal_handlers_disconnect_by_func (old, update_detail_title, self);
+
+  seye_detail_pane_set_node (self->detail_pane, node);
+
+  if (node != NULL)
+    {
+      g_signal_connect_object (node, "notify::name", G_CALLBACK (update_detail_title), self,
+                               G_CONNECT_SWAPPED);
+      g_signal_connect_object (node, "notify::pinned", G_CALLBACK (update_detail_title), self,
+                               G_CONNECT_SWAPPED);
+    }
+
+  update_detail_title (self);
+}
+
+static void
+node_activated_cb (SeyeWindow   *self,
+                   SeyeNode     *node,
+                   SeyeNodeList *node_list)
+{
+  seye_window_show_node (self, node);
+}
+
+static void
+n_alerting_cb (SeyeWindow *self)
+{
+  update_subtitle (self);
+}
+
+static void
+alert_button_clicked_cb (SeyeWindow *self)
+{
+  seye_node_list_set_status_filter (self->node_list, SEYE_STATUS_FILTER_ALERTING);
+}
+
+static void
+pin_toggled_cb (SeyeWindow      *self,
+                GtkToggleButton *button)
+{
+  SeyeNode *node = seye_detail_pane_get_node (self->detail_pane);
+  g_autoptr (GStrvBuilder) builder = NULL;
+  g_auto (GStrv) old = NULL;
+  g_auto (GStrv) pinned = NULL;
+  gboolean active = gtk_toggle_button_get_active (button);
+
+  if (node == NULL || seye_node_get_pinned (node) == active)
+    return;
+
+  seye_node_set_pinned (node, active);
+
+  /* Remembered by key, applied again when the node shows up in a later session. */
+  builder = g_strv_builder_new ();
+  old = g_settings_get_strv (self->settings, "pinned-nodes");
+  for (guint i = 0; old[i] != NULL; i++)
+    if (g_strcmp0 (old[i], seye_node_get_key (node)) != 0)
+      g_strv_builder_add (builder, old[i]);
+  if (active)
+    g_strv_builder_add (builder, seye_node_get_key (node));
+  pinned = g_strv_builder_end (builder);
+  g_settings_set_strv (self->settings, "pinned-nodes", (const char * const *) pinned);
+}
+
+static void
+go_back_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *param)
+{
+  SeyeWindow *self = SEYE_WINDOW (widget);
+
+  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
+}
+
+static void
+search_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *param)
+{
+  SeyeWindow *self = SEYE_WINDOW (widget);
+
+  adw_leaflet_set_visible_child (self->leaflet, self->list_page);
+  seye_node_list_focus_search (self->node_list);
+}
+
+static void
+remove_node_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *param)
+{
+  SeyeWindow *self = SEYE_WINDOW (widget);
+  SeyeNode *node = seye_detail_pane_get_node (self->detail_pane);
+  GApplication *app = g_application_get_default ();
+
+  if (node == NULL || self->monitor == NULL)
+    return;
+
+  /* The application also forgets a manual entry; see app.remove-node. */
+  if (app != NULL && g_action_group_has_action (G_ACTION_GROUP (app), "remove-node"))
+    g_action_group_activate_action (G_ACTION_GROUP (app), "remove-node",
+                                    g_variant_new_string (seye_node_get_key (node)));
+  else
+    seye_monitor_remove (self->monitor, node);
+
+  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
+}
+
+static void
+seye_window_dispose (GObject *object)
+{
+  SeyeWindow *self = SEYE_WINDOW (object);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), SEYE_TYPE_WINDOW);
+
+  g_clear_object (&self->monitor);
+  g_clear_object (&self->settings);
+
+  G_OBJECT_CLASS (seye_window_parent_class)->dispose (object);
+}
+
+static void
+seye_window_get_property (GObject    *object,
+                          guint       prop_id,
+                          GValue     *value,
+                          GParamSpec *pspec)
+{
+  SeyeWindow *self = SEYE_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_MONITOR:
+      g_value_set_object (value, self->monitor);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+seye_window_set_property (GObject      *object,
+                          guint         prop_id,
+                          const GValue *value,
+                          GParamSpec   *pspec)
+{
+  SeyeWindow *self = SEYE_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_MONITOR:
+      self->monitor = g_value_dup_object (value);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+seye_window_constructed (GObject *object)
+{
+  SeyeWindow *self = SEYE_WINDOW (object);
+
+  G_OBJECT_CLASS (seye_window_parent_class)->constructed (object);
+
+  seye_node_list_set_monitor (self->node_list, self->monitor);
+
+  if (self->monitor != NULL)
+    {
+      g_signal_connect_object (self->monitor, "notify::discovery-status",
+                               G_CALLBACK (discovery_status_cb), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (self->monitor, "items-changed",
+                               G_CALLBACK (update_subtitle), self, G_CONNECT_SWAPPED);
+    }
+
+  discovery_status_cb (self);
+  update_detail_title (self);
+}
+
+static void
+seye_window_class_init (SeyeWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->constructed = seye_window_constructed;
+  object_class->dispose = seye_window_dispose;
+  object_class->get_property = seye_window_get_property;
+  object_class->set_property = seye_window_set_property;
+
+  properties[PROP_MONITOR] =
+    g_param_spec_object ("monitor", NULL, NULL,
+                         SEYE_TYPE_MONITOR,
+                         (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  g_type_ensure (SEYE_TYPE_NODE_LIST);
+  g_type_ensure (SEYE_TYPE_DETAIL_PANE);
+
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ui/seye-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, SeyeWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, SeyeWindow, leaflet);
+  gtk_widget_class_bind_template_child (widget_class, SeyeWindow, list_page);
+  gtk_widget_class_bind_template_child (widget_class, SeyeWindow, detail_page);
+  gtk_widget_class_bind_template_child (widget_class, SeyeWindow, window_title);
+  gtk_widget_class_bind_template_child (widget_class, SeyeWindow, alert_button);
+  gtk_widget_class_bind_template_child (widget_class, SeyeWindow, detail_title);
+  gtk_widget_class_bind_template_child (widget_class, SeyeWindow, pin_button);
+  gtk_widget_class_bind_template_child (widget_class, SeyeWindow, node_list);
+  gtk_widget_class_bind_template_child (widget_class, SeyeWindow, detail_pane);
+  gtk_widget_class_bind_template_callback (widget_class, selected_node_cb);
+  gtk_widget_class_bind_template_callback (widget_class, node_activated_cb);
+  gtk_widget_class_bind_template_callback (widget_class, n_alerting_cb);
+  gtk_widget_class_bind_template_callback (widget_class, alert_button_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, pin_toggled_cb);
+
+  gtk_widget_class_install_action (widget_class, "win.go-back", NULL, go_back_action);
+  gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
+  gtk_widget_class_install_action (widget_class, "win.remove-node", NULL, remove_node_action);
+
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.search", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_ALT_MASK, "win.go-back", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Delete, GDK_CONTROL_MASK, "win.remove-node", NULL);
+}
+
+static void
+seye_window_init (SeyeWindow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->settings = g_settings_new (APP_ID);
+
+  g_settings_bind (self->settings, "window-width", self, "default-width", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "window-height", self, "default-height", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "window-maximized", self, "maximized", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "time-window", self->detail_pane, "window", G_SETTINGS_BIND_DEFAULT);
+
+  if (DEVELOPMENT_BUILD)
+    gtk_widget_add_css_class (GTK_WIDGET (self), "devel");
+}
+
+SeyeWindow *
+seye_window_new (AdwApplication *application,
+                 SeyeMonitor    *monitor)
+{
+  return g_object_new (SEYE_TYPE_WINDOW,
+                       "application", application,
+                       "monitor", monitor,
+                       NULL);
+}
+
+SeyeMonitor *
+seye_window_get_monitor (SeyeWindow *self)
+{
+  g_return_val_if_fail (SEYE_IS_WINDOW (self), NULL);
+
+  return self->monitor;
+}
+
+void
+seye_window_show_node (SeyeWindow *self,
+                       SeyeNode   *node)
+{
+  g_return_if_fail (SEYE_IS_WINDOW (self));
+
+  if (node != NULL && seye_node_list_get_selected_node (self->node_list) != node)
+    seye_node_list_select_node (self->node_list, node);
+
+  if (adw_leaflet_get_folded (self->leaflet))
+    adw_leaflet_set_visible_child (self->leaflet, self->detail_page);
+}
+
+void
+seye_window_add_toast (SeyeWindow *self,
+                       AdwToast   *toast)
+{
+  g_return_if_fail (SEYE_IS_WINDOW (self));
+
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+SeyeNodeList *
+_seye_window_get_node_list (SeyeWindow *self)
+{
+  return self->node_list;
+}
+
+SeyeDetailPane *
+_seye_window_get_detail_pane (SeyeWindow *self)
+{
+  return self->detail_pane;
+}
+
+const char *
+_seye_window_get_subtitle (SeyeWindow *self)
+{
+  return adw_window_title_get_subtitle (self->window_title);
+}
+
+gboolean
+_seye_window_get_discovery_notice_shown (SeyeWindow *self)
+{
+  return self->discovery_notice_shown;
+}
