@@ -203,14 +203,17 @@ print_problems (SeyeProcReader *reader)
     g_test_message ("problem: %s", problems[i]);
 }
 
-#define assert_problem(reader, first, second) \
-  G_STMT_START { \
-    if (!has_problem (reader, first, second)) \
-      { \
-        print_problems (reader); \
-        g_error ("no problem mentions “%s” and “%s”", first, second ? second : ""); \
-      } \
-  } G_STMT_END
+static void
+assert_problem (SeyeProcReader *reader,
+                const char     *first,
+                const char     *second)
+{
+  if (!has_problem (reader, first, second))
+    {
+      print_problems (reader);
+      g_error ("no problem mentions “%s”%s%s", first, second ? " and " : "", second ? second : "");
+    }
+}
 
 static void
 assert_cpu_stat_sane (const SeyeCpuStat *stat)
@@ -1390,9 +1393,7 @@ test_real_system (void)
   /* The cost of one sample (reported, never asserted). */
   start = g_get_monotonic_time ();
   for (guint i = 0; i < rounds; i++)
-    {
-      g_autoptr (SeyeSample) sample = seye_proc_reader_sample (reader, now_ms + 1000 + i);
-    }
+    seye_sample_unref (seye_proc_reader_sample (reader, now_ms + 1000 + i));
   g_test_message ("one sample of this machine: %.1f us",
                   (double) (g_get_monotonic_time () - start) / rounds);
 
