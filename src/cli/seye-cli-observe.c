@@ -33,7 +33,7 @@ typedef struct
   GMainLoop   *loop;
   SeyeCliSort  sort;
   GString     *filter;
-  char        *selected_key;   /* follows the node, not the row */
+  char        *selected_key;   /* follows the node, not the row; NULL: the top row */
   guint        redraw_id;
   guint        count;          /* lines mode: intervals left; 0 = forever */
   int          exit_status;
@@ -327,12 +327,9 @@ draw (Observe *self)
         }
     }
 
+  /* Until the user picks one (or when it is gone), the top row is selected. */
   if (selected == NULL && nodes->len > 0)
-    {
-      selected = nodes->pdata[0];
-      g_free (self->selected_key);
-      self->selected_key = g_strdup (seye_node_get_key (selected));
-    }
+    selected = nodes->pdata[0];
 
   /* Title */
   header = g_strdup_printf (_("Sorcerer's Eye — %u nodes, %u online"), nodes->len, online);
