@@ -1,0 +1,162 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Drives the real `seye observe` ($SEYE_CLI) in tmux against real agents
+# ($SEYE_AGENT): rows appear, s cycles the sort, / filters, the terminal is
+# restored on q and on Ctrl+C, resize is handled, lines come out without a terminal.
+# TAP output.
+set -u
+
+: "${SEYE_CLI:?set SEYE_CLI to the seye binary}"
+: "${SEYE_AGENT:?set SEYE_AGENT to the sorcerers-eye-agent binary}"
+
+if ! command -v tmux >/dev/null 2>&1; then
+  echo "1..0 # SKIP tmux is not installed (apt-get install tmux)"
+  exit 0
+fi
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/seye-test-observe-XXXXXX")
+SOCKET="seye-test-observe-$$"
+AGENT_PIDS=""
+N=0
+FAILED=0
+
+tm() { tmux -L "$SOCKET" "$@"; }
+
+cleanup() {
+  tm kill-server 2>/dev/null
+  for pid in $AGENT_PIDS; do kill "$pid" 2>/dev/null; done
+  for pid in $AGENT_PIDS; do wait "$pid" 2>/dev/null; done
+  rm -rf "$WORK"
+}
+trap cleanup EXIT INT TERM
+
+ok() {
+  N=$((N + 1))
+  if [ "$1" = 0 ]; then
+    echo "ok $N - $2"
+  else
+    echo "not ok $N - $2"
+    FAILED=1
+    echo "# screen was:"
+    tm capture-pane -p -t observe 2>/dev/null | sed 's/^/#   /'
+  fi
+}
+
+start_agent() {   # name id -> sets PORT (not in a subshell: the pid must be kept)
+  PORT=""
+  "$SEYE_AGENT" --bind 127.0.0.1 --port 0 --no-mdns --interval 0.5 --name "$1" --node-id "$2" \
+    >/dev/null 2>"$WORK/$1.log" &
+  AGENT_PIDS="$AGENT_PIDS $!"
+  i=0
+  while [ $i -lt 100 ]; do
+    port=$(sed -n 's/.*Listening on http:\/\/127\.0\.0\.1:\([0-9]*\).*/\1/p' "$WORK/$1.log" | head -n 1)
+    if [ -n "$port" ]; then PORT=$port; return 0; fi
+    i=$((i + 1)); sleep 0.1
+  done
+  echo "# agent $1 did not start:" >&2
+  cat "$WORK/$1.log" >&2
+  return 1
+}
+
+screen() { tm capture-pane -p -t observe; }
+
+# wait_for TEXT [SECONDS]: until the screen shows TEXT
+wait_for() {
+  i=0
+  limit=$(( ${2:-10} * 10 ))
+  while [ $i -lt $limit ]; do
+    screen | grep -q -- "$1" && return 0
+    i=$((i + 1)); sleep 0.1
+  done
+  return 1
+}
+
+# wait_gone TEXT [SECONDS]
+wait_gone() {
+  i=0
+  limit=$(( ${2:-10} * 10 ))
+  while [ $i -lt $limit ]; do
+    screen | grep -q -- "$1" || return 0
+    i=$((i + 1)); sleep 0.1
+  done
+  return 1
+}
+
+echo "1..13"
+
+start_agent alpha-obs d1d1d1d1d1d1d1d1d1d1d1d1d1d1d1d1 || exit 1
+PORT_A=$PORT
+start_agent beta-obs d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2 || exit 1
+PORT_B=$PORT
+
+launch() {
+  tm kill-session -t observe 2>/dev/null
+  tm new-session -d -s observe -x 120 -y 30 \
+    "TERM=xterm-256color '$SEYE_CLI' observe --no-discovery --interval 0.5 \
+       --host 127.0.0.1:$PORT_A --host 127.0.0.1:$PORT_B --host 127.0.0.1:1; \
+     echo SEYE-EXITED rc=\$?; sleep 600"
+}
+
+launch
+
+wait_for alpha-obs && wait_for beta-obs && wait_for "Online"
+ok $? "a row per node appears"
+
+wait_for "127.0.0.1 .*Offline" 5
+ok $? "an unreachable node shows as offline"
+
+screen | tail -n 1 | grep -q "Up/Down select.*s sort: cpu.*/ filter.*q quit"
+ok $? "the bottom line says which keys do what"
+
+tm send-keys -t observe s
+wait_for "s sort: memory" 3 && screen | sed -n 2p | grep -q "MEMORY\*"
+ok $? "s cycles the sort column (cpu -> memory)"
+
+tm send-keys -t observe s s s s s
+wait_for "s sort: cpu" 3
+ok $? "s cycles back round to cpu"
+
+tm send-keys -t observe Down
+wait_for "Cores of " 3
+ok $? "the selected node's cores are shown"
+
+tm send-keys -t observe / b e t a
+wait_for "Filter: beta_" 3 && wait_gone alpha-obs 3 && screen | grep -q beta-obs
+ok $? "/ filters the rows as one types"
+
+tm send-keys -t observe Enter
+wait_for "/ filter: beta" 3 && ! screen | grep -q alpha-obs
+ok $? "Enter keeps the filter"
+
+tm send-keys -t observe / Escape
+wait_for alpha-obs 3
+ok $? "Esc clears the filter"
+
+tm resize-window -t observe -x 80 -y 20 2>/dev/null || tm resize-pane -t observe -x 80 -y 20
+sleep 0.5
+wait_for "q quit" 3 && [ "$(screen | wc -l)" -le 20 ] && screen | grep -q beta-obs
+ok $? "a resized terminal is redrawn"
+
+tm send-keys -t observe q
+wait_for "SEYE-EXITED rc=0" 5 &&
+  [ "$(tm display -p -t observe '#{alternate_on}')" = 0 ] &&
+  [ "$(tm display -p -t observe '#{cursor_flag}')" = 1 ]
+ok $? "q exits with 0, leaves the alternate screen and shows the cursor"
+
+launch
+wait_for alpha-obs
+tm send-keys -t observe C-c
+wait_for "SEYE-EXITED rc=130" 5 &&
+  [ "$(tm display -p -t observe '#{alternate_on}')" = 0 ] &&
+  [ "$(tm display -p -t observe '#{cursor_flag}')" = 1 ]
+ok $? "Ctrl+C exits and restores the terminal too"
+
+"$SEYE_CLI" observe --no-discovery --interval 0.5 --count 2 --host "127.0.0.1:$PORT_A" \
+  >"$WORK/lines.txt" 2>"$WORK/lines.err" </dev/null
+rc=$?
+[ $rc = 0 ] && [ "$(grep -c 'alpha-obs (127.0.0.1:'"$PORT_A"') Online cpu [0-9]* % memory ' "$WORK/lines.txt")" = 2 ] &&
+  ! grep -q "$(printf '\033')" "$WORK/lines.txt"
+ok $? "without a terminal: one plain line per node per interval"
+[ $rc = 0 ] || cat "$WORK/lines.txt" "$WORK/lines.err" | sed 's/^/#   /'
+
+exit $FAILED
