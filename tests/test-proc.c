@@ -605,7 +605,7 @@ test_cpu128 (void)
       g_assert_cmpuint (core_at (first, i)->ticks[SEYE_CPU_MODE_USER], ==, 10000 + 37 * i);
     }
 
-  info = seye_proc_reader_read_identity (reader, &error);
+  info = seye_proc_reader_read_identity (reader);
   g_assert_no_error (error);
   g_assert_cmpuint (info->n_cores, ==, 128);
 
@@ -979,7 +979,7 @@ test_identity (void)
 
   g_assert_cmpint (uname (&uts), ==, 0);
 
-  info = seye_proc_reader_read_identity (reader, &error);
+  info = seye_proc_reader_read_identity (reader);
   g_assert_no_error (error);
   g_assert_cmpstr (info->node_id, ==, expected_id);
   g_assert_cmpstr (info->hostname, ==, "node-a");
@@ -1013,10 +1013,14 @@ test_identity_fallbacks (void)
   {
     g_autofree char *missing = tree_path ("missing");
     g_autoptr (SeyeProcReader) reader = seye_proc_reader_new (missing);
-    g_autoptr (SeyeNodeInfo) info = seye_proc_reader_read_identity (reader, &error);
+    g_autoptr (SeyeNodeInfo) info = seye_proc_reader_read_identity (reader);
+    g_autofree char *node_id = seye_proc_reader_read_node_id (reader, &error);
 
+    /* The rest of the identity is still read; only the id is missing. */
+    g_assert_nonnull (info);
+    g_assert_null (info->node_id);
+    g_assert_null (node_id);
     g_assert_error (error, SEYE_ERROR, SEYE_ERROR_IO);
-    g_assert_null (info);
     g_assert_nonnull (strstr (error->message, "etc/machine-id"));
     g_assert_nonnull (strstr (error->message, "--node-id"));
     g_clear_error (&error);
@@ -1026,10 +1030,14 @@ test_identity_fallbacks (void)
   {
     g_autofree char *truncated = tree_path ("truncated");
     g_autoptr (SeyeProcReader) reader = seye_proc_reader_new (truncated);
-    g_autoptr (SeyeNodeInfo) info = seye_proc_reader_read_identity (reader, &error);
+    g_autoptr (SeyeNodeInfo) info = seye_proc_reader_read_identity (reader);
+    g_autofree char *node_id = seye_proc_reader_read_node_id (reader, &error);
 
+    /* The rest of the identity is still read; only the id is missing. */
+    g_assert_nonnull (info);
+    g_assert_null (info->node_id);
+    g_assert_null (node_id);
     g_assert_error (error, SEYE_ERROR, SEYE_ERROR_IO);
-    g_assert_null (info);
     g_assert_nonnull (strstr (error->message, "empty"));
     g_clear_error (&error);
   }
@@ -1045,7 +1053,7 @@ test_identity_fallbacks (void)
   tmp_root_write (t, "proc/uptime", "100.00 50.00\n", -1);
   {
     g_autoptr (SeyeProcReader) reader = seye_proc_reader_new (t->root);
-    g_autoptr (SeyeNodeInfo) info = seye_proc_reader_read_identity (reader, &error);
+    g_autoptr (SeyeNodeInfo) info = seye_proc_reader_read_identity (reader);
     g_autofree char *expected_id = seye_node_id_derive ("b1946ac92492d2347c6235b4d2611184");
 
     g_assert_no_error (error);
@@ -1065,7 +1073,7 @@ test_identity_fallbacks (void)
   tmp_root_write (t, "proc/cpuinfo", "Model\t: Board\nHardware\t: BCM2835\n", -1);
   {
     g_autoptr (SeyeProcReader) reader = seye_proc_reader_new (t->root);
-    g_autoptr (SeyeNodeInfo) info = seye_proc_reader_read_identity (reader, &error);
+    g_autoptr (SeyeNodeInfo) info = seye_proc_reader_read_identity (reader);
 
     g_assert_no_error (error);
     g_assert_cmpstr (info->os_name, ==, "Linux");
@@ -1076,7 +1084,7 @@ test_identity_fallbacks (void)
   tmp_root_remove (t, "proc/cpuinfo");
   {
     g_autoptr (SeyeProcReader) reader = seye_proc_reader_new (t->root);
-    g_autoptr (SeyeNodeInfo) info = seye_proc_reader_read_identity (reader, &error);
+    g_autoptr (SeyeNodeInfo) info = seye_proc_reader_read_identity (reader);
 
     g_assert_no_error (error);
     g_assert_cmpstr (info->cpu_model, ==, "unknown");
@@ -1142,7 +1150,7 @@ test_malformed (void)
     }
 
   /* Junk in the identity files is tidied, not refused. */
-  info = seye_proc_reader_read_identity (reader, &error);
+  info = seye_proc_reader_read_identity (reader);
   g_assert_no_error (error);
   g_assert_true (seye_node_id_is_valid (info->node_id));
   g_assert_cmpstr (info->hostname, ==, "[31mevil");
@@ -1397,7 +1405,7 @@ test_real_system (void)
   g_test_message ("one sample of this machine: %.1f us",
                   (double) (g_get_monotonic_time () - start) / rounds);
 
-  info = seye_proc_reader_read_identity (reader, &error);
+  info = seye_proc_reader_read_identity (reader);
   if (g_file_test ("/etc/machine-id", G_FILE_TEST_EXISTS))
     {
       struct utsname uts;

@@ -114,17 +114,18 @@ main (int   argc,
     }
 
   reader = seye_proc_reader_new (config->root);
-  info = seye_proc_reader_read_identity (reader, config->node_id ? NULL : &error);
-  if (info == NULL)
-    {
-      seye_proc_reader_free (reader);
-      return fail ("%s", error->message);
-    }
-
+  info = seye_proc_reader_read_identity (reader);
   if (config->node_id != NULL)
     {
       g_free (info->node_id);
       info->node_id = g_strdup (config->node_id);
+    }
+  else if (info->node_id == NULL)
+    {
+      g_autofree char *node_id = seye_proc_reader_read_node_id (reader, &error);
+
+      seye_proc_reader_free (reader);
+      return fail ("%s", error->message);
     }
 
   g_free (info->name);

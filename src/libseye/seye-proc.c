@@ -1563,32 +1563,23 @@ scan_stat (SeyeProcReader *self,
 }
 
 /**
- * seye_proc_reader_read_identity:
+ * seye_proc_reader_read_node_id:
  *
- * Reads what the node says about itself. Only the node id is required: when
- * etc/machine-id is missing or empty this fails with %SEYE_ERROR_IO; every
- * other field falls back to a placeholder ("Linux", "unknown", an empty
- * hostname for a root other than "/").
+ * Derives the node id from etc/machine-id (see seye_node_id_derive()).
  *
- * Returns: (transfer full): the identity with @name, @agent_version unset and
- *   @interval 0, or %NULL with @error set.
+ * Returns: (transfer full): 32 hex digits, or %NULL with @error set
+ *   (%SEYE_ERROR_IO) when etc/machine-id is missing or empty, saying what to do.
  */
-SeyeNodeInfo *
-seye_proc_reader_read_identity (SeyeProcReader  *self,
-                                GError         **error)
+char *
+seye_proc_reader_read_node_id (SeyeProcReader  *self,
+                               GError         **error)
 {
-  g_autoptr (SeyeNodeInfo) info = NULL;
   g_autofree char *machine_id = NULL;
-  struct utsname uts;
-  gboolean have_uts;
-  guint64 btime = 0;
-  guint n_cores = 0;
+  char *node_id;
   int err;
 
   g_return_val_if_fail (self != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
-
-  info = seye_node_info_new ();
 
   err = read_path (self, self->paths[ETC_MACHINE_ID]);
   if (err != 0)
@@ -1600,14 +1591,39 @@ seye_proc_reader_read_identity (SeyeProcReader  *self,
     }
 
   machine_id = g_strndup (self->buf, self->len);
-  info->node_id = seye_node_id_derive (machine_id);
-  if (info->node_id == NULL)
-    {
-      g_set_error (error, SEYE_ERROR, SEYE_ERROR_IO,
-                   "%s is empty; give this node an id with --node-id",
-                   self->paths[ETC_MACHINE_ID]);
-      return NULL;
-    }
+  node_id = seye_node_id_derive (machine_id);
+  if (node_id == NULL)
+    g_set_error (error, SEYE_ERROR, SEYE_ERROR_IO,
+                 "%s is empty; give this node an id with --node-id",
+                 self->paths[ETC_MACHINE_ID]);
+
+  return node_id;
+}
+
+/**
+ * seye_proc_reader_read_identity:
+ *
+ * Reads what the node says about itself. Never fails: the node id is %NULL
+ * when etc/machine-id is missing or empty (seye_proc_reader_read_node_id()
+ * says why); every other field falls back to a placeholder ("Linux",
+ * "unknown", an empty hostname for a root other than "/").
+ *
+ * Returns: (transfer full): the identity with @name, @agent_version unset and
+ *   @interval 0.
+ */
+SeyeNodeInfo *
+seye_proc_reader_read_identity (SeyeProcReader *self)
+{
+  g_autoptr (SeyeNodeInfo) info = NULL;
+  struct utsname uts;
+  gboolean have_uts;
+  guint64 btime = 0;
+  guint n_cores = 0;
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  info = seye_node_info_new ();
+  info->node_id = seye_proc_reader_read_node_id (self, NULL);
 
   have_uts = uname (&uts) == 0;
 

@@ -26,7 +26,8 @@ const char         *seye_proc_reader_get_root       (SeyeProcReader  *self);
 SeyeSample         *seye_proc_reader_sample         (SeyeProcReader  *self,
                                                      gint64           now_ms) G_GNUC_WARN_UNUSED_RESULT;
 const char * const *seye_proc_reader_get_problems   (SeyeProcReader  *self);
-SeyeNodeInfo       *seye_proc_reader_read_identity  (SeyeProcReader  *self,
+SeyeNodeInfo       *seye_proc_reader_read_identity  (SeyeProcReader  *self) G_GNUC_WARN_UNUSED_RESULT;
+char               *seye_proc_reader_read_node_id   (SeyeProcReader  *self,
                                                      GError         **error) G_GNUC_WARN_UNUSED_RESULT;
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SeyeProcReader, seye_proc_reader_free)
