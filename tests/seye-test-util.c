@@ -12,33 +12,39 @@
 
 #define LISTENING "Listening on http://127.0.0.1:"
 
+/* The stderr reader outlives nothing: once the agent is freed its cancellable
+ * is cancelled, and the reader stops without touching the agent. */
+typedef struct
+{
+  GCancellable  *cancellable;
+  SeyeTestAgent *agent;
+} Reader;
+
 static void
 read_line_cb (GObject      *source,
               GAsyncResult *result,
               gpointer      data)
 {
-  SeyeTestAgent *agent = data;
-  g_autoptr (GError) error = NULL;
+  Reader *reader = data;
   g_autofree char *line = NULL;
 
-  line = g_data_input_stream_read_line_finish (G_DATA_INPUT_STREAM (source), result, NULL, &error);
-  if (line == NULL)
+  line = g_data_input_stream_read_line_finish (G_DATA_INPUT_STREAM (source), result, NULL, NULL);
+  if (line == NULL || g_cancellable_is_cancelled (reader->cancellable))
     {
       g_object_unref (source);
+      g_object_unref (reader->cancellable);
+      g_free (reader);
       return;
     }
 
   if (g_getenv ("SEYE_TEST_VERBOSE") != NULL)
     g_printerr ("# agent: %s\n", line);
 
-  if (agent->log != NULL)
-    {
-      g_string_append (agent->log, line);
-      g_string_append_c (agent->log, '\n');
-    }
+  g_string_append (reader->agent->log, line);
+  g_string_append_c (reader->agent->log, '\n');
 
-  g_data_input_stream_read_line_async (G_DATA_INPUT_STREAM (source), G_PRIORITY_DEFAULT, NULL,
-                                       read_line_cb, agent);
+  g_data_input_stream_read_line_async (G_DATA_INPUT_STREAM (source), G_PRIORITY_DEFAULT,
+                                       reader->cancellable, read_line_cb, reader);
 }
 
 static gboolean
@@ -55,7 +61,18 @@ exited_cb (gpointer data)
 {
   SeyeTestAgent *agent = data;
 
-  return g_subprocess_get_if_exited (agent->process) || g_subprocess_get_if_signaled (agent->process);
+  return agent->exited;
+}
+
+static void
+wait_cb (GObject      *source,
+         GAsyncResult *result,
+         gpointer      data)
+{
+  gboolean *exited = data;
+
+  g_subprocess_wait_finish (G_SUBPROCESS (source), result, NULL);
+  *exited = TRUE;
 }
 
 /**
@@ -73,6 +90,7 @@ seye_test_agent_startv (const char * const *args)
   gboolean has_port = FALSE;
   SeyeTestAgent *agent;
   GDataInputStream *stderr_lines;
+  Reader *reader;
   const char *found;
 
   g_assert_nonnull (agent_path);
@@ -99,11 +117,20 @@ seye_test_agent_startv (const char * const *args)
                                       G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
   g_assert_no_error (error);
 
-  stderr_lines = g_data_input_stream_new (g_subprocess_get_stderr_pipe (agent->process));
-  g_data_input_stream_read_line_async (stderr_lines, G_PRIORITY_DEFAULT, NULL, read_line_cb, agent);
+  g_subprocess_wait_async (agent->process, NULL, wait_cb, &agent->exited);
 
-  if (!seye_test_wait_until (has_port_cb, agent, 10000))
-    g_error ("agent did not start listening; it said:\n%s", agent->log->str);
+  agent->cancellable = g_cancellable_new ();
+  reader = g_new0 (Reader, 1);
+  reader->cancellable = g_object_ref (agent->cancellable);
+  reader->agent = agent;
+  stderr_lines = g_data_input_stream_new (g_subprocess_get_stderr_pipe (agent->process));
+  g_data_input_stream_read_line_async (stderr_lines, G_PRIORITY_DEFAULT, agent->cancellable,
+                                       read_line_cb, reader);
+
+  if (!seye_test_wait_until (has_port_cb, agent, 10000) && !agent->exited)
+    g_error ("agent did not start listening within 10 s; it said:\n%s", agent->log->str);
+  if (agent->exited)
+    g_error ("agent exited before it listened; it said:\n%s", agent->log->str);
 
   found = strstr (agent->log->str, LISTENING);
   agent->port = (guint16) atoi (found + strlen (LISTENING));
@@ -184,7 +211,8 @@ seye_test_agent_free (SeyeTestAgent *agent)
       seye_test_wait_until (exited_cb, agent, 5000);
     }
 
-  /* The reader may still hold a pointer to the log: let it see the pipe close. */
+  g_cancellable_cancel (agent->cancellable);
+  g_clear_object (&agent->cancellable);
   g_clear_object (&agent->process);
   g_free (agent->base_uri);
   g_string_free (agent->log, TRUE);

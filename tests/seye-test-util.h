@@ -18,6 +18,8 @@ typedef struct
   guint16      port;
   char        *base_uri;   /* "http://127.0.0.1:PORT" */
   GString     *log;        /* what it printed on stderr so far */
+  gboolean     exited;     /* the process has ended (see g_subprocess_wait_async) */
+  GCancellable *cancellable;
 } SeyeTestAgent;
 
 SeyeTestAgent *seye_test_agent_start      (const char    *first_arg,

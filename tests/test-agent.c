@@ -271,8 +271,9 @@ test_malformed_http (Fixture       *f,
   const char binary[] = "\x00\x01\x02\xff\xfe GET / HTTP/1.1\r\n\r\n";
   guint status;
 
+  /* libsoup answers what is not HTTP with a bare "HTTP/1.0 400 Bad Request". */
   garbage = raw_exchange (f, "THIS IS NOT HTTP\r\n\r\n", strlen ("THIS IS NOT HTTP\r\n\r\n"));
-  g_assert_true (garbage[0] == '\0' || g_str_has_prefix (garbage, "HTTP/1.1 400"));
+  g_assert_true (g_str_has_prefix (garbage, "HTTP/1.0 400") || g_str_has_prefix (garbage, "HTTP/1.1 400"));
 
   for (guint i = 0; i < 20000; i++)
     g_string_append_printf (huge, "X-Junk-%u: %s\r\n", i, "0123456789abcdef0123456789abcdef");
@@ -282,7 +283,7 @@ test_malformed_http (Fixture       *f,
   g_assert_false (g_str_has_prefix (huge_reply, "HTTP/1.1 200"));
 
   binary_reply = raw_exchange (f, binary, sizeof binary - 1);
-  g_assert_false (g_str_has_prefix (binary_reply, "HTTP/1.1 200"));
+  g_assert_true (g_str_has_prefix (binary_reply, "HTTP/1.0 400"));
 
   /* And it still serves. */
   body = request (f, "GET", "/v1/node", &status, NULL);
