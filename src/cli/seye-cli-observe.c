@@ -545,10 +545,11 @@ stdin_cb (int          fd,
   Observe *self = data;
   int ch;
 
+  /* The source is removed once the loop has ended. */
   if (condition & (G_IO_HUP | G_IO_ERR))
     {
       g_main_loop_quit (self->loop);
-      return G_SOURCE_REMOVE;
+      return G_SOURCE_CONTINUE;
     }
 
   while ((ch = getch ()) != ERR)
@@ -564,7 +565,7 @@ stdin_cb (int          fd,
         case 'q':
         case 'Q':
           g_main_loop_quit (self->loop);
-          return G_SOURCE_REMOVE;
+          return G_SOURCE_CONTINUE;
 
         case KEY_UP:
         case 'k':
