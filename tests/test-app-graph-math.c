@@ -91,7 +91,9 @@ check_layout_fits (guint  n_cores,
   /* Readable: a cell never gets narrower than the minimum unless the area itself is. */
   if (width >= SEYE_CORE_MIN_CELL_WIDTH)
     g_assert_cmpfloat (layout.cell_width, >=, SEYE_CORE_MIN_CELL_WIDTH - 0.001);
-  g_assert_cmpfloat (layout.cell_width, <=, SEYE_CORE_MAX_CELL_WIDTH);
+  /* Cells grow wide only when there are too few cores to fill a row. */
+  if (layout.columns < n_cores)
+    g_assert_cmpfloat (layout.cell_width, <=, SEYE_CORE_MAX_CELL_WIDTH);
   g_assert_cmpfloat (layout.cell_height, >=, 36.0);
 
   /* The last cell stays inside the width. */
@@ -121,11 +123,17 @@ test_core_layout (void)
     for (guint j = 0; j < G_N_ELEMENTS (widths); j++)
       check_layout_fits (cores[i], widths[j]);
 
-  /* One core on a wide pane: one cell, not wider than the maximum. */
+  /* One core on a wide pane: one cell as wide as the pane. */
   seye_core_layout_compute (&layout, 1, 800.0);
   g_assert_cmpuint (layout.columns, ==, 1);
   g_assert_cmpuint (layout.rows, ==, 1);
-  g_assert_cmpfloat (layout.cell_width, ==, SEYE_CORE_MAX_CELL_WIDTH);
+  g_assert_cmpfloat (layout.cell_width, ==, 800.0);
+  g_assert_cmpfloat (layout.cell_height, ==, 72.0);
+
+  /* Four cores on a wide pane: one row of four. */
+  seye_core_layout_compute (&layout, 4, 1200.0);
+  g_assert_cmpuint (layout.columns, ==, 4);
+  g_assert_cmpuint (layout.rows, ==, 1);
 
   /* Ten cores that would fit 8 a row are balanced as 2 rows of 5. */
   seye_core_layout_compute (&layout, 10, 8 * (SEYE_CORE_MIN_CELL_WIDTH + SEYE_CORE_SPACING));
@@ -152,6 +160,56 @@ test_core_layout (void)
   g_assert_cmpint (seye_core_layout_hit (&layout, 0, 1, 1), ==, -1);
 }
 
+static void
+test_series (void)
+{
+  g_autoptr (SeyeGraphSeries) series = seye_graph_series_new (2);
+  float values[2];
+
+  g_assert_cmpint (seye_graph_series_find_nearest (series, 0), ==, -1);
+  g_assert_cmpfloat (seye_graph_series_get_max (series, 0, 0, 2), ==, 0.0);
+
+  for (guint i = 0; i < 100; i++)
+    {
+      values[0] = i;
+      values[1] = (i == 50) ? NAN : 1000.0f - i;
+      g_assert_true (seye_graph_series_append (series, 10000 + i * 1000, values));
+    }
+  g_assert_cmpuint (seye_graph_series_get_length (series), ==, 100);
+
+  /* Out of order and repeated points are refused. */
+  g_assert_false (seye_graph_series_append (series, 10000 + 99 * 1000, values));
+  g_assert_false (seye_graph_series_append (series, 5000, values));
+
+  g_assert_cmpuint (seye_graph_series_find_after (series, 0), ==, 0);
+  g_assert_cmpuint (seye_graph_series_find_after (series, 10500), ==, 1);
+  g_assert_cmpuint (seye_graph_series_find_after (series, 11000), ==, 1);
+  g_assert_cmpuint (seye_graph_series_find_after (series, 999999), ==, 100);
+
+  /* Hover picks the nearest point. */
+  g_assert_cmpint (seye_graph_series_find_nearest (series, 10400), ==, 0);
+  g_assert_cmpint (seye_graph_series_find_nearest (series, 10600), ==, 1);
+  g_assert_cmpint (seye_graph_series_find_nearest (series, 0), ==, 0);
+  g_assert_cmpint (seye_graph_series_find_nearest (series, 999999), ==, 99);
+
+  /* Autoscale looks at the window only and skips unknown values. */
+  g_assert_cmpfloat (seye_graph_series_get_max (series, 0, 0, 1), ==, 99.0);
+  g_assert_cmpfloat (seye_graph_series_get_max (series, 0, 0, 2), ==, 1000.0);
+  g_assert_cmpfloat (seye_graph_series_get_max (series, 10000 + 60 * 1000, 1, 1), ==, 940.0);
+  g_assert_true (isnan (seye_graph_series_get_value (series, 50, 1)));
+
+  /* Trimming keeps one point before the cut, so lines start at the left edge. */
+  seye_graph_series_trim (series, 10000 + 40 * 1000 + 500);
+  g_assert_cmpuint (seye_graph_series_get_length (series), ==, 60);
+  g_assert_cmpint (seye_graph_series_get_time (series, 0), ==, 10000 + 40 * 1000);
+  g_assert_cmpfloat (seye_graph_series_get_value (series, 0, 0), ==, 40.0);
+  g_assert_cmpfloat (seye_graph_series_get_value (series, 59, 1), ==, 901.0);
+
+  seye_graph_series_clear (series, 3);
+  g_assert_cmpuint (seye_graph_series_get_length (series), ==, 0);
+  g_assert_cmpuint (series->n_values, ==, 3);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -162,6 +220,8 @@ main (int   argc,
   g_test_add_func ("/seye/graph-math/time-window", test_time_window);
   g_test_add_func ("/seye/graph-math/scaling", test_scaling);
   g_test_add_func ("/seye/graph-math/core-layout", test_core_layout);
+
+  g_test_add_func ("/seye/graph-math/series", test_series);
 
   return g_test_run ();
 }

@@ -16,6 +16,7 @@ struct _SeyeNodeCell
   GtkWidget       parent_instance;
 
   /* Template widgets */
+  GtkWidget      *box;
   GtkImage       *icon;
   GtkLabel       *label;
 
@@ -265,6 +266,7 @@ seye_node_cell_class_init (SeyeNodeCellClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ui/seye-node-cell.ui");
+  gtk_widget_class_bind_template_child (widget_class, SeyeNodeCell, box);
   gtk_widget_class_bind_template_child (widget_class, SeyeNodeCell, icon);
   gtk_widget_class_bind_template_child (widget_class, SeyeNodeCell, label);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);

@@ -19,6 +19,7 @@ struct _SeyeNodeList
   GtkWidget           parent_instance;
 
   /* Template widgets */
+  GtkWidget          *box;
   GtkStack           *stack;
   GtkColumnView      *column_view;
   GtkSearchEntry     *search_entry;
@@ -542,6 +543,7 @@ seye_node_list_class_init (SeyeNodeListClass *klass)
   g_type_ensure (SEYE_TYPE_NODE);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ui/seye-node-list.ui");
+  gtk_widget_class_bind_template_child (widget_class, SeyeNodeList, box);
   gtk_widget_class_bind_template_child (widget_class, SeyeNodeList, stack);
   gtk_widget_class_bind_template_child (widget_class, SeyeNodeList, column_view);
   gtk_widget_class_bind_template_child (widget_class, SeyeNodeList, search_entry);
