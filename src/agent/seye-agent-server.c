@@ -8,7 +8,6 @@
 
 #include "seye-agent-server.h"
 #include "seye-error.h"
-#include "seye-history.h"
 #include "seye-json.h"
 #include "seye-prometheus.h"
 
@@ -28,7 +27,9 @@ struct _SeyeAgentServer
   SoupServer      *server;
   SeyeProcReader  *reader;
   SeyeNodeInfo    *info;
-  SeyeHistory     *history;
+  SeyeSample      *latest;
+  GQueue           history;        /* Encoded, oldest first: all /v1/history needs */
+  guint            history_length; /* how many encoded samples to keep */
 
   GBytes          *info_json;
   GBytes          *prometheus;     /* of the latest sample, made on the first scrape */
@@ -41,6 +42,22 @@ struct _SeyeAgentServer
 };
 
 G_DEFINE_FINAL_TYPE (SeyeAgentServer, seye_agent_server, G_TYPE_OBJECT)
+
+/* A sample of the history as it is served: its time and its JSON. The decoded
+ * sample is kept only for the latest one (for /metrics), which saves the
+ * agent some 4 KB per sample of history. */
+typedef struct
+{
+  gint64  time_ms;
+  GBytes *json;
+} Encoded;
+
+static void
+encoded_free (Encoded *encoded)
+{
+  g_bytes_unref (encoded->json);
+  g_free (encoded);
+}
 
 typedef void (*RouteFunc) (SeyeAgentServer   *self,
                            SoupServerMessage *msg,
@@ -66,7 +83,8 @@ seye_agent_server_finalize (GObject *object)
 
   g_clear_pointer (&self->reader, seye_proc_reader_free);
   g_clear_pointer (&self->info, seye_node_info_free);
-  g_clear_pointer (&self->history, seye_history_free);
+  g_clear_pointer (&self->latest, seye_sample_unref);
+  g_queue_clear_full (&self->history, (GDestroyNotify) encoded_free);
   g_clear_pointer (&self->info_json, g_bytes_unref);
   g_clear_pointer (&self->prometheus, g_bytes_unref);
   g_clear_pointer (&self->problems, g_strfreev);
@@ -112,6 +130,8 @@ static void
 take_sample (SeyeAgentServer *self)
 {
   g_autoptr (SeyeSample) sample = NULL;
+  Encoded *encoded;
+  Encoded *latest;
 
   sample = seye_proc_reader_sample (self->reader, g_get_real_time () / 1000);
   report_problems (self);
@@ -119,13 +139,22 @@ take_sample (SeyeAgentServer *self)
   /* Encode now, once: every request for this sample is served from these bytes. */
   seye_sample_get_json (sample);
 
-  if (!seye_history_push (self->history, sample))
+  latest = g_queue_peek_tail (&self->history);
+  if (latest != NULL && sample->time_ms <= latest->time_ms)
     {
       g_warning ("sampling: the system clock went back; starting the history afresh");
-      seye_history_clear (self->history);
-      seye_history_push (self->history, sample);
+      g_queue_clear_full (&self->history, (GDestroyNotify) encoded_free);
     }
 
+  encoded = g_new (Encoded, 1);
+  encoded->time_ms = sample->time_ms;
+  encoded->json = g_bytes_ref (seye_sample_get_json (sample));
+  g_queue_push_tail (&self->history, encoded);
+  while (self->history.length > self->history_length)
+    encoded_free (g_queue_pop_head (&self->history));
+
+  g_clear_pointer (&self->latest, seye_sample_unref);
+  self->latest = g_steal_pointer (&sample);
   g_clear_pointer (&self->prometheus, g_bytes_unref);
 }
 
@@ -194,7 +223,7 @@ static SeyeSample *
 latest_or_unavailable (SeyeAgentServer   *self,
                        SoupServerMessage *msg)
 {
-  SeyeSample *sample = seye_history_get_latest (self->history);
+  SeyeSample *sample = self->latest;
 
   if (sample == NULL)
     {
@@ -233,7 +262,8 @@ route_history (SeyeAgentServer   *self,
   const char *since_text = query ? g_hash_table_lookup (query, "since") : NULL;
   g_autoptr (GBytes) bytes = NULL;
   gint64 since = 0;
-  guint length;
+  guint count = 0;
+  GList *first;
   GString *str;
 
   if (since_text != NULL &&
@@ -244,8 +274,17 @@ route_history (SeyeAgentServer   *self,
       return;
     }
 
-  length = seye_history_get_length (self->history);
-  str = g_string_sized_new (64 + 1600 * (length + 1));
+  /* The newest samples are what a poller asks for: find the first one after
+   * "since" from the tail. */
+  first = self->history.tail;
+  while (first != NULL && ((Encoded *) first->data)->time_ms > since)
+    {
+      first = first->prev;
+      count++;
+    }
+  first = first ? first->next : self->history.head;
+
+  str = g_string_sized_new (128 + 1024 * count);
   g_string_append (str, "{\"schema\":");
   g_string_append_printf (str, "%d,\"node_id\":", SEYE_SCHEMA_VERSION);
   seye_json_write_string (str, self->info->node_id);
@@ -253,13 +292,13 @@ route_history (SeyeAgentServer   *self,
   seye_json_write_double (str, self->interval);
   g_string_append (str, ",\"samples\":[");
 
-  for (guint i = seye_history_find_after (self->history, since); i < length; i++)
+  for (GList *l = first; l != NULL; l = l->next)
     {
-      GBytes *json = seye_sample_get_json (seye_history_get (self->history, i));
+      Encoded *encoded = l->data;
       gsize size;
-      const char *data = g_bytes_get_data (json, &size);
+      const char *data = g_bytes_get_data (encoded->json, &size);
 
-      if (str->str[str->len - 1] != '[')
+      if (l != first)
         g_string_append_c (str, ',');
       g_string_append_len (str, data, size);
     }
@@ -398,7 +437,7 @@ seye_agent_server_new (SeyeProcReader     *reader,
   self->interval = interval;
   self->info = seye_node_info_copy (info);
   self->info->interval = interval;
-  self->history = seye_history_new ((guint) ceil (HISTORY_SECONDS / interval));
+  self->history_length = (guint) ceil (HISTORY_SECONDS / interval);
 
   str = g_string_new (NULL);
   seye_json_write_node_info (str, self->info);

@@ -126,10 +126,11 @@ seye_sample_get_json (SeyeSample *self)
 
   if (self->json == NULL)
     {
-      GString *str = g_string_sized_new (2048);
+      g_autoptr (GString) str = g_string_sized_new (2048);
 
+      /* Copied to its exact size: kept samples must not carry the slack. */
       seye_json_write_sample (str, self);
-      self->json = g_string_free_to_bytes (str);
+      self->json = g_bytes_new (str->str, str->len);
     }
 
   return self->json;
