@@ -1,0 +1,366 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "seye-json"
+
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "seye-json.h"
+
+/*
+ * The encoder, kept apart from the decoder so that a program that only writes
+ * (the agent) does not link json-glib.
+ */
+
+static void
+write_number (GString *str,
+              double   value,
+              int      decimals)
+{
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+  char format[8];
+  gsize len;
+
+  if (!isfinite (value))
+    value = 0.0;
+
+  g_snprintf (format, sizeof format, "%%.%df", decimals);
+  g_ascii_formatd (buf, sizeof buf, format, value);
+
+  /* "12.50" -> "12.5", "3.00" -> "3", "-0" -> "0" */
+  len = strlen (buf);
+  if (strchr (buf, '.') != NULL)
+    {
+      while (len > 0 && buf[len - 1] == '0')
+        buf[--len] = '\0';
+      if (len > 0 && buf[len - 1] == '.')
+        buf[--len] = '\0';
+    }
+  if (strcmp (buf, "-0") == 0)
+    strcpy (buf, "0");
+
+  g_string_append (str, buf);
+}
+
+void
+seye_json_write_double (GString *str,
+                        double   value)
+{
+  write_number (str, value, 2);
+}
+
+void
+seye_json_write_string (GString    *str,
+                        const char *value)
+{
+  g_string_append_c (str, '"');
+
+  for (const char *p = value ? value : ""; *p; p++)
+    {
+      guchar c = (guchar) *p;
+
+      switch (c)
+        {
+        case '"':  g_string_append (str, "\\\""); break;
+        case '\\': g_string_append (str, "\\\\"); break;
+        case '\n': g_string_append (str, "\\n"); break;
+        case '\r': g_string_append (str, "\\r"); break;
+        case '\t': g_string_append (str, "\\t"); break;
+        default:
+          if (c < 0x20 || c == 0x7f)
+            g_string_append_printf (str, "\\u%04x", c);
+          else
+            g_string_append_c (str, (char) c);
+        }
+    }
+
+  g_string_append_c (str, '"');
+}
+
+/* Strings from /proc or the system are not guaranteed to be UTF-8 nor free of
+ * control characters: make them valid, printable text, which every client accepts. */
+static void
+write_text (GString    *str,
+            const char *value)
+{
+  g_autofree char *text = NULL;
+
+  if (value == NULL)
+    value = "";
+
+  text = g_utf8_validate (value, -1, NULL) ? g_strdup (value) : g_utf8_make_valid (value, -1);
+  for (char *p = text; *p; p++)
+    if ((guchar) *p < 0x20 || *p == 0x7f)
+      *p = ' ';
+
+  seye_json_write_string (str, text);
+}
+
+static void
+member (GString    *str,
+        const char *name)
+{
+  if (str->len > 0 && str->str[str->len - 1] != '{' && str->str[str->len - 1] != '[')
+    g_string_append_c (str, ',');
+  g_string_append_c (str, '"');
+  g_string_append (str, name);
+  g_string_append (str, "\":");
+}
+
+static void
+member_number (GString    *str,
+               const char *name,
+               double      value,
+               int         decimals)
+{
+  member (str, name);
+  write_number (str, value, decimals);
+}
+
+static void
+member_uint (GString    *str,
+             const char *name,
+             guint64     value)
+{
+  member (str, name);
+  g_string_append_printf (str, "%" G_GUINT64_FORMAT, value);
+}
+
+static void
+member_text (GString    *str,
+             const char *name,
+             const char *value)
+{
+  member (str, name);
+  write_text (str, value);
+}
+
+static void
+write_core_column (GString    *str,
+                   GArray     *cores,
+                   const char *name,
+                   gsize       offset)
+{
+  member (str, name);
+  g_string_append_c (str, '[');
+  for (guint i = 0; i < cores->len; i++)
+    {
+      const SeyeCpuStat *core = &g_array_index (cores, SeyeCpuStat, i);
+
+      if (i > 0)
+        g_string_append_c (str, ',');
+      write_number (str, G_STRUCT_MEMBER (double, core, offset), 1);
+    }
+  g_string_append_c (str, ']');
+}
+
+static void
+write_cpu (GString          *str,
+           const SeyeSample *sample)
+{
+  member (str, "cpu");
+  g_string_append_c (str, '{');
+  member_number (str, "busy", sample->cpu.busy, 2);
+  member_number (str, "user", sample->cpu.user, 2);
+  member_number (str, "system", sample->cpu.system, 2);
+  member_number (str, "iowait", sample->cpu.iowait, 2);
+  member_number (str, "steal", sample->cpu.steal, 2);
+
+  /* Per core in columns: compact for 256 cores, and what a graph wants. */
+  member (str, "cores");
+  g_string_append_c (str, '{');
+  member (str, "id");
+  g_string_append_c (str, '[');
+  for (guint i = 0; i < sample->cores->len; i++)
+    g_string_append_printf (str, i ? ",%d" : "%d",
+                            g_array_index (sample->cores, SeyeCpuStat, i).id);
+  g_string_append_c (str, ']');
+  write_core_column (str, sample->cores, "busy", G_STRUCT_OFFSET (SeyeCpuStat, busy));
+  write_core_column (str, sample->cores, "user", G_STRUCT_OFFSET (SeyeCpuStat, user));
+  write_core_column (str, sample->cores, "system", G_STRUCT_OFFSET (SeyeCpuStat, system));
+  write_core_column (str, sample->cores, "iowait", G_STRUCT_OFFSET (SeyeCpuStat, iowait));
+  write_core_column (str, sample->cores, "steal", G_STRUCT_OFFSET (SeyeCpuStat, steal));
+  g_string_append (str, "}}");
+}
+
+/**
+ * seye_json_write_sample:
+ *
+ * Appends @sample as one JSON object (schema 1, see docs/api.md). Parts the
+ * sample does not hold are left out.
+ */
+void
+seye_json_write_sample (GString          *str,
+                        const SeyeSample *sample)
+{
+  g_return_if_fail (str != NULL);
+  g_return_if_fail (sample != NULL);
+
+  g_string_append_c (str, '{');
+  member_uint (str, "schema", SEYE_SCHEMA_VERSION);
+  member (str, "time");
+  g_string_append_printf (str, "%" G_GINT64_FORMAT, sample->time_ms);
+  member_number (str, "interval", sample->interval, 3);
+
+  if (sample->parts & SEYE_SAMPLE_CPU)
+    write_cpu (str, sample);
+
+  if (sample->parts & SEYE_SAMPLE_MEMORY)
+    {
+      member (str, "memory");
+      g_string_append_c (str, '{');
+      member_uint (str, "total", sample->memory.total);
+      member_uint (str, "available", sample->memory.available);
+      member_uint (str, "used", sample->memory.used);
+      member_uint (str, "free", sample->memory.free);
+      member_uint (str, "buffers", sample->memory.buffers);
+      member_uint (str, "cached", sample->memory.cached);
+      member_uint (str, "swap_total", sample->memory.swap_total);
+      member_uint (str, "swap_used", sample->memory.swap_used);
+      g_string_append_c (str, '}');
+    }
+
+  if (sample->parts & SEYE_SAMPLE_LOAD)
+    {
+      member (str, "load");
+      g_string_append_c (str, '[');
+      for (guint i = 0; i < 3; i++)
+        {
+          if (i > 0)
+            g_string_append_c (str, ',');
+          write_number (str, sample->load[i], 2);
+        }
+      g_string_append_c (str, ']');
+    }
+
+  if (sample->parts & SEYE_SAMPLE_PROCESSES)
+    {
+      member (str, "processes");
+      g_string_append_c (str, '{');
+      member_uint (str, "total", sample->procs_total);
+      member_uint (str, "running", sample->procs_running);
+      member_uint (str, "blocked", sample->procs_blocked);
+      member_uint (str, "threads", sample->threads);
+      g_string_append_c (str, '}');
+    }
+
+  if (sample->parts & SEYE_SAMPLE_UPTIME)
+    {
+      member (str, "uptime");
+      g_string_append_c (str, '{');
+      member_number (str, "seconds", sample->uptime, 0);
+      member (str, "boot_time");
+      g_string_append_printf (str, "%" G_GINT64_FORMAT, sample->boot_time);
+      g_string_append_c (str, '}');
+    }
+
+  if (sample->parts & SEYE_SAMPLE_NETWORK)
+    {
+      member (str, "network");
+      g_string_append_c (str, '{');
+      member_number (str, "rx", sample->net_rx_bytes_per_sec, 0);
+      member_number (str, "tx", sample->net_tx_bytes_per_sec, 0);
+      member (str, "interfaces");
+      g_string_append_c (str, '[');
+      for (guint i = 0; i < sample->interfaces->len; i++)
+        {
+          const SeyeNetIface *iface = &g_array_index (sample->interfaces, SeyeNetIface, i);
+
+          g_string_append (str, i ? ",{" : "{");
+          member_text (str, "name", iface->name);
+          member_number (str, "rx", iface->rx_bytes_per_sec, 0);
+          member_number (str, "tx", iface->tx_bytes_per_sec, 0);
+          g_string_append_c (str, '}');
+        }
+      g_string_append (str, "]}");
+    }
+
+  if (sample->parts & SEYE_SAMPLE_DISK)
+    {
+      member (str, "disk");
+      g_string_append_c (str, '{');
+      member_number (str, "read", sample->disk_read_bytes_per_sec, 0);
+      member_number (str, "write", sample->disk_write_bytes_per_sec, 0);
+      member (str, "devices");
+      g_string_append_c (str, '[');
+      for (guint i = 0; i < sample->disks->len; i++)
+        {
+          const SeyeDiskDevice *disk = &g_array_index (sample->disks, SeyeDiskDevice, i);
+
+          g_string_append (str, i ? ",{" : "{");
+          member_text (str, "name", disk->name);
+          member_number (str, "read", disk->read_bytes_per_sec, 0);
+          member_number (str, "write", disk->write_bytes_per_sec, 0);
+          g_string_append_c (str, '}');
+        }
+      g_string_append (str, "]}");
+    }
+
+  if (sample->parts & SEYE_SAMPLE_FILESYSTEMS)
+    {
+      member (str, "filesystems");
+      g_string_append_c (str, '[');
+      for (guint i = 0; i < sample->filesystems->len; i++)
+        {
+          const SeyeFilesystem *fs = &g_array_index (sample->filesystems, SeyeFilesystem, i);
+
+          g_string_append (str, i ? ",{" : "{");
+          member_text (str, "mount", fs->mount_point);
+          member_text (str, "device", fs->device);
+          member_text (str, "type", fs->fs_type);
+          member_uint (str, "size", fs->size_bytes);
+          member_uint (str, "used", fs->used_bytes);
+          member_uint (str, "available", fs->avail_bytes);
+          member_uint (str, "free", fs->free_bytes);
+          g_string_append_c (str, '}');
+        }
+      g_string_append_c (str, ']');
+    }
+
+  g_string_append_c (str, '}');
+}
+
+void
+seye_json_write_node_info (GString            *str,
+                           const SeyeNodeInfo *info)
+{
+  g_return_if_fail (str != NULL);
+  g_return_if_fail (info != NULL);
+
+  g_string_append_c (str, '{');
+  member_uint (str, "schema", SEYE_SCHEMA_VERSION);
+  member_text (str, "node_id", info->node_id);
+  member_text (str, "name", info->name);
+  member_text (str, "hostname", info->hostname);
+  member_text (str, "os", info->os_name);
+  member_text (str, "kernel", info->kernel);
+  member_text (str, "arch", info->arch);
+  member_text (str, "cpu_model", info->cpu_model);
+  member_uint (str, "cores", info->n_cores);
+  member_text (str, "agent_version", info->agent_version);
+  member_uint (str, "api_version", info->api_version);
+  member_number (str, "interval", info->interval, 3);
+  member (str, "boot_time");
+  g_string_append_printf (str, "%" G_GINT64_FORMAT, info->boot_time);
+  g_string_append_c (str, '}');
+}
+
+/**
+ * seye_json_error_body:
+ *
+ * Returns: (transfer full): {"error":{"status":N,"message":"..."}}
+ */
+char *
+seye_json_error_body (guint       status,
+                      const char *message)
+{
+  GString *str = g_string_new ("{\"error\":{");
+
+  member_uint (str, "status", status);
+  member_text (str, "message", message);
+  g_string_append (str, "}}");
+
+  return g_string_free (str, FALSE);
+}
+
