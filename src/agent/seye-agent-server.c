@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <libsoup/soup.h>
+#include <malloc.h>
 #include <math.h>
 
 #include "seye-agent-server.h"
@@ -18,6 +19,7 @@
  */
 
 #define HISTORY_SECONDS 900.0     /* keep 15 minutes, whatever the interval */
+#define TRIM_SECONDS    60        /* hand freed heap back to the system this often */
 #define JSON_TYPE       "application/json"
 
 struct _SeyeAgentServer
@@ -37,6 +39,7 @@ struct _SeyeAgentServer
 
   double           interval;
   gint64           next_tick_us;   /* monotonic deadline of the next sample */
+  gint64           last_trim_us;
   guint            tick_source;
   guint16          port;
 };
@@ -155,6 +158,14 @@ take_sample (SeyeAgentServer *self)
 
   g_clear_pointer (&self->latest, seye_sample_unref);
   self->latest = g_steal_pointer (&sample);
+
+  /* A burst of clients leaves freed buffers in malloc's pools; a daemon that
+   * runs for months should not keep them. */
+  if (g_get_monotonic_time () - self->last_trim_us > TRIM_SECONDS * G_USEC_PER_SEC)
+    {
+      malloc_trim (0);
+      self->last_trim_us = g_get_monotonic_time ();
+    }
   g_clear_pointer (&self->prometheus, g_bytes_unref);
 }
 
