@@ -3,63 +3,92 @@
 
 #include "config.h"
 
-#include <avahi-client/client.h>
-#include <avahi-client/publish.h>
-#include <avahi-common/alternative.h>
-#include <avahi-common/error.h>
-#include <avahi-common/malloc.h>
-#include <avahi-glib/glib-malloc.h>
-#include <avahi-glib/glib-watch.h>
+#include <gio/gio.h>
+#include <string.h>
 
 #include "seye-agent-publisher.h"
 #include "seye-sample.h"
 
 /*
- * Announces the agent over mDNS through avahi-daemon, from the GLib main loop.
+ * Announces the agent over mDNS by talking to avahi-daemon's D-Bus API
+ * (org.freedesktop.Avahi on the system bus) through GDBus, from the GLib main
+ * loop. Going through GDBus rather than libavahi-client spares the agent
+ * libdbus and the libraries it drags in (about 1 MB resident on every node).
  *
  * Avahi is optional: without a system bus or daemon the agent serves HTTP
- * anyway, says so once, and keeps trying. A daemon that restarts puts the
- * client in AVAHI_CLIENT_FAILURE; the client is then recreated from an idle
- * callback, never from inside its own callback. Name collisions come back
- * both from avahi_entry_group_add_service() and through the group callback.
+ * anyway, says so once, and announces itself as soon as the daemon appears.
+ * The bus name is watched, so a daemon that restarts is seen going and coming
+ * back, and the service is registered anew. A name taken by another service
+ * comes back as CollisionError from AddService (same daemon) or as the
+ * COLLISION state of the group (another host); both pick Avahi's alternative.
  */
 
-#define RETRY_SECONDS 5
+#define AVAHI_NAME          "org.freedesktop.Avahi"
+#define AVAHI_SERVER_IFACE  "org.freedesktop.Avahi.Server"
+#define AVAHI_GROUP_IFACE   "org.freedesktop.Avahi.EntryGroup"
+#define AVAHI_COLLISION     "org.freedesktop.Avahi.CollisionError"
+#define AVAHI_IF_UNSPEC     (-1)
+#define AVAHI_PROTO_UNSPEC  (-1)
+#define CALL_TIMEOUT_MS     5000
+#define RETRY_SECONDS       5
+#define MAX_COLLISIONS      32
+
+/* avahi-common/defs.h */
+enum { SERVER_REGISTERING = 1, SERVER_RUNNING = 2, SERVER_COLLISION = 3 };
+enum { GROUP_UNCOMMITED, GROUP_REGISTERING, GROUP_ESTABLISHED, GROUP_COLLISION, GROUP_FAILURE };
 
 struct _SeyeAgentPublisher
 {
-  GObject           parent_instance;
+  GObject          parent_instance;
 
-  char             *name;          /* what we announce now (may be an alternative) */
-  guint16           port;
-  AvahiStringList  *txt;
+  char            *name;            /* what we announce now (may be an alternative) */
+  guint16          port;
+  GVariant        *txt;             /* aay */
 
-  AvahiGLibPoll    *poll;
-  AvahiClient      *client;
-  AvahiEntryGroup  *group;
+  guint            watch_id;
+  GDBusConnection *bus;             /* while the daemon owns its name */
+  GCancellable    *cancellable;     /* of the calls to the current daemon */
+  guint            server_signal;
+  guint            group_signal;
+  char            *group_path;
 
-  guint             retry_source;
-  guint             recreate_source;
+  guint            retry_source;
+  guint            collisions;
 
-  guint             started : 1;
-  guint             established : 1;
-  guint             said_unavailable : 1;
-  guint             withdrawn : 1;
-  guint             ever_running : 1;
+  guint            started : 1;
+  guint            established : 1;
+  guint            said_unavailable : 1;
+  guint            ever_running : 1;
+  guint            registering : 1;
+  guint            withdrawn : 1;
 };
 
 G_DEFINE_FINAL_TYPE (SeyeAgentPublisher, seye_agent_publisher, G_TYPE_OBJECT)
 
-static void create_client   (SeyeAgentPublisher *self);
+static void watch (SeyeAgentPublisher *self);
 static void register_service (SeyeAgentPublisher *self);
+static void add_service (SeyeAgentPublisher *self);
 
+/* Forget the daemon we talked to: its groups died with it, or we are leaving. */
 static void
-free_client (SeyeAgentPublisher *self)
+forget_daemon (SeyeAgentPublisher *self)
 {
-  /* Freeing the group withdraws the record: the daemon sends the goodbye packets. */
-  g_clear_pointer (&self->group, avahi_entry_group_free);
-  g_clear_pointer (&self->client, avahi_client_free);
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+
+  if (self->bus != NULL)
+    {
+      if (self->server_signal != 0)
+        g_dbus_connection_signal_unsubscribe (self->bus, self->server_signal);
+      if (self->group_signal != 0)
+        g_dbus_connection_signal_unsubscribe (self->bus, self->group_signal);
+    }
+  self->server_signal = 0;
+  self->group_signal = 0;
+  g_clear_object (&self->bus);
+  g_clear_pointer (&self->group_path, g_free);
   self->established = FALSE;
+  self->registering = FALSE;
 }
 
 static void
@@ -68,8 +97,8 @@ seye_agent_publisher_dispose (GObject *object)
   SeyeAgentPublisher *self = SEYE_AGENT_PUBLISHER (object);
 
   g_clear_handle_id (&self->retry_source, g_source_remove);
-  g_clear_handle_id (&self->recreate_source, g_source_remove);
-  free_client (self);
+  g_clear_handle_id (&self->watch_id, g_bus_unwatch_name);
+  forget_daemon (self);
 
   G_OBJECT_CLASS (seye_agent_publisher_parent_class)->dispose (object);
 }
@@ -79,8 +108,7 @@ seye_agent_publisher_finalize (GObject *object)
 {
   SeyeAgentPublisher *self = SEYE_AGENT_PUBLISHER (object);
 
-  g_clear_pointer (&self->poll, avahi_glib_poll_free);
-  g_clear_pointer (&self->txt, avahi_string_list_free);
+  g_clear_pointer (&self->txt, g_variant_unref);
   g_clear_pointer (&self->name, g_free);
 
   G_OBJECT_CLASS (seye_agent_publisher_parent_class)->finalize (object);
@@ -113,13 +141,23 @@ say_unavailable (SeyeAgentPublisher *self,
              "“systemctl start avahi-daemon”).", why);
 }
 
+/* TRUE when the call failed because we gave up on it: self may be gone. */
+static gboolean
+cancelled (GError *error)
+{
+  return g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+}
+
 static gboolean
 retry_cb (gpointer data)
 {
   SeyeAgentPublisher *self = data;
 
   self->retry_source = 0;
-  create_client (self);
+  if (self->bus != NULL)
+    register_service (self);
+  else if (self->watch_id == 0)
+    watch (self);
 
   return G_SOURCE_REMOVE;
 }
@@ -131,161 +169,193 @@ schedule_retry (SeyeAgentPublisher *self)
     self->retry_source = g_timeout_add_seconds (RETRY_SECONDS, retry_cb, self);
 }
 
-static gboolean
-recreate_cb (gpointer data)
+static void
+call (SeyeAgentPublisher  *self,
+      const char          *path,
+      const char          *interface,
+      const char          *method,
+      GVariant            *parameters,
+      const GVariantType  *reply_type,
+      GAsyncReadyCallback  callback)
 {
+  g_dbus_connection_call (self->bus, AVAHI_NAME, path, interface, method, parameters,
+                          reply_type, G_DBUS_CALL_FLAGS_NO_AUTO_START, CALL_TIMEOUT_MS,
+                          self->cancellable, callback, self);
+}
+
+static void
+alternative_name_cb (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      data)
+{
+  g_autoptr (GVariant) reply = NULL;
+  g_autoptr (GError) error = NULL;
   SeyeAgentPublisher *self = data;
+  const char *alternative;
 
-  self->recreate_source = 0;
-  free_client (self);
-  create_client (self);
+  reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), result, &error);
+  if (cancelled (error))
+    return;
 
-  return G_SOURCE_REMOVE;
+  if (reply == NULL)
+    {
+      g_warning ("mDNS: cannot find another name for “%s”: %s", self->name, error->message);
+      schedule_retry (self);
+      return;
+    }
+
+  g_variant_get (reply, "(&s)", &alternative);
+  g_message ("mDNS: the name “%s” is taken on this network; announcing as “%s” instead",
+             self->name, alternative);
+  g_free (self->name);
+  self->name = g_strdup (alternative);
+
+  add_service (self);
 }
 
 static void
 pick_alternative_name (SeyeAgentPublisher *self)
 {
-  char *alternative = avahi_alternative_service_name (self->name);
-
-  g_message ("mDNS: the name “%s” is taken on this network; announcing as “%s” instead",
-             self->name, alternative);
-  g_free (self->name);
-  self->name = g_strdup (alternative);
-  avahi_free (alternative);
-}
-
-static void
-group_cb (AvahiEntryGroup      *group,
-          AvahiEntryGroupState  state,
-          void                 *data)
-{
-  SeyeAgentPublisher *self = data;
-
-  switch (state)
+  if (++self->collisions > MAX_COLLISIONS)
     {
-    case AVAHI_ENTRY_GROUP_ESTABLISHED:
-      self->established = TRUE;
-      self->said_unavailable = FALSE;
-      g_message ("mDNS: announced as “%s” (%s, port %u)", self->name, SEYE_SERVICE_TYPE, self->port);
-      break;
-
-    case AVAHI_ENTRY_GROUP_COLLISION:
-      self->established = FALSE;
-      pick_alternative_name (self);
-      avahi_entry_group_reset (group);
-      register_service (self);
-      break;
-
-    case AVAHI_ENTRY_GROUP_FAILURE:
-      self->established = FALSE;
-      g_warning ("mDNS: announcing failed: %s; retrying in %d s",
-                 avahi_strerror (avahi_client_errno (avahi_entry_group_get_client (group))),
-                 RETRY_SECONDS);
-      if (self->recreate_source == 0)
-        self->recreate_source = g_timeout_add_seconds (RETRY_SECONDS, recreate_cb, self);
-      break;
-
-    case AVAHI_ENTRY_GROUP_UNCOMMITED:
-    case AVAHI_ENTRY_GROUP_REGISTERING:
-    default:
-      break;
-    }
-}
-
-static void
-register_service (SeyeAgentPublisher *self)
-{
-  AvahiClient *client = self->client;
-
-  if (client == NULL || avahi_client_get_state (client) != AVAHI_CLIENT_S_RUNNING)
-    return;
-
-  if (self->group == NULL)
-    {
-      self->group = avahi_entry_group_new (client, group_cb, self);
-      if (self->group == NULL)
-        {
-          g_warning ("mDNS: cannot create an entry group: %s",
-                     avahi_strerror (avahi_client_errno (client)));
-          return;
-        }
-    }
-
-  if (!avahi_entry_group_is_empty (self->group))
-    return;
-
-  for (guint attempt = 0; attempt < 32; attempt++)
-    {
-      int ret = avahi_entry_group_add_service_strlst (self->group,
-                                                      AVAHI_IF_UNSPEC, AVAHI_PROTO_UNSPEC, 0,
-                                                      self->name, SEYE_SERVICE_TYPE,
-                                                      NULL, NULL, self->port, self->txt);
-
-      if (ret == AVAHI_ERR_COLLISION)
-        {
-          /* Another service of this daemon has the name: no group callback comes. */
-          pick_alternative_name (self);
-          avahi_entry_group_reset (self->group);
-          continue;
-        }
-
-      if (ret < 0)
-        {
-          g_warning ("mDNS: cannot add the service “%s”: %s", self->name, avahi_strerror (ret));
-          return;
-        }
-
-      ret = avahi_entry_group_commit (self->group);
-      if (ret < 0)
-        g_warning ("mDNS: cannot commit the service “%s”: %s", self->name, avahi_strerror (ret));
-
+      g_warning ("mDNS: gave up finding a free name after %d collisions", MAX_COLLISIONS);
       return;
     }
 
-  g_warning ("mDNS: gave up finding a free name after 32 collisions");
+  call (self, "/", AVAHI_SERVER_IFACE, "GetAlternativeServiceName",
+        g_variant_new ("(s)", self->name), G_VARIANT_TYPE ("(s)"), alternative_name_cb);
 }
 
 static void
-client_cb (AvahiClient      *client,
-           AvahiClientState  state,
-           void             *data)
+commit_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      data)
 {
+  g_autoptr (GVariant) reply = NULL;
+  g_autoptr (GError) error = NULL;
   SeyeAgentPublisher *self = data;
 
-  /* Called from inside avahi_client_new() before it returned. */
-  if (self->client == NULL)
-    self->client = client;
+  reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), result, &error);
+  if (cancelled (error))
+    return;
+
+  if (reply == NULL)
+    {
+      g_warning ("mDNS: cannot commit the service “%s”: %s", self->name, error->message);
+      schedule_retry (self);
+    }
+}
+
+static void
+add_service_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      data)
+{
+  g_autoptr (GVariant) reply = NULL;
+  g_autoptr (GError) error = NULL;
+  SeyeAgentPublisher *self = data;
+  g_autofree char *remote_error = NULL;
+
+  reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), result, &error);
+  if (cancelled (error))
+    return;
+
+  if (reply == NULL)
+    {
+      remote_error = g_dbus_error_get_remote_error (error);
+      if (g_strcmp0 (remote_error, AVAHI_COLLISION) == 0)
+        {
+          /* Another service of this same daemon has the name: no group signal comes. */
+          pick_alternative_name (self);
+          return;
+        }
+
+      g_dbus_error_strip_remote_error (error);
+      g_warning ("mDNS: cannot add the service “%s”: %s", self->name, error->message);
+      schedule_retry (self);
+      return;
+    }
+
+  call (self, self->group_path, AVAHI_GROUP_IFACE, "Commit", NULL, NULL, commit_cb);
+}
+
+static void
+add_service (SeyeAgentPublisher *self)
+{
+  if (self->bus == NULL || self->group_path == NULL)
+    return;
+
+  call (self, self->group_path, AVAHI_GROUP_IFACE, "AddService",
+        g_variant_new ("(iiussssq@aay)", AVAHI_IF_UNSPEC, AVAHI_PROTO_UNSPEC, 0u, self->name,
+                       SEYE_SERVICE_TYPE, "", "", self->port, self->txt),
+        NULL, add_service_cb);
+}
+
+static void
+reset_cb (GObject      *source,
+          GAsyncResult *result,
+          gpointer      data)
+{
+  g_autoptr (GVariant) reply = NULL;
+  g_autoptr (GError) error = NULL;
+  SeyeAgentPublisher *self = data;
+
+  reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), result, &error);
+  if (cancelled (error))
+    return;
+
+  if (reply == NULL)
+    {
+      g_warning ("mDNS: cannot reset the announcement: %s", error->message);
+      schedule_retry (self);
+      return;
+    }
+
+  pick_alternative_name (self);
+}
+
+static void
+group_state_changed_cb (GDBusConnection *connection,
+                        const char      *sender,
+                        const char      *path,
+                        const char      *interface,
+                        const char      *signal,
+                        GVariant        *parameters,
+                        gpointer         data)
+{
+  SeyeAgentPublisher *self = data;
+  const char *error;
+  gint32 state;
+
+  if (!g_variant_is_of_type (parameters, G_VARIANT_TYPE ("(is)")))
+    return;
+
+  g_variant_get (parameters, "(i&s)", &state, &error);
 
   switch (state)
     {
-    case AVAHI_CLIENT_S_RUNNING:
-      if (self->said_unavailable)
-        g_message (self->ever_running ? "mDNS: avahi-daemon is back" : "mDNS: avahi-daemon runs now");
-      self->ever_running = TRUE;
-      register_service (self);
+    case GROUP_ESTABLISHED:
+      self->established = TRUE;
+      self->said_unavailable = FALSE;
+      self->collisions = 0;
+      g_message ("mDNS: announced as “%s” (%s, port %u)", self->name, SEYE_SERVICE_TYPE, self->port);
       break;
 
-    case AVAHI_CLIENT_S_COLLISION:
-    case AVAHI_CLIENT_S_REGISTERING:
-      /* The host name changed or collided: withdraw, register again once running. */
+    case GROUP_COLLISION:
+      /* Another host announces this name: withdraw ours, take another. */
       self->established = FALSE;
-      if (self->group != NULL)
-        avahi_entry_group_reset (self->group);
+      call (self, self->group_path, AVAHI_GROUP_IFACE, "Reset", NULL, NULL, reset_cb);
       break;
 
-    case AVAHI_CLIENT_CONNECTING:
+    case GROUP_FAILURE:
+      /* Start over with a new group. */
       self->established = FALSE;
-      say_unavailable (self, "avahi-daemon is not running");
-      break;
-
-    case AVAHI_CLIENT_FAILURE:
-      self->established = FALSE;
-      say_unavailable (self, avahi_strerror (avahi_client_errno (client)));
-      /* Disconnected (daemon restarted) or worse: start over, outside this
-       * callback, after a pause so a daemon that keeps failing is no busy loop. */
-      if (self->recreate_source == 0)
-        self->recreate_source = g_timeout_add (1000, recreate_cb, self);
+      g_warning ("mDNS: announcing failed: %s; retrying in %d s", error, RETRY_SECONDS);
+      call (self, self->group_path, AVAHI_GROUP_IFACE, "Free", NULL, NULL, commit_cb);
+      g_dbus_connection_signal_unsubscribe (self->bus, self->group_signal);
+      self->group_signal = 0;
+      g_clear_pointer (&self->group_path, g_free);
+      schedule_retry (self);
       break;
 
     default:
@@ -294,23 +364,171 @@ client_cb (AvahiClient      *client,
 }
 
 static void
-create_client (SeyeAgentPublisher *self)
+entry_group_new_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      data)
 {
-  int error = 0;
+  g_autoptr (GVariant) reply = NULL;
+  g_autoptr (GError) error = NULL;
+  SeyeAgentPublisher *self = data;
 
-  if (self->client != NULL || self->withdrawn)
+  reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), result, &error);
+  if (cancelled (error))
     return;
 
-  self->client = avahi_client_new (avahi_glib_poll_get (self->poll), AVAHI_CLIENT_NO_FAIL,
-                                   client_cb, self, &error);
-  if (self->client == NULL)
+  self->registering = FALSE;
+
+  if (reply == NULL)
     {
-      /* No system bus at all: NO_FAIL cannot help. The state callback may
-       * have seen the client that avahi_client_new() has freed since. */
-      self->client = NULL;
-      say_unavailable (self, avahi_strerror (error));
+      g_dbus_error_strip_remote_error (error);
+      g_warning ("mDNS: avahi-daemon refused to make an entry group: %s; retrying in %d s",
+                 error->message, RETRY_SECONDS);
       schedule_retry (self);
+      return;
     }
+
+  g_variant_get (reply, "(o)", &self->group_path);
+  self->group_signal =
+    g_dbus_connection_signal_subscribe (self->bus, AVAHI_NAME, AVAHI_GROUP_IFACE, "StateChanged",
+                                        self->group_path, NULL, G_DBUS_SIGNAL_FLAGS_NONE,
+                                        group_state_changed_cb, self, NULL);
+  add_service (self);
+}
+
+/* Makes an entry group (once per daemon) and adds the service to it. */
+static void
+register_service (SeyeAgentPublisher *self)
+{
+  if (self->bus == NULL || self->registering || self->withdrawn)
+    return;
+
+  if (self->group_path != NULL)
+    {
+      add_service (self);
+      return;
+    }
+
+  self->registering = TRUE;
+  call (self, "/", AVAHI_SERVER_IFACE, "EntryGroupNew", NULL, G_VARIANT_TYPE ("(o)"),
+        entry_group_new_cb);
+}
+
+static void
+server_state (SeyeAgentPublisher *self,
+              gint32              state)
+{
+  switch (state)
+    {
+    case SERVER_RUNNING:
+      if (self->said_unavailable)
+        g_message (self->ever_running ? "mDNS: avahi-daemon is back" : "mDNS: avahi-daemon runs now");
+      self->ever_running = TRUE;
+      if (!self->established)
+        register_service (self);
+      break;
+
+    case SERVER_COLLISION:
+    case SERVER_REGISTERING:
+      /* The host name changed or collided: Avahi withdraws our records itself and
+       * keeps the group; it is registered again once the server runs. */
+      self->established = FALSE;
+      if (self->group_path != NULL)
+        call (self, self->group_path, AVAHI_GROUP_IFACE, "Reset", NULL, NULL, commit_cb);
+      break;
+
+    default:
+      break;
+    }
+}
+
+static void
+server_state_changed_cb (GDBusConnection *connection,
+                         const char      *sender,
+                         const char      *path,
+                         const char      *interface,
+                         const char      *signal,
+                         GVariant        *parameters,
+                         gpointer         data)
+{
+  gint32 state;
+
+  if (!g_variant_is_of_type (parameters, G_VARIANT_TYPE ("(is)")))
+    return;
+
+  g_variant_get (parameters, "(i&s)", &state, NULL);
+  server_state (data, state);
+}
+
+static void
+get_state_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      data)
+{
+  g_autoptr (GVariant) reply = NULL;
+  g_autoptr (GError) error = NULL;
+  SeyeAgentPublisher *self = data;
+  gint32 state;
+
+  reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), result, &error);
+  if (cancelled (error))
+    return;
+
+  if (reply == NULL)
+    {
+      g_dbus_error_strip_remote_error (error);
+      say_unavailable (self, error->message);
+      schedule_retry (self);
+      return;
+    }
+
+  g_variant_get (reply, "(i)", &state);
+  server_state (self, state);
+}
+
+static void
+name_appeared_cb (GDBusConnection *connection,
+                  const char      *name,
+                  const char      *owner,
+                  gpointer         data)
+{
+  SeyeAgentPublisher *self = data;
+
+  forget_daemon (self);
+  self->bus = g_object_ref (connection);
+  self->cancellable = g_cancellable_new ();
+  self->server_signal =
+    g_dbus_connection_signal_subscribe (connection, AVAHI_NAME, AVAHI_SERVER_IFACE, "StateChanged",
+                                        "/", NULL, G_DBUS_SIGNAL_FLAGS_NONE,
+                                        server_state_changed_cb, self, NULL);
+  call (self, "/", AVAHI_SERVER_IFACE, "GetState", NULL, G_VARIANT_TYPE ("(i)"), get_state_cb);
+}
+
+static void
+name_vanished_cb (GDBusConnection *connection,
+                  const char      *name,
+                  gpointer         data)
+{
+  SeyeAgentPublisher *self = data;
+
+  forget_daemon (self);
+
+  if (connection == NULL)
+    {
+      /* No system bus at all: watching cannot help, try again later. */
+      say_unavailable (self, "the system D-Bus is not running");
+      g_clear_handle_id (&self->watch_id, g_bus_unwatch_name);
+      schedule_retry (self);
+      return;
+    }
+
+  say_unavailable (self, "avahi-daemon is not running");
+}
+
+static void
+watch (SeyeAgentPublisher *self)
+{
+  self->watch_id = g_bus_watch_name (G_BUS_TYPE_SYSTEM, AVAHI_NAME, G_BUS_NAME_WATCHER_FLAGS_NONE,
+                                     name_appeared_cb, name_vanished_cb, self, NULL);
 }
 
 /**
@@ -323,13 +541,20 @@ seye_agent_publisher_new (const char         *name,
                           const char * const *txt)
 {
   SeyeAgentPublisher *self;
+  GVariantBuilder builder;
 
   g_return_val_if_fail (name != NULL, NULL);
 
   self = g_object_new (SEYE_TYPE_AGENT_PUBLISHER, NULL);
   self->name = g_strdup (name);
   self->port = port;
-  self->txt = avahi_string_list_new_from_array ((const char **) txt, -1);
+
+  g_variant_builder_init (&builder, G_VARIANT_TYPE ("aay"));
+  for (guint i = 0; txt != NULL && txt[i] != NULL; i++)
+    g_variant_builder_add_value (&builder,
+                                 g_variant_new_fixed_array (G_VARIANT_TYPE_BYTE, txt[i],
+                                                            strlen (txt[i]), 1));
+  self->txt = g_variant_ref_sink (g_variant_builder_end (&builder));
 
   return self;
 }
@@ -343,16 +568,14 @@ seye_agent_publisher_start (SeyeAgentPublisher *self)
     return;
 
   self->started = TRUE;
-  avahi_set_allocator (avahi_glib_allocator ());
-  self->poll = avahi_glib_poll_new (NULL, G_PRIORITY_DEFAULT);
-  create_client (self);
+  watch (self);
 }
 
 /**
  * seye_agent_publisher_withdraw:
  *
- * Withdraws the record now (avahi-daemon sends the goodbye packets) and stops
- * trying to announce.
+ * Withdraws the record now and waits for avahi-daemon to have done it (it
+ * sends the goodbye packets), then stops trying to announce.
  */
 void
 seye_agent_publisher_withdraw (SeyeAgentPublisher *self)
@@ -361,12 +584,24 @@ seye_agent_publisher_withdraw (SeyeAgentPublisher *self)
 
   self->withdrawn = TRUE;
   g_clear_handle_id (&self->retry_source, g_source_remove);
-  g_clear_handle_id (&self->recreate_source, g_source_remove);
+  g_clear_handle_id (&self->watch_id, g_bus_unwatch_name);
 
-  if (self->established)
-    g_message ("mDNS: withdrawing “%s”", self->name);
+  if (self->bus != NULL && self->group_path != NULL)
+    {
+      g_autoptr (GVariant) reply = NULL;
+      g_autoptr (GError) error = NULL;
 
-  free_client (self);
+      if (self->established)
+        g_message ("mDNS: withdrawing “%s”", self->name);
+
+      reply = g_dbus_connection_call_sync (self->bus, AVAHI_NAME, self->group_path, AVAHI_GROUP_IFACE,
+                                           "Free", NULL, NULL, G_DBUS_CALL_FLAGS_NO_AUTO_START,
+                                           CALL_TIMEOUT_MS, NULL, &error);
+      if (reply == NULL)
+        g_warning ("mDNS: could not withdraw “%s”: %s", self->name, error->message);
+    }
+
+  forget_daemon (self);
 }
 
 const char *
