@@ -337,3 +337,9 @@ seye_test_avahi_restart (void)
 {
   return run_stack ("restart", NULL) == 0;
 }
+
+gboolean
+seye_test_avahi_stop (void)
+{
+  return seye_test_avahi_owned () && run_stack ("stop", NULL) == 0;
+}

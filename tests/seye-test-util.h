@@ -39,6 +39,7 @@ gboolean       seye_test_agent_wait_log   (SeyeTestAgent *agent,
 gboolean       seye_test_require_avahi    (void);
 gboolean       seye_test_avahi_owned      (void);  /* started by us: safe to restart */
 gboolean       seye_test_avahi_restart    (void);
+gboolean       seye_test_avahi_stop       (void);  /* only one we started */
 
 /* Runs the main loop until @condition returns TRUE or @timeout_ms passes. */
 gboolean       seye_test_wait_until       (gboolean     (*condition) (gpointer data),

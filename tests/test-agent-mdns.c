@@ -268,6 +268,39 @@ test_daemon_restart_republishes (void)
   g_assert_cmpint (seye_test_agent_stop (agent), ==, 0);
 }
 
+static void
+test_daemon_appears_later (void)
+{
+  g_autofree char *name = unique_name ("late");
+  g_autoptr (SeyeTestAgent) agent = NULL;
+  const char *said;
+
+  if (!seye_test_require_avahi ())
+    return;
+
+  if (!seye_test_avahi_owned ())
+    {
+      if (g_strcmp0 (g_getenv ("CI"), "true") == 0)
+        g_error ("under CI the tests start avahi-daemon themselves, yet it is not theirs to stop");
+      g_test_skip ("avahi-daemon belongs to this desktop: not stopping it");
+      return;
+    }
+
+  g_assert_true (seye_test_avahi_stop ());
+  agent = seye_test_agent_start ("--name", name, "--node-id", "aaaabbbbccccddddeeeeffff00006666", NULL);
+  g_assert_true (seye_test_agent_wait_log (agent, "mDNS: cannot announce the agent", 5000));
+
+  /* Serving all the while. */
+  g_assert_true (seye_test_require_avahi ());
+  g_assert_true (seye_test_agent_wait_log (agent, "mDNS: avahi-daemon runs now", 15000));
+  g_assert_true (wait_for_service (name, agent->port, 15000));
+
+  /* Said once, not on every retry. */
+  said = strstr (agent->log->str, "cannot announce");
+  g_assert_null (strstr (said + 1, "cannot announce"));
+  g_assert_cmpint (seye_test_agent_stop (agent), ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -278,6 +311,7 @@ main (int   argc,
   g_test_add_func ("/agent/mdns/same-name-both-appear", test_same_name_both_appear);
   g_test_add_func ("/agent/mdns/sigterm-withdraws", test_sigterm_withdraws);
   g_test_add_func ("/agent/mdns/daemon-restart-republishes", test_daemon_restart_republishes);
+  g_test_add_func ("/agent/mdns/daemon-appears-later", test_daemon_appears_later);
 
   return g_test_run ();
 }
