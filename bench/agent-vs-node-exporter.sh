@@ -13,7 +13,7 @@ set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 build_dir=${1:-$top/_build}
 agent=$build_dir/src/agent/sorcerers-eye-agent
-requests=${REQUESTS:-500}
+requests=${REQUESTS:-2000}
 wrk_seconds=${WRK_SECONDS:-10}
 agent_port=17373
 ne_port=19100
@@ -108,7 +108,7 @@ sleep 2.5
 json8=$(curl -fsS "http://127.0.0.1:$((agent_port + 1))/v1/metrics" | wc -c)
 cores8=$(curl -fsS "http://127.0.0.1:$((agent_port + 1))/v1/node" | python3 -c 'import json,sys; print(json.load(sys.stdin)["cores"])')
 
-ratio() { echo "$1 / $2" | bc -l | xargs printf '%.1f'; }
+ratio() { echo "$1 / $2" | bc -l | xargs printf "%.2f"; }
 
 cat <<REPORT
 Sorcerer's Eye agent vs prometheus-node-exporter $(prometheus-node-exporter --version 2>&1 | awk 'NR==1 {print $3}'), loopback, $(nproc) cores, one run
