@@ -8,6 +8,7 @@
 #include "seye-alerts.h"
 #include "seye-detail-pane.h"
 #include "seye-format.h"
+#include "seye-ticker.h"
 
 struct _SeyeDetailPane
 {
@@ -37,6 +38,7 @@ struct _SeyeDetailPane
   SeyeNode   *node;
 
   guint       window;
+  gboolean    values_dirty;
 };
 
 enum {
@@ -222,9 +224,23 @@ update_values (SeyeDetailPane *self)
 static void
 sample_added_cb (SeyeDetailPane *self)
 {
-  /* Labels are cheap but not free: a hidden pane does nothing. */
+  /* Labels are cheap but not free: a hidden pane does nothing, a visible one updates
+   * at the next tick with the graphs and the list. */
   if (gtk_widget_get_mapped (GTK_WIDGET (self)))
-    update_values (self);
+    {
+      self->values_dirty = TRUE;
+      seye_ticker_request (seye_ticker_get_default ());
+    }
+}
+
+static void
+tick_cb (SeyeDetailPane *self)
+{
+  if (self->values_dirty)
+    {
+      self->values_dirty = FALSE;
+      update_values (self);
+    }
 }
 
 static void
@@ -350,6 +366,9 @@ seye_detail_pane_init (SeyeDetailPane *self)
   self->window = 60;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  g_signal_connect_object (seye_ticker_get_default (), "tick", G_CALLBACK (tick_cb), self,
+                           G_CONNECT_SWAPPED);
 }
 
 SeyeNode *

@@ -11,6 +11,7 @@
 #include "seye-format.h"
 #include "seye-graph.h"
 #include "seye-graph-math.h"
+#include "seye-ticker.h"
 
 #define MAX_SERIES 4
 #define GAP_MS     5000   /* a longer silence between two samples breaks the line */
@@ -47,6 +48,7 @@ struct _SeyeGraph
   GdkRGBA          colors[MAX_SERIES];
   guint            colors_valid : 1;
   guint            needs_draw : 1;
+  guint            pending_draw : 1;
 };
 
 enum {
@@ -282,7 +284,25 @@ sample_added_cb (SeyeGraph  *self,
   append_sample (self, sample);
   seye_graph_series_trim (self->series, sample->time_ms - SEYE_GRAPH_MAX_WINDOW * 1000);
   update_scale (self);
-  seye_graph_queue_draw (self);
+
+  /* Drawn at the next tick, in the same frame as the list's updates. */
+  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
+    {
+      self->pending_draw = TRUE;
+      seye_ticker_request (seye_ticker_get_default ());
+    }
+  else
+    self->needs_draw = TRUE;
+}
+
+static void
+tick_cb (SeyeGraph *self)
+{
+  if (self->pending_draw)
+    {
+      self->pending_draw = FALSE;
+      seye_graph_queue_draw (self);
+    }
 }
 
 static void
@@ -1026,6 +1046,8 @@ seye_graph_init (SeyeGraph *self)
                            G_CALLBACK (style_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (adw_style_manager_get_default (), "notify::high-contrast",
                            G_CALLBACK (style_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (seye_ticker_get_default (), "tick",
+                           G_CALLBACK (tick_cb), self, G_CONNECT_SWAPPED);
 }
 
 GtkWidget *

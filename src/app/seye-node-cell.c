@@ -8,6 +8,7 @@
 #include "seye-alerts.h"
 #include "seye-format.h"
 #include "seye-node-cell.h"
+#include "seye-ticker.h"
 
 /* One cell of the node list: a label (and for the status, an icon) that follows one
  * property of its node. It listens only while bound, and sets the text only when it changed. */
@@ -24,6 +25,7 @@ struct _SeyeNodeCell
   SeyeNode       *node;
   SeyeNodeColumn  column;
   char           *css_class;
+  gboolean        dirty;
 };
 
 enum {
@@ -96,6 +98,24 @@ seye_node_cell_update (SeyeNodeCell *self)
             gtk_widget_add_css_class (GTK_WIDGET (self), css_class);
           gtk_image_set_from_icon_name (self->icon, self->node ? state_icon_name (self->node) : NULL);
         }
+    }
+}
+
+static void
+changed_cb (SeyeNodeCell *self)
+{
+  /* Applied at the next tick, with every other row that changed meanwhile. */
+  self->dirty = TRUE;
+  seye_ticker_request (seye_ticker_get_default ());
+}
+
+static void
+tick_cb (SeyeNodeCell *self)
+{
+  if (self->dirty)
+    {
+      self->dirty = FALSE;
+      seye_node_cell_update (self);
     }
 }
 
@@ -278,6 +298,9 @@ seye_node_cell_init (SeyeNodeCell *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   gtk_widget_set_has_tooltip (GTK_WIDGET (self), TRUE);
+
+  g_signal_connect_object (seye_ticker_get_default (), "tick", G_CALLBACK (tick_cb), self,
+                           G_CONNECT_SWAPPED);
 }
 
 GtkWidget *
@@ -323,7 +346,7 @@ seye_node_cell_set_node (SeyeNodeCell *self,
     return;
 
   if (self->node != NULL)
-    g_signal_handlers_disconnect_by_func (self->node, seye_node_cell_update, self);
+    g_signal_handlers_disconnect_by_func (self->node, changed_cb, self);
 
   g_set_object (&self->node, node);
 
@@ -335,20 +358,21 @@ seye_node_cell_set_node (SeyeNodeCell *self,
         {
           g_autofree char *detailed = g_strconcat ("notify::", property, NULL);
 
-          g_signal_connect_object (node, detailed, G_CALLBACK (seye_node_cell_update), self,
+          g_signal_connect_object (node, detailed, G_CALLBACK (changed_cb), self,
                                    G_CONNECT_SWAPPED);
         }
       else
         {
-          g_signal_connect_object (node, "sample-added", G_CALLBACK (seye_node_cell_update), self,
+          g_signal_connect_object (node, "sample-added", G_CALLBACK (changed_cb), self,
                                    G_CONNECT_SWAPPED);
         }
 
       if (self->column == SEYE_NODE_COLUMN_STATUS)
-        g_signal_connect_object (node, "notify::alerting", G_CALLBACK (seye_node_cell_update), self,
+        g_signal_connect_object (node, "notify::alerting", G_CALLBACK (changed_cb), self,
                                  G_CONNECT_SWAPPED);
     }
 
+  self->dirty = FALSE;
   seye_node_cell_update (self);
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NODE]);

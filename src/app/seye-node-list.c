@@ -10,9 +10,8 @@
 #include "seye-node-cell.h"
 #include "seye-node-list.h"
 #include "seye-sparkline.h"
+#include "seye-ticker.h"
 
-/* How often at most the list re-sorts and re-filters as values change. */
-#define REFRESH_DELAY_MS 500
 
 struct _SeyeNodeList
 {
@@ -38,7 +37,7 @@ struct _SeyeNodeList
 
   SeyeStatusFilter    status_filter;
   guint               n_alerting;
-  guint               refresh_source;
+  gboolean            needs_refresh;
   guint               navigate_source;
 };
 
@@ -194,7 +193,7 @@ seye_node_list_refresh (SeyeNodeList *self)
 
   g_return_if_fail (SEYE_IS_NODE_LIST (self));
 
-  g_clear_handle_id (&self->refresh_source, g_source_remove);
+  self->needs_refresh = FALSE;
 
   sorter = gtk_column_view_get_sorter (self->column_view);
   if (sorter != NULL && gtk_sorter_get_order (sorter) != GTK_SORTER_ORDER_NONE)
@@ -207,23 +206,20 @@ seye_node_list_refresh (SeyeNodeList *self)
   update_page (self);
 }
 
-static gboolean
-refresh_cb (gpointer data)
+static void
+tick_cb (SeyeNodeList *self)
 {
-  SeyeNodeList *self = data;
-
-  self->refresh_source = 0;
-  seye_node_list_refresh (self);
-
-  return G_SOURCE_REMOVE;
+  if (self->needs_refresh)
+    seye_node_list_refresh (self);
 }
 
 static void
 schedule_refresh (SeyeNodeList *self)
 {
-  /* Many nodes answer within one interval: sort once for all of them. */
-  if (self->refresh_source == 0)
-    self->refresh_source = g_timeout_add (REFRESH_DELAY_MS, refresh_cb, self);
+  /* Many nodes answer within one interval: sort once for all of them, at the tick
+   * that also updates their rows. */
+  self->needs_refresh = TRUE;
+  seye_ticker_request (seye_ticker_get_default ());
 }
 
 static void
@@ -404,7 +400,6 @@ seye_node_list_dispose (GObject *object)
 {
   SeyeNodeList *self = SEYE_NODE_LIST (object);
 
-  g_clear_handle_id (&self->refresh_source, g_source_remove);
   g_clear_handle_id (&self->navigate_source, g_source_remove);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), SEYE_TYPE_NODE_LIST);
@@ -570,6 +565,8 @@ seye_node_list_init (SeyeNodeList *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->settings = g_settings_new (APP_ID);
+  g_signal_connect_object (seye_ticker_get_default (), "tick", G_CALLBACK (tick_cb), self,
+                           G_CONNECT_SWAPPED);
 
   self->filter = GTK_FILTER (gtk_custom_filter_new (filter_func, self, NULL));
   gtk_filter_list_model_set_filter (self->filter_model, self->filter);

@@ -6,6 +6,7 @@
 #include <adwaita.h>
 
 #include "seye-sparkline.h"
+#include "seye-ticker.h"
 
 #define N_POINTS 60
 
@@ -23,6 +24,7 @@ struct _SeyeSparkline
 
   GdkRGBA    color;
   guint      color_valid : 1;
+  guint      dirty : 1;
 };
 
 enum {
@@ -53,8 +55,22 @@ sample_added_cb (SeyeSparkline *self,
 {
   push_value (self, sample);
 
+  /* Drawn at the next tick together with the rest of the list, and only when visible. */
   if (gtk_widget_get_mapped (GTK_WIDGET (self)))
-    gtk_widget_queue_draw (GTK_WIDGET (self));
+    {
+      self->dirty = TRUE;
+      seye_ticker_request (seye_ticker_get_default ());
+    }
+}
+
+static void
+tick_cb (SeyeSparkline *self)
+{
+  if (self->dirty)
+    {
+      self->dirty = FALSE;
+      gtk_widget_queue_draw (GTK_WIDGET (self));
+    }
 }
 
 static void
@@ -213,6 +229,8 @@ seye_sparkline_init (SeyeSparkline *self)
 {
   g_signal_connect_object (adw_style_manager_get_default (), "notify::dark",
                            G_CALLBACK (style_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (seye_ticker_get_default (), "tick",
+                           G_CALLBACK (tick_cb), self, G_CONNECT_SWAPPED);
 }
 
 GtkWidget *
