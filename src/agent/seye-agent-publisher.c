@@ -141,13 +141,6 @@ say_unavailable (SeyeAgentPublisher *self,
              "“systemctl start avahi-daemon”).", why);
 }
 
-/* TRUE when the call failed because we gave up on it: self may be gone. */
-static gboolean
-cancelled (GError *error)
-{
-  return g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
-}
-
 static gboolean
 retry_cb (gpointer data)
 {
@@ -169,6 +162,52 @@ schedule_retry (SeyeAgentPublisher *self)
     self->retry_source = g_timeout_add_seconds (RETRY_SECONDS, retry_cb, self);
 }
 
+/* A method call to avahi-daemon: what it is for (for the log), what follows
+ * its reply, and optionally who handles an error before the default of
+ * logging it and trying again later. */
+typedef void     (*ReplyFunc) (SeyeAgentPublisher *self,
+                               GVariant           *reply);
+typedef gboolean (*ErrorFunc) (SeyeAgentPublisher *self,
+                               GError             *error);
+
+typedef struct
+{
+  SeyeAgentPublisher *self;
+  const char         *what;
+  ReplyFunc           on_reply;
+  ErrorFunc           on_error;
+} Call;
+
+static void
+call_cb (GObject      *source,
+         GAsyncResult *result,
+         gpointer      data)
+{
+  g_autofree Call *call = data;
+  g_autoptr (GVariant) reply = NULL;
+  g_autoptr (GError) error = NULL;
+
+  reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), result, &error);
+
+  /* Cancelled: we gave up on this daemon, or on everything; self may be gone. */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  if (reply == NULL)
+    {
+      if (call->on_error == NULL || !call->on_error (call->self, error))
+        {
+          g_dbus_error_strip_remote_error (error);
+          g_warning ("mDNS: cannot %s: %s; retrying in %d s", call->what, error->message, RETRY_SECONDS);
+          schedule_retry (call->self);
+        }
+      return;
+    }
+
+  if (call->on_reply != NULL)
+    call->on_reply (call->self, reply);
+}
+
 static void
 call (SeyeAgentPublisher  *self,
       const char          *path,
@@ -176,33 +215,34 @@ call (SeyeAgentPublisher  *self,
       const char          *method,
       GVariant            *parameters,
       const GVariantType  *reply_type,
-      GAsyncReadyCallback  callback)
+      const char          *what,
+      ReplyFunc            on_reply,
+      ErrorFunc            on_error)
 {
+  Call *data = g_new (Call, 1);
+
+  *data = (Call) { self, what, on_reply, on_error };
   g_dbus_connection_call (self->bus, AVAHI_NAME, path, interface, method, parameters,
                           reply_type, G_DBUS_CALL_FLAGS_NO_AUTO_START, CALL_TIMEOUT_MS,
-                          self->cancellable, callback, self);
+                          self->cancellable, call_cb, data);
 }
 
 static void
-alternative_name_cb (GObject      *source,
-                     GAsyncResult *result,
-                     gpointer      data)
+group_call (SeyeAgentPublisher *self,
+            const char         *method,
+            GVariant           *parameters,
+            const char         *what,
+            ReplyFunc           on_reply,
+            ErrorFunc           on_error)
 {
-  g_autoptr (GVariant) reply = NULL;
-  g_autoptr (GError) error = NULL;
-  SeyeAgentPublisher *self = data;
+  call (self, self->group_path, AVAHI_GROUP_IFACE, method, parameters, NULL, what, on_reply, on_error);
+}
+
+static void
+alternative_name_cb (SeyeAgentPublisher *self,
+                     GVariant           *reply)
+{
   const char *alternative;
-
-  reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), result, &error);
-  if (cancelled (error))
-    return;
-
-  if (reply == NULL)
-    {
-      g_warning ("mDNS: cannot find another name for “%s”: %s", self->name, error->message);
-      schedule_retry (self);
-      return;
-    }
 
   g_variant_get (reply, "(&s)", &alternative);
   g_message ("mDNS: the name “%s” is taken on this network; announcing as “%s” instead",
@@ -222,61 +262,30 @@ pick_alternative_name (SeyeAgentPublisher *self)
       return;
     }
 
-  call (self, "/", AVAHI_SERVER_IFACE, "GetAlternativeServiceName",
-        g_variant_new ("(s)", self->name), G_VARIANT_TYPE ("(s)"), alternative_name_cb);
+  call (self, "/", AVAHI_SERVER_IFACE, "GetAlternativeServiceName", g_variant_new ("(s)", self->name),
+        G_VARIANT_TYPE ("(s)"), "find another name", alternative_name_cb, NULL);
 }
 
 static void
-commit_cb (GObject      *source,
-           GAsyncResult *result,
-           gpointer      data)
+added_cb (SeyeAgentPublisher *self,
+          GVariant           *reply)
 {
-  g_autoptr (GVariant) reply = NULL;
-  g_autoptr (GError) error = NULL;
-  SeyeAgentPublisher *self = data;
-
-  reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), result, &error);
-  if (cancelled (error))
-    return;
-
-  if (reply == NULL)
-    {
-      g_warning ("mDNS: cannot commit the service “%s”: %s", self->name, error->message);
-      schedule_retry (self);
-    }
+  group_call (self, "Commit", NULL, "commit the announcement", NULL, NULL);
 }
 
-static void
-add_service_cb (GObject      *source,
-                GAsyncResult *result,
-                gpointer      data)
+/* Another service of this same daemon has the name: no group signal comes. */
+static gboolean
+add_failed_cb (SeyeAgentPublisher *self,
+               GError             *error)
 {
-  g_autoptr (GVariant) reply = NULL;
-  g_autoptr (GError) error = NULL;
-  SeyeAgentPublisher *self = data;
-  g_autofree char *remote_error = NULL;
+  g_autofree char *remote_error = g_dbus_error_get_remote_error (error);
 
-  reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), result, &error);
-  if (cancelled (error))
-    return;
+  if (g_strcmp0 (remote_error, AVAHI_COLLISION) != 0)
+    return FALSE;
 
-  if (reply == NULL)
-    {
-      remote_error = g_dbus_error_get_remote_error (error);
-      if (g_strcmp0 (remote_error, AVAHI_COLLISION) == 0)
-        {
-          /* Another service of this same daemon has the name: no group signal comes. */
-          pick_alternative_name (self);
-          return;
-        }
+  pick_alternative_name (self);
 
-      g_dbus_error_strip_remote_error (error);
-      g_warning ("mDNS: cannot add the service “%s”: %s", self->name, error->message);
-      schedule_retry (self);
-      return;
-    }
-
-  call (self, self->group_path, AVAHI_GROUP_IFACE, "Commit", NULL, NULL, commit_cb);
+  return TRUE;
 }
 
 static void
@@ -285,32 +294,16 @@ add_service (SeyeAgentPublisher *self)
   if (self->bus == NULL || self->group_path == NULL)
     return;
 
-  call (self, self->group_path, AVAHI_GROUP_IFACE, "AddService",
-        g_variant_new ("(iiussssq@aay)", AVAHI_IF_UNSPEC, AVAHI_PROTO_UNSPEC, 0u, self->name,
-                       SEYE_SERVICE_TYPE, "", "", self->port, self->txt),
-        NULL, add_service_cb);
+  group_call (self, "AddService",
+              g_variant_new ("(iiussssq@aay)", AVAHI_IF_UNSPEC, AVAHI_PROTO_UNSPEC, 0u, self->name,
+                             SEYE_SERVICE_TYPE, "", "", self->port, self->txt),
+              "add the service", added_cb, add_failed_cb);
 }
 
 static void
-reset_cb (GObject      *source,
-          GAsyncResult *result,
-          gpointer      data)
+reset_for_collision_cb (SeyeAgentPublisher *self,
+                        GVariant           *reply)
 {
-  g_autoptr (GVariant) reply = NULL;
-  g_autoptr (GError) error = NULL;
-  SeyeAgentPublisher *self = data;
-
-  reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), result, &error);
-  if (cancelled (error))
-    return;
-
-  if (reply == NULL)
-    {
-      g_warning ("mDNS: cannot reset the announcement: %s", error->message);
-      schedule_retry (self);
-      return;
-    }
-
   pick_alternative_name (self);
 }
 
@@ -344,14 +337,14 @@ group_state_changed_cb (GDBusConnection *connection,
     case GROUP_COLLISION:
       /* Another host announces this name: withdraw ours, take another. */
       self->established = FALSE;
-      call (self, self->group_path, AVAHI_GROUP_IFACE, "Reset", NULL, NULL, reset_cb);
+      group_call (self, "Reset", NULL, "withdraw the colliding name", reset_for_collision_cb, NULL);
       break;
 
     case GROUP_FAILURE:
       /* Start over with a new group. */
       self->established = FALSE;
       g_warning ("mDNS: announcing failed: %s; retrying in %d s", error, RETRY_SECONDS);
-      call (self, self->group_path, AVAHI_GROUP_IFACE, "Free", NULL, NULL, commit_cb);
+      group_call (self, "Free", NULL, "free the failed announcement", NULL, NULL);
       g_dbus_connection_signal_unsubscribe (self->bus, self->group_signal);
       self->group_signal = 0;
       g_clear_pointer (&self->group_path, g_free);
@@ -364,35 +357,25 @@ group_state_changed_cb (GDBusConnection *connection,
 }
 
 static void
-entry_group_new_cb (GObject      *source,
-                    GAsyncResult *result,
-                    gpointer      data)
+entry_group_new_cb (SeyeAgentPublisher *self,
+                    GVariant           *reply)
 {
-  g_autoptr (GVariant) reply = NULL;
-  g_autoptr (GError) error = NULL;
-  SeyeAgentPublisher *self = data;
-
-  reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), result, &error);
-  if (cancelled (error))
-    return;
-
   self->registering = FALSE;
-
-  if (reply == NULL)
-    {
-      g_dbus_error_strip_remote_error (error);
-      g_warning ("mDNS: avahi-daemon refused to make an entry group: %s; retrying in %d s",
-                 error->message, RETRY_SECONDS);
-      schedule_retry (self);
-      return;
-    }
-
   g_variant_get (reply, "(o)", &self->group_path);
   self->group_signal =
     g_dbus_connection_signal_subscribe (self->bus, AVAHI_NAME, AVAHI_GROUP_IFACE, "StateChanged",
                                         self->group_path, NULL, G_DBUS_SIGNAL_FLAGS_NONE,
                                         group_state_changed_cb, self, NULL);
   add_service (self);
+}
+
+static gboolean
+entry_group_failed_cb (SeyeAgentPublisher *self,
+                       GError             *error)
+{
+  self->registering = FALSE;
+
+  return FALSE;
 }
 
 /* Makes an entry group (once per daemon) and adds the service to it. */
@@ -410,7 +393,7 @@ register_service (SeyeAgentPublisher *self)
 
   self->registering = TRUE;
   call (self, "/", AVAHI_SERVER_IFACE, "EntryGroupNew", NULL, G_VARIANT_TYPE ("(o)"),
-        entry_group_new_cb);
+        "make an entry group", entry_group_new_cb, entry_group_failed_cb);
 }
 
 static void
@@ -433,7 +416,7 @@ server_state (SeyeAgentPublisher *self,
        * keeps the group; it is registered again once the server runs. */
       self->established = FALSE;
       if (self->group_path != NULL)
-        call (self, self->group_path, AVAHI_GROUP_IFACE, "Reset", NULL, NULL, commit_cb);
+        group_call (self, "Reset", NULL, "withdraw the announcement", NULL, NULL);
       break;
 
     default:
@@ -460,29 +443,24 @@ server_state_changed_cb (GDBusConnection *connection,
 }
 
 static void
-get_state_cb (GObject      *source,
-              GAsyncResult *result,
-              gpointer      data)
+get_state_cb (SeyeAgentPublisher *self,
+              GVariant           *reply)
 {
-  g_autoptr (GVariant) reply = NULL;
-  g_autoptr (GError) error = NULL;
-  SeyeAgentPublisher *self = data;
   gint32 state;
-
-  reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), result, &error);
-  if (cancelled (error))
-    return;
-
-  if (reply == NULL)
-    {
-      g_dbus_error_strip_remote_error (error);
-      say_unavailable (self, error->message);
-      schedule_retry (self);
-      return;
-    }
 
   g_variant_get (reply, "(i)", &state);
   server_state (self, state);
+}
+
+static gboolean
+get_state_failed_cb (SeyeAgentPublisher *self,
+                     GError             *error)
+{
+  g_dbus_error_strip_remote_error (error);
+  say_unavailable (self, error->message);
+  schedule_retry (self);
+
+  return TRUE;
 }
 
 static void
@@ -500,7 +478,8 @@ name_appeared_cb (GDBusConnection *connection,
     g_dbus_connection_signal_subscribe (connection, AVAHI_NAME, AVAHI_SERVER_IFACE, "StateChanged",
                                         "/", NULL, G_DBUS_SIGNAL_FLAGS_NONE,
                                         server_state_changed_cb, self, NULL);
-  call (self, "/", AVAHI_SERVER_IFACE, "GetState", NULL, G_VARIANT_TYPE ("(i)"), get_state_cb);
+  call (self, "/", AVAHI_SERVER_IFACE, "GetState", NULL, G_VARIANT_TYPE ("(i)"),
+        "ask avahi-daemon for its state", get_state_cb, get_state_failed_cb);
 }
 
 static void
