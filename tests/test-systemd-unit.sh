@@ -1,0 +1,38 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
+# The installed unit must load (systemd-analyze verify) and stay hardened
+# (systemd-analyze security --offline): an exposure above 2.5 fails.
+# Arguments: the configured unit, the built agent.
+set -u
+unit=$1
+agent=$2
+
+if ! command -v systemd-analyze >/dev/null 2>&1; then
+  if [ "${CI:-}" = true ]; then echo "systemd-analyze is not installed (package systemd)"; exit 1; fi
+  echo "1..0 # SKIP systemd-analyze is not installed (apt-get install systemd)"
+  exit 0
+fi
+
+echo "1..2"
+dir=$(mktemp -d)
+trap 'rm -rf "$dir"' EXIT
+# verify wants ExecStart to exist: point it at the agent just built.
+sed "s|^ExecStart=[^ ]*|ExecStart=$agent|" "$unit" > "$dir/sorcerers-eye-agent.service"
+
+if out=$(systemd-analyze verify --man=no "$dir/sorcerers-eye-agent.service" 2>&1); then
+  echo "ok 1 systemd-analyze verify"
+else
+  echo "not ok 1 systemd-analyze verify"; printf '%s\n' "$out" | sed 's/^/# /'; exit 1
+fi
+
+out=$(systemd-analyze security --offline=true --threshold=25 --no-pager \
+        "$dir/sorcerers-eye-agent.service" 2>&1)
+rc=$?
+level=$(printf '%s\n' "$out" | sed -n 's/.*Overall exposure level for [^:]*: \([0-9.]*\).*/\1/p')
+if [ $rc -eq 0 ] && [ -n "$level" ]; then
+  echo "ok 2 systemd-analyze security: exposure $level (at most 2.5)"
+else
+  echo "not ok 2 systemd-analyze security: exposure ${level:-unknown} (at most 2.5)"
+  printf '%s\n' "$out" | grep -E '✗' | sed 's/^/# /'
+  exit 1
+fi
