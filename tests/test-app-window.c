@@ -556,6 +556,59 @@ test_garbage (Fixture       *f,
     }
 }
 
+typedef struct
+{
+  SeyeWindow *window;
+  SeyeNode   *node;
+} DiscoveryOff;
+
+static gboolean
+discovery_off_cb (gpointer data)
+{
+  DiscoveryOff *d = data;
+
+  return _seye_window_get_discovery_notice_shown (d->window) &&
+         seye_node_get_state (d->node) == SEYE_NODE_STATE_ONLINE;
+}
+
+static void
+test_discovery_off (void)
+{
+  g_autoptr (SeyeTestAgent) agent = NULL;
+  g_autoptr (SeyeMonitor) monitor = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *host_port = NULL;
+  DiscoveryOff d = { 0 };
+
+  /* No system bus, so no Avahi: the app runs with manual nodes and says why discovery is
+   * off. The bus address is read once per process: tests/meson.build runs this test alone
+   * with DBUS_SYSTEM_BUS_ADDRESS pointing nowhere. */
+  if (g_getenv ("SEYE_TEST_NO_SYSTEM_BUS") == NULL)
+    {
+      g_test_skip ("run by test-app-discovery-off, without a system bus");
+      return;
+    }
+
+  agent = seye_test_agent_start ("--name", "manual-only", "--no-mdns", "--interval", "0.5", NULL);
+  monitor = seye_monitor_new ();
+  seye_monitor_set_discovery (monitor, TRUE);
+  host_port = g_strdup_printf ("127.0.0.1:%u", agent->port);
+  d.node = seye_monitor_add_manual (monitor, host_port, &error);
+  g_assert_no_error (error);
+  seye_monitor_start (monitor);
+
+  d.window = seye_window_new (NULL, monitor);
+  gtk_window_present (GTK_WINDOW (d.window));
+
+  g_assert_true (seye_test_wait_until (discovery_off_cb, &d, 10000));
+  g_assert_nonnull (seye_monitor_get_discovery_status (monitor));
+  g_assert_nonnull (strstr (_seye_window_get_subtitle (d.window), "discovery off"));
+  g_test_message ("notice: %s", seye_monitor_get_discovery_status (monitor));
+
+  gtk_window_destroy (GTK_WINDOW (d.window));
+  seye_monitor_stop (monitor);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -573,6 +626,7 @@ main (int   argc,
   ADD ("offline-and-back", test_offline_and_back);
   ADD ("garbage", test_garbage);
 #undef ADD
+  g_test_add_func ("/seye/app/window/discovery-off", test_discovery_off);
 
   return g_test_run ();
 }

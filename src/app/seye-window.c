@@ -22,6 +22,8 @@ struct _SeyeWindow
   GtkButton            *alert_button;
   GtkLabel             *detail_title;
   GtkToggleButton      *pin_button;
+  GtkRevealer          *discovery_revealer;
+  GtkLabel             *discovery_label;
   SeyeNodeList         *node_list;
   SeyeDetailPane       *detail_pane;
 
@@ -81,17 +83,25 @@ discovery_status_cb (SeyeWindow *self)
 
   /* Once per session, and it stays until dismissed: without Avahi only manual nodes show. */
   {
-    g_autofree char *escaped = g_markup_escape_text (status, -1);
-    g_autofree char *title = g_strdup_printf (_("Automatic discovery is off: %s"), escaped);
-    AdwToast *toast = adw_toast_new (title);
+    /* The core's message says what is off and why; add what still works. */
+    g_autofree char *text = g_strdup_printf ("%s. %s", status,
+                                             _("Nodes added by address are still watched."));
 
-    adw_toast_set_timeout (toast, 0);
-    adw_toast_set_button_label (toast, _("Add Nodes…"));
-    adw_toast_set_action_name (toast, "app.preferences");
-    adw_toast_overlay_add_toast (self->toast_overlay, toast);
+    gtk_label_set_text (self->discovery_label, text);
+    gtk_revealer_set_reveal_child (self->discovery_revealer, TRUE);
   }
 
   self->discovery_notice_shown = TRUE;
+}
+
+static void
+dismiss_discovery_action (GtkWidget  *widget,
+                          const char *action_name,
+                          GVariant   *param)
+{
+  SeyeWindow *self = SEYE_WINDOW (widget);
+
+  gtk_revealer_set_reveal_child (self->discovery_revealer, FALSE);
 }
 
 static void
@@ -321,6 +331,8 @@ seye_window_class_init (SeyeWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SeyeWindow, alert_button);
   gtk_widget_class_bind_template_child (widget_class, SeyeWindow, detail_title);
   gtk_widget_class_bind_template_child (widget_class, SeyeWindow, pin_button);
+  gtk_widget_class_bind_template_child (widget_class, SeyeWindow, discovery_revealer);
+  gtk_widget_class_bind_template_child (widget_class, SeyeWindow, discovery_label);
   gtk_widget_class_bind_template_child (widget_class, SeyeWindow, node_list);
   gtk_widget_class_bind_template_child (widget_class, SeyeWindow, detail_pane);
   gtk_widget_class_bind_template_callback (widget_class, selected_node_cb);
@@ -331,6 +343,7 @@ seye_window_class_init (SeyeWindowClass *klass)
 
   gtk_widget_class_install_action (widget_class, "win.go-back", NULL, go_back_action);
   gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
+  gtk_widget_class_install_action (widget_class, "win.dismiss-discovery", NULL, dismiss_discovery_action);
   gtk_widget_class_install_action (widget_class, "win.remove-node", NULL, remove_node_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.search", NULL);
@@ -415,5 +428,5 @@ _seye_window_get_subtitle (SeyeWindow *self)
 gboolean
 _seye_window_get_discovery_notice_shown (SeyeWindow *self)
 {
-  return self->discovery_notice_shown;
+  return self->discovery_notice_shown && gtk_revealer_get_reveal_child (self->discovery_revealer);
 }
