@@ -1,0 +1,2880 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "seye-store"
+
+#include "config.h"
+
+#include <errno.h>
+#include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+#include <math.h>
+#include <sqlite3.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "seye-error.h"
+#include "seye-json.h"
+#include "seye-store.h"
+
+/*
+ * Layout (schema version 1)
+ *
+ *   nodes    one row per node id, with the last name and address seen
+ *   samples  one row per sample: (node, time) -> the numbers, WITHOUT ROWID so a
+ *            node's range is one contiguous b-tree walk
+ *   rollups  one row per node and minute: n, and average, minimum and maximum of
+ *            every number
+ *   dirty    minutes with samples not rolled up yet: each commit adds the minutes
+ *            of its samples, the rollup removes them; a late sample (history
+ *            fetched after a restart, a node with its clock behind) makes its
+ *            minute roll up again, and no other
+ *
+ * Numbers are stored as integers in fixed units (1/100 %, KiB, bytes/s, 1/100 of a
+ * load) so SQLite writes them in 1 to 4 bytes instead of 8.
+ *
+ * Per-core busy is a BLOB of one byte per core (busy % × 2, 0..200): 8 cores cost
+ * 8 bytes in the sample's row. A side table would cost a row (key, b-tree cell and
+ * header, ~20 bytes) per core per sample and a join on every read, for a per-core
+ * view that only ever needs "all cores of this sample".
+ */
+
+#define COMMIT_BUSY_MS      250      /* a commit waits this long for the rollup thread */
+#define WORKER_BUSY_MS      5000
+#define ROLLUP_CHUNK_MS     (2 * SEYE_STORE_ROLLUP_MS)   /* minutes rolled up per transaction */
+#define ROLLUP_LAG_MS       SEYE_STORE_ROLLUP_MS         /* a minute is rolled up this long after its end */
+#define MAINTAIN_PERIOD_S   60
+#define MAX_PENDING         200000   /* samples kept while the database is busy */
+#define CORE_SCALE          2.0
+
+typedef enum
+{
+  M_CPU_BUSY,
+  M_CPU_USER,
+  M_CPU_SYSTEM,
+  M_CPU_IOWAIT,
+  M_CPU_STEAL,
+  M_MEM_USED,
+  M_MEM_AVAILABLE,
+  M_MEM_TOTAL,
+  M_SWAP_USED,
+  M_SWAP_TOTAL,
+  M_LOAD1,
+  M_LOAD5,
+  M_LOAD15,
+  M_PROCS,
+  M_THREADS,
+  M_NET_RX,
+  M_NET_TX,
+  M_DISK_READ,
+  M_DISK_WRITE,
+  M_UPTIME,
+  N_METRICS
+} Metric;
+
+typedef struct
+{
+  const char      *column;     /* in the database */
+  const char      *name;       /* in exports, with the unit */
+  SeyeSampleParts  part;
+  double           scale;      /* stored integer = round (value × scale) */
+  int              decimals;   /* in exports */
+} MetricInfo;
+
+static const MetricInfo metrics[N_METRICS] = {
+  [M_CPU_BUSY]      = { "cpu_busy",      "cpu_busy_percent",        SEYE_SAMPLE_CPU,       100, 2 },
+  [M_CPU_USER]      = { "cpu_user",      "cpu_user_percent",        SEYE_SAMPLE_CPU,       100, 2 },
+  [M_CPU_SYSTEM]    = { "cpu_system",    "cpu_system_percent",      SEYE_SAMPLE_CPU,       100, 2 },
+  [M_CPU_IOWAIT]    = { "cpu_iowait",    "cpu_iowait_percent",      SEYE_SAMPLE_CPU,       100, 2 },
+  [M_CPU_STEAL]     = { "cpu_steal",     "cpu_steal_percent",       SEYE_SAMPLE_CPU,       100, 2 },
+  [M_MEM_USED]      = { "mem_used",      "memory_used_bytes",       SEYE_SAMPLE_MEMORY,    1.0 / 1024, 0 },
+  [M_MEM_AVAILABLE] = { "mem_available", "memory_available_bytes",  SEYE_SAMPLE_MEMORY,    1.0 / 1024, 0 },
+  [M_MEM_TOTAL]     = { "mem_total",     "memory_total_bytes",      SEYE_SAMPLE_MEMORY,    1.0 / 1024, 0 },
+  [M_SWAP_USED]     = { "swap_used",     "swap_used_bytes",         SEYE_SAMPLE_MEMORY,    1.0 / 1024, 0 },
+  [M_SWAP_TOTAL]    = { "swap_total",    "swap_total_bytes",        SEYE_SAMPLE_MEMORY,    1.0 / 1024, 0 },
+  [M_LOAD1]         = { "load1",         "load1",                   SEYE_SAMPLE_LOAD,      100, 2 },
+  [M_LOAD5]         = { "load5",         "load5",                   SEYE_SAMPLE_LOAD,      100, 2 },
+  [M_LOAD15]        = { "load15",        "load15",                  SEYE_SAMPLE_LOAD,      100, 2 },
+  [M_PROCS]         = { "procs",         "processes",               SEYE_SAMPLE_PROCESSES, 1, 0 },
+  [M_THREADS]       = { "threads",       "threads",                 SEYE_SAMPLE_PROCESSES, 1, 0 },
+  [M_NET_RX]        = { "net_rx",        "net_rx_bytes_per_sec",    SEYE_SAMPLE_NETWORK,   1, 0 },
+  [M_NET_TX]        = { "net_tx",        "net_tx_bytes_per_sec",    SEYE_SAMPLE_NETWORK,   1, 0 },
+  [M_DISK_READ]     = { "disk_read",     "disk_read_bytes_per_sec", SEYE_SAMPLE_DISK,      1, 0 },
+  [M_DISK_WRITE]    = { "disk_write",    "disk_write_bytes_per_sec", SEYE_SAMPLE_DISK,     1, 0 },
+  [M_UPTIME]        = { "uptime",        "uptime_seconds",          SEYE_SAMPLE_UPTIME,    1, 0 },
+};
+
+#define STORED_PARTS (SEYE_SAMPLE_CPU | SEYE_SAMPLE_MEMORY | SEYE_SAMPLE_LOAD | SEYE_SAMPLE_PROCESSES | \
+                      SEYE_SAMPLE_NETWORK | SEYE_SAMPLE_DISK | SEYE_SAMPLE_UPTIME)
+
+/* Migrations: migrations[v] takes a database from version v - 1 to v, inside one
+ * transaction. Add a version by appending its SQL here and raising
+ * SEYE_STORE_SCHEMA_VERSION; never edit a released step. */
+static const char * const migrations[SEYE_STORE_SCHEMA_VERSION + 1] = {
+  [0] = NULL,
+  [1] =
+    "CREATE TABLE IF NOT EXISTS nodes ("
+    "  id INTEGER PRIMARY KEY,"
+    "  node_id TEXT NOT NULL UNIQUE,"
+    "  name TEXT,"
+    "  address TEXT);"
+    "CREATE TABLE IF NOT EXISTS dirty ("
+    "  minute INTEGER PRIMARY KEY);"
+    "CREATE TABLE IF NOT EXISTS samples ("
+    "  node INTEGER NOT NULL, time INTEGER NOT NULL, interval_ms INTEGER, parts INTEGER NOT NULL,"
+    "  cores BLOB,"
+    "  cpu_busy INTEGER, cpu_user INTEGER, cpu_system INTEGER, cpu_iowait INTEGER, cpu_steal INTEGER,"
+    "  mem_used INTEGER, mem_available INTEGER, mem_total INTEGER, swap_used INTEGER, swap_total INTEGER,"
+    "  load1 INTEGER, load5 INTEGER, load15 INTEGER, procs INTEGER, threads INTEGER,"
+    "  net_rx INTEGER, net_tx INTEGER, disk_read INTEGER, disk_write INTEGER, uptime INTEGER,"
+    "  PRIMARY KEY (node, time)) WITHOUT ROWID;"
+    "CREATE TABLE IF NOT EXISTS rollups ("
+    "  node INTEGER NOT NULL, minute INTEGER NOT NULL, n INTEGER NOT NULL, cores BLOB,"
+    "  cpu_busy INTEGER, cpu_busy_min INTEGER, cpu_busy_max INTEGER,"
+    "  cpu_user INTEGER, cpu_user_min INTEGER, cpu_user_max INTEGER,"
+    "  cpu_system INTEGER, cpu_system_min INTEGER, cpu_system_max INTEGER,"
+    "  cpu_iowait INTEGER, cpu_iowait_min INTEGER, cpu_iowait_max INTEGER,"
+    "  cpu_steal INTEGER, cpu_steal_min INTEGER, cpu_steal_max INTEGER,"
+    "  mem_used INTEGER, mem_used_min INTEGER, mem_used_max INTEGER,"
+    "  mem_available INTEGER, mem_available_min INTEGER, mem_available_max INTEGER,"
+    "  mem_total INTEGER, mem_total_min INTEGER, mem_total_max INTEGER,"
+    "  swap_used INTEGER, swap_used_min INTEGER, swap_used_max INTEGER,"
+    "  swap_total INTEGER, swap_total_min INTEGER, swap_total_max INTEGER,"
+    "  load1 INTEGER, load1_min INTEGER, load1_max INTEGER,"
+    "  load5 INTEGER, load5_min INTEGER, load5_max INTEGER,"
+    "  load15 INTEGER, load15_min INTEGER, load15_max INTEGER,"
+    "  procs INTEGER, procs_min INTEGER, procs_max INTEGER,"
+    "  threads INTEGER, threads_min INTEGER, threads_max INTEGER,"
+    "  net_rx INTEGER, net_rx_min INTEGER, net_rx_max INTEGER,"
+    "  net_tx INTEGER, net_tx_min INTEGER, net_tx_max INTEGER,"
+    "  disk_read INTEGER, disk_read_min INTEGER, disk_read_max INTEGER,"
+    "  disk_write INTEGER, disk_write_min INTEGER, disk_write_max INTEGER,"
+    "  uptime INTEGER, uptime_min INTEGER, uptime_max INTEGER,"
+    "  PRIMARY KEY (node, minute)) WITHOUT ROWID;",
+};
+
+typedef struct
+{
+  char       *node_id;
+  char       *name;
+  char       *address;
+  SeyeSample *sample;
+} Pending;
+
+typedef struct
+{
+  gint64  rowid;
+  char   *name;
+  char   *address;
+} CachedNode;
+
+struct _SeyeStore
+{
+  GObject       parent_instance;
+
+  char         *path;
+  char         *set_aside_path;
+  char         *set_aside_message;
+  gint64        raw_retention;      /* seconds */
+  gint64        rollup_retention;   /* seconds */
+  gboolean      read_only;
+
+  /* The writer's connection, used on the thread that opened the store */
+  sqlite3      *db;
+  sqlite3_stmt *insert_sample;
+  sqlite3_stmt *upsert_node;
+  sqlite3_stmt *mark_dirty;
+  GHashTable   *node_cache;         /* node id -> CachedNode */
+  GArray       *pending;            /* Pending */
+
+  /* Recording a monitor */
+  SeyeMonitor  *monitor;
+  GHashTable   *watched;            /* SeyeNode * (weak) */
+  guint         commit_id;
+  guint         maintain_id;
+  gboolean      maintaining;
+  GCancellable *cancellable;
+};
+
+enum {
+  PROP_0,
+  PROP_PATH,
+  PROP_RAW_RETENTION,
+  PROP_ROLLUP_RETENTION,
+  PROP_SET_ASIDE_PATH,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+G_DEFINE_FINAL_TYPE (SeyeStore, seye_store, G_TYPE_OBJECT)
+
+static SeyeStorePoint *
+seye_store_point_ref_copy (const SeyeStorePoint *self)
+{
+  return seye_store_point_copy (self);
+}
+
+G_DEFINE_BOXED_TYPE (SeyeStorePoint, seye_store_point, seye_store_point_ref_copy, seye_store_point_free)
+
+SeyeStorePoint *
+seye_store_point_copy (const SeyeStorePoint *self)
+{
+  SeyeStorePoint *copy = g_new (SeyeStorePoint, 1);
+
+  *copy = *self;
+  copy->avg = self->avg ? seye_sample_ref (self->avg) : NULL;
+  copy->min = self->min ? seye_sample_ref (self->min) : NULL;
+  copy->max = self->max ? seye_sample_ref (self->max) : NULL;
+
+  return copy;
+}
+
+void
+seye_store_point_free (SeyeStorePoint *self)
+{
+  if (self == NULL)
+    return;
+
+  g_clear_pointer (&self->avg, seye_sample_unref);
+  g_clear_pointer (&self->min, seye_sample_unref);
+  g_clear_pointer (&self->max, seye_sample_unref);
+  g_free (self);
+}
+
+void
+seye_store_node_free (SeyeStoreNode *self)
+{
+  if (self == NULL)
+    return;
+
+  g_free (self->node_id);
+  g_free (self->name);
+  g_free (self->address);
+  g_free (self);
+}
+
+static void
+pending_clear (gpointer data)
+{
+  Pending *pending = data;
+
+  g_clear_pointer (&pending->node_id, g_free);
+  g_clear_pointer (&pending->name, g_free);
+  g_clear_pointer (&pending->address, g_free);
+  g_clear_pointer (&pending->sample, seye_sample_unref);
+}
+
+static void
+cached_node_free (gpointer data)
+{
+  CachedNode *node = data;
+
+  g_free (node->name);
+  g_free (node->address);
+  g_free (node);
+}
+
+/* Values ------------------------------------------------------------------- */
+
+static gint64
+floor_minute (gint64 ms)
+{
+  gint64 r = ms % SEYE_STORE_ROLLUP_MS;
+
+  return r < 0 ? ms - r - SEYE_STORE_ROLLUP_MS : ms - r;
+}
+
+static double
+sample_value (const SeyeSample *sample,
+              Metric            metric)
+{
+  switch (metric)
+    {
+    case M_CPU_BUSY:      return sample->cpu.busy;
+    case M_CPU_USER:      return sample->cpu.user;
+    case M_CPU_SYSTEM:    return sample->cpu.system;
+    case M_CPU_IOWAIT:    return sample->cpu.iowait;
+    case M_CPU_STEAL:     return sample->cpu.steal;
+    case M_MEM_USED:      return (double) sample->memory.used;
+    case M_MEM_AVAILABLE: return (double) sample->memory.available;
+    case M_MEM_TOTAL:     return (double) sample->memory.total;
+    case M_SWAP_USED:     return (double) sample->memory.swap_used;
+    case M_SWAP_TOTAL:    return (double) sample->memory.swap_total;
+    case M_LOAD1:         return sample->load[0];
+    case M_LOAD5:         return sample->load[1];
+    case M_LOAD15:        return sample->load[2];
+    case M_PROCS:         return sample->procs_total;
+    case M_THREADS:       return sample->threads;
+    case M_NET_RX:        return sample->net_rx_bytes_per_sec;
+    case M_NET_TX:        return sample->net_tx_bytes_per_sec;
+    case M_DISK_READ:     return sample->disk_read_bytes_per_sec;
+    case M_DISK_WRITE:    return sample->disk_write_bytes_per_sec;
+    case M_UPTIME:        return sample->uptime;
+    case N_METRICS:
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+static guint64
+to_u64 (double value)
+{
+  return value > 0 ? (guint64) llround (value) : 0;
+}
+
+static void
+set_sample_value (SeyeSample *sample,
+                  Metric      metric,
+                  double      value)
+{
+  switch (metric)
+    {
+    case M_CPU_BUSY:      sample->cpu.busy = value; break;
+    case M_CPU_USER:      sample->cpu.user = value; break;
+    case M_CPU_SYSTEM:    sample->cpu.system = value; break;
+    case M_CPU_IOWAIT:    sample->cpu.iowait = value; break;
+    case M_CPU_STEAL:     sample->cpu.steal = value; break;
+    case M_MEM_USED:      sample->memory.used = to_u64 (value); break;
+    case M_MEM_AVAILABLE: sample->memory.available = to_u64 (value); break;
+    case M_MEM_TOTAL:     sample->memory.total = to_u64 (value); break;
+    case M_SWAP_USED:     sample->memory.swap_used = to_u64 (value); break;
+    case M_SWAP_TOTAL:    sample->memory.swap_total = to_u64 (value); break;
+    case M_LOAD1:         sample->load[0] = value; break;
+    case M_LOAD5:         sample->load[1] = value; break;
+    case M_LOAD15:        sample->load[2] = value; break;
+    case M_PROCS:         sample->procs_total = (guint) to_u64 (value); break;
+    case M_THREADS:       sample->threads = (guint) to_u64 (value); break;
+    case M_NET_RX:        sample->net_rx_bytes_per_sec = value; break;
+    case M_NET_TX:        sample->net_tx_bytes_per_sec = value; break;
+    case M_DISK_READ:     sample->disk_read_bytes_per_sec = value; break;
+    case M_DISK_WRITE:    sample->disk_write_bytes_per_sec = value; break;
+    case M_UPTIME:        sample->uptime = value; break;
+    case N_METRICS:
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+/* A row as read (raw sample or rollup) or as accumulated into a bucket. */
+typedef struct
+{
+  gint64   time_ms;
+  gint64   span_ms;        /* 0 raw, 60000 rollup, bucket width */
+  guint    n;
+  double   interval;       /* seconds between raw samples; 0 when unknown */
+  guint    parts;
+  guint32  has;            /* bit per Metric */
+  double   avg[N_METRICS];
+  double   min[N_METRICS];
+  double   max[N_METRICS];
+  double   weight[N_METRICS];
+  GArray  *cores;          /* double: busy %, averaged */
+  GArray  *core_weight;    /* double */
+  gboolean gap_before;
+} Row;
+
+static void
+row_init (Row *row)
+{
+  memset (row, 0, sizeof *row);
+  row->cores = g_array_new (FALSE, TRUE, sizeof (double));
+  row->core_weight = g_array_new (FALSE, TRUE, sizeof (double));
+}
+
+static void
+row_reset (Row *row)
+{
+  GArray *cores = row->cores;
+  GArray *core_weight = row->core_weight;
+
+  memset (row, 0, sizeof *row);
+  row->cores = cores;
+  row->core_weight = core_weight;
+  g_array_set_size (cores, 0);
+  g_array_set_size (core_weight, 0);
+}
+
+static void
+row_clear (Row *row)
+{
+  g_clear_pointer (&row->cores, g_array_unref);
+  g_clear_pointer (&row->core_weight, g_array_unref);
+}
+
+static guint
+parts_of (guint32 has)
+{
+  guint parts = 0;
+
+  for (guint m = 0; m < N_METRICS; m++)
+    if (has & (1u << m))
+      parts |= metrics[m].part;
+
+  return parts;
+}
+
+/* Merges @src (a raw sample or a rollup) into the bucket @dst, weighted by sample count. */
+static void
+row_accumulate (Row       *dst,
+                const Row *src)
+{
+  double w = MAX (src->n, 1);
+
+  for (guint m = 0; m < N_METRICS; m++)
+    {
+      if (!(src->has & (1u << m)))
+        continue;
+
+      if (!(dst->has & (1u << m)))
+        {
+          dst->min[m] = src->min[m];
+          dst->max[m] = src->max[m];
+        }
+      else
+        {
+          dst->min[m] = MIN (dst->min[m], src->min[m]);
+          dst->max[m] = MAX (dst->max[m], src->max[m]);
+        }
+      dst->avg[m] += src->avg[m] * w;
+      dst->weight[m] += w;
+      dst->has |= 1u << m;
+    }
+
+  if (src->cores->len > dst->cores->len)
+    {
+      g_array_set_size (dst->cores, src->cores->len);
+      g_array_set_size (dst->core_weight, src->cores->len);
+    }
+  for (guint i = 0; i < src->cores->len; i++)
+    {
+      g_array_index (dst->cores, double, i) += g_array_index (src->cores, double, i) * w;
+      g_array_index (dst->core_weight, double, i) += w;
+    }
+
+  dst->n += src->n;
+  dst->parts |= src->parts;
+  dst->interval = MAX (dst->interval, src->interval);
+}
+
+static void
+row_finish_bucket (Row *row)
+{
+  for (guint m = 0; m < N_METRICS; m++)
+    if (row->weight[m] > 0)
+      row->avg[m] /= row->weight[m];
+
+  for (guint i = 0; i < row->cores->len; i++)
+    {
+      double w = g_array_index (row->core_weight, double, i);
+
+      if (w > 0)
+        g_array_index (row->cores, double, i) /= w;
+    }
+}
+
+static void
+row_read_cores (Row          *row,
+                sqlite3_stmt *stmt,
+                int           col)
+{
+  const guint8 *blob = sqlite3_column_blob (stmt, col);
+  int len = sqlite3_column_bytes (stmt, col);
+
+  g_array_set_size (row->cores, 0);
+  for (int i = 0; blob != NULL && i < len; i++)
+    {
+      double busy = blob[i] / CORE_SCALE;
+
+      g_array_append_val (row->cores, busy);
+    }
+}
+
+static double
+column_value (sqlite3_stmt *stmt,
+              int           col,
+              Metric        metric)
+{
+  return sqlite3_column_int64 (stmt, col) / metrics[metric].scale;
+}
+
+/* SELECT time, interval_ms, parts, cores, <metrics> FROM samples */
+static void
+row_read_raw (Row          *row,
+              sqlite3_stmt *stmt)
+{
+  row_reset (row);
+  row->time_ms = sqlite3_column_int64 (stmt, 0);
+  row->interval = sqlite3_column_int64 (stmt, 1) / 1000.0;
+  row->parts = (guint) sqlite3_column_int64 (stmt, 2);
+  row->n = 1;
+  row_read_cores (row, stmt, 3);
+
+  for (guint m = 0; m < N_METRICS; m++)
+    {
+      if (sqlite3_column_type (stmt, 4 + m) == SQLITE_NULL)
+        continue;
+      row->avg[m] = row->min[m] = row->max[m] = column_value (stmt, 4 + m, m);
+      row->has |= 1u << m;
+    }
+}
+
+/* SELECT minute, n, cores, <metric, metric_min, metric_max> FROM rollups */
+static void
+row_read_rollup (Row          *row,
+                 sqlite3_stmt *stmt)
+{
+  row_reset (row);
+  row->time_ms = sqlite3_column_int64 (stmt, 0);
+  row->span_ms = SEYE_STORE_ROLLUP_MS;
+  row->n = (guint) sqlite3_column_int64 (stmt, 1);
+  row_read_cores (row, stmt, 2);
+
+  for (guint m = 0; m < N_METRICS; m++)
+    {
+      int col = 3 + 3 * m;
+
+      if (sqlite3_column_type (stmt, col) == SQLITE_NULL)
+        continue;
+      row->avg[m] = column_value (stmt, col, m);
+      row->min[m] = column_value (stmt, col + 1, m);
+      row->max[m] = column_value (stmt, col + 2, m);
+      row->has |= 1u << m;
+    }
+  row->parts = parts_of (row->has);
+}
+
+/* SQL ---------------------------------------------------------------------- */
+
+static char *
+metric_columns (const char *prefix,
+                gboolean    with_range)
+{
+  GString *str = g_string_new (NULL);
+
+  for (guint m = 0; m < N_METRICS; m++)
+    {
+      g_string_append_printf (str, ", %s%s", prefix, metrics[m].column);
+      if (with_range)
+        g_string_append_printf (str, ", %s%s_min, %s%s_max", prefix, metrics[m].column,
+                                prefix, metrics[m].column);
+    }
+
+  return g_string_free (str, FALSE);
+}
+
+static char *
+sql_insert_sample (void)
+{
+  g_autofree char *columns = metric_columns ("", FALSE);
+  GString *str = g_string_new (NULL);
+
+  g_string_append_printf (str, "INSERT OR IGNORE INTO samples (node, time, interval_ms, parts, cores%s) "
+                               "VALUES (?, ?, ?, ?, ?", columns);
+  for (guint m = 0; m < N_METRICS; m++)
+    g_string_append (str, ", ?");
+  g_string_append (str, ")");
+
+  return g_string_free (str, FALSE);
+}
+
+static char *
+sql_select_raw (void)
+{
+  g_autofree char *columns = metric_columns ("", FALSE);
+
+  return g_strdup_printf ("SELECT time, interval_ms, parts, cores%s FROM samples "
+                          "WHERE node = ?1 AND time >= ?2 AND time <= ?3 ORDER BY time", columns);
+}
+
+static char *
+sql_select_rollups (void)
+{
+  g_autofree char *columns = metric_columns ("", TRUE);
+
+  return g_strdup_printf ("SELECT minute, n, cores%s FROM rollups "
+                          "WHERE node = ?1 AND minute >= ?2 AND minute <= ?3 AND minute + 60000 <= ?4 "
+                          "ORDER BY minute", columns);
+}
+
+static char *
+sql_rollup (void)
+{
+  g_autofree char *columns = metric_columns ("", TRUE);
+  GString *str = g_string_new (NULL);
+
+  g_string_append_printf (str, "INSERT OR REPLACE INTO rollups (node, minute, n, cores%s) "
+                               "SELECT node, time - time %% 60000, count (*), seye_cores_avg (cores)",
+                          columns);
+  for (guint m = 0; m < N_METRICS; m++)
+    g_string_append_printf (str, ", CAST (round (avg (%s)) AS INTEGER), min (%s), max (%s)",
+                            metrics[m].column, metrics[m].column, metrics[m].column);
+  g_string_append (str, " FROM samples WHERE node = ?1 AND time >= ?2 AND time < ?3 "
+                        "GROUP BY time / 60000");
+
+  return g_string_free (str, FALSE);
+}
+
+/* seye_cores_avg (blob): per-byte average of the core blobs of a group. */
+typedef struct
+{
+  double *sums;
+  guint  *counts;
+  guint   len;
+} CoresAvg;
+
+static void
+cores_avg_step (sqlite3_context  *context,
+                int               argc,
+                sqlite3_value   **argv)
+{
+  CoresAvg *acc = sqlite3_aggregate_context (context, sizeof (CoresAvg));
+  const guint8 *blob = sqlite3_value_blob (argv[0]);
+  guint len = (guint) sqlite3_value_bytes (argv[0]);
+
+  if (acc == NULL || blob == NULL)
+    return;
+
+  if (len > acc->len)
+    {
+      acc->sums = g_renew (double, acc->sums, len);
+      acc->counts = g_renew (guint, acc->counts, len);
+      for (guint i = acc->len; i < len; i++)
+        {
+          acc->sums[i] = 0;
+          acc->counts[i] = 0;
+        }
+      acc->len = len;
+    }
+
+  for (guint i = 0; i < len; i++)
+    {
+      acc->sums[i] += blob[i];
+      acc->counts[i]++;
+    }
+}
+
+static void
+cores_avg_final (sqlite3_context *context)
+{
+  CoresAvg *acc = sqlite3_aggregate_context (context, 0);
+  guint8 *out;
+
+  if (acc == NULL || acc->len == 0)
+    {
+      sqlite3_result_null (context);
+      return;
+    }
+
+  out = g_malloc (acc->len);
+  for (guint i = 0; i < acc->len; i++)
+    out[i] = (guint8) CLAMP (lround (acc->sums[i] / MAX (acc->counts[i], 1)), 0, 255);
+  sqlite3_result_blob (context, out, (int) acc->len, g_free);
+
+  g_free (acc->sums);
+  g_free (acc->counts);
+}
+
+/* Connections -------------------------------------------------------------- */
+
+static gboolean
+is_damage (int rc)
+{
+  rc &= 0xff;
+
+  return rc == SQLITE_CORRUPT || rc == SQLITE_NOTADB || rc == SQLITE_CANTOPEN;
+}
+
+static gboolean
+is_busy (int rc)
+{
+  rc &= 0xff;
+
+  return rc == SQLITE_BUSY || rc == SQLITE_LOCKED;
+}
+
+static void
+set_sqlite_error (GError     **error,
+                  sqlite3     *db,
+                  int          rc,
+                  const char  *path,
+                  const char  *doing)
+{
+  const char *message = db != NULL ? sqlite3_errmsg (db) : sqlite3_errstr (rc);
+
+  if (is_busy (rc))
+    g_set_error (error, SEYE_ERROR, SEYE_ERROR_UNAVAILABLE,
+                 _("The history database “%s” is busy (%s: %s); try again in a moment"),
+                 path, doing, message);
+  else
+    g_set_error (error, SEYE_ERROR, SEYE_ERROR_IO,
+                 _("Cannot %s the history database “%s”: %s"), doing, path, message);
+}
+
+static gboolean
+exec (sqlite3     *db,
+      const char  *sql,
+      int         *rc_out,
+      GError     **error)
+{
+  char *message = NULL;
+  int rc = sqlite3_exec (db, sql, NULL, NULL, &message);
+
+  if (rc_out != NULL)
+    *rc_out = rc;
+
+  if (rc != SQLITE_OK)
+    {
+      g_set_error (error, SEYE_ERROR, SEYE_ERROR_IO, "%s", message ? message : sqlite3_errstr (rc));
+      sqlite3_free (message);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static sqlite3 *
+open_connection (const char  *path,
+                 gboolean     read_only,
+                 gboolean     create,
+                 int          busy_ms,
+                 int         *rc_out,
+                 GError     **error)
+{
+  sqlite3 *db = NULL;
+  int flags = read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
+  int rc;
+
+  if (create && !read_only)
+    flags |= SQLITE_OPEN_CREATE;
+
+  rc = sqlite3_open_v2 (path, &db, flags | SQLITE_OPEN_NOMUTEX, NULL);
+  *rc_out = rc;
+  if (rc != SQLITE_OK)
+    {
+      set_sqlite_error (error, db, rc, path, _("open"));
+      sqlite3_close (db);
+      return NULL;
+    }
+
+  sqlite3_extended_result_codes (db, FALSE);
+  sqlite3_busy_timeout (db, busy_ms);
+  sqlite3_create_function (db, "seye_cores_avg", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
+                           NULL, cores_avg_step, cores_avg_final);
+
+  return db;
+}
+
+/* Reads a single integer (or @fallback for NULL / no row). */
+static gint64
+query_int (sqlite3    *db,
+           const char *sql,
+           gint64      bind1,
+           gint64      fallback,
+           int        *rc_out)
+{
+  sqlite3_stmt *stmt = NULL;
+  gint64 value = fallback;
+  int rc = sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL);
+
+  if (rc == SQLITE_OK)
+    {
+      if (sqlite3_bind_parameter_count (stmt) > 0)
+        sqlite3_bind_int64 (stmt, 1, bind1);
+      rc = sqlite3_step (stmt);
+      if (rc == SQLITE_ROW)
+        {
+          if (sqlite3_column_type (stmt, 0) != SQLITE_NULL)
+            value = sqlite3_column_int64 (stmt, 0);
+          rc = SQLITE_OK;
+        }
+      else if (rc == SQLITE_DONE)
+        {
+          rc = SQLITE_OK;
+        }
+    }
+  sqlite3_finalize (stmt);
+
+  if (rc_out != NULL)
+    *rc_out = rc;
+
+  return value;
+}
+
+typedef enum
+{
+  OPEN_OK,
+  OPEN_DAMAGED,     /* set the file aside and start afresh */
+  OPEN_FAILED,      /* report; leave the file alone */
+} OpenResult;
+
+static gboolean
+prepare_statements (SeyeStore  *self,
+                    int        *rc_out,
+                    GError    **error)
+{
+  g_autofree char *insert = sql_insert_sample ();
+  int rc;
+
+  rc = sqlite3_prepare_v3 (self->db, insert, -1, SQLITE_PREPARE_PERSISTENT, &self->insert_sample, NULL);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_prepare_v3 (self->db,
+                             "INSERT INTO nodes (node_id, name, address) VALUES (?1, ?2, ?3) "
+                             "ON CONFLICT (node_id) DO UPDATE SET name = excluded.name, "
+                             "address = excluded.address RETURNING id",
+                             -1, SQLITE_PREPARE_PERSISTENT, &self->upsert_node, NULL);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_prepare_v3 (self->db,
+                             "INSERT OR IGNORE INTO dirty (minute) VALUES (?1)",
+                             -1, SQLITE_PREPARE_PERSISTENT, &self->mark_dirty, NULL);
+
+  *rc_out = rc;
+  if (rc != SQLITE_OK)
+    {
+      g_set_error (error, SEYE_ERROR, SEYE_ERROR_INVALID,
+                   _("it does not hold the tables of a Sorcerer's Eye history (%s)"),
+                   sqlite3_errmsg (self->db));
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static OpenResult
+migrate (sqlite3     *db,
+         gint64       version,
+         GError     **error)
+{
+  int rc;
+
+  if (!exec (db, "BEGIN IMMEDIATE", &rc, error))
+    return is_busy (rc) ? OPEN_FAILED : OPEN_DAMAGED;
+
+  for (gint64 v = version + 1; v <= SEYE_STORE_SCHEMA_VERSION; v++)
+    {
+      g_autofree char *set_version = g_strdup_printf ("PRAGMA user_version = %" G_GINT64_FORMAT, v);
+      g_autoptr (GError) local_error = NULL;
+
+      g_debug ("Migrating the history database to version %" G_GINT64_FORMAT, v);
+
+      if (!exec (db, migrations[v], &rc, &local_error) ||
+          !exec (db, set_version, &rc, &local_error))
+        {
+          sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL);
+          g_set_error (error, SEYE_ERROR, SEYE_ERROR_INVALID,
+                       _("it cannot be brought to schema version %" G_GINT64_FORMAT " (%s)"),
+                       v, local_error->message);
+          return is_busy (rc) ? OPEN_FAILED : OPEN_DAMAGED;
+        }
+    }
+
+  if (!exec (db, "COMMIT", &rc, error))
+    {
+      sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL);
+      return is_busy (rc) ? OPEN_FAILED : OPEN_DAMAGED;
+    }
+
+  return OPEN_OK;
+}
+
+static OpenResult
+try_open (SeyeStore           *self,
+          SeyeStoreOpenFlags   flags,
+          GError             **error)
+{
+  gboolean read_only = (flags & SEYE_STORE_OPEN_READ_ONLY) != 0;
+  g_autoptr (GError) local_error = NULL;
+  gboolean exists = g_file_test (self->path, G_FILE_TEST_EXISTS);
+  sqlite3_stmt *stmt = NULL;
+  g_autofree char *check = NULL;
+  gint64 version;
+  int rc;
+
+  if (exists && g_access (self->path, read_only ? R_OK : R_OK | W_OK) != 0)
+    {
+      int saved_errno = errno;
+
+      g_set_error (error, SEYE_ERROR, SEYE_ERROR_IO, _("it cannot be opened (%s)"), g_strerror (saved_errno));
+      return OPEN_DAMAGED;
+    }
+
+  self->db = open_connection (self->path, read_only, TRUE, COMMIT_BUSY_MS * 8, &rc, &local_error);
+  if (self->db == NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return exists && is_damage (rc) ? OPEN_DAMAGED : OPEN_FAILED;
+    }
+
+  /* Anything that is not an SQLite file fails here. */
+  version = query_int (self->db, "PRAGMA user_version", 0, 0, &rc);
+  if (rc == SQLITE_OK)
+    query_int (self->db, "SELECT count(*) FROM sqlite_master", 0, 0, &rc);
+  if (rc != SQLITE_OK)
+    goto sqlite_failed;
+
+  if (version > SEYE_STORE_SCHEMA_VERSION)
+    {
+      g_set_error (error, SEYE_ERROR, SEYE_ERROR_INCOMPATIBLE,
+                   _("The history database “%s” was written by a newer version of Sorcerer's Eye "
+                     "(schema %" G_GINT64_FORMAT ", this one knows %d); update Sorcerer's Eye, or move the "
+                     "file away to start a new history"),
+                   self->path, version, SEYE_STORE_SCHEMA_VERSION);
+      return OPEN_FAILED;
+    }
+
+  if (read_only)
+    {
+      if (version < SEYE_STORE_SCHEMA_VERSION)
+        {
+          g_set_error (error, SEYE_ERROR, SEYE_ERROR_INCOMPATIBLE,
+                       _("The history database “%s” has schema version %" G_GINT64_FORMAT
+                         "; start the Sorcerer's Eye app once to bring it up to date"),
+                       self->path, version);
+          return OPEN_FAILED;
+        }
+      return OPEN_OK;
+    }
+
+  /* quick_check reads every page but skips the index-to-table cross checks. */
+  rc = sqlite3_prepare_v2 (self->db,
+                           (flags & SEYE_STORE_OPEN_FULL_CHECK) ? "PRAGMA integrity_check (1)"
+                                                                : "PRAGMA quick_check (1)",
+                           -1, &stmt, NULL);
+  if (rc == SQLITE_OK && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      check = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+      rc = SQLITE_OK;
+    }
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_OK)
+    goto sqlite_failed;
+  if (g_strcmp0 (check, "ok") != 0)
+    {
+      g_set_error (error, SEYE_ERROR, SEYE_ERROR_INVALID, _("it failed its integrity check (%s)"),
+                   check ? check : "?");
+      return OPEN_DAMAGED;
+    }
+
+  if (!exec (self->db, "PRAGMA journal_mode = WAL", &rc, &local_error) ||
+      !exec (self->db, "PRAGMA synchronous = NORMAL", &rc, &local_error))
+    goto sqlite_failed_message;
+  /* Checkpoints run on the maintenance thread; this is only a bound should none run. */
+  exec (self->db, "PRAGMA wal_autocheckpoint = 16384", NULL, NULL);
+  exec (self->db, "PRAGMA journal_size_limit = 67108864", NULL, NULL);
+
+  if (version < SEYE_STORE_SCHEMA_VERSION)
+    {
+      OpenResult result = migrate (self->db, version, error);
+
+      if (result != OPEN_OK)
+        return result;
+    }
+
+  if (!prepare_statements (self, &rc, error))
+    return is_busy (rc) ? OPEN_FAILED : OPEN_DAMAGED;
+
+  sqlite3_busy_timeout (self->db, COMMIT_BUSY_MS);
+
+  return OPEN_OK;
+
+sqlite_failed:
+  local_error = g_error_new_literal (SEYE_ERROR, SEYE_ERROR_IO, sqlite3_errmsg (self->db));
+sqlite_failed_message:
+  if (is_busy (rc))
+    {
+      g_set_error (error, SEYE_ERROR, SEYE_ERROR_UNAVAILABLE,
+                   _("The history database “%s” is in use by another program (%s); close it and try again"),
+                   self->path, local_error->message);
+      return OPEN_FAILED;
+    }
+  if (is_damage (rc))
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return OPEN_DAMAGED;
+    }
+  g_set_error (error, SEYE_ERROR, SEYE_ERROR_IO, _("Cannot open the history database “%s”: %s"),
+               self->path, local_error->message);
+  return OPEN_FAILED;
+}
+
+static void
+close_db (SeyeStore *self)
+{
+  g_clear_pointer (&self->insert_sample, sqlite3_finalize);
+  g_clear_pointer (&self->upsert_node, sqlite3_finalize);
+  g_clear_pointer (&self->mark_dirty, sqlite3_finalize);
+  g_clear_pointer (&self->db, sqlite3_close);
+}
+
+/* Renames PATH (and its -wal and -shm) to PATH.damaged-YYYYMMDD-HHMMSS. */
+static char *
+set_aside (const char  *path,
+           GError     **error)
+{
+  g_autoptr (GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *stamp = g_date_time_format (now, "%Y%m%d-%H%M%S");
+  g_autofree char *target = g_strdup_printf ("%s.damaged-%s", path, stamp);
+  static const char * const companions[] = { "-wal", "-shm", "-journal" };
+
+  for (guint i = 2; g_file_test (target, G_FILE_TEST_EXISTS); i++)
+    {
+      g_free (target);
+      target = g_strdup_printf ("%s.damaged-%s-%u", path, stamp, i);
+    }
+
+  if (g_rename (path, target) != 0)
+    {
+      int saved_errno = errno;
+
+      g_set_error (error, SEYE_ERROR, SEYE_ERROR_IO,
+                   _("The history database “%s” is damaged and cannot be moved aside (%s); "
+                     "move or delete it by hand"),
+                   path, g_strerror (saved_errno));
+      return NULL;
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (companions); i++)
+    {
+      g_autofree char *from = g_strconcat (path, companions[i], NULL);
+      g_autofree char *to = g_strconcat (target, companions[i], NULL);
+
+      if (g_file_test (from, G_FILE_TEST_EXISTS))
+        g_rename (from, to);
+    }
+
+  return g_steal_pointer (&target);
+}
+
+/* GObject ------------------------------------------------------------------ */
+
+static void
+watched_node_finalized_cb (gpointer  data,
+                           GObject  *where_the_object_was)
+{
+  SeyeStore *self = data;
+
+  g_hash_table_remove (self->watched, where_the_object_was);
+}
+
+static void
+unwatch_all (SeyeStore *self)
+{
+  GHashTableIter iter;
+  gpointer node;
+
+  if (self->watched == NULL)
+    return;
+
+  g_hash_table_iter_init (&iter, self->watched);
+  while (g_hash_table_iter_next (&iter, &node, NULL))
+    {
+      g_signal_handlers_disconnect_by_data (node, self);
+      g_object_weak_unref (node, watched_node_finalized_cb, self);
+    }
+  g_hash_table_remove_all (self->watched);
+}
+
+static void
+seye_store_dispose (GObject *object)
+{
+  SeyeStore *self = SEYE_STORE (object);
+  g_autoptr (GError) error = NULL;
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->commit_id, g_source_remove);
+  g_clear_handle_id (&self->maintain_id, g_source_remove);
+  unwatch_all (self);
+  if (self->monitor != NULL)
+    g_signal_handlers_disconnect_by_data (self->monitor, self);
+  g_clear_object (&self->monitor);
+
+  if (self->db != NULL && self->pending->len > 0 && !seye_store_commit (self, &error))
+    g_warning ("%u samples were not written: %s", self->pending->len, error->message);
+
+  G_OBJECT_CLASS (seye_store_parent_class)->dispose (object);
+}
+
+static void
+seye_store_finalize (GObject *object)
+{
+  SeyeStore *self = SEYE_STORE (object);
+
+  close_db (self);
+  g_clear_pointer (&self->pending, g_array_unref);
+  g_clear_pointer (&self->node_cache, g_hash_table_unref);
+  g_clear_pointer (&self->watched, g_hash_table_unref);
+  g_clear_object (&self->cancellable);
+  g_free (self->path);
+  g_free (self->set_aside_path);
+  g_free (self->set_aside_message);
+
+  G_OBJECT_CLASS (seye_store_parent_class)->finalize (object);
+}
+
+static void
+seye_store_get_property (GObject    *object,
+                         guint       prop_id,
+                         GValue     *value,
+                         GParamSpec *pspec)
+{
+  SeyeStore *self = SEYE_STORE (object);
+
+  switch (prop_id)
+    {
+    case PROP_PATH:
+      g_value_set_string (value, self->path);
+      break;
+    case PROP_RAW_RETENTION:
+      g_value_set_int64 (value, self->raw_retention);
+      break;
+    case PROP_ROLLUP_RETENTION:
+      g_value_set_int64 (value, self->rollup_retention);
+      break;
+    case PROP_SET_ASIDE_PATH:
+      g_value_set_string (value, self->set_aside_path);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+seye_store_set_property (GObject      *object,
+                         guint         prop_id,
+                         const GValue *value,
+                         GParamSpec   *pspec)
+{
+  SeyeStore *self = SEYE_STORE (object);
+
+  switch (prop_id)
+    {
+    case PROP_RAW_RETENTION:
+      seye_store_set_raw_retention (self, g_value_get_int64 (value));
+      break;
+    case PROP_ROLLUP_RETENTION:
+      seye_store_set_rollup_retention (self, g_value_get_int64 (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+seye_store_class_init (SeyeStoreClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GParamFlags rw = G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS;
+  GParamFlags ro = G_PARAM_READABLE | G_PARAM_STATIC_STRINGS;
+
+  object_class->dispose = seye_store_dispose;
+  object_class->finalize = seye_store_finalize;
+  object_class->get_property = seye_store_get_property;
+  object_class->set_property = seye_store_set_property;
+
+  properties[PROP_PATH] = g_param_spec_string ("path", NULL, NULL, NULL, ro);
+  properties[PROP_RAW_RETENTION] =
+    g_param_spec_int64 ("raw-retention", NULL, NULL, 60, G_MAXINT32,
+                        SEYE_STORE_DEFAULT_RAW_RETENTION, rw);
+  properties[PROP_ROLLUP_RETENTION] =
+    g_param_spec_int64 ("rollup-retention", NULL, NULL, 60, G_MAXINT32,
+                        SEYE_STORE_DEFAULT_ROLLUP_RETENTION, rw);
+  properties[PROP_SET_ASIDE_PATH] = g_param_spec_string ("set-aside-path", NULL, NULL, NULL, ro);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+seye_store_init (SeyeStore *self)
+{
+  self->raw_retention = SEYE_STORE_DEFAULT_RAW_RETENTION;
+  self->rollup_retention = SEYE_STORE_DEFAULT_ROLLUP_RETENTION;
+  self->pending = g_array_new (FALSE, TRUE, sizeof (Pending));
+  g_array_set_clear_func (self->pending, pending_clear);
+  self->node_cache = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, cached_node_free);
+  self->watched = g_hash_table_new (NULL, NULL);
+  self->cancellable = g_cancellable_new ();
+}
+
+/* Opening ------------------------------------------------------------------ */
+
+/**
+ * seye_store_get_default_path:
+ *
+ * Returns: (transfer full): $XDG_DATA_HOME/sorcerers-eye/history.db
+ */
+char *
+seye_store_get_default_path (void)
+{
+  return g_build_filename (g_get_user_data_dir (), "sorcerers-eye", "history.db", NULL);
+}
+
+SeyeStore *
+seye_store_open (const char  *path,
+                 GError     **error)
+{
+  return seye_store_open_full (path, SEYE_STORE_OPEN_DEFAULT, error);
+}
+
+/**
+ * seye_store_open_full:
+ * @path: (nullable): the database file; %NULL for seye_store_get_default_path()
+ *
+ * Opens (creating the file and its folder unless read-only), checks and migrates
+ * the history database. A file that is not a database, fails its check or cannot
+ * be read is renamed to PATH.damaged-YYYYMMDD-HHMMSS and a new database started;
+ * seye_store_get_set_aside_message() then says so in words for the user. A file
+ * written by a newer version or locked by another program is left alone: error.
+ *
+ * Safe to call on any thread; the store is then written on that thread.
+ */
+SeyeStore *
+seye_store_open_full (const char          *path,
+                      SeyeStoreOpenFlags   flags,
+                      GError             **error)
+{
+  g_autoptr (SeyeStore) self = g_object_new (SEYE_TYPE_STORE, NULL);
+  g_autoptr (GError) damage = NULL;
+  gboolean read_only = (flags & SEYE_STORE_OPEN_READ_ONLY) != 0;
+  OpenResult result;
+
+  self->path = path != NULL ? g_strdup (path) : seye_store_get_default_path ();
+  self->read_only = read_only;
+
+  if (read_only)
+    {
+      if (!g_file_test (self->path, G_FILE_TEST_EXISTS))
+        {
+          g_set_error (error, SEYE_ERROR, SEYE_ERROR_UNAVAILABLE,
+                       _("There is no history database at “%s” yet: the Sorcerer's Eye app records one "
+                         "while it runs"),
+                       self->path);
+          return NULL;
+        }
+    }
+  else
+    {
+      g_autofree char *dir = g_path_get_dirname (self->path);
+
+      if (g_mkdir_with_parents (dir, 0700) != 0)
+        {
+          int saved_errno = errno;
+
+          g_set_error (error, SEYE_ERROR, SEYE_ERROR_IO,
+                       _("Cannot create the folder “%s” for the history database: %s"),
+                       dir, g_strerror (saved_errno));
+          return NULL;
+        }
+    }
+
+  result = try_open (self, flags, &damage);
+  if (result == OPEN_FAILED)
+    {
+      g_propagate_error (error, g_steal_pointer (&damage));
+      return NULL;
+    }
+
+  if (result == OPEN_DAMAGED && read_only)
+    {
+      g_set_error (error, SEYE_ERROR, SEYE_ERROR_INVALID,
+                   _("The history database “%s” is damaged: %s. The app will set it aside and start "
+                     "a new one the next time it starts"),
+                   self->path, damage->message);
+      return NULL;
+    }
+
+  if (result == OPEN_DAMAGED)
+    {
+      g_autoptr (GError) second = NULL;
+
+      close_db (self);
+      self->set_aside_path = set_aside (self->path, error);
+      if (self->set_aside_path == NULL)
+        return NULL;
+
+      self->set_aside_message =
+        g_strdup_printf (_("The history database “%s” could not be used: %s. It was moved to “%s” and a "
+                           "new, empty history was started; delete the old file once you no longer need it."),
+                         self->path, damage->message, self->set_aside_path);
+      g_warning ("%s", self->set_aside_message);
+
+      result = try_open (self, flags, &second);
+      if (result != OPEN_OK)
+        {
+          g_set_error (error, SEYE_ERROR, SEYE_ERROR_IO,
+                       _("Cannot start a new history database at “%s”: %s"),
+                       self->path, second->message);
+          return NULL;
+        }
+    }
+
+  return g_steal_pointer (&self);
+}
+
+static void
+open_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  const char *path = task_data;
+  SeyeStoreOpenFlags flags = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (task), "flags"));
+  GError *error = NULL;
+  SeyeStore *store = seye_store_open_full (path, flags, &error);
+
+  if (store == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, store, g_object_unref);
+}
+
+/**
+ * seye_store_open_async:
+ *
+ * seye_store_open_full() on a worker thread: the integrity check reads the whole
+ * file. Writing then happens on whatever thread calls seye_store_commit(), one
+ * thread at a time (the main thread in the app).
+ */
+void
+seye_store_open_async (const char          *path,
+                       SeyeStoreOpenFlags   flags,
+                       GCancellable        *cancellable,
+                       GAsyncReadyCallback  callback,
+                       gpointer             user_data)
+{
+  g_autoptr (GTask) task = g_task_new (NULL, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, seye_store_open_async);
+  g_task_set_task_data (task, path != NULL ? g_strdup (path) : seye_store_get_default_path (), g_free);
+  g_object_set_data (G_OBJECT (task), "flags", GUINT_TO_POINTER (flags));
+  g_task_run_in_thread (task, open_thread);
+}
+
+SeyeStore *
+seye_store_open_finish (GAsyncResult  *result,
+                        GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+const char *
+seye_store_get_path (SeyeStore *self)
+{
+  g_return_val_if_fail (SEYE_IS_STORE (self), NULL);
+
+  return self->path;
+}
+
+const char *
+seye_store_get_set_aside_path (SeyeStore *self)
+{
+  g_return_val_if_fail (SEYE_IS_STORE (self), NULL);
+
+  return self->set_aside_path;
+}
+
+/**
+ * seye_store_get_set_aside_message:
+ *
+ * Returns: (nullable): when a damaged file was moved aside on opening, what happened and
+ *   what the user may do, in words; else %NULL
+ */
+const char *
+seye_store_get_set_aside_message (SeyeStore *self)
+{
+  g_return_val_if_fail (SEYE_IS_STORE (self), NULL);
+
+  return self->set_aside_message;
+}
+
+gint64
+seye_store_get_raw_retention (SeyeStore *self)
+{
+  g_return_val_if_fail (SEYE_IS_STORE (self), 0);
+
+  return self->raw_retention;
+}
+
+void
+seye_store_set_raw_retention (SeyeStore *self,
+                              gint64     seconds)
+{
+  g_return_if_fail (SEYE_IS_STORE (self));
+
+  seconds = CLAMP (seconds, 60, G_MAXINT32);
+  if (self->raw_retention == seconds)
+    return;
+
+  self->raw_retention = seconds;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RAW_RETENTION]);
+}
+
+gint64
+seye_store_get_rollup_retention (SeyeStore *self)
+{
+  g_return_val_if_fail (SEYE_IS_STORE (self), 0);
+
+  return self->rollup_retention;
+}
+
+void
+seye_store_set_rollup_retention (SeyeStore *self,
+                                 gint64     seconds)
+{
+  g_return_if_fail (SEYE_IS_STORE (self));
+
+  seconds = CLAMP (seconds, 60, G_MAXINT32);
+  if (self->rollup_retention == seconds)
+    return;
+
+  self->rollup_retention = seconds;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ROLLUP_RETENTION]);
+}
+
+/* Writing ------------------------------------------------------------------ */
+
+/**
+ * seye_store_add:
+ * @node_id: the node's id (the key of its history)
+ * @name: (nullable): its name now
+ * @address: (nullable): "host:port" it is polled at now
+ *
+ * Queues @sample; seye_store_commit() writes what is queued in one transaction.
+ * A sample whose (node, time) is already stored is ignored.
+ */
+void
+seye_store_add (SeyeStore  *self,
+                const char *node_id,
+                const char *name,
+                const char *address,
+                SeyeSample *sample)
+{
+  Pending pending;
+
+  g_return_if_fail (SEYE_IS_STORE (self));
+  g_return_if_fail (node_id != NULL);
+  g_return_if_fail (sample != NULL);
+  g_return_if_fail (!self->read_only);
+
+  if (self->pending->len >= MAX_PENDING)
+    {
+      g_warning ("The history database has been busy for too long; dropping the oldest samples");
+      g_array_remove_range (self->pending, 0, MAX_PENDING / 10);
+    }
+
+  pending.node_id = g_strdup (node_id);
+  pending.name = g_strdup (name);
+  pending.address = g_strdup (address);
+  pending.sample = seye_sample_ref (sample);
+  g_array_append_val (self->pending, pending);
+}
+
+guint
+seye_store_get_n_pending (SeyeStore *self)
+{
+  g_return_val_if_fail (SEYE_IS_STORE (self), 0);
+
+  return self->pending->len;
+}
+
+static int
+step_reset (sqlite3_stmt *stmt)
+{
+  int rc = sqlite3_step (stmt);
+
+  sqlite3_reset (stmt);
+  sqlite3_clear_bindings (stmt);
+
+  return rc == SQLITE_DONE || rc == SQLITE_ROW ? SQLITE_OK : rc;
+}
+
+static int
+node_rowid (SeyeStore  *self,
+            Pending    *pending,
+            gint64     *rowid)
+{
+  CachedNode *cached = g_hash_table_lookup (self->node_cache, pending->node_id);
+  sqlite3_stmt *stmt = self->upsert_node;
+  int rc;
+
+  if (cached != NULL &&
+      (pending->name == NULL || g_strcmp0 (cached->name, pending->name) == 0) &&
+      (pending->address == NULL || g_strcmp0 (cached->address, pending->address) == 0))
+    {
+      *rowid = cached->rowid;
+      return SQLITE_OK;
+    }
+
+  sqlite3_bind_text (stmt, 1, pending->node_id, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, pending->name ? pending->name : (cached ? cached->name : NULL), -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, pending->address ? pending->address : (cached ? cached->address : NULL), -1,
+                     SQLITE_STATIC);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      CachedNode *node = g_new0 (CachedNode, 1);
+
+      node->rowid = *rowid = sqlite3_column_int64 (stmt, 0);
+      node->name = g_strdup (pending->name ? pending->name : (cached ? cached->name : NULL));
+      node->address = g_strdup (pending->address ? pending->address : (cached ? cached->address : NULL));
+      g_hash_table_replace (self->node_cache, g_strdup (pending->node_id), node);
+      rc = SQLITE_OK;
+    }
+  sqlite3_reset (stmt);
+  sqlite3_clear_bindings (stmt);
+
+  return rc == SQLITE_DONE ? SQLITE_MISUSE : rc;
+}
+
+static int
+insert_sample (SeyeStore  *self,
+               gint64      node,
+               SeyeSample *sample)
+{
+  sqlite3_stmt *stmt = self->insert_sample;
+  guint parts = sample->parts & STORED_PARTS;
+  guint8 cores[1024];
+  guint n_cores = MIN (sample->cores->len, G_N_ELEMENTS (cores));
+
+  sqlite3_bind_int64 (stmt, 1, node);
+  sqlite3_bind_int64 (stmt, 2, sample->time_ms);
+  sqlite3_bind_int64 (stmt, 3, llround (sample->interval * 1000));
+  sqlite3_bind_int64 (stmt, 4, parts);
+
+  if ((parts & SEYE_SAMPLE_CPU) && n_cores > 0)
+    {
+      for (guint i = 0; i < n_cores; i++)
+        cores[i] = (guint8) CLAMP (lround (g_array_index (sample->cores, SeyeCpuStat, i).busy * CORE_SCALE),
+                                   0, 200);
+      sqlite3_bind_blob (stmt, 5, cores, (int) n_cores, SQLITE_TRANSIENT);
+    }
+
+  for (guint m = 0; m < N_METRICS; m++)
+    {
+      double value;
+
+      if (!(parts & metrics[m].part))
+        continue;
+
+      value = sample_value (sample, m);
+      if (!isfinite (value))
+        continue;
+      sqlite3_bind_int64 (stmt, 6 + m, llround (value * metrics[m].scale));
+    }
+
+  return step_reset (stmt);
+}
+
+/* A round's samples fall in one or two minutes: remember the last few marked. */
+static int
+mark_dirty (SeyeStore *self,
+            gint64     minute,
+            gint64    *minutes,
+            guint     *n_minutes)
+{
+  int rc;
+
+  for (guint i = 0; i < MIN (*n_minutes, 8); i++)
+    if (minutes[i] == minute)
+      return SQLITE_OK;
+
+  sqlite3_bind_int64 (self->mark_dirty, 1, minute);
+  rc = step_reset (self->mark_dirty);
+  minutes[*n_minutes % 8] = minute;
+  (*n_minutes)++;
+
+  return rc;
+}
+
+/**
+ * seye_store_commit:
+ *
+ * Writes every queued sample in one transaction. When the database is busy
+ * (the rollup thread holds it longer than a moment) the samples stay queued for
+ * the next commit and %SEYE_ERROR_UNAVAILABLE is returned.
+ */
+gboolean
+seye_store_commit (SeyeStore  *self,
+                   GError    **error)
+{
+  gint64 minutes[8];
+  guint n_minutes = 0;
+  int rc;
+
+  g_return_val_if_fail (SEYE_IS_STORE (self), FALSE);
+  g_return_val_if_fail (!self->read_only, FALSE);
+
+  if (self->pending->len == 0)
+    return TRUE;
+
+
+  rc = sqlite3_exec (self->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+  if (rc != SQLITE_OK)
+    {
+      set_sqlite_error (error, self->db, rc, self->path, _("write to"));
+      return FALSE;
+    }
+
+  for (guint i = 0; i < self->pending->len && rc == SQLITE_OK; i++)
+    {
+      Pending *pending = &g_array_index (self->pending, Pending, i);
+      gint64 node = -1;
+
+      rc = node_rowid (self, pending, &node);
+      if (rc == SQLITE_OK)
+        rc = insert_sample (self, node, pending->sample);
+      if (rc == SQLITE_OK)
+        rc = mark_dirty (self, floor_minute (pending->sample->time_ms), minutes, &n_minutes);
+    }
+
+  if (rc == SQLITE_OK)
+    rc = sqlite3_exec (self->db, "COMMIT", NULL, NULL, NULL);
+
+  if (rc != SQLITE_OK)
+    {
+      set_sqlite_error (error, self->db, rc, self->path, _("write to"));
+      sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+      /* The cache may hold rows the rollback took back. */
+      g_hash_table_remove_all (self->node_cache);
+      return FALSE;
+    }
+
+  g_array_set_size (self->pending, 0);
+
+  return TRUE;
+}
+
+/* Maintenance -------------------------------------------------------------- */
+
+typedef struct
+{
+  char   *path;
+  gint64  now_ms;
+  gint64  raw_retention;
+  gint64  rollup_retention;
+} MaintainData;
+
+static void
+maintain_data_free (gpointer data)
+{
+  MaintainData *md = data;
+
+  g_free (md->path);
+  g_free (md);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (MaintainData, maintain_data_free)
+
+static GArray *
+node_rowids (sqlite3 *db,
+             int     *rc_out)
+{
+  GArray *ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  sqlite3_stmt *stmt = NULL;
+  int rc = sqlite3_prepare_v2 (db, "SELECT id FROM nodes ORDER BY id", -1, &stmt, NULL);
+
+  while (rc == SQLITE_OK && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 id = sqlite3_column_int64 (stmt, 0);
+
+      g_array_append_val (ids, id);
+      rc = SQLITE_OK;
+    }
+  sqlite3_finalize (stmt);
+  *rc_out = rc == SQLITE_DONE ? SQLITE_OK : rc;
+
+  return ids;
+}
+
+/* Rolls up complete minutes up to @now_ms - ROLLUP_LAG, a few minutes per
+ * transaction, then prunes; each step is a short transaction of its own. */
+static gboolean
+maintain_db (sqlite3             *db,
+             const MaintainData  *md,
+             GCancellable        *cancellable,
+             GError             **error)
+{
+  g_autofree char *rollup_sql = sql_rollup ();
+  g_autoptr (GArray) nodes = NULL;
+  sqlite3_stmt *rollup = NULL;
+  sqlite3_stmt *dirty = NULL;
+  sqlite3_stmt *clean = NULL;
+  sqlite3_stmt *prune_raw = NULL;
+  sqlite3_stmt *prune_rollups = NULL;
+  gint64 until = floor_minute (md->now_ms - ROLLUP_LAG_MS);
+  gint64 oldest_dirty;
+  gint64 raw_cut, rollup_cut;
+  int rc;
+
+  rc = sqlite3_prepare_v2 (db, rollup_sql, -1, &rollup, NULL);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_prepare_v2 (db, "SELECT minute FROM dirty WHERE minute < ?1 ORDER BY minute LIMIT ?2",
+                             -1, &dirty, NULL);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_prepare_v2 (db, "DELETE FROM dirty WHERE minute = ?1", -1, &clean, NULL);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_prepare_v2 (db, "DELETE FROM samples WHERE node = ?1 AND time < ?2", -1, &prune_raw, NULL);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_prepare_v2 (db, "DELETE FROM rollups WHERE node = ?1 AND minute < ?2", -1,
+                             &prune_rollups, NULL);
+
+  /* A few minutes per transaction, so a commit on the main thread never waits long. */
+  while (rc == SQLITE_OK && !g_cancellable_is_cancelled (cancellable))
+    {
+      gint64 minutes[ROLLUP_CHUNK_MS / SEYE_STORE_ROLLUP_MS];
+      guint n_minutes = 0;
+
+      rc = sqlite3_exec (db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+      if (rc != SQLITE_OK)
+        break;
+
+      /* Read inside the transaction: a node added since is rolled up too. */
+      g_clear_pointer (&nodes, g_array_unref);
+      nodes = node_rowids (db, &rc);
+
+      sqlite3_bind_int64 (dirty, 1, until);
+      sqlite3_bind_int64 (dirty, 2, G_N_ELEMENTS (minutes));
+      while (rc == SQLITE_OK && (rc = sqlite3_step (dirty)) == SQLITE_ROW)
+        {
+          minutes[n_minutes++] = sqlite3_column_int64 (dirty, 0);
+          rc = SQLITE_OK;
+        }
+      sqlite3_reset (dirty);
+      if (rc == SQLITE_DONE)
+        rc = SQLITE_OK;
+
+      for (guint m = 0; m < n_minutes && rc == SQLITE_OK; m++)
+        {
+          for (guint i = 0; i < nodes->len && rc == SQLITE_OK; i++)
+            {
+              sqlite3_bind_int64 (rollup, 1, g_array_index (nodes, gint64, i));
+              sqlite3_bind_int64 (rollup, 2, minutes[m]);
+              sqlite3_bind_int64 (rollup, 3, minutes[m] + SEYE_STORE_ROLLUP_MS);
+              rc = step_reset (rollup);
+            }
+          if (rc == SQLITE_OK)
+            {
+              sqlite3_bind_int64 (clean, 1, minutes[m]);
+              rc = step_reset (clean);
+            }
+        }
+
+      if (rc == SQLITE_OK)
+        rc = sqlite3_exec (db, "COMMIT", NULL, NULL, NULL);
+      if (rc != SQLITE_OK)
+        sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL);
+
+      if (n_minutes < G_N_ELEMENTS (minutes))
+        break;
+    }
+
+  oldest_dirty = rc == SQLITE_OK ? query_int (db, "SELECT min (minute) FROM dirty", 0, G_MAXINT64, &rc)
+                                 : G_MAXINT64;
+  if (nodes == NULL && rc == SQLITE_OK)
+    nodes = node_rowids (db, &rc);
+
+  /* Raw samples go only once their minutes are rolled up. */
+  raw_cut = floor_minute (MIN (md->now_ms - md->raw_retention * 1000, oldest_dirty));
+  rollup_cut = floor_minute (md->now_ms - md->rollup_retention * 1000);
+
+  for (guint i = 0; rc == SQLITE_OK && i < nodes->len && !g_cancellable_is_cancelled (cancellable); i++)
+    {
+      sqlite3_bind_int64 (prune_raw, 1, g_array_index (nodes, gint64, i));
+      sqlite3_bind_int64 (prune_raw, 2, raw_cut);
+      rc = step_reset (prune_raw);
+      if (rc == SQLITE_OK)
+        {
+          sqlite3_bind_int64 (prune_rollups, 1, g_array_index (nodes, gint64, i));
+          sqlite3_bind_int64 (prune_rollups, 2, rollup_cut);
+          rc = step_reset (prune_rollups);
+        }
+    }
+
+  if (rc == SQLITE_OK)
+    rc = sqlite3_exec (db, "PRAGMA wal_checkpoint (PASSIVE)", NULL, NULL, NULL);
+
+  sqlite3_finalize (rollup);
+  sqlite3_finalize (dirty);
+  sqlite3_finalize (clean);
+  sqlite3_finalize (prune_raw);
+  sqlite3_finalize (prune_rollups);
+
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return FALSE;
+
+  if (rc != SQLITE_OK)
+    {
+      set_sqlite_error (error, db, rc, sqlite3_db_filename (db, "main"), _("roll up"));
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static MaintainData *
+maintain_data_new (SeyeStore *self,
+                   gint64     now_ms)
+{
+  MaintainData *md = g_new0 (MaintainData, 1);
+
+  md->path = g_strdup (self->path);
+  md->now_ms = now_ms;
+  md->raw_retention = self->raw_retention;
+  md->rollup_retention = self->rollup_retention;
+
+  return md;
+}
+
+/**
+ * seye_store_maintain:
+ * @now_ms: the present, Unix ms
+ *
+ * Rolls every complete minute up to one minute before @now_ms into one-minute
+ * rollups, then deletes raw samples older than "raw-retention" (only rolled-up
+ * ones) and rollups older than "rollup-retention", and checkpoints the WAL.
+ * Uses the store's own connection: call it from the writing thread, or use
+ * seye_store_maintain_async() which uses a connection of its own on a worker.
+ */
+gboolean
+seye_store_maintain (SeyeStore  *self,
+                     gint64      now_ms,
+                     GError    **error)
+{
+  g_autoptr (MaintainData) md = NULL;
+
+  g_return_val_if_fail (SEYE_IS_STORE (self), FALSE);
+  g_return_val_if_fail (!self->read_only, FALSE);
+
+  md = maintain_data_new (self, now_ms);
+
+  return maintain_db (self->db, md, NULL, error);
+}
+
+static void
+maintain_thread (GTask        *task,
+                 gpointer      source_object,
+                 gpointer      task_data,
+                 GCancellable *cancellable)
+{
+  MaintainData *md = task_data;
+  GError *error = NULL;
+  sqlite3 *db;
+  int rc;
+
+  db = open_connection (md->path, FALSE, FALSE, WORKER_BUSY_MS, &rc, &error);
+  if (db == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  if (maintain_db (db, md, cancellable, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+
+  sqlite3_close (db);
+}
+
+void
+seye_store_maintain_async (SeyeStore           *self,
+                           gint64               now_ms,
+                           GCancellable        *cancellable,
+                           GAsyncReadyCallback  callback,
+                           gpointer             user_data)
+{
+  g_autoptr (GTask) task = NULL;
+
+  g_return_if_fail (SEYE_IS_STORE (self));
+  g_return_if_fail (!self->read_only);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, seye_store_maintain_async);
+  g_task_set_task_data (task, maintain_data_new (self, now_ms), maintain_data_free);
+  g_task_run_in_thread (task, maintain_thread);
+}
+
+gboolean
+seye_store_maintain_finish (SeyeStore     *self,
+                            GAsyncResult  *result,
+                            GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* Reading ------------------------------------------------------------------ */
+
+typedef gboolean (*RowFunc) (const Row *row,
+                             gpointer   user_data,
+                             GError   **error);
+
+typedef struct
+{
+  gint64    from_ms;
+  gint64    bucket_ms;
+  Row       bucket;
+  gint64    bucket_index;
+  gboolean  bucket_open;
+  gboolean  have_prev;
+  gint64    prev_time;
+  gint64    prev_step;
+  RowFunc   func;
+  gpointer  data;
+} Series;
+
+static gboolean
+series_emit (Series  *series,
+             Row     *row,
+             GError **error)
+{
+  gint64 step = MAX (series->bucket_ms, MAX (row->span_ms, (gint64) llround (row->interval * 1000)));
+
+  row->gap_before = series->have_prev && row->time_ms - series->prev_time > 2 * series->prev_step;
+  series->have_prev = TRUE;
+  series->prev_time = row->time_ms;
+  series->prev_step = MAX (step, 1);
+
+  return series->func (row, series->data, error);
+}
+
+static gboolean
+series_flush (Series  *series,
+              GError **error)
+{
+  if (!series->bucket_open)
+    return TRUE;
+
+  series->bucket_open = FALSE;
+  row_finish_bucket (&series->bucket);
+
+  return series_emit (series, &series->bucket, error);
+}
+
+static gboolean
+series_push (Series  *series,
+             Row     *row,
+             GError **error)
+{
+  gint64 step = MAX (row->span_ms, (gint64) llround (row->interval * 1000));
+  gint64 index;
+
+  if (series->bucket_ms <= step)
+    return series_flush (series, error) && series_emit (series, row, error);
+
+  index = (row->time_ms - series->from_ms) / series->bucket_ms;
+  if (series->bucket_open && index != series->bucket_index && !series_flush (series, error))
+    return FALSE;
+
+  if (!series->bucket_open)
+    {
+      row_reset (&series->bucket);
+      series->bucket.time_ms = series->from_ms + index * series->bucket_ms;
+      series->bucket.span_ms = series->bucket_ms;
+      series->bucket_index = index;
+      series->bucket_open = TRUE;
+    }
+  row_accumulate (&series->bucket, row);
+
+  return TRUE;
+}
+
+static int
+lookup_node (sqlite3    *db,
+             const char *node_id,
+             gint64     *rowid)
+{
+  sqlite3_stmt *stmt = NULL;
+  int rc = sqlite3_prepare_v2 (db, "SELECT id FROM nodes WHERE node_id = ?1", -1, &stmt, NULL);
+
+  *rowid = -1;
+  if (rc == SQLITE_OK)
+    {
+      sqlite3_bind_text (stmt, 1, node_id, -1, SQLITE_STATIC);
+      rc = sqlite3_step (stmt);
+      if (rc == SQLITE_ROW)
+        *rowid = sqlite3_column_int64 (stmt, 0);
+      rc = rc == SQLITE_ROW || rc == SQLITE_DONE ? SQLITE_OK : rc;
+    }
+  sqlite3_finalize (stmt);
+
+  return rc;
+}
+
+/*
+ * Reads [from, to] of a node: rollups before a split time, raw samples after it.
+ * With buckets of a minute or more the split is the oldest minute not rolled up;
+ * finer, it is the oldest raw sample. Rows are merged into buckets of
+ * (to - from) / max_points when that is coarser than the data.
+ */
+static gboolean
+read_series (sqlite3     *db,
+             const char  *node_id,
+             gint64       from_ms,
+             gint64       to_ms,
+             guint        max_points,
+             RowFunc      func,
+             gpointer     user_data,
+             GError     **error)
+{
+  g_autofree char *raw_sql = sql_select_raw ();
+  g_autofree char *rollup_sql = sql_select_rollups ();
+  sqlite3_stmt *stmt = NULL;
+  Series series = { 0 };
+  Row row;
+  gint64 node, split;
+  gboolean ok = TRUE;
+  int rc;
+
+  if (to_ms < from_ms)
+    return TRUE;
+
+  rc = lookup_node (db, node_id, &node);
+  if (rc != SQLITE_OK)
+    goto failed;
+  if (node < 0)
+    return TRUE;
+
+  series.from_ms = from_ms;
+  series.bucket_ms = max_points > 0 ? (to_ms - from_ms + max_points - 1) / max_points : 0;
+  series.func = func;
+  series.data = user_data;
+  row_init (&series.bucket);
+  row_init (&row);
+
+  if (series.bucket_ms >= SEYE_STORE_ROLLUP_MS)
+    split = query_int (db, "SELECT min (minute) FROM dirty", 0, G_MAXINT64, &rc);
+  else
+    split = query_int (db, "SELECT min (time) FROM samples WHERE node = ?1", node, G_MAXINT64, &rc);
+  if (rc != SQLITE_OK)
+    goto out;
+
+  /* Rollups before the split. */
+  if (split > from_ms - SEYE_STORE_ROLLUP_MS)
+    {
+      rc = sqlite3_prepare_v2 (db, rollup_sql, -1, &stmt, NULL);
+      if (rc == SQLITE_OK)
+        {
+          sqlite3_bind_int64 (stmt, 1, node);
+          sqlite3_bind_int64 (stmt, 2, floor_minute (from_ms));
+          sqlite3_bind_int64 (stmt, 3, to_ms);
+          sqlite3_bind_int64 (stmt, 4, split);
+          while (ok && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
+            {
+              row_read_rollup (&row, stmt);
+              ok = series_push (&series, &row, error);
+            }
+          rc = rc == SQLITE_DONE || rc == SQLITE_ROW ? SQLITE_OK : rc;
+        }
+      g_clear_pointer (&stmt, sqlite3_finalize);
+    }
+
+  /* Raw samples from the split on. */
+  if (ok && rc == SQLITE_OK && split <= to_ms)
+    {
+      rc = sqlite3_prepare_v2 (db, raw_sql, -1, &stmt, NULL);
+      if (rc == SQLITE_OK)
+        {
+          sqlite3_bind_int64 (stmt, 1, node);
+          sqlite3_bind_int64 (stmt, 2, MAX (from_ms, split));
+          sqlite3_bind_int64 (stmt, 3, to_ms);
+          while (ok && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
+            {
+              row_read_raw (&row, stmt);
+              ok = series_push (&series, &row, error);
+            }
+          rc = rc == SQLITE_DONE || rc == SQLITE_ROW ? SQLITE_OK : rc;
+        }
+      g_clear_pointer (&stmt, sqlite3_finalize);
+    }
+
+  if (ok && rc == SQLITE_OK)
+    ok = series_flush (&series, error);
+
+out:
+  row_clear (&row);
+  row_clear (&series.bucket);
+
+  if (!ok)
+    return FALSE;
+
+failed:
+  if (rc != SQLITE_OK)
+    {
+      set_sqlite_error (error, db, rc, sqlite3_db_filename (db, "main"), _("read"));
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static SeyeSample *
+sample_from_row (const Row    *row,
+                 const double *values,
+                 gboolean      with_cores)
+{
+  SeyeSample *sample = seye_sample_new ();
+
+  sample->time_ms = row->time_ms;
+  sample->interval = row->span_ms > 0 ? row->span_ms / 1000.0 / MAX (row->n, 1) : row->interval;
+  sample->parts = row->span_ms == 0 ? row->parts : parts_of (row->has);
+
+  for (guint m = 0; m < N_METRICS; m++)
+    if (row->has & (1u << m))
+      set_sample_value (sample, m, values[m]);
+
+  if (with_cores)
+    {
+      for (guint i = 0; i < row->cores->len; i++)
+        {
+          SeyeCpuStat stat = { 0 };
+
+          stat.id = (int) i;
+          stat.busy = g_array_index (row->cores, double, i);
+          g_array_append_val (sample->cores, stat);
+        }
+    }
+
+  return sample;
+}
+
+static gboolean
+collect_point_cb (const Row  *row,
+                  gpointer    user_data,
+                  GError    **error)
+{
+  GPtrArray *points = user_data;
+  SeyeStorePoint *point = g_new0 (SeyeStorePoint, 1);
+
+  point->time_ms = row->time_ms;
+  point->span_ms = row->span_ms;
+  point->n_samples = row->n;
+  point->gap_before = row->gap_before;
+  point->avg = sample_from_row (row, row->avg, TRUE);
+  if (row->span_ms == 0)
+    {
+      point->min = seye_sample_ref (point->avg);
+      point->max = seye_sample_ref (point->avg);
+    }
+  else
+    {
+      point->min = sample_from_row (row, row->min, FALSE);
+      point->max = sample_from_row (row, row->max, FALSE);
+    }
+  g_ptr_array_add (points, point);
+
+  return TRUE;
+}
+
+/**
+ * seye_store_query:
+ * @node_id: the node
+ * @from_ms: start of the range (Unix ms, inclusive)
+ * @to_ms: end of the range (inclusive)
+ * @max_points: at most about this many points; 0 for every stored row
+ *
+ * A node's history over a range, oldest first: raw samples where they are still
+ * held, one-minute rollups before that; when the range holds more than
+ * @max_points rows they are merged into equal buckets of (to - from) / max_points
+ * (averages weighted by sample count, minimum of minima, maximum of maxima);
+ * buckets of a minute or more are read from rollups alone. See SeyeStorePoint
+ * for gaps. An unknown node has no points.
+ *
+ * Returns: (transfer full) (element-type SeyeStorePoint): the points
+ */
+GPtrArray *
+seye_store_query (SeyeStore   *self,
+                  const char  *node_id,
+                  gint64       from_ms,
+                  gint64       to_ms,
+                  guint        max_points,
+                  GError     **error)
+{
+  g_autoptr (GPtrArray) points = g_ptr_array_new_with_free_func ((GDestroyNotify) seye_store_point_free);
+
+  g_return_val_if_fail (SEYE_IS_STORE (self), NULL);
+  g_return_val_if_fail (node_id != NULL, NULL);
+
+  if (!read_series (self->db, node_id, from_ms, to_ms, max_points, collect_point_cb, points, error))
+    return NULL;
+
+  return g_steal_pointer (&points);
+}
+
+typedef struct
+{
+  char            *path;
+  gboolean         read_only;
+  char            *node_id;
+  gint64           from_ms;
+  gint64           to_ms;
+  guint            max_points;
+  SeyeStoreFormat  format;
+  GFile           *file;
+} ReadData;
+
+static void
+read_data_free (gpointer data)
+{
+  ReadData *rd = data;
+
+  g_free (rd->path);
+  g_free (rd->node_id);
+  g_clear_object (&rd->file);
+  g_free (rd);
+}
+
+static ReadData *
+read_data_new (SeyeStore  *self,
+               const char *node_id,
+               gint64      from_ms,
+               gint64      to_ms)
+{
+  ReadData *rd = g_new0 (ReadData, 1);
+
+  rd->path = g_strdup (self->path);
+  rd->read_only = self->read_only;
+  rd->node_id = g_strdup (node_id);
+  rd->from_ms = from_ms;
+  rd->to_ms = to_ms;
+
+  return rd;
+}
+
+static void
+query_thread (GTask        *task,
+              gpointer      source_object,
+              gpointer      task_data,
+              GCancellable *cancellable)
+{
+  ReadData *rd = task_data;
+  g_autoptr (GPtrArray) points = g_ptr_array_new_with_free_func ((GDestroyNotify) seye_store_point_free);
+  GError *error = NULL;
+  sqlite3 *db;
+  int rc;
+
+  db = open_connection (rd->path, TRUE, FALSE, WORKER_BUSY_MS, &rc, &error);
+  if (db == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  if (read_series (db, rd->node_id, rd->from_ms, rd->to_ms, rd->max_points, collect_point_cb, points, &error))
+    g_task_return_pointer (task, g_steal_pointer (&points), (GDestroyNotify) g_ptr_array_unref);
+  else
+    g_task_return_error (task, error);
+
+  sqlite3_close (db);
+}
+
+/**
+ * seye_store_query_async:
+ *
+ * seye_store_query() on a worker thread with a read-only connection of its own;
+ * it sees every committed sample.
+ */
+void
+seye_store_query_async (SeyeStore           *self,
+                        const char          *node_id,
+                        gint64               from_ms,
+                        gint64               to_ms,
+                        guint                max_points,
+                        GCancellable        *cancellable,
+                        GAsyncReadyCallback  callback,
+                        gpointer             user_data)
+{
+  g_autoptr (GTask) task = NULL;
+  ReadData *rd;
+
+  g_return_if_fail (SEYE_IS_STORE (self));
+  g_return_if_fail (node_id != NULL);
+
+  rd = read_data_new (self, node_id, from_ms, to_ms);
+  rd->max_points = max_points;
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, seye_store_query_async);
+  g_task_set_task_data (task, rd, read_data_free);
+  g_task_run_in_thread (task, query_thread);
+}
+
+GPtrArray *
+seye_store_query_finish (SeyeStore     *self,
+                         GAsyncResult  *result,
+                         GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/**
+ * seye_store_list_nodes:
+ *
+ * Returns: (transfer full) (element-type SeyeStoreNode): every node with history, by name
+ */
+GPtrArray *
+seye_store_list_nodes (SeyeStore  *self,
+                       GError    **error)
+{
+  g_autoptr (GPtrArray) nodes = g_ptr_array_new_with_free_func ((GDestroyNotify) seye_store_node_free);
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  g_return_val_if_fail (SEYE_IS_STORE (self), NULL);
+
+  rc = sqlite3_prepare_v2 (self->db,
+                           "SELECT node_id, name, address,"
+                           " min (coalesce ((SELECT min (minute) FROM rollups WHERE node = id), 9e18),"
+                           "      coalesce ((SELECT min (time) FROM samples WHERE node = id), 9e18)),"
+                           " max (coalesce ((SELECT max (minute) + 59999 FROM rollups WHERE node = id), 0),"
+                           "      coalesce ((SELECT max (time) FROM samples WHERE node = id), 0))"
+                           " FROM nodes ORDER BY name COLLATE NOCASE, node_id",
+                           -1, &stmt, NULL);
+
+  while (rc == SQLITE_OK && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      SeyeStoreNode *node = g_new0 (SeyeStoreNode, 1);
+      double first = sqlite3_column_double (stmt, 3);
+
+      node->node_id = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+      node->name = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+      node->address = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
+      node->first_ms = first >= 9e18 ? 0 : (gint64) first;
+      node->last_ms = sqlite3_column_int64 (stmt, 4);
+      g_ptr_array_add (nodes, node);
+      rc = SQLITE_OK;
+    }
+  sqlite3_finalize (stmt);
+
+  if (rc != SQLITE_DONE && rc != SQLITE_OK)
+    {
+      set_sqlite_error (error, self->db, rc, self->path, _("read"));
+      return NULL;
+    }
+
+  return g_steal_pointer (&nodes);
+}
+
+/* Export ------------------------------------------------------------------- */
+
+typedef struct
+{
+  GOutputStream   *stream;
+  GCancellable    *cancellable;
+  SeyeStoreFormat  format;
+  GString         *buffer;
+  gboolean         first;
+} Export;
+
+static gboolean
+export_write (Export  *export,
+              gboolean force,
+              GError **error)
+{
+  gboolean ok = TRUE;
+
+  if (export->buffer->len == 0 || (!force && export->buffer->len < 64 * 1024))
+    return TRUE;
+
+  ok = g_output_stream_write_all (export->stream, export->buffer->str, export->buffer->len, NULL,
+                                  export->cancellable, error);
+  g_string_truncate (export->buffer, 0);
+
+  return ok;
+}
+
+static void
+append_number (GString *str,
+               double   value,
+               int      decimals)
+{
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+  char *end;
+
+  if (decimals == 0)
+    {
+      g_string_append_printf (str, "%.0f", value);
+      return;
+    }
+
+  g_ascii_formatd (buf, sizeof buf, decimals == 1 ? "%.1f" : "%.2f", value);
+  /* No trailing zeros: "12.5", "3" */
+  end = buf + strlen (buf);
+  if (strchr (buf, '.') != NULL)
+    {
+      while (end > buf && end[-1] == '0')
+        *--end = '\0';
+      if (end > buf && end[-1] == '.')
+        *--end = '\0';
+    }
+  if (g_str_equal (buf, "-0"))
+    strcpy (buf, "0");
+  g_string_append (str, buf);
+}
+
+static const char *
+resolution_name (const Row *row)
+{
+  if (row->span_ms == 0)
+    return "raw";
+  if (row->span_ms == SEYE_STORE_ROLLUP_MS)
+    return "minute";
+  return "bucket";
+}
+
+static void
+append_iso_time (GString *str,
+                 gint64   ms)
+{
+  g_autoptr (GDateTime) utc = g_date_time_new_from_unix_utc (ms / 1000);
+
+  if (utc == NULL)
+    {
+      g_string_append (str, "?");
+      return;
+    }
+
+  {
+    g_autofree char *text = g_date_time_format (utc, "%Y-%m-%dT%H:%M:%S");
+
+    g_string_append_printf (str, "%s.%03dZ", text, (int) (ms % 1000));
+  }
+}
+
+static void
+csv_header (GString *str)
+{
+  g_string_append (str, "time,time_ms,resolution,samples,gap_before");
+  for (guint m = 0; m < N_METRICS; m++)
+    g_string_append_printf (str, ",%s,%s_min,%s_max", metrics[m].name, metrics[m].name, metrics[m].name);
+  g_string_append (str, ",cores_busy_percent\n");
+}
+
+static void
+cores_list (GString    *str,
+            const Row  *row,
+            const char *separator)
+{
+  for (guint i = 0; i < row->cores->len; i++)
+    {
+      if (i > 0)
+        g_string_append (str, separator);
+      append_number (str, g_array_index (row->cores, double, i), 1);
+    }
+}
+
+static void
+csv_row (GString   *str,
+         const Row *row)
+{
+  append_iso_time (str, row->time_ms);
+  g_string_append_printf (str, ",%" G_GINT64_FORMAT ",%s,%u,%d", row->time_ms, resolution_name (row),
+                          row->n, row->gap_before ? 1 : 0);
+
+  for (guint m = 0; m < N_METRICS; m++)
+    {
+      if (!(row->has & (1u << m)))
+        {
+          g_string_append (str, ",,,");
+          continue;
+        }
+      g_string_append_c (str, ',');
+      append_number (str, row->avg[m], metrics[m].decimals);
+      g_string_append_c (str, ',');
+      append_number (str, row->min[m], metrics[m].decimals);
+      g_string_append_c (str, ',');
+      append_number (str, row->max[m], metrics[m].decimals);
+    }
+
+  g_string_append_c (str, ',');
+  cores_list (str, row, " ");
+  g_string_append_c (str, '\n');
+}
+
+static void
+json_values (GString      *str,
+             const Row    *row,
+             const double *values,
+             gboolean      with_cores)
+{
+  gboolean first = TRUE;
+
+  g_string_append_c (str, '{');
+  for (guint m = 0; m < N_METRICS; m++)
+    {
+      if (!(row->has & (1u << m)))
+        continue;
+      if (!first)
+        g_string_append_c (str, ',');
+      first = FALSE;
+      g_string_append_printf (str, "\"%s\":", metrics[m].name);
+      append_number (str, values[m], metrics[m].decimals);
+    }
+  if (with_cores && row->cores->len > 0)
+    {
+      g_string_append_printf (str, "%s\"cores_busy_percent\":[", first ? "" : ",");
+      cores_list (str, row, ",");
+      g_string_append_c (str, ']');
+    }
+  g_string_append_c (str, '}');
+}
+
+static void
+json_row (GString   *str,
+          const Row *row,
+          gboolean   first)
+{
+  g_string_append (str, first ? "\n    " : ",\n    ");
+  g_string_append_printf (str, "{\"time\":%" G_GINT64_FORMAT ",\"resolution\":\"%s\",\"samples\":%u,"
+                               "\"gap_before\":%s,\"values\":",
+                          row->time_ms, resolution_name (row), row->n, row->gap_before ? "true" : "false");
+  json_values (str, row, row->avg, TRUE);
+  if (row->span_ms > 0)
+    {
+      g_string_append (str, ",\"min\":");
+      json_values (str, row, row->min, FALSE);
+      g_string_append (str, ",\"max\":");
+      json_values (str, row, row->max, FALSE);
+    }
+  g_string_append_c (str, '}');
+}
+
+static gboolean
+export_row_cb (const Row  *row,
+               gpointer    user_data,
+               GError    **error)
+{
+  Export *export = user_data;
+
+  if (g_cancellable_set_error_if_cancelled (export->cancellable, error))
+    return FALSE;
+
+  if (export->format == SEYE_STORE_FORMAT_CSV)
+    csv_row (export->buffer, row);
+  else
+    json_row (export->buffer, row, export->first);
+  export->first = FALSE;
+
+  return export_write (export, FALSE, error);
+}
+
+static gboolean
+node_details (sqlite3     *db,
+              const char  *node_id,
+              char       **name,
+              char       **address)
+{
+  sqlite3_stmt *stmt = NULL;
+  gboolean found = FALSE;
+
+  if (sqlite3_prepare_v2 (db, "SELECT name, address FROM nodes WHERE node_id = ?1", -1, &stmt, NULL) == SQLITE_OK)
+    {
+      sqlite3_bind_text (stmt, 1, node_id, -1, SQLITE_STATIC);
+      if (sqlite3_step (stmt) == SQLITE_ROW)
+        {
+          *name = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+          *address = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+          found = TRUE;
+        }
+    }
+  sqlite3_finalize (stmt);
+
+  return found;
+}
+
+static gboolean
+export_db (sqlite3          *db,
+           const char       *node_id,
+           gint64            from_ms,
+           gint64            to_ms,
+           SeyeStoreFormat   format,
+           GOutputStream    *stream,
+           GCancellable     *cancellable,
+           GError          **error)
+{
+  g_autoptr (GString) buffer = g_string_new (NULL);
+  g_autofree char *name = NULL;
+  g_autofree char *address = NULL;
+  Export export = { stream, cancellable, format, buffer, TRUE };
+
+  if (!node_details (db, node_id, &name, &address))
+    {
+      g_set_error (error, SEYE_ERROR, SEYE_ERROR_INVALID,
+                   _("There is no history for the node “%s”"), node_id);
+      return FALSE;
+    }
+
+  if (format == SEYE_STORE_FORMAT_CSV)
+    {
+      csv_header (buffer);
+    }
+  else
+    {
+      g_string_append_printf (buffer, "{\n  \"format\": \"sorcerers-eye-history\",\n  \"version\": 1,\n"
+                                      "  \"node_id\": ");
+      seye_json_write_string (buffer, node_id);
+      g_string_append (buffer, ",\n  \"name\": ");
+      seye_json_write_string (buffer, name);
+      g_string_append (buffer, ",\n  \"address\": ");
+      seye_json_write_string (buffer, address);
+      g_string_append_printf (buffer, ",\n  \"from\": %" G_GINT64_FORMAT ",\n  \"to\": %" G_GINT64_FORMAT
+                                      ",\n  \"points\": [", from_ms, to_ms);
+    }
+
+  if (!read_series (db, node_id, from_ms, to_ms, 0, export_row_cb, &export, error))
+    return FALSE;
+
+  if (format == SEYE_STORE_FORMAT_JSON)
+    g_string_append (buffer, export.first ? "]\n}\n" : "\n  ]\n}\n");
+
+  return export_write (&export, TRUE, error);
+}
+
+/**
+ * seye_store_export:
+ * @format: CSV (header line, units in the column names) or JSON (see docs/api.md,
+ *   "History export")
+ *
+ * Writes a node's history over [from, to] at full resolution: raw samples where
+ * they are held, one-minute rollups before. Use seye_store_export_async() from a
+ * main loop: a day of raw samples is tens of megabytes.
+ */
+gboolean
+seye_store_export (SeyeStore        *self,
+                   const char       *node_id,
+                   gint64            from_ms,
+                   gint64            to_ms,
+                   SeyeStoreFormat   format,
+                   GOutputStream    *stream,
+                   GCancellable     *cancellable,
+                   GError          **error)
+{
+  g_return_val_if_fail (SEYE_IS_STORE (self), FALSE);
+  g_return_val_if_fail (node_id != NULL, FALSE);
+  g_return_val_if_fail (G_IS_OUTPUT_STREAM (stream), FALSE);
+
+  return export_db (self->db, node_id, from_ms, to_ms, format, stream, cancellable, error);
+}
+
+static void
+export_thread (GTask        *task,
+               gpointer      source_object,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  ReadData *rd = task_data;
+  g_autoptr (GFileOutputStream) stream = NULL;
+  GError *error = NULL;
+  sqlite3 *db;
+  int rc;
+
+  db = open_connection (rd->path, TRUE, FALSE, WORKER_BUSY_MS, &rc, &error);
+  if (db == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  stream = g_file_replace (rd->file, NULL, FALSE, G_FILE_CREATE_REPLACE_DESTINATION, cancellable, &error);
+  if (stream != NULL &&
+      export_db (db, rd->node_id, rd->from_ms, rd->to_ms, rd->format, G_OUTPUT_STREAM (stream),
+                 cancellable, &error) &&
+      g_output_stream_close (G_OUTPUT_STREAM (stream), cancellable, &error))
+    {
+      g_task_return_boolean (task, TRUE);
+    }
+  else
+    {
+      /* Closing a replaced file after a failure would leave a half file in place. */
+      if (stream != NULL)
+        {
+          g_autoptr (GCancellable) cancel = g_cancellable_new ();
+
+          g_cancellable_cancel (cancel);
+          g_output_stream_close (G_OUTPUT_STREAM (stream), cancel, NULL);
+        }
+      g_task_return_error (task, error);
+    }
+
+  sqlite3_close (db);
+}
+
+/**
+ * seye_store_export_async:
+ * @file: where to write; replaced only once the export is complete
+ *
+ * seye_store_export() into @file, on a worker thread with a connection of its own.
+ */
+void
+seye_store_export_async (SeyeStore           *self,
+                         const char          *node_id,
+                         gint64               from_ms,
+                         gint64               to_ms,
+                         SeyeStoreFormat      format,
+                         GFile               *file,
+                         GCancellable        *cancellable,
+                         GAsyncReadyCallback  callback,
+                         gpointer             user_data)
+{
+  g_autoptr (GTask) task = NULL;
+  ReadData *rd;
+
+  g_return_if_fail (SEYE_IS_STORE (self));
+  g_return_if_fail (node_id != NULL);
+  g_return_if_fail (G_IS_FILE (file));
+
+  rd = read_data_new (self, node_id, from_ms, to_ms);
+  rd->format = format;
+  rd->file = g_object_ref (file);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, seye_store_export_async);
+  g_task_set_task_data (task, rd, read_data_free);
+  g_task_run_in_thread (task, export_thread);
+}
+
+gboolean
+seye_store_export_finish (SeyeStore     *self,
+                          GAsyncResult  *result,
+                          GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* Recording a monitor ------------------------------------------------------ */
+
+static gboolean
+commit_cb (gpointer data)
+{
+  SeyeStore *self = data;
+  g_autoptr (GError) error = NULL;
+
+  self->commit_id = 0;
+
+  if (!seye_store_commit (self, &error))
+    {
+      if (g_error_matches (error, SEYE_ERROR, SEYE_ERROR_UNAVAILABLE))
+        g_debug ("%s; the samples stay queued", error->message);
+      else
+        g_warning ("%s", error->message);
+    }
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+sample_added_cb (SeyeNode   *node,
+                 SeyeSample *sample,
+                 SeyeStore  *self)
+{
+  const SeyeNodeInfo *info = seye_node_get_info (node);
+  double interval;
+
+  /* Only a node that said who it is has a key that survives a new address. */
+  if (info == NULL || info->node_id == NULL)
+    return;
+
+  seye_store_add (self, info->node_id, seye_node_get_name (node), seye_node_get_address (node), sample);
+
+  /* Nodes answer at their own moments; one commit collects a whole polling round. */
+  if (self->commit_id == 0)
+    {
+      interval = self->monitor != NULL ? seye_monitor_get_interval (self->monitor) : 1.0;
+      self->commit_id = g_timeout_add ((guint) (CLAMP (interval, 0.2, 10.0) * 1000), commit_cb, self);
+    }
+}
+
+static void
+watch_node (SeyeStore *self,
+            SeyeNode  *node)
+{
+  if (g_hash_table_contains (self->watched, node))
+    return;
+
+  g_hash_table_add (self->watched, node);
+  g_object_weak_ref (G_OBJECT (node), watched_node_finalized_cb, self);
+  g_signal_connect (node, "sample-added", G_CALLBACK (sample_added_cb), self);
+}
+
+static void
+items_changed_cb (SeyeStore  *self,
+                  guint       position,
+                  guint       removed,
+                  guint       added,
+                  GListModel *model)
+{
+  for (guint i = position; i < position + added; i++)
+    {
+      g_autoptr (SeyeNode) node = g_list_model_get_item (model, i);
+
+      watch_node (self, node);
+    }
+}
+
+static void
+maintain_done_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  SeyeStore *self = SEYE_STORE (object);
+  g_autoptr (GError) error = NULL;
+
+  self->maintaining = FALSE;
+
+  if (!seye_store_maintain_finish (self, result, &error) &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      if (g_error_matches (error, SEYE_ERROR, SEYE_ERROR_UNAVAILABLE))
+        g_debug ("%s", error->message);
+      else
+        g_warning ("%s", error->message);
+    }
+}
+
+static gboolean
+maintain_cb (gpointer data)
+{
+  SeyeStore *self = data;
+
+  if (!self->maintaining)
+    {
+      self->maintaining = TRUE;
+      seye_store_maintain_async (self, g_get_real_time () / 1000, self->cancellable, maintain_done_cb, NULL);
+    }
+
+  return G_SOURCE_CONTINUE;
+}
+
+/**
+ * seye_store_attach_monitor:
+ *
+ * Records every sample of @monitor's nodes (those that told their node id): the
+ * samples of a polling round are committed together one monitor interval after
+ * the first of them came in. Once a minute, rollup, pruning and checkpointing run
+ * on a worker thread. Everything stops when the store is disposed of; what is
+ * queued then is committed.
+ */
+void
+seye_store_attach_monitor (SeyeStore   *self,
+                           SeyeMonitor *monitor)
+{
+  guint n;
+
+  g_return_if_fail (SEYE_IS_STORE (self));
+  g_return_if_fail (SEYE_IS_MONITOR (monitor));
+  g_return_if_fail (self->monitor == NULL);
+  g_return_if_fail (!self->read_only);
+
+  self->monitor = g_object_ref (monitor);
+  g_signal_connect_object (monitor, "items-changed", G_CALLBACK (items_changed_cb), self, G_CONNECT_SWAPPED);
+
+  n = g_list_model_get_n_items (G_LIST_MODEL (monitor));
+  items_changed_cb (self, 0, 0, n, G_LIST_MODEL (monitor));
+
+  self->maintain_id = g_timeout_add_seconds (MAINTAIN_PERIOD_S, maintain_cb, self);
+  maintain_cb (self);
+}

@@ -1,0 +1,204 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "seye-monitor.h"
+#include "seye-sample.h"
+
+G_BEGIN_DECLS
+
+/* PRAGMA user_version of a database this code writes. */
+#define SEYE_STORE_SCHEMA_VERSION 1
+
+/* Full resolution for a day, one-minute rollups for 30 days (seconds). */
+#define SEYE_STORE_DEFAULT_RAW_RETENTION    (24 * 3600)
+#define SEYE_STORE_DEFAULT_ROLLUP_RETENTION (30 * 24 * 3600)
+
+/* Width of a rollup. */
+#define SEYE_STORE_ROLLUP_MS 60000
+
+/**
+ * SeyeStoreOpenFlags:
+ * @SEYE_STORE_OPEN_DEFAULT: create the file and migrate it; a damaged file is set aside.
+ * @SEYE_STORE_OPEN_READ_ONLY: read an existing, current database (for `seye history`):
+ *   no creation, no migration, nothing is ever renamed; damage is an error.
+ * @SEYE_STORE_OPEN_FULL_CHECK: run `PRAGMA integrity_check` instead of `quick_check`.
+ */
+typedef enum
+{
+  SEYE_STORE_OPEN_DEFAULT    = 0,
+  SEYE_STORE_OPEN_READ_ONLY  = 1 << 0,
+  SEYE_STORE_OPEN_FULL_CHECK = 1 << 1,
+} SeyeStoreOpenFlags;
+
+typedef enum
+{
+  SEYE_STORE_FORMAT_CSV,
+  SEYE_STORE_FORMAT_JSON,
+} SeyeStoreFormat;
+
+/**
+ * SeyeStorePoint:
+ * @time_ms: Unix ms: the sample's time for a raw point, else the start of the span
+ * @span_ms: 0 for a raw sample, 60000 for a one-minute rollup, the bucket width otherwise
+ * @n_samples: how many raw samples the point stands for
+ * @gap_before: %TRUE when there is no data between the previous point and this one:
+ *   a graph must not draw a line from the previous point to this one
+ * @avg: the sample (raw) or the averages (rollup, bucket); its `parts` say what is known
+ * @min: the smallest values over the span (the same sample as @avg for a raw point)
+ * @max: the largest values over the span (likewise)
+ *
+ * One point of a node's stored history. Rule for @gap_before: the distance from the previous
+ * point is more than twice the series step, where the step is the larger of the bucket width,
+ * the previous point's span and its sampling interval.
+ */
+typedef struct
+{
+  gint64      time_ms;
+  gint64      span_ms;
+  guint       n_samples;
+  gboolean    gap_before;
+  SeyeSample *avg;
+  SeyeSample *min;
+  SeyeSample *max;
+} SeyeStorePoint;
+
+#define SEYE_TYPE_STORE_POINT (seye_store_point_get_type ())
+GType           seye_store_point_get_type (void) G_GNUC_CONST;
+SeyeStorePoint *seye_store_point_copy     (const SeyeStorePoint *self) G_GNUC_WARN_UNUSED_RESULT;
+void            seye_store_point_free     (SeyeStorePoint       *self);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SeyeStorePoint, seye_store_point_free)
+
+/**
+ * SeyeStoreNode:
+ *
+ * A node the store holds history for (one row of its nodes table).
+ */
+typedef struct
+{
+  char   *node_id;
+  char   *name;            /* last name seen */
+  char   *address;         /* last "host:port" seen */
+  gint64  first_ms;        /* oldest data held (raw or rollup), 0 when none */
+  gint64  last_ms;         /* newest data held, 0 when none */
+} SeyeStoreNode;
+
+void seye_store_node_free (SeyeStoreNode *self);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SeyeStoreNode, seye_store_node_free)
+
+/**
+ * SeyeStore:
+ *
+ * Every sample a client receives, kept in SQLite (WAL): full resolution for
+ * "raw-retention" seconds, one-minute rollups (average, minimum, maximum) for
+ * "rollup-retention" seconds. Nodes are keyed by node id.
+ *
+ * Writing happens on the thread that opened the store, one transaction per
+ * seye_store_commit(); rollup and pruning (seye_store_maintain_async()), range
+ * queries and exports in their _async() form run on worker threads with
+ * connections of their own, so a main loop never waits on them.
+ *
+ * Properties: "path" (string, read-only), "raw-retention", "rollup-retention"
+ * (int64 seconds, read-write), "set-aside-path" (string, read-only: where a damaged
+ * file was moved when this store was opened, else NULL).
+ */
+#define SEYE_TYPE_STORE (seye_store_get_type ())
+G_DECLARE_FINAL_TYPE (SeyeStore, seye_store, SEYE, STORE, GObject)
+
+char       *seye_store_get_default_path       (void) G_GNUC_WARN_UNUSED_RESULT;
+
+SeyeStore  *seye_store_open                   (const char          *path,
+                                               GError             **error) G_GNUC_WARN_UNUSED_RESULT;
+SeyeStore  *seye_store_open_full              (const char          *path,
+                                               SeyeStoreOpenFlags   flags,
+                                               GError             **error) G_GNUC_WARN_UNUSED_RESULT;
+void        seye_store_open_async             (const char          *path,
+                                               SeyeStoreOpenFlags   flags,
+                                               GCancellable        *cancellable,
+                                               GAsyncReadyCallback  callback,
+                                               gpointer             user_data);
+SeyeStore  *seye_store_open_finish            (GAsyncResult        *result,
+                                               GError             **error) G_GNUC_WARN_UNUSED_RESULT;
+
+const char *seye_store_get_path               (SeyeStore           *self);
+const char *seye_store_get_set_aside_path     (SeyeStore           *self);
+const char *seye_store_get_set_aside_message  (SeyeStore           *self);
+gint64      seye_store_get_raw_retention      (SeyeStore           *self);
+void        seye_store_set_raw_retention      (SeyeStore           *self,
+                                               gint64               seconds);
+gint64      seye_store_get_rollup_retention   (SeyeStore           *self);
+void        seye_store_set_rollup_retention   (SeyeStore           *self,
+                                               gint64               seconds);
+
+/* Writing: queue the samples of a polling round, then write them in one transaction. */
+void        seye_store_add                    (SeyeStore           *self,
+                                               const char          *node_id,
+                                               const char          *name,
+                                               const char          *address,
+                                               SeyeSample          *sample);
+guint       seye_store_get_n_pending          (SeyeStore           *self);
+gboolean    seye_store_commit                 (SeyeStore           *self,
+                                               GError             **error);
+
+/* Records every sample of @monitor's nodes, one commit per polling round, and rolls
+ * up and prunes once a minute off the main thread. Detach by disposing of the store. */
+void        seye_store_attach_monitor         (SeyeStore           *self,
+                                               SeyeMonitor         *monitor);
+
+/* Rollup and pruning as of @now_ms (Unix ms). */
+gboolean    seye_store_maintain               (SeyeStore           *self,
+                                               gint64               now_ms,
+                                               GError             **error);
+void        seye_store_maintain_async         (SeyeStore           *self,
+                                               gint64               now_ms,
+                                               GCancellable        *cancellable,
+                                               GAsyncReadyCallback  callback,
+                                               gpointer             user_data);
+gboolean    seye_store_maintain_finish        (SeyeStore           *self,
+                                               GAsyncResult        *result,
+                                               GError             **error);
+
+/* Reading. */
+GPtrArray  *seye_store_list_nodes             (SeyeStore           *self,
+                                               GError             **error) G_GNUC_WARN_UNUSED_RESULT;
+GPtrArray  *seye_store_query                  (SeyeStore           *self,
+                                               const char          *node_id,
+                                               gint64               from_ms,
+                                               gint64               to_ms,
+                                               guint                max_points,
+                                               GError             **error) G_GNUC_WARN_UNUSED_RESULT;
+void        seye_store_query_async            (SeyeStore           *self,
+                                               const char          *node_id,
+                                               gint64               from_ms,
+                                               gint64               to_ms,
+                                               guint                max_points,
+                                               GCancellable        *cancellable,
+                                               GAsyncReadyCallback  callback,
+                                               gpointer             user_data);
+GPtrArray  *seye_store_query_finish           (SeyeStore           *self,
+                                               GAsyncResult        *result,
+                                               GError             **error) G_GNUC_WARN_UNUSED_RESULT;
+
+gboolean    seye_store_export                 (SeyeStore           *self,
+                                               const char          *node_id,
+                                               gint64               from_ms,
+                                               gint64               to_ms,
+                                               SeyeStoreFormat      format,
+                                               GOutputStream       *stream,
+                                               GCancellable        *cancellable,
+                                               GError             **error);
+void        seye_store_export_async           (SeyeStore           *self,
+                                               const char          *node_id,
+                                               gint64               from_ms,
+                                               gint64               to_ms,
+                                               SeyeStoreFormat      format,
+                                               GFile               *file,
+                                               GCancellable        *cancellable,
+                                               GAsyncReadyCallback  callback,
+                                               gpointer             user_data);
+gboolean    seye_store_export_finish          (SeyeStore           *self,
+                                               GAsyncResult        *result,
+                                               GError             **error);
+
+G_END_DECLS
