@@ -348,13 +348,16 @@ start_resolver (ServiceEntry *entry)
   if (self->client == NULL || entry->resolver != NULL)
     return;
 
+  /* The address of the family the service was seen on: an agent found over
+   * IPv4 is reached over IPv4 (it may listen on IPv4 only); one seen on both
+   * families is two entries, merged into one node by its id. */
   entry->resolver = avahi_service_resolver_new (self->client,
                                                 entry->interface,
                                                 entry->protocol,
                                                 entry->name,
                                                 entry->type,
                                                 entry->domain,
-                                                AVAHI_PROTO_UNSPEC,
+                                                entry->protocol,
                                                 0,
                                                 resolve_cb,
                                                 entry);
