@@ -80,7 +80,8 @@ parse_txt (const char *field)
 static GPtrArray *
 browse (const char *prefix)
 {
-  const char *argv[] = { "avahi-browse", "-rtp", "_sorcerers-eye._tcp", NULL };
+  /* Bounded: a resolution that never completes must not hang the test. */
+  const char *argv[] = { "timeout", "5", "avahi-browse", "-rtp", "_sorcerers-eye._tcp", NULL };
   g_autoptr (GPtrArray) services = g_ptr_array_new_with_free_func ((GDestroyNotify) service_free);
   g_autoptr (GError) error = NULL;
   g_autofree char *out = NULL;
