@@ -51,7 +51,12 @@ done
 ( end=$((SECONDS + settle)); while [ $SECONDS -lt $end ]; do timeout 3 sh -c 'while :; do :; done' || true; sleep 2; done ) &
 pids+=($!)
 
-export GSETTINGS_BACKEND=memory GSETTINGS_SCHEMA_DIR=$build/data NO_AT_BRIDGE=1 GTK_A11Y=none
+# Settings of its own: only these agents, not whatever else announces itself on the LAN.
+app_id=$(basename "$(ls "$build"/data/*.desktop | head -n1)" .desktop)
+mkdir -p "$work/config/glib-2.0/settings"
+printf '[%s]\ndiscovery=false\n' "$(echo "$app_id" | tr . /)" > "$work/config/glib-2.0/settings/keyfile"
+export XDG_CONFIG_HOME=$work/config GSETTINGS_BACKEND=keyfile
+export GSETTINGS_SCHEMA_DIR=$build/data NO_AT_BRIDGE=1 GTK_A11Y=none
 export LANG=${LANG:-C.UTF-8}
 xvfb-run -a -s '-screen 0 1200x760x24' dbus-run-session -- sh -c '
   "$0" "$@" 2>/dev/null &

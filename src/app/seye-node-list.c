@@ -36,6 +36,7 @@ struct _SeyeNodeList
   GtkColumnViewColumn *columns[SEYE_NODE_N_COLUMNS];
 
   SeyeStatusFilter    status_filter;
+  gboolean            initial_selection_done;
   guint               n_alerting;
   gboolean            needs_refresh;
   guint               navigate_source;
@@ -202,6 +203,14 @@ seye_node_list_refresh (SeyeNodeList *self)
   if (self->status_filter != SEYE_STATUS_FILTER_ALL)
     gtk_filter_changed (self->filter, GTK_FILTER_CHANGE_DIFFERENT);
 
+  /* Nodes arrive one by one and autoselect keeps the first that came: once the first
+   * batch is sorted, start from the top of the list instead. */
+  if (!self->initial_selection_done && g_list_model_get_n_items (G_LIST_MODEL (self->selection)) > 0)
+    {
+      self->initial_selection_done = TRUE;
+      gtk_single_selection_set_selected (self->selection, 0);
+    }
+
   update_n_alerting (self);
   update_page (self);
 }
@@ -348,6 +357,7 @@ released_cb (SeyeNodeList    *self,
              GtkGestureClick *gesture)
 {
   /* A click selects the row first; open it once the selection has been made. */
+  self->initial_selection_done = TRUE;
   if (self->navigate_source == 0)
     self->navigate_source = g_idle_add (navigate_cb, self);
 }
@@ -679,6 +689,7 @@ seye_node_list_select_node (SeyeNodeList *self,
 
       if (item == node)
         {
+          self->initial_selection_done = TRUE;
           gtk_single_selection_set_selected (self->selection, i);
           return;
         }

@@ -78,7 +78,15 @@ discovery_status_cb (SeyeWindow *self)
   update_subtitle (self);
 
   status = self->monitor ? seye_monitor_get_discovery_status (self->monitor) : NULL;
-  if (status == NULL || self->discovery_notice_shown)
+
+  /* Discovery came back (avahi-daemon started): the notice has nothing left to say. */
+  if (status == NULL)
+    {
+      gtk_revealer_set_reveal_child (self->discovery_revealer, FALSE);
+      return;
+    }
+
+  if (self->discovery_notice_shown)
     return;
 
   /* Once per session, and it stays until dismissed: without Avahi only manual nodes show. */
