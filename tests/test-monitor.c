@@ -536,25 +536,46 @@ test_hostile_404 (void)
 }
 
 /* Not HTTP at all, and a peer that never answers. */
-static gboolean
-garbage_cb (GSocketService    *service,
-            GSocketConnection *connection,
-            GObject           *source,
-            gpointer           data)
+typedef struct
 {
-  gboolean silent = GPOINTER_TO_INT (data);
+  gboolean   silent;
+  GMutex     lock;
+  GPtrArray *held;     /* every connection the silent peer keeps open */
+} FakePeer;
 
-  if (!silent)
+/* Runs in the threaded service's own thread: blocking reads are fine there. */
+static gboolean
+garbage_cb (GThreadedSocketService *service,
+            GSocketConnection      *connection,
+            GObject                *source,
+            gpointer                data)
+{
+  FakePeer *peer = data;
+
+  if (!peer->silent)
     {
+      GInputStream *in = g_io_stream_get_input_stream (G_IO_STREAM (connection));
       GOutputStream *out = g_io_stream_get_output_stream (G_IO_STREAM (connection));
+      GString *request = g_string_new (NULL);
+      char buf[1024];
+      gssize n;
+
+      /* Read the whole request first: closing on unread data would reset the
+       * connection, and the client would see that instead of the garbage. */
+      while (strstr (request->str, "\r\n\r\n") == NULL &&
+             (n = g_input_stream_read (in, buf, sizeof buf, NULL, NULL)) > 0)
+        g_string_append_len (request, buf, n);
+      g_string_free (request, TRUE);
 
       g_output_stream_write_all (out, "\x01\x02garbage\r\n\r\n\xff\xfe", 15, NULL, NULL, NULL);
       g_io_stream_close (G_IO_STREAM (connection), NULL, NULL);
     }
   else
     {
-      /* Keep it open and say nothing. */
-      g_object_set_data_full (G_OBJECT (service), "held", g_object_ref (connection), g_object_unref);
+      /* Keep every one open and say nothing: dropping one would reset it. */
+      g_mutex_lock (&peer->lock);
+      g_ptr_array_add (peer->held, g_object_ref (connection));
+      g_mutex_unlock (&peer->lock);
     }
 
   return TRUE;
@@ -565,16 +586,19 @@ check_socket (gboolean    silent,
               const char *expected_error,
               guint       timeout_ms)
 {
-  g_autoptr (GSocketService) service = g_socket_service_new ();
+  g_autoptr (GSocketService) service = g_threaded_socket_service_new (4);
   g_autoptr (SeyeMonitor) monitor = new_monitor ();
   g_autoptr (GError) error = NULL;
   g_autofree char *host_port = NULL;
+  FakePeer peer = { silent };
   guint16 port;
   SeyeNode *node;
 
+  g_mutex_init (&peer.lock);
+  peer.held = g_ptr_array_new_with_free_func (g_object_unref);
   port = g_socket_listener_add_any_inet_port (G_SOCKET_LISTENER (service), NULL, &error);
   g_assert_no_error (error);
-  g_signal_connect (service, "incoming", G_CALLBACK (garbage_cb), GINT_TO_POINTER (silent));
+  g_signal_connect (service, "run", G_CALLBACK (garbage_cb), &peer);
   g_socket_service_start (service);
 
   host_port = g_strdup_printf ("127.0.0.1:%u", port);
@@ -588,6 +612,11 @@ check_socket (gboolean    silent,
 
   seye_monitor_stop (monitor);
   g_socket_service_stop (service);
+  g_socket_listener_close (G_SOCKET_LISTENER (service));
+  g_mutex_lock (&peer.lock);
+  g_ptr_array_unref (peer.held);
+  g_mutex_unlock (&peer.lock);
+  g_mutex_clear (&peer.lock);
 }
 
 static void
