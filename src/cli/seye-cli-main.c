@@ -10,6 +10,7 @@
 
 #include "seye-cli-common.h"
 #include "seye-cli-fetch.h"
+#include "seye-cli-history.h"
 #include "seye-cli-observe.h"
 
 typedef struct
@@ -22,6 +23,7 @@ typedef struct
 static const Command commands[] = {
   { "fetch", seye_cli_fetch, N_("Print the metrics of every node once, then exit") },
   { "observe", seye_cli_observe, N_("Watch every node live in the terminal") },
+  { "history", seye_cli_history, N_("Print a node's history as the app recorded it") },
 };
 
 static gboolean opt_version;

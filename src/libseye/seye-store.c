@@ -1911,7 +1911,6 @@ typedef gboolean (*RowFunc) (const Row *row,
 
 typedef struct
 {
-  gint64    from_ms;
   gint64    bucket_ms;
   Row       bucket;
   gint64    bucket_index;
@@ -1962,14 +1961,16 @@ series_push (Series  *series,
   if (series->bucket_ms <= step)
     return series_flush (series, error) && series_emit (series, row, error);
 
-  index = (row->time_ms - series->from_ms) / series->bucket_ms;
+  /* Buckets are aligned to the epoch, not to @from: a graph redrawn a second later
+   * gets the same buckets, and its lines do not wobble. */
+  index = row->time_ms / series->bucket_ms;
   if (series->bucket_open && index != series->bucket_index && !series_flush (series, error))
     return FALSE;
 
   if (!series->bucket_open)
     {
       row_reset (&series->bucket);
-      series->bucket.time_ms = series->from_ms + index * series->bucket_ms;
+      series->bucket.time_ms = index * series->bucket_ms;
       series->bucket.span_ms = series->bucket_ms;
       series->bucket_index = index;
       series->bucket_open = TRUE;
@@ -2035,7 +2036,6 @@ read_series (sqlite3     *db,
   if (node < 0)
     return TRUE;
 
-  series.from_ms = from_ms;
   series.bucket_ms = max_points > 0 ? (to_ms - from_ms + max_points - 1) / max_points : 0;
   series.func = func;
   series.data = user_data;

@@ -1,0 +1,355 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "seye-cli"
+
+#include "config.h"
+
+#include <gio/gunixoutputstream.h>
+#include <glib/gi18n.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "seye-cli-common.h"
+#include "seye-cli-history.h"
+#include "seye-error.h"
+#include "seye-format.h"
+#include "seye-store.h"
+
+static char *opt_since;
+static char *opt_until;
+static char *opt_db;
+static gboolean opt_csv;
+static gboolean opt_json;
+static int opt_points;
+
+static const GOptionEntry entries[] = {
+  { "since", 's', 0, G_OPTION_ARG_STRING, &opt_since,
+    N_("Start of the range: 30m, 2h, 7d ago, or a date such as 2026-11-20 or 2026-11-20T14:30 (default 1h)"),
+    N_("TIME") },
+  { "until", 'u', 0, G_OPTION_ARG_STRING, &opt_until,
+    N_("End of the range, in the same forms (default now)"), N_("TIME") },
+  { "csv", 0, 0, G_OPTION_ARG_NONE, &opt_csv, N_("Comma-separated values with a header line"), NULL },
+  { "json", 0, 0, G_OPTION_ARG_NONE, &opt_json, N_("JSON, for scripts (see docs/api.md)"), NULL },
+  { "points", 'p', 0, G_OPTION_ARG_INT, &opt_points,
+    N_("Text output only: merge into about N points (default: every stored row)"), N_("N") },
+  { "db", 0, 0, G_OPTION_ARG_FILENAME, &opt_db,
+    N_("Read this history database (default: the app's, in the user data folder)"), N_("PATH") },
+  { NULL }
+};
+
+/* "30m", "2h", "7d", "90s", "1w" ago; "now"; or an ISO 8601 date or date and time
+ * (local time unless it names a zone). */
+static gboolean
+parse_time (const char  *text,
+            gint64       now_ms,
+            gint64      *time_ms,
+            GError     **error)
+{
+  g_autoptr (GDateTime) parsed = NULL;
+  g_autoptr (GTimeZone) local = g_time_zone_new_local ();
+  char *end = NULL;
+  double amount;
+  int year, month, day;
+  char rest;
+
+  if (g_ascii_strcasecmp (text, "now") == 0)
+    {
+      *time_ms = now_ms;
+      return TRUE;
+    }
+
+  amount = g_ascii_strtod (text, &end);
+  if (end != text && end != NULL && amount >= 0 && end[0] != '\0' && end[1] == '\0' &&
+      strchr ("smhdw", end[0]) != NULL)
+    {
+      static const struct { char unit; double seconds; } units[] = {
+        { 's', 1 }, { 'm', 60 }, { 'h', 3600 }, { 'd', 86400 }, { 'w', 7 * 86400 },
+      };
+
+      for (guint i = 0; i < G_N_ELEMENTS (units); i++)
+        if (units[i].unit == end[0])
+          *time_ms = now_ms - (gint64) (amount * units[i].seconds * 1000);
+      return TRUE;
+    }
+
+  if (sscanf (text, "%4d-%2d-%2d%c", &year, &month, &day, &rest) == 3)
+    parsed = g_date_time_new (local, year, month, day, 0, 0, 0);
+  else
+    {
+      g_autofree char *iso = g_strdelimit (g_strdup (text), " ", 'T');
+
+      /* GLib wants seconds: "2026-11-20T14:30" -> "2026-11-20T14:30:00" */
+      if (strlen (iso) == 16 && iso[10] == 'T')
+        {
+          char *full = g_strconcat (iso, ":00", NULL);
+
+          g_free (iso);
+          iso = full;
+        }
+      parsed = g_date_time_new_from_iso8601 (iso, local);
+    }
+
+  if (parsed == NULL)
+    {
+      g_set_error (error, SEYE_ERROR, SEYE_ERROR_CONFIG,
+                   _("Cannot read the time “%s”: use 30m, 2h or 7d (ago), or a date such as 2026-11-20 "
+                     "or 2026-11-20T14:30"),
+                   text);
+      return FALSE;
+    }
+
+  *time_ms = g_date_time_to_unix (parsed) * 1000 + g_date_time_get_microsecond (parsed) / 1000;
+
+  return TRUE;
+}
+
+static char *
+describe_nodes (GPtrArray *nodes)
+{
+  GString *str = g_string_new (NULL);
+
+  for (guint i = 0; i < nodes->len; i++)
+    {
+      SeyeStoreNode *node = nodes->pdata[i];
+
+      g_string_append_printf (str, "\n  %s  %s", node->node_id, node->name ? node->name : "");
+    }
+
+  return g_string_free (str, FALSE);
+}
+
+/* Node id; else exact name; else node id prefix; else part of a name (case ignored). */
+static SeyeStoreNode *
+find_node (GPtrArray   *nodes,
+           const char  *text,
+           GError     **error)
+{
+  g_autoptr (GPtrArray) matches = g_ptr_array_new ();
+  g_autofree char *folded = g_utf8_casefold (text, -1);
+  g_autofree char *list = NULL;
+
+  for (guint tier = 0; tier < 4 && matches->len == 0; tier++)
+    {
+      for (guint i = 0; i < nodes->len; i++)
+        {
+          SeyeStoreNode *node = nodes->pdata[i];
+          g_autofree char *name = node->name ? g_utf8_casefold (node->name, -1) : g_strdup ("");
+          gboolean match = FALSE;
+
+          switch (tier)
+            {
+            case 0:
+              match = g_ascii_strcasecmp (node->node_id, text) == 0;
+              break;
+            case 1:
+              match = g_str_equal (name, folded);
+              break;
+            case 2:
+              match = strlen (text) >= 4 && g_ascii_strncasecmp (node->node_id, text, strlen (text)) == 0;
+              break;
+            default:
+              match = strstr (name, folded) != NULL;
+              break;
+            }
+
+          if (match)
+            g_ptr_array_add (matches, node);
+        }
+    }
+
+  if (matches->len == 1)
+    return matches->pdata[0];
+
+  if (matches->len > 1)
+    {
+      list = describe_nodes (matches);
+      g_set_error (error, SEYE_ERROR, SEYE_ERROR_CONFIG,
+                   _("“%s” matches more than one node; give its name in full or its node id:%s"), text, list);
+      return NULL;
+    }
+
+  if (nodes->len == 0)
+    {
+      g_set_error (error, SEYE_ERROR, SEYE_ERROR_UNAVAILABLE,
+                   _("The history database holds no node yet: the app records nodes while it runs"));
+      return NULL;
+    }
+
+  list = describe_nodes (nodes);
+  g_set_error (error, SEYE_ERROR, SEYE_ERROR_CONFIG,
+               _("No history for a node “%s”; the database knows:%s"), text, list);
+
+  return NULL;
+}
+
+static char *
+local_time (gint64 ms)
+{
+  g_autoptr (GDateTime) utc = g_date_time_new_from_unix_utc (ms / 1000);
+  g_autoptr (GDateTime) local = utc ? g_date_time_to_local (utc) : NULL;
+
+  return local ? g_date_time_format (local, "%Y-%m-%d %H:%M:%S") : g_strdup ("?");
+}
+
+static void
+print_text (SeyeStoreNode *node,
+            GPtrArray     *points)
+{
+  g_print ("%s (%s)\n", node->name ? node->name : node->node_id, node->node_id);
+  g_print ("%-19s  %7s  %7s  %6s  %11s  %11s  %6s\n", _("TIME"), _("CPU"), _("MEM"), _("LOAD"), _("RX"),
+           _("TX"), _("PROCS"));
+
+  for (guint i = 0; i < points->len; i++)
+    {
+      SeyeStorePoint *p = points->pdata[i];
+      SeyeSample *s = p->avg;
+      g_autofree char *time = local_time (p->time_ms);
+      g_autofree char *cpu = seye_format_percent (s->parts & SEYE_SAMPLE_CPU ? s->cpu.busy : -1);
+      g_autofree char *mem = seye_format_percent (s->parts & SEYE_SAMPLE_MEMORY ?
+                                                  seye_sample_get_memory_percent (s) : -1);
+      g_autofree char *load = s->parts & SEYE_SAMPLE_LOAD ? g_strdup_printf ("%.2f", s->load[0])
+                                                          : g_strdup ("–");
+      g_autofree char *rx = s->parts & SEYE_SAMPLE_NETWORK ? seye_format_rate (s->net_rx_bytes_per_sec)
+                                                           : g_strdup ("–");
+      g_autofree char *tx = s->parts & SEYE_SAMPLE_NETWORK ? seye_format_rate (s->net_tx_bytes_per_sec)
+                                                           : g_strdup ("–");
+      g_autofree char *procs = s->parts & SEYE_SAMPLE_PROCESSES ? g_strdup_printf ("%u", s->procs_total)
+                                                                : g_strdup ("–");
+
+      if (p->gap_before)
+        g_print ("%s\n", _("   (no data)"));
+
+      g_print ("%-19s  %7s  %7s  %6s  %11s  %11s  %6s\n", time, cpu, mem, load, rx, tx, procs);
+    }
+}
+
+int
+seye_cli_history (int    argc,
+                  char **argv)
+{
+  g_autoptr (GOptionContext) context = NULL;
+  g_autoptr (SeyeStore) store = NULL;
+  g_autoptr (GPtrArray) nodes = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *description = NULL;
+  g_autofree char *default_path = seye_store_get_default_path ();
+  gint64 now_ms = g_get_real_time () / 1000;
+  gint64 from_ms, to_ms;
+  SeyeStoreNode *node;
+
+  context = g_option_context_new (_("NODE - print a node's recorded history"));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
+  g_option_context_set_summary (context,
+                                _("Reads the history the Sorcerer's Eye app records: every sample of the last\n"
+                                  "day, then one-minute averages with minimum and maximum. NODE is a node id,\n"
+                                  "its beginning, or a node's name or part of it."));
+  description = g_strdup_printf (_("Exit status:\n"
+                                   "  0  the history was printed\n"
+                                   "  1  the node has no samples in the range\n"
+                                   "  2  no database, unknown node, or wrong arguments\n"
+                                   "\n"
+                                   "Default database: %s\n"
+                                   "\n"
+                                   "Examples:\n"
+                                   "  seye history build-server --since 2h\n"
+                                   "  seye history build-server --since 7d --csv > build-server.csv\n"
+                                   "  seye history 3f2a --since 2026-11-20 --until 2026-11-21 --json\n"),
+                                 default_path);
+  g_option_context_set_description (context, description);
+
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      g_printerr ("seye history: %s\n%s\n", error->message, _("Try “seye history --help”."));
+      return SEYE_EXIT_USAGE;
+    }
+
+  if (argc != 2)
+    {
+      g_printerr ("seye history: %s\n%s\n",
+                  argc < 2 ? _("which node? Give its name or node id") : _("give one node only"),
+                  _("Try “seye history --help”."));
+      return SEYE_EXIT_USAGE;
+    }
+
+  if (opt_csv && opt_json)
+    {
+      g_printerr ("seye history: %s\n", _("--csv and --json cannot be used together"));
+      return SEYE_EXIT_USAGE;
+    }
+
+  if (opt_points < 0)
+    {
+      g_printerr ("seye history: %s\n", _("--points takes a number of points, 0 for every row"));
+      return SEYE_EXIT_USAGE;
+    }
+
+  if (!parse_time (opt_since ? opt_since : "1h", now_ms, &from_ms, &error) ||
+      !parse_time (opt_until ? opt_until : "now", now_ms, &to_ms, &error))
+    {
+      g_printerr ("seye history: %s\n", error->message);
+      return SEYE_EXIT_USAGE;
+    }
+
+  if (to_ms < from_ms)
+    {
+      g_printerr ("seye history: %s\n", _("--until is before --since"));
+      return SEYE_EXIT_USAGE;
+    }
+
+  store = seye_store_open_full (opt_db ? opt_db : default_path, SEYE_STORE_OPEN_READ_ONLY, &error);
+  if (store == NULL)
+    {
+      g_printerr ("seye history: %s\n", error->message);
+      return SEYE_EXIT_USAGE;
+    }
+
+  nodes = seye_store_list_nodes (store, &error);
+  node = nodes != NULL ? find_node (nodes, argv[1], &error) : NULL;
+  if (node == NULL)
+    {
+      g_printerr ("seye history: %s\n", error->message);
+      return SEYE_EXIT_USAGE;
+    }
+
+  if (opt_csv || opt_json)
+    {
+      g_autoptr (GOutputStream) out = g_unix_output_stream_new (STDOUT_FILENO, FALSE);
+      gboolean empty = node->last_ms < from_ms || node->first_ms > to_ms || node->first_ms == 0;
+
+      if (!seye_store_export (store, node->node_id, from_ms, to_ms,
+                              opt_csv ? SEYE_STORE_FORMAT_CSV : SEYE_STORE_FORMAT_JSON, out, NULL, &error))
+        {
+          g_printerr ("seye history: %s\n", error->message);
+          return SEYE_EXIT_USAGE;
+        }
+
+      return empty ? SEYE_EXIT_PARTIAL : SEYE_EXIT_OK;
+    }
+  else
+    {
+      g_autoptr (GPtrArray) points = seye_store_query (store, node->node_id, from_ms, to_ms,
+                                                       (guint) opt_points, &error);
+
+      if (points == NULL)
+        {
+          g_printerr ("seye history: %s\n", error->message);
+          return SEYE_EXIT_USAGE;
+        }
+
+      if (points->len == 0)
+        {
+          g_autofree char *from = local_time (from_ms);
+          g_autofree char *to = local_time (to_ms);
+
+          g_printerr (_("seye history: %s has no samples between %s and %s\n"),
+                      node->name ? node->name : node->node_id, from, to);
+          return SEYE_EXIT_PARTIAL;
+        }
+
+      print_text (node, points);
+      fflush (stdout);
+    }
+
+  return SEYE_EXIT_OK;
+}

@@ -1,0 +1,306 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The real `seye history` ($SEYE_CLI) reading a database filled with the store API. */
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+#include <string.h>
+
+#include "seye-store.h"
+
+#define ID_A "a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1"
+#define ID_B "b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2"
+#define MINUTE 60000
+#define HOUR (60 * MINUTE)
+
+typedef struct
+{
+  char   *dir;
+  char   *path;
+  gint64  now;
+} Fixture;
+
+static SeyeSample *
+make_sample (gint64 time_ms,
+             double cpu)
+{
+  SeyeSample *sample = seye_sample_new ();
+  SeyeCpuStat core = { 0 };
+
+  sample->time_ms = time_ms;
+  sample->interval = 10;
+  sample->parts = SEYE_SAMPLE_CPU | SEYE_SAMPLE_MEMORY | SEYE_SAMPLE_LOAD | SEYE_SAMPLE_PROCESSES |
+                  SEYE_SAMPLE_NETWORK;
+  sample->cpu.busy = cpu;
+  sample->cpu.user = cpu;
+  core.busy = cpu;
+  g_array_append_val (sample->cores, core);
+  g_array_append_val (sample->cores, core);
+  sample->memory.total = 4ull << 30;
+  sample->memory.used = 1ull << 30;
+  sample->memory.available = 3ull << 30;
+  sample->load[0] = 0.5;
+  sample->procs_total = 42;
+  sample->net_rx_bytes_per_sec = 2000;
+  sample->net_tx_bytes_per_sec = 1000;
+
+  return sample;
+}
+
+/* alpha: every 10 s for two hours, raw for the last hour, rollups before; alpine: 3 samples. */
+static void
+fixture_setup (Fixture       *fixture,
+               gconstpointer  data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (SeyeStore) store = NULL;
+
+  fixture->dir = g_dir_make_tmp ("seye-cli-history-XXXXXX", &error);
+  g_assert_no_error (error);
+  fixture->path = g_build_filename (fixture->dir, "history.db", NULL);
+  fixture->now = g_get_real_time () / 1000 / MINUTE * MINUTE;
+
+  store = seye_store_open (fixture->path, &error);
+  g_assert_no_error (error);
+  seye_store_set_raw_retention (store, 3600);
+
+  for (gint64 t = fixture->now - 2 * HOUR; t < fixture->now; t += 10000)
+    {
+      g_autoptr (SeyeSample) sample = make_sample (t, 25);
+
+      seye_store_add (store, ID_A, "alpha", "10.0.0.1:7373", sample);
+    }
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autoptr (SeyeSample) sample = make_sample (fixture->now - 5 * MINUTE + i * 10000, 75);
+
+      seye_store_add (store, ID_B, "alpine", "10.0.0.2:7373", sample);
+    }
+  seye_store_commit (store, &error);
+  g_assert_no_error (error);
+  seye_store_maintain (store, fixture->now, &error);
+  g_assert_no_error (error);
+}
+
+static void
+fixture_teardown (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autoptr (GDir) dir = g_dir_open (fixture->dir, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (fixture->dir, name, NULL);
+
+      g_unlink (path);
+    }
+  g_rmdir (fixture->dir);
+  g_free (fixture->dir);
+  g_free (fixture->path);
+}
+
+static int
+run_seye (char       **out,
+          char       **err,
+          const char  *first,
+          ...)
+{
+  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr (GSubprocess) process = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *o = NULL;
+  g_autofree char *e = NULL;
+  va_list ap;
+
+  g_ptr_array_add (argv, (char *) g_getenv ("SEYE_CLI"));
+  g_ptr_array_add (argv, (char *) "history");
+  va_start (ap, first);
+  for (const char *arg = first; arg != NULL; arg = va_arg (ap, const char *))
+    g_ptr_array_add (argv, (char *) arg);
+  va_end (ap);
+  g_ptr_array_add (argv, NULL);
+
+  process = g_subprocess_newv ((const char * const *) argv->pdata,
+                               G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (process, NULL, NULL, &o, &e, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (process));
+  g_test_message ("seye history %s … → %d\n%.2000s%s", first, g_subprocess_get_exit_status (process), o, e);
+
+  if (out != NULL)
+    *out = g_steal_pointer (&o);
+  if (err != NULL)
+    *err = g_steal_pointer (&e);
+
+  return g_subprocess_get_exit_status (process);
+}
+
+static gboolean
+require_cli (void)
+{
+  if (g_getenv ("SEYE_CLI") == NULL)
+    {
+      g_test_skip ("SEYE_CLI is not set");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+test_csv (Fixture       *fixture,
+          gconstpointer  data)
+{
+  g_autofree char *out = NULL;
+  g_auto (GStrv) lines = NULL;
+  g_auto (GStrv) header = NULL;
+  g_auto (GStrv) row = NULL;
+
+  if (!require_cli ())
+    return;
+
+  /* The last 30 minutes: raw samples every 10 s. */
+  g_assert_cmpint (run_seye (&out, NULL, "alpha", "--db", fixture->path, "--since", "30m", "--csv", NULL), ==, 0);
+  lines = g_strsplit (out, "\n", -1);
+  g_assert_cmpuint (g_strv_length (lines), >=, 1 + 170 + 1);   /* "now" is a little later */
+  g_assert_cmpuint (g_strv_length (lines), <=, 1 + 180 + 1);
+  header = g_strsplit (lines[0], ",", -1);
+  g_assert_cmpstr (header[0], ==, "time");
+  g_assert_cmpstr (header[5], ==, "cpu_busy_percent");
+  row = g_strsplit (lines[1], ",", -1);
+  g_assert_cmpuint (g_strv_length (row), ==, g_strv_length (header));
+  g_assert_cmpstr (row[2], ==, "raw");
+  g_assert_cmpstr (row[5], ==, "25");
+  g_assert_true (g_str_has_suffix (lines[1], ",25 25"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&lines, g_strfreev);
+  g_clear_pointer (&row, g_strfreev);
+
+  /* Two hours: the first from rollups. By node id prefix. */
+  g_assert_cmpint (run_seye (&out, NULL, "a1a1a1", "--db", fixture->path, "--since", "2h", "--csv", NULL), ==, 0);
+  lines = g_strsplit (out, "\n", -1);
+  row = g_strsplit (lines[1], ",", -1);
+  g_assert_cmpstr (row[2], ==, "minute");
+  g_assert_cmpstr (row[3], ==, "6");
+  g_assert_cmpuint (g_strv_length (lines), >=, 1 + 59 + 360 + 1);
+}
+
+static void
+test_json (Fixture       *fixture,
+           gconstpointer  data)
+{
+  g_autofree char *out = NULL;
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (GError) error = NULL;
+  JsonObject *root;
+  JsonArray *points;
+  JsonObject *values;
+
+  if (!require_cli ())
+    return;
+
+  g_assert_cmpint (run_seye (&out, NULL, "ALPINE", "--db", fixture->path, "--since", "1h", "--json", NULL), ==, 0);
+  json_parser_load_from_data (parser, out, -1, &error);
+  g_assert_no_error (error);
+  root = json_node_get_object (json_parser_get_root (parser));
+  g_assert_cmpstr (json_object_get_string_member (root, "node_id"), ==, ID_B);
+  g_assert_cmpstr (json_object_get_string_member (root, "name"), ==, "alpine");
+  g_assert_cmpstr (json_object_get_string_member (root, "address"), ==, "10.0.0.2:7373");
+  points = json_object_get_array_member (root, "points");
+  g_assert_cmpuint (json_array_get_length (points), ==, 3);
+  values = json_object_get_object_member (json_array_get_object_element (points, 2), "values");
+  g_assert_cmpfloat (json_object_get_double_member (values, "cpu_busy_percent"), ==, 75);
+  g_assert_cmpint (json_object_get_int_member (values, "memory_used_bytes"), ==, 1ll << 30);
+  g_assert_cmpint (json_object_get_int_member (values, "processes"), ==, 42);
+}
+
+static void
+test_text (Fixture       *fixture,
+           gconstpointer  data)
+{
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_auto (GStrv) lines = NULL;
+
+  if (!require_cli ())
+    return;
+
+  g_assert_cmpint (run_seye (&out, NULL, "alpha", "--db", fixture->path, "--since", "2h", "--points", "12",
+                             NULL), ==, 0);
+  lines = g_strsplit (out, "\n", -1);
+  g_assert_true (g_str_has_prefix (lines[0], "alpha (" ID_A ")"));
+  g_assert_nonnull (strstr (lines[1], "CPU"));
+  g_assert_cmpuint (g_strv_length (lines), >=, 2 + 12 + 1);
+  g_assert_cmpuint (g_strv_length (lines), <=, 2 + 13 + 1);
+  g_assert_nonnull (strstr (lines[2], "25"));
+
+  /* A range with nothing in it. */
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (run_seye (&out, &err, "alpine", "--db", fixture->path, "--since", "4h", "--until", "3h",
+                             NULL), ==, 1);
+  g_assert_nonnull (strstr (err, "no samples"));
+}
+
+static void
+test_errors (Fixture       *fixture,
+             gconstpointer  data)
+{
+  g_autofree char *missing = g_build_filename (fixture->dir, "none.db", NULL);
+  g_autofree char *err = NULL;
+
+  if (!require_cli ())
+    return;
+
+  /* Unknown node: the known ones are listed. */
+  g_assert_cmpint (run_seye (NULL, &err, "gamma", "--db", fixture->path, NULL), ==, 2);
+  g_assert_nonnull (strstr (err, "No history for a node “gamma”"));
+  g_assert_nonnull (strstr (err, ID_A));
+  g_assert_nonnull (strstr (err, "alpine"));
+  g_clear_pointer (&err, g_free);
+
+  /* Ambiguous. */
+  g_assert_cmpint (run_seye (NULL, &err, "alp", "--db", fixture->path, NULL), ==, 2);
+  g_assert_nonnull (strstr (err, "more than one node"));
+  g_clear_pointer (&err, g_free);
+
+  /* No database yet: nothing is created. */
+  g_assert_cmpint (run_seye (NULL, &err, "alpha", "--db", missing, NULL), ==, 2);
+  g_assert_nonnull (strstr (err, "no history database"));
+  g_assert_false (g_file_test (missing, G_FILE_TEST_EXISTS));
+  g_clear_pointer (&err, g_free);
+
+  /* Bad arguments. */
+  g_assert_cmpint (run_seye (NULL, &err, "alpha", "--db", fixture->path, "--since", "yesterday-ish", NULL), ==, 2);
+  g_assert_nonnull (strstr (err, "Cannot read the time"));
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_seye (NULL, &err, "alpha", "--db", fixture->path, "--csv", "--json", NULL), ==, 2);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_seye (NULL, &err, "--db", fixture->path, NULL), ==, 2);
+  g_assert_nonnull (strstr (err, "which node"));
+  g_clear_pointer (&err, g_free);
+
+  /* A date: everything since local midnight two days ago. */
+  {
+    g_autoptr (GDateTime) then = g_date_time_add_days (g_date_time_new_now_local (), -2);
+    g_autofree char *date = g_date_time_format (then, "%Y-%m-%d");
+
+    g_assert_cmpint (run_seye (NULL, NULL, "alpine", "--db", fixture->path, "--since", date, "--csv", NULL), ==, 0);
+  }
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, func) g_test_add ("/seye/cli/history/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+  ADD ("csv", test_csv);
+  ADD ("json", test_json);
+  ADD ("text", test_text);
+  ADD ("errors", test_errors);
+#undef ADD
+
+  return g_test_run ();
+}
