@@ -19,6 +19,8 @@
 
 /* 2026-01-01T00:00:00Z: every test works in the past, on whole minutes. */
 #define T0 G_GINT64_CONSTANT (1767225600000)
+/* Raw samples: those committed since the last rollup pass are still in "recent". */
+#define RAW_COUNT "SELECT (SELECT count(*) FROM samples) + (SELECT count(*) FROM recent)"
 #define MINUTE 60000
 #define HOUR (60 * MINUTE)
 
@@ -314,6 +316,17 @@ test_roundtrip (Fixture       *fixture,
   g_assert_cmpfloat_with_epsilon (p->avg->load[0], 2.5, 0.001);
   g_assert_cmpuint (p->avg->cores->len, ==, 0);
 
+  /* Moved from "recent" to "samples" by a rollup pass, and a sample seen again then:
+   * still one of each. */
+  maintain (store, T0 + HOUR);
+  g_assert_cmpint (count_rows (fixture->path, "SELECT count(*) FROM recent"), ==, 0);
+  add (store, ID_A, T0 + 2000, 99);
+  commit (store);
+  g_clear_pointer (&points, g_ptr_array_unref);
+  points = query (store, ID_A, T0, T0 + MINUTE, 0);
+  g_assert_cmpuint (points->len, ==, 3);
+  g_assert_cmpfloat_with_epsilon (((SeyeStorePoint *) points->pdata[1])->avg->cpu.busy, 56.78, 0.001);
+
   /* The range is inclusive at both ends; an unknown node has no points. */
   g_clear_pointer (&points, g_ptr_array_unref);
   points = query (store, ID_A, T0 + 2000, T0 + 2000, 0);
@@ -327,7 +340,8 @@ test_roundtrip (Fixture       *fixture,
   g_assert_cmpuint (nodes->len, ==, 1);
   g_assert_cmpstr (((SeyeStoreNode *) nodes->pdata[0])->node_id, ==, ID_A);
   g_assert_cmpstr (((SeyeStoreNode *) nodes->pdata[0])->name, ==, "alpha");
-  g_assert_cmpint (((SeyeStoreNode *) nodes->pdata[0])->first_ms, ==, T0 + 1000);
+  /* (rolled up by now: its first minute starts at T0) */
+  g_assert_cmpint (((SeyeStoreNode *) nodes->pdata[0])->first_ms, ==, T0);
   g_assert_cmpint (((SeyeStoreNode *) nodes->pdata[0])->last_ms, ==, T0 + 3000);
 }
 
@@ -387,7 +401,8 @@ test_rollup_math (Fixture       *fixture,
   /* ...and is a minute later. */
   maintain (store, T0 + 3 * MINUTE);
   g_assert_cmpint (count_rows (fixture->path, "SELECT count(*) FROM rollups"), ==, 2);
-  g_assert_cmpint (count_rows (fixture->path, "SELECT count(*) FROM samples"), ==, 5);
+  g_assert_cmpint (count_rows (fixture->path, RAW_COUNT), ==, 5);
+  g_assert_cmpint (count_rows (fixture->path, "SELECT count(*) FROM recent"), ==, 0);
 
   /* Buckets of a minute or more come from rollups. */
   points = query (store, ID_A, T0, T0 + 2 * MINUTE - 1, 2);
@@ -463,13 +478,13 @@ test_retention (Fixture       *fixture,
       add_every (store, ID_B, t, 20, 10);
     }
   commit (store);
-  g_assert_cmpint (count_rows (fixture->path, "SELECT count(*) FROM samples"), ==, 2 * 3 * 360);
+  g_assert_cmpint (count_rows (fixture->path, RAW_COUNT), ==, 2 * 3 * 360);
 
   maintain (store, now);
 
   /* Raw: the last hour only; rollups: the last two hours, up to the last complete minute. */
   g_assert_cmpint (count_rows (fixture->path, "SELECT min(time) FROM samples"), ==, now - HOUR);
-  g_assert_cmpint (count_rows (fixture->path, "SELECT count(*) FROM samples"), ==, 2 * 360);
+  g_assert_cmpint (count_rows (fixture->path, RAW_COUNT), ==, 2 * 360);
   g_assert_cmpint (count_rows (fixture->path, "SELECT min(minute) FROM rollups"), ==, now - 2 * HOUR);
   g_assert_cmpint (count_rows (fixture->path, "SELECT max(minute) FROM rollups"), ==, now - 2 * MINUTE);
   g_assert_cmpint (count_rows (fixture->path, "SELECT count(*) FROM rollups"), ==, 2 * (120 - 1));
@@ -493,11 +508,11 @@ test_retention (Fixture       *fixture,
   maintain (store, now);
   g_assert_cmpint (count_rows (fixture->path, "SELECT count(*) FROM dirty"), ==, 1);
   g_assert_cmpint (count_rows (fixture->path, "SELECT max(cpu_busy_max) FROM rollups"), ==, 7700);
-  g_assert_cmpint (count_rows (fixture->path, "SELECT count(*) FROM samples"), ==, 2 * 360);
+  g_assert_cmpint (count_rows (fixture->path, RAW_COUNT), ==, 2 * 360);
 
   /* Everything goes in the end. */
   maintain (store, now + 10 * HOUR);
-  g_assert_cmpint (count_rows (fixture->path, "SELECT count(*) FROM samples"), ==, 0);
+  g_assert_cmpint (count_rows (fixture->path, RAW_COUNT), ==, 0);
   g_assert_cmpint (count_rows (fixture->path, "SELECT count(*) FROM rollups"), ==, 0);
 }
 
@@ -601,7 +616,7 @@ test_migrate_empty (Fixture       *fixture,
   }
 
   g_assert_cmpint (count_rows (fixture->path, "PRAGMA user_version"), ==, SEYE_STORE_SCHEMA_VERSION);
-  g_assert_cmpint (count_rows (fixture->path, "SELECT count(*) FROM samples"), ==, 1);
+  g_assert_cmpint (count_rows (fixture->path, RAW_COUNT), ==, 1);
   g_assert_null (find_set_aside (fixture));
 }
 
@@ -691,7 +706,7 @@ check_set_aside (Fixture    *fixture,
   /* And the new history works. */
   add (store, ID_A, T0, 1);
   commit (store);
-  g_assert_cmpint (count_rows (fixture->path, "SELECT count(*) FROM samples"), ==, 1);
+  g_assert_cmpint (count_rows (fixture->path, RAW_COUNT), ==, 1);
 }
 
 static void
@@ -964,7 +979,7 @@ enough_rows_cb (gpointer data)
 {
   CountWait *wait = data;
 
-  return count_rows (wait->path, "SELECT count(*) FROM samples") >= wait->want;
+  return count_rows (wait->path, RAW_COUNT) >= wait->want;
 }
 
 static void
@@ -1017,7 +1032,7 @@ test_attach_monitor (Fixture       *fixture,
   /* What is queued when the store goes is written. */
   seye_monitor_stop (monitor);
   g_clear_object (&store);
-  g_assert_cmpint (count_rows (fixture->path, "SELECT count(*) FROM samples"), >=, (gint64) points->len);
+  g_assert_cmpint (count_rows (fixture->path, RAW_COUNT), >=, (gint64) points->len);
 }
 
 int

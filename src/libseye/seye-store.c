@@ -19,8 +19,12 @@
  * Layout (schema version 1)
  *
  *   nodes    one row per node id, with the last name and address seen
+ *   recent   samples as committed, appended in arrival order: a polling round of
+ *            100 nodes writes 3 or 4 pages instead of one leaf page per node
  *   samples  one row per sample: (node, time) -> the numbers, WITHOUT ROWID so a
- *            node's range is one contiguous b-tree walk
+ *            node's range is one contiguous b-tree walk; the rollup pass moves
+ *            "recent" here once a minute, so each node's leaf page is written once
+ *            a minute rather than once a second (the WAL written drops ~20 times)
  *   rollups  one row per node and minute: n, and average, minimum and maximum of
  *            every number
  *   dirty    minutes with samples not rolled up yet: each commit adds the minutes
@@ -118,6 +122,13 @@ static const char * const migrations[SEYE_STORE_SCHEMA_VERSION + 1] = {
     "  address TEXT);"
     "CREATE TABLE IF NOT EXISTS dirty ("
     "  minute INTEGER PRIMARY KEY);"
+    "CREATE TABLE IF NOT EXISTS recent ("
+    "  node INTEGER NOT NULL, time INTEGER NOT NULL, interval_ms INTEGER, parts INTEGER NOT NULL,"
+    "  cores BLOB,"
+    "  cpu_busy INTEGER, cpu_user INTEGER, cpu_system INTEGER, cpu_iowait INTEGER, cpu_steal INTEGER,"
+    "  mem_used INTEGER, mem_available INTEGER, mem_total INTEGER, swap_used INTEGER, swap_total INTEGER,"
+    "  load1 INTEGER, load5 INTEGER, load15 INTEGER, procs INTEGER, threads INTEGER,"
+    "  net_rx INTEGER, net_tx INTEGER, disk_read INTEGER, disk_write INTEGER, uptime INTEGER);"
     "CREATE TABLE IF NOT EXISTS samples ("
     "  node INTEGER NOT NULL, time INTEGER NOT NULL, interval_ms INTEGER, parts INTEGER NOT NULL,"
     "  cores BLOB,"
@@ -567,7 +578,7 @@ sql_insert_sample (void)
   g_autofree char *columns = metric_columns ("", FALSE);
   GString *str = g_string_new (NULL);
 
-  g_string_append_printf (str, "INSERT OR IGNORE INTO samples (node, time, interval_ms, parts, cores%s) "
+  g_string_append_printf (str, "INSERT INTO recent (node, time, interval_ms, parts, cores%s) "
                                "VALUES (?, ?, ?, ?, ?", columns);
   for (guint m = 0; m < N_METRICS; m++)
     g_string_append (str, ", ?");
@@ -576,13 +587,29 @@ sql_insert_sample (void)
   return g_string_free (str, FALSE);
 }
 
+/* Both tables, merged in time order (SQLite merges the two ordered arms). */
 static char *
 sql_select_raw (void)
 {
   g_autofree char *columns = metric_columns ("", FALSE);
 
   return g_strdup_printf ("SELECT time, interval_ms, parts, cores%s FROM samples "
-                          "WHERE node = ?1 AND time >= ?2 AND time <= ?3 ORDER BY time", columns);
+                          "WHERE node = ?1 AND time >= ?2 AND time <= ?3 "
+                          "UNION ALL "
+                          "SELECT time, interval_ms, parts, cores%s FROM recent "
+                          "WHERE node = ?1 AND time >= ?2 AND time <= ?3 "
+                          "ORDER BY 1", columns, columns);
+}
+
+/* Moves what was committed since the last pass into the samples b-tree, node by node. */
+static char *
+sql_flush_recent (void)
+{
+  g_autofree char *columns = metric_columns ("", FALSE);
+
+  return g_strdup_printf ("INSERT OR IGNORE INTO samples (node, time, interval_ms, parts, cores%s) "
+                          "SELECT node, time, interval_ms, parts, cores%s FROM recent ORDER BY node, time",
+                          columns, columns);
 }
 
 static char *
@@ -825,6 +852,22 @@ prepare_statements (SeyeStore  *self,
     rc = sqlite3_prepare_v3 (self->db,
                              "INSERT OR IGNORE INTO dirty (minute) VALUES (?1)",
                              -1, SQLITE_PREPARE_PERSISTENT, &self->mark_dirty, NULL);
+
+  /* Every table has the columns every statement needs: compile them all once. */
+  if (rc == SQLITE_OK)
+    {
+      char *checks[] = { sql_select_raw (), sql_select_rollups (), sql_rollup (), sql_flush_recent () };
+
+      for (guint i = 0; i < G_N_ELEMENTS (checks); i++)
+        {
+          sqlite3_stmt *stmt = NULL;
+
+          if (rc == SQLITE_OK)
+            rc = sqlite3_prepare_v2 (self->db, checks[i], -1, &stmt, NULL);
+          sqlite3_finalize (stmt);
+          g_free (checks[i]);
+        }
+    }
 
   *rc_out = rc;
   if (rc != SQLITE_OK)
@@ -1694,6 +1737,7 @@ maintain_db (sqlite3             *db,
              GError             **error)
 {
   g_autofree char *rollup_sql = sql_rollup ();
+  g_autofree char *flush_sql = sql_flush_recent ();
   g_autoptr (GArray) nodes = NULL;
   sqlite3_stmt *rollup = NULL;
   sqlite3_stmt *dirty = NULL;
@@ -1727,9 +1771,18 @@ maintain_db (sqlite3             *db,
       if (rc != SQLITE_OK)
         break;
 
+      /* Under the write lock nothing is committed meanwhile: whatever the minutes
+       * below hold is in "samples" once this has run. */
+      rc = sqlite3_exec (db, flush_sql, NULL, NULL, NULL);
+      if (rc == SQLITE_OK)
+        rc = sqlite3_exec (db, "DELETE FROM recent", NULL, NULL, NULL);
+
       /* Read inside the transaction: a node added since is rolled up too. */
       g_clear_pointer (&nodes, g_array_unref);
-      nodes = node_rowids (db, &rc);
+      if (rc == SQLITE_OK)
+        nodes = node_rowids (db, &rc);
+      else
+        nodes = g_array_new (FALSE, FALSE, sizeof (gint64));
 
       sqlite3_bind_int64 (dirty, 1, until);
       sqlite3_bind_int64 (dirty, 2, G_N_ELEMENTS (minutes));
@@ -2045,7 +2098,8 @@ read_series (sqlite3     *db,
   if (series.bucket_ms >= SEYE_STORE_ROLLUP_MS)
     split = query_int (db, "SELECT min (minute) FROM dirty", 0, G_MAXINT64, &rc);
   else
-    split = query_int (db, "SELECT min (time) FROM samples WHERE node = ?1", node, G_MAXINT64, &rc);
+    split = query_int (db, "SELECT min (t) FROM (SELECT min (time) AS t FROM samples WHERE node = ?1 "
+                           "UNION ALL SELECT min (time) FROM recent WHERE node = ?1)", node, G_MAXINT64, &rc);
   if (rc != SQLITE_OK)
     goto out;
 
@@ -2075,12 +2129,19 @@ read_series (sqlite3     *db,
       rc = sqlite3_prepare_v2 (db, raw_sql, -1, &stmt, NULL);
       if (rc == SQLITE_OK)
         {
+          gint64 last = G_MININT64;
+
           sqlite3_bind_int64 (stmt, 1, node);
           sqlite3_bind_int64 (stmt, 2, MAX (from_ms, split));
           sqlite3_bind_int64 (stmt, 3, to_ms);
+
           while (ok && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
             {
+              /* The same sample in both tables until the next pass moves it. */
+              if (sqlite3_column_int64 (stmt, 0) == last)
+                continue;
               row_read_raw (&row, stmt);
+              last = row.time_ms;
               ok = series_push (&series, &row, error);
             }
           rc = rc == SQLITE_DONE || rc == SQLITE_ROW ? SQLITE_OK : rc;
@@ -2327,9 +2388,11 @@ seye_store_list_nodes (SeyeStore  *self,
   rc = sqlite3_prepare_v2 (self->db,
                            "SELECT node_id, name, address,"
                            " min (coalesce ((SELECT min (minute) FROM rollups WHERE node = id), 9e18),"
-                           "      coalesce ((SELECT min (time) FROM samples WHERE node = id), 9e18)),"
-                           " max (coalesce ((SELECT max (minute) + 59999 FROM rollups WHERE node = id), 0),"
-                           "      coalesce ((SELECT max (time) FROM samples WHERE node = id), 0))"
+                           "      coalesce ((SELECT min (time) FROM samples WHERE node = id), 9e18),"
+                           "      coalesce ((SELECT min (time) FROM recent WHERE node = id), 9e18)),"
+                           " max (coalesce ((SELECT max (minute) FROM rollups WHERE node = id), 0),"
+                           "      coalesce ((SELECT max (time) FROM samples WHERE node = id), 0),"
+                           "      coalesce ((SELECT max (time) FROM recent WHERE node = id), 0))"
                            " FROM nodes ORDER BY name COLLATE NOCASE, node_id",
                            -1, &stmt, NULL);
 

@@ -80,8 +80,8 @@ typedef struct
   char   *node_id;
   char   *name;            /* last name seen */
   char   *address;         /* last "host:port" seen */
-  gint64  first_ms;        /* oldest data held (raw or rollup), 0 when none */
-  gint64  last_ms;         /* newest data held, 0 when none */
+  gint64  first_ms;        /* oldest sample or rollup minute held (Unix ms), 0 when none */
+  gint64  last_ms;         /* newest sample or rollup minute held, 0 when none */
 } SeyeStoreNode;
 
 void seye_store_node_free (SeyeStoreNode *self);
