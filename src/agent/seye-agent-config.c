@@ -23,6 +23,11 @@ seye_agent_config_new (void)
   self->interval = 1.0;
   self->mdns = TRUE;
   self->root = g_strdup ("/");
+  self->max_connections = SEYE_AGENT_DEFAULT_MAX_CONNECTIONS;
+  self->idle_timeout = SEYE_AGENT_DEFAULT_IDLE_TIMEOUT;
+  self->max_header_size = SEYE_AGENT_DEFAULT_MAX_HEADER_SIZE;
+  self->rate_limit = SEYE_AGENT_DEFAULT_RATE_LIMIT;
+  self->rate_burst = SEYE_AGENT_DEFAULT_RATE_BURST;
 
   return self;
 }
@@ -126,6 +131,73 @@ check_bind (GStrv    bind,
           return FALSE;
         }
     }
+
+  return TRUE;
+}
+
+/* A whole number in [min, max], from the command line or the key file. */
+static gboolean
+check_count (const char  *what,
+             gint64       value,
+             gint64       min,
+             gint64       max,
+             const char  *hint,
+             GError     **error)
+{
+  if (value < min || value > max)
+    {
+      g_set_error (error, SEYE_ERROR, SEYE_ERROR_CONFIG,
+                   "%s %" G_GINT64_FORMAT " is out of range: use %" G_GINT64_FORMAT " to %"
+                   G_GINT64_FORMAT "%s", what, value, min, max, hint);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+check_rate_limit (double   rate_limit,
+                  GError **error)
+{
+  if (!isfinite (rate_limit) || rate_limit < 0 || rate_limit > SEYE_AGENT_MAX_RATE_LIMIT)
+    {
+      g_set_error (error, SEYE_ERROR, SEYE_ERROR_CONFIG,
+                   "rate limit %g is out of range: use 0 (no limit) to %g requests a second",
+                   rate_limit, SEYE_AGENT_MAX_RATE_LIMIT);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* The limits as guint fields, so the key file and the options share one table. */
+static const struct {
+  const char *key;
+  gsize       offset;
+  gint64      min;
+  gint64      max;
+  const char *hint;
+} counts[] = {
+  { "max-connections", G_STRUCT_OFFSET (SeyeAgentConfig, max_connections),
+    SEYE_AGENT_MIN_CONNECTIONS, SEYE_AGENT_MAX_CONNECTIONS, " connections" },
+  { "idle-timeout", G_STRUCT_OFFSET (SeyeAgentConfig, idle_timeout),
+    0, SEYE_AGENT_MAX_IDLE_TIMEOUT, " seconds (0: never)" },
+  { "max-header-size", G_STRUCT_OFFSET (SeyeAgentConfig, max_header_size),
+    SEYE_AGENT_MIN_HEADER_SIZE, SEYE_AGENT_MAX_HEADER_SIZE, " bytes" },
+  { "rate-burst", G_STRUCT_OFFSET (SeyeAgentConfig, rate_burst),
+    1, SEYE_AGENT_MAX_RATE_BURST, " requests" },
+};
+
+static gboolean
+set_count (SeyeAgentConfig  *self,
+           guint             i,
+           gint64            value,
+           GError          **error)
+{
+  if (!check_count (counts[i].key, value, counts[i].min, counts[i].max, counts[i].hint, error))
+    return FALSE;
+
+  G_STRUCT_MEMBER (guint, self, counts[i].offset) = (guint) value;
 
   return TRUE;
 }
@@ -241,6 +313,30 @@ load_key_file (SeyeAgentConfig  *self,
         KEY_ERROR ("node-id");
     }
 
+  for (guint i = 0; i < G_N_ELEMENTS (counts); i++)
+    {
+      if (g_key_file_has_key (key_file, GROUP, counts[i].key, NULL))
+        {
+          gint64 value = g_key_file_get_int64 (key_file, GROUP, counts[i].key, &local_error);
+
+          if (local_error != NULL)
+            KEY_ERROR (counts[i].key);
+          if (!set_count (self, i, value, &local_error))
+            KEY_ERROR (counts[i].key);
+        }
+    }
+
+  if (g_key_file_has_key (key_file, GROUP, "rate-limit", NULL))
+    {
+      double rate_limit = g_key_file_get_double (key_file, GROUP, "rate-limit", &local_error);
+
+      if (local_error != NULL)
+        KEY_ERROR ("rate-limit");
+      if (!check_rate_limit (rate_limit, &local_error))
+        KEY_ERROR ("rate-limit");
+      self->rate_limit = rate_limit;
+    }
+
 #undef KEY_ERROR
 
   return TRUE;
@@ -271,6 +367,11 @@ seye_agent_config_parse_args (SeyeAgentConfig   *self,
   gboolean no_mdns = FALSE;
   g_autofree char *port_text = NULL;
   g_autofree char *interval_text = NULL;
+  g_autofree char *rate_limit_text = NULL;
+  g_autofree char *max_connections_text = NULL;
+  g_autofree char *idle_timeout_text = NULL;
+  g_autofree char *max_header_size_text = NULL;
+  g_autofree char *rate_burst_text = NULL;
   const GOptionEntry entries[] = {
     { "port", 'p', 0, G_OPTION_ARG_STRING, &port_text,
       "TCP port to serve on (default " G_STRINGIFY (SEYE_DEFAULT_PORT) "; 0 picks a free one)", "PORT" },
@@ -288,10 +389,26 @@ seye_agent_config_parse_args (SeyeAgentConfig   *self,
       "Read settings from this key file (default " DEFAULT_CONFIG_PATH " if it exists)", "FILE" },
     { "root", 0, 0, G_OPTION_ARG_FILENAME, &root,
       "Read /proc, /sys and /etc under this directory (default /)", "DIR" },
+    { "max-connections", 0, 0, G_OPTION_ARG_STRING, &max_connections_text,
+      "Connections served at once (default " G_STRINGIFY (SEYE_AGENT_DEFAULT_MAX_CONNECTIONS)
+      "); past it the least recently active idle one is closed", "N" },
+    { "idle-timeout", 0, 0, G_OPTION_ARG_STRING, &idle_timeout_text,
+      "Close a connection after this many seconds without a request (default "
+      G_STRINGIFY (SEYE_AGENT_DEFAULT_IDLE_TIMEOUT) "; 0: never)", "SECONDS" },
+    { "max-header-size", 0, 0, G_OPTION_ARG_STRING, &max_header_size_text,
+      "Largest request line and headers, 1024 to 65536 bytes (default "
+      G_STRINGIFY (SEYE_AGENT_DEFAULT_MAX_HEADER_SIZE) ")", "BYTES" },
+    { "rate-limit", 0, 0, G_OPTION_ARG_STRING, &rate_limit_text,
+      "Requests a second from one client address before it gets 429 (default 50; 0: no limit)",
+      "N" },
+    { "rate-burst", 0, 0, G_OPTION_ARG_STRING, &rate_burst_text,
+      "Requests one client address may make at once above the rate (default "
+      G_STRINGIFY (SEYE_AGENT_DEFAULT_RATE_BURST) ")", "N" },
     { "version", 'V', 0, G_OPTION_ARG_NONE, show_version,
       "Print the version and exit", NULL },
     { NULL }
   };
+  const char *count_texts[G_N_ELEMENTS (counts)];
 
   context = g_option_context_new ("- serve this machine's metrics to Sorcerer's Eye");
   g_option_context_set_summary (context,
@@ -300,7 +417,10 @@ seye_agent_config_parse_args (SeyeAgentConfig   *self,
     "Announces itself over mDNS as " "_sorcerers-eye._tcp" ".");
   g_option_context_set_description (context,
     "Command-line values override those of the configuration file, whose keys are\n"
-    "port, bind, interval, name, node-id and mdns in the [agent] group.\n"
+    "port, bind, interval, name, node-id, mdns, max-connections, idle-timeout,\n"
+    "max-header-size, rate-limit and rate-burst in the [agent] group.\n"
+    "Past a limit a client is answered 429 (rate), 431 (headers), 413 (a body) or\n"
+    "503 (every connection busy), or its connection is closed; sampling goes on.\n"
     "Send SIGTERM or SIGINT to withdraw the mDNS record and stop.");
   g_option_context_add_main_entries (context, entries, NULL);
 
@@ -348,6 +468,43 @@ seye_agent_config_parse_args (SeyeAgentConfig   *self,
           return FALSE;
         }
       self->interval = interval;
+    }
+
+  /* In the order of counts[]. */
+  count_texts[0] = max_connections_text;
+  count_texts[1] = idle_timeout_text;
+  count_texts[2] = max_header_size_text;
+  count_texts[3] = rate_burst_text;
+  for (guint i = 0; i < G_N_ELEMENTS (counts); i++)
+    {
+      gint64 value;
+
+      if (count_texts[i] == NULL)
+        continue;
+      if (!g_ascii_string_to_signed (count_texts[i], 10, G_MININT64, G_MAXINT64, &value, NULL))
+        {
+          g_set_error (error, SEYE_ERROR, SEYE_ERROR_CONFIG,
+                       "%s “%s” is not a whole number (see --help)", counts[i].key, count_texts[i]);
+          return FALSE;
+        }
+      if (!set_count (self, i, value, error))
+        return FALSE;
+    }
+
+  if (rate_limit_text != NULL)
+    {
+      char *end = NULL;
+      double rate_limit = g_ascii_strtod (rate_limit_text, &end);
+
+      if (end == rate_limit_text || *end != '\0')
+        {
+          g_set_error (error, SEYE_ERROR, SEYE_ERROR_CONFIG,
+                       "rate limit “%s” is not a number of requests a second", rate_limit_text);
+          return FALSE;
+        }
+      if (!check_rate_limit (rate_limit, error))
+        return FALSE;
+      self->rate_limit = rate_limit;
     }
 
   if (bind != NULL)

@@ -8,6 +8,20 @@ G_BEGIN_DECLS
 #define SEYE_AGENT_MIN_INTERVAL 0.25
 #define SEYE_AGENT_MAX_INTERVAL 60.0
 
+/* Limits on what clients may ask of the agent. */
+#define SEYE_AGENT_DEFAULT_MAX_CONNECTIONS 256
+#define SEYE_AGENT_MIN_CONNECTIONS         1
+#define SEYE_AGENT_MAX_CONNECTIONS         65536
+#define SEYE_AGENT_DEFAULT_IDLE_TIMEOUT    30       /* seconds; 0: never */
+#define SEYE_AGENT_MAX_IDLE_TIMEOUT        86400
+#define SEYE_AGENT_DEFAULT_MAX_HEADER_SIZE 8192     /* bytes of request line and headers */
+#define SEYE_AGENT_MIN_HEADER_SIZE         1024
+#define SEYE_AGENT_MAX_HEADER_SIZE         65536    /* libsoup's own limit is about this */
+#define SEYE_AGENT_DEFAULT_RATE_LIMIT      50.0     /* requests a second per address; 0: none */
+#define SEYE_AGENT_MAX_RATE_LIMIT          1000000.0
+#define SEYE_AGENT_DEFAULT_RATE_BURST      100
+#define SEYE_AGENT_MAX_RATE_BURST          1000000
+
 typedef struct
 {
   guint     port;          /* 0: any free port (tests) */
@@ -18,6 +32,13 @@ typedef struct
   gboolean  mdns;
   char     *root;          /* where /proc, /sys and /etc are read; "/" normally */
   char     *config_path;   /* the key file that was read, if any */
+
+  /* Limits */
+  guint     max_connections;
+  guint     idle_timeout;    /* seconds; 0: never */
+  guint     max_header_size; /* bytes */
+  double    rate_limit;      /* requests a second per client address; 0: none */
+  guint     rate_burst;      /* requests a client may make at once */
 } SeyeAgentConfig;
 
 SeyeAgentConfig *seye_agent_config_new        (void) G_GNUC_WARN_UNUSED_RESULT;

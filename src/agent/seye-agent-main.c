@@ -6,6 +6,7 @@
 #include <glib-unix.h>
 #include <locale.h>
 #include <stdio.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "seye-agent-config.h"
@@ -68,6 +69,22 @@ quit_cb (gpointer data)
   g_main_loop_quit (agent->loop);
 
   return G_SOURCE_CONTINUE;
+}
+
+/* Each connection is a descriptor: make room for the cap, as far as the hard limit allows. */
+static void
+raise_file_limit (guint max_connections)
+{
+  struct rlimit limit;
+  rlim_t wanted = (rlim_t) max_connections + 64;
+
+  if (getrlimit (RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur >= wanted)
+    return;
+
+  limit.rlim_cur = limit.rlim_max == RLIM_INFINITY ? wanted : MIN (wanted, limit.rlim_max);
+  if (setrlimit (RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur < wanted)
+    g_warning ("only %lu open files are allowed: fewer than %u connections can be served",
+               (unsigned long) limit.rlim_cur, max_connections);
 }
 
 static G_GNUC_PRINTF (1, 2) int
@@ -138,7 +155,15 @@ main (int   argc,
   g_free (info->agent_version);
   info->agent_version = g_strdup (PACKAGE_VERSION);
 
+  raise_file_limit (config->max_connections);
   server = seye_agent_server_new (reader, info, config->interval);
+  g_object_set (server,
+                "max-connections", config->max_connections,
+                "idle-timeout", config->idle_timeout,
+                "max-header-size", config->max_header_size,
+                "rate-limit", config->rate_limit,
+                "rate-burst", config->rate_burst,
+                NULL);
   if (!seye_agent_server_listen (server, config->port, (const char * const *) config->bind, &error))
     return fail ("%s", error->message);
 

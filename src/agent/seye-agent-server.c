@@ -3,10 +3,14 @@
 
 #include "config.h"
 
+#include <gio/gunixsocketaddress.h>
+#include <glib/gstdio.h>
 #include <libsoup/soup.h>
 #include <malloc.h>
 #include <math.h>
+#include <netinet/in.h>
 
+#include "seye-agent-config.h"
 #include "seye-agent-server.h"
 #include "seye-error.h"
 #include "seye-json.h"
@@ -16,11 +20,27 @@
  * Samples the machine on a fixed clock and serves what it sampled. Every
  * response comes from what the last tick produced (the sample's JSON is
  * encoded once, when it is taken); nothing is read from /proc per request.
+ *
+ * Limits: libsoup 3.2's SoupServer neither caps its connections nor closes
+ * idle ones, so the agent accepts connections itself (a GSocketService) and
+ * hands each to the SoupServer with soup_server_accept_iostream(), keeping a
+ * record per connection in least-recently-active order. Past the cap the
+ * least recently active connection that is not in the middle of a request
+ * is closed to admit the new one (a client that holds sockets open cannot
+ * lock others out); only when every connection is busy is the new one
+ * answered 503 and closed. A sweep closes connections idle for longer than
+ * the idle timeout and forgets rate buckets that are full again.
  */
 
 #define HISTORY_SECONDS 900.0     /* keep 15 minutes, whatever the interval */
 #define TRIM_SECONDS    60        /* hand freed heap back to the system this often */
+#define SWEEP_MS        250       /* how often idle connections and buckets are looked at */
+#define LISTEN_BACKLOG  1024
 #define JSON_TYPE       "application/json"
+
+/* RFC 6585; libsoup 3.2 has no names for them. */
+#define STATUS_TOO_MANY_REQUESTS                429
+#define STATUS_REQUEST_HEADER_FIELDS_TOO_LARGE  431
 
 struct _SeyeAgentServer
 {
@@ -42,9 +62,57 @@ struct _SeyeAgentServer
   gint64           last_trim_us;
   guint            tick_source;
   guint16          port;
+
+  /* Connections */
+  GSocketService  *service;
+  GHashTable      *connections;    /* GSocket -> Connection, until the stream is finalized */
+  GQueue           by_activity;    /* open Connections, least recently active first */
+  guint            sweep_source;
+
+  /* Rate limiting */
+  GHashTable      *buckets;        /* remote address -> Bucket */
+
+  /* Limits (properties) */
+  guint            max_connections;
+  guint            idle_timeout;   /* seconds; 0: never */
+  guint            max_header_size;
+  double           rate_limit;     /* requests a second per address; 0: none */
+  guint            rate_burst;
 };
 
 G_DEFINE_FINAL_TYPE (SeyeAgentServer, seye_agent_server, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_MAX_CONNECTIONS,
+  PROP_IDLE_TIMEOUT,
+  PROP_MAX_HEADER_SIZE,
+  PROP_RATE_LIMIT,
+  PROP_RATE_BURST,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+/* One accepted connection. The stream belongs to the SoupServer; a weak
+ * reference tells when libsoup is done with it. */
+typedef struct
+{
+  SeyeAgentServer   *self;
+  GSocketConnection *stream;
+  GSocket           *socket;
+  GList              link;         /* in by_activity while open */
+  gint64             active_us;    /* accepted, or last progress of a request */
+  gboolean           busy;         /* between its request's headers and the response's end */
+  gboolean           closing;      /* shut down by us; no longer counted */
+} Connection;
+
+/* A token bucket per client address. */
+typedef struct
+{
+  double tokens;
+  gint64 updated_us;
+} Bucket;
 
 /* A sample of the history as it is served: its time and its JSON. The decoded
  * sample is kept only for the latest one (for /metrics), which saves the
@@ -66,15 +134,43 @@ typedef void (*RouteFunc) (SeyeAgentServer   *self,
                            SoupServerMessage *msg,
                            GHashTable        *query);
 
+static void connection_finalized_cb (gpointer  data,
+                                     GObject  *where_the_object_was);
+
+static void
+stop_listening (SeyeAgentServer *self)
+{
+  if (self->service != NULL)
+    {
+      g_socket_service_stop (self->service);
+      g_socket_listener_close (G_SOCKET_LISTENER (self->service));
+      g_signal_handlers_disconnect_by_data (self->service, self);
+      g_clear_object (&self->service);
+    }
+  g_clear_handle_id (&self->sweep_source, g_source_remove);
+}
+
 static void
 seye_agent_server_dispose (GObject *object)
 {
   SeyeAgentServer *self = SEYE_AGENT_SERVER (object);
+  GHashTableIter iter;
+  Connection *connection;
 
   g_clear_handle_id (&self->tick_source, g_source_remove);
+  stop_listening (self);
   if (self->server != NULL)
     soup_server_disconnect (self->server);
   g_clear_object (&self->server);
+
+  /* Streams libsoup still holds (a message in flight) no longer report to us. */
+  g_hash_table_iter_init (&iter, self->connections);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &connection))
+    {
+      g_object_weak_unref (G_OBJECT (connection->stream), connection_finalized_cb, connection);
+      g_hash_table_iter_remove (&iter);
+    }
+  g_queue_init (&self->by_activity);
 
   G_OBJECT_CLASS (seye_agent_server_parent_class)->dispose (object);
 }
@@ -91,8 +187,102 @@ seye_agent_server_finalize (GObject *object)
   g_clear_pointer (&self->info_json, g_bytes_unref);
   g_clear_pointer (&self->prometheus, g_bytes_unref);
   g_clear_pointer (&self->problems, g_strfreev);
+  g_clear_pointer (&self->connections, g_hash_table_unref);
+  g_clear_pointer (&self->buckets, g_hash_table_unref);
 
   G_OBJECT_CLASS (seye_agent_server_parent_class)->finalize (object);
+}
+
+static void
+seye_agent_server_get_property (GObject    *object,
+                                guint       prop_id,
+                                GValue     *value,
+                                GParamSpec *pspec)
+{
+  SeyeAgentServer *self = SEYE_AGENT_SERVER (object);
+
+  switch (prop_id)
+    {
+    case PROP_MAX_CONNECTIONS:
+      g_value_set_uint (value, self->max_connections);
+      break;
+
+    case PROP_IDLE_TIMEOUT:
+      g_value_set_uint (value, self->idle_timeout);
+      break;
+
+    case PROP_MAX_HEADER_SIZE:
+      g_value_set_uint (value, self->max_header_size);
+      break;
+
+    case PROP_RATE_LIMIT:
+      g_value_set_double (value, self->rate_limit);
+      break;
+
+    case PROP_RATE_BURST:
+      g_value_set_uint (value, self->rate_burst);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+seye_agent_server_set_property (GObject      *object,
+                                guint         prop_id,
+                                const GValue *value,
+                                GParamSpec   *pspec)
+{
+  SeyeAgentServer *self = SEYE_AGENT_SERVER (object);
+
+  switch (prop_id)
+    {
+    case PROP_MAX_CONNECTIONS:
+      if (self->max_connections != g_value_get_uint (value))
+        {
+          self->max_connections = g_value_get_uint (value);
+          g_object_notify_by_pspec (object, pspec);
+        }
+      break;
+
+    case PROP_IDLE_TIMEOUT:
+      if (self->idle_timeout != g_value_get_uint (value))
+        {
+          self->idle_timeout = g_value_get_uint (value);
+          g_object_notify_by_pspec (object, pspec);
+        }
+      break;
+
+    case PROP_MAX_HEADER_SIZE:
+      if (self->max_header_size != g_value_get_uint (value))
+        {
+          self->max_header_size = g_value_get_uint (value);
+          g_object_notify_by_pspec (object, pspec);
+        }
+      break;
+
+    case PROP_RATE_LIMIT:
+      if (self->rate_limit != g_value_get_double (value))
+        {
+          self->rate_limit = g_value_get_double (value);
+          g_hash_table_remove_all (self->buckets);
+          g_object_notify_by_pspec (object, pspec);
+        }
+      break;
+
+    case PROP_RATE_BURST:
+      if (self->rate_burst != g_value_get_uint (value))
+        {
+          self->rate_burst = g_value_get_uint (value);
+          g_hash_table_remove_all (self->buckets);
+          g_object_notify_by_pspec (object, pspec);
+        }
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
 }
 
 static void
@@ -102,11 +292,49 @@ seye_agent_server_class_init (SeyeAgentServerClass *klass)
 
   object_class->dispose = seye_agent_server_dispose;
   object_class->finalize = seye_agent_server_finalize;
+  object_class->get_property = seye_agent_server_get_property;
+  object_class->set_property = seye_agent_server_set_property;
+
+  properties[PROP_MAX_CONNECTIONS] =
+    g_param_spec_uint ("max-connections", NULL, NULL,
+                       SEYE_AGENT_MIN_CONNECTIONS, SEYE_AGENT_MAX_CONNECTIONS,
+                       SEYE_AGENT_DEFAULT_MAX_CONNECTIONS,
+                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  properties[PROP_IDLE_TIMEOUT] =
+    g_param_spec_uint ("idle-timeout", NULL, NULL,
+                       0, SEYE_AGENT_MAX_IDLE_TIMEOUT, SEYE_AGENT_DEFAULT_IDLE_TIMEOUT,
+                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  properties[PROP_MAX_HEADER_SIZE] =
+    g_param_spec_uint ("max-header-size", NULL, NULL,
+                       SEYE_AGENT_MIN_HEADER_SIZE, SEYE_AGENT_MAX_HEADER_SIZE,
+                       SEYE_AGENT_DEFAULT_MAX_HEADER_SIZE,
+                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  properties[PROP_RATE_LIMIT] =
+    g_param_spec_double ("rate-limit", NULL, NULL,
+                         0.0, SEYE_AGENT_MAX_RATE_LIMIT, SEYE_AGENT_DEFAULT_RATE_LIMIT,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  properties[PROP_RATE_BURST] =
+    g_param_spec_uint ("rate-burst", NULL, NULL,
+                       1, SEYE_AGENT_MAX_RATE_BURST, SEYE_AGENT_DEFAULT_RATE_BURST,
+                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
 static void
 seye_agent_server_init (SeyeAgentServer *self)
 {
+  self->connections = g_hash_table_new_full (NULL, NULL, NULL, g_free);
+  self->buckets = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->max_connections = SEYE_AGENT_DEFAULT_MAX_CONNECTIONS;
+  self->idle_timeout = SEYE_AGENT_DEFAULT_IDLE_TIMEOUT;
+  self->max_header_size = SEYE_AGENT_DEFAULT_MAX_HEADER_SIZE;
+  self->rate_limit = SEYE_AGENT_DEFAULT_RATE_LIMIT;
+  self->rate_burst = SEYE_AGENT_DEFAULT_RATE_BURST;
 }
 
 /* Sampling ---------------------------------------------------------------- */
@@ -212,8 +440,14 @@ respond_bytes (SoupServerMessage *msg,
                GBytes            *bytes)
 {
   SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
+  const char *reason = NULL;
 
-  soup_server_message_set_status (msg, status, NULL);
+  if (status == STATUS_TOO_MANY_REQUESTS)
+    reason = "Too Many Requests";
+  else if (status == STATUS_REQUEST_HEADER_FIELDS_TOO_LARGE)
+    reason = "Request Header Fields Too Large";
+
+  soup_server_message_set_status (msg, status, reason);
   soup_message_headers_set_content_type (headers, content_type, NULL);
   soup_message_headers_replace (headers, "Cache-Control", "no-store");
   soup_message_body_append_bytes (soup_server_message_get_response_body (msg), bytes);
@@ -404,7 +638,275 @@ handle_cb (SoupServer        *server,
   }
 }
 
-/* Refuse request bodies before libsoup reads them: no endpoint takes one. */
+/* Connections ------------------------------------------------------------- */
+
+static Connection *
+lookup_connection (SeyeAgentServer   *self,
+                   SoupServerMessage *msg)
+{
+  GSocket *socket = soup_server_message_get_socket (msg);
+
+  return socket != NULL ? g_hash_table_lookup (self->connections, socket) : NULL;
+}
+
+/* Progress: the connection moves to the most recently active end. */
+static void
+touch_connection (Connection *connection)
+{
+  SeyeAgentServer *self = connection->self;
+
+  connection->active_us = g_get_monotonic_time ();
+  if (!connection->closing)
+    {
+      g_queue_unlink (&self->by_activity, &connection->link);
+      g_queue_push_tail_link (&self->by_activity, &connection->link);
+    }
+}
+
+/* Shutting the socket down makes libsoup's pending read or write fail; it
+ * then closes the stream and drops it, which frees the record. */
+static void
+close_connection (Connection *connection,
+                  const char *why)
+{
+  SeyeAgentServer *self = connection->self;
+
+  if (connection->closing)
+    return;
+
+  g_debug ("closing a connection: %s", why);
+  connection->closing = TRUE;
+  g_queue_unlink (&self->by_activity, &connection->link);
+  g_socket_shutdown (connection->socket, TRUE, TRUE, NULL);
+}
+
+static void
+connection_finalized_cb (gpointer  data,
+                         GObject  *where_the_object_was)
+{
+  Connection *connection = data;
+  SeyeAgentServer *self = connection->self;
+
+  if (!connection->closing)
+    g_queue_unlink (&self->by_activity, &connection->link);
+  g_hash_table_remove (self->connections, connection->socket);
+}
+
+/* Makes room for one more: the least recently active connection that is not
+ * serving a request goes. */
+static gboolean
+evict_one (SeyeAgentServer *self)
+{
+  for (GList *l = self->by_activity.head; l != NULL; l = l->next)
+    {
+      Connection *connection = l->data;
+
+      if (!connection->busy)
+        {
+          close_connection (connection, "the connection limit is reached and it is the least recently active");
+          return TRUE;
+        }
+    }
+
+  return FALSE;
+}
+
+/* Every connection is in the middle of a request: say so and hang up. */
+static void
+refuse_connection (GSocketConnection *stream)
+{
+  g_autofree char *body = seye_json_error_body (SOUP_STATUS_SERVICE_UNAVAILABLE,
+                                                "too many connections; try again");
+  g_autofree char *response = g_strdup_printf ("HTTP/1.1 503 Service Unavailable\r\n"
+                                               "Content-Type: " JSON_TYPE "\r\n"
+                                               "Content-Length: %zu\r\n"
+                                               "Retry-After: 1\r\n"
+                                               "Connection: close\r\n"
+                                               "\r\n%s", strlen (body), body);
+  GSocket *socket = g_socket_connection_get_socket (stream);
+
+  /* A fresh socket's send buffer takes these few hundred bytes at once. */
+  g_socket_send_with_blocking (socket, response, strlen (response), FALSE, NULL, NULL);
+  g_socket_shutdown (socket, FALSE, TRUE, NULL);
+  g_io_stream_close (G_IO_STREAM (stream), NULL, NULL);
+}
+
+static gboolean
+incoming_cb (GSocketService    *service,
+             GSocketConnection *stream,
+             GObject           *source_object,
+             gpointer           data)
+{
+  SeyeAgentServer *self = data;
+  g_autoptr (GSocketAddress) local = NULL;
+  g_autoptr (GSocketAddress) remote = NULL;
+  g_autoptr (GError) error = NULL;
+  Connection *connection;
+
+  if (self->by_activity.length >= self->max_connections && !evict_one (self))
+    {
+      g_debug ("refusing a connection: all %u are serving a request", self->max_connections);
+      refuse_connection (stream);
+      return TRUE;
+    }
+
+  local = g_socket_connection_get_local_address (stream, NULL);
+  remote = g_socket_connection_get_remote_address (stream, NULL);
+  if (local == NULL || remote == NULL)
+    {
+      /* The client has already gone. */
+      g_io_stream_close (G_IO_STREAM (stream), NULL, NULL);
+      return TRUE;
+    }
+
+  connection = g_new0 (Connection, 1);
+  connection->self = self;
+  connection->stream = stream;
+  connection->socket = g_socket_connection_get_socket (stream);
+  connection->link.data = connection;
+  connection->active_us = g_get_monotonic_time ();
+  g_hash_table_insert (self->connections, connection->socket, connection);
+  g_queue_push_tail_link (&self->by_activity, &connection->link);
+  g_object_weak_ref (G_OBJECT (stream), connection_finalized_cb, connection);
+
+  if (!soup_server_accept_iostream (self->server, G_IO_STREAM (stream), local, remote, &error))
+    {
+      g_debug ("cannot serve a connection: %s", error->message);
+      close_connection (connection, "libsoup did not take it");
+    }
+
+  return TRUE;
+}
+
+/* Forgets buckets that have filled up again: they are as good as new. */
+static void
+sweep_buckets (SeyeAgentServer *self,
+               gint64           now)
+{
+  GHashTableIter iter;
+  Bucket *bucket;
+
+  g_hash_table_iter_init (&iter, self->buckets);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &bucket))
+    if (bucket->tokens + (now - bucket->updated_us) / (double) G_USEC_PER_SEC * self->rate_limit >=
+        self->rate_burst)
+      g_hash_table_iter_remove (&iter);
+}
+
+static gboolean
+sweep_cb (gpointer data)
+{
+  SeyeAgentServer *self = data;
+  gint64 now = g_get_monotonic_time ();
+
+  if (self->idle_timeout > 0)
+    {
+      gint64 oldest = now - (gint64) self->idle_timeout * G_USEC_PER_SEC;
+
+      /* Least recently active first: stop at the first one still in time. */
+      while (self->by_activity.head != NULL)
+        {
+          Connection *connection = self->by_activity.head->data;
+
+          if (connection->active_us > oldest)
+            break;
+          close_connection (connection, connection->busy ? "no progress for the idle timeout"
+                                                         : "idle for the idle timeout");
+        }
+    }
+
+  sweep_buckets (self, now);
+
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+request_started_cb (SoupServer        *server,
+                    SoupServerMessage *msg,
+                    gpointer           data)
+{
+  SeyeAgentServer *self = data;
+  Connection *connection = lookup_connection (self, msg);
+
+  /* A response that the client reads slowly but steadily is progress. */
+  if (connection != NULL)
+    g_signal_connect_swapped (msg, "wrote-body-data", G_CALLBACK (touch_connection), connection);
+}
+
+static void
+request_done_cb (SoupServer        *server,
+                 SoupServerMessage *msg,
+                 gpointer           data)
+{
+  SeyeAgentServer *self = data;
+  Connection *connection = lookup_connection (self, msg);
+
+  g_signal_handlers_disconnect_matched (msg, G_SIGNAL_MATCH_FUNC, 0, 0, NULL,
+                                        touch_connection, NULL);
+  if (connection != NULL)
+    {
+      connection->busy = FALSE;
+      touch_connection (connection);
+    }
+}
+
+/* Requests ---------------------------------------------------------------- */
+
+/* Takes a token from the client's bucket; FALSE with the seconds to wait when empty. */
+static gboolean
+take_token (SeyeAgentServer *self,
+            const char      *address,
+            guint           *retry_after)
+{
+  gint64 now = g_get_monotonic_time ();
+  Bucket *bucket = g_hash_table_lookup (self->buckets, address);
+
+  if (bucket == NULL)
+    {
+      bucket = g_new (Bucket, 1);
+      bucket->tokens = self->rate_burst;
+      bucket->updated_us = now;
+      g_hash_table_insert (self->buckets, g_strdup (address), bucket);
+    }
+
+  bucket->tokens = MIN ((double) self->rate_burst,
+                        bucket->tokens + (now - bucket->updated_us) / (double) G_USEC_PER_SEC * self->rate_limit);
+  bucket->updated_us = now;
+
+  if (bucket->tokens >= 1.0)
+    {
+      bucket->tokens -= 1.0;
+      return TRUE;
+    }
+
+  *retry_after = (guint) MAX (1.0, ceil ((1.0 - bucket->tokens) / self->rate_limit));
+
+  return FALSE;
+}
+
+/* The request line and header lines as they came, give or take whitespace. */
+static gsize
+request_header_size (SoupServerMessage *msg)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  GUri *uri = soup_server_message_get_uri (msg);
+  const char *query = g_uri_get_query (uri);
+  SoupMessageHeadersIter iter;
+  const char *name, *value;
+  gsize size;
+
+  size = strlen (soup_server_message_get_method (msg)) + strlen (g_uri_get_path (uri)) +
+         (query != NULL ? strlen (query) + 1 : 0) + strlen (" HTTP/1.1\r\n") + 2;
+
+  soup_message_headers_iter_init (&iter, headers);
+  while (soup_message_headers_iter_next (&iter, &name, &value))
+    size += strlen (name) + strlen (value) + 4;
+
+  return size;
+}
+
+/* Runs once a request's headers are in, before any handler: refuses what is
+ * too big or too frequent before any work is done for it. */
 static void
 early_cb (SoupServer        *server,
           SoupServerMessage *msg,
@@ -412,14 +914,48 @@ early_cb (SoupServer        *server,
           GHashTable        *query,
           gpointer           data)
 {
+  SeyeAgentServer *self = data;
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  SoupMessageHeaders *response_headers = soup_server_message_get_response_headers (msg);
   SoupEncoding encoding = soup_message_headers_get_encoding (headers);
+  Connection *connection = lookup_connection (self, msg);
+  const char *remote_host = soup_server_message_get_remote_host (msg);
+  guint retry_after = 0;
 
+  if (connection != NULL)
+    {
+      connection->busy = TRUE;
+      touch_connection (connection);
+    }
+
+  if (request_header_size (msg) > self->max_header_size)
+    {
+      g_autofree char *message = g_strdup_printf ("the request's headers are larger than %u bytes",
+                                                  self->max_header_size);
+
+      soup_message_headers_replace (response_headers, "Connection", "close");
+      respond_error (msg, STATUS_REQUEST_HEADER_FIELDS_TOO_LARGE, message);
+      return;
+    }
+
+  /* No endpoint takes a body: refuse it before libsoup reads it. */
   if ((encoding == SOUP_ENCODING_CONTENT_LENGTH && soup_message_headers_get_content_length (headers) > 0) ||
       encoding == SOUP_ENCODING_CHUNKED || encoding == SOUP_ENCODING_EOF)
     {
-      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection", "close");
+      soup_message_headers_replace (response_headers, "Connection", "close");
       respond_error (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "request bodies are not accepted");
+      return;
+    }
+
+  if (self->rate_limit > 0 &&
+      !take_token (self, remote_host != NULL ? remote_host : "", &retry_after))
+    {
+      g_autofree char *seconds = g_strdup_printf ("%u", retry_after);
+      g_autofree char *message = g_strdup_printf ("more than %g requests a second from this address; "
+                                                  "try again in %u s", self->rate_limit, retry_after);
+
+      soup_message_headers_replace (response_headers, "Retry-After", seconds);
+      respond_error (msg, STATUS_TOO_MANY_REQUESTS, message);
     }
 }
 
@@ -457,8 +993,98 @@ seye_agent_server_new (SeyeProcReader     *reader,
   self->server = soup_server_new ("server-header", "sorcerers-eye-agent/" PACKAGE_VERSION " ", NULL);
   soup_server_add_early_handler (self->server, NULL, early_cb, self, NULL);
   soup_server_add_handler (self->server, NULL, handle_cb, self, NULL);
+  g_signal_connect (self->server, "request-started", G_CALLBACK (request_started_cb), self);
+  g_signal_connect (self->server, "request-finished", G_CALLBACK (request_done_cb), self);
+  g_signal_connect (self->server, "request-aborted", G_CALLBACK (request_done_cb), self);
 
   return self;
+}
+
+/**
+ * seye_agent_server_listen:
+ * @port: the port, 0 for any free one
+ * @bind: (nullable): addresses to listen on; %NULL for every address
+ *
+ * Returns: %FALSE with a user-actionable @error when a port is in use or an
+ *   address is not one of this machine's.
+ */
+/* libsoup 3.2 keeps a connection alive after a response only while the
+ * SoupServer has a listener of its own. Give it one that nobody can reach: a
+ * Unix socket whose path is removed as soon as it listens. */
+static void
+give_soup_a_listener (SeyeAgentServer *self)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GSocket) socket = NULL;
+  g_autoptr (GSocketAddress) address = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *path = NULL;
+
+  dir = g_dir_make_tmp ("sorcerers-eye-agent-XXXXXX", &error);
+  if (dir != NULL)
+    {
+      path = g_build_filename (dir, "unreachable", NULL);
+      address = g_unix_socket_address_new (path);
+      socket = g_socket_new (G_SOCKET_FAMILY_UNIX, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_DEFAULT,
+                             &error);
+    }
+
+  if (socket != NULL &&
+      g_socket_bind (socket, address, FALSE, &error) &&
+      g_socket_listen (socket, &error))
+    soup_server_listen_socket (self->server, socket, 0, &error);
+
+  if (path != NULL)
+    g_unlink (path);
+  if (dir != NULL)
+    g_rmdir (dir);
+
+  if (error != NULL)
+    g_warning ("HTTP keep-alive is off: %s", error->message);
+}
+
+/* One listening socket; an IPv6 one only for IPv6, as libsoup does. */
+static gboolean
+listen_on (SeyeAgentServer  *self,
+           GInetAddress     *address,
+           guint            *port,
+           GError          **error)
+{
+  g_autoptr (GSocketAddress) socket_address = g_inet_socket_address_new (address, *port);
+  g_autoptr (GSocketAddress) bound = NULL;
+  g_autoptr (GSocket) socket = NULL;
+  GSocketFamily family = g_inet_address_get_family (address);
+
+  socket = g_socket_new (family, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, error);
+  if (socket == NULL)
+    return FALSE;
+
+  if (family == G_SOCKET_FAMILY_IPV6 &&
+      !g_socket_set_option (socket, IPPROTO_IPV6, IPV6_V6ONLY, TRUE, error))
+    return FALSE;
+
+  g_socket_set_listen_backlog (socket, LISTEN_BACKLOG);
+  if (!g_socket_bind (socket, socket_address, TRUE, error) ||
+      !g_socket_listen (socket, error) ||
+      !g_socket_listener_add_socket (G_SOCKET_LISTENER (self->service), socket, NULL, error))
+    return FALSE;
+
+  bound = g_socket_get_local_address (socket, error);
+  if (bound == NULL)
+    return FALSE;
+
+  /* With port 0 every further address takes the port the first one got. */
+  *port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+  self->port = (guint16) *port;
+
+  {
+    g_autofree char *text = g_inet_address_to_string (address);
+
+    g_message (family == G_SOCKET_FAMILY_IPV6 ? "Listening on http://[%s]:%u"
+                                               : "Listening on http://%s:%u", text, *port);
+  }
+
+  return TRUE;
 }
 
 /**
@@ -476,25 +1102,48 @@ seye_agent_server_listen (SeyeAgentServer     *self,
                           GError             **error)
 {
   g_autoptr (GError) local_error = NULL;
-  GSList *uris;
 
   g_return_val_if_fail (SEYE_IS_AGENT_SERVER (self), FALSE);
 
+  if (self->service == NULL)
+    {
+      give_soup_a_listener (self);
+      self->service = g_socket_service_new ();
+      g_signal_connect (self->service, "incoming", G_CALLBACK (incoming_cb), self);
+    }
+
   if (bind == NULL || bind[0] == NULL)
     {
-      if (!soup_server_listen_all (self->server, port, 0, &local_error))
+      g_autoptr (GInetAddress) any4 = g_inet_address_new_any (G_SOCKET_FAMILY_IPV4);
+      g_autoptr (GInetAddress) any6 = g_inet_address_new_any (G_SOCKET_FAMILY_IPV6);
+
+      if (!listen_on (self, any4, &port, &local_error))
         {
           g_set_error (error, SEYE_ERROR, SEYE_ERROR_IO,
                        "cannot listen on port %u: %s (is another agent running? choose another "
                        "port with --port)", port, local_error->message);
           return FALSE;
         }
+
+      /* A machine without IPv6 is served over IPv4 alone. */
+      if (!listen_on (self, any6, &port, &local_error))
+        {
+          if (!g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED) &&
+              !g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_FAILED))
+            {
+              g_set_error (error, SEYE_ERROR, SEYE_ERROR_IO,
+                           "cannot listen on port %u over IPv6: %s (is another agent running? "
+                           "choose another port with --port)", port, local_error->message);
+              return FALSE;
+            }
+          g_debug ("not listening over IPv6: %s", local_error->message);
+        }
     }
   else
     {
       for (guint i = 0; bind[i] != NULL; i++)
         {
-          g_autoptr (GSocketAddress) address = g_inet_socket_address_new_from_string (bind[i], port);
+          g_autoptr (GInetAddress) address = g_inet_address_new_from_string (bind[i]);
 
           if (address == NULL)
             {
@@ -503,7 +1152,7 @@ seye_agent_server_listen (SeyeAgentServer     *self,
               return FALSE;
             }
 
-          if (!soup_server_listen (self->server, address, 0, &local_error))
+          if (!listen_on (self, address, &port, &local_error))
             {
               g_set_error (error, SEYE_ERROR, SEYE_ERROR_IO,
                            "cannot listen on %s port %u: %s (is another agent running? choose "
@@ -511,29 +1160,12 @@ seye_agent_server_listen (SeyeAgentServer     *self,
                            bind[i], port, local_error->message);
               return FALSE;
             }
-
-          /* With port 0 every further address takes the port the first one got. */
-          if (port == 0)
-            {
-              GSList *list = soup_server_get_uris (self->server);
-
-              port = g_uri_get_port (list->data);
-              g_slist_free_full (list, (GDestroyNotify) g_uri_unref);
-            }
         }
     }
 
-  uris = soup_server_get_uris (self->server);
-  for (GSList *l = uris; l != NULL; l = l->next)
-    {
-      g_autofree char *text = g_uri_to_string_partial (l->data, G_URI_HIDE_PASSWORD);
-
-      if (g_str_has_suffix (text, "/"))
-        text[strlen (text) - 1] = '\0';
-      g_message ("Listening on %s", text);
-      self->port = (guint16) g_uri_get_port (l->data);
-    }
-  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+  g_socket_service_start (self->service);
+  if (self->sweep_source == 0)
+    self->sweep_source = g_timeout_add (SWEEP_MS, sweep_cb, self);
 
   return TRUE;
 }
@@ -570,5 +1202,6 @@ seye_agent_server_stop (SeyeAgentServer *self)
   g_return_if_fail (SEYE_IS_AGENT_SERVER (self));
 
   g_clear_handle_id (&self->tick_source, g_source_remove);
+  stop_listening (self);
   soup_server_disconnect (self->server);
 }
