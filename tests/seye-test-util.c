@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <signal.h>
+#include <sys/prctl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -47,6 +48,14 @@ read_line_cb (GObject      *source,
                                        reader->cancellable, read_line_cb, reader);
 }
 
+/* An agent dies with its test: a test that aborts must not leave agents behind
+ * holding meson's output pipes (meson would wait for them until its timeout). */
+static void
+die_with_parent (gpointer data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+}
+
 static gboolean
 has_port_cb (gpointer data)
 {
@@ -85,6 +94,7 @@ SeyeTestAgent *
 seye_test_agent_startv (const char * const *args)
 {
   g_autoptr (GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr (GSubprocessLauncher) launcher = NULL;
   g_autoptr (GError) error = NULL;
   const char *agent_path = g_getenv ("SEYE_AGENT");
   gboolean has_port = FALSE;
@@ -113,8 +123,9 @@ seye_test_agent_startv (const char * const *args)
 
   agent = g_new0 (SeyeTestAgent, 1);
   agent->log = g_string_new (NULL);
-  agent->process = g_subprocess_newv ((const char * const *) argv->pdata,
-                                      G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  agent->process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
   g_assert_no_error (error);
 
   g_subprocess_wait_async (agent->process, NULL, wait_cb, &agent->exited);
