@@ -41,12 +41,14 @@
  * view that only ever needs "all cores of this sample".
  */
 
-#define COMMIT_BUSY_MS      250      /* a commit waits this long for the rollup thread */
+#define COMMIT_BUSY_MS      20       /* a commit waits this long for the rollup thread, then stays queued */
+#define OPEN_BUSY_MS        2000
 #define WORKER_BUSY_MS      5000
 #define ROLLUP_CHUNK_MS     (2 * SEYE_STORE_ROLLUP_MS)   /* minutes rolled up per transaction */
 #define ROLLUP_LAG_MS       SEYE_STORE_ROLLUP_MS         /* a minute is rolled up this long after its end */
 #define MAINTAIN_PERIOD_S   60
-#define MAX_PENDING         200000   /* samples kept while the database is busy */
+#define MAX_PENDING         500000   /* samples kept while the database is busy */
+#define COMMIT_SLICE        4000     /* samples per transaction when catching up (~6 ms) */
 #define CORE_SCALE          2.0
 
 typedef enum
@@ -939,7 +941,7 @@ try_open (SeyeStore           *self,
       return OPEN_DAMAGED;
     }
 
-  self->db = open_connection (self->path, read_only, TRUE, COMMIT_BUSY_MS * 8, &rc, &local_error);
+  self->db = open_connection (self->path, read_only, TRUE, OPEN_BUSY_MS, &rc, &local_error);
   if (self->db == NULL)
     {
       g_propagate_error (error, g_steal_pointer (&local_error));
@@ -1628,27 +1630,20 @@ mark_dirty (SeyeStore *self,
   return rc;
 }
 
-/**
- * seye_store_commit:
- *
- * Writes every queued sample in one transaction. When the database is busy
- * (the rollup thread holds it longer than a moment) the samples stay queued for
- * the next commit and %SEYE_ERROR_UNAVAILABLE is returned.
- */
-gboolean
-seye_store_commit (SeyeStore  *self,
-                   GError    **error)
+/* Writes the first @max queued samples in one transaction. */
+static gboolean
+commit_pending (SeyeStore  *self,
+                guint       max,
+                GError    **error)
 {
   gint64 minutes[8];
   guint n_minutes = 0;
+  guint n;
   int rc;
 
-  g_return_val_if_fail (SEYE_IS_STORE (self), FALSE);
-  g_return_val_if_fail (!self->read_only, FALSE);
-
-  if (self->pending->len == 0)
+  n = MIN (max, self->pending->len);
+  if (n == 0)
     return TRUE;
-
 
   rc = sqlite3_exec (self->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
   if (rc != SQLITE_OK)
@@ -1657,7 +1652,7 @@ seye_store_commit (SeyeStore  *self,
       return FALSE;
     }
 
-  for (guint i = 0; i < self->pending->len && rc == SQLITE_OK; i++)
+  for (guint i = 0; i < n && rc == SQLITE_OK; i++)
     {
       Pending *pending = &g_array_index (self->pending, Pending, i);
       gint64 node = -1;
@@ -1681,9 +1676,26 @@ seye_store_commit (SeyeStore  *self,
       return FALSE;
     }
 
-  g_array_set_size (self->pending, 0);
+  g_array_remove_range (self->pending, 0, n);
 
   return TRUE;
+}
+
+/**
+ * seye_store_commit:
+ *
+ * Writes every queued sample in one transaction. When the database is busy
+ * (the rollup thread holds it longer than a moment) the samples stay queued for
+ * the next commit and %SEYE_ERROR_UNAVAILABLE is returned.
+ */
+gboolean
+seye_store_commit (SeyeStore  *self,
+                   GError    **error)
+{
+  g_return_val_if_fail (SEYE_IS_STORE (self), FALSE);
+  g_return_val_if_fail (!self->read_only, FALSE);
+
+  return commit_pending (self, G_MAXUINT, error);
 }
 
 /* Maintenance -------------------------------------------------------------- */
@@ -2818,12 +2830,18 @@ commit_cb (gpointer data)
 
   self->commit_id = 0;
 
-  if (!seye_store_commit (self, &error))
+  /* A round is 100 samples; the history every node hands over on first contact can be
+   * 3600 each: write that in slices so the main loop keeps turning. */
+  if (!commit_pending (self, COMMIT_SLICE, &error))
     {
       if (g_error_matches (error, SEYE_ERROR, SEYE_ERROR_UNAVAILABLE))
         g_debug ("%s; the samples stay queued", error->message);
       else
         g_warning ("%s", error->message);
+    }
+  else if (self->pending->len > 0)
+    {
+      self->commit_id = g_timeout_add (10, commit_cb, self);
     }
 
   return G_SOURCE_REMOVE;
