@@ -346,6 +346,34 @@ test_roundtrip (Fixture       *fixture,
 }
 
 static void
+test_busy (Fixture       *fixture,
+           gconstpointer  data)
+{
+  g_autoptr (SeyeStore) store = open_store (fixture);
+  g_autoptr (GError) error = NULL;
+  sqlite3 *other = NULL;
+
+  /* Another writer (the rollup thread) holds the database: the commit gives up
+   * quickly and keeps the samples for the next round. */
+  g_assert_cmpint (sqlite3_open_v2 (fixture->path, &other, SQLITE_OPEN_READWRITE, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (other, "BEGIN IMMEDIATE", NULL, NULL, NULL), ==, SQLITE_OK);
+
+  add (store, ID_A, T0, 1);
+  add (store, ID_A, T0 + 1000, 2);
+  g_assert_false (seye_store_commit (store, &error));
+  g_assert_error (error, SEYE_ERROR, SEYE_ERROR_UNAVAILABLE);
+  g_assert_cmpuint (seye_store_get_n_pending (store), ==, 2);
+  g_clear_error (&error);
+
+  g_assert_cmpint (sqlite3_exec (other, "COMMIT", NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (other);
+
+  add (store, ID_A, T0 + 2000, 3);
+  commit (store);
+  g_assert_cmpint (count_rows (fixture->path, RAW_COUNT), ==, 3);
+}
+
+static void
 test_address_change (Fixture       *fixture,
                      gconstpointer  data)
 {
@@ -1044,6 +1072,7 @@ main (int   argc,
 
 #define ADD(path, func) g_test_add ("/seye/store/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)
   ADD ("roundtrip", test_roundtrip);
+  ADD ("busy", test_busy);
   ADD ("address-change", test_address_change);
   ADD ("rollup-math", test_rollup_math);
   ADD ("retention", test_retention);

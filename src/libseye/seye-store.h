@@ -142,7 +142,8 @@ gboolean    seye_store_commit                 (SeyeStore           *self,
                                                GError             **error);
 
 /* Records every sample of @monitor's nodes, one commit per polling round, and rolls
- * up and prunes once a minute off the main thread. Detach by disposing of the store. */
+ * up and prunes once a minute off the main thread. Detach by disposing of the store;
+ * call seye_store_commit() before quitting so the last round is written. */
 void        seye_store_attach_monitor         (SeyeStore           *self,
                                                SeyeMonitor         *monitor);
 
