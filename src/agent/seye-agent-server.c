@@ -459,7 +459,9 @@ respond_error (SoupServerMessage *msg,
                const char        *message)
 {
   g_autofree char *body = seye_json_error_body (status, message);
-  g_autoptr (GBytes) bytes = g_bytes_new_take (g_steal_pointer (&body), strlen (body));
+  gsize length = strlen (body);
+  /* The length first: the order in which arguments are evaluated is unspecified. */
+  g_autoptr (GBytes) bytes = g_bytes_new_take (g_steal_pointer (&body), length);
 
   respond_bytes (msg, status, JSON_TYPE, bytes);
 }

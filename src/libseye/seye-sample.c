@@ -128,9 +128,11 @@ seye_sample_get_json (SeyeSample *self)
     {
       g_autoptr (GString) str = g_string_sized_new (2048);
 
-      /* Copied to its exact size: kept samples must not carry the slack. */
+      /* Copied to its exact size: kept samples must not carry the slack. The
+       * copy keeps a NUL after the data (not counted in its size), as
+       * g_string_free_to_bytes() does, for callers that read it as a string. */
       seye_json_write_sample (str, self);
-      self->json = g_bytes_new (str->str, str->len);
+      self->json = g_bytes_new_take (g_strndup (str->str, str->len), str->len);
     }
 
   return self->json;
