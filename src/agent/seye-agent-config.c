@@ -162,7 +162,7 @@ check_rate_limit (double   rate_limit,
   if (!isfinite (rate_limit) || rate_limit < 0 || rate_limit > SEYE_AGENT_MAX_RATE_LIMIT)
     {
       g_set_error (error, SEYE_ERROR, SEYE_ERROR_CONFIG,
-                   "rate limit %g is out of range: use 0 (no limit) to %g requests a second",
+                   "rate-limit %g is out of range: use 0 (no limit) to %g requests a second",
                    rate_limit, SEYE_AGENT_MAX_RATE_LIMIT);
       return FALSE;
     }
@@ -499,7 +499,7 @@ seye_agent_config_parse_args (SeyeAgentConfig   *self,
       if (end == rate_limit_text || *end != '\0')
         {
           g_set_error (error, SEYE_ERROR, SEYE_ERROR_CONFIG,
-                       "rate limit “%s” is not a number of requests a second", rate_limit_text);
+                       "rate-limit “%s” is not a number of requests a second", rate_limit_text);
           return FALSE;
         }
       if (!check_rate_limit (rate_limit, error))

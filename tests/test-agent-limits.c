@@ -1,0 +1,287 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <errno.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "seye-test-util.h"
+
+/*
+ * The agent's limits, as behaviour only (no timing assertions): held-open
+ * sockets do not lock a new client out, a client over its rate gets 429,
+ * oversized headers close the connection, and idle connections are closed.
+ */
+
+#define NODE_ID "0123456789abcdef0123456789abcdef"
+
+static GSocket *
+connect_to (SeyeTestAgent *agent)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr (GSocketAddress) address = g_inet_socket_address_new (loopback, agent->port);
+  GSocket *socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
+                                  G_SOCKET_PROTOCOL_TCP, &error);
+
+  g_assert_no_error (error);
+  g_socket_set_blocking (socket, TRUE);
+  g_socket_set_timeout (socket, 10);
+  g_socket_connect (socket, address, NULL, &error);
+  g_assert_no_error (error);
+
+  return socket;
+}
+
+/* Sends @request and reads until the agent closes (Connection: close) or a
+ * whole response with a Content-Length is in. */
+static char *
+exchange (GSocket    *socket,
+          const char *request,
+          gsize       request_length)
+{
+  g_autoptr (GError) error = NULL;
+  GString *response = g_string_new (NULL);
+  char buffer[4096];
+
+  g_socket_send_with_blocking (socket, request, request_length, TRUE, NULL, &error);
+  g_assert_no_error (error);
+
+  for (;;)
+    {
+      gssize n = g_socket_receive (socket, buffer, sizeof buffer, NULL, &error);
+      const char *body;
+      const char *length;
+
+      if (n < 0 && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED))
+        break;
+      g_assert_no_error (error);
+      if (n == 0)
+        break;
+      g_string_append_len (response, buffer, n);
+
+      body = strstr (response->str, "\r\n\r\n");
+      length = g_strstr_len (response->str, body ? body - response->str : -1, "Content-Length: ");
+      if (body != NULL && length != NULL &&
+          response->len >= (gsize) (body + 4 - response->str) + g_ascii_strtoull (length + 16, NULL, 10))
+        break;
+    }
+
+  return g_string_free (response, FALSE);
+}
+
+/* TRUE when the agent has closed @socket (EOF or a reset) within 10 s. */
+static gboolean
+closed_by_agent (GSocket *socket)
+{
+  g_autoptr (GError) error = NULL;
+  char buffer[256];
+  gssize n;
+
+  do
+    n = g_socket_receive (socket, buffer, sizeof buffer, NULL, &error);
+  while (n > 0);
+
+  return n == 0 || !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT);
+}
+
+static void
+test_held_sockets (void)
+{
+  g_autoptr (SeyeTestAgent) agent = NULL;
+  g_autoptr (GPtrArray) held = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr (GSocket) client = NULL;
+  g_autofree char *response = NULL;
+  const char *request = "GET /v1/node HTTP/1.1\r\nHost: agent\r\n\r\n";
+  struct rlimit limit;
+  guint closed = 0;
+
+  /* 300 sockets and the agent's own: make sure we may hold them. */
+  g_assert_cmpint (getrlimit (RLIMIT_NOFILE, &limit), ==, 0);
+  if (limit.rlim_cur < 512 && limit.rlim_max >= 512)
+    {
+      limit.rlim_cur = 512;
+      g_assert_cmpint (setrlimit (RLIMIT_NOFILE, &limit), ==, 0);
+    }
+
+  agent = seye_test_agent_start ("--no-mdns", "--node-id", NODE_ID, "--max-connections", "100",
+                                 NULL);
+
+  for (guint i = 0; i < 300; i++)
+    g_ptr_array_add (held, connect_to (agent));
+
+  /* A real client is still served: the least recently active idle sockets made room. */
+  client = connect_to (agent);
+  response = exchange (client, request, strlen (request));
+  g_assert_true (g_str_has_prefix (response, "HTTP/1.1 200 "));
+  g_assert_nonnull (strstr (response, NODE_ID));
+
+  /* The oldest held sockets are the ones that were closed; at most 100 stay open. */
+  for (guint i = 0; i < held->len; i++)
+    {
+      GSocket *socket = g_ptr_array_index (held, i);
+
+      g_socket_set_blocking (socket, FALSE);
+      {
+        char byte;
+        g_autoptr (GError) error = NULL;
+        gssize n = g_socket_receive (socket, &byte, 1, NULL, &error);
+
+        if (n == 0 || (n < 0 && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK)))
+          closed++;
+      }
+    }
+  g_assert_cmpuint (closed, >=, 300 - 100 + 1);
+  g_assert_true (closed_by_agent (g_ptr_array_index (held, 0)));
+
+  g_ptr_array_set_size (held, 0);
+  g_assert_cmpint (seye_test_agent_stop (agent), ==, 0);
+}
+
+static void
+test_rate_limit (void)
+{
+  g_autoptr (SeyeTestAgent) agent = NULL;
+  g_autoptr (GSocket) client = NULL;
+  const char *request = "GET / HTTP/1.1\r\nHost: agent\r\n\r\n";
+  guint ok = 0, limited = 0;
+
+  agent = seye_test_agent_start ("--no-mdns", "--node-id", NODE_ID, "--rate-limit", "1",
+                                 "--rate-burst", "3", NULL);
+  client = connect_to (agent);
+
+  /* Far more than 3 requests at once plus one a second: some are refused. */
+  for (guint i = 0; i < 10; i++)
+    {
+      g_autofree char *response = exchange (client, request, strlen (request));
+
+      if (g_str_has_prefix (response, "HTTP/1.1 200 "))
+        {
+          ok++;
+        }
+      else
+        {
+          if (!g_str_has_prefix (response, "HTTP/1.1 429 "))
+            g_error ("expected 200 or 429, got: %s", response);
+          g_assert_nonnull (strstr (response, "\r\nRetry-After: "));
+          g_assert_nonnull (strstr (response, "{\"error\":{\"status\":429,"));
+          limited++;
+        }
+    }
+
+  g_assert_cmpuint (ok, >=, 3);
+  g_assert_cmpuint (limited, >=, 1);
+  g_assert_cmpint (seye_test_agent_stop (agent), ==, 0);
+}
+
+static void
+test_oversized_headers (void)
+{
+  g_autoptr (SeyeTestAgent) agent = NULL;
+  g_autoptr (GSocket) client = NULL;
+  g_autoptr (GSocket) other = NULL;
+  g_autoptr (GString) request = g_string_new ("GET /v1/node HTTP/1.1\r\nHost: agent\r\n");
+  g_autofree char *response = NULL;
+  g_autofree char *other_response = NULL;
+  const char *small = "GET /v1/node HTTP/1.1\r\nHost: agent\r\n\r\n";
+
+  agent = seye_test_agent_start ("--no-mdns", "--node-id", NODE_ID, "--max-header-size", "2048",
+                                 NULL);
+  client = connect_to (agent);
+
+  for (guint i = 0; i < 40; i++)
+    g_string_append_printf (request, "X-Padding-%u: %0100u\r\n", i, i);
+  g_string_append (request, "\r\n");
+
+  response = exchange (client, request->str, request->len);
+  g_assert_true (g_str_has_prefix (response, "HTTP/1.1 431 "));
+  g_assert_nonnull (strstr (response, "\r\nConnection: close\r\n"));
+  g_assert_true (closed_by_agent (client));
+
+  /* Others are not affected. */
+  other = connect_to (agent);
+  other_response = exchange (other, small, strlen (small));
+  g_assert_true (g_str_has_prefix (other_response, "HTTP/1.1 200 "));
+
+  g_assert_cmpint (seye_test_agent_stop (agent), ==, 0);
+}
+
+static void
+test_idle_closed (void)
+{
+  g_autoptr (SeyeTestAgent) agent = NULL;
+  g_autoptr (GSocket) silent = NULL;
+  g_autoptr (GSocket) kept = NULL;
+  g_autoptr (GSocket) later = NULL;
+  g_autofree char *response = NULL;
+  g_autofree char *later_response = NULL;
+  const char *request = "GET /v1/node HTTP/1.1\r\nHost: agent\r\n\r\n";
+
+  agent = seye_test_agent_start ("--no-mdns", "--node-id", NODE_ID, "--idle-timeout", "1", NULL);
+
+  /* One that never says anything, one that goes quiet after a request. */
+  silent = connect_to (agent);
+  kept = connect_to (agent);
+  response = exchange (kept, request, strlen (request));
+  g_assert_true (g_str_has_prefix (response, "HTTP/1.1 200 "));
+
+  g_assert_true (closed_by_agent (silent));
+  g_assert_true (closed_by_agent (kept));
+
+  later = connect_to (agent);
+  later_response = exchange (later, request, strlen (request));
+  g_assert_true (g_str_has_prefix (later_response, "HTTP/1.1 200 "));
+
+  g_assert_cmpint (seye_test_agent_stop (agent), ==, 0);
+}
+
+static void
+test_bad_limits (void)
+{
+  const char * const bad[][2] = {
+    { "--max-connections", "0" },
+    { "--idle-timeout", "-1" },
+    { "--max-header-size", "100" },
+    { "--rate-limit", "fast" },
+    { "--rate-burst", "0" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr (GSubprocess) process = NULL;
+      g_autoptr (GError) error = NULL;
+      g_autofree char *err = NULL;
+
+      process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_PIPE,
+                                  &error, g_getenv ("SEYE_AGENT"), "--no-mdns", "--port", "0",
+                                  bad[i][0], bad[i][1], NULL);
+      g_assert_no_error (error);
+      g_subprocess_communicate_utf8 (process, NULL, NULL, NULL, &err, &error);
+      g_assert_no_error (error);
+      g_assert_false (g_subprocess_get_successful (process));
+      g_assert_nonnull (strstr (err, bad[i][0] + 2));
+    }
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  if (g_getenv ("SEYE_AGENT") == NULL)
+    {
+      g_test_skip ("SEYE_AGENT is not set (run through meson test)");
+      return g_test_run ();
+    }
+
+  g_test_add_func ("/agent/limits/held-sockets", test_held_sockets);
+  g_test_add_func ("/agent/limits/rate", test_rate_limit);
+  g_test_add_func ("/agent/limits/oversized-headers", test_oversized_headers);
+  g_test_add_func ("/agent/limits/idle-closed", test_idle_closed);
+  g_test_add_func ("/agent/limits/bad-values", test_bad_limits);
+
+  return g_test_run ();
+}
