@@ -1,0 +1,77 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include "seye-json.h"
+
+/*
+ * The JSON decoders on what a node (or anything pretending to be one) may
+ * send. Built three times: FUZZ_DECODER picks seye_sample_from_json,
+ * seye_node_info_from_json or seye_history_samples_from_json. Whatever the
+ * decoders accept must encode and decode again to the same thing.
+ */
+
+#define DECODE_SAMPLE    1
+#define DECODE_NODE_INFO 2
+#define DECODE_HISTORY   3
+
+int LLVMFuzzerTestOneInput (const guint8 *data,
+                            size_t        size);
+
+static void
+check_sample_round_trip (SeyeSample *sample)
+{
+  g_autoptr (SeyeSample) again = NULL;
+  g_autoptr (GError) error = NULL;
+  GBytes *json = seye_sample_get_json (sample);
+  gsize json_size;
+  const char *json_data = g_bytes_get_data (json, &json_size);
+
+  again = seye_sample_from_json (json_data, json_size, &error);
+  if (again == NULL)
+    g_error ("an accepted sample does not decode once encoded: %s\n%.*s",
+             error->message, (int) json_size, json_data);
+  g_assert_cmpint (again->time_ms, ==, sample->time_ms);
+}
+
+int
+LLVMFuzzerTestOneInput (const guint8 *data,
+                        size_t        size)
+{
+  g_autoptr (GError) error = NULL;
+
+#if FUZZ_DECODER == DECODE_SAMPLE
+  g_autoptr (SeyeSample) sample = seye_sample_from_json ((const char *) data, size, &error);
+
+  g_assert ((sample == NULL) == (error != NULL));
+  if (sample != NULL)
+    check_sample_round_trip (sample);
+#elif FUZZ_DECODER == DECODE_NODE_INFO
+  g_autoptr (SeyeNodeInfo) info = seye_node_info_from_json ((const char *) data, size, &error);
+
+  g_assert ((info == NULL) == (error != NULL));
+  if (info != NULL)
+    {
+      g_autoptr (SeyeNodeInfo) again = NULL;
+      g_autoptr (GError) again_error = NULL;
+      GString *str = g_string_new (NULL);
+
+      seye_json_write_node_info (str, info);
+      again = seye_node_info_from_json (str->str, str->len, &again_error);
+      if (again == NULL)
+        g_error ("accepted node info does not decode once encoded: %s\n%s",
+                 again_error->message, str->str);
+      g_assert_cmpstr (again->node_id, ==, info->node_id);
+      g_string_free (str, TRUE);
+    }
+#elif FUZZ_DECODER == DECODE_HISTORY
+  g_autoptr (GPtrArray) samples = seye_history_samples_from_json ((const char *) data, size, &error);
+
+  g_assert ((samples == NULL) == (error != NULL));
+  for (guint i = 0; samples != NULL && i < samples->len; i++)
+    check_sample_round_trip (g_ptr_array_index (samples, i));
+#else
+#error "FUZZ_DECODER must be DECODE_SAMPLE, DECODE_NODE_INFO or DECODE_HISTORY"
+#endif
+
+  return 0;
+}
