@@ -282,7 +282,8 @@ test_errors (Fixture       *fixture,
 
   /* A date: everything since local midnight two days ago. */
   {
-    g_autoptr (GDateTime) then = g_date_time_add_days (g_date_time_new_now_local (), -2);
+    g_autoptr (GDateTime) now = g_date_time_new_now_local ();
+    g_autoptr (GDateTime) then = g_date_time_add_days (now, -2);
     g_autofree char *date = g_date_time_format (then, "%Y-%m-%d");
 
     g_assert_cmpint (run_seye (NULL, NULL, "alpine", "--db", fixture->path, "--since", date, "--csv", NULL), ==, 0);

@@ -469,7 +469,7 @@ check_hostile (HostileKind    kind,
                SeyeNodeState  expected_state,
                const char    *expected_error)
 {
-  g_autoptr (SoupServer) server = soup_server_new (NULL, NULL);
+  SoupServer *server = soup_server_new (NULL, NULL);
   g_autoptr (SeyeMonitor) monitor = new_monitor ();
   g_autoptr (GError) error = NULL;
   g_autofree char *host_port = NULL;
@@ -496,6 +496,12 @@ check_hostile (HostileKind    kind,
   g_assert_true (strstr (seye_node_get_error (node), expected_error) != NULL);
   g_assert_null (seye_node_get_sample (node));
 
+  /* The server closes first: libsoup 3.2 leaks server connections that the
+   * client closes while they are idle (fixed upstream in 3.3). */
+  soup_server_disconnect (server);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_finalize_object (server);
   seye_monitor_stop (monitor);
 }
 
@@ -629,6 +635,29 @@ static void
 test_hostile_silent (void)
 {
   check_socket (TRUE, "no answer within", 20000);
+}
+
+/* Read by LeakSanitizer in the sanitized pass of build-aux/dev test, for this
+ * program only: libsoup 3.2 (Debian 12) leaks a SoupServer's connections, and
+ * through them its listener's address, when they are closed while idle (fixed
+ * upstream in 3.3, libsoup commit d20c6601). Only the fake hostile servers of
+ * this test hit it; the agent does not take that path and its processes are
+ * leak-checked without suppressions. */
+const char *__lsan_default_suppressions (void);
+const char *__asan_default_options (void);
+
+/* GLib has no frame pointers: unwind slowly, or the stacks end in g_malloc and
+ * the suppressions below never match. */
+const char *
+__asan_default_options (void)
+{
+  return "fast_unwind_on_malloc=0";
+}
+
+const char *
+__lsan_default_suppressions (void)
+{
+  return "leak:g_socket_accept\nleak:soup_server_listen_local\n";
 }
 
 int
