@@ -6,6 +6,8 @@
 #include <gio/gunixsocketaddress.h>
 #include <glib/gstdio.h>
 #include <libsoup/soup.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <malloc.h>
 #include <math.h>
 #include <netinet/in.h>
@@ -760,6 +762,12 @@ incoming_cb (GSocketService    *service,
       g_io_stream_close (G_IO_STREAM (stream), NULL, NULL);
       return TRUE;
     }
+
+  /* Headers and body go out in separate writes: without TCP_NODELAY, Nagle's
+   * algorithm holds the body for the client's delayed ACK, some 40 ms a request.
+   * (libsoup sets this on the connections it accepts itself.) */
+  if (G_IS_TCP_CONNECTION (stream))
+    g_socket_set_option (g_socket_connection_get_socket (stream), IPPROTO_TCP, TCP_NODELAY, 1, NULL);
 
   connection = g_new0 (Connection, 1);
   connection->self = self;
