@@ -24,10 +24,10 @@ bus_runs() {
       org.freedesktop.DBus.GetId >/dev/null 2>&1
 }
 
+# Running means answering on the system bus: a pid file can be stale or missing.
 avahi_runs() {
-  avahi-daemon -c >/dev/null 2>&1 &&
-    dbus-send --system --print-reply --dest=org.freedesktop.Avahi / \
-      org.freedesktop.Avahi.Server.GetVersionString >/dev/null 2>&1
+  dbus-send --system --print-reply --dest=org.freedesktop.Avahi / \
+    org.freedesktop.Avahi.Server.GetVersionString >/dev/null 2>&1
 }
 
 need() {
@@ -68,13 +68,19 @@ CONF
   return 1
 }
 
+stop_pid() {
+  kill "$1" 2>/dev/null
+  i=0
+  while kill -0 "$1" 2>/dev/null && [ $i -lt 50 ]; do i=$((i + 1)); sleep 0.1; done
+  # Its pid file, and only its own.
+  [ "$(cat /run/avahi-daemon/pid 2>/dev/null)" = "$1" ] && rm -f /run/avahi-daemon/pid
+  return 0
+}
+
 stop_avahi() {
   [ -f "$OWNED" ] || return 0
-  pid=$(cat "$OWNED")
-  kill "$pid" 2>/dev/null
-  i=0
-  while kill -0 "$pid" 2>/dev/null && [ $i -lt 50 ]; do i=$((i + 1)); sleep 0.1; done
-  rm -f "$OWNED" /run/avahi-daemon/pid
+  stop_pid "$(cat "$OWNED")"
+  rm -f "$OWNED"
 }
 
 case "${1:-ensure}" in
@@ -99,6 +105,13 @@ case "${1:-ensure}" in
     if [ -f "$OWNED" ] && kill -0 "$(cat "$OWNED")" 2>/dev/null; then
       stop_avahi
     fi
+    # An avahi-daemon that does not answer on the bus (wedged, or left from a
+    # run that lost its bus) would keep a new one from taking the name.
+    for pid in $(pgrep -x avahi-daemon); do
+      say "stopping avahi-daemon $pid: it does not answer on the system bus"
+      stop_pid "$pid"
+    done
+    rm -f /run/avahi-daemon/pid
     start_avahi || exit 77
     ;;
   restart)
