@@ -41,6 +41,13 @@ gboolean       seye_test_avahi_owned      (void);  /* started by us: safe to res
 gboolean       seye_test_avahi_restart    (void);
 gboolean       seye_test_avahi_stop       (void);  /* only one we started */
 
+/* Runs $SEYE_CLI with the arguments (NO_COLOR unset), to its end; returns its
+ * exit status and, if asked, what it printed on stdout and stderr. */
+int            seye_test_run_cli          (char        **out,
+                                           char        **err,
+                                           const char   *first_arg,
+                                           ...) G_GNUC_NULL_TERMINATED;
+
 /* Runs the main loop until @condition returns TRUE or @timeout_ms passes. */
 gboolean       seye_test_wait_until       (gboolean     (*condition) (gpointer data),
                                            gpointer       data,

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "seye-store.h"
+#include "seye-test-util.h"
 
 #define ID_A "a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1"
 #define ID_B "b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2"
@@ -100,43 +101,6 @@ fixture_teardown (Fixture       *fixture,
   g_free (fixture->path);
 }
 
-static int
-run_seye (char       **out,
-          char       **err,
-          const char  *first,
-          ...)
-{
-  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr (GSubprocess) process = NULL;
-  g_autoptr (GError) error = NULL;
-  g_autofree char *o = NULL;
-  g_autofree char *e = NULL;
-  va_list ap;
-
-  g_ptr_array_add (argv, (char *) g_getenv ("SEYE_CLI"));
-  g_ptr_array_add (argv, (char *) "history");
-  va_start (ap, first);
-  for (const char *arg = first; arg != NULL; arg = va_arg (ap, const char *))
-    g_ptr_array_add (argv, (char *) arg);
-  va_end (ap);
-  g_ptr_array_add (argv, NULL);
-
-  process = g_subprocess_newv ((const char * const *) argv->pdata,
-                               G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (process, NULL, NULL, &o, &e, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_subprocess_get_if_exited (process));
-  g_test_message ("seye history %s … → %d\n%.2000s%s", first, g_subprocess_get_exit_status (process), o, e);
-
-  if (out != NULL)
-    *out = g_steal_pointer (&o);
-  if (err != NULL)
-    *err = g_steal_pointer (&e);
-
-  return g_subprocess_get_exit_status (process);
-}
-
 static gboolean
 require_cli (void)
 {
@@ -161,7 +125,7 @@ test_csv (Fixture       *fixture,
     return;
 
   /* The last 30 minutes: raw samples every 10 s. */
-  g_assert_cmpint (run_seye (&out, NULL, "alpha", "--db", fixture->path, "--since", "30m", "--csv", NULL), ==, 0);
+  g_assert_cmpint (seye_test_run_cli (&out, NULL, "history", "alpha", "--db", fixture->path, "--since", "30m", "--csv", NULL), ==, 0);
   lines = g_strsplit (out, "\n", -1);
   g_assert_cmpuint (g_strv_length (lines), >=, 1 + 170 + 1);   /* "now" is a little later */
   g_assert_cmpuint (g_strv_length (lines), <=, 1 + 180 + 1);
@@ -178,7 +142,7 @@ test_csv (Fixture       *fixture,
   g_clear_pointer (&row, g_strfreev);
 
   /* Two hours: the first from rollups. By node id prefix. */
-  g_assert_cmpint (run_seye (&out, NULL, "a1a1a1", "--db", fixture->path, "--since", "2h", "--csv", NULL), ==, 0);
+  g_assert_cmpint (seye_test_run_cli (&out, NULL, "history", "a1a1a1", "--db", fixture->path, "--since", "2h", "--csv", NULL), ==, 0);
   lines = g_strsplit (out, "\n", -1);
   row = g_strsplit (lines[1], ",", -1);
   g_assert_cmpstr (row[2], ==, "minute");
@@ -200,7 +164,7 @@ test_json (Fixture       *fixture,
   if (!require_cli ())
     return;
 
-  g_assert_cmpint (run_seye (&out, NULL, "ALPINE", "--db", fixture->path, "--since", "1h", "--json", NULL), ==, 0);
+  g_assert_cmpint (seye_test_run_cli (&out, NULL, "history", "ALPINE", "--db", fixture->path, "--since", "1h", "--json", NULL), ==, 0);
   json_parser_load_from_data (parser, out, -1, &error);
   g_assert_no_error (error);
   root = json_node_get_object (json_parser_get_root (parser));
@@ -226,7 +190,7 @@ test_text (Fixture       *fixture,
   if (!require_cli ())
     return;
 
-  g_assert_cmpint (run_seye (&out, NULL, "alpha", "--db", fixture->path, "--since", "2h", "--points", "12",
+  g_assert_cmpint (seye_test_run_cli (&out, NULL, "history", "alpha", "--db", fixture->path, "--since", "2h", "--points", "12",
                              NULL), ==, 0);
   lines = g_strsplit (out, "\n", -1);
   g_assert_true (g_str_has_prefix (lines[0], "alpha (" ID_A ")"));
@@ -237,7 +201,7 @@ test_text (Fixture       *fixture,
 
   /* A range with nothing in it. */
   g_clear_pointer (&out, g_free);
-  g_assert_cmpint (run_seye (&out, &err, "alpine", "--db", fixture->path, "--since", "4h", "--until", "3h",
+  g_assert_cmpint (seye_test_run_cli (&out, &err, "history", "alpine", "--db", fixture->path, "--since", "4h", "--until", "3h",
                              NULL), ==, 1);
   g_assert_nonnull (strstr (err, "no samples"));
 }
@@ -253,30 +217,30 @@ test_errors (Fixture       *fixture,
     return;
 
   /* Unknown node: the known ones are listed. */
-  g_assert_cmpint (run_seye (NULL, &err, "gamma", "--db", fixture->path, NULL), ==, 2);
+  g_assert_cmpint (seye_test_run_cli (NULL, &err, "history", "gamma", "--db", fixture->path, NULL), ==, 2);
   g_assert_nonnull (strstr (err, "No history for a node “gamma”"));
   g_assert_nonnull (strstr (err, ID_A));
   g_assert_nonnull (strstr (err, "alpine"));
   g_clear_pointer (&err, g_free);
 
   /* Ambiguous. */
-  g_assert_cmpint (run_seye (NULL, &err, "alp", "--db", fixture->path, NULL), ==, 2);
+  g_assert_cmpint (seye_test_run_cli (NULL, &err, "history", "alp", "--db", fixture->path, NULL), ==, 2);
   g_assert_nonnull (strstr (err, "more than one node"));
   g_clear_pointer (&err, g_free);
 
   /* No database yet: nothing is created. */
-  g_assert_cmpint (run_seye (NULL, &err, "alpha", "--db", missing, NULL), ==, 2);
+  g_assert_cmpint (seye_test_run_cli (NULL, &err, "history", "alpha", "--db", missing, NULL), ==, 2);
   g_assert_nonnull (strstr (err, "no history database"));
   g_assert_false (g_file_test (missing, G_FILE_TEST_EXISTS));
   g_clear_pointer (&err, g_free);
 
   /* Bad arguments. */
-  g_assert_cmpint (run_seye (NULL, &err, "alpha", "--db", fixture->path, "--since", "yesterday-ish", NULL), ==, 2);
+  g_assert_cmpint (seye_test_run_cli (NULL, &err, "history", "alpha", "--db", fixture->path, "--since", "yesterday-ish", NULL), ==, 2);
   g_assert_nonnull (strstr (err, "Cannot read the time"));
   g_clear_pointer (&err, g_free);
-  g_assert_cmpint (run_seye (NULL, &err, "alpha", "--db", fixture->path, "--csv", "--json", NULL), ==, 2);
+  g_assert_cmpint (seye_test_run_cli (NULL, &err, "history", "alpha", "--db", fixture->path, "--csv", "--json", NULL), ==, 2);
   g_clear_pointer (&err, g_free);
-  g_assert_cmpint (run_seye (NULL, &err, "--db", fixture->path, NULL), ==, 2);
+  g_assert_cmpint (seye_test_run_cli (NULL, &err, "history", "--db", fixture->path, NULL), ==, 2);
   g_assert_nonnull (strstr (err, "which node"));
   g_clear_pointer (&err, g_free);
 
@@ -286,7 +250,7 @@ test_errors (Fixture       *fixture,
     g_autoptr (GDateTime) then = g_date_time_add_days (now, -2);
     g_autofree char *date = g_date_time_format (then, "%Y-%m-%d");
 
-    g_assert_cmpint (run_seye (NULL, NULL, "alpine", "--db", fixture->path, "--since", date, "--csv", NULL), ==, 0);
+    g_assert_cmpint (seye_test_run_cli (NULL, NULL, "history", "alpine", "--db", fixture->path, "--since", date, "--csv", NULL), ==, 0);
   }
 }
 

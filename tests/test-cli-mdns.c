@@ -8,34 +8,6 @@
 
 #include "seye-test-util.h"
 
-static int
-run_seye (char       **out,
-          const char  *first,
-          ...)
-{
-  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr (GSubprocess) process = NULL;
-  g_autoptr (GError) error = NULL;
-  g_autofree char *err = NULL;
-  va_list ap;
-
-  g_ptr_array_add (argv, (char *) g_getenv ("SEYE_CLI"));
-  va_start (ap, first);
-  for (const char *arg = first; arg != NULL; arg = va_arg (ap, const char *))
-    g_ptr_array_add (argv, (char *) arg);
-  va_end (ap);
-  g_ptr_array_add (argv, NULL);
-
-  process = g_subprocess_newv ((const char * const *) argv->pdata,
-                               G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (process, NULL, NULL, out, &err, &error);
-  g_assert_no_error (error);
-  g_test_message ("seye %s → %d\n%s%s", first, g_subprocess_get_exit_status (process), *out, err);
-
-  return g_subprocess_get_exit_status (process);
-}
-
 static gboolean
 never_cb (gpointer data)
 {
@@ -69,7 +41,7 @@ test_discover (void)
 
   /* A long discovery time, but it ends once the answers stop. */
   start = g_get_monotonic_time ();
-  g_assert_cmpint (run_seye (&out, "fetch", "--json", "--discovery-time", "8", "--filter", prefix, NULL), ==, 0);
+  g_assert_cmpint (seye_test_run_cli (&out, NULL, "fetch", "--json", "--discovery-time", "8", "--filter", prefix, NULL), ==, 0);
   elapsed = (g_get_monotonic_time () - start) / (double) G_USEC_PER_SEC;
   g_test_message ("fetch took %.2f s", elapsed);
   g_assert_cmpfloat (elapsed, <, 5.0);
@@ -86,7 +58,7 @@ test_discover (void)
   g_assert_true (json_object_get_boolean_member (json_array_get_object_element (array, 1), "reachable"));
 
   /* Given by hand as well: still once. */
-  g_assert_cmpint (run_seye (&blocks, "fetch", "--filter", prefix, "--host", port_a, NULL), ==, 0);
+  g_assert_cmpint (seye_test_run_cli (&blocks, NULL, "fetch", "--filter", prefix, "--host", port_a, NULL), ==, 0);
   g_assert_nonnull (strstr (blocks, name_a));
   g_assert_null (strstr (strstr (blocks, name_a) + 1, name_a));
   g_assert_nonnull (strstr (blocks, name_b));
@@ -96,7 +68,7 @@ test_discover (void)
   seye_test_agent_stop (b);
   seye_test_wait_until (never_cb, NULL, 2500);
   g_clear_pointer (&out, g_free);
-  g_assert_cmpint (run_seye (&out, "fetch", "--json", "--filter", prefix, NULL), ==, 2);
+  g_assert_cmpint (seye_test_run_cli (&out, NULL, "fetch", "--json", "--filter", prefix, NULL), ==, 2);
   g_assert_cmpstr (out, ==, "[]\n");
 }
 

@@ -23,45 +23,6 @@ typedef struct
   char          *host_beta;
 } Fixture;
 
-static int
-run_seye (char       **out,
-          char       **err,
-          const char  *first,
-          ...)
-{
-  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr (GSubprocessLauncher) launcher = NULL;
-  g_autoptr (GSubprocess) process = NULL;
-  g_autoptr (GError) error = NULL;
-  g_autofree char *o = NULL;
-  g_autofree char *e = NULL;
-  va_list ap;
-
-  g_ptr_array_add (argv, (char *) g_getenv ("SEYE_CLI"));
-  va_start (ap, first);
-  for (const char *arg = first; arg != NULL; arg = va_arg (ap, const char *))
-    g_ptr_array_add (argv, (char *) arg);
-  va_end (ap);
-  g_ptr_array_add (argv, NULL);
-
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
-  g_subprocess_launcher_unsetenv (launcher, "NO_COLOR");
-  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (process, NULL, NULL, &o, &e, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_subprocess_get_if_exited (process));
-
-  g_test_message ("seye %s → %d\n%s%s", first, g_subprocess_get_exit_status (process), o, e);
-
-  if (out != NULL)
-    *out = g_steal_pointer (&o);
-  if (err != NULL)
-    *err = g_steal_pointer (&e);
-
-  return g_subprocess_get_exit_status (process);
-}
-
 static void
 write_file (const char *dir,
             const char *name,
@@ -178,7 +139,7 @@ test_version (void)
 {
   g_autofree char *out = NULL;
 
-  g_assert_cmpint (run_seye (&out, NULL, "--version", NULL), ==, 0);
+  g_assert_cmpint (seye_test_run_cli (&out, NULL, "--version", NULL), ==, 0);
   g_assert_cmpstr (out, ==, "seye " PACKAGE_VERSION "\n");
 }
 
@@ -189,18 +150,18 @@ test_help (void)
   g_autofree char *fetch_help = NULL;
   g_autofree char *observe_help = NULL;
 
-  g_assert_cmpint (run_seye (&out, NULL, "--help", NULL), ==, 0);
+  g_assert_cmpint (seye_test_run_cli (&out, NULL, "--help", NULL), ==, 0);
   g_assert_nonnull (strstr (out, "fetch"));
   g_assert_nonnull (strstr (out, "observe"));
 
-  g_assert_cmpint (run_seye (&fetch_help, NULL, "fetch", "--help", NULL), ==, 0);
+  g_assert_cmpint (seye_test_run_cli (&fetch_help, NULL, "fetch", "--help", NULL), ==, 0);
   g_assert_nonnull (strstr (fetch_help, "Exit status:"));
   g_assert_nonnull (strstr (fetch_help, "0  every node answered"));
   g_assert_nonnull (strstr (fetch_help, "1  some nodes did not answer"));
   g_assert_nonnull (strstr (fetch_help, "2  no node was found, or the arguments were wrong"));
   g_assert_nonnull (strstr (fetch_help, "--json"));
 
-  g_assert_cmpint (run_seye (&observe_help, NULL, "observe", "--help", NULL), ==, 0);
+  g_assert_cmpint (seye_test_run_cli (&observe_help, NULL, "observe", "--help", NULL), ==, 0);
   g_assert_nonnull (strstr (observe_help, "q quits"));
 }
 
@@ -212,7 +173,7 @@ test_blocks (Fixture       *fixture,
   g_autofree char *expected = NULL;
   const char *beta;
 
-  g_assert_cmpint (run_seye (&out, NULL, "fetch", "--no-discovery",
+  g_assert_cmpint (seye_test_run_cli (&out, NULL, "fetch", "--no-discovery",
                              "--host", fixture->host_alpha, "--host", fixture->host_beta, NULL), ==, 0);
 
   /* Not a terminal: no escape sequences. */
@@ -239,7 +200,7 @@ test_table (Fixture       *fixture,
   g_auto (GStrv) lines = NULL;
   const char *address_col;
 
-  g_assert_cmpint (run_seye (&out, NULL, "fetch", "--no-discovery", "--table",
+  g_assert_cmpint (seye_test_run_cli (&out, NULL, "fetch", "--no-discovery", "--table",
                              "--host", fixture->host_alpha, "--host", fixture->host_beta, NULL), ==, 0);
   g_assert_null (strchr (out, '\033'));
 
@@ -357,7 +318,7 @@ test_json (Fixture       *fixture,
   gint64 before_ms = g_get_real_time () / 1000;
   JsonArray *array;
 
-  g_assert_cmpint (run_seye (&out, NULL, "fetch", "--no-discovery", "--json",
+  g_assert_cmpint (seye_test_run_cli (&out, NULL, "fetch", "--no-discovery", "--json",
                              "--host", fixture->host_beta, "--host", fixture->host_alpha, NULL), ==, 0);
 
   json_parser_load_from_data (parser, out, -1, &error);
@@ -383,18 +344,18 @@ test_unreachable (Fixture       *fixture,
   JsonArray *array;
   JsonObject *dead = NULL;
 
-  g_assert_cmpint (run_seye (&out, NULL, "fetch", "--no-discovery",
+  g_assert_cmpint (seye_test_run_cli (&out, NULL, "fetch", "--no-discovery",
                              "--host", fixture->host_alpha, "--host", "127.0.0.1:1", NULL), ==, 1);
   g_assert_nonnull (strstr (out, "Node: alpha-node"));
   g_assert_nonnull (strstr (out, "Node: 127.0.0.1 (127.0.0.1:1)\nStatus: Offline — connection refused"));
 
-  g_assert_cmpint (run_seye (&table, NULL, "fetch", "--no-discovery", "--table",
+  g_assert_cmpint (seye_test_run_cli (&table, NULL, "fetch", "--no-discovery", "--table",
                              "--host", fixture->host_alpha, "--host", "127.0.0.1:1", NULL), ==, 1);
   g_assert_nonnull (strstr (table, "ERROR"));
   g_assert_true (g_regex_match_simple ("^127\\.0\\.0\\.1 +127\\.0\\.0\\.1:1 +Offline .*connection refused",
                                        table, G_REGEX_MULTILINE, 0));
 
-  g_assert_cmpint (run_seye (&json, NULL, "fetch", "--no-discovery", "--json",
+  g_assert_cmpint (seye_test_run_cli (&json, NULL, "fetch", "--no-discovery", "--json",
                              "--host", fixture->host_alpha, "--host", "127.0.0.1:1", NULL), ==, 1);
   json_parser_load_from_data (parser, json, -1, &error);
   g_assert_no_error (error);
@@ -432,7 +393,7 @@ test_exit_usage (Fixture       *fixture,
       g_autofree char *err = NULL;
       g_autofree char *out = NULL;
 
-      g_assert_cmpint (run_seye (&out, &err, bad[i][0], bad[i][1], bad[i][2], bad[i][3], NULL), ==, 2);
+      g_assert_cmpint (seye_test_run_cli (&out, &err, bad[i][0], bad[i][1], bad[i][2], bad[i][3], NULL), ==, 2);
       g_assert_cmpstr (out, ==, "");
       g_assert_cmpstr (err, !=, "");
     }
@@ -442,11 +403,11 @@ test_exit_usage (Fixture       *fixture,
     g_autofree char *err = NULL;
     g_autofree char *out = NULL;
 
-    g_assert_cmpint (run_seye (&out, &err, "fetch", "--no-discovery", NULL), ==, 2);
+    g_assert_cmpint (seye_test_run_cli (&out, &err, "fetch", "--no-discovery", NULL), ==, 2);
     g_assert_nonnull (strstr (err, "--host"));
     g_clear_pointer (&err, g_free);
     g_clear_pointer (&out, g_free);
-    g_assert_cmpint (run_seye (&out, &err, "fetch", "--no-discovery", "--host", fixture->host_alpha,
+    g_assert_cmpint (seye_test_run_cli (&out, &err, "fetch", "--no-discovery", "--host", fixture->host_alpha,
                                "--filter", "no-such-node", "--json", NULL), ==, 2);
     g_assert_cmpstr (out, ==, "[]\n");
     g_assert_nonnull (strstr (err, "no-such-node"));
@@ -463,7 +424,7 @@ test_filter (Fixture       *fixture,
     {
       g_autofree char *out = NULL;
 
-      g_assert_cmpint (run_seye (&out, NULL, "fetch", "--no-discovery", modes[i], "--filter", "BETA",
+      g_assert_cmpint (seye_test_run_cli (&out, NULL, "fetch", "--no-discovery", modes[i], "--filter", "BETA",
                                  "--host", fixture->host_alpha, "--host", fixture->host_beta, NULL), ==, 0);
       g_assert_nonnull (strstr (out, "beta-node"));
       g_assert_null (strstr (out, "alpha-node"));
@@ -480,7 +441,7 @@ check_order (Fixture    *fixture,
   g_autofree char *out = NULL;
   const char *a, *b;
 
-  g_assert_cmpint (run_seye (&out, NULL, "fetch", "--no-discovery", mode, "--sort", sort,
+  g_assert_cmpint (seye_test_run_cli (&out, NULL, "fetch", "--no-discovery", mode, "--sort", sort,
                              "--host", fixture->host_alpha, "--host", fixture->host_beta, NULL), ==, 0);
   a = strstr (out, first);
   b = strstr (out, second);
