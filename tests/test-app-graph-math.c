@@ -210,6 +210,50 @@ test_series (void)
   g_assert_cmpuint (series->n_values, ==, 3);
 }
 
+static void
+test_series_gaps (void)
+{
+  g_autoptr (SeyeGraphSeries) series = seye_graph_series_new (1);
+  float value = 1.0f;
+
+  /* One-minute points with no data between 3 and 4 (the store's gap_before), then a
+   * long silence between 7 and 8 without the flag. */
+  for (guint i = 0; i < 8; i++)
+    g_assert_true (seye_graph_series_append_full (series, i * 60000, &value, i == 4));
+  g_assert_true (seye_graph_series_append (series, 60 * 60000, &value));
+  g_assert_cmpuint (seye_graph_series_get_length (series), ==, 9);
+
+  g_assert_false (seye_graph_series_get_gap_before (series, 0));
+  g_assert_false (seye_graph_series_get_gap_before (series, 3));
+  g_assert_true (seye_graph_series_get_gap_before (series, 4));
+  g_assert_false (seye_graph_series_get_gap_before (series, 8));
+
+  /* Neighbours: only the flagged point breaks the line. */
+  g_assert_false (seye_graph_series_breaks_between (series, 2, 3, G_MAXINT64));
+  g_assert_true (seye_graph_series_breaks_between (series, 3, 4, G_MAXINT64));
+  g_assert_false (seye_graph_series_breaks_between (series, 4, 5, G_MAXINT64));
+
+  /* A stride that skips the flagged point still breaks; one that starts on it does not. */
+  g_assert_true (seye_graph_series_breaks_between (series, 2, 5, G_MAXINT64));
+  g_assert_true (seye_graph_series_breaks_between (series, 0, 7, G_MAXINT64));
+  g_assert_false (seye_graph_series_breaks_between (series, 4, 7, G_MAXINT64));
+
+  /* Distance alone breaks too (the live graphs' rule), flag or not. */
+  g_assert_true (seye_graph_series_breaks_between (series, 7, 8, 5 * 60000));
+  g_assert_false (seye_graph_series_breaks_between (series, 7, 8, G_MAXINT64));
+  g_assert_true (seye_graph_series_breaks_between (series, 0, 1, 30000));
+
+  /* Trimming keeps the flags with their points. */
+  seye_graph_series_trim (series, 4 * 60000);
+  g_assert_cmpint (seye_graph_series_get_time (series, 0), ==, 3 * 60000);
+  g_assert_true (seye_graph_series_get_gap_before (series, 1));
+  g_assert_true (seye_graph_series_breaks_between (series, 0, 1, G_MAXINT64));
+
+  seye_graph_series_clear (series, 1);
+  g_assert_true (seye_graph_series_append_full (series, 0, &value, TRUE));
+  g_assert_true (seye_graph_series_get_gap_before (series, 0));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -222,6 +266,7 @@ main (int   argc,
   g_test_add_func ("/seye/graph-math/core-layout", test_core_layout);
 
   g_test_add_func ("/seye/graph-math/series", test_series);
+  g_test_add_func ("/seye/graph-math/series-gaps", test_series_gaps);
 
   return g_test_run ();
 }

@@ -196,6 +196,7 @@ seye_graph_series_new (guint n_values)
 
   self->times = g_array_new (FALSE, FALSE, sizeof (gint64));
   self->values = g_array_new (FALSE, FALSE, sizeof (float));
+  self->gaps = g_array_new (FALSE, FALSE, sizeof (guint8));
   self->n_values = n_values;
 
   return self;
@@ -209,6 +210,7 @@ seye_graph_series_free (SeyeGraphSeries *self)
 
   g_array_unref (self->times);
   g_array_unref (self->values);
+  g_array_unref (self->gaps);
   g_free (self);
 }
 
@@ -218,6 +220,7 @@ seye_graph_series_clear (SeyeGraphSeries *self,
 {
   g_array_set_size (self->times, 0);
   g_array_set_size (self->values, 0);
+  g_array_set_size (self->gaps, 0);
   self->n_values = n_values;
 }
 
@@ -232,15 +235,56 @@ seye_graph_series_append (SeyeGraphSeries *self,
                           gint64           time_ms,
                           const float     *values)
 {
+  return seye_graph_series_append_full (self, time_ms, values, FALSE);
+}
+
+gboolean
+seye_graph_series_append_full (SeyeGraphSeries *self,
+                               gint64           time_ms,
+                               const float     *values,
+                               gboolean         gap_before)
+{
+  guint8 gap = gap_before ? 1 : 0;
+
   if (self->times->len > 0 &&
       time_ms <= g_array_index (self->times, gint64, self->times->len - 1))
     return FALSE;
 
   g_array_append_val (self->times, time_ms);
+  g_array_append_val (self->gaps, gap);
   if (self->n_values > 0)
     g_array_append_vals (self->values, values, self->n_values);
 
   return TRUE;
+}
+
+gboolean
+seye_graph_series_get_gap_before (const SeyeGraphSeries *self,
+                                  guint                  index)
+{
+  g_return_val_if_fail (index < self->gaps->len, FALSE);
+
+  return g_array_index (self->gaps, guint8, index) != 0;
+}
+
+gboolean
+seye_graph_series_breaks_between (const SeyeGraphSeries *self,
+                                  guint                  from,
+                                  guint                  to,
+                                  gint64                 max_gap_ms)
+{
+  g_return_val_if_fail (from < to, FALSE);
+  g_return_val_if_fail (to < self->times->len, FALSE);
+
+  if (g_array_index (self->times, gint64, to) - g_array_index (self->times, gint64, from) > max_gap_ms)
+    return TRUE;
+
+  /* A gap among the points a stride skips still breaks the line. */
+  for (guint i = from + 1; i <= to; i++)
+    if (g_array_index (self->gaps, guint8, i) != 0)
+      return TRUE;
+
+  return FALSE;
 }
 
 void
@@ -256,6 +300,7 @@ seye_graph_series_trim (SeyeGraphSeries *self,
     return;
 
   g_array_remove_range (self->times, 0, n);
+  g_array_remove_range (self->gaps, 0, n);
   if (self->n_values > 0)
     g_array_remove_range (self->values, 0, n * self->n_values);
 }

@@ -71,6 +71,7 @@ typedef struct
 {
   GArray *times;      /* gint64, Unix ms, ascending */
   GArray *values;     /* float, n_values per point; NAN where unknown */
+  GArray *gaps;       /* guint8 per point: TRUE when no line may join it to the point before */
   guint   n_values;
 } SeyeGraphSeries;
 
@@ -82,6 +83,20 @@ guint            seye_graph_series_get_length  (const SeyeGraphSeries *self);
 gboolean         seye_graph_series_append      (SeyeGraphSeries *self,
                                                 gint64           time_ms,
                                                 const float     *values);
+/* As seye_graph_series_append(), for a point after a stretch with no data. */
+gboolean         seye_graph_series_append_full (SeyeGraphSeries *self,
+                                                gint64           time_ms,
+                                                const float     *values,
+                                                gboolean         gap_before);
+gboolean         seye_graph_series_get_gap_before (const SeyeGraphSeries *self,
+                                                   guint            index);
+/* Whether a line drawn from point @from to point @to (@from < @to, points between them
+ * skipped) would cross a stretch with no data: a point in (@from, @to] has its gap flag,
+ * or the two are more than @max_gap_ms apart. */
+gboolean         seye_graph_series_breaks_between (const SeyeGraphSeries *self,
+                                                   guint            from,
+                                                   guint            to,
+                                                   gint64           max_gap_ms);
 void             seye_graph_series_trim        (SeyeGraphSeries *self,
                                                 gint64           before_ms);
 gint64           seye_graph_series_get_time    (const SeyeGraphSeries *self,
