@@ -4,9 +4,11 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <glib-unix.h>
 
 #include "seye-application.h"
 #include "seye-format.h"
+#include "seye-store.h"
 #include "seye-preferences-window.h"
 #include "seye-window.h"
 
@@ -19,9 +21,23 @@ struct _SeyeApplication
   GSettings      *settings;
   GHashTable     *manual;          /* "host:port" as configured -> SeyeNode (borrowed, owned by the monitor) */
   char          **session_nodes;   /* --node, for this run only */
+  SeyeStore      *store;           /* NULL until opened, or when it cannot be */
+  GCancellable   *store_cancellable;
+  char           *store_message;   /* for the window, when the store spoke before it existed */
+
+  guint           sigterm_id;
+  guint           sigint_id;
+};
+
+enum {
+  PROP_0,
+  PROP_STORE,
+  N_PROPS
 };
 
 G_DEFINE_FINAL_TYPE (SeyeApplication, seye_application, ADW_TYPE_APPLICATION)
+
+static GParamSpec *properties[N_PROPS];
 
 static const GOptionEntry option_entries[] = {
   { "node", 'n', 0, G_OPTION_ARG_STRING_ARRAY, NULL,
@@ -223,6 +239,75 @@ alert_cb (SeyeApplication *self,
   g_application_send_notification (G_APPLICATION (self), id, notification);
 }
 
+/* Says something about the history store in the window; @message is plain text. */
+static void
+show_store_message (SeyeApplication *self,
+                    const char      *message)
+{
+  SeyeWindow *window = get_window (self);
+  g_autofree char *escaped = NULL;
+  AdwToast *toast;
+
+  if (window == NULL)
+    {
+      g_free (self->store_message);
+      self->store_message = g_strdup (message);
+      return;
+    }
+
+  escaped = g_markup_escape_text (message, -1);
+  toast = adw_toast_new (escaped);
+  adw_toast_set_timeout (toast, 0);
+  seye_window_add_toast (window, toast);
+}
+
+static void
+store_opened_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr (SeyeApplication) self = user_data;
+  g_autoptr (SeyeStore) store = NULL;
+  g_autoptr (GError) error = NULL;
+  const char *set_aside;
+
+  store = seye_store_open_finish (result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  g_clear_object (&self->store_cancellable);
+
+  if (store == NULL)
+    {
+      g_autofree char *message = NULL;
+
+      g_warning ("History is not kept: %s", error->message);
+      /* Translators: %s says why, e.g. "Cannot create …/history.db: Permission denied" */
+      message = g_strdup_printf (_("History is not kept this time: %s"), error->message);
+      show_store_message (self, message);
+      return;
+    }
+
+  set_aside = seye_store_get_set_aside_message (store);
+  if (set_aside != NULL)
+    show_store_message (self, set_aside);
+
+  g_settings_bind (self->settings, "raw-retention", store, "raw-retention", G_SETTINGS_BIND_GET);
+  g_settings_bind (self->settings, "rollup-retention", store, "rollup-retention", G_SETTINGS_BIND_GET);
+  seye_store_attach_monitor (store, self->monitor);
+
+  self->store = g_steal_pointer (&store);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STORE]);
+}
+
+static gboolean
+quit_signal_cb (gpointer user_data)
+{
+  /* A session ending or a kill: quit the normal way, so the last samples are written. */
+  g_application_quit (G_APPLICATION (user_data));
+
+  return G_SOURCE_CONTINUE;
+}
+
 static void
 show_node_action (GSimpleAction *action,
                   GVariant      *param,
@@ -408,6 +493,14 @@ seye_application_startup (GApplication *app)
     add_manual (self, self->session_nodes[i]);
 
   seye_monitor_start (self->monitor);
+
+  /* Off the main thread: opening checks and may migrate the file. */
+  self->store_cancellable = g_cancellable_new ();
+  seye_store_open_async (NULL, SEYE_STORE_OPEN_DEFAULT, self->store_cancellable,
+                         store_opened_cb, g_object_ref (self));
+
+  self->sigterm_id = g_unix_signal_add (SIGTERM, quit_signal_cb, self);
+  self->sigint_id = g_unix_signal_add (SIGINT, quit_signal_cb, self);
 }
 
 static void
@@ -417,9 +510,19 @@ seye_application_activate (GApplication *app)
   SeyeWindow *window = get_window (self);
 
   if (window == NULL)
-    window = seye_window_new (ADW_APPLICATION (self), self->monitor);
+    {
+      window = seye_window_new (ADW_APPLICATION (self), self->monitor);
+      g_object_bind_property (self, "store", window, "store", G_BINDING_SYNC_CREATE);
+    }
 
   gtk_window_present (GTK_WINDOW (window));
+
+  if (self->store_message != NULL)
+    {
+      g_autofree char *message = g_steal_pointer (&self->store_message);
+
+      show_store_message (self, message);
+    }
 }
 
 static void
@@ -427,8 +530,22 @@ seye_application_shutdown (GApplication *app)
 {
   SeyeApplication *self = SEYE_APPLICATION (app);
 
+  g_clear_handle_id (&self->sigterm_id, g_source_remove);
+  g_clear_handle_id (&self->sigint_id, g_source_remove);
+  g_cancellable_cancel (self->store_cancellable);
+  g_clear_object (&self->store_cancellable);
+
   if (self->monitor != NULL)
     seye_monitor_stop (self->monitor);
+
+  /* The samples of the last polling round are still queued. */
+  if (self->store != NULL)
+    {
+      g_autoptr (GError) error = NULL;
+
+      if (!seye_store_commit (self->store, &error))
+        g_warning ("Cannot write the last samples to the history: %s", error->message);
+    }
 
   G_APPLICATION_CLASS (seye_application_parent_class)->shutdown (app);
 }
@@ -442,8 +559,29 @@ seye_application_dispose (GObject *object)
   g_clear_object (&self->monitor);
   g_clear_object (&self->settings);
   g_clear_pointer (&self->session_nodes, g_strfreev);
+  g_clear_object (&self->store);
+  g_clear_pointer (&self->store_message, g_free);
 
   G_OBJECT_CLASS (seye_application_parent_class)->dispose (object);
+}
+
+static void
+seye_application_get_property (GObject    *object,
+                               guint       prop_id,
+                               GValue     *value,
+                               GParamSpec *pspec)
+{
+  SeyeApplication *self = SEYE_APPLICATION (object);
+
+  switch (prop_id)
+    {
+    case PROP_STORE:
+      g_value_set_object (value, self->store);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
 }
 
 static void
@@ -453,6 +591,14 @@ seye_application_class_init (SeyeApplicationClass *klass)
   GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
 
   object_class->dispose = seye_application_dispose;
+  object_class->get_property = seye_application_get_property;
+
+  properties[PROP_STORE] =
+    g_param_spec_object ("store", NULL, NULL,
+                         SEYE_TYPE_STORE,
+                         (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   app_class->handle_local_options = seye_application_handle_local_options;
   app_class->startup = seye_application_startup;
@@ -482,4 +628,13 @@ seye_application_get_monitor (SeyeApplication *self)
   g_return_val_if_fail (SEYE_IS_APPLICATION (self), NULL);
 
   return self->monitor;
+}
+
+/* The history store; NULL while it is being opened or when it could not be. */
+SeyeStore *
+seye_application_get_store (SeyeApplication *self)
+{
+  g_return_val_if_fail (SEYE_IS_APPLICATION (self), NULL);
+
+  return self->store;
 }

@@ -5,6 +5,7 @@
 
 #include "seye-graph.h"
 #include "seye-node.h"
+#include "seye-store.h"
 
 G_BEGIN_DECLS
 
@@ -17,6 +18,9 @@ void       seye_detail_pane_set_node   (SeyeDetailPane *self,
 guint      seye_detail_pane_get_window (SeyeDetailPane *self);
 void       seye_detail_pane_set_window (SeyeDetailPane *self,
                                         guint           seconds);
+SeyeStore *seye_detail_pane_get_store  (SeyeDetailPane *self);
+void       seye_detail_pane_set_store  (SeyeDetailPane *self,
+                                        SeyeStore      *store);
 SeyeGraph *seye_detail_pane_get_graph  (SeyeDetailPane *self,
                                         SeyeGraphKind   kind);
 /* The header's text, for tests: "hostname\nos\n..." */

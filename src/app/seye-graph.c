@@ -11,6 +11,7 @@
 #include "seye-format.h"
 #include "seye-graph.h"
 #include "seye-graph-math.h"
+#include "seye-store.h"
 #include "seye-ticker.h"
 
 #define MAX_SERIES 4
@@ -21,6 +22,11 @@
  * recomputed while drawing), the static part (grid, frame, labels) is rendered once
  * into a GskRenderNode and reused until the size, the scale or the style changes, and
  * nothing is drawn while the widget is not mapped.
+ *
+ * Longer ranges come from the history store: seye_graph_set_history() hands over the
+ * points of a query and the graph shows them instead of the live series until
+ * seye_graph_clear_history(); a point whose gap_before is set is not joined to the one
+ * before it.
  */
 struct _SeyeGraph
 {
@@ -28,12 +34,15 @@ struct _SeyeGraph
 
   /* Owned */
   SeyeNode        *node;
-  SeyeGraphSeries *series;
+  SeyeGraphSeries *series;          /* live, from the node's samples */
+  SeyeGraphSeries *history;         /* from the store; shown instead of @series when set */
   GskRenderNode   *static_node;
   PangoLayout     *layout;
 
   SeyeGraphKind    kind;
   guint            window;          /* seconds */
+  gint64           history_from_ms;
+  gint64           history_to_ms;
   double           max;             /* top of the value axis */
   int              static_width;
   int              static_height;
@@ -175,6 +184,21 @@ sample_to_values (SeyeGraph        *self,
     }
 }
 
+static inline SeyeGraphSeries *
+shown_series (SeyeGraph *self)
+{
+  return self->history != NULL ? self->history : self->series;
+}
+
+static gint64
+window_ms (SeyeGraph *self)
+{
+  if (self->history != NULL)
+    return MAX (1, self->history_to_ms - self->history_from_ms);
+
+  return (gint64) self->window * 1000;
+}
+
 static void
 invalidate_static (SeyeGraph *self)
 {
@@ -194,7 +218,12 @@ seye_graph_queue_draw (SeyeGraph *self)
 static gint64
 end_time (SeyeGraph *self)
 {
-  guint n = seye_graph_series_get_length (self->series);
+  guint n;
+
+  if (self->history != NULL)
+    return self->history_to_ms;
+
+  n = seye_graph_series_get_length (self->series);
 
   return n > 0 ? seye_graph_series_get_time (self->series, n - 1) : 0;
 }
@@ -208,8 +237,9 @@ update_scale (SeyeGraph *self)
     max = 100.0;
   else
     {
-      gint64 since = end_time (self) - (gint64) self->window * 1000;
-      double peak = seye_graph_series_get_max (self->series, since, 0, self->series->n_values);
+      SeyeGraphSeries *series = shown_series (self);
+      gint64 since = end_time (self) - window_ms (self);
+      double peak = seye_graph_series_get_max (series, since, 0, series->n_values);
 
       max = seye_graph_nice_max (peak, self->kind == SEYE_GRAPH_LOAD ? 1.0 : 1000.0);
     }
@@ -283,6 +313,11 @@ sample_added_cb (SeyeGraph  *self,
 
   append_sample (self, sample);
   seye_graph_series_trim (self->series, sample->time_ms - SEYE_GRAPH_MAX_WINDOW * 1000);
+
+  /* A history range changes when its owner hands over new points, not per sample. */
+  if (self->history != NULL)
+    return;
+
   update_scale (self);
 
   /* Drawn at the next tick, in the same frame as the list's updates. */
@@ -381,7 +416,7 @@ draw_frame (SeyeGraph *self,
             double     height,
             gboolean   time_lines)
 {
-  gint64 window_ms = (gint64) self->window * 1000;
+  gint64 span_ms = window_ms (self);
 
   cairo_save (cr);
   cairo_translate (cr, x, y);
@@ -411,11 +446,11 @@ draw_frame (SeyeGraph *self,
   /* Time lines counted from the right edge, so they do not move as time goes. */
   if (time_lines)
     {
-      gint64 step = seye_graph_time_grid_step (window_ms);
+      gint64 step = seye_graph_time_grid_step (span_ms);
 
-      for (gint64 t = step; t < window_ms; t += step)
+      for (gint64 t = step; t < span_ms; t += step)
         {
-          double gx = round (seye_graph_time_to_x (-t, 0, window_ms, width)) + 0.5;
+          double gx = round (seye_graph_time_to_x (-t, 0, span_ms, width)) + 0.5;
 
           cairo_move_to (cr, gx, 0);
           cairo_line_to (cr, gx, height);
@@ -448,8 +483,8 @@ build_static_node (SeyeGraph *self,
     {
       SeyeCoreLayout cores;
 
-      seye_core_layout_compute (&cores, self->series->n_values, width);
-      for (guint i = 0; i < self->series->n_values; i++)
+      seye_core_layout_compute (&cores, shown_series (self)->n_values, width);
+      for (guint i = 0; i < shown_series (self)->n_values; i++)
         {
           g_autofree char *text = g_strdup_printf ("%u", i);
           double x, y;
@@ -476,7 +511,7 @@ build_static_node (SeyeGraph *self,
       cairo_move_to (cr, 6, 3);
       pango_cairo_show_layout (cr, layout);
 
-      span = seye_format_duration (self->window);
+      span = seye_format_duration (window_ms (self) / 1000);
       pango_layout_set_text (layout, span, -1);
       cairo_move_to (cr, 6, height - 3 - pango_units_to_double (pango_layout_get_baseline (layout)) - 4);
       pango_cairo_show_layout (cr, layout);
@@ -497,7 +532,7 @@ point_y (SeyeGraph *self,
   if (value < 0)
     return y0 + height;
 
-  return y0 + seye_graph_value_to_y (seye_graph_series_get_value (self->series, index, value),
+  return y0 + seye_graph_value_to_y (seye_graph_series_get_value (shown_series (self), index, value),
                                      self->max, height);
 }
 
@@ -515,7 +550,7 @@ finish_run (SeyeGraph     *self,
             const GdkRGBA *color,
             gboolean       fill)
 {
-  gint64 window_ms = (gint64) self->window * 1000;
+  gint64 span_ms = window_ms (self);
   gint64 end = end_time (self);
 
   if (run->len == 0)
@@ -528,8 +563,8 @@ finish_run (SeyeGraph     *self,
       for (int j = (int) run->len - 1; j >= 0; j--)
         {
           guint index = g_array_index (run, guint, j);
-          double x = x0 + seye_graph_time_to_x (seye_graph_series_get_time (self->series, index),
-                                                end, window_ms, width);
+          double x = x0 + seye_graph_time_to_x (seye_graph_series_get_time (shown_series (self), index),
+                                                end, span_ms, width);
 
           cairo_line_to (cr, x, point_y (self, index, base, y0, height));
         }
@@ -561,13 +596,13 @@ draw_series (SeyeGraph     *self,
              const GdkRGBA *color,
              gboolean       fill)
 {
-  SeyeGraphSeries *series = self->series;
-  gint64 window_ms = (gint64) self->window * 1000;
+  SeyeGraphSeries *series = shown_series (self);
+  gint64 span_ms = window_ms (self);
   gint64 end = end_time (self);
   guint n = seye_graph_series_get_length (series);
-  guint first = seye_graph_series_find_after (series, end - window_ms);
+  guint first = seye_graph_series_find_after (series, end - span_ms);
   g_autoptr (GArray) run = NULL;
-  gint64 prev_t = 0;
+  guint prev = 0;
   gint64 max_gap;
   guint stride;
 
@@ -577,7 +612,8 @@ draw_series (SeyeGraph     *self,
     return;
 
   stride = seye_graph_stride (n - first, width);
-  max_gap = MAX (GAP_MS, (gint64) stride * 3000);
+  /* Stored history says where its gaps are; live samples are judged by their distance. */
+  max_gap = self->history != NULL ? G_MAXINT64 : MAX (GAP_MS, (gint64) stride * 3000);
   run = g_array_sized_new (FALSE, FALSE, sizeof (guint), MIN (n - first, (guint) width + 2));
 
   cairo_save (cr);
@@ -591,13 +627,13 @@ draw_series (SeyeGraph     *self,
       gint64 t = seye_graph_series_get_time (series, i);
       float v = seye_graph_series_get_value (series, i, value);
 
-      /* An unknown value or a silence (an offline node) breaks the line. */
-      if (run->len > 0 && (!isfinite (v) || t - prev_t > max_gap))
+      /* An unknown value or a silence (an offline node, a gap in the store) breaks the line. */
+      if (run->len > 0 && (!isfinite (v) || seye_graph_series_breaks_between (series, prev, i, max_gap)))
         finish_run (self, cr, run, base, x0, y0, width, height, color, fill);
 
       if (isfinite (v))
         {
-          double x = x0 + seye_graph_time_to_x (t, end, window_ms, width);
+          double x = x0 + seye_graph_time_to_x (t, end, span_ms, width);
 
           if (run->len == 0)
             cairo_move_to (cr, x, point_y (self, i, value, y0, height));
@@ -606,7 +642,7 @@ draw_series (SeyeGraph     *self,
           g_array_append_val (run, i);
         }
 
-      prev_t = t;
+      prev = i;
     }
 
   finish_run (self, cr, run, base, x0, y0, width, height, color, fill);
@@ -639,7 +675,8 @@ draw_hover (SeyeGraph *self,
   g_autoptr (GString) text = g_string_new (NULL);
   g_autoptr (GDateTime) when = NULL;
   g_autofree char *clock = NULL;
-  gint64 window_ms = (gint64) self->window * 1000;
+  SeyeGraphSeries *series = shown_series (self);
+  gint64 span_ms = window_ms (self);
   gint64 end = end_time (self);
   PangoLayout *layout = get_layout (self);
   PangoRectangle extents;
@@ -655,27 +692,28 @@ draw_hover (SeyeGraph *self,
       SeyeCoreLayout cores;
       double cy;
 
-      seye_core_layout_compute (&cores, self->series->n_values, width);
-      core = seye_core_layout_hit (&cores, self->series->n_values, self->hover_x, self->hover_y);
+      seye_core_layout_compute (&cores, series->n_values, width);
+      core = seye_core_layout_hit (&cores, series->n_values, self->hover_x, self->hover_y);
       if (core < 0)
         return;
       seye_core_layout_cell (&cores, core, &area_x, &cy);
       area_w = cores.cell_width;
     }
 
-  t = seye_graph_x_to_time (self->hover_x - area_x, end, window_ms, area_w);
-  index = seye_graph_series_find_nearest (self->series, t);
+  t = seye_graph_x_to_time (self->hover_x - area_x, end, span_ms, area_w);
+  index = seye_graph_series_find_nearest (series, t);
   if (index < 0)
     return;
-  t = seye_graph_series_get_time (self->series, index);
-  if (t < end - window_ms)
+  t = seye_graph_series_get_time (series, index);
+  if (t < end - span_ms)
     return;
 
   when = g_date_time_new_from_unix_local (t / 1000);
-  clock = g_date_time_format (when, "%X");
+  /* Over more than a day the time alone is ambiguous: "Mon 14:02:11". */
+  clock = g_date_time_format (when, span_ms > 24 * 3600 * 1000 ? "%a %X" : "%X");
   g_string_append (text, clock);
 
-#define VALUE(i) seye_graph_series_get_value (self->series, index, (i))
+#define VALUE(i) seye_graph_series_get_value (series, index, (i))
   switch (self->kind)
     {
     case SEYE_GRAPH_CPU:
@@ -731,7 +769,7 @@ draw_hover (SeyeGraph *self,
     }
 #undef VALUE
 
-  x = area_x + seye_graph_time_to_x (t, end, window_ms, area_w);
+  x = area_x + seye_graph_time_to_x (t, end, span_ms, area_w);
 
   cairo_set_line_width (cr, 1.0);
   gdk_cairo_set_source_rgba (cr, &self->fg);
@@ -790,7 +828,7 @@ seye_graph_snapshot (GtkWidget   *widget,
     }
   gtk_snapshot_append_node (snapshot, self->static_node);
 
-  if (seye_graph_series_get_length (self->series) == 0)
+  if (seye_graph_series_get_length (shown_series (self)) == 0)
     return;
 
   cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
@@ -808,8 +846,8 @@ seye_graph_snapshot (GtkWidget   *widget,
       {
         SeyeCoreLayout cores;
 
-        seye_core_layout_compute (&cores, self->series->n_values, width);
-        for (guint i = 0; i < self->series->n_values; i++)
+        seye_core_layout_compute (&cores, shown_series (self)->n_values, width);
+        for (guint i = 0; i < shown_series (self)->n_values; i++)
           {
             double x, y;
 
@@ -873,7 +911,7 @@ seye_graph_measure (GtkWidget      *widget,
     {
       SeyeCoreLayout cores;
 
-      seye_core_layout_compute (&cores, self->series->n_values, for_size < 0 ? 400 : for_size);
+      seye_core_layout_compute (&cores, shown_series (self)->n_values, for_size < 0 ? 400 : for_size);
       *minimum = *natural = MAX (36, (int) ceil (seye_core_layout_height (&cores)));
     }
   else
@@ -931,6 +969,7 @@ seye_graph_finalize (GObject *object)
   SeyeGraph *self = SEYE_GRAPH (object);
 
   g_clear_pointer (&self->series, seye_graph_series_free);
+  g_clear_pointer (&self->history, seye_graph_series_free);
 
   G_OBJECT_CLASS (seye_graph_parent_class)->finalize (object);
 }
@@ -1093,6 +1132,8 @@ seye_graph_set_node (SeyeGraph *self,
     g_signal_connect_object (node, "sample-added", G_CALLBACK (sample_added_cb), self,
                              G_CONNECT_SWAPPED);
 
+  /* Another node's history is not this one's: its owner queries again. */
+  g_clear_pointer (&self->history, seye_graph_series_free);
   rebuild_series (self);
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NODE]);
@@ -1129,7 +1170,7 @@ seye_graph_get_n_points (SeyeGraph *self)
 {
   g_return_val_if_fail (SEYE_IS_GRAPH (self), 0);
 
-  return seye_graph_series_get_length (self->series);
+  return seye_graph_series_get_length (shown_series (self));
 }
 
 guint64
@@ -1146,4 +1187,105 @@ seye_graph_get_n_draws (SeyeGraph *self)
   g_return_val_if_fail (SEYE_IS_GRAPH (self), 0);
 
   return self->n_draws;
+}
+
+/**
+ * seye_graph_set_history:
+ * @points: (element-type SeyeStorePoint): a query's answer, oldest first
+ * @from_ms: the left edge of the range (Unix ms)
+ * @to_ms: the right edge
+ *
+ * Shows @points from the history store instead of the live samples, their averages as
+ * lines, a point with gap_before not joined to the one before it.
+ */
+void
+seye_graph_set_history (SeyeGraph *self,
+                        GPtrArray *points,
+                        gint64     from_ms,
+                        gint64     to_ms)
+{
+  g_autofree float *row = NULL;
+  guint n_values;
+
+  g_return_if_fail (SEYE_IS_GRAPH (self));
+  g_return_if_fail (points != NULL);
+  g_return_if_fail (from_ms < to_ms);
+
+  n_values = self->series->n_values;
+  if (self->history == NULL)
+    self->history = seye_graph_series_new (n_values);
+  else
+    seye_graph_series_clear (self->history, n_values);
+
+  self->history_from_ms = from_ms;
+  self->history_to_ms = to_ms;
+
+  /* sample_to_values () sizes its rows by the live series: the same number of values. */
+  row = g_new (float, MAX (n_values, MAX_SERIES));
+  for (guint i = 0; i < points->len; i++)
+    {
+      const SeyeStorePoint *point = g_ptr_array_index (points, i);
+
+      if (point->avg != NULL && n_values > 0 && sample_to_values (self, point->avg, row))
+        seye_graph_series_append_full (self->history, point->time_ms, row, point->gap_before);
+    }
+
+  update_scale (self);
+  invalidate_static (self);
+  if (self->kind == SEYE_GRAPH_CORES)
+    gtk_widget_queue_resize (GTK_WIDGET (self));
+  seye_graph_queue_draw (self);
+}
+
+/**
+ * seye_graph_clear_history:
+ *
+ * Goes back to the live samples.
+ */
+void
+seye_graph_clear_history (SeyeGraph *self)
+{
+  g_return_if_fail (SEYE_IS_GRAPH (self));
+
+  if (self->history == NULL)
+    return;
+
+  g_clear_pointer (&self->history, seye_graph_series_free);
+  update_scale (self);
+  invalidate_static (self);
+  if (self->kind == SEYE_GRAPH_CORES)
+    gtk_widget_queue_resize (GTK_WIDGET (self));
+  seye_graph_queue_draw (self);
+}
+
+gboolean
+seye_graph_get_showing_history (SeyeGraph *self)
+{
+  g_return_val_if_fail (SEYE_IS_GRAPH (self), FALSE);
+
+  return self->history != NULL;
+}
+
+/* Times of the oldest and newest point shown; FALSE when there is none. */
+gboolean
+seye_graph_get_time_range (SeyeGraph *self,
+                           gint64    *first_ms,
+                           gint64    *last_ms)
+{
+  SeyeGraphSeries *series;
+  guint n;
+
+  g_return_val_if_fail (SEYE_IS_GRAPH (self), FALSE);
+
+  series = shown_series (self);
+  n = seye_graph_series_get_length (series);
+  if (n == 0)
+    return FALSE;
+
+  if (first_ms != NULL)
+    *first_ms = seye_graph_series_get_time (series, 0);
+  if (last_ms != NULL)
+    *last_ms = seye_graph_series_get_time (series, n - 1);
+
+  return TRUE;
 }

@@ -36,4 +36,14 @@ guint          seye_graph_get_n_points  (SeyeGraph     *self);
 guint64        seye_graph_get_n_samples_received (SeyeGraph *self);
 guint64        seye_graph_get_n_draws   (SeyeGraph     *self);
 
+void           seye_graph_set_history   (SeyeGraph     *self,
+                                         GPtrArray     *points,
+                                         gint64         from_ms,
+                                         gint64         to_ms);
+void           seye_graph_clear_history (SeyeGraph     *self);
+gboolean       seye_graph_get_showing_history (SeyeGraph *self);
+gboolean       seye_graph_get_time_range (SeyeGraph    *self,
+                                          gint64       *first_ms,
+                                          gint64       *last_ms);
+
 G_END_DECLS

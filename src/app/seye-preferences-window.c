@@ -23,6 +23,8 @@ struct _SeyePreferencesWindow
   GtkAdjustment        *memory_threshold_adjustment;
   GtkSwitch            *offline_switch;
   GtkSwitch            *notify_switch;
+  AdwComboRow          *raw_retention_row;
+  AdwComboRow          *rollup_retention_row;
 
   /* Owned */
   GSettings            *settings;
@@ -30,6 +32,50 @@ struct _SeyePreferencesWindow
 };
 
 G_DEFINE_FINAL_TYPE (SeyePreferencesWindow, seye_preferences_window, ADW_TYPE_PREFERENCES_WINDOW)
+
+/* The choices of the history rows, in seconds, in the order of their models in the .ui. */
+static const gint64 raw_retention_choices[] = {
+  3600, 6 * 3600, 24 * 3600, 3 * 24 * 3600, 7 * 24 * 3600, 0
+};
+static const gint64 rollup_retention_choices[] = {
+  7 * 24 * 3600, 30 * 24 * 3600, 90 * 24 * 3600, 365 * 24 * 3600, 0
+};
+
+/* Key -> row: the first choice that keeps at least as long, so a value set elsewhere
+ * (gsettings, dconf-editor) shows as the nearest choice that loses nothing. */
+static gboolean
+retention_get_mapping (GValue   *value,
+                       GVariant *variant,
+                       gpointer  user_data)
+{
+  const gint64 *choices = user_data;
+  gint64 seconds = g_variant_get_int64 (variant);
+  guint i;
+
+  for (i = 0; choices[i + 1] != 0 && choices[i] < seconds; i++)
+    ;
+
+  g_value_set_uint (value, i);
+
+  return TRUE;
+}
+
+static GVariant *
+retention_set_mapping (const GValue       *value,
+                       const GVariantType *expected_type,
+                       gpointer            user_data)
+{
+  const gint64 *choices = user_data;
+  guint selected = g_value_get_uint (value);
+  guint n;
+
+  for (n = 0; choices[n] != 0; n++)
+    ;
+  if (selected >= n)
+    return NULL;
+
+  return g_variant_new_int64 (choices[selected]);
+}
 
 gboolean
 seye_preferences_add_manual_node (GSettings   *settings,
@@ -177,6 +223,8 @@ seye_preferences_window_class_init (SeyePreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SeyePreferencesWindow, memory_threshold_adjustment);
   gtk_widget_class_bind_template_child (widget_class, SeyePreferencesWindow, offline_switch);
   gtk_widget_class_bind_template_child (widget_class, SeyePreferencesWindow, notify_switch);
+  gtk_widget_class_bind_template_child (widget_class, SeyePreferencesWindow, raw_retention_row);
+  gtk_widget_class_bind_template_child (widget_class, SeyePreferencesWindow, rollup_retention_row);
   gtk_widget_class_bind_template_callback (widget_class, add_row_apply_cb);
   gtk_widget_class_bind_template_callback (widget_class, add_row_changed_cb);
 
@@ -198,6 +246,12 @@ seye_preferences_window_init (SeyePreferencesWindow *self)
   g_settings_bind (self->settings, "memory-threshold", self->memory_threshold_adjustment, "value", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (self->settings, "alert-offline", self->offline_switch, "active", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (self->settings, "notifications", self->notify_switch, "active", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind_with_mapping (self->settings, "raw-retention", self->raw_retention_row, "selected",
+                                G_SETTINGS_BIND_DEFAULT, retention_get_mapping, retention_set_mapping,
+                                (gpointer) raw_retention_choices, NULL);
+  g_settings_bind_with_mapping (self->settings, "rollup-retention", self->rollup_retention_row, "selected",
+                                G_SETTINGS_BIND_DEFAULT, retention_get_mapping, retention_set_mapping,
+                                (gpointer) rollup_retention_choices, NULL);
 
   self->manual_nodes = gtk_string_list_new (NULL);
   gtk_list_box_bind_model (self->manual_list, G_LIST_MODEL (self->manual_nodes),

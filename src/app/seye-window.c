@@ -37,6 +37,7 @@ struct _SeyeWindow
 enum {
   PROP_0,
   PROP_MONITOR,
+  PROP_STORE,
   N_PROPS
 };
 
@@ -264,6 +265,10 @@ seye_window_get_property (GObject    *object,
       g_value_set_object (value, self->monitor);
       break;
 
+    case PROP_STORE:
+      g_value_set_object (value, seye_detail_pane_get_store (self->detail_pane));
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -281,6 +286,14 @@ seye_window_set_property (GObject      *object,
     {
     case PROP_MONITOR:
       self->monitor = g_value_dup_object (value);
+      break;
+
+    case PROP_STORE:
+      if (seye_detail_pane_get_store (self->detail_pane) != g_value_get_object (value))
+        {
+          seye_detail_pane_set_store (self->detail_pane, g_value_get_object (value));
+          g_object_notify_by_pspec (object, pspec);
+        }
       break;
 
     default:
@@ -324,6 +337,12 @@ seye_window_class_init (SeyeWindowClass *klass)
     g_param_spec_object ("monitor", NULL, NULL,
                          SEYE_TYPE_MONITOR,
                          (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
+
+  /* The history store the detail pane reads its long ranges from and exports. */
+  properties[PROP_STORE] =
+    g_param_spec_object ("store", NULL, NULL,
+                         SEYE_TYPE_STORE,
+                         (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
