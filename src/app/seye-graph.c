@@ -36,6 +36,8 @@ struct _SeyeGraph
   SeyeNode        *node;
   SeyeGraphSeries *series;          /* live, from the node's samples */
   SeyeGraphSeries *history;         /* from the store; shown instead of @series when set */
+  SeyeGraphSeries *history_min;     /* the smallest and largest values of each of its points */
+  SeyeGraphSeries *history_max;
   GskRenderNode   *static_node;
   PangoLayout     *layout;
 
@@ -190,6 +192,14 @@ shown_series (SeyeGraph *self)
   return self->history != NULL ? self->history : self->series;
 }
 
+static void
+clear_history_series (SeyeGraph *self)
+{
+  g_clear_pointer (&self->history, seye_graph_series_free);
+  g_clear_pointer (&self->history_min, seye_graph_series_free);
+  g_clear_pointer (&self->history_max, seye_graph_series_free);
+}
+
 static gint64
 window_ms (SeyeGraph *self)
 {
@@ -237,7 +247,7 @@ update_scale (SeyeGraph *self)
     max = 100.0;
   else
     {
-      SeyeGraphSeries *series = shown_series (self);
+      SeyeGraphSeries *series = self->history_max != NULL ? self->history_max : shown_series (self);
       gint64 since = end_time (self) - window_ms (self);
       double peak = seye_graph_series_get_max (series, since, 0, series->n_values);
 
@@ -650,6 +660,95 @@ draw_series (SeyeGraph     *self,
   cairo_restore (cr);
 }
 
+/* The light band between the smallest and the largest values of stored points (one-minute
+ * rollups or wider buckets), broken where the line is. */
+static void
+draw_band (SeyeGraph     *self,
+           cairo_t       *cr,
+           guint          value,
+           double         x0,
+           double         y0,
+           double         width,
+           double         height,
+           const GdkRGBA *color)
+{
+  SeyeGraphSeries *series = self->history;
+  gint64 span_ms = window_ms (self);
+  gint64 end = end_time (self);
+  g_autoptr (GArray) run = NULL;
+  GdkRGBA band = *color;
+  guint n, first, stride;
+  guint prev = 0;
+
+  if (series == NULL || self->history_min == NULL || self->history_max == NULL)
+    return;
+
+  n = seye_graph_series_get_length (series);
+  first = seye_graph_series_find_after (series, end - span_ms);
+  if (first > 0)
+    first--;
+  if (first >= n)
+    return;
+
+  stride = seye_graph_stride (n - first, width);
+  run = g_array_new (FALSE, FALSE, sizeof (guint));
+  band.alpha *= 0.18;
+
+  cairo_save (cr);
+  cairo_rectangle (cr, x0, y0, width, height);
+  cairo_clip (cr);
+  gdk_cairo_set_source_rgba (cr, &band);
+
+  /* Every stride-th point and the last one; one step past it (i == n) flushes the last run. */
+  for (guint i = first; i <= n; i = (i + stride < n) ? i + stride : (i + 1 < n ? n - 1 : n))
+    {
+      gboolean known = i < n &&
+                       isfinite (seye_graph_series_get_value (self->history_min, i, value)) &&
+                       isfinite (seye_graph_series_get_value (self->history_max, i, value));
+
+      if (run->len > 0 &&
+          (!known || seye_graph_series_breaks_between (series, prev, i, G_MAXINT64)))
+        {
+          /* Along the largest values, back along the smallest. */
+          for (guint j = 0; j < run->len; j++)
+            {
+              guint k = g_array_index (run, guint, j);
+              double x = x0 + seye_graph_time_to_x (seye_graph_series_get_time (series, k),
+                                                    end, span_ms, width);
+              double y = y0 + seye_graph_value_to_y (seye_graph_series_get_value (self->history_max, k, value),
+                                                     self->max, height);
+
+              if (j == 0)
+                cairo_move_to (cr, x, y);
+              else
+                cairo_line_to (cr, x, y);
+            }
+          for (int j = (int) run->len - 1; j >= 0; j--)
+            {
+              guint k = g_array_index (run, guint, j);
+              double x = x0 + seye_graph_time_to_x (seye_graph_series_get_time (series, k),
+                                                    end, span_ms, width);
+              double y = y0 + seye_graph_value_to_y (seye_graph_series_get_value (self->history_min, k, value),
+                                                     self->max, height);
+
+              cairo_line_to (cr, x, y);
+            }
+          cairo_close_path (cr);
+          cairo_fill (cr);
+          g_array_set_size (run, 0);
+        }
+
+      if (i == n)
+        break;
+
+      if (known)
+        g_array_append_val (run, i);
+      prev = i;
+    }
+
+  cairo_restore (cr);
+}
+
 /* Stroke of the top edge of a filled series. */
 static void
 draw_filled (SeyeGraph     *self,
@@ -833,6 +932,43 @@ seye_graph_snapshot (GtkWidget   *widget,
 
   cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
 
+  /* Under the averages of stored points: how far each point's values spread. */
+  if (self->history != NULL)
+    {
+      switch (self->kind)
+        {
+        case SEYE_GRAPH_CPU:
+          draw_band (self, cr, 2, 0, 0, width, height, &self->colors[0]);
+          break;
+
+        case SEYE_GRAPH_CORES:
+          {
+            SeyeCoreLayout cores;
+
+            seye_core_layout_compute (&cores, self->history->n_values, width);
+            for (guint i = 0; i < self->history->n_values; i++)
+              {
+                double x, y;
+
+                seye_core_layout_cell (&cores, i, &x, &y);
+                draw_band (self, cr, i, x, y, cores.cell_width, cores.cell_height, &self->colors[0]);
+              }
+          }
+          break;
+
+        case SEYE_GRAPH_NETWORK:
+          draw_band (self, cr, 1, 0, 0, width, height, &self->colors[1]);
+          draw_band (self, cr, 0, 0, 0, width, height, &self->colors[0]);
+          break;
+
+        case SEYE_GRAPH_MEMORY:
+        case SEYE_GRAPH_LOAD:
+        default:
+          draw_band (self, cr, 0, 0, 0, width, height, &self->colors[0]);
+          break;
+        }
+    }
+
   switch (self->kind)
     {
     case SEYE_GRAPH_CPU:
@@ -969,7 +1105,7 @@ seye_graph_finalize (GObject *object)
   SeyeGraph *self = SEYE_GRAPH (object);
 
   g_clear_pointer (&self->series, seye_graph_series_free);
-  g_clear_pointer (&self->history, seye_graph_series_free);
+  clear_history_series (self);
 
   G_OBJECT_CLASS (seye_graph_parent_class)->finalize (object);
 }
@@ -1133,7 +1269,7 @@ seye_graph_set_node (SeyeGraph *self,
                              G_CONNECT_SWAPPED);
 
   /* Another node's history is not this one's: its owner queries again. */
-  g_clear_pointer (&self->history, seye_graph_series_free);
+  clear_history_series (self);
   rebuild_series (self);
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NODE]);
@@ -1213,9 +1349,17 @@ seye_graph_set_history (SeyeGraph *self,
 
   n_values = self->series->n_values;
   if (self->history == NULL)
-    self->history = seye_graph_series_new (n_values);
+    {
+      self->history = seye_graph_series_new (n_values);
+      self->history_min = seye_graph_series_new (n_values);
+      self->history_max = seye_graph_series_new (n_values);
+    }
   else
-    seye_graph_series_clear (self->history, n_values);
+    {
+      seye_graph_series_clear (self->history, n_values);
+      seye_graph_series_clear (self->history_min, n_values);
+      seye_graph_series_clear (self->history_max, n_values);
+    }
 
   self->history_from_ms = from_ms;
   self->history_to_ms = to_ms;
@@ -1226,8 +1370,19 @@ seye_graph_set_history (SeyeGraph *self,
     {
       const SeyeStorePoint *point = g_ptr_array_index (points, i);
 
-      if (point->avg != NULL && n_values > 0 && sample_to_values (self, point->avg, row))
-        seye_graph_series_append_full (self->history, point->time_ms, row, point->gap_before);
+      if (point->avg == NULL || n_values == 0 || !sample_to_values (self, point->avg, row) ||
+          !seye_graph_series_append_full (self->history, point->time_ms, row, point->gap_before))
+        continue;
+
+      /* The band: the same times, unknown where a point carries no spread. */
+      if (point->min == NULL || !sample_to_values (self, point->min, row))
+        for (guint j = 0; j < n_values; j++)
+          row[j] = NAN;
+      seye_graph_series_append (self->history_min, point->time_ms, row);
+      if (point->max == NULL || !sample_to_values (self, point->max, row))
+        for (guint j = 0; j < n_values; j++)
+          row[j] = NAN;
+      seye_graph_series_append (self->history_max, point->time_ms, row);
     }
 
   update_scale (self);
@@ -1250,7 +1405,7 @@ seye_graph_clear_history (SeyeGraph *self)
   if (self->history == NULL)
     return;
 
-  g_clear_pointer (&self->history, seye_graph_series_free);
+  clear_history_series (self);
   update_scale (self);
   invalidate_static (self);
   if (self->kind == SEYE_GRAPH_CORES)
