@@ -54,6 +54,10 @@ test_time_window (void)
   g_assert_cmpint (seye_graph_time_grid_step (60000), ==, 10000);
   g_assert_cmpint (seye_graph_time_grid_step (300000), ==, 60000);
   g_assert_cmpint (seye_graph_time_grid_step (600000), ==, 120000);
+  /* The history store's ranges: whole hours and days. */
+  g_assert_cmpint (seye_graph_time_grid_step (3600000), ==, 600000);
+  g_assert_cmpint (seye_graph_time_grid_step (24 * 3600000), ==, 6 * 3600000);
+  g_assert_cmpint (seye_graph_time_grid_step (7 * 24 * (gint64) 3600000), ==, 48 * 3600000);
 }
 
 static void

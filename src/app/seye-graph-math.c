@@ -88,9 +88,11 @@ seye_graph_stride (guint  n_points,
 gint64
 seye_graph_time_grid_step (gint64 window_ms)
 {
-  /* Four to six lines whatever the window: 1 min -> 10 s, 5 min -> 1 min, 10 min -> 2 min. */
+  /* Few lines whatever the window: 1 min -> 10 s, 5 min -> 1 min, 10 min -> 2 min,
+   * 1 h -> 10 min, 24 h -> 6 h, 7 days -> 2 days. */
   static const gint64 steps[] = { 1000, 2000, 5000, 10000, 15000, 30000, 60000, 120000,
-                                  300000, 600000, 1800000, 3600000 };
+                                  300000, 600000, 1800000, 3600000, 3 * 3600000, 6 * 3600000,
+                                  12 * 3600000, 24 * 3600000, 48 * 3600000 };
 
   for (guint i = 0; i < G_N_ELEMENTS (steps); i++)
     if (window_ms / steps[i] <= 6)
