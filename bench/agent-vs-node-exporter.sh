@@ -5,7 +5,10 @@
 #   resident memory, CPU seconds per request (over REQUESTS keep-alive requests, less each
 #   one's idle CPU over the same time), payload bytes, and requests per second with wrk.
 # Also the size of the agent's JSON sample for an 8-core machine (a recorded tree with
-# 8 cores built from this machine's /proc).
+# 8 cores built from this machine's /proc). Memory is read after the load, as resident
+# (RSS: what the target is about), proportional (PSS) and private (USS) set sizes.
+# The agent runs with --rate-limit 0: wrk is one client asking some 20,000 times a
+# second, far past the default 50 a second per client, and would measure 429s.
 #
 #   bench/agent-vs-node-exporter.sh [BUILD_DIR]
 set -euo pipefail
@@ -35,9 +38,11 @@ trap cleanup EXIT
 
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 rss_kb() { awk '/^VmRSS/ {print $2}' "/proc/$1/status"; }
+pss_kb() { awk '/^Pss:/ {print $2}' "/proc/$1/smaps_rollup"; }
+uss_kb() { awk '/^Private_(Clean|Dirty):/ {n += $2} END {print n}' "/proc/$1/smaps_rollup"; }
 hz=$(getconf CLK_TCK)
 
-"$agent" --no-mdns --bind 127.0.0.1 --port $agent_port 2>"$tmp/agent.log" &
+"$agent" --no-mdns --bind 127.0.0.1 --port $agent_port --rate-limit 0 2>"$tmp/agent.log" &
 pids+=($!); agent_pid=$!
 prometheus-node-exporter --web.listen-address=127.0.0.1:$ne_port >"$tmp/ne.log" 2>&1 &
 pids+=($!); ne_pid=$!
@@ -73,7 +78,17 @@ cpu_per_request() {
   printf '%.6f' "$used"
 }
 
-rps() { wrk -t2 -c16 -d"${wrk_seconds}s" "$1" | awk '/Requests\/sec/ {print $2}'; }
+# Requests per second; a run with errors or answers other than 2xx is no figure.
+rps() {
+  local out
+  out=$(wrk -t2 -c16 -d"${wrk_seconds}s" "$1")
+  if grep -Eq 'Non-2xx|Socket errors' <<<"$out"; then
+    echo "wrk against $1 got errors or non-2xx answers:" >&2
+    echo "$out" >&2
+    exit 1
+  fi
+  awk '/Requests\/sec/ {print $2}' <<<"$out"
+}
 
 agent_cpu=$(cpu_per_request "$agent_pid" $agent_port /metrics)
 agent_cpu_json=$(cpu_per_request "$agent_pid" $agent_port /v1/metrics)
@@ -84,8 +99,8 @@ ne_bytes=$(curl -fsS "http://127.0.0.1:$ne_port/metrics" | wc -c)
 agent_rps=$(rps "http://127.0.0.1:$agent_port/metrics")
 agent_rps_json=$(rps "http://127.0.0.1:$agent_port/v1/metrics")
 ne_rps=$(rps "http://127.0.0.1:$ne_port/metrics")
-agent_rss=$(rss_kb "$agent_pid")
-ne_rss=$(rss_kb "$ne_pid")
+agent_rss=$(rss_kb "$agent_pid"); agent_pss=$(pss_kb "$agent_pid"); agent_uss=$(uss_kb "$agent_pid")
+ne_rss=$(rss_kb "$ne_pid"); ne_pss=$(pss_kb "$ne_pid"); ne_uss=$(uss_kb "$ne_pid")
 
 # An 8-core machine: this machine's /proc with its stat widened to 8 cores.
 root=$tmp/root8
@@ -114,7 +129,9 @@ cat <<REPORT
 Sorcerer's Eye agent vs prometheus-node-exporter $(prometheus-node-exporter --version 2>&1 | awk 'NR==1 {print $3}'), loopback, $(nproc) cores, one run
 
                           agent            node_exporter     ratio
-resident memory           $(printf '%-16s %-17s' "${agent_rss} kB" "${ne_rss} kB") agent is $(ratio "$agent_rss" "$ne_rss")x (target < 0.25x)
+resident memory (RSS)     $(printf '%-16s %-17s' "${agent_rss} kB" "${ne_rss} kB") agent is $(ratio "$agent_rss" "$ne_rss")x (target < 0.25x)
+proportional memory (PSS) $(printf '%-16s %-17s' "${agent_pss} kB" "${ne_pss} kB") agent is $(ratio "$agent_pss" "$ne_pss")x
+private memory (USS)      $(printf '%-16s %-17s' "${agent_uss} kB" "${ne_uss} kB") agent is $(ratio "$agent_uss" "$ne_uss")x
 CPU s / request /metrics  $(printf '%-16s %-17s' "$agent_cpu" "$ne_cpu") $( [ "$(echo "$agent_cpu == 0" | bc -l)" = 1 ] && echo "agent below measurement" || echo "agent is 1/$(ratio "$ne_cpu" "$agent_cpu")") (target < 1/20)
 CPU s / request JSON      $(printf '%-16s' "$agent_cpu_json")
 payload /metrics          $(printf '%-16s %-17s' "$agent_bytes B" "$ne_bytes B")
