@@ -6,7 +6,10 @@
 #   one's idle CPU over the same time), payload bytes, and requests per second with wrk.
 # Also the size of the agent's JSON sample for an 8-core machine (a recorded tree with
 # 8 cores built from this machine's /proc). Memory is read after the load, as resident
-# (RSS: what the target is about), proportional (PSS) and private (USS) set sizes.
+# (RSS: what the target is about), proportional (PSS) and private (USS) set sizes
+# (these two depend on what else runs: library pages shared with other processes
+# count less), and beside them the RSS of the smallest libsoup 3 server under the
+# same requests (bench/soup-floor.c), the floor for any server built on libsoup.
 # The agent runs with --rate-limit 0: wrk is one client asking some 20,000 times a
 # second, far past the default 50 a second per client, and would measure 429s.
 #
@@ -20,6 +23,7 @@ requests=${REQUESTS:-2000}
 wrk_seconds=${WRK_SECONDS:-10}
 agent_port=17373
 ne_port=19100
+floor_port=17999
 
 need=()
 for p in wrk prometheus-node-exporter python3 bc; do command -v "$p" >/dev/null || need+=("$p"); done
@@ -101,6 +105,18 @@ agent_rps_json=$(rps "http://127.0.0.1:$agent_port/v1/metrics")
 ne_rps=$(rps "http://127.0.0.1:$ne_port/metrics")
 agent_rss=$(rss_kb "$agent_pid"); agent_pss=$(pss_kb "$agent_pid"); agent_uss=$(uss_kb "$agent_pid")
 ne_rss=$(rss_kb "$ne_pid"); ne_pss=$(pss_kb "$ne_pid"); ne_uss=$(uss_kb "$ne_pid")
+# The floor: the smallest libsoup 3 server, under the same requests.
+floor=$build_dir/bench/soup-floor
+floor_rss=""
+if [ -x "$floor" ]; then
+  "$floor" $floor_port 2>"$tmp/floor.log" &
+  pids+=($!); floor_pid=$!
+  sleep 0.5
+  python3 "$tmp/client.py" 127.0.0.1 $floor_port / "$requests"
+  rps "http://127.0.0.1:$floor_port/" >/dev/null
+  floor_rss=$(rss_kb "$floor_pid"); floor_pss=$(pss_kb "$floor_pid")
+fi
+
 
 # An 8-core machine: this machine's /proc with its stat widened to 8 cores.
 root=$tmp/root8
@@ -132,6 +148,7 @@ Sorcerer's Eye agent vs prometheus-node-exporter $(prometheus-node-exporter --ve
 resident memory (RSS)     $(printf '%-16s %-17s' "${agent_rss} kB" "${ne_rss} kB") agent is $(ratio "$agent_rss" "$ne_rss")x (target < 0.25x)
 proportional memory (PSS) $(printf '%-16s %-17s' "${agent_pss} kB" "${ne_pss} kB") agent is $(ratio "$agent_pss" "$ne_pss")x
 private memory (USS)      $(printf '%-16s %-17s' "${agent_uss} kB" "${ne_uss} kB") agent is $(ratio "$agent_uss" "$ne_uss")x
+$( [ -n "$floor_rss" ] && echo "  (the smallest libsoup 3 server, bench/soup-floor.c, same requests: RSS ${floor_rss} kB, PSS ${floor_pss} kB: $(ratio "$floor_rss" "$ne_rss")x)")
 CPU s / request /metrics  $(printf '%-16s %-17s' "$agent_cpu" "$ne_cpu") $( [ "$(echo "$agent_cpu == 0" | bc -l)" = 1 ] && echo "agent below measurement" || echo "agent is 1/$(ratio "$ne_cpu" "$agent_cpu")") (target < 1/20)
 CPU s / request JSON      $(printf '%-16s' "$agent_cpu_json")
 payload /metrics          $(printf '%-16s %-17s' "$agent_bytes B" "$ne_bytes B")
