@@ -19,8 +19,30 @@ seye_txt_record_clear (SeyeTxtRecord *self)
 
   g_clear_pointer (&self->node_id, g_free);
   g_clear_pointer (&self->agent_version, g_free);
+  g_clear_pointer (&self->tls_fingerprint, g_free);
   self->txtvers = 0;
   self->api_version = 0;
+  self->auth_token = FALSE;
+}
+
+/**
+ * seye_txt_fingerprint_is_valid:
+ *
+ * Returns: %TRUE when @fingerprint is a SHA-256 in hex: exactly 64 hex digits.
+ */
+gboolean
+seye_txt_fingerprint_is_valid (const char *fingerprint)
+{
+  gsize i;
+
+  if (fingerprint == NULL)
+    return FALSE;
+
+  for (i = 0; fingerprint[i] != '\0'; i++)
+    if (i >= SEYE_TXT_FINGERPRINT_LENGTH || !g_ascii_isxdigit (fingerprint[i]))
+      return FALSE;
+
+  return i == SEYE_TXT_FINGERPRINT_LENGTH;
 }
 
 static gboolean
@@ -59,7 +81,9 @@ is_printable (const char *value)
  *
  * Adds one entry to @self. Keys are case-insensitive; unknown keys and repeats
  * of a key already seen are ignored (RFC 6763, 6.4). Entries with no "=", an
- * empty key, a NUL byte, or a bad value are an error and change nothing.
+ * empty key, a NUL byte, or a bad value are an error and change nothing: a
+ * "tls" that is not 64 hex digits, an "auth" other than "token" (a scheme
+ * this version does not know must not be mistaken for an open node).
  */
 gboolean
 seye_txt_record_parse_entry (SeyeTxtRecord  *self,
@@ -134,6 +158,33 @@ seye_txt_record_parse_entry (SeyeTxtRecord  *self,
           self->agent_version = g_strdup (value);
         }
     }
+  else if (g_ascii_strcasecmp (entry, "tls") == 0)
+    {
+      if (self->tls_fingerprint == NULL)
+        {
+          if (!seye_txt_fingerprint_is_valid (value))
+            {
+              g_set_error_literal (error, SEYE_ERROR, SEYE_ERROR_INVALID,
+                                   "TXT entry “tls” is not a SHA-256 fingerprint of 64 hex digits");
+              return FALSE;
+            }
+          self->tls_fingerprint = g_ascii_strdown (value, -1);
+        }
+    }
+  else if (g_ascii_strcasecmp (entry, "auth") == 0)
+    {
+      if (!self->auth_token)
+        {
+          if (g_strcmp0 (value, "token") != 0)
+            {
+              g_set_error (error, SEYE_ERROR, SEYE_ERROR_INVALID,
+                           "TXT entry “auth” is “%.64s”: the only known value is “token”",
+                           is_printable (value) ? value : "(not printable)");
+              return FALSE;
+            }
+          self->auth_token = TRUE;
+        }
+    }
 
   return TRUE;
 }
@@ -163,6 +214,13 @@ seye_txt_record_validate (SeyeTxtRecord  *self,
       return FALSE;
     }
 
+  if (self->tls_fingerprint != NULL && !seye_txt_fingerprint_is_valid (self->tls_fingerprint))
+    {
+      g_set_error_literal (error, SEYE_ERROR, SEYE_ERROR_INVALID,
+                           "TXT record has a “tls” fingerprint that is not 64 hex digits");
+      return FALSE;
+    }
+
   return TRUE;
 }
 
@@ -185,7 +243,51 @@ seye_txt_record_to_strv (const SeyeTxtRecord *self)
   g_ptr_array_add (entries, g_strdup_printf ("api=%u", self->api_version));
   if (self->agent_version != NULL)
     g_ptr_array_add (entries, g_strdup_printf ("version=%s", self->agent_version));
+  if (self->tls_fingerprint != NULL)
+    {
+      g_autofree char *lower = g_ascii_strdown (self->tls_fingerprint, -1);
+
+      g_ptr_array_add (entries, g_strconcat ("tls=", lower, NULL));
+    }
+  if (self->auth_token)
+    g_ptr_array_add (entries, g_strdup ("auth=token"));
   g_ptr_array_add (entries, NULL);
 
   return (GStrv) g_ptr_array_free (entries, FALSE);
+}
+
+/**
+ * seye_txt_record_copy:
+ * @dest: a record to fill; whatever it held is not freed
+ *
+ * Copies every field of @src into @dest.
+ */
+void
+seye_txt_record_copy (SeyeTxtRecord       *dest,
+                      const SeyeTxtRecord *src)
+{
+  g_return_if_fail (dest != NULL);
+  g_return_if_fail (src != NULL);
+
+  dest->txtvers = src->txtvers;
+  dest->node_id = g_strdup (src->node_id);
+  dest->api_version = src->api_version;
+  dest->agent_version = g_strdup (src->agent_version);
+  dest->tls_fingerprint = g_strdup (src->tls_fingerprint);
+  dest->auth_token = src->auth_token;
+}
+
+gboolean
+seye_txt_record_equal (const SeyeTxtRecord *a,
+                       const SeyeTxtRecord *b)
+{
+  g_return_val_if_fail (a != NULL, FALSE);
+  g_return_val_if_fail (b != NULL, FALSE);
+
+  return a->txtvers == b->txtvers &&
+         a->api_version == b->api_version &&
+         g_strcmp0 (a->node_id, b->node_id) == 0 &&
+         g_strcmp0 (a->agent_version, b->agent_version) == 0 &&
+         g_strcmp0 (a->tls_fingerprint, b->tls_fingerprint) == 0 &&
+         !a->auth_token == !b->auth_token;
 }

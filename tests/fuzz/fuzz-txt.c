@@ -50,6 +50,7 @@ LLVMFuzzerTestOneInput (const guint8 *data,
       g_assert_true (seye_txt_record_validate (&again, NULL));
       g_assert_cmpstr (again.node_id, ==, record.node_id);
       g_assert_cmpstr (again.agent_version, ==, record.agent_version);
+      g_assert_true (seye_txt_record_equal (&again, &record));
       seye_txt_record_clear (&again);
     }
   else
