@@ -1119,6 +1119,10 @@ seye_agent_server_listen (SeyeAgentServer     *self,
     {
       give_soup_a_listener (self);
       self->service = g_socket_service_new ();
+      /* A new service is active at once, and each socket added restarts its
+       * accept: a client accepted in that instant is dropped (reset). Accept
+       * only once every address listens. */
+      g_socket_service_stop (self->service);
       g_signal_connect (self->service, "incoming", G_CALLBACK (incoming_cb), self);
     }
 
