@@ -11,8 +11,6 @@
 
 #include "seye-test-util.h"
 
-#define LISTENING "Listening on http://127.0.0.1:"
-
 /* The stderr reader outlives nothing: once the agent is freed its cancellable
  * is cancelled, and the reader stops without touching the agent. */
 typedef struct
@@ -60,7 +58,7 @@ static gboolean
 has_port_cb (gpointer data)
 {
   SeyeTestAgent *agent = data;
-  const char *found = strstr (agent->log->str, LISTENING);
+  const char *found = strstr (agent->log->str, agent->listening);
 
   return found != NULL && strchr (found, '\n') != NULL;
 }
@@ -98,6 +96,7 @@ seye_test_agent_startv (const char * const *args)
   g_autoptr (GError) error = NULL;
   const char *agent_path = g_getenv ("SEYE_AGENT");
   gboolean has_port = FALSE;
+  const char *scheme = "http";
   SeyeTestAgent *agent;
   GDataInputStream *stderr_lines;
   Reader *reader;
@@ -108,6 +107,9 @@ seye_test_agent_startv (const char * const *args)
   for (guint i = 0; args != NULL && args[i] != NULL; i++)
     if (g_str_equal (args[i], "--port") || g_str_has_prefix (args[i], "--port="))
       has_port = TRUE;
+  for (guint i = 0; args != NULL && args[i] != NULL; i++)
+    if (g_str_equal (args[i], "--tls"))
+      scheme = "https";
 
   g_ptr_array_add (argv, (char *) agent_path);
   g_ptr_array_add (argv, (char *) "--bind");
@@ -123,6 +125,7 @@ seye_test_agent_startv (const char * const *args)
 
   agent = g_new0 (SeyeTestAgent, 1);
   agent->log = g_string_new (NULL);
+  agent->listening = g_strdup_printf ("Listening on %s://%s:", scheme, "127.0.0.1");
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDERR_PIPE);
   g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
   agent->process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
@@ -143,10 +146,10 @@ seye_test_agent_startv (const char * const *args)
   if (agent->exited)
     g_error ("agent exited before it listened; it said:\n%s", agent->log->str);
 
-  found = strstr (agent->log->str, LISTENING);
-  agent->port = (guint16) atoi (found + strlen (LISTENING));
+  found = strstr (agent->log->str, agent->listening);
+  agent->port = (guint16) atoi (found + strlen (agent->listening));
   g_assert_cmpuint (agent->port, >, 0);
-  agent->base_uri = g_strdup_printf ("http://127.0.0.1:%u", agent->port);
+  agent->base_uri = g_strdup_printf ("%s://127.0.0.1:%u", scheme, agent->port);
 
   return agent;
 }
@@ -226,6 +229,7 @@ seye_test_agent_free (SeyeTestAgent *agent)
   g_clear_object (&agent->cancellable);
   g_clear_object (&agent->process);
   g_free (agent->base_uri);
+  g_free (agent->listening);
   g_string_free (agent->log, TRUE);
   agent->log = NULL;
   g_free (agent);

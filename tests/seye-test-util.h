@@ -10,16 +10,18 @@ G_BEGIN_DECLS
  *
  * A real sorcerers-eye-agent process ($SEYE_AGENT) on a free loopback port,
  * started with "--bind 127.0.0.1 --port 0" plus the given arguments; the port
- * is read back from its "Listening on" log line.
+ * is read back from its "Listening on" log line. With "--tls" among the
+ * arguments it is "https://…" that is waited for and put in base_uri.
  */
 typedef struct
 {
   GSubprocess *process;
   guint16      port;
-  char        *base_uri;   /* "http://127.0.0.1:PORT" */
+  char        *base_uri;   /* "http://127.0.0.1:PORT" ("https://" with --tls) */
   GString     *log;        /* what it printed on stderr so far */
   gboolean     exited;     /* the process has ended (see g_subprocess_wait_async) */
   GCancellable *cancellable;
+  char        *listening;  /* the log line's start that tells its port */
 } SeyeTestAgent;
 
 SeyeTestAgent *seye_test_agent_start      (const char    *first_arg,

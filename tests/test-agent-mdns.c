@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <glib/gstdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -189,8 +190,62 @@ test_announced_with_txt (void)
   g_assert_true (g_strv_contains ((const char * const *) service->txt, "id=aaaabbbbccccddddeeeeffff00001111"));
   g_assert_true (g_strv_contains ((const char * const *) service->txt, "api=1"));
   g_assert_true (g_strv_contains ((const char * const *) service->txt, "version=" PACKAGE_VERSION));
+  /* Plain HTTP and no token: nothing is said about either. */
+  for (guint i = 0; service->txt[i] != NULL; i++)
+    {
+      g_assert_false (g_str_has_prefix (service->txt[i], "tls="));
+      g_assert_false (g_str_has_prefix (service->txt[i], "auth="));
+    }
 
   g_assert_cmpint (seye_test_agent_stop (agent), ==, 0);
+}
+
+/* With HTTPS and a token the record says so: "tls=" the SHA-256 of the
+ * certificate served, and "auth=token". */
+static void
+test_announced_secured (void)
+{
+  g_autofree char *name = unique_name ("secured");
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("seye-mdns-XXXXXX", &error);
+  g_autofree char *certificate_path = g_build_filename (dir, "tls.crt", NULL);
+  g_autofree char *key_path = g_build_filename (dir, "tls.key", NULL);
+  g_autofree char *token_path = g_build_filename (dir, "token", NULL);
+  g_autofree char *fingerprint = NULL;
+  g_autofree char *expected = NULL;
+  g_autoptr (SeyeTestAgent) agent = NULL;
+  g_autoptr (GPtrArray) services = NULL;
+  g_autoptr (GTlsCertificate) certificate = NULL;
+  g_autoptr (GByteArray) der = NULL;
+  Service *service;
+
+  g_assert_no_error (error);
+  if (!seye_test_require_avahi ())
+    return;
+
+  agent = seye_test_agent_start ("--name", name, "--node-id", "aaaabbbbccccddddeeeeffff00002222",
+                                 "--tls", "--auth=token", "--state-dir", dir, NULL);
+  g_assert_true (seye_test_agent_wait_log (agent, "mDNS: announced as", 10000));
+  g_assert_true (wait_for_service (name, agent->port, 10000));
+
+  certificate = g_tls_certificate_new_from_file (certificate_path, &error);
+  g_assert_no_error (error);
+  g_object_get (certificate, "certificate", &der, NULL);
+  fingerprint = g_compute_checksum_for_data (G_CHECKSUM_SHA256, der->data, der->len);
+  expected = g_strconcat ("tls=", fingerprint, NULL);
+
+  services = browse (name);
+  service = find (services, name);
+  g_assert_nonnull (service);
+  g_assert_true (g_strv_contains ((const char * const *) service->txt, "id=aaaabbbbccccddddeeeeffff00002222"));
+  g_assert_true (g_strv_contains ((const char * const *) service->txt, expected));
+  g_assert_true (g_strv_contains ((const char * const *) service->txt, "auth=token"));
+
+  g_assert_cmpint (seye_test_agent_stop (agent), ==, 0);
+  g_unlink (certificate_path);
+  g_unlink (key_path);
+  g_unlink (token_path);
+  g_rmdir (dir);
 }
 
 static void
@@ -309,6 +364,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/agent/mdns/announced-with-txt", test_announced_with_txt);
+  g_test_add_func ("/agent/mdns/announced-secured", test_announced_secured);
   g_test_add_func ("/agent/mdns/same-name-both-appear", test_same_name_both_appear);
   g_test_add_func ("/agent/mdns/sigterm-withdraws", test_sigterm_withdraws);
   g_test_add_func ("/agent/mdns/daemon-restart-republishes", test_daemon_restart_republishes);

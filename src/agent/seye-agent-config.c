@@ -43,6 +43,9 @@ seye_agent_config_free (SeyeAgentConfig *self)
   g_free (self->node_id);
   g_free (self->root);
   g_free (self->config_path);
+  g_free (self->state_dir);
+  g_free (self->tls_certificate);
+  g_free (self->tls_key);
   g_free (self);
 }
 
@@ -164,6 +167,94 @@ check_rate_limit (double   rate_limit,
       g_set_error (error, SEYE_ERROR, SEYE_ERROR_CONFIG,
                    "rate-limit %g is out of range: use 0 (no limit) to %g requests a second",
                    rate_limit, SEYE_AGENT_MAX_RATE_LIMIT);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+parse_auth (const char     *text,
+            SeyeAgentAuth  *auth,
+            GError        **error)
+{
+  if (g_strcmp0 (text, "none") == 0)
+    *auth = SEYE_AGENT_AUTH_NONE;
+  else if (g_strcmp0 (text, "token") == 0)
+    *auth = SEYE_AGENT_AUTH_TOKEN;
+  else
+    {
+      g_set_error (error, SEYE_ERROR, SEYE_ERROR_CONFIG,
+                   "auth “%s” is not known: use none or token", text);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+parse_access (const char       *key,
+              const char       *text,
+              gboolean          allow_off,
+              SeyeAgentAccess  *access,
+              GError          **error)
+{
+  if (!seye_agent_access_from_string (text, allow_off, access))
+    {
+      g_set_error (error, SEYE_ERROR, SEYE_ERROR_CONFIG,
+                   "%s “%s” is not known: use open, token or loopback%s",
+                   key, text, allow_off ? " (or off)" : "");
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* Defaults that follow other settings, and settings that need one another. */
+static gboolean
+resolve_access (SeyeAgentConfig  *self,
+                GError          **error)
+{
+  SeyeAgentAccess follow = self->auth == SEYE_AGENT_AUTH_TOKEN ? SEYE_AGENT_ACCESS_TOKEN
+                                                               : SEYE_AGENT_ACCESS_OPEN;
+
+  if (self->api_access == SEYE_AGENT_ACCESS_DEFAULT)
+    self->api_access = follow;
+  if (self->metrics_access == SEYE_AGENT_ACCESS_DEFAULT)
+    self->metrics_access = follow;
+
+  if (self->auth != SEYE_AGENT_AUTH_TOKEN &&
+      (self->api_access == SEYE_AGENT_ACCESS_TOKEN || self->metrics_access == SEYE_AGENT_ACCESS_TOKEN))
+    {
+      g_set_error (error, SEYE_ERROR, SEYE_ERROR_CONFIG,
+                   "%s=token needs a token: turn it on with --auth=token (auth=token)",
+                   self->api_access == SEYE_AGENT_ACCESS_TOKEN ? "api-access" : "metrics-access");
+      return FALSE;
+    }
+
+  if ((self->tls_certificate == NULL) != (self->tls_key == NULL))
+    {
+      g_set_error_literal (error, SEYE_ERROR, SEYE_ERROR_CONFIG,
+                           "tls-certificate and tls-key go together: give both, or neither for a "
+                           "certificate made by the agent");
+      return FALSE;
+    }
+
+  if (self->tls_certificate != NULL && !self->tls)
+    {
+      g_set_error_literal (error, SEYE_ERROR, SEYE_ERROR_CONFIG,
+                           "a TLS certificate is given but TLS is off: add --tls (tls=true)");
+      return FALSE;
+    }
+
+  if (self->state_dir == NULL)
+    self->state_dir = seye_agent_default_state_dir ();
+  if (self->state_dir[0] == '\0' ||
+      (self->tls_certificate != NULL && self->tls_certificate[0] == '\0') ||
+      (self->tls_key != NULL && self->tls_key[0] == '\0'))
+    {
+      g_set_error_literal (error, SEYE_ERROR, SEYE_ERROR_CONFIG,
+                           "an empty path was given for state-dir, tls-certificate or tls-key");
       return FALSE;
     }
 
@@ -337,6 +428,73 @@ load_key_file (SeyeAgentConfig  *self,
       self->rate_limit = rate_limit;
     }
 
+  if (g_key_file_has_key (key_file, GROUP, "auth", NULL))
+    {
+      g_autofree char *auth = g_key_file_get_string (key_file, GROUP, "auth", &local_error);
+
+      if (local_error != NULL || !parse_auth (auth, &self->auth, &local_error))
+        KEY_ERROR ("auth");
+    }
+
+  if (g_key_file_has_key (key_file, GROUP, "api-access", NULL))
+    {
+      g_autofree char *access = g_key_file_get_string (key_file, GROUP, "api-access", &local_error);
+
+      if (local_error != NULL ||
+          !parse_access ("api-access", access, FALSE, &self->api_access, &local_error))
+        KEY_ERROR ("api-access");
+    }
+
+  if (g_key_file_has_key (key_file, GROUP, "metrics-access", NULL))
+    {
+      g_autofree char *access = g_key_file_get_string (key_file, GROUP, "metrics-access", &local_error);
+
+      if (local_error != NULL ||
+          !parse_access ("metrics-access", access, TRUE, &self->metrics_access, &local_error))
+        KEY_ERROR ("metrics-access");
+    }
+
+  if (g_key_file_has_key (key_file, GROUP, "tls", NULL))
+    {
+      gboolean tls = g_key_file_get_boolean (key_file, GROUP, "tls", &local_error);
+
+      if (local_error != NULL)
+        KEY_ERROR ("tls");
+      self->tls = tls;
+    }
+
+  {
+    static const struct {
+      const char *key;
+      gsize       offset;
+    } paths[] = {
+      { "state-dir", G_STRUCT_OFFSET (SeyeAgentConfig, state_dir) },
+      { "tls-certificate", G_STRUCT_OFFSET (SeyeAgentConfig, tls_certificate) },
+      { "tls-key", G_STRUCT_OFFSET (SeyeAgentConfig, tls_key) },
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (paths); i++)
+      {
+        char **field = &G_STRUCT_MEMBER (char *, self, paths[i].offset);
+        g_autofree char *value = NULL;
+
+        if (!g_key_file_has_key (key_file, GROUP, paths[i].key, NULL))
+          continue;
+        value = g_key_file_get_string (key_file, GROUP, paths[i].key, &local_error);
+        if (local_error != NULL)
+          KEY_ERROR (paths[i].key);
+        if (value[0] == '\0')
+          {
+            g_set_error (error, SEYE_ERROR, SEYE_ERROR_CONFIG,
+                         "%s: [" GROUP "] %s is empty: give a path, or leave the key out",
+                         path, paths[i].key);
+            return FALSE;
+          }
+        g_free (*field);
+        *field = g_steal_pointer (&value);
+      }
+  }
+
 #undef KEY_ERROR
 
   return TRUE;
@@ -372,6 +530,13 @@ seye_agent_config_parse_args (SeyeAgentConfig   *self,
   g_autofree char *idle_timeout_text = NULL;
   g_autofree char *max_header_size_text = NULL;
   g_autofree char *rate_burst_text = NULL;
+  g_autofree char *auth_text = NULL;
+  g_autofree char *api_access_text = NULL;
+  g_autofree char *metrics_access_text = NULL;
+  g_autofree char *state_dir = NULL;
+  g_autofree char *tls_certificate = NULL;
+  g_autofree char *tls_key = NULL;
+  gboolean tls = FALSE;
   const GOptionEntry entries[] = {
     { "port", 'p', 0, G_OPTION_ARG_STRING, &port_text,
       "TCP port to serve on (default " G_STRINGIFY (SEYE_DEFAULT_PORT) "; 0 picks a free one)", "PORT" },
@@ -404,6 +569,26 @@ seye_agent_config_parse_args (SeyeAgentConfig   *self,
     { "rate-burst", 0, 0, G_OPTION_ARG_STRING, &rate_burst_text,
       "Requests one client address may make at once above the rate (default "
       G_STRINGIFY (SEYE_AGENT_DEFAULT_RATE_BURST) ")", "N" },
+    { "auth", 0, 0, G_OPTION_ARG_STRING, &auth_text,
+      "none: anyone who can connect may read this node (default); token: clients must send "
+      "the token made on first start in the state directory", "none|token" },
+    { "api-access", 0, 0, G_OPTION_ARG_STRING, &api_access_text,
+      "Who may read the JSON API (/v1/...): open, token or loopback (default: token with "
+      "--auth=token, else open)", "ACCESS" },
+    { "metrics-access", 0, 0, G_OPTION_ARG_STRING, &metrics_access_text,
+      "Who may read /metrics: open, token, loopback or off (default: as the JSON API)", "ACCESS" },
+    { "state-dir", 0, 0, G_OPTION_ARG_FILENAME, &state_dir,
+      "Where the token and a generated certificate are kept (default: $STATE_DIRECTORY, else "
+      "/var/lib/sorcerers-eye-agent as root, else ~/.local/state/sorcerers-eye-agent)", "DIR" },
+    { "tls", 0, 0, G_OPTION_ARG_NONE, &tls,
+      "Serve HTTPS only, with a certificate made on first start unless one is given", NULL },
+    { "tls-certificate", 0, 0, G_OPTION_ARG_FILENAME, &tls_certificate,
+      "The certificate (PEM) to serve HTTPS with, instead of a generated one", "FILE" },
+    { "tls-key", 0, 0, G_OPTION_ARG_FILENAME, &tls_key,
+      "The private key (PEM) of --tls-certificate", "FILE" },
+    { "pairing-info", 0, 0, G_OPTION_ARG_NONE, &self->pairing_info,
+      "Print what the app needs to pair with this agent (address, token, certificate "
+      "fingerprint) and exit", NULL },
     { "version", 'V', 0, G_OPTION_ARG_NONE, show_version,
       "Print the version and exit", NULL },
     { NULL }
@@ -418,7 +603,9 @@ seye_agent_config_parse_args (SeyeAgentConfig   *self,
   g_option_context_set_description (context,
     "Command-line values override those of the configuration file, whose keys are\n"
     "port, bind, interval, name, node-id, mdns, max-connections, idle-timeout,\n"
-    "max-header-size, rate-limit and rate-burst in the [agent] group.\n"
+    "max-header-size, rate-limit, rate-burst, auth, api-access, metrics-access,\n"
+    "state-dir, tls, tls-certificate and tls-key in the [agent] group.\n"
+    "A client without the right token gets 401, one off loopback 403 (loopback).\n"
     "Past a limit a client is answered 429 (rate), 431 (headers), 413 (a body) or\n"
     "503 (every connection busy), or its connection is closed; sampling goes on.\n"
     "Send SIGTERM or SIGINT to withdraw the mDNS record and stop.");
@@ -530,6 +717,32 @@ seye_agent_config_parse_args (SeyeAgentConfig   *self,
   if (no_mdns)
     self->mdns = FALSE;
 
+  if (auth_text != NULL && !parse_auth (auth_text, &self->auth, error))
+    return FALSE;
+  if (api_access_text != NULL &&
+      !parse_access ("api-access", api_access_text, FALSE, &self->api_access, error))
+    return FALSE;
+  if (metrics_access_text != NULL &&
+      !parse_access ("metrics-access", metrics_access_text, TRUE, &self->metrics_access, error))
+    return FALSE;
+  if (tls)
+    self->tls = TRUE;
+  if (state_dir != NULL)
+    {
+      g_free (self->state_dir);
+      self->state_dir = g_steal_pointer (&state_dir);
+    }
+  if (tls_certificate != NULL)
+    {
+      g_free (self->tls_certificate);
+      self->tls_certificate = g_steal_pointer (&tls_certificate);
+    }
+  if (tls_key != NULL)
+    {
+      g_free (self->tls_key);
+      self->tls_key = g_steal_pointer (&tls_key);
+    }
+
   if (self->node_id != NULL)
     {
       char *lower = g_ascii_strdown (self->node_id, -1);
@@ -541,5 +754,6 @@ seye_agent_config_parse_args (SeyeAgentConfig   *self,
   return check_interval (self->interval, error) &&
          check_name (self->name, error) &&
          check_node_id (self->node_id, error) &&
-         check_bind (self->bind, error);
+         check_bind (self->bind, error) &&
+         resolve_access (self, error);
 }

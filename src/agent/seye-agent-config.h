@@ -3,6 +3,8 @@
 
 #include <glib.h>
 
+#include "seye-agent-auth.h"
+
 G_BEGIN_DECLS
 
 #define SEYE_AGENT_MIN_INTERVAL 0.25
@@ -39,6 +41,16 @@ typedef struct
   guint     max_header_size; /* bytes */
   double    rate_limit;      /* requests a second per client address; 0: none */
   guint     rate_burst;      /* requests a client may make at once */
+
+  /* Who may read the node */
+  SeyeAgentAuth    auth;
+  SeyeAgentAccess  api_access;      /* never DEFAULT once parsed */
+  SeyeAgentAccess  metrics_access;  /* never DEFAULT once parsed */
+  char            *state_dir;       /* the token and a generated certificate; never NULL once parsed */
+  gboolean         tls;             /* HTTPS only */
+  char            *tls_certificate; /* PEM files; NULL: generated in state_dir */
+  char            *tls_key;
+  gboolean         pairing_info;    /* print what pairing needs, and exit */
 } SeyeAgentConfig;
 
 SeyeAgentConfig *seye_agent_config_new        (void) G_GNUC_WARN_UNUSED_RESULT;

@@ -4,14 +4,20 @@
 #include "config.h"
 
 #include <glib-unix.h>
+#include <ifaddrs.h>
 #include <locale.h>
+#include <net/if.h>
+#include <netinet/in.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include "seye-agent-auth.h"
 #include "seye-agent-config.h"
 #include "seye-agent-publisher.h"
 #include "seye-agent-server.h"
+#include "seye-agent-tls.h"
 #include "seye-proc.h"
 #include "seye-txt.h"
 
@@ -103,6 +109,177 @@ fail (const char *format,
   return 1;
 }
 
+/* What the agent proves itself and its clients with: the token (auth=token)
+ * and the certificate (tls), made on first use. */
+typedef struct
+{
+  char            *token;
+  char            *token_path;
+  GTlsCertificate *certificate;
+  char            *certificate_path;
+  char            *fingerprint;  /* 64 lower-case hex digits */
+} Credentials;
+
+static void
+credentials_clear (Credentials *credentials)
+{
+  if (credentials->token != NULL)
+    explicit_bzero (credentials->token, strlen (credentials->token));
+  g_clear_pointer (&credentials->token, g_free);
+  g_clear_pointer (&credentials->token_path, g_free);
+  g_clear_object (&credentials->certificate);
+  g_clear_pointer (&credentials->certificate_path, g_free);
+  g_clear_pointer (&credentials->fingerprint, g_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Credentials, credentials_clear)
+
+static gboolean
+load_credentials (SeyeAgentConfig  *config,
+                  Credentials      *credentials,
+                  GError          **error)
+{
+  if (config->auth == SEYE_AGENT_AUTH_TOKEN)
+    {
+      gboolean created = FALSE;
+
+      credentials->token = seye_agent_token_load_or_create (config->state_dir, &created, error);
+      if (credentials->token == NULL)
+        return FALSE;
+      credentials->token_path = g_build_filename (config->state_dir, "token", NULL);
+      if (created)
+        g_message ("Made a new token in %s", credentials->token_path);
+    }
+
+  if (config->tls)
+    {
+      gboolean generated = FALSE;
+
+      credentials->certificate = seye_agent_tls_get_certificate (config->tls_certificate,
+                                                                 config->tls_key,
+                                                                 config->state_dir,
+                                                                 &credentials->certificate_path,
+                                                                 &generated, error);
+      if (credentials->certificate == NULL)
+        return FALSE;
+      credentials->fingerprint = seye_agent_tls_fingerprint (credentials->certificate);
+      if (generated)
+        g_message ("Made a self-signed TLS certificate in %s", credentials->certificate_path);
+    }
+
+  return TRUE;
+}
+
+static void
+print_address (const char *host,
+               gboolean    is_ipv6,
+               const char *scheme,
+               guint       port,
+               gboolean    first)
+{
+  printf ("%-13s%s://%s%s%s:%u\n", first ? "Address:" : "", scheme,
+          is_ipv6 ? "[" : "", host, is_ipv6 ? "]" : "", port);
+}
+
+/* The addresses the app could be given: those bound, or this machine's own
+ * (but loopback and IPv6 link-local ones, which need more than an address). */
+static void
+print_addresses (SeyeAgentConfig *config,
+                 const char      *scheme)
+{
+  g_autofree char *short_name = g_strndup (g_get_host_name (), strcspn (g_get_host_name (), "."));
+  g_autofree char *local_name = g_strconcat (short_name, ".local", NULL);
+  struct ifaddrs *addresses = NULL;
+  gboolean first = TRUE;
+
+  if (config->bind != NULL)
+    {
+      for (guint i = 0; config->bind[i] != NULL; i++)
+        {
+          print_address (config->bind[i], strchr (config->bind[i], ':') != NULL, scheme,
+                         config->port, first);
+          first = FALSE;
+        }
+      return;
+    }
+
+  if (config->mdns)
+    {
+      print_address (local_name, FALSE, scheme, config->port, first);
+      first = FALSE;
+    }
+
+  if (getifaddrs (&addresses) != 0)
+    return;
+
+  for (struct ifaddrs *a = addresses; a != NULL; a = a->ifa_next)
+    {
+      g_autoptr (GSocketAddress) socket_address = NULL;
+      g_autofree char *text = NULL;
+      GInetAddress *address;
+
+      if (a->ifa_addr == NULL || (a->ifa_flags & IFF_LOOPBACK) ||
+          (a->ifa_addr->sa_family != AF_INET && a->ifa_addr->sa_family != AF_INET6))
+        continue;
+
+      socket_address = g_socket_address_new_from_native (a->ifa_addr,
+                                                         a->ifa_addr->sa_family == AF_INET
+                                                         ? sizeof (struct sockaddr_in)
+                                                         : sizeof (struct sockaddr_in6));
+      if (!G_IS_INET_SOCKET_ADDRESS (socket_address))
+        continue;
+      address = g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (socket_address));
+      if (g_inet_address_get_is_loopback (address) || g_inet_address_get_is_link_local (address))
+        continue;
+
+      text = g_inet_address_to_string (address);
+      print_address (text, g_inet_address_get_family (address) == G_SOCKET_FAMILY_IPV6, scheme,
+                     config->port, first);
+      first = FALSE;
+    }
+
+  freeifaddrs (addresses);
+}
+
+/* --pairing-info: what a user gives the app to pair with this node. */
+static int
+print_pairing_info (SeyeAgentConfig *config)
+{
+  g_auto (Credentials) credentials = { 0 };
+  g_autoptr (GError) error = NULL;
+  const char *scheme = config->tls ? "https" : "http";
+
+  if (!load_credentials (config, &credentials, &error))
+    return fail ("%s", error->message);
+
+  printf ("Pairing with “%s” (" PROGRAM " %s)\n",
+          config->name != NULL ? config->name : g_get_host_name (), PACKAGE_VERSION);
+  print_addresses (config, scheme);
+  if (config->port == 0)
+    printf ("%-13s(port 0: a free port is chosen at each start; set one with --port)\n", "");
+
+  if (credentials.token != NULL)
+    printf ("%-13s%s\n", "Token:", credentials.token);
+  else
+    printf ("%-13s%s\n", "Token:", "none (auth=none: every client that can connect may read this node)");
+
+  if (credentials.fingerprint != NULL)
+    {
+      g_autofree char *fingerprint = seye_agent_tls_fingerprint_for_humans (credentials.fingerprint);
+
+      printf ("%-13s%s\n", "Fingerprint:", fingerprint);
+    }
+  else
+    {
+      printf ("%-13s%s\n", "Fingerprint:", "none (plain HTTP: tls is off)");
+    }
+
+  printf ("%-13s%s, /metrics: %s\n", "Access:", seye_agent_access_to_string (config->api_access),
+          seye_agent_access_to_string (config->metrics_access));
+
+  return 0;
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -113,6 +290,7 @@ main (int   argc,
   g_autoptr (SeyeNodeInfo) info = NULL;
   g_autoptr (GMainLoop) loop = NULL;
   g_autoptr (GError) error = NULL;
+  g_auto (Credentials) credentials = { 0 };
   SeyeProcReader *reader;
   gboolean show_version = FALSE;
   Agent agent = { 0 };
@@ -129,6 +307,13 @@ main (int   argc,
       printf (PROGRAM " %s\n", PACKAGE_VERSION);
       return 0;
     }
+
+  if (config->pairing_info)
+    return print_pairing_info (config);
+
+  /* Before anything listens: a bad token file or certificate ends the agent. */
+  if (!load_credentials (config, &credentials, &error))
+    return fail ("%s", error->message);
 
   reader = seye_proc_reader_new (config->root);
   info = seye_proc_reader_read_identity (reader);
@@ -163,6 +348,10 @@ main (int   argc,
                 "max-header-size", config->max_header_size,
                 "rate-limit", config->rate_limit,
                 "rate-burst", config->rate_burst,
+                "token", credentials.token,
+                "api-access", config->api_access,
+                "metrics-access", config->metrics_access,
+                "tls-certificate", credentials.certificate,
                 NULL);
   if (!seye_agent_server_listen (server, config->port, (const char * const *) config->bind, &error))
     return fail ("%s", error->message);
@@ -171,6 +360,29 @@ main (int   argc,
              info->name, info->node_id, config->root, config->interval,
              config->config_path ? ", settings from " : "",
              config->config_path ? config->config_path : "");
+
+  if (credentials.token != NULL)
+    {
+      g_message ("Clients need the token in %s for %s (" PROGRAM " --pairing-info prints it)",
+                 credentials.token_path,
+                 config->api_access == SEYE_AGENT_ACCESS_TOKEN
+                 ? (config->metrics_access == SEYE_AGENT_ACCESS_TOKEN ? "the JSON API and /metrics"
+                                                                      : "the JSON API")
+                 : (config->metrics_access == SEYE_AGENT_ACCESS_TOKEN ? "/metrics" : "nothing"));
+      if (credentials.certificate == NULL)
+        g_warning ("the token crosses the network in clear text: add --tls (tls=true) to send it "
+                   "over HTTPS");
+    }
+  if (credentials.certificate != NULL)
+    {
+      g_autofree char *fingerprint = seye_agent_tls_fingerprint_for_humans (credentials.fingerprint);
+
+      g_message ("HTTPS only, certificate %s, fingerprint %s", credentials.certificate_path,
+                 fingerprint);
+    }
+  if (config->api_access == SEYE_AGENT_ACCESS_LOOPBACK || config->metrics_access != config->api_access)
+    g_message ("Access: JSON API %s, /metrics %s", seye_agent_access_to_string (config->api_access),
+               seye_agent_access_to_string (config->metrics_access));
 
   seye_agent_server_start (server);
 
@@ -181,6 +393,8 @@ main (int   argc,
         .node_id = info->node_id,
         .api_version = SEYE_API_VERSION,
         .agent_version = info->agent_version,
+        .tls_fingerprint = credentials.fingerprint,
+        .auth_token = config->api_access == SEYE_AGENT_ACCESS_TOKEN,
       };
       g_auto (GStrv) entries = seye_txt_record_to_strv (&txt);
 

@@ -12,6 +12,7 @@
 #include <math.h>
 #include <netinet/in.h>
 
+#include "seye-agent-auth.h"
 #include "seye-agent-config.h"
 #include "seye-agent-server.h"
 #include "seye-error.h"
@@ -80,6 +81,12 @@ struct _SeyeAgentServer
   guint            max_header_size;
   double           rate_limit;     /* requests a second per address; 0: none */
   guint            rate_burst;
+
+  /* Who may read what (properties) */
+  char            *token;          /* NULL: no token access */
+  SeyeAgentAccess  api_access;
+  SeyeAgentAccess  metrics_access;
+  GTlsCertificate *tls_certificate; /* NULL: plain HTTP */
 };
 
 G_DEFINE_FINAL_TYPE (SeyeAgentServer, seye_agent_server, G_TYPE_OBJECT)
@@ -91,6 +98,10 @@ enum {
   PROP_MAX_HEADER_SIZE,
   PROP_RATE_LIMIT,
   PROP_RATE_BURST,
+  PROP_TOKEN,
+  PROP_API_ACCESS,
+  PROP_METRICS_ACCESS,
+  PROP_TLS_CERTIFICATE,
   N_PROPS
 };
 
@@ -191,6 +202,10 @@ seye_agent_server_finalize (GObject *object)
   g_clear_pointer (&self->problems, g_strfreev);
   g_clear_pointer (&self->connections, g_hash_table_unref);
   g_clear_pointer (&self->buckets, g_hash_table_unref);
+  if (self->token != NULL)
+    explicit_bzero (self->token, strlen (self->token));
+  g_clear_pointer (&self->token, g_free);
+  g_clear_object (&self->tls_certificate);
 
   G_OBJECT_CLASS (seye_agent_server_parent_class)->finalize (object);
 }
@@ -223,6 +238,22 @@ seye_agent_server_get_property (GObject    *object,
 
     case PROP_RATE_BURST:
       g_value_set_uint (value, self->rate_burst);
+      break;
+
+    case PROP_TOKEN:
+      g_value_set_string (value, self->token);
+      break;
+
+    case PROP_API_ACCESS:
+      g_value_set_enum (value, self->api_access);
+      break;
+
+    case PROP_METRICS_ACCESS:
+      g_value_set_enum (value, self->metrics_access);
+      break;
+
+    case PROP_TLS_CERTIFICATE:
+      g_value_set_object (value, self->tls_certificate);
       break;
 
     default:
@@ -282,6 +313,38 @@ seye_agent_server_set_property (GObject      *object,
         }
       break;
 
+    case PROP_TOKEN:
+      if (g_strcmp0 (self->token, g_value_get_string (value)) != 0)
+        {
+          g_return_if_fail (g_value_get_string (value) == NULL ||
+                            seye_agent_token_is_valid (g_value_get_string (value)));
+          g_free (self->token);
+          self->token = g_value_dup_string (value);
+          g_object_notify_by_pspec (object, pspec);
+        }
+      break;
+
+    case PROP_API_ACCESS:
+      if (self->api_access != (SeyeAgentAccess) g_value_get_enum (value))
+        {
+          self->api_access = g_value_get_enum (value);
+          g_object_notify_by_pspec (object, pspec);
+        }
+      break;
+
+    case PROP_METRICS_ACCESS:
+      if (self->metrics_access != (SeyeAgentAccess) g_value_get_enum (value))
+        {
+          self->metrics_access = g_value_get_enum (value);
+          g_object_notify_by_pspec (object, pspec);
+        }
+      break;
+
+    case PROP_TLS_CERTIFICATE:
+      if (g_set_object (&self->tls_certificate, g_value_get_object (value)))
+        g_object_notify_by_pspec (object, pspec);
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -324,6 +387,29 @@ seye_agent_server_class_init (SeyeAgentServerClass *klass)
                        1, SEYE_AGENT_MAX_RATE_BURST, SEYE_AGENT_DEFAULT_RATE_BURST,
                        G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
+  /* The bearer token that "token" access wants (64 lower-case hex digits). */
+  properties[PROP_TOKEN] =
+    g_param_spec_string ("token", NULL, NULL,
+                         NULL,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /* Who may read the JSON API: every path but "/" and "/metrics". */
+  properties[PROP_API_ACCESS] =
+    g_param_spec_enum ("api-access", NULL, NULL,
+                       SEYE_TYPE_AGENT_ACCESS, SEYE_AGENT_ACCESS_OPEN,
+                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  properties[PROP_METRICS_ACCESS] =
+    g_param_spec_enum ("metrics-access", NULL, NULL,
+                       SEYE_TYPE_AGENT_ACCESS, SEYE_AGENT_ACCESS_OPEN,
+                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /* With a certificate (and its key) every connection accepted is HTTPS. */
+  properties[PROP_TLS_CERTIFICATE] =
+    g_param_spec_object ("tls-certificate", NULL, NULL,
+                         G_TYPE_TLS_CERTIFICATE,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
@@ -337,6 +423,8 @@ seye_agent_server_init (SeyeAgentServer *self)
   self->max_header_size = SEYE_AGENT_DEFAULT_MAX_HEADER_SIZE;
   self->rate_limit = SEYE_AGENT_DEFAULT_RATE_LIMIT;
   self->rate_burst = SEYE_AGENT_DEFAULT_RATE_BURST;
+  self->api_access = SEYE_AGENT_ACCESS_OPEN;
+  self->metrics_access = SEYE_AGENT_ACCESS_OPEN;
 }
 
 /* Sampling ---------------------------------------------------------------- */
@@ -588,7 +676,10 @@ route_index (SeyeAgentServer   *self,
 
   g_string_append_printf (str, "%d,\"service\":\"sorcerers-eye-agent\",\"name\":", SEYE_SCHEMA_VERSION);
   seye_json_write_string (str, self->info->name);
-  g_string_append (str, ",\"endpoints\":[\"/v1/node\",\"/v1/metrics\",\"/v1/history\",\"/metrics\"]}");
+  g_string_append (str, ",\"endpoints\":[\"/v1/node\",\"/v1/metrics\",\"/v1/history\"");
+  if (self->metrics_access != SEYE_AGENT_ACCESS_OFF)
+    g_string_append (str, ",\"/metrics\"");
+  g_string_append (str, "]}");
   bytes = g_string_free_to_bytes (str);
   respond_bytes (msg, SOUP_STATUS_OK, JSON_TYPE, bytes);
 }
@@ -735,6 +826,33 @@ refuse_connection (GSocketConnection *stream)
   g_io_stream_close (G_IO_STREAM (stream), NULL, NULL);
 }
 
+/* What libsoup reads and writes: the socket's stream, or with a certificate
+ * a TLS server connection over it. Its handshake runs with libsoup's first
+ * read; one that fails (a plain-HTTP client, garbage, a client that gives
+ * up) fails that read like a closed connection: libsoup drops it, the
+ * idle timeout covers one that stalls, and nothing is logged above debug. */
+static GIOStream *
+server_stream (SeyeAgentServer    *self,
+               GSocketConnection  *stream,
+               GError            **error)
+{
+  static const char * const protocols[] = { "http/1.1", NULL };
+  GIOStream *tls;
+
+  if (self->tls_certificate == NULL)
+    return g_object_ref (G_IO_STREAM (stream));
+
+  tls = g_tls_server_connection_new (G_IO_STREAM (stream), self->tls_certificate, error);
+  if (tls == NULL)
+    return NULL;
+
+  /* As libsoup does: a client may just close, as over plain TCP. */
+  g_tls_connection_set_require_close_notify (G_TLS_CONNECTION (tls), FALSE);
+  g_tls_connection_set_advertised_protocols (G_TLS_CONNECTION (tls), protocols);
+
+  return tls;
+}
+
 static gboolean
 incoming_cb (GSocketService    *service,
              GSocketConnection *stream,
@@ -744,13 +862,18 @@ incoming_cb (GSocketService    *service,
   SeyeAgentServer *self = data;
   g_autoptr (GSocketAddress) local = NULL;
   g_autoptr (GSocketAddress) remote = NULL;
+  g_autoptr (GIOStream) base = NULL;
   g_autoptr (GError) error = NULL;
   Connection *connection;
 
   if (self->by_activity.length >= self->max_connections && !evict_one (self))
     {
       g_debug ("refusing a connection: all %u are serving a request", self->max_connections);
-      refuse_connection (stream);
+      /* A client of the TLS port could not read a plain answer. */
+      if (self->tls_certificate != NULL)
+        g_io_stream_close (G_IO_STREAM (stream), NULL, NULL);
+      else
+        refuse_connection (stream);
       return TRUE;
     }
 
@@ -769,6 +892,14 @@ incoming_cb (GSocketService    *service,
   if (G_IS_TCP_CONNECTION (stream))
     g_socket_set_option (g_socket_connection_get_socket (stream), IPPROTO_TCP, TCP_NODELAY, 1, NULL);
 
+  base = server_stream (self, stream, &error);
+  if (base == NULL)
+    {
+      g_debug ("cannot serve a connection: %s", error->message);
+      g_io_stream_close (G_IO_STREAM (stream), NULL, NULL);
+      return TRUE;
+    }
+
   connection = g_new0 (Connection, 1);
   connection->self = self;
   connection->stream = stream;
@@ -779,7 +910,7 @@ incoming_cb (GSocketService    *service,
   g_queue_push_tail_link (&self->by_activity, &connection->link);
   g_object_weak_ref (G_OBJECT (stream), connection_finalized_cb, connection);
 
-  if (!soup_server_accept_iostream (self->server, G_IO_STREAM (stream), local, remote, &error))
+  if (!soup_server_accept_iostream (self->server, base, local, remote, &error))
     {
       g_debug ("cannot serve a connection: %s", error->message);
       close_connection (connection, "libsoup did not take it");
@@ -915,8 +1046,80 @@ request_header_size (SoupServerMessage *msg)
   return size;
 }
 
+/* Who may read @path: the one place where it is decided, for every path
+ * (the routes above and any handler added to the SoupServer), before any
+ * handler runs. "/" says no more than the mDNS record and is always open;
+ * "/metrics" has the metrics access; every other path, known or not, the
+ * JSON API's. Returns FALSE after answering 401, 403 or 404. */
+static gboolean
+check_access (SeyeAgentServer   *self,
+              SoupServerMessage *msg,
+              const char        *path)
+{
+  gboolean metrics = g_strcmp0 (path, "/metrics") == 0;
+  SeyeAgentAccess access = metrics ? self->metrics_access : self->api_access;
+
+  if (g_strcmp0 (path, "/") == 0)
+    return TRUE;
+
+  switch (access)
+    {
+    case SEYE_AGENT_ACCESS_DEFAULT:
+    case SEYE_AGENT_ACCESS_OPEN:
+      return TRUE;
+
+    case SEYE_AGENT_ACCESS_OFF:
+      respond_error (msg, SOUP_STATUS_NOT_FOUND,
+                     "/metrics is turned off on this node (metrics-access=off)");
+      return FALSE;
+
+    case SEYE_AGENT_ACCESS_LOOPBACK:
+      {
+        GSocketAddress *remote = soup_server_message_get_remote_address (msg);
+        GInetAddress *address = G_IS_INET_SOCKET_ADDRESS (remote)
+                                ? g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (remote))
+                                : NULL;
+        g_autofree char *message = NULL;
+
+        if (seye_agent_address_is_loopback (address))
+          return TRUE;
+
+        message = g_strdup_printf ("%s answers only clients on this node's loopback address "
+                                   "(127.0.0.1 or ::1; %s=loopback)",
+                                   metrics ? "/metrics" : "the JSON API",
+                                   metrics ? "metrics-access" : "api-access");
+        respond_error (msg, SOUP_STATUS_FORBIDDEN, message);
+        return FALSE;
+      }
+
+    case SEYE_AGENT_ACCESS_TOKEN:
+      {
+        SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+        const char *authorization = soup_message_headers_get_one (headers, "Authorization");
+        const char *token = seye_agent_bearer_token (authorization);
+
+        if (self->token != NULL && seye_agent_token_matches (self->token, token))
+          return TRUE;
+
+        g_debug ("refusing %s to %s: %s", path, soup_server_message_get_remote_host (msg),
+                 token == NULL ? "no bearer token" : "a wrong token");
+        soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                      "WWW-Authenticate", "Bearer realm=\"" SEYE_AGENT_AUTH_REALM "\"");
+        respond_error (msg, SOUP_STATUS_UNAUTHORIZED,
+                       token == NULL
+                       ? "this node wants a token: send “Authorization: Bearer TOKEN” "
+                         "(“sorcerers-eye-agent --pairing-info” on the node prints it)"
+                       : "the token is not this node's token");
+        return FALSE;
+      }
+    }
+
+  g_return_val_if_reached (FALSE);
+}
+
 /* Runs once a request's headers are in, before any handler: refuses what is
- * too big or too frequent before any work is done for it. */
+ * too big or too frequent before any work is done for it, then what this
+ * client may not read. */
 static void
 early_cb (SoupServer        *server,
           SoupServerMessage *msg,
@@ -966,7 +1169,10 @@ early_cb (SoupServer        *server,
 
       soup_message_headers_replace (response_headers, "Retry-After", seconds);
       respond_error (msg, STATUS_TOO_MANY_REQUESTS, message);
+      return;
     }
+
+  check_access (self, msg, path);
 }
 
 /* Public API -------------------------------------------------------------- */
@@ -1089,9 +1295,10 @@ listen_on (SeyeAgentServer  *self,
 
   {
     g_autofree char *text = g_inet_address_to_string (address);
+    const char *scheme = self->tls_certificate != NULL ? "https" : "http";
 
-    g_message (family == G_SOCKET_FAMILY_IPV6 ? "Listening on http://[%s]:%u"
-                                               : "Listening on http://%s:%u", text, *port);
+    g_message (family == G_SOCKET_FAMILY_IPV6 ? "Listening on %s://[%s]:%u"
+                                               : "Listening on %s://%s:%u", scheme, text, *port);
   }
 
   return TRUE;
