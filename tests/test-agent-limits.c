@@ -237,6 +237,105 @@ test_idle_closed (void)
   g_assert_cmpint (seye_test_agent_stop (agent), ==, 0);
 }
 
+/* Sockets the agent has open, from /proc. */
+static guint
+count_sockets (SeyeTestAgent *agent)
+{
+  const char *pid = g_subprocess_get_identifier (agent->process);
+  g_autofree char *path = g_strdup_printf ("/proc/%s/fd", pid);
+  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+  guint count = 0;
+
+  g_assert_nonnull (dir);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *link_path = g_build_filename (path, name, NULL);
+      g_autofree char *target = g_file_read_link (link_path, NULL);
+
+      if (target != NULL && g_str_has_prefix (target, "socket:"))
+        count++;
+    }
+
+  return count;
+}
+
+typedef struct
+{
+  SeyeTestAgent *agent;
+  guint          expected;
+} SocketCount;
+
+static gboolean
+sockets_back_to (gpointer data)
+{
+  SocketCount *count = data;
+
+  return count_sockets (count->agent) == count->expected;
+}
+
+/* Every way a client can leave frees its connection in the agent: a closed
+ * keep-alive connection after a request, a connection that never sent a byte,
+ * a reset after a request, a request cut off halfway. (libsoup 3.2 alone keeps
+ * the first three open forever.) */
+static void
+test_connections_released (void)
+{
+  g_autoptr (SeyeTestAgent) agent = NULL;
+  const char *request = "GET /v1/node HTTP/1.1\r\nHost: agent\r\n\r\n";
+  const char *half = "GET /v1/node HTTP/1.1\r\nHo";
+  SocketCount count;
+
+  agent = seye_test_agent_start ("--no-mdns", "--node-id", NODE_ID, "--rate-limit", "0", NULL);
+  count.agent = agent;
+  count.expected = count_sockets (agent);
+
+  for (guint i = 0; i < 60; i++)
+    {
+      g_autoptr (GSocket) socket = connect_to (agent);
+      g_autoptr (GError) error = NULL;
+
+      switch (i % 4)
+        {
+        case 0:
+          {
+            g_autofree char *response = exchange (socket, request, strlen (request));
+            g_assert_true (g_str_has_prefix (response, "HTTP/1.1 200 "));
+          }
+          break;
+        case 1:
+          break;
+        case 2:
+          {
+            g_autofree char *response = exchange (socket, request, strlen (request));
+            struct linger linger = { 1, 0 };
+
+            g_assert_true (g_str_has_prefix (response, "HTTP/1.1 200 "));
+            /* A zero linger time: close() resets the connection. */
+            g_assert_cmpint (setsockopt (g_socket_get_fd (socket), SOL_SOCKET, SO_LINGER,
+                                         &linger, sizeof linger), ==, 0);
+          }
+          break;
+        case 3:
+          g_socket_send_with_blocking (socket, half, strlen (half), TRUE, NULL, &error);
+          g_assert_no_error (error);
+          break;
+        }
+      g_socket_close (socket, NULL);
+    }
+
+  g_assert_true (seye_test_wait_until (sockets_back_to, &count, 10000));
+
+  /* And it still serves. */
+  {
+    g_autoptr (GSocket) socket = connect_to (agent);
+    g_autofree char *response = exchange (socket, request, strlen (request));
+    g_assert_true (g_str_has_prefix (response, "HTTP/1.1 200 "));
+  }
+
+  g_assert_cmpint (seye_test_agent_stop (agent), ==, 0);
+}
+
 static void
 test_bad_limits (void)
 {
@@ -281,6 +380,7 @@ main (int   argc,
   g_test_add_func ("/agent/limits/rate", test_rate_limit);
   g_test_add_func ("/agent/limits/oversized-headers", test_oversized_headers);
   g_test_add_func ("/agent/limits/idle-closed", test_idle_closed);
+  g_test_add_func ("/agent/limits/connections-released", test_connections_released);
   g_test_add_func ("/agent/limits/bad-values", test_bad_limits);
 
   return g_test_run ();

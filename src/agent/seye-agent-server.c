@@ -14,6 +14,7 @@
 
 #include "seye-agent-auth.h"
 #include "seye-agent-config.h"
+#include "seye-agent-conn-stream.h"
 #include "seye-agent-server.h"
 #include "seye-error.h"
 #include "seye-json.h"
@@ -68,7 +69,7 @@ struct _SeyeAgentServer
 
   /* Connections */
   GSocketService  *service;
-  GHashTable      *connections;    /* GSocket -> Connection, until the stream is finalized */
+  GHashTable      *connections;    /* remote GSocketAddress -> Connection, until the stream is finalized */
   GQueue           by_activity;    /* open Connections, least recently active first */
   guint            sweep_source;
 
@@ -108,17 +109,28 @@ enum {
 static GParamSpec *properties[N_PROPS];
 
 /* One accepted connection. The stream belongs to the SoupServer; a weak
- * reference tells when libsoup is done with it. */
+ * reference tells when libsoup is done with it. libsoup gives each of its
+ * messages the very address object it was handed with the stream: that is
+ * how a message finds its connection (soup_server_message_get_socket() is
+ * NULL for streams handed over with soup_server_accept_iostream()). */
 typedef struct
 {
-  SeyeAgentServer   *self;
-  GSocketConnection *stream;
-  GSocket           *socket;
-  GList              link;         /* in by_activity while open */
-  gint64             active_us;    /* accepted, or last progress of a request */
-  gboolean           busy;         /* between its request's headers and the response's end */
-  gboolean           closing;      /* shut down by us; no longer counted */
+  SeyeAgentServer     *self;
+  SeyeAgentConnStream *stream;
+  GSocket             *socket;
+  GSocketAddress      *remote;
+  GList                link;         /* in by_activity while open */
+  gint64               active_us;    /* accepted, or last progress of a request */
+  gboolean             busy;         /* between its request's headers and the response's end */
+  gboolean             closing;      /* shut down by us; no longer counted */
 } Connection;
+
+static void
+connection_free (Connection *connection)
+{
+  g_object_unref (connection->remote);
+  g_free (connection);
+}
 
 /* A token bucket per client address. */
 typedef struct
@@ -416,7 +428,7 @@ seye_agent_server_class_init (SeyeAgentServerClass *klass)
 static void
 seye_agent_server_init (SeyeAgentServer *self)
 {
-  self->connections = g_hash_table_new_full (NULL, NULL, NULL, g_free);
+  self->connections = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) connection_free);
   self->buckets = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->max_connections = SEYE_AGENT_DEFAULT_MAX_CONNECTIONS;
   self->idle_timeout = SEYE_AGENT_DEFAULT_IDLE_TIMEOUT;
@@ -739,9 +751,9 @@ static Connection *
 lookup_connection (SeyeAgentServer   *self,
                    SoupServerMessage *msg)
 {
-  GSocket *socket = soup_server_message_get_socket (msg);
+  GSocketAddress *remote = soup_server_message_get_remote_address (msg);
 
-  return socket != NULL ? g_hash_table_lookup (self->connections, socket) : NULL;
+  return remote != NULL ? g_hash_table_lookup (self->connections, remote) : NULL;
 }
 
 /* Progress: the connection moves to the most recently active end. */
@@ -784,7 +796,7 @@ connection_finalized_cb (gpointer  data,
 
   if (!connection->closing)
     g_queue_unlink (&self->by_activity, &connection->link);
-  g_hash_table_remove (self->connections, connection->socket);
+  g_hash_table_remove (self->connections, connection->remote);
 }
 
 /* Makes room for one more: the least recently active connection that is not
@@ -902,19 +914,22 @@ incoming_cb (GSocketService    *service,
 
   connection = g_new0 (Connection, 1);
   connection->self = self;
-  connection->stream = stream;
+  connection->stream = seye_agent_conn_stream_new (base);
   connection->socket = g_socket_connection_get_socket (stream);
+  connection->remote = g_object_ref (remote);
   connection->link.data = connection;
   connection->active_us = g_get_monotonic_time ();
-  g_hash_table_insert (self->connections, connection->socket, connection);
+  g_hash_table_insert (self->connections, connection->remote, connection);
   g_queue_push_tail_link (&self->by_activity, &connection->link);
-  g_object_weak_ref (G_OBJECT (stream), connection_finalized_cb, connection);
+  g_object_weak_ref (G_OBJECT (connection->stream), connection_finalized_cb, connection);
 
-  if (!soup_server_accept_iostream (self->server, base, local, remote, &error))
+  /* libsoup takes its own reference; the record goes with the stream. */
+  if (!soup_server_accept_iostream (self->server, G_IO_STREAM (connection->stream), local, remote, &error))
     {
       g_debug ("cannot serve a connection: %s", error->message);
       close_connection (connection, "libsoup did not take it");
     }
+  g_object_unref (connection->stream);
 
   return TRUE;
 }
@@ -988,6 +1003,7 @@ request_done_cb (SoupServer        *server,
     {
       connection->busy = FALSE;
       touch_connection (connection);
+      seye_agent_conn_stream_mark_idle (connection->stream);
     }
 }
 
