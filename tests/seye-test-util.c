@@ -1,13 +1,19 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #define G_LOG_DOMAIN "seye-test"
 
+#define _GNU_SOURCE  /* setns */
+
 #include "config.h"
 
+#include <fcntl.h>
+#include <libsoup/soup.h>
+#include <sched.h>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include "seye-test-util.h"
 
@@ -82,14 +88,13 @@ wait_cb (GObject      *source,
   *exited = TRUE;
 }
 
-/**
- * seye_test_agent_startv:
- *
- * Starts $SEYE_AGENT on 127.0.0.1 with a free port and waits until it listens.
- * Fails the test when it does not.
- */
-SeyeTestAgent *
-seye_test_agent_startv (const char * const *args)
+/* Runs @prefix (a command that runs the rest of its arguments elsewhere, or
+ * nothing) + $SEYE_AGENT --bind @address --port 0 + @args, and waits until the
+ * agent listens. Fails the test when it does not. */
+static SeyeTestAgent *
+agent_spawn (const char * const *prefix,
+             const char         *address,
+             const char * const *args)
 {
   g_autoptr (GPtrArray) argv = g_ptr_array_new ();
   g_autoptr (GSubprocessLauncher) launcher = NULL;
@@ -111,9 +116,11 @@ seye_test_agent_startv (const char * const *args)
     if (g_str_equal (args[i], "--tls"))
       scheme = "https";
 
+  for (guint i = 0; prefix != NULL && prefix[i] != NULL; i++)
+    g_ptr_array_add (argv, (char *) prefix[i]);
   g_ptr_array_add (argv, (char *) agent_path);
   g_ptr_array_add (argv, (char *) "--bind");
-  g_ptr_array_add (argv, (char *) "127.0.0.1");
+  g_ptr_array_add (argv, (char *) address);
   if (!has_port)
     {
       g_ptr_array_add (argv, (char *) "--port");
@@ -125,7 +132,7 @@ seye_test_agent_startv (const char * const *args)
 
   agent = g_new0 (SeyeTestAgent, 1);
   agent->log = g_string_new (NULL);
-  agent->listening = g_strdup_printf ("Listening on %s://%s:", scheme, "127.0.0.1");
+  agent->listening = g_strdup_printf ("Listening on %s://%s:", scheme, address);
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDERR_PIPE);
   g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
   agent->process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
@@ -149,9 +156,21 @@ seye_test_agent_startv (const char * const *args)
   found = strstr (agent->log->str, agent->listening);
   agent->port = (guint16) atoi (found + strlen (agent->listening));
   g_assert_cmpuint (agent->port, >, 0);
-  agent->base_uri = g_strdup_printf ("%s://127.0.0.1:%u", scheme, agent->port);
+  agent->base_uri = g_strdup_printf ("%s://%s:%u", scheme, address, agent->port);
 
   return agent;
+}
+
+/**
+ * seye_test_agent_startv:
+ *
+ * Starts $SEYE_AGENT on 127.0.0.1 with a free port and waits until it listens.
+ * Fails the test when it does not.
+ */
+SeyeTestAgent *
+seye_test_agent_startv (const char * const *args)
+{
+  return agent_spawn (NULL, "127.0.0.1", args);
 }
 
 SeyeTestAgent *
@@ -398,4 +417,562 @@ seye_test_run_cli (char       **out,
     *err = g_steal_pointer (&e);
 
   return g_subprocess_get_exit_status (process);
+}
+
+/* Separate hosts (tests/netns-stack.sh) ------------------------------------ */
+
+struct _SeyeTestNetns
+{
+  GSubprocess *holder;   /* "netns-stack.sh hold N": the hosts live as long as it does */
+  guint        n_nodes;
+};
+
+static SeyeTestNetns *the_netns;
+
+static char *
+netns_script (void)
+{
+  g_assert_nonnull (g_getenv ("SEYE_TESTS_DIR"));
+
+  return g_build_filename (g_getenv ("SEYE_TESTS_DIR"), "netns-stack.sh", NULL);
+}
+
+typedef struct
+{
+  gboolean  done;
+  char     *out;
+  char     *err;
+  GError   *error;
+} Communicate;
+
+static void
+communicate_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      data)
+{
+  Communicate *c = data;
+
+  g_subprocess_communicate_utf8_finish (G_SUBPROCESS (source), result, &c->out, &c->err, &c->error);
+  c->done = TRUE;
+}
+
+static gboolean
+communicated_cb (gpointer data)
+{
+  Communicate *c = data;
+
+  return c->done;
+}
+
+/* Runs netns-stack.sh with the arguments; returns its exit status, what it printed
+ * on stdout (stripped) and on stderr. The main loop runs meanwhile: the app under
+ * test lives in it, and must not see its world stop while a daemon restarts. */
+static int
+run_netns_stack (char       **out,
+                 char       **err,
+                 const char  *first_arg,
+                 ...)
+{
+  g_autoptr (GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GSubprocess) process = NULL;
+  g_autoptr (GError) error = NULL;
+  Communicate c = { 0 };
+  va_list ap;
+
+  g_ptr_array_add (argv, g_strdup ("sh"));
+  g_ptr_array_add (argv, netns_script ());
+  va_start (ap, first_arg);
+  for (const char *arg = first_arg; arg != NULL; arg = va_arg (ap, const char *))
+    g_ptr_array_add (argv, g_strdup (arg));
+  va_end (ap);
+  g_ptr_array_add (argv, NULL);
+
+  process = g_subprocess_newv ((const char * const *) argv->pdata,
+                               G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE,
+                               &error);
+  if (process == NULL)
+    {
+      if (err != NULL)
+        *err = g_strdup (error->message);
+      return 77;
+    }
+
+  g_subprocess_communicate_utf8_async (process, NULL, NULL, communicate_cb, &c);
+  if (!seye_test_wait_until (communicated_cb, &c, 60000))
+    g_error ("netns-stack.sh %s did not end within 60 s", first_arg);
+  g_assert_no_error (c.error);
+  g_subprocess_wait (process, NULL, NULL);
+
+  if (out != NULL)
+    *out = g_strdup (g_strstrip (c.out));
+  if (err != NULL)
+    *err = g_strdup (g_strstrip (c.err));
+  g_free (c.out);
+  g_free (c.err);
+
+  return g_subprocess_get_if_exited (process) ? g_subprocess_get_exit_status (process) : 1;
+}
+
+/**
+ * seye_test_require_netns:
+ * @n_nodes: how many node hosts ("n1".."nN") besides "lan"
+ *
+ * Sets up separate hosts on this machine once per process (network namespaces
+ * on one bridge, each with its own system bus and avahi-daemon; see
+ * tests/netns-stack.sh) and returns them. Where that is impossible, skips the
+ * test with a loud reason and returns %NULL; under CI=true that is a failure.
+ */
+SeyeTestNetns *
+seye_test_require_netns (guint n_nodes)
+{
+  g_autoptr (GSubprocessLauncher) launcher = NULL;
+  g_autoptr (GDataInputStream) lines = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *reason = NULL;
+  g_autofree char *script = NULL;
+  g_autofree char *count = NULL;
+  g_autofree char *line = NULL;
+
+  if (the_netns != NULL)
+    {
+      g_assert_cmpuint (the_netns->n_nodes, ==, n_nodes);
+      return the_netns;
+    }
+
+  if (run_netns_stack (NULL, &reason, "check", NULL) != 0)
+    {
+      if (g_strcmp0 (g_getenv ("CI"), "true") == 0)
+        g_error ("network fault test cannot run: no separate hosts here (%s). Under CI=true "
+                 "this is a failure, not a skip.", reason);
+
+      g_printerr ("\n#####################################################################\n"
+                  "# SKIPPING NETWORK FAULT TEST: network namespaces cannot be made here.\n"
+                  "# %s\n"
+                  "#####################################################################\n",
+                  reason);
+      g_test_skip ("no network namespaces (see the reason above)");
+      return NULL;
+    }
+
+  /* It tears the hosts down when our end of its stdin closes: when we are done,
+   * or when this process dies in any way. */
+  script = netns_script ();
+  count = g_strdup_printf ("%u", n_nodes);
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  the_netns = g_new0 (SeyeTestNetns, 1);
+  the_netns->n_nodes = n_nodes;
+  the_netns->holder = g_subprocess_launcher_spawn (launcher, &error, "sh", script, "hold", count, NULL);
+  g_assert_no_error (error);
+
+  lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (the_netns->holder));
+  line = g_data_input_stream_read_line (lines, NULL, NULL, &error);
+  g_assert_no_error (error);
+  if (g_strcmp0 (line, "ready") != 0)
+    g_error ("netns-stack.sh hold %u did not set the hosts up (see its messages above)", n_nodes);
+
+  return the_netns;
+}
+
+/* Tears down what seye_test_require_netns() set up, if it did. */
+void
+seye_test_netns_release (void)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (the_netns == NULL)
+    return;
+
+  g_output_stream_close (g_subprocess_get_stdin_pipe (the_netns->holder), NULL, NULL);
+  if (!g_subprocess_wait (the_netns->holder, NULL, &error))
+    g_warning ("netns-stack.sh hold: %s", error->message);
+  g_clear_object (&the_netns->holder);
+  g_clear_pointer (&the_netns, g_free);
+}
+
+static char *
+netns_query (const char *what,
+             const char *host)
+{
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+
+  if (run_netns_stack (&out, &err, what, host, NULL) != 0)
+    g_error ("netns-stack.sh %s %s: %s", what, host, err);
+
+  return g_steal_pointer (&out);
+}
+
+/* "10.231.0.11" */
+char *
+seye_test_netns_dup_address (SeyeTestNetns *self,
+                             const char    *host)
+{
+  return netns_query ("address", host);
+}
+
+/* "unix:path=…": the host's system bus, reachable from every namespace */
+char *
+seye_test_netns_dup_bus (SeyeTestNetns *self,
+                         const char    *host)
+{
+  return netns_query ("bus", host);
+}
+
+/* Plugs in or cuts the host's link (its port on the bridge goes up or down). */
+void
+seye_test_netns_set_link (SeyeTestNetns *self,
+                          const char    *host,
+                          gboolean       up)
+{
+  g_autofree char *err = NULL;
+
+  if (run_netns_stack (NULL, &err, "link", host, up ? "up" : "down", NULL) != 0)
+    g_error ("cannot set the link of %s %s: %s", host, up ? "up" : "down", err);
+}
+
+/* Restarts the host's avahi-daemon and waits until it runs again. */
+void
+seye_test_netns_restart_avahi (SeyeTestNetns *self,
+                               const char    *host)
+{
+  g_autofree char *err = NULL;
+
+  if (run_netns_stack (NULL, &err, "avahi-restart", host, NULL) != 0)
+    g_error ("cannot restart avahi-daemon on %s: %s", host, err);
+}
+
+/* The command line that runs the rest of it on @host, with the host's system bus. */
+static GPtrArray *
+netns_prefix (SeyeTestNetns *self,
+              const char    *host)
+{
+  GPtrArray *prefix = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *bus = seye_test_netns_dup_bus (self, host);
+
+  g_ptr_array_add (prefix, g_strdup ("ip"));
+  g_ptr_array_add (prefix, g_strdup ("netns"));
+  g_ptr_array_add (prefix, g_strdup ("exec"));
+  g_ptr_array_add (prefix, g_strdup_printf ("seye-%s", host));
+  g_ptr_array_add (prefix, g_strdup ("env"));
+  g_ptr_array_add (prefix, g_strdup_printf ("DBUS_SYSTEM_BUS_ADDRESS=%s", bus));
+
+  return prefix;
+}
+
+/**
+ * seye_test_netns_agent_start:
+ *
+ * Starts $SEYE_AGENT on @host, on the host's address with a free port, announced
+ * through the host's own avahi-daemon (unless the arguments say --no-mdns).
+ */
+SeyeTestAgent *
+seye_test_netns_agent_start (SeyeTestNetns *self,
+                             const char    *host,
+                             const char    *first_arg,
+                             ...)
+{
+  g_autoptr (GPtrArray) prefix = netns_prefix (self, host);
+  g_autoptr (GPtrArray) args = g_ptr_array_new ();
+  g_autofree char *address = seye_test_netns_dup_address (self, host);
+  va_list ap;
+
+  va_start (ap, first_arg);
+  for (const char *arg = first_arg; arg != NULL; arg = va_arg (ap, const char *))
+    g_ptr_array_add (args, (char *) arg);
+  va_end (ap);
+  g_ptr_array_add (args, NULL);
+  g_ptr_array_add (prefix, NULL);
+
+  return agent_spawn ((const char * const *) prefix->pdata, address,
+                      (const char * const *) args->pdata);
+}
+
+/* Runs a command on @host (with its system bus); it dies with the test. */
+GSubprocess *
+seye_test_netns_spawnv (SeyeTestNetns      *self,
+                        const char         *host,
+                        const char * const *argv)
+{
+  g_autoptr (GPtrArray) full = netns_prefix (self, host);
+  g_autoptr (GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
+  g_autoptr (GError) error = NULL;
+  GSubprocess *process;
+
+  for (guint i = 0; argv[i] != NULL; i++)
+    g_ptr_array_add (full, g_strdup (argv[i]));
+  g_ptr_array_add (full, NULL);
+
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) full->pdata, &error);
+  g_assert_no_error (error);
+
+  return process;
+}
+
+/**
+ * seye_test_netns_listen:
+ *
+ * Returns: a TCP socket listening on @host's address (a free port), made in the
+ *   host's network namespace: what serves on it is reached over the host's link.
+ */
+GSocket *
+seye_test_netns_listen (SeyeTestNetns *self,
+                        const char    *host)
+{
+  g_autofree char *ns_path = g_strdup_printf ("/run/netns/seye-%s", host);
+  g_autofree char *address = seye_test_netns_dup_address (self, host);
+  g_autoptr (GInetAddress) inet = g_inet_address_new_from_string (address);
+  g_autoptr (GSocketAddress) socket_address = g_inet_socket_address_new (inet, 0);
+  g_autoptr (GError) error = NULL;
+  GSocket *socket;
+  int here, there;
+
+  /* Only this thread changes namespace, and only for as long as it makes the socket:
+   * a socket stays in the namespace it was made in. */
+  here = open ("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+  there = open (ns_path, O_RDONLY | O_CLOEXEC);
+  g_assert_cmpint (here, >=, 0);
+  g_assert_cmpint (there, >=, 0);
+  g_assert_cmpint (setns (there, CLONE_NEWNET), ==, 0);
+
+  socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, &error);
+  if (socket != NULL && g_socket_bind (socket, socket_address, TRUE, &error))
+    g_socket_listen (socket, &error);
+
+  g_assert_cmpint (setns (here, CLONE_NEWNET), ==, 0);
+  close (here);
+  close (there);
+  g_assert_no_error (error);
+
+  return socket;
+}
+
+/* Fake nodes --------------------------------------------------------------- */
+
+struct _SeyeTestFake
+{
+  SeyeTestFakeKind  kind;
+  SoupServer       *server;
+  SoupSession      *session;      /* to the backend */
+  GCancellable     *cancellable;
+  GPtrArray        *pending;      /* Relay: answers on their way */
+  char             *backend;
+  guint             delay_ms;
+  guint             n_requests;
+  guint16           port;
+};
+
+/* One relayed request: the backend's answer, held back for the delay. */
+typedef struct
+{
+  SeyeTestFake      *fake;
+  SoupServerMessage *msg;
+  SoupMessage       *upstream;     /* NULL: never answered (mute) */
+  GBytes            *body;
+  guint              source;
+  gulong             disconnected_id;
+  gboolean           gone;         /* the client went away */
+} Relay;
+
+static void
+relay_free (gpointer data)
+{
+  Relay *relay = data;
+
+  g_clear_handle_id (&relay->source, g_source_remove);
+  g_clear_signal_handler (&relay->disconnected_id, relay->msg);
+  g_clear_object (&relay->msg);
+  g_clear_object (&relay->upstream);
+  g_clear_pointer (&relay->body, g_bytes_unref);
+  g_free (relay);
+}
+
+static void
+relay_disconnected_cb (SoupServerMessage *msg,
+                       gpointer           data)
+{
+  Relay *relay = data;
+
+  /* The client gave up waiting: nothing to answer (the relay goes with the fake). */
+  relay->gone = TRUE;
+  g_clear_handle_id (&relay->source, g_source_remove);
+}
+
+static gboolean
+relay_deliver_cb (gpointer data)
+{
+  Relay *relay = data;
+  SoupMessageHeaders *headers = soup_message_get_response_headers (relay->upstream);
+  const char *type = soup_message_headers_get_content_type (headers, NULL);
+  gsize size = 0;
+  const char *body = relay->body ? g_bytes_get_data (relay->body, &size) : NULL;
+
+  relay->source = 0;
+  soup_server_message_set_status (relay->msg, relay->body ? soup_message_get_status (relay->upstream)
+                                                          : SOUP_STATUS_BAD_GATEWAY, NULL);
+  if (body != NULL)
+    soup_server_message_set_response (relay->msg, type ? type : "application/json",
+                                      SOUP_MEMORY_COPY, body, size);
+  soup_server_message_unpause (relay->msg);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+relay_fetched_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      data)
+{
+  Relay *relay = data;
+  g_autoptr (GError) error = NULL;
+  GBytes *body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  relay->body = body;
+  if (relay->gone)
+    return;
+  relay->source = g_timeout_add (relay->fake->delay_ms, relay_deliver_cb, relay);
+}
+
+static void
+fake_handler_cb (SoupServer        *server,
+                 SoupServerMessage *msg,
+                 const char        *path,
+                 GHashTable        *query,
+                 gpointer           data)
+{
+  SeyeTestFake *fake = data;
+
+  fake->n_requests++;
+
+  /* Relays answer whole bodies: they have no stream, like agents before /v1/stream. */
+  if (g_str_equal (path, "/v1/stream") && fake->kind == SEYE_TEST_FAKE_RELAY)
+    {
+      soup_server_message_set_status (msg, SOUP_STATUS_NOT_FOUND, NULL);
+      return;
+    }
+
+  switch (fake->kind)
+    {
+    case SEYE_TEST_FAKE_RELAY:
+    case SEYE_TEST_FAKE_MUTE:
+      {
+        Relay *relay = g_new0 (Relay, 1);
+
+        relay->fake = fake;
+        relay->msg = g_object_ref (msg);
+        relay->disconnected_id = g_signal_connect (msg, "disconnected",
+                                                   G_CALLBACK (relay_disconnected_cb), relay);
+        g_ptr_array_add (fake->pending, relay);
+        soup_server_message_pause (msg);
+
+        if (fake->kind == SEYE_TEST_FAKE_RELAY)
+          {
+            const char *query_text = g_uri_get_query (soup_server_message_get_uri (msg));
+            g_autofree char *uri = g_strconcat (fake->backend, path, query_text ? "?" : "",
+                                                query_text ? query_text : "", NULL);
+
+            relay->upstream = soup_message_new (SOUP_METHOD_GET, uri);
+            soup_session_send_and_read_async (fake->session, relay->upstream, G_PRIORITY_DEFAULT,
+                                              fake->cancellable, relay_fetched_cb, relay);
+          }
+        return;
+      }
+
+    case SEYE_TEST_FAKE_SYNTAX:
+      {
+        static const char body[] = "{\"schema\": 1, \"name\": \"<b>broken</b>\", [[[ \xff\xfe";
+
+        soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_STATIC,
+                                          body, sizeof body - 1);
+        break;
+      }
+
+    case SEYE_TEST_FAKE_HUGE:
+    default:
+      {
+        /* 8 MB of an endless array. */
+        GString *body = g_string_new ("[");
+
+        while (body->len < 8 * 1024 * 1024)
+          g_string_append (body, "[1,2,3,4,5,6,7,8,9],");
+        soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_TAKE,
+                                          body->str, body->len);
+        g_string_free (body, FALSE);
+        break;
+      }
+    }
+
+  soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
+}
+
+/**
+ * seye_test_fake_new:
+ * @kind: what it answers
+ * @socket: a listening socket (from seye_test_netns_listen(), say)
+ * @backend: (nullable): for %SEYE_TEST_FAKE_RELAY, the base URI of the real agent
+ * @delay_ms: for %SEYE_TEST_FAKE_RELAY, how long each answer is held back
+ *
+ * A server in this process that is not a proper agent: it answers every
+ * request with broken JSON, too much of it, a real agent's answer late, or never.
+ */
+SeyeTestFake *
+seye_test_fake_new (SeyeTestFakeKind  kind,
+                    GSocket          *socket,
+                    const char       *backend,
+                    guint             delay_ms)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GSocketAddress) address = NULL;
+  SeyeTestFake *fake = g_new0 (SeyeTestFake, 1);
+
+  g_assert (kind != SEYE_TEST_FAKE_RELAY || backend != NULL);
+
+  fake->kind = kind;
+  fake->backend = g_strdup (backend);
+  fake->delay_ms = delay_ms;
+  fake->cancellable = g_cancellable_new ();
+  fake->pending = g_ptr_array_new_with_free_func (relay_free);
+  fake->session = soup_session_new ();
+  fake->server = soup_server_new (NULL, NULL);
+  soup_server_add_handler (fake->server, NULL, fake_handler_cb, fake, NULL);
+  soup_server_listen_socket (fake->server, socket, 0, &error);
+  g_assert_no_error (error);
+
+  address = g_socket_get_local_address (socket, &error);
+  g_assert_no_error (error);
+  fake->port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (address));
+
+  return fake;
+}
+
+guint16
+seye_test_fake_get_port (SeyeTestFake *fake)
+{
+  return fake->port;
+}
+
+guint
+seye_test_fake_get_n_requests (SeyeTestFake *fake)
+{
+  return fake->n_requests;
+}
+
+void
+seye_test_fake_free (SeyeTestFake *fake)
+{
+  if (fake == NULL)
+    return;
+
+  /* Our hold on the paused messages first: the server still owns them. */
+  g_cancellable_cancel (fake->cancellable);
+  g_ptr_array_unref (fake->pending);
+  soup_server_disconnect (fake->server);
+  g_clear_object (&fake->server);
+  g_clear_object (&fake->session);
+  g_clear_object (&fake->cancellable);
+  g_free (fake->backend);
+  g_free (fake);
 }

@@ -55,6 +55,57 @@ gboolean       seye_test_wait_until       (gboolean     (*condition) (gpointer d
                                            gpointer       data,
                                            guint          timeout_ms);
 
+/**
+ * SeyeTestNetns:
+ *
+ * Separate hosts on this machine (tests/netns-stack.sh): network namespaces
+ * "lan" and "n1".."nN" joined by veth pairs to one bridge whose root-namespace
+ * side is this process, each host with its own system bus and avahi-daemon.
+ * One set per process, torn down by seye_test_netns_release() or, whatever
+ * happens, when the process ends.
+ */
+typedef struct _SeyeTestNetns SeyeTestNetns;
+
+SeyeTestNetns *seye_test_require_netns       (guint          n_nodes);  /* NULL after a skip */
+void           seye_test_netns_release       (void);
+char          *seye_test_netns_dup_address   (SeyeTestNetns *self,
+                                              const char    *host);
+char          *seye_test_netns_dup_bus       (SeyeTestNetns *self,
+                                              const char    *host);
+void           seye_test_netns_set_link      (SeyeTestNetns *self,
+                                              const char    *host,
+                                              gboolean       up);
+void           seye_test_netns_restart_avahi (SeyeTestNetns *self,
+                                              const char    *host);
+SeyeTestAgent *seye_test_netns_agent_start   (SeyeTestNetns *self,
+                                              const char    *host,
+                                              const char    *first_arg,
+                                              ...) G_GNUC_NULL_TERMINATED;
+GSubprocess   *seye_test_netns_spawnv        (SeyeTestNetns      *self,
+                                              const char         *host,
+                                              const char * const *argv);
+GSocket       *seye_test_netns_listen        (SeyeTestNetns *self,
+                                              const char    *host);
+
+typedef enum
+{
+  SEYE_TEST_FAKE_RELAY,   /* a real agent's answers, each held back for a while */
+  SEYE_TEST_FAKE_MUTE,    /* accepts, reads the request, never answers */
+  SEYE_TEST_FAKE_SYNTAX,  /* broken JSON */
+  SEYE_TEST_FAKE_HUGE,    /* 8 MB of JSON */
+} SeyeTestFakeKind;
+
+typedef struct _SeyeTestFake SeyeTestFake;
+
+SeyeTestFake  *seye_test_fake_new            (SeyeTestFakeKind  kind,
+                                              GSocket          *socket,
+                                              const char       *backend,
+                                              guint             delay_ms);
+guint16        seye_test_fake_get_port       (SeyeTestFake     *fake);
+guint          seye_test_fake_get_n_requests (SeyeTestFake     *fake);
+void           seye_test_fake_free           (SeyeTestFake     *fake);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SeyeTestAgent, seye_test_agent_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SeyeTestFake, seye_test_fake_free)
 
 G_END_DECLS
