@@ -618,6 +618,17 @@ finish_request (Request      *request,
         message = g_strdup (error->message);
       else
         message = describe_transport_error (error, request->timed_out);
+
+      /* A request that hung until it timed out missed every poll of that time: a cut
+       * link answers nothing, not even a refusal, and must not take three timeouts. */
+      if (request->timed_out || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
+        {
+          double waited = request->timed_out ? REQUEST_DEADLINE : IO_TIMEOUT;
+          guint missed = (guint) MIN (waited / self->interval, STALE_POLLS);
+
+          node->failures = MAX (node->failures, MAX (missed, 1u) - 1);
+        }
+
       node_failed (self, node, message);
       return;
     }
