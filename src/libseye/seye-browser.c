@@ -18,6 +18,7 @@
 
 #define RETRY_SECONDS          5     /* after avahi_client_new() failed outright */
 #define RESOLVE_RETRY_SECONDS  2     /* after a resolver failed while the service is still listed */
+#define MAX_ENTRIES            1024  /* services followed at once (a resolver each); more are ignored */
 
 /* One browse result: one service on one interface and protocol. Its resolver
  * stays open for as long as the service is listed, so a changed port or TXT
@@ -49,6 +50,7 @@ struct _SeyeBrowser
   guint                restart_id;
   guint                available : 1;
   guint                started : 1;
+  guint                full_said : 1;
 };
 
 enum {
@@ -93,10 +95,7 @@ seye_service_info_copy (const SeyeServiceInfo *self)
   copy->port = self->port;
   copy->interface = self->interface;
   copy->protocol = self->protocol;
-  copy->txt.txtvers = self->txt.txtvers;
-  copy->txt.node_id = g_strdup (self->txt.node_id);
-  copy->txt.api_version = self->txt.api_version;
-  copy->txt.agent_version = g_strdup (self->txt.agent_version);
+  seye_txt_record_copy (&copy->txt, &self->txt);
 
   return copy;
 }
@@ -126,10 +125,7 @@ service_info_equal (const SeyeServiceInfo *a,
          a->port == b->port &&
          a->interface == b->interface &&
          a->protocol == b->protocol &&
-         a->txt.txtvers == b->txt.txtvers &&
-         a->txt.api_version == b->txt.api_version &&
-         g_strcmp0 (a->txt.node_id, b->txt.node_id) == 0 &&
-         g_strcmp0 (a->txt.agent_version, b->txt.agent_version) == 0;
+         seye_txt_record_equal (&a->txt, &b->txt);
 }
 
 /**
@@ -411,6 +407,17 @@ browse_cb (AvahiServiceBrowser    *browser,
       key = make_key (interface, protocol, name);
       if (g_hash_table_contains (self->entries, key))
         return;
+
+      /* Each entry holds a resolver in avahi-daemon: a flood of announcements
+       * must not pile them up without end. */
+      if (g_hash_table_size (self->entries) >= MAX_ENTRIES)
+        {
+          if (!self->full_said)
+            g_message ("%u services announced: ignoring “%s” and any other new one for now",
+                       MAX_ENTRIES, name);
+          self->full_said = TRUE;
+          return;
+        }
 
       entry = g_new0 (ServiceEntry, 1);
       entry->browser = self;

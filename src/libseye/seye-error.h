@@ -15,6 +15,8 @@ G_BEGIN_DECLS
  * @SEYE_ERROR_IO: a file or socket could not be read.
  * @SEYE_ERROR_UNAVAILABLE: a service (Avahi, a node) is not there right now.
  * @SEYE_ERROR_CONFIG: a setting or command-line value is out of range.
+ * @SEYE_ERROR_AUTH: a node wants a token, or refused the one it was given.
+ * @SEYE_ERROR_CERTIFICATE: a node presented another certificate than the pinned one.
  */
 typedef enum
 {
@@ -24,6 +26,8 @@ typedef enum
   SEYE_ERROR_IO,
   SEYE_ERROR_UNAVAILABLE,
   SEYE_ERROR_CONFIG,
+  SEYE_ERROR_AUTH,
+  SEYE_ERROR_CERTIFICATE,
 } SeyeError;
 
 GQuark seye_error_quark (void);

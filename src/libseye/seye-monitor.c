@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "seye-browser.h"
+#include "seye-credentials-private.h"
 #include "seye-error.h"
 #include "seye-json.h"
 #include "seye-monitor.h"
@@ -20,13 +21,18 @@
 #define MAX_BACKOFF        30.0               /* seconds between retries of an offline node */
 #define STALE_POLLS        3                  /* missed polls before a node is offline */
 #define HISTORY_SECONDS    3600               /* what a node keeps locally */
-#define HOUSEKEEPING_MS    1000
+#define HOUSEKEEPING_S     1
+#define MAX_DISCOVERED     512                /* nodes tracked from mDNS; more are ignored */
+#define LINE_LIMIT         BODY_LIMIT         /* bytes of one line of a stream */
+#define MAX_STREAMS        192                /* streams open at once; more nodes are polled */
+#define STREAM_RETRY       60                 /* seconds of polling when a node had no room for a stream */
 
 typedef enum
 {
   REQUEST_INFO,
   REQUEST_HISTORY,
   REQUEST_METRICS,
+  REQUEST_STREAM,
 } RequestKind;
 
 /* One GET in flight for one node. */
@@ -42,6 +48,9 @@ typedef struct
   gsize         limit;
   guint         deadline_id;
   gboolean      timed_out;
+  SeyeTlsCheck *tls_check;      /* https only: what the TLS handshake showed */
+  guint         n_samples;      /* streams: samples received */
+  gint64        started_us;     /* streams: when the answer began */
 } Request;
 
 struct _SeyeMonitor
@@ -54,14 +63,19 @@ struct _SeyeMonitor
   SoupSession    *session;
   SeyeBrowser    *browser;
   SeyeAlertRules  rules;
+  SeyeCredentials *credentials;   /* pairings: whom a token goes to */
+  GPtrArray      *streams;        /* Request: open streams, read by the pump */
 
   double          interval;
   double          grace_time;
   guint           housekeeping_id;
+  guint           pump_id;
 
   guint           discovery : 1;
   guint           started : 1;
   guint           fetch_history : 1;
+  guint           discovery_full : 1;
+  guint           stream : 1;
 };
 
 enum {
@@ -73,6 +87,8 @@ enum {
   PROP_DISCOVERY_STATUS,
   PROP_ALERT_RULES,
   PROP_FETCH_HISTORY,
+  PROP_DISCOVERY_FULL,
+  PROP_STREAM,
   N_PROPS
 };
 
@@ -91,6 +107,7 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (SeyeMonitor, seye_monitor, G_TYPE_OBJECT,
 
 static void poll_node      (SeyeMonitor *self,
                             SeyeNode    *node);
+static void restart_streams (SeyeMonitor *self);
 static void schedule_poll  (SeyeMonitor *self,
                             SeyeNode    *node,
                             double       delay);
@@ -109,16 +126,20 @@ format_host_port (const char *host,
 
 static char *
 make_base_uri (const char *host,
-               guint16     port)
+               guint16     port,
+               gboolean    tls)
 {
   SeyeServiceInfo info = { .address = (char *) host, .port = port };
+  g_autofree char *uri = seye_service_info_dup_uri (&info);
 
-  return seye_service_info_dup_uri (&info);
+  /* "http://…" */
+  return tls ? g_strconcat ("https", uri + 4, NULL) : g_steal_pointer (&uri);
 }
 
 static void
 request_free (Request *request)
 {
+  g_clear_pointer (&request->tls_check, _seye_tls_check_free);
   g_clear_handle_id (&request->deadline_id, g_source_remove);
   g_weak_ref_clear (&request->monitor);
   g_clear_object (&request->node);
@@ -141,6 +162,7 @@ cancel_node (SeyeNode *node)
       g_clear_object (&node->cancellable);
     }
   node->in_flight = FALSE;
+  node->streaming = FALSE;
 }
 
 static guint
@@ -222,13 +244,16 @@ set_node_state (SeyeMonitor   *self,
 static int
 service_rank (const SeyeServiceInfo *info)
 {
+  /* HTTPS before plain HTTP, whatever the address. */
+  int tls = info->txt.tls_fingerprint != NULL ? 10 : 0;
+
   if (info->address == NULL)
     return 0;
   if (strchr (info->address, ':') == NULL)
-    return 3;                           /* IPv4 */
+    return tls + 3;                     /* IPv4 */
   if (strchr (info->address, '%') == NULL)
-    return 2;                           /* routable IPv6 */
-  return 1;                             /* IPv6 link-local */
+    return tls + 2;                     /* routable IPv6 */
+  return tls + 1;                       /* IPv6 link-local */
 }
 
 static void
@@ -236,6 +261,7 @@ set_endpoint (SeyeMonitor *self,
               SeyeNode    *node,
               const char  *host,
               guint16      port,
+              gboolean     tls,
               const char  *service_key)
 {
   g_autofree char *address = NULL;
@@ -244,7 +270,7 @@ set_endpoint (SeyeMonitor *self,
   g_free (node->service_key);
   node->service_key = g_strdup (service_key);
 
-  base_uri = make_base_uri (host, port);
+  base_uri = make_base_uri (host, port, tls);
   if (g_strcmp0 (base_uri, node->base_uri) == 0)
     return;
 
@@ -257,6 +283,7 @@ set_endpoint (SeyeMonitor *self,
   node->base_uri = g_steal_pointer (&base_uri);
   address = format_host_port (host, port);
   _seye_node_set_address (node, address);
+  _seye_node_set_tls (node, tls);
 
   /* A new place: ask it at once, whatever was in flight to the old one. */
   node->failures = 0;
@@ -302,7 +329,7 @@ choose_endpoint (SeyeMonitor *self,
     best = current;
 
   if (best != NULL)
-    set_endpoint (self, node, best->address, best->port, best->key);
+    set_endpoint (self, node, best->address, best->port, best->txt.tls_fingerprint != NULL, best->key);
 }
 
 static void
@@ -364,7 +391,7 @@ merge_nodes (SeyeMonitor *self,
 
       /* The address that just answered is the one to keep. */
       _seye_node_set_manual (into, FALSE);
-      set_endpoint (self, into, from->host, from->port, NULL);
+      set_endpoint (self, into, from->host, from->port, from->tls, NULL);
       _seye_node_set_manual (into, manual);
     }
 
@@ -483,10 +510,124 @@ describe_transport_error (const GError *error,
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED))
     return g_strdup (_("connection refused (is sorcerers-eye-agent running there?)"));
 
+  if (error->domain == G_TLS_ERROR)
+    return g_strdup_printf (_("no HTTPS there (%s): is the agent started with --tls?"), error->message);
+
   if (error->domain == G_IO_ERROR || error->domain == G_RESOLVER_ERROR)
     return g_strdup_printf (_("cannot reach the node: %s"), error->message);
 
   return g_strdup_printf (_("the node did not answer in HTTP: %s"), error->message);
+}
+
+/* Credentials -------------------------------------------------------------- */
+
+/* The pairing a token for @node would come from: by its id, or by the address
+ * it was added at before its id was known. */
+static const SeyePairing *
+find_pairing (SeyeMonitor *self,
+              SeyeNode    *node)
+{
+  const SeyePairing *pairing;
+
+  pairing = seye_credentials_lookup (self->credentials, node->key);
+  if (pairing == NULL && node->info != NULL)
+    pairing = seye_credentials_lookup (self->credentials, node->info->node_id);
+  if (pairing == NULL && node->address != NULL)
+    pairing = seye_credentials_lookup (self->credentials, node->address);
+
+  return pairing;
+}
+
+/* A paired node showed another certificate, or came back without TLS: it gets
+ * nothing, and says why until the right certificate is back or it is paired again. */
+static void
+node_untrusted (SeyeMonitor *self,
+                SeyeNode    *node,
+                const char  *fingerprint)
+{
+  g_autofree char *message = NULL;
+
+  node->failures = 0;
+  node->need_info = TRUE;
+
+  if (!node->tls)
+    message = g_strdup (_("it is announced without HTTPS now, but it was paired over HTTPS; "
+                          "nothing was sent to it"));
+  else
+    {
+      g_autofree char *seen = fingerprint ? seye_fingerprint_format (fingerprint) : NULL;
+
+      message = g_strdup_printf (_("its certificate changed (now %s); nothing was sent to it"),
+                                 seen ? seen : "?");
+    }
+
+  g_debug ("node “%s” (%s): %s", node->key, node->address ? node->address : "?", message);
+  _seye_node_set_error (node, message);
+  set_node_state (self, node, SEYE_NODE_STATE_UNTRUSTED);
+  schedule_poll (self, node, MAX_BACKOFF);
+}
+
+/* 401: it is there, and wants a token. Asked again now and then, quietly. */
+static void
+node_needs_pairing (SeyeMonitor *self,
+                    SeyeNode    *node,
+                    gboolean     token_sent)
+{
+  const char *message;
+
+  node->failures = 0;
+  node->need_info = TRUE;
+
+  if (token_sent)
+    message = _("it refused the token: pair again");
+  else if (!node->tls)
+    message = _("it wants a token, but a token is only ever sent over HTTPS: start its agent with --tls");
+  else
+    message = _("it wants a token: pair with it");
+
+  _seye_node_set_error (node, message);
+  _seye_node_set_last_seen (node, g_get_real_time () / 1000);
+  set_node_state (self, node, SEYE_NODE_STATE_NEEDS_PAIRING);
+  schedule_poll (self, node, MAX_BACKOFF);
+}
+
+/* What the TLS handshake of @request showed. Returns FALSE when it settled the
+ * node's state (another certificate than the pinned one). */
+static gboolean
+tls_outcome (SeyeMonitor *self,
+             Request     *request)
+{
+  const char *fingerprint = _seye_tls_check_get_fingerprint (request->tls_check);
+
+  if (fingerprint != NULL)
+    _seye_node_set_tls_fingerprint (request->node, fingerprint);
+
+  if (_seye_tls_check_get_mismatch (request->tls_check))
+    {
+      node_untrusted (self, request->node, fingerprint);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* Returns FALSE when the answer's status and handshake settled the node's state. */
+static gboolean
+auth_outcome (SeyeMonitor *self,
+              Request     *request,
+              guint        status)
+{
+  if (request->tls_check != NULL && !tls_outcome (self, request))
+    return FALSE;
+
+  if (status == SOUP_STATUS_UNAUTHORIZED)
+    {
+      node_needs_pairing (self, request->node,
+                          request->tls_check != NULL && _seye_tls_check_get_token_sent (request->tls_check));
+      return FALSE;
+    }
+
+  return TRUE;
 }
 
 static void
@@ -509,6 +650,8 @@ handle_body (SeyeMonitor *self,
           break;
 
         node->need_info = FALSE;
+        /* Maybe another agent, or a newer one: see again whether it streams. */
+        node->stream_unsupported = FALSE;
         node_answered (self, node);
 
         /* Another agent now answers at this address: start its history afresh. */
@@ -601,6 +744,9 @@ finish_request (Request      *request,
   node->in_flight = FALSE;
   g_clear_object (&node->cancellable);
 
+  if (request->tls_check != NULL && !tls_outcome (self, request))
+    return;
+
   if (error != NULL)
     {
       g_autofree char *message = NULL;
@@ -611,6 +757,12 @@ finish_request (Request      *request,
           g_debug ("node “%s”: skipping its history: %s", node->key, error->message);
           node->need_history = FALSE;
           poll_node (self, node);
+          return;
+        }
+
+      if (g_error_matches (error, SEYE_ERROR, SEYE_ERROR_INCOMPATIBLE))
+        {
+          node_incompatible (self, node, error->message);
           return;
         }
 
@@ -684,6 +836,406 @@ read_more (Request *request)
                                    request);
 }
 
+/* Streams ------------------------------------------------------------------ */
+
+/*
+ * Where the agent offers GET /v1/stream, a node's samples come on one long
+ * answer, a line of JSON each (docs/api.md), instead of a request every
+ * interval: that saves the client a whole HTTP exchange per sample. The stream
+ * is asked for like any other request (poll_node(): the same message, TLS
+ * check and credentials) once the node's identity and history are in, and it
+ * keeps every rule of polling:
+ *
+ * - no sample for a while counts as a missed poll (check_streams()): stale,
+ *   then offline, then retried with backoff, the stream closed;
+ * - a line is size-limited and decoded by the same checked decoder; one bad
+ *   line ends the stream as a bad answer would end a poll;
+ * - an agent without /v1/stream (404) is polled; one without room for another
+ *   stream (503) is polled for a while and then asked again;
+ * - when a stream ends, the history since its last sample is fetched on the
+ *   way back, so no gap is left.
+ */
+
+/* Seconds between the samples of @node's stream. */
+static double
+stream_period (SeyeMonitor *self,
+               SeyeNode    *node)
+{
+  return MAX (self->interval, node->info != NULL ? node->info->interval : 0.0);
+}
+
+static void
+stream_arm (SeyeMonitor *self,
+            SeyeNode    *node)
+{
+  double period = stream_period (self, node);
+
+  /* Samples are read once a period (the pump): one may come a period late. */
+  node->stream_deadline_us = g_get_monotonic_time () + (gint64) ((2 * period + 1.0) * G_USEC_PER_SEC);
+}
+
+static gboolean
+stream_wanted (SeyeMonitor *self,
+               SeyeNode    *node)
+{
+  guint n_streams = 0;
+
+  if (!self->stream || node->stream_unsupported || g_get_monotonic_time () < node->stream_retry_us)
+    return FALSE;
+
+  for (guint i = 0; i < self->nodes->len; i++)
+    n_streams += ((SeyeNode *) self->nodes->pdata[i])->streaming;
+
+  return n_streams < MAX_STREAMS;
+}
+
+/* Called by housekeeping: a stream that stays silent misses polls. */
+static void
+check_streams (SeyeMonitor *self,
+               gint64       now)
+{
+  for (guint i = 0; i < self->nodes->len; i++)
+    {
+      SeyeNode *node = self->nodes->pdata[i];
+      g_autofree char *message = NULL;
+
+      if (!node->streaming || now < node->stream_deadline_us)
+        continue;
+
+      message = g_strdup_printf (_("no sample for %.0f seconds"),
+                                 (now - node->stream_deadline_us) / (double) G_USEC_PER_SEC +
+                                 2 * stream_period (self, node) + 1.0);
+      node_failed (self, node, message);
+
+      if (node->state == SEYE_NODE_STATE_OFFLINE)
+        {
+          /* Gone quiet for good: close it, and knock again as for any offline node. */
+          cancel_node (node);
+          schedule_poll (self, node, backoff_delay (self, node));
+        }
+      else
+        {
+          /* Still open: the next sample may yet come. */
+          g_clear_handle_id (&node->poll_id, g_source_remove);
+          node->stream_deadline_us = now + (gint64) (stream_period (self, node) * G_USEC_PER_SEC);
+        }
+    }
+}
+
+/* A status other than 200 for /v1/stream. Returns TRUE when it was dealt with
+ * (and @request freed): the node is polled instead. */
+static gboolean
+stream_refused (Request *request,
+                guint    status)
+{
+  g_autoptr (SeyeMonitor) self = g_weak_ref_get (&request->monitor);
+  SeyeNode *node = request->node;
+
+  if (self == NULL || node->cancellable != request->cancellable)
+    return FALSE;
+
+  switch (status)
+    {
+    case SOUP_STATUS_NOT_FOUND:
+    case SOUP_STATUS_METHOD_NOT_ALLOWED:
+    case SOUP_STATUS_NOT_IMPLEMENTED:
+      g_debug ("node “%s” has no stream (HTTP %u): polling it", node->key, status);
+      node->stream_unsupported = TRUE;
+      break;
+
+    case SOUP_STATUS_SERVICE_UNAVAILABLE:
+      g_debug ("node “%s” has no room for another stream: polling it for %d s", node->key, STREAM_RETRY);
+      node->stream_retry_us = g_get_monotonic_time () + STREAM_RETRY * G_USEC_PER_SEC;
+      break;
+
+    default:
+      return FALSE;
+    }
+
+  node->in_flight = FALSE;
+  g_clear_object (&node->cancellable);
+  request_free (request);
+  poll_node (self, node);
+
+  return TRUE;
+}
+
+/* The end of a stream: @error is NULL when the node closed it. */
+static void
+stream_finish (Request *request,
+               GError  *error)
+{
+  g_autoptr (SeyeMonitor) self = g_weak_ref_get (&request->monitor);
+  g_autoptr (GError) ended = NULL;
+  SeyeNode *node = request->node;
+
+  if (self != NULL)
+    g_ptr_array_remove_fast (self->streams, request);
+
+  if (self != NULL && node->cancellable == request->cancellable)
+    {
+      node->streaming = FALSE;
+
+      /* Samples may be missed until the next one: fill the gap on the way back. */
+      if (request->n_samples > 0 && self->fetch_history)
+        node->need_history = TRUE;
+
+      /* It stopped after a while (a restart, or it found us too slow): again, soon. */
+      if (error == NULL && request->n_samples > 0)
+        {
+          gint64 lasted_us = g_get_monotonic_time () - request->started_us;
+
+          g_debug ("node “%s” ended its stream", node->key);
+          node->in_flight = FALSE;
+          g_clear_object (&node->cancellable);
+          schedule_poll (self, node, lasted_us > self->interval * G_USEC_PER_SEC ? 0 : self->interval);
+          request_free (request);
+          return;
+        }
+    }
+
+  if (error == NULL)
+    error = ended = g_error_new_literal (SEYE_ERROR, SEYE_ERROR_UNAVAILABLE,
+                                         _("the node ended its stream before any sample"));
+
+  finish_request (request, error);
+}
+
+/* One line of a stream: a sample, or an empty line that says the stream is alive. */
+static gboolean
+stream_line (SeyeMonitor  *self,
+             Request      *request,
+             const char   *line,
+             gsize         length,
+             GError      **error)
+{
+  g_autoptr (SeyeSample) sample = NULL;
+  g_autoptr (GError) local_error = NULL;
+  SeyeNode *node = request->node;
+
+  if (length > 0 && line[length - 1] == '\r')
+    length--;
+  if (length == 0)
+    return TRUE;
+
+  sample = seye_sample_from_json (line, length, &local_error);
+  if (sample == NULL)
+    {
+      if (g_error_matches (local_error, SEYE_ERROR, SEYE_ERROR_INCOMPATIBLE))
+        g_propagate_error (error, g_steal_pointer (&local_error));
+      else
+        g_set_error (error, SEYE_ERROR, SEYE_ERROR_INVALID,
+                     _("the node sent bad data: %s"), local_error->message);
+      return FALSE;
+    }
+
+  request->n_samples++;
+  stream_arm (self, node);
+  node_answered (self, node);
+  add_sample (self, node, sample);
+
+  return TRUE;
+}
+
+/* What was read from a stream: its complete lines are taken. Returns FALSE
+ * when the stream is over (and @request freed). */
+static gboolean
+stream_take (Request      *request,
+             const guint8 *data,
+             gsize         size)
+{
+  g_autoptr (SeyeMonitor) self = g_weak_ref_get (&request->monitor);
+  g_autoptr (GError) error = NULL;
+  GByteArray *buffer = request->body;
+  const guint8 *newline;
+  gsize start = 0;
+
+  if (self == NULL || request->node->cancellable != request->cancellable)
+    {
+      stream_finish (request, NULL);
+      return FALSE;
+    }
+
+  g_byte_array_append (buffer, data, size);
+
+  while ((newline = memchr (buffer->data + start, '\n', buffer->len - start)) != NULL)
+    {
+      gsize length = newline - (buffer->data + start);
+
+      if (length > request->limit)
+        break;
+
+      if (!stream_line (self, request, (const char *) buffer->data + start, length, &error))
+        {
+          stream_finish (request, error);
+          return FALSE;
+        }
+      start += length + 1;
+
+      /* Adding a sample may have closed the stream (the node was removed). */
+      if (request->node->cancellable != request->cancellable)
+        {
+          stream_finish (request, NULL);
+          return FALSE;
+        }
+    }
+  g_byte_array_remove_range (buffer, 0, start);
+
+  if (buffer->len > request->limit)
+    {
+      g_set_error (&error, SEYE_ERROR, SEYE_ERROR_INVALID,
+                   _("the node sent a line longer than %" G_GSIZE_FORMAT " KiB"),
+                   request->limit / 1024);
+      stream_finish (request, error);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* Reads what a stream has now, without waiting. Returns FALSE when it is over. */
+static gboolean
+stream_pump (Request *request)
+{
+  GPollableInputStream *pollable = G_POLLABLE_INPUT_STREAM (request->stream);
+  guint8 buf[16 * 1024];
+
+  if (g_cancellable_is_cancelled (request->cancellable))
+    {
+      stream_finish (request, NULL);
+      return FALSE;
+    }
+
+  /* A bounded amount a round: a node that floods us cannot hold the loop. */
+  for (guint i = 0; i < 4; i++)
+    {
+      g_autoptr (GError) error = NULL;
+      gssize n = g_pollable_input_stream_read_nonblocking (pollable, buf, sizeof buf, NULL, &error);
+
+      if (n < 0 && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
+        return TRUE;
+
+      if (n <= 0)
+        {
+          stream_finish (request, error);
+          return FALSE;
+        }
+
+      if (!stream_take (request, buf, n))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* Reads every open stream once an interval, all in one go: the process wakes
+ * up once a round, not once a node (and a GUI draws what came in one frame). */
+static gboolean
+pump_cb (gpointer data)
+{
+  SeyeMonitor *self = data;
+
+  /* From the end: a stream that ends leaves the array by swapping in the last one. */
+  for (guint i = self->streams->len; i > 0; i--)
+    if (i <= self->streams->len)
+      stream_pump (self->streams->pdata[i - 1]);
+
+  if (self->streams->len == 0)
+    {
+      self->pump_id = 0;
+      return G_SOURCE_REMOVE;
+    }
+
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+stop_pump (SeyeMonitor *self)
+{
+  g_clear_handle_id (&self->pump_id, g_source_remove);
+}
+
+static void
+start_pump (SeyeMonitor *self)
+{
+  if (self->pump_id != 0)
+    return;
+
+  /* Whole seconds go through the seconds timer, which GLib fires together
+   * with every other one in the process (the GUI's ticker, housekeeping). */
+  if (self->interval >= 1.0)
+    self->pump_id = g_timeout_add_seconds ((guint) self->interval, pump_cb, self);
+  else
+    self->pump_id = g_timeout_add ((guint) (self->interval * 1000), pump_cb, self);
+  g_source_set_name_by_id (self->pump_id, "[seye] stream pump");
+}
+
+static void stream_read_more (Request *request);
+
+/* Streams that cannot be read without waiting: one read at a time. */
+static void
+stream_read_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      data)
+{
+  Request *request = data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) bytes = NULL;
+
+  bytes = g_input_stream_read_bytes_finish (G_INPUT_STREAM (source), result, &error);
+  if (bytes == NULL || g_bytes_get_size (bytes) == 0)
+    {
+      stream_finish (request, error);
+      return;
+    }
+
+  if (stream_take (request, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes)))
+    stream_read_more (request);
+}
+
+static void
+stream_read_more (Request *request)
+{
+  g_input_stream_read_bytes_async (request->stream,
+                                   16 * 1024,
+                                   G_PRIORITY_DEFAULT,
+                                   request->cancellable,
+                                   stream_read_cb,
+                                   request);
+}
+
+/* The node said 200 to /v1/stream: from now on it sends, we read. */
+static void
+stream_start (Request *request)
+{
+  g_autoptr (SeyeMonitor) self = g_weak_ref_get (&request->monitor);
+  SeyeNode *node = request->node;
+
+  /* The deadline is for the answer to begin; a stream has no end to wait for. */
+  g_clear_handle_id (&request->deadline_id, g_source_remove);
+  request->started_us = g_get_monotonic_time ();
+
+  if (self != NULL && node->cancellable == request->cancellable)
+    {
+      g_debug ("node “%s”: streaming", node->key);
+      node->streaming = TRUE;
+      stream_arm (self, node);
+    }
+
+  if (self != NULL && G_IS_POLLABLE_INPUT_STREAM (request->stream) &&
+      g_pollable_input_stream_can_poll (G_POLLABLE_INPUT_STREAM (request->stream)))
+    {
+      g_ptr_array_add (self->streams, request);
+      start_pump (self);
+      /* The latest sample is there already, most likely. */
+      stream_pump (request);
+    }
+  else
+    {
+      stream_read_more (request);
+    }
+}
+
 static void
 send_cb (GObject      *source,
          GAsyncResult *result,
@@ -703,6 +1255,23 @@ send_cb (GObject      *source,
     }
 
   status = soup_message_get_status (request->message);
+  if (status == SOUP_STATUS_UNAUTHORIZED || request->tls_check != NULL)
+    {
+      g_autoptr (SeyeMonitor) self = g_weak_ref_get (&request->monitor);
+
+      if (self != NULL && request->node->cancellable == request->cancellable &&
+          !auth_outcome (self, request, status))
+        {
+          request->node->in_flight = FALSE;
+          g_clear_object (&request->node->cancellable);
+          request_free (request);
+          return;
+        }
+    }
+
+  if (request->kind == REQUEST_STREAM && status != SOUP_STATUS_OK && stream_refused (request, status))
+    return;
+
   if (status != SOUP_STATUS_OK)
     {
       g_autofree char *message = describe_http_status (request->message);
@@ -742,7 +1311,10 @@ send_cb (GObject      *source,
       return;
     }
 
-  read_more (request);
+  if (request->kind == REQUEST_STREAM)
+    stream_start (request);
+  else
+    read_more (request);
 }
 
 static gboolean
@@ -769,6 +1341,8 @@ poll_node (SeyeMonitor *self,
   if (node->in_flight || node->base_uri == NULL)
     return;
 
+  _seye_node_set_paired (node, find_pairing (self, node) != NULL);
+
   request = g_new0 (Request, 1);
   g_weak_ref_init (&request->monitor, self);
   request->node = g_object_ref (node);
@@ -788,6 +1362,15 @@ poll_node (SeyeMonitor *self,
       request->limit = HISTORY_LIMIT;
       uri = g_strdup_printf ("%s/v1/history?since=%" G_GINT64_FORMAT, node->base_uri, since);
     }
+  else if (stream_wanted (self, node))
+    {
+      char interval[G_ASCII_DTOSTR_BUF_SIZE];
+
+      request->kind = REQUEST_STREAM;
+      request->limit = LINE_LIMIT;
+      g_ascii_dtostr (interval, sizeof interval, self->interval);
+      uri = g_strconcat (node->base_uri, "/v1/stream?interval=", interval, NULL);
+    }
   else
     {
       request->kind = REQUEST_METRICS;
@@ -805,8 +1388,20 @@ poll_node (SeyeMonitor *self,
       return;
     }
 
-  soup_message_headers_replace (soup_message_get_request_headers (request->message),
-                                "Accept", "application/json");
+  soup_message_headers_replace (soup_message_get_request_headers (request->message), "Accept",
+                                request->kind == REQUEST_STREAM ? "application/x-ndjson"
+                                                                : "application/json");
+
+  if (node->tls)
+    request->tls_check = _seye_tls_check_new (request->message, find_pairing (self, node),
+                                              self->credentials);
+  else if (node->paired)
+    {
+      /* Announced without TLS now: the paired node would never do that. */
+      request_free (request);
+      node_untrusted (self, node, NULL);
+      return;
+    }
 
   request->cancellable = g_cancellable_new ();
   g_set_object (&node->cancellable, request->cancellable);
@@ -929,6 +1524,8 @@ housekeeping_cb (gpointer data)
   gint64 now = g_get_monotonic_time ();
   gint64 now_ms = g_get_real_time () / 1000;
 
+  check_streams (self, now);
+
   for (guint i = self->nodes->len; i > 0; i--)
     {
       SeyeNode *node = self->nodes->pdata[i - 1];
@@ -948,6 +1545,34 @@ housekeeping_cb (gpointer data)
     }
 
   return G_SOURCE_CONTINUE;
+}
+
+/* A pairing came or went: the nodes it concerns are asked again at once, with
+ * or without the token. */
+static void
+credentials_changed_cb (SeyeMonitor *self,
+                        const char  *node_id)
+{
+  for (guint i = 0; i < self->nodes->len; i++)
+    {
+      SeyeNode *node = self->nodes->pdata[i];
+      gboolean concerned;
+
+      concerned = g_strcmp0 (node->key, node_id) == 0 ||
+                  g_strcmp0 (node->address, node_id) == 0 ||
+                  (node->info != NULL && g_strcmp0 (node->info->node_id, node_id) == 0) ||
+                  (node->tls && (node->state == SEYE_NODE_STATE_NEEDS_PAIRING ||
+                                 node->state == SEYE_NODE_STATE_UNTRUSTED));
+
+      _seye_node_set_paired (node, find_pairing (self, node) != NULL);
+
+      if (!concerned || !self->started)
+        continue;
+
+      cancel_node (node);
+      node->need_info = TRUE;
+      schedule_poll (self, node, 0);
+    }
 }
 
 /* GListModel --------------------------------------------------------------- */
@@ -1007,9 +1632,17 @@ seye_monitor_dispose (GObject *object)
       node->monitor = NULL;
     }
 
+  stop_pump (self);
+  while (self->streams != NULL && self->streams->len > 0)
+    request_free (g_ptr_array_steal_index_fast (self->streams, self->streams->len - 1));
+
   if (self->session != NULL)
     soup_session_abort (self->session);
   g_clear_object (&self->session);
+
+  if (self->credentials != NULL)
+    g_signal_handlers_disconnect_by_data (self->credentials, self);
+  g_clear_object (&self->credentials);
 
   G_OBJECT_CLASS (seye_monitor_parent_class)->dispose (object);
 }
@@ -1022,6 +1655,7 @@ seye_monitor_finalize (GObject *object)
   g_clear_pointer (&self->by_key, g_hash_table_unref);
   g_clear_pointer (&self->service_owner, g_hash_table_unref);
   g_clear_pointer (&self->nodes, g_ptr_array_unref);
+  g_clear_pointer (&self->streams, g_ptr_array_unref);
 
   G_OBJECT_CLASS (seye_monitor_parent_class)->finalize (object);
 }
@@ -1064,6 +1698,14 @@ seye_monitor_get_property (GObject    *object,
       g_value_set_boolean (value, self->fetch_history);
       break;
 
+    case PROP_DISCOVERY_FULL:
+      g_value_set_boolean (value, self->discovery_full);
+      break;
+
+    case PROP_STREAM:
+      g_value_set_boolean (value, self->stream);
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -1098,6 +1740,10 @@ seye_monitor_set_property (GObject      *object,
 
     case PROP_FETCH_HISTORY:
       seye_monitor_set_fetch_history (self, g_value_get_boolean (value));
+      break;
+
+    case PROP_STREAM:
+      seye_monitor_set_stream (self, g_value_get_boolean (value));
       break;
 
     default:
@@ -1137,6 +1783,23 @@ seye_monitor_class_init (SeyeMonitorClass *klass)
    */
   properties[PROP_FETCH_HISTORY] =
     g_param_spec_boolean ("fetch-history", NULL, NULL, TRUE, rw);
+  /**
+   * SeyeMonitor:discovery-full:
+   *
+   * %TRUE once MAX_DISCOVERED nodes came from mDNS and more announcements
+   * were ignored (a crowded or hostile network); it stays %TRUE.
+   */
+  properties[PROP_DISCOVERY_FULL] =
+    g_param_spec_boolean ("discovery-full", NULL, NULL, FALSE, ro);
+  /**
+   * SeyeMonitor:stream:
+   *
+   * Whether nodes that offer GET /v1/stream send their samples on it
+   * (default %TRUE); otherwise, and with agents that do not, /v1/metrics is
+   * polled every interval.
+   */
+  properties[PROP_STREAM] =
+    g_param_spec_boolean ("stream", NULL, NULL, TRUE, rw);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
@@ -1153,11 +1816,13 @@ static void
 seye_monitor_init (SeyeMonitor *self)
 {
   self->nodes = g_ptr_array_new_with_free_func (g_object_unref);
+  self->streams = g_ptr_array_new ();
   self->by_key = g_hash_table_new (g_str_hash, g_str_equal);
   self->service_owner = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->interval = 1.0;
   self->grace_time = 300;
   self->fetch_history = TRUE;
+  self->stream = TRUE;
   seye_alert_rules_init_defaults (&self->rules);
 
   self->session = soup_session_new_with_options ("timeout", IO_TIMEOUT,
@@ -1168,6 +1833,15 @@ seye_monitor_init (SeyeMonitor *self)
                                                  NULL);
   /* A LAN monitor talks to its neighbours directly, never through a proxy. */
   soup_session_set_proxy_resolver (self->session, NULL);
+
+  /* No TLS database: GIO then validates no certificate, so libsoup hands every
+   * one to "accept-certificate", where seye-credentials.c compares it with the
+   * pin. With the system's CAs a certificate they vouch for would skip that. */
+  soup_session_set_tls_database (self->session, NULL);
+
+  self->credentials = seye_credentials_new ();
+  g_signal_connect_object (self->credentials, "changed", G_CALLBACK (credentials_changed_cb), self,
+                           G_CONNECT_SWAPPED);
 }
 
 /* Public API --------------------------------------------------------------- */
@@ -1189,6 +1863,10 @@ seye_monitor_set_interval (SeyeMonitor *self,
     return;
 
   self->interval = seconds;
+  stop_pump (self);
+  restart_streams (self);
+  if (self->streams->len > 0)
+    start_pump (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_INTERVAL]);
 }
 
@@ -1286,6 +1964,42 @@ seye_monitor_set_alert_rules (SeyeMonitor          *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ALERT_RULES]);
 }
 
+/* Streams are asked for with the interval, and only when wanted: ask again. */
+static void
+restart_streams (SeyeMonitor *self)
+{
+  for (guint i = 0; i < self->nodes->len; i++)
+    {
+      SeyeNode *node = self->nodes->pdata[i];
+
+      if (node->streaming)
+        {
+          cancel_node (node);
+          schedule_poll (self, node, 0);
+        }
+    }
+}
+
+/**
+ * seye_monitor_set_stream:
+ *
+ * Whether to take samples from the nodes' streams where they offer one
+ * (default %TRUE), or to poll every node.
+ */
+void
+seye_monitor_set_stream (SeyeMonitor *self,
+                         gboolean     stream)
+{
+  g_return_if_fail (SEYE_IS_MONITOR (self));
+
+  if (self->stream == !!stream)
+    return;
+
+  self->stream = !!stream;
+  restart_streams (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STREAM]);
+}
+
 /**
  * seye_monitor_set_fetch_history:
  *
@@ -1325,7 +2039,7 @@ new_node (SeyeMonitor *self,
 
 /**
  * seye_monitor_add_manual:
- * @host_port: "host", "host:port" or "[v6]:port"
+ * @host_port: "host", "host:port" or "[v6]:port" (HTTP); "https://" before any of them for HTTPS
  *
  * Adds a node by address. It is polled like any other and never removed for
  * being offline. Adding an address twice returns the node already there.
@@ -1342,11 +2056,12 @@ seye_monitor_add_manual (SeyeMonitor  *self,
   g_autofree char *key = NULL;
   SeyeNode *node;
   guint16 port;
+  gboolean tls;
 
   g_return_val_if_fail (SEYE_IS_MONITOR (self), NULL);
   g_return_val_if_fail (host_port != NULL, NULL);
 
-  if (!seye_parse_host_port (host_port, &host, &port, error))
+  if (!seye_parse_node_address (host_port, &host, &port, &tls, error))
     return NULL;
 
   key = format_host_port (host, port);
@@ -1364,11 +2079,40 @@ seye_monitor_add_manual (SeyeMonitor  *self,
   node = new_node (self, key, NULL, TRUE);
   node->host = g_strdup (host);
   node->port = port;
-  node->base_uri = make_base_uri (host, port);
+  node->base_uri = make_base_uri (host, port, tls);
   node->address = g_strdup (key);
+  node->tls = tls;
   add_node (self, node);
 
   return node;
+}
+
+static guint
+count_discovered (SeyeMonitor *self)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < self->nodes->len; i++)
+    if (!((SeyeNode *) self->nodes->pdata[i])->manual)
+      n++;
+
+  return n;
+}
+
+/* A flood of announcements (or a very large network) must not grow the list,
+ * the requests and the memory without end: past the cap they are ignored, and
+ * that is said once. */
+static void
+discovery_full (SeyeMonitor           *self,
+                const SeyeServiceInfo *info)
+{
+  if (self->discovery_full)
+    return;
+
+  g_message ("%u nodes found over mDNS: ignoring “%s” and any other new one this session",
+             MAX_DISCOVERED, info->name ? info->name : info->key);
+  self->discovery_full = TRUE;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DISCOVERY_FULL]);
 }
 
 /**
@@ -1411,6 +2155,12 @@ seye_monitor_add_service (SeyeMonitor           *self,
 
   if (node == NULL)
     node = g_hash_table_lookup (self->by_key, key);
+
+  if (node == NULL && count_discovered (self) >= MAX_DISCOVERED)
+    {
+      discovery_full (self, info);
+      return;
+    }
 
   if (node == NULL)
     {
@@ -1476,6 +2226,217 @@ seye_monitor_remove_service (SeyeMonitor *self,
     }
 }
 
+/**
+ * seye_monitor_get_credentials:
+ *
+ * Returns: (transfer none): the pairings this monitor sends tokens by. Adding
+ *   or removing one polls the nodes it concerns at once.
+ */
+SeyeCredentials *
+seye_monitor_get_credentials (SeyeMonitor *self)
+{
+  g_return_val_if_fail (SEYE_IS_MONITOR (self), NULL);
+
+  return self->credentials;
+}
+
+/**
+ * seye_monitor_get_pairing:
+ *
+ * Returns: (nullable): the pairing a token for @node comes from.
+ */
+const SeyePairing *
+seye_monitor_get_pairing (SeyeMonitor *self,
+                          SeyeNode    *node)
+{
+  g_return_val_if_fail (SEYE_IS_MONITOR (self), NULL);
+  g_return_val_if_fail (SEYE_IS_NODE (node), NULL);
+
+  return find_pairing (self, node);
+}
+
+typedef struct
+{
+  SeyeNode     *node;
+  SeyePairing  *pairing;
+  SoupMessage  *message;
+  SeyeTlsCheck *check;
+} PairData;
+
+static void
+pair_data_free (PairData *data)
+{
+  g_clear_pointer (&data->check, _seye_tls_check_free);
+  g_clear_object (&data->message);
+  g_clear_object (&data->node);
+  g_clear_pointer (&data->pairing, seye_pairing_free);
+  g_free (data);
+}
+
+static void
+pair_sent_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  SeyeMonitor *self = g_task_get_source_object (task);
+  PairData *data = g_task_get_task_data (task);
+  g_autoptr (GInputStream) stream = NULL;
+  g_autoptr (GError) error = NULL;
+  const char *seen;
+  guint status;
+
+  stream = soup_session_send_finish (SOUP_SESSION (object), result, &error);
+
+  seen = _seye_tls_check_get_fingerprint (data->check);
+  if (seen != NULL && self->credentials != NULL)
+    _seye_node_set_tls_fingerprint (data->node, seen);
+
+  if (_seye_tls_check_get_mismatch (data->check))
+    {
+      g_autofree char *shown = seye_fingerprint_format (data->pairing->fingerprint);
+      g_autofree char *now = seen ? seye_fingerprint_format (seen) : g_strdup ("?");
+
+      g_task_return_new_error (task, SEYE_ERROR, SEYE_ERROR_CERTIFICATE,
+                               _("The node presented another certificate (%s) than the one shown "
+                                 "(%s). The token was not sent."), now, shown);
+      return;
+    }
+
+  if (stream == NULL)
+    {
+      g_autofree char *message = describe_transport_error (error, FALSE);
+
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_task_return_error (task, g_steal_pointer (&error));
+      else
+        g_task_return_new_error (task, SEYE_ERROR, SEYE_ERROR_UNAVAILABLE,
+                                 _("Cannot reach the node: %s"), message);
+      return;
+    }
+
+  status = soup_message_get_status (data->message);
+  if (status == SOUP_STATUS_UNAUTHORIZED)
+    {
+      g_task_return_new_error (task, SEYE_ERROR, SEYE_ERROR_AUTH,
+                               _("The node refused this token. Copy it again from "
+                                 "“sorcerers-eye-agent --pairing-info” on the node."));
+      return;
+    }
+
+  if (status != SOUP_STATUS_OK || !_seye_tls_check_get_token_sent (data->check))
+    {
+      g_autofree char *message = describe_http_status (data->message);
+
+      g_task_return_new_error (task, SEYE_ERROR, SEYE_ERROR_UNAVAILABLE,
+                               _("Pairing failed: %s"), message);
+      return;
+    }
+
+  /* It took the token over the pinned certificate: from now on it gets it at every poll. */
+  g_debug ("paired with node “%s” (%s)", data->pairing->node_id, data->pairing->fingerprint);
+  if (self->credentials != NULL)
+    seye_credentials_add (self->credentials, data->pairing);
+
+  g_task_return_pointer (task, seye_pairing_copy (data->pairing), (GDestroyNotify) seye_pairing_free);
+}
+
+/**
+ * seye_monitor_pair_async:
+ * @node: a node polled over HTTPS
+ * @fingerprint: the certificate fingerprint the user agreed to (64 hex digits),
+ *   normally seye_node_get_tls_fingerprint() as shown to them
+ * @token: the node's token (64 hex digits), see seye_token_parse()
+ *
+ * Tries the token on @node over a new connection, sending it only if the node
+ * presents the certificate with @fingerprint. When the node accepts it the
+ * pairing is added to the credentials (the node is polled with it at once) and
+ * returned, for the caller to keep (the app: in the keyring).
+ */
+void
+seye_monitor_pair_async (SeyeMonitor         *self,
+                         SeyeNode            *node,
+                         const char          *fingerprint,
+                         const char          *token,
+                         GCancellable        *cancellable,
+                         GAsyncReadyCallback  callback,
+                         gpointer             user_data)
+{
+  g_autoptr (GTask) task = NULL;
+  g_autofree char *uri = NULL;
+  PairData *data;
+  const char *node_id;
+
+  g_return_if_fail (SEYE_IS_MONITOR (self));
+  g_return_if_fail (SEYE_IS_NODE (node));
+  g_return_if_fail (fingerprint != NULL && token != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, seye_monitor_pair_async);
+
+  if (!node->tls || node->base_uri == NULL)
+    {
+      g_task_return_new_error (task, SEYE_ERROR, SEYE_ERROR_CONFIG,
+                               _("Only a node that uses HTTPS can be paired: start its agent with --tls"));
+      return;
+    }
+
+  if (strlen (fingerprint) != SEYE_FINGERPRINT_LENGTH || strlen (token) != SEYE_TOKEN_LENGTH)
+    {
+      g_task_return_new_error (task, SEYE_ERROR, SEYE_ERROR_CONFIG,
+                               _("The fingerprint or the token is not 64 hex digits"));
+      return;
+    }
+
+  /* Its id when known (announced or answered), else the address it was added at. */
+  node_id = node->info != NULL ? node->info->node_id : node->key;
+
+  data = g_new0 (PairData, 1);
+  data->node = g_object_ref (node);
+  data->pairing = seye_pairing_new (node_id, seye_node_get_name (node), fingerprint, token);
+  uri = g_strconcat (node->base_uri, "/v1/node", NULL);
+  data->message = soup_message_new (SOUP_METHOD_GET, uri);
+  g_task_set_task_data (task, data, (GDestroyNotify) pair_data_free);
+
+  if (data->message == NULL)
+    {
+      g_task_return_new_error (task, SEYE_ERROR, SEYE_ERROR_CONFIG,
+                               _("“%s” is not an address one can connect to"), node->base_uri);
+      return;
+    }
+
+  /* A handshake of its own, checked against the fingerprint the user saw. */
+  soup_message_add_flags (data->message, SOUP_MESSAGE_NEW_CONNECTION);
+  soup_message_headers_replace (soup_message_get_request_headers (data->message),
+                                "Accept", "application/json");
+  data->check = _seye_tls_check_new (data->message, data->pairing, NULL);
+
+  soup_session_send_async (self->session,
+                           data->message,
+                           G_PRIORITY_DEFAULT,
+                           cancellable,
+                           pair_sent_cb,
+                           g_steal_pointer (&task));
+}
+
+/**
+ * seye_monitor_pair_finish:
+ *
+ * Returns: (transfer full) (nullable): the new pairing; %NULL with @error:
+ *   SEYE_ERROR_AUTH (wrong token), SEYE_ERROR_CERTIFICATE (another certificate),
+ *   SEYE_ERROR_UNAVAILABLE (not reachable), SEYE_ERROR_CONFIG (not HTTPS).
+ */
+SeyePairing *
+seye_monitor_pair_finish (SeyeMonitor   *self,
+                          GAsyncResult  *result,
+                          GError       **error)
+{
+  g_return_val_if_fail (SEYE_IS_MONITOR (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
 void
 seye_monitor_remove (SeyeMonitor *self,
                      SeyeNode    *node)
@@ -1517,7 +2478,8 @@ seye_monitor_start (SeyeMonitor *self)
   for (guint i = 0; i < self->nodes->len; i++)
     schedule_poll (self, self->nodes->pdata[i], 0);
 
-  self->housekeeping_id = g_timeout_add (HOUSEKEEPING_MS, housekeeping_cb, self);
+  /* A seconds timer: it fires with the stream pump and the GUI's ticker. */
+  self->housekeeping_id = g_timeout_add_seconds (HOUSEKEEPING_S, housekeeping_cb, self);
 }
 
 /**
@@ -1539,6 +2501,10 @@ seye_monitor_stop (SeyeMonitor *self)
 
   for (guint i = 0; i < self->nodes->len; i++)
     cancel_node (self->nodes->pdata[i]);
+
+  /* Every stream is cancelled now: the pump lets them go. */
+  pump_cb (self);
+  stop_pump (self);
 }
 
 void
@@ -1653,4 +2619,53 @@ bad:
                _("“%s” is not a host or host:port, e.g. 192.168.1.20:%d or [fe80::1%%eth0]:%d"),
                text, SEYE_DEFAULT_PORT, SEYE_DEFAULT_PORT);
   return FALSE;
+}
+
+/**
+ * seye_parse_node_address:
+ * @text: what seye_parse_host_port() takes, optionally after "http://" or
+ *   "https://" (a trailing "/" is allowed)
+ * @tls: (out): whether @text asked for HTTPS
+ *
+ * Returns: %TRUE when @text is an address; %FALSE with @error (SEYE_ERROR_CONFIG) otherwise.
+ */
+gboolean
+seye_parse_node_address (const char  *text,
+                         char       **host,
+                         guint16     *port,
+                         gboolean    *tls,
+                         GError     **error)
+{
+  g_autofree char *copy = NULL;
+  const char *rest;
+  gsize length;
+
+  g_return_val_if_fail (text != NULL, FALSE);
+  g_return_val_if_fail (tls != NULL, FALSE);
+
+  copy = g_strstrip (g_strdup (text));
+  rest = copy;
+  *tls = FALSE;
+
+  if (g_ascii_strncasecmp (rest, "https://", 8) == 0)
+    {
+      *tls = TRUE;
+      rest += 8;
+    }
+  else if (g_ascii_strncasecmp (rest, "http://", 7) == 0)
+    {
+      rest += 7;
+    }
+  else if (strstr (rest, "://") != NULL)
+    {
+      g_set_error (error, SEYE_ERROR, SEYE_ERROR_CONFIG,
+                   _("“%s”: only http:// and https:// addresses can be watched"), text);
+      return FALSE;
+    }
+
+  length = strlen (rest);
+  if (rest != copy && length > 0 && rest[length - 1] == '/')
+    copy[strlen (copy) - 1] = '\0';
+
+  return seye_parse_host_port (rest, host, port, error);
 }

@@ -5,6 +5,7 @@
 
 #include "seye-alerts.h"
 #include "seye-browser.h"
+#include "seye-credentials.h"
 #include "seye-node.h"
 
 G_BEGIN_DECLS
@@ -18,7 +19,8 @@ G_BEGIN_DECLS
  *
  * - The same node seen on several interfaces/protocols is one SeyeNode (TXT node id).
  * - On first contact: GET /v1/node, then /v1/history so the history is full at once,
- *   then /v1/metrics every interval.
+ *   then GET /v1/stream, one sample a line as the node takes them; an agent
+ *   without it is polled: GET /v1/metrics every interval.
  * - Missed polls: ONLINE -> STALE -> OFFLINE; offline nodes retried with backoff up to 30 s.
  * - A node gone from mDNS and offline for longer than the grace time is removed,
  *   unless pinned or manual.
@@ -26,7 +28,12 @@ G_BEGIN_DECLS
  *
  * Properties: "interval" (double s, default 1.0), "grace-time" (double s, default 300),
  * "discovery" (boolean: browse mDNS), "discovery-available" (boolean, read-only),
- * "discovery-status" (string, read-only: why discovery is off), "alert-rules" (boxed SeyeAlertRules).
+ * "discovery-status" (string, read-only: why discovery is off), "alert-rules" (boxed SeyeAlertRules),
+ * "discovery-full" (boolean, read-only: 512 nodes came from mDNS, newer ones are ignored).
+ *
+ * Nodes announced with "tls=" (or added as https://host:port) are polled over HTTPS; every
+ * certificate goes through seye-credentials.c, and a token is sent only to a node the user
+ * paired with (see seye_monitor_pair_async()), over TLS, to its pinned certificate.
  * Signals: "alert" (SeyeNode *node, guint kind, gboolean active): once when an alert starts
  * and once when it clears.
  */
@@ -64,11 +71,35 @@ void         seye_monitor_remove_service     (SeyeMonitor           *self,
 /* Added: "fetch-history" (boolean, default TRUE): GET /v1/history on first contact. */
 void         seye_monitor_set_fetch_history  (SeyeMonitor          *self,
                                               gboolean              fetch_history);
+/* Added: "stream" (boolean, default TRUE): take samples from GET /v1/stream where offered. */
+void         seye_monitor_set_stream         (SeyeMonitor          *self,
+                                              gboolean              stream);
 
 /* Parses "host", "host:port", "[v6]:port"; the default port when none. */
 gboolean     seye_parse_host_port            (const char           *text,
                                               char                **host,
                                               guint16              *port,
                                               GError              **error);
+/* The same, with an optional "http://" or "https://" in front. */
+gboolean     seye_parse_node_address         (const char           *text,
+                                              char                **host,
+                                              guint16              *port,
+                                              gboolean             *tls,
+                                              GError              **error);
+
+/* Pairing (seye-credentials.h): tokens go to pinned certificates only. */
+SeyeCredentials   *seye_monitor_get_credentials (SeyeMonitor         *self);
+const SeyePairing *seye_monitor_get_pairing     (SeyeMonitor         *self,
+                                                 SeyeNode            *node);
+void               seye_monitor_pair_async      (SeyeMonitor         *self,
+                                                 SeyeNode            *node,
+                                                 const char          *fingerprint,
+                                                 const char          *token,
+                                                 GCancellable        *cancellable,
+                                                 GAsyncReadyCallback  callback,
+                                                 gpointer             user_data);
+SeyePairing       *seye_monitor_pair_finish     (SeyeMonitor         *self,
+                                                 GAsyncResult        *result,
+                                                 GError             **error) G_GNUC_WARN_UNUSED_RESULT;
 
 G_END_DECLS

@@ -28,6 +28,9 @@ struct _SeyeNode
   guint            manual : 1;
   guint            pinned : 1;
   SeyeAlertState   alerts;
+  char            *tls_fingerprint;
+  guint            tls : 1;
+  guint            paired : 1;
 
   /* Polling (the monitor's) */
   GObject         *monitor;        /* borrowed; NULL once removed */
@@ -43,6 +46,10 @@ struct _SeyeNode
   guint            need_info : 1;
   guint            need_history : 1;
   guint            in_flight : 1;
+  guint            streaming : 1;         /* a /v1/stream is open */
+  guint            stream_unsupported : 1; /* the agent has no /v1/stream: poll it */
+  gint64           stream_retry_us;       /* monotonic; polled until then (it had no room) */
+  gint64           stream_deadline_us;    /* monotonic; a sample is missed past it */
 };
 
 SeyeNode *_seye_node_new          (const char          *key,
@@ -69,5 +76,11 @@ gboolean  _seye_node_add_sample   (SeyeNode            *self,
                                    SeyeSample          *sample);
 void      _seye_node_set_alerts   (SeyeNode            *self,
                                    guint                active);
+void      _seye_node_set_tls      (SeyeNode            *self,
+                                   gboolean             tls);
+void      _seye_node_set_tls_fingerprint (SeyeNode     *self,
+                                   const char          *fingerprint);
+void      _seye_node_set_paired   (SeyeNode            *self,
+                                   gboolean             paired);
 
 G_END_DECLS

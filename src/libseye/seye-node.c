@@ -28,6 +28,9 @@ enum {
   PROP_PINNED,
   PROP_ALERTING,
   PROP_ACTIVE_ALERTS,
+  PROP_TLS,
+  PROP_TLS_FINGERPRINT,
+  PROP_PAIRED,
   N_PROPS
 };
 
@@ -54,6 +57,8 @@ seye_node_state_get_type (void)
         { SEYE_NODE_STATE_STALE, "SEYE_NODE_STATE_STALE", "stale" },
         { SEYE_NODE_STATE_OFFLINE, "SEYE_NODE_STATE_OFFLINE", "offline" },
         { SEYE_NODE_STATE_INCOMPATIBLE, "SEYE_NODE_STATE_INCOMPATIBLE", "incompatible" },
+        { SEYE_NODE_STATE_NEEDS_PAIRING, "SEYE_NODE_STATE_NEEDS_PAIRING", "needs-pairing" },
+        { SEYE_NODE_STATE_UNTRUSTED, "SEYE_NODE_STATE_UNTRUSTED", "untrusted" },
         { 0, NULL, NULL }
       };
       GType type = g_enum_register_static (g_intern_static_string ("SeyeNodeState"), values);
@@ -85,6 +90,10 @@ seye_node_state_to_string (SeyeNodeState state)
       return _("Offline");
     case SEYE_NODE_STATE_INCOMPATIBLE:
       return _("Incompatible");
+    case SEYE_NODE_STATE_NEEDS_PAIRING:
+      return _("Needs pairing");
+    case SEYE_NODE_STATE_UNTRUSTED:
+      return _("Certificate changed");
     default:
       return _("Unknown");
     }
@@ -118,6 +127,7 @@ seye_node_finalize (GObject *object)
   g_clear_pointer (&self->base_uri, g_free);
   g_clear_pointer (&self->services, g_hash_table_unref);
   g_clear_pointer (&self->service_key, g_free);
+  g_clear_pointer (&self->tls_fingerprint, g_free);
 
   G_OBJECT_CLASS (seye_node_parent_class)->finalize (object);
 }
@@ -250,6 +260,18 @@ seye_node_get_property (GObject    *object,
       g_value_set_uint (value, self->alerts.active);
       break;
 
+    case PROP_TLS:
+      g_value_set_boolean (value, self->tls);
+      break;
+
+    case PROP_TLS_FINGERPRINT:
+      g_value_set_string (value, self->tls_fingerprint);
+      break;
+
+    case PROP_PAIRED:
+      g_value_set_boolean (value, self->paired);
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -317,6 +339,16 @@ seye_node_class_init (SeyeNodeClass *klass)
    */
   properties[PROP_ACTIVE_ALERTS] =
     g_param_spec_uint ("active-alerts", NULL, NULL, 0, G_MAXUINT, 0, ro);
+  properties[PROP_TLS] = g_param_spec_boolean ("tls", NULL, NULL, FALSE, ro);
+  /**
+   * SeyeNode:tls-fingerprint:
+   *
+   * SHA-256 (64 hex digits) of the certificate the node presented in the last
+   * TLS handshake: what a user compares with `sorcerers-eye-agent --pairing-info`
+   * before pairing. %NULL before any handshake.
+   */
+  properties[PROP_TLS_FINGERPRINT] = g_param_spec_string ("tls-fingerprint", NULL, NULL, NULL, ro);
+  properties[PROP_PAIRED] = g_param_spec_boolean ("paired", NULL, NULL, FALSE, ro);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
@@ -533,6 +565,36 @@ _seye_node_set_alerts (SeyeNode *self,
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ALERTING]);
 }
 
+void
+_seye_node_set_tls (SeyeNode *self,
+                    gboolean  tls)
+{
+  if (self->tls == !!tls)
+    return;
+
+  self->tls = !!tls;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TLS]);
+}
+
+void
+_seye_node_set_tls_fingerprint (SeyeNode   *self,
+                                const char *fingerprint)
+{
+  if (replace_string (&self->tls_fingerprint, fingerprint))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TLS_FINGERPRINT]);
+}
+
+void
+_seye_node_set_paired (SeyeNode *self,
+                       gboolean  paired)
+{
+  if (self->paired == !!paired)
+    return;
+
+  self->paired = !!paired;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PAIRED]);
+}
+
 /* Public API --------------------------------------------------------------- */
 
 const char *
@@ -678,4 +740,33 @@ seye_node_get_active_alerts (SeyeNode *self)
   g_return_val_if_fail (SEYE_IS_NODE (self), 0);
 
   return self->alerts.active;
+}
+
+gboolean
+seye_node_get_tls (SeyeNode *self)
+{
+  g_return_val_if_fail (SEYE_IS_NODE (self), FALSE);
+
+  return self->tls;
+}
+
+/**
+ * seye_node_get_tls_fingerprint:
+ *
+ * Returns: (nullable): SHA-256 (hex) of the certificate the node presented last.
+ */
+const char *
+seye_node_get_tls_fingerprint (SeyeNode *self)
+{
+  g_return_val_if_fail (SEYE_IS_NODE (self), NULL);
+
+  return self->tls_fingerprint;
+}
+
+gboolean
+seye_node_get_paired (SeyeNode *self)
+{
+  g_return_val_if_fail (SEYE_IS_NODE (self), FALSE);
+
+  return self->paired;
 }

@@ -15,6 +15,8 @@ typedef enum
   SEYE_NODE_STATE_STALE,        /* missed one or more polls, not yet offline */
   SEYE_NODE_STATE_OFFLINE,      /* unreachable; retried with backoff; see last-seen */
   SEYE_NODE_STATE_INCOMPATIBLE, /* answers with a schema/API version we do not speak */
+  SEYE_NODE_STATE_NEEDS_PAIRING, /* wants a token we do not have, or refused ours; see "error" */
+  SEYE_NODE_STATE_UNTRUSTED,    /* presented another certificate than the pinned one: nothing is sent */
 } SeyeNodeState;
 
 #define SEYE_TYPE_NODE_STATE (seye_node_state_get_type ())
@@ -42,6 +44,9 @@ const char  *seye_node_state_to_string (SeyeNodeState state);   /* translated, f
  *  "manual" (boolean)        added by hand (host:port), not from mDNS
  *  "pinned" (boolean, read-write) kept even when gone from mDNS and offline
  *  "alerting" (boolean)      one of the alert rules is active (see seye-alerts.h)
+ *  "tls" (boolean)           polled over HTTPS
+ *  "tls-fingerprint" (string) SHA-256 (hex) of the certificate it presented last; NULL before any
+ *  "paired" (boolean)        the user paired with it: its token goes to its pinned certificate only
  * Signals:
  *  "sample-added" (SeyeSample *sample): emitted after a new sample entered the history.
  */
@@ -63,5 +68,8 @@ void                seye_node_set_pinned        (SeyeNode *self,
                                                  gboolean  pinned);
 gboolean            seye_node_get_alerting      (SeyeNode *self);
 guint               seye_node_get_active_alerts (SeyeNode *self);  /* SeyeAlertKind flags */
+gboolean            seye_node_get_tls           (SeyeNode *self);
+const char         *seye_node_get_tls_fingerprint (SeyeNode *self);
+gboolean            seye_node_get_paired        (SeyeNode *self);
 
 G_END_DECLS
