@@ -469,6 +469,102 @@ test_sort (Fixture       *fixture,
   check_order (fixture, "--table", "cpu", "NAME", "-node");
 }
 
+/* An agent that wants a token over HTTPS: "needs pairing" with the certificate to
+ * compare, data with --pin and --token-file, nothing with another pin. */
+static void
+test_pairing (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("seye-test-cli-pair-XXXXXX", &error);
+  g_autofree char *token_path = g_build_filename (dir, "token", NULL);
+  g_autofree char *host = NULL;
+  g_autofree char *info = NULL;
+  g_autofree char *fingerprint = NULL;
+  g_autofree char *other_pin = g_strconcat ("SHA256", NULL);
+  g_autoptr (SeyeTestAgent) agent = NULL;
+  g_autoptr (GSubprocess) pairing_info = NULL;
+  g_auto (GStrv) lines = NULL;
+
+  g_assert_no_error (error);
+  agent = seye_test_agent_start ("--tls", "--auth=token", "--state-dir", dir, "--name", "paired-node",
+                                 "--no-mdns", "--interval", "0.5", NULL);
+  host = g_strdup_printf ("https://127.0.0.1:%u", agent->port);
+
+  /* What the user reads on the node. */
+  pairing_info = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, g_getenv ("SEYE_AGENT"),
+                                   "--pairing-info", "--tls", "--auth=token", "--state-dir", dir, NULL);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (pairing_info, NULL, NULL, &info, NULL, &error);
+  g_assert_no_error (error);
+  lines = g_strsplit (info, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (g_str_has_prefix (lines[i], "Fingerprint:"))
+      fingerprint = g_strdup (g_strstrip (lines[i] + strlen ("Fingerprint:")));
+  g_assert_nonnull (fingerprint);
+  for (guint i = 0; i < 32; i++)
+    {
+      g_autofree char *pin = other_pin;
+
+      other_pin = g_strconcat (pin, ":00", NULL);
+    }
+
+  /* Without a pin: it says what to do, and which certificate it saw. */
+  {
+    g_autofree char *out = NULL;
+
+    g_assert_cmpint (seye_test_run_cli (&out, NULL, "fetch", "--no-discovery", "--host", host, NULL), ==, 1);
+    g_test_message ("%s", out);
+    g_assert_nonnull (strstr (out, "Needs pairing"));
+    g_assert_nonnull (strstr (out, "--pin"));
+    g_assert_nonnull (strstr (out, fingerprint));
+    g_assert_null (strstr (out, "Memory Usage"));
+  }
+
+  /* The pin and the token: its data. */
+  {
+    g_autofree char *out = NULL;
+
+    g_assert_cmpint (seye_test_run_cli (&out, NULL, "fetch", "--no-discovery", "--host", host,
+                                        "--pin", fingerprint, "--token-file", token_path, NULL), ==, 0);
+    g_assert_nonnull (strstr (out, "paired-node"));
+    g_assert_nonnull (strstr (out, "Memory Usage"));
+  }
+
+  /* Another pin: the token is not sent, and it says why. */
+  {
+    g_autofree char *out = NULL;
+
+    g_assert_cmpint (seye_test_run_cli (&out, NULL, "fetch", "--no-discovery", "--host", host,
+                                        "--pin", other_pin, "--token-file", token_path, "--json", NULL), ==, 1);
+    g_assert_nonnull (strstr (out, "\"untrusted\""));
+    g_assert_nonnull (strstr (out, "--pin"));
+  }
+
+  /* Wrong use: a pin without a token, a token without a pin, a pin for plain HTTP. */
+  {
+    g_autofree char *http = g_strdup_printf ("127.0.0.1:%u", agent->port);
+    g_autofree char *err = NULL;
+
+    g_assert_cmpint (seye_test_run_cli (NULL, &err, "fetch", "-n", "--host", host, "--pin", fingerprint, NULL), ==, 2);
+    g_assert_nonnull (strstr (err, "--token-file"));
+    g_clear_pointer (&err, g_free);
+    g_assert_cmpint (seye_test_run_cli (NULL, &err, "fetch", "-n", "--host", host, "--pin", "SHA256:12",
+                                        "--token-file", token_path, NULL), ==, 2);
+    g_assert_nonnull (strstr (err, "fingerprint"));
+    g_clear_pointer (&err, g_free);
+    g_assert_cmpint (seye_test_run_cli (NULL, &err, "fetch", "-n", "--host", http, "--pin", fingerprint,
+                                        "--token-file", token_path, NULL), ==, 2);
+    g_assert_nonnull (strstr (err, "https://"));
+  }
+
+  seye_test_agent_stop (agent);
+  {
+    const char *rm[] = { "rm", "-rf", dir, NULL };
+
+    g_spawn_sync (NULL, (char **) rm, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, NULL, NULL);
+  }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -484,6 +580,7 @@ main (int    argc,
   g_test_add ("/seye/cli/fetch/exit-usage", Fixture, NULL, fixture_setup, test_exit_usage, fixture_teardown);
   g_test_add ("/seye/cli/fetch/filter", Fixture, NULL, fixture_setup, test_filter, fixture_teardown);
   g_test_add ("/seye/cli/fetch/sort", Fixture, NULL, fixture_setup, test_sort, fixture_teardown);
+  g_test_add_func ("/seye/cli/fetch/pairing", test_pairing);
 
   return g_test_run ();
 }

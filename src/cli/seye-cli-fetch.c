@@ -6,11 +6,13 @@
 #include <glib/gi18n.h>
 #include <math.h>
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "seye-browser.h"
 #include "seye-cli-common.h"
 #include "seye-cli-fetch.h"
+#include "seye-error.h"
 #include "seye-format.h"
 #include "seye-json.h"
 #include "seye-monitor.h"
@@ -39,6 +41,8 @@ static gboolean opt_table;
 static gboolean opt_json;
 static char *opt_sort;
 static char *opt_filter;
+static char *opt_pin;
+static char *opt_token_file;
 
 static const GOptionEntry entries[] = {
   { "host", 'H', 0, G_OPTION_ARG_STRING_ARRAY, &opt_hosts,
@@ -56,6 +60,12 @@ static const GOptionEntry entries[] = {
     N_("Sort by cpu, memory, load, name, uptime or processes (default name)"), N_("KEY") },
   { "filter", 'f', 0, G_OPTION_ARG_STRING, &opt_filter,
     N_("Show only nodes whose name, address or id contains TEXT"), N_("TEXT") },
+  { "pin", 0, 0, G_OPTION_ARG_STRING, &opt_pin,
+    N_("The certificate fingerprint of the --host https:// nodes, as “sorcerers-eye-agent --pairing-info” prints it"),
+    N_("SHA256:AB:CD:…") },
+  { "token-file", 0, 0, G_OPTION_ARG_FILENAME, &opt_token_file,
+    N_("Send the token in FILE to the --host https:// nodes, only when they present the --pin certificate"),
+    N_("FILE") },
   { NULL }
 };
 
@@ -83,6 +93,8 @@ node_settled (SeyeNode *node)
     {
     case SEYE_NODE_STATE_OFFLINE:
     case SEYE_NODE_STATE_INCOMPATIBLE:
+    case SEYE_NODE_STATE_NEEDS_PAIRING:
+    case SEYE_NODE_STATE_UNTRUSTED:
       return TRUE;
     case SEYE_NODE_STATE_STALE:
       return seye_node_get_sample (node) != NULL || seye_node_get_error (node) != NULL;
@@ -180,6 +192,21 @@ problem_text (SeyeNode *node)
 {
   const char *error = seye_node_get_error (node);
 
+  /* The core's words are the app's; here the way out is two options. */
+  if (seye_node_get_state (node) == SEYE_NODE_STATE_NEEDS_PAIRING)
+    {
+      if (seye_node_get_paired (node))
+        return _("the node refused the token of --token-file");
+      if (!seye_node_get_tls (node))
+        return _("it wants a token, but it does not use HTTPS: start its agent with --tls");
+      return _("give --host https://HOST:PORT --pin SHA256:… --token-file FILE "
+               "(“sorcerers-eye-agent --pairing-info” on the node prints them)");
+    }
+
+  if (seye_node_get_state (node) == SEYE_NODE_STATE_UNTRUSTED)
+    return seye_node_get_tls (node) ? _("its certificate is not the one of --pin: the token was not sent")
+                                    : _("it does not use HTTPS: the token was not sent");
+
   if (error != NULL)
     return error;
 
@@ -205,6 +232,17 @@ print_block (SeyeNode *node,
     {
       g_print ("%s%s%s — %s%s\n", _("Status: "), paint (color, RED),
                seye_node_state_to_string (seye_node_get_state (node)), problem, paint (color, RESET));
+
+      /* What to compare with --pairing-info on the node. */
+      if (seye_node_get_tls_fingerprint (node) != NULL &&
+          (seye_node_get_state (node) == SEYE_NODE_STATE_NEEDS_PAIRING ||
+           seye_node_get_state (node) == SEYE_NODE_STATE_UNTRUSTED))
+        {
+          g_autofree char *presented = seye_fingerprint_format (seye_node_get_tls_fingerprint (node));
+
+          g_print ("%s%s\n", _("Certificate: "), presented);
+        }
+
       if (sample == NULL)
         return;
     }
@@ -578,6 +616,73 @@ print_json (GPtrArray *nodes)
 
 /* Command ------------------------------------------------------------------ */
 
+/* --pin and --token-file: a pairing for each --host https:// node, by its address. */
+static gboolean
+add_pairings (SeyeMonitor  *monitor,
+              GError      **error)
+{
+  g_autofree char *fingerprint = NULL;
+  g_autofree char *contents = NULL;
+  g_autofree char *token = NULL;
+  g_autoptr (GError) local_error = NULL;
+  guint n_https = 0;
+  gsize length;
+  guint n;
+
+  if (opt_pin == NULL && opt_token_file == NULL)
+    return TRUE;
+
+  if (opt_pin == NULL || opt_token_file == NULL)
+    {
+      g_set_error_literal (error, SEYE_ERROR, SEYE_ERROR_CONFIG,
+                           _("--pin and --token-file go together: a token is only sent to the pinned certificate"));
+      return FALSE;
+    }
+
+  fingerprint = seye_fingerprint_parse (opt_pin, error);
+  if (fingerprint == NULL)
+    return FALSE;
+
+  if (!g_file_get_contents (opt_token_file, &contents, &length, &local_error))
+    {
+      g_set_error (error, SEYE_ERROR, SEYE_ERROR_CONFIG, _("Cannot read the token: %s"), local_error->message);
+      return FALSE;
+    }
+
+  token = seye_token_parse (contents, &local_error);
+  memset (contents, 0, length);
+  if (token == NULL)
+    {
+      g_set_error (error, SEYE_ERROR, SEYE_ERROR_CONFIG, "%s: %s", opt_token_file, local_error->message);
+      return FALSE;
+    }
+
+  n = g_list_model_get_n_items (G_LIST_MODEL (monitor));
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr (SeyeNode) node = g_list_model_get_item (G_LIST_MODEL (monitor), i);
+      g_autoptr (SeyePairing) pairing = NULL;
+
+      if (!seye_node_get_tls (node))
+        continue;
+
+      pairing = seye_pairing_new (seye_node_get_address (node), NULL, fingerprint, token);
+      seye_credentials_add (seye_monitor_get_credentials (monitor), pairing);
+      n_https++;
+    }
+
+  memset (token, 0, strlen (token));
+
+  if (n_https == 0)
+    {
+      g_set_error_literal (error, SEYE_ERROR, SEYE_ERROR_CONFIG,
+                           _("--pin and --token-file apply to --host https://HOST:PORT; no such --host was given"));
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
 int
 seye_cli_fetch (int    argc,
                 char **argv)
@@ -612,8 +717,9 @@ seye_cli_fetch (int    argc,
                                    "Examples:\n"
                                    "  seye fetch\n"
                                    "  seye fetch --table --sort cpu\n"
-                                   "  seye fetch --no-discovery --host 192.168.1.20 --host build:%d --json\n"),
-                                 SEYE_DEFAULT_PORT);
+                                   "  seye fetch --no-discovery --host 192.168.1.20 --host build:%d --json\n"
+                                   "  seye fetch --host https://192.168.1.20:%d --pin SHA256:AB:CD:… --token-file token\n"),
+                                 SEYE_DEFAULT_PORT, SEYE_DEFAULT_PORT);
   g_option_context_set_description (context, description);
 
   if (!g_option_context_parse (context, &argc, &argv, &error))
@@ -652,7 +758,7 @@ seye_cli_fetch (int    argc,
   seye_monitor_set_interval (monitor, 0.5);
   seye_alert_rules_init_defaults (&rules);
 
-  if (!seye_cli_add_hosts (monitor, opt_hosts, &error))
+  if (!seye_cli_add_hosts (monitor, opt_hosts, &error) || !add_pairings (monitor, &error))
     {
       g_printerr ("seye fetch: %s\n", error->message);
       return SEYE_EXIT_USAGE;
