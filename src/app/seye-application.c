@@ -8,6 +8,7 @@
 
 #include "seye-application.h"
 #include "seye-format.h"
+#include "seye-pairings.h"
 #include "seye-store.h"
 #include "seye-preferences-window.h"
 #include "seye-window.h"
@@ -24,9 +25,11 @@ struct _SeyeApplication
   SeyeStore      *store;           /* NULL until opened, or when it cannot be */
   GCancellable   *store_cancellable;
   char           *store_message;   /* for the window, when the store spoke before it existed */
+  SeyePairings   *pairings;        /* the keyring's pairings, the pairing dialog */
 
   guint           sigterm_id;
   guint           sigint_id;
+  guint           start_id;        /* starts polling if the keyring is slow to answer */
 };
 
 enum {
@@ -41,7 +44,8 @@ static GParamSpec *properties[N_PROPS];
 
 static const GOptionEntry option_entries[] = {
   { "node", 'n', 0, G_OPTION_ARG_STRING_ARRAY, NULL,
-    N_("Also watch the agent at HOST:PORT for this session (repeatable)"), N_("HOST:PORT") },
+    N_("Also watch the agent at HOST:PORT (https://HOST:PORT with --tls) for this session (repeatable)"),
+    N_("HOST:PORT") },
   { "version", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Show the version and exit"), NULL },
   { NULL }
 };
@@ -405,6 +409,70 @@ poll_now_action (GSimpleAction *action,
   seye_monitor_poll_now (self->monitor);
 }
 
+static void
+pair_node_action (GSimpleAction *action,
+                  GVariant      *param,
+                  gpointer       user_data)
+{
+  SeyeApplication *self = user_data;
+  SeyeNode *node = seye_monitor_lookup (self->monitor, g_variant_get_string (param, NULL));
+
+  if (node != NULL)
+    seye_pairings_pair (self->pairings, GTK_WINDOW (get_window (self)), node);
+}
+
+static void
+forget_pairing_action (GSimpleAction *action,
+                       GVariant      *param,
+                       gpointer       user_data)
+{
+  SeyeApplication *self = user_data;
+  SeyeNode *node = seye_monitor_lookup (self->monitor, g_variant_get_string (param, NULL));
+
+  if (node != NULL)
+    seye_pairings_forget (self->pairings, node);
+}
+
+/* Polling starts once the keyring's pairings are in, so a paired node is never
+ * shown as needing pairing for a moment; or after a while without an answer. */
+static void
+start_monitor (SeyeApplication *self)
+{
+  g_clear_handle_id (&self->start_id, g_source_remove);
+  seye_monitor_start (self->monitor);
+}
+
+static gboolean
+start_timeout_cb (gpointer user_data)
+{
+  SeyeApplication *self = user_data;
+
+  self->start_id = 0;
+  g_debug ("the keyring is slow to answer: polling without its pairings for now");
+  seye_monitor_start (self->monitor);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+pairings_loaded_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr (SeyeApplication) self = user_data;
+
+  seye_pairings_load_finish (SEYE_PAIRINGS (object), result);
+  if (self->monitor != NULL)
+    start_monitor (self);
+}
+
+static void
+pairings_message_cb (SeyeApplication *self,
+                     const char      *message)
+{
+  show_store_message (self, message);
+}
+
 static const GActionEntry app_actions[] = {
   { "preferences", preferences_action },
   { "about", about_action },
@@ -412,6 +480,8 @@ static const GActionEntry app_actions[] = {
   { "poll-now", poll_now_action },
   { "show-node", show_node_action, "s" },
   { "remove-node", remove_node_action, "s" },
+  { "pair-node", pair_node_action, "s" },
+  { "forget-pairing", forget_pairing_action, "s" },
 };
 
 static int
@@ -432,8 +502,9 @@ seye_application_handle_local_options (GApplication *app,
       g_autoptr (GError) error = NULL;
       g_autofree char *host = NULL;
       guint16 port;
+      gboolean tls;
 
-      if (!seye_parse_host_port (self->session_nodes[i], &host, &port, &error))
+      if (!seye_parse_node_address (self->session_nodes[i], &host, &port, &tls, &error))
         {
           g_printerr ("%s: %s\n", self->session_nodes[i], error->message);
           return 1;
@@ -492,7 +563,11 @@ seye_application_startup (GApplication *app)
   for (guint i = 0; self->session_nodes != NULL && self->session_nodes[i] != NULL; i++)
     add_manual (self, self->session_nodes[i]);
 
-  seye_monitor_start (self->monitor);
+  self->pairings = seye_pairings_new (self->monitor);
+  g_signal_connect_object (self->pairings, "message", G_CALLBACK (pairings_message_cb), self,
+                           G_CONNECT_SWAPPED);
+  self->start_id = g_timeout_add_seconds (3, start_timeout_cb, self);
+  seye_pairings_load_async (self->pairings, pairings_loaded_cb, g_object_ref (self));
 
   /* Off the main thread: opening checks and may migrate the file. */
   self->store_cancellable = g_cancellable_new ();
@@ -532,6 +607,7 @@ seye_application_shutdown (GApplication *app)
 
   g_clear_handle_id (&self->sigterm_id, g_source_remove);
   g_clear_handle_id (&self->sigint_id, g_source_remove);
+  g_clear_handle_id (&self->start_id, g_source_remove);
   g_cancellable_cancel (self->store_cancellable);
   g_clear_object (&self->store_cancellable);
 
@@ -556,6 +632,7 @@ seye_application_dispose (GObject *object)
   SeyeApplication *self = SEYE_APPLICATION (object);
 
   g_clear_pointer (&self->manual, g_hash_table_unref);
+  g_clear_object (&self->pairings);
   g_clear_object (&self->monitor);
   g_clear_object (&self->settings);
   g_clear_pointer (&self->session_nodes, g_strfreev);
@@ -637,4 +714,13 @@ seye_application_get_store (SeyeApplication *self)
   g_return_val_if_fail (SEYE_IS_APPLICATION (self), NULL);
 
   return self->store;
+}
+
+/* Pairing: the keyring, the dialog. */
+SeyePairings *
+seye_application_get_pairings (SeyeApplication *self)
+{
+  g_return_val_if_fail (SEYE_IS_APPLICATION (self), NULL);
+
+  return self->pairings;
 }

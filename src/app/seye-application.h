@@ -4,6 +4,7 @@
 #include <adwaita.h>
 
 #include "seye-monitor.h"
+#include "seye-pairings.h"
 #include "seye-store.h"
 
 G_BEGIN_DECLS
@@ -14,5 +15,6 @@ G_DECLARE_FINAL_TYPE (SeyeApplication, seye_application, SEYE, APPLICATION, AdwA
 SeyeApplication *seye_application_new         (void);
 SeyeMonitor     *seye_application_get_monitor (SeyeApplication *self);
 SeyeStore       *seye_application_get_store   (SeyeApplication *self);
+SeyePairings    *seye_application_get_pairings (SeyeApplication *self);
 
 G_END_DECLS

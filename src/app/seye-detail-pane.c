@@ -21,6 +21,13 @@ struct _SeyeDetailPane
 
   /* Template widgets */
   GtkStack   *stack;
+  GtkWidget  *pairing_box;
+  GtkImage   *pairing_icon;
+  GtkLabel   *pairing_title;
+  GtkLabel   *pairing_body;
+  GtkButton  *pairing_button;
+  GtkLabel   *connection_label;
+  GtkButton  *forget_button;
   GtkLabel   *hostname_label;
   GtkLabel   *os_label;
   GtkLabel   *state_label;
@@ -124,12 +131,125 @@ update_state (SeyeDetailPane *self)
   gtk_widget_remove_css_class (GTK_WIDGET (self->state_label), "warning");
   gtk_widget_remove_css_class (GTK_WIDGET (self->state_label), "success");
   if (seye_node_get_alerting (self->node) || state == SEYE_NODE_STATE_OFFLINE ||
-      state == SEYE_NODE_STATE_INCOMPATIBLE)
+      state == SEYE_NODE_STATE_INCOMPATIBLE || state == SEYE_NODE_STATE_UNTRUSTED)
     gtk_widget_add_css_class (GTK_WIDGET (self->state_label), "error");
-  else if (state == SEYE_NODE_STATE_STALE)
+  else if (state == SEYE_NODE_STATE_STALE || state == SEYE_NODE_STATE_NEEDS_PAIRING)
     gtk_widget_add_css_class (GTK_WIDGET (self->state_label), "warning");
   else if (state == SEYE_NODE_STATE_ONLINE)
     gtk_widget_add_css_class (GTK_WIDGET (self->state_label), "success");
+}
+
+/* The notice at the top for a node that needs pairing or whose certificate
+ * changed, and the "Connection" row: plain HTTP, HTTPS, paired with what. */
+static void
+update_pairing (SeyeDetailPane *self)
+{
+  g_autofree char *title = NULL;
+  g_autofree char *body = NULL;
+  g_autofree char *connection = NULL;
+  const char *button = NULL;
+  const char *icon = "dialog-password-symbolic";
+  const char *name;
+  const char *seen;
+  SeyeNodeState state;
+  gboolean paired;
+  gboolean tls;
+
+  if (self->node == NULL)
+    return;
+
+  name = seye_node_get_name (self->node);
+  state = seye_node_get_state (self->node);
+  paired = seye_node_get_paired (self->node);
+  tls = seye_node_get_tls (self->node);
+  seen = seye_node_get_tls_fingerprint (self->node);
+
+  if (state == SEYE_NODE_STATE_UNTRUSTED && tls)
+    {
+      g_autofree char *now = seen ? seye_fingerprint_format (seen) : g_strdup ("?");
+
+      icon = "dialog-warning-symbolic";
+      /* Translators: %s is a node's name */
+      title = g_strdup_printf (_("The certificate of %s changed"), name);
+      body = g_strdup_printf (_("This could be an attacker, or the agent was reinstalled. Nothing is "
+                                "sent to it, and its data is not shown. Run “sorcerers-eye-agent "
+                                "--pairing-info” on %s: if it prints the fingerprint %s, pair again "
+                                "with the token it prints."), name, now);
+      button = _("Pair _Again…");
+    }
+  else if (state == SEYE_NODE_STATE_UNTRUSTED)
+    {
+      icon = "dialog-warning-symbolic";
+      title = g_strdup_printf (_("%s no longer uses HTTPS"), name);
+      body = g_strdup (_("It was paired over HTTPS and is now announced without it. This could be an "
+                         "attacker. Nothing is sent to it. If its agent was set up again without "
+                         "--tls, forget the pairing."));
+    }
+  else if (state == SEYE_NODE_STATE_NEEDS_PAIRING && !tls)
+    {
+      title = g_strdup_printf (_("%s wants a token, but does not use HTTPS"), name);
+      body = g_strdup (_("A token is only ever sent over HTTPS. Start its agent with --tls, then pair with it."));
+    }
+  else if (state == SEYE_NODE_STATE_NEEDS_PAIRING && paired)
+    {
+      title = g_strdup_printf (_("%s refused the token"), name);
+      body = g_strdup_printf (_("Its token changed since you paired (its agent may have been set up "
+                                "again). Run “sorcerers-eye-agent --pairing-info” on %s and pair "
+                                "again with the token it prints."), name);
+      button = _("Pair _Again…");
+    }
+  else if (state == SEYE_NODE_STATE_NEEDS_PAIRING)
+    {
+      title = g_strdup_printf (_("%s needs pairing"), name);
+      body = g_strdup_printf (_("It shares its metrics only with apps that have its token. Run "
+                                "“sorcerers-eye-agent --pairing-info” on %s, then pair and paste "
+                                "the token it prints."), name);
+      button = _("_Pair…");
+    }
+
+  gtk_widget_set_visible (self->pairing_box, title != NULL);
+  if (title != NULL)
+    {
+      gtk_image_set_from_icon_name (self->pairing_icon, icon);
+      set_label (self->pairing_title, title);
+      set_label (self->pairing_body, body);
+      if (state == SEYE_NODE_STATE_UNTRUSTED)
+        gtk_widget_add_css_class (self->pairing_box, "untrusted");
+      else
+        gtk_widget_remove_css_class (self->pairing_box, "untrusted");
+    }
+
+  gtk_widget_set_visible (GTK_WIDGET (self->pairing_button), button != NULL);
+  if (button != NULL)
+    {
+      gtk_button_set_label (self->pairing_button, button);
+      /* The target first: the action takes a node key. */
+      gtk_actionable_set_action_target_value (GTK_ACTIONABLE (self->pairing_button),
+                                              g_variant_new_string (seye_node_get_key (self->node)));
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (self->pairing_button), "app.pair-node");
+    }
+
+  if (!tls)
+    connection = g_strdup (_("HTTP, not encrypted"));
+  else if (paired && state == SEYE_NODE_STATE_UNTRUSTED)
+    connection = g_strdup (_("HTTPS, paired with another certificate than the one it presents now"));
+  else if (paired && seen != NULL)
+    {
+      g_autofree char *pinned = seye_fingerprint_format (seen);
+
+      /* Translators: %s is a certificate fingerprint, "SHA256:AB:CD:…" */
+      connection = g_strdup_printf (_("HTTPS, paired · %s"), pinned);
+    }
+  else if (paired)
+    connection = g_strdup (_("HTTPS, paired"));
+  else
+    connection = g_strdup (_("HTTPS, not paired"));
+  set_label (self->connection_label, connection);
+
+  gtk_widget_set_visible (GTK_WIDGET (self->forget_button), paired);
+  gtk_actionable_set_action_target_value (GTK_ACTIONABLE (self->forget_button),
+                                          g_variant_new_string (seye_node_get_key (self->node)));
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (self->forget_button), "app.forget-pairing");
 }
 
 static void
@@ -667,6 +787,13 @@ seye_detail_pane_class_init (SeyeDetailPaneClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ui/seye-detail-pane.ui");
   gtk_widget_class_bind_template_child (widget_class, SeyeDetailPane, stack);
+  gtk_widget_class_bind_template_child (widget_class, SeyeDetailPane, pairing_box);
+  gtk_widget_class_bind_template_child (widget_class, SeyeDetailPane, pairing_icon);
+  gtk_widget_class_bind_template_child (widget_class, SeyeDetailPane, pairing_title);
+  gtk_widget_class_bind_template_child (widget_class, SeyeDetailPane, pairing_body);
+  gtk_widget_class_bind_template_child (widget_class, SeyeDetailPane, pairing_button);
+  gtk_widget_class_bind_template_child (widget_class, SeyeDetailPane, connection_label);
+  gtk_widget_class_bind_template_child (widget_class, SeyeDetailPane, forget_button);
   gtk_widget_class_bind_template_child (widget_class, SeyeDetailPane, hostname_label);
   gtk_widget_class_bind_template_child (widget_class, SeyeDetailPane, os_label);
   gtk_widget_class_bind_template_child (widget_class, SeyeDetailPane, state_label);
@@ -745,8 +872,21 @@ seye_detail_pane_set_node (SeyeDetailPane *self,
                                G_CONNECT_SWAPPED);
       g_signal_connect_object (node, "notify::error", G_CALLBACK (update_state), self,
                                G_CONNECT_SWAPPED);
+      g_signal_connect_object (node, "notify::state", G_CALLBACK (update_pairing), self,
+                               G_CONNECT_SWAPPED);
+      g_signal_connect_object (node, "notify::paired", G_CALLBACK (update_pairing), self,
+                               G_CONNECT_SWAPPED);
+      g_signal_connect_object (node, "notify::tls", G_CALLBACK (update_pairing), self,
+                               G_CONNECT_SWAPPED);
+      g_signal_connect_object (node, "notify::tls-fingerprint", G_CALLBACK (update_pairing), self,
+                               G_CONNECT_SWAPPED);
+      g_signal_connect_object (node, "notify::name", G_CALLBACK (update_pairing), self,
+                               G_CONNECT_SWAPPED);
+      g_signal_connect_object (node, "notify::key", G_CALLBACK (update_pairing), self,
+                               G_CONNECT_SWAPPED);
       update_info (self);
       update_state (self);
+      update_pairing (self);
       update_values (self);
     }
 
@@ -864,4 +1004,27 @@ seye_detail_pane_set_store (SeyeDetailPane *self,
   update_export_action (self);
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STORE]);
+}
+
+/* For tests: the pairing notice's title and body, NULL while it is hidden. */
+char *
+_seye_detail_pane_dup_pairing_notice (SeyeDetailPane *self)
+{
+  if (!gtk_widget_get_visible (self->pairing_box))
+    return NULL;
+
+  return g_strconcat (gtk_label_get_text (self->pairing_title), "\n",
+                      gtk_label_get_text (self->pairing_body), NULL);
+}
+
+GtkButton *
+_seye_detail_pane_get_pairing_button (SeyeDetailPane *self)
+{
+  return gtk_widget_get_visible (GTK_WIDGET (self->pairing_button)) ? self->pairing_button : NULL;
+}
+
+const char *
+_seye_detail_pane_get_connection (SeyeDetailPane *self)
+{
+  return gtk_label_get_text (self->connection_label);
 }

@@ -136,12 +136,14 @@ seye_node_status_rank (SeyeNode *node)
 
   switch (seye_node_get_state (node))
     {
-    case SEYE_NODE_STATE_OFFLINE:      return 1;
-    case SEYE_NODE_STATE_INCOMPATIBLE: return 2;
-    case SEYE_NODE_STATE_STALE:        return 3;
-    case SEYE_NODE_STATE_CONNECTING:   return 4;
-    case SEYE_NODE_STATE_ONLINE:       return 5;
-    default:                           return 6;
+    case SEYE_NODE_STATE_UNTRUSTED:    return 1;
+    case SEYE_NODE_STATE_OFFLINE:      return 2;
+    case SEYE_NODE_STATE_INCOMPATIBLE: return 3;
+    case SEYE_NODE_STATE_NEEDS_PAIRING: return 4;
+    case SEYE_NODE_STATE_STALE:        return 5;
+    case SEYE_NODE_STATE_CONNECTING:   return 6;
+    case SEYE_NODE_STATE_ONLINE:       return 7;
+    default:                           return 8;
     }
 }
 

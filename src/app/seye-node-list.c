@@ -97,7 +97,9 @@ matches_status (SeyeNodeList *self,
     case SEYE_STATUS_FILTER_ALERTING:
       return seye_node_get_alerting (node);
     case SEYE_STATUS_FILTER_OFFLINE:
-      return state == SEYE_NODE_STATE_OFFLINE || state == SEYE_NODE_STATE_INCOMPATIBLE;
+      /* Every node whose data does not come in. */
+      return state == SEYE_NODE_STATE_OFFLINE || state == SEYE_NODE_STATE_INCOMPATIBLE ||
+             state == SEYE_NODE_STATE_NEEDS_PAIRING || state == SEYE_NODE_STATE_UNTRUSTED;
     case SEYE_STATUS_FILTER_ALL:
     default:
       return TRUE;

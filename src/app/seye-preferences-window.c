@@ -88,8 +88,9 @@ seye_preferences_add_manual_node (GSettings   *settings,
   g_autofree char *host = NULL;
   g_autofree char *stripped = g_strstrip (g_strdup (host_port));
   guint16 port;
+  gboolean tls;
 
-  if (!seye_parse_host_port (stripped, &host, &port, error))
+  if (!seye_parse_node_address (stripped, &host, &port, &tls, error))
     return FALSE;
 
   old = g_settings_get_strv (settings, "manual-nodes");

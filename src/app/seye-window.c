@@ -103,6 +103,23 @@ discovery_status_cb (SeyeWindow *self)
   self->discovery_notice_shown = TRUE;
 }
 
+/* Once: more nodes announced themselves than the monitor follows (see SeyeMonitor:discovery-full). */
+static void
+discovery_full_cb (SeyeWindow *self)
+{
+  AdwToast *toast;
+  gboolean full = FALSE;
+
+  g_object_get (self->monitor, "discovery-full", &full, NULL);
+  if (!full)
+    return;
+
+  toast = adw_toast_new (_("Too many nodes announce themselves on this network: the newest are "
+                           "ignored. Add the ones you need by address in Preferences."));
+  adw_toast_set_timeout (toast, 0);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
 static void
 dismiss_discovery_action (GtkWidget  *widget,
                           const char *action_name,
@@ -316,6 +333,8 @@ seye_window_constructed (GObject *object)
                                G_CALLBACK (discovery_status_cb), self, G_CONNECT_SWAPPED);
       g_signal_connect_object (self->monitor, "items-changed",
                                G_CALLBACK (update_subtitle), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (self->monitor, "notify::discovery-full",
+                               G_CALLBACK (discovery_full_cb), self, G_CONNECT_SWAPPED);
     }
 
   discovery_status_cb (self);
