@@ -271,7 +271,8 @@ sockets_back_to (gpointer data)
 {
   SocketCount *count = data;
 
-  return count_sockets (count->agent) == count->expected;
+  /* At most: a connection of the start-up check may still have been open. */
+  return count_sockets (count->agent) <= count->expected;
 }
 
 /* Every way a client can leave frees its connection in the agent: a closed
@@ -324,14 +325,19 @@ test_connections_released (void)
       g_socket_close (socket, NULL);
     }
 
-  g_assert_true (seye_test_wait_until (sockets_back_to, &count, 10000));
-
-  /* And it still serves. */
+  /* It still serves; and as it accepts in order, it has accepted every one of
+   * the connections above once it answers this one. */
   {
     g_autoptr (GSocket) socket = connect_to (agent);
     g_autofree char *response = exchange (socket, request, strlen (request));
     g_assert_true (g_str_has_prefix (response, "HTTP/1.1 200 "));
+    g_socket_close (socket, NULL);
   }
+
+  /* Nothing wakes this process when the agent closes a socket: look every 50 ms. */
+  for (guint i = 0; i < 200 && !sockets_back_to (&count); i++)
+    g_usleep (50 * 1000);
+  g_assert_cmpuint (count_sockets (agent), <=, count.expected);
 
   g_assert_cmpint (seye_test_agent_stop (agent), ==, 0);
 }
