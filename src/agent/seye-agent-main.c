@@ -324,8 +324,8 @@ main (int   argc,
     }
   else if (info->node_id == NULL)
     {
-      g_autofree char *node_id = seye_proc_reader_read_node_id (reader, &error);
-
+      /* Read again for the reason it has none. */
+      g_free (seye_proc_reader_read_node_id (reader, &error));
       seye_proc_reader_free (reader);
       return fail ("%s", error->message);
     }
