@@ -3,6 +3,8 @@
 
 #include <gio/gio.h>
 
+#include "seye-node.h"
+
 G_BEGIN_DECLS
 
 /**
@@ -86,6 +88,11 @@ GSubprocess   *seye_test_netns_spawnv        (SeyeTestNetns      *self,
                                               const char * const *argv);
 GSocket       *seye_test_netns_listen        (SeyeTestNetns *self,
                                               const char    *host);
+GSubprocess   *seye_test_netns_publish       (SeyeTestNetns *self,
+                                              const char    *host,
+                                              const char    *name,
+                                              guint16        port,
+                                              const char    *node_id);
 
 typedef enum
 {
@@ -104,6 +111,57 @@ SeyeTestFake  *seye_test_fake_new            (SeyeTestFakeKind  kind,
 guint16        seye_test_fake_get_port       (SeyeTestFake     *fake);
 guint          seye_test_fake_get_n_requests (SeyeTestFake     *fake);
 void           seye_test_fake_free           (SeyeTestFake     *fake);
+
+/* Nodes of a GListModel of SeyeNode (a SeyeMonitor), by name. */
+SeyeNode      *seye_test_find_node           (GListModel    *nodes,
+                                              const char    *name);
+guint          seye_test_count_nodes         (GListModel    *nodes,
+                                              const char    *name);
+SeyeNode      *seye_test_wait_for_node       (GListModel    *nodes,
+                                              const char    *name,
+                                              guint          timeout_ms);  /* fails the test */
+/* Waits until @node is in @state (at a port ending its address, unless 0); fails the
+ * test with the node's state and error otherwise. Returns the seconds it took. */
+double         seye_test_wait_node_state     (SeyeNode      *node,
+                                              SeyeNodeState  state,
+                                              guint16        port,
+                                              guint          timeout_ms);
+
+/**
+ * SeyeTestWatch:
+ *
+ * Counts a node's samples and the times it left the online state (each one
+ * logged with the node's error) while it is watched.
+ */
+typedef struct
+{
+  SeyeNode *node;
+  guint     samples;
+  guint     left_online;
+  gulong    sample_id;
+  gulong    state_id;
+} SeyeTestWatch;
+
+void           seye_test_watch_start         (SeyeTestWatch *watch,
+                                              SeyeNode      *node);
+void           seye_test_watch_stop          (SeyeTestWatch *watch);
+
+/**
+ * SeyeTestHeartbeat:
+ *
+ * A timeout every 50 ms that records how late it fires: how long the main loop
+ * was kept from running.
+ */
+typedef struct
+{
+  gint64 expected;
+  gint64 worst_lag;   /* µs */
+  guint  ticks;
+  guint  source;
+} SeyeTestHeartbeat;
+
+void           seye_test_heartbeat_start     (SeyeTestHeartbeat *beat);
+void           seye_test_heartbeat_stop      (SeyeTestHeartbeat *beat);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SeyeTestAgent, seye_test_agent_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SeyeTestFake, seye_test_fake_free)

@@ -45,65 +45,10 @@ never_cb (gpointer data)
 }
 
 static SeyeNode *
-find_node (SeyeMonitor *monitor,
-           const char  *name)
+node_named (Fixture    *f,
+            const char *name)
 {
-  guint n = g_list_model_get_n_items (G_LIST_MODEL (monitor));
-
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr (SeyeNode) node = g_list_model_get_item (G_LIST_MODEL (monitor), i);
-
-      if (g_strcmp0 (seye_node_get_name (node), name) == 0)
-        return node;
-    }
-
-  return NULL;
-}
-
-typedef struct
-{
-  SeyeMonitor *monitor;
-  const char  *name;
-} NodeWait;
-
-static gboolean
-node_found_cb (gpointer data)
-{
-  NodeWait *wait = data;
-
-  return find_node (wait->monitor, wait->name) != NULL;
-}
-
-static SeyeNode *
-wait_for_node (SeyeMonitor *monitor,
-               const char  *name,
-               guint        timeout_ms)
-{
-  NodeWait wait = { monitor, name };
-
-  if (!seye_test_wait_until (node_found_cb, &wait, timeout_ms))
-    g_error ("“%s” was not found within %u s", name, timeout_ms / 1000);
-
-  return find_node (monitor, name);
-}
-
-static guint
-count_nodes (SeyeMonitor *monitor,
-             const char  *name)
-{
-  guint n = g_list_model_get_n_items (G_LIST_MODEL (monitor));
-  guint count = 0;
-
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr (SeyeNode) node = g_list_model_get_item (G_LIST_MODEL (monitor), i);
-
-      if (g_strcmp0 (seye_node_get_name (node), name) == 0)
-        count++;
-    }
-
-  return count;
+  return seye_test_find_node (G_LIST_MODEL (f->monitor), name);
 }
 
 static SeyeTestAgent *
@@ -121,7 +66,7 @@ all_online_cb (gpointer data)
 
   for (guint i = 0; i < N_AGENTS; i++)
     {
-      SeyeNode *node = find_node (f->monitor, f->names[i]);
+      SeyeNode *node = node_named (f, f->names[i]);
 
       if (node == NULL || seye_node_get_state (node) != SEYE_NODE_STATE_ONLINE ||
           seye_node_get_sample (node) == NULL)
@@ -140,10 +85,10 @@ wait_all_online (Fixture *f)
     {
       for (guint i = 0; i < N_AGENTS; i++)
         {
-          SeyeNode *node = find_node (f->monitor, f->names[i]);
+          SeyeNode *node = node_named (f, f->names[i]);
 
-          g_test_message ("%s: %s", f->names[i],
-                          node == NULL ? "not found" : seye_node_state_to_string (seye_node_get_state (node)));
+          g_test_message ("%s: %s", f->names[i], node == NULL ? "not found"
+                          : seye_node_state_to_string (seye_node_get_state (node)));
         }
       g_error ("the agents on their hosts were not all online within %u s", APPEAR_MS / 1000);
     }
@@ -153,7 +98,7 @@ wait_all_online (Fixture *f)
   /* Found over mDNS from across the bridge, at their hosts' addresses. */
   for (guint i = 0; i < N_AGENTS; i++)
     {
-      SeyeNode *node = find_node (f->monitor, f->names[i]);
+      SeyeNode *node = node_named (f, f->names[i]);
       g_autofree char *address = seye_test_netns_dup_address (f->net, hosts[i]);
       g_autofree char *expected = g_strdup_printf ("%s:%u", address, f->agents[i]->port);
 
@@ -218,100 +163,6 @@ fixture_teardown (Fixture       *f,
   g_clear_pointer (&f->prefix, g_free);
 }
 
-/* Watches nodes that must stay online while another one suffers. */
-typedef struct
-{
-  SeyeNode *node;
-  guint     samples;
-  guint     left_online;   /* times it was seen in another state */
-  gulong    sample_id;
-  gulong    state_id;
-} Watch;
-
-static void
-watch_sample_cb (SeyeNode   *node,
-                 SeyeSample *sample,
-                 Watch      *watch)
-{
-  watch->samples++;
-}
-
-static void
-watch_state_cb (SeyeNode   *node,
-                GParamSpec *pspec,
-                Watch      *watch)
-{
-  if (seye_node_get_state (node) != SEYE_NODE_STATE_ONLINE)
-    {
-      watch->left_online++;
-      g_test_message ("%s: %s at %s (%s)", seye_node_get_name (node),
-                      seye_node_state_to_string (seye_node_get_state (node)),
-                      seye_node_get_address (node),
-                      seye_node_get_error (node) ? seye_node_get_error (node) : "no error");
-    }
-}
-
-static void
-watch_start (Watch    *watch,
-             SeyeNode *node)
-{
-  g_assert_nonnull (node);
-  watch->node = g_object_ref (node);
-  watch->samples = 0;
-  watch->left_online = 0;
-  watch->sample_id = g_signal_connect (node, "sample-added", G_CALLBACK (watch_sample_cb), watch);
-  watch->state_id = g_signal_connect (node, "notify::state", G_CALLBACK (watch_state_cb), watch);
-}
-
-static void
-watch_stop (Watch *watch)
-{
-  g_clear_signal_handler (&watch->sample_id, watch->node);
-  g_clear_signal_handler (&watch->state_id, watch->node);
-  g_clear_object (&watch->node);
-}
-
-typedef struct
-{
-  SeyeNode      *node;
-  SeyeNodeState  state;
-  guint16        port;    /* 0: any */
-} StateWait;
-
-static gboolean
-node_state_cb (gpointer data)
-{
-  StateWait *wait = data;
-  g_autofree char *port = NULL;
-
-  if (seye_node_get_state (wait->node) != wait->state)
-    return FALSE;
-  if (wait->port == 0)
-    return TRUE;
-
-  port = g_strdup_printf (":%u", wait->port);
-
-  return g_str_has_suffix (seye_node_get_address (wait->node), port);
-}
-
-static double
-wait_state (SeyeNode      *node,
-            SeyeNodeState  state,
-            guint16        port,
-            guint          timeout_ms)
-{
-  StateWait wait = { node, state, port };
-  gint64 start = g_get_monotonic_time ();
-
-  if (!seye_test_wait_until (node_state_cb, &wait, timeout_ms))
-    g_error ("“%s” is %s at %s (%s), not %s within %u s", seye_node_get_name (node),
-             seye_node_state_to_string (seye_node_get_state (node)), seye_node_get_address (node),
-             seye_node_get_error (node) ? seye_node_get_error (node) : "no error",
-             seye_node_state_to_string (state), timeout_ms / 1000);
-
-  return (g_get_monotonic_time () - start) / 1e6;
-}
-
 static const char *
 name_at (Fixture *f,
          guint    position)
@@ -325,8 +176,8 @@ static void
 test_link_cut (Fixture       *f,
                gconstpointer  data)
 {
-  Watch others[2] = { 0 };
-  Watch cut = { 0 };
+  SeyeTestWatch others[2] = { 0 };
+  SeyeTestWatch cut = { 0 };
   SeyeNode *node;
   double seconds;
 
@@ -334,14 +185,15 @@ test_link_cut (Fixture       *f,
     return;
 
   wait_all_online (f);
-  node = find_node (f->monitor, f->names[1]);
-  watch_start (&others[0], find_node (f->monitor, f->names[0]));
-  watch_start (&others[1], find_node (f->monitor, f->names[2]));
+  node = node_named (f, f->names[1]);
+  seye_test_watch_start (&others[0], node_named (f, f->names[0]));
+  seye_test_watch_start (&others[1], node_named (f, f->names[2]));
 
   /* The cable of n2 is pulled: no RST, no ICMP, just silence. */
   seye_test_netns_set_link (f->net, "n2", FALSE);
-  seconds = wait_state (node, SEYE_NODE_STATE_OFFLINE, 0, OFFLINE_MS);
-  g_test_message ("offline %.2f s after its link was cut (%s)", seconds, seye_node_get_error (node));
+  seconds = seye_test_wait_node_state (node, SEYE_NODE_STATE_OFFLINE, 0, OFFLINE_MS);
+  g_test_message ("offline %.2f s after its link was cut (%s)", seconds,
+                  seye_node_get_error (node));
   g_assert_nonnull (seye_node_get_error (node));
 
   /* Its row says so; the other two rows do not. */
@@ -360,21 +212,21 @@ test_link_cut (Fixture       *f,
                       others[i].samples);
       g_assert_cmpuint (others[i].left_online, ==, 0);
       g_assert_cmpuint (others[i].samples, >=, (guint) (seconds));
-      watch_stop (&others[i]);
+      seye_test_watch_stop (&others[i]);
     }
 
   /* Plugged in again: the same row comes back online by itself, and samples flow. */
-  watch_start (&cut, node);
+  seye_test_watch_start (&cut, node);
   seye_test_netns_set_link (f->net, "n2", TRUE);
-  seconds = wait_state (node, SEYE_NODE_STATE_ONLINE, f->agents[1]->port, BACK_MS);
+  seconds = seye_test_wait_node_state (node, SEYE_NODE_STATE_ONLINE, f->agents[1]->port, BACK_MS);
   g_test_message ("online again %.2f s after its link came back", seconds);
   g_assert_true (seye_test_wait_until (all_online_cb, f, 5000));
   seye_test_wait_until (never_cb, NULL, 1500);
   g_assert_cmpuint (cut.samples, >=, 1);
   g_assert_cmpuint (seye_node_get_state (node), ==, SEYE_NODE_STATE_ONLINE);
-  g_assert_cmpuint (count_nodes (f->monitor, f->names[1]), ==, 1);
+  g_assert_cmpuint (seye_test_count_nodes (G_LIST_MODEL (f->monitor), f->names[1]), ==, 1);
   g_assert_cmpuint (g_list_model_get_n_items (seye_node_list_get_model (f->list)), ==, N_AGENTS);
-  watch_stop (&cut);
+  seye_test_watch_stop (&cut);
 }
 
 static void
@@ -389,24 +241,24 @@ test_agent_restart (Fixture       *f,
     return;
 
   wait_all_online (f);
-  node = find_node (f->monitor, f->names[1]);
+  node = node_named (f, f->names[1]);
   old_port = f->agents[1]->port;
 
   /* Killed on its host: it cannot withdraw its record, which stays cached for a while. */
   seye_test_agent_kill (f->agents[1]);
-  seconds = wait_state (node, SEYE_NODE_STATE_OFFLINE, 0, OFFLINE_MS);
+  seconds = seye_test_wait_node_state (node, SEYE_NODE_STATE_OFFLINE, 0, OFFLINE_MS);
   g_test_message ("offline %.2f s after SIGKILL (%s)", seconds, seye_node_get_error (node));
 
   /* Started again with the same name and node id, on a new port. */
   g_clear_pointer (&f->agents[1], seye_test_agent_free);
   f->agents[1] = start_agent (f, 1);
   g_assert_cmpuint (f->agents[1]->port, !=, old_port);
-  seconds = wait_state (node, SEYE_NODE_STATE_ONLINE, f->agents[1]->port, BACK_MS);
+  seconds = seye_test_wait_node_state (node, SEYE_NODE_STATE_ONLINE, f->agents[1]->port, BACK_MS);
   g_test_message ("online again on port %u %.2f s after the restart", f->agents[1]->port, seconds);
 
   /* One row, the same one. */
-  g_assert_true (find_node (f->monitor, f->names[1]) == node);
-  g_assert_cmpuint (count_nodes (f->monitor, f->names[1]), ==, 1);
+  g_assert_true (node_named (f, f->names[1]) == node);
+  g_assert_cmpuint (seye_test_count_nodes (G_LIST_MODEL (f->monitor), f->names[1]), ==, 1);
   g_assert_true (seye_test_wait_until (all_online_cb, f, 5000));
   g_assert_cmpuint (g_list_model_get_n_items (seye_node_list_get_model (f->list)), ==, N_AGENTS);
 }
@@ -429,7 +281,7 @@ test_avahi_restart (Fixture       *f,
 {
   g_autoptr (SeyeTestAgent) late = NULL;
   g_autofree char *late_name = NULL;
-  Watch watches[N_AGENTS] = { 0 };
+  SeyeTestWatch watches[N_AGENTS] = { 0 };
   SeyeNode *node;
   gint64 start;
 
@@ -438,7 +290,7 @@ test_avahi_restart (Fixture       *f,
 
   wait_all_online (f);
   for (guint i = 0; i < N_AGENTS; i++)
-    watch_start (&watches[i], find_node (f->monitor, f->names[i]));
+    seye_test_watch_start (&watches[i], node_named (f, f->names[i]));
 
   /* The app's side: its avahi-daemon goes away and comes back. The nodes it knows stay
    * online (they are polled, not browsed), and once the daemon is back the app finds a
@@ -449,8 +301,8 @@ test_avahi_restart (Fixture       *f,
                                       "--node-id", "c0000000000000000000000000000001",
                                       "--interval", "0.5", NULL);
   start = g_get_monotonic_time ();
-  node = wait_for_node (f->monitor, late_name, APPEAR_MS);
-  wait_state (node, SEYE_NODE_STATE_ONLINE, late->port, APPEAR_MS);
+  node = seye_test_wait_for_node (G_LIST_MODEL (f->monitor), late_name, APPEAR_MS);
+  seye_test_wait_node_state (node, SEYE_NODE_STATE_ONLINE, late->port, APPEAR_MS);
   g_assert_false (seye_node_get_manual (node));
   g_test_message ("a node started after the app's avahi-daemon restarted was online %.2f s later",
                   (g_get_monotonic_time () - start) / 1e6);
@@ -459,7 +311,6 @@ test_avahi_restart (Fixture       *f,
    * stays one row, online. */
   g_assert_cmpuint (count_lines (f->agents[2]->log->str, "mDNS: announced"), ==, 1);
   seye_test_netns_restart_avahi (f->net, "n3");
-  g_assert_true (seye_test_agent_wait_log (f->agents[2], "mDNS: announced", 100));
   start = g_get_monotonic_time ();
   while (count_lines (f->agents[2]->log->str, "mDNS: announced") < 2 &&
          g_get_monotonic_time () - start < APPEAR_MS * (gint64) 1000)
@@ -467,9 +318,9 @@ test_avahi_restart (Fixture       *f,
   g_assert_cmpuint (count_lines (f->agents[2]->log->str, "mDNS: announced"), ==, 2);
   seye_test_wait_until (never_cb, NULL, 2000);
 
-  node = find_node (f->monitor, f->names[2]);
+  node = node_named (f, f->names[2]);
   g_assert_cmpuint (seye_node_get_state (node), ==, SEYE_NODE_STATE_ONLINE);
-  g_assert_cmpuint (count_nodes (f->monitor, f->names[2]), ==, 1);
+  g_assert_cmpuint (seye_test_count_nodes (G_LIST_MODEL (f->monitor), f->names[2]), ==, 1);
 
   /* Through both restarts every node stayed online and kept updating. */
   for (guint i = 0; i < N_AGENTS; i++)
@@ -477,30 +328,11 @@ test_avahi_restart (Fixture       *f,
       g_test_message ("%s: %u samples through the restarts", f->names[i], watches[i].samples);
       g_assert_cmpuint (watches[i].left_online, ==, 0);
       g_assert_cmpuint (watches[i].samples, >=, 4);
-      watch_stop (&watches[i]);
+      seye_test_watch_stop (&watches[i]);
     }
-  g_assert_cmpuint (seye_node_get_state (find_node (f->monitor, late_name)), ==, SEYE_NODE_STATE_ONLINE);
-  g_assert_cmpuint (g_list_model_get_n_items (seye_node_list_get_model (f->list)), ==, N_AGENTS + 1);
-}
-
-typedef struct
-{
-  gint64 expected;
-  gint64 worst_lag;
-  guint  ticks;
-} Heartbeat;
-
-static gboolean
-heartbeat_cb (gpointer data)
-{
-  Heartbeat *beat = data;
-  gint64 now = g_get_monotonic_time ();
-
-  beat->worst_lag = MAX (beat->worst_lag, now - beat->expected);
-  beat->expected = now + 50 * 1000;
-  beat->ticks++;
-
-  return G_SOURCE_CONTINUE;
+  g_assert_cmpuint (seye_node_get_state (node_named (f, late_name)), ==, SEYE_NODE_STATE_ONLINE);
+  g_assert_cmpuint (g_list_model_get_n_items (seye_node_list_get_model (f->list)), ==,
+                    N_AGENTS + 1);
 }
 
 typedef struct
@@ -526,10 +358,9 @@ test_slow_and_garbage (Fixture       *f,
   };
   g_autoptr (SeyeTestAgent) backend = NULL;
   g_autofree char *slow_id = g_strdup_printf ("d%031x", (guint) getpid ());
-  Watch watches[N_AGENTS] = { 0 };
-  Watch slow = { 0 };
-  Heartbeat beat = { 0 };
-  guint heartbeat;
+  SeyeTestWatch watches[N_AGENTS] = { 0 };
+  SeyeTestWatch slow = { 0 };
+  SeyeTestHeartbeat beat = { 0 };
   gint64 start;
 
   if (f->net == NULL)
@@ -543,30 +374,26 @@ test_slow_and_garbage (Fixture       *f,
                                    "--interval", "0.5", NULL);
 
   /* Beats every 50 ms from before the first fake appears to the end. */
-  beat.expected = g_get_monotonic_time () + 50 * 1000;
-  heartbeat = g_timeout_add (50, heartbeat_cb, &beat);
+  seye_test_heartbeat_start (&beat);
   for (guint i = 0; i < N_AGENTS; i++)
-    watch_start (&watches[i], find_node (f->monitor, f->names[i]));
+    seye_test_watch_start (&watches[i], node_named (f, f->names[i]));
 
   /* All four on host n4, announced over mDNS like agents. */
   for (guint i = 0; fakes[i].suffix != NULL; i++)
     {
       g_autoptr (GSocket) socket = seye_test_netns_listen (f->net, "n4");
       g_autofree char *name = g_strdup_printf ("%s-%s", f->prefix, fakes[i].suffix);
-      g_autofree char *port = NULL;
       g_autofree char *id = NULL;
+      guint16 port;
 
-      fakes[i].fake = seye_test_fake_new (fakes[i].kind, socket, backend->base_uri, fakes[i].delay_ms);
-      port = g_strdup_printf ("%u", seye_test_fake_get_port (fakes[i].fake));
-      id = fakes[i].kind == SEYE_TEST_FAKE_RELAY ? g_strdup (slow_id)
-                                                  : g_strdup_printf ("e%07x%024u", (guint) getpid () & 0xfffffff, i);
-      {
-        g_autofree char *txt_id = g_strdup_printf ("id=%s", id);
-        const char *argv[] = { "avahi-publish", "-s", name, "_sorcerers-eye._tcp", port,
-                               "txtvers=1", "api=1", "version=0.1.0", txt_id, NULL };
-
-        fakes[i].publisher = seye_test_netns_spawnv (f->net, "n4", argv);
-      }
+      fakes[i].fake = seye_test_fake_new (fakes[i].kind, socket, backend->base_uri,
+                                          fakes[i].delay_ms);
+      port = seye_test_fake_get_port (fakes[i].fake);
+      if (fakes[i].kind == SEYE_TEST_FAKE_RELAY)
+        id = g_strdup (slow_id);
+      else
+        id = g_strdup_printf ("e%07x%024u", (guint) getpid () & 0xfffffff, i);
+      fakes[i].publisher = seye_test_netns_publish (f->net, "n4", name, port, id);
     }
 
   start = g_get_monotonic_time ();
@@ -574,41 +401,44 @@ test_slow_and_garbage (Fixture       *f,
     {
       g_autofree char *name = g_strdup_printf ("%s-%s", f->prefix, fakes[i].suffix);
 
-      fakes[i].node = wait_for_node (f->monitor, name, APPEAR_MS);
+      fakes[i].node = seye_test_wait_for_node (G_LIST_MODEL (f->monitor), name, APPEAR_MS);
     }
   g_test_message ("the fake nodes were found over mDNS after %.2f s",
                   (g_get_monotonic_time () - start) / 1e6);
 
   /* The slow node answers, late: online, with samples. Shown in the detail pane. */
   seye_window_show_node (f->window, fakes[0].node);
-  wait_state (fakes[0].node, SEYE_NODE_STATE_ONLINE, 0, APPEAR_MS);
-  watch_start (&slow, fakes[0].node);
+  seye_test_wait_node_state (fakes[0].node, SEYE_NODE_STATE_ONLINE, 0, APPEAR_MS);
+  seye_test_watch_start (&slow, fakes[0].node);
 
   /* The mute one: offline, saying why. The garbage ones: an error, never a sample. */
-  wait_state (fakes[1].node, SEYE_NODE_STATE_OFFLINE, 0, OFFLINE_MS);
+  seye_test_wait_node_state (fakes[1].node, SEYE_NODE_STATE_OFFLINE, 0, OFFLINE_MS);
   seye_window_show_node (f->window, fakes[2].node);
   for (guint i = 2; fakes[i].suffix != NULL; i++)
-    wait_state (fakes[i].node, SEYE_NODE_STATE_OFFLINE, 0, OFFLINE_MS);
+    seye_test_wait_node_state (fakes[i].node, SEYE_NODE_STATE_OFFLINE, 0, OFFLINE_MS);
 
   /* Some more seconds of all that going on. */
   seye_window_show_node (f->window, fakes[0].node);
   seye_test_wait_until (never_cb, NULL, 6000);
-  g_source_remove (heartbeat);
+  seye_test_heartbeat_stop (&beat);
 
-  g_test_message ("main loop ticked %u times, worst lag %.0f ms", beat.ticks, beat.worst_lag / 1000.0);
+  g_test_message ("main loop ticked %u times, worst lag %.0f ms", beat.ticks,
+                  beat.worst_lag / 1000.0);
   g_assert_cmpint (beat.worst_lag, <, MAX_LAG_US);
 
-  g_test_message ("slow: %s, %u samples in 6 s, %u requests", seye_node_state_to_string (seye_node_get_state (fakes[0].node)),
+  g_test_message ("slow: %s, %u samples in 6 s, %u requests",
+                  seye_node_state_to_string (seye_node_get_state (fakes[0].node)),
                   slow.samples, seye_test_fake_get_n_requests (fakes[0].fake));
   g_assert_cmpuint (seye_node_get_state (fakes[0].node), ==, SEYE_NODE_STATE_ONLINE);
   g_assert_cmpuint (slow.left_online, ==, 0);
   g_assert_cmpuint (slow.samples, >=, 2);
   g_assert_nonnull (seye_node_get_sample (fakes[0].node));
-  watch_stop (&slow);
+  seye_test_watch_stop (&slow);
 
   for (guint i = 1; fakes[i].suffix != NULL; i++)
     {
-      g_test_message ("%s: %s, %s", fakes[i].suffix, seye_node_state_to_string (seye_node_get_state (fakes[i].node)),
+      g_test_message ("%s: %s, %s", fakes[i].suffix,
+                      seye_node_state_to_string (seye_node_get_state (fakes[i].node)),
                       seye_node_get_error (fakes[i].node));
       g_assert_cmpuint (seye_node_get_state (fakes[i].node), ==, SEYE_NODE_STATE_OFFLINE);
       g_assert_nonnull (seye_node_get_error (fakes[i].node));
@@ -622,7 +452,7 @@ test_slow_and_garbage (Fixture       *f,
       g_test_message ("%s: %u samples meanwhile", f->names[i], watches[i].samples);
       g_assert_cmpuint (watches[i].left_online, ==, 0);
       g_assert_cmpuint (watches[i].samples, >=, 6);
-      watch_stop (&watches[i]);
+      seye_test_watch_stop (&watches[i]);
     }
 
   for (guint i = 0; fakes[i].suffix != NULL; i++)
