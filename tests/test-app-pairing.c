@@ -474,6 +474,134 @@ test_pairing (void)
   seye_test_keyring_stop ();
 }
 
+/* Scenario 4: no keyring at all ---------------------------------------------- */
+
+static void
+count_message_cb (SeyePairings *pairings,
+                  const char   *message,
+                  GPtrArray    *messages)
+{
+  g_ptr_array_add (messages, g_strdup (message));
+}
+
+static void
+no_keyring_run (gpointer data)
+{
+  Run *run = data;
+  PairingInfo *info = run->data;
+  g_autoptr (GPtrArray) messages = g_ptr_array_new_with_free_func (g_free);
+  SeyePairings *pairings = seye_application_get_pairings (run->app);
+  SeyePairDialog *dialog;
+  SeyeDetailPane *pane;
+  SeyeNode *node;
+
+  g_signal_connect (pairings, "message", G_CALLBACK (count_message_cb), messages);
+  g_assert_true (seye_test_wait_until (window_cb, run, 10000));
+
+  /* The app works: the node is found and needs pairing, as anywhere. */
+  node = wait_node (run, SEYE_NODE_STATE_NEEDS_PAIRING, FALSE, 20000);
+  g_assert_false (seye_pairings_get_keyring_available (pairings));
+  g_assert_cmpuint (messages->len, ==, 0);
+
+  /* Opening the dialog says once what is wrong and what to do; the dialog says it too. */
+  pane = show_node (run, node);
+  gtk_widget_activate (GTK_WIDGET (_seye_detail_pane_get_pairing_button (pane)));
+  g_assert_true (seye_test_wait_until (dialog_open_cb, run, 5000));
+  g_assert_cmpuint (messages->len, ==, 1);
+  g_test_message ("said: %s", (char *) messages->pdata[0]);
+  g_assert_nonnull (strstr (messages->pdata[0], "No keyring"));
+  g_assert_nonnull (strstr (messages->pdata[0], "gnome-keyring"));
+  dialog = SEYE_PAIR_DIALOG (_seye_pairings_get_dialog (pairings));
+  screenshot ("5-no-keyring");
+  gtk_widget_activate_action (GTK_WIDGET (dialog), "pair.cancel", NULL);
+  g_assert_true (seye_test_wait_until (dialog_closed_cb, run, 5000));
+  gtk_widget_activate (GTK_WIDGET (_seye_detail_pane_get_pairing_button (pane)));
+  g_assert_true (seye_test_wait_until (dialog_open_cb, run, 5000));
+  g_assert_cmpuint (messages->len, ==, 1);
+
+  /* Pairing still works, for the session. */
+  dialog = SEYE_PAIR_DIALOG (_seye_pairings_get_dialog (pairings));
+  _seye_pair_dialog_set_token (dialog, info->token);
+  gtk_widget_activate_action (GTK_WIDGET (dialog), "pair.pair", NULL);
+  g_assert_true (seye_test_wait_until (dialog_closed_cb, run, 10000));
+  node = wait_node (run, SEYE_NODE_STATE_ONLINE, TRUE, 10000);
+  g_assert_true (seye_node_get_paired (node));
+  g_assert_cmpuint (messages->len, ==, 1);
+
+  g_signal_handlers_disconnect_by_data (pairings, messages);
+}
+
+/* A session bus of the test's own, where nothing can be started: no Secret Service. */
+static GSubprocess *
+start_bare_bus (const char *dir)
+{
+  g_autofree char *config = g_build_filename (dir, "bus.conf", NULL);
+  g_autofree char *socket_dir = g_build_filename (dir, "bus", NULL);
+  g_autofree char *contents = NULL;
+  g_autofree char *address = NULL;
+  g_autoptr (GDataInputStream) out = NULL;
+  g_autoptr (GError) error = NULL;
+  GSubprocess *bus;
+
+  g_mkdir_with_parents (socket_dir, 0700);
+  contents = g_strdup_printf ("<!DOCTYPE busconfig PUBLIC \"-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN\"\n"
+                              " \"http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd\">\n"
+                              "<busconfig><type>session</type><listen>unix:dir=%s</listen>"
+                              "<policy context=\"default\"><allow send_destination=\"*\" eavesdrop=\"true\"/>"
+                              "<allow eavesdrop=\"true\"/><allow own=\"*\"/></policy></busconfig>\n",
+                              socket_dir);
+  g_file_set_contents (config, contents, -1, &error);
+  g_assert_no_error (error);
+
+  bus = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, "dbus-daemon", "--nofork",
+                          "--print-address=1", "--config-file", config, NULL);
+  g_assert_no_error (error);
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (bus));
+  address = g_data_input_stream_read_line (out, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (address);
+  g_setenv ("DBUS_SESSION_BUS_ADDRESS", address, TRUE);
+
+  return bus;
+}
+
+static void
+test_no_keyring (void)
+{
+  g_autofree char *prefix = NULL;
+  g_autofree char *state = NULL;
+  g_autoptr (SeyeTestAgent) agent = NULL;
+  g_autoptr (GSubprocess) bus = NULL;
+  PairingInfo info = { NULL };
+  Run run = { NULL };
+
+  if (!g_test_subprocess ())
+    {
+      g_test_trap_subprocess (NULL, 120 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_INHERIT_STDOUT);
+      g_test_trap_assert_passed ();
+      return;
+    }
+
+  if (g_getenv ("SEYE_AGENT") == NULL || !seye_test_require_avahi ())
+    return;
+
+  bus = start_bare_bus (home);
+  prefix = g_strdup_printf ("seye-pair-nokeyring-%d", (int) getpid ());
+  state = g_build_filename (home, "agent-no-keyring", NULL);
+  agent = start_agent (prefix, state);
+  read_pairing_info (state, &info);
+
+  run.prefix = prefix;
+  run.data = &info;
+  run.scenario = no_keyring_run;
+  run_app (&run);
+
+  pairing_info_clear (&info);
+  seye_test_agent_stop (agent);
+  g_subprocess_force_exit (bus);
+  g_subprocess_wait (bus, NULL, NULL);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -498,6 +626,7 @@ main (int   argc,
     g_settings_set_boolean (settings, "notifications", FALSE);
   }
 
+  g_test_add_func ("/seye/app/pairing/no-keyring", test_no_keyring);
   g_test_add_func ("/seye/app/pairing", test_pairing);
 
   status = g_test_run ();

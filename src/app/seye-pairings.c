@@ -47,8 +47,9 @@ say_keyring_once (SeyePairings *self)
   if (self->keyring_error == NULL || self->keyring_said)
     return;
 
+  /* A toast is one line: the details (what the keyring said) went to the log at start. */
   self->keyring_said = TRUE;
-  say (self, self->keyring_error);
+  say (self, _("No keyring: pairings last until the app quits. Start gnome-keyring to keep them."));
 }
 
 static void
