@@ -349,6 +349,17 @@ is_set_cb (gpointer data)
   return *(gpointer *) data != NULL;
 }
 
+static gboolean
+keyring_empty_cb (gpointer data)
+{
+  g_autoptr (GPtrArray) pairings = NULL;
+
+  seye_keyring_load_async (NULL, loaded_cb, &pairings);
+  g_assert_true (seye_test_wait_until (is_set_cb, &pairings, 10000));
+
+  return pairings->len == 0;
+}
+
 static void
 check_keyring (const PairingInfo *info)
 {
@@ -411,6 +422,14 @@ third_run (gpointer data)
   seye_test_wait_until (never_cb, NULL, 3000);
   g_assert_cmpint (seye_node_get_state (node), ==, SEYE_NODE_STATE_UNTRUSTED);
   g_assert_null (seye_node_get_sample (node));
+
+  /* Forget Pairing: the keyring item goes, and the node is one to pair with, like any other. */
+  g_assert_nonnull (_seye_detail_pane_get_forget_button (pane));
+  gtk_widget_activate (GTK_WIDGET (_seye_detail_pane_get_forget_button (pane)));
+  node = wait_node (run, SEYE_NODE_STATE_NEEDS_PAIRING, FALSE, 10000);
+  g_assert_false (seye_node_get_paired (node));
+  g_assert_null (_seye_detail_pane_get_forget_button (pane));
+  g_assert_true (seye_test_wait_until (keyring_empty_cb, NULL, 10000));
 }
 
 static void

@@ -30,6 +30,7 @@ struct _SeyeApplication
   guint           sigterm_id;
   guint           sigint_id;
   guint           start_id;        /* starts polling if the keyring is slow to answer */
+  gboolean        shut_down;
 };
 
 enum {
@@ -462,7 +463,7 @@ pairings_loaded_cb (GObject      *object,
   g_autoptr (SeyeApplication) self = user_data;
 
   seye_pairings_load_finish (SEYE_PAIRINGS (object), result);
-  if (self->monitor != NULL)
+  if (self->monitor != NULL && !self->shut_down)
     start_monitor (self);
 }
 
@@ -608,6 +609,7 @@ seye_application_shutdown (GApplication *app)
   g_clear_handle_id (&self->sigterm_id, g_source_remove);
   g_clear_handle_id (&self->sigint_id, g_source_remove);
   g_clear_handle_id (&self->start_id, g_source_remove);
+  self->shut_down = TRUE;
   g_cancellable_cancel (self->store_cancellable);
   g_clear_object (&self->store_cancellable);
 

@@ -1023,6 +1023,12 @@ _seye_detail_pane_get_pairing_button (SeyeDetailPane *self)
   return gtk_widget_get_visible (GTK_WIDGET (self->pairing_button)) ? self->pairing_button : NULL;
 }
 
+GtkButton *
+_seye_detail_pane_get_forget_button (SeyeDetailPane *self)
+{
+  return gtk_widget_get_visible (GTK_WIDGET (self->forget_button)) ? self->forget_button : NULL;
+}
+
 const char *
 _seye_detail_pane_get_connection (SeyeDetailPane *self)
 {

@@ -28,6 +28,7 @@ char      *seye_detail_pane_dup_summary (SeyeDetailPane *self) G_GNUC_WARN_UNUSE
 /* For tests: the pairing notice ("title\nbody", NULL when hidden), its button, the Connection row. */
 char      *_seye_detail_pane_dup_pairing_notice (SeyeDetailPane *self) G_GNUC_WARN_UNUSED_RESULT;
 GtkButton *_seye_detail_pane_get_pairing_button (SeyeDetailPane *self);
+GtkButton *_seye_detail_pane_get_forget_button  (SeyeDetailPane *self);
 const char *_seye_detail_pane_get_connection    (SeyeDetailPane *self);
 
 G_END_DECLS

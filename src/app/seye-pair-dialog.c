@@ -68,6 +68,10 @@ update_fingerprint (SeyePairDialog *self)
   if (g_strcmp0 (seen, self->fingerprint) == 0 && self->fingerprint != NULL)
     return;
 
+  /* What the user compared is not what would be pinned any more. */
+  if (self->fingerprint != NULL && seen != NULL)
+    show_error (self, _("The node now presents another certificate: compare the fingerprint again."));
+
   g_free (self->fingerprint);
   self->fingerprint = g_strdup (seen);
 
