@@ -3,6 +3,7 @@
 
 #include <glib/gstdio.h>
 #include <libsoup/soup.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <string.h>
 
@@ -153,6 +154,9 @@ test_index_and_prometheus (Fixture       *f,
   g_assert_cmpuint (status, ==, 200);
   object = parse_object (index, parser);
   g_assert_cmpstr (json_object_get_string_member (object, "name"), ==, "test-node");
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (object, "endpoints")), ==, 5);
+  g_assert_cmpstr (json_array_get_string_element (json_object_get_array_member (object, "endpoints"), 3),
+                   ==, "/v1/stream");
 
   prom = request (f, "GET", "/metrics", &status, &msg);
   g_assert_cmpuint (status, ==, 200);
@@ -206,6 +210,10 @@ test_errors (Fixture       *f,
   check_error (f, "PUT", "/metrics", 405, "method PUT");
   check_error (f, "GET", "/v1/history?since=yesterday", 400, "“since” must be");
   check_error (f, "GET", "/v1/history?since=-5", 400, "“since” must be");
+  check_error (f, "GET", "/v1/stream?interval=soon", 400, "“interval” must be");
+  check_error (f, "GET", "/v1/stream?interval=-1", 400, "“interval” must be");
+  check_error (f, "GET", "/v1/stream?interval=1e9", 400, "“interval” must be");
+  check_error (f, "POST", "/v1/stream", 405, "method POST is not allowed");
 }
 
 static void
@@ -393,6 +401,256 @@ test_head (Fixture       *f,
   g_assert_cmpuint (g_bytes_get_size (body), ==, 0);
 }
 
+/* Streams ------------------------------------------------------------------ */
+
+/* GET /v1/stream (with @query), read line by line. */
+static GDataInputStream *
+open_stream (SoupSession   *session,
+             SeyeTestAgent *agent,
+             const char    *query,
+             guint         *status)
+{
+  g_autofree char *uri = g_strconcat (agent->base_uri, "/v1/stream", query, NULL);
+  g_autoptr (SoupMessage) msg = soup_message_new ("GET", uri);
+  g_autoptr (GInputStream) in = NULL;
+  g_autoptr (GError) error = NULL;
+
+  in = soup_session_send (session, msg, NULL, &error);
+  g_assert_no_error (error);
+  *status = soup_message_get_status (msg);
+  if (*status == 200)
+    g_assert_cmpstr (soup_message_headers_get_content_type (soup_message_get_response_headers (msg), NULL),
+                     ==, "application/x-ndjson");
+
+  return g_data_input_stream_new (in);
+}
+
+/* The next line; *heartbeats counts the empty ones before it. NULL at the end. */
+static char *
+read_line (GDataInputStream *in,
+           guint            *heartbeats)
+{
+  for (;;)
+    {
+      g_autoptr (GError) error = NULL;
+      char *line = g_data_input_stream_read_line (in, NULL, NULL, &error);
+
+      g_assert_no_error (error);
+      if (line == NULL || line[0] != '\0')
+        return line;
+
+      g_free (line);
+      if (heartbeats != NULL)
+        (*heartbeats)++;
+    }
+}
+
+static SeyeSample *
+read_sample (GDataInputStream *in,
+             guint            *heartbeats)
+{
+  g_autofree char *line = read_line (in, heartbeats);
+  g_autoptr (GError) error = NULL;
+  SeyeSample *sample;
+
+  g_assert_nonnull (line);
+  sample = seye_sample_from_json (line, -1, &error);
+  g_assert_no_error (error);
+
+  return sample;
+}
+
+static void
+test_stream (Fixture       *f,
+             gconstpointer  data)
+{
+  g_autoptr (GDataInputStream) in = NULL;
+  g_autoptr (SeyeSample) first = NULL;
+  g_autoptr (SoupMessage) msg = NULL;
+  g_autoptr (GBytes) body = NULL;
+  gint64 last;
+  guint status;
+
+  in = open_stream (f->session, f->agent, "", &status);
+  g_assert_cmpuint (status, ==, 200);
+
+  /* The latest sample at once, then every one as it is taken: 0.25 s apart. */
+  first = read_sample (in, NULL);
+  g_assert_true (first->parts & SEYE_SAMPLE_CPU);
+  g_assert_cmpuint (first->cores->len, ==, g_get_num_processors ());
+  last = first->time_ms;
+  for (guint i = 0; i < 8; i++)
+    {
+      g_autoptr (SeyeSample) sample = read_sample (in, NULL);
+
+      g_assert_cmpint (sample->time_ms, >, last);
+      g_assert_cmpint (sample->time_ms - last, <, 1000);
+      g_assert_cmpfloat_with_epsilon (sample->interval, 0.25, 0.1);
+      last = sample->time_ms;
+    }
+
+  /* A HEAD says what a GET would be, without a body. */
+  body = request (f, "HEAD", "/v1/stream", &status, &msg);
+  g_assert_cmpuint (status, ==, 200);
+  g_assert_cmpuint (g_bytes_get_size (body), ==, 0);
+}
+
+static void
+test_stream_interval (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr (GDataInputStream) in = NULL;
+  g_autoptr (GDataInputStream) slow = NULL;
+  g_autoptr (SeyeSample) first = NULL;
+  g_autoptr (SeyeSample) next = NULL;
+  guint heartbeats = 0;
+  guint status;
+  gint64 last;
+
+  /* Every fourth sample for a client that wants one a second (0.25 s between samples;
+   * half a sampling interval of slack). */
+  in = open_stream (f->session, f->agent, "?interval=1", &status);
+  g_assert_cmpuint (status, ==, 200);
+  first = read_sample (in, NULL);
+  last = first->time_ms;
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autoptr (SeyeSample) sample = read_sample (in, NULL);
+
+      g_assert_cmpint (sample->time_ms - last, >=, 875);
+      last = sample->time_ms;
+    }
+
+  /* Five seconds between samples: empty lines in between say the stream is alive. */
+  slow = open_stream (f->session, f->agent, "?interval=5", &status);
+  g_assert_cmpuint (status, ==, 200);
+  g_clear_pointer (&first, seye_sample_unref);
+  first = read_sample (slow, NULL);
+  next = read_sample (slow, &heartbeats);
+  g_assert_cmpint (next->time_ms - first->time_ms, >=, 4875);
+  g_assert_cmpuint (heartbeats, >=, 1);
+}
+
+static gboolean
+log_has_drop (SeyeTestAgent *agent)
+{
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+
+  return strstr (agent->log->str, "dropping a stream") != NULL;
+}
+
+/* A client that asks for the stream and never reads: it must not hold the
+ * agent up, and it is dropped once it is too far behind. */
+static void
+test_stream_stalled_reader (void)
+{
+  static const char request_text[] = "GET /v1/stream HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+  g_autoptr (SeyeTestAgent) agent = NULL;
+  g_autoptr (SoupSession) session = NULL;
+  g_autoptr (GSocketAddress) address = NULL;
+  g_autoptr (GDataInputStream) in = NULL;
+  g_autoptr (GSocket) stalled = NULL;
+  g_autoptr (GError) error = NULL;
+  gint64 deadline = g_get_monotonic_time () + 90 * G_USEC_PER_SEC;
+  gint64 last = 0;
+  gint64 worst_gap = 0;
+  gsize drained = 0;
+  guint samples = 0;
+  char buf[4096];
+  gssize n;
+
+  /* Its debug log says when it drops a reader (meson test turns every debug log on). */
+  if (g_getenv ("G_MESSAGES_DEBUG") == NULL)
+    g_setenv ("G_MESSAGES_DEBUG", "seye-agent", TRUE);
+  agent = seye_test_agent_start ("--no-mdns", "--interval", "0.25", NULL);
+  session = soup_session_new_with_options ("timeout", 5, NULL);
+
+  /* A small receive window, so the agent's side fills up sooner. */
+  stalled = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, &error);
+  g_assert_no_error (error);
+  g_socket_set_option (stalled, SOL_SOCKET, SO_RCVBUF, 2048, &error);
+  g_assert_no_error (error);
+  address = g_inet_socket_address_new_from_string ("127.0.0.1", agent->port);
+  g_socket_connect (stalled, address, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (g_socket_send (stalled, request_text, sizeof request_text - 1, NULL, &error), ==,
+                   sizeof request_text - 1);
+  g_assert_no_error (error);
+
+  /* Meanwhile another reader gets every sample, on time, until the agent gives up
+   * on the stalled one. */
+  in = open_stream (session, agent, "", &(guint) { 0 });
+  while (!log_has_drop (agent) && g_get_monotonic_time () < deadline)
+    {
+      g_autoptr (SeyeSample) sample = read_sample (in, NULL);
+
+      if (last != 0)
+        {
+          g_assert_cmpint (sample->time_ms, >, last);
+          worst_gap = MAX (worst_gap, sample->time_ms - last);
+        }
+      last = sample->time_ms;
+      samples++;
+    }
+
+  g_test_message ("the stalled reader was dropped after %u samples; worst gap between samples %"
+                  G_GINT64_FORMAT " ms", samples, worst_gap);
+  g_assert_true (log_has_drop (agent));
+  /* Samples every 0.25 s all along: never a whole second without one. */
+  g_assert_cmpint (worst_gap, <, 1000);
+
+  /* What the stalled one finds when it reads at last: what was in flight, then the end. */
+  g_socket_set_timeout (stalled, 5);
+  while ((n = g_socket_receive (stalled, buf, sizeof buf, NULL, &error)) > 0)
+    drained += n;
+  g_assert_no_error (error);
+  g_test_message ("it had %" G_GSIZE_FORMAT " bytes to read before the end", drained);
+  g_assert_cmpuint (drained, <, 256 * 1024);
+
+  /* And the agent goes on. */
+  {
+    g_autoptr (SeyeSample) sample = read_sample (in, NULL);
+
+    g_assert_cmpint (sample->time_ms, >, last);
+  }
+  g_assert_cmpint (seye_test_agent_stop (agent), ==, 0);
+}
+
+/* Streams are bounded: half the connections at most. */
+static void
+test_stream_limit (void)
+{
+  g_autoptr (SeyeTestAgent) agent = NULL;
+  g_autoptr (SoupSession) session = NULL;
+  g_autoptr (GDataInputStream) one = NULL;
+  g_autoptr (GDataInputStream) two = NULL;
+  g_autoptr (GDataInputStream) three = NULL;
+  g_autoptr (SeyeSample) sample = NULL;
+  g_autofree char *line = NULL;
+  guint status;
+
+  agent = seye_test_agent_start ("--no-mdns", "--interval", "0.25", "--max-connections", "4", NULL);
+  session = soup_session_new_with_options ("timeout", 5, "max-conns-per-host", 8, NULL);
+
+  one = open_stream (session, agent, "", &status);
+  g_assert_cmpuint (status, ==, 200);
+  two = open_stream (session, agent, "", &status);
+  g_assert_cmpuint (status, ==, 200);
+
+  three = open_stream (session, agent, "", &status);
+  g_assert_cmpuint (status, ==, 503);
+  line = read_line (three, NULL);
+  g_assert_nonnull (strstr (line, "serves 2 streams already"));
+
+  /* The two go on. */
+  sample = read_sample (two, NULL);
+  g_clear_pointer (&sample, seye_sample_unref);
+  sample = read_sample (one, NULL);
+
+  g_assert_cmpint (seye_test_agent_stop (agent), ==, 0);
+}
+
 /* Tests with their own agents ---------------------------------------------- */
 
 static char *
@@ -569,6 +827,11 @@ main (int   argc,
   g_test_add ("/agent/history-grows", Fixture, NULL, fixture_setup, test_history_grows,
               fixture_teardown);
   g_test_add ("/agent/head", Fixture, NULL, fixture_setup, test_head, fixture_teardown);
+  g_test_add ("/agent/stream", Fixture, NULL, fixture_setup, test_stream, fixture_teardown);
+  g_test_add ("/agent/stream-interval", Fixture, NULL, fixture_setup, test_stream_interval,
+              fixture_teardown);
+  g_test_add_func ("/agent/stream-stalled-reader", test_stream_stalled_reader);
+  g_test_add_func ("/agent/stream-limit", test_stream_limit);
   g_test_add_func ("/agent/port-in-use", test_port_in_use);
   g_test_add_func ("/agent/bad-arguments", test_bad_arguments);
   g_test_add_func ("/agent/config-file", test_config_file);

@@ -16,6 +16,7 @@
 #include "seye-agent-config.h"
 #include "seye-agent-conn-stream.h"
 #include "seye-agent-server.h"
+#include "seye-agent-stream.h"
 #include "seye-error.h"
 #include "seye-json.h"
 #include "seye-prometheus.h"
@@ -60,6 +61,7 @@ struct _SeyeAgentServer
   GBytes          *info_json;
   GBytes          *prometheus;     /* of the latest sample, made on the first scrape */
   GStrv            problems;       /* what the reader could not read, last tick */
+  SeyeAgentStream *stream;         /* GET /v1/stream: each sample as it is taken */
 
   double           interval;
   gint64           next_tick_us;   /* monotonic deadline of the next sample */
@@ -159,6 +161,8 @@ typedef void (*RouteFunc) (SeyeAgentServer   *self,
                            SoupServerMessage *msg,
                            GHashTable        *query);
 
+static Connection *lookup_connection (SeyeAgentServer   *self,
+                                      SoupServerMessage *msg);
 static void connection_finalized_cb (gpointer  data,
                                      GObject  *where_the_object_was);
 
@@ -184,6 +188,9 @@ seye_agent_server_dispose (GObject *object)
 
   g_clear_handle_id (&self->tick_source, g_source_remove);
   stop_listening (self);
+  if (self->stream != NULL)
+    seye_agent_stream_close (self->stream);
+  g_clear_object (&self->stream);
   if (self->server != NULL)
     soup_server_disconnect (self->server);
   g_clear_object (&self->server);
@@ -488,6 +495,7 @@ take_sample (SeyeAgentServer *self)
 
   g_clear_pointer (&self->latest, seye_sample_unref);
   self->latest = g_steal_pointer (&sample);
+  seye_agent_stream_publish (self->stream, encoded->time_ms, encoded->json);
 
   /* A burst of clients leaves freed buffers in malloc's pools; a daemon that
    * runs for months should not keep them. */
@@ -679,6 +687,46 @@ route_prometheus (SeyeAgentServer   *self,
 }
 
 static void
+route_stream (SeyeAgentServer   *self,
+              SoupServerMessage *msg,
+              GHashTable        *query)
+{
+  Connection *connection = lookup_connection (self, msg);
+  g_autoptr (GError) error = NULL;
+  /* Streams never end by themselves: leave room for other requests, and write
+   * often enough that no stream looks idle to the idle timeout. */
+  guint max_streams = MIN (SEYE_AGENT_STREAM_MAX_SUBSCRIBERS, MAX (1, self->max_connections / 2));
+  double heartbeat = self->idle_timeout > 0 ? MIN (SEYE_AGENT_STREAM_HEARTBEAT, self->idle_timeout / 2.0)
+                                            : SEYE_AGENT_STREAM_HEARTBEAT;
+
+  seye_agent_stream_set_limits (self->stream, max_streams, heartbeat);
+  if (seye_agent_stream_subscribe (self->stream, msg, query,
+                                   self->latest ? self->latest->time_ms : 0,
+                                   self->latest ? seye_sample_get_json (self->latest) : NULL,
+                                   &error))
+    {
+      /* What a reader that stops reading leaves in the kernel is bounded too
+       * (the kernel doubles it): past it the lines wait in the stream, and
+       * past SEYE_AGENT_STREAM_MAX_BEHIND of them the reader is dropped. */
+      if (connection != NULL)
+        g_socket_set_option (connection->socket, SOL_SOCKET, SO_SNDBUF, SEYE_AGENT_STREAM_SNDBUF, NULL);
+    }
+  else
+    {
+      if (g_error_matches (error, SEYE_ERROR, SEYE_ERROR_UNAVAILABLE))
+        {
+          soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                        "Retry-After", "60");
+          respond_error (msg, SOUP_STATUS_SERVICE_UNAVAILABLE, error->message);
+        }
+      else
+        {
+          respond_error (msg, SOUP_STATUS_BAD_REQUEST, error->message);
+        }
+    }
+}
+
+static void
 route_index (SeyeAgentServer   *self,
              SoupServerMessage *msg,
              GHashTable        *query)
@@ -688,7 +736,7 @@ route_index (SeyeAgentServer   *self,
 
   g_string_append_printf (str, "%d,\"service\":\"sorcerers-eye-agent\",\"name\":", SEYE_SCHEMA_VERSION);
   seye_json_write_string (str, self->info->name);
-  g_string_append (str, ",\"endpoints\":[\"/v1/node\",\"/v1/metrics\",\"/v1/history\"");
+  g_string_append (str, ",\"endpoints\":[\"/v1/node\",\"/v1/metrics\",\"/v1/history\",\"/v1/stream\"");
   if (self->metrics_access != SEYE_AGENT_ACCESS_OFF)
     g_string_append (str, ",\"/metrics\"");
   g_string_append (str, "]}");
@@ -704,6 +752,7 @@ static const struct {
   { "/v1/node",    route_node },
   { "/v1/metrics", route_metrics },
   { "/v1/history", route_history },
+  { "/v1/stream",  route_stream },
   { "/metrics",    route_prometheus },
 };
 
@@ -739,7 +788,7 @@ handle_cb (SoupServer        *server,
 
   {
     g_autofree char *message = g_strdup_printf ("no such endpoint: %s; try /v1/node, /v1/metrics, "
-                                                "/v1/history or /metrics", path);
+                                                "/v1/history, /v1/stream or /metrics", path);
 
     respond_error (msg, SOUP_STATUS_NOT_FOUND, message);
   }
@@ -785,6 +834,18 @@ close_connection (Connection *connection,
   connection->closing = TRUE;
   g_queue_unlink (&self->by_activity, &connection->link);
   g_socket_shutdown (connection->socket, TRUE, TRUE, NULL);
+}
+
+/* A stream's reader fell too far behind. */
+static void
+drop_stream_cb (SoupServerMessage *msg,
+                const char        *why,
+                gpointer           data)
+{
+  Connection *connection = lookup_connection (data, msg);
+
+  if (connection != NULL)
+    close_connection (connection, why);
 }
 
 static void
@@ -1229,6 +1290,7 @@ seye_agent_server_new (SeyeProcReader     *reader,
   seye_json_write_node_info (str, self->info);
   self->info_json = g_string_free_to_bytes (str);
 
+  self->stream = seye_agent_stream_new (interval, drop_stream_cb, self);
   self->server = soup_server_new ("server-header", "sorcerers-eye-agent/" PACKAGE_VERSION " ", NULL);
   soup_server_add_early_handler (self->server, NULL, early_cb, self, NULL);
   soup_server_add_handler (self->server, NULL, handle_cb, self, NULL);
@@ -1447,5 +1509,6 @@ seye_agent_server_stop (SeyeAgentServer *self)
 
   g_clear_handle_id (&self->tick_source, g_source_remove);
   stop_listening (self);
+  seye_agent_stream_close (self->stream);
   soup_server_disconnect (self->server);
 }

@@ -1,0 +1,412 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "seye-agent"
+
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "seye-agent-stream.h"
+#include "seye-error.h"
+
+/*
+ * GET /v1/stream: one long response, one line of JSON per sample as each is
+ * taken (newline-delimited JSON), instead of a request a second. A line is the
+ * sample's JSON as /v1/metrics serves it (encoded once, when the sample was
+ * taken) and "\n", made once for every subscriber: nothing is encoded per
+ * subscriber. When nothing has been written for the heartbeat, an empty line
+ * says the stream is alive.
+ *
+ * The body is not chunked: it runs until the connection closes, so a line
+ * goes out in one write (libsoup writes a chunk's size, data and end in three).
+ *
+ * Sampling never waits for a reader: a line is appended to the response body
+ * and libsoup writes it when the socket takes it. A reader that falls more
+ * than SEYE_AGENT_STREAM_MAX_BEHIND lines behind (it stopped reading, or reads
+ * slower than the samples come) is dropped: its connection is closed. So is
+ * the memory a stream holds bounded, as is the number of streams.
+ *
+ * "?interval=SECONDS" thins the stream out for a client that wants fewer
+ * samples than the node takes: a sample goes out only when at least that long
+ * has passed (give or take half a sampling interval) since the last one.
+ */
+
+typedef struct
+{
+  SeyeAgentStream   *self;
+  SoupServerMessage *msg;
+  GList              link;           /* in subscribers */
+  gint64             min_gap_ms;     /* from ?interval= */
+  gint64             last_time_ms;   /* of the last sample sent; 0: none */
+  gint64             last_write_us;  /* monotonic, of the last line appended */
+  guint              behind;         /* lines appended but not yet written */
+} Subscriber;
+
+struct _SeyeAgentStream
+{
+  GObject                  parent_instance;
+
+  GQueue                   subscribers;
+  SeyeAgentStreamDropFunc  drop_func;
+  gpointer                 drop_data;
+  GBytes                  *heartbeat_line;
+
+  double                   sample_interval;
+  guint                    max_subscribers;
+  double                   heartbeat;
+  guint                    heartbeat_source;
+};
+
+G_DEFINE_FINAL_TYPE (SeyeAgentStream, seye_agent_stream, G_TYPE_OBJECT)
+
+static void
+subscriber_free (Subscriber *subscriber)
+{
+  g_signal_handlers_disconnect_by_data (subscriber->msg, subscriber);
+  g_object_unref (subscriber->msg);
+  g_free (subscriber);
+}
+
+static void
+remove_subscriber (Subscriber *subscriber)
+{
+  SeyeAgentStream *self = subscriber->self;
+
+  g_queue_unlink (&self->subscribers, &subscriber->link);
+  subscriber_free (subscriber);
+
+  if (self->subscribers.length == 0)
+    g_clear_handle_id (&self->heartbeat_source, g_source_remove);
+}
+
+/* The sample's JSON and "\n", in one buffer for one write. */
+static GBytes *
+make_line (GBytes *json)
+{
+  gsize size;
+  const char *data = g_bytes_get_data (json, &size);
+  char *line = g_malloc (size + 1);
+
+  memcpy (line, data, size);
+  line[size] = '\n';
+
+  return g_bytes_new_take (line, size + 1);
+}
+
+/* Returns FALSE when the subscriber was dropped (and freed). */
+static gboolean
+append_line (Subscriber *subscriber,
+             GBytes     *line)
+{
+  SeyeAgentStream *self = subscriber->self;
+
+  if (subscriber->behind >= SEYE_AGENT_STREAM_MAX_BEHIND)
+    {
+      SoupServerMessage *msg = g_object_ref (subscriber->msg);
+
+      g_debug ("dropping a stream to %s: %u lines behind",
+               soup_server_message_get_remote_host (msg), subscriber->behind);
+      remove_subscriber (subscriber);
+      self->drop_func (msg, "its reader fell too far behind", self->drop_data);
+      g_object_unref (msg);
+      return FALSE;
+    }
+
+  subscriber->behind++;
+  subscriber->last_write_us = g_get_monotonic_time ();
+  soup_message_body_append_bytes (soup_server_message_get_response_body (subscriber->msg), line);
+  soup_server_message_unpause (subscriber->msg);
+
+  return TRUE;
+}
+
+static void
+wrote_chunk_cb (SoupServerMessage *msg,
+                Subscriber        *subscriber)
+{
+  if (subscriber->behind > 0)
+    subscriber->behind--;
+}
+
+static void
+finished_cb (SoupServerMessage *msg,
+             Subscriber        *subscriber)
+{
+  g_debug ("a stream to %s ended", soup_server_message_get_remote_host (msg));
+  remove_subscriber (subscriber);
+}
+
+static gboolean
+heartbeat_cb (gpointer data)
+{
+  SeyeAgentStream *self = data;
+  gint64 due = g_get_monotonic_time () - (gint64) (self->heartbeat * G_USEC_PER_SEC);
+  GList *next;
+
+  for (GList *l = self->subscribers.head; l != NULL; l = next)
+    {
+      Subscriber *subscriber = l->data;
+
+      next = l->next;
+      if (subscriber->last_write_us <= due)
+        append_line (subscriber, self->heartbeat_line);
+    }
+
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+ensure_heartbeat (SeyeAgentStream *self)
+{
+  if (self->heartbeat_source == 0)
+    {
+      /* Checked at twice the rate, so no gap is much longer than the heartbeat. */
+      self->heartbeat_source = g_timeout_add ((guint) (self->heartbeat * 1000 / 2), heartbeat_cb, self);
+      g_source_set_name_by_id (self->heartbeat_source, "[seye] stream heartbeat");
+    }
+}
+
+static void
+seye_agent_stream_dispose (GObject *object)
+{
+  seye_agent_stream_close (SEYE_AGENT_STREAM (object));
+
+  G_OBJECT_CLASS (seye_agent_stream_parent_class)->dispose (object);
+}
+
+static void
+seye_agent_stream_finalize (GObject *object)
+{
+  SeyeAgentStream *self = SEYE_AGENT_STREAM (object);
+
+  g_clear_pointer (&self->heartbeat_line, g_bytes_unref);
+
+  G_OBJECT_CLASS (seye_agent_stream_parent_class)->finalize (object);
+}
+
+static void
+seye_agent_stream_class_init (SeyeAgentStreamClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = seye_agent_stream_dispose;
+  object_class->finalize = seye_agent_stream_finalize;
+}
+
+static void
+seye_agent_stream_init (SeyeAgentStream *self)
+{
+  self->heartbeat_line = g_bytes_new_static ("\n", 1);
+  self->max_subscribers = SEYE_AGENT_STREAM_MAX_SUBSCRIBERS;
+  self->heartbeat = SEYE_AGENT_STREAM_HEARTBEAT;
+}
+
+/**
+ * seye_agent_stream_new:
+ * @sample_interval: seconds between the samples that will be published
+ * @drop_func: closes the connection of a reader that fell behind
+ */
+SeyeAgentStream *
+seye_agent_stream_new (double                   sample_interval,
+                       SeyeAgentStreamDropFunc  drop_func,
+                       gpointer                 user_data)
+{
+  SeyeAgentStream *self;
+
+  g_return_val_if_fail (sample_interval > 0, NULL);
+  g_return_val_if_fail (drop_func != NULL, NULL);
+
+  self = g_object_new (SEYE_TYPE_AGENT_STREAM, NULL);
+  self->sample_interval = sample_interval;
+  self->drop_func = drop_func;
+  self->drop_data = user_data;
+
+  return self;
+}
+
+/**
+ * seye_agent_stream_set_limits:
+ * @max_subscribers: streams served at once; more are refused
+ * @heartbeat: seconds without a line before an empty one goes out
+ *
+ * For new subscribers; those already there keep their streams.
+ */
+void
+seye_agent_stream_set_limits (SeyeAgentStream *self,
+                              guint            max_subscribers,
+                              double           heartbeat)
+{
+  g_return_if_fail (SEYE_IS_AGENT_STREAM (self));
+  g_return_if_fail (heartbeat > 0);
+
+  self->max_subscribers = max_subscribers;
+  if (self->heartbeat != heartbeat)
+    {
+      self->heartbeat = heartbeat;
+      if (self->heartbeat_source != 0)
+        {
+          g_clear_handle_id (&self->heartbeat_source, g_source_remove);
+          ensure_heartbeat (self);
+        }
+    }
+}
+
+/**
+ * seye_agent_stream_subscribe:
+ * @msg: a GET or HEAD of /v1/stream
+ * @query: (nullable): its query
+ * @latest: (nullable): the latest sample's JSON, sent at once; %NULL before the first
+ *
+ * Starts the response: "200 OK", a body until the connection closes, and the
+ * latest sample.
+ * A HEAD gets the headers only.
+ *
+ * Returns: %FALSE with @error set when the query is wrong (%SEYE_ERROR_INVALID)
+ *   or too many streams are served already (%SEYE_ERROR_UNAVAILABLE); nothing
+ *   is answered then.
+ */
+gboolean
+seye_agent_stream_subscribe (SeyeAgentStream    *self,
+                             SoupServerMessage  *msg,
+                             GHashTable         *query,
+                             gint64              latest_time_ms,
+                             GBytes             *latest,
+                             GError            **error)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
+  const char *interval_text = query ? g_hash_table_lookup (query, "interval") : NULL;
+  Subscriber *subscriber;
+  double interval = 0;
+
+  g_return_val_if_fail (SEYE_IS_AGENT_STREAM (self), FALSE);
+  g_return_val_if_fail (SOUP_IS_SERVER_MESSAGE (msg), FALSE);
+
+  if (interval_text != NULL)
+    {
+      char *end = NULL;
+
+      interval = g_ascii_strtod (interval_text, &end);
+      if (end == interval_text || *end != '\0' || !isfinite (interval) || interval < 0 || interval > 3600)
+        {
+          g_set_error_literal (error, SEYE_ERROR, SEYE_ERROR_INVALID,
+                               "“interval” must be seconds from 0 to 3600, e.g. /v1/stream?interval=5");
+          return FALSE;
+        }
+    }
+
+  if (self->subscribers.length >= self->max_subscribers)
+    {
+      g_set_error (error, SEYE_ERROR, SEYE_ERROR_UNAVAILABLE,
+                   "this node serves %u streams already; poll /v1/metrics, or try again later",
+                   self->max_subscribers);
+      return FALSE;
+    }
+
+  soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
+  soup_message_headers_set_content_type (headers, SEYE_AGENT_STREAM_CONTENT_TYPE, NULL);
+  soup_message_headers_replace (headers, "Cache-Control", "no-store");
+
+  if (soup_server_message_get_method (msg) == SOUP_METHOD_HEAD)
+    return TRUE;
+
+  soup_message_headers_set_encoding (headers, SOUP_ENCODING_EOF);
+  /* What has been written is let go at once. */
+  soup_message_body_set_accumulate (soup_server_message_get_response_body (msg), FALSE);
+
+  subscriber = g_new0 (Subscriber, 1);
+  subscriber->self = self;
+  subscriber->msg = g_object_ref (msg);
+  subscriber->link.data = subscriber;
+  /* Half a sampling interval of slack: samples are not taken exactly on time. */
+  subscriber->min_gap_ms = (gint64) MAX (0.0, (interval - self->sample_interval / 2) * 1000);
+  subscriber->last_write_us = g_get_monotonic_time ();
+  g_queue_push_tail_link (&self->subscribers, &subscriber->link);
+
+  g_signal_connect (msg, "wrote-chunk", G_CALLBACK (wrote_chunk_cb), subscriber);
+  g_signal_connect (msg, "finished", G_CALLBACK (finished_cb), subscriber);
+
+  g_debug ("a stream to %s starts (%u served)", soup_server_message_get_remote_host (msg),
+           self->subscribers.length);
+
+  if (latest != NULL)
+    {
+      g_autoptr (GBytes) line = make_line (latest);
+
+      subscriber->last_time_ms = latest_time_ms;
+      subscriber->behind++;
+      soup_message_body_append_bytes (soup_server_message_get_response_body (msg), line);
+    }
+
+  ensure_heartbeat (self);
+
+  return TRUE;
+}
+
+/**
+ * seye_agent_stream_publish:
+ * @time_ms: the sample's time
+ * @json: the sample's JSON, on one line
+ *
+ * Sends a sample to every subscriber that wants it, without waiting for any.
+ */
+void
+seye_agent_stream_publish (SeyeAgentStream *self,
+                           gint64           time_ms,
+                           GBytes          *json)
+{
+  g_autoptr (GBytes) line = NULL;
+  GList *next;
+
+  g_return_if_fail (SEYE_IS_AGENT_STREAM (self));
+
+  if (self->subscribers.length == 0)
+    return;
+
+  line = make_line (json);
+
+  for (GList *l = self->subscribers.head; l != NULL; l = next)
+    {
+      Subscriber *subscriber = l->data;
+
+      next = l->next;
+
+      if (subscriber->last_time_ms != 0 && time_ms > subscriber->last_time_ms &&
+          time_ms - subscriber->last_time_ms < subscriber->min_gap_ms)
+        continue;
+
+      if (append_line (subscriber, line))
+        subscriber->last_time_ms = time_ms;
+    }
+}
+
+guint
+seye_agent_stream_get_n_subscribers (SeyeAgentStream *self)
+{
+  g_return_val_if_fail (SEYE_IS_AGENT_STREAM (self), 0);
+
+  return self->subscribers.length;
+}
+
+/**
+ * seye_agent_stream_close:
+ *
+ * Ends every stream: each response is completed and its connection closed.
+ */
+void
+seye_agent_stream_close (SeyeAgentStream *self)
+{
+  Subscriber *subscriber;
+
+  g_return_if_fail (SEYE_IS_AGENT_STREAM (self));
+
+  while ((subscriber = g_queue_peek_head (&self->subscribers)) != NULL)
+    {
+      g_autoptr (SoupServerMessage) msg = g_object_ref (subscriber->msg);
+
+      remove_subscriber (subscriber);
+      soup_message_body_complete (soup_server_message_get_response_body (msg));
+      soup_server_message_unpause (msg);
+    }
+
+  g_clear_handle_id (&self->heartbeat_source, g_source_remove);
+}
