@@ -848,6 +848,8 @@ read_more (Request *request)
  *
  * - no sample for a while counts as a missed poll (check_streams()): stale,
  *   then offline, then retried with backoff, the stream closed;
+ * - streams are read all at once, every interval (the pump): the process
+ *   wakes up once a round, not once per node and sample;
  * - a line is size-limited and decoded by the same checked decoder; one bad
  *   line ends the stream as a bad answer would end a poll;
  * - an agent without /v1/stream (404) is polled; one without room for another
@@ -864,14 +866,19 @@ stream_period (SeyeMonitor *self,
   return MAX (self->interval, node->info != NULL ? node->info->interval : 0.0);
 }
 
-static void
-stream_arm (SeyeMonitor *self,
-            SeyeNode    *node)
+/* Seconds between two rounds of the pump. */
+static double
+pump_period (SeyeMonitor *self)
 {
-  double period = stream_period (self, node);
+  /* As start_pump() sets it. */
+  return self->interval >= 1.0 ? floor (self->interval) : self->interval;
+}
 
-  /* Samples are read once a period (the pump): one may come a period late. */
-  node->stream_deadline_us = g_get_monotonic_time () + (gint64) ((2 * period + 1.0) * G_USEC_PER_SEC);
+static void
+stream_arm (SeyeNode *node)
+{
+  node->stream_quiet = 0;
+  node->stream_misses = 0;
 }
 
 static gboolean
@@ -889,22 +896,29 @@ stream_wanted (SeyeMonitor *self,
   return n_streams < MAX_STREAMS;
 }
 
-/* Called by housekeeping: a stream that stays silent misses polls. */
+/* After each round of the pump: a stream that stays silent misses polls. A
+ * sample is expected every ceil(period / round) rounds; one more is allowed,
+ * for a sample that reached us just after a round. */
 static void
-check_streams (SeyeMonitor *self,
-               gint64       now)
+check_streams (SeyeMonitor *self)
 {
+  double pump = pump_period (self);
+
   for (guint i = 0; i < self->nodes->len; i++)
     {
       SeyeNode *node = self->nodes->pdata[i];
+      double period = stream_period (self, node);
+      guint rounds = (guint) MAX (1.0, ceil (period / pump - 0.01));
       g_autofree char *message = NULL;
+      guint seconds;
 
-      if (!node->streaming || now < node->stream_deadline_us)
+      if (!node->streaming || node->stream_quiet < rounds + 1 + node->stream_misses * rounds)
         continue;
 
-      message = g_strdup_printf (_("no sample for %.0f seconds"),
-                                 (now - node->stream_deadline_us) / (double) G_USEC_PER_SEC +
-                                 2 * stream_period (self, node) + 1.0);
+      node->stream_misses++;
+      seconds = (guint) MAX (1.0, round (node->stream_quiet * pump));
+      message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "no sample for %u second",
+                                              "no sample for %u seconds", seconds), seconds);
       node_failed (self, node, message);
 
       if (node->state == SEYE_NODE_STATE_OFFLINE)
@@ -917,7 +931,6 @@ check_streams (SeyeMonitor *self,
         {
           /* Still open: the next sample may yet come. */
           g_clear_handle_id (&node->poll_id, g_source_remove);
-          node->stream_deadline_us = now + (gint64) (stream_period (self, node) * G_USEC_PER_SEC);
         }
     }
 }
@@ -1030,7 +1043,7 @@ stream_line (SeyeMonitor  *self,
     }
 
   request->n_samples++;
-  stream_arm (self, node);
+  stream_arm (node);
   node_answered (self, node);
   add_sample (self, node, sample);
 
@@ -1134,13 +1147,22 @@ static gboolean
 pump_cb (gpointer data)
 {
   SeyeMonitor *self = data;
+  gboolean streaming = FALSE;
+
+  for (guint i = 0; i < self->nodes->len; i++)
+    ((SeyeNode *) self->nodes->pdata[i])->stream_quiet++;
 
   /* From the end: a stream that ends leaves the array by swapping in the last one. */
   for (guint i = self->streams->len; i > 0; i--)
     if (i <= self->streams->len)
       stream_pump (self->streams->pdata[i - 1]);
 
-  if (self->streams->len == 0)
+  check_streams (self);
+
+  for (guint i = 0; i < self->nodes->len && !streaming; i++)
+    streaming = ((SeyeNode *) self->nodes->pdata[i])->streaming;
+
+  if (self->streams->len == 0 && !streaming)
     {
       self->pump_id = 0;
       return G_SOURCE_REMOVE;
@@ -1219,14 +1241,16 @@ stream_start (Request *request)
     {
       g_debug ("node “%s”: streaming", node->key);
       node->streaming = TRUE;
-      stream_arm (self, node);
+      stream_arm (node);
     }
+
+  if (self != NULL)
+    start_pump (self);
 
   if (self != NULL && G_IS_POLLABLE_INPUT_STREAM (request->stream) &&
       g_pollable_input_stream_can_poll (G_POLLABLE_INPUT_STREAM (request->stream)))
     {
       g_ptr_array_add (self->streams, request);
-      start_pump (self);
       /* The latest sample is there already, most likely. */
       stream_pump (request);
     }
@@ -1523,8 +1547,6 @@ housekeeping_cb (gpointer data)
   SeyeMonitor *self = data;
   gint64 now = g_get_monotonic_time ();
   gint64 now_ms = g_get_real_time () / 1000;
-
-  check_streams (self, now);
 
   for (guint i = self->nodes->len; i > 0; i--)
     {
@@ -2502,9 +2524,11 @@ seye_monitor_stop (SeyeMonitor *self)
   for (guint i = 0; i < self->nodes->len; i++)
     cancel_node (self->nodes->pdata[i]);
 
-  /* Every stream is cancelled now: the pump lets them go. */
-  pump_cb (self);
+  /* Every stream is cancelled now: let them go. */
   stop_pump (self);
+  for (guint i = self->streams->len; i > 0; i--)
+    if (i <= self->streams->len)
+      stream_pump (self->streams->pdata[i - 1]);
 }
 
 void

@@ -49,7 +49,8 @@ struct _SeyeNode
   guint            streaming : 1;         /* a /v1/stream is open */
   guint            stream_unsupported : 1; /* the agent has no /v1/stream: poll it */
   gint64           stream_retry_us;       /* monotonic; polled until then (it had no room) */
-  gint64           stream_deadline_us;    /* monotonic; a sample is missed past it */
+  guint            stream_quiet;          /* rounds of the stream pump without a sample */
+  guint            stream_misses;         /* samples missed since the last one */
 };
 
 SeyeNode *_seye_node_new          (const char          *key,
