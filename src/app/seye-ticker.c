@@ -85,7 +85,9 @@ seye_ticker_request (SeyeTicker *self)
 
   if (self->source == 0)
     {
-      self->source = g_timeout_add (SEYE_TICKER_PERIOD_MS, tick_cb, self);
+      /* A seconds timer: GLib fires it together with the monitor's, which read
+       * every node's stream in one go, so a round costs one wake-up. */
+      self->source = g_timeout_add_seconds (SEYE_TICKER_PERIOD_MS / 1000, tick_cb, self);
       g_source_set_name_by_id (self->source, "[seye] ticker");
     }
 }

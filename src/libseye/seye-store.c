@@ -2865,7 +2865,11 @@ sample_added_cb (SeyeNode   *node,
   if (self->commit_id == 0)
     {
       interval = self->monitor != NULL ? seye_monitor_get_interval (self->monitor) : 1.0;
-      self->commit_id = g_timeout_add ((guint) (CLAMP (interval, 0.2, 10.0) * 1000), commit_cb, self);
+      /* Whole seconds: a seconds timer fires with the monitor's own, in one wake-up. */
+      if (interval >= 1.0)
+        self->commit_id = g_timeout_add_seconds ((guint) MIN (interval, 10.0), commit_cb, self);
+      else
+        self->commit_id = g_timeout_add ((guint) (MAX (interval, 0.2) * 1000), commit_cb, self);
     }
 }
 
