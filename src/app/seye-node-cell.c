@@ -10,8 +10,10 @@
 #include "seye-node-cell.h"
 #include "seye-ticker.h"
 
-/* One cell of the node list: a label (and for the status, an icon) that follows one
- * property of its node. It listens only while bound, and sets the text only when it changed. */
+/* One cell of the node list: a text (and for the status, an icon) that follows one
+ * property of its node. It listens only while bound, and sets the text only when it
+ * changed. The text is a GtkInscription: its size does not follow its text, so a new
+ * value redraws the cell and nothing else (a GtkLabel would lay the whole list out). */
 struct _SeyeNodeCell
 {
   GtkWidget       parent_instance;
@@ -19,7 +21,7 @@ struct _SeyeNodeCell
   /* Template widgets */
   GtkWidget      *box;
   GtkImage       *icon;
-  GtkLabel       *label;
+  GtkInscription *label;
 
   /* Owned */
   SeyeNode       *node;
@@ -51,6 +53,8 @@ state_css_class (SeyeNode *node)
     case SEYE_NODE_STATE_STALE:        return "stale";
     case SEYE_NODE_STATE_OFFLINE:      return "offline";
     case SEYE_NODE_STATE_INCOMPATIBLE: return "incompatible";
+    case SEYE_NODE_STATE_NEEDS_PAIRING: return "needs-pairing";
+    case SEYE_NODE_STATE_UNTRUSTED:    return "untrusted";
     case SEYE_NODE_STATE_CONNECTING:
     default:                           return "connecting";
     }
@@ -68,6 +72,8 @@ state_icon_name (SeyeNode *node)
     case SEYE_NODE_STATE_STALE:        return "seye-dot-symbolic";
     case SEYE_NODE_STATE_OFFLINE:      return "network-offline-symbolic";
     case SEYE_NODE_STATE_INCOMPATIBLE: return "dialog-error-symbolic";
+    case SEYE_NODE_STATE_NEEDS_PAIRING: return "dialog-password-symbolic";
+    case SEYE_NODE_STATE_UNTRUSTED:    return "dialog-warning-symbolic";
     case SEYE_NODE_STATE_CONNECTING:
     default:                           return "seye-dot-symbolic";
     }
@@ -81,8 +87,7 @@ seye_node_cell_update (SeyeNodeCell *self)
   if (self->node != NULL)
     text = seye_node_column_format (self->node, self->column);
 
-  if (g_strcmp0 (gtk_label_get_text (self->label), text ? text : "") != 0)
-    gtk_label_set_text (self->label, text ? text : "");
+  gtk_inscription_set_text (self->label, text);
 
   if (self->column == SEYE_NODE_COLUMN_STATUS)
     {
@@ -138,9 +143,9 @@ seye_node_cell_query_tooltip (GtkWidget  *widget,
   if (self->column != SEYE_NODE_COLUMN_STATUS)
     {
       /* Ellipsized names and addresses show in full. */
-      if (gtk_label_get_text (self->label)[0] == '\0')
+      if (seye_node_cell_get_text (self)[0] == '\0')
         return FALSE;
-      gtk_tooltip_set_text (tooltip, gtk_label_get_text (self->label));
+      gtk_tooltip_set_text (tooltip, seye_node_cell_get_text (self));
       return TRUE;
     }
 
@@ -204,7 +209,7 @@ seye_node_cell_constructed (GObject *object)
 
   if (seye_node_column_is_numeric (self->column))
     {
-      gtk_label_set_xalign (self->label, 1.0);
+      gtk_inscription_set_xalign (self->label, 1.0);
       gtk_widget_add_css_class (GTK_WIDGET (self->label), "numeric");
       gtk_widget_set_hexpand (GTK_WIDGET (self->label), TRUE);
     }
@@ -332,7 +337,9 @@ seye_node_cell_get_text (SeyeNodeCell *self)
 {
   g_return_val_if_fail (SEYE_IS_NODE_CELL (self), NULL);
 
-  return gtk_label_get_text (self->label);
+  const char *text = gtk_inscription_get_text (self->label);
+
+  return text != NULL ? text : "";
 }
 
 void
