@@ -35,6 +35,11 @@ done
 work=$(mktemp -d)
 pids=()
 cleanup() {
+  # The programs themselves first: killing dbus-run-session leaves its child running.
+  # dbus-run-session then stops its bus and exits by itself.
+  for f in "$work"/app.pid "$work"/gsm.pid; do [ -s "$f" ] && kill "$(cat "$f")" 2>/dev/null || true; done
+  sleep 0.5
+  for f in "$work"/xvfb-*.pid; do [ -s "$f" ] && kill "$(cat "$f")" 2>/dev/null || true; done
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
   wait 2>/dev/null || true
   rm -rf "$work"
@@ -69,17 +74,26 @@ start_x() {
   local d
   d=$(free_display "$1")
   Xvfb ":$d" -screen 0 1280x800x24 -nolisten tcp >/dev/null 2>&1 &
-  pids+=($!)
+  # Called in $(...): a subshell, so the pid goes to a file for cleanup, not to pids.
+  echo $! > "$work/xvfb-$d.pid"
   for _ in $(seq 50); do [ -e "/tmp/.X11-unix/X$d" ] && break; sleep 0.1; done
   echo "$d"
 }
 
 export GSETTINGS_BACKEND=memory NO_AT_BRIDGE=1 GTK_A11Y=none
+
+# The app watches these agents and nothing else: with mDNS discovery on it would also
+# watch whatever else announces itself here (other agents, test runs). Its settings and
+# history store are its own, fresh for each run.
+app_id=$(basename "$(ls "$build"/data/*.desktop | head -n1)" .desktop)
+mkdir -p "$work/config/glib-2.0/settings"
+printf '[%s]\ndiscovery=false\n' "$(echo "$app_id" | tr . /)" > "$work/config/glib-2.0/settings/keyfile"
 display_app=$(start_x 140)
 display_gsm=$(start_x $((display_app + 1)))
 
 # Each under its own session bus; the program's pid is written to a file.
-DISPLAY=:$display_app GSETTINGS_SCHEMA_DIR=$build/data \
+DISPLAY=:$display_app GSETTINGS_SCHEMA_DIR=$build/data GSETTINGS_BACKEND=keyfile \
+  XDG_CONFIG_HOME=$work/config XDG_DATA_HOME=$work/data \
   dbus-run-session -- sh -c 'echo $$ > "$0"; exec "$@"' "$work/app.pid" "$app" "${nodes[@]}" \
   >"$work/app.log" 2>&1 &
 pids+=($!)
