@@ -129,6 +129,7 @@ typedef struct
   SoupServer *server;
   guint16     port;
   char       *token;          /* what it wants; NULL: open to anyone */
+  gboolean    forbidden;      /* answers 403 to everything, as --api-access=loopback does */
   GPtrArray  *authorization;  /* per request: the Authorization header, "" when none */
   GHashTable *connections;    /* GSocket -> itself: one per connection it accepted */
 } FakeAgent;
@@ -148,6 +149,15 @@ fake_agent_cb (SoupServer        *server,
 
   g_ptr_array_add (fake->authorization, g_strdup (auth ? auth : ""));
   g_hash_table_add (fake->connections, soup_server_message_get_socket (msg));
+
+  if (fake->forbidden)
+    {
+      g_autofree char *error = seye_json_error_body (403, "loopback only");
+
+      soup_server_message_set_status (msg, SOUP_STATUS_FORBIDDEN, NULL);
+      soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY, error, strlen (error));
+      return;
+    }
 
   if (expected != NULL && g_strcmp0 (auth, expected) != 0)
     {
@@ -832,6 +842,32 @@ test_pair_plain_http (void)
   seye_monitor_stop (monitor);
 }
 
+/* 403: it answers, only not to us; neither "offline" nor "needs pairing". */
+static void
+test_forbidden (void)
+{
+  g_autoptr (TestCert) cert = test_cert_new ("forbidden", NULL);
+  g_autoptr (FakeAgent) fake = fake_agent_new (cert, NULL, 0);
+  g_autoptr (SeyeMonitor) monitor = new_monitor ();
+  g_autoptr (SeyeServiceInfo) info = announce ("1/0/secure", "secure-node", NODE_ID, fake->port,
+                                               cert->fingerprint, FALSE);
+  SeyeNode *node;
+
+  fake->forbidden = TRUE;
+  seye_monitor_start (monitor);
+  seye_monitor_add_service (monitor, info);
+  node = seye_monitor_lookup (monitor, NODE_ID);
+
+  g_assert_true (wait_state (node, SEYE_NODE_STATE_INCOMPATIBLE, 5000));
+  g_test_message ("forbidden: %s", seye_node_get_error (node));
+  g_assert_nonnull (strstr (seye_node_get_error (node), "own machine"));
+  spin (1000);
+  g_assert_cmpint (seye_node_get_state (node), ==, SEYE_NODE_STATE_INCOMPATIBLE);
+  g_assert_cmpuint (fake->authorization->len, ==, 1);
+
+  seye_monitor_stop (monitor);
+}
+
 static void
 test_parse_node_address (void)
 {
@@ -913,6 +949,7 @@ main (int   argc,
   g_test_add_func ("/seye/credentials/no-downgrade", test_no_downgrade);
   g_test_add_func ("/seye/credentials/pair", test_pair);
   g_test_add_func ("/seye/credentials/pair-plain-http", test_pair_plain_http);
+  g_test_add_func ("/seye/credentials/forbidden", test_forbidden);
 
   status = g_test_run ();
 

@@ -627,6 +627,14 @@ auth_outcome (SeyeMonitor *self,
       return FALSE;
     }
 
+  /* It answers, but not to other machines: no token would change that. */
+  if (status == SOUP_STATUS_FORBIDDEN)
+    {
+      node_incompatible (self, request->node,
+                         _("it serves its data to its own machine only (HTTP 403): see its --api-access"));
+      return FALSE;
+    }
+
   return TRUE;
 }
 
@@ -1279,7 +1287,7 @@ send_cb (GObject      *source,
     }
 
   status = soup_message_get_status (request->message);
-  if (status == SOUP_STATUS_UNAUTHORIZED || request->tls_check != NULL)
+  if (status == SOUP_STATUS_UNAUTHORIZED || status == SOUP_STATUS_FORBIDDEN || request->tls_check != NULL)
     {
       g_autoptr (SeyeMonitor) self = g_weak_ref_get (&request->monitor);
 
