@@ -30,6 +30,18 @@ test_bytes (void)
 }
 
 static void
+test_bytes_of (void)
+{
+  CHECK (seye_format_bytes_of (800000000, G_GUINT64_CONSTANT (25276510208)), "0.8/25 GB");
+  CHECK (seye_format_bytes_of (3200000000, 16000000000), "3.2/16 GB");
+  CHECK (seye_format_bytes_of (12000000000, 16000000000), "12/16 GB");
+  CHECK (seye_format_bytes_of (512000000, 1000000000), "0.5/1.0 GB");
+  CHECK (seye_format_bytes_of (999950, 999950), "1.0/1.0 MB");
+  CHECK (seye_format_bytes_of (512, 900), "512/900 B");
+  CHECK (seye_format_bytes_of (0, 0), "0/0 B");
+}
+
+static void
 test_rate (void)
 {
   CHECK (seye_format_rate (0), "0 B/s");
@@ -84,6 +96,7 @@ main (int    argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/seye/format/bytes", test_bytes);
+  g_test_add_func ("/seye/format/bytes-of", test_bytes_of);
   g_test_add_func ("/seye/format/rate", test_rate);
   g_test_add_func ("/seye/format/duration", test_duration);
   g_test_add_func ("/seye/format/percent", test_percent);

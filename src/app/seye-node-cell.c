@@ -335,9 +335,11 @@ seye_node_cell_get_node (SeyeNodeCell *self)
 const char *
 seye_node_cell_get_text (SeyeNodeCell *self)
 {
+  const char *text;
+
   g_return_val_if_fail (SEYE_IS_NODE_CELL (self), NULL);
 
-  const char *text = gtk_inscription_get_text (self->label);
+  text = gtk_inscription_get_text (self->label);
 
   return text != NULL ? text : "";
 }

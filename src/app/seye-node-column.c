@@ -20,7 +20,7 @@ static const struct {
   [SEYE_NODE_COLUMN_NAME]      = { "name",      N_("Name"),      "name",    FALSE },
   [SEYE_NODE_COLUMN_ADDRESS]   = { "address",   N_("Address"),   "address", FALSE },
   [SEYE_NODE_COLUMN_CPU]       = { "cpu",       N_("CPU"),       NULL,      TRUE },
-  [SEYE_NODE_COLUMN_HISTORY]   = { "history",   N_("CPU History"), NULL,    FALSE },
+  [SEYE_NODE_COLUMN_HISTORY]   = { "history",   N_("CPU Trend")  , NULL,    FALSE },
   [SEYE_NODE_COLUMN_MEMORY]    = { "memory",    N_("Memory"),    NULL,      TRUE },
   [SEYE_NODE_COLUMN_LOAD]      = { "load",      N_("Load"),      NULL,      TRUE },
   [SEYE_NODE_COLUMN_PROCESSES] = { "processes", N_("Processes"), NULL,      TRUE },
@@ -214,15 +214,15 @@ seye_node_column_compare (SeyeNode       *a,
   return result;
 }
 
+/* Narrow: the column fits a 1280-pixel window with every other one. */
 static char *
 format_memory (const SeyeSample *sample)
 {
-  g_autofree char *used = seye_format_bytes (sample->memory.used);
-  g_autofree char *total = seye_format_bytes (sample->memory.total);
+  g_autofree char *used = seye_format_bytes_of (sample->memory.used, sample->memory.total);
   g_autofree char *percent = seye_format_percent (seye_sample_get_memory_percent (sample));
 
-  /* Translators: memory used / total (percent), e.g. "3.2 GB / 16 GB (20 %)" */
-  return g_strdup_printf (_("%s / %s (%s)"), used, total, percent);
+  /* Translators: memory used/total, then the percent used, e.g. "3.2/16 GB · 20 %" */
+  return g_strdup_printf (_("%s · %s"), used, percent);
 }
 
 char *

@@ -10,12 +10,43 @@
 
 #define UNKNOWN "–"
 
+static const char * const units[] = { "KB", "MB", "GB", "TB", "PB", "EB" };
+
+/* The unit @value (>= 1000) is shown in, and what it divides by. */
+static guint
+choose_unit (double  value,
+             double *divisor)
+{
+  guint unit = 0;
+
+  value /= 1000;
+  *divisor = 1000;
+  /* Round first so that 999.95 KB becomes "1.0 MB", not "1000 KB". */
+  while (unit + 1 < G_N_ELEMENTS (units) &&
+         (value >= 1000 || (value >= 99.5 && round (value) >= 1000)))
+    {
+      value /= 1000;
+      *divisor *= 1000;
+      unit++;
+    }
+
+  return unit;
+}
+
+/* One decimal below 10, none from there: "8.6", "12". */
+static char *
+format_number (double value)
+{
+  return g_strdup_printf (value < 9.95 ? "%.1f" : "%.0f", value);
+}
+
 static char *
 format_scaled (double      value,
                const char *suffix)
 {
-  static const char * const units[] = { "KB", "MB", "GB", "TB", "PB", "EB" };
-  guint unit = 0;
+  g_autofree char *number = NULL;
+  double divisor;
+  guint unit;
 
   if (!(value >= 0) || isinf (value))
     return g_strdup (UNKNOWN);
@@ -26,19 +57,10 @@ format_scaled (double      value,
       return g_strdup_printf (_("%.0f B%s"), round (value), suffix);
     }
 
-  value /= 1000;
-  /* Round first so that 999.95 KB becomes "1.0 MB", not "1000 KB". */
-  while (unit + 1 < G_N_ELEMENTS (units) &&
-         (value >= 1000 || (value >= 99.5 && round (value) >= 1000)))
-    {
-      value /= 1000;
-      unit++;
-    }
+  unit = choose_unit (value, &divisor);
+  number = format_number (value / divisor);
 
-  if (value < 9.95)
-    return g_strdup_printf ("%.1f %s%s", value, units[unit], suffix);
-
-  return g_strdup_printf ("%.0f %s%s", value, units[unit], suffix);
+  return g_strdup_printf ("%s %s%s", number, units[unit], suffix);
 }
 
 /**
@@ -50,6 +72,34 @@ char *
 seye_format_bytes (guint64 bytes)
 {
   return format_scaled ((double) bytes, "");
+}
+
+/**
+ * seye_format_bytes_of:
+ *
+ * Returns: (transfer full): @used of @total in the unit of @total, for narrow
+ *   places, e.g. "0.8/25 GB", "3.2/16 GB", "512/900 B".
+ */
+char *
+seye_format_bytes_of (guint64 used,
+                      guint64 total)
+{
+  g_autofree char *used_text = NULL;
+  g_autofree char *total_text = NULL;
+  double divisor;
+  guint unit;
+
+  if (total < 1000)
+    {
+      /* TRANSLATORS: a part and a whole in bytes, e.g. "512/900 B" */
+      return g_strdup_printf (_("%" G_GUINT64_FORMAT "/%" G_GUINT64_FORMAT " B"), used, total);
+    }
+
+  unit = choose_unit ((double) total, &divisor);
+  used_text = format_number (used / divisor);
+  total_text = format_number (total / divisor);
+
+  return g_strdup_printf ("%s/%s %s", used_text, total_text, units[unit]);
 }
 
 /**

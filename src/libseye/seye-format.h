@@ -20,6 +20,8 @@ G_BEGIN_DECLS
  */
 
 char *seye_format_bytes          (guint64 bytes) G_GNUC_WARN_UNUSED_RESULT;
+char *seye_format_bytes_of       (guint64 used,
+                                  guint64 total) G_GNUC_WARN_UNUSED_RESULT;
 char *seye_format_rate           (double  bytes_per_sec) G_GNUC_WARN_UNUSED_RESULT;
 char *seye_format_duration       (double  seconds) G_GNUC_WARN_UNUSED_RESULT;
 char *seye_format_duration_short (double  seconds) G_GNUC_WARN_UNUSED_RESULT;
