@@ -106,8 +106,10 @@ case "${1:-ensure}" in
       stop_avahi
     fi
     # An avahi-daemon that does not answer on the bus (wedged, or left from a
-    # run that lost its bus) would keep a new one from taking the name.
+    # run that lost its bus) would keep a new one from taking the name. One in
+    # another network namespace is another host (tests/netns-stack.sh): not ours.
     for pid in $(pgrep -x avahi-daemon); do
+      [ "$(readlink "/proc/$pid/ns/net")" = "$(readlink /proc/self/ns/net)" ] || continue
       say "stopping avahi-daemon $pid: it does not answer on the system bus"
       stop_pid "$pid"
     done

@@ -79,22 +79,35 @@ check() {
   ip netns del seye-probe
 }
 
+# A zombie is gone: it only waits for its parent (this shell, for the daemons it started).
+alive() {
+  [ -e "/proc/$1" ] && ! grep -q '^State:[[:space:]]*Z' "/proc/$1/status" 2>/dev/null
+}
+
 stop_pid() {
   local i
   kill "$1" 2>/dev/null || return 0
   i=0
-  while kill -0 "$1" 2>/dev/null && [ $i -lt 50 ]; do i=$((i + 1)); sleep 0.1; done
+  while alive "$1" && [ $i -lt 50 ]; do i=$((i + 1)); sleep 0.1; done
   kill -9 "$1" 2>/dev/null
   return 0
 }
 
 # Everything this script ever made, whatever state a killed run left it in.
 down() {
-  local ns pid link
-  for ns in $(ip netns list 2>/dev/null | awk '/^seye-/ { print $1 }'); do
-    for pid in $(ip netns pids "$ns" 2>/dev/null); do stop_pid "$pid"; done
-    ip netns del "$ns" 2>/dev/null
+  local namespaces ns pids pid link i
+  namespaces=$(ip netns list 2>/dev/null | awk '/^seye-/ { print $1 }')
+  # Whatever runs on the hosts: all asked at once, then whoever is left killed.
+  pids=$(for ns in $namespaces; do ip netns pids "$ns" 2>/dev/null; done)
+  [ -n "$pids" ] && kill $pids 2>/dev/null
+  i=0
+  while [ $i -lt 50 ]; do
+    for pid in $pids; do alive "$pid" && break; pid=; done
+    [ -z "${pid:-}" ] && break
+    i=$((i + 1)); sleep 0.1
   done
+  [ -n "$pids" ] && kill -9 $pids 2>/dev/null
+  for ns in $namespaces; do ip netns del "$ns" 2>/dev/null; done
   for link in $(ip -o link show 2>/dev/null | awk -F': ' '{ sub(/@.*/, "", $2); print $2 }' | grep '^seye-'); do
     ip link del "$link" 2>/dev/null
   done
