@@ -214,6 +214,7 @@ test_errors (Fixture       *f,
   check_error (f, "GET", "/v1/stream?interval=-1", 400, "“interval” must be");
   check_error (f, "GET", "/v1/stream?interval=1e9", 400, "“interval” must be");
   check_error (f, "POST", "/v1/stream", 405, "method POST is not allowed");
+  check_error (f, "GET", "/v1/stream?view=some", 400, "“view” must be");
 }
 
 static void
@@ -460,6 +461,14 @@ read_sample (GDataInputStream *in,
   return sample;
 }
 
+static gboolean
+last_full_has_lists (GDataInputStream *in)
+{
+  g_autoptr (SeyeSample) sample = read_sample (in, NULL);
+
+  return (sample->parts & SEYE_SAMPLE_NETWORK) && sample->interfaces->len > 0;
+}
+
 static void
 test_stream (Fixture       *f,
              gconstpointer  data)
@@ -489,10 +498,50 @@ test_stream (Fixture       *f,
       last = sample->time_ms;
     }
 
+  /* The whole sample, lists included (loopback at least). */
+  g_assert_true (last_full_has_lists (in));
+
   /* A HEAD says what a GET would be, without a body. */
   body = request (f, "HEAD", "/v1/stream", &status, &msg);
   g_assert_cmpuint (status, ==, 200);
   g_assert_cmpuint (g_bytes_get_size (body), ==, 0);
+}
+
+/* ?view=totals: the same samples without the lists, which any decoder reads. */
+static void
+test_stream_totals (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr (GDataInputStream) in = NULL;
+  g_autoptr (GDataInputStream) full = NULL;
+  gint64 last = 0;
+  guint status;
+
+  in = open_stream (f->session, f->agent, "?view=totals", &status);
+  g_assert_cmpuint (status, ==, 200);
+  full = open_stream (f->session, f->agent, "?view=full", &status);
+  g_assert_cmpuint (status, ==, 200);
+
+  for (guint i = 0; i < 4; i++)
+    {
+      g_autoptr (SeyeSample) sample = read_sample (in, NULL);
+      g_autoptr (SeyeSample) whole = read_sample (full, NULL);
+
+      g_assert_cmpint (sample->time_ms, >, last);
+      last = sample->time_ms;
+      g_assert_true (sample->parts & SEYE_SAMPLE_CPU);
+      g_assert_cmpuint (sample->cores->len, ==, g_get_num_processors ());
+      g_assert_true (sample->parts & SEYE_SAMPLE_NETWORK);
+      g_assert_cmpuint (sample->interfaces->len, ==, 0);
+      g_assert_false (sample->parts & SEYE_SAMPLE_FILESYSTEMS);
+
+      /* The same moments: the totals of the whole sample. */
+      g_assert_cmpint (whole->time_ms, ==, sample->time_ms);
+      g_assert_cmpuint (whole->interfaces->len, >, 0);
+      g_assert_cmpfloat (whole->net_rx_bytes_per_sec, ==, sample->net_rx_bytes_per_sec);
+      g_assert_cmpfloat (whole->cpu.busy, ==, sample->cpu.busy);
+      g_assert_cmpuint (whole->memory.used, ==, sample->memory.used);
+    }
 }
 
 static void
@@ -828,6 +877,8 @@ main (int   argc,
               fixture_teardown);
   g_test_add ("/agent/head", Fixture, NULL, fixture_setup, test_head, fixture_teardown);
   g_test_add ("/agent/stream", Fixture, NULL, fixture_setup, test_stream, fixture_teardown);
+  g_test_add ("/agent/stream-totals", Fixture, NULL, fixture_setup, test_stream_totals,
+              fixture_teardown);
   g_test_add ("/agent/stream-interval", Fixture, NULL, fixture_setup, test_stream_interval,
               fixture_teardown);
   g_test_add_func ("/agent/stream-stalled-reader", test_stream_stalled_reader);

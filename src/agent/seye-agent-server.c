@@ -495,7 +495,7 @@ take_sample (SeyeAgentServer *self)
 
   g_clear_pointer (&self->latest, seye_sample_unref);
   self->latest = g_steal_pointer (&sample);
-  seye_agent_stream_publish (self->stream, encoded->time_ms, encoded->json);
+  seye_agent_stream_publish (self->stream, self->latest);
 
   /* A burst of clients leaves freed buffers in malloc's pools; a daemon that
    * runs for months should not keep them. */
@@ -700,10 +700,7 @@ route_stream (SeyeAgentServer   *self,
                                             : SEYE_AGENT_STREAM_HEARTBEAT;
 
   seye_agent_stream_set_limits (self->stream, max_streams, heartbeat);
-  if (seye_agent_stream_subscribe (self->stream, msg, query,
-                                   self->latest ? self->latest->time_ms : 0,
-                                   self->latest ? seye_sample_get_json (self->latest) : NULL,
-                                   &error))
+  if (seye_agent_stream_subscribe (self->stream, msg, query, self->latest, &error))
     {
       /* What a reader that stops reading leaves in the kernel is bounded too
        * (the kernel doubles it): past it the lines wait in the stream, and

@@ -8,6 +8,7 @@
 
 #include "seye-agent-stream.h"
 #include "seye-error.h"
+#include "seye-json.h"
 
 /*
  * GET /v1/stream: one long response, one line of JSON per sample as each is
@@ -29,6 +30,11 @@
  * "?interval=SECONDS" thins the stream out for a client that wants fewer
  * samples than the node takes: a sample goes out only when at least that long
  * has passed (give or take half a sampling interval) since the last one.
+ *
+ * "?view=totals" leaves out the lists of network interfaces, disks and
+ * filesystems (seye_json_write_sample_totals()): a view of many nodes needs
+ * the totals only, and decoding half the bytes costs it half as much. That
+ * form is encoded once per sample too, when the first stream wants it.
  */
 
 typedef struct
@@ -40,6 +46,7 @@ typedef struct
   gint64             last_time_ms;   /* of the last sample sent; 0: none */
   gint64             last_write_us;  /* monotonic, of the last line appended */
   guint              behind;         /* lines appended but not yet written */
+  gboolean           totals;         /* ?view=totals */
 } Subscriber;
 
 struct _SeyeAgentStream
@@ -79,18 +86,29 @@ remove_subscriber (Subscriber *subscriber)
     g_clear_handle_id (&self->heartbeat_source, g_source_remove);
 }
 
-/* The sample's JSON and "\n", in one buffer for one write. */
+/* The sample's JSON (whole, or its totals) and "\n", in one buffer for one write. */
 static GBytes *
-make_line (GBytes *json)
+make_line (SeyeSample *sample,
+           gboolean    totals)
 {
-  gsize size;
-  const char *data = g_bytes_get_data (json, &size);
-  char *line = g_malloc (size + 1);
+  GString *str;
 
-  memcpy (line, data, size);
-  line[size] = '\n';
+  if (totals)
+    {
+      str = g_string_sized_new (1024);
+      seye_json_write_sample_totals (str, sample);
+    }
+  else
+    {
+      gsize size;
+      const char *data = g_bytes_get_data (seye_sample_get_json (sample), &size);
 
-  return g_bytes_new_take (line, size + 1);
+      str = g_string_sized_new (size + 1);
+      g_string_append_len (str, data, size);
+    }
+  g_string_append_c (str, '\n');
+
+  return g_string_free_to_bytes (str);
 }
 
 /* Returns FALSE when the subscriber was dropped (and freed). */
@@ -255,7 +273,7 @@ seye_agent_stream_set_limits (SeyeAgentStream *self,
  * seye_agent_stream_subscribe:
  * @msg: a GET or HEAD of /v1/stream
  * @query: (nullable): its query
- * @latest: (nullable): the latest sample's JSON, sent at once; %NULL before the first
+ * @latest: (nullable): the latest sample, sent at once; %NULL before the first
  *
  * Starts the response: "200 OK", a body until the connection closes, and the
  * latest sample.
@@ -269,12 +287,12 @@ gboolean
 seye_agent_stream_subscribe (SeyeAgentStream    *self,
                              SoupServerMessage  *msg,
                              GHashTable         *query,
-                             gint64              latest_time_ms,
-                             GBytes             *latest,
+                             SeyeSample         *latest,
                              GError            **error)
 {
   SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
   const char *interval_text = query ? g_hash_table_lookup (query, "interval") : NULL;
+  const char *view = query ? g_hash_table_lookup (query, "view") : NULL;
   Subscriber *subscriber;
   double interval = 0;
 
@@ -292,6 +310,13 @@ seye_agent_stream_subscribe (SeyeAgentStream    *self,
                                "“interval” must be seconds from 0 to 3600, e.g. /v1/stream?interval=5");
           return FALSE;
         }
+    }
+
+  if (view != NULL && !g_str_equal (view, "full") && !g_str_equal (view, "totals"))
+    {
+      g_set_error_literal (error, SEYE_ERROR, SEYE_ERROR_INVALID,
+                           "“view” must be “full” (the default) or “totals”, e.g. /v1/stream?view=totals");
+      return FALSE;
     }
 
   if (self->subscribers.length >= self->max_subscribers)
@@ -320,6 +345,7 @@ seye_agent_stream_subscribe (SeyeAgentStream    *self,
   /* Half a sampling interval of slack: samples are not taken exactly on time. */
   subscriber->min_gap_ms = (gint64) MAX (0.0, (interval - self->sample_interval / 2) * 1000);
   subscriber->last_write_us = g_get_monotonic_time ();
+  subscriber->totals = g_strcmp0 (view, "totals") == 0;
   g_queue_push_tail_link (&self->subscribers, &subscriber->link);
 
   g_signal_connect (msg, "wrote-chunk", G_CALLBACK (wrote_chunk_cb), subscriber);
@@ -330,9 +356,9 @@ seye_agent_stream_subscribe (SeyeAgentStream    *self,
 
   if (latest != NULL)
     {
-      g_autoptr (GBytes) line = make_line (latest);
+      g_autoptr (GBytes) line = make_line (latest, subscriber->totals);
 
-      subscriber->last_time_ms = latest_time_ms;
+      subscriber->last_time_ms = latest->time_ms;
       subscriber->behind++;
       soup_message_body_append_bytes (soup_server_message_get_response_body (msg), line);
     }
@@ -344,25 +370,20 @@ seye_agent_stream_subscribe (SeyeAgentStream    *self,
 
 /**
  * seye_agent_stream_publish:
- * @time_ms: the sample's time
- * @json: the sample's JSON, on one line
+ * @sample: the sample just taken
  *
  * Sends a sample to every subscriber that wants it, without waiting for any.
  */
 void
 seye_agent_stream_publish (SeyeAgentStream *self,
-                           gint64           time_ms,
-                           GBytes          *json)
+                           SeyeSample      *sample)
 {
-  g_autoptr (GBytes) line = NULL;
+  g_autoptr (GBytes) full = NULL;
+  g_autoptr (GBytes) totals = NULL;
   GList *next;
 
   g_return_if_fail (SEYE_IS_AGENT_STREAM (self));
-
-  if (self->subscribers.length == 0)
-    return;
-
-  line = make_line (json);
+  g_return_if_fail (sample != NULL);
 
   for (GList *l = self->subscribers.head; l != NULL; l = next)
     {
@@ -370,12 +391,18 @@ seye_agent_stream_publish (SeyeAgentStream *self,
 
       next = l->next;
 
-      if (subscriber->last_time_ms != 0 && time_ms > subscriber->last_time_ms &&
-          time_ms - subscriber->last_time_ms < subscriber->min_gap_ms)
+      if (subscriber->last_time_ms != 0 && sample->time_ms > subscriber->last_time_ms &&
+          sample->time_ms - subscriber->last_time_ms < subscriber->min_gap_ms)
         continue;
 
-      if (append_line (subscriber, line))
-        subscriber->last_time_ms = time_ms;
+      /* Each form is made once, for the first stream that wants it. */
+      if (subscriber->totals && totals == NULL)
+        totals = make_line (sample, TRUE);
+      else if (!subscriber->totals && full == NULL)
+        full = make_line (sample, FALSE);
+
+      if (append_line (subscriber, subscriber->totals ? totals : full))
+        subscriber->last_time_ms = sample->time_ms;
     }
 }
 

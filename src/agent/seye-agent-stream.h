@@ -3,6 +3,8 @@
 
 #include <libsoup/soup.h>
 
+#include "seye-sample.h"
+
 G_BEGIN_DECLS
 
 #define SEYE_AGENT_STREAM_CONTENT_TYPE    "application/x-ndjson"
@@ -34,12 +36,10 @@ void             seye_agent_stream_set_limits        (SeyeAgentStream         *s
 gboolean         seye_agent_stream_subscribe         (SeyeAgentStream         *self,
                                                       SoupServerMessage       *msg,
                                                       GHashTable              *query,
-                                                      gint64                   latest_time_ms,
-                                                      GBytes                  *latest,
+                                                      SeyeSample              *latest,
                                                       GError                 **error);
 void             seye_agent_stream_publish           (SeyeAgentStream         *self,
-                                                      gint64                   time_ms,
-                                                      GBytes                  *json);
+                                                      SeyeSample              *sample);
 guint            seye_agent_stream_get_n_subscribers (SeyeAgentStream         *self);
 void             seye_agent_stream_close             (SeyeAgentStream         *self);
 

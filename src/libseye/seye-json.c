@@ -63,13 +63,37 @@ check_depth (const char  *data,
   return TRUE;
 }
 
+/* One parser per thread, used again for every small document: a monitor
+ * decodes a sample per node and second. Mutable: sealing every node is work
+ * nobody needs, the decoders only read. The tree outlives the next parse
+ * through the reference parse() hands back; the parser keeps the last one
+ * until then, so a large document gets a parser of its own. */
+#define REUSE_LIMIT (64 * 1024)
+
+static GPrivate thread_parser = G_PRIVATE_INIT (g_object_unref);
+
+static JsonParser *
+get_parser (void)
+{
+  JsonParser *parser = g_private_get (&thread_parser);
+
+  if (parser == NULL)
+    {
+      parser = json_parser_new ();
+      g_private_set (&thread_parser, parser);
+    }
+
+  return parser;
+}
+
 static JsonNode *
 parse (const char  *data,
        gssize       length,
        GError     **error)
 {
-  g_autoptr (JsonParser) parser = NULL;
   g_autoptr (GError) local_error = NULL;
+  g_autoptr (JsonParser) own_parser = NULL;
+  JsonParser *parser;
   JsonNode *root;
 
   if (data == NULL)
@@ -90,7 +114,11 @@ parse (const char  *data,
   if (!check_depth (data, length, error))
     return NULL;
 
-  parser = json_parser_new_immutable ();
+  if (length <= REUSE_LIMIT)
+    parser = get_parser ();
+  else
+    parser = own_parser = json_parser_new ();
+
   if (!json_parser_load_from_data (parser, data, length, &local_error))
     {
       g_set_error (error, SEYE_ERROR, SEYE_ERROR_PARSE, "not valid JSON: %s", local_error->message);

@@ -10,6 +10,8 @@ G_BEGIN_DECLS
 /* Encoding: compact JSON appended to @str (numbers with the precision that matters, not 17 digits). */
 void          seye_json_write_sample          (GString            *str,
                                                const SeyeSample   *sample);
+void          seye_json_write_sample_totals   (GString            *str,
+                                               const SeyeSample   *sample);
 void          seye_json_write_node_info       (GString            *str,
                                                const SeyeNodeInfo *info);
 void          seye_json_write_string          (GString            *str,
