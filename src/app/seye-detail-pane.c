@@ -35,11 +35,12 @@ struct _SeyeDetailPane
   GtkLabel   *address_label;
   GtkLabel   *agent_label;
   GtkLabel   *uptime_label;
-  GtkLabel   *cpu_value_label;
-  GtkLabel   *cores_value_label;
-  GtkLabel   *memory_value_label;
-  GtkLabel   *load_value_label;
-  GtkLabel   *network_value_label;
+  /* Inscriptions: values that change every second must not lay the pane out again. */
+  GtkInscription *cpu_value_label;
+  GtkInscription *cores_value_label;
+  GtkInscription *memory_value_label;
+  GtkInscription *load_value_label;
+  GtkInscription *network_value_label;
   SeyeGraph  *cpu_graph;
   SeyeGraph  *cores_graph;
   SeyeGraph  *memory_graph;
@@ -84,6 +85,17 @@ set_label (GtkLabel   *label,
   /* Names and anything else a node sends are plain text, never markup. */
   if (g_strcmp0 (gtk_label_get_text (label), text) != 0)
     gtk_label_set_text (label, text);
+}
+
+/* A value over a graph: plain text too; a new one redraws it and nothing else. */
+static void
+set_value (GtkInscription *inscription,
+           const char     *text)
+{
+  if (text == NULL || *text == '\0')
+    text = "–";
+
+  gtk_inscription_set_text (inscription, text);
 }
 
 static void
@@ -349,11 +361,11 @@ update_values (SeyeDetailPane *self)
     }
 
   set_label (self->uptime_label, uptime);
-  set_label (self->cpu_value_label, cpu);
-  set_label (self->cores_value_label, cores);
-  set_label (self->memory_value_label, memory);
-  set_label (self->load_value_label, load);
-  set_label (self->network_value_label, network);
+  set_value (self->cpu_value_label, cpu);
+  set_value (self->cores_value_label, cores);
+  set_value (self->memory_value_label, memory);
+  set_value (self->load_value_label, load);
+  set_value (self->network_value_label, network);
 }
 
 static gboolean
