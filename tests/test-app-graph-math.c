@@ -258,12 +258,76 @@ test_series_gaps (void)
   g_assert_true (seye_graph_series_get_gap_before (series, 0));
 }
 
+#define ALPHA(p) ((p) >> 24)
+
+/* A sparkline in pixels: the area under the line filled, the line over it, nothing above. */
+static void
+test_sparkline (void)
+{
+  const double line[4] = { 0.0, 0.0, 1.0, 1.0 };
+  const double fill[4] = { 0.0, 0.0, 1.0, 0.5 };
+  enum { W = 60, H = 22, N = 60 };
+  guint32 pixels[W * H];
+  float values[N];
+
+  /* Half busy all along: line across the middle, half alpha below, clear above. */
+  for (guint i = 0; i < N; i++)
+    values[i] = 0.5;
+  seye_sparkline_rasterize (values, N, N, pixels, W, H, W, 1.0, line, fill);
+  for (guint c = 0; c < W; c++)
+    {
+      g_assert_cmpuint (ALPHA (pixels[0 * W + c]), ==, 0);
+      g_assert_cmpuint (ALPHA (pixels[5 * W + c]), ==, 0);
+      g_assert_cmpuint (ALPHA (pixels[11 * W + c]), >=, 200);           /* the line (y = 11) */
+      g_assert_cmpuint (ALPHA (pixels[16 * W + c]), ==, 128);           /* the area */
+      g_assert_cmpuint (ALPHA (pixels[(H - 1) * W + c]), ==, 128);
+      /* Premultiplied blue. */
+      g_assert_cmpuint (pixels[16 * W + c] & 0xff, ==, 128);
+      g_assert_cmpuint ((pixels[16 * W + c] >> 8) & 0xffff, ==, 0);
+    }
+
+  /* A short history starts where it would have been: the left is empty. */
+  seye_sparkline_rasterize (values, 10, N, pixels, W, H, W, 1.0, line, fill);
+  for (guint r = 0; r < H; r++)
+    g_assert_cmpuint (ALPHA (pixels[r * W + 20]), ==, 0);
+  g_assert_cmpuint (ALPHA (pixels[16 * W + W - 2]), ==, 128);
+
+  /* A rising line: higher at the right; idle at the left, the line at the bottom. */
+  for (guint i = 0; i < N; i++)
+    values[i] = i / (double) (N - 1);
+  seye_sparkline_rasterize (values, N, N, pixels, W, H, W, 1.0, line, fill);
+  g_assert_cmpuint (ALPHA (pixels[10 * W + 1]), ==, 0);
+  g_assert_cmpuint (ALPHA (pixels[10 * W + W - 2]), ==, 128);
+  g_assert_cmpuint (ALPHA (pixels[1 * W + W - 1]), >=, 128);
+
+  /* Out-of-range values stay inside; a single point draws nothing. */
+  values[0] = -3;
+  values[1] = 42;
+  seye_sparkline_rasterize (values, 2, N, pixels, W, H, W, 1.0, line, fill);
+  seye_sparkline_rasterize (values, 1, N, pixels, W, H, W, 1.0, line, fill);
+  for (guint i = 0; i < W * H; i++)
+    g_assert_cmpuint (pixels[i], ==, 0);
+
+  /* Twice the pixels at scale 2: the same picture. */
+  {
+    guint32 big[2 * W * 2 * H];
+
+    for (guint i = 0; i < N; i++)
+      values[i] = 0.5;
+    seye_sparkline_rasterize (values, N, N, big, 2 * W, 2 * H, 2 * W, 2.0, line, fill);
+    g_assert_cmpuint (ALPHA (big[2 * (2 * W)]), ==, 0);
+    g_assert_cmpuint (ALPHA (big[2 * 16 * (2 * W) + 10]), ==, 128);
+    g_assert_cmpuint (ALPHA (big[22 * (2 * W) + 10]), >=, 200);
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
 
+  g_test_add_func ("/seye/graph-math/sparkline", test_sparkline);
   g_test_add_func ("/seye/graph-math/nice-max", test_nice_max);
   g_test_add_func ("/seye/graph-math/time-window", test_time_window);
   g_test_add_func ("/seye/graph-math/scaling", test_scaling);

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <string.h>
 
 #include "seye-graph-math.h"
 
@@ -389,4 +390,123 @@ seye_graph_series_get_max (const SeyeGraphSeries *self,
     }
 
   return max;
+}
+
+/* Sparklines ------------------------------------------------------------------ */
+
+/* The value at @x (device pixels) on the polyline through the points. */
+static double
+sparkline_y_at (const float *values,
+                guint        n_values,
+                double       first_x,
+                double       step,
+                double       x,
+                double       top,
+                double       span)
+{
+  double position = (x - first_x) / step;
+  guint i;
+  double t;
+  double v;
+
+  if (position <= 0)
+    v = values[0];
+  else if (position >= n_values - 1)
+    v = values[n_values - 1];
+  else
+    {
+      i = (guint) position;
+      t = position - i;
+      v = values[i] * (1 - t) + values[i + 1] * t;
+    }
+
+  return top + span * (1.0 - CLAMP (v, 0.0, 1.0));
+}
+
+/* How much of the pixel rows [@row, @row + 1) lies within [@from, @to]. */
+static inline double
+coverage (int    row,
+          double from,
+          double to)
+{
+  return CLAMP (MIN (to, row + 1.0) - MAX (from, (double) row), 0.0, 1.0);
+}
+
+static inline guint32
+pack (double a,
+      double r,
+      double g,
+      double b)
+{
+  return ((guint32) (a * 255 + 0.5) << 24) | ((guint32) (r * 255 + 0.5) << 16) |
+         ((guint32) (g * 255 + 0.5) << 8) | (guint32) (b * 255 + 0.5);
+}
+
+void
+seye_sparkline_rasterize (const float  *values,
+                          guint         n_values,
+                          guint         n_slots,
+                          guint32      *pixels,
+                          int           width,
+                          int           height,
+                          int           stride,
+                          double        scale,
+                          const double  line[4],
+                          const double  fill[4])
+{
+  double step, first_x, top, span, half;
+
+  g_return_if_fail (pixels != NULL);
+  g_return_if_fail (n_slots >= 2);
+
+  for (int r = 0; r < height; r++)
+    memset (pixels + (gsize) r * stride, 0, sizeof (guint32) * width);
+
+  if (values == NULL || n_values < 2 || width <= 0 || height <= 0)
+    return;
+
+  n_values = MIN (n_values, n_slots);
+  step = (double) width / (n_slots - 1);
+  first_x = (n_slots - n_values) * step;
+  /* A pixel of room at the top and the bottom, as the line is that thick. */
+  top = scale;
+  span = MAX (0.0, height - 2 * scale);
+  half = 1.25 * scale / 2;
+
+  for (int c = (int) floor (first_x); c < width; c++)
+    {
+      double left = MAX ((double) c, first_x);
+      double y_left = sparkline_y_at (values, n_values, first_x, step, left, top, span);
+      double y_mid = sparkline_y_at (values, n_values, first_x, step, c + 0.5, top, span);
+      double y_right = sparkline_y_at (values, n_values, first_x, step, c + 1.0, top, span);
+      /* The part of the column the area covers; all of it but at the left end. */
+      double width_part = CLAMP (c + 1.0 - first_x, 0.0, 1.0);
+      double line_from = MIN (y_left, y_right) - half;
+      double line_to = MAX (y_left, y_right) + half;
+
+      for (int r = MAX (0, (int) floor (line_from)); r < height; r++)
+        {
+          double area = coverage (r, y_mid, height) * width_part;
+          double stroke = coverage (r, line_from, line_to) * width_part;
+          double a, red, green, blue;
+
+          /* The fill under the line, then the line over it (premultiplied). */
+          a = fill[3] * area;
+          red = fill[0] * a;
+          green = fill[1] * a;
+          blue = fill[2] * a;
+
+          if (stroke > 0)
+            {
+              double la = line[3] * stroke;
+
+              red = line[0] * la + red * (1 - la);
+              green = line[1] * la + green * (1 - la);
+              blue = line[2] * la + blue * (1 - la);
+              a = la + a * (1 - la);
+            }
+
+          pixels[(gsize) r * stride + c] = pack (a, red, green, blue);
+        }
+    }
 }

@@ -116,6 +116,25 @@ double           seye_graph_series_get_max     (const SeyeGraphSeries *self,
                                                 guint            first,
                                                 guint            count);
 
+/*
+ * A sparkline straight into pixels: @values (0..1, oldest first) spread over the
+ * width as the last @n_slots points would be, the newest at the right edge; the
+ * area under them filled with @fill, the line on top in @line (each straight RGBA,
+ * 0..1). @pixels are @width × @height premultiplied ARGB32 words in the machine's
+ * order (Cairo's and GDK's default), @stride words a row; @scale device pixels a
+ * logical one. A column's coverage is computed, not sampled: edges are smooth.
+ */
+void             seye_sparkline_rasterize      (const float     *values,
+                                                guint            n_values,
+                                                guint            n_slots,
+                                                guint32         *pixels,
+                                                int              width,
+                                                int              height,
+                                                int              stride,
+                                                double           scale,
+                                                const double     line[4],
+                                                const double     fill[4]);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SeyeGraphSeries, seye_graph_series_free)
 
 G_END_DECLS

@@ -10,6 +10,7 @@ struct _SeyeTicker
   GObject  parent_instance;
 
   guint    source;
+  gint64   last_tick_us;   /* monotonic */
 };
 
 enum {
@@ -67,13 +68,20 @@ seye_ticker_get_default (void)
   return instance;
 }
 
+static void
+tick (SeyeTicker *self)
+{
+  self->last_tick_us = g_get_monotonic_time ();
+  g_signal_emit (self, signals[TICK], 0);
+}
+
 static gboolean
 tick_cb (gpointer data)
 {
   SeyeTicker *self = data;
 
   self->source = 0;
-  g_signal_emit (self, signals[TICK], 0);
+  tick (self);
 
   return G_SOURCE_REMOVE;
 }
@@ -85,9 +93,16 @@ seye_ticker_request (SeyeTicker *self)
 
   if (self->source == 0)
     {
-      /* A seconds timer: GLib fires it together with the monitor's, which read
-       * every node's stream in one go, so a round costs one wake-up. */
-      self->source = g_timeout_add_seconds (SEYE_TICKER_PERIOD_MS / 1000, tick_cb, self);
+      gint64 since_ms = (g_get_monotonic_time () - self->last_tick_us) / 1000;
+
+      /* The monitor reads every node's stream in one go, once a second: the
+       * changes of a round come at once, and are shown at once, in the same
+       * wake-up. Changes that trickle in (nodes that are polled) wait for the
+       * rest of the period. A tenth of it is slack for timers that fire early. */
+      if (since_ms >= SEYE_TICKER_PERIOD_MS * 9 / 10)
+        self->source = g_idle_add (tick_cb, self);
+      else
+        self->source = g_timeout_add (SEYE_TICKER_PERIOD_MS - since_ms, tick_cb, self);
       g_source_set_name_by_id (self->source, "[seye] ticker");
     }
 }
@@ -101,6 +116,6 @@ seye_ticker_flush (SeyeTicker *self)
   if (self->source != 0)
     {
       g_clear_handle_id (&self->source, g_source_remove);
-      g_signal_emit (self, signals[TICK], 0);
+      tick (self);
     }
 }

@@ -13,7 +13,8 @@ G_BEGIN_DECLS
  * out the list) dozens of times a second with many nodes. Samples come once a second:
  * so do updates. Widgets mark themselves
  * dirty, call seye_ticker_request(), and update on the next "tick": at most one every
- * SEYE_TICKER_PERIOD_MS (whole seconds), and none at all while nothing changes.
+ * SEYE_TICKER_PERIOD_MS, at once when the last was that long ago, and none at all while
+ * nothing changes.
  */
 #define SEYE_TICKER_PERIOD_MS 1000
 
