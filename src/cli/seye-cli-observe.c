@@ -36,6 +36,7 @@ typedef struct
   char        *selected_key;   /* follows the node, not the row; NULL: the top row */
   guint        redraw_id;
   guint        count;          /* lines mode: intervals left; 0 = forever */
+  gint64       started_us;     /* lines mode: when the first contacts began */
   int          exit_status;
   gboolean     curses;
   gboolean     color;
@@ -140,10 +141,39 @@ print_lines (Observe *self)
   fflush (stdout);
 }
 
+/* TRUE while a node has not answered (nor failed) its first request, or has
+ * not sent its first sample yet, for at most FIRST_CONTACT_WAIT: lines start
+ * with what the nodes have to say. */
+#define FIRST_CONTACT_WAIT (5 * G_USEC_PER_SEC)
+
+static gboolean
+waiting_for_first_contact (Observe *self)
+{
+  g_autoptr (GPtrArray) nodes = NULL;
+
+  if (g_get_monotonic_time () - self->started_us >= FIRST_CONTACT_WAIT)
+    return FALSE;
+
+  nodes = seye_cli_collect_nodes (self->monitor, self->filter->str, self->sort);
+  for (guint i = 0; i < nodes->len; i++)
+    {
+      SeyeNodeState state = seye_node_get_state (nodes->pdata[i]);
+
+      if (state == SEYE_NODE_STATE_CONNECTING ||
+          (state == SEYE_NODE_STATE_ONLINE && seye_node_get_sample (nodes->pdata[i]) == NULL))
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
 static gboolean
 lines_tick_cb (gpointer data)
 {
   Observe *self = data;
+
+  if (waiting_for_first_contact (self))
+    return G_SOURCE_CONTINUE;
 
   print_lines (self);
 
@@ -793,6 +823,7 @@ seye_cli_observe (int    argc,
   self.loop = loop;
   self.filter = g_string_new (opt_filter);
   self.count = (guint) opt_count;
+  self.started_us = g_get_monotonic_time ();
 
   sources[0] = g_unix_signal_add (SIGINT, quit_cb, &self);
   sources[1] = g_unix_signal_add (SIGTERM, quit_cb, &self);
