@@ -92,7 +92,7 @@ seye_format_bytes_of (guint64 used,
   if (total < 1000)
     {
       /* TRANSLATORS: a part and a whole in bytes, e.g. "512/900 B" */
-      return g_strdup_printf (_("%" G_GUINT64_FORMAT "/%" G_GUINT64_FORMAT " B"), used, total);
+      return g_strdup_printf (_("%llu/%llu B"), (unsigned long long) used, (unsigned long long) total);
     }
 
   unit = choose_unit ((double) total, &divisor);

@@ -823,8 +823,8 @@ read_cb (GObject      *source,
   if (request->body->len + size > request->limit)
     {
       g_set_error (&error, SEYE_ERROR, SEYE_ERROR_INVALID,
-                   _("the node sent an answer larger than %" G_GSIZE_FORMAT " KiB"),
-                   request->limit / 1024);
+                   _("the node sent an answer larger than %u KiB"),
+                   (guint) (request->limit / 1024));
       finish_request (request, error);
       return;
     }
@@ -1105,8 +1105,8 @@ stream_take (Request      *request,
   if (buffer->len > request->limit)
     {
       g_set_error (&error, SEYE_ERROR, SEYE_ERROR_INVALID,
-                   _("the node sent a line longer than %" G_GSIZE_FORMAT " KiB"),
-                   request->limit / 1024);
+                   _("the node sent a line longer than %u KiB"),
+                   (guint) (request->limit / 1024));
       stream_finish (request, error);
       return FALSE;
     }
@@ -1337,8 +1337,8 @@ send_cb (GObject      *source,
       content_length > (goffset) request->limit)
     {
       g_set_error (&error, SEYE_ERROR, SEYE_ERROR_INVALID,
-                   _("the node sent an answer larger than %" G_GSIZE_FORMAT " KiB"),
-                   request->limit / 1024);
+                   _("the node sent an answer larger than %u KiB"),
+                   (guint) (request->limit / 1024));
       finish_request (request, error);
       return;
     }

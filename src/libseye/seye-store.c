@@ -905,8 +905,8 @@ migrate (sqlite3     *db,
         {
           sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL);
           g_set_error (error, SEYE_ERROR, SEYE_ERROR_INVALID,
-                       _("it cannot be brought to schema version %" G_GINT64_FORMAT " (%s)"),
-                       v, local_error->message);
+                       _("it cannot be brought to schema version %lld (%s)"),
+                       (long long) v, local_error->message);
           return is_busy (rc) ? OPEN_FAILED : OPEN_DAMAGED;
         }
     }
@@ -959,9 +959,9 @@ try_open (SeyeStore           *self,
     {
       g_set_error (error, SEYE_ERROR, SEYE_ERROR_INCOMPATIBLE,
                    _("The history database “%s” was written by a newer version of Sorcerer's Eye "
-                     "(schema %" G_GINT64_FORMAT ", this one knows %d); update Sorcerer's Eye, or move the "
+                     "(schema %lld, this one knows %d); update Sorcerer's Eye, or move the "
                      "file away to start a new history"),
-                   self->path, version, SEYE_STORE_SCHEMA_VERSION);
+                   self->path, (long long) version, SEYE_STORE_SCHEMA_VERSION);
       return OPEN_FAILED;
     }
 
@@ -970,9 +970,9 @@ try_open (SeyeStore           *self,
       if (version < SEYE_STORE_SCHEMA_VERSION)
         {
           g_set_error (error, SEYE_ERROR, SEYE_ERROR_INCOMPATIBLE,
-                       _("The history database “%s” has schema version %" G_GINT64_FORMAT
+                       _("The history database “%s” has schema version %lld"
                          "; start the Sorcerer's Eye app once to bring it up to date"),
-                       self->path, version);
+                       self->path, (long long) version);
           return OPEN_FAILED;
         }
       return OPEN_OK;
