@@ -181,6 +181,11 @@ static const Hostile hostile_samples[] = {
   { "null", SEYE_ERROR_INVALID },
   { "[]", SEYE_ERROR_INVALID },
   { "{", SEYE_ERROR_PARSE },
+  /* A second value after the first: json-glib 1.6 took these, leaking the
+   * second (the sanitized run would report it). */
+  { "2{\"schema\":1,\"time\":1,\"interval\":1}", SEYE_ERROR_PARSE },
+  { "{\"schema\":1,\"time\":1,\"interval\":1} {\"a\":[1]}", SEYE_ERROR_PARSE },
+  { "[] []", SEYE_ERROR_PARSE },
   { "{\"schema\":1}", SEYE_ERROR_INVALID },                              /* no time */
   { "{\"schema\":2,\"time\":1,\"interval\":1}", SEYE_ERROR_INCOMPATIBLE },
   { "{\"schema\":\"1\",\"time\":1,\"interval\":1}", SEYE_ERROR_INVALID },

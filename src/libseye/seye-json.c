@@ -23,18 +23,45 @@
 
 /* Decoding ---------------------------------------------------------------- */
 
-/* json-glib parses recursively; refuse hostile nesting before it does. */
 static gboolean
-check_depth (const char  *data,
+is_json_space (char c)
+{
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/* Before json-glib sees a document: nested no deeper than MAX_DEPTH, and one
+ * value only. json-glib parses recursively (hostile nesting would exhaust the
+ * stack), and json-glib 1.6 accepts a value followed by another, such as
+ * "2{...}" or "{...}[...]", and leaks the nodes of the second. */
+static gboolean
+check_shape (const char  *data,
              gsize        length,
              GError     **error)
 {
   gboolean in_string = FALSE;
+  gboolean closed = FALSE;
+  gboolean container;
   int depth = 0;
+  gsize i = 0;
 
-  for (gsize i = 0; i < length; i++)
+  while (i < length && is_json_space (data[i]))
+    i++;
+  container = i < length && (data[i] == '{' || data[i] == '[');
+
+  for (; i < length; i++)
     {
       char c = data[i];
+
+      if (closed)
+        {
+          if (!is_json_space (c))
+            {
+              g_set_error_literal (error, SEYE_ERROR, SEYE_ERROR_PARSE,
+                                   "not valid JSON: something follows the end of the document");
+              return FALSE;
+            }
+          continue;
+        }
 
       if (in_string)
         {
@@ -49,6 +76,13 @@ check_depth (const char  *data,
         in_string = TRUE;
       else if (c == '{' || c == '[')
         {
+          /* A scalar is one value on its own (the decoders refuse it). */
+          if (!container)
+            {
+              g_set_error_literal (error, SEYE_ERROR, SEYE_ERROR_PARSE,
+                                   "not valid JSON: something follows the end of the document");
+              return FALSE;
+            }
           if (++depth > MAX_DEPTH)
             {
               g_set_error (error, SEYE_ERROR, SEYE_ERROR_INVALID,
@@ -57,7 +91,7 @@ check_depth (const char  *data,
             }
         }
       else if (c == '}' || c == ']')
-        depth--;
+        closed = --depth == 0;
     }
 
   return TRUE;
@@ -111,7 +145,7 @@ parse (const char  *data,
       return NULL;
     }
 
-  if (!check_depth (data, length, error))
+  if (!check_shape (data, length, error))
     return NULL;
 
   if (length <= REUSE_LIMIT)
