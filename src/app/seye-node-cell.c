@@ -21,6 +21,7 @@ struct _SeyeNodeCell
   /* Template widgets */
   GtkWidget      *box;
   GtkImage       *icon;
+  GtkWidget      *dot;
   GtkInscription *label;
 
   /* Owned */
@@ -60,6 +61,9 @@ state_css_class (SeyeNode *node)
     }
 }
 
+/* NULL: a dot, drawn by CSS. An icon is a texture recoloured through a colour
+ * matrix, which the Cairo renderer of GTK 4.8 does again at every frame for every
+ * row: the usual states of a list of many nodes get the cheap dot. */
 static const char *
 state_icon_name (SeyeNode *node)
 {
@@ -68,15 +72,26 @@ state_icon_name (SeyeNode *node)
 
   switch (seye_node_get_state (node))
     {
-    case SEYE_NODE_STATE_ONLINE:       return "seye-dot-symbolic";
-    case SEYE_NODE_STATE_STALE:        return "seye-dot-symbolic";
+    case SEYE_NODE_STATE_ONLINE:       return NULL;
+    case SEYE_NODE_STATE_STALE:        return NULL;
     case SEYE_NODE_STATE_OFFLINE:      return "network-offline-symbolic";
     case SEYE_NODE_STATE_INCOMPATIBLE: return "dialog-error-symbolic";
     case SEYE_NODE_STATE_NEEDS_PAIRING: return "dialog-password-symbolic";
     case SEYE_NODE_STATE_UNTRUSTED:    return "dialog-warning-symbolic";
     case SEYE_NODE_STATE_CONNECTING:
-    default:                           return "seye-dot-symbolic";
+    default:                           return NULL;
     }
+}
+
+static void
+update_indicator (SeyeNodeCell *self)
+{
+  const char *icon_name = self->node ? state_icon_name (self->node) : NULL;
+
+  gtk_widget_set_visible (self->dot, self->node != NULL && icon_name == NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->icon), icon_name != NULL);
+  if (icon_name != NULL)
+    gtk_image_set_from_icon_name (self->icon, icon_name);
 }
 
 static void
@@ -101,7 +116,7 @@ seye_node_cell_update (SeyeNodeCell *self)
           self->css_class = g_strdup (css_class);
           if (css_class != NULL)
             gtk_widget_add_css_class (GTK_WIDGET (self), css_class);
-          gtk_image_set_from_icon_name (self->icon, self->node ? state_icon_name (self->node) : NULL);
+          update_indicator (self);
         }
     }
 }
@@ -214,7 +229,8 @@ seye_node_cell_constructed (GObject *object)
       gtk_widget_set_hexpand (GTK_WIDGET (self->label), TRUE);
     }
 
-  gtk_widget_set_visible (GTK_WIDGET (self->icon), self->column == SEYE_NODE_COLUMN_STATUS);
+  gtk_widget_set_visible (GTK_WIDGET (self->icon), FALSE);
+  gtk_widget_set_visible (self->dot, FALSE);
 }
 
 static void
@@ -293,6 +309,7 @@ seye_node_cell_class_init (SeyeNodeCellClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ui/seye-node-cell.ui");
   gtk_widget_class_bind_template_child (widget_class, SeyeNodeCell, box);
   gtk_widget_class_bind_template_child (widget_class, SeyeNodeCell, icon);
+  gtk_widget_class_bind_template_child (widget_class, SeyeNodeCell, dot);
   gtk_widget_class_bind_template_child (widget_class, SeyeNodeCell, label);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "nodecell");

@@ -14,9 +14,9 @@
 /* The last minute of a node's CPU usage in a row of the node list. Values are kept
  * normalised (0..1) in a small ring as samples arrive; drawing only scales them.
  *
- * Drawn straight into pixels (seye_sparkline_rasterize()) and handed to GTK as a
- * texture: with Cairo, stroking and filling a 60-point path into so few pixels cost
- * some 380,000 instructions a sparkline and frame (callgrind), played back from a
+ * Drawn straight into pixels (seye_sparkline_rasterize()) that the frame paints as
+ * they are: stroking and filling a 60-point path with Cairo into so few pixels cost
+ * some 320,000 instructions a sparkline and frame (callgrind), played back from a
  * recording at every frame; the pixels cost a few thousand. */
 struct _SeyeSparkline
 {
@@ -94,11 +94,10 @@ seye_sparkline_snapshot (GtkWidget   *widget,
   int width = gtk_widget_get_width (widget);
   int height = gtk_widget_get_height (widget);
   int scale = gtk_widget_get_scale_factor (widget);
-  g_autoptr (GdkTexture) texture = NULL;
-  g_autoptr (GBytes) bytes = NULL;
+  cairo_surface_t *surface;
   float ordered[N_POINTS];
   double line[4], fill[4];
-  guint32 *pixels;
+  cairo_t *cr;
 
   if (self->length < 2 || width <= 0 || height <= 0)
     return;
@@ -122,16 +121,23 @@ seye_sparkline_snapshot (GtkWidget   *widget,
   line[3] = self->color.alpha;
   fill[3] = self->color.alpha * 0.3;
 
-  width *= scale;
-  height *= scale;
-  pixels = g_new (guint32, (gsize) width * height);
-  seye_sparkline_rasterize (ordered, self->length, N_POINTS, pixels, width, height, width, scale,
+  surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, width * scale, height * scale);
+  cairo_surface_flush (surface);
+  seye_sparkline_rasterize (ordered, self->length, N_POINTS,
+                            (guint32 *) cairo_image_surface_get_data (surface),
+                            width * scale, height * scale,
+                            cairo_image_surface_get_stride (surface) / sizeof (guint32), scale,
                             line, fill);
+  cairo_surface_mark_dirty (surface);
+  cairo_surface_set_device_scale (surface, scale, scale);
 
-  bytes = g_bytes_new_take (pixels, (gsize) width * height * sizeof (guint32));
-  texture = gdk_memory_texture_new (width, height, GDK_MEMORY_DEFAULT, bytes, width * sizeof (guint32));
-  gtk_snapshot_append_texture (snapshot, texture,
-                               &GRAPHENE_RECT_INIT (0, 0, width / scale, height / scale));
+  /* Painted from the pixels as they are: a texture would be converted pixel by
+   * pixel into a Cairo surface again at each frame by GTK 4.8's Cairo renderer. */
+  cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  cairo_set_source_surface (cr, surface, 0, 0);
+  cairo_paint (cr);
+  cairo_destroy (cr);
+  cairo_surface_destroy (surface);
 }
 
 static void
