@@ -507,24 +507,31 @@ test_stream (Fixture       *f,
   g_assert_cmpuint (g_bytes_get_size (body), ==, 0);
 }
 
-/* ?view=totals: the same samples without the lists, which any decoder reads. */
+/* ?view=totals and ?view=compact: the same samples without the lists. */
 static void
-test_stream_totals (Fixture       *f,
-                    gconstpointer  data)
+test_stream_views (Fixture       *f,
+                   gconstpointer  data)
 {
+  /* Three streams at once: more connections than a session makes by default. */
+  g_autoptr (SoupSession) session = soup_session_new_with_options ("timeout", 5, "max-conns-per-host", 8,
+                                                                   NULL);
   g_autoptr (GDataInputStream) in = NULL;
+  g_autoptr (GDataInputStream) compact = NULL;
   g_autoptr (GDataInputStream) full = NULL;
   gint64 last = 0;
   guint status;
 
-  in = open_stream (f->session, f->agent, "?view=totals", &status);
+  in = open_stream (session, f->agent, "?view=totals", &status);
   g_assert_cmpuint (status, ==, 200);
-  full = open_stream (f->session, f->agent, "?view=full", &status);
+  compact = open_stream (session, f->agent, "?view=compact", &status);
+  g_assert_cmpuint (status, ==, 200);
+  full = open_stream (session, f->agent, "?view=full", &status);
   g_assert_cmpuint (status, ==, 200);
 
   for (guint i = 0; i < 4; i++)
     {
       g_autoptr (SeyeSample) sample = read_sample (in, NULL);
+      g_autoptr (SeyeSample) small = read_sample (compact, NULL);
       g_autoptr (SeyeSample) whole = read_sample (full, NULL);
 
       g_assert_cmpint (sample->time_ms, >, last);
@@ -541,6 +548,18 @@ test_stream_totals (Fixture       *f,
       g_assert_cmpfloat (whole->net_rx_bytes_per_sec, ==, sample->net_rx_bytes_per_sec);
       g_assert_cmpfloat (whole->cpu.busy, ==, sample->cpu.busy);
       g_assert_cmpuint (whole->memory.used, ==, sample->memory.used);
+
+      g_assert_cmpint (small->time_ms, ==, sample->time_ms);
+      g_assert_cmpint (small->parts, ==, sample->parts);
+      g_assert_cmpuint (small->cores->len, ==, whole->cores->len);
+      g_assert_cmpfloat (g_array_index (small->cores, SeyeCpuStat, 0).busy, ==,
+                         g_array_index (whole->cores, SeyeCpuStat, 0).busy);
+      g_assert_cmpfloat (small->cpu.busy, ==, whole->cpu.busy);
+      g_assert_cmpuint (small->memory.available, ==, whole->memory.available);
+      g_assert_cmpfloat (small->load[2], ==, whole->load[2]);
+      g_assert_cmpuint (small->threads, ==, whole->threads);
+      g_assert_cmpfloat (small->net_tx_bytes_per_sec, ==, whole->net_tx_bytes_per_sec);
+      g_assert_cmpfloat (small->disk_read_bytes_per_sec, ==, whole->disk_read_bytes_per_sec);
     }
 }
 
@@ -877,7 +896,7 @@ main (int   argc,
               fixture_teardown);
   g_test_add ("/agent/head", Fixture, NULL, fixture_setup, test_head, fixture_teardown);
   g_test_add ("/agent/stream", Fixture, NULL, fixture_setup, test_stream, fixture_teardown);
-  g_test_add ("/agent/stream-totals", Fixture, NULL, fixture_setup, test_stream_totals,
+  g_test_add ("/agent/stream-views", Fixture, NULL, fixture_setup, test_stream_views,
               fixture_teardown);
   g_test_add ("/agent/stream-interval", Fixture, NULL, fixture_setup, test_stream_interval,
               fixture_teardown);

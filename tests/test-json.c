@@ -108,6 +108,89 @@ test_partial_sample (void)
   g_assert_cmpfloat (seye_sample_get_memory_percent (back), ==, 0.0);
 }
 
+/* The totals and the compact form of /v1/stream decode to the same totals. */
+static void
+test_totals_and_compact (void)
+{
+  g_autoptr (SeyeSample) sample = make_sample (8);
+  g_autoptr (GString) totals = g_string_new (NULL);
+  g_autoptr (GString) compact = g_string_new (NULL);
+  g_autoptr (GError) error = NULL;
+  SeyeSample *back[2];
+
+  seye_json_write_sample_totals (totals, sample);
+  seye_json_write_sample_compact (compact, sample);
+  g_test_message ("8 cores: %" G_GSIZE_FORMAT " bytes whole, %" G_GSIZE_FORMAT " the totals, %"
+                  G_GSIZE_FORMAT " compact", g_bytes_get_size (seye_sample_get_json (sample)),
+                  totals->len, compact->len);
+  g_assert_cmpuint (compact->len, <, totals->len);
+  g_assert_null (strchr (compact->str, '{'));
+
+  back[0] = seye_sample_from_json (totals->str, totals->len, &error);
+  g_assert_no_error (error);
+  back[1] = seye_sample_from_json (compact->str, compact->len, &error);
+  g_assert_no_error (error);
+
+  for (guint i = 0; i < 2; i++)
+    {
+      g_assert_cmpint (back[i]->time_ms, ==, sample->time_ms);
+      g_assert_cmpfloat (back[i]->interval, ==, 1.0);
+      g_assert_cmpint (back[i]->parts, ==, sample->parts & ~SEYE_SAMPLE_FILESYSTEMS);
+      g_assert_cmpfloat (back[i]->cpu.busy, ==, 42.5);
+      g_assert_cmpfloat (back[i]->cpu.user, ==, 30.25);
+      g_assert_cmpfloat (back[i]->cpu.system, ==, 10.0);
+      g_assert_cmpfloat (back[i]->cpu.iowait, ==, 2.0);
+      g_assert_cmpfloat (back[i]->cpu.steal, ==, 0.25);
+      g_assert_cmpuint (back[i]->cores->len, ==, 8);
+      for (guint c = 0; c < 8; c++)
+        {
+          g_assert_cmpint (g_array_index (back[i]->cores, SeyeCpuStat, c).id, ==, (int) c);
+          g_assert_cmpfloat (g_array_index (back[i]->cores, SeyeCpuStat, c).busy, ==, 10.0 + c);
+        }
+      g_assert_cmpuint (back[i]->memory.total, ==, 8000000000);
+      g_assert_cmpuint (back[i]->memory.available, ==, 6000000000);
+      g_assert_cmpuint (back[i]->memory.used, ==, 2000000000);
+      g_assert_cmpuint (back[i]->memory.free, ==, 5000000000);
+      g_assert_cmpuint (back[i]->memory.buffers, ==, 100000000);
+      g_assert_cmpuint (back[i]->memory.cached, ==, 900000000);
+      g_assert_cmpuint (back[i]->memory.swap_total, ==, 1000000000);
+      g_assert_cmpuint (back[i]->memory.swap_used, ==, 250000000);
+      g_assert_cmpfloat (back[i]->load[0], ==, 0.42);
+      g_assert_cmpfloat (back[i]->load[1], ==, 0.38);
+      g_assert_cmpfloat (back[i]->load[2], ==, 0.3);
+      g_assert_cmpuint (back[i]->procs_total, ==, 100);
+      g_assert_cmpuint (back[i]->procs_running, ==, 2);
+      g_assert_cmpuint (back[i]->procs_blocked, ==, 1);
+      g_assert_cmpuint (back[i]->threads, ==, 400);
+      g_assert_cmpfloat (back[i]->uptime, ==, 7200);
+      g_assert_cmpint (back[i]->boot_time, ==, 1699992800);
+      g_assert_cmpfloat (back[i]->net_rx_bytes_per_sec, ==, 1234);
+      g_assert_cmpfloat (back[i]->net_tx_bytes_per_sec, ==, 567);
+      g_assert_cmpfloat (back[i]->disk_read_bytes_per_sec, ==, 4096);
+      g_assert_cmpfloat (back[i]->disk_write_bytes_per_sec, ==, 8192);
+      /* No lists. */
+      g_assert_cmpuint (back[i]->interfaces->len, ==, 0);
+      g_assert_cmpuint (back[i]->disks->len, ==, 0);
+      g_assert_cmpuint (back[i]->filesystems->len, ==, 0);
+    }
+  /* The compact form has the busy share per core only. */
+  g_assert_cmpfloat (g_array_index (back[1]->cores, SeyeCpuStat, 3).user, ==, 0.0);
+  g_assert_cmpfloat (g_array_index (back[0]->cores, SeyeCpuStat, 3).user, ==, 8.0);
+
+  seye_sample_unref (back[0]);
+  seye_sample_unref (back[1]);
+
+  /* Parts a sample does not hold are null, and left out again. */
+  sample->parts = SEYE_SAMPLE_CPU | SEYE_SAMPLE_LOAD;
+  g_string_truncate (compact, 0);
+  seye_json_write_sample_compact (compact, sample);
+  g_assert_nonnull (strstr (compact->str, ",null,"));
+  back[1] = seye_sample_from_json (compact->str, compact->len, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (back[1]->parts, ==, SEYE_SAMPLE_CPU | SEYE_SAMPLE_LOAD);
+  seye_sample_unref (back[1]);
+}
+
 static void
 test_strings_escaped (void)
 {
@@ -224,6 +307,30 @@ static const Hostile hostile_samples[] = {
     "\"blocked\":0}}", SEYE_ERROR_INVALID },                               /* missing threads */
   { "{\"schema\":1,\"time\":1,\"interval\":1,\"uptime\":{\"seconds\":1,\"boot_time\":\"x\"}}",
     SEYE_ERROR_INVALID },
+  /* The compact form of /v1/stream. */
+  { "[2]", SEYE_ERROR_INCOMPATIBLE },                /* another schema */
+  { "[2,1,1]", SEYE_ERROR_INCOMPATIBLE },
+  { "[\"1\"]", SEYE_ERROR_INVALID },
+  { "[1,1,1]", SEYE_ERROR_INVALID },                /* too short */
+  { "[1,1,1,null,null,null,null,null,null,null,null]", SEYE_ERROR_INVALID },                /* too long */
+  { "[1,-1,1,null,null,null,null,null,null,null]", SEYE_ERROR_INVALID },
+  { "[1,1.5,1,null,null,null,null,null,null,null]", SEYE_ERROR_INVALID },
+  { "[1,1,1e400,null,null,null,null,null,null,null]", SEYE_ERROR_INVALID },
+  { "[1,1,1,[150,0,0,0,0,[],[]],null,null,null,null,null,null]", SEYE_ERROR_INVALID },
+  { "[1,1,1,[1,0,0,0,0,[0,1],[1]],null,null,null,null,null,null]", SEYE_ERROR_INVALID },                /* ragged cores */
+  { "[1,1,1,[1,0,0,0,0,[1,0],[1,1]],null,null,null,null,null,null]", SEYE_ERROR_INVALID },                /* ids not rising */
+  { "[1,1,1,[1,0,0,0,0,[0],[true]],null,null,null,null,null,null]", SEYE_ERROR_INVALID },
+  { "[1,1,1,[1,0,0,0,0,[0]],null,null,null,null,null,null]", SEYE_ERROR_INVALID },
+  { "[1,1,1,{},null,null,null,null,null,null]", SEYE_ERROR_INVALID },
+  { "[1,1,1,null,[1,2,0,0,0,0,0,0],null,null,null,null,null]", SEYE_ERROR_INVALID },                /* more available than total */
+  { "[1,1,1,null,[1,2],null,null,null,null,null]", SEYE_ERROR_INVALID },
+  { "[1,1,1,null,[-1,0,0,0,0,0,0,0],null,null,null,null,null]", SEYE_ERROR_INVALID },
+  { "[1,1,1,null,null,[1,2,-3],null,null,null,null]", SEYE_ERROR_INVALID },
+  { "[1,1,1,null,null,[1,2,true],null,null,null,null]", SEYE_ERROR_INVALID },
+  { "[1,1,1,null,null,null,[1.5,1,0,1],null,null,null]", SEYE_ERROR_INVALID },
+  { "[1,1,1,null,null,null,null,[1,\"x\"],null,null]", SEYE_ERROR_INVALID },
+  { "[1,1,1,null,null,null,null,null,[1,-1],null]", SEYE_ERROR_INVALID },
+  { "[1,1,1,null,null,null,null,null,null,[1e400,0]]", SEYE_ERROR_INVALID },
 };
 
 static void
@@ -358,6 +465,7 @@ main (int   argc,
 
   g_test_add_func ("/libseye/json/round-trip", test_round_trip);
   g_test_add_func ("/libseye/json/partial-sample", test_partial_sample);
+  g_test_add_func ("/libseye/json/totals-and-compact", test_totals_and_compact);
   g_test_add_func ("/libseye/json/strings-escaped", test_strings_escaped);
   g_test_add_func ("/libseye/json/numbers-compact", test_numbers_compact);
   g_test_add_func ("/libseye/json/hostile-samples", test_hostile_samples);

@@ -33,9 +33,22 @@
  *
  * "?view=totals" leaves out the lists of network interfaces, disks and
  * filesystems (seye_json_write_sample_totals()): a view of many nodes needs
- * the totals only, and decoding half the bytes costs it half as much. That
- * form is encoded once per sample too, when the first stream wants it.
+ * the totals only, and decoding half the bytes costs it half as much.
+ * "?view=compact" has the same totals as one array of values at fixed places
+ * (seye_json_write_sample_compact()), which a client decodes in less than
+ * half the time again: no member names, no objects. Each form is encoded once
+ * per sample too, when the first stream wants it.
  */
+
+typedef enum
+{
+  VIEW_FULL,
+  VIEW_TOTALS,
+  VIEW_COMPACT,
+  N_VIEWS
+} View;
+
+static const char * const view_names[N_VIEWS] = { "full", "totals", "compact" };
 
 typedef struct
 {
@@ -46,7 +59,7 @@ typedef struct
   gint64             last_time_ms;   /* of the last sample sent; 0: none */
   gint64             last_write_us;  /* monotonic, of the last line appended */
   guint              behind;         /* lines appended but not yet written */
-  gboolean           totals;         /* ?view=totals */
+  View               view;
 } Subscriber;
 
 struct _SeyeAgentStream
@@ -86,17 +99,22 @@ remove_subscriber (Subscriber *subscriber)
     g_clear_handle_id (&self->heartbeat_source, g_source_remove);
 }
 
-/* The sample's JSON (whole, or its totals) and "\n", in one buffer for one write. */
+/* The sample's JSON in a view's form and "\n", in one buffer for one write. */
 static GBytes *
 make_line (SeyeSample *sample,
-           gboolean    totals)
+           View        view)
 {
   GString *str;
 
-  if (totals)
+  if (view == VIEW_TOTALS)
     {
       str = g_string_sized_new (1024);
       seye_json_write_sample_totals (str, sample);
+    }
+  else if (view == VIEW_COMPACT)
+    {
+      str = g_string_sized_new (512);
+      seye_json_write_sample_compact (str, sample);
     }
   else
     {
@@ -292,7 +310,8 @@ seye_agent_stream_subscribe (SeyeAgentStream    *self,
 {
   SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
   const char *interval_text = query ? g_hash_table_lookup (query, "interval") : NULL;
-  const char *view = query ? g_hash_table_lookup (query, "view") : NULL;
+  const char *view_name = query ? g_hash_table_lookup (query, "view") : NULL;
+  View view = VIEW_FULL;
   Subscriber *subscriber;
   double interval = 0;
 
@@ -312,11 +331,17 @@ seye_agent_stream_subscribe (SeyeAgentStream    *self,
         }
     }
 
-  if (view != NULL && !g_str_equal (view, "full") && !g_str_equal (view, "totals"))
+  if (view_name != NULL)
     {
-      g_set_error_literal (error, SEYE_ERROR, SEYE_ERROR_INVALID,
-                           "“view” must be “full” (the default) or “totals”, e.g. /v1/stream?view=totals");
-      return FALSE;
+      while (view < N_VIEWS && !g_str_equal (view_name, view_names[view]))
+        view++;
+      if (view == N_VIEWS)
+        {
+          g_set_error_literal (error, SEYE_ERROR, SEYE_ERROR_INVALID,
+                               "“view” must be “full” (the default), “totals” or “compact”, "
+                               "e.g. /v1/stream?view=compact");
+          return FALSE;
+        }
     }
 
   if (self->subscribers.length >= self->max_subscribers)
@@ -345,7 +370,7 @@ seye_agent_stream_subscribe (SeyeAgentStream    *self,
   /* Half a sampling interval of slack: samples are not taken exactly on time. */
   subscriber->min_gap_ms = (gint64) MAX (0.0, (interval - self->sample_interval / 2) * 1000);
   subscriber->last_write_us = g_get_monotonic_time ();
-  subscriber->totals = g_strcmp0 (view, "totals") == 0;
+  subscriber->view = view;
   g_queue_push_tail_link (&self->subscribers, &subscriber->link);
 
   g_signal_connect (msg, "wrote-chunk", G_CALLBACK (wrote_chunk_cb), subscriber);
@@ -356,7 +381,7 @@ seye_agent_stream_subscribe (SeyeAgentStream    *self,
 
   if (latest != NULL)
     {
-      g_autoptr (GBytes) line = make_line (latest, subscriber->totals);
+      g_autoptr (GBytes) line = make_line (latest, subscriber->view);
 
       subscriber->last_time_ms = latest->time_ms;
       subscriber->behind++;
@@ -378,8 +403,7 @@ void
 seye_agent_stream_publish (SeyeAgentStream *self,
                            SeyeSample      *sample)
 {
-  g_autoptr (GBytes) full = NULL;
-  g_autoptr (GBytes) totals = NULL;
+  GBytes *lines[N_VIEWS] = { NULL, };
   GList *next;
 
   g_return_if_fail (SEYE_IS_AGENT_STREAM (self));
@@ -396,14 +420,15 @@ seye_agent_stream_publish (SeyeAgentStream *self,
         continue;
 
       /* Each form is made once, for the first stream that wants it. */
-      if (subscriber->totals && totals == NULL)
-        totals = make_line (sample, TRUE);
-      else if (!subscriber->totals && full == NULL)
-        full = make_line (sample, FALSE);
+      if (lines[subscriber->view] == NULL)
+        lines[subscriber->view] = make_line (sample, subscriber->view);
 
-      if (append_line (subscriber, subscriber->totals ? totals : full))
+      if (append_line (subscriber, lines[subscriber->view]))
         subscriber->last_time_ms = sample->time_ms;
     }
+
+  for (guint i = 0; i < N_VIEWS; i++)
+    g_clear_pointer (&lines[i], g_bytes_unref);
 }
 
 guint

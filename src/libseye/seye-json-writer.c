@@ -222,6 +222,145 @@ seye_json_write_sample_totals (GString          *str,
   write_sample (str, sample, FALSE);
 }
 
+/* Numbers, comma first, for the compact form. */
+static void
+write_numbers (GString      *str,
+               const double *values,
+               guint         n_values,
+               int           decimals)
+{
+  for (guint i = 0; i < n_values; i++)
+    {
+      if (i > 0)
+        g_string_append_c (str, ',');
+      write_number (str, values[i], decimals);
+    }
+}
+
+static void
+write_uints (GString       *str,
+             const guint64 *values,
+             guint          n_values)
+{
+  for (guint i = 0; i < n_values; i++)
+    g_string_append_printf (str, i ? ",%" G_GUINT64_FORMAT : "%" G_GUINT64_FORMAT, values[i]);
+}
+
+/**
+ * seye_json_write_sample_compact:
+ *
+ * The totals of @sample as one JSON array, each value at a fixed place
+ * (docs/api.md, "the compact form"): what a client that watches many nodes
+ * reads at every sample, in a third of the bytes of seye_json_write_sample()
+ * and without a member name to decode. Per core, only the busy percentage.
+ */
+void
+seye_json_write_sample_compact (GString          *str,
+                                const SeyeSample *sample)
+{
+  g_return_if_fail (str != NULL);
+  g_return_if_fail (sample != NULL);
+
+  g_string_append_printf (str, "[%d,%" G_GINT64_FORMAT ",", SEYE_SCHEMA_VERSION, sample->time_ms);
+  write_number (str, sample->interval, 3);
+
+  g_string_append_c (str, ',');
+  if (sample->parts & SEYE_SAMPLE_CPU)
+    {
+      const double cpu[] = { sample->cpu.busy, sample->cpu.user, sample->cpu.system,
+                             sample->cpu.iowait, sample->cpu.steal };
+
+      g_string_append_c (str, '[');
+      write_numbers (str, cpu, G_N_ELEMENTS (cpu), 2);
+      g_string_append (str, ",[");
+      for (guint i = 0; i < sample->cores->len; i++)
+        g_string_append_printf (str, i ? ",%d" : "%d", g_array_index (sample->cores, SeyeCpuStat, i).id);
+      g_string_append (str, "],[");
+      for (guint i = 0; i < sample->cores->len; i++)
+        {
+          if (i > 0)
+            g_string_append_c (str, ',');
+          write_number (str, g_array_index (sample->cores, SeyeCpuStat, i).busy, 1);
+        }
+      g_string_append (str, "]]");
+    }
+  else
+    g_string_append (str, "null");
+
+  g_string_append_c (str, ',');
+  if (sample->parts & SEYE_SAMPLE_MEMORY)
+    {
+      const guint64 memory[] = { sample->memory.total, sample->memory.available, sample->memory.used,
+                                 sample->memory.free, sample->memory.buffers, sample->memory.cached,
+                                 sample->memory.swap_total, sample->memory.swap_used };
+
+      g_string_append_c (str, '[');
+      write_uints (str, memory, G_N_ELEMENTS (memory));
+      g_string_append_c (str, ']');
+    }
+  else
+    g_string_append (str, "null");
+
+  g_string_append_c (str, ',');
+  if (sample->parts & SEYE_SAMPLE_LOAD)
+    {
+      g_string_append_c (str, '[');
+      write_numbers (str, sample->load, 3, 2);
+      g_string_append_c (str, ']');
+    }
+  else
+    g_string_append (str, "null");
+
+  g_string_append_c (str, ',');
+  if (sample->parts & SEYE_SAMPLE_PROCESSES)
+    {
+      const guint64 processes[] = { sample->procs_total, sample->procs_running, sample->procs_blocked,
+                                    sample->threads };
+
+      g_string_append_c (str, '[');
+      write_uints (str, processes, G_N_ELEMENTS (processes));
+      g_string_append_c (str, ']');
+    }
+  else
+    g_string_append (str, "null");
+
+  g_string_append_c (str, ',');
+  if (sample->parts & SEYE_SAMPLE_UPTIME)
+    {
+      g_string_append_c (str, '[');
+      write_number (str, sample->uptime, 0);
+      g_string_append_printf (str, ",%" G_GINT64_FORMAT "]", sample->boot_time);
+    }
+  else
+    g_string_append (str, "null");
+
+  g_string_append_c (str, ',');
+  if (sample->parts & SEYE_SAMPLE_NETWORK)
+    {
+      const double network[] = { sample->net_rx_bytes_per_sec, sample->net_tx_bytes_per_sec };
+
+      g_string_append_c (str, '[');
+      write_numbers (str, network, 2, 0);
+      g_string_append_c (str, ']');
+    }
+  else
+    g_string_append (str, "null");
+
+  g_string_append_c (str, ',');
+  if (sample->parts & SEYE_SAMPLE_DISK)
+    {
+      const double disk[] = { sample->disk_read_bytes_per_sec, sample->disk_write_bytes_per_sec };
+
+      g_string_append_c (str, '[');
+      write_numbers (str, disk, 2, 0);
+      g_string_append_c (str, ']');
+    }
+  else
+    g_string_append (str, "null");
+
+  g_string_append_c (str, ']');
+}
+
 static void
 write_sample (GString          *str,
               const SeyeSample *sample,

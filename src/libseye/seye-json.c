@@ -253,17 +253,12 @@ get_number (JsonObject  *object,
 }
 
 static gboolean
-get_uint64 (JsonObject  *object,
-            const char  *name,
-            double       max,
-            guint64     *out,
-            GError     **error)
+node_to_uint64 (JsonNode    *node,
+                const char  *name,
+                double       max,
+                guint64     *out,
+                GError     **error)
 {
-  JsonNode *node = require_member (object, name, error);
-
-  if (node == NULL)
-    return FALSE;
-
   if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64)
     {
       g_set_error (error, SEYE_ERROR, SEYE_ERROR_INVALID, "“%s” is not a whole number", name);
@@ -279,6 +274,18 @@ get_uint64 (JsonObject  *object,
   *out = (guint64) json_node_get_int (node);
 
   return TRUE;
+}
+
+static gboolean
+get_uint64 (JsonObject  *object,
+            const char  *name,
+            double       max,
+            guint64     *out,
+            GError     **error)
+{
+  JsonNode *node = require_member (object, name, error);
+
+  return node != NULL && node_to_uint64 (node, name, max, out, error);
 }
 
 static gboolean
@@ -298,18 +305,13 @@ get_uint (JsonObject  *object,
 }
 
 static gboolean
-get_int64 (JsonObject  *object,
-           const char  *name,
-           gint64       min,
-           gint64       max,
-           gint64      *out,
-           GError     **error)
+node_to_int64 (JsonNode    *node,
+               const char  *name,
+               gint64       min,
+               gint64       max,
+               gint64      *out,
+               GError     **error)
 {
-  JsonNode *node = require_member (object, name, error);
-
-  if (node == NULL)
-    return FALSE;
-
   if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64)
     {
       g_set_error (error, SEYE_ERROR, SEYE_ERROR_INVALID, "“%s” is not a whole number", name);
@@ -325,6 +327,19 @@ get_int64 (JsonObject  *object,
   *out = json_node_get_int (node);
 
   return TRUE;
+}
+
+static gboolean
+get_int64 (JsonObject  *object,
+           const char  *name,
+           gint64       min,
+           gint64       max,
+           gint64      *out,
+           GError     **error)
+{
+  JsonNode *node = require_member (object, name, error);
+
+  return node != NULL && node_to_int64 (node, name, min, max, out, error);
 }
 
 static gboolean
@@ -477,6 +492,31 @@ decode_core_column (JsonObject  *cores,
 }
 
 static gboolean
+decode_core_ids (JsonArray   *ids,
+                 SeyeSample  *sample,
+                 GError     **error)
+{
+  g_array_set_size (sample->cores, json_array_get_length (ids));
+  for (guint i = 0; i < sample->cores->len; i++)
+    {
+      SeyeCpuStat *core = &g_array_index (sample->cores, SeyeCpuStat, i);
+      double id;
+
+      if (!node_to_number (json_array_get_element (ids, i), "cores.id", 0, 65535, &id, error))
+        return FALSE;
+      if (id != floor (id) || (i > 0 && id <= (core - 1)->id))
+        {
+          g_set_error_literal (error, SEYE_ERROR, SEYE_ERROR_INVALID,
+                               "“cores.id” is not a rising list of whole numbers");
+          return FALSE;
+        }
+      core->id = (int) id;
+    }
+
+  return TRUE;
+}
+
+static gboolean
 decode_cpu_stat (JsonObject   *object,
                  SeyeCpuStat  *stat,
                  GError      **error)
@@ -503,28 +543,29 @@ decode_cpu (JsonObject  *root,
       !(ids = get_array (cores, "id", SEYE_MAX_CORES, error)))
     return FALSE;
 
-  g_array_set_size (sample->cores, json_array_get_length (ids));
-  for (guint i = 0; i < sample->cores->len; i++)
-    {
-      SeyeCpuStat *core = &g_array_index (sample->cores, SeyeCpuStat, i);
-      double id;
-
-      if (!node_to_number (json_array_get_element (ids, i), "cores.id", 0, 65535, &id, error))
-        return FALSE;
-      if (id != floor (id) || (i > 0 && id <= (core - 1)->id))
-        {
-          g_set_error_literal (error, SEYE_ERROR, SEYE_ERROR_INVALID,
-                               "“cores.id” is not a rising list of whole numbers");
-          return FALSE;
-        }
-      core->id = (int) id;
-    }
+  if (!decode_core_ids (ids, sample, error))
+    return FALSE;
 
   return decode_core_column (cores, "busy", sample->cores, G_STRUCT_OFFSET (SeyeCpuStat, busy), error) &&
          decode_core_column (cores, "user", sample->cores, G_STRUCT_OFFSET (SeyeCpuStat, user), error) &&
          decode_core_column (cores, "system", sample->cores, G_STRUCT_OFFSET (SeyeCpuStat, system), error) &&
          decode_core_column (cores, "iowait", sample->cores, G_STRUCT_OFFSET (SeyeCpuStat, iowait), error) &&
          decode_core_column (cores, "steal", sample->cores, G_STRUCT_OFFSET (SeyeCpuStat, steal), error);
+}
+
+static gboolean
+check_memory (const SeyeMemory  *m,
+              GError           **error)
+{
+  if (m->used > m->total || m->available > m->total || m->free > m->total ||
+      m->swap_used > m->swap_total)
+    {
+      g_set_error_literal (error, SEYE_ERROR, SEYE_ERROR_INVALID,
+                           "“memory” holds more in use or free than in total");
+      return FALSE;
+    }
+
+  return TRUE;
 }
 
 static gboolean
@@ -546,15 +587,7 @@ decode_memory (JsonObject  *root,
       !get_uint64 (mem, "swap_used", MAX_BYTES, &m->swap_used, error))
     return FALSE;
 
-  if (m->used > m->total || m->available > m->total || m->free > m->total ||
-      m->swap_used > m->swap_total)
-    {
-      g_set_error_literal (error, SEYE_ERROR, SEYE_ERROR_INVALID,
-                           "“memory” holds more in use or free than in total");
-      return FALSE;
-    }
-
-  return TRUE;
+  return check_memory (m, error);
 }
 
 static gboolean
@@ -735,11 +768,244 @@ static const struct {
   { "filesystems", SEYE_SAMPLE_FILESYSTEMS, decode_filesystems },
 };
 
+/* The compact form ---------------------------------------------------------- */
+
+/* [schema, time, interval, cpu, memory, load, processes, uptime, network, disk]:
+ * each part an array of fixed length, or null when the sample leaves it out
+ * (docs/api.md). The values go through the checks of the object form. */
+enum {
+  COMPACT_SCHEMA,
+  COMPACT_TIME,
+  COMPACT_INTERVAL,
+  COMPACT_CPU,
+  COMPACT_MEMORY,
+  COMPACT_LOAD,
+  COMPACT_PROCESSES,
+  COMPACT_UPTIME,
+  COMPACT_NETWORK,
+  COMPACT_DISK,
+  COMPACT_LENGTH
+};
+
+static gboolean
+node_to_percent (JsonNode    *node,
+                 const char  *name,
+                 double      *out,
+                 GError     **error)
+{
+  if (!node_to_number (node, name, 0.0, 100.0 + PERCENT_SLACK, out, error))
+    return FALSE;
+
+  *out = MIN (*out, 100.0);
+
+  return TRUE;
+}
+
+/* Part @index of @root, an array of @length values; NULL with *@present FALSE for null. */
+static JsonArray *
+compact_part (JsonArray   *root,
+              guint        index,
+              const char  *name,
+              guint        length,
+              gboolean    *present,
+              GError     **error)
+{
+  JsonNode *node = json_array_get_element (root, index);
+
+  *present = !JSON_NODE_HOLDS_NULL (node);
+  if (!*present)
+    return NULL;
+
+  if (!JSON_NODE_HOLDS_ARRAY (node) || json_array_get_length (json_node_get_array (node)) != length)
+    {
+      g_set_error (error, SEYE_ERROR, SEYE_ERROR_INVALID,
+                   "bad “%s” in sample: not an array of %u values", name, length);
+      return NULL;
+    }
+
+  return json_node_get_array (node);
+}
+
+#define ITEM(array, i) json_array_get_element ((array), (i))
+
+static gboolean
+decode_compact_cpu (JsonArray   *cpu,
+                    SeyeSample  *sample,
+                    GError     **error)
+{
+  double *stat[] = { &sample->cpu.busy, &sample->cpu.user, &sample->cpu.system,
+                     &sample->cpu.iowait, &sample->cpu.steal };
+  JsonNode *ids = ITEM (cpu, 5);
+  JsonNode *busy = ITEM (cpu, 6);
+
+  for (guint i = 0; i < G_N_ELEMENTS (stat); i++)
+    if (!node_to_percent (ITEM (cpu, i), "cpu", stat[i], error))
+      return FALSE;
+
+  if (!JSON_NODE_HOLDS_ARRAY (ids) || !JSON_NODE_HOLDS_ARRAY (busy) ||
+      json_array_get_length (json_node_get_array (ids)) > SEYE_MAX_CORES ||
+      json_array_get_length (json_node_get_array (ids)) != json_array_get_length (json_node_get_array (busy)))
+    {
+      g_set_error_literal (error, SEYE_ERROR, SEYE_ERROR_INVALID,
+                           "the cores are not two lists of the same length");
+      return FALSE;
+    }
+
+  if (!decode_core_ids (json_node_get_array (ids), sample, error))
+    return FALSE;
+
+  for (guint i = 0; i < sample->cores->len; i++)
+    if (!node_to_percent (ITEM (json_node_get_array (busy), i), "cores.busy",
+                          &g_array_index (sample->cores, SeyeCpuStat, i).busy, error))
+      return FALSE;
+
+  return TRUE;
+}
+
+static SeyeSample *
+sample_from_compact (JsonArray  *root,
+                     GError    **error)
+{
+  g_autoptr (SeyeSample) sample = seye_sample_new ();
+  g_autoptr (GError) local_error = NULL;
+  const char *name = NULL;
+  JsonArray *part;
+  gboolean present;
+  double schema;
+
+  /* The schema first: another one may be laid out otherwise. */
+  if (json_array_get_length (root) == 0 ||
+      !node_to_number (ITEM (root, COMPACT_SCHEMA), "schema", 0, G_MAXINT, &schema, error))
+    {
+      if (json_array_get_length (root) == 0)
+        g_set_error_literal (error, SEYE_ERROR, SEYE_ERROR_INVALID, "“schema” is missing");
+      return NULL;
+    }
+  if (schema != SEYE_SCHEMA_VERSION)
+    {
+      g_set_error (error, SEYE_ERROR, SEYE_ERROR_INCOMPATIBLE,
+                   "the node speaks schema version %g; this program understands version %d",
+                   schema, SEYE_SCHEMA_VERSION);
+      return NULL;
+    }
+
+  if (json_array_get_length (root) != COMPACT_LENGTH)
+    {
+      g_set_error (error, SEYE_ERROR, SEYE_ERROR_INVALID,
+                   "a compact sample has %u values, not %u", COMPACT_LENGTH, json_array_get_length (root));
+      return NULL;
+    }
+
+  if (!node_to_int64 (ITEM (root, COMPACT_TIME), "time", 1, MAX_TIME_MS, &sample->time_ms, error) ||
+      !node_to_number (ITEM (root, COMPACT_INTERVAL), "interval", 0, 3600, &sample->interval, error))
+    return NULL;
+
+  name = "cpu";
+  if ((part = compact_part (root, COMPACT_CPU, "cpu", 7, &present, error)) != NULL)
+    {
+      if (!decode_compact_cpu (part, sample, &local_error))
+        goto bad_part;
+      sample->parts |= SEYE_SAMPLE_CPU;
+    }
+  else if (present)
+    return NULL;
+
+  name = "memory";
+  if ((part = compact_part (root, COMPACT_MEMORY, "memory", 8, &present, error)) != NULL)
+    {
+      guint64 *memory[] = { &sample->memory.total, &sample->memory.available, &sample->memory.used,
+                            &sample->memory.free, &sample->memory.buffers, &sample->memory.cached,
+                            &sample->memory.swap_total, &sample->memory.swap_used };
+
+      for (guint i = 0; i < G_N_ELEMENTS (memory); i++)
+        if (!node_to_uint64 (ITEM (part, i), "memory", MAX_BYTES, memory[i], &local_error))
+          goto bad_part;
+      if (!check_memory (&sample->memory, &local_error))
+        goto bad_part;
+      sample->parts |= SEYE_SAMPLE_MEMORY;
+    }
+  else if (present)
+    return NULL;
+
+  name = "load";
+  if ((part = compact_part (root, COMPACT_LOAD, "load", 3, &present, error)) != NULL)
+    {
+      for (guint i = 0; i < 3; i++)
+        if (!node_to_number (ITEM (part, i), "load", 0, MAX_LOAD, &sample->load[i], &local_error))
+          goto bad_part;
+      sample->parts |= SEYE_SAMPLE_LOAD;
+    }
+  else if (present)
+    return NULL;
+
+  name = "processes";
+  if ((part = compact_part (root, COMPACT_PROCESSES, "processes", 4, &present, error)) != NULL)
+    {
+      guint *processes[] = { &sample->procs_total, &sample->procs_running, &sample->procs_blocked,
+                             &sample->threads };
+
+      for (guint i = 0; i < G_N_ELEMENTS (processes); i++)
+        {
+          guint64 value;
+
+          if (!node_to_uint64 (ITEM (part, i), "processes", MAX_COUNT, &value, &local_error))
+            goto bad_part;
+          *processes[i] = (guint) value;
+        }
+      sample->parts |= SEYE_SAMPLE_PROCESSES;
+    }
+  else if (present)
+    return NULL;
+
+  name = "uptime";
+  if ((part = compact_part (root, COMPACT_UPTIME, "uptime", 2, &present, error)) != NULL)
+    {
+      if (!node_to_number (ITEM (part, 0), "uptime", 0, MAX_SECONDS, &sample->uptime, &local_error) ||
+          !node_to_int64 (ITEM (part, 1), "boot_time", 0, MAX_TIME_MS / 1000, &sample->boot_time,
+                          &local_error))
+        goto bad_part;
+      sample->parts |= SEYE_SAMPLE_UPTIME;
+    }
+  else if (present)
+    return NULL;
+
+  name = "network";
+  if ((part = compact_part (root, COMPACT_NETWORK, "network", 2, &present, error)) != NULL)
+    {
+      if (!node_to_number (ITEM (part, 0), "network", 0, MAX_RATE, &sample->net_rx_bytes_per_sec, &local_error) ||
+          !node_to_number (ITEM (part, 1), "network", 0, MAX_RATE, &sample->net_tx_bytes_per_sec, &local_error))
+        goto bad_part;
+      sample->parts |= SEYE_SAMPLE_NETWORK;
+    }
+  else if (present)
+    return NULL;
+
+  name = "disk";
+  if ((part = compact_part (root, COMPACT_DISK, "disk", 2, &present, error)) != NULL)
+    {
+      if (!node_to_number (ITEM (part, 0), "disk", 0, MAX_RATE, &sample->disk_read_bytes_per_sec, &local_error) ||
+          !node_to_number (ITEM (part, 1), "disk", 0, MAX_RATE, &sample->disk_write_bytes_per_sec, &local_error))
+        goto bad_part;
+      sample->parts |= SEYE_SAMPLE_DISK;
+    }
+  else if (present)
+    return NULL;
+
+  return g_steal_pointer (&sample);
+
+bad_part:
+  g_set_error (error, SEYE_ERROR, SEYE_ERROR_INVALID, "bad “%s” in sample: %s", name, local_error->message);
+  return NULL;
+}
+
+#undef ITEM
+
 /**
  * seye_sample_from_json_node:
  *
- * Decodes and checks one sample object. Parts the object leaves out are left
- * out of the sample; a part that is present must be complete and sane.
+ * Decodes and checks one sample: an object (as /v1/metrics serves it), or an
+ * array in the compact form of /v1/stream. Parts the sample leaves out are
+ * left out; a part that is present must be complete and sane.
  *
  * Returns: (transfer full) (nullable): the sample, or %NULL with @error set.
  */
@@ -750,6 +1016,9 @@ seye_sample_from_json_node (JsonNode  *node,
   g_autoptr (SeyeSample) sample = NULL;
   g_autoptr (GError) local_error = NULL;
   JsonObject *root;
+
+  if (node != NULL && JSON_NODE_HOLDS_ARRAY (node))
+    return sample_from_compact (json_node_get_array (node), error);
 
   if (!(root = get_object (node, "sample", error)) || !check_schema (root, error))
     return NULL;

@@ -12,6 +12,8 @@ void          seye_json_write_sample          (GString            *str,
                                                const SeyeSample   *sample);
 void          seye_json_write_sample_totals   (GString            *str,
                                                const SeyeSample   *sample);
+void          seye_json_write_sample_compact  (GString            *str,
+                                               const SeyeSample   *sample);
 void          seye_json_write_node_info       (GString            *str,
                                                const SeyeNodeInfo *info);
 void          seye_json_write_string          (GString            *str,

@@ -1401,9 +1401,9 @@ poll_node (SeyeMonitor *self,
       request->kind = REQUEST_STREAM;
       request->limit = LINE_LIMIT;
       g_ascii_dtostr (interval, sizeof interval, self->interval);
-      /* The totals: no client of the monitor looks at the lists of interfaces,
-       * disks and filesystems, and they are half of a sample's bytes. */
-      uri = g_strconcat (node->base_uri, "/v1/stream?view=totals&interval=", interval, NULL);
+      /* The compact form: the totals, which is all any client of the monitor
+       * shows, as an array that decodes in a fifth of the time of a whole sample. */
+      uri = g_strconcat (node->base_uri, "/v1/stream?view=compact&interval=", interval, NULL);
     }
   else
     {
