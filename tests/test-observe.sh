@@ -89,6 +89,11 @@ PORT_A=$PORT
 start_agent beta-obs d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2 || exit 1
 PORT_B=$PORT
 
+# A session of its own keeps the tmux server up while "observe" is replaced:
+# without it, killing the only session ends the server, and a new session
+# started at that moment fails ("server exited unexpectedly").
+tm new-session -d -s keep "sleep 3600"
+
 launch() {
   tm kill-session -t observe 2>/dev/null
   tm new-session -d -s observe -x 120 -y 30 \
