@@ -1402,7 +1402,7 @@ poll_node (SeyeMonitor *self,
       request->limit = LINE_LIMIT;
       g_ascii_dtostr (interval, sizeof interval, self->interval);
       /* The compact form: the totals, which is all any client of the monitor
-       * shows, as an array that decodes in a fifth of the time of a whole sample. */
+       * shows, as an array that decodes in a quarter of the time of a whole sample. */
       uri = g_strconcat (node->base_uri, "/v1/stream?view=compact&interval=", interval, NULL);
     }
   else
