@@ -58,7 +58,7 @@ printf '[%s]\ndiscovery=false\n' "$(echo "$app_id" | tr . /)" > "$work/config/gl
 export XDG_CONFIG_HOME=$work/config GSETTINGS_BACKEND=keyfile
 export GSETTINGS_SCHEMA_DIR=$build/data NO_AT_BRIDGE=1 GTK_A11Y=none
 export LANG=${LANG:-C.UTF-8}
-xvfb-run -a -s '-screen 0 1280x800x24' dbus-run-session -- sh -c '
+xvfb-run -a -s '-screen 0 1280x760x24' dbus-run-session -- sh -c '
   "$0" "$@" 2>/dev/null &
   app=$!
   sleep '"$settle"'
