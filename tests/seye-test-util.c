@@ -1181,3 +1181,31 @@ seye_test_heartbeat_stop (SeyeTestHeartbeat *beat)
 {
   g_clear_handle_id (&beat->source, g_source_remove);
 }
+
+gboolean
+seye_test_wait_state (SeyeNode      *node,
+                      SeyeNodeState  state,
+                      guint          timeout_ms)
+{
+  StateWait wait = { node, state, 0 };
+
+  return seye_test_wait_until (node_state_cb, &wait, timeout_ms);
+}
+
+static gboolean
+never_cb (gpointer data)
+{
+  return FALSE;
+}
+
+void
+seye_test_spin (guint ms)
+{
+  seye_test_wait_until (never_cb, NULL, ms);
+}
+
+gboolean
+seye_test_node_has_sample (gpointer data)
+{
+  return seye_node_get_sample (data) != NULL;
+}

@@ -126,6 +126,14 @@ double         seye_test_wait_node_state     (SeyeNode      *node,
                                               SeyeNodeState  state,
                                               guint16        port,
                                               guint          timeout_ms);
+/* The same without failing: TRUE when @node reached @state within @timeout_ms. */
+gboolean       seye_test_wait_state          (SeyeNode      *node,
+                                              SeyeNodeState  state,
+                                              guint          timeout_ms);
+/* Runs the main loop for @ms. */
+void           seye_test_spin                (guint          ms);
+/* A condition for seye_test_wait_until(): the SeyeNode @data has a sample. */
+gboolean       seye_test_node_has_sample     (gpointer       data);
 
 /**
  * SeyeTestWatch:

@@ -277,47 +277,6 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (FakeAgent, fake_agent_free)
 
 /* Helpers ------------------------------------------------------------------ */
 
-typedef struct
-{
-  SeyeNode      *node;
-  SeyeNodeState  state;
-} StateWait;
-
-static gboolean
-state_is_cb (gpointer data)
-{
-  StateWait *wait = data;
-
-  return seye_node_get_state (wait->node) == wait->state;
-}
-
-static gboolean
-wait_state (SeyeNode      *node,
-            SeyeNodeState  state,
-            guint          timeout_ms)
-{
-  StateWait wait = { node, state };
-
-  return seye_test_wait_until (state_is_cb, &wait, timeout_ms);
-}
-
-static gboolean
-never_cb (gpointer data)
-{
-  return FALSE;
-}
-
-static void
-spin (guint ms)
-{
-  seye_test_wait_until (never_cb, NULL, ms);
-}
-
-static gboolean
-has_sample_cb (gpointer data)
-{
-  return seye_node_get_sample (data) != NULL;
-}
 
 static SeyeMonitor *
 new_monitor (void)
@@ -514,8 +473,8 @@ test_every_certificate_checked (void)
   seye_monitor_start (monitor);
   seye_monitor_add_service (monitor, info);
   node = seye_monitor_lookup (monitor, NODE_ID);
-  g_assert_true (seye_test_wait_until (has_sample_cb, node, 5000));
-  spin (600);
+  g_assert_true (seye_test_wait_until (seye_test_node_has_sample, node, 5000));
+  seye_test_spin (600);
   g_assert_cmpuint (g_hash_table_size (fake->connections), >=, 1);
   g_assert_cmpuint (_seye_tls_check_get_n_handshakes () - before, ==, g_hash_table_size (fake->connections));
   g_assert_cmpstr (seye_node_get_tls_fingerprint (node), ==, leaf->fingerprint);
@@ -545,7 +504,7 @@ test_unpaired_sends_nothing (void)
   node = seye_monitor_lookup (monitor, NODE_ID);
   g_assert_nonnull (node);
 
-  g_assert_true (wait_state (node, SEYE_NODE_STATE_NEEDS_PAIRING, 5000));
+  g_assert_true (seye_test_wait_state (node, SEYE_NODE_STATE_NEEDS_PAIRING, 5000));
   g_test_message ("needs pairing: %s", seye_node_get_error (node));
   g_assert_nonnull (strstr (seye_node_get_error (node), "pair with it"));
   g_assert_false (seye_node_get_paired (node));
@@ -553,7 +512,7 @@ test_unpaired_sends_nothing (void)
   g_assert_cmpint (seye_node_get_last_seen (node), >, 0);
 
   /* Asked quietly, not retried in a loop nor shown offline. */
-  spin (1500);
+  seye_test_spin (1500);
   g_assert_cmpint (seye_node_get_state (node), ==, SEYE_NODE_STATE_NEEDS_PAIRING);
   g_assert_cmpuint (fake->authorization->len, >=, 1);
   g_assert_cmpuint (fake->authorization->len, <=, 2);
@@ -578,8 +537,8 @@ test_paired (void)
   seye_monitor_add_service (monitor, info);
   node = seye_monitor_lookup (monitor, NODE_ID);
 
-  g_assert_true (wait_state (node, SEYE_NODE_STATE_ONLINE, 5000));
-  g_assert_true (seye_test_wait_until (has_sample_cb, node, 5000));
+  g_assert_true (seye_test_wait_state (node, SEYE_NODE_STATE_ONLINE, 5000));
+  g_assert_true (seye_test_wait_until (seye_test_node_has_sample, node, 5000));
   g_assert_true (seye_node_get_paired (node));
   g_assert_nonnull (seye_node_get_info (node));
   g_assert_cmpfloat (seye_node_get_sample (node)->cpu.busy, ==, 12);
@@ -591,7 +550,7 @@ test_paired (void)
 
   /* Forgotten: no token from the next request on, and it says so. */
   g_assert_true (seye_credentials_remove (seye_monitor_get_credentials (monitor), NODE_ID));
-  g_assert_true (wait_state (node, SEYE_NODE_STATE_NEEDS_PAIRING, 5000));
+  g_assert_true (seye_test_wait_state (node, SEYE_NODE_STATE_NEEDS_PAIRING, 5000));
   g_assert_false (seye_node_get_paired (node));
   g_assert_cmpstr (g_ptr_array_index (fake->authorization, fake->authorization->len - 1), ==, "");
 
@@ -619,21 +578,21 @@ test_look_alike (void)
   seye_monitor_start (monitor);
   seye_monitor_add_service (monitor, real_info);
   node = seye_monitor_lookup (monitor, NODE_ID);
-  g_assert_true (wait_state (node, SEYE_NODE_STATE_ONLINE, 5000));
+  g_assert_true (seye_test_wait_state (node, SEYE_NODE_STATE_ONLINE, 5000));
 
   /* The real one leaves mDNS, the look-alike announces itself in its place. */
   seye_monitor_remove_service (monitor, real_info->key);
   seye_monitor_add_service (monitor, fake_info);
   g_assert_cmpstr (seye_node_get_address (node), ==, fake_address);
 
-  g_assert_true (wait_state (node, SEYE_NODE_STATE_UNTRUSTED, 5000));
+  g_assert_true (seye_test_wait_state (node, SEYE_NODE_STATE_UNTRUSTED, 5000));
   g_test_message ("look-alike: %s", seye_node_get_error (node));
   g_assert_nonnull (strstr (seye_node_get_error (node), "certificate changed"));
   g_assert_cmpstr (seye_node_get_tls_fingerprint (node), ==, fake_cert->fingerprint);
   g_assert_true (seye_node_get_paired (node));
 
   /* Nothing reached its handler at all: the handshake failed first. */
-  spin (1000);
+  seye_test_spin (1000);
   g_assert_cmpuint (fake->authorization->len, ==, 0);
   g_assert_cmpint (seye_node_get_state (node), ==, SEYE_NODE_STATE_UNTRUSTED);
 
@@ -662,8 +621,8 @@ test_certificate_changed_in_place (void)
   g_assert_cmpstr (seye_node_get_address (node), ==, address + strlen ("https://"));
   add_pairing (monitor, seye_node_get_address (node), cert->fingerprint, TOKEN);
   seye_monitor_start (monitor);
-  g_assert_true (wait_state (node, SEYE_NODE_STATE_ONLINE, 5000));
-  g_assert_true (seye_test_wait_until (has_sample_cb, node, 5000));
+  g_assert_true (seye_test_wait_state (node, SEYE_NODE_STATE_ONLINE, 5000));
+  g_assert_true (seye_test_wait_until (seye_test_node_has_sample, node, 5000));
   g_assert_cmpstr (seye_node_get_key (node), ==, NODE_ID);
   g_assert_true (seye_node_get_paired (node));
   g_assert_cmpuint (fake_agent_count_tokens (before), ==, before->authorization->len);
@@ -671,9 +630,9 @@ test_certificate_changed_in_place (void)
   g_clear_pointer (&before, fake_agent_free);
   after = fake_agent_new (new_cert, NULL, port);
 
-  g_assert_true (wait_state (node, SEYE_NODE_STATE_UNTRUSTED, 10000));
+  g_assert_true (seye_test_wait_state (node, SEYE_NODE_STATE_UNTRUSTED, 10000));
   g_assert_cmpstr (seye_node_get_tls_fingerprint (node), ==, new_cert->fingerprint);
-  spin (500);
+  seye_test_spin (500);
   g_assert_cmpuint (after->authorization->len, ==, 0);
 
   seye_monitor_stop (monitor);
@@ -695,7 +654,7 @@ test_token_refused (void)
   seye_monitor_add_service (monitor, info);
   node = seye_monitor_lookup (monitor, NODE_ID);
 
-  g_assert_true (wait_state (node, SEYE_NODE_STATE_NEEDS_PAIRING, 5000));
+  g_assert_true (seye_test_wait_state (node, SEYE_NODE_STATE_NEEDS_PAIRING, 5000));
   g_test_message ("refused: %s", seye_node_get_error (node));
   g_assert_nonnull (strstr (seye_node_get_error (node), "refused the token"));
   g_assert_true (seye_node_get_paired (node));
@@ -719,7 +678,7 @@ test_no_downgrade (void)
   seye_monitor_add_service (monitor, info);
   node = seye_monitor_lookup (monitor, NODE_ID);
 
-  g_assert_true (wait_state (node, SEYE_NODE_STATE_UNTRUSTED, 5000));
+  g_assert_true (seye_test_wait_state (node, SEYE_NODE_STATE_UNTRUSTED, 5000));
   g_test_message ("downgrade: %s", seye_node_get_error (node));
   g_assert_false (seye_node_get_tls (node));
   g_assert_cmpuint (plain->authorization->len, ==, 0);
@@ -782,7 +741,7 @@ test_pair (void)
   seye_monitor_start (monitor);
   seye_monitor_add_service (monitor, info);
   node = seye_monitor_lookup (monitor, NODE_ID);
-  g_assert_true (wait_state (node, SEYE_NODE_STATE_NEEDS_PAIRING, 5000));
+  g_assert_true (seye_test_wait_state (node, SEYE_NODE_STATE_NEEDS_PAIRING, 5000));
 
   /* The fingerprint shown is not the node's: the token does not leave. */
   n = fake->authorization->len;
@@ -807,8 +766,8 @@ test_pair (void)
   g_assert_cmpstr (result.pairing->fingerprint, ==, cert->fingerprint);
   g_assert_cmpstr (result.pairing->token, ==, TOKEN);
   g_assert_cmpstr (result.pairing->name, ==, "secure-node");
-  g_assert_true (wait_state (node, SEYE_NODE_STATE_ONLINE, 5000));
-  g_assert_true (seye_test_wait_until (has_sample_cb, node, 5000));
+  g_assert_true (seye_test_wait_state (node, SEYE_NODE_STATE_ONLINE, 5000));
+  g_assert_true (seye_test_wait_until (seye_test_node_has_sample, node, 5000));
   g_assert_true (seye_node_get_paired (node));
   g_assert_true (seye_monitor_get_pairing (monitor, node) != NULL);
   g_assert_cmpstr (g_ptr_array_index (fake->authorization, fake->authorization->len - 1), ==, expected);
@@ -832,7 +791,7 @@ test_pair_plain_http (void)
   node = seye_monitor_lookup (monitor, NODE_ID);
 
   /* It wants a token over plain HTTP: none is ever sent that way. */
-  g_assert_true (wait_state (node, SEYE_NODE_STATE_NEEDS_PAIRING, 5000));
+  g_assert_true (seye_test_wait_state (node, SEYE_NODE_STATE_NEEDS_PAIRING, 5000));
   g_assert_nonnull (strstr (seye_node_get_error (node), "--tls"));
   pair (monitor, node, TOKEN, TOKEN, &result);
   g_assert_error (result.error, SEYE_ERROR, SEYE_ERROR_CONFIG);
@@ -858,10 +817,10 @@ test_forbidden (void)
   seye_monitor_add_service (monitor, info);
   node = seye_monitor_lookup (monitor, NODE_ID);
 
-  g_assert_true (wait_state (node, SEYE_NODE_STATE_INCOMPATIBLE, 5000));
+  g_assert_true (seye_test_wait_state (node, SEYE_NODE_STATE_INCOMPATIBLE, 5000));
   g_test_message ("forbidden: %s", seye_node_get_error (node));
   g_assert_nonnull (strstr (seye_node_get_error (node), "own machine"));
-  spin (1000);
+  seye_test_spin (1000);
   g_assert_cmpint (seye_node_get_state (node), ==, SEYE_NODE_STATE_INCOMPATIBLE);
   g_assert_cmpuint (fake->authorization->len, ==, 1);
 

@@ -15,48 +15,6 @@
 #define ID_A "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa1"
 #define ID_B "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb2"
 
-typedef struct
-{
-  SeyeNode      *node;
-  SeyeNodeState  state;
-} StateWait;
-
-static gboolean
-state_is_cb (gpointer data)
-{
-  StateWait *wait = data;
-
-  return seye_node_get_state (wait->node) == wait->state;
-}
-
-static gboolean
-wait_state (SeyeNode      *node,
-            SeyeNodeState  state,
-            guint          timeout_ms)
-{
-  StateWait wait = { node, state };
-
-  return seye_test_wait_until (state_is_cb, &wait, timeout_ms);
-}
-
-static gboolean
-never_cb (gpointer data)
-{
-  return FALSE;
-}
-
-/* Runs the main loop for @ms. */
-static void
-spin (guint ms)
-{
-  seye_test_wait_until (never_cb, NULL, ms);
-}
-
-static gboolean
-has_sample_cb (gpointer data)
-{
-  return seye_node_get_sample (data) != NULL;
-}
 
 static SeyeMonitor *
 new_monitor (void)
@@ -97,11 +55,11 @@ test_online (void)
   g_assert_true (seye_node_get_manual (node));
 
   /* Let the agent build some history first. */
-  spin (1200);
+  seye_test_spin (1200);
 
   seye_monitor_start (monitor);
-  g_assert_true (wait_state (node, SEYE_NODE_STATE_ONLINE, 5000));
-  g_assert_true (seye_test_wait_until (has_sample_cb, node, 5000));
+  g_assert_true (seye_test_wait_state (node, SEYE_NODE_STATE_ONLINE, 5000));
+  g_assert_true (seye_test_wait_until (seye_test_node_has_sample, node, 5000));
 
   g_assert_cmpstr (seye_node_get_key (node), ==, ID_A);
   g_assert_true (seye_monitor_lookup (monitor, ID_A) == node);
@@ -154,11 +112,11 @@ test_offline_and_back (void)
 
   g_signal_connect (monitor, "alert", G_CALLBACK (alert_cb), &seen);
   seye_monitor_start (monitor);
-  g_assert_true (wait_state (node, SEYE_NODE_STATE_ONLINE, 5000));
-  g_assert_true (seye_test_wait_until (has_sample_cb, node, 5000));
+  g_assert_true (seye_test_wait_state (node, SEYE_NODE_STATE_ONLINE, 5000));
+  g_assert_true (seye_test_wait_until (seye_test_node_has_sample, node, 5000));
 
   seye_test_agent_kill (agent);
-  g_assert_true (wait_state (node, SEYE_NODE_STATE_OFFLINE, 10000));
+  g_assert_true (seye_test_wait_state (node, SEYE_NODE_STATE_OFFLINE, 10000));
   g_assert_nonnull (seye_node_get_error (node));
   g_test_message ("offline: %s", seye_node_get_error (node));
   g_assert_true (strstr (seye_node_get_error (node), "refused") != NULL);
@@ -175,7 +133,7 @@ test_offline_and_back (void)
   again = seye_test_agent_start ("--name", "mon-restart", "--node-id", ID_A, "--interval", "0.25",
                                  "--no-mdns", "--port", port, NULL);
   g_assert_cmpuint (again->port, ==, agent->port);
-  g_assert_true (wait_state (node, SEYE_NODE_STATE_ONLINE, 20000));
+  g_assert_true (seye_test_wait_state (node, SEYE_NODE_STATE_ONLINE, 20000));
   g_assert_null (seye_node_get_error (node));
   g_assert_false (seye_node_get_alerting (node));
   g_assert_cmpuint (seen.count, ==, 2);
@@ -229,7 +187,7 @@ test_dedupe (void)
   node = seye_monitor_lookup (monitor, ID_B);
   g_assert_nonnull (node);
   g_assert_false (seye_node_get_manual (node));
-  g_assert_true (wait_state (node, SEYE_NODE_STATE_ONLINE, 5000));
+  g_assert_true (seye_test_wait_state (node, SEYE_NODE_STATE_ONLINE, 5000));
 
   /* Typed in by hand as well: merged once it says who it is. */
   manual = add_agent (monitor, agent);
@@ -255,7 +213,7 @@ test_dedupe_manual_first (void)
 
   seye_monitor_start (monitor);
   manual = add_agent (monitor, agent);
-  g_assert_true (wait_state (manual, SEYE_NODE_STATE_ONLINE, 5000));
+  g_assert_true (seye_test_wait_state (manual, SEYE_NODE_STATE_ONLINE, 5000));
   g_assert_cmpstr (seye_node_get_key (manual), ==, ID_B);
 
   seye_monitor_add_service (monitor, info);
@@ -284,11 +242,11 @@ test_grace (void)
   seye_monitor_start (monitor);
   seye_monitor_add_service (monitor, info);
   node = seye_monitor_lookup (monitor, ID_A);
-  g_assert_true (wait_state (node, SEYE_NODE_STATE_ONLINE, 5000));
+  g_assert_true (seye_test_wait_state (node, SEYE_NODE_STATE_ONLINE, 5000));
 
   /* Gone from mDNS but answering: kept. */
   seye_monitor_remove_service (monitor, info->key);
-  spin (1500);
+  seye_test_spin (1500);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (monitor)), ==, 1);
 
   /* Gone and offline for the grace time: removed. */
@@ -309,12 +267,12 @@ test_pinned_and_manual_stay (void)
   node = seye_monitor_add_manual (monitor, "127.0.0.1:1", &error);
   g_assert_no_error (error);
   seye_monitor_start (monitor);
-  g_assert_true (wait_state (node, SEYE_NODE_STATE_OFFLINE, 5000));
+  g_assert_true (seye_test_wait_state (node, SEYE_NODE_STATE_OFFLINE, 5000));
   g_assert_cmpstr (seye_node_get_key (node), ==, "127.0.0.1:1");
   g_assert_cmpstr (seye_node_get_address (node), ==, "127.0.0.1:1");
   g_assert_null (seye_node_get_info (node));
   g_assert_null (seye_node_get_sample (node));
-  spin (1500);
+  seye_test_spin (1500);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (monitor)), ==, 1);
 
   seye_monitor_remove (monitor, node);
@@ -489,7 +447,7 @@ check_hostile (HostileKind    kind,
   seye_monitor_start (monitor);
 
   /* An error state: STALE means "stale, then offline". */
-  g_assert_true (wait_state (node, expected_state, 10000) ||
+  g_assert_true (seye_test_wait_state (node, expected_state, 10000) ||
                  (expected_state == SEYE_NODE_STATE_STALE &&
                   seye_node_get_state (node) == SEYE_NODE_STATE_OFFLINE));
   g_assert_nonnull (seye_node_get_error (node));
@@ -613,7 +571,7 @@ check_socket (gboolean    silent,
   g_assert_no_error (error);
   seye_monitor_start (monitor);
 
-  g_assert_true (wait_state (node, SEYE_NODE_STATE_OFFLINE, timeout_ms));
+  g_assert_true (seye_test_wait_state (node, SEYE_NODE_STATE_OFFLINE, timeout_ms));
   g_test_message ("%s", seye_node_get_error (node));
   g_assert_true (strstr (seye_node_get_error (node), expected_error) != NULL);
 
@@ -931,7 +889,7 @@ check_stream_hostile (StreamKind     kind,
   SeyeNode *node = add_fake (monitor, fake);
 
   seye_monitor_start (monitor);
-  g_assert_true (wait_state (node, expected_state, 10000));
+  g_assert_true (seye_test_wait_state (node, expected_state, 10000));
   g_test_message ("%s", seye_node_get_error (node));
   g_assert_nonnull (strstr (seye_node_get_error (node), expected_error));
   g_assert_null (seye_node_get_sample (node));
@@ -968,13 +926,13 @@ test_stream_silent (void)
   SampleCount count = { node, 3 };
 
   seye_monitor_start (monitor);
-  g_assert_true (wait_state (node, SEYE_NODE_STATE_ONLINE, 5000));
-  g_assert_true (seye_test_wait_until (has_sample_cb, node, 5000));
+  g_assert_true (seye_test_wait_state (node, SEYE_NODE_STATE_ONLINE, 5000));
+  g_assert_true (seye_test_wait_until (seye_test_node_has_sample, node, 5000));
 
   fake->mute = TRUE;
-  g_assert_true (wait_state (node, SEYE_NODE_STATE_STALE, 5000));
+  g_assert_true (seye_test_wait_state (node, SEYE_NODE_STATE_STALE, 5000));
   g_assert_nonnull (strstr (seye_node_get_error (node), "no sample for"));
-  g_assert_true (wait_state (node, SEYE_NODE_STATE_OFFLINE, 5000));
+  g_assert_true (seye_test_wait_state (node, SEYE_NODE_STATE_OFFLINE, 5000));
   g_test_message ("%s", seye_node_get_error (node));
 
   /* The monitor closed it, and knocks again: samples on a new stream. */
@@ -1000,15 +958,15 @@ test_stream_agent_stopped (void)
   SampleCount count = { node, 0 };
 
   seye_monitor_start (monitor);
-  g_assert_true (wait_state (node, SEYE_NODE_STATE_ONLINE, 5000));
-  g_assert_true (seye_test_wait_until (has_sample_cb, node, 5000));
+  g_assert_true (seye_test_wait_state (node, SEYE_NODE_STATE_ONLINE, 5000));
+  g_assert_true (seye_test_wait_until (seye_test_node_has_sample, node, 5000));
 
   g_subprocess_send_signal (agent->process, SIGSTOP);
-  g_assert_true (wait_state (node, SEYE_NODE_STATE_OFFLINE, 10000));
+  g_assert_true (seye_test_wait_state (node, SEYE_NODE_STATE_OFFLINE, 10000));
   g_test_message ("stopped: %s", seye_node_get_error (node));
 
   g_subprocess_send_signal (agent->process, SIGCONT);
-  g_assert_true (wait_state (node, SEYE_NODE_STATE_ONLINE, 30000));
+  g_assert_true (seye_test_wait_state (node, SEYE_NODE_STATE_ONLINE, 30000));
 
   /* Samples again, and the gap filled from its history. */
   count.target = 4;
