@@ -170,7 +170,6 @@ test_announced_with_txt (void)
   g_autofree char *name = unique_name ("txt");
   g_autoptr (SeyeTestAgent) agent = NULL;
   g_autoptr (GPtrArray) services = NULL;
-  g_autofree char *port = NULL;
   Service *service;
 
   if (!seye_test_require_avahi ())
