@@ -9,6 +9,7 @@
 
 #include "seye-node-cell.h"
 #include "seye-node-list.h"
+#include "seye-window-private.h"
 #include "seye-sparkline.h"
 #include "seye-ticker.h"
 
@@ -20,6 +21,7 @@ struct _SeyeNodeList
   /* Template widgets */
   GtkWidget          *box;
   GtkStack           *stack;
+  GtkWidget          *scrolled_window;
   GtkColumnView      *column_view;
   GtkSearchEntry     *search_entry;
   GtkDropDown        *status_dropdown;
@@ -37,6 +39,7 @@ struct _SeyeNodeList
 
   SeyeStatusFilter    status_filter;
   gboolean            initial_selection_done;
+  gboolean            user_moved;   /* scrolled, clicked or typed in the list */
   guint               n_alerting;
   gboolean            needs_refresh;
   guint               navigate_source;
@@ -183,6 +186,37 @@ update_n_alerting (SeyeNodeList *self)
     }
 }
 
+/* Until the user moves in the list, it shows its top. Nodes arrive one by one and
+ * are sorted in as they come, and as their names become known; GtkListView keeps the
+ * row it has at the top where it is while others are inserted above it, so a list
+ * left alone would end up scrolled to wherever its first row went. */
+static void
+keep_top (SeyeNodeList *self)
+{
+  GtkAdjustment *vadjustment;
+
+  if (self->user_moved)
+    return;
+
+  vadjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (self->column_view));
+  if (vadjustment != NULL && gtk_adjustment_get_value (vadjustment) != gtk_adjustment_get_lower (vadjustment))
+    gtk_adjustment_set_value (vadjustment, gtk_adjustment_get_lower (vadjustment));
+}
+
+static void
+user_moved_cb (SeyeNodeList *self)
+{
+  self->user_moved = TRUE;
+}
+
+static gboolean
+user_scrolled_cb (SeyeNodeList *self)
+{
+  self->user_moved = TRUE;
+
+  return GDK_EVENT_PROPAGATE;
+}
+
 /**
  * seye_node_list_refresh:
  *
@@ -215,6 +249,7 @@ seye_node_list_refresh (SeyeNodeList *self)
 
   update_n_alerting (self);
   update_page (self);
+  keep_top (self);
 }
 
 static void
@@ -256,6 +291,7 @@ monitor_items_changed_cb (SeyeNodeList *self,
 
   update_n_alerting (self);
   update_page (self);
+  keep_top (self);
 }
 
 static void
@@ -552,6 +588,7 @@ seye_node_list_class_init (SeyeNodeListClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ui/seye-node-list.ui");
   gtk_widget_class_bind_template_child (widget_class, SeyeNodeList, box);
   gtk_widget_class_bind_template_child (widget_class, SeyeNodeList, stack);
+  gtk_widget_class_bind_template_child (widget_class, SeyeNodeList, scrolled_window);
   gtk_widget_class_bind_template_child (widget_class, SeyeNodeList, column_view);
   gtk_widget_class_bind_template_child (widget_class, SeyeNodeList, search_entry);
   gtk_widget_class_bind_template_child (widget_class, SeyeNodeList, status_dropdown);
@@ -572,6 +609,7 @@ seye_node_list_class_init (SeyeNodeListClass *klass)
 static void
 seye_node_list_init (SeyeNodeList *self)
 {
+  GtkEventController *controller;
   GListModel *columns;
 
   gtk_widget_init_template (GTK_WIDGET (self));
@@ -623,6 +661,22 @@ seye_node_list_init (SeyeNodeList *self)
   g_signal_connect_object (self->settings, "changed::hidden-columns",
                            G_CALLBACK (apply_hidden_columns), self, G_CONNECT_SWAPPED);
   apply_hidden_columns (self);
+
+  /* Whatever the user does to move in the list ends keep_top(): a scroll, a click
+   * (on a row, a header or the scrollbar), a key. Seen before the list acts on it. */
+  controller = gtk_event_controller_scroll_new (GTK_EVENT_CONTROLLER_SCROLL_BOTH_AXES);
+  gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_CAPTURE);
+  g_signal_connect_object (controller, "scroll", G_CALLBACK (user_scrolled_cb), self, G_CONNECT_SWAPPED);
+  gtk_widget_add_controller (self->scrolled_window, controller);
+  controller = GTK_EVENT_CONTROLLER (gtk_gesture_click_new ());
+  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (controller), 0);
+  gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_CAPTURE);
+  g_signal_connect_object (controller, "pressed", G_CALLBACK (user_moved_cb), self, G_CONNECT_SWAPPED);
+  gtk_widget_add_controller (self->scrolled_window, controller);
+  controller = gtk_event_controller_key_new ();
+  gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_CAPTURE);
+  g_signal_connect_object (controller, "key-pressed", G_CALLBACK (user_scrolled_cb), self, G_CONNECT_SWAPPED);
+  gtk_widget_add_controller (self->scrolled_window, controller);
 
   /* Sorted by name until the user picks a column. */
   gtk_column_view_sort_by_column (self->column_view, self->columns[SEYE_NODE_COLUMN_NAME],
@@ -806,4 +860,13 @@ seye_node_list_get_column (SeyeNodeList   *self,
   g_return_val_if_fail (column < SEYE_NODE_N_COLUMNS, NULL);
 
   return self->columns[column];
+}
+
+/* For tests. */
+GtkColumnView *
+_seye_node_list_get_column_view (SeyeNodeList *self)
+{
+  g_return_val_if_fail (SEYE_IS_NODE_LIST (self), NULL);
+
+  return self->column_view;
 }
