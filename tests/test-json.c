@@ -457,6 +457,72 @@ test_node_info_hostile (void)
     }
 }
 
+static JsonNode *
+parse_with_json_glib (const char *text)
+{
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (GError) error = NULL;
+
+  json_parser_load_from_data (parser, text, -1, &error);
+  g_assert_no_error (error);
+
+  return json_node_ref (json_parser_get_root (parser));
+}
+
+/* The decoders read arrays of numbers (the compact form) without json-glib:
+ * whatever that path accepts is JSON and gives json-glib's tree; anything else
+ * is left to json-glib. */
+static void
+test_numbers_fast_path (void)
+{
+  static const char * const same[] = {
+    "[]", " [ ] ", "[0]", "[-0]", "[1,2,3]", "[ 1 , 2\n,\t3 ]\r\n", "[[],[[]]]",
+    "[1.5, -2.25, 1e3, 1E+3, 2.5e-3, 0.0, -0.5]", "[9223372036854775807, -9223372036854775808]",
+    "[1, [2, [3, [4]]], 5]", "[1732100123000, 1.0, [20.5, 15.2, [0, 1], [24.1, 16.9]]]",
+  };
+  static const char * const other[] = {
+    "", "   ", "{}", "1", "[1,]", "[,1]", "[1 2]", "[01]", "[1.]", "[.5]", "[+1]", "[1e]",
+    "[1e+]", "[-]", "[--1]", "[NaN]", "[Infinity]", "[1e999]", "[9223372036854775808]",
+    "[\"1\"]", "[true]", "[null]", "[1]x", "[1][2]", "[1", "[[1]", "[1]]", "[0x10]",
+    "[1\x00]", "[123456789012345678901234567890123456789012345678901234567890123456789]",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (same); i++)
+    {
+      g_autoptr (JsonNode) fast = _seye_json_parse_numbers (same[i], strlen (same[i]));
+      g_autoptr (JsonNode) glib = parse_with_json_glib (same[i]);
+
+      g_assert_nonnull (fast);
+      g_assert_true (json_node_equal (fast, glib));
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (other); i++)
+    {
+      g_autoptr (SeyeSample) sample = NULL;
+      g_autoptr (GError) error = NULL;
+      gsize length = i == G_N_ELEMENTS (other) - 2 ? 4 : strlen (other[i]);
+
+      g_assert_null (_seye_json_parse_numbers (other[i], length));
+      sample = seye_sample_from_json (other[i], length, &error);
+      g_assert_null (sample);
+      g_assert_nonnull (error);
+    }
+
+  /* Deeper than the decoders allow: refused before anything is built. */
+  {
+    g_autoptr (GString) deep = g_string_new (NULL);
+    g_autoptr (GError) error = NULL;
+
+    for (guint i = 0; i < 40; i++)
+      g_string_append_c (deep, '[');
+    for (guint i = 0; i < 40; i++)
+      g_string_append_c (deep, ']');
+    g_assert_null (_seye_json_parse_numbers (deep->str, deep->len));
+    g_assert_null (seye_sample_from_json (deep->str, deep->len, &error));
+    g_assert_error (error, SEYE_ERROR, SEYE_ERROR_INVALID);
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -468,6 +534,7 @@ main (int   argc,
   g_test_add_func ("/libseye/json/totals-and-compact", test_totals_and_compact);
   g_test_add_func ("/libseye/json/strings-escaped", test_strings_escaped);
   g_test_add_func ("/libseye/json/numbers-compact", test_numbers_compact);
+  g_test_add_func ("/libseye/json/numbers-fast-path", test_numbers_fast_path);
   g_test_add_func ("/libseye/json/hostile-samples", test_hostile_samples);
   g_test_add_func ("/libseye/json/huge-arrays", test_huge_arrays);
   g_test_add_func ("/libseye/json/history-document", test_history_document);

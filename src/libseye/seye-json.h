@@ -38,4 +38,8 @@ GPtrArray    *seye_history_samples_from_json  (const char         *data,
                                                gssize              length,
                                                GError            **error) G_GNUC_WARN_UNUSED_RESULT;
 
+/* For tests: the fast path of the decoders for the compact form. */
+JsonNode     *_seye_json_parse_numbers        (const char         *data,
+                                               gsize               length);
+
 G_END_DECLS
