@@ -43,6 +43,7 @@ struct _SeyeNodeList
   guint               n_alerting;
   gboolean            needs_refresh;
   guint               navigate_source;
+  guint               keep_top_source;
 };
 
 enum {
@@ -201,6 +202,32 @@ keep_top (SeyeNodeList *self)
   vadjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (self->column_view));
   if (vadjustment != NULL && gtk_adjustment_get_value (vadjustment) != gtk_adjustment_get_lower (vadjustment))
     gtk_adjustment_set_value (vadjustment, gtk_adjustment_get_lower (vadjustment));
+}
+
+static gboolean
+keep_top_cb (gpointer data)
+{
+  SeyeNodeList *self = data;
+
+  self->keep_top_source = 0;
+  keep_top (self);
+
+  return G_SOURCE_REMOVE;
+}
+
+/* The list also scrolls by itself, to its keyboard cursor when it gets the focus (the
+ * cursor stays on the first row that came, wherever sorting took it), or to keep its
+ * top row in place when its size changes: brought back after, until the user moves. */
+static void
+vadjustment_value_changed_cb (SeyeNodeList  *self,
+                              GtkAdjustment *vadjustment)
+{
+  if (!self->user_moved && self->keep_top_source == 0 &&
+      gtk_adjustment_get_value (vadjustment) != gtk_adjustment_get_lower (vadjustment))
+    {
+      self->keep_top_source = g_idle_add (keep_top_cb, self);
+      g_source_set_name_by_id (self->keep_top_source, "[seye] keep the list's top");
+    }
 }
 
 static void
@@ -449,6 +476,7 @@ seye_node_list_dispose (GObject *object)
   SeyeNodeList *self = SEYE_NODE_LIST (object);
 
   g_clear_handle_id (&self->navigate_source, g_source_remove);
+  g_clear_handle_id (&self->keep_top_source, g_source_remove);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), SEYE_TYPE_NODE_LIST);
 
@@ -663,7 +691,8 @@ seye_node_list_init (SeyeNodeList *self)
   apply_hidden_columns (self);
 
   /* Whatever the user does to move in the list ends keep_top(): a scroll, a click
-   * (on a row, a header or the scrollbar), a key. Seen before the list acts on it. */
+   * (on a row, a header or the scrollbar), a key, the focus coming in (Tab). Seen
+   * before the list acts on it. */
   controller = gtk_event_controller_scroll_new (GTK_EVENT_CONTROLLER_SCROLL_BOTH_AXES);
   gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_CAPTURE);
   g_signal_connect_object (controller, "scroll", G_CALLBACK (user_scrolled_cb), self, G_CONNECT_SWAPPED);
@@ -677,6 +706,12 @@ seye_node_list_init (SeyeNodeList *self)
   gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_CAPTURE);
   g_signal_connect_object (controller, "key-pressed", G_CALLBACK (user_scrolled_cb), self, G_CONNECT_SWAPPED);
   gtk_widget_add_controller (self->scrolled_window, controller);
+  controller = gtk_event_controller_focus_new ();
+  g_signal_connect_object (controller, "enter", G_CALLBACK (user_moved_cb), self, G_CONNECT_SWAPPED);
+  gtk_widget_add_controller (self->scrolled_window, controller);
+  g_signal_connect_object (gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (self->column_view)),
+                           "value-changed", G_CALLBACK (vadjustment_value_changed_cb), self,
+                           G_CONNECT_SWAPPED);
 
   /* Sorted by name until the user picks a column. */
   gtk_column_view_sort_by_column (self->column_view, self->columns[SEYE_NODE_COLUMN_NAME],
