@@ -390,6 +390,55 @@ test_history_grows (Fixture       *f,
 }
 
 static void
+assert_same_sample (SeyeSample *a,
+                    SeyeSample *b)
+{
+  g_assert_cmpint (a->time_ms, ==, b->time_ms);
+  g_assert_cmpint (a->parts, ==, b->parts);
+  g_assert_cmpfloat (a->cpu.busy, ==, b->cpu.busy);
+  g_assert_cmpuint (a->memory.used, ==, b->memory.used);
+  g_assert_cmpfloat (a->load[0], ==, b->load[0]);
+  g_assert_cmpuint (a->procs_total, ==, b->procs_total);
+  g_assert_cmpfloat (a->net_rx_bytes_per_sec, ==, b->net_rx_bytes_per_sec);
+}
+
+/* Past 120 samples the agent deflates the older ones in blocks of 60: what it serves
+ * from them is what it served before, in order, and "since" inside a block works. */
+static void
+test_history_blocks (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr (GPtrArray) early = NULL;
+  g_autoptr (GPtrArray) later = NULL;
+  g_autoptr (GPtrArray) tail = NULL;
+  SeyeSample *cut;
+
+  sleep_in_loop (8000);
+  early = get_history (f, 0);
+  g_assert_cmpuint (early->len, >=, 20);
+
+  /* 0.25 s interval: 140 samples or more, so at least one block. */
+  sleep_in_loop (27000);
+  later = get_history (f, 0);
+  g_assert_cmpuint (later->len, >=, 130);
+  g_test_message ("%u samples served, %u of them taken before the first block was made",
+                  later->len, early->len);
+
+  for (guint i = 0; i < early->len; i++)
+    assert_same_sample (g_ptr_array_index (early, i), g_ptr_array_index (later, i));
+  for (guint i = 1; i < later->len; i++)
+    g_assert_cmpint (((SeyeSample *) later->pdata[i])->time_ms, >,
+                     ((SeyeSample *) later->pdata[i - 1])->time_ms);
+
+  /* From inside the first block. */
+  cut = g_ptr_array_index (later, 15);
+  tail = get_history (f, cut->time_ms);
+  g_assert_cmpuint (tail->len, >=, later->len - 16);
+  for (guint i = 0; i + 16 < later->len; i++)
+    assert_same_sample (g_ptr_array_index (tail, i), g_ptr_array_index (later, i + 16));
+}
+
+static void
 test_head (Fixture       *f,
            gconstpointer  data)
 {
@@ -893,6 +942,8 @@ main (int   argc,
               fixture_teardown);
   g_test_add ("/agent/keep-alive", Fixture, NULL, fixture_setup, test_keep_alive, fixture_teardown);
   g_test_add ("/agent/history-grows", Fixture, NULL, fixture_setup, test_history_grows,
+              fixture_teardown);
+  g_test_add ("/agent/history-blocks", Fixture, NULL, fixture_setup, test_history_blocks,
               fixture_teardown);
   g_test_add ("/agent/head", Fixture, NULL, fixture_setup, test_head, fixture_teardown);
   g_test_add ("/agent/stream", Fixture, NULL, fixture_setup, test_stream, fixture_teardown);

@@ -10,6 +10,7 @@
 #include <netinet/tcp.h>
 #include <malloc.h>
 #include <math.h>
+#include <zlib.h>
 #include <netinet/in.h>
 
 #include "seye-agent-auth.h"
@@ -55,8 +56,10 @@ struct _SeyeAgentServer
   SeyeProcReader  *reader;
   SeyeNodeInfo    *info;
   SeyeSample      *latest;
-  GQueue           history;        /* Encoded, oldest first: all /v1/history needs */
-  guint            history_length; /* how many encoded samples to keep */
+  GQueue           history;        /* Encoded, oldest first: the newest samples */
+  GQueue           blocks;         /* Block, oldest first: the older ones, deflated */
+  guint            history_length; /* how many samples to keep, at least */
+  gint64           last_time_ms;   /* of the newest sample in the history */
 
   GBytes          *info_json;
   GBytes          *prometheus;     /* of the latest sample, made on the first scrape */
@@ -157,6 +160,137 @@ encoded_free (Encoded *encoded)
   g_free (encoded);
 }
 
+/* HISTORY_BLOCK samples of the history, deflated together. A machine's samples
+ * differ little from one second to the next: a block takes some 25 to 150 bytes a
+ * sample instead of about 900 bytes of JSON and 100 of bookkeeping, which keeps
+ * 15 minutes of history in some 100 KB instead of 900 KB. /v1/history (a client's
+ * first contact) inflates the blocks it serves again. */
+#define HISTORY_BLOCK 60
+
+typedef struct
+{
+  gint64   time_ms[HISTORY_BLOCK];
+  guint32  end[HISTORY_BLOCK];   /* where each sample's JSON ends in the inflated block */
+  GBytes  *deflated;
+} Block;
+
+static void
+block_free (Block *block)
+{
+  g_bytes_unref (block->deflated);
+  g_free (block);
+}
+
+static void
+history_clear (SeyeAgentServer *self)
+{
+  g_queue_clear_full (&self->history, (GDestroyNotify) encoded_free);
+  g_queue_clear_full (&self->blocks, (GDestroyNotify) block_free);
+}
+
+/* Deflates the oldest HISTORY_BLOCK samples of the newest ones into a block. */
+static void
+history_close_block (SeyeAgentServer *self)
+{
+  g_autoptr (GString) raw = g_string_sized_new (HISTORY_BLOCK * 1024);
+  Block *block = g_new (Block, 1);
+  uLongf size;
+  Bytef *out;
+  int status;
+
+  for (guint i = 0; i < HISTORY_BLOCK; i++)
+    {
+      Encoded *encoded = g_queue_pop_head (&self->history);
+      gsize length;
+      const char *data = g_bytes_get_data (encoded->json, &length);
+
+      g_string_append_len (raw, data, length);
+      block->time_ms[i] = encoded->time_ms;
+      block->end[i] = raw->len;
+      encoded_free (encoded);
+    }
+
+  size = compressBound (raw->len);
+  out = g_malloc (size);
+  status = compress2 (out, &size, (const Bytef *) raw->str, raw->len, Z_DEFAULT_COMPRESSION);
+  if (status != Z_OK)
+    {
+      /* Only out of memory: the samples are dropped, the agent goes on. */
+      g_warning ("history: could not compress %u samples (zlib error %d); they are dropped",
+                 HISTORY_BLOCK, status);
+      g_free (out);
+      g_free (block);
+      return;
+    }
+  block->deflated = g_bytes_new_take (g_realloc (out, size), size);
+  g_queue_push_tail (&self->blocks, block);
+}
+
+/* Keeps at least history_length samples: the newest ones as they are, whole blocks
+ * of older ones deflated, and drops a block once the rest is enough without it. A
+ * short history (a long interval) is not worth deflating. */
+static void
+history_add (SeyeAgentServer *self,
+             gint64           time_ms,
+             GBytes          *json)
+{
+  Encoded *encoded = g_new (Encoded, 1);
+
+  encoded->time_ms = time_ms;
+  encoded->json = g_bytes_ref (json);
+  g_queue_push_tail (&self->history, encoded);
+  self->last_time_ms = time_ms;
+
+  if (self->history_length < 2 * HISTORY_BLOCK)
+    {
+      while (self->history.length > self->history_length)
+        encoded_free (g_queue_pop_head (&self->history));
+      return;
+    }
+
+  if (self->history.length >= 2 * HISTORY_BLOCK)
+    history_close_block (self);
+
+  while (self->blocks.length > 0 &&
+         (self->blocks.length - 1) * HISTORY_BLOCK + self->history.length >= self->history_length)
+    block_free (g_queue_pop_head (&self->blocks));
+}
+
+/* Appends to @str the samples of @block taken after @since, ","-separated. */
+static gboolean
+history_append_block (Block   *block,
+                      gint64   since,
+                      GString *str,
+                      guint   *count)
+{
+  g_autofree Bytef *raw = NULL;
+  uLongf size = block->end[HISTORY_BLOCK - 1];
+  gsize deflated_size;
+  const Bytef *deflated = g_bytes_get_data (block->deflated, &deflated_size);
+  int status;
+
+  if (block->time_ms[HISTORY_BLOCK - 1] <= since)
+    return TRUE;
+
+  raw = g_malloc (size);
+  status = uncompress (raw, &size, deflated, deflated_size);
+  if (status != Z_OK || size != block->end[HISTORY_BLOCK - 1])
+    return FALSE;
+
+  for (guint i = 0; i < HISTORY_BLOCK; i++)
+    {
+      guint32 start = i > 0 ? block->end[i - 1] : 0;
+
+      if (block->time_ms[i] <= since)
+        continue;
+      if ((*count)++ > 0)
+        g_string_append_c (str, ',');
+      g_string_append_len (str, (const char *) raw + start, block->end[i] - start);
+    }
+
+  return TRUE;
+}
+
 typedef void (*RouteFunc) (SeyeAgentServer   *self,
                            SoupServerMessage *msg,
                            GHashTable        *query);
@@ -215,7 +349,7 @@ seye_agent_server_finalize (GObject *object)
   g_clear_pointer (&self->reader, seye_proc_reader_free);
   g_clear_pointer (&self->info, seye_node_info_free);
   g_clear_pointer (&self->latest, seye_sample_unref);
-  g_queue_clear_full (&self->history, (GDestroyNotify) encoded_free);
+  history_clear (self);
   g_clear_pointer (&self->info_json, g_bytes_unref);
   g_clear_pointer (&self->prometheus, g_bytes_unref);
   g_clear_pointer (&self->problems, g_strfreev);
@@ -470,8 +604,6 @@ static void
 take_sample (SeyeAgentServer *self)
 {
   g_autoptr (SeyeSample) sample = NULL;
-  Encoded *encoded;
-  Encoded *latest;
 
   sample = seye_proc_reader_sample (self->reader, g_get_real_time () / 1000);
   report_problems (self);
@@ -479,19 +611,13 @@ take_sample (SeyeAgentServer *self)
   /* Encode now, once: every request for this sample is served from these bytes. */
   seye_sample_get_json (sample);
 
-  latest = g_queue_peek_tail (&self->history);
-  if (latest != NULL && sample->time_ms <= latest->time_ms)
+  if (self->last_time_ms != 0 && sample->time_ms <= self->last_time_ms)
     {
       g_warning ("sampling: the system clock went back; starting the history afresh");
-      g_queue_clear_full (&self->history, (GDestroyNotify) encoded_free);
+      history_clear (self);
     }
 
-  encoded = g_new (Encoded, 1);
-  encoded->time_ms = sample->time_ms;
-  encoded->json = g_bytes_ref (seye_sample_get_json (sample));
-  g_queue_push_tail (&self->history, encoded);
-  while (self->history.length > self->history_length)
-    encoded_free (g_queue_pop_head (&self->history));
+  history_add (self, sample->time_ms, seye_sample_get_json (sample));
 
   g_clear_pointer (&self->latest, seye_sample_unref);
   self->latest = g_steal_pointer (&sample);
@@ -649,13 +775,31 @@ route_history (SeyeAgentServer   *self,
   seye_json_write_double (str, self->interval);
   g_string_append (str, ",\"samples\":[");
 
+  /* Older samples, from the deflated blocks, when "since" goes back that far. */
+  count = 0;
+  if (first == self->history.head)
+    {
+      for (GList *l = self->blocks.head; l != NULL; l = l->next)
+        {
+          if (!history_append_block (l->data, since, str, &count))
+            {
+              g_string_free (str, TRUE);
+              g_warning ("history: a block of samples does not inflate; starting the history afresh");
+              history_clear (self);
+              respond_error (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR,
+                             "the history was damaged and has been reset; ask again");
+              return;
+            }
+        }
+    }
+
   for (GList *l = first; l != NULL; l = l->next)
     {
       Encoded *encoded = l->data;
       gsize size;
       const char *data = g_bytes_get_data (encoded->json, &size);
 
-      if (l != first)
+      if (count++ > 0)
         g_string_append_c (str, ',');
       g_string_append_len (str, data, size);
     }
