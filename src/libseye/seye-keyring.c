@@ -38,6 +38,18 @@ unavailable_error (const GError *error)
                       error->message);
 }
 
+/* Ends @task with @error: a cancellation as it is, anything else as the keyring
+ * being unavailable. */
+static void
+return_unavailable (GTask   *task,
+                    GError **error)
+{
+  if (g_error_matches (*error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_task_return_error (task, g_steal_pointer (error));
+  else
+    g_task_return_error (task, unavailable_error (*error));
+}
+
 /* Load --------------------------------------------------------------------- */
 
 static SeyePairing *
@@ -104,10 +116,7 @@ search_cb (GObject      *object,
   items = secret_password_search_finish (result, &error);
   if (error != NULL)
     {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_task_return_error (task, g_steal_pointer (&error));
-      else
-        g_task_return_error (task, unavailable_error (error));
+      return_unavailable (task, &error);
       return;
     }
 
@@ -194,10 +203,7 @@ cleared_for_store_cb (GObject      *object,
   secret_password_clear_finish (result, &error);
   if (error != NULL)
     {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_task_return_error (task, g_steal_pointer (&error));
-      else
-        g_task_return_error (task, unavailable_error (error));
+      return_unavailable (task, &error);
       return;
     }
 
@@ -255,10 +261,7 @@ cleared_cb (GObject      *object,
   secret_password_clear_finish (result, &error);
   if (error != NULL)
     {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_task_return_error (task, g_steal_pointer (&error));
-      else
-        g_task_return_error (task, unavailable_error (error));
+      return_unavailable (task, &error);
       return;
     }
 
