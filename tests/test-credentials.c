@@ -328,6 +328,17 @@ add_pairing (SeyeMonitor *monitor,
   seye_credentials_add (seye_monitor_get_credentials (monitor), pairing);
 }
 
+/* Starts @monitor with the node of @info announced; returns that node. */
+static SeyeNode *
+start_with_service (SeyeMonitor     *monitor,
+                    SeyeServiceInfo *info)
+{
+  seye_monitor_start (monitor);
+  seye_monitor_add_service (monitor, info);
+
+  return seye_monitor_lookup (monitor, NODE_ID);
+}
+
 /* Tests -------------------------------------------------------------------- */
 
 static void
@@ -470,9 +481,7 @@ test_every_certificate_checked (void)
   /* The monitor's session: every connection it opened was checked by us. */
   before = _seye_tls_check_get_n_handshakes ();
   g_hash_table_remove_all (fake->connections);
-  seye_monitor_start (monitor);
-  seye_monitor_add_service (monitor, info);
-  node = seye_monitor_lookup (monitor, NODE_ID);
+  node = start_with_service (monitor, info);
   g_assert_true (seye_test_wait_until (seye_test_node_has_sample, node, 5000));
   seye_test_spin (600);
   g_assert_cmpuint (g_hash_table_size (fake->connections), >=, 1);
@@ -499,9 +508,7 @@ test_unpaired_sends_nothing (void)
   /* A pairing with another node, whose certificate this one does not have. */
   add_pairing (monitor, OTHER_ID, other->fingerprint, TOKEN);
 
-  seye_monitor_start (monitor);
-  seye_monitor_add_service (monitor, info);
-  node = seye_monitor_lookup (monitor, NODE_ID);
+  node = start_with_service (monitor, info);
   g_assert_nonnull (node);
 
   g_assert_true (seye_test_wait_state (node, SEYE_NODE_STATE_NEEDS_PAIRING, 5000));
@@ -533,9 +540,7 @@ test_paired (void)
   SeyeNode *node;
 
   add_pairing (monitor, NODE_ID, cert->fingerprint, TOKEN);
-  seye_monitor_start (monitor);
-  seye_monitor_add_service (monitor, info);
-  node = seye_monitor_lookup (monitor, NODE_ID);
+  node = start_with_service (monitor, info);
 
   g_assert_true (seye_test_wait_state (node, SEYE_NODE_STATE_ONLINE, 5000));
   g_assert_true (seye_test_wait_until (seye_test_node_has_sample, node, 5000));
@@ -650,9 +655,7 @@ test_token_refused (void)
 
   /* Paired once; the agent's token was made anew since. */
   add_pairing (monitor, NODE_ID, cert->fingerprint, TOKEN_2);
-  seye_monitor_start (monitor);
-  seye_monitor_add_service (monitor, info);
-  node = seye_monitor_lookup (monitor, NODE_ID);
+  node = start_with_service (monitor, info);
 
   g_assert_true (seye_test_wait_state (node, SEYE_NODE_STATE_NEEDS_PAIRING, 5000));
   g_test_message ("refused: %s", seye_node_get_error (node));
@@ -674,9 +677,7 @@ test_no_downgrade (void)
   SeyeNode *node;
 
   add_pairing (monitor, NODE_ID, cert->fingerprint, TOKEN);
-  seye_monitor_start (monitor);
-  seye_monitor_add_service (monitor, info);
-  node = seye_monitor_lookup (monitor, NODE_ID);
+  node = start_with_service (monitor, info);
 
   g_assert_true (seye_test_wait_state (node, SEYE_NODE_STATE_UNTRUSTED, 5000));
   g_test_message ("downgrade: %s", seye_node_get_error (node));
@@ -738,9 +739,7 @@ test_pair (void)
   SeyeNode *node;
   guint n;
 
-  seye_monitor_start (monitor);
-  seye_monitor_add_service (monitor, info);
-  node = seye_monitor_lookup (monitor, NODE_ID);
+  node = start_with_service (monitor, info);
   g_assert_true (seye_test_wait_state (node, SEYE_NODE_STATE_NEEDS_PAIRING, 5000));
 
   /* The fingerprint shown is not the node's: the token does not leave. */
@@ -786,9 +785,7 @@ test_pair_plain_http (void)
   PairResult result = { 0 };
   SeyeNode *node;
 
-  seye_monitor_start (monitor);
-  seye_monitor_add_service (monitor, info);
-  node = seye_monitor_lookup (monitor, NODE_ID);
+  node = start_with_service (monitor, info);
 
   /* It wants a token over plain HTTP: none is ever sent that way. */
   g_assert_true (seye_test_wait_state (node, SEYE_NODE_STATE_NEEDS_PAIRING, 5000));
@@ -813,9 +810,7 @@ test_forbidden (void)
   SeyeNode *node;
 
   fake->forbidden = TRUE;
-  seye_monitor_start (monitor);
-  seye_monitor_add_service (monitor, info);
-  node = seye_monitor_lookup (monitor, NODE_ID);
+  node = start_with_service (monitor, info);
 
   g_assert_true (seye_test_wait_state (node, SEYE_NODE_STATE_INCOMPATIBLE, 5000));
   g_test_message ("forbidden: %s", seye_node_get_error (node));
