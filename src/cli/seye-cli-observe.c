@@ -362,7 +362,9 @@ draw (Observe *self)
     selected = nodes->pdata[0];
 
   /* Title */
-  header = g_strdup_printf (_("Sorcerer's Eye — %u nodes, %u online"), nodes->len, online);
+  header = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Sorcerer's Eye — %u node, %u online",
+                                         "Sorcerer's Eye — %u nodes, %u online", nodes->len),
+                            nodes->len, online);
   attron (A_BOLD);
   put (0, 0, COLS, header, FALSE);
   attroff (A_BOLD);
