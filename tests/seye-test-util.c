@@ -9,6 +9,7 @@
 #include <libsoup/soup.h>
 #include <sched.h>
 #include <signal.h>
+#include <sys/file.h>
 #include <sys/prctl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -305,16 +306,72 @@ seye_test_wait_until (gboolean (*condition) (gpointer data),
   return condition (data);
 }
 
+/* The avahi-daemon that tests/mdns-stack.sh starts is shared by every test run
+ * on this machine (there is one system bus). A test that uses it holds a shared
+ * lock on the stack's lock file for as long as it lives; one that stops or
+ * restarts the daemon holds it exclusively, so no test of another run sees the
+ * daemon go away under it, and `mdns-stack.sh stop` at the end of a run leaves
+ * the daemon to a run still holding the lock. */
+static int stack_lock_fd = -1;
+static gboolean stack_lock_exclusive;
+
+static gboolean
+stack_lock (gboolean exclusive)
+{
+  const char *dir = g_getenv ("SEYE_MDNS_STATE_DIR");
+  g_autofree char *path = NULL;
+  gboolean said = FALSE;
+
+  if (dir == NULL)
+    dir = "/run/sorcerers-eye-tests";
+
+  if (stack_lock_fd >= 0 && (stack_lock_exclusive || !exclusive))
+    return TRUE;
+
+  if (stack_lock_fd < 0)
+    {
+      /* Not root: this run can start nothing, so it stops nothing either. */
+      if (g_mkdir_with_parents (dir, 0755) != 0)
+        return FALSE;
+      path = g_build_filename (dir, "stack.lock", NULL);
+      stack_lock_fd = open (path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+      if (stack_lock_fd < 0)
+        return FALSE;
+    }
+
+  /* Another run's test may hold it for a while: wait up to 150 s. */
+  for (guint i = 0; i < 1500; i++)
+    {
+      if (flock (stack_lock_fd, (exclusive ? LOCK_EX : LOCK_SH) | LOCK_NB) == 0)
+        {
+          stack_lock_exclusive = exclusive;
+          return TRUE;
+        }
+      if (!said)
+        g_test_message ("waiting for another test run's mDNS tests (%s lock)",
+                        exclusive ? "exclusive" : "shared");
+      said = TRUE;
+      g_usleep (100 * 1000);
+    }
+
+  g_error ("another test run has held the mDNS stack's lock for 150 s");
+  return FALSE;
+}
+
 static int
 run_stack (const char *verb,
            char      **output)
 {
   g_autofree char *script = g_build_filename (g_getenv ("SEYE_TESTS_DIR"), "mdns-stack.sh", NULL);
   const char *argv[] = { "sh", script, verb, NULL };
+  g_auto (GStrv) envp = g_get_environ ();
   g_autoptr (GError) error = NULL;
   int status = 0;
 
-  if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL,
+  if (stack_lock_exclusive)
+    envp = g_environ_setenv (envp, "SEYE_MDNS_LOCK_HELD", "1", TRUE);
+
+  if (!g_spawn_sync (NULL, (char **) argv, envp, G_SPAWN_SEARCH_PATH, NULL, NULL,
                      NULL, output, &status, &error))
     {
       if (output != NULL)
@@ -342,6 +399,7 @@ seye_test_require_avahi (void)
 
   g_assert_nonnull (g_getenv ("SEYE_TESTS_DIR"));
 
+  stack_lock (FALSE);
   status = run_stack ("ensure", &output);
   if (status == 0)
     return TRUE;
@@ -369,13 +427,14 @@ seye_test_avahi_owned (void)
 gboolean
 seye_test_avahi_restart (void)
 {
-  return run_stack ("restart", NULL) == 0;
+  return stack_lock (TRUE) && run_stack ("restart", NULL) == 0;
 }
 
 gboolean
 seye_test_avahi_stop (void)
 {
-  return seye_test_avahi_owned () && run_stack ("stop", NULL) == 0;
+  return seye_test_avahi_owned () && stack_lock (TRUE) && run_stack ("stop", NULL) == 0 &&
+         !seye_test_avahi_owned ();
 }
 
 int
