@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "seye-store.h"
+#include "seye-test-mounts.h"
 #include "seye-test-util.h"
 
 #define ID_A "a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1"
@@ -254,10 +255,115 @@ test_errors (Fixture       *fixture,
   }
 }
 
+/* An intact file that cannot be written, or not read by this user: never "damaged". */
+
+static void
+assert_not_called_damaged (const char *message)
+{
+  g_test_message ("stderr: %s", message);
+  g_assert_null (strstr (message, "damaged"));
+  g_assert_null (strstr (message, "delete"));
+  g_assert_null (strstr (message, "I/O error"));
+}
+
+static void
+test_read_only_fs (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autofree char *dir = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *contents = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr (GError) error = NULL;
+  gsize length;
+
+  if (!require_cli () || (dir = seye_test_tmpfs_new (NULL, 4096)) == NULL)
+    return;
+
+  /* The fixture's history, on a file system that is then made read-only. */
+  path = g_build_filename (dir, "history.db", NULL);
+  g_file_get_contents (fixture->path, &contents, &length, &error);
+  g_assert_no_error (error);
+  g_file_set_contents (path, contents, length, &error);
+  g_assert_no_error (error);
+  seye_test_tmpfs_set_read_only (dir, TRUE);
+
+  g_assert_cmpint (seye_test_run_cli (&out, &err, "history", "alpha", "--since", "30m", "--db", path, NULL),
+                   ==, 0);
+  assert_not_called_damaged (err);
+  g_assert_nonnull (strstr (out, "alpha"));
+  g_assert_cmpuint (strlen (out), >, 100);
+
+  seye_test_tmpfs_free (g_steal_pointer (&dir));
+}
+
+static void
+become_other_user_cb (gpointer data)
+{
+  uid_t *ids = data;
+
+  seye_test_become_user (ids[0], (gid_t) ids[1]);
+}
+
+static void
+test_foreign_owned (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autoptr (GSubprocessLauncher) launcher = NULL;
+  g_autoptr (GSubprocess) process = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *top = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *contents = NULL;
+  g_autofree char *after = NULL;
+  g_autofree char *expected = NULL;
+  g_autofree char *err = NULL;
+  uid_t ids[2];
+  gid_t gid;
+  gsize length, after_length;
+
+  if (!require_cli () || !seye_test_require_other_user (&ids[0], &gid))
+    return;
+  ids[1] = (uid_t) gid;
+
+  /* Root's history, mode 0600, in a folder anyone may enter. */
+  top = g_dir_make_tmp ("seye-cli-foreign-XXXXXX", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (g_chmod (top, 0755), ==, 0);
+  path = g_build_filename (top, "history.db", NULL);
+  g_file_get_contents (fixture->path, &contents, &length, &error);
+  g_assert_no_error (error);
+  g_file_set_contents (path, contents, length, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (g_chmod (path, 0600), ==, 0);
+
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_subprocess_launcher_set_child_setup (launcher, become_other_user_cb, ids, NULL);
+  process = g_subprocess_launcher_spawn (launcher, &error, g_getenv ("SEYE_CLI"), "history", "alpha",
+                                         "--db", path, NULL);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (process, NULL, NULL, NULL, &err, &error);
+  g_assert_no_error (error);
+
+  /* It says whose file it is and what to do; it is not damaged and stays as it was. */
+  g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 2);
+  expected = g_strdup_printf ("seye history: %s belongs to another user and cannot be read", path);
+  g_assert_true (g_str_has_prefix (err, expected));
+  assert_not_called_damaged (err);
+  g_file_get_contents (path, &after, &after_length, &error);
+  g_assert_no_error (error);
+  g_assert_cmpmem (after, after_length, contents, length);
+
+  g_unlink (path);
+  g_rmdir (top);
+}
+
 int
 main (int   argc,
       char *argv[])
 {
+  seye_test_mounts_init ();
   g_test_init (&argc, &argv, NULL);
 
 #define ADD(path, func) g_test_add ("/seye/cli/history/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)
@@ -265,6 +371,8 @@ main (int   argc,
   ADD ("json", test_json);
   ADD ("text", test_text);
   ADD ("errors", test_errors);
+  ADD ("read-only-fs", test_read_only_fs);
+  ADD ("foreign-owned", test_foreign_owned);
 #undef ADD
 
   return g_test_run ();

@@ -286,8 +286,12 @@ store_opened_cb (GObject      *object,
       g_autofree char *message = NULL;
 
       g_warning ("History is not kept: %s", error->message);
-      /* Translators: %s says why, e.g. "Cannot create …/history.db: Permission denied" */
-      message = g_strdup_printf (_("History is not kept this time: %s"), error->message);
+      /* The store's own errors say what to do already, in a whole sentence. */
+      if (error->domain == SEYE_STORE_ERROR)
+        message = g_strdup (error->message);
+      else
+        /* Translators: %s says why, e.g. "Cannot create …/history.db: Permission denied" */
+        message = g_strdup_printf (_("History is not kept this time: %s"), error->message);
       show_store_message (self, message);
       return;
     }
@@ -296,9 +300,21 @@ store_opened_cb (GObject      *object,
   if (set_aside != NULL)
     show_store_message (self, set_aside);
 
-  g_settings_bind (self->settings, "raw-retention", store, "raw-retention", G_SETTINGS_BIND_GET);
-  g_settings_bind (self->settings, "rollup-retention", store, "rollup-retention", G_SETTINGS_BIND_GET);
-  seye_store_attach_monitor (store, self->monitor);
+  /* Intact but not writable (read-only, another user's, a full disk): its history is
+   * shown, nothing is recorded, and the user reads why and what to do. */
+  if (seye_store_get_read_only (store))
+    {
+      const GError *write_error = seye_store_get_write_error (store);
+
+      g_message ("History is shown but not recorded: %s", write_error->message);
+      show_store_message (self, write_error->message);
+    }
+  else
+    {
+      g_settings_bind (self->settings, "raw-retention", store, "raw-retention", G_SETTINGS_BIND_GET);
+      g_settings_bind (self->settings, "rollup-retention", store, "rollup-retention", G_SETTINGS_BIND_GET);
+      seye_store_attach_monitor (store, self->monitor);
+    }
 
   self->store = g_steal_pointer (&store);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STORE]);
@@ -617,7 +633,7 @@ seye_application_shutdown (GApplication *app)
     seye_monitor_stop (self->monitor);
 
   /* The samples of the last polling round are still queued. */
-  if (self->store != NULL)
+  if (self->store != NULL && !seye_store_get_read_only (self->store))
     {
       g_autoptr (GError) error = NULL;
 

@@ -9,6 +9,7 @@
 #include <math.h>
 #include <sqlite3.h>
 #include <string.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include "seye-error.h"
@@ -188,7 +189,9 @@ struct _SeyeStore
   char         *set_aside_message;
   gint64        raw_retention;      /* seconds */
   gint64        rollup_retention;   /* seconds */
-  gboolean      read_only;
+  gboolean      read_only;          /* nothing is recorded: asked for, or the file cannot be written */
+  gboolean      immutable;          /* read without the -wal and -shm SQLite cannot make */
+  GError       *write_error;        /* why a store opened to record only reads */
 
   /* The writer's connection, used on the thread that opened the store */
   sqlite3      *db;
@@ -704,13 +707,15 @@ cores_avg_final (sqlite3_context *context)
 
 /* Connections -------------------------------------------------------------- */
 
-static gboolean
-is_damage (int rc)
-{
-  rc &= 0xff;
+G_DEFINE_QUARK (seye-store-error-quark, seye_store_error)
 
-  return rc == SQLITE_CORRUPT || rc == SQLITE_NOTADB || rc == SQLITE_CANTOPEN;
-}
+/* What the user is doing with the file when it fails: each gets its own advice. */
+typedef enum
+{
+  USE_RECORD,   /* opening it to record history */
+  USE_READ,     /* reading history (`seye history`, the detail pane) */
+  USE_WRITE,    /* committing samples */
+} Use;
 
 static gboolean
 is_busy (int rc)
@@ -720,22 +725,182 @@ is_busy (int rc)
   return rc == SQLITE_BUSY || rc == SQLITE_LOCKED;
 }
 
+/* The path as a user writes it: ~/.local/share/… */
+static char *
+display_path (const char *path)
+{
+  const char *home = g_get_home_dir ();
+  gsize len = home != NULL ? strlen (home) : 0;
+
+  if (len > 1 && g_str_has_prefix (path, home) && path[len] == G_DIR_SEPARATOR)
+    return g_strconcat ("~", path + len, NULL);
+
+  return g_strdup (path);
+}
+
+/* Why the file (or, before it exists, its folder) cannot be written: read-only or
+ * someone else's; FAILED when neither explains it. */
+static SeyeStoreError
+access_code (const char *path,
+             int         sys_errno)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+  gboolean exists = g_file_test (path, G_FILE_TEST_EXISTS);
+  const char *target = exists ? path : dir;
+  struct statvfs vfs;
+  GStatBuf st;
+  int saved_errno;
+
+  if (sys_errno == EISDIR || g_file_test (path, G_FILE_TEST_IS_DIR))
+    return SEYE_STORE_ERROR_FAILED;
+  if (sys_errno == EROFS || (statvfs (target, &vfs) == 0 && (vfs.f_flag & ST_RDONLY)))
+    return SEYE_STORE_ERROR_READ_ONLY;
+  if (sys_errno == ENOSPC || sys_errno == EDQUOT || (statvfs (target, &vfs) == 0 && vfs.f_bavail == 0))
+    return SEYE_STORE_ERROR_DISK_FULL;
+
+  if (g_access (target, exists ? R_OK | W_OK : W_OK | X_OK) == 0)
+    return sys_errno == EACCES || sys_errno == EPERM ? SEYE_STORE_ERROR_PERMISSION : SEYE_STORE_ERROR_FAILED;
+  saved_errno = errno;
+
+  if (saved_errno == EROFS)
+    return SEYE_STORE_ERROR_READ_ONLY;
+  if (g_stat (target, &st) == 0 && st.st_uid != geteuid ())
+    return SEYE_STORE_ERROR_PERMISSION;
+  /* Our own file: readable but not writable is read-only; not even readable is permissions. */
+  return g_access (target, R_OK) == 0 ? SEYE_STORE_ERROR_READ_ONLY : SEYE_STORE_ERROR_PERMISSION;
+}
+
+/* What a failed SQLite call on @path means for the user. */
+static SeyeStoreError
+failure_code (sqlite3    *db,
+              int         rc,
+              const char *path)
+{
+  int sys_errno = db != NULL ? sqlite3_system_errno (db) : 0;
+
+  switch (rc & 0xff)
+    {
+    case SQLITE_CORRUPT:
+    case SQLITE_NOTADB:
+      return SEYE_STORE_ERROR_CORRUPT;
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+      return SEYE_STORE_ERROR_LOCKED;
+    case SQLITE_FULL:
+      return SEYE_STORE_ERROR_DISK_FULL;
+    case SQLITE_READONLY:
+    case SQLITE_PERM:
+    case SQLITE_AUTH:
+    case SQLITE_CANTOPEN:
+    case SQLITE_IOERR:
+      return access_code (path, sys_errno);
+    default:
+      return SEYE_STORE_ERROR_FAILED;
+    }
+}
+
+/* Sets @error to @code in words that say what to do; @detail is SQLite's or the system's own. */
+static void
+set_store_error (GError         **error,
+                 SeyeStoreError   code,
+                 const char      *path,
+                 Use              use,
+                 const char      *detail)
+{
+  g_autofree char *shown = display_path (path);
+  g_autofree char *message = NULL;
+  GStatBuf st;
+
+  switch (code)
+    {
+    case SEYE_STORE_ERROR_READ_ONLY:
+      if (use == USE_READ)
+        message = g_strdup_printf (_("%s is read-only and cannot be read in place (%s); copy it to a "
+                                     "writable folder and read the copy"), shown, detail);
+      else if (use == USE_WRITE)
+        message = g_strdup_printf (_("%s has become read-only: new samples wait in memory until it "
+                                     "is writable again"), shown);
+      else
+        message = g_strdup_printf (_("%s is read-only: history is not recorded. Make it writable (or "
+                                     "mount its file system read-write) and start Sorcerer's Eye "
+                                     "again to record"), shown);
+      break;
+
+    case SEYE_STORE_ERROR_PERMISSION:
+      if (g_stat (path, &st) == 0 && st.st_uid != geteuid ())
+        {
+          if (use == USE_READ)
+            message = g_strdup_printf (_("%s belongs to another user and cannot be read; read it as "
+                                         "that user, or give it back to yours (for example “sudo "
+                                         "chown %s %s”)"), shown, g_get_user_name (), shown);
+          else
+            message = g_strdup_printf (_("%s belongs to another user: history is not recorded. Give "
+                                         "it back to your user (for example “sudo chown %s %s”) to "
+                                         "record again"), shown, g_get_user_name (), shown);
+        }
+      else if (use == USE_READ)
+        message = g_strdup_printf (_("%s cannot be read (%s); allow yourself to read it "
+                                     "(“chmod u+r %s”)"), shown, detail, shown);
+      else
+        message = g_strdup_printf (_("%s cannot be opened (%s): history is not recorded. Allow "
+                                     "yourself to read and write it (“chmod u+rw %s”) to record "
+                                     "again"), shown, detail, shown);
+      break;
+
+    case SEYE_STORE_ERROR_LOCKED:
+      if (use == USE_READ)
+        message = g_strdup_printf (_("%s is in use by another program; try again in a moment"), shown);
+      else
+        message = g_strdup_printf (_("%s is in use by another program: history is not recorded. "
+                                     "Close that program and start Sorcerer's Eye again to record"),
+                                   shown);
+      break;
+
+    case SEYE_STORE_ERROR_DISK_FULL:
+      if (use == USE_READ)
+        message = g_strdup_printf (_("The disk is full: %s cannot be read until some space is free"),
+                                   shown);
+      else if (use == USE_WRITE)
+        message = g_strdup_printf (_("The disk is full: new samples wait in memory until %s can grow "
+                                     "again"), shown);
+      else
+        message = g_strdup_printf (_("The disk is full: history is not recorded in %s. Free some space "
+                                     "and start Sorcerer's Eye again to record"), shown);
+      break;
+
+    case SEYE_STORE_ERROR_CORRUPT:
+      message = g_strdup_printf (_("The history database %s is damaged (%s). The app will set it aside "
+                                   "and start a new one the next time it starts"), shown, detail);
+      break;
+
+    case SEYE_STORE_ERROR_FAILED:
+    default:
+      if (use == USE_WRITE)
+        message = g_strdup_printf (_("Cannot write to the history database %s: %s"), shown, detail);
+      else
+        message = g_strdup_printf (_("Cannot open the history database %s: %s"), shown, detail);
+      break;
+    }
+
+  g_set_error_literal (error, SEYE_STORE_ERROR, code, message);
+}
+
+/* A failed SQLite call on a working store: busy is SEYE_ERROR_UNAVAILABLE (try again in a
+ * moment, nothing is wrong with the file); anything else a SEYE_STORE_ERROR. */
 static void
 set_sqlite_error (GError     **error,
                   sqlite3     *db,
                   int          rc,
                   const char  *path,
-                  const char  *doing)
+                  Use          use)
 {
   const char *message = db != NULL ? sqlite3_errmsg (db) : sqlite3_errstr (rc);
 
   if (is_busy (rc))
     g_set_error (error, SEYE_ERROR, SEYE_ERROR_UNAVAILABLE,
-                 _("The history database “%s” is busy (%s: %s); try again in a moment"),
-                 path, doing, message);
+                 _("The history database “%s” is busy (%s); try again in a moment"), path, message);
   else
-    g_set_error (error, SEYE_ERROR, SEYE_ERROR_IO,
-                 _("Cannot %s the history database “%s”: %s"), doing, path, message);
+    set_store_error (error, failure_code (db, rc, path), path, use, message);
 }
 
 static gboolean
@@ -760,9 +925,12 @@ exec (sqlite3     *db,
   return TRUE;
 }
 
+/* @immutable: read the file as it is, without its -wal and -shm: for a file on a
+ * read-only file system or a full disk, where SQLite cannot create them. */
 static sqlite3 *
 open_connection (const char  *path,
                  gboolean     read_only,
+                 gboolean     immutable,
                  gboolean     create,
                  int          busy_ms,
                  int         *rc_out,
@@ -770,16 +938,29 @@ open_connection (const char  *path,
 {
   sqlite3 *db = NULL;
   int flags = read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
+  g_autofree char *uri = NULL;
   int rc;
 
   if (create && !read_only)
     flags |= SQLITE_OPEN_CREATE;
+  if (immutable)
+    {
+      g_autofree char *escaped = g_uri_escape_string (path, "/", FALSE);
 
-  rc = sqlite3_open_v2 (path, &db, flags | SQLITE_OPEN_NOMUTEX, NULL);
+      uri = g_strconcat ("file:", escaped, "?immutable=1", NULL);
+      flags |= SQLITE_OPEN_URI;
+    }
+
+  rc = sqlite3_open_v2 (uri != NULL ? uri : path, &db, flags | SQLITE_OPEN_NOMUTEX, NULL);
   *rc_out = rc;
   if (rc != SQLITE_OK)
     {
-      set_sqlite_error (error, db, rc, path, _("open"));
+      int sys_errno = db != NULL ? sqlite3_system_errno (db) : 0;
+
+      /* "unable to open database file" says less than the system's reason. */
+      set_store_error (error, failure_code (db, rc, path), path, read_only ? USE_READ : USE_RECORD,
+                       sys_errno != 0 ? g_strerror (sys_errno)
+                                      : db != NULL ? sqlite3_errmsg (db) : sqlite3_errstr (rc));
       sqlite3_close (db);
       return NULL;
     }
@@ -831,16 +1012,56 @@ query_int (sqlite3    *db,
 typedef enum
 {
   OPEN_OK,
-  OPEN_DAMAGED,     /* set the file aside and start afresh */
+  OPEN_DAMAGED,     /* SQLite reports it damaged, or it is not a history of ours: set it aside */
   OPEN_FAILED,      /* report; leave the file alone */
 } OpenResult;
 
-static gboolean
+/* Sorts a failed SQLite call while opening: damage (the error then holds what is wrong,
+ * for the set-aside message), or a reason the file cannot be used now (a sentence for the
+ * user). Only SQLite's own verdict, SQLITE_CORRUPT or SQLITE_NOTADB, is damage: a file
+ * that is read-only, someone else's, locked or on a full disk is intact. */
+static OpenResult
+open_failed (SeyeStore  *self,
+             int         rc,
+             Use         use,
+             const char *detail,
+             GError    **error)
+{
+  SeyeStoreError code = failure_code (self->db, rc, self->path);
+
+  if (code == SEYE_STORE_ERROR_CORRUPT)
+    {
+      g_set_error_literal (error, SEYE_STORE_ERROR, code, detail);
+      return OPEN_DAMAGED;
+    }
+
+  set_store_error (error, code, self->path, use, detail);
+  return OPEN_FAILED;
+}
+
+/* A statement that fails to compile for want of a table or column (SQLITE_ERROR) means
+ * another program's database: set aside like damage. Anything else is sorted as usual. */
+static OpenResult
+schema_failed (SeyeStore  *self,
+               int         rc,
+               const char *detail,
+               GError    **error)
+{
+  if ((rc & 0xff) == SQLITE_ERROR)
+    {
+      g_set_error_literal (error, SEYE_STORE_ERROR, SEYE_STORE_ERROR_CORRUPT, detail);
+      return OPEN_DAMAGED;
+    }
+
+  return open_failed (self, rc, USE_RECORD, detail, error);
+}
+
+static OpenResult
 prepare_statements (SeyeStore  *self,
-                    int        *rc_out,
                     GError    **error)
 {
   g_autofree char *insert = sql_insert_sample ();
+  g_autofree char *detail = NULL;
   int rc;
 
   rc = sqlite3_prepare_v3 (self->db, insert, -1, SQLITE_PREPARE_PERSISTENT, &self->insert_sample, NULL);
@@ -871,53 +1092,85 @@ prepare_statements (SeyeStore  *self,
         }
     }
 
-  *rc_out = rc;
-  if (rc != SQLITE_OK)
-    {
-      g_set_error (error, SEYE_ERROR, SEYE_ERROR_INVALID,
-                   _("it does not hold the tables of a Sorcerer's Eye history (%s)"),
-                   sqlite3_errmsg (self->db));
-      return FALSE;
-    }
+  if (rc == SQLITE_OK)
+    return OPEN_OK;
 
-  return TRUE;
+  if ((rc & 0xff) == SQLITE_ERROR)
+    detail = g_strdup_printf (_("it does not hold the tables of a Sorcerer's Eye history (%s)"),
+                              sqlite3_errmsg (self->db));
+  else
+    detail = g_strdup (sqlite3_errmsg (self->db));
+
+  return schema_failed (self, rc, detail, error);
 }
 
 static OpenResult
-migrate (sqlite3     *db,
-         gint64       version,
-         GError     **error)
+migrate (SeyeStore  *self,
+         gint64      version,
+         GError    **error)
 {
+  g_autoptr (GError) local_error = NULL;
   int rc;
 
-  if (!exec (db, "BEGIN IMMEDIATE", &rc, error))
-    return is_busy (rc) ? OPEN_FAILED : OPEN_DAMAGED;
+  if (!exec (self->db, "BEGIN IMMEDIATE", &rc, &local_error))
+    return open_failed (self, rc, USE_RECORD, local_error->message, error);
 
   for (gint64 v = version + 1; v <= SEYE_STORE_SCHEMA_VERSION; v++)
     {
       g_autofree char *set_version = g_strdup_printf ("PRAGMA user_version = %" G_GINT64_FORMAT, v);
-      g_autoptr (GError) local_error = NULL;
 
       g_debug ("Migrating the history database to version %" G_GINT64_FORMAT, v);
 
-      if (!exec (db, migrations[v], &rc, &local_error) ||
-          !exec (db, set_version, &rc, &local_error))
+      if (!exec (self->db, migrations[v], &rc, &local_error) ||
+          !exec (self->db, set_version, &rc, &local_error))
         {
-          sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL);
-          g_set_error (error, SEYE_ERROR, SEYE_ERROR_INVALID,
-                       _("it cannot be brought to schema version %lld (%s)"),
-                       (long long) v, local_error->message);
-          return is_busy (rc) ? OPEN_FAILED : OPEN_DAMAGED;
+          g_autofree char *detail = NULL;
+          OpenResult result;
+
+          /* Before ROLLBACK: sqlite3_system_errno() still tells why it failed. */
+          if ((rc & 0xff) == SQLITE_ERROR)
+            detail = g_strdup_printf (_("it cannot be brought to schema version %lld (%s)"),
+                                      (long long) v, local_error->message);
+          result = schema_failed (self, rc, detail != NULL ? detail : local_error->message, error);
+          sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+          return result;
         }
     }
 
-  if (!exec (db, "COMMIT", &rc, error))
+  if (!exec (self->db, "COMMIT", &rc, &local_error))
     {
-      sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL);
-      return is_busy (rc) ? OPEN_FAILED : OPEN_DAMAGED;
+      OpenResult result = open_failed (self, rc, USE_RECORD, local_error->message, error);
+
+      sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+      return result;
     }
 
   return OPEN_OK;
+}
+
+/* Reads the schema version and the table list: anything that is not an SQLite file,
+ * or cannot be read at all, fails here. */
+static int
+probe (sqlite3 *db,
+       gint64  *version)
+{
+  int rc;
+
+  *version = query_int (db, "PRAGMA user_version", 0, 0, &rc);
+  if (rc == SQLITE_OK)
+    query_int (db, "SELECT count(*) FROM sqlite_master", 0, 0, &rc);
+
+  return rc;
+}
+
+/* No -wal file, or an empty one: the database file alone holds every committed row. */
+static gboolean
+wal_is_empty (const char *path)
+{
+  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+  GStatBuf st;
+
+  return g_stat (wal, &st) != 0 || st.st_size == 0;
 }
 
 static OpenResult
@@ -926,34 +1179,63 @@ try_open (SeyeStore           *self,
           GError             **error)
 {
   gboolean read_only = (flags & SEYE_STORE_OPEN_READ_ONLY) != 0;
+  Use use = read_only ? USE_READ : USE_RECORD;
   g_autoptr (GError) local_error = NULL;
-  gboolean exists = g_file_test (self->path, G_FILE_TEST_EXISTS);
   sqlite3_stmt *stmt = NULL;
   g_autofree char *check = NULL;
   gint64 version;
   int rc;
 
-  if (exists && g_access (self->path, read_only ? R_OK : R_OK | W_OK) != 0)
-    {
-      int saved_errno = errno;
-
-      g_set_error (error, SEYE_ERROR, SEYE_ERROR_IO, _("it cannot be opened (%s)"), g_strerror (saved_errno));
-      return OPEN_DAMAGED;
-    }
-
-  self->db = open_connection (self->path, read_only, TRUE, OPEN_BUSY_MS, &rc, &local_error);
+  self->immutable = FALSE;
+  self->db = open_connection (self->path, read_only, FALSE, TRUE, OPEN_BUSY_MS, &rc, &local_error);
   if (self->db == NULL)
     {
+      OpenResult result = g_error_matches (local_error, SEYE_STORE_ERROR, SEYE_STORE_ERROR_CORRUPT)
+                          ? OPEN_DAMAGED : OPEN_FAILED;
+
       g_propagate_error (error, g_steal_pointer (&local_error));
-      return exists && is_damage (rc) ? OPEN_DAMAGED : OPEN_FAILED;
+      return result;
     }
 
-  /* Anything that is not an SQLite file fails here. */
-  version = query_int (self->db, "PRAGMA user_version", 0, 0, &rc);
-  if (rc == SQLITE_OK)
-    query_int (self->db, "SELECT count(*) FROM sqlite_master", 0, 0, &rc);
+  /* SQLite opens a file it may not write read-only without a word: that is no damage. */
+  if (!read_only && sqlite3_db_readonly (self->db, "main") == 1)
+    {
+      SeyeStoreError code = access_code (self->path, 0);
+
+      set_store_error (error, code == SEYE_STORE_ERROR_FAILED ? SEYE_STORE_ERROR_READ_ONLY : code,
+                       self->path, use, g_strerror (EACCES));
+      return OPEN_FAILED;
+    }
+
+  rc = probe (self->db, &version);
+
+  /* A WAL database cannot be read where SQLite cannot make its -shm (a read-only file
+   * system, a full disk): read the file alone when it holds everything. */
+  if (rc != SQLITE_OK && read_only && !is_busy (rc) &&
+      failure_code (self->db, rc, self->path) != SEYE_STORE_ERROR_CORRUPT &&
+      wal_is_empty (self->path))
+    {
+      int alone_rc;
+      sqlite3 *alone = open_connection (self->path, TRUE, TRUE, FALSE, OPEN_BUSY_MS, &alone_rc, NULL);
+      gint64 alone_version;
+
+      if (alone != NULL && probe (alone, &alone_version) == SQLITE_OK)
+        {
+          g_debug ("Reading %s without its write-ahead log", self->path);
+          sqlite3_close (self->db);
+          self->db = alone;
+          self->immutable = TRUE;
+          version = alone_version;
+          rc = SQLITE_OK;
+        }
+      else
+        {
+          sqlite3_close (alone);
+        }
+    }
+
   if (rc != SQLITE_OK)
-    goto sqlite_failed;
+    return open_failed (self, rc, use, sqlite3_errmsg (self->db), error);
 
   if (version > SEYE_STORE_SCHEMA_VERSION)
     {
@@ -990,54 +1272,40 @@ try_open (SeyeStore           *self,
     }
   sqlite3_finalize (stmt);
   if (rc != SQLITE_OK)
-    goto sqlite_failed;
+    return open_failed (self, rc, use, sqlite3_errmsg (self->db), error);
   if (g_strcmp0 (check, "ok") != 0)
     {
-      g_set_error (error, SEYE_ERROR, SEYE_ERROR_INVALID, _("it failed its integrity check (%s)"),
-                   check ? check : "?");
+      /* SQLite's own verdict: damage. */
+      g_set_error (error, SEYE_STORE_ERROR, SEYE_STORE_ERROR_CORRUPT,
+                   _("it failed its integrity check (%s)"), check ? check : "?");
       return OPEN_DAMAGED;
     }
 
   if (!exec (self->db, "PRAGMA journal_mode = WAL", &rc, &local_error) ||
       !exec (self->db, "PRAGMA synchronous = NORMAL", &rc, &local_error))
-    goto sqlite_failed_message;
+    return open_failed (self, rc, use, local_error->message, error);
   /* Checkpoints run on the maintenance thread; this is only a bound should none run. */
   exec (self->db, "PRAGMA wal_autocheckpoint = 16384", NULL, NULL);
   exec (self->db, "PRAGMA journal_size_limit = 67108864", NULL, NULL);
 
   if (version < SEYE_STORE_SCHEMA_VERSION)
     {
-      OpenResult result = migrate (self->db, version, error);
+      OpenResult result = migrate (self, version, error);
 
       if (result != OPEN_OK)
         return result;
     }
 
-  if (!prepare_statements (self, &rc, error))
-    return is_busy (rc) ? OPEN_FAILED : OPEN_DAMAGED;
+  {
+    OpenResult result = prepare_statements (self, error);
+
+    if (result != OPEN_OK)
+      return result;
+  }
 
   sqlite3_busy_timeout (self->db, COMMIT_BUSY_MS);
 
   return OPEN_OK;
-
-sqlite_failed:
-  local_error = g_error_new_literal (SEYE_ERROR, SEYE_ERROR_IO, sqlite3_errmsg (self->db));
-sqlite_failed_message:
-  if (is_busy (rc))
-    {
-      g_set_error (error, SEYE_ERROR, SEYE_ERROR_UNAVAILABLE,
-                   _("The history database “%s” is in use by another program (%s); close it and try again"),
-                   self->path, local_error->message);
-      return OPEN_FAILED;
-    }
-  if (is_damage (rc))
-    {
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return OPEN_DAMAGED;
-    }
-  g_set_error (error, SEYE_ERROR, SEYE_ERROR_IO, _("Cannot open the history database “%s”: %s"),
-               self->path, local_error->message);
-  return OPEN_FAILED;
 }
 
 static void
@@ -1069,9 +1337,9 @@ set_aside (const char  *path,
     {
       int saved_errno = errno;
 
-      g_set_error (error, SEYE_ERROR, SEYE_ERROR_IO,
-                   _("The history database “%s” is damaged and cannot be moved aside (%s); "
-                     "move or delete it by hand"),
+      g_set_error (error, SEYE_STORE_ERROR, SEYE_STORE_ERROR_CORRUPT,
+                   _("The history database “%s” is damaged and cannot be moved aside (%s): history "
+                     "is not recorded. Move it to another name by hand to start a new one"),
                    path, g_strerror (saved_errno));
       return NULL;
     }
@@ -1150,6 +1418,7 @@ seye_store_finalize (GObject *object)
   g_free (self->path);
   g_free (self->set_aside_path);
   g_free (self->set_aside_message);
+  g_clear_error (&self->write_error);
 
   G_OBJECT_CLASS (seye_store_parent_class)->finalize (object);
 }
@@ -1263,10 +1532,16 @@ seye_store_open (const char  *path,
  * @path: (nullable): the database file; %NULL for seye_store_get_default_path()
  *
  * Opens (creating the file and its folder unless read-only), checks and migrates
- * the history database. A file that is not a database, fails its check or cannot
- * be read is renamed to PATH.damaged-YYYYMMDD-HHMMSS and a new database started;
- * seye_store_get_set_aside_message() then says so in words for the user. A file
- * written by a newer version or locked by another program is left alone: error.
+ * the history database. Only a file SQLite reports damaged (or another program's
+ * database) is renamed to PATH.damaged-YYYYMMDD-HHMMSS and a new database started;
+ * seye_store_get_set_aside_message() then says so in words for the user.
+ *
+ * A file that is intact but cannot be written (read-only, another user's, locked, a
+ * full disk) is never renamed. To record, it is then opened read-only when it can be
+ * read, so its history still shows: seye_store_get_read_only() is %TRUE and
+ * seye_store_get_write_error() says why nothing is recorded. When it cannot even be
+ * read, the error says why (a %SEYE_STORE_ERROR). A file written by a newer version
+ * is left alone too: error.
  *
  * Safe to call on any thread; the store is then written on that thread.
  */
@@ -1310,6 +1585,24 @@ seye_store_open_full (const char          *path,
     }
 
   result = try_open (self, flags, &damage);
+
+  if (result == OPEN_FAILED && !read_only && damage->domain == SEYE_STORE_ERROR &&
+      damage->code != SEYE_STORE_ERROR_FAILED && g_file_test (self->path, G_FILE_TEST_IS_REGULAR))
+    {
+      g_autoptr (GError) reading = NULL;
+
+      /* Intact but not writable: show what it holds, record nothing. */
+      close_db (self);
+      if (try_open (self, flags | SEYE_STORE_OPEN_READ_ONLY, &reading) == OPEN_OK)
+        {
+          g_debug ("Opened %s read-only: %s", self->path, damage->message);
+          self->read_only = TRUE;
+          self->write_error = g_steal_pointer (&damage);
+          return g_steal_pointer (&self);
+        }
+      g_debug ("Cannot read %s either: %s", self->path, reading->message);
+    }
+
   if (result == OPEN_FAILED)
     {
       g_propagate_error (error, g_steal_pointer (&damage));
@@ -1318,10 +1611,7 @@ seye_store_open_full (const char          *path,
 
   if (result == OPEN_DAMAGED && read_only)
     {
-      g_set_error (error, SEYE_ERROR, SEYE_ERROR_INVALID,
-                   _("The history database “%s” is damaged: %s. The app will set it aside and start "
-                     "a new one the next time it starts"),
-                   self->path, damage->message);
+      set_store_error (error, SEYE_STORE_ERROR_CORRUPT, self->path, USE_READ, damage->message);
       return NULL;
     }
 
@@ -1343,7 +1633,7 @@ seye_store_open_full (const char          *path,
       result = try_open (self, flags, &second);
       if (result != OPEN_OK)
         {
-          g_set_error (error, SEYE_ERROR, SEYE_ERROR_IO,
+          g_set_error (error, SEYE_STORE_ERROR, SEYE_STORE_ERROR_FAILED,
                        _("Cannot start a new history database at “%s”: %s"),
                        self->path, second->message);
           return NULL;
@@ -1415,6 +1705,34 @@ seye_store_get_set_aside_path (SeyeStore *self)
   g_return_val_if_fail (SEYE_IS_STORE (self), NULL);
 
   return self->set_aside_path;
+}
+
+/**
+ * seye_store_get_read_only:
+ *
+ * Returns: %TRUE when the store records nothing: it was opened with
+ *   %SEYE_STORE_OPEN_READ_ONLY, or its file could be read but not written
+ */
+gboolean
+seye_store_get_read_only (SeyeStore *self)
+{
+  g_return_val_if_fail (SEYE_IS_STORE (self), FALSE);
+
+  return self->read_only;
+}
+
+/**
+ * seye_store_get_write_error:
+ *
+ * Returns: (nullable): when the store was opened to record but its file can only be
+ *   read, why (a %SEYE_STORE_ERROR whose message says what to do); else %NULL
+ */
+const GError *
+seye_store_get_write_error (SeyeStore *self)
+{
+  g_return_val_if_fail (SEYE_IS_STORE (self), NULL);
+
+  return self->write_error;
 }
 
 /**
@@ -1648,7 +1966,7 @@ commit_pending (SeyeStore  *self,
   rc = sqlite3_exec (self->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
   if (rc != SQLITE_OK)
     {
-      set_sqlite_error (error, self->db, rc, self->path, _("write to"));
+      set_sqlite_error (error, self->db, rc, self->path, USE_WRITE);
       return FALSE;
     }
 
@@ -1669,7 +1987,7 @@ commit_pending (SeyeStore  *self,
 
   if (rc != SQLITE_OK)
     {
-      set_sqlite_error (error, self->db, rc, self->path, _("write to"));
+      set_sqlite_error (error, self->db, rc, self->path, USE_WRITE);
       sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
       /* The cache may hold rows the rollback took back. */
       g_hash_table_remove_all (self->node_cache);
@@ -1868,7 +2186,7 @@ maintain_db (sqlite3             *db,
 
   if (rc != SQLITE_OK)
     {
-      set_sqlite_error (error, db, rc, sqlite3_db_filename (db, "main"), _("roll up"));
+      set_sqlite_error (error, db, rc, sqlite3_db_filename (db, "main"), USE_WRITE);
       return FALSE;
     }
 
@@ -1925,7 +2243,7 @@ maintain_thread (GTask        *task,
   sqlite3 *db;
   int rc;
 
-  db = open_connection (md->path, FALSE, FALSE, WORKER_BUSY_MS, &rc, &error);
+  db = open_connection (md->path, FALSE, FALSE, FALSE, WORKER_BUSY_MS, &rc, &error);
   if (db == NULL)
     {
       g_task_return_error (task, error);
@@ -2174,7 +2492,7 @@ out:
 failed:
   if (rc != SQLITE_OK)
     {
-      set_sqlite_error (error, db, rc, sqlite3_db_filename (db, "main"), _("read"));
+      set_sqlite_error (error, db, rc, sqlite3_db_filename (db, "main"), USE_READ);
       return FALSE;
     }
 
@@ -2278,6 +2596,7 @@ typedef struct
 {
   char            *path;
   gboolean         read_only;
+  gboolean         immutable;
   char            *node_id;
   gint64           from_ms;
   gint64           to_ms;
@@ -2307,6 +2626,7 @@ read_data_new (SeyeStore  *self,
 
   rd->path = g_strdup (self->path);
   rd->read_only = self->read_only;
+  rd->immutable = self->immutable;
   rd->node_id = g_strdup (node_id);
   rd->from_ms = from_ms;
   rd->to_ms = to_ms;
@@ -2326,7 +2646,7 @@ query_thread (GTask        *task,
   sqlite3 *db;
   int rc;
 
-  db = open_connection (rd->path, TRUE, FALSE, WORKER_BUSY_MS, &rc, &error);
+  db = open_connection (rd->path, TRUE, rd->immutable, FALSE, WORKER_BUSY_MS, &rc, &error);
   if (db == NULL)
     {
       g_task_return_error (task, error);
@@ -2425,7 +2745,7 @@ seye_store_list_nodes (SeyeStore  *self,
 
   if (rc != SQLITE_DONE && rc != SQLITE_OK)
     {
-      set_sqlite_error (error, self->db, rc, self->path, _("read"));
+      set_sqlite_error (error, self->db, rc, self->path, USE_READ);
       return NULL;
     }
 
@@ -2745,7 +3065,7 @@ export_thread (GTask        *task,
   sqlite3 *db;
   int rc;
 
-  db = open_connection (rd->path, TRUE, FALSE, WORKER_BUSY_MS, &rc, &error);
+  db = open_connection (rd->path, TRUE, rd->immutable, FALSE, WORKER_BUSY_MS, &rc, &error);
   if (db == NULL)
     {
       g_task_return_error (task, error);

@@ -18,9 +18,38 @@ G_BEGIN_DECLS
 /* Width of a rollup. */
 #define SEYE_STORE_ROLLUP_MS 60000
 
+#define SEYE_STORE_ERROR (seye_store_error_quark ())
+
+/**
+ * SeyeStoreError:
+ * @SEYE_STORE_ERROR_FAILED: the file cannot be used for another reason (the message says which).
+ * @SEYE_STORE_ERROR_READ_ONLY: the file, its folder or its file system is read-only.
+ * @SEYE_STORE_ERROR_PERMISSION: the file belongs to another user, or its permissions keep us out.
+ * @SEYE_STORE_ERROR_LOCKED: another program holds the file.
+ * @SEYE_STORE_ERROR_DISK_FULL: the disk is full.
+ * @SEYE_STORE_ERROR_CORRUPT: SQLite reports the file damaged. Only a reader is told: a store
+ *   opened for recording sets such a file aside and starts a new one.
+ *
+ * Why the history file cannot be opened, read or written. Every code but
+ * %SEYE_STORE_ERROR_CORRUPT says nothing about the data: the file is left as it is.
+ */
+typedef enum
+{
+  SEYE_STORE_ERROR_FAILED,
+  SEYE_STORE_ERROR_READ_ONLY,
+  SEYE_STORE_ERROR_PERMISSION,
+  SEYE_STORE_ERROR_LOCKED,
+  SEYE_STORE_ERROR_DISK_FULL,
+  SEYE_STORE_ERROR_CORRUPT,
+} SeyeStoreError;
+
+GQuark seye_store_error_quark (void);
+
 /**
  * SeyeStoreOpenFlags:
- * @SEYE_STORE_OPEN_DEFAULT: create the file and migrate it; a damaged file is set aside.
+ * @SEYE_STORE_OPEN_DEFAULT: create the file and migrate it; a file SQLite reports damaged is
+ *   set aside. A file that can be read but not written (read-only, another user's, locked, a
+ *   full disk) is opened read-only instead: see seye_store_get_write_error().
  * @SEYE_STORE_OPEN_READ_ONLY: read an existing, current database (for `seye history`):
  *   no creation, no migration, nothing is ever renamed; damage is an error.
  * @SEYE_STORE_OPEN_FULL_CHECK: run `PRAGMA integrity_check` instead of `quick_check`.
@@ -124,6 +153,8 @@ SeyeStore  *seye_store_open_finish            (GAsyncResult        *result,
 const char *seye_store_get_path               (SeyeStore           *self);
 const char *seye_store_get_set_aside_path     (SeyeStore           *self);
 const char *seye_store_get_set_aside_message  (SeyeStore           *self);
+gboolean    seye_store_get_read_only          (SeyeStore           *self);
+const GError *seye_store_get_write_error      (SeyeStore           *self);
 gint64      seye_store_get_raw_retention      (SeyeStore           *self);
 void        seye_store_set_raw_retention      (SeyeStore           *self,
                                                gint64               seconds);
