@@ -227,6 +227,7 @@ find_set_aside (Fixture *fixture)
 /* The store logs with the structured API, which g_test_expect_message() does not
  * see: a writer counts the set-aside warnings and passes everything else on. */
 static guint set_aside_warnings;
+static guint disk_full_warnings;
 
 static GLogWriterOutput
 log_writer (GLogLevelFlags   log_level,
@@ -249,6 +250,13 @@ log_writer (GLogLevelFlags   log_level,
       message != NULL && g_pattern_match_simple ("*could not be used*moved to*", message))
     {
       set_aside_warnings++;
+      g_test_message ("warning: %s", message);
+      return G_LOG_WRITER_HANDLED;
+    }
+  if ((log_level & G_LOG_LEVEL_WARNING) && g_strcmp0 (domain, "seye-store") == 0 &&
+      message != NULL && g_str_has_prefix (message, "The disk is full: new samples wait"))
+    {
+      disk_full_warnings++;
       g_test_message ("warning: %s", message);
       return G_LOG_WRITER_HANDLED;
     }
@@ -1380,6 +1388,105 @@ test_attach_monitor (Fixture       *fixture,
   g_assert_cmpint (count_rows (fixture->path, RAW_COUNT), >=, (gint64) points->len);
 }
 
+static void
+count_notify_cb (GObject    *object,
+                 GParamSpec *pspec,
+                 guint      *count)
+{
+  (*count)++;
+}
+
+static gboolean
+recording_error_set_cb (gpointer data)
+{
+  return seye_store_get_recording_error (data) != NULL;
+}
+
+static gboolean
+recording_error_clear_cb (gpointer data)
+{
+  return seye_store_get_recording_error (data) == NULL;
+}
+
+/* The disk fills up while a monitor is recorded: the store says so, once, in words the
+ * window shows (SeyeStore:recording-error), keeps the samples and writes them when there
+ * is room again, and then says it is over. */
+static void
+test_disk_full_while_recording (void)
+{
+  g_autofree char *dir = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *filler = NULL;
+  g_autofree char *host_port = NULL;
+  g_autoptr (SeyeTestAgent) agent = NULL;
+  g_autoptr (SeyeMonitor) monitor = NULL;
+  g_autoptr (SeyeStore) store = NULL;
+  g_autoptr (GError) error = NULL;
+  CountWait wait = { NULL, 0 };
+  gint64 before;
+  guint notified = 0;
+
+  if (g_getenv ("SEYE_AGENT") == NULL)
+    {
+      g_test_skip ("SEYE_AGENT is not set (built without the agent)");
+      return;
+    }
+
+  dir = seye_test_tmpfs_new (NULL, 512);
+  if (dir == NULL)
+    return;
+  path = g_build_filename (dir, "history.db", NULL);
+
+  agent = seye_test_agent_start ("--name", "store-full", "--node-id", ID_A, "--interval", "0.25",
+                                 "--no-mdns", NULL);
+  g_assert_nonnull (agent);
+  host_port = g_strdup_printf ("127.0.0.1:%u", agent->port);
+
+  store = seye_store_open (path, &error);
+  g_assert_no_error (error);
+  g_assert_false (seye_store_get_read_only (store));
+  g_signal_connect (store, "notify::recording-error", G_CALLBACK (count_notify_cb), &notified);
+  monitor = seye_monitor_new ();
+  seye_monitor_set_interval (monitor, 0.25);
+  seye_store_attach_monitor (store, monitor);
+  seye_monitor_add_manual (monitor, host_port, &error);
+  g_assert_no_error (error);
+  seye_monitor_start (monitor);
+
+  wait.path = path;
+  wait.want = 4;
+  g_assert_true (seye_test_wait_until (enough_rows_cb, &wait, 15000));
+  g_assert_null (seye_store_get_recording_error (store));
+  g_assert_cmpuint (notified, ==, 0);
+
+  /* Full: said once, and the samples wait. */
+  disk_full_warnings = 0;
+  filler = seye_test_tmpfs_fill (dir);
+  g_assert_true (seye_test_wait_until (recording_error_set_cb, store, 15000));
+  g_assert_true (g_str_has_prefix (seye_store_get_recording_error (store),
+                                   "The disk is full: new samples wait in memory"));
+  assert_not_called_damaged (seye_store_get_recording_error (store));
+  /* More rounds fail the same way without saying it again. */
+  before = seye_store_get_n_pending (store);
+  wait.want = before + 8;
+  while (seye_store_get_n_pending (store) < (guint) wait.want)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (disk_full_warnings, ==, 1);
+  g_assert_cmpuint (notified, ==, 1);
+
+  /* Room again: written, and the notice goes. */
+  g_assert_cmpint (g_unlink (filler), ==, 0);
+  g_assert_true (seye_test_wait_until (recording_error_clear_cb, store, 15000));
+  g_assert_cmpuint (notified, ==, 2);
+  wait.want = count_rows (path, RAW_COUNT) + before;
+  g_assert_true (seye_test_wait_until (enough_rows_cb, &wait, 15000));
+
+  seye_monitor_stop (monitor);
+  g_clear_object (&store);
+  g_clear_object (&monitor);
+  seye_test_tmpfs_free (g_steal_pointer (&dir));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1411,6 +1518,7 @@ main (int   argc,
   ADD ("export", test_export);
   ADD ("async", test_async);
   ADD ("attach-monitor", test_attach_monitor);
+  g_test_add_func ("/seye/store/cannot-open/disk-full-while-recording", test_disk_full_while_recording);
 #undef ADD
 
   return g_test_run ();

@@ -25,6 +25,7 @@ struct _SeyeApplication
   SeyeStore      *store;           /* NULL until opened, or when it cannot be */
   GCancellable   *store_cancellable;
   char           *store_message;   /* for the window, when the store spoke before it existed */
+  char           *keyring_message; /* the same for the keyring */
   SeyePairings   *pairings;        /* the keyring's pairings, the pairing dialog */
 
   guint           sigterm_id;
@@ -244,14 +245,13 @@ alert_cb (SeyeApplication *self,
   g_application_send_notification (G_APPLICATION (self), id, notification);
 }
 
-/* Says something about the history store in the window; @message is plain text. */
+/* Says something about the history store in the window, whole, until dismissed or
+ * replaced; @message is plain text, %NULL when there is nothing left to say. */
 static void
 show_store_message (SeyeApplication *self,
                     const char      *message)
 {
   SeyeWindow *window = get_window (self);
-  g_autofree char *escaped = NULL;
-  AdwToast *toast;
 
   if (window == NULL)
     {
@@ -260,10 +260,38 @@ show_store_message (SeyeApplication *self,
       return;
     }
 
+  seye_window_show_history_notice (window, message);
+}
+
+/* A toast about the keyring; @message is plain text. */
+static void
+show_keyring_message (SeyeApplication *self,
+                      const char      *message)
+{
+  SeyeWindow *window = get_window (self);
+  g_autofree char *escaped = NULL;
+  AdwToast *toast;
+
+  if (window == NULL)
+    {
+      g_free (self->keyring_message);
+      self->keyring_message = g_strdup (message);
+      return;
+    }
+
   escaped = g_markup_escape_text (message, -1);
   toast = adw_toast_new (escaped);
   adw_toast_set_timeout (toast, 0);
   seye_window_add_toast (window, toast);
+}
+
+/* Recording stopped (the disk filled up, the file became read-only) or works again. */
+static void
+recording_error_cb (SeyeApplication *self,
+                    GParamSpec      *pspec,
+                    SeyeStore       *store)
+{
+  show_store_message (self, seye_store_get_recording_error (store));
 }
 
 static void
@@ -314,6 +342,8 @@ store_opened_cb (GObject      *object,
       g_settings_bind (self->settings, "raw-retention", store, "raw-retention", G_SETTINGS_BIND_GET);
       g_settings_bind (self->settings, "rollup-retention", store, "rollup-retention", G_SETTINGS_BIND_GET);
       seye_store_attach_monitor (store, self->monitor);
+      g_signal_connect_object (store, "notify::recording-error",
+                               G_CALLBACK (recording_error_cb), self, G_CONNECT_SWAPPED);
     }
 
   self->store = g_steal_pointer (&store);
@@ -487,7 +517,7 @@ static void
 pairings_message_cb (SeyeApplication *self,
                      const char      *message)
 {
-  show_store_message (self, message);
+  show_keyring_message (self, message);
 }
 
 static const GActionEntry app_actions[] = {
@@ -615,6 +645,12 @@ seye_application_activate (GApplication *app)
 
       show_store_message (self, message);
     }
+  if (self->keyring_message != NULL)
+    {
+      g_autofree char *message = g_steal_pointer (&self->keyring_message);
+
+      show_keyring_message (self, message);
+    }
 }
 
 static void
@@ -656,6 +692,7 @@ seye_application_dispose (GObject *object)
   g_clear_pointer (&self->session_nodes, g_strfreev);
   g_clear_object (&self->store);
   g_clear_pointer (&self->store_message, g_free);
+  g_clear_pointer (&self->keyring_message, g_free);
 
   G_OBJECT_CLASS (seye_application_parent_class)->dispose (object);
 }

@@ -24,6 +24,8 @@ struct _SeyeWindow
   GtkToggleButton      *pin_button;
   GtkRevealer          *discovery_revealer;
   GtkLabel             *discovery_label;
+  GtkRevealer          *history_revealer;
+  GtkLabel             *history_label;
   SeyeNodeList         *node_list;
   SeyeDetailPane       *detail_pane;
 
@@ -128,6 +130,16 @@ dismiss_discovery_action (GtkWidget  *widget,
   SeyeWindow *self = SEYE_WINDOW (widget);
 
   gtk_revealer_set_reveal_child (self->discovery_revealer, FALSE);
+}
+
+static void
+dismiss_history_action (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *param)
+{
+  SeyeWindow *self = SEYE_WINDOW (widget);
+
+  gtk_revealer_set_reveal_child (self->history_revealer, FALSE);
 }
 
 static void
@@ -370,6 +382,8 @@ seye_window_class_init (SeyeWindowClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ui/seye-window.ui");
   gtk_widget_class_bind_template_child (widget_class, SeyeWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, SeyeWindow, history_revealer);
+  gtk_widget_class_bind_template_child (widget_class, SeyeWindow, history_label);
   gtk_widget_class_bind_template_child (widget_class, SeyeWindow, leaflet);
   gtk_widget_class_bind_template_child (widget_class, SeyeWindow, list_page);
   gtk_widget_class_bind_template_child (widget_class, SeyeWindow, detail_page);
@@ -390,6 +404,7 @@ seye_window_class_init (SeyeWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.go-back", NULL, go_back_action);
   gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
   gtk_widget_class_install_action (widget_class, "win.dismiss-discovery", NULL, dismiss_discovery_action);
+  gtk_widget_class_install_action (widget_class, "win.dismiss-history", NULL, dismiss_history_action);
   gtk_widget_class_install_action (widget_class, "win.remove-node", NULL, remove_node_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.search", NULL);
@@ -442,6 +457,25 @@ seye_window_show_node (SeyeWindow *self,
 
   if (adw_leaflet_get_folded (self->leaflet))
     adw_leaflet_set_visible_child (self->leaflet, self->detail_page);
+}
+
+/**
+ * seye_window_show_history_notice:
+ * @message: (nullable): plain text: why the history is not recorded and what to do,
+ *   or %NULL when that is over
+ *
+ * Shows @message above the node list, whole (a toast would cut it to one line), until
+ * the user dismisses it or it is replaced.
+ */
+void
+seye_window_show_history_notice (SeyeWindow *self,
+                                 const char *message)
+{
+  g_return_if_fail (SEYE_IS_WINDOW (self));
+
+  if (message != NULL)
+    gtk_label_set_text (self->history_label, message);
+  gtk_revealer_set_reveal_child (self->history_revealer, message != NULL);
 }
 
 void

@@ -15,6 +15,8 @@ SeyeWindow  *seye_window_new          (AdwApplication *application,
 SeyeMonitor *seye_window_get_monitor  (SeyeWindow     *self);
 void         seye_window_show_node    (SeyeWindow     *self,
                                        SeyeNode       *node);
+void         seye_window_show_history_notice (SeyeWindow *self,
+                                              const char *message);
 void         seye_window_add_toast    (SeyeWindow     *self,
                                        AdwToast       *toast);
 

@@ -192,6 +192,7 @@ struct _SeyeStore
   gboolean      read_only;          /* nothing is recorded: asked for, or the file cannot be written */
   gboolean      immutable;          /* read without the -wal and -shm SQLite cannot make */
   GError       *write_error;        /* why a store opened to record only reads */
+  char         *recording_error;    /* why the last write while recording failed; NULL once one works */
 
   /* The writer's connection, used on the thread that opened the store */
   sqlite3      *db;
@@ -216,6 +217,7 @@ enum {
   PROP_RAW_RETENTION,
   PROP_ROLLUP_RETENTION,
   PROP_SET_ASIDE_PATH,
+  PROP_RECORDING_ERROR,
   N_PROPS
 };
 
@@ -1419,6 +1421,7 @@ seye_store_finalize (GObject *object)
   g_free (self->set_aside_path);
   g_free (self->set_aside_message);
   g_clear_error (&self->write_error);
+  g_free (self->recording_error);
 
   G_OBJECT_CLASS (seye_store_parent_class)->finalize (object);
 }
@@ -1441,6 +1444,9 @@ seye_store_get_property (GObject    *object,
       break;
     case PROP_ROLLUP_RETENTION:
       g_value_set_int64 (value, self->rollup_retention);
+      break;
+    case PROP_RECORDING_ERROR:
+      g_value_set_string (value, self->recording_error);
       break;
     case PROP_SET_ASIDE_PATH:
       g_value_set_string (value, self->set_aside_path);
@@ -1491,6 +1497,14 @@ seye_store_class_init (SeyeStoreClass *klass)
     g_param_spec_int64 ("rollup-retention", NULL, NULL, 60, G_MAXINT32,
                         SEYE_STORE_DEFAULT_ROLLUP_RETENTION, rw);
   properties[PROP_SET_ASIDE_PATH] = g_param_spec_string ("set-aside-path", NULL, NULL, NULL, ro);
+  /**
+   * SeyeStore:recording-error:
+   *
+   * Why the samples of the attached monitor cannot be written now (the disk filled up,
+   * the file became read-only), as a sentence that says what happens and what to do;
+   * %NULL while they are written. The samples wait in memory meanwhile.
+   */
+  properties[PROP_RECORDING_ERROR] = g_param_spec_string ("recording-error", NULL, NULL, NULL, ro);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -1733,6 +1747,19 @@ seye_store_get_write_error (SeyeStore *self)
   g_return_val_if_fail (SEYE_IS_STORE (self), NULL);
 
   return self->write_error;
+}
+
+/**
+ * seye_store_get_recording_error:
+ *
+ * Returns: (nullable): see #SeyeStore:recording-error
+ */
+const char *
+seye_store_get_recording_error (SeyeStore *self)
+{
+  g_return_val_if_fail (SEYE_IS_STORE (self), NULL);
+
+  return self->recording_error;
 }
 
 /**
@@ -3142,6 +3169,24 @@ seye_store_export_finish (SeyeStore     *self,
 
 /* Recording a monitor ------------------------------------------------------ */
 
+/* Said once in the log and kept for the UI until a write works again. */
+static void
+set_recording_error (SeyeStore  *self,
+                     const char *message)
+{
+  if (g_strcmp0 (self->recording_error, message) == 0)
+    return;
+
+  if (message != NULL)
+    g_warning ("%s", message);
+  else
+    g_message ("The history database %s is written again", self->path);
+
+  g_free (self->recording_error);
+  self->recording_error = g_strdup (message);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RECORDING_ERROR]);
+}
+
 static gboolean
 commit_cb (gpointer data)
 {
@@ -3157,11 +3202,13 @@ commit_cb (gpointer data)
       if (g_error_matches (error, SEYE_ERROR, SEYE_ERROR_UNAVAILABLE))
         g_debug ("%s; the samples stay queued", error->message);
       else
-        g_warning ("%s", error->message);
+        set_recording_error (self, error->message);
     }
-  else if (self->pending->len > 0)
+  else
     {
-      self->commit_id = g_timeout_add (10, commit_cb, self);
+      set_recording_error (self, NULL);
+      if (self->pending->len > 0)
+        self->commit_id = g_timeout_add (10, commit_cb, self);
     }
 
   return G_SOURCE_REMOVE;

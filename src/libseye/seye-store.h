@@ -155,6 +155,7 @@ const char *seye_store_get_set_aside_path     (SeyeStore           *self);
 const char *seye_store_get_set_aside_message  (SeyeStore           *self);
 gboolean    seye_store_get_read_only          (SeyeStore           *self);
 const GError *seye_store_get_write_error      (SeyeStore           *self);
+const char *seye_store_get_recording_error   (SeyeStore           *self);
 gint64      seye_store_get_raw_retention      (SeyeStore           *self);
 void        seye_store_set_raw_retention      (SeyeStore           *self,
                                                gint64               seconds);
