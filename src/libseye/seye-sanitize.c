@@ -7,13 +7,17 @@
 
 #include "seye-sanitize.h"
 
-/* Characters that change what a terminal or a text layout does, or that cannot
- * be seen: controls (C0, DEL, C1), formatting characters (the bidi marks,
- * embeddings, overrides and isolates, U+061C, the zero-width characters, the
- * word joiner, the byte order mark, soft hyphen, tags) and the line and
- * paragraph separators. */
-static gboolean
-is_hidden (gunichar c)
+/**
+ * seye_sanitize_is_hidden:
+ *
+ * Returns: whether @c changes what a terminal or a text layout does, or cannot
+ *   be seen: a control (C0, DEL, C1), a formatting character (the bidi marks,
+ *   embeddings, overrides and isolates, U+061C, the zero-width characters, the
+ *   word joiner, the byte order mark, soft hyphen, tags) or the line or
+ *   paragraph separator. The JSON writer escapes these as `\uXXXX`.
+ */
+gboolean
+seye_sanitize_is_hidden (gunichar c)
 {
   switch (g_unichar_type (c))
     {
@@ -76,7 +80,7 @@ seye_sanitize_display (const char *text)
       next = g_utf8_next_char (p);
       if (c < 0x20 || c == 0x7f)
         g_string_append_printf (out, "\\x%02x", c);
-      else if (is_hidden (c))
+      else if (seye_sanitize_is_hidden (c))
         g_string_append_printf (out, "U+%04X", c);
       else
         g_string_append_len (out, p, next - p);

@@ -16,6 +16,7 @@ G_BEGIN_DECLS
  * through this.
  */
 
-char *seye_sanitize_display (const char *text) G_GNUC_WARN_UNUSED_RESULT;
+char     *seye_sanitize_display   (const char *text) G_GNUC_WARN_UNUSED_RESULT;
+gboolean  seye_sanitize_is_hidden (gunichar    c);
 
 G_END_DECLS
