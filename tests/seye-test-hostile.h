@@ -71,4 +71,26 @@ seye_test_assert_shown_safely (const char *what,
     }
 }
 
+/**
+ * SeyeTestHostileAgent:
+ *
+ * A node that says hostile things about itself: its /v1/node is the real agent
+ * at @backend's with every string replaced by SEYE_TEST_HOSTILE_ALL (the name
+ * "hostile " SEYE_TEST_HOSTILE_ALL); everything else is the real agent's answer.
+ * Or, with @reason, a node that answers every request with HTTP 503 and that
+ * reason phrase. It serves on 127.0.0.1 from a thread of its own, so that a test
+ * can run `seye` to its end meanwhile.
+ */
+#define SEYE_TEST_HOSTILE_NAME "hostile " SEYE_TEST_HOSTILE_ALL
+#define SEYE_TEST_HOSTILE_NAME_SHOWN "hostile " SEYE_TEST_HOSTILE_ALL_SHOWN
+
+typedef struct _SeyeTestHostileAgent SeyeTestHostileAgent;
+
+SeyeTestHostileAgent *seye_test_hostile_agent_start    (const char           *backend,
+                                                        const char           *reason);
+guint16               seye_test_hostile_agent_get_port (SeyeTestHostileAgent *hostile);
+void                  seye_test_hostile_agent_free     (SeyeTestHostileAgent *hostile);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SeyeTestHostileAgent, seye_test_hostile_agent_free)
+
 G_END_DECLS
