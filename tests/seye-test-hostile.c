@@ -4,21 +4,29 @@
 
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "seye-test-hostile.h"
 
+#include <signal.h>
+#include <stdio.h>
+#include <sys/prctl.h>
+
+/* The server, in its own process ($SEYE_HOSTILE_AGENT, tests/hostile-agent.c): a
+ * `seye` that exits with a request under way leaves libsoup 3.2 a server
+ * connection it never frees, which LeakSanitizer would blame on the test. */
+typedef struct
+{
+  char   *backend;
+  GBytes *node_json;
+  char   *reason;
+} Hostile;
+
 struct _SeyeTestHostileAgent
 {
-  GThread      *thread;
-  GMainContext *context;
-  GMainLoop    *loop;
-  char         *backend;
-  GBytes       *node_json;
-  char         *reason;
-  GMutex        lock;
-  GCond         cond;
-  guint16       port;
+  GSubprocess *process;
+  guint16      port;
 };
 
 static void
@@ -28,12 +36,16 @@ hostile_handler_cb (SoupServer        *server,
                     GHashTable        *query,
                     gpointer           user_data)
 {
-  SeyeTestHostileAgent *hostile = user_data;
+  Hostile *hostile = user_data;
   g_autoptr (SoupSession) session = NULL;
   g_autoptr (SoupMessage) upstream = NULL;
   g_autoptr (GBytes) body = NULL;
   g_autofree char *uri = NULL;
   const char *query_text;
+
+  /* One request per connection: libsoup 3.2 leaks a server connection that the
+   * client closes while it is idle, and the client here is a `seye` that exits. */
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection", "close");
 
   if (hostile->reason != NULL)
     {
@@ -56,7 +68,7 @@ hostile_handler_cb (SoupServer        *server,
       return;
     }
 
-  /* The rest from the real agent (this thread's loop waits meanwhile: it serves one client). */
+  /* The rest from the real agent (the loop waits meanwhile: it serves one client). */
   query_text = g_uri_get_query (soup_server_message_get_uri (msg));
   uri = g_strconcat (hostile->backend, path, query_text ? "?" : "", query_text ? query_text : "", NULL);
   session = soup_session_new ();
@@ -66,35 +78,6 @@ hostile_handler_cb (SoupServer        *server,
   if (body != NULL)
     soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY,
                                       g_bytes_get_data (body, NULL), g_bytes_get_size (body));
-}
-
-static gpointer
-hostile_thread (gpointer data)
-{
-  SeyeTestHostileAgent *hostile = data;
-  g_autoptr (SoupServer) server = NULL;
-  g_autoptr (GError) error = NULL;
-  GSList *uris;
-
-  g_main_context_push_thread_default (hostile->context);
-  server = soup_server_new (NULL, NULL);
-  soup_server_add_handler (server, NULL, hostile_handler_cb, hostile, NULL);
-  soup_server_listen_local (server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
-  g_assert_no_error (error);
-  uris = soup_server_get_uris (server);
-
-  g_mutex_lock (&hostile->lock);
-  hostile->port = (guint16) g_uri_get_port (uris->data);
-  g_cond_signal (&hostile->cond);
-  g_mutex_unlock (&hostile->lock);
-  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
-
-  g_main_loop_run (hostile->loop);
-
-  soup_server_disconnect (server);
-  g_main_context_pop_thread_default (hostile->context);
-
-  return NULL;
 }
 
 /* Every string member of @backend's /v1/node replaced (node_id, the one that is checked, kept). */
@@ -127,55 +110,83 @@ hostile_node_json (const char *backend)
   return g_bytes_new_take (text, strlen (text));
 }
 
+/**
+ * seye_test_hostile_serve:
+ *
+ * The hostile agent's main loop: serves on a free port of 127.0.0.1, says
+ * "port N" on standard output, and runs until it is killed.
+ */
+int
+seye_test_hostile_serve (const char *backend,
+                         const char *reason)
+{
+  g_autoptr (SoupServer) server = soup_server_new (NULL, NULL);
+  g_autoptr (GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+  g_autoptr (GError) error = NULL;
+  Hostile hostile = { (char *) backend, NULL, (char *) reason };
+  GSList *uris;
+
+  if (reason == NULL)
+    hostile.node_json = hostile_node_json (backend);
+
+  soup_server_add_handler (server, NULL, hostile_handler_cb, &hostile, NULL);
+  soup_server_listen_local (server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
+  g_assert_no_error (error);
+  uris = soup_server_get_uris (server);
+  printf ("port %d\n", g_uri_get_port (uris->data));
+  fflush (stdout);
+  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+
+  g_main_loop_run (loop);
+
+  return 0;
+}
+
+static void
+die_with_parent (gpointer data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+}
+
 SeyeTestHostileAgent *
 seye_test_hostile_agent_start (const char *backend,
-                     const char *reason)
+                               const char *reason)
 {
+  const char *path = g_getenv ("SEYE_HOSTILE_AGENT");
+  g_autoptr (GSubprocessLauncher) launcher = NULL;
+  g_autoptr (GDataInputStream) out = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *line = NULL;
   SeyeTestHostileAgent *hostile = g_new0 (SeyeTestHostileAgent, 1);
 
-  hostile->backend = g_strdup (backend);
-  hostile->reason = g_strdup (reason);
-  if (reason == NULL)
-    hostile->node_json = hostile_node_json (backend);
-  hostile->context = g_main_context_new ();
-  hostile->loop = g_main_loop_new (hostile->context, FALSE);
-  g_mutex_init (&hostile->lock);
-  g_cond_init (&hostile->cond);
+  g_assert_nonnull (path);
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  hostile->process = g_subprocess_launcher_spawn (launcher, &error, path, backend, reason, NULL);
+  g_assert_no_error (error);
 
-  g_mutex_lock (&hostile->lock);
-  hostile->thread = g_thread_new ("hostile-agent", hostile_thread, hostile);
-  while (hostile->port == 0)
-    g_cond_wait (&hostile->cond, &hostile->lock);
-  g_mutex_unlock (&hostile->lock);
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (hostile->process));
+  line = g_data_input_stream_read_line (out, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (line);
+  g_assert_true (g_str_has_prefix (line, "port "));
+  hostile->port = (guint16) atoi (line + 5);
+  g_assert_cmpuint (hostile->port, >, 0);
 
   return hostile;
-}
-
-static gboolean
-quit_loop_cb (gpointer data)
-{
-  g_main_loop_quit (data);
-
-  return G_SOURCE_REMOVE;
-}
-
-void
-seye_test_hostile_agent_free (SeyeTestHostileAgent *hostile)
-{
-  g_main_context_invoke (hostile->context, quit_loop_cb, hostile->loop);
-  g_thread_join (hostile->thread);
-  g_main_loop_unref (hostile->loop);
-  g_main_context_unref (hostile->context);
-  g_clear_pointer (&hostile->node_json, g_bytes_unref);
-  g_mutex_clear (&hostile->lock);
-  g_cond_clear (&hostile->cond);
-  g_free (hostile->backend);
-  g_free (hostile->reason);
-  g_free (hostile);
 }
 
 guint16
 seye_test_hostile_agent_get_port (SeyeTestHostileAgent *hostile)
 {
   return hostile->port;
+}
+
+void
+seye_test_hostile_agent_free (SeyeTestHostileAgent *hostile)
+{
+  g_subprocess_force_exit (hostile->process);
+  g_subprocess_wait (hostile->process, NULL, NULL);
+  g_object_unref (hostile->process);
+  g_free (hostile);
 }
