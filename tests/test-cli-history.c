@@ -8,6 +8,7 @@
 
 #include "seye-store.h"
 #include "seye-test-mounts.h"
+#include "seye-test-hostile.h"
 #include "seye-test-util.h"
 
 #define ID_A "a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1"
@@ -359,6 +360,72 @@ test_foreign_owned (Fixture       *fixture,
   g_rmdir (top);
 }
 
+/* Names recorded from hostile nodes, one per class of character: the text output
+ * and the errors that list nodes show them sanitised; the CSV (which names no node)
+ * stays clean; --json keeps the exact name. */
+static void
+test_hostile_names (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  const guint n = G_N_ELEMENTS (seye_test_hostile);
+  g_autoptr (SeyeStore) store = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *ambiguous = NULL;
+
+  if (!require_cli ())
+    return;
+
+  store = seye_store_open (fixture->path, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *node_id = g_strdup_printf ("c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3%02u", i);
+      g_autofree char *name = g_strdup_printf ("hist-%s %s", seye_test_hostile[i].kind, seye_test_hostile[i].raw);
+
+      for (guint j = 0; j < 3; j++)
+        {
+          g_autoptr (SeyeSample) sample = make_sample (fixture->now - 5 * MINUTE + j * 10000, 50);
+
+          seye_store_add (store, node_id, name, "10.0.0.9:7373", sample);
+        }
+    }
+  seye_store_commit (store, &error);
+  g_assert_no_error (error);
+  g_clear_object (&store);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *node_id = g_strdup_printf ("c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3%02u", i);
+      g_autofree char *name = g_strdup_printf ("hist-%s %s", seye_test_hostile[i].kind, seye_test_hostile[i].raw);
+      g_autofree char *shown = g_strdup_printf ("hist-%s %s (%s)\n", seye_test_hostile[i].kind,
+                                                seye_test_hostile[i].shown, node_id);
+      g_autofree char *text = NULL;
+      g_autofree char *csv = NULL;
+      g_autofree char *json = NULL;
+      g_autoptr (JsonParser) parser = json_parser_new ();
+
+      g_assert_cmpint (seye_test_run_cli (&text, NULL, "history", node_id, "--db", fixture->path, NULL), ==, 0);
+      g_assert_cmpint (seye_test_run_cli (&csv, NULL, "history", node_id, "--db", fixture->path, "--csv", NULL), ==, 0);
+      g_assert_cmpint (seye_test_run_cli (&json, NULL, "history", node_id, "--db", fixture->path, "--json", NULL), ==, 0);
+
+      seye_test_assert_shown_safely ("history", text);
+      g_assert_true (g_str_has_prefix (text, shown));
+      seye_test_assert_shown_safely ("history --csv", csv);
+      g_assert_true (g_str_has_prefix (csv, "time,"));
+
+      json_parser_load_from_data (parser, json, -1, &error);
+      g_assert_no_error (error);
+      g_assert_cmpstr (json_object_get_string_member (json_node_get_object (json_parser_get_root (parser)), "name"),
+                       ==, name);
+    }
+
+  /* "hist" matches them all: the error lists each, sanitised. */
+  g_assert_cmpint (seye_test_run_cli (NULL, &ambiguous, "history", "hist", "--db", fixture->path, NULL), ==, 2);
+  seye_test_assert_shown_safely ("history (error)", ambiguous);
+  for (guint i = 0; i < n; i++)
+    g_assert_nonnull (strstr (ambiguous, seye_test_hostile[i].shown));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -373,6 +440,7 @@ main (int   argc,
   ADD ("errors", test_errors);
   ADD ("read-only-fs", test_read_only_fs);
   ADD ("foreign-owned", test_foreign_owned);
+  ADD ("hostile-names", test_hostile_names);
 #undef ADD
 
   return g_test_run ();

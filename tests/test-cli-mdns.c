@@ -3,15 +3,25 @@
 #include "config.h"
 
 #include <json-glib/json-glib.h>
+#include <signal.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
+#include "seye-test-hostile.h"
 #include "seye-test-util.h"
 
 static gboolean
 never_cb (gpointer data)
 {
   return FALSE;
+}
+
+/* A publisher dies with its test: an aborted test must not leave names on the LAN. */
+static void
+die_with_parent (gpointer data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
 }
 
 static void
@@ -72,6 +82,106 @@ test_discover (void)
   g_assert_cmpstr (out, ==, "[]\n");
 }
 
+/* Services announced with names no agent would take (as avahi-publish lets anyone
+ * on the LAN do), at a port where nothing answers: what they announce is shown,
+ * never obeyed, in every layout of `seye fetch` and in `seye observe` lines, and
+ * the debug log quotes them sanitised too. --json keeps the exact names. */
+static void
+test_hostile_names (void)
+{
+  g_autofree char *prefix = g_strdup_printf ("seye-san-%d", (int) getpid ());
+  GSubprocess *publishers[G_N_ELEMENTS (seye_test_hostile)] = { NULL };
+  char *names[G_N_ELEMENTS (seye_test_hostile)] = { NULL };
+  char *shown[G_N_ELEMENTS (seye_test_hostile)] = { NULL };
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (GError) error = NULL;
+  g_autofree char *json = NULL;
+  g_autofree char *blocks = NULL;
+  g_autofree char *blocks_log = NULL;
+  g_autofree char *table = NULL;
+  g_autofree char *lines = NULL;
+  g_autofree char *lines_log = NULL;
+  JsonArray *array = NULL;
+  const guint n = G_N_ELEMENTS (seye_test_hostile);
+
+  if (!seye_test_require_avahi ())
+    return;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr (GSubprocessLauncher) launcher = NULL;
+      g_autofree char *id = g_strdup_printf ("id=5a%08x5a5a5a5a5a5a5a5a5a5a%02u", (guint) getpid (), i);
+
+      names[i] = g_strdup_printf ("%s-%s %s", prefix, seye_test_hostile[i].kind, seye_test_hostile[i].raw);
+      shown[i] = g_strdup_printf ("%s-%s %s", prefix, seye_test_hostile[i].kind, seye_test_hostile[i].shown);
+      g_assert_cmpuint (strlen (names[i]), <=, 63);
+      launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE);
+      g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+      publishers[i] = g_subprocess_launcher_spawn (launcher, &error, "avahi-publish", "-s", names[i],
+                                                   "_sorcerers-eye._tcp", "9", "txtvers=1", "api=1", id, NULL);
+      g_assert_no_error (error);
+    }
+
+  /* Until every one is announced (probing takes about a second; a loaded machine more). */
+  for (guint attempt = 0; attempt < 10; attempt++)
+    {
+      g_clear_pointer (&json, g_free);
+      seye_test_run_cli (&json, NULL, "fetch", "--json", "--discovery-time", "3", "--timeout", "2",
+                         "--filter", prefix, NULL);
+      json_parser_load_from_data (parser, json, -1, &error);
+      g_assert_no_error (error);
+      array = json_node_get_array (json_parser_get_root (parser));
+      if (json_array_get_length (array) == n)
+        break;
+      seye_test_spin (500);
+    }
+  g_assert_cmpuint (json_array_get_length (array), ==, n);
+
+  /* JSON: the exact names, escaped as JSON. */
+  for (guint i = 0; i < n; i++)
+    {
+      gboolean found = FALSE;
+
+      for (guint j = 0; j < n; j++)
+        found |= g_strcmp0 (json_object_get_string_member (json_array_get_object_element (array, j), "name"),
+                            names[i]) == 0;
+      g_assert_true (found);
+    }
+  seye_test_assert_shown_safely ("fetch --json", json);
+
+  /* Blocks, with the debug log of discovery on standard error. */
+  g_setenv ("G_MESSAGES_DEBUG", "all", TRUE);
+  seye_test_run_cli (&blocks, &blocks_log, "fetch", "--discovery-time", "3", "--timeout", "2",
+                     "--filter", prefix, NULL);
+  seye_test_run_cli (&lines, &lines_log, "observe", "--interval", "2", "--count", "2", "--filter", prefix, NULL);
+  g_unsetenv ("G_MESSAGES_DEBUG");
+  seye_test_run_cli (&table, NULL, "fetch", "--table", "--discovery-time", "3", "--timeout", "2",
+                     "--filter", prefix, NULL);
+
+  seye_test_assert_shown_safely ("fetch", blocks);
+  seye_test_assert_shown_safely ("fetch (debug log)", blocks_log);
+  seye_test_assert_shown_safely ("fetch --table", table);
+  seye_test_assert_shown_safely ("observe (lines)", lines);
+  seye_test_assert_shown_safely ("observe (debug log)", lines_log);
+  g_assert_nonnull (strstr (blocks, "seye-browser-DEBUG"));   /* the debug log went with it */
+  for (guint i = 0; i < n; i++)
+    {
+      g_test_message ("%s: %s", seye_test_hostile[i].kind, shown[i]);
+      g_assert_nonnull (strstr (blocks, shown[i]));
+      g_assert_nonnull (strstr (table, shown[i]));
+      g_assert_nonnull (strstr (lines, shown[i]));
+    }
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_subprocess_force_exit (publishers[i]);
+      g_subprocess_wait (publishers[i], NULL, NULL);
+      g_object_unref (publishers[i]);
+      g_free (names[i]);
+      g_free (shown[i]);
+    }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -79,6 +189,7 @@ main (int    argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/seye/cli/mdns/discover", test_discover);
+  g_test_add_func ("/seye/cli/mdns/hostile-names", test_hostile_names);
 
   return g_test_run ();
 }

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "seye-json.h"
+#include "seye-test-hostile.h"
 #include "seye-test-util.h"
 
 #define ID_ALPHA "a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1"
@@ -565,6 +566,74 @@ test_pairing (void)
   }
 }
 
+
+/* Every class of character in /v1/node: shown (fetch blocks and table, observe
+ * lines) through the sanitiser, and exact in --json. */
+static void
+test_hostile_node (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autoptr (SeyeTestHostileAgent) hostile = seye_test_hostile_agent_start (fixture->alpha->base_uri, NULL);
+  g_autofree char *host = g_strdup_printf ("127.0.0.1:%u", seye_test_hostile_agent_get_port (hostile));
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (GError) error = NULL;
+  g_autofree char *blocks = NULL;
+  g_autofree char *table = NULL;
+  g_autofree char *json = NULL;
+  g_autofree char *lines = NULL;
+  JsonObject *object;
+
+  g_assert_cmpint (seye_test_run_cli (&blocks, NULL, "fetch", "--no-discovery", "--host", host, NULL), ==, 0);
+  g_assert_cmpint (seye_test_run_cli (&table, NULL, "fetch", "--table", "--no-discovery", "--host", host, NULL), ==, 0);
+  g_assert_cmpint (seye_test_run_cli (&json, NULL, "fetch", "--json", "--no-discovery", "--host", host, NULL), ==, 0);
+  g_assert_cmpint (seye_test_run_cli (&lines, NULL, "observe", "--no-discovery", "--interval", "0.5",
+                                      "--count", "2", "--host", host, NULL), ==, 0);
+
+  seye_test_assert_shown_safely ("fetch", blocks);
+  seye_test_assert_shown_safely ("fetch --table", table);
+  seye_test_assert_shown_safely ("fetch --json", json);
+  seye_test_assert_shown_safely ("observe (lines)", lines);
+
+  g_assert_nonnull (strstr (blocks, "Node: hostile " SEYE_TEST_HOSTILE_ALL_SHOWN " ("));
+  g_assert_nonnull (strstr (table, SEYE_TEST_HOSTILE_NAME_SHOWN "  "));
+  g_assert_nonnull (strstr (lines, " hostile " SEYE_TEST_HOSTILE_ALL_SHOWN " ("));
+
+  json_parser_load_from_data (parser, json, -1, &error);
+  g_assert_no_error (error);
+  object = json_array_get_object_element (json_node_get_array (json_parser_get_root (parser)), 0);
+  g_assert_cmpstr (json_object_get_string_member (object, "name"), ==, SEYE_TEST_HOSTILE_NAME);
+  g_assert_cmpstr (json_object_get_string_member (object, "hostname"), ==, SEYE_TEST_HOSTILE_ALL);
+  g_assert_cmpstr (json_object_get_string_member (object, "os"), ==, SEYE_TEST_HOSTILE_ALL);
+  g_assert_cmpstr (json_object_get_string_member (object, "kernel"), ==, SEYE_TEST_HOSTILE_ALL);
+  g_assert_cmpstr (json_object_get_string_member (object, "arch"), ==, SEYE_TEST_HOSTILE_ALL);
+  g_assert_cmpstr (json_object_get_string_member (object, "agent_version"), ==, SEYE_TEST_HOSTILE_ALL);
+}
+
+/* An error that quotes the node (its HTTP reason phrase) is shown sanitised too. */
+static void
+test_hostile_error (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autoptr (SeyeTestHostileAgent) hostile = seye_test_hostile_agent_start (fixture->alpha->base_uri, SEYE_TEST_HOSTILE_ALL);
+  g_autofree char *host = g_strdup_printf ("127.0.0.1:%u", seye_test_hostile_agent_get_port (hostile));
+  g_autofree char *blocks = NULL;
+  g_autofree char *table = NULL;
+  g_autofree char *lines = NULL;
+
+  seye_test_run_cli (&blocks, NULL, "fetch", "--no-discovery", "--timeout", "2", "--host", host, NULL);
+  seye_test_run_cli (&table, NULL, "fetch", "--table", "--no-discovery", "--timeout", "2", "--host", host, NULL);
+  seye_test_run_cli (&lines, NULL, "observe", "--no-discovery", "--interval", "0.5", "--count", "1",
+                     "--host", host, NULL);
+
+  seye_test_assert_shown_safely ("fetch", blocks);
+  seye_test_assert_shown_safely ("fetch --table", table);
+  seye_test_assert_shown_safely ("observe (lines)", lines);
+  g_assert_nonnull (strstr (blocks, "HTTP 503"));
+  g_assert_nonnull (strstr (blocks, "PWNED"));
+  g_assert_nonnull (strstr (table, "PWNED"));
+  g_assert_nonnull (strstr (lines, "PWNED"));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -581,6 +650,8 @@ main (int    argc,
   g_test_add ("/seye/cli/fetch/filter", Fixture, NULL, fixture_setup, test_filter, fixture_teardown);
   g_test_add ("/seye/cli/fetch/sort", Fixture, NULL, fixture_setup, test_sort, fixture_teardown);
   g_test_add_func ("/seye/cli/fetch/pairing", test_pairing);
+  g_test_add ("/seye/cli/fetch/hostile-node", Fixture, NULL, fixture_setup, test_hostile_node, fixture_teardown);
+  g_test_add ("/seye/cli/fetch/hostile-error", Fixture, NULL, fixture_setup, test_hostile_error, fixture_teardown);
 
   return g_test_run ();
 }

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Drives the real `seye observe` ($SEYE_CLI) in tmux against real agents
 # ($SEYE_AGENT): rows appear, s cycles the sort, / filters, the terminal is
-# restored on q and on Ctrl+C, resize is handled, lines come out without a terminal.
+# restored on q and on Ctrl+C, resize is handled, lines come out without a terminal,
+# and hostile names (over mDNS and in /v1/node) are shown, never obeyed.
 # TAP output.
 set -u
 
@@ -17,6 +18,7 @@ fi
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/seye-test-observe-XXXXXX")
 SOCKET="seye-test-observe-$$"
 AGENT_PIDS=""
+PUBLISH_PIDS=""
 N=0
 FAILED=0
 
@@ -24,7 +26,7 @@ tm() { tmux -L "$SOCKET" "$@"; }
 
 cleanup() {
   tm kill-server 2>/dev/null
-  for pid in $AGENT_PIDS; do kill "$pid" 2>/dev/null; done
+  for pid in $AGENT_PIDS $PUBLISH_PIDS; do kill "$pid" 2>/dev/null; done
   for pid in $AGENT_PIDS; do wait "$pid" 2>/dev/null; done
   rm -rf "$WORK"
 }
@@ -82,7 +84,7 @@ wait_gone() {
   return 1
 }
 
-echo "1..13"
+echo "1..15"
 
 start_agent alpha-obs d1d1d1d1d1d1d1d1d1d1d1d1d1d1d1d1 || exit 1
 PORT_A=$PORT
@@ -163,5 +165,38 @@ rc=$?
   ! grep -q "$(printf '\033')" "$WORK/lines.txt"
 ok $? "without a terminal: one plain line per node per interval"
 [ $rc = 0 ] || cat "$WORK/lines.txt" "$WORK/lines.err" | sed 's/^/#   /'
+
+# Hostile names. Over mDNS (anyone on the LAN can announce one; the attack of
+# issue 11 retitles the terminal and clears it) and in /v1/node (a real agent takes
+# C1, bidi, zero-width and separator characters in --name): shown escaped.
+ESC_SHOWN='\\x1b]0;PWNED\\x07\\x1b\[2J'
+RLO=$(printf '\342\200\256')
+if command -v avahi-publish >/dev/null 2>&1 && avahi-daemon -c 2>/dev/null; then
+  PREFIX="obs-san-$$"
+  avahi-publish -s "$PREFIX-c0 $(printf '\033]0;PWNED\a\033[2J')" _sorcerers-eye._tcp 9 txtvers=1 \
+    "id=5c$(printf '%08x' $$)5c5c5c5c5c5c5c5c5c5c01" >/dev/null 2>&1 &
+  PUBLISH_PIDS="$PUBLISH_PIDS $!"
+  avahi-publish -s "$PREFIX-bidi ${RLO}gnp.exe" _sorcerers-eye._tcp 9 txtvers=1 \
+    "id=5c$(printf '%08x' $$)5c5c5c5c5c5c5c5c5c5c02" >/dev/null 2>&1 &
+  PUBLISH_PIDS="$PUBLISH_PIDS $!"
+  tm kill-session -t observe 2>/dev/null
+  tm new-session -d -s observe -x 160 -y 30 \
+    "TERM=xterm-256color '$SEYE_CLI' observe --interval 0.5 --filter '$PREFIX'; sleep 600"
+  # The name column cuts long names; the selected node's line below has them in full.
+  wait_for "$PREFIX-bidi U+202Egnp.exe:" 15 && wait_for "$PREFIX-c0 " 5 && tm send-keys -t observe Down &&
+    wait_for "$PREFIX-c0 $ESC_SHOWN: " 5 &&
+    ! screen | grep -q "$RLO" && [ "$(tm display -p -t observe '#{pane_title}')" != PWNED ]
+  ok $? "mDNS names with escape sequences and bidi overrides are shown, not obeyed"
+else
+  N=$((N + 1)); echo "ok $N # SKIP no avahi-daemon to announce hostile names with"
+fi
+
+HOSTILE_NAME=$(printf 'obs-hostile \302\233\342\200\256x\342\200\213y\342\200\250z')
+start_agent "$HOSTILE_NAME" d3d3d3d3d3d3d3d3d3d3d3d3d3d3d3d3 || exit 1
+tm kill-session -t observe 2>/dev/null
+tm new-session -d -s observe -x 120 -y 30 \
+  "TERM=xterm-256color '$SEYE_CLI' observe --no-discovery --interval 0.5 --host 127.0.0.1:$PORT; sleep 600"
+wait_for "obs-hostile U+009BU+202ExU+200ByU+2028z" 10 && ! screen | grep -q "$RLO"
+ok $? "a /v1/node name with C1, bidi, zero-width and separator characters is shown escaped"
 
 exit $FAILED

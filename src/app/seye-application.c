@@ -9,6 +9,7 @@
 #include "seye-application.h"
 #include "seye-format.h"
 #include "seye-pairings.h"
+#include "seye-sanitize.h"
 #include "seye-store.h"
 #include "seye-preferences-window.h"
 #include "seye-window.h"
@@ -173,7 +174,7 @@ alert_text (SeyeNode *node,
             gboolean  active,
             char    **body)
 {
-  const char *name = seye_node_get_name (node);
+  g_autofree char *name = seye_sanitize_display (seye_node_get_name (node));
   SeyeSample *sample = seye_node_get_sample (node);
 
   if (!active)
@@ -207,7 +208,8 @@ alert_text (SeyeNode *node,
       }
 
     case SEYE_ALERT_OFFLINE:
-      *body = g_strdup (seye_node_get_error (node) ? seye_node_get_error (node) : _("It stopped answering."));
+      *body = seye_node_get_error (node) ? seye_sanitize_display (seye_node_get_error (node))
+                                         : g_strdup (_("It stopped answering."));
       return g_strdup_printf (_("%s is offline"), name);
 
     default:

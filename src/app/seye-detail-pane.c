@@ -9,6 +9,7 @@
 #include "seye-alerts.h"
 #include "seye-detail-pane.h"
 #include "seye-format.h"
+#include "seye-sanitize.h"
 #include "seye-ticker.h"
 
 #define MAX_HISTORY_WINDOW (7 * 24 * 3600)   /* seconds */
@@ -102,8 +103,8 @@ static void
 update_state (SeyeDetailPane *self)
 {
   g_autoptr (GString) text = NULL;
+  g_autofree char *error = NULL;
   SeyeNodeState state;
-  const char *error;
   gint64 last_seen;
 
   if (self->node == NULL)
@@ -123,7 +124,7 @@ update_state (SeyeDetailPane *self)
       g_string_append_printf (text, _("last seen at %s"), clock);
     }
 
-  error = seye_node_get_error (self->node);
+  error = seye_sanitize_display (seye_node_get_error (self->node));
   if (error != NULL && state != SEYE_NODE_STATE_ONLINE)
     g_string_append_printf (text, " · %s", error);
 
@@ -159,9 +160,9 @@ update_pairing (SeyeDetailPane *self)
   g_autofree char *title = NULL;
   g_autofree char *body = NULL;
   g_autofree char *connection = NULL;
+  g_autofree char *name = NULL;
   const char *button = NULL;
   const char *icon = "dialog-password-symbolic";
-  const char *name;
   const char *seen;
   SeyeNodeState state;
   gboolean paired;
@@ -170,7 +171,7 @@ update_pairing (SeyeDetailPane *self)
   if (self->node == NULL)
     return;
 
-  name = seye_node_get_name (self->node);
+  name = seye_sanitize_display (seye_node_get_name (self->node));
   state = seye_node_get_state (self->node);
   paired = seye_node_get_paired (self->node);
   tls = seye_node_get_tls (self->node);
@@ -264,10 +265,20 @@ update_pairing (SeyeDetailPane *self)
   gtk_actionable_set_action_name (GTK_ACTIONABLE (self->forget_button), "app.forget-pairing");
 }
 
+/* What the node says about itself is shown sanitised; "–" when it said nothing. */
+static char *
+shown (const char *text)
+{
+  return text != NULL ? seye_sanitize_display (text) : g_strdup ("–");
+}
+
 static void
 update_info (SeyeDetailPane *self)
 {
   const SeyeNodeInfo *info;
+  g_autofree char *name = NULL;
+  g_autofree char *hostname = NULL;
+  g_autofree char *address = NULL;
   g_autofree char *os = NULL;
   g_autofree char *cpu = NULL;
   g_autofree char *agent = NULL;
@@ -276,21 +287,27 @@ update_info (SeyeDetailPane *self)
     return;
 
   info = seye_node_get_info (self->node);
+  name = shown (seye_node_get_name (self->node));
+  hostname = info && info->hostname ? shown (info->hostname) : g_strdup (name);
+  address = shown (seye_node_get_address (self->node));
 
-  set_label (self->hostname_label, info && info->hostname ? info->hostname : seye_node_get_name (self->node));
-  set_label (self->address_label, seye_node_get_address (self->node));
+  set_label (self->hostname_label, hostname);
+  set_label (self->address_label, address);
 
   if (info != NULL)
     {
+      g_autofree char *os_name = shown (info->os_name);
+      g_autofree char *kernel = shown (info->kernel);
+      g_autofree char *arch = shown (info->arch);
+      g_autofree char *cpu_model = shown (info->cpu_model);
+      g_autofree char *agent_version = shown (info->agent_version);
+
       /* Operating system, kernel and architecture: "Debian GNU/Linux 12 · 6.1.0-18-amd64 · x86_64" */
-      os = g_strdup_printf ("%s · %s · %s", info->os_name ? info->os_name : "–",
-                            info->kernel ? info->kernel : "–",
-                            info->arch ? info->arch : "–");
+      os = g_strdup_printf ("%s · %s · %s", os_name, kernel, arch);
       cpu = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s · %u core", "%s · %u cores", info->n_cores),
-                             info->cpu_model ? info->cpu_model : "–", info->n_cores);
+                             cpu_model, info->n_cores);
       /* Translators: the version of sorcerers-eye-agent on the node, and the name it announces */
-      agent = g_strdup_printf (_("%s · announces “%s”"), info->agent_version ? info->agent_version : "–",
-                               seye_node_get_name (self->node));
+      agent = g_strdup_printf (_("%s · announces “%s”"), agent_version, name);
     }
 
   set_label (self->os_label, os);
@@ -427,8 +444,9 @@ query_cb (GObject      *object,
 
   if (points == NULL)
     {
-      g_warning ("Cannot read the history of %s: %s",
-                 self->node ? seye_node_get_name (self->node) : "?", error->message);
+      g_autofree char *name = self->node ? seye_sanitize_display (seye_node_get_name (self->node)) : NULL;
+
+      g_warning ("Cannot read the history of %s: %s", name ? name : "?", error->message);
       points = g_ptr_array_new ();
     }
 
@@ -615,6 +633,7 @@ export_action (GtkWidget  *widget,
   g_autoptr (GtkFileFilter) csv = NULL;
   g_autoptr (GDateTime) now = NULL;
   g_autofree char *date = NULL;
+  g_autofree char *node_name = NULL;
   g_autofree char *name = NULL;
   GtkFileChooser *chooser;
 
@@ -654,7 +673,8 @@ export_action (GtkWidget  *widget,
   now = g_date_time_new_now_local ();
   date = g_date_time_format (now, "%Y-%m-%d");
   /* Translators: the suggested file name: node name and date */
-  name = g_strdup_printf (_("%s history %s.csv"), seye_node_get_name (self->node), date);
+  node_name = seye_sanitize_display (seye_node_get_name (self->node));
+  name = g_strdup_printf (_("%s history %s.csv"), node_name, date);
   g_strdelimit (name, "/", '-');
   gtk_file_chooser_set_current_name (chooser, name);
 

@@ -8,6 +8,7 @@
 #include "seye-alerts.h"
 #include "seye-format.h"
 #include "seye-node-cell.h"
+#include "seye-sanitize.h"
 #include "seye-ticker.h"
 
 /* One cell of the node list: a text (and for the status, an icon) that follows one
@@ -148,7 +149,7 @@ seye_node_cell_query_tooltip (GtkWidget  *widget,
 {
   SeyeNodeCell *self = SEYE_NODE_CELL (widget);
   g_autoptr (GString) text = NULL;
-  const char *error;
+  g_autofree char *error = NULL;
   gint64 last_seen;
   guint alerts;
 
@@ -183,7 +184,7 @@ seye_node_cell_query_tooltip (GtkWidget  *widget,
       g_string_append_printf (text, _("Last seen %s ago"), duration);
     }
 
-  error = seye_node_get_error (self->node);
+  error = seye_sanitize_display (seye_node_get_error (self->node));
   if (error != NULL)
     g_string_append_printf (text, "\n%s", error);
 

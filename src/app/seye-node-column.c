@@ -9,6 +9,7 @@
 
 #include "seye-format.h"
 #include "seye-node-column.h"
+#include "seye-sanitize.h"
 
 static const struct {
   const char *id;
@@ -238,11 +239,12 @@ seye_node_column_format (SeyeNode       *node,
         return g_strdup (C_("node status", "Alert"));
       return g_strdup (seye_node_state_to_string (seye_node_get_state (node)));
 
+    /* What the node announced, as the user may see it. */
     case SEYE_NODE_COLUMN_NAME:
-      return g_strdup (seye_node_get_name (node));
+      return seye_sanitize_display (seye_node_get_name (node));
 
     case SEYE_NODE_COLUMN_ADDRESS:
-      return g_strdup (seye_node_get_address (node));
+      return seye_sanitize_display (seye_node_get_address (node));
 
     case SEYE_NODE_COLUMN_HISTORY:
       return NULL;

@@ -8,6 +8,7 @@
 
 #include "seye-error.h"
 #include "seye-pair-dialog.h"
+#include "seye-sanitize.h"
 
 struct _SeyePairDialog
 {
@@ -93,7 +94,7 @@ update_fingerprint (SeyePairDialog *self)
 static void
 update_intro (SeyePairDialog *self)
 {
-  const char *name = seye_node_get_name (self->node);
+  g_autofree char *name = seye_sanitize_display (seye_node_get_name (self->node));
   g_autofree char *title = NULL;
   g_autofree char *intro = NULL;
 
@@ -129,8 +130,11 @@ paired_cb (GObject      *object,
 
   if (pairing == NULL)
     {
-      g_debug ("pairing with “%s” failed: %s", seye_node_get_key (self->node), error->message);
-      show_error (self, error->message);
+      /* The error may quote the node (its HTTP reason phrase). */
+      g_autofree char *message = seye_sanitize_display (error->message);
+
+      g_debug ("pairing with “%s” failed: %s", seye_node_get_key (self->node), message);
+      show_error (self, message);
       /* Another certificate now: show it, for the user to compare again. */
       update_fingerprint (self);
       if (g_error_matches (error, SEYE_ERROR, SEYE_ERROR_AUTH))

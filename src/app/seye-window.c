@@ -7,6 +7,7 @@
 
 #include "seye-detail-pane.h"
 #include "seye-node-list.h"
+#include "seye-sanitize.h"
 #include "seye-window-private.h"
 
 struct _SeyeWindow
@@ -146,8 +147,9 @@ static void
 update_detail_title (SeyeWindow *self)
 {
   SeyeNode *node = seye_detail_pane_get_node (self->detail_pane);
+  g_autofree char *name = node ? seye_sanitize_display (seye_node_get_name (node)) : NULL;
 
-  gtk_label_set_text (self->detail_title, node ? seye_node_get_name (node) : "");
+  gtk_label_set_text (self->detail_title, name ? name : "");
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.remove-node", node != NULL);
   gtk_widget_set_sensitive (GTK_WIDGET (self->pin_button), node != NULL);
   gtk_toggle_button_set_active (self->pin_button, node != NULL && seye_node_get_pinned (node));

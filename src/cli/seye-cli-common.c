@@ -9,6 +9,7 @@
 
 #include "seye-cli-common.h"
 #include "seye-error.h"
+#include "seye-sanitize.h"
 
 static const char * const sort_names[SEYE_CLI_N_SORTS] = {
   [SEYE_CLI_SORT_NAME] = "name",
@@ -183,7 +184,8 @@ seye_cli_collect_nodes (SeyeMonitor *monitor,
  * seye_cli_display_address:
  *
  * Returns: (transfer full): where the node is polled, without the port when it
- *   is the default one: "192.168.1.20", "127.0.0.1:41234", "[fe80::1%eth0]:7373".
+ *   is the default one: "192.168.1.20", "127.0.0.1:41234", "[fe80::1%eth0]:7373";
+ *   sanitised for display (seye_sanitize_display()).
  */
 char *
 seye_cli_display_address (SeyeNode *node)
@@ -191,13 +193,15 @@ seye_cli_display_address (SeyeNode *node)
   const char *address = seye_node_get_address (node);
   g_autofree char *suffix = g_strdup_printf (":%d", SEYE_DEFAULT_PORT);
 
+  g_autofree char *shown = NULL;
+
   if (address == NULL)
-    return g_strdup (seye_node_get_key (node));
+    return seye_sanitize_display (seye_node_get_key (node));
 
   if (address[0] != '[' && g_str_has_suffix (address, suffix))
-    return g_strndup (address, strlen (address) - strlen (suffix));
+    shown = g_strndup (address, strlen (address) - strlen (suffix));
 
-  return g_strdup (address);
+  return seye_sanitize_display (shown != NULL ? shown : address);
 }
 
 /**

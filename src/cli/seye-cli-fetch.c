@@ -16,6 +16,7 @@
 #include "seye-format.h"
 #include "seye-json.h"
 #include "seye-monitor.h"
+#include "seye-sanitize.h"
 
 #define QUIET_MS 300   /* discovery ends this long after the last answer, once Avahi says "all for now" */
 
@@ -223,10 +224,10 @@ print_block (SeyeNode *node,
 {
   SeyeSample *sample = seye_node_get_sample (node);
   g_autofree char *address = seye_cli_display_address (node);
-  const char *problem = problem_text (node);
+  g_autofree char *name = seye_sanitize_display (seye_node_get_name (node));
+  g_autofree char *problem = seye_sanitize_display (problem_text (node));
 
-  g_print ("%s%s%s%s (%s)\n", _("Node: "), paint (color, BOLD), seye_node_get_name (node),
-           paint (color, RESET), address);
+  g_print ("%s%s%s%s (%s)\n", _("Node: "), paint (color, BOLD), name, paint (color, RESET), address);
 
   if (problem != NULL && (sample == NULL || seye_node_get_state (node) != SEYE_NODE_STATE_ONLINE))
     {
@@ -308,9 +309,9 @@ table_row (SeyeNode *node)
 {
   SeyeSample *sample = seye_node_get_sample (node);
   GStrv row = g_new0 (char *, N_COLS + 1);
-  const char *problem = problem_text (node);
+  g_autofree char *problem = seye_sanitize_display (problem_text (node));
 
-  row[COL_NAME] = g_strdup (seye_node_get_name (node));
+  row[COL_NAME] = seye_sanitize_display (seye_node_get_name (node));
   row[COL_ADDRESS] = seye_cli_display_address (node);
   row[COL_STATUS] = g_strdup (seye_node_state_to_string (seye_node_get_state (node)));
   row[COL_CORES] = n_cores (node) > 0 ? g_strdup_printf ("%u", n_cores (node)) : g_strdup ("–");

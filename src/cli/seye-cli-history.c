@@ -13,6 +13,7 @@
 #include "seye-cli-history.h"
 #include "seye-error.h"
 #include "seye-format.h"
+#include "seye-sanitize.h"
 #include "seye-store.h"
 
 static char *opt_since;
@@ -111,11 +112,20 @@ describe_nodes (GPtrArray *nodes)
   for (guint i = 0; i < nodes->len; i++)
     {
       SeyeStoreNode *node = nodes->pdata[i];
+      g_autofree char *node_id = seye_sanitize_display (node->node_id);
+      g_autofree char *name = seye_sanitize_display (node->name ? node->name : "");
 
-      g_string_append_printf (str, "\n  %s  %s", node->node_id, node->name ? node->name : "");
+      g_string_append_printf (str, "\n  %s  %s", node_id, name);
     }
 
   return g_string_free (str, FALSE);
+}
+
+/* A node as it is printed: its name (or id) as the node announced it, sanitised. */
+static char *
+display_name (SeyeStoreNode *node)
+{
+  return seye_sanitize_display (node->name ? node->name : node->node_id);
 }
 
 /* Node id; else exact name; else node id prefix; else part of a name (case ignored). */
@@ -195,7 +205,10 @@ static void
 print_text (SeyeStoreNode *node,
             GPtrArray     *points)
 {
-  g_print ("%s (%s)\n", node->name ? node->name : node->node_id, node->node_id);
+  g_autofree char *name = display_name (node);
+  g_autofree char *node_id = seye_sanitize_display (node->node_id);
+
+  g_print ("%s (%s)\n", name, node_id);
   g_print ("%-19s  %7s  %7s  %6s  %11s  %11s  %6s\n", _("TIME"), _("CPU"), _("MEM"), _("LOAD"), _("RX"),
            _("TX"), _("PROCS"));
 
@@ -341,9 +354,9 @@ seye_cli_history (int    argc,
         {
           g_autofree char *from = local_time (from_ms);
           g_autofree char *to = local_time (to_ms);
+          g_autofree char *name = display_name (node);
 
-          g_printerr (_("seye history: %s has no samples between %s and %s\n"),
-                      node->name ? node->name : node->node_id, from, to);
+          g_printerr (_("seye history: %s has no samples between %s and %s\n"), name, from, to);
           return SEYE_EXIT_PARTIAL;
         }
 

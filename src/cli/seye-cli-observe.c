@@ -17,6 +17,7 @@
 #include "seye-cli-observe.h"
 #include "seye-format.h"
 #include "seye-monitor.h"
+#include "seye-sanitize.h"
 
 #define MAX_FILTER 64
 
@@ -89,11 +90,12 @@ memory_cell (SeyeSample *sample)
   return g_strdup_printf ("%s/%s %s", used, total, percent);
 }
 
+/* The node's error is its own words (an HTTP reason phrase, say): sanitised. */
 static char *
 state_cell (SeyeNode *node)
 {
   const char *state = seye_node_state_to_string (seye_node_get_state (node));
-  const char *error = seye_node_get_error (node);
+  g_autofree char *error = seye_sanitize_display (seye_node_get_error (node));
 
   if (seye_node_get_state (node) != SEYE_NODE_STATE_ONLINE && error != NULL)
     return g_strdup_printf ("%s: %s", state, error);
@@ -114,12 +116,13 @@ print_lines (Observe *self)
     {
       SeyeNode *node = nodes->pdata[i];
       SeyeSample *sample = seye_node_get_sample (node);
+      g_autofree char *name = seye_sanitize_display (seye_node_get_name (node));
       g_autofree char *address = seye_cli_display_address (node);
       g_autofree char *state = state_cell (node);
 
       if (sample == NULL || seye_node_get_state (node) == SEYE_NODE_STATE_OFFLINE)
         {
-          g_print ("%s %s (%s) %s\n", stamp, seye_node_get_name (node), address, state);
+          g_print ("%s %s (%s) %s\n", stamp, name, address, state);
         }
       else
         {
@@ -130,7 +133,7 @@ print_lines (Observe *self)
           g_autofree char *uptime = seye_format_duration (sample->parts & SEYE_SAMPLE_UPTIME ? sample->uptime : -1);
 
           g_print ("%s %s (%s) %s cpu %s memory %s load %s processes %u uptime %s\n",
-                   stamp, seye_node_get_name (node), address, state, cpu, memory, load,
+                   stamp, name, address, state, cpu, memory, load,
                    sample->procs_total, uptime);
         }
     }
@@ -273,6 +276,7 @@ draw_cores (Observe  *self,
             int       bottom)
 {
   SeyeSample *sample = seye_node_get_sample (node);
+  g_autofree char *name = seye_sanitize_display (seye_node_get_name (node));
   g_autofree char *title = NULL;
   int cell = 22;
   int per_line;
@@ -285,7 +289,7 @@ draw_cores (Observe  *self,
     {
       /* No cores to show: say why, in full (the status column may be cut). */
       g_autofree char *state = state_cell (node);
-      g_autofree char *line = g_strdup_printf ("%s: %s", seye_node_get_name (node), state);
+      g_autofree char *line = g_strdup_printf ("%s: %s", name, state);
 
       put (top, 0, COLS, line, FALSE);
       return;
@@ -295,7 +299,7 @@ draw_cores (Observe  *self,
     return;
 
   n = sample->cores->len;
-  title = g_strdup_printf (_("Cores of %s (%u)"), seye_node_get_name (node), n);
+  title = g_strdup_printf (_("Cores of %s (%u)"), name, n);
   attron (A_BOLD);
   put (top, 0, COLS, title, FALSE);
   attroff (A_BOLD);
@@ -411,6 +415,7 @@ draw (Observe *self)
       gboolean offline = seye_node_get_state (node) != SEYE_NODE_STATE_ONLINE;
       gboolean has_data = sample != NULL && !offline;
       gboolean is_selected = node == selected;
+      g_autofree char *name = seye_sanitize_display (seye_node_get_name (node));
       g_autofree char *state = state_cell (node);
 
       if (is_selected)
@@ -419,7 +424,7 @@ draw (Observe *self)
           mvaddch (y, 0, '>');
         }
 
-      put (y, c.name + 1, c.cpu - 2, seye_node_get_name (node), FALSE);
+      put (y, c.name + 1, c.cpu - 2, name, FALSE);
 
       if (has_data && (sample->parts & SEYE_SAMPLE_CPU))
         {

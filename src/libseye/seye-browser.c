@@ -15,6 +15,7 @@
 
 #include "seye-browser.h"
 #include "seye-sample.h"
+#include "seye-sanitize.h"
 
 #define RETRY_SECONDS          5     /* after avahi_client_new() failed outright */
 #define RESOLVE_RETRY_SECONDS  2     /* after a resolver failed while the service is still listed */
@@ -294,9 +295,9 @@ resolve_cb (AvahiServiceResolver   *resolver,
   if (event == AVAHI_RESOLVER_FAILURE)
     {
       AvahiClient *client = avahi_service_resolver_get_client (resolver);
+      g_autofree char *shown = seye_sanitize_display (entry->key);
 
-      g_debug ("resolving “%s” failed: %s", entry->key,
-               avahi_strerror (avahi_client_errno (client)));
+      g_debug ("resolving “%s” failed: %s", shown, avahi_strerror (avahi_client_errno (client)));
       /* The resolver is dead; the service is still listed: try again later. */
       g_clear_pointer (&entry->resolver, resolver_free);
       if (entry->retry_id == 0)
@@ -321,14 +322,23 @@ resolve_cb (AvahiServiceResolver   *resolver,
                                         avahi_string_list_get_text (l),
                                         avahi_string_list_get_size (l),
                                         &error))
-        g_debug ("“%s”: ignoring a TXT entry: %s", entry->key, error->message);
+        {
+          g_autofree char *shown = seye_sanitize_display (entry->key);
+
+          g_debug ("“%s”: ignoring a TXT entry: %s", shown, error->message);
+        }
     }
 
   if (entry->info != NULL && service_info_equal (entry->info, info))
     return;
 
-  g_debug ("resolved “%s” at %s port %u (id %s)", entry->key, info->address, info->port,
-           info->txt.node_id ? info->txt.node_id : "unknown");
+  if (!g_log_writer_default_would_drop (G_LOG_LEVEL_DEBUG, G_LOG_DOMAIN))
+    {
+      g_autofree char *shown = seye_sanitize_display (entry->key);
+
+      g_debug ("resolved “%s” at %s port %u (id %s)", shown, info->address, info->port,
+               info->txt.node_id ? info->txt.node_id : "unknown");
+    }
 
   g_clear_pointer (&entry->info, seye_service_info_free);
   entry->info = g_steal_pointer (&info);
@@ -359,8 +369,9 @@ start_resolver (ServiceEntry *entry)
                                                 entry);
   if (entry->resolver == NULL)
     {
-      g_debug ("cannot resolve “%s”: %s", entry->key,
-               avahi_strerror (avahi_client_errno (self->client)));
+      g_autofree char *shown = seye_sanitize_display (entry->key);
+
+      g_debug ("cannot resolve “%s”: %s", shown, avahi_strerror (avahi_client_errno (self->client)));
       if (entry->retry_id == 0)
         entry->retry_id = g_timeout_add_seconds (RESOLVE_RETRY_SECONDS, retry_resolve_cb, entry);
     }
@@ -413,8 +424,12 @@ browse_cb (AvahiServiceBrowser    *browser,
       if (g_hash_table_size (self->entries) >= MAX_ENTRIES)
         {
           if (!self->full_said)
-            g_message ("%u services announced: ignoring “%s” and any other new one for now",
-                       MAX_ENTRIES, name);
+            {
+              g_autofree char *shown = seye_sanitize_display (name);
+
+              g_message ("%u services announced: ignoring “%s” and any other new one for now",
+                         MAX_ENTRIES, shown);
+            }
           self->full_said = TRUE;
           return;
         }
@@ -428,13 +443,23 @@ browse_cb (AvahiServiceBrowser    *browser,
       entry->type = g_strdup (type);
       entry->domain = g_strdup (domain);
       g_hash_table_insert (self->entries, entry->key, entry);
-      g_debug ("new service “%s”", key);
+      if (!g_log_writer_default_would_drop (G_LOG_LEVEL_DEBUG, G_LOG_DOMAIN))
+        {
+          g_autofree char *shown = seye_sanitize_display (key);
+
+          g_debug ("new service “%s”", shown);
+        }
       start_resolver (entry);
       break;
 
     case AVAHI_BROWSER_REMOVE:
       key = make_key (interface, protocol, name);
-      g_debug ("service “%s” removed", key);
+      if (!g_log_writer_default_would_drop (G_LOG_LEVEL_DEBUG, G_LOG_DOMAIN))
+        {
+          g_autofree char *shown = seye_sanitize_display (key);
+
+          g_debug ("service “%s” removed", shown);
+        }
       remove_entry (self, key, TRUE);
       break;
 

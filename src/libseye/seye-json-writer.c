@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "seye-json.h"
+#include "seye-sanitize.h"
 
 /*
  * The encoder, kept apart from the decoder so that a program that only writes
@@ -50,6 +51,9 @@ seye_json_write_double (GString *str,
   write_number (str, value, 2);
 }
 
+/* The exact string, and still safe on a terminal: every character that
+ * seye_sanitize_is_hidden() names (C1 controls, bidi and zero-width characters,
+ * U+2028 and U+2029) is written as a \u escape. */
 void
 seye_json_write_string (GString    *str,
                         const char *value)
@@ -59,6 +63,22 @@ seye_json_write_string (GString    *str,
   for (const char *p = value ? value : ""; *p; p++)
     {
       guchar c = (guchar) *p;
+
+      if (c >= 0x80)
+        {
+          gunichar u = g_utf8_get_char_validated (p, -1);
+
+          if (u != (gunichar) -1 && u != (gunichar) -2 && seye_sanitize_is_hidden (u))
+            {
+              if (u > 0xffff)
+                g_string_append_printf (str, "\\u%04x\\u%04x",
+                                        0xd800 + ((u - 0x10000) >> 10), 0xdc00 + ((u - 0x10000) & 0x3ff));
+              else
+                g_string_append_printf (str, "\\u%04x", u);
+              p = g_utf8_next_char (p) - 1;
+              continue;
+            }
+        }
 
       switch (c)
         {

@@ -545,13 +545,8 @@ get_string (JsonObject  *object,
       return FALSE;
     }
 
-  for (const char *p = value; *p; p++)
-    if ((guchar) *p < 0x20)
-      {
-        g_set_error (error, SEYE_ERROR, SEYE_ERROR_INVALID, "“%s” contains control characters", name);
-        return FALSE;
-      }
-
+  /* The exact string, control characters and all (json-glib gives valid UTF-8):
+   * whatever shows it passes it through seye_sanitize_display() first. */
   *out = g_strdup (value);
 
   return TRUE;

@@ -13,6 +13,7 @@
 #include "seye-json.h"
 #include "seye-monitor.h"
 #include "seye-node-private.h"
+#include "seye-sanitize.h"
 
 #define HISTORY_LIMIT      (4 * 1024 * 1024)  /* bytes of /v1/history we read at most */
 #define BODY_LIMIT         (256 * 1024)       /* bytes of any other answer */
@@ -415,10 +416,12 @@ node_failed (SeyeMonitor *self,
              SeyeNode    *node,
              const char  *message)
 {
+  g_autofree char *shown = seye_sanitize_display (message);   /* it may quote the node */
+
   node->failures++;
   _seye_node_set_error (node, message);
 
-  g_debug ("node “%s” (%s): %s", node->key, node->address ? node->address : "?", message);
+  g_debug ("node “%s” (%s): %s", node->key, node->address ? node->address : "?", shown);
 
   switch (node->state)
     {
@@ -2138,11 +2141,14 @@ static void
 discovery_full (SeyeMonitor           *self,
                 const SeyeServiceInfo *info)
 {
+  g_autofree char *shown = NULL;
+
   if (self->discovery_full)
     return;
 
+  shown = seye_sanitize_display (info->name ? info->name : info->key);
   g_message ("%u nodes found over mDNS: ignoring “%s” and any other new one this session",
-             MAX_DISCOVERED, info->name ? info->name : info->key);
+             MAX_DISCOVERED, shown);
   self->discovery_full = TRUE;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DISCOVERY_FULL]);
 }
