@@ -1185,6 +1185,23 @@ sweep_cb (gpointer data)
   return G_SOURCE_CONTINUE;
 }
 
+/* Runs as soon as a request's headers are parsed, on every path (whatever the
+ * access, the status libsoup or early_cb may have set, with or without TLS),
+ * after libsoup's own handler and before any byte of the answer is written. */
+static void
+got_headers_cb (SoupServerMessage *msg,
+                gpointer           data)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+
+  /* No endpoint serves part of a resource. libsoup 3.2 honours Range on any
+   * 200 GET when it writes the headers (a multipart body of every range, built
+   * in memory: a thousand ranges multiply the body a thousandfold); without
+   * the header it has nothing to act on. If-Range only qualifies a Range. */
+  soup_message_headers_remove (headers, "Range");
+  soup_message_headers_remove (headers, "If-Range");
+}
+
 static void
 request_started_cb (SoupServer        *server,
                     SoupServerMessage *msg,
@@ -1192,6 +1209,9 @@ request_started_cb (SoupServer        *server,
 {
   SeyeAgentServer *self = data;
   Connection *connection = lookup_connection (self, msg);
+
+  /* libsoup connected its own "got-headers" handler before it told us: ours runs after it. */
+  g_signal_connect (msg, "got-headers", G_CALLBACK (got_headers_cb), self);
 
   /* A response that the client reads slowly but steadily is progress. */
   if (connection != NULL)

@@ -1,0 +1,367 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <libsoup/soup.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+
+#include "seye-test-util.h"
+
+/*
+ * A hostile neighbour against real agent processes, all on loopback: requests
+ * that libsoup would multiply (Range), requests whose body framing it cannot
+ * resolve, several source addresses (127.0.0.2, 127.0.0.3, …) that hold every
+ * connection or never read what they asked for. Throughout, a client from
+ * another address must be answered, and the agent's memory stay bounded.
+ */
+
+#define NODE_ID "0123456789abcdef0123456789abcdef"
+
+/* What docs/api.md promises for the agent's resident memory under these
+ * attacks with the default limits (256 connections). */
+#define RSS_BOUND_KB (64 * 1024)
+
+/* Helpers ------------------------------------------------------------------ */
+
+/* A blocking socket to @agent from the loopback address @source (NULL: 127.0.0.1). */
+static GSocket *
+connect_from (SeyeTestAgent *agent,
+              const char    *source)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr (GSocketAddress) address = g_inet_socket_address_new (loopback, agent->port);
+  GSocket *socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
+                                  G_SOCKET_PROTOCOL_TCP, &error);
+
+  g_assert_no_error (error);
+  if (source != NULL)
+    {
+      g_autoptr (GInetAddress) from = g_inet_address_new_from_string (source);
+      g_autoptr (GSocketAddress) local = g_inet_socket_address_new (from, 0);
+
+      g_socket_bind (socket, local, FALSE, &error);
+      g_assert_no_error (error);
+    }
+  g_socket_set_blocking (socket, TRUE);
+  g_socket_set_timeout (socket, 10);
+  g_socket_connect (socket, address, NULL, &error);
+  g_assert_no_error (error);
+
+  return socket;
+}
+
+static void
+send_all (GSocket    *socket,
+          const char *data,
+          gsize       length)
+{
+  g_autoptr (GError) error = NULL;
+
+  g_socket_send_with_blocking (socket, data, length, TRUE, NULL, &error);
+  g_assert_no_error (error);
+}
+
+/* Reads one response: until the agent closes or a whole response with a
+ * Content-Length is in. */
+static char *
+read_response (GSocket *socket,
+               gsize   *length)
+{
+  g_autoptr (GError) error = NULL;
+  GString *response = g_string_new (NULL);
+  char buffer[16384];
+
+  for (;;)
+    {
+      gssize n = g_socket_receive (socket, buffer, sizeof buffer, NULL, &error);
+      const char *body;
+      const char *content_length;
+
+      if (n < 0 && (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED) ||
+                    g_error_matches (error, G_IO_ERROR, G_IO_ERROR_BROKEN_PIPE)))
+        break;
+      g_assert_no_error (error);
+      if (n == 0)
+        break;
+      g_string_append_len (response, buffer, n);
+
+      body = strstr (response->str, "\r\n\r\n");
+      content_length = g_strstr_len (response->str, body ? body - response->str : -1,
+                                     "Content-Length: ");
+      if (body != NULL && content_length != NULL &&
+          response->len >= (gsize) (body + 4 - response->str) +
+                           g_ascii_strtoull (content_length + 16, NULL, 10))
+        break;
+    }
+
+  if (length != NULL)
+    *length = response->len;
+
+  return g_string_free (response, FALSE);
+}
+
+static char *
+exchange (GSocket    *socket,
+          const char *request)
+{
+  send_all (socket, request, strlen (request));
+
+  return read_response (socket, NULL);
+}
+
+/* The body of a response, and its size. */
+static const char *
+body_of (const char *response,
+         gsize      *size)
+{
+  const char *body = strstr (response, "\r\n\r\n");
+
+  g_assert_nonnull (body);
+  *size = strlen (body + 4);
+
+  return body + 4;
+}
+
+/* TRUE when the agent has closed @socket (EOF or a reset) within 10 s;
+ * whatever it still sent is skipped. */
+static gboolean
+closed_by_agent (GSocket *socket)
+{
+  g_autoptr (GError) error = NULL;
+  char buffer[4096];
+  gssize n;
+
+  do
+    n = g_socket_receive (socket, buffer, sizeof buffer, NULL, &error);
+  while (n > 0);
+
+  return n == 0 || !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT);
+}
+
+/* The agent's resident memory, in KB. */
+static guint64
+agent_rss_kb (SeyeTestAgent *agent)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%s/status",
+                                           g_subprocess_get_identifier (agent->process));
+  g_autofree char *status = NULL;
+  const char *line;
+
+  g_assert_true (g_file_get_contents (path, &status, NULL, NULL));
+  line = strstr (status, "\nVmRSS:");
+  g_assert_nonnull (line);
+
+  return g_ascii_strtoull (line + strlen ("\nVmRSS:"), NULL, 10);
+}
+
+static void
+raise_file_limit (guint wanted)
+{
+  struct rlimit limit;
+
+  g_assert_cmpint (getrlimit (RLIMIT_NOFILE, &limit), ==, 0);
+  if (limit.rlim_cur < wanted)
+    {
+      if (limit.rlim_max < wanted)
+        {
+          g_test_skip ("cannot hold enough sockets (RLIMIT_NOFILE)");
+          return;
+        }
+      limit.rlim_cur = wanted;
+      g_assert_cmpint (setrlimit (RLIMIT_NOFILE, &limit), ==, 0);
+    }
+}
+
+/* "Range: bytes=0-,0-,…" with @n ranges. */
+static char *
+range_request (const char *path,
+               guint       n,
+               const char *extra)
+{
+  GString *request = g_string_new (NULL);
+
+  g_string_append_printf (request, "GET %s HTTP/1.1\r\nHost: agent\r\n%sRange: bytes=0-", path,
+                          extra != NULL ? extra : "");
+  for (guint i = 1; i < n; i++)
+    g_string_append (request, ",0-");
+  g_string_append (request, "\r\nIf-Range: \"x\"\r\n\r\n");
+
+  return g_string_free (request, FALSE);
+}
+
+/* Range ---------------------------------------------------------------------- */
+
+/* One history sample a minute: /v1/history stays the same for the test. */
+static void
+test_range_ignored (void)
+{
+  g_autoptr (SeyeTestAgent) agent = NULL;
+  const char *plain = "GET /v1/history HTTP/1.1\r\nHost: agent\r\n\r\n";
+  g_autofree char *ranges = range_request ("/v1/history", 1000, NULL);
+  g_autoptr (GPtrArray) held = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autofree char *normal = NULL;
+  gsize normal_size;
+  guint64 rss_before, rss_after;
+
+  agent = seye_test_agent_start ("--no-mdns", "--node-id", NODE_ID, "--interval", "60",
+                                 "--rate-limit", "0", NULL);
+
+  {
+    g_autoptr (GSocket) socket = connect_from (agent, NULL);
+    g_autofree char *response = exchange (socket, plain);
+
+    g_assert_true (g_str_has_prefix (response, "HTTP/1.1 200 "));
+    normal = g_strdup (body_of (response, &normal_size));
+    g_assert_cmpuint (normal_size, >, 100);
+  }
+
+  /* A thousand ranges, a single range, a range past the end: the whole body, as usual. */
+  {
+    g_autoptr (GSocket) socket = connect_from (agent, NULL);
+    g_autofree char *response = exchange (socket, ranges);
+    g_autofree char *one = range_request ("/v1/history", 1, NULL);
+    g_autofree char *one_response = exchange (socket, one);
+    g_autofree char *past = exchange (socket, "GET /v1/node HTTP/1.1\r\nHost: agent\r\n"
+                                              "Range: bytes=99999999-\r\n\r\n");
+    gsize size;
+
+    g_test_message ("1,000 ranges: %.*s", (int) (strstr (response, "\r\n") - response), response);
+    g_assert_true (g_str_has_prefix (response, "HTTP/1.1 200 "));
+    g_assert_null (strstr (response, "multipart/byteranges"));
+    g_assert_null (strstr (response, "Content-Range"));
+    g_assert_cmpstr (body_of (response, &size), ==, normal);
+    g_assert_true (g_str_has_prefix (one_response, "HTTP/1.1 200 "));
+    g_assert_cmpstr (body_of (one_response, &size), ==, normal);
+    g_assert_true (g_str_has_prefix (past, "HTTP/1.1 200 "));
+  }
+
+  /* Twenty such requests whose answers are not read: the agent holds no
+   * multiplied bodies. (Once the status line is in, the body is built.) */
+  rss_before = agent_rss_kb (agent);
+  for (guint i = 0; i < 20; i++)
+    {
+      GSocket *socket = connect_from (agent, NULL);
+      char status[13] = { 0 };
+      g_autoptr (GError) error = NULL;
+
+      send_all (socket, ranges, strlen (ranges));
+      g_socket_receive (socket, status, 12, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_cmpstr (status, ==, "HTTP/1.1 200");
+      g_ptr_array_add (held, socket);
+    }
+  rss_after = agent_rss_kb (agent);
+  g_test_message ("agent VmRSS %" G_GUINT64_FORMAT " KB → %" G_GUINT64_FORMAT " KB",
+                  rss_before, rss_after);
+  g_assert_cmpuint (rss_after, <, rss_before + 4 * 1024);
+
+  g_ptr_array_set_size (held, 0);
+  g_assert_cmpint (seye_test_agent_stop (agent), ==, 0);
+}
+
+static gboolean
+accept_certificate_cb (SoupMessage          *msg,
+                       GTlsCertificate      *certificate,
+                       GTlsCertificateFlags  errors,
+                       gpointer              data)
+{
+  return TRUE;
+}
+
+/* Over HTTPS with a token: the same. */
+static void
+test_range_ignored_tls_token (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("seye-hostile-XXXXXX", &error);
+  g_autofree char *token_path = NULL;
+  g_autofree char *token = NULL;
+  g_autofree char *authorization = NULL;
+  g_autoptr (SeyeTestAgent) agent = NULL;
+  g_autoptr (SoupSession) session = soup_session_new_with_options ("timeout", 10, NULL);
+  g_autofree char *uri = NULL;
+  g_autofree char *ranges = NULL;
+  g_autoptr (GBytes) normal = NULL;
+
+  g_assert_no_error (error);
+  agent = seye_test_agent_start ("--no-mdns", "--node-id", NODE_ID, "--interval", "60", "--tls",
+                                 "--auth=token", "--state-dir", dir, NULL);
+  token_path = g_build_filename (dir, "token", NULL);
+  g_assert_true (g_file_get_contents (token_path, &token, NULL, NULL));
+  g_strstrip (token);
+  authorization = g_strconcat ("Bearer ", token, NULL);
+  uri = g_strconcat (agent->base_uri, "/v1/history", NULL);
+
+  /* "Range: bytes=0-,0-,…": the header's value alone. */
+  ranges = range_request ("/", 1000, NULL);
+  *strstr (ranges, "\r\nIf-Range") = '\0';
+
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autoptr (SoupMessage) msg = soup_message_new ("GET", uri);
+      SoupMessageHeaders *headers = soup_message_get_request_headers (msg);
+      g_autoptr (GBytes) body = NULL;
+
+      g_signal_connect (msg, "accept-certificate", G_CALLBACK (accept_certificate_cb), NULL);
+      if (i != 1)
+        soup_message_headers_replace (headers, "Authorization", authorization);
+      if (i > 0)
+        {
+          soup_message_headers_replace (headers, "Range", strstr (ranges, "bytes="));
+          soup_message_headers_replace (headers, "If-Range", "\"x\"");
+        }
+      body = soup_session_send_and_read (session, msg, NULL, &error);
+      g_assert_no_error (error);
+
+      switch (i)
+        {
+        case 0:
+          g_assert_cmpuint (soup_message_get_status (msg), ==, 200);
+          normal = g_bytes_ref (body);
+          break;
+        case 1:
+          g_assert_cmpuint (soup_message_get_status (msg), ==, 401);
+          g_assert_cmpuint (g_bytes_get_size (body), <, 1024);
+          break;
+        case 2:
+          g_assert_cmpuint (soup_message_get_status (msg), ==, 200);
+          g_assert_true (g_bytes_equal (body, normal));
+          break;
+        }
+    }
+
+  g_assert_cmpint (seye_test_agent_stop (agent), ==, 0);
+  g_unlink (token_path);
+  {
+    g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
+    const char *name;
+
+    while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+      {
+        g_autofree char *path = g_build_filename (dir, name, NULL);
+        g_unlink (path);
+      }
+  }
+  g_rmdir (dir);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  if (g_getenv ("SEYE_AGENT") == NULL)
+    {
+      g_test_skip ("SEYE_AGENT is not set (run through meson test)");
+      return g_test_run ();
+    }
+
+  g_test_add_func ("/agent/hostile/range-ignored", test_range_ignored);
+  g_test_add_func ("/agent/hostile/range-ignored-tls-token", test_range_ignored_tls_token);
+
+  return g_test_run ();
+}
