@@ -348,6 +348,89 @@ test_range_ignored_tls_token (void)
   g_rmdir (dir);
 }
 
+/* Body framing --------------------------------------------------------------- */
+
+/* Each request says it has a body, and none comes: each is answered at once
+ * (before the body, which never comes) and its connection closed. libsoup alone
+ * waits for the body until the connection ends. */
+static void
+test_body_framing (void)
+{
+  static const char * const framings[] = {
+    "Content-Length: -1\r\n",
+    "Content-Length: 18446744073709551616\r\n",
+    "Content-Length: 99999999999\r\n",
+    "Content-Length: 10\r\n",
+    "Content-Length: +5\r\n",
+    "Content-Length: 0x10\r\n",
+    "Content-Length: 5\r\nContent-Length: 5\r\n",
+    "Content-Length: 0\r\nContent-Length: 1000000\r\n",
+    "Content-Length: 5, 5\r\n",
+    "Transfer-Encoding: chunked\r\n",
+    "Transfer-Encoding: chunked\r\nContent-Length: 5\r\n",
+    "Transfer-Encoding: identity\r\nContent-Length: 100\r\n",
+    "Transfer-Encoding: identity\r\n",
+    "Transfer-Encoding: gzip, chunked\r\n",
+    "Transfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n",
+    "Expect: 100-continue\r\nContent-Length: 1000000\r\n",
+  };
+  const char *paths[] = { "/v1/node", "/nowhere", "/%2e%2e/x" };
+  g_autoptr (SeyeTestAgent) agent = NULL;
+  g_autoptr (GPtrArray) held = g_ptr_array_new_with_free_func (g_object_unref);
+
+  /* Four connections, and no idle timeout to end the wait: a connection that
+   * waited for its body would hold its slot for good. */
+  agent = seye_test_agent_start ("--no-mdns", "--node-id", NODE_ID, "--rate-limit", "0",
+                                 "--idle-timeout", "0", "--max-connections", "4", NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (framings); i++)
+    for (guint j = 0; j < G_N_ELEMENTS (paths); j++)
+      {
+        GSocket *socket = connect_from (agent, "127.0.0.2");
+        g_autofree char *request = g_strdup_printf ("GET %s HTTP/1.1\r\nHost: agent\r\n%s\r\n",
+                                                    paths[j], framings[i]);
+        g_autofree char *response = NULL;
+
+        /* The answer comes without the body: the client never sends one, and
+         * keeps its end open. */
+        g_socket_set_timeout (socket, 5);
+        response = exchange (socket, request);
+        g_test_message ("%s%s→ %.*s", paths[j], framings[i],
+                        (int) (strchr (response, '\r') ? strchr (response, '\r') - response : 0),
+                        response);
+        g_assert_true (g_str_has_prefix (response, "HTTP/1.1 400 ") ||
+                       g_str_has_prefix (response, "HTTP/1.1 413 ") ||
+                       /* libsoup's own answer to a transfer coding it does not know */
+                       (g_str_has_prefix (response, "HTTP/1.1 501 ") && strstr (framings[i], "gzip")));
+        g_assert_nonnull (strstr (response, "\r\nConnection: close\r\n"));
+        g_assert_true (closed_by_agent (socket));
+        g_ptr_array_add (held, socket);
+      }
+
+  /* None holds a slot: a client from another address is served. */
+  {
+    g_autoptr (GSocket) socket = connect_from (agent, NULL);
+    g_autofree char *response = exchange (socket, "GET /v1/node HTTP/1.1\r\nHost: agent\r\n\r\n");
+
+    g_assert_true (g_str_has_prefix (response, "HTTP/1.1 200 "));
+  }
+
+  /* No body framing at all, or a zero length: a request as usual. */
+  {
+    g_autoptr (GSocket) socket = connect_from (agent, NULL);
+    g_autofree char *one = exchange (socket, "GET /v1/node HTTP/1.1\r\nHost: agent\r\n"
+                                             "Content-Length: 0\r\n\r\n");
+    g_autofree char *two = exchange (socket, "GET /v1/node HTTP/1.1\r\nHost: agent\r\n"
+                                             "Content-Length: 000\r\n\r\n");
+
+    g_assert_true (g_str_has_prefix (one, "HTTP/1.1 200 "));
+    g_assert_true (g_str_has_prefix (two, "HTTP/1.1 200 "));
+  }
+
+  g_ptr_array_set_size (held, 0);
+  g_assert_cmpint (seye_test_agent_stop (agent), ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -362,6 +445,7 @@ main (int   argc,
 
   g_test_add_func ("/agent/hostile/range-ignored", test_range_ignored);
   g_test_add_func ("/agent/hostile/range-ignored-tls-token", test_range_ignored_tls_token);
+  g_test_add_func ("/agent/hostile/body-framing", test_body_framing);
 
   return g_test_run ();
 }

@@ -669,6 +669,17 @@ tick_cb (gpointer data)
 
 /* Responses --------------------------------------------------------------- */
 
+static const char *
+status_phrase (guint status)
+{
+  if (status == STATUS_TOO_MANY_REQUESTS)
+    return "Too Many Requests";
+  if (status == STATUS_REQUEST_HEADER_FIELDS_TOO_LARGE)
+    return "Request Header Fields Too Large";
+
+  return soup_status_get_phrase (status);
+}
+
 static void
 respond_bytes (SoupServerMessage *msg,
                guint              status,
@@ -676,14 +687,8 @@ respond_bytes (SoupServerMessage *msg,
                GBytes            *bytes)
 {
   SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
-  const char *reason = NULL;
 
-  if (status == STATUS_TOO_MANY_REQUESTS)
-    reason = "Too Many Requests";
-  else if (status == STATUS_REQUEST_HEADER_FIELDS_TOO_LARGE)
-    reason = "Request Header Fields Too Large";
-
-  soup_server_message_set_status (msg, status, reason);
+  soup_server_message_set_status (msg, status, status_phrase (status));
   soup_message_headers_set_content_type (headers, content_type, NULL);
   soup_message_headers_replace (headers, "Cache-Control", "no-store");
   soup_message_body_append_bytes (soup_server_message_get_response_body (msg), bytes);
@@ -960,20 +965,30 @@ touch_connection (Connection *connection)
     }
 }
 
-/* Shutting the socket down makes libsoup's pending read or write fail; it
- * then closes the stream and drops it, which frees the record. */
+/* The connection is on its way out: it no longer counts. */
 static void
-close_connection (Connection *connection,
-                  const char *why)
+forget_connection (Connection *connection)
 {
   SeyeAgentServer *self = connection->self;
 
   if (connection->closing)
     return;
 
-  g_debug ("closing a connection: %s", why);
   connection->closing = TRUE;
   g_queue_unlink (&self->by_activity, &connection->link);
+}
+
+/* Shutting the socket down makes libsoup's pending read or write fail; it
+ * then closes the stream and drops it, which frees the record. */
+static void
+close_connection (Connection *connection,
+                  const char *why)
+{
+  if (connection->closing)
+    return;
+
+  g_debug ("closing a connection: %s", why);
+  forget_connection (connection);
   g_socket_shutdown (connection->socket, TRUE, TRUE, NULL);
 }
 
@@ -1020,18 +1035,30 @@ evict_one (SeyeAgentServer *self)
   return FALSE;
 }
 
+/* A whole error response, written past libsoup, after which the connection closes. */
+static char *
+closing_response (guint       status,
+                  const char *extra_headers,
+                  const char *message)
+{
+  g_autofree char *body = seye_json_error_body (status, message);
+
+  return g_strdup_printf ("HTTP/1.1 %u %s\r\n"
+                          "Content-Type: " JSON_TYPE "\r\n"
+                          "Content-Length: %zu\r\n"
+                          "Cache-Control: no-store\r\n"
+                          "%s"
+                          "Connection: close\r\n"
+                          "\r\n%s", status, status_phrase (status), strlen (body),
+                          extra_headers, body);
+}
+
 /* Every connection is in the middle of a request: say so and hang up. */
 static void
 refuse_connection (GSocketConnection *stream)
 {
-  g_autofree char *body = seye_json_error_body (SOUP_STATUS_SERVICE_UNAVAILABLE,
+  g_autofree char *response = closing_response (SOUP_STATUS_SERVICE_UNAVAILABLE, "Retry-After: 1\r\n",
                                                 "too many connections; try again");
-  g_autofree char *response = g_strdup_printf ("HTTP/1.1 503 Service Unavailable\r\n"
-                                               "Content-Type: " JSON_TYPE "\r\n"
-                                               "Content-Length: %zu\r\n"
-                                               "Retry-After: 1\r\n"
-                                               "Connection: close\r\n"
-                                               "\r\n%s", strlen (body), body);
   GSocket *socket = g_socket_connection_get_socket (stream);
 
   /* A fresh socket's send buffer takes these few hundred bytes at once. */
@@ -1185,6 +1212,119 @@ sweep_cb (gpointer data)
   return G_SOURCE_CONTINUE;
 }
 
+/* Whether a request has a body, from its framing headers as they came (libsoup
+ * keeps only its reading of them: "Content-Length: -1" is 2^64 - 1 bytes to it,
+ * and of two lengths the last one wins). Returns 0 for "no body" (no framing
+ * header, or a single "Content-Length: 0"), else the status to refuse it with. */
+static guint
+body_framing_status (SoupMessageHeaders  *headers,
+                     const char         **why)
+{
+  SoupMessageHeadersIter iter;
+  const char *name, *value;
+  const char *length = NULL;
+  guint n_lengths = 0;
+  guint n_codings = 0;
+  gboolean chunked = FALSE;
+
+  soup_message_headers_iter_init (&iter, headers);
+  while (soup_message_headers_iter_next (&iter, &name, &value))
+    {
+      if (g_ascii_strcasecmp (name, "Content-Length") == 0)
+        {
+          length = value;
+          n_lengths++;
+        }
+      else if (g_ascii_strcasecmp (name, "Transfer-Encoding") == 0)
+        {
+          chunked = g_ascii_strcasecmp (value, "chunked") == 0;
+          n_codings++;
+        }
+    }
+
+  if (n_codings == 0 && n_lengths == 0)
+    return 0;
+
+  if (n_codings == 1 && chunked && n_lengths == 0)
+    {
+      *why = "request bodies are not accepted";
+      return SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE;
+    }
+
+  if (n_codings > 0)
+    {
+      *why = "the request's body framing is not understood (Transfer-Encoding); "
+             "requests to this node have no body";
+      return SOUP_STATUS_BAD_REQUEST;
+    }
+
+  if (n_lengths == 1 && length[0] != '\0' && strspn (length, "0123456789") == strlen (length))
+    {
+      if (strspn (length, "0") == strlen (length))
+        return 0;
+
+      *why = "request bodies are not accepted";
+      return SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE;
+    }
+
+  *why = "the request's Content-Length is not one length in decimal digits; "
+         "requests to this node have no body";
+  return SOUP_STATUS_BAD_REQUEST;
+}
+
+/* Answers @msg at once, past libsoup, and closes its connection. libsoup reads
+ * a request's whole body before it writes any answer, and a body it cannot
+ * delimit it reads until the connection ends: so the connection is taken from
+ * it. The answer is written if the socket takes it now (@status 0: none). The
+ * connection no longer counts against any limit. */
+static void
+answer_and_close (SeyeAgentServer   *self,
+                  SoupServerMessage *msg,
+                  guint              status,
+                  const char        *message)
+{
+  Connection *connection = lookup_connection (self, msg);
+  g_autoptr (GIOStream) stream = NULL;
+  GSocket *socket;
+
+  if (connection == NULL)
+    {
+      /* Not one of ours (cannot happen): libsoup answers after the body, and closes. */
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                    "Connection", "close");
+      respond_error (msg, status != 0 ? status : SOUP_STATUS_BAD_REQUEST, message);
+      return;
+    }
+
+  forget_connection (connection);
+  socket = g_object_ref (connection->socket);
+  stream = soup_server_message_steal_connection (msg);
+
+  if (stream != NULL && status != 0)
+    {
+      g_autofree char *response = closing_response (status, "", message);
+      GOutputStream *output = g_io_stream_get_output_stream (stream);
+
+      g_pollable_output_stream_write_nonblocking (G_POLLABLE_OUTPUT_STREAM (output), response,
+                                                  strlen (response), NULL, NULL);
+    }
+
+  /* The end of the answer, then what the client already sent is read and
+   * dropped (some of it, at once), so that closing sends no reset that could
+   * discard the answer on its way. */
+  g_socket_shutdown (socket, FALSE, TRUE, NULL);
+  for (guint i = 0; i < 16; i++)
+    {
+      char buffer[4096];
+
+      if (g_socket_receive_with_blocking (socket, buffer, sizeof buffer, FALSE, NULL, NULL) <= 0)
+        break;
+    }
+  g_socket_shutdown (socket, TRUE, FALSE, NULL);
+  g_object_unref (socket);
+  /* Dropping the stream closes it, and the connection's record goes with it. */
+}
+
 /* Runs as soon as a request's headers are parsed, on every path (whatever the
  * access, the status libsoup or early_cb may have set, with or without TLS),
  * after libsoup's own handler and before any byte of the answer is written. */
@@ -1192,7 +1332,21 @@ static void
 got_headers_cb (SoupServerMessage *msg,
                 gpointer           data)
 {
+  SeyeAgentServer *self = data;
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  const char *why = NULL;
+  guint status;
+
+  /* The headers parsed: libsoup did not refuse them itself (see request_started_cb). */
+  soup_message_headers_remove (soup_server_message_get_response_headers (msg), "Connection");
+
+  /* No endpoint takes a body. */
+  status = body_framing_status (headers, &why);
+  if (status != 0)
+    {
+      answer_and_close (self, msg, status, why);
+      return;
+    }
 
   /* No endpoint serves part of a resource. libsoup 3.2 honours Range on any
    * 200 GET when it writes the headers (a multipart body of every range, built
@@ -1212,6 +1366,11 @@ request_started_cb (SoupServer        *server,
 
   /* libsoup connected its own "got-headers" handler before it told us: ours runs after it. */
   g_signal_connect (msg, "got-headers", G_CALLBACK (got_headers_cb), self);
+
+  /* Headers that libsoup cannot parse (among them a Content-Length that is not
+   * a number, or a transfer coding it does not know) it answers itself, at once,
+   * before "got-headers", and then closes: let the answer say so. */
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection", "close");
 
   /* A response that the client reads slowly but steadily is progress. */
   if (connection != NULL)
@@ -1373,9 +1532,7 @@ early_cb (SoupServer        *server,
           gpointer           data)
 {
   SeyeAgentServer *self = data;
-  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
   SoupMessageHeaders *response_headers = soup_server_message_get_response_headers (msg);
-  SoupEncoding encoding = soup_message_headers_get_encoding (headers);
   Connection *connection = lookup_connection (self, msg);
   const char *remote_host = soup_server_message_get_remote_host (msg);
   guint retry_after = 0;
@@ -1391,17 +1548,7 @@ early_cb (SoupServer        *server,
       g_autofree char *message = g_strdup_printf ("the request's headers are larger than %u bytes",
                                                   self->max_header_size);
 
-      soup_message_headers_replace (response_headers, "Connection", "close");
-      respond_error (msg, STATUS_REQUEST_HEADER_FIELDS_TOO_LARGE, message);
-      return;
-    }
-
-  /* No endpoint takes a body: refuse it before libsoup reads it. */
-  if ((encoding == SOUP_ENCODING_CONTENT_LENGTH && soup_message_headers_get_content_length (headers) > 0) ||
-      encoding == SOUP_ENCODING_CHUNKED || encoding == SOUP_ENCODING_EOF)
-    {
-      soup_message_headers_replace (response_headers, "Connection", "close");
-      respond_error (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "request bodies are not accepted");
+      answer_and_close (self, msg, STATUS_REQUEST_HEADER_FIELDS_TOO_LARGE, message);
       return;
     }
 
