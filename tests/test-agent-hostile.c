@@ -19,9 +19,11 @@
 
 #define NODE_ID "0123456789abcdef0123456789abcdef"
 
-/* What docs/api.md promises for the agent's resident memory under these
- * attacks with the default limits (256 connections). */
-#define RSS_BOUND_KB (64 * 1024)
+/* What docs/api.md promises under these attacks with the default limits (256
+ * connections): the agent's resident memory, and what the kernel holds in its
+ * sockets' send queues (128 KiB a connection at most). */
+#define RSS_BOUND_KB      (64 * 1024)
+#define SEND_QUEUE_BOUND  (256 * 160 * 1024)
 
 /* Helpers ------------------------------------------------------------------ */
 
@@ -45,6 +47,8 @@ connect_from (SeyeTestAgent *agent,
       g_socket_bind (socket, local, FALSE, &error);
       g_assert_no_error (error);
     }
+  /* A small receive window: what a client does not read stays with the agent. */
+  g_socket_set_option (socket, SOL_SOCKET, SO_RCVBUF, 4096, NULL);
   g_socket_set_blocking (socket, TRUE);
   g_socket_set_timeout (socket, 10);
   g_socket_connect (socket, address, NULL, &error);
@@ -157,7 +161,40 @@ agent_rss_kb (SeyeTestAgent *agent)
   return g_ascii_strtoull (line + strlen ("\nVmRSS:"), NULL, 10);
 }
 
-static void
+/* What waits in the send queues of the agent's connections (theirs: the local
+ * port is the agent's), from /proc/net/tcp. */
+static guint64
+agent_send_queues (SeyeTestAgent *agent)
+{
+  g_autofree char *table = NULL;
+  g_auto (GStrv) lines = NULL;
+  g_autofree char *local = g_strdup_printf (":%04X ", agent->port);
+  guint64 total = 0;
+
+  g_assert_true (g_file_get_contents ("/proc/net/tcp", &table, NULL, NULL));
+  lines = g_strsplit (table, "\n", -1);
+  for (guint i = 1; lines[i] != NULL; i++)
+    {
+      g_auto (GStrv) fields = g_strsplit_set (g_strstrip (lines[i]), " ", -1);
+      g_autoptr (GPtrArray) words = g_ptr_array_new ();
+      g_autofree char *address = NULL;
+
+      /* sl local_address rem_address st tx_queue:rx_queue … */
+      for (guint j = 0; fields[j] != NULL; j++)
+        if (fields[j][0] != '\0')
+          g_ptr_array_add (words, fields[j]);
+      if (words->len < 5)
+        continue;
+      address = g_strconcat (words->pdata[1], " ", NULL);
+      if (!g_str_has_suffix (address, local))
+        continue;
+      total += g_ascii_strtoull (words->pdata[4], NULL, 16);
+    }
+
+  return total;
+}
+
+static gboolean
 raise_file_limit (guint wanted)
 {
   struct rlimit limit;
@@ -168,11 +205,13 @@ raise_file_limit (guint wanted)
       if (limit.rlim_max < wanted)
         {
           g_test_skip ("cannot hold enough sockets (RLIMIT_NOFILE)");
-          return;
+          return FALSE;
         }
       limit.rlim_cur = wanted;
       g_assert_cmpint (setrlimit (RLIMIT_NOFILE, &limit), ==, 0);
     }
+
+  return TRUE;
 }
 
 /* "Range: bytes=0-,0-,…" with @n ranges. */
@@ -431,6 +470,195 @@ test_body_framing (void)
   g_assert_cmpint (seye_test_agent_stop (agent), ==, 0);
 }
 
+/* Lock-out ------------------------------------------------------------------- */
+
+/* A client from 127.0.0.1 must be answered, within a second, whatever the others do. */
+static void
+assert_served (SeyeTestAgent *agent,
+               const char    *during)
+{
+  gint64 start = g_get_monotonic_time ();
+  g_autoptr (GSocket) socket = connect_from (agent, NULL);
+  g_autofree char *response = NULL;
+  double seconds;
+
+  g_socket_set_timeout (socket, 5);
+  response = exchange (socket, "GET /v1/node HTTP/1.1\r\nHost: agent\r\n\r\n");
+  seconds = (g_get_monotonic_time () - start) / (double) G_USEC_PER_SEC;
+  if (!g_str_has_prefix (response, "HTTP/1.1 200 ") || seconds >= 1.0)
+    g_error ("%s: a client from another address got, after %.2f s: %.40s", during, seconds, response);
+}
+
+/* @n sockets from @n_addresses attacking addresses (127.0.0.2, …) in turn,
+ * each sending @request @repeat times and reading nothing; a client from
+ * 127.0.0.1 is checked every 32 of them. The sockets are kept in @held. */
+static void
+attack (SeyeTestAgent *agent,
+        GPtrArray     *held,
+        guint          n,
+        guint          n_addresses,
+        const char    *request,
+        guint          repeat,
+        const char    *during)
+{
+  g_autoptr (GString) requests = g_string_new (NULL);
+
+  for (guint i = 0; i < repeat; i++)
+    g_string_append (requests, request);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *source = g_strdup_printf ("127.0.0.%u", 2 + i % n_addresses);
+      GSocket *socket = connect_from (agent, source);
+      g_autoptr (GError) error = NULL;
+
+      g_socket_set_blocking (socket, FALSE);
+      /* The agent may already have closed it (its address's share): that is fine. */
+      g_socket_send (socket, requests->str, requests->len, NULL, &error);
+      g_ptr_array_add (held, socket);
+
+      if (i % 32 == 31)
+        assert_served (agent, during);
+    }
+  assert_served (agent, during);
+}
+
+static void
+test_lockout (void)
+{
+  g_autoptr (SeyeTestAgent) agent = NULL;
+  g_autoptr (GPtrArray) held = g_ptr_array_new_with_free_func (g_object_unref);
+  guint64 rss_start, rss, queued;
+
+  if (!raise_file_limit (4096))
+    return;
+
+  /* The default limits (256 connections, 30 s idle timeout, 50 requests a
+   * second per address, 100 at once); samples every 0.25 s, so that
+   * /v1/history grows. Four addresses, or when that would be past the rate
+   * limit, 64. */
+  agent = seye_test_agent_start ("--no-mdns", "--node-id", NODE_ID, "--interval", "0.25", NULL);
+  assert_served (agent, "before");
+  rss_start = agent_rss_kb (agent);
+
+  /* Headers that never end. */
+  attack (agent, held, 256, 4, "GET /v1/node HTTP/1.1\r\nHost: agent\r\nX-Slow: ", 1,
+          "headers that never end");
+
+  /* Bodies that never come, from every framing libsoup cannot resolve. */
+  attack (agent, held, 256, 4, "GET /v1/history HTTP/1.1\r\nHost: agent\r\nContent-Length: -1\r\n\r\n", 1,
+          "Content-Length: -1");
+  attack (agent, held, 256, 4, "GET /v1/history HTTP/1.1\r\nHost: agent\r\nContent-Length: 5\r\n"
+                            "Content-Length: 99999999\r\n\r\n", 1, "two Content-Lengths");
+  attack (agent, held, 256, 4, "GET /v1/history HTTP/1.1\r\nHost: agent\r\nTransfer-Encoding: chunked\r\n\r\n", 1,
+          "Transfer-Encoding: chunked");
+
+  /* Valid requests, ten at a time on each socket, whose answers are never read. */
+  g_usleep (10 * G_USEC_PER_SEC);
+  attack (agent, held, 256, 64, "GET /v1/history HTTP/1.1\r\nHost: agent\r\n\r\n", 10,
+          "10 pipelined /v1/history never read");
+
+  /* What the agent holds for them: bounded however much they leave unread.
+   * (A connection whose next request finds its earlier answers unread is
+   * closed: let the agent get to those requests.) */
+  g_usleep (G_USEC_PER_SEC);
+  rss = agent_rss_kb (agent);
+  queued = agent_send_queues (agent);
+  g_test_message ("agent VmRSS %" G_GUINT64_FORMAT " KB at the start, %" G_GUINT64_FORMAT " KB "
+                  "with %u sockets held; %" G_GUINT64_FORMAT " KB in its send queues",
+                  rss_start, rss, held->len, queued / 1024);
+  g_assert_cmpuint (rss, <, RSS_BOUND_KB);
+  g_assert_cmpuint (queued, <, SEND_QUEUE_BOUND);
+
+  /* Still answering once they go. */
+  g_ptr_array_set_size (held, 0);
+  assert_served (agent, "after");
+  g_assert_cmpint (seye_test_agent_stop (agent), ==, 0);
+}
+
+/* One address past its share of the connections loses its own, never another's;
+ * at the limit, the address that holds the most gives one up. */
+static void
+test_address_share (void)
+{
+  g_autoptr (SeyeTestAgent) agent = NULL;
+  g_autoptr (GPtrArray) held = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr (GSocket) innocent = NULL;
+  g_autoptr (GSocket) other = NULL;
+  const char *request = "GET /v1/node HTTP/1.1\r\nHost: agent\r\n\r\n";
+  guint closed = 0;
+
+  if (!raise_file_limit (1024))
+    return;
+
+  /* 100 connections: an address may hold 25 of them. */
+  agent = seye_test_agent_start ("--no-mdns", "--node-id", NODE_ID, "--max-connections", "100",
+                                 "--rate-limit", "0", NULL);
+
+  /* Two clients with a keep-alive connection each. */
+  innocent = connect_from (agent, NULL);
+  {
+    g_autofree char *response = exchange (innocent, request);
+    g_assert_true (g_str_has_prefix (response, "HTTP/1.1 200 "));
+  }
+  other = connect_from (agent, "127.0.0.9");
+  {
+    g_autofree char *response = exchange (other, request);
+    g_assert_true (g_str_has_prefix (response, "HTTP/1.1 200 "));
+  }
+
+  /* One address opens 300 and holds them: only its own are closed. */
+  for (guint i = 0; i < 300; i++)
+    g_ptr_array_add (held, connect_from (agent, "127.0.0.2"));
+  {
+    g_autofree char *response = exchange (innocent, request);
+    g_assert_true (g_str_has_prefix (response, "HTTP/1.1 200 "));
+  }
+  /* As the agent accepts in order, all 300 are in once a new connection is answered. */
+  {
+    g_autoptr (GSocket) later = connect_from (agent, "127.0.0.10");
+    g_autofree char *response = exchange (later, request);
+    g_assert_true (g_str_has_prefix (response, "HTTP/1.1 200 "));
+  }
+  for (guint i = 0; i < held->len; i++)
+    {
+      GSocket *socket = g_ptr_array_index (held, i);
+      g_autoptr (GError) error = NULL;
+      char byte;
+      gssize n;
+
+      g_socket_set_blocking (socket, FALSE);
+      n = g_socket_receive (socket, &byte, 1, NULL, &error);
+      if (n == 0 || (n < 0 && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK)))
+        closed++;
+    }
+  g_assert_cmpuint (closed, >=, 300 - 25);
+  g_assert_true (closed_by_agent (g_ptr_array_index (held, 0)));
+  g_ptr_array_set_size (held, 0);
+
+  /* Four addresses with 25 each fill the agent; then a fifth comes: one of
+   * theirs goes, not the two clients' connections. */
+  for (guint i = 0; i < 100; i++)
+    {
+      g_autofree char *source = g_strdup_printf ("127.0.0.%u", 2 + i % 4);
+
+      g_ptr_array_add (held, connect_from (agent, source));
+    }
+  {
+    g_autoptr (GSocket) newcomer = connect_from (agent, "127.0.0.7");
+    g_autofree char *response = exchange (newcomer, request);
+    g_autofree char *innocent_response = exchange (innocent, request);
+    g_autofree char *other_response = exchange (other, request);
+
+    g_assert_true (g_str_has_prefix (response, "HTTP/1.1 200 "));
+    g_assert_true (g_str_has_prefix (innocent_response, "HTTP/1.1 200 "));
+    g_assert_true (g_str_has_prefix (other_response, "HTTP/1.1 200 "));
+  }
+
+  g_ptr_array_set_size (held, 0);
+  g_assert_cmpint (seye_test_agent_stop (agent), ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -446,6 +674,8 @@ main (int   argc,
   g_test_add_func ("/agent/hostile/range-ignored", test_range_ignored);
   g_test_add_func ("/agent/hostile/range-ignored-tls-token", test_range_ignored_tls_token);
   g_test_add_func ("/agent/hostile/body-framing", test_body_framing);
+  g_test_add_func ("/agent/hostile/lockout", test_lockout);
+  g_test_add_func ("/agent/hostile/address-share", test_address_share);
 
   return g_test_run ();
 }

@@ -6,12 +6,13 @@
 #include <gio/gunixsocketaddress.h>
 #include <glib/gstdio.h>
 #include <libsoup/soup.h>
+#include <linux/sockios.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <malloc.h>
 #include <math.h>
+#include <sys/ioctl.h>
 #include <zlib.h>
-#include <netinet/in.h>
 
 #include "seye-agent-auth.h"
 #include "seye-agent-config.h"
@@ -31,11 +32,19 @@
  * idle ones, so the agent accepts connections itself (a GSocketService) and
  * hands each to the SoupServer with soup_server_accept_iostream(), keeping a
  * record per connection in least-recently-active order. Past the cap the
- * least recently active connection that is not in the middle of a request
- * is closed to admit the new one (a client that holds sockets open cannot
- * lock others out); only when every connection is busy is the new one
- * answered 503 and closed. A sweep closes connections idle for longer than
- * the idle timeout and forgets rate buckets that are full again.
+ * connection of the address that holds the most is closed to admit the new
+ * one (an idle one first, else one in the middle of a request): a client that
+ * holds sockets open, or requests it never finishes, cannot lock others out.
+ * One address holds at most a share of the connections (SEYE_AGENT_PEER_SHARE):
+ * past it, its own least recently active connection goes, never another
+ * address's. A sweep closes connections idle for longer than the idle timeout
+ * and forgets rate buckets that are full again.
+ *
+ * What a client leaves unread is bounded per connection: the kernel keeps at
+ * most SEYE_AGENT_SNDBUF (doubled) for it, libsoup writes one answer at a time
+ * and reads the next pipelined request only once the answer before is written;
+ * a connection whose next request comes while more than SEYE_AGENT_MAX_UNREAD
+ * bytes of earlier answers wait in the kernel is closed without an answer.
  */
 
 #define HISTORY_SECONDS 900.0     /* keep 15 minutes, whatever the interval */
@@ -76,6 +85,7 @@ struct _SeyeAgentServer
   GSocketService  *service;
   GHashTable      *connections;    /* remote GSocketAddress -> Connection, until the stream is finalized */
   GQueue           by_activity;    /* open Connections, least recently active first */
+  GHashTable      *peers;          /* remote address as text -> Peer with an open connection */
   guint            sweep_source;
 
   /* Rate limiting */
@@ -125,10 +135,26 @@ typedef struct
   GSocket             *socket;
   GSocketAddress      *remote;
   GList                link;         /* in by_activity while open */
+  struct _Peer        *peer;         /* while open */
+  GList                peer_link;    /* in its peer's connections while open */
   gint64               active_us;    /* accepted, or last progress of a request */
   gboolean             busy;         /* between its request's headers and the response's end */
   gboolean             closing;      /* shut down by us; no longer counted */
 } Connection;
+
+/* The open connections of one remote address. */
+typedef struct _Peer
+{
+  char   *address;
+  GQueue  connections;   /* least recently active first */
+} Peer;
+
+static void
+peer_free (Peer *peer)
+{
+  g_free (peer->address);
+  g_free (peer);
+}
 
 static void
 connection_free (Connection *connection)
@@ -337,6 +363,7 @@ seye_agent_server_dispose (GObject *object)
       g_hash_table_iter_remove (&iter);
     }
   g_queue_init (&self->by_activity);
+  g_hash_table_remove_all (self->peers);
 
   G_OBJECT_CLASS (seye_agent_server_parent_class)->dispose (object);
 }
@@ -354,6 +381,7 @@ seye_agent_server_finalize (GObject *object)
   g_clear_pointer (&self->prometheus, g_bytes_unref);
   g_clear_pointer (&self->problems, g_strfreev);
   g_clear_pointer (&self->connections, g_hash_table_unref);
+  g_clear_pointer (&self->peers, g_hash_table_unref);
   g_clear_pointer (&self->buckets, g_hash_table_unref);
   if (self->token != NULL)
     explicit_bzero (self->token, strlen (self->token));
@@ -571,6 +599,7 @@ seye_agent_server_init (SeyeAgentServer *self)
 {
   self->connections = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) connection_free);
   self->buckets = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->peers = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) peer_free);
   self->max_connections = SEYE_AGENT_DEFAULT_MAX_CONNECTIONS;
   self->idle_timeout = SEYE_AGENT_DEFAULT_IDLE_TIMEOUT;
   self->max_header_size = SEYE_AGENT_DEFAULT_MAX_HEADER_SIZE;
@@ -962,6 +991,8 @@ touch_connection (Connection *connection)
     {
       g_queue_unlink (&self->by_activity, &connection->link);
       g_queue_push_tail_link (&self->by_activity, &connection->link);
+      g_queue_unlink (&connection->peer->connections, &connection->peer_link);
+      g_queue_push_tail_link (&connection->peer->connections, &connection->peer_link);
     }
 }
 
@@ -976,6 +1007,10 @@ forget_connection (Connection *connection)
 
   connection->closing = TRUE;
   g_queue_unlink (&self->by_activity, &connection->link);
+  g_queue_unlink (&connection->peer->connections, &connection->peer_link);
+  if (connection->peer->connections.length == 0)
+    g_hash_table_remove (self->peers, connection->peer->address);
+  connection->peer = NULL;
 }
 
 /* Shutting the socket down makes libsoup's pending read or write fail; it
@@ -1011,28 +1046,61 @@ connection_finalized_cb (gpointer  data,
   Connection *connection = data;
   SeyeAgentServer *self = connection->self;
 
-  if (!connection->closing)
-    g_queue_unlink (&self->by_activity, &connection->link);
+  forget_connection (connection);
   g_hash_table_remove (self->connections, connection->remote);
 }
 
-/* Makes room for one more: the least recently active connection that is not
- * serving a request goes. */
+/* How many connections one address may hold. */
+static guint
+peer_share (SeyeAgentServer *self)
+{
+  return MIN (self->max_connections,
+              MAX (SEYE_AGENT_MIN_PEER_SHARE, self->max_connections / SEYE_AGENT_PEER_SHARE));
+}
+
+/* Makes room in @peer: its least recently active connection that is not
+ * serving a request goes, else its least recently active one. */
+static void
+evict_from (Peer       *peer,
+            const char *why)
+{
+  Connection *victim = NULL;
+
+  for (GList *l = peer->connections.head; l != NULL && victim == NULL; l = l->next)
+    if (!((Connection *) l->data)->busy)
+      victim = l->data;
+  if (victim == NULL)
+    victim = peer->connections.head->data;
+
+  close_connection (victim, why);
+}
+
+/* Makes room for one more: the address that holds the most connections gives
+ * one up (of two that hold as many, the one with the least recently active
+ * connection). */
 static gboolean
 evict_one (SeyeAgentServer *self)
 {
-  for (GList *l = self->by_activity.head; l != NULL; l = l->next)
-    {
-      Connection *connection = l->data;
+  GHashTableIter iter;
+  Peer *peer, *heaviest = NULL;
 
-      if (!connection->busy)
-        {
-          close_connection (connection, "the connection limit is reached and it is the least recently active");
-          return TRUE;
-        }
+  g_hash_table_iter_init (&iter, self->peers);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &peer))
+    {
+      if (heaviest == NULL ||
+          peer->connections.length > heaviest->connections.length ||
+          (peer->connections.length == heaviest->connections.length &&
+           ((Connection *) peer->connections.head->data)->active_us <
+           ((Connection *) heaviest->connections.head->data)->active_us))
+        heaviest = peer;
     }
 
-  return FALSE;
+  if (heaviest == NULL)
+    return FALSE;
+
+  evict_from (heaviest, "the connection limit is reached and its address holds the most");
+
+  return TRUE;
 }
 
 /* A whole error response, written past libsoup, after which the connection closes. */
@@ -1112,9 +1180,18 @@ incoming_cb (GSocketService    *service,
   g_autoptr (GSocketAddress) remote = NULL;
   g_autoptr (GIOStream) base = NULL;
   g_autoptr (GError) error = NULL;
+  g_autofree char *address = NULL;
   Connection *connection;
+  Peer *peer;
 
-  if (self->by_activity.length >= self->max_connections && !evict_one (self))
+  remote = g_socket_connection_get_remote_address (stream, NULL);
+  if (G_IS_INET_SOCKET_ADDRESS (remote))
+    address = g_inet_address_to_string (g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (remote)));
+  peer = address != NULL ? g_hash_table_lookup (self->peers, address) : NULL;
+
+  if (peer != NULL && peer->connections.length >= peer_share (self))
+    evict_from (peer, "its address holds its share of the connections and it is the least recently active");
+  else if (self->by_activity.length >= self->max_connections && !evict_one (self))
     {
       g_debug ("refusing a connection: all %u are serving a request", self->max_connections);
       /* A client of the TLS port could not read a plain answer. */
@@ -1126,8 +1203,7 @@ incoming_cb (GSocketService    *service,
     }
 
   local = g_socket_connection_get_local_address (stream, NULL);
-  remote = g_socket_connection_get_remote_address (stream, NULL);
-  if (local == NULL || remote == NULL)
+  if (local == NULL || address == NULL)
     {
       /* The client has already gone. */
       g_io_stream_close (G_IO_STREAM (stream), NULL, NULL);
@@ -1139,6 +1215,11 @@ incoming_cb (GSocketService    *service,
    * (libsoup sets this on the connections it accepts itself.) */
   if (G_IS_TCP_CONNECTION (stream))
     g_socket_set_option (g_socket_connection_get_socket (stream), IPPROTO_TCP, TCP_NODELAY, 1, NULL);
+
+  /* What a client that does not read leaves in the kernel is bounded (the
+   * kernel doubles it); past it, answers wait in libsoup, one at a time. */
+  g_socket_set_option (g_socket_connection_get_socket (stream), SOL_SOCKET, SO_SNDBUF,
+                       SEYE_AGENT_SNDBUF, NULL);
 
   base = server_stream (self, stream, &error);
   if (base == NULL)
@@ -1154,9 +1235,18 @@ incoming_cb (GSocketService    *service,
   connection->socket = g_socket_connection_get_socket (stream);
   connection->remote = g_object_ref (remote);
   connection->link.data = connection;
+  connection->peer_link.data = connection;
   connection->active_us = g_get_monotonic_time ();
   g_hash_table_insert (self->connections, connection->remote, connection);
   g_queue_push_tail_link (&self->by_activity, &connection->link);
+  if (peer == NULL)
+    {
+      peer = g_new0 (Peer, 1);
+      peer->address = g_steal_pointer (&address);
+      g_hash_table_insert (self->peers, peer->address, peer);
+    }
+  connection->peer = peer;
+  g_queue_push_tail_link (&peer->connections, &connection->peer_link);
   g_object_weak_ref (G_OBJECT (connection->stream), connection_finalized_cb, connection);
 
   /* libsoup takes its own reference; the record goes with the stream. */
@@ -1210,6 +1300,19 @@ sweep_cb (gpointer data)
   sweep_buckets (self, now);
 
   return G_SOURCE_CONTINUE;
+}
+
+/* Bytes of answers written to @connection that its client has not taken in
+ * yet: what waits in the kernel's send queue. */
+static gsize
+unread_bytes (Connection *connection)
+{
+  int queued = 0;
+
+  if (ioctl (g_socket_get_fd (connection->socket), SIOCOUTQ, &queued) != 0 || queued < 0)
+    return 0;
+
+  return queued;
 }
 
 /* Whether a request has a body, from its framing headers as they came (libsoup
@@ -1334,11 +1437,20 @@ got_headers_cb (SoupServerMessage *msg,
 {
   SeyeAgentServer *self = data;
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  Connection *connection = lookup_connection (self, msg);
   const char *why = NULL;
   guint status;
 
   /* The headers parsed: libsoup did not refuse them itself (see request_started_cb). */
   soup_message_headers_remove (soup_server_message_get_response_headers (msg), "Connection");
+
+  /* A client that pipelines requests and leaves the answers unread: its
+   * earlier answers fill the kernel's buffer. */
+  if (connection != NULL && unread_bytes (connection) > SEYE_AGENT_MAX_UNREAD)
+    {
+      answer_and_close (self, msg, 0, NULL);
+      return;
+    }
 
   /* No endpoint takes a body. */
   status = body_framing_status (headers, &why);
