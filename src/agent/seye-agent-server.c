@@ -200,11 +200,17 @@ typedef struct
   GBytes  *deflated;
 } Block;
 
+/* Blocks are shared with the /v1/history answers still being written. */
+static void
+block_clear (Block *block)
+{
+  g_bytes_unref (block->deflated);
+}
+
 static void
 block_free (Block *block)
 {
-  g_bytes_unref (block->deflated);
-  g_free (block);
+  g_rc_box_release_full (block, (GDestroyNotify) block_clear);
 }
 
 static void
@@ -219,7 +225,7 @@ static void
 history_close_block (SeyeAgentServer *self)
 {
   g_autoptr (GString) raw = g_string_sized_new (HISTORY_BLOCK * 1024);
-  Block *block = g_new (Block, 1);
+  Block *block = g_rc_box_new0 (Block);
   uLongf size;
   Bytef *out;
   int status;
@@ -245,7 +251,7 @@ history_close_block (SeyeAgentServer *self)
       g_warning ("history: could not compress %u samples (zlib error %d); they are dropped",
                  HISTORY_BLOCK, status);
       g_free (out);
-      g_free (block);
+      g_rc_box_release (block);
       return;
     }
   block->deflated = g_bytes_new_take (g_realloc (out, size), size);
@@ -325,6 +331,8 @@ static Connection *lookup_connection (SeyeAgentServer   *self,
                                       SoupServerMessage *msg);
 static void connection_finalized_cb (gpointer  data,
                                      GObject  *where_the_object_was);
+static void close_connection (Connection *connection,
+                              const char *why);
 
 static void
 stop_listening (SeyeAgentServer *self)
@@ -771,17 +779,139 @@ route_metrics (SeyeAgentServer   *self,
     respond_bytes (msg, SOUP_STATUS_OK, JSON_TYPE, seye_sample_get_json (sample));
 }
 
+/* A /v1/history answer as it is written: the samples it serves, referenced
+ * (blocks still deflated), and made into text a block (or HISTORY_BLOCK of the
+ * newest samples) at a time as the client takes it in. However many clients
+ * ask, and however slowly they read, each answer holds at most one block's
+ * text (some 60 KB) beyond what the history itself holds. */
+typedef struct
+{
+  GWeakRef   server;
+  GPtrArray *blocks;       /* Block, oldest first, with samples after since */
+  GPtrArray *recent;       /* GBytes: the newest samples after since */
+  gint64     since;
+  guint      next_block;
+  guint      next_recent;
+  guint      count;        /* samples written so far */
+  gboolean   ended;        /* "]}" has gone out */
+} HistoryBody;
+
+static void
+history_body_free (HistoryBody *body)
+{
+  g_weak_ref_clear (&body->server);
+  g_ptr_array_unref (body->blocks);
+  g_ptr_array_unref (body->recent);
+  g_free (body);
+}
+
+/* The length of what @body will write, samples and separators. */
+static gsize
+history_body_length (HistoryBody *body)
+{
+  gsize length = 0;
+  guint count = 0;
+
+  for (guint b = 0; b < body->blocks->len; b++)
+    {
+      Block *block = g_ptr_array_index (body->blocks, b);
+
+      for (guint i = 0; i < HISTORY_BLOCK; i++)
+        if (block->time_ms[i] > body->since)
+          length += (count++ > 0 ? 1 : 0) + block->end[i] - (i > 0 ? block->end[i - 1] : 0);
+    }
+
+  for (guint i = 0; i < body->recent->len; i++)
+    length += (count++ > 0 ? 1 : 0) + g_bytes_get_size (g_ptr_array_index (body->recent, i));
+
+  return length + strlen ("]}");
+}
+
+/* The next piece of @body's text; NULL at its end or when a block does not inflate. */
+static GBytes *
+history_body_next (HistoryBody *body,
+                   gboolean    *damaged)
+{
+  GString *str;
+
+  if (body->next_block < body->blocks->len)
+    {
+      Block *block = g_ptr_array_index (body->blocks, body->next_block++);
+
+      str = g_string_sized_new (block->end[HISTORY_BLOCK - 1] + HISTORY_BLOCK);
+      if (!history_append_block (block, body->since, str, &body->count))
+        {
+          g_string_free (str, TRUE);
+          *damaged = TRUE;
+          return NULL;
+        }
+      return g_string_free_to_bytes (str);
+    }
+
+  if (body->next_recent < body->recent->len)
+    {
+      str = g_string_sized_new (HISTORY_BLOCK * 1024);
+      for (guint n = 0; n < HISTORY_BLOCK && body->next_recent < body->recent->len; n++)
+        {
+          gsize size;
+          const char *data = g_bytes_get_data (g_ptr_array_index (body->recent, body->next_recent++),
+                                               &size);
+
+          if (body->count++ > 0)
+            g_string_append_c (str, ',');
+          g_string_append_len (str, data, size);
+        }
+      return g_string_free_to_bytes (str);
+    }
+
+  if (!body->ended)
+    {
+      body->ended = TRUE;
+      return g_bytes_new_static ("]}", 2);
+    }
+
+  return NULL;
+}
+
+static void
+history_wrote_chunk_cb (SoupServerMessage *msg,
+                        HistoryBody       *body)
+{
+  gboolean damaged = FALSE;
+  g_autoptr (GBytes) next = history_body_next (body, &damaged);
+
+  if (next != NULL)
+    {
+      soup_message_body_append_bytes (soup_server_message_get_response_body (msg), next);
+      return;
+    }
+
+  if (damaged)
+    {
+      g_autoptr (SeyeAgentServer) self = g_weak_ref_get (&body->server);
+      Connection *connection = self != NULL ? lookup_connection (self, msg) : NULL;
+
+      /* Its length is out already: the answer can only be cut short. */
+      g_warning ("history: a block of samples does not inflate; starting the history afresh");
+      if (self != NULL)
+        history_clear (self);
+      if (connection != NULL)
+        close_connection (connection, "its history answer cannot be completed");
+    }
+}
+
 static void
 route_history (SeyeAgentServer   *self,
                SoupServerMessage *msg,
                GHashTable        *query)
 {
   const char *since_text = query ? g_hash_table_lookup (query, "since") : NULL;
-  g_autoptr (GBytes) bytes = NULL;
-  gint64 since = 0;
-  guint count = 0;
-  GList *first;
+  SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
+  SoupMessageBody *response_body = soup_server_message_get_response_body (msg);
+  g_autoptr (GBytes) start = NULL;
+  HistoryBody *body;
   GString *str;
+  gint64 since = 0;
 
   if (since_text != NULL &&
       !g_ascii_string_to_signed (since_text, 10, 0, G_MAXINT64, &since, NULL))
@@ -791,56 +921,48 @@ route_history (SeyeAgentServer   *self,
       return;
     }
 
-  /* The newest samples are what a poller asks for: find the first one after
-   * "since" from the tail. */
-  first = self->history.tail;
-  while (first != NULL && ((Encoded *) first->data)->time_ms > since)
-    {
-      first = first->prev;
-      count++;
-    }
-  first = first ? first->next : self->history.head;
+  body = g_new0 (HistoryBody, 1);
+  g_weak_ref_init (&body->server, self);
+  body->since = since;
+  body->blocks = g_ptr_array_new_with_free_func ((GDestroyNotify) block_free);
+  body->recent = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
 
-  str = g_string_sized_new (128 + 1024 * count);
-  g_string_append (str, "{\"schema\":");
+  /* Older samples, from the deflated blocks, when "since" goes back that far. */
+  for (GList *l = self->blocks.head; l != NULL; l = l->next)
+    {
+      Block *block = l->data;
+
+      if (block->time_ms[HISTORY_BLOCK - 1] > since)
+        g_ptr_array_add (body->blocks, g_rc_box_acquire (block));
+    }
+  for (GList *l = self->history.head; l != NULL; l = l->next)
+    {
+      Encoded *encoded = l->data;
+
+      if (encoded->time_ms > since)
+        g_ptr_array_add (body->recent, g_bytes_ref (encoded->json));
+    }
+
+  str = g_string_new ("{\"schema\":");
   g_string_append_printf (str, "%d,\"node_id\":", SEYE_SCHEMA_VERSION);
   seye_json_write_string (str, self->info->node_id);
   g_string_append (str, ",\"interval\":");
   seye_json_write_double (str, self->interval);
   g_string_append (str, ",\"samples\":[");
+  start = g_string_free_to_bytes (str);
 
-  /* Older samples, from the deflated blocks, when "since" goes back that far. */
-  count = 0;
-  if (first == self->history.head)
-    {
-      for (GList *l = self->blocks.head; l != NULL; l = l->next)
-        {
-          if (!history_append_block (l->data, since, str, &count))
-            {
-              g_string_free (str, TRUE);
-              g_warning ("history: a block of samples does not inflate; starting the history afresh");
-              history_clear (self);
-              respond_error (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR,
-                             "the history was damaged and has been reset; ask again");
-              return;
-            }
-        }
-    }
+  soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
+  soup_message_headers_set_content_type (headers, JSON_TYPE, NULL);
+  soup_message_headers_replace (headers, "Cache-Control", "no-store");
+  soup_message_headers_set_content_length (headers,
+                                           g_bytes_get_size (start) + history_body_length (body));
 
-  for (GList *l = first; l != NULL; l = l->next)
-    {
-      Encoded *encoded = l->data;
-      gsize size;
-      const char *data = g_bytes_get_data (encoded->json, &size);
-
-      if (count++ > 0)
-        g_string_append_c (str, ',');
-      g_string_append_len (str, data, size);
-    }
-
-  g_string_append (str, "]}");
-  bytes = g_string_free_to_bytes (str);
-  respond_bytes (msg, SOUP_STATUS_OK, JSON_TYPE, bytes);
+  /* What has been written is let go at once; the next piece is made when the
+   * one before has gone out. */
+  soup_message_body_set_accumulate (response_body, FALSE);
+  soup_message_body_append_bytes (response_body, start);
+  g_signal_connect (msg, "wrote-chunk", G_CALLBACK (history_wrote_chunk_cb), body);
+  g_signal_connect_swapped (msg, "finished", G_CALLBACK (history_body_free), body);
 }
 
 static void
