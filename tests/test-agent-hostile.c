@@ -659,6 +659,57 @@ test_address_share (void)
   g_assert_cmpint (seye_test_agent_stop (agent), ==, 0);
 }
 
+/* Queries ------------------------------------------------------------------------ */
+
+/* Numbers are decimal, and a name comes once: anything else is a 400, on every path.
+ * (HEAD for /v1/stream: a stream that was accepted would never end.) */
+static void
+test_query (void)
+{
+  static const struct {
+    const char *request;
+    const char *status;
+  } cases[] = {
+    { "HEAD /v1/stream?interval=0x10", "400" },
+    { "HEAD /v1/stream?interval=1e1", "400" },
+    { "HEAD /v1/stream?interval=inf", "400" },
+    { "HEAD /v1/stream?interval=%2B5", "400" },
+    { "HEAD /v1/stream?interval=5.", "400" },
+    { "HEAD /v1/stream?interval=5&interval=5", "400" },
+    { "HEAD /v1/stream?view=full&view=compact", "400" },
+    { "HEAD /v1/stream?interval=1&view=compact&interval=9", "400" },
+    { "GET /v1/history?since=1&since=2", "400" },
+    { "GET /v1/history?since=%2B1", "400" },
+    { "GET /v1/history?since=0x10", "400" },
+    { "GET /v1/history?sin%63e=1&since=2", "400" },
+    { "GET /v1/node?a=1&a=2", "400" },
+    { "GET /?a=1&a=2", "400" },
+    { "HEAD /v1/stream?interval=1.5", "200" },
+    { "HEAD /v1/stream?interval=0&view=totals", "200" },
+    { "GET /v1/history?since=1", "200" },
+    { "GET /v1/node?a=1&b=1", "200" },
+  };
+  g_autoptr (SeyeTestAgent) agent = NULL;
+
+  agent = seye_test_agent_start ("--no-mdns", "--node-id", NODE_ID, "--rate-limit", "0", NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr (GSocket) socket = connect_from (agent, NULL);
+      g_autofree char *request = g_strdup_printf ("%s HTTP/1.1\r\nHost: agent\r\n"
+                                                  "Connection: close\r\n\r\n", cases[i].request);
+      g_autofree char *response = exchange (socket, request);
+      g_autofree char *expected = g_strdup_printf ("HTTP/1.1 %s ", cases[i].status);
+
+      g_test_message ("%s → %.*s", cases[i].request,
+                      (int) (strchr (response, '\r') ? strchr (response, '\r') - response : 0),
+                      response);
+      g_assert_true (g_str_has_prefix (response, expected));
+    }
+
+  g_assert_cmpint (seye_test_agent_stop (agent), ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -676,6 +727,7 @@ main (int   argc,
   g_test_add_func ("/agent/hostile/body-framing", test_body_framing);
   g_test_add_func ("/agent/hostile/lockout", test_lockout);
   g_test_add_func ("/agent/hostile/address-share", test_address_share);
+  g_test_add_func ("/agent/hostile/query", test_query);
 
   return g_test_run ();
 }

@@ -914,7 +914,8 @@ route_history (SeyeAgentServer   *self,
   gint64 since = 0;
 
   if (since_text != NULL &&
-      !g_ascii_string_to_signed (since_text, 10, 0, G_MAXINT64, &since, NULL))
+      (strspn (since_text, "0123456789") != strlen (since_text) ||
+       !g_ascii_string_to_signed (since_text, 10, 0, G_MAXINT64, &since, NULL)))
     {
       respond_error (msg, SOUP_STATUS_BAD_REQUEST,
                      "“since” must be a Unix time in milliseconds, e.g. /v1/history?since=1700000000000");
@@ -1755,6 +1756,40 @@ check_access (SeyeAgentServer   *self,
   g_return_val_if_reached (FALSE);
 }
 
+/* A name that the query of @uri gives more than once (libsoup would keep the
+ * last one), decoded as libsoup decodes it; NULL when there is none. */
+static char *
+repeated_query_name (GUri *uri)
+{
+  const char *query = g_uri_get_query (uri);
+  g_autoptr (GHashTable) seen = NULL;
+  g_auto (GStrv) pairs = NULL;
+
+  if (query == NULL)
+    return NULL;
+
+  seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  pairs = g_strsplit (query, "&", -1);
+  for (guint i = 0; pairs[i] != NULL; i++)
+    {
+      char *equals = strchr (pairs[i], '=');
+      g_autofree char *name = NULL;
+
+      if (equals == NULL)
+        continue;
+      *equals = '\0';
+      g_strdelimit (pairs[i], "+", ' ');
+      name = g_uri_unescape_string (pairs[i], NULL);
+      if (name == NULL)
+        continue;
+      if (g_hash_table_contains (seen, name))
+        return g_steal_pointer (&name);
+      g_hash_table_add (seen, g_steal_pointer (&name));
+    }
+
+  return NULL;
+}
+
 /* Runs once a request's headers are in, before any handler: refuses what is
  * too big or too frequent before any work is done for it, then what this
  * client may not read. */
@@ -1798,7 +1833,21 @@ early_cb (SoupServer        *server,
       return;
     }
 
-  check_access (self, msg, path);
+  if (!check_access (self, msg, path))
+    return;
+
+  /* One value a name: a second one is a mistake, not an override. */
+  {
+    g_autofree char *repeated = repeated_query_name (soup_server_message_get_uri (msg));
+
+    if (repeated != NULL)
+      {
+        g_autofree char *message = g_strdup_printf ("“%s” is given more than once in the query",
+                                                    repeated);
+
+        respond_error (msg, SOUP_STATUS_BAD_REQUEST, message);
+      }
+  }
 }
 
 /* Public API -------------------------------------------------------------- */
