@@ -470,6 +470,50 @@ test_body_framing (void)
   g_assert_cmpint (seye_test_agent_stop (agent), ==, 0);
 }
 
+/* A framing libsoup cannot read (it would answer 400 or 501 itself, and keep
+ * the request's path: libsoup 3.2 leaks it) costs the agent nothing: a
+ * thousand requests with a 32 KB path each leave its memory where it was. */
+static void
+test_framing_leaks_nothing (void)
+{
+  static const char * const framings[] = {
+    "Content-Length: 0x10\r\n",
+    "Content-Length: 5, 5\r\n",
+    "Transfer-Encoding: gzip, chunked\r\n",
+  };
+  g_autoptr (SeyeTestAgent) agent = NULL;
+  g_autofree char *path = g_strnfill (32 * 1024, 'a');
+  guint64 rss_before = 0, rss_after;
+
+  agent = seye_test_agent_start ("--no-mdns", "--node-id", NODE_ID, "--rate-limit", "0", NULL);
+
+  /* Once, so that what the agent allocates for its first requests is in. */
+  for (guint round = 0; round < 2; round++)
+    {
+      guint n = round == 0 ? 30 : 1000;
+
+      if (round == 1)
+        rss_before = agent_rss_kb (agent);
+      for (guint i = 0; i < n; i++)
+        {
+          g_autoptr (GSocket) socket = connect_from (agent, NULL);
+          g_autofree char *request = g_strdup_printf ("GET /%s HTTP/1.1\r\nHost: agent\r\n%s\r\n", path,
+                                                      framings[i % G_N_ELEMENTS (framings)]);
+          g_autofree char *response = exchange (socket, request);
+
+          if (!g_str_has_prefix (response, "HTTP/1.1 4") && !g_str_has_prefix (response, "HTTP/1.1 5"))
+            g_error ("request %u of round %u: got “%.60s”", i, round, response);
+          g_assert_nonnull (strstr (response, "\r\nConnection: close\r\n"));
+        }
+    }
+  rss_after = agent_rss_kb (agent);
+  g_test_message ("agent VmRSS %" G_GUINT64_FORMAT " KB → %" G_GUINT64_FORMAT " KB after 1,000 requests",
+                  rss_before, rss_after);
+  g_assert_cmpuint (rss_after, <, rss_before + 8 * 1024);
+
+  g_assert_cmpint (seye_test_agent_stop (agent), ==, 0);
+}
+
 /* Lock-out ------------------------------------------------------------------- */
 
 /* A client from 127.0.0.1 must be answered, within a second, whatever the others do. */
@@ -725,6 +769,7 @@ main (int   argc,
   g_test_add_func ("/agent/hostile/range-ignored", test_range_ignored);
   g_test_add_func ("/agent/hostile/range-ignored-tls-token", test_range_ignored_tls_token);
   g_test_add_func ("/agent/hostile/body-framing", test_body_framing);
+  g_test_add_func ("/agent/hostile/framing-leaks-nothing", test_framing_leaks_nothing);
   g_test_add_func ("/agent/hostile/lockout", test_lockout);
   g_test_add_func ("/agent/hostile/address-share", test_address_share);
   g_test_add_func ("/agent/hostile/query", test_query);

@@ -52,6 +52,7 @@
 #define SWEEP_MS        250       /* how often idle connections and buckets are looked at */
 #define LISTEN_BACKLOG  1024
 #define JSON_TYPE       "application/json"
+#define ANSWERED_KEY    "seye-agent-answered"   /* on a message answered past libsoup */
 
 /* RFC 6585; libsoup 3.2 has no names for them. */
 #define STATUS_TOO_MANY_REQUESTS                429
@@ -1438,9 +1439,11 @@ unread_bytes (Connection *connection)
   return queued;
 }
 
-/* Whether a request has a body, from its framing headers as they came (libsoup
- * keeps only its reading of them: "Content-Length: -1" is 2^64 - 1 bytes to it,
- * and of two lengths the last one wins). Returns 0 for "no body" (no framing
+/* Whether a request has a body, from its framing headers as they came. libsoup
+ * never sees them (SeyeAgentConnStream renames them): it would read a body it
+ * cannot delimit until the connection ends ("Content-Length: -1" is 2^64 - 1
+ * bytes to it, of two lengths the last one wins), and it leaks the path of a
+ * request whose framing it cannot read. Returns 0 for "no body" (no framing
  * header, or a single "Content-Length: 0"), else the status to refuse it with. */
 static guint
 body_framing_status (SoupMessageHeaders  *headers,
@@ -1456,12 +1459,12 @@ body_framing_status (SoupMessageHeaders  *headers,
   soup_message_headers_iter_init (&iter, headers);
   while (soup_message_headers_iter_next (&iter, &name, &value))
     {
-      if (g_ascii_strcasecmp (name, "Content-Length") == 0)
+      if (g_ascii_strcasecmp (name, SEYE_AGENT_CONN_STREAM_CONTENT_LENGTH) == 0)
         {
           length = value;
           n_lengths++;
         }
-      else if (g_ascii_strcasecmp (name, "Transfer-Encoding") == 0)
+      else if (g_ascii_strcasecmp (name, SEYE_AGENT_CONN_STREAM_TRANSFER_ENCODING) == 0)
         {
           chunked = g_ascii_strcasecmp (value, "chunked") == 0;
           n_codings++;
@@ -1513,6 +1516,11 @@ answer_and_close (SeyeAgentServer   *self,
   g_autoptr (GIOStream) stream = NULL;
   GSocket *socket;
 
+  /* Once: a second steal would have libsoup drop its connection twice. */
+  if (g_object_get_data (G_OBJECT (msg), ANSWERED_KEY) != NULL)
+    return;
+  g_object_set_data (G_OBJECT (msg), ANSWERED_KEY, GINT_TO_POINTER (TRUE));
+
   if (connection == NULL)
     {
       /* Not one of ours (cannot happen): libsoup answers after the body, and closes. */
@@ -1563,6 +1571,10 @@ got_headers_cb (SoupServerMessage *msg,
   Connection *connection = lookup_connection (self, msg);
   const char *why = NULL;
   guint status;
+
+  /* early_cb has answered it already, past libsoup. */
+  if (g_object_get_data (G_OBJECT (msg), ANSWERED_KEY) != NULL)
+    return;
 
   /* The headers parsed: libsoup did not refuse them itself (see request_started_cb). */
   soup_message_headers_remove (soup_server_message_get_response_headers (msg), "Connection");
