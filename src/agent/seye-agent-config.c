@@ -556,7 +556,7 @@ seye_agent_config_parse_args (SeyeAgentConfig   *self,
       "Read /proc, /sys and /etc under this directory (default /)", "DIR" },
     { "max-connections", 0, 0, G_OPTION_ARG_STRING, &max_connections_text,
       "Connections served at once (default " G_STRINGIFY (SEYE_AGENT_DEFAULT_MAX_CONNECTIONS)
-      "); past it the least recently active idle one is closed", "N" },
+      "); past it the address holding the most loses its least recently active one", "N" },
     { "idle-timeout", 0, 0, G_OPTION_ARG_STRING, &idle_timeout_text,
       "Close a connection after this many seconds without a request (default "
       G_STRINGIFY (SEYE_AGENT_DEFAULT_IDLE_TIMEOUT) "; 0: never)", "SECONDS" },

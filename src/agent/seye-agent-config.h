@@ -24,6 +24,12 @@ G_BEGIN_DECLS
 #define SEYE_AGENT_DEFAULT_RATE_BURST      100
 #define SEYE_AGENT_MAX_RATE_BURST          1000000
 
+/* Fixed limits, in docs/api.md. */
+#define SEYE_AGENT_PEER_SHARE      4            /* one address holds at most 1/4 of the connections, */
+#define SEYE_AGENT_MIN_PEER_SHARE  8            /* or 8 (or all of them, when there are fewer) */
+#define SEYE_AGENT_SNDBUF          (64 * 1024)  /* a connection's socket send buffer (the kernel doubles it) */
+#define SEYE_AGENT_MAX_UNREAD      (64 * 1024)  /* unread answer bytes at which a pipelined request closes */
+
 typedef struct
 {
   guint     port;          /* 0: any free port (tests) */

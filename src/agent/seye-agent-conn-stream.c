@@ -26,6 +26,13 @@
  * stream gives one "\n" first: libsoup starts a request, finds its headers
  * malformed, and disconnects and frees the connection as it should. Only a
  * client that has already gone could ever see the "400 Bad Request".
+ *
+ * It also hides a request's body framing from libsoup: the last letter of a
+ * "Content-Length" or "Transfer-Encoding" header's name becomes "*" as it
+ * passes (SEYE_AGENT_CONN_STREAM_CONTENT_LENGTH, ..._TRANSFER_ENCODING). No
+ * endpoint takes a body and the agent refuses any request that has those
+ * headers; libsoup 3.2 would read a body it cannot delimit forever, and leaks
+ * the request's path when it cannot read the framing at all (fixed in 3.3).
  */
 
 /* The input side ----------------------------------------------------------- */
@@ -41,7 +48,47 @@ struct _SeyeIdleEofInputStream
   GInputStream *base;          /* pollable */
   gboolean      idle;          /* nothing read since the last response was done */
   gboolean      gave_newline;  /* the "\n" before the end has gone out */
+  guint         line_pos;      /* bytes of the current line seen, while it may name framing */
+  guint         candidates;    /* which framing names it may still be (bits of framing_names) */
 };
+
+static const char * const framing_names[] = { "content-length", "transfer-encoding" };
+#define ALL_CANDIDATES 0x3
+
+/* Renames framing headers in @buffer, as the bytes of the stream go by. */
+static void
+hide_framing (SeyeIdleEofInputStream *self,
+              char                   *buffer,
+              gsize                   length)
+{
+  for (gsize i = 0; i < length; i++)
+    {
+      char c = g_ascii_tolower (buffer[i]);
+
+      if (c == '\n')
+        {
+          self->line_pos = 0;
+          self->candidates = ALL_CANDIDATES;
+          continue;
+        }
+      if (self->candidates == 0)
+        continue;
+
+      for (guint n = 0; n < G_N_ELEMENTS (framing_names); n++)
+        {
+          if (!(self->candidates & (1u << n)))
+            continue;
+          if (framing_names[n][self->line_pos] != c)
+            self->candidates &= ~(1u << n);
+          else if (framing_names[n][self->line_pos + 1] == '\0')
+            {
+              buffer[i] = '*';
+              self->candidates = 0;
+            }
+        }
+      self->line_pos++;
+    }
+}
 
 static void seye_idle_eof_input_stream_pollable_init (GPollableInputStreamInterface *iface);
 
@@ -62,6 +109,7 @@ after_base_read (SeyeIdleEofInputStream  *self,
   if (nread > 0)
     {
       self->idle = FALSE;
+      hide_framing (self, buffer, nread);
       return nread;
     }
 
@@ -192,6 +240,8 @@ static void
 seye_idle_eof_input_stream_init (SeyeIdleEofInputStream *self)
 {
   self->idle = TRUE;
+  /* The request line cannot name a header. */
+  self->candidates = 0;
 }
 
 /* The connection ----------------------------------------------------------- */

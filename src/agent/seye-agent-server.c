@@ -6,12 +6,13 @@
 #include <gio/gunixsocketaddress.h>
 #include <glib/gstdio.h>
 #include <libsoup/soup.h>
+#include <linux/sockios.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <malloc.h>
 #include <math.h>
+#include <sys/ioctl.h>
 #include <zlib.h>
-#include <netinet/in.h>
 
 #include "seye-agent-auth.h"
 #include "seye-agent-config.h"
@@ -31,11 +32,19 @@
  * idle ones, so the agent accepts connections itself (a GSocketService) and
  * hands each to the SoupServer with soup_server_accept_iostream(), keeping a
  * record per connection in least-recently-active order. Past the cap the
- * least recently active connection that is not in the middle of a request
- * is closed to admit the new one (a client that holds sockets open cannot
- * lock others out); only when every connection is busy is the new one
- * answered 503 and closed. A sweep closes connections idle for longer than
- * the idle timeout and forgets rate buckets that are full again.
+ * connection of the address that holds the most is closed to admit the new
+ * one (an idle one first, else one in the middle of a request): a client that
+ * holds sockets open, or requests it never finishes, cannot lock others out.
+ * One address holds at most a share of the connections (SEYE_AGENT_PEER_SHARE):
+ * past it, its own least recently active connection goes, never another
+ * address's. A sweep closes connections idle for longer than the idle timeout
+ * and forgets rate buckets that are full again.
+ *
+ * What a client leaves unread is bounded per connection: the kernel keeps at
+ * most SEYE_AGENT_SNDBUF (doubled) for it, libsoup writes one answer at a time
+ * and reads the next pipelined request only once the answer before is written;
+ * a connection whose next request comes while more than SEYE_AGENT_MAX_UNREAD
+ * bytes of earlier answers wait in the kernel is closed without an answer.
  */
 
 #define HISTORY_SECONDS 900.0     /* keep 15 minutes, whatever the interval */
@@ -43,6 +52,7 @@
 #define SWEEP_MS        250       /* how often idle connections and buckets are looked at */
 #define LISTEN_BACKLOG  1024
 #define JSON_TYPE       "application/json"
+#define ANSWERED_KEY    "seye-agent-answered"   /* on a message answered past libsoup */
 
 /* RFC 6585; libsoup 3.2 has no names for them. */
 #define STATUS_TOO_MANY_REQUESTS                429
@@ -76,6 +86,7 @@ struct _SeyeAgentServer
   GSocketService  *service;
   GHashTable      *connections;    /* remote GSocketAddress -> Connection, until the stream is finalized */
   GQueue           by_activity;    /* open Connections, least recently active first */
+  GHashTable      *peers;          /* remote address as text -> Peer with an open connection */
   guint            sweep_source;
 
   /* Rate limiting */
@@ -125,10 +136,26 @@ typedef struct
   GSocket             *socket;
   GSocketAddress      *remote;
   GList                link;         /* in by_activity while open */
+  struct _Peer        *peer;         /* while open */
+  GList                peer_link;    /* in its peer's connections while open */
   gint64               active_us;    /* accepted, or last progress of a request */
   gboolean             busy;         /* between its request's headers and the response's end */
   gboolean             closing;      /* shut down by us; no longer counted */
 } Connection;
+
+/* The open connections of one remote address. */
+typedef struct _Peer
+{
+  char   *address;
+  GQueue  connections;   /* least recently active first */
+} Peer;
+
+static void
+peer_free (Peer *peer)
+{
+  g_free (peer->address);
+  g_free (peer);
+}
 
 static void
 connection_free (Connection *connection)
@@ -174,11 +201,17 @@ typedef struct
   GBytes  *deflated;
 } Block;
 
+/* Blocks are shared with the /v1/history answers still being written. */
+static void
+block_clear (Block *block)
+{
+  g_bytes_unref (block->deflated);
+}
+
 static void
 block_free (Block *block)
 {
-  g_bytes_unref (block->deflated);
-  g_free (block);
+  g_rc_box_release_full (block, (GDestroyNotify) block_clear);
 }
 
 static void
@@ -193,7 +226,7 @@ static void
 history_close_block (SeyeAgentServer *self)
 {
   g_autoptr (GString) raw = g_string_sized_new (HISTORY_BLOCK * 1024);
-  Block *block = g_new (Block, 1);
+  Block *block = g_rc_box_new0 (Block);
   uLongf size;
   Bytef *out;
   int status;
@@ -219,7 +252,7 @@ history_close_block (SeyeAgentServer *self)
       g_warning ("history: could not compress %u samples (zlib error %d); they are dropped",
                  HISTORY_BLOCK, status);
       g_free (out);
-      g_free (block);
+      g_rc_box_release (block);
       return;
     }
   block->deflated = g_bytes_new_take (g_realloc (out, size), size);
@@ -299,6 +332,8 @@ static Connection *lookup_connection (SeyeAgentServer   *self,
                                       SoupServerMessage *msg);
 static void connection_finalized_cb (gpointer  data,
                                      GObject  *where_the_object_was);
+static void close_connection (Connection *connection,
+                              const char *why);
 
 static void
 stop_listening (SeyeAgentServer *self)
@@ -337,6 +372,7 @@ seye_agent_server_dispose (GObject *object)
       g_hash_table_iter_remove (&iter);
     }
   g_queue_init (&self->by_activity);
+  g_hash_table_remove_all (self->peers);
 
   G_OBJECT_CLASS (seye_agent_server_parent_class)->dispose (object);
 }
@@ -354,6 +390,7 @@ seye_agent_server_finalize (GObject *object)
   g_clear_pointer (&self->prometheus, g_bytes_unref);
   g_clear_pointer (&self->problems, g_strfreev);
   g_clear_pointer (&self->connections, g_hash_table_unref);
+  g_clear_pointer (&self->peers, g_hash_table_unref);
   g_clear_pointer (&self->buckets, g_hash_table_unref);
   if (self->token != NULL)
     explicit_bzero (self->token, strlen (self->token));
@@ -571,6 +608,7 @@ seye_agent_server_init (SeyeAgentServer *self)
 {
   self->connections = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) connection_free);
   self->buckets = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->peers = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) peer_free);
   self->max_connections = SEYE_AGENT_DEFAULT_MAX_CONNECTIONS;
   self->idle_timeout = SEYE_AGENT_DEFAULT_IDLE_TIMEOUT;
   self->max_header_size = SEYE_AGENT_DEFAULT_MAX_HEADER_SIZE;
@@ -669,6 +707,17 @@ tick_cb (gpointer data)
 
 /* Responses --------------------------------------------------------------- */
 
+static const char *
+status_phrase (guint status)
+{
+  if (status == STATUS_TOO_MANY_REQUESTS)
+    return "Too Many Requests";
+  if (status == STATUS_REQUEST_HEADER_FIELDS_TOO_LARGE)
+    return "Request Header Fields Too Large";
+
+  return soup_status_get_phrase (status);
+}
+
 static void
 respond_bytes (SoupServerMessage *msg,
                guint              status,
@@ -676,14 +725,8 @@ respond_bytes (SoupServerMessage *msg,
                GBytes            *bytes)
 {
   SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
-  const char *reason = NULL;
 
-  if (status == STATUS_TOO_MANY_REQUESTS)
-    reason = "Too Many Requests";
-  else if (status == STATUS_REQUEST_HEADER_FIELDS_TOO_LARGE)
-    reason = "Request Header Fields Too Large";
-
-  soup_server_message_set_status (msg, status, reason);
+  soup_server_message_set_status (msg, status, status_phrase (status));
   soup_message_headers_set_content_type (headers, content_type, NULL);
   soup_message_headers_replace (headers, "Cache-Control", "no-store");
   soup_message_body_append_bytes (soup_server_message_get_response_body (msg), bytes);
@@ -737,76 +780,191 @@ route_metrics (SeyeAgentServer   *self,
     respond_bytes (msg, SOUP_STATUS_OK, JSON_TYPE, seye_sample_get_json (sample));
 }
 
+/* A /v1/history answer as it is written: the samples it serves, referenced
+ * (blocks still deflated), and made into text a block (or HISTORY_BLOCK of the
+ * newest samples) at a time as the client takes it in. However many clients
+ * ask, and however slowly they read, each answer holds at most one block's
+ * text (some 60 KB) beyond what the history itself holds. */
+typedef struct
+{
+  GWeakRef   server;
+  GPtrArray *blocks;       /* Block, oldest first, with samples after since */
+  GPtrArray *recent;       /* GBytes: the newest samples after since */
+  gint64     since;
+  guint      next_block;
+  guint      next_recent;
+  guint      count;        /* samples written so far */
+  gboolean   ended;        /* "]}" has gone out */
+} HistoryBody;
+
+static void
+history_body_free (HistoryBody *body)
+{
+  g_weak_ref_clear (&body->server);
+  g_ptr_array_unref (body->blocks);
+  g_ptr_array_unref (body->recent);
+  g_free (body);
+}
+
+/* The length of what @body will write, samples and separators. */
+static gsize
+history_body_length (HistoryBody *body)
+{
+  gsize length = 0;
+  guint count = 0;
+
+  for (guint b = 0; b < body->blocks->len; b++)
+    {
+      Block *block = g_ptr_array_index (body->blocks, b);
+
+      for (guint i = 0; i < HISTORY_BLOCK; i++)
+        if (block->time_ms[i] > body->since)
+          length += (count++ > 0 ? 1 : 0) + block->end[i] - (i > 0 ? block->end[i - 1] : 0);
+    }
+
+  for (guint i = 0; i < body->recent->len; i++)
+    length += (count++ > 0 ? 1 : 0) + g_bytes_get_size (g_ptr_array_index (body->recent, i));
+
+  return length + strlen ("]}");
+}
+
+/* The next piece of @body's text; NULL at its end or when a block does not inflate. */
+static GBytes *
+history_body_next (HistoryBody *body,
+                   gboolean    *damaged)
+{
+  GString *str;
+
+  if (body->next_block < body->blocks->len)
+    {
+      Block *block = g_ptr_array_index (body->blocks, body->next_block++);
+
+      str = g_string_sized_new (block->end[HISTORY_BLOCK - 1] + HISTORY_BLOCK);
+      if (!history_append_block (block, body->since, str, &body->count))
+        {
+          g_string_free (str, TRUE);
+          *damaged = TRUE;
+          return NULL;
+        }
+      return g_string_free_to_bytes (str);
+    }
+
+  if (body->next_recent < body->recent->len)
+    {
+      str = g_string_sized_new (HISTORY_BLOCK * 1024);
+      for (guint n = 0; n < HISTORY_BLOCK && body->next_recent < body->recent->len; n++)
+        {
+          gsize size;
+          const char *data = g_bytes_get_data (g_ptr_array_index (body->recent, body->next_recent++),
+                                               &size);
+
+          if (body->count++ > 0)
+            g_string_append_c (str, ',');
+          g_string_append_len (str, data, size);
+        }
+      return g_string_free_to_bytes (str);
+    }
+
+  if (!body->ended)
+    {
+      body->ended = TRUE;
+      return g_bytes_new_static ("]}", 2);
+    }
+
+  return NULL;
+}
+
+static void
+history_wrote_chunk_cb (SoupServerMessage *msg,
+                        HistoryBody       *body)
+{
+  gboolean damaged = FALSE;
+  g_autoptr (GBytes) next = history_body_next (body, &damaged);
+
+  if (next != NULL)
+    {
+      soup_message_body_append_bytes (soup_server_message_get_response_body (msg), next);
+      return;
+    }
+
+  if (damaged)
+    {
+      g_autoptr (SeyeAgentServer) self = g_weak_ref_get (&body->server);
+      Connection *connection = self != NULL ? lookup_connection (self, msg) : NULL;
+
+      /* Its length is out already: the answer can only be cut short. */
+      g_warning ("history: a block of samples does not inflate; starting the history afresh");
+      if (self != NULL)
+        history_clear (self);
+      if (connection != NULL)
+        close_connection (connection, "its history answer cannot be completed");
+    }
+}
+
 static void
 route_history (SeyeAgentServer   *self,
                SoupServerMessage *msg,
                GHashTable        *query)
 {
   const char *since_text = query ? g_hash_table_lookup (query, "since") : NULL;
-  g_autoptr (GBytes) bytes = NULL;
-  gint64 since = 0;
-  guint count = 0;
-  GList *first;
+  SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
+  SoupMessageBody *response_body = soup_server_message_get_response_body (msg);
+  g_autoptr (GBytes) start = NULL;
+  HistoryBody *body;
   GString *str;
+  gint64 since = 0;
 
   if (since_text != NULL &&
-      !g_ascii_string_to_signed (since_text, 10, 0, G_MAXINT64, &since, NULL))
+      (strspn (since_text, "0123456789") != strlen (since_text) ||
+       !g_ascii_string_to_signed (since_text, 10, 0, G_MAXINT64, &since, NULL)))
     {
       respond_error (msg, SOUP_STATUS_BAD_REQUEST,
                      "“since” must be a Unix time in milliseconds, e.g. /v1/history?since=1700000000000");
       return;
     }
 
-  /* The newest samples are what a poller asks for: find the first one after
-   * "since" from the tail. */
-  first = self->history.tail;
-  while (first != NULL && ((Encoded *) first->data)->time_ms > since)
-    {
-      first = first->prev;
-      count++;
-    }
-  first = first ? first->next : self->history.head;
+  body = g_new0 (HistoryBody, 1);
+  g_weak_ref_init (&body->server, self);
+  body->since = since;
+  body->blocks = g_ptr_array_new_with_free_func ((GDestroyNotify) block_free);
+  body->recent = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
 
-  str = g_string_sized_new (128 + 1024 * count);
-  g_string_append (str, "{\"schema\":");
+  /* Older samples, from the deflated blocks, when "since" goes back that far. */
+  for (GList *l = self->blocks.head; l != NULL; l = l->next)
+    {
+      Block *block = l->data;
+
+      if (block->time_ms[HISTORY_BLOCK - 1] > since)
+        g_ptr_array_add (body->blocks, g_rc_box_acquire (block));
+    }
+  for (GList *l = self->history.head; l != NULL; l = l->next)
+    {
+      Encoded *encoded = l->data;
+
+      if (encoded->time_ms > since)
+        g_ptr_array_add (body->recent, g_bytes_ref (encoded->json));
+    }
+
+  str = g_string_new ("{\"schema\":");
   g_string_append_printf (str, "%d,\"node_id\":", SEYE_SCHEMA_VERSION);
   seye_json_write_string (str, self->info->node_id);
   g_string_append (str, ",\"interval\":");
   seye_json_write_double (str, self->interval);
   g_string_append (str, ",\"samples\":[");
+  start = g_string_free_to_bytes (str);
 
-  /* Older samples, from the deflated blocks, when "since" goes back that far. */
-  count = 0;
-  if (first == self->history.head)
-    {
-      for (GList *l = self->blocks.head; l != NULL; l = l->next)
-        {
-          if (!history_append_block (l->data, since, str, &count))
-            {
-              g_string_free (str, TRUE);
-              g_warning ("history: a block of samples does not inflate; starting the history afresh");
-              history_clear (self);
-              respond_error (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR,
-                             "the history was damaged and has been reset; ask again");
-              return;
-            }
-        }
-    }
+  soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
+  soup_message_headers_set_content_type (headers, JSON_TYPE, NULL);
+  soup_message_headers_replace (headers, "Cache-Control", "no-store");
+  soup_message_headers_set_content_length (headers,
+                                           g_bytes_get_size (start) + history_body_length (body));
 
-  for (GList *l = first; l != NULL; l = l->next)
-    {
-      Encoded *encoded = l->data;
-      gsize size;
-      const char *data = g_bytes_get_data (encoded->json, &size);
-
-      if (count++ > 0)
-        g_string_append_c (str, ',');
-      g_string_append_len (str, data, size);
-    }
-
-  g_string_append (str, "]}");
-  bytes = g_string_free_to_bytes (str);
-  respond_bytes (msg, SOUP_STATUS_OK, JSON_TYPE, bytes);
+  /* What has been written is let go at once; the next piece is made when the
+   * one before has gone out. */
+  soup_message_body_set_accumulate (response_body, FALSE);
+  soup_message_body_append_bytes (response_body, start);
+  g_signal_connect (msg, "wrote-chunk", G_CALLBACK (history_wrote_chunk_cb), body);
+  g_signal_connect_swapped (msg, "finished", G_CALLBACK (history_body_free), body);
 }
 
 static void
@@ -957,7 +1115,26 @@ touch_connection (Connection *connection)
     {
       g_queue_unlink (&self->by_activity, &connection->link);
       g_queue_push_tail_link (&self->by_activity, &connection->link);
+      g_queue_unlink (&connection->peer->connections, &connection->peer_link);
+      g_queue_push_tail_link (&connection->peer->connections, &connection->peer_link);
     }
+}
+
+/* The connection is on its way out: it no longer counts. */
+static void
+forget_connection (Connection *connection)
+{
+  SeyeAgentServer *self = connection->self;
+
+  if (connection->closing)
+    return;
+
+  connection->closing = TRUE;
+  g_queue_unlink (&self->by_activity, &connection->link);
+  g_queue_unlink (&connection->peer->connections, &connection->peer_link);
+  if (connection->peer->connections.length == 0)
+    g_hash_table_remove (self->peers, connection->peer->address);
+  connection->peer = NULL;
 }
 
 /* Shutting the socket down makes libsoup's pending read or write fail; it
@@ -966,14 +1143,11 @@ static void
 close_connection (Connection *connection,
                   const char *why)
 {
-  SeyeAgentServer *self = connection->self;
-
   if (connection->closing)
     return;
 
   g_debug ("closing a connection: %s", why);
-  connection->closing = TRUE;
-  g_queue_unlink (&self->by_activity, &connection->link);
+  forget_connection (connection);
   g_socket_shutdown (connection->socket, TRUE, TRUE, NULL);
 }
 
@@ -996,42 +1170,87 @@ connection_finalized_cb (gpointer  data,
   Connection *connection = data;
   SeyeAgentServer *self = connection->self;
 
-  if (!connection->closing)
-    g_queue_unlink (&self->by_activity, &connection->link);
+  forget_connection (connection);
   g_hash_table_remove (self->connections, connection->remote);
 }
 
-/* Makes room for one more: the least recently active connection that is not
- * serving a request goes. */
+/* How many connections one address may hold. */
+static guint
+peer_share (SeyeAgentServer *self)
+{
+  return MIN (self->max_connections,
+              MAX (SEYE_AGENT_MIN_PEER_SHARE, self->max_connections / SEYE_AGENT_PEER_SHARE));
+}
+
+/* Makes room in @peer: its least recently active connection that is not
+ * serving a request goes, else its least recently active one. */
+static void
+evict_from (Peer       *peer,
+            const char *why)
+{
+  Connection *victim = NULL;
+
+  for (GList *l = peer->connections.head; l != NULL && victim == NULL; l = l->next)
+    if (!((Connection *) l->data)->busy)
+      victim = l->data;
+  if (victim == NULL)
+    victim = peer->connections.head->data;
+
+  close_connection (victim, why);
+}
+
+/* Makes room for one more: the address that holds the most connections gives
+ * one up (of two that hold as many, the one with the least recently active
+ * connection). */
 static gboolean
 evict_one (SeyeAgentServer *self)
 {
-  for (GList *l = self->by_activity.head; l != NULL; l = l->next)
-    {
-      Connection *connection = l->data;
+  GHashTableIter iter;
+  Peer *peer, *heaviest = NULL;
 
-      if (!connection->busy)
-        {
-          close_connection (connection, "the connection limit is reached and it is the least recently active");
-          return TRUE;
-        }
+  g_hash_table_iter_init (&iter, self->peers);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &peer))
+    {
+      if (heaviest == NULL ||
+          peer->connections.length > heaviest->connections.length ||
+          (peer->connections.length == heaviest->connections.length &&
+           ((Connection *) peer->connections.head->data)->active_us <
+           ((Connection *) heaviest->connections.head->data)->active_us))
+        heaviest = peer;
     }
 
-  return FALSE;
+  if (heaviest == NULL)
+    return FALSE;
+
+  evict_from (heaviest, "the connection limit is reached and its address holds the most");
+
+  return TRUE;
+}
+
+/* A whole error response, written past libsoup, after which the connection closes. */
+static char *
+closing_response (guint       status,
+                  const char *extra_headers,
+                  const char *message)
+{
+  g_autofree char *body = seye_json_error_body (status, message);
+
+  return g_strdup_printf ("HTTP/1.1 %u %s\r\n"
+                          "Content-Type: " JSON_TYPE "\r\n"
+                          "Content-Length: %zu\r\n"
+                          "Cache-Control: no-store\r\n"
+                          "%s"
+                          "Connection: close\r\n"
+                          "\r\n%s", status, status_phrase (status), strlen (body),
+                          extra_headers, body);
 }
 
 /* Every connection is in the middle of a request: say so and hang up. */
 static void
 refuse_connection (GSocketConnection *stream)
 {
-  g_autofree char *body = seye_json_error_body (SOUP_STATUS_SERVICE_UNAVAILABLE,
+  g_autofree char *response = closing_response (SOUP_STATUS_SERVICE_UNAVAILABLE, "Retry-After: 1\r\n",
                                                 "too many connections; try again");
-  g_autofree char *response = g_strdup_printf ("HTTP/1.1 503 Service Unavailable\r\n"
-                                               "Content-Type: " JSON_TYPE "\r\n"
-                                               "Content-Length: %zu\r\n"
-                                               "Retry-After: 1\r\n"
-                                               "Connection: close\r\n"
-                                               "\r\n%s", strlen (body), body);
   GSocket *socket = g_socket_connection_get_socket (stream);
 
   /* A fresh socket's send buffer takes these few hundred bytes at once. */
@@ -1085,9 +1304,18 @@ incoming_cb (GSocketService    *service,
   g_autoptr (GSocketAddress) remote = NULL;
   g_autoptr (GIOStream) base = NULL;
   g_autoptr (GError) error = NULL;
+  g_autofree char *address = NULL;
   Connection *connection;
+  Peer *peer;
 
-  if (self->by_activity.length >= self->max_connections && !evict_one (self))
+  remote = g_socket_connection_get_remote_address (stream, NULL);
+  if (G_IS_INET_SOCKET_ADDRESS (remote))
+    address = g_inet_address_to_string (g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (remote)));
+  peer = address != NULL ? g_hash_table_lookup (self->peers, address) : NULL;
+
+  if (peer != NULL && peer->connections.length >= peer_share (self))
+    evict_from (peer, "its address holds its share of the connections and it is the least recently active");
+  else if (self->by_activity.length >= self->max_connections && !evict_one (self))
     {
       g_debug ("refusing a connection: all %u are serving a request", self->max_connections);
       /* A client of the TLS port could not read a plain answer. */
@@ -1099,8 +1327,7 @@ incoming_cb (GSocketService    *service,
     }
 
   local = g_socket_connection_get_local_address (stream, NULL);
-  remote = g_socket_connection_get_remote_address (stream, NULL);
-  if (local == NULL || remote == NULL)
+  if (local == NULL || address == NULL)
     {
       /* The client has already gone. */
       g_io_stream_close (G_IO_STREAM (stream), NULL, NULL);
@@ -1112,6 +1339,11 @@ incoming_cb (GSocketService    *service,
    * (libsoup sets this on the connections it accepts itself.) */
   if (G_IS_TCP_CONNECTION (stream))
     g_socket_set_option (g_socket_connection_get_socket (stream), IPPROTO_TCP, TCP_NODELAY, 1, NULL);
+
+  /* What a client that does not read leaves in the kernel is bounded (the
+   * kernel doubles it); past it, answers wait in libsoup, one at a time. */
+  g_socket_set_option (g_socket_connection_get_socket (stream), SOL_SOCKET, SO_SNDBUF,
+                       SEYE_AGENT_SNDBUF, NULL);
 
   base = server_stream (self, stream, &error);
   if (base == NULL)
@@ -1127,9 +1359,18 @@ incoming_cb (GSocketService    *service,
   connection->socket = g_socket_connection_get_socket (stream);
   connection->remote = g_object_ref (remote);
   connection->link.data = connection;
+  connection->peer_link.data = connection;
   connection->active_us = g_get_monotonic_time ();
   g_hash_table_insert (self->connections, connection->remote, connection);
   g_queue_push_tail_link (&self->by_activity, &connection->link);
+  if (peer == NULL)
+    {
+      peer = g_new0 (Peer, 1);
+      peer->address = g_steal_pointer (&address);
+      g_hash_table_insert (self->peers, peer->address, peer);
+    }
+  connection->peer = peer;
+  g_queue_push_tail_link (&peer->connections, &connection->peer_link);
   g_object_weak_ref (G_OBJECT (connection->stream), connection_finalized_cb, connection);
 
   /* libsoup takes its own reference; the record goes with the stream. */
@@ -1185,6 +1426,183 @@ sweep_cb (gpointer data)
   return G_SOURCE_CONTINUE;
 }
 
+/* Bytes of answers written to @connection that its client has not taken in
+ * yet: what waits in the kernel's send queue. */
+static gsize
+unread_bytes (Connection *connection)
+{
+  int queued = 0;
+
+  if (ioctl (g_socket_get_fd (connection->socket), SIOCOUTQ, &queued) != 0 || queued < 0)
+    return 0;
+
+  return queued;
+}
+
+/* Whether a request has a body, from its framing headers as they came. libsoup
+ * never sees them (SeyeAgentConnStream renames them): it would read a body it
+ * cannot delimit until the connection ends ("Content-Length: -1" is 2^64 - 1
+ * bytes to it, of two lengths the last one wins), and it leaks the path of a
+ * request whose framing it cannot read. Returns 0 for "no body" (no framing
+ * header, or a single "Content-Length: 0"), else the status to refuse it with. */
+static guint
+body_framing_status (SoupMessageHeaders  *headers,
+                     const char         **why)
+{
+  SoupMessageHeadersIter iter;
+  const char *name, *value;
+  const char *length = NULL;
+  guint n_lengths = 0;
+  guint n_codings = 0;
+  gboolean chunked = FALSE;
+
+  soup_message_headers_iter_init (&iter, headers);
+  while (soup_message_headers_iter_next (&iter, &name, &value))
+    {
+      if (g_ascii_strcasecmp (name, SEYE_AGENT_CONN_STREAM_CONTENT_LENGTH) == 0)
+        {
+          length = value;
+          n_lengths++;
+        }
+      else if (g_ascii_strcasecmp (name, SEYE_AGENT_CONN_STREAM_TRANSFER_ENCODING) == 0)
+        {
+          chunked = g_ascii_strcasecmp (value, "chunked") == 0;
+          n_codings++;
+        }
+    }
+
+  if (n_codings == 0 && n_lengths == 0)
+    return 0;
+
+  if (n_codings == 1 && chunked && n_lengths == 0)
+    {
+      *why = "request bodies are not accepted";
+      return SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE;
+    }
+
+  if (n_codings > 0)
+    {
+      *why = "the request's body framing is not understood (Transfer-Encoding); "
+             "requests to this node have no body";
+      return SOUP_STATUS_BAD_REQUEST;
+    }
+
+  if (n_lengths == 1 && length[0] != '\0' && strspn (length, "0123456789") == strlen (length))
+    {
+      if (strspn (length, "0") == strlen (length))
+        return 0;
+
+      *why = "request bodies are not accepted";
+      return SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE;
+    }
+
+  *why = "the request's Content-Length is not one length in decimal digits; "
+         "requests to this node have no body";
+  return SOUP_STATUS_BAD_REQUEST;
+}
+
+/* Answers @msg at once, past libsoup, and closes its connection. libsoup reads
+ * a request's whole body before it writes any answer, and a body it cannot
+ * delimit it reads until the connection ends: so the connection is taken from
+ * it. The answer is written if the socket takes it now (@status 0: none). The
+ * connection no longer counts against any limit. */
+static void
+answer_and_close (SeyeAgentServer   *self,
+                  SoupServerMessage *msg,
+                  guint              status,
+                  const char        *message)
+{
+  Connection *connection = lookup_connection (self, msg);
+  g_autoptr (GIOStream) stream = NULL;
+  GSocket *socket;
+
+  /* Once: a second steal would have libsoup drop its connection twice. */
+  if (g_object_get_data (G_OBJECT (msg), ANSWERED_KEY) != NULL)
+    return;
+  g_object_set_data (G_OBJECT (msg), ANSWERED_KEY, GINT_TO_POINTER (TRUE));
+
+  if (connection == NULL)
+    {
+      /* Not one of ours (cannot happen): libsoup answers after the body, and closes. */
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                    "Connection", "close");
+      respond_error (msg, status != 0 ? status : SOUP_STATUS_BAD_REQUEST, message);
+      return;
+    }
+
+  forget_connection (connection);
+  socket = g_object_ref (connection->socket);
+  stream = soup_server_message_steal_connection (msg);
+
+  if (stream != NULL && status != 0)
+    {
+      g_autofree char *response = closing_response (status, "", message);
+      GOutputStream *output = g_io_stream_get_output_stream (stream);
+
+      g_pollable_output_stream_write_nonblocking (G_POLLABLE_OUTPUT_STREAM (output), response,
+                                                  strlen (response), NULL, NULL);
+    }
+
+  /* The end of the answer, then what the client already sent is read and
+   * dropped (some of it, at once), so that closing sends no reset that could
+   * discard the answer on its way. */
+  g_socket_shutdown (socket, FALSE, TRUE, NULL);
+  for (guint i = 0; i < 16; i++)
+    {
+      char buffer[4096];
+
+      if (g_socket_receive_with_blocking (socket, buffer, sizeof buffer, FALSE, NULL, NULL) <= 0)
+        break;
+    }
+  g_socket_shutdown (socket, TRUE, FALSE, NULL);
+  g_object_unref (socket);
+  /* Dropping the stream closes it, and the connection's record goes with it. */
+}
+
+/* Runs as soon as a request's headers are parsed, on every path (whatever the
+ * access, the status libsoup or early_cb may have set, with or without TLS),
+ * after libsoup's own handler and before any byte of the answer is written. */
+static void
+got_headers_cb (SoupServerMessage *msg,
+                gpointer           data)
+{
+  SeyeAgentServer *self = data;
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  Connection *connection = lookup_connection (self, msg);
+  const char *why = NULL;
+  guint status;
+
+  /* early_cb has answered it already, past libsoup. */
+  if (g_object_get_data (G_OBJECT (msg), ANSWERED_KEY) != NULL)
+    return;
+
+  /* The headers parsed: libsoup did not refuse them itself (see request_started_cb). */
+  soup_message_headers_remove (soup_server_message_get_response_headers (msg), "Connection");
+
+  /* A client that pipelines requests and leaves the answers unread: its
+   * earlier answers fill the kernel's buffer. */
+  if (connection != NULL && unread_bytes (connection) > SEYE_AGENT_MAX_UNREAD)
+    {
+      answer_and_close (self, msg, 0, NULL);
+      return;
+    }
+
+  /* No endpoint takes a body. */
+  status = body_framing_status (headers, &why);
+  if (status != 0)
+    {
+      answer_and_close (self, msg, status, why);
+      return;
+    }
+
+  /* No endpoint serves part of a resource. libsoup 3.2 honours Range on any
+   * 200 GET when it writes the headers (a multipart body of every range, built
+   * in memory: a thousand ranges multiply the body a thousandfold); without
+   * the header it has nothing to act on. If-Range only qualifies a Range. */
+  soup_message_headers_remove (headers, "Range");
+  soup_message_headers_remove (headers, "If-Range");
+}
+
 static void
 request_started_cb (SoupServer        *server,
                     SoupServerMessage *msg,
@@ -1192,6 +1610,14 @@ request_started_cb (SoupServer        *server,
 {
   SeyeAgentServer *self = data;
   Connection *connection = lookup_connection (self, msg);
+
+  /* libsoup connected its own "got-headers" handler before it told us: ours runs after it. */
+  g_signal_connect (msg, "got-headers", G_CALLBACK (got_headers_cb), self);
+
+  /* Headers that libsoup cannot parse (among them a Content-Length that is not
+   * a number, or a transfer coding it does not know) it answers itself, at once,
+   * before "got-headers", and then closes: let the answer say so. */
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection", "close");
 
   /* A response that the client reads slowly but steadily is progress. */
   if (connection != NULL)
@@ -1342,6 +1768,40 @@ check_access (SeyeAgentServer   *self,
   g_return_val_if_reached (FALSE);
 }
 
+/* A name that the query of @uri gives more than once (libsoup would keep the
+ * last one), decoded as libsoup decodes it; NULL when there is none. */
+static char *
+repeated_query_name (GUri *uri)
+{
+  const char *query = g_uri_get_query (uri);
+  g_autoptr (GHashTable) seen = NULL;
+  g_auto (GStrv) pairs = NULL;
+
+  if (query == NULL)
+    return NULL;
+
+  seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  pairs = g_strsplit (query, "&", -1);
+  for (guint i = 0; pairs[i] != NULL; i++)
+    {
+      char *equals = strchr (pairs[i], '=');
+      g_autofree char *name = NULL;
+
+      if (equals == NULL)
+        continue;
+      *equals = '\0';
+      g_strdelimit (pairs[i], "+", ' ');
+      name = g_uri_unescape_string (pairs[i], NULL);
+      if (name == NULL)
+        continue;
+      if (g_hash_table_contains (seen, name))
+        return g_steal_pointer (&name);
+      g_hash_table_add (seen, g_steal_pointer (&name));
+    }
+
+  return NULL;
+}
+
 /* Runs once a request's headers are in, before any handler: refuses what is
  * too big or too frequent before any work is done for it, then what this
  * client may not read. */
@@ -1353,9 +1813,7 @@ early_cb (SoupServer        *server,
           gpointer           data)
 {
   SeyeAgentServer *self = data;
-  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
   SoupMessageHeaders *response_headers = soup_server_message_get_response_headers (msg);
-  SoupEncoding encoding = soup_message_headers_get_encoding (headers);
   Connection *connection = lookup_connection (self, msg);
   const char *remote_host = soup_server_message_get_remote_host (msg);
   guint retry_after = 0;
@@ -1371,17 +1829,7 @@ early_cb (SoupServer        *server,
       g_autofree char *message = g_strdup_printf ("the request's headers are larger than %u bytes",
                                                   self->max_header_size);
 
-      soup_message_headers_replace (response_headers, "Connection", "close");
-      respond_error (msg, STATUS_REQUEST_HEADER_FIELDS_TOO_LARGE, message);
-      return;
-    }
-
-  /* No endpoint takes a body: refuse it before libsoup reads it. */
-  if ((encoding == SOUP_ENCODING_CONTENT_LENGTH && soup_message_headers_get_content_length (headers) > 0) ||
-      encoding == SOUP_ENCODING_CHUNKED || encoding == SOUP_ENCODING_EOF)
-    {
-      soup_message_headers_replace (response_headers, "Connection", "close");
-      respond_error (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "request bodies are not accepted");
+      answer_and_close (self, msg, STATUS_REQUEST_HEADER_FIELDS_TOO_LARGE, message);
       return;
     }
 
@@ -1397,7 +1845,21 @@ early_cb (SoupServer        *server,
       return;
     }
 
-  check_access (self, msg, path);
+  if (!check_access (self, msg, path))
+    return;
+
+  /* One value a name: a second one is a mistake, not an override. */
+  {
+    g_autofree char *repeated = repeated_query_name (soup_server_message_get_uri (msg));
+
+    if (repeated != NULL)
+      {
+        g_autofree char *message = g_strdup_printf ("“%s” is given more than once in the query",
+                                                    repeated);
+
+        respond_error (msg, SOUP_STATUS_BAD_REQUEST, message);
+      }
+  }
 }
 
 /* Public API -------------------------------------------------------------- */

@@ -322,8 +322,17 @@ seye_agent_stream_subscribe (SeyeAgentStream    *self,
     {
       char *end = NULL;
 
-      interval = g_ascii_strtod (interval_text, &end);
-      if (end == interval_text || *end != '\0' || !isfinite (interval) || interval < 0 || interval > 3600)
+      /* Decimal digits with an optional fraction: not "0x10", "1e1", "inf" or "+1". */
+      gsize digits = strspn (interval_text, "0123456789");
+      gboolean decimal = digits > 0 &&
+                         (interval_text[digits] == '\0' ||
+                          (interval_text[digits] == '.' && interval_text[digits + 1] != '\0' &&
+                           strspn (interval_text + digits + 1, "0123456789") ==
+                           strlen (interval_text + digits + 1)));
+
+      interval = decimal ? g_ascii_strtod (interval_text, &end) : -1;
+      if (!decimal || end == interval_text || *end != '\0' || !isfinite (interval) || interval < 0 ||
+          interval > 3600)
         {
           g_set_error_literal (error, SEYE_ERROR, SEYE_ERROR_INVALID,
                                "“interval” must be seconds from 0 to 3600, e.g. /v1/stream?interval=5");
