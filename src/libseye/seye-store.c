@@ -14,202 +14,11 @@
 
 #include "seye-error.h"
 #include "seye-json.h"
-#include "seye-store.h"
-
-/*
- * Layout (schema version 1)
- *
- *   nodes    one row per node id, with the last name and address seen
- *   recent   samples as committed, appended in arrival order: a polling round of
- *            100 nodes writes 3 or 4 pages instead of one leaf page per node
- *   samples  one row per sample: (node, time) -> the numbers, WITHOUT ROWID so a
- *            node's range is one contiguous b-tree walk; the rollup pass moves
- *            "recent" here once a minute, so each node's leaf page is written once
- *            a minute rather than once a second (the WAL written drops ~20 times)
- *   rollups  one row per node and minute: n, and average, minimum and maximum of
- *            every number
- *   dirty    minutes with samples not rolled up yet: each commit adds the minutes
- *            of its samples, the rollup removes them; a late sample (history
- *            fetched after a restart, a node with its clock behind) makes its
- *            minute roll up again, and no other
- *
- * Numbers are stored as integers in fixed units (1/100 %, KiB, bytes/s, 1/100 of a
- * load) so SQLite writes them in 1 to 4 bytes instead of 8.
- *
- * Per-core busy is a BLOB of one byte per core (busy % × 2, 0..200): 8 cores cost
- * 8 bytes in the sample's row. A side table would cost a row (key, b-tree cell and
- * header, ~20 bytes) per core per sample and a join on every read, for a per-core
- * view that only ever needs "all cores of this sample".
- */
-
-#define COMMIT_BUSY_MS      20       /* a commit waits this long for the rollup thread, then stays queued */
-#define OPEN_BUSY_MS        2000
-#define WORKER_BUSY_MS      5000
-#define ROLLUP_CHUNK_MS     (2 * SEYE_STORE_ROLLUP_MS)   /* minutes rolled up per transaction */
-#define ROLLUP_LAG_MS       SEYE_STORE_ROLLUP_MS         /* a minute is rolled up this long after its end */
-#define MAINTAIN_PERIOD_S   60
-#define MAX_PENDING         500000   /* samples kept while the database is busy */
-#define COMMIT_SLICE        4000     /* samples per transaction when catching up (~6 ms) */
-#define CORE_SCALE          2.0
-
-typedef enum
-{
-  M_CPU_BUSY,
-  M_CPU_USER,
-  M_CPU_SYSTEM,
-  M_CPU_IOWAIT,
-  M_CPU_STEAL,
-  M_MEM_USED,
-  M_MEM_AVAILABLE,
-  M_MEM_TOTAL,
-  M_SWAP_USED,
-  M_SWAP_TOTAL,
-  M_LOAD1,
-  M_LOAD5,
-  M_LOAD15,
-  M_PROCS,
-  M_THREADS,
-  M_NET_RX,
-  M_NET_TX,
-  M_DISK_READ,
-  M_DISK_WRITE,
-  M_UPTIME,
-  N_METRICS
-} Metric;
-
-typedef struct
-{
-  const char      *column;     /* in the database */
-  const char      *name;       /* in exports, with the unit */
-  SeyeSampleParts  part;
-  double           scale;      /* stored integer = round (value × scale) */
-  int              decimals;   /* in exports */
-} MetricInfo;
-
-static const MetricInfo metrics[N_METRICS] = {
-  [M_CPU_BUSY]      = { "cpu_busy",      "cpu_busy_percent",        SEYE_SAMPLE_CPU,       100, 2 },
-  [M_CPU_USER]      = { "cpu_user",      "cpu_user_percent",        SEYE_SAMPLE_CPU,       100, 2 },
-  [M_CPU_SYSTEM]    = { "cpu_system",    "cpu_system_percent",      SEYE_SAMPLE_CPU,       100, 2 },
-  [M_CPU_IOWAIT]    = { "cpu_iowait",    "cpu_iowait_percent",      SEYE_SAMPLE_CPU,       100, 2 },
-  [M_CPU_STEAL]     = { "cpu_steal",     "cpu_steal_percent",       SEYE_SAMPLE_CPU,       100, 2 },
-  [M_MEM_USED]      = { "mem_used",      "memory_used_bytes",       SEYE_SAMPLE_MEMORY,    1.0 / 1024, 0 },
-  [M_MEM_AVAILABLE] = { "mem_available", "memory_available_bytes",  SEYE_SAMPLE_MEMORY,    1.0 / 1024, 0 },
-  [M_MEM_TOTAL]     = { "mem_total",     "memory_total_bytes",      SEYE_SAMPLE_MEMORY,    1.0 / 1024, 0 },
-  [M_SWAP_USED]     = { "swap_used",     "swap_used_bytes",         SEYE_SAMPLE_MEMORY,    1.0 / 1024, 0 },
-  [M_SWAP_TOTAL]    = { "swap_total",    "swap_total_bytes",        SEYE_SAMPLE_MEMORY,    1.0 / 1024, 0 },
-  [M_LOAD1]         = { "load1",         "load1",                   SEYE_SAMPLE_LOAD,      100, 2 },
-  [M_LOAD5]         = { "load5",         "load5",                   SEYE_SAMPLE_LOAD,      100, 2 },
-  [M_LOAD15]        = { "load15",        "load15",                  SEYE_SAMPLE_LOAD,      100, 2 },
-  [M_PROCS]         = { "procs",         "processes",               SEYE_SAMPLE_PROCESSES, 1, 0 },
-  [M_THREADS]       = { "threads",       "threads",                 SEYE_SAMPLE_PROCESSES, 1, 0 },
-  [M_NET_RX]        = { "net_rx",        "net_rx_bytes_per_sec",    SEYE_SAMPLE_NETWORK,   1, 0 },
-  [M_NET_TX]        = { "net_tx",        "net_tx_bytes_per_sec",    SEYE_SAMPLE_NETWORK,   1, 0 },
-  [M_DISK_READ]     = { "disk_read",     "disk_read_bytes_per_sec", SEYE_SAMPLE_DISK,      1, 0 },
-  [M_DISK_WRITE]    = { "disk_write",    "disk_write_bytes_per_sec", SEYE_SAMPLE_DISK,     1, 0 },
-  [M_UPTIME]        = { "uptime",        "uptime_seconds",          SEYE_SAMPLE_UPTIME,    1, 0 },
-};
+#include "seye-store-private.h"
 
 #define STORED_PARTS (SEYE_SAMPLE_CPU | SEYE_SAMPLE_MEMORY | SEYE_SAMPLE_LOAD | SEYE_SAMPLE_PROCESSES | \
                       SEYE_SAMPLE_NETWORK | SEYE_SAMPLE_DISK | SEYE_SAMPLE_UPTIME)
 
-/* Migrations: migrations[v] takes a database from version v - 1 to v, inside one
- * transaction. Add a version by appending its SQL here and raising
- * SEYE_STORE_SCHEMA_VERSION; never edit a released step. */
-static const char * const migrations[SEYE_STORE_SCHEMA_VERSION + 1] = {
-  [0] = NULL,
-  [1] =
-    "CREATE TABLE IF NOT EXISTS nodes ("
-    "  id INTEGER PRIMARY KEY,"
-    "  node_id TEXT NOT NULL UNIQUE,"
-    "  name TEXT,"
-    "  address TEXT);"
-    "CREATE TABLE IF NOT EXISTS dirty ("
-    "  minute INTEGER PRIMARY KEY);"
-    "CREATE TABLE IF NOT EXISTS recent ("
-    "  node INTEGER NOT NULL, time INTEGER NOT NULL, interval_ms INTEGER, parts INTEGER NOT NULL,"
-    "  cores BLOB,"
-    "  cpu_busy INTEGER, cpu_user INTEGER, cpu_system INTEGER, cpu_iowait INTEGER, cpu_steal INTEGER,"
-    "  mem_used INTEGER, mem_available INTEGER, mem_total INTEGER, swap_used INTEGER, swap_total INTEGER,"
-    "  load1 INTEGER, load5 INTEGER, load15 INTEGER, procs INTEGER, threads INTEGER,"
-    "  net_rx INTEGER, net_tx INTEGER, disk_read INTEGER, disk_write INTEGER, uptime INTEGER);"
-    "CREATE TABLE IF NOT EXISTS samples ("
-    "  node INTEGER NOT NULL, time INTEGER NOT NULL, interval_ms INTEGER, parts INTEGER NOT NULL,"
-    "  cores BLOB,"
-    "  cpu_busy INTEGER, cpu_user INTEGER, cpu_system INTEGER, cpu_iowait INTEGER, cpu_steal INTEGER,"
-    "  mem_used INTEGER, mem_available INTEGER, mem_total INTEGER, swap_used INTEGER, swap_total INTEGER,"
-    "  load1 INTEGER, load5 INTEGER, load15 INTEGER, procs INTEGER, threads INTEGER,"
-    "  net_rx INTEGER, net_tx INTEGER, disk_read INTEGER, disk_write INTEGER, uptime INTEGER,"
-    "  PRIMARY KEY (node, time)) WITHOUT ROWID;"
-    "CREATE TABLE IF NOT EXISTS rollups ("
-    "  node INTEGER NOT NULL, minute INTEGER NOT NULL, n INTEGER NOT NULL, cores BLOB,"
-    "  cpu_busy INTEGER, cpu_busy_min INTEGER, cpu_busy_max INTEGER,"
-    "  cpu_user INTEGER, cpu_user_min INTEGER, cpu_user_max INTEGER,"
-    "  cpu_system INTEGER, cpu_system_min INTEGER, cpu_system_max INTEGER,"
-    "  cpu_iowait INTEGER, cpu_iowait_min INTEGER, cpu_iowait_max INTEGER,"
-    "  cpu_steal INTEGER, cpu_steal_min INTEGER, cpu_steal_max INTEGER,"
-    "  mem_used INTEGER, mem_used_min INTEGER, mem_used_max INTEGER,"
-    "  mem_available INTEGER, mem_available_min INTEGER, mem_available_max INTEGER,"
-    "  mem_total INTEGER, mem_total_min INTEGER, mem_total_max INTEGER,"
-    "  swap_used INTEGER, swap_used_min INTEGER, swap_used_max INTEGER,"
-    "  swap_total INTEGER, swap_total_min INTEGER, swap_total_max INTEGER,"
-    "  load1 INTEGER, load1_min INTEGER, load1_max INTEGER,"
-    "  load5 INTEGER, load5_min INTEGER, load5_max INTEGER,"
-    "  load15 INTEGER, load15_min INTEGER, load15_max INTEGER,"
-    "  procs INTEGER, procs_min INTEGER, procs_max INTEGER,"
-    "  threads INTEGER, threads_min INTEGER, threads_max INTEGER,"
-    "  net_rx INTEGER, net_rx_min INTEGER, net_rx_max INTEGER,"
-    "  net_tx INTEGER, net_tx_min INTEGER, net_tx_max INTEGER,"
-    "  disk_read INTEGER, disk_read_min INTEGER, disk_read_max INTEGER,"
-    "  disk_write INTEGER, disk_write_min INTEGER, disk_write_max INTEGER,"
-    "  uptime INTEGER, uptime_min INTEGER, uptime_max INTEGER,"
-    "  PRIMARY KEY (node, minute)) WITHOUT ROWID;",
-};
-
-typedef struct
-{
-  char       *node_id;
-  char       *name;
-  char       *address;
-  SeyeSample *sample;
-} Pending;
-
-typedef struct
-{
-  gint64  rowid;
-  char   *name;
-  char   *address;
-} CachedNode;
-
-struct _SeyeStore
-{
-  GObject       parent_instance;
-
-  char         *path;
-  char         *set_aside_path;
-  char         *set_aside_message;
-  gint64        raw_retention;      /* seconds */
-  gint64        rollup_retention;   /* seconds */
-  gboolean      read_only;          /* nothing is recorded: asked for, or the file cannot be written */
-  gboolean      immutable;          /* read without the -wal and -shm SQLite cannot make */
-  GError       *write_error;        /* why a store opened to record only reads */
-  char         *recording_error;    /* why the last write while recording failed; NULL once one works */
-
-  /* The writer's connection, used on the thread that opened the store */
-  sqlite3      *db;
-  sqlite3_stmt *insert_sample;
-  sqlite3_stmt *upsert_node;
-  sqlite3_stmt *mark_dirty;
-  GHashTable   *node_cache;         /* node id -> CachedNode */
-  GArray       *pending;            /* Pending */
-
-  /* Recording a monitor */
-  SeyeMonitor  *monitor;
-  GHashTable   *watched;            /* SeyeNode * (weak) */
-  guint         commit_id;
-  guint         maintain_id;
-  gboolean      maintaining;
-  GCancellable *cancellable;
-};
 
 enum {
   PROP_0,
@@ -425,7 +234,7 @@ parts_of (guint32 has)
 
   for (guint m = 0; m < N_METRICS; m++)
     if (has & (1u << m))
-      parts |= metrics[m].part;
+      parts |= _seye_store_metrics[m].part;
 
   return parts;
 }
@@ -511,7 +320,7 @@ column_value (sqlite3_stmt *stmt,
               int           col,
               Metric        metric)
 {
-  return sqlite3_column_int64 (stmt, col) / metrics[metric].scale;
+  return sqlite3_column_int64 (stmt, col) / _seye_store_metrics[metric].scale;
 }
 
 /* SELECT time, interval_ms, parts, cores, <metrics> FROM samples */
@@ -558,93 +367,6 @@ row_read_rollup (Row          *row,
       row->has |= 1u << m;
     }
   row->parts = parts_of (row->has);
-}
-
-/* SQL ---------------------------------------------------------------------- */
-
-static char *
-metric_columns (const char *prefix,
-                gboolean    with_range)
-{
-  GString *str = g_string_new (NULL);
-
-  for (guint m = 0; m < N_METRICS; m++)
-    {
-      g_string_append_printf (str, ", %s%s", prefix, metrics[m].column);
-      if (with_range)
-        g_string_append_printf (str, ", %s%s_min, %s%s_max", prefix, metrics[m].column,
-                                prefix, metrics[m].column);
-    }
-
-  return g_string_free (str, FALSE);
-}
-
-static char *
-sql_insert_sample (void)
-{
-  g_autofree char *columns = metric_columns ("", FALSE);
-  GString *str = g_string_new (NULL);
-
-  g_string_append_printf (str, "INSERT INTO recent (node, time, interval_ms, parts, cores%s) "
-                               "VALUES (?, ?, ?, ?, ?", columns);
-  for (guint m = 0; m < N_METRICS; m++)
-    g_string_append (str, ", ?");
-  g_string_append (str, ")");
-
-  return g_string_free (str, FALSE);
-}
-
-/* Both tables, merged in time order (SQLite merges the two ordered arms). */
-static char *
-sql_select_raw (void)
-{
-  g_autofree char *columns = metric_columns ("", FALSE);
-
-  return g_strdup_printf ("SELECT time, interval_ms, parts, cores%s FROM samples "
-                          "WHERE node = ?1 AND time >= ?2 AND time <= ?3 "
-                          "UNION ALL "
-                          "SELECT time, interval_ms, parts, cores%s FROM recent "
-                          "WHERE node = ?1 AND time >= ?2 AND time <= ?3 "
-                          "ORDER BY 1", columns, columns);
-}
-
-/* Moves what was committed since the last pass into the samples b-tree, node by node. */
-static char *
-sql_flush_recent (void)
-{
-  g_autofree char *columns = metric_columns ("", FALSE);
-
-  return g_strdup_printf ("INSERT OR IGNORE INTO samples (node, time, interval_ms, parts, cores%s) "
-                          "SELECT node, time, interval_ms, parts, cores%s FROM recent ORDER BY node, time",
-                          columns, columns);
-}
-
-static char *
-sql_select_rollups (void)
-{
-  g_autofree char *columns = metric_columns ("", TRUE);
-
-  return g_strdup_printf ("SELECT minute, n, cores%s FROM rollups "
-                          "WHERE node = ?1 AND minute >= ?2 AND minute <= ?3 AND minute + 60000 <= ?4 "
-                          "ORDER BY minute", columns);
-}
-
-static char *
-sql_rollup (void)
-{
-  g_autofree char *columns = metric_columns ("", TRUE);
-  GString *str = g_string_new (NULL);
-
-  g_string_append_printf (str, "INSERT OR REPLACE INTO rollups (node, minute, n, cores%s) "
-                               "SELECT node, time - time %% 60000, count (*), seye_cores_avg (cores)",
-                          columns);
-  for (guint m = 0; m < N_METRICS; m++)
-    g_string_append_printf (str, ", CAST (round (avg (%s)) AS INTEGER), min (%s), max (%s)",
-                            metrics[m].column, metrics[m].column, metrics[m].column);
-  g_string_append (str, " FROM samples WHERE node = ?1 AND time >= ?2 AND time < ?3 "
-                        "GROUP BY time / 60000");
-
-  return g_string_free (str, FALSE);
 }
 
 /* seye_cores_avg (blob): per-byte average of the core blobs of a group. */
@@ -712,12 +434,6 @@ cores_avg_final (sqlite3_context *context)
 G_DEFINE_QUARK (seye-store-error-quark, seye_store_error)
 
 /* What the user is doing with the file when it fails: each gets its own advice. */
-typedef enum
-{
-  USE_RECORD,   /* opening it to record history */
-  USE_READ,     /* reading history (`seye history`, the detail pane) */
-  USE_WRITE,    /* committing samples */
-} Use;
 
 static gboolean
 is_busy (int rc)
@@ -905,11 +621,11 @@ set_sqlite_error (GError     **error,
     set_store_error (error, failure_code (db, rc, path), path, use, message);
 }
 
-static gboolean
-exec (sqlite3     *db,
-      const char  *sql,
-      int         *rc_out,
-      GError     **error)
+gboolean
+_seye_store_exec (sqlite3     *db,
+                  const char  *sql,
+                  int         *rc_out,
+                  GError     **error)
 {
   char *message = NULL;
   int rc = sqlite3_exec (db, sql, NULL, NULL, &message);
@@ -1011,23 +727,17 @@ query_int (sqlite3    *db,
   return value;
 }
 
-typedef enum
-{
-  OPEN_OK,
-  OPEN_DAMAGED,     /* SQLite reports it damaged, or it is not a history of ours: set it aside */
-  OPEN_FAILED,      /* report; leave the file alone */
-} OpenResult;
 
 /* Sorts a failed SQLite call while opening: damage (the error then holds what is wrong,
  * for the set-aside message), or a reason the file cannot be used now (a sentence for the
  * user). Only SQLite's own verdict, SQLITE_CORRUPT or SQLITE_NOTADB, is damage: a file
  * that is read-only, someone else's, locked or on a full disk is intact. */
-static OpenResult
-open_failed (SeyeStore  *self,
-             int         rc,
-             Use         use,
-             const char *detail,
-             GError    **error)
+OpenResult
+_seye_store_open_failed (SeyeStore  *self,
+                         int         rc,
+                         Use         use,
+                         const char *detail,
+                         GError    **error)
 {
   SeyeStoreError code = failure_code (self->db, rc, self->path);
 
@@ -1039,115 +749,6 @@ open_failed (SeyeStore  *self,
 
   set_store_error (error, code, self->path, use, detail);
   return OPEN_FAILED;
-}
-
-/* A statement that fails to compile for want of a table or column (SQLITE_ERROR) means
- * another program's database: set aside like damage. Anything else is sorted as usual. */
-static OpenResult
-schema_failed (SeyeStore  *self,
-               int         rc,
-               const char *detail,
-               GError    **error)
-{
-  if ((rc & 0xff) == SQLITE_ERROR)
-    {
-      g_set_error_literal (error, SEYE_STORE_ERROR, SEYE_STORE_ERROR_CORRUPT, detail);
-      return OPEN_DAMAGED;
-    }
-
-  return open_failed (self, rc, USE_RECORD, detail, error);
-}
-
-static OpenResult
-prepare_statements (SeyeStore  *self,
-                    GError    **error)
-{
-  g_autofree char *insert = sql_insert_sample ();
-  g_autofree char *detail = NULL;
-  int rc;
-
-  rc = sqlite3_prepare_v3 (self->db, insert, -1, SQLITE_PREPARE_PERSISTENT, &self->insert_sample, NULL);
-  if (rc == SQLITE_OK)
-    rc = sqlite3_prepare_v3 (self->db,
-                             "INSERT INTO nodes (node_id, name, address) VALUES (?1, ?2, ?3) "
-                             "ON CONFLICT (node_id) DO UPDATE SET name = excluded.name, "
-                             "address = excluded.address RETURNING id",
-                             -1, SQLITE_PREPARE_PERSISTENT, &self->upsert_node, NULL);
-  if (rc == SQLITE_OK)
-    rc = sqlite3_prepare_v3 (self->db,
-                             "INSERT OR IGNORE INTO dirty (minute) VALUES (?1)",
-                             -1, SQLITE_PREPARE_PERSISTENT, &self->mark_dirty, NULL);
-
-  /* Every table has the columns every statement needs: compile them all once. */
-  if (rc == SQLITE_OK)
-    {
-      char *checks[] = { sql_select_raw (), sql_select_rollups (), sql_rollup (), sql_flush_recent () };
-
-      for (guint i = 0; i < G_N_ELEMENTS (checks); i++)
-        {
-          sqlite3_stmt *stmt = NULL;
-
-          if (rc == SQLITE_OK)
-            rc = sqlite3_prepare_v2 (self->db, checks[i], -1, &stmt, NULL);
-          sqlite3_finalize (stmt);
-          g_free (checks[i]);
-        }
-    }
-
-  if (rc == SQLITE_OK)
-    return OPEN_OK;
-
-  if ((rc & 0xff) == SQLITE_ERROR)
-    detail = g_strdup_printf (_("it does not hold the tables of a Sorcerer's Eye history (%s)"),
-                              sqlite3_errmsg (self->db));
-  else
-    detail = g_strdup (sqlite3_errmsg (self->db));
-
-  return schema_failed (self, rc, detail, error);
-}
-
-static OpenResult
-migrate (SeyeStore  *self,
-         gint64      version,
-         GError    **error)
-{
-  g_autoptr (GError) local_error = NULL;
-  int rc;
-
-  if (!exec (self->db, "BEGIN IMMEDIATE", &rc, &local_error))
-    return open_failed (self, rc, USE_RECORD, local_error->message, error);
-
-  for (gint64 v = version + 1; v <= SEYE_STORE_SCHEMA_VERSION; v++)
-    {
-      g_autofree char *set_version = g_strdup_printf ("PRAGMA user_version = %" G_GINT64_FORMAT, v);
-
-      g_debug ("Migrating the history database to version %" G_GINT64_FORMAT, v);
-
-      if (!exec (self->db, migrations[v], &rc, &local_error) ||
-          !exec (self->db, set_version, &rc, &local_error))
-        {
-          g_autofree char *detail = NULL;
-          OpenResult result;
-
-          /* Before ROLLBACK: sqlite3_system_errno() still tells why it failed. */
-          if ((rc & 0xff) == SQLITE_ERROR)
-            detail = g_strdup_printf (_("it cannot be brought to schema version %lld (%s)"),
-                                      (long long) v, local_error->message);
-          result = schema_failed (self, rc, detail != NULL ? detail : local_error->message, error);
-          sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
-          return result;
-        }
-    }
-
-  if (!exec (self->db, "COMMIT", &rc, &local_error))
-    {
-      OpenResult result = open_failed (self, rc, USE_RECORD, local_error->message, error);
-
-      sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
-      return result;
-    }
-
-  return OPEN_OK;
 }
 
 /* Reads the schema version and the table list: anything that is not an SQLite file,
@@ -1237,7 +838,7 @@ try_open (SeyeStore           *self,
     }
 
   if (rc != SQLITE_OK)
-    return open_failed (self, rc, use, sqlite3_errmsg (self->db), error);
+    return _seye_store_open_failed (self, rc, use, sqlite3_errmsg (self->db), error);
 
   if (version > SEYE_STORE_SCHEMA_VERSION)
     {
@@ -1274,7 +875,7 @@ try_open (SeyeStore           *self,
     }
   sqlite3_finalize (stmt);
   if (rc != SQLITE_OK)
-    return open_failed (self, rc, use, sqlite3_errmsg (self->db), error);
+    return _seye_store_open_failed (self, rc, use, sqlite3_errmsg (self->db), error);
   if (g_strcmp0 (check, "ok") != 0)
     {
       /* SQLite's own verdict: damage. */
@@ -1283,23 +884,23 @@ try_open (SeyeStore           *self,
       return OPEN_DAMAGED;
     }
 
-  if (!exec (self->db, "PRAGMA journal_mode = WAL", &rc, &local_error) ||
-      !exec (self->db, "PRAGMA synchronous = NORMAL", &rc, &local_error))
-    return open_failed (self, rc, use, local_error->message, error);
+  if (!_seye_store_exec (self->db, "PRAGMA journal_mode = WAL", &rc, &local_error) ||
+      !_seye_store_exec (self->db, "PRAGMA synchronous = NORMAL", &rc, &local_error))
+    return _seye_store_open_failed (self, rc, use, local_error->message, error);
   /* Checkpoints run on the maintenance thread; this is only a bound should none run. */
-  exec (self->db, "PRAGMA wal_autocheckpoint = 16384", NULL, NULL);
-  exec (self->db, "PRAGMA journal_size_limit = 67108864", NULL, NULL);
+  _seye_store_exec (self->db, "PRAGMA wal_autocheckpoint = 16384", NULL, NULL);
+  _seye_store_exec (self->db, "PRAGMA journal_size_limit = 67108864", NULL, NULL);
 
   if (version < SEYE_STORE_SCHEMA_VERSION)
     {
-      OpenResult result = migrate (self, version, error);
+      OpenResult result = _seye_store_migrate (self, version, error);
 
       if (result != OPEN_OK)
         return result;
     }
 
   {
-    OpenResult result = prepare_statements (self, error);
+    OpenResult result = _seye_store_prepare_statements (self, error);
 
     if (result != OPEN_OK)
       return result;
@@ -1942,13 +1543,13 @@ insert_sample (SeyeStore  *self,
     {
       double value;
 
-      if (!(parts & metrics[m].part))
+      if (!(parts & _seye_store_metrics[m].part))
         continue;
 
       value = sample_value (sample, m);
       if (!isfinite (value))
         continue;
-      sqlite3_bind_int64 (stmt, 6 + m, llround (value * metrics[m].scale));
+      sqlite3_bind_int64 (stmt, 6 + m, llround (value * _seye_store_metrics[m].scale));
     }
 
   return step_reset (stmt);
@@ -2093,8 +1694,8 @@ maintain_db (sqlite3             *db,
              GCancellable        *cancellable,
              GError             **error)
 {
-  g_autofree char *rollup_sql = sql_rollup ();
-  g_autofree char *flush_sql = sql_flush_recent ();
+  g_autofree char *rollup_sql = _seye_store_sql_rollup ();
+  g_autofree char *flush_sql = _seye_store_sql_flush_recent ();
   g_autoptr (GArray) nodes = NULL;
   sqlite3_stmt *rollup = NULL;
   sqlite3_stmt *dirty = NULL;
@@ -2428,8 +2029,8 @@ read_series (sqlite3     *db,
              gpointer     user_data,
              GError     **error)
 {
-  g_autofree char *raw_sql = sql_select_raw ();
-  g_autofree char *rollup_sql = sql_select_rollups ();
+  g_autofree char *raw_sql = _seye_store_sql_select_raw ();
+  g_autofree char *rollup_sql = _seye_store_sql_select_rollups ();
   sqlite3_stmt *stmt = NULL;
   Series series = { 0 };
   Row row;
@@ -2870,7 +2471,11 @@ csv_header (GString *str)
 {
   g_string_append (str, "time,time_ms,resolution,samples,gap_before");
   for (guint m = 0; m < N_METRICS; m++)
-    g_string_append_printf (str, ",%s,%s_min,%s_max", metrics[m].name, metrics[m].name, metrics[m].name);
+    {
+      const char *name = _seye_store_metrics[m].name;
+
+      g_string_append_printf (str, ",%s,%s_min,%s_max", name, name, name);
+    }
   g_string_append (str, ",cores_busy_percent\n");
 }
 
@@ -2903,11 +2508,11 @@ csv_row (GString   *str,
           continue;
         }
       g_string_append_c (str, ',');
-      append_number (str, row->avg[m], metrics[m].decimals);
+      append_number (str, row->avg[m], _seye_store_metrics[m].decimals);
       g_string_append_c (str, ',');
-      append_number (str, row->min[m], metrics[m].decimals);
+      append_number (str, row->min[m], _seye_store_metrics[m].decimals);
       g_string_append_c (str, ',');
-      append_number (str, row->max[m], metrics[m].decimals);
+      append_number (str, row->max[m], _seye_store_metrics[m].decimals);
     }
 
   g_string_append_c (str, ',');
@@ -2931,8 +2536,8 @@ json_values (GString      *str,
       if (!first)
         g_string_append_c (str, ',');
       first = FALSE;
-      g_string_append_printf (str, "\"%s\":", metrics[m].name);
-      append_number (str, values[m], metrics[m].decimals);
+      g_string_append_printf (str, "\"%s\":", _seye_store_metrics[m].name);
+      append_number (str, values[m], _seye_store_metrics[m].decimals);
     }
   if (with_cores && row->cores->len > 0)
     {

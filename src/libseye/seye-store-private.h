@@ -1,0 +1,144 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <sqlite3.h>
+
+#include "seye-store.h"
+
+G_BEGIN_DECLS
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, sqlite3_finalize)
+
+#define COMMIT_BUSY_MS      20       /* a commit waits this long for the rollup thread, then stays queued */
+#define OPEN_BUSY_MS        2000
+#define WORKER_BUSY_MS      5000
+#define ROLLUP_CHUNK_MS     (2 * SEYE_STORE_ROLLUP_MS)   /* minutes rolled up per transaction */
+#define ROLLUP_LAG_MS       SEYE_STORE_ROLLUP_MS         /* a minute is rolled up this long after its end */
+#define MAINTAIN_PERIOD_S   60
+#define MAX_PENDING         500000   /* samples kept while the database is busy */
+#define COMMIT_SLICE        4000     /* samples per transaction when catching up (~6 ms) */
+#define CORE_SCALE          2.0
+
+/* The numbers of a sample, one column each (seye-store-schema.c). */
+typedef enum
+{
+  M_CPU_BUSY,
+  M_CPU_USER,
+  M_CPU_SYSTEM,
+  M_CPU_IOWAIT,
+  M_CPU_STEAL,
+  M_MEM_USED,
+  M_MEM_AVAILABLE,
+  M_MEM_TOTAL,
+  M_SWAP_USED,
+  M_SWAP_TOTAL,
+  M_LOAD1,
+  M_LOAD5,
+  M_LOAD15,
+  M_PROCS,
+  M_THREADS,
+  M_NET_RX,
+  M_NET_TX,
+  M_DISK_READ,
+  M_DISK_WRITE,
+  M_UPTIME,
+  N_METRICS
+} Metric;
+
+typedef struct
+{
+  const char      *column;     /* in the database */
+  const char      *name;       /* in exports, with the unit */
+  SeyeSampleParts  part;
+  double           scale;      /* stored integer = round (value × scale) */
+  int              decimals;   /* in exports */
+} MetricInfo;
+
+extern const MetricInfo _seye_store_metrics[N_METRICS];
+
+/* What the user is doing with the file when it fails: each gets its own advice. */
+typedef enum
+{
+  USE_RECORD,   /* opening it to record history */
+  USE_READ,     /* reading history (`seye history`, the detail pane) */
+  USE_WRITE,    /* committing samples */
+} Use;
+
+typedef enum
+{
+  OPEN_OK,
+  OPEN_DAMAGED,     /* SQLite reports it damaged, or it is not a history of ours: set it aside */
+  OPEN_FAILED,      /* report; leave the file alone */
+} OpenResult;
+
+
+typedef struct
+{
+  char       *node_id;
+  char       *name;
+  char       *address;
+  SeyeSample *sample;
+} Pending;
+
+typedef struct
+{
+  gint64  rowid;
+  char   *name;
+  char   *address;
+} CachedNode;
+
+struct _SeyeStore
+{
+  GObject       parent_instance;
+
+  char         *path;
+  char         *set_aside_path;
+  char         *set_aside_message;
+  gint64        raw_retention;      /* seconds */
+  gint64        rollup_retention;   /* seconds */
+  gboolean      read_only;          /* nothing is recorded: asked for, or the file cannot be written */
+  gboolean      immutable;          /* read without the -wal and -shm SQLite cannot make */
+  GError       *write_error;        /* why a store opened to record only reads */
+  char         *recording_error;    /* why the last write while recording failed; NULL once one works */
+
+  /* The writer's connection, used on the thread that opened the store */
+  sqlite3      *db;
+  sqlite3_stmt *insert_sample;
+  sqlite3_stmt *upsert_node;
+  sqlite3_stmt *mark_dirty;
+  GHashTable   *node_cache;         /* node id -> CachedNode */
+  GArray       *pending;            /* Pending */
+
+  /* Recording a monitor */
+  SeyeMonitor  *monitor;
+  GHashTable   *watched;            /* SeyeNode * (weak) */
+  guint         commit_id;
+  guint         maintain_id;
+  gboolean      maintaining;
+  GCancellable *cancellable;
+};
+
+/* seye-store.c */
+OpenResult  _seye_store_open_failed         (SeyeStore    *self,
+                                             int           rc,
+                                             Use           use,
+                                             const char   *detail,
+                                             GError      **error);
+gboolean    _seye_store_exec                (sqlite3      *db,
+                                             const char   *sql,
+                                             int          *rc_out,
+                                             GError      **error);
+
+/* seye-store-schema.c: the SQL text is built from the metric table (g_free() it). */
+char       *_seye_store_sql_insert_sample   (void);
+char       *_seye_store_sql_select_raw      (void);
+char       *_seye_store_sql_select_rollups  (void);
+char       *_seye_store_sql_flush_recent    (void);
+char       *_seye_store_sql_rollup          (void);
+OpenResult  _seye_store_migrate             (SeyeStore    *self,
+                                             gint64        version,
+                                             GError      **error);
+OpenResult  _seye_store_prepare_statements  (SeyeStore    *self,
+                                             GError      **error);
+
+G_END_DECLS
