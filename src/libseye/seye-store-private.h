@@ -124,10 +124,42 @@ OpenResult  _seye_store_open_failed         (SeyeStore    *self,
                                              Use           use,
                                              const char   *detail,
                                              GError      **error);
+
+/* seye-store-error.c: what a failure means for the user, in words. */
+gboolean    _seye_store_is_busy             (int           rc);
+SeyeStoreError _seye_store_access_code      (const char   *path,
+                                             int           sys_errno);
+SeyeStoreError _seye_store_failure_code     (sqlite3      *db,
+                                             int           rc,
+                                             const char   *path);
+void        _seye_store_set_error           (GError      **error,
+                                             SeyeStoreError code,
+                                             const char   *path,
+                                             Use           use,
+                                             const char   *detail);
+void        _seye_store_set_sqlite_error    (GError      **error,
+                                             sqlite3      *db,
+                                             int           rc,
+                                             const char   *path,
+                                             Use           use);
+
+/* seye-store-sql.c: connections and small helpers. */
+sqlite3    *_seye_store_open_connection     (const char   *path,
+                                             gboolean      read_only,
+                                             gboolean      immutable,
+                                             gboolean      create,
+                                             int           busy_ms,
+                                             int          *rc_out,
+                                             GError      **error);
 gboolean    _seye_store_exec                (sqlite3      *db,
                                              const char   *sql,
                                              int          *rc_out,
                                              GError      **error);
+gint64      _seye_store_query_int           (sqlite3      *db,
+                                             const char   *sql,
+                                             gint64        bind1,
+                                             gint64        fallback,
+                                             int          *rc_out);
 
 /* seye-store-schema.c: the SQL text is built from the metric table (g_free() it). */
 char       *_seye_store_sql_insert_sample   (void);

@@ -316,4 +316,3 @@ _seye_store_migrate (SeyeStore  *self,
 
   return OPEN_OK;
 }
-

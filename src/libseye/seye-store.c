@@ -19,7 +19,6 @@
 #define STORED_PARTS (SEYE_SAMPLE_CPU | SEYE_SAMPLE_MEMORY | SEYE_SAMPLE_LOAD | SEYE_SAMPLE_PROCESSES | \
                       SEYE_SAMPLE_NETWORK | SEYE_SAMPLE_DISK | SEYE_SAMPLE_UPTIME)
 
-
 enum {
   PROP_0,
   PROP_PATH,
@@ -369,364 +368,7 @@ row_read_rollup (Row          *row,
   row->parts = parts_of (row->has);
 }
 
-/* seye_cores_avg (blob): per-byte average of the core blobs of a group. */
-typedef struct
-{
-  double *sums;
-  guint  *counts;
-  guint   len;
-} CoresAvg;
-
-static void
-cores_avg_step (sqlite3_context  *context,
-                int               argc,
-                sqlite3_value   **argv)
-{
-  CoresAvg *acc = sqlite3_aggregate_context (context, sizeof (CoresAvg));
-  const guint8 *blob = sqlite3_value_blob (argv[0]);
-  guint len = (guint) sqlite3_value_bytes (argv[0]);
-
-  if (acc == NULL || blob == NULL)
-    return;
-
-  if (len > acc->len)
-    {
-      acc->sums = g_renew (double, acc->sums, len);
-      acc->counts = g_renew (guint, acc->counts, len);
-      for (guint i = acc->len; i < len; i++)
-        {
-          acc->sums[i] = 0;
-          acc->counts[i] = 0;
-        }
-      acc->len = len;
-    }
-
-  for (guint i = 0; i < len; i++)
-    {
-      acc->sums[i] += blob[i];
-      acc->counts[i]++;
-    }
-}
-
-static void
-cores_avg_final (sqlite3_context *context)
-{
-  CoresAvg *acc = sqlite3_aggregate_context (context, 0);
-  guint8 *out;
-
-  if (acc == NULL || acc->len == 0)
-    {
-      sqlite3_result_null (context);
-      return;
-    }
-
-  out = g_malloc (acc->len);
-  for (guint i = 0; i < acc->len; i++)
-    out[i] = (guint8) CLAMP (lround (acc->sums[i] / MAX (acc->counts[i], 1)), 0, 255);
-  sqlite3_result_blob (context, out, (int) acc->len, g_free);
-
-  g_free (acc->sums);
-  g_free (acc->counts);
-}
-
-/* Connections -------------------------------------------------------------- */
-
-G_DEFINE_QUARK (seye-store-error-quark, seye_store_error)
-
-/* What the user is doing with the file when it fails: each gets its own advice. */
-
-static gboolean
-is_busy (int rc)
-{
-  rc &= 0xff;
-
-  return rc == SQLITE_BUSY || rc == SQLITE_LOCKED;
-}
-
-/* The path as a user writes it: ~/.local/share/… */
-static char *
-display_path (const char *path)
-{
-  const char *home = g_get_home_dir ();
-  gsize len = home != NULL ? strlen (home) : 0;
-
-  if (len > 1 && g_str_has_prefix (path, home) && path[len] == G_DIR_SEPARATOR)
-    return g_strconcat ("~", path + len, NULL);
-
-  return g_strdup (path);
-}
-
-/* Why the file (or, before it exists, its folder) cannot be written: read-only or
- * someone else's; FAILED when neither explains it. */
-static SeyeStoreError
-access_code (const char *path,
-             int         sys_errno)
-{
-  g_autofree char *dir = g_path_get_dirname (path);
-  gboolean exists = g_file_test (path, G_FILE_TEST_EXISTS);
-  const char *target = exists ? path : dir;
-  struct statvfs vfs;
-  GStatBuf st;
-  int saved_errno;
-
-  if (sys_errno == EISDIR || g_file_test (path, G_FILE_TEST_IS_DIR))
-    return SEYE_STORE_ERROR_FAILED;
-  if (sys_errno == EROFS || (statvfs (target, &vfs) == 0 && (vfs.f_flag & ST_RDONLY)))
-    return SEYE_STORE_ERROR_READ_ONLY;
-  if (sys_errno == ENOSPC || sys_errno == EDQUOT || (statvfs (target, &vfs) == 0 && vfs.f_bavail == 0))
-    return SEYE_STORE_ERROR_DISK_FULL;
-
-  if (g_access (target, exists ? R_OK | W_OK : W_OK | X_OK) == 0)
-    return sys_errno == EACCES || sys_errno == EPERM ? SEYE_STORE_ERROR_PERMISSION : SEYE_STORE_ERROR_FAILED;
-  saved_errno = errno;
-
-  if (saved_errno == EROFS)
-    return SEYE_STORE_ERROR_READ_ONLY;
-  if (g_stat (target, &st) == 0 && st.st_uid != geteuid ())
-    return SEYE_STORE_ERROR_PERMISSION;
-  /* Our own file: readable but not writable is read-only; not even readable is permissions. */
-  return g_access (target, R_OK) == 0 ? SEYE_STORE_ERROR_READ_ONLY : SEYE_STORE_ERROR_PERMISSION;
-}
-
-/* What a failed SQLite call on @path means for the user. */
-static SeyeStoreError
-failure_code (sqlite3    *db,
-              int         rc,
-              const char *path)
-{
-  int sys_errno = db != NULL ? sqlite3_system_errno (db) : 0;
-
-  switch (rc & 0xff)
-    {
-    case SQLITE_CORRUPT:
-    case SQLITE_NOTADB:
-      return SEYE_STORE_ERROR_CORRUPT;
-    case SQLITE_BUSY:
-    case SQLITE_LOCKED:
-      return SEYE_STORE_ERROR_LOCKED;
-    case SQLITE_FULL:
-      return SEYE_STORE_ERROR_DISK_FULL;
-    case SQLITE_READONLY:
-    case SQLITE_PERM:
-    case SQLITE_AUTH:
-    case SQLITE_CANTOPEN:
-    case SQLITE_IOERR:
-      return access_code (path, sys_errno);
-    default:
-      return SEYE_STORE_ERROR_FAILED;
-    }
-}
-
-/* Sets @error to @code in words that say what to do; @detail is SQLite's or the system's own. */
-static void
-set_store_error (GError         **error,
-                 SeyeStoreError   code,
-                 const char      *path,
-                 Use              use,
-                 const char      *detail)
-{
-  g_autofree char *shown = display_path (path);
-  g_autofree char *message = NULL;
-  GStatBuf st;
-
-  switch (code)
-    {
-    case SEYE_STORE_ERROR_READ_ONLY:
-      if (use == USE_READ)
-        message = g_strdup_printf (_("%s is read-only and cannot be read in place (%s); copy it to a "
-                                     "writable folder and read the copy"), shown, detail);
-      else if (use == USE_WRITE)
-        message = g_strdup_printf (_("%s has become read-only: new samples wait in memory until it "
-                                     "is writable again"), shown);
-      else
-        message = g_strdup_printf (_("%s is read-only: history is not recorded. Make it writable (or "
-                                     "mount its file system read-write) and start Sorcerer's Eye "
-                                     "again to record"), shown);
-      break;
-
-    case SEYE_STORE_ERROR_PERMISSION:
-      if (g_stat (path, &st) == 0 && st.st_uid != geteuid ())
-        {
-          if (use == USE_READ)
-            message = g_strdup_printf (_("%s belongs to another user and cannot be read; read it as "
-                                         "that user, or give it back to yours (for example “sudo "
-                                         "chown %s %s”)"), shown, g_get_user_name (), shown);
-          else
-            message = g_strdup_printf (_("%s belongs to another user: history is not recorded. Give "
-                                         "it back to your user (for example “sudo chown %s %s”) to "
-                                         "record again"), shown, g_get_user_name (), shown);
-        }
-      else if (use == USE_READ)
-        message = g_strdup_printf (_("%s cannot be read (%s); allow yourself to read it "
-                                     "(“chmod u+r %s”)"), shown, detail, shown);
-      else
-        message = g_strdup_printf (_("%s cannot be opened (%s): history is not recorded. Allow "
-                                     "yourself to read and write it (“chmod u+rw %s”) to record "
-                                     "again"), shown, detail, shown);
-      break;
-
-    case SEYE_STORE_ERROR_LOCKED:
-      if (use == USE_READ)
-        message = g_strdup_printf (_("%s is in use by another program; try again in a moment"), shown);
-      else
-        message = g_strdup_printf (_("%s is in use by another program: history is not recorded. "
-                                     "Close that program and start Sorcerer's Eye again to record"),
-                                   shown);
-      break;
-
-    case SEYE_STORE_ERROR_DISK_FULL:
-      if (use == USE_READ)
-        message = g_strdup_printf (_("The disk is full: %s cannot be read until some space is free"),
-                                   shown);
-      else if (use == USE_WRITE)
-        message = g_strdup_printf (_("The disk is full: new samples wait in memory until %s can grow "
-                                     "again"), shown);
-      else
-        message = g_strdup_printf (_("The disk is full: history is not recorded in %s. Free some space "
-                                     "and start Sorcerer's Eye again to record"), shown);
-      break;
-
-    case SEYE_STORE_ERROR_CORRUPT:
-      message = g_strdup_printf (_("The history database %s is damaged (%s). The app will set it aside "
-                                   "and start a new one the next time it starts"), shown, detail);
-      break;
-
-    case SEYE_STORE_ERROR_FAILED:
-    default:
-      if (use == USE_WRITE)
-        message = g_strdup_printf (_("Cannot write to the history database %s: %s"), shown, detail);
-      else
-        message = g_strdup_printf (_("Cannot open the history database %s: %s"), shown, detail);
-      break;
-    }
-
-  g_set_error_literal (error, SEYE_STORE_ERROR, code, message);
-}
-
-/* A failed SQLite call on a working store: busy is SEYE_ERROR_UNAVAILABLE (try again in a
- * moment, nothing is wrong with the file); anything else a SEYE_STORE_ERROR. */
-static void
-set_sqlite_error (GError     **error,
-                  sqlite3     *db,
-                  int          rc,
-                  const char  *path,
-                  Use          use)
-{
-  const char *message = db != NULL ? sqlite3_errmsg (db) : sqlite3_errstr (rc);
-
-  if (is_busy (rc))
-    g_set_error (error, SEYE_ERROR, SEYE_ERROR_UNAVAILABLE,
-                 _("The history database “%s” is busy (%s); try again in a moment"), path, message);
-  else
-    set_store_error (error, failure_code (db, rc, path), path, use, message);
-}
-
-gboolean
-_seye_store_exec (sqlite3     *db,
-                  const char  *sql,
-                  int         *rc_out,
-                  GError     **error)
-{
-  char *message = NULL;
-  int rc = sqlite3_exec (db, sql, NULL, NULL, &message);
-
-  if (rc_out != NULL)
-    *rc_out = rc;
-
-  if (rc != SQLITE_OK)
-    {
-      g_set_error (error, SEYE_ERROR, SEYE_ERROR_IO, "%s", message ? message : sqlite3_errstr (rc));
-      sqlite3_free (message);
-      return FALSE;
-    }
-
-  return TRUE;
-}
-
-/* @immutable: read the file as it is, without its -wal and -shm: for a file on a
- * read-only file system or a full disk, where SQLite cannot create them. */
-static sqlite3 *
-open_connection (const char  *path,
-                 gboolean     read_only,
-                 gboolean     immutable,
-                 gboolean     create,
-                 int          busy_ms,
-                 int         *rc_out,
-                 GError     **error)
-{
-  sqlite3 *db = NULL;
-  int flags = read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
-  g_autofree char *uri = NULL;
-  int rc;
-
-  if (create && !read_only)
-    flags |= SQLITE_OPEN_CREATE;
-  if (immutable)
-    {
-      g_autofree char *escaped = g_uri_escape_string (path, "/", FALSE);
-
-      uri = g_strconcat ("file:", escaped, "?immutable=1", NULL);
-      flags |= SQLITE_OPEN_URI;
-    }
-
-  rc = sqlite3_open_v2 (uri != NULL ? uri : path, &db, flags | SQLITE_OPEN_NOMUTEX, NULL);
-  *rc_out = rc;
-  if (rc != SQLITE_OK)
-    {
-      int sys_errno = db != NULL ? sqlite3_system_errno (db) : 0;
-
-      /* "unable to open database file" says less than the system's reason. */
-      set_store_error (error, failure_code (db, rc, path), path, read_only ? USE_READ : USE_RECORD,
-                       sys_errno != 0 ? g_strerror (sys_errno)
-                                      : db != NULL ? sqlite3_errmsg (db) : sqlite3_errstr (rc));
-      sqlite3_close (db);
-      return NULL;
-    }
-
-  sqlite3_extended_result_codes (db, FALSE);
-  sqlite3_busy_timeout (db, busy_ms);
-  sqlite3_create_function (db, "seye_cores_avg", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
-                           NULL, cores_avg_step, cores_avg_final);
-
-  return db;
-}
-
-/* Reads a single integer (or @fallback for NULL / no row). */
-static gint64
-query_int (sqlite3    *db,
-           const char *sql,
-           gint64      bind1,
-           gint64      fallback,
-           int        *rc_out)
-{
-  sqlite3_stmt *stmt = NULL;
-  gint64 value = fallback;
-  int rc = sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL);
-
-  if (rc == SQLITE_OK)
-    {
-      if (sqlite3_bind_parameter_count (stmt) > 0)
-        sqlite3_bind_int64 (stmt, 1, bind1);
-      rc = sqlite3_step (stmt);
-      if (rc == SQLITE_ROW)
-        {
-          if (sqlite3_column_type (stmt, 0) != SQLITE_NULL)
-            value = sqlite3_column_int64 (stmt, 0);
-          rc = SQLITE_OK;
-        }
-      else if (rc == SQLITE_DONE)
-        {
-          rc = SQLITE_OK;
-        }
-    }
-  sqlite3_finalize (stmt);
-
-  if (rc_out != NULL)
-    *rc_out = rc;
-
-  return value;
-}
-
+/* Opening ------------------------------------------------------------------ */
 
 /* Sorts a failed SQLite call while opening: damage (the error then holds what is wrong,
  * for the set-aside message), or a reason the file cannot be used now (a sentence for the
@@ -739,7 +381,7 @@ _seye_store_open_failed (SeyeStore  *self,
                          const char *detail,
                          GError    **error)
 {
-  SeyeStoreError code = failure_code (self->db, rc, self->path);
+  SeyeStoreError code = _seye_store_failure_code (self->db, rc, self->path);
 
   if (code == SEYE_STORE_ERROR_CORRUPT)
     {
@@ -747,7 +389,7 @@ _seye_store_open_failed (SeyeStore  *self,
       return OPEN_DAMAGED;
     }
 
-  set_store_error (error, code, self->path, use, detail);
+  _seye_store_set_error (error, code, self->path, use, detail);
   return OPEN_FAILED;
 }
 
@@ -759,9 +401,9 @@ probe (sqlite3 *db,
 {
   int rc;
 
-  *version = query_int (db, "PRAGMA user_version", 0, 0, &rc);
+  *version = _seye_store_query_int (db, "PRAGMA user_version", 0, 0, &rc);
   if (rc == SQLITE_OK)
-    query_int (db, "SELECT count(*) FROM sqlite_master", 0, 0, &rc);
+    _seye_store_query_int (db, "SELECT count(*) FROM sqlite_master", 0, 0, &rc);
 
   return rc;
 }
@@ -790,7 +432,7 @@ try_open (SeyeStore           *self,
   int rc;
 
   self->immutable = FALSE;
-  self->db = open_connection (self->path, read_only, FALSE, TRUE, OPEN_BUSY_MS, &rc, &local_error);
+  self->db = _seye_store_open_connection (self->path, read_only, FALSE, TRUE, OPEN_BUSY_MS, &rc, &local_error);
   if (self->db == NULL)
     {
       OpenResult result = g_error_matches (local_error, SEYE_STORE_ERROR, SEYE_STORE_ERROR_CORRUPT)
@@ -803,10 +445,10 @@ try_open (SeyeStore           *self,
   /* SQLite opens a file it may not write read-only without a word: that is no damage. */
   if (!read_only && sqlite3_db_readonly (self->db, "main") == 1)
     {
-      SeyeStoreError code = access_code (self->path, 0);
+      SeyeStoreError code = _seye_store_access_code (self->path, 0);
 
-      set_store_error (error, code == SEYE_STORE_ERROR_FAILED ? SEYE_STORE_ERROR_READ_ONLY : code,
-                       self->path, use, g_strerror (EACCES));
+      _seye_store_set_error (error, code == SEYE_STORE_ERROR_FAILED ? SEYE_STORE_ERROR_READ_ONLY : code,
+                             self->path, use, g_strerror (EACCES));
       return OPEN_FAILED;
     }
 
@@ -814,12 +456,12 @@ try_open (SeyeStore           *self,
 
   /* A WAL database cannot be read where SQLite cannot make its -shm (a read-only file
    * system, a full disk): read the file alone when it holds everything. */
-  if (rc != SQLITE_OK && read_only && !is_busy (rc) &&
-      failure_code (self->db, rc, self->path) != SEYE_STORE_ERROR_CORRUPT &&
+  if (rc != SQLITE_OK && read_only && !_seye_store_is_busy (rc) &&
+      _seye_store_failure_code (self->db, rc, self->path) != SEYE_STORE_ERROR_CORRUPT &&
       wal_is_empty (self->path))
     {
       int alone_rc;
-      sqlite3 *alone = open_connection (self->path, TRUE, TRUE, FALSE, OPEN_BUSY_MS, &alone_rc, NULL);
+      sqlite3 *alone = _seye_store_open_connection (self->path, TRUE, TRUE, FALSE, OPEN_BUSY_MS, &alone_rc, NULL);
       gint64 alone_version;
 
       if (alone != NULL && probe (alone, &alone_version) == SQLITE_OK)
@@ -1226,7 +868,7 @@ seye_store_open_full (const char          *path,
 
   if (result == OPEN_DAMAGED && read_only)
     {
-      set_store_error (error, SEYE_STORE_ERROR_CORRUPT, self->path, USE_READ, damage->message);
+      _seye_store_set_error (error, SEYE_STORE_ERROR_CORRUPT, self->path, USE_READ, damage->message);
       return NULL;
     }
 
@@ -1594,7 +1236,7 @@ commit_pending (SeyeStore  *self,
   rc = sqlite3_exec (self->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
   if (rc != SQLITE_OK)
     {
-      set_sqlite_error (error, self->db, rc, self->path, USE_WRITE);
+      _seye_store_set_sqlite_error (error, self->db, rc, self->path, USE_WRITE);
       return FALSE;
     }
 
@@ -1615,7 +1257,7 @@ commit_pending (SeyeStore  *self,
 
   if (rc != SQLITE_OK)
     {
-      set_sqlite_error (error, self->db, rc, self->path, USE_WRITE);
+      _seye_store_set_sqlite_error (error, self->db, rc, self->path, USE_WRITE);
       sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
       /* The cache may hold rows the rollback took back. */
       g_hash_table_remove_all (self->node_cache);
@@ -1778,8 +1420,9 @@ maintain_db (sqlite3             *db,
         break;
     }
 
-  oldest_dirty = rc == SQLITE_OK ? query_int (db, "SELECT min (minute) FROM dirty", 0, G_MAXINT64, &rc)
-                                 : G_MAXINT64;
+  oldest_dirty = rc == SQLITE_OK
+                 ? _seye_store_query_int (db, "SELECT min (minute) FROM dirty", 0, G_MAXINT64, &rc)
+                 : G_MAXINT64;
   if (nodes == NULL && rc == SQLITE_OK)
     nodes = node_rowids (db, &rc);
 
@@ -1814,7 +1457,7 @@ maintain_db (sqlite3             *db,
 
   if (rc != SQLITE_OK)
     {
-      set_sqlite_error (error, db, rc, sqlite3_db_filename (db, "main"), USE_WRITE);
+      _seye_store_set_sqlite_error (error, db, rc, sqlite3_db_filename (db, "main"), USE_WRITE);
       return FALSE;
     }
 
@@ -1871,7 +1514,7 @@ maintain_thread (GTask        *task,
   sqlite3 *db;
   int rc;
 
-  db = open_connection (md->path, FALSE, FALSE, FALSE, WORKER_BUSY_MS, &rc, &error);
+  db = _seye_store_open_connection (md->path, FALSE, FALSE, FALSE, WORKER_BUSY_MS, &rc, &error);
   if (db == NULL)
     {
       g_task_return_error (task, error);
@@ -2054,10 +1697,11 @@ read_series (sqlite3     *db,
   row_init (&row);
 
   if (series.bucket_ms >= SEYE_STORE_ROLLUP_MS)
-    split = query_int (db, "SELECT min (minute) FROM dirty", 0, G_MAXINT64, &rc);
+    split = _seye_store_query_int (db, "SELECT min (minute) FROM dirty", 0, G_MAXINT64, &rc);
   else
-    split = query_int (db, "SELECT min (t) FROM (SELECT min (time) AS t FROM samples WHERE node = ?1 "
-                           "UNION ALL SELECT min (time) FROM recent WHERE node = ?1)", node, G_MAXINT64, &rc);
+    split = _seye_store_query_int (db, "SELECT min (t) FROM (SELECT min (time) AS t FROM samples WHERE node = ?1 "
+                                       "UNION ALL SELECT min (time) FROM recent WHERE node = ?1)",
+                                   node, G_MAXINT64, &rc);
   if (rc != SQLITE_OK)
     goto out;
 
@@ -2120,7 +1764,7 @@ out:
 failed:
   if (rc != SQLITE_OK)
     {
-      set_sqlite_error (error, db, rc, sqlite3_db_filename (db, "main"), USE_READ);
+      _seye_store_set_sqlite_error (error, db, rc, sqlite3_db_filename (db, "main"), USE_READ);
       return FALSE;
     }
 
@@ -2274,7 +1918,7 @@ query_thread (GTask        *task,
   sqlite3 *db;
   int rc;
 
-  db = open_connection (rd->path, TRUE, rd->immutable, FALSE, WORKER_BUSY_MS, &rc, &error);
+  db = _seye_store_open_connection (rd->path, TRUE, rd->immutable, FALSE, WORKER_BUSY_MS, &rc, &error);
   if (db == NULL)
     {
       g_task_return_error (task, error);
@@ -2373,7 +2017,7 @@ seye_store_list_nodes (SeyeStore  *self,
 
   if (rc != SQLITE_DONE && rc != SQLITE_OK)
     {
-      set_sqlite_error (error, self->db, rc, self->path, USE_READ);
+      _seye_store_set_sqlite_error (error, self->db, rc, self->path, USE_READ);
       return NULL;
     }
 
@@ -2697,7 +2341,7 @@ export_thread (GTask        *task,
   sqlite3 *db;
   int rc;
 
-  db = open_connection (rd->path, TRUE, rd->immutable, FALSE, WORKER_BUSY_MS, &rc, &error);
+  db = _seye_store_open_connection (rd->path, TRUE, rd->immutable, FALSE, WORKER_BUSY_MS, &rc, &error);
   if (db == NULL)
     {
       g_task_return_error (task, error);
