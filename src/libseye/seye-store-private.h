@@ -118,12 +118,13 @@ struct _SeyeStore
   GCancellable *cancellable;
 };
 
-/* seye-store.c */
+/* seye-store-open.c */
 OpenResult  _seye_store_open_failed         (SeyeStore    *self,
                                              int           rc,
                                              Use           use,
                                              const char   *detail,
                                              GError      **error);
+void        _seye_store_close_db            (SeyeStore    *self);
 
 /* seye-store-error.c: what a failure means for the user, in words. */
 gboolean    _seye_store_is_busy             (int           rc);
