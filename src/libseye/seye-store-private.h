@@ -72,20 +72,14 @@ typedef enum
 } OpenResult;
 
 
-typedef struct
+/* The start of the minute @ms falls in (Unix ms). */
+static inline gint64
+floor_minute (gint64 ms)
 {
-  char       *node_id;
-  char       *name;
-  char       *address;
-  SeyeSample *sample;
-} Pending;
+  gint64 r = ms % SEYE_STORE_ROLLUP_MS;
 
-typedef struct
-{
-  gint64  rowid;
-  char   *name;
-  char   *address;
-} CachedNode;
+  return r < 0 ? ms - r - SEYE_STORE_ROLLUP_MS : ms - r;
+}
 
 struct _SeyeStore
 {
@@ -106,8 +100,8 @@ struct _SeyeStore
   sqlite3_stmt *insert_sample;
   sqlite3_stmt *upsert_node;
   sqlite3_stmt *mark_dirty;
-  GHashTable   *node_cache;         /* node id -> CachedNode */
-  GArray       *pending;            /* Pending */
+  GHashTable   *node_cache;         /* node id -> CachedNode (seye-store-write.c) */
+  GArray       *pending;            /* Pending (seye-store-write.c) */
 
   /* Recording a monitor */
   SeyeMonitor  *monitor;
@@ -161,6 +155,13 @@ gint64      _seye_store_query_int           (sqlite3      *db,
                                              gint64        bind1,
                                              gint64        fallback,
                                              int          *rc_out);
+int         _seye_store_step_reset          (sqlite3_stmt *stmt);
+
+/* seye-store-write.c */
+void        _seye_store_write_init          (SeyeStore    *self);
+gboolean    _seye_store_commit_pending      (SeyeStore    *self,
+                                             guint         max,
+                                             GError      **error);
 
 /* seye-store-schema.c: the SQL text is built from the metric table (g_free() it). */
 char       *_seye_store_sql_insert_sample   (void);

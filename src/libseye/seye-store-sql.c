@@ -175,3 +175,16 @@ _seye_store_query_int (sqlite3    *db,
 
   return value;
 }
+
+/* Steps a statement that returns no rows, or whose first row is all that counts, and
+ * resets it for the next use. */
+int
+_seye_store_step_reset (sqlite3_stmt *stmt)
+{
+  int rc = sqlite3_step (stmt);
+
+  sqlite3_reset (stmt);
+  sqlite3_clear_bindings (stmt);
+
+  return rc == SQLITE_DONE || rc == SQLITE_ROW ? SQLITE_OK : rc;
+}
