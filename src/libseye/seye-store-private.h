@@ -112,6 +112,42 @@ struct _SeyeStore
   GCancellable *cancellable;
 };
 
+/* A row as read (raw sample or rollup) or as accumulated into a bucket. */
+typedef struct
+{
+  gint64   time_ms;
+  gint64   span_ms;        /* 0 raw, 60000 rollup, bucket width */
+  guint    n;
+  double   interval;       /* seconds between raw samples; 0 when unknown */
+  guint    parts;
+  guint32  has;            /* bit per Metric */
+  double   avg[N_METRICS];
+  double   min[N_METRICS];
+  double   max[N_METRICS];
+  double   weight[N_METRICS];
+  GArray  *cores;          /* double: busy %, averaged */
+  GArray  *core_weight;    /* double */
+  gboolean gap_before;
+} Row;
+
+typedef gboolean (*RowFunc) (const Row *row,
+                             gpointer   user_data,
+                             GError   **error);
+
+/* What a worker thread reads: a copy, so the store may go meanwhile. */
+typedef struct
+{
+  char            *path;
+  gboolean         read_only;
+  gboolean         immutable;
+  char            *node_id;
+  gint64           from_ms;
+  gint64           to_ms;
+  guint            max_points;
+  SeyeStoreFormat  format;
+  GFile           *file;
+} ReadData;
+
 /* seye-store-open.c */
 OpenResult  _seye_store_open_failed         (SeyeStore    *self,
                                              int           rc,
@@ -162,6 +198,21 @@ void        _seye_store_write_init          (SeyeStore    *self);
 gboolean    _seye_store_commit_pending      (SeyeStore    *self,
                                              guint         max,
                                              GError      **error);
+
+/* seye-store-query.c */
+gboolean    _seye_store_read_series         (sqlite3      *db,
+                                             const char   *node_id,
+                                             gint64        from_ms,
+                                             gint64        to_ms,
+                                             guint         max_points,
+                                             RowFunc       func,
+                                             gpointer      user_data,
+                                             GError      **error);
+ReadData   *_seye_store_read_data_new       (SeyeStore    *self,
+                                             const char   *node_id,
+                                             gint64        from_ms,
+                                             gint64        to_ms);
+void        _seye_store_read_data_free      (gpointer      data);
 
 /* seye-store-schema.c: the SQL text is built from the metric table (g_free() it). */
 char       *_seye_store_sql_insert_sample   (void);
