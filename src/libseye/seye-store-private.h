@@ -14,9 +14,9 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, sqlite3_finalize)
 #define WORKER_BUSY_MS      5000
 #define ROLLUP_CHUNK_MS     (2 * SEYE_STORE_ROLLUP_MS)   /* minutes rolled up per transaction */
 #define ROLLUP_LAG_MS       SEYE_STORE_ROLLUP_MS         /* a minute is rolled up this long after its end */
-#define MAINTAIN_PERIOD_S   60
+#define MAINTAIN_PERIOD_S   60       /* SeyeRecorder runs a maintenance pass this often */
 #define MAX_PENDING         500000   /* samples kept while the database is busy */
-#define COMMIT_SLICE        4000     /* samples per transaction when catching up (~6 ms) */
+#define COMMIT_SLICE        4000     /* samples per recorder commit when catching up (~6 ms) */
 #define CORE_SCALE          2.0
 
 /* The numbers of a sample, one column each (seye-store-schema.c). */
@@ -102,14 +102,6 @@ struct _SeyeStore
   sqlite3_stmt *mark_dirty;
   GHashTable   *node_cache;         /* node id -> CachedNode (seye-store-write.c) */
   GArray       *pending;            /* Pending (seye-store-write.c) */
-
-  /* Recording a monitor */
-  SeyeMonitor  *monitor;
-  GHashTable   *watched;            /* SeyeNode * (weak) */
-  guint         commit_id;
-  guint         maintain_id;
-  gboolean      maintaining;
-  GCancellable *cancellable;
 };
 
 /* A row as read (raw sample or rollup) or as accumulated into a bucket. */
@@ -147,6 +139,10 @@ typedef struct
   SeyeStoreFormat  format;
   GFile           *file;
 } ReadData;
+
+/* seye-store.c */
+void        _seye_store_set_recording_error (SeyeStore    *self,
+                                             const char   *message);
 
 /* seye-store-open.c */
 OpenResult  _seye_store_open_failed         (SeyeStore    *self,
@@ -198,6 +194,8 @@ void        _seye_store_write_init          (SeyeStore    *self);
 gboolean    _seye_store_commit_pending      (SeyeStore    *self,
                                              guint         max,
                                              GError      **error);
+gboolean    _seye_store_commit_recorded     (SeyeStore    *self,
+                                             guint         max);
 
 /* seye-store-query.c */
 gboolean    _seye_store_read_series         (sqlite3      *db,

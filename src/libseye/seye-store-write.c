@@ -6,6 +6,7 @@
 
 #include <math.h>
 
+#include "seye-error.h"
 #include "seye-store-private.h"
 
 typedef struct
@@ -295,4 +296,27 @@ seye_store_commit (SeyeStore  *self,
   g_return_val_if_fail (!self->read_only, FALSE);
 
   return _seye_store_commit_pending (self, G_MAXUINT, error);
+}
+
+/* Commits up to @max queued samples for a recorder: while the database is busy they stay
+ * queued quietly; any other failure is SeyeStore:recording-error until a commit works.
+ * Returns: %TRUE when the commit worked and samples are still queued. */
+gboolean
+_seye_store_commit_recorded (SeyeStore *self,
+                             guint      max)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (!_seye_store_commit_pending (self, max, &error))
+    {
+      if (g_error_matches (error, SEYE_ERROR, SEYE_ERROR_UNAVAILABLE))
+        g_debug ("%s; the samples stay queued", error->message);
+      else
+        _seye_store_set_recording_error (self, error->message);
+      return FALSE;
+    }
+
+  _seye_store_set_recording_error (self, NULL);
+
+  return self->pending->len > 0;
 }

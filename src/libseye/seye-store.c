@@ -78,45 +78,10 @@ seye_store_node_free (SeyeStoreNode *self)
 /* GObject ------------------------------------------------------------------ */
 
 static void
-watched_node_finalized_cb (gpointer  data,
-                           GObject  *where_the_object_was)
-{
-  SeyeStore *self = data;
-
-  g_hash_table_remove (self->watched, where_the_object_was);
-}
-
-static void
-unwatch_all (SeyeStore *self)
-{
-  GHashTableIter iter;
-  gpointer node;
-
-  if (self->watched == NULL)
-    return;
-
-  g_hash_table_iter_init (&iter, self->watched);
-  while (g_hash_table_iter_next (&iter, &node, NULL))
-    {
-      g_signal_handlers_disconnect_by_data (node, self);
-      g_object_weak_unref (node, watched_node_finalized_cb, self);
-    }
-  g_hash_table_remove_all (self->watched);
-}
-
-static void
 seye_store_dispose (GObject *object)
 {
   SeyeStore *self = SEYE_STORE (object);
   g_autoptr (GError) error = NULL;
-
-  g_cancellable_cancel (self->cancellable);
-  g_clear_handle_id (&self->commit_id, g_source_remove);
-  g_clear_handle_id (&self->maintain_id, g_source_remove);
-  unwatch_all (self);
-  if (self->monitor != NULL)
-    g_signal_handlers_disconnect_by_data (self->monitor, self);
-  g_clear_object (&self->monitor);
 
   if (self->db != NULL && self->pending->len > 0 && !seye_store_commit (self, &error))
     g_warning ("%u samples were not written: %s", self->pending->len, error->message);
@@ -132,8 +97,6 @@ seye_store_finalize (GObject *object)
   _seye_store_close_db (self);
   g_clear_pointer (&self->pending, g_array_unref);
   g_clear_pointer (&self->node_cache, g_hash_table_unref);
-  g_clear_pointer (&self->watched, g_hash_table_unref);
-  g_clear_object (&self->cancellable);
   g_free (self->path);
   g_free (self->set_aside_path);
   g_free (self->set_aside_message);
@@ -217,7 +180,7 @@ seye_store_class_init (SeyeStoreClass *klass)
   /**
    * SeyeStore:recording-error:
    *
-   * Why the samples of the attached monitor cannot be written now (the disk filled up,
+   * Why the samples a #SeyeRecorder records cannot be written now (the disk filled up,
    * the file became read-only), as a sentence that says what happens and what to do;
    * %NULL while they are written. The samples wait in memory meanwhile.
    */
@@ -232,8 +195,6 @@ seye_store_init (SeyeStore *self)
   self->raw_retention = SEYE_STORE_DEFAULT_RAW_RETENTION;
   self->rollup_retention = SEYE_STORE_DEFAULT_ROLLUP_RETENTION;
   _seye_store_write_init (self);
-  self->watched = g_hash_table_new (NULL, NULL);
-  self->cancellable = g_cancellable_new ();
 }
 
 /* Properties --------------------------------------------------------------- */
@@ -353,12 +314,10 @@ seye_store_set_rollup_retention (SeyeStore *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ROLLUP_RETENTION]);
 }
 
-/* Recording a monitor ------------------------------------------------------ */
-
 /* Said once in the log and kept for the UI until a write works again. */
-static void
-set_recording_error (SeyeStore  *self,
-                     const char *message)
+void
+_seye_store_set_recording_error (SeyeStore  *self,
+                                 const char *message)
 {
   if (g_strcmp0 (self->recording_error, message) == 0)
     return;
@@ -371,148 +330,4 @@ set_recording_error (SeyeStore  *self,
   g_free (self->recording_error);
   self->recording_error = g_strdup (message);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RECORDING_ERROR]);
-}
-
-static gboolean
-commit_cb (gpointer data)
-{
-  SeyeStore *self = data;
-  g_autoptr (GError) error = NULL;
-
-  self->commit_id = 0;
-
-  /* A round is 100 samples; the history every node hands over on first contact can be
-   * 3600 each: write that in slices so the main loop keeps turning. */
-  if (!_seye_store_commit_pending (self, COMMIT_SLICE, &error))
-    {
-      if (g_error_matches (error, SEYE_ERROR, SEYE_ERROR_UNAVAILABLE))
-        g_debug ("%s; the samples stay queued", error->message);
-      else
-        set_recording_error (self, error->message);
-    }
-  else
-    {
-      set_recording_error (self, NULL);
-      if (self->pending->len > 0)
-        self->commit_id = g_timeout_add (10, commit_cb, self);
-    }
-
-  return G_SOURCE_REMOVE;
-}
-
-static void
-sample_added_cb (SeyeNode   *node,
-                 SeyeSample *sample,
-                 SeyeStore  *self)
-{
-  const SeyeNodeInfo *info = seye_node_get_info (node);
-  double interval;
-
-  /* Only a node that said who it is has a key that survives a new address. */
-  if (info == NULL || info->node_id == NULL)
-    return;
-
-  seye_store_add (self, info->node_id, seye_node_get_name (node), seye_node_get_address (node), sample);
-
-  /* Nodes answer at their own moments; one commit collects a whole polling round. */
-  if (self->commit_id == 0)
-    {
-      interval = self->monitor != NULL ? seye_monitor_get_interval (self->monitor) : 1.0;
-      /* Whole seconds: a seconds timer fires with the monitor's own, in one wake-up. */
-      if (interval >= 1.0)
-        self->commit_id = g_timeout_add_seconds ((guint) MIN (interval, 10.0), commit_cb, self);
-      else
-        self->commit_id = g_timeout_add ((guint) (MAX (interval, 0.2) * 1000), commit_cb, self);
-    }
-}
-
-static void
-watch_node (SeyeStore *self,
-            SeyeNode  *node)
-{
-  if (g_hash_table_contains (self->watched, node))
-    return;
-
-  g_hash_table_add (self->watched, node);
-  g_object_weak_ref (G_OBJECT (node), watched_node_finalized_cb, self);
-  g_signal_connect (node, "sample-added", G_CALLBACK (sample_added_cb), self);
-}
-
-static void
-items_changed_cb (SeyeStore  *self,
-                  guint       position,
-                  guint       removed,
-                  guint       added,
-                  GListModel *model)
-{
-  for (guint i = position; i < position + added; i++)
-    {
-      g_autoptr (SeyeNode) node = g_list_model_get_item (model, i);
-
-      watch_node (self, node);
-    }
-}
-
-static void
-maintain_done_cb (GObject      *object,
-                  GAsyncResult *result,
-                  gpointer      user_data)
-{
-  SeyeStore *self = SEYE_STORE (object);
-  g_autoptr (GError) error = NULL;
-
-  self->maintaining = FALSE;
-
-  if (!seye_store_maintain_finish (self, result, &error) &&
-      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    {
-      if (g_error_matches (error, SEYE_ERROR, SEYE_ERROR_UNAVAILABLE))
-        g_debug ("%s", error->message);
-      else
-        g_warning ("%s", error->message);
-    }
-}
-
-static gboolean
-maintain_cb (gpointer data)
-{
-  SeyeStore *self = data;
-
-  if (!self->maintaining)
-    {
-      self->maintaining = TRUE;
-      seye_store_maintain_async (self, g_get_real_time () / 1000, self->cancellable, maintain_done_cb, NULL);
-    }
-
-  return G_SOURCE_CONTINUE;
-}
-
-/**
- * seye_store_attach_monitor:
- *
- * Records every sample of @monitor's nodes (those that told their node id): the
- * samples of a polling round are committed together one monitor interval after
- * the first of them came in. Once a minute, rollup, pruning and checkpointing run
- * on a worker thread. Everything stops when the store is disposed of; what is
- * queued then is committed.
- */
-void
-seye_store_attach_monitor (SeyeStore   *self,
-                           SeyeMonitor *monitor)
-{
-  guint n;
-
-  g_return_if_fail (SEYE_IS_STORE (self));
-  g_return_if_fail (SEYE_IS_MONITOR (monitor));
-  g_return_if_fail (self->monitor == NULL);
-  g_return_if_fail (!self->read_only);
-
-  self->monitor = g_object_ref (monitor);
-  g_signal_connect_object (monitor, "items-changed", G_CALLBACK (items_changed_cb), self, G_CONNECT_SWAPPED);
-
-  n = g_list_model_get_n_items (G_LIST_MODEL (monitor));
-  items_changed_cb (self, 0, 0, n, G_LIST_MODEL (monitor));
-
-  self->maintain_id = g_timeout_add_seconds (MAINTAIN_PERIOD_S, maintain_cb, self);
-  maintain_cb (self);
 }
