@@ -222,7 +222,7 @@ node_details (sqlite3     *db,
               char       **name,
               char       **address)
 {
-  sqlite3_stmt *stmt = NULL;
+  g_autoptr (sqlite3_stmt) stmt = NULL;
   gboolean found = FALSE;
 
   if (sqlite3_prepare_v2 (db, "SELECT name, address FROM nodes WHERE node_id = ?1", -1, &stmt, NULL) == SQLITE_OK)
@@ -235,7 +235,6 @@ node_details (sqlite3     *db,
           found = TRUE;
         }
     }
-  sqlite3_finalize (stmt);
 
   return found;
 }

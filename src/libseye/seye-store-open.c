@@ -157,27 +157,38 @@ check_version (SeyeStore  *self,
   return OPEN_OK;
 }
 
-/* quick_check reads every page but skips the index-to-table cross checks. */
+/* Runs the check and hands back its first line of verdict ("ok" for an intact file). */
+static int
+integrity_verdict (sqlite3             *db,
+                   SeyeStoreOpenFlags   flags,
+                   char               **verdict)
+{
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+  int rc;
+
+  /* quick_check reads every page but skips the index-to-table cross checks. */
+  rc = sqlite3_prepare_v2 (db,
+                           (flags & SEYE_STORE_OPEN_FULL_CHECK) ? "PRAGMA integrity_check (1)"
+                                                                : "PRAGMA quick_check (1)",
+                           -1, &stmt, NULL);
+  if (rc == SQLITE_OK && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      *verdict = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+      rc = SQLITE_OK;
+    }
+
+  return rc;
+}
+
 static OpenResult
 check_integrity (SeyeStore           *self,
                  SeyeStoreOpenFlags   flags,
                  Use                  use,
                  GError             **error)
 {
-  g_autoptr (sqlite3_stmt) stmt = NULL;
   g_autofree char *check = NULL;
-  int rc;
+  int rc = integrity_verdict (self->db, flags, &check);
 
-  rc = sqlite3_prepare_v2 (self->db,
-                           (flags & SEYE_STORE_OPEN_FULL_CHECK) ? "PRAGMA integrity_check (1)"
-                                                                : "PRAGMA quick_check (1)",
-                           -1, &stmt, NULL);
-  if (rc == SQLITE_OK && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      check = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
-      rc = SQLITE_OK;
-    }
-  g_clear_pointer (&stmt, sqlite3_finalize);
   if (rc != SQLITE_OK)
     return _seye_store_open_failed (self, rc, use, sqlite3_errmsg (self->db), error);
   if (g_strcmp0 (check, "ok") != 0)

@@ -294,7 +294,7 @@ lookup_node (sqlite3    *db,
              const char *node_id,
              gint64     *rowid)
 {
-  sqlite3_stmt *stmt = NULL;
+  g_autoptr (sqlite3_stmt) stmt = NULL;
   int rc = sqlite3_prepare_v2 (db, "SELECT id FROM nodes WHERE node_id = ?1", -1, &stmt, NULL);
 
   *rowid = -1;
@@ -306,9 +306,85 @@ lookup_node (sqlite3    *db,
         *rowid = sqlite3_column_int64 (stmt, 0);
       rc = rc == SQLITE_ROW || rc == SQLITE_DONE ? SQLITE_OK : rc;
     }
-  sqlite3_finalize (stmt);
 
   return rc;
+}
+
+/* Rollups of @node from @from_ms up to @to_ms that end before @split, into @series. */
+static gboolean
+push_rollups (sqlite3  *db,
+              Series   *series,
+              Row      *row,
+              gint64    node,
+              gint64    from_ms,
+              gint64    to_ms,
+              gint64    split,
+              int      *rc_out,
+              GError  **error)
+{
+  g_autofree char *sql = _seye_store_sql_select_rollups ();
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+  gboolean ok = TRUE;
+  int rc;
+
+  rc = sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL);
+  if (rc == SQLITE_OK)
+    {
+      sqlite3_bind_int64 (stmt, 1, node);
+      sqlite3_bind_int64 (stmt, 2, floor_minute (from_ms));
+      sqlite3_bind_int64 (stmt, 3, to_ms);
+      sqlite3_bind_int64 (stmt, 4, split);
+      while (ok && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
+        {
+          row_read_rollup (row, stmt);
+          ok = series_push (series, row, error);
+        }
+      rc = rc == SQLITE_DONE || rc == SQLITE_ROW ? SQLITE_OK : rc;
+    }
+
+  *rc_out = rc;
+  return ok;
+}
+
+/* Raw samples of @node from @from_ms to @to_ms, into @series. */
+static gboolean
+push_raw (sqlite3  *db,
+          Series   *series,
+          Row      *row,
+          gint64    node,
+          gint64    from_ms,
+          gint64    to_ms,
+          int      *rc_out,
+          GError  **error)
+{
+  g_autofree char *sql = _seye_store_sql_select_raw ();
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+  gboolean ok = TRUE;
+  int rc;
+
+  rc = sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL);
+  if (rc == SQLITE_OK)
+    {
+      gint64 last = G_MININT64;
+
+      sqlite3_bind_int64 (stmt, 1, node);
+      sqlite3_bind_int64 (stmt, 2, from_ms);
+      sqlite3_bind_int64 (stmt, 3, to_ms);
+
+      while (ok && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
+        {
+          /* The same sample in both tables until the next pass moves it. */
+          if (sqlite3_column_int64 (stmt, 0) == last)
+            continue;
+          row_read_raw (row, stmt);
+          last = row->time_ms;
+          ok = series_push (series, row, error);
+        }
+      rc = rc == SQLITE_DONE || rc == SQLITE_ROW ? SQLITE_OK : rc;
+    }
+
+  *rc_out = rc;
+  return ok;
 }
 
 /*
@@ -327,9 +403,6 @@ _seye_store_read_series (sqlite3     *db,
                          gpointer     user_data,
                          GError     **error)
 {
-  g_autofree char *raw_sql = _seye_store_sql_select_raw ();
-  g_autofree char *rollup_sql = _seye_store_sql_select_rollups ();
-  sqlite3_stmt *stmt = NULL;
   Series series = { 0 };
   Row row;
   gint64 node, split;
@@ -360,51 +433,11 @@ _seye_store_read_series (sqlite3     *db,
   if (rc != SQLITE_OK)
     goto out;
 
-  /* Rollups before the split. */
+  /* Rollups before the split, raw samples from the split on. */
   if (split > from_ms - SEYE_STORE_ROLLUP_MS)
-    {
-      rc = sqlite3_prepare_v2 (db, rollup_sql, -1, &stmt, NULL);
-      if (rc == SQLITE_OK)
-        {
-          sqlite3_bind_int64 (stmt, 1, node);
-          sqlite3_bind_int64 (stmt, 2, floor_minute (from_ms));
-          sqlite3_bind_int64 (stmt, 3, to_ms);
-          sqlite3_bind_int64 (stmt, 4, split);
-          while (ok && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
-            {
-              row_read_rollup (&row, stmt);
-              ok = series_push (&series, &row, error);
-            }
-          rc = rc == SQLITE_DONE || rc == SQLITE_ROW ? SQLITE_OK : rc;
-        }
-      g_clear_pointer (&stmt, sqlite3_finalize);
-    }
-
-  /* Raw samples from the split on. */
+    ok = push_rollups (db, &series, &row, node, from_ms, to_ms, split, &rc, error);
   if (ok && rc == SQLITE_OK && split <= to_ms)
-    {
-      rc = sqlite3_prepare_v2 (db, raw_sql, -1, &stmt, NULL);
-      if (rc == SQLITE_OK)
-        {
-          gint64 last = G_MININT64;
-
-          sqlite3_bind_int64 (stmt, 1, node);
-          sqlite3_bind_int64 (stmt, 2, MAX (from_ms, split));
-          sqlite3_bind_int64 (stmt, 3, to_ms);
-
-          while (ok && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
-            {
-              /* The same sample in both tables until the next pass moves it. */
-              if (sqlite3_column_int64 (stmt, 0) == last)
-                continue;
-              row_read_raw (&row, stmt);
-              last = row.time_ms;
-              ok = series_push (&series, &row, error);
-            }
-          rc = rc == SQLITE_DONE || rc == SQLITE_ROW ? SQLITE_OK : rc;
-        }
-      g_clear_pointer (&stmt, sqlite3_finalize);
-    }
+    ok = push_raw (db, &series, &row, node, MAX (from_ms, split), to_ms, &rc, error);
 
   if (ok && rc == SQLITE_OK)
     ok = series_flush (&series, error);
@@ -628,7 +661,7 @@ seye_store_list_nodes (SeyeStore  *self,
                        GError    **error)
 {
   g_autoptr (GPtrArray) nodes = g_ptr_array_new_with_free_func ((GDestroyNotify) seye_store_node_free);
-  sqlite3_stmt *stmt = NULL;
+  g_autoptr (sqlite3_stmt) stmt = NULL;
   int rc;
 
   g_return_val_if_fail (SEYE_IS_STORE (self), NULL);
@@ -657,7 +690,6 @@ seye_store_list_nodes (SeyeStore  *self,
       g_ptr_array_add (nodes, node);
       rc = SQLITE_OK;
     }
-  sqlite3_finalize (stmt);
 
   if (rc != SQLITE_DONE && rc != SQLITE_OK)
     {

@@ -252,12 +252,11 @@ _seye_store_prepare_statements (SeyeStore  *self,
 
       for (guint i = 0; i < G_N_ELEMENTS (checks); i++)
         {
-          sqlite3_stmt *stmt = NULL;
+          g_autoptr (sqlite3_stmt) stmt = NULL;
+          g_autofree char *check = checks[i];
 
           if (rc == SQLITE_OK)
-            rc = sqlite3_prepare_v2 (self->db, checks[i], -1, &stmt, NULL);
-          sqlite3_finalize (stmt);
-          g_free (checks[i]);
+            rc = sqlite3_prepare_v2 (self->db, check, -1, &stmt, NULL);
         }
     }
 

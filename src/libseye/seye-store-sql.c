@@ -148,7 +148,7 @@ _seye_store_query_int (sqlite3    *db,
                        gint64      fallback,
                        int        *rc_out)
 {
-  sqlite3_stmt *stmt = NULL;
+  g_autoptr (sqlite3_stmt) stmt = NULL;
   gint64 value = fallback;
   int rc = sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL);
 
@@ -168,7 +168,6 @@ _seye_store_query_int (sqlite3    *db,
           rc = SQLITE_OK;
         }
     }
-  sqlite3_finalize (stmt);
 
   if (rc_out != NULL)
     *rc_out = rc;
