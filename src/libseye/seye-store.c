@@ -3,17 +3,6 @@
 
 #include "config.h"
 
-#include <errno.h>
-#include <glib/gi18n-lib.h>
-#include <glib/gstdio.h>
-#include <math.h>
-#include <sqlite3.h>
-#include <string.h>
-#include <sys/statvfs.h>
-#include <unistd.h>
-
-#include "seye-error.h"
-#include "seye-json.h"
 #include "seye-store-private.h"
 
 enum {
