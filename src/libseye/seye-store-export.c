@@ -322,15 +322,10 @@ export_thread (GTask        *task,
   ReadData *rd = task_data;
   g_autoptr (GFileOutputStream) stream = NULL;
   GError *error = NULL;
-  sqlite3 *db;
-  int rc;
+  sqlite3 *db = _seye_store_read_data_connect (rd, task);
 
-  db = _seye_store_open_connection (rd->path, TRUE, rd->immutable, FALSE, WORKER_BUSY_MS, &rc, &error);
   if (db == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
+    return;
 
   stream = g_file_replace (rd->file, NULL, FALSE, G_FILE_CREATE_REPLACE_DESTINATION, cancellable, &error);
   if (stream != NULL &&

@@ -211,6 +211,8 @@ ReadData   *_seye_store_read_data_new       (SeyeStore    *self,
                                              gint64        from_ms,
                                              gint64        to_ms);
 void        _seye_store_read_data_free      (gpointer      data);
+sqlite3    *_seye_store_read_data_connect   (ReadData     *rd,
+                                             GTask        *task);
 
 /* seye-store-schema.c: the SQL text is built from the metric table (g_free() it). */
 char       *_seye_store_sql_insert_sample   (void);

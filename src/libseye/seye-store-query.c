@@ -310,20 +310,23 @@ lookup_node (sqlite3    *db,
   return rc;
 }
 
-/* Rollups of @node from @from_ms up to @to_ms that end before @split, into @series. */
+/* Rows of @node from @from_ms to @to_ms into @series: raw samples (@raw) from @split on,
+ * or rollups that end before @split. */
 static gboolean
-push_rollups (sqlite3  *db,
-              Series   *series,
-              Row      *row,
-              gint64    node,
-              gint64    from_ms,
-              gint64    to_ms,
-              gint64    split,
-              int      *rc_out,
-              GError  **error)
+push_rows (sqlite3  *db,
+           Series   *series,
+           Row      *row,
+           gboolean  raw,
+           gint64    node,
+           gint64    from_ms,
+           gint64    to_ms,
+           gint64    split,
+           int      *rc_out,
+           GError  **error)
 {
-  g_autofree char *sql = _seye_store_sql_select_rollups ();
+  g_autofree char *sql = raw ? _seye_store_sql_select_raw () : _seye_store_sql_select_rollups ();
   g_autoptr (sqlite3_stmt) stmt = NULL;
+  gint64 last = G_MININT64;
   gboolean ok = TRUE;
   int rc;
 
@@ -331,53 +334,25 @@ push_rollups (sqlite3  *db,
   if (rc == SQLITE_OK)
     {
       sqlite3_bind_int64 (stmt, 1, node);
-      sqlite3_bind_int64 (stmt, 2, floor_minute (from_ms));
+      sqlite3_bind_int64 (stmt, 2, raw ? MAX (from_ms, split) : floor_minute (from_ms));
       sqlite3_bind_int64 (stmt, 3, to_ms);
-      sqlite3_bind_int64 (stmt, 4, split);
-      while (ok && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
-        {
-          row_read_rollup (row, stmt);
-          ok = series_push (series, row, error);
-        }
-      rc = rc == SQLITE_DONE || rc == SQLITE_ROW ? SQLITE_OK : rc;
-    }
-
-  *rc_out = rc;
-  return ok;
-}
-
-/* Raw samples of @node from @from_ms to @to_ms, into @series. */
-static gboolean
-push_raw (sqlite3  *db,
-          Series   *series,
-          Row      *row,
-          gint64    node,
-          gint64    from_ms,
-          gint64    to_ms,
-          int      *rc_out,
-          GError  **error)
-{
-  g_autofree char *sql = _seye_store_sql_select_raw ();
-  g_autoptr (sqlite3_stmt) stmt = NULL;
-  gboolean ok = TRUE;
-  int rc;
-
-  rc = sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL);
-  if (rc == SQLITE_OK)
-    {
-      gint64 last = G_MININT64;
-
-      sqlite3_bind_int64 (stmt, 1, node);
-      sqlite3_bind_int64 (stmt, 2, from_ms);
-      sqlite3_bind_int64 (stmt, 3, to_ms);
+      if (!raw)
+        sqlite3_bind_int64 (stmt, 4, split);
 
       while (ok && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
         {
-          /* The same sample in both tables until the next pass moves it. */
-          if (sqlite3_column_int64 (stmt, 0) == last)
-            continue;
-          row_read_raw (row, stmt);
-          last = row->time_ms;
+          if (raw)
+            {
+              /* The same sample in both tables until the next pass moves it. */
+              if (sqlite3_column_int64 (stmt, 0) == last)
+                continue;
+              row_read_raw (row, stmt);
+              last = row->time_ms;
+            }
+          else
+            {
+              row_read_rollup (row, stmt);
+            }
           ok = series_push (series, row, error);
         }
       rc = rc == SQLITE_DONE || rc == SQLITE_ROW ? SQLITE_OK : rc;
@@ -435,9 +410,9 @@ _seye_store_read_series (sqlite3     *db,
 
   /* Rollups before the split, raw samples from the split on. */
   if (split > from_ms - SEYE_STORE_ROLLUP_MS)
-    ok = push_rollups (db, &series, &row, node, from_ms, to_ms, split, &rc, error);
+    ok = push_rows (db, &series, &row, FALSE, node, from_ms, to_ms, split, &rc, error);
   if (ok && rc == SQLITE_OK && split <= to_ms)
-    ok = push_raw (db, &series, &row, node, MAX (from_ms, split), to_ms, &rc, error);
+    ok = push_rows (db, &series, &row, TRUE, node, from_ms, to_ms, split, &rc, error);
 
   if (ok && rc == SQLITE_OK)
     ok = series_flush (&series, error);
@@ -582,6 +557,22 @@ _seye_store_read_data_new (SeyeStore  *self,
   return rd;
 }
 
+/* A worker's read-only connection of its own; when it cannot be had, the error goes to @task. */
+sqlite3 *
+_seye_store_read_data_connect (ReadData *rd,
+                               GTask    *task)
+{
+  GError *error = NULL;
+  int rc;
+  sqlite3 *db = _seye_store_open_connection (rd->path, TRUE, rd->immutable, FALSE, WORKER_BUSY_MS, &rc,
+                                             &error);
+
+  if (db == NULL)
+    g_task_return_error (task, error);
+
+  return db;
+}
+
 static void
 query_thread (GTask        *task,
               gpointer      source_object,
@@ -591,15 +582,10 @@ query_thread (GTask        *task,
   ReadData *rd = task_data;
   g_autoptr (GPtrArray) points = g_ptr_array_new_with_free_func ((GDestroyNotify) seye_store_point_free);
   GError *error = NULL;
-  sqlite3 *db;
-  int rc;
+  sqlite3 *db = _seye_store_read_data_connect (rd, task);
 
-  db = _seye_store_open_connection (rd->path, TRUE, rd->immutable, FALSE, WORKER_BUSY_MS, &rc, &error);
   if (db == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
+    return;
 
   if (_seye_store_read_series (db, rd->node_id, rd->from_ms, rd->to_ms, rd->max_points, collect_point_cb,
                                points, &error))
