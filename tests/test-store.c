@@ -11,6 +11,7 @@
 
 #include "seye-error.h"
 #include "seye-monitor.h"
+#include "seye-recorder.h"
 #include "seye-store.h"
 #include "seye-test-mounts.h"
 #include "seye-test-util.h"
@@ -1342,6 +1343,7 @@ test_attach_monitor (Fixture       *fixture,
   g_autoptr (SeyeTestAgent) agent = NULL;
   g_autoptr (SeyeMonitor) monitor = NULL;
   g_autoptr (SeyeStore) store = NULL;
+  g_autoptr (SeyeRecorder) recorder = NULL;
   g_autoptr (GPtrArray) nodes = NULL;
   g_autoptr (GPtrArray) points = NULL;
   g_autoptr (GError) error = NULL;
@@ -1363,7 +1365,7 @@ test_attach_monitor (Fixture       *fixture,
   store = open_store (fixture);
   monitor = seye_monitor_new ();
   seye_monitor_set_interval (monitor, 0.25);
-  seye_store_attach_monitor (store, monitor);
+  recorder = seye_recorder_new (store, monitor);
   seye_monitor_add_manual (monitor, host_port, &error);
   g_assert_no_error (error);
   seye_monitor_start (monitor);
@@ -1384,6 +1386,7 @@ test_attach_monitor (Fixture       *fixture,
 
   /* What is queued when the store goes is written. */
   seye_monitor_stop (monitor);
+  g_clear_object (&recorder);
   g_clear_object (&store);
   g_assert_cmpint (count_rows (fixture->path, RAW_COUNT), >=, (gint64) points->len);
 }
@@ -1421,6 +1424,7 @@ test_disk_full_while_recording (void)
   g_autoptr (SeyeTestAgent) agent = NULL;
   g_autoptr (SeyeMonitor) monitor = NULL;
   g_autoptr (SeyeStore) store = NULL;
+  g_autoptr (SeyeRecorder) recorder = NULL;
   g_autoptr (GError) error = NULL;
   CountWait wait = { NULL, 0 };
   gint64 before;
@@ -1448,7 +1452,7 @@ test_disk_full_while_recording (void)
   g_signal_connect (store, "notify::recording-error", G_CALLBACK (count_notify_cb), &notified);
   monitor = seye_monitor_new ();
   seye_monitor_set_interval (monitor, 0.25);
-  seye_store_attach_monitor (store, monitor);
+  recorder = seye_recorder_new (store, monitor);
   seye_monitor_add_manual (monitor, host_port, &error);
   g_assert_no_error (error);
   seye_monitor_start (monitor);
@@ -1482,6 +1486,7 @@ test_disk_full_while_recording (void)
   g_assert_true (seye_test_wait_until (enough_rows_cb, &wait, 15000));
 
   seye_monitor_stop (monitor);
+  g_clear_object (&recorder);
   g_clear_object (&store);
   g_clear_object (&monitor);
   seye_test_tmpfs_free (g_steal_pointer (&dir));

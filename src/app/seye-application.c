@@ -9,6 +9,7 @@
 #include "seye-application.h"
 #include "seye-format.h"
 #include "seye-pairings.h"
+#include "seye-recorder.h"
 #include "seye-sanitize.h"
 #include "seye-store.h"
 #include "seye-preferences-window.h"
@@ -24,6 +25,7 @@ struct _SeyeApplication
   GHashTable     *manual;          /* "host:port" as configured -> SeyeNode (borrowed, owned by the monitor) */
   char          **session_nodes;   /* --node, for this run only */
   SeyeStore      *store;           /* NULL until opened, or when it cannot be */
+  SeyeRecorder   *recorder;        /* records the monitor into the store, when it can be written */
   GCancellable   *store_cancellable;
   char           *store_message;   /* for the window, when the store spoke before it existed */
   char           *keyring_message; /* the same for the keyring */
@@ -343,7 +345,7 @@ store_opened_cb (GObject      *object,
     {
       g_settings_bind (self->settings, "raw-retention", store, "raw-retention", G_SETTINGS_BIND_GET);
       g_settings_bind (self->settings, "rollup-retention", store, "rollup-retention", G_SETTINGS_BIND_GET);
-      seye_store_attach_monitor (store, self->monitor);
+      self->recorder = seye_recorder_new (store, self->monitor);
       g_signal_connect_object (store, "notify::recording-error",
                                G_CALLBACK (recording_error_cb), self, G_CONNECT_SWAPPED);
     }
@@ -692,6 +694,7 @@ seye_application_dispose (GObject *object)
   g_clear_object (&self->monitor);
   g_clear_object (&self->settings);
   g_clear_pointer (&self->session_nodes, g_strfreev);
+  g_clear_object (&self->recorder);
   g_clear_object (&self->store);
   g_clear_pointer (&self->store_message, g_free);
   g_clear_pointer (&self->keyring_message, g_free);

@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 
 #include "seye-alerts.h"
+#include "seye-credentials.h"
 #include "seye-detail-pane.h"
 #include "seye-format.h"
 #include "seye-sanitize.h"

@@ -3,7 +3,6 @@
 
 #include <gio/gio.h>
 
-#include "seye-monitor.h"
 #include "seye-sample.h"
 
 G_BEGIN_DECLS
@@ -172,12 +171,6 @@ void        seye_store_add                    (SeyeStore           *self,
 guint       seye_store_get_n_pending          (SeyeStore           *self);
 gboolean    seye_store_commit                 (SeyeStore           *self,
                                                GError             **error);
-
-/* Records every sample of @monitor's nodes, one commit per polling round, and rolls
- * up and prunes once a minute off the main thread. Detach by disposing of the store;
- * call seye_store_commit() before quitting so the last round is written. */
-void        seye_store_attach_monitor         (SeyeStore           *self,
-                                               SeyeMonitor         *monitor);
 
 /* Rollup and pruning as of @now_ms (Unix ms). */
 gboolean    seye_store_maintain               (SeyeStore           *self,

@@ -1,0 +1,376 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Maintenance: rolling complete minutes up, pruning what is past its retention, checkpointing. */
+#define G_LOG_DOMAIN "seye-store"
+
+#include "config.h"
+
+#include "seye-store-private.h"
+
+typedef struct
+{
+  char   *path;
+  gint64  now_ms;
+  gint64  raw_retention;
+  gint64  rollup_retention;
+} MaintainData;
+
+static void
+maintain_data_free (gpointer data)
+{
+  MaintainData *md = data;
+
+  g_free (md->path);
+  g_free (md);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (MaintainData, maintain_data_free)
+
+#define CHUNK_MINUTES (ROLLUP_CHUNK_MS / SEYE_STORE_ROLLUP_MS)
+
+/* The statements of one pass, on its own connection. */
+typedef struct
+{
+  sqlite3_stmt *rollup;
+  sqlite3_stmt *dirty;
+  sqlite3_stmt *clean;
+  sqlite3_stmt *prune_raw;
+  sqlite3_stmt *prune_rollups;
+} Statements;
+
+static void
+statements_clear (Statements *st)
+{
+  g_clear_pointer (&st->rollup, sqlite3_finalize);
+  g_clear_pointer (&st->dirty, sqlite3_finalize);
+  g_clear_pointer (&st->clean, sqlite3_finalize);
+  g_clear_pointer (&st->prune_raw, sqlite3_finalize);
+  g_clear_pointer (&st->prune_rollups, sqlite3_finalize);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Statements, statements_clear)
+
+static int
+statements_prepare (Statements *st,
+                    sqlite3    *db)
+{
+  g_autofree char *rollup_sql = _seye_store_sql_rollup ();
+  int rc;
+
+  rc = sqlite3_prepare_v2 (db, rollup_sql, -1, &st->rollup, NULL);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_prepare_v2 (db, "SELECT minute FROM dirty WHERE minute < ?1 ORDER BY minute LIMIT ?2",
+                             -1, &st->dirty, NULL);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_prepare_v2 (db, "DELETE FROM dirty WHERE minute = ?1", -1, &st->clean, NULL);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_prepare_v2 (db, "DELETE FROM samples WHERE node = ?1 AND time < ?2", -1,
+                             &st->prune_raw, NULL);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_prepare_v2 (db, "DELETE FROM rollups WHERE node = ?1 AND minute < ?2", -1,
+                             &st->prune_rollups, NULL);
+
+  return rc;
+}
+
+static GArray *
+node_rowids (sqlite3 *db,
+             int     *rc_out)
+{
+  GArray *ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+  int rc = sqlite3_prepare_v2 (db, "SELECT id FROM nodes ORDER BY id", -1, &stmt, NULL);
+
+  while (rc == SQLITE_OK && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 id = sqlite3_column_int64 (stmt, 0);
+
+      g_array_append_val (ids, id);
+      rc = SQLITE_OK;
+    }
+  *rc_out = rc == SQLITE_DONE ? SQLITE_OK : rc;
+
+  return ids;
+}
+
+/* The oldest minutes before @until not rolled up yet, at most CHUNK_MINUTES. */
+static int
+dirty_minutes (Statements *st,
+               gint64      until,
+               gint64     *minutes,
+               guint      *n_minutes)
+{
+  int rc;
+
+  sqlite3_bind_int64 (st->dirty, 1, until);
+  sqlite3_bind_int64 (st->dirty, 2, CHUNK_MINUTES);
+  while ((rc = sqlite3_step (st->dirty)) == SQLITE_ROW)
+    minutes[(*n_minutes)++] = sqlite3_column_int64 (st->dirty, 0);
+  sqlite3_reset (st->dirty);
+
+  return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+/* Rolls one minute up for every node, and marks it clean. */
+static int
+roll_up_minute (Statements *st,
+                GArray     *nodes,
+                gint64      minute)
+{
+  int rc = SQLITE_OK;
+
+  for (guint i = 0; i < nodes->len && rc == SQLITE_OK; i++)
+    {
+      sqlite3_bind_int64 (st->rollup, 1, g_array_index (nodes, gint64, i));
+      sqlite3_bind_int64 (st->rollup, 2, minute);
+      sqlite3_bind_int64 (st->rollup, 3, minute + SEYE_STORE_ROLLUP_MS);
+      rc = _seye_store_step_reset (st->rollup);
+    }
+  if (rc == SQLITE_OK)
+    {
+      sqlite3_bind_int64 (st->clean, 1, minute);
+      rc = _seye_store_step_reset (st->clean);
+    }
+
+  return rc;
+}
+
+/* One transaction: moves "recent" into "samples", then rolls up to CHUNK_MINUTES
+ * minutes before @until. Leaves the node rowids read in @nodes. */
+static int
+roll_up_chunk (sqlite3     *db,
+               Statements  *st,
+               const char  *flush_sql,
+               gint64       until,
+               GArray     **nodes,
+               guint       *n_minutes)
+{
+  gint64 minutes[CHUNK_MINUTES];
+  int rc;
+
+  *n_minutes = 0;
+  rc = sqlite3_exec (db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+  if (rc != SQLITE_OK)
+    return rc;
+
+  /* Under the write lock nothing is committed meanwhile: whatever the minutes
+   * below hold is in "samples" once this has run. */
+  rc = sqlite3_exec (db, flush_sql, NULL, NULL, NULL);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_exec (db, "DELETE FROM recent", NULL, NULL, NULL);
+
+  /* Read inside the transaction: a node added since is rolled up too. */
+  g_clear_pointer (nodes, g_array_unref);
+  if (rc == SQLITE_OK)
+    *nodes = node_rowids (db, &rc);
+  else
+    *nodes = g_array_new (FALSE, FALSE, sizeof (gint64));
+
+  if (rc == SQLITE_OK)
+    rc = dirty_minutes (st, until, minutes, n_minutes);
+
+  for (guint m = 0; m < *n_minutes && rc == SQLITE_OK; m++)
+    rc = roll_up_minute (st, *nodes, minutes[m]);
+
+  if (rc == SQLITE_OK)
+    rc = sqlite3_exec (db, "COMMIT", NULL, NULL, NULL);
+  if (rc != SQLITE_OK)
+    sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL);
+
+  return rc;
+}
+
+/* Rolls up complete minutes up to @now_ms - ROLLUP_LAG, a few minutes per
+ * transaction, so a commit on the main thread never waits long. */
+static int
+roll_up (sqlite3             *db,
+         Statements          *st,
+         const MaintainData  *md,
+         GCancellable        *cancellable,
+         GArray             **nodes)
+{
+  g_autofree char *flush_sql = _seye_store_sql_flush_recent ();
+  gint64 until = floor_minute (md->now_ms - ROLLUP_LAG_MS);
+  int rc = SQLITE_OK;
+
+  while (rc == SQLITE_OK && !g_cancellable_is_cancelled (cancellable))
+    {
+      guint n_minutes;
+
+      rc = roll_up_chunk (db, st, flush_sql, until, nodes, &n_minutes);
+      if (n_minutes < CHUNK_MINUTES)
+        break;
+    }
+
+  return rc;
+}
+
+/* Deletes what is past its retention, node by node; raw samples go only once their
+ * minutes are rolled up. */
+static int
+prune (sqlite3             *db,
+       Statements          *st,
+       const MaintainData  *md,
+       GCancellable        *cancellable,
+       GArray             **nodes)
+{
+  gint64 oldest_dirty, raw_cut, rollup_cut;
+  int rc;
+
+  oldest_dirty = _seye_store_query_int (db, "SELECT min (minute) FROM dirty", 0, G_MAXINT64, &rc);
+  if (rc == SQLITE_OK && *nodes == NULL)
+    *nodes = node_rowids (db, &rc);
+  if (rc != SQLITE_OK)
+    return rc;
+
+  raw_cut = floor_minute (MIN (md->now_ms - md->raw_retention * 1000, oldest_dirty));
+  rollup_cut = floor_minute (md->now_ms - md->rollup_retention * 1000);
+
+  for (guint i = 0; rc == SQLITE_OK && i < (*nodes)->len && !g_cancellable_is_cancelled (cancellable); i++)
+    {
+      sqlite3_bind_int64 (st->prune_raw, 1, g_array_index (*nodes, gint64, i));
+      sqlite3_bind_int64 (st->prune_raw, 2, raw_cut);
+      rc = _seye_store_step_reset (st->prune_raw);
+      if (rc == SQLITE_OK)
+        {
+          sqlite3_bind_int64 (st->prune_rollups, 1, g_array_index (*nodes, gint64, i));
+          sqlite3_bind_int64 (st->prune_rollups, 2, rollup_cut);
+          rc = _seye_store_step_reset (st->prune_rollups);
+        }
+    }
+
+  return rc;
+}
+
+/* Rollup, pruning and a checkpoint, each step a short transaction of its own. */
+static int
+maintain_steps (sqlite3             *db,
+                const MaintainData  *md,
+                GCancellable        *cancellable)
+{
+  g_auto (Statements) st = { 0 };
+  g_autoptr (GArray) nodes = NULL;
+  int rc;
+
+  rc = statements_prepare (&st, db);
+  if (rc == SQLITE_OK)
+    rc = roll_up (db, &st, md, cancellable, &nodes);
+  if (rc == SQLITE_OK)
+    rc = prune (db, &st, md, cancellable, &nodes);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_exec (db, "PRAGMA wal_checkpoint (PASSIVE)", NULL, NULL, NULL);
+
+  return rc;
+}
+
+static gboolean
+maintain_db (sqlite3             *db,
+             const MaintainData  *md,
+             GCancellable        *cancellable,
+             GError             **error)
+{
+  int rc = maintain_steps (db, md, cancellable);
+
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return FALSE;
+
+  if (rc != SQLITE_OK)
+    {
+      _seye_store_set_sqlite_error (error, db, rc, sqlite3_db_filename (db, "main"), USE_WRITE);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static MaintainData *
+maintain_data_new (SeyeStore *self,
+                   gint64     now_ms)
+{
+  MaintainData *md = g_new0 (MaintainData, 1);
+
+  md->path = g_strdup (self->path);
+  md->now_ms = now_ms;
+  md->raw_retention = self->raw_retention;
+  md->rollup_retention = self->rollup_retention;
+
+  return md;
+}
+
+/**
+ * seye_store_maintain:
+ * @now_ms: the present, Unix ms
+ *
+ * Rolls every complete minute up to one minute before @now_ms into one-minute
+ * rollups, then deletes raw samples older than "raw-retention" (only rolled-up
+ * ones) and rollups older than "rollup-retention", and checkpoints the WAL.
+ * Uses the store's own connection: call it from the writing thread, or use
+ * seye_store_maintain_async() which uses a connection of its own on a worker.
+ */
+gboolean
+seye_store_maintain (SeyeStore  *self,
+                     gint64      now_ms,
+                     GError    **error)
+{
+  g_autoptr (MaintainData) md = NULL;
+
+  g_return_val_if_fail (SEYE_IS_STORE (self), FALSE);
+  g_return_val_if_fail (!self->read_only, FALSE);
+
+  md = maintain_data_new (self, now_ms);
+
+  return maintain_db (self->db, md, NULL, error);
+}
+
+static void
+maintain_thread (GTask        *task,
+                 gpointer      source_object,
+                 gpointer      task_data,
+                 GCancellable *cancellable)
+{
+  MaintainData *md = task_data;
+  GError *error = NULL;
+  sqlite3 *db;
+  int rc;
+
+  db = _seye_store_open_connection (md->path, FALSE, FALSE, FALSE, WORKER_BUSY_MS, &rc, &error);
+  if (db == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  if (maintain_db (db, md, cancellable, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+
+  sqlite3_close (db);
+}
+
+void
+seye_store_maintain_async (SeyeStore           *self,
+                           gint64               now_ms,
+                           GCancellable        *cancellable,
+                           GAsyncReadyCallback  callback,
+                           gpointer             user_data)
+{
+  g_autoptr (GTask) task = NULL;
+
+  g_return_if_fail (SEYE_IS_STORE (self));
+  g_return_if_fail (!self->read_only);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, seye_store_maintain_async);
+  g_task_set_task_data (task, maintain_data_new (self, now_ms), maintain_data_free);
+  g_task_run_in_thread (task, maintain_thread);
+}
+
+gboolean
+seye_store_maintain_finish (SeyeStore     *self,
+                            GAsyncResult  *result,
+                            GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}

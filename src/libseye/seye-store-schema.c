@@ -1,0 +1,317 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The tables of the history, their migrations, and the SQL that reads and writes them. */
+#define G_LOG_DOMAIN "seye-store"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "seye-store-private.h"
+
+/*
+ * Layout (schema version 1)
+ *
+ *   nodes    one row per node id, with the last name and address seen
+ *   recent   samples as committed, appended in arrival order: a polling round of
+ *            100 nodes writes 3 or 4 pages instead of one leaf page per node
+ *   samples  one row per sample: (node, time) -> the numbers, WITHOUT ROWID so a
+ *            node's range is one contiguous b-tree walk; the rollup pass moves
+ *            "recent" here once a minute, so each node's leaf page is written once
+ *            a minute rather than once a second (the WAL written drops ~20 times)
+ *   rollups  one row per node and minute: n, and average, minimum and maximum of
+ *            every number
+ *   dirty    minutes with samples not rolled up yet: each commit adds the minutes
+ *            of its samples, the rollup removes them; a late sample (history
+ *            fetched after a restart, a node with its clock behind) makes its
+ *            minute roll up again, and no other
+ *
+ * Numbers are stored as integers in fixed units (1/100 %, KiB, bytes/s, 1/100 of a
+ * load) so SQLite writes them in 1 to 4 bytes instead of 8.
+ *
+ * Per-core busy is a BLOB of one byte per core (busy % × 2, 0..200): 8 cores cost
+ * 8 bytes in the sample's row. A side table would cost a row (key, b-tree cell and
+ * header, ~20 bytes) per core per sample and a join on every read, for a per-core
+ * view that only ever needs "all cores of this sample".
+ */
+
+const MetricInfo _seye_store_metrics[N_METRICS] = {
+  [M_CPU_BUSY]      = { "cpu_busy",      "cpu_busy_percent",        SEYE_SAMPLE_CPU,       100, 2 },
+  [M_CPU_USER]      = { "cpu_user",      "cpu_user_percent",        SEYE_SAMPLE_CPU,       100, 2 },
+  [M_CPU_SYSTEM]    = { "cpu_system",    "cpu_system_percent",      SEYE_SAMPLE_CPU,       100, 2 },
+  [M_CPU_IOWAIT]    = { "cpu_iowait",    "cpu_iowait_percent",      SEYE_SAMPLE_CPU,       100, 2 },
+  [M_CPU_STEAL]     = { "cpu_steal",     "cpu_steal_percent",       SEYE_SAMPLE_CPU,       100, 2 },
+  [M_MEM_USED]      = { "mem_used",      "memory_used_bytes",       SEYE_SAMPLE_MEMORY,    1.0 / 1024, 0 },
+  [M_MEM_AVAILABLE] = { "mem_available", "memory_available_bytes",  SEYE_SAMPLE_MEMORY,    1.0 / 1024, 0 },
+  [M_MEM_TOTAL]     = { "mem_total",     "memory_total_bytes",      SEYE_SAMPLE_MEMORY,    1.0 / 1024, 0 },
+  [M_SWAP_USED]     = { "swap_used",     "swap_used_bytes",         SEYE_SAMPLE_MEMORY,    1.0 / 1024, 0 },
+  [M_SWAP_TOTAL]    = { "swap_total",    "swap_total_bytes",        SEYE_SAMPLE_MEMORY,    1.0 / 1024, 0 },
+  [M_LOAD1]         = { "load1",         "load1",                   SEYE_SAMPLE_LOAD,      100, 2 },
+  [M_LOAD5]         = { "load5",         "load5",                   SEYE_SAMPLE_LOAD,      100, 2 },
+  [M_LOAD15]        = { "load15",        "load15",                  SEYE_SAMPLE_LOAD,      100, 2 },
+  [M_PROCS]         = { "procs",         "processes",               SEYE_SAMPLE_PROCESSES, 1, 0 },
+  [M_THREADS]       = { "threads",       "threads",                 SEYE_SAMPLE_PROCESSES, 1, 0 },
+  [M_NET_RX]        = { "net_rx",        "net_rx_bytes_per_sec",    SEYE_SAMPLE_NETWORK,   1, 0 },
+  [M_NET_TX]        = { "net_tx",        "net_tx_bytes_per_sec",    SEYE_SAMPLE_NETWORK,   1, 0 },
+  [M_DISK_READ]     = { "disk_read",     "disk_read_bytes_per_sec", SEYE_SAMPLE_DISK,      1, 0 },
+  [M_DISK_WRITE]    = { "disk_write",    "disk_write_bytes_per_sec", SEYE_SAMPLE_DISK,     1, 0 },
+  [M_UPTIME]        = { "uptime",        "uptime_seconds",          SEYE_SAMPLE_UPTIME,    1, 0 },
+};
+
+/* Migrations: migrations[v] takes a database from version v - 1 to v, inside one
+ * transaction. Add a version by appending its SQL here and raising
+ * SEYE_STORE_SCHEMA_VERSION; never edit a released step. */
+static const char * const migrations[SEYE_STORE_SCHEMA_VERSION + 1] = {
+  [0] = NULL,
+  [1] =
+    "CREATE TABLE IF NOT EXISTS nodes ("
+    "  id INTEGER PRIMARY KEY,"
+    "  node_id TEXT NOT NULL UNIQUE,"
+    "  name TEXT,"
+    "  address TEXT);"
+    "CREATE TABLE IF NOT EXISTS dirty ("
+    "  minute INTEGER PRIMARY KEY);"
+    "CREATE TABLE IF NOT EXISTS recent ("
+    "  node INTEGER NOT NULL, time INTEGER NOT NULL, interval_ms INTEGER, parts INTEGER NOT NULL,"
+    "  cores BLOB,"
+    "  cpu_busy INTEGER, cpu_user INTEGER, cpu_system INTEGER, cpu_iowait INTEGER, cpu_steal INTEGER,"
+    "  mem_used INTEGER, mem_available INTEGER, mem_total INTEGER, swap_used INTEGER, swap_total INTEGER,"
+    "  load1 INTEGER, load5 INTEGER, load15 INTEGER, procs INTEGER, threads INTEGER,"
+    "  net_rx INTEGER, net_tx INTEGER, disk_read INTEGER, disk_write INTEGER, uptime INTEGER);"
+    "CREATE TABLE IF NOT EXISTS samples ("
+    "  node INTEGER NOT NULL, time INTEGER NOT NULL, interval_ms INTEGER, parts INTEGER NOT NULL,"
+    "  cores BLOB,"
+    "  cpu_busy INTEGER, cpu_user INTEGER, cpu_system INTEGER, cpu_iowait INTEGER, cpu_steal INTEGER,"
+    "  mem_used INTEGER, mem_available INTEGER, mem_total INTEGER, swap_used INTEGER, swap_total INTEGER,"
+    "  load1 INTEGER, load5 INTEGER, load15 INTEGER, procs INTEGER, threads INTEGER,"
+    "  net_rx INTEGER, net_tx INTEGER, disk_read INTEGER, disk_write INTEGER, uptime INTEGER,"
+    "  PRIMARY KEY (node, time)) WITHOUT ROWID;"
+    "CREATE TABLE IF NOT EXISTS rollups ("
+    "  node INTEGER NOT NULL, minute INTEGER NOT NULL, n INTEGER NOT NULL, cores BLOB,"
+    "  cpu_busy INTEGER, cpu_busy_min INTEGER, cpu_busy_max INTEGER,"
+    "  cpu_user INTEGER, cpu_user_min INTEGER, cpu_user_max INTEGER,"
+    "  cpu_system INTEGER, cpu_system_min INTEGER, cpu_system_max INTEGER,"
+    "  cpu_iowait INTEGER, cpu_iowait_min INTEGER, cpu_iowait_max INTEGER,"
+    "  cpu_steal INTEGER, cpu_steal_min INTEGER, cpu_steal_max INTEGER,"
+    "  mem_used INTEGER, mem_used_min INTEGER, mem_used_max INTEGER,"
+    "  mem_available INTEGER, mem_available_min INTEGER, mem_available_max INTEGER,"
+    "  mem_total INTEGER, mem_total_min INTEGER, mem_total_max INTEGER,"
+    "  swap_used INTEGER, swap_used_min INTEGER, swap_used_max INTEGER,"
+    "  swap_total INTEGER, swap_total_min INTEGER, swap_total_max INTEGER,"
+    "  load1 INTEGER, load1_min INTEGER, load1_max INTEGER,"
+    "  load5 INTEGER, load5_min INTEGER, load5_max INTEGER,"
+    "  load15 INTEGER, load15_min INTEGER, load15_max INTEGER,"
+    "  procs INTEGER, procs_min INTEGER, procs_max INTEGER,"
+    "  threads INTEGER, threads_min INTEGER, threads_max INTEGER,"
+    "  net_rx INTEGER, net_rx_min INTEGER, net_rx_max INTEGER,"
+    "  net_tx INTEGER, net_tx_min INTEGER, net_tx_max INTEGER,"
+    "  disk_read INTEGER, disk_read_min INTEGER, disk_read_max INTEGER,"
+    "  disk_write INTEGER, disk_write_min INTEGER, disk_write_max INTEGER,"
+    "  uptime INTEGER, uptime_min INTEGER, uptime_max INTEGER,"
+    "  PRIMARY KEY (node, minute)) WITHOUT ROWID;",
+};
+
+/* SQL text ----------------------------------------------------------------- */
+
+static char *
+metric_columns (const char *prefix,
+                gboolean    with_range)
+{
+  GString *str = g_string_new (NULL);
+
+  for (guint m = 0; m < N_METRICS; m++)
+    {
+      g_string_append_printf (str, ", %s%s", prefix, _seye_store_metrics[m].column);
+      if (with_range)
+        g_string_append_printf (str, ", %s%s_min, %s%s_max", prefix, _seye_store_metrics[m].column,
+                                prefix, _seye_store_metrics[m].column);
+    }
+
+  return g_string_free (str, FALSE);
+}
+
+char *
+_seye_store_sql_insert_sample (void)
+{
+  g_autofree char *columns = metric_columns ("", FALSE);
+  GString *str = g_string_new (NULL);
+
+  g_string_append_printf (str, "INSERT INTO recent (node, time, interval_ms, parts, cores%s) "
+                               "VALUES (?, ?, ?, ?, ?", columns);
+  for (guint m = 0; m < N_METRICS; m++)
+    g_string_append (str, ", ?");
+  g_string_append (str, ")");
+
+  return g_string_free (str, FALSE);
+}
+
+/* Both tables, merged in time order (SQLite merges the two ordered arms). */
+char *
+_seye_store_sql_select_raw (void)
+{
+  g_autofree char *columns = metric_columns ("", FALSE);
+
+  return g_strdup_printf ("SELECT time, interval_ms, parts, cores%s FROM samples "
+                          "WHERE node = ?1 AND time >= ?2 AND time <= ?3 "
+                          "UNION ALL "
+                          "SELECT time, interval_ms, parts, cores%s FROM recent "
+                          "WHERE node = ?1 AND time >= ?2 AND time <= ?3 "
+                          "ORDER BY 1", columns, columns);
+}
+
+/* Moves what was committed since the last pass into the samples b-tree, node by node. */
+char *
+_seye_store_sql_flush_recent (void)
+{
+  g_autofree char *columns = metric_columns ("", FALSE);
+
+  return g_strdup_printf ("INSERT OR IGNORE INTO samples (node, time, interval_ms, parts, cores%s) "
+                          "SELECT node, time, interval_ms, parts, cores%s FROM recent ORDER BY node, time",
+                          columns, columns);
+}
+
+char *
+_seye_store_sql_select_rollups (void)
+{
+  g_autofree char *columns = metric_columns ("", TRUE);
+
+  return g_strdup_printf ("SELECT minute, n, cores%s FROM rollups "
+                          "WHERE node = ?1 AND minute >= ?2 AND minute <= ?3 AND minute + 60000 <= ?4 "
+                          "ORDER BY minute", columns);
+}
+
+char *
+_seye_store_sql_rollup (void)
+{
+  g_autofree char *columns = metric_columns ("", TRUE);
+  GString *str = g_string_new (NULL);
+
+  g_string_append_printf (str, "INSERT OR REPLACE INTO rollups (node, minute, n, cores%s) "
+                               "SELECT node, time - time %% 60000, count (*), seye_cores_avg (cores)",
+                          columns);
+  for (guint m = 0; m < N_METRICS; m++)
+    {
+      const char *column = _seye_store_metrics[m].column;
+
+      g_string_append_printf (str, ", CAST (round (avg (%s)) AS INTEGER), min (%s), max (%s)",
+                              column, column, column);
+    }
+  g_string_append (str, " FROM samples WHERE node = ?1 AND time >= ?2 AND time < ?3 "
+                        "GROUP BY time / 60000");
+
+  return g_string_free (str, FALSE);
+}
+
+/* Migrating and checking --------------------------------------------------- */
+
+/* A statement that fails to compile for want of a table or column (SQLITE_ERROR) means
+ * another program's database: set aside like damage. Anything else is sorted as usual. */
+static OpenResult
+schema_failed (SeyeStore  *self,
+               int         rc,
+               const char *detail,
+               GError    **error)
+{
+  if ((rc & 0xff) == SQLITE_ERROR)
+    {
+      g_set_error_literal (error, SEYE_STORE_ERROR, SEYE_STORE_ERROR_CORRUPT, detail);
+      return OPEN_DAMAGED;
+    }
+
+  return _seye_store_open_failed (self, rc, USE_RECORD, detail, error);
+}
+
+OpenResult
+_seye_store_prepare_statements (SeyeStore  *self,
+                                GError    **error)
+{
+  g_autofree char *insert = _seye_store_sql_insert_sample ();
+  g_autofree char *detail = NULL;
+  int rc;
+
+  rc = sqlite3_prepare_v3 (self->db, insert, -1, SQLITE_PREPARE_PERSISTENT, &self->insert_sample, NULL);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_prepare_v3 (self->db,
+                             "INSERT INTO nodes (node_id, name, address) VALUES (?1, ?2, ?3) "
+                             "ON CONFLICT (node_id) DO UPDATE SET name = excluded.name, "
+                             "address = excluded.address RETURNING id",
+                             -1, SQLITE_PREPARE_PERSISTENT, &self->upsert_node, NULL);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_prepare_v3 (self->db,
+                             "INSERT OR IGNORE INTO dirty (minute) VALUES (?1)",
+                             -1, SQLITE_PREPARE_PERSISTENT, &self->mark_dirty, NULL);
+
+  /* Every table has the columns every statement needs: compile them all once. */
+  if (rc == SQLITE_OK)
+    {
+      char *checks[] = {
+        _seye_store_sql_select_raw (),
+        _seye_store_sql_select_rollups (),
+        _seye_store_sql_rollup (),
+        _seye_store_sql_flush_recent (),
+      };
+
+      for (guint i = 0; i < G_N_ELEMENTS (checks); i++)
+        {
+          g_autoptr (sqlite3_stmt) stmt = NULL;
+          g_autofree char *check = checks[i];
+
+          if (rc == SQLITE_OK)
+            rc = sqlite3_prepare_v2 (self->db, check, -1, &stmt, NULL);
+        }
+    }
+
+  if (rc == SQLITE_OK)
+    return OPEN_OK;
+
+  if ((rc & 0xff) == SQLITE_ERROR)
+    detail = g_strdup_printf (_("it does not hold the tables of a Sorcerer's Eye history (%s)"),
+                              sqlite3_errmsg (self->db));
+  else
+    detail = g_strdup (sqlite3_errmsg (self->db));
+
+  return schema_failed (self, rc, detail, error);
+}
+
+OpenResult
+_seye_store_migrate (SeyeStore  *self,
+                     gint64      version,
+                     GError    **error)
+{
+  g_autoptr (GError) local_error = NULL;
+  int rc;
+
+  if (!_seye_store_exec (self->db, "BEGIN IMMEDIATE", &rc, &local_error))
+    return _seye_store_open_failed (self, rc, USE_RECORD, local_error->message, error);
+
+  for (gint64 v = version + 1; v <= SEYE_STORE_SCHEMA_VERSION; v++)
+    {
+      g_autofree char *set_version = g_strdup_printf ("PRAGMA user_version = %" G_GINT64_FORMAT, v);
+
+      g_debug ("Migrating the history database to version %" G_GINT64_FORMAT, v);
+
+      if (!_seye_store_exec (self->db, migrations[v], &rc, &local_error) ||
+          !_seye_store_exec (self->db, set_version, &rc, &local_error))
+        {
+          g_autofree char *detail = NULL;
+          OpenResult result;
+
+          /* Before ROLLBACK: sqlite3_system_errno() still tells why it failed. */
+          if ((rc & 0xff) == SQLITE_ERROR)
+            detail = g_strdup_printf (_("it cannot be brought to schema version %lld (%s)"),
+                                      (long long) v, local_error->message);
+          result = schema_failed (self, rc, detail != NULL ? detail : local_error->message, error);
+          sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+          return result;
+        }
+    }
+
+  if (!_seye_store_exec (self->db, "COMMIT", &rc, &local_error))
+    {
+      OpenResult result = _seye_store_open_failed (self, rc, USE_RECORD, local_error->message, error);
+
+      sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+      return result;
+    }
+
+  return OPEN_OK;
+}
