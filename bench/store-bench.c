@@ -5,7 +5,7 @@
  *   store-bench [NODES [SECONDS [DB]]]      defaults: 100 nodes, 86400 s, a temporary file
  *
  * Each simulated second is one polling round: the round's samples are added and
- * committed in one transaction, as seye_store_attach_monitor() does; every simulated
+ * committed in one transaction, as a SeyeRecorder does; every simulated
  * minute a rollup and prune pass runs, as the app's worker thread does. Prints the
  * insert rate, the CPU time per round and per rollup pass (and so the share of one
  * core at 1 Hz), the size of the file and of each table, the WAL written, a
