@@ -76,6 +76,10 @@ gboolean    _seye_json_get_int64          (JsonObject  *object,
                                            gint64       max,
                                            gint64      *out,
                                            GError     **error);
+gboolean    _seye_json_node_to_percent    (JsonNode    *node,
+                                           const char  *name,
+                                           double      *out,
+                                           GError     **error);
 gboolean    _seye_json_get_percent        (JsonObject  *object,
                                            const char  *name,
                                            double      *out,

@@ -39,13 +39,10 @@ decode_core_column (JsonObject  *cores,
   for (guint i = 0; i < out->len; i++)
     {
       SeyeCpuStat *core = &g_array_index (out, SeyeCpuStat, i);
-      double value;
 
-      if (!_seye_json_node_to_number (json_array_get_element (array, i), name,
-                                      0.0, 100.0 + PERCENT_SLACK, &value, error))
+      if (!_seye_json_node_to_percent (json_array_get_element (array, i), name,
+                                       &G_STRUCT_MEMBER (double, core, offset), error))
         return FALSE;
-
-      G_STRUCT_MEMBER (double, core, offset) = MIN (value, 100.0);
     }
 
   return TRUE;
@@ -353,20 +350,6 @@ enum {
   COMPACT_LENGTH
 };
 
-static gboolean
-node_to_percent (JsonNode    *node,
-                 const char  *name,
-                 double      *out,
-                 GError     **error)
-{
-  if (!_seye_json_node_to_number (node, name, 0.0, 100.0 + PERCENT_SLACK, out, error))
-    return FALSE;
-
-  *out = MIN (*out, 100.0);
-
-  return TRUE;
-}
-
 /* Part @index of @root, an array of @length values; NULL with *@present FALSE for null. */
 static JsonArray *
 compact_part (JsonArray   *root,
@@ -405,7 +388,7 @@ decode_compact_cpu (JsonArray   *cpu,
   JsonNode *busy = ITEM (cpu, 6);
 
   for (guint i = 0; i < G_N_ELEMENTS (stat); i++)
-    if (!node_to_percent (ITEM (cpu, i), "cpu", stat[i], error))
+    if (!_seye_json_node_to_percent (ITEM (cpu, i), "cpu", stat[i], error))
       return FALSE;
 
   if (!JSON_NODE_HOLDS_ARRAY (ids) || !JSON_NODE_HOLDS_ARRAY (busy) ||
@@ -421,8 +404,8 @@ decode_compact_cpu (JsonArray   *cpu,
     return FALSE;
 
   for (guint i = 0; i < sample->cores->len; i++)
-    if (!node_to_percent (ITEM (json_node_get_array (busy), i), "cores.busy",
-                          &g_array_index (sample->cores, SeyeCpuStat, i).busy, error))
+    if (!_seye_json_node_to_percent (ITEM (json_node_get_array (busy), i), "cores.busy",
+                                     &g_array_index (sample->cores, SeyeCpuStat, i).busy, error))
       return FALSE;
 
   return TRUE;

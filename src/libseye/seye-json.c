@@ -337,18 +337,30 @@ _seye_json_get_int64 (JsonObject  *object,
   return node != NULL && _seye_json_node_to_int64 (node, name, min, max, out, error);
 }
 
+/* A percentage: a little above 100 is rounding, and read as 100. */
+gboolean
+_seye_json_node_to_percent (JsonNode    *node,
+                            const char  *name,
+                            double      *out,
+                            GError     **error)
+{
+  if (!_seye_json_node_to_number (node, name, 0.0, 100.0 + PERCENT_SLACK, out, error))
+    return FALSE;
+
+  *out = MIN (*out, 100.0);
+
+  return TRUE;
+}
+
 gboolean
 _seye_json_get_percent (JsonObject  *object,
                         const char  *name,
                         double      *out,
                         GError     **error)
 {
-  if (!_seye_json_get_number (object, name, 0.0, 100.0 + PERCENT_SLACK, out, error))
-    return FALSE;
+  JsonNode *node = require_member (object, name, error);
 
-  *out = MIN (*out, 100.0);
-
-  return TRUE;
+  return node != NULL && _seye_json_node_to_percent (node, name, out, error);
 }
 
 gboolean
