@@ -266,6 +266,107 @@ write_uints (GString       *str,
     g_string_append_printf (str, i ? ",%" G_GUINT64_FORMAT : "%" G_GUINT64_FORMAT, values[i]);
 }
 
+static void
+write_compact_cpu (GString          *str,
+                   const SeyeSample *sample)
+{
+  const double cpu[] = { sample->cpu.busy, sample->cpu.user, sample->cpu.system,
+                         sample->cpu.iowait, sample->cpu.steal };
+
+  g_string_append_c (str, '[');
+  write_numbers (str, cpu, G_N_ELEMENTS (cpu), 2);
+  g_string_append (str, ",[");
+  for (guint i = 0; i < sample->cores->len; i++)
+    g_string_append_printf (str, i ? ",%d" : "%d", g_array_index (sample->cores, SeyeCpuStat, i).id);
+  g_string_append (str, "],[");
+  for (guint i = 0; i < sample->cores->len; i++)
+    {
+      if (i > 0)
+        g_string_append_c (str, ',');
+      write_number (str, g_array_index (sample->cores, SeyeCpuStat, i).busy, 1);
+    }
+  g_string_append (str, "]]");
+}
+
+static void
+write_compact_memory (GString          *str,
+                      const SeyeSample *sample)
+{
+  const guint64 memory[] = { sample->memory.total, sample->memory.available, sample->memory.used,
+                             sample->memory.free, sample->memory.buffers, sample->memory.cached,
+                             sample->memory.swap_total, sample->memory.swap_used };
+
+  g_string_append_c (str, '[');
+  write_uints (str, memory, G_N_ELEMENTS (memory));
+  g_string_append_c (str, ']');
+}
+
+static void
+write_compact_load (GString          *str,
+                    const SeyeSample *sample)
+{
+  g_string_append_c (str, '[');
+  write_numbers (str, sample->load, 3, 2);
+  g_string_append_c (str, ']');
+}
+
+static void
+write_compact_processes (GString          *str,
+                         const SeyeSample *sample)
+{
+  const guint64 processes[] = { sample->procs_total, sample->procs_running, sample->procs_blocked,
+                                sample->threads };
+
+  g_string_append_c (str, '[');
+  write_uints (str, processes, G_N_ELEMENTS (processes));
+  g_string_append_c (str, ']');
+}
+
+static void
+write_compact_uptime (GString          *str,
+                      const SeyeSample *sample)
+{
+  g_string_append_c (str, '[');
+  write_number (str, sample->uptime, 0);
+  g_string_append_printf (str, ",%" G_GINT64_FORMAT "]", sample->boot_time);
+}
+
+static void
+write_compact_network (GString          *str,
+                       const SeyeSample *sample)
+{
+  const double network[] = { sample->net_rx_bytes_per_sec, sample->net_tx_bytes_per_sec };
+
+  g_string_append_c (str, '[');
+  write_numbers (str, network, 2, 0);
+  g_string_append_c (str, ']');
+}
+
+static void
+write_compact_disk (GString          *str,
+                    const SeyeSample *sample)
+{
+  const double disk[] = { sample->disk_read_bytes_per_sec, sample->disk_write_bytes_per_sec };
+
+  g_string_append_c (str, '[');
+  write_numbers (str, disk, 2, 0);
+  g_string_append_c (str, ']');
+}
+
+/* The parts in the order of the array; null for one the sample leaves out. */
+static const struct {
+  SeyeSampleParts  part;
+  void           (*write) (GString *, const SeyeSample *);
+} compact_parts[] = {
+  { SEYE_SAMPLE_CPU,       write_compact_cpu },
+  { SEYE_SAMPLE_MEMORY,    write_compact_memory },
+  { SEYE_SAMPLE_LOAD,      write_compact_load },
+  { SEYE_SAMPLE_PROCESSES, write_compact_processes },
+  { SEYE_SAMPLE_UPTIME,    write_compact_uptime },
+  { SEYE_SAMPLE_NETWORK,   write_compact_network },
+  { SEYE_SAMPLE_DISK,      write_compact_disk },
+};
+
 /**
  * seye_json_write_sample_compact:
  *
@@ -284,100 +385,145 @@ seye_json_write_sample_compact (GString          *str,
   g_string_append_printf (str, "[%d,%" G_GINT64_FORMAT ",", SEYE_SCHEMA_VERSION, sample->time_ms);
   write_number (str, sample->interval, 3);
 
-  g_string_append_c (str, ',');
-  if (sample->parts & SEYE_SAMPLE_CPU)
+  for (guint i = 0; i < G_N_ELEMENTS (compact_parts); i++)
     {
-      const double cpu[] = { sample->cpu.busy, sample->cpu.user, sample->cpu.system,
-                             sample->cpu.iowait, sample->cpu.steal };
-
-      g_string_append_c (str, '[');
-      write_numbers (str, cpu, G_N_ELEMENTS (cpu), 2);
-      g_string_append (str, ",[");
-      for (guint i = 0; i < sample->cores->len; i++)
-        g_string_append_printf (str, i ? ",%d" : "%d", g_array_index (sample->cores, SeyeCpuStat, i).id);
-      g_string_append (str, "],[");
-      for (guint i = 0; i < sample->cores->len; i++)
-        {
-          if (i > 0)
-            g_string_append_c (str, ',');
-          write_number (str, g_array_index (sample->cores, SeyeCpuStat, i).busy, 1);
-        }
-      g_string_append (str, "]]");
+      g_string_append_c (str, ',');
+      if (sample->parts & compact_parts[i].part)
+        compact_parts[i].write (str, sample);
+      else
+        g_string_append (str, "null");
     }
-  else
-    g_string_append (str, "null");
 
-  g_string_append_c (str, ',');
-  if (sample->parts & SEYE_SAMPLE_MEMORY)
+  g_string_append_c (str, ']');
+}
+
+static void
+write_memory (GString          *str,
+              const SeyeSample *sample)
+{
+  member (str, "memory");
+  g_string_append_c (str, '{');
+  member_uint (str, "total", sample->memory.total);
+  member_uint (str, "available", sample->memory.available);
+  member_uint (str, "used", sample->memory.used);
+  member_uint (str, "free", sample->memory.free);
+  member_uint (str, "buffers", sample->memory.buffers);
+  member_uint (str, "cached", sample->memory.cached);
+  member_uint (str, "swap_total", sample->memory.swap_total);
+  member_uint (str, "swap_used", sample->memory.swap_used);
+  g_string_append_c (str, '}');
+}
+
+static void
+write_load (GString          *str,
+            const SeyeSample *sample)
+{
+  member (str, "load");
+  g_string_append_c (str, '[');
+  for (guint i = 0; i < 3; i++)
     {
-      const guint64 memory[] = { sample->memory.total, sample->memory.available, sample->memory.used,
-                                 sample->memory.free, sample->memory.buffers, sample->memory.cached,
-                                 sample->memory.swap_total, sample->memory.swap_used };
-
-      g_string_append_c (str, '[');
-      write_uints (str, memory, G_N_ELEMENTS (memory));
-      g_string_append_c (str, ']');
+      if (i > 0)
+        g_string_append_c (str, ',');
+      write_number (str, sample->load[i], 2);
     }
-  else
-    g_string_append (str, "null");
+  g_string_append_c (str, ']');
+}
 
-  g_string_append_c (str, ',');
-  if (sample->parts & SEYE_SAMPLE_LOAD)
+static void
+write_processes (GString          *str,
+                 const SeyeSample *sample)
+{
+  member (str, "processes");
+  g_string_append_c (str, '{');
+  member_uint (str, "total", sample->procs_total);
+  member_uint (str, "running", sample->procs_running);
+  member_uint (str, "blocked", sample->procs_blocked);
+  member_uint (str, "threads", sample->threads);
+  g_string_append_c (str, '}');
+}
+
+static void
+write_uptime (GString          *str,
+              const SeyeSample *sample)
+{
+  member (str, "uptime");
+  g_string_append_c (str, '{');
+  member_number (str, "seconds", sample->uptime, 0);
+  member (str, "boot_time");
+  g_string_append_printf (str, "%" G_GINT64_FORMAT, sample->boot_time);
+  g_string_append_c (str, '}');
+}
+
+/* The totals, and the interfaces unless @lists is FALSE (an empty list then). */
+static void
+write_network (GString          *str,
+               const SeyeSample *sample,
+               gboolean          lists)
+{
+  member (str, "network");
+  g_string_append_c (str, '{');
+  member_number (str, "rx", sample->net_rx_bytes_per_sec, 0);
+  member_number (str, "tx", sample->net_tx_bytes_per_sec, 0);
+  member (str, "interfaces");
+  g_string_append_c (str, '[');
+  for (guint i = 0; lists && i < sample->interfaces->len; i++)
     {
-      g_string_append_c (str, '[');
-      write_numbers (str, sample->load, 3, 2);
-      g_string_append_c (str, ']');
-    }
-  else
-    g_string_append (str, "null");
+      const SeyeNetIface *iface = &g_array_index (sample->interfaces, SeyeNetIface, i);
 
-  g_string_append_c (str, ',');
-  if (sample->parts & SEYE_SAMPLE_PROCESSES)
+      g_string_append (str, i ? ",{" : "{");
+      member_text (str, "name", iface->name);
+      member_number (str, "rx", iface->rx_bytes_per_sec, 0);
+      member_number (str, "tx", iface->tx_bytes_per_sec, 0);
+      g_string_append_c (str, '}');
+    }
+  g_string_append (str, "]}");
+}
+
+/* The totals, and the disks unless @lists is FALSE (an empty list then). */
+static void
+write_disk (GString          *str,
+            const SeyeSample *sample,
+            gboolean          lists)
+{
+  member (str, "disk");
+  g_string_append_c (str, '{');
+  member_number (str, "read", sample->disk_read_bytes_per_sec, 0);
+  member_number (str, "write", sample->disk_write_bytes_per_sec, 0);
+  member (str, "devices");
+  g_string_append_c (str, '[');
+  for (guint i = 0; lists && i < sample->disks->len; i++)
     {
-      const guint64 processes[] = { sample->procs_total, sample->procs_running, sample->procs_blocked,
-                                    sample->threads };
+      const SeyeDiskDevice *disk = &g_array_index (sample->disks, SeyeDiskDevice, i);
 
-      g_string_append_c (str, '[');
-      write_uints (str, processes, G_N_ELEMENTS (processes));
-      g_string_append_c (str, ']');
+      g_string_append (str, i ? ",{" : "{");
+      member_text (str, "name", disk->name);
+      member_number (str, "read", disk->read_bytes_per_sec, 0);
+      member_number (str, "write", disk->write_bytes_per_sec, 0);
+      g_string_append_c (str, '}');
     }
-  else
-    g_string_append (str, "null");
+  g_string_append (str, "]}");
+}
 
-  g_string_append_c (str, ',');
-  if (sample->parts & SEYE_SAMPLE_UPTIME)
+static void
+write_filesystems (GString          *str,
+                   const SeyeSample *sample)
+{
+  member (str, "filesystems");
+  g_string_append_c (str, '[');
+  for (guint i = 0; i < sample->filesystems->len; i++)
     {
-      g_string_append_c (str, '[');
-      write_number (str, sample->uptime, 0);
-      g_string_append_printf (str, ",%" G_GINT64_FORMAT "]", sample->boot_time);
+      const SeyeFilesystem *fs = &g_array_index (sample->filesystems, SeyeFilesystem, i);
+
+      g_string_append (str, i ? ",{" : "{");
+      member_text (str, "mount", fs->mount_point);
+      member_text (str, "device", fs->device);
+      member_text (str, "type", fs->fs_type);
+      member_uint (str, "size", fs->size_bytes);
+      member_uint (str, "used", fs->used_bytes);
+      member_uint (str, "available", fs->avail_bytes);
+      member_uint (str, "free", fs->free_bytes);
+      g_string_append_c (str, '}');
     }
-  else
-    g_string_append (str, "null");
-
-  g_string_append_c (str, ',');
-  if (sample->parts & SEYE_SAMPLE_NETWORK)
-    {
-      const double network[] = { sample->net_rx_bytes_per_sec, sample->net_tx_bytes_per_sec };
-
-      g_string_append_c (str, '[');
-      write_numbers (str, network, 2, 0);
-      g_string_append_c (str, ']');
-    }
-  else
-    g_string_append (str, "null");
-
-  g_string_append_c (str, ',');
-  if (sample->parts & SEYE_SAMPLE_DISK)
-    {
-      const double disk[] = { sample->disk_read_bytes_per_sec, sample->disk_write_bytes_per_sec };
-
-      g_string_append_c (str, '[');
-      write_numbers (str, disk, 2, 0);
-      g_string_append_c (str, ']');
-    }
-  else
-    g_string_append (str, "null");
-
   g_string_append_c (str, ']');
 }
 
@@ -394,118 +540,20 @@ write_sample (GString          *str,
 
   if (sample->parts & SEYE_SAMPLE_CPU)
     write_cpu (str, sample);
-
   if (sample->parts & SEYE_SAMPLE_MEMORY)
-    {
-      member (str, "memory");
-      g_string_append_c (str, '{');
-      member_uint (str, "total", sample->memory.total);
-      member_uint (str, "available", sample->memory.available);
-      member_uint (str, "used", sample->memory.used);
-      member_uint (str, "free", sample->memory.free);
-      member_uint (str, "buffers", sample->memory.buffers);
-      member_uint (str, "cached", sample->memory.cached);
-      member_uint (str, "swap_total", sample->memory.swap_total);
-      member_uint (str, "swap_used", sample->memory.swap_used);
-      g_string_append_c (str, '}');
-    }
-
+    write_memory (str, sample);
   if (sample->parts & SEYE_SAMPLE_LOAD)
-    {
-      member (str, "load");
-      g_string_append_c (str, '[');
-      for (guint i = 0; i < 3; i++)
-        {
-          if (i > 0)
-            g_string_append_c (str, ',');
-          write_number (str, sample->load[i], 2);
-        }
-      g_string_append_c (str, ']');
-    }
-
+    write_load (str, sample);
   if (sample->parts & SEYE_SAMPLE_PROCESSES)
-    {
-      member (str, "processes");
-      g_string_append_c (str, '{');
-      member_uint (str, "total", sample->procs_total);
-      member_uint (str, "running", sample->procs_running);
-      member_uint (str, "blocked", sample->procs_blocked);
-      member_uint (str, "threads", sample->threads);
-      g_string_append_c (str, '}');
-    }
-
+    write_processes (str, sample);
   if (sample->parts & SEYE_SAMPLE_UPTIME)
-    {
-      member (str, "uptime");
-      g_string_append_c (str, '{');
-      member_number (str, "seconds", sample->uptime, 0);
-      member (str, "boot_time");
-      g_string_append_printf (str, "%" G_GINT64_FORMAT, sample->boot_time);
-      g_string_append_c (str, '}');
-    }
-
+    write_uptime (str, sample);
   if (sample->parts & SEYE_SAMPLE_NETWORK)
-    {
-      member (str, "network");
-      g_string_append_c (str, '{');
-      member_number (str, "rx", sample->net_rx_bytes_per_sec, 0);
-      member_number (str, "tx", sample->net_tx_bytes_per_sec, 0);
-      member (str, "interfaces");
-      g_string_append_c (str, '[');
-      for (guint i = 0; lists && i < sample->interfaces->len; i++)
-        {
-          const SeyeNetIface *iface = &g_array_index (sample->interfaces, SeyeNetIface, i);
-
-          g_string_append (str, i ? ",{" : "{");
-          member_text (str, "name", iface->name);
-          member_number (str, "rx", iface->rx_bytes_per_sec, 0);
-          member_number (str, "tx", iface->tx_bytes_per_sec, 0);
-          g_string_append_c (str, '}');
-        }
-      g_string_append (str, "]}");
-    }
-
+    write_network (str, sample, lists);
   if (sample->parts & SEYE_SAMPLE_DISK)
-    {
-      member (str, "disk");
-      g_string_append_c (str, '{');
-      member_number (str, "read", sample->disk_read_bytes_per_sec, 0);
-      member_number (str, "write", sample->disk_write_bytes_per_sec, 0);
-      member (str, "devices");
-      g_string_append_c (str, '[');
-      for (guint i = 0; lists && i < sample->disks->len; i++)
-        {
-          const SeyeDiskDevice *disk = &g_array_index (sample->disks, SeyeDiskDevice, i);
-
-          g_string_append (str, i ? ",{" : "{");
-          member_text (str, "name", disk->name);
-          member_number (str, "read", disk->read_bytes_per_sec, 0);
-          member_number (str, "write", disk->write_bytes_per_sec, 0);
-          g_string_append_c (str, '}');
-        }
-      g_string_append (str, "]}");
-    }
-
+    write_disk (str, sample, lists);
   if ((sample->parts & SEYE_SAMPLE_FILESYSTEMS) && lists)
-    {
-      member (str, "filesystems");
-      g_string_append_c (str, '[');
-      for (guint i = 0; i < sample->filesystems->len; i++)
-        {
-          const SeyeFilesystem *fs = &g_array_index (sample->filesystems, SeyeFilesystem, i);
-
-          g_string_append (str, i ? ",{" : "{");
-          member_text (str, "mount", fs->mount_point);
-          member_text (str, "device", fs->device);
-          member_text (str, "type", fs->fs_type);
-          member_uint (str, "size", fs->size_bytes);
-          member_uint (str, "used", fs->used_bytes);
-          member_uint (str, "available", fs->avail_bytes);
-          member_uint (str, "free", fs->free_bytes);
-          g_string_append_c (str, '}');
-        }
-      g_string_append_c (str, ']');
-    }
+    write_filesystems (str, sample);
 
   g_string_append_c (str, '}');
 }
