@@ -8,6 +8,7 @@ set -u
 
 : "${SEYE_CLI:?set SEYE_CLI to the seye binary}"
 : "${SEYE_AGENT:?set SEYE_AGENT to the sorcerers-eye-agent binary}"
+: "${SEYE_FAKE_AGENT:?set SEYE_FAKE_AGENT to the seye-fake-agent test binary}"
 
 if ! command -v tmux >/dev/null 2>&1; then
   echo "1..0 # SKIP tmux is not installed (apt-get install tmux)"
@@ -58,6 +59,23 @@ start_agent() {   # name id -> sets PORT (not in a subshell: the pid must be kep
   return 1
 }
 
+start_fake() {   # name log-name args... -> sets PORT, as start_agent
+  PORT=""
+  log="$WORK/$1.log"
+  shift
+  "$SEYE_FAKE_AGENT" --bind 127.0.0.1 --port 0 "$@" >/dev/null 2>"$log" &
+  AGENT_PIDS="$AGENT_PIDS $!"
+  i=0
+  while [ $i -lt 100 ]; do
+    port=$(sed -n 's/.*Listening on https\{0,1\}:\/\/127\.0\.0\.1:\([0-9]*\).*/\1/p' "$log" | head -n 1)
+    if [ -n "$port" ]; then PORT=$port; return 0; fi
+    i=$((i + 1)); sleep 0.1
+  done
+  echo "# fake agent did not start:" >&2
+  cat "$log" >&2
+  return 1
+}
+
 screen() { tm capture-pane -p -t observe; }
 
 # wait_for TEXT [SECONDS]: until the screen shows TEXT
@@ -82,7 +100,7 @@ wait_gone() {
   return 1
 }
 
-echo "1..13"
+echo "1..14"
 
 start_agent alpha-obs d1d1d1d1d1d1d1d1d1d1d1d1d1d1d1d1 || exit 1
 PORT_A=$PORT
@@ -163,5 +181,17 @@ rc=$?
   ! grep -q "$(printf '\033')" "$WORK/lines.txt"
 ok $? "without a terminal: one plain line per node per interval"
 [ $rc = 0 ] || cat "$WORK/lines.txt" "$WORK/lines.err" | sed 's/^/#   /'
+
+# An agent that says who it is and then drips its stream and /v1/metrics, never a
+# sample: never "Online"; "Connecting", then "Not responding".
+start_fake drip-obs --node-id d3d3d3d3d3d3d3d3d3d3d3d3d3d3d3d3 --name drip-obs --drip || exit 1
+PORT_D=$PORT
+"$SEYE_CLI" observe --no-discovery --interval 0.5 --count 16 --host "127.0.0.1:$PORT_D" \
+  >"$WORK/drip.txt" 2>"$WORK/drip.err" </dev/null
+grep -q "request /v1/node" "$WORK/drip-obs.log" &&
+  ! grep -q "Online" "$WORK/drip.txt" &&
+  [ "$(grep -c 'drip-obs (127.0.0.1:'"$PORT_D"') Not responding' "$WORK/drip.txt")" -ge 8 ]
+ok $? "an agent that never sends a sample is not online: not responding"
+sed 's/^/#   /' "$WORK/drip.txt"
 
 exit $FAILED

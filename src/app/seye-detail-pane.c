@@ -145,7 +145,8 @@ update_state (SeyeDetailPane *self)
   if (seye_node_get_alerting (self->node) || state == SEYE_NODE_STATE_OFFLINE ||
       state == SEYE_NODE_STATE_INCOMPATIBLE || state == SEYE_NODE_STATE_UNTRUSTED)
     gtk_widget_add_css_class (GTK_WIDGET (self->state_label), "error");
-  else if (state == SEYE_NODE_STATE_STALE || state == SEYE_NODE_STATE_NEEDS_PAIRING)
+  else if (state == SEYE_NODE_STATE_STALE || state == SEYE_NODE_STATE_NEEDS_PAIRING ||
+           state == SEYE_NODE_STATE_NOT_RESPONDING)
     gtk_widget_add_css_class (GTK_WIDGET (self->state_label), "warning");
   else if (state == SEYE_NODE_STATE_ONLINE)
     gtk_widget_add_css_class (GTK_WIDGET (self->state_label), "success");

@@ -52,6 +52,7 @@ state_css_class (SeyeNode *node)
     {
     case SEYE_NODE_STATE_ONLINE:       return "online";
     case SEYE_NODE_STATE_STALE:        return "stale";
+    case SEYE_NODE_STATE_NOT_RESPONDING: return "stale";
     case SEYE_NODE_STATE_OFFLINE:      return "offline";
     case SEYE_NODE_STATE_INCOMPATIBLE: return "incompatible";
     case SEYE_NODE_STATE_NEEDS_PAIRING: return "needs-pairing";
@@ -74,6 +75,7 @@ state_icon_name (SeyeNode *node)
     {
     case SEYE_NODE_STATE_ONLINE:       return NULL;
     case SEYE_NODE_STATE_STALE:        return NULL;
+    case SEYE_NODE_STATE_NOT_RESPONDING: return NULL;
     case SEYE_NODE_STATE_OFFLINE:      return "network-offline-symbolic";
     case SEYE_NODE_STATE_INCOMPATIBLE: return "dialog-error-symbolic";
     case SEYE_NODE_STATE_NEEDS_PAIRING: return "dialog-password-symbolic";

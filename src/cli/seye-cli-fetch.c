@@ -95,6 +95,7 @@ node_settled (SeyeNode *node)
     case SEYE_NODE_STATE_INCOMPATIBLE:
     case SEYE_NODE_STATE_NEEDS_PAIRING:
     case SEYE_NODE_STATE_UNTRUSTED:
+    case SEYE_NODE_STATE_NOT_RESPONDING:
       return TRUE;
     case SEYE_NODE_STATE_STALE:
       return seye_node_get_sample (node) != NULL || seye_node_get_error (node) != NULL;

@@ -20,6 +20,7 @@
 #define REQUEST_DEADLINE   10                 /* seconds a whole request may take */
 #define MAX_BACKOFF        30.0               /* seconds between retries of an offline node */
 #define STALE_POLLS        3                  /* missed polls before a node is offline */
+#define SAMPLE_GRACE_MIN   5.0                /* seconds an answering node may take to send a sample */
 #define HISTORY_SECONDS    3600               /* what a node keeps locally */
 #define HOUSEKEEPING_S     1
 #define MAX_DISCOVERED     512                /* nodes tracked from mDNS; more are ignored */
@@ -233,6 +234,10 @@ set_node_state (SeyeMonitor   *self,
 {
   gboolean was_offline = node->state == SEYE_NODE_STATE_OFFLINE;
 
+  /* Only a node that answered and is to send its first sample is waiting. */
+  if (state != SEYE_NODE_STATE_CONNECTING && state != SEYE_NODE_STATE_NOT_RESPONDING)
+    node->waiting_since = 0;
+
   _seye_node_set_state (node, state);
 
   if (was_offline != (state == SEYE_NODE_STATE_OFFLINE))
@@ -287,6 +292,7 @@ set_endpoint (SeyeMonitor *self,
 
   /* A new place: ask it at once, whatever was in flight to the old one. */
   node->failures = 0;
+  node->waiting_since = 0;
   if (node->state != SEYE_NODE_STATE_ONLINE)
     node->need_info = TRUE;
   if (self->started)
@@ -423,6 +429,12 @@ node_failed (SeyeMonitor *self,
   switch (node->state)
     {
     case SEYE_NODE_STATE_CONNECTING:
+    case SEYE_NODE_STATE_NOT_RESPONDING:
+      /* It said who it is but sends no sample: it is there, only not responding. */
+      set_node_state (self, node, node->waiting_since != 0 ? SEYE_NODE_STATE_NOT_RESPONDING
+                                                           : SEYE_NODE_STATE_OFFLINE);
+      break;
+
     case SEYE_NODE_STATE_INCOMPATIBLE:
       set_node_state (self, node, SEYE_NODE_STATE_OFFLINE);
       break;
@@ -469,11 +481,44 @@ node_incompatible (SeyeMonitor *self,
   schedule_poll (self, node, MAX_BACKOFF);
 }
 
+/* It answered, with something else than a sample (who it is, its history, "no
+ * sample yet"): it is reachable, but not online until a sample comes. */
 static void
-node_answered (SeyeMonitor *self,
-               SeyeNode    *node)
+node_reached (SeyeMonitor *self,
+              SeyeNode    *node)
 {
   node->failures = 0;
+  _seye_node_set_last_seen (node, g_get_real_time () / 1000);
+
+  switch (node->state)
+    {
+    case SEYE_NODE_STATE_ONLINE:
+    case SEYE_NODE_STATE_STALE:
+      _seye_node_set_error (node, NULL);
+      break;
+
+    case SEYE_NODE_STATE_NOT_RESPONDING:
+      /* Still no sample: it keeps saying why. */
+      break;
+
+    default:
+      _seye_node_set_error (node, NULL);
+      set_node_state (self, node, SEYE_NODE_STATE_CONNECTING);
+      break;
+    }
+
+  if (node->waiting_since == 0 && node->state != SEYE_NODE_STATE_ONLINE &&
+      node->state != SEYE_NODE_STATE_STALE)
+    node->waiting_since = g_get_monotonic_time ();
+}
+
+/* A sample came: online. */
+static void
+node_sampled (SeyeMonitor *self,
+              SeyeNode    *node)
+{
+  node->failures = 0;
+  node->waiting_since = 0;
   _seye_node_set_error (node, NULL);
   _seye_node_set_last_seen (node, g_get_real_time () / 1000);
   set_node_state (self, node, SEYE_NODE_STATE_ONLINE);
@@ -660,7 +705,7 @@ handle_body (SeyeMonitor *self,
         node->need_info = FALSE;
         /* Maybe another agent, or a newer one: see again whether it streams. */
         node->stream_unsupported = FALSE;
-        node_answered (self, node);
+        node_reached (self, node);
 
         /* Another agent now answers at this address: start its history afresh. */
         if (node->info != NULL && g_strcmp0 (node->info->node_id, info->node_id) != 0)
@@ -695,7 +740,7 @@ handle_body (SeyeMonitor *self,
           break;
 
         node->need_history = FALSE;
-        node_answered (self, node);
+        node_reached (self, node);
         for (guint i = 0; i < samples->len; i++)
           add_sample (self, node, samples->pdata[i]);
 
@@ -714,7 +759,7 @@ handle_body (SeyeMonitor *self,
         if (sample == NULL)
           break;
 
-        node_answered (self, node);
+        node_sampled (self, node);
         add_sample (self, node, sample);
         schedule_poll (self, node, self->interval);
         return;
@@ -778,6 +823,11 @@ finish_request (Request      *request,
         message = g_strdup (error->message);
       else
         message = describe_transport_error (error, request->timed_out);
+
+      /* Refused or unreachable: whatever answered before is not there now. */
+      if (error->domain != SEYE_ERROR && !request->timed_out &&
+          !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
+        node->waiting_since = 0;
 
       /* A request that hung until it timed out missed every poll of that time: a cut
        * link answers nothing, not even a refusal, and must not take three timeouts. */
@@ -1052,7 +1102,7 @@ stream_line (SeyeMonitor  *self,
 
   request->n_samples++;
   stream_arm (node);
-  node_answered (self, node);
+  node_sampled (self, node);
   add_sample (self, node, sample);
 
   return TRUE;
@@ -1319,7 +1369,7 @@ send_cb (GObject      *source,
 
               node->in_flight = FALSE;
               g_clear_object (&node->cancellable);
-              node_answered (self, node);
+              node_reached (self, node);
               schedule_poll (self, node, MIN (self->interval, 0.5));
             }
           request_free (request);
@@ -1551,12 +1601,45 @@ stop_discovery (SeyeMonitor *self)
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DISCOVERY_STATUS]);
 }
 
+/* Seconds an answering node has to send its first sample before it is "not responding". */
+static double
+sample_grace (SeyeMonitor *self,
+              SeyeNode    *node)
+{
+  return MAX (SAMPLE_GRACE_MIN, STALE_POLLS * stream_period (self, node));
+}
+
+/* Online means a sample came: a node that answers but sends none is "connecting"
+ * for the grace time, then "not responding". */
+static void
+check_waiting (SeyeMonitor *self,
+               SeyeNode    *node,
+               gint64       now)
+{
+  g_autofree char *message = NULL;
+  guint seconds;
+
+  if (node->state != SEYE_NODE_STATE_CONNECTING || node->waiting_since == 0 ||
+      (now - node->waiting_since) / (double) G_USEC_PER_SEC < sample_grace (self, node))
+    return;
+
+  seconds = (guint) ((now - node->waiting_since) / G_USEC_PER_SEC);
+  message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "no sample for %u second",
+                                          "no sample for %u seconds", seconds), seconds);
+  g_debug ("node “%s” (%s): %s", node->key, node->address ? node->address : "?", message);
+  _seye_node_set_error (node, message);
+  set_node_state (self, node, SEYE_NODE_STATE_NOT_RESPONDING);
+}
+
 static gboolean
 housekeeping_cb (gpointer data)
 {
   SeyeMonitor *self = data;
   gint64 now = g_get_monotonic_time ();
   gint64 now_ms = g_get_real_time () / 1000;
+
+  for (guint i = 0; i < self->nodes->len; i++)
+    check_waiting (self, self->nodes->pdata[i], now);
 
   for (guint i = self->nodes->len; i > 0; i--)
     {

@@ -42,6 +42,7 @@ struct _SeyeNode
   GCancellable    *cancellable;
   guint            poll_id;
   guint            failures;       /* polls missed in a row */
+  gint64           waiting_since;  /* monotonic µs: answered, no sample since; 0 = not waiting */
   gint64           gone_since;     /* monotonic µs when the last service went; 0 = listed */
   guint            need_info : 1;
   guint            need_history : 1;

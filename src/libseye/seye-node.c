@@ -59,6 +59,7 @@ seye_node_state_get_type (void)
         { SEYE_NODE_STATE_INCOMPATIBLE, "SEYE_NODE_STATE_INCOMPATIBLE", "incompatible" },
         { SEYE_NODE_STATE_NEEDS_PAIRING, "SEYE_NODE_STATE_NEEDS_PAIRING", "needs-pairing" },
         { SEYE_NODE_STATE_UNTRUSTED, "SEYE_NODE_STATE_UNTRUSTED", "untrusted" },
+        { SEYE_NODE_STATE_NOT_RESPONDING, "SEYE_NODE_STATE_NOT_RESPONDING", "not-responding" },
         { 0, NULL, NULL }
       };
       GType type = g_enum_register_static (g_intern_static_string ("SeyeNodeState"), values);
@@ -94,6 +95,8 @@ seye_node_state_to_string (SeyeNodeState state)
       return _("Needs pairing");
     case SEYE_NODE_STATE_UNTRUSTED:
       return _("Certificate changed");
+    case SEYE_NODE_STATE_NOT_RESPONDING:
+      return _("Not responding");
     default:
       return _("Unknown");
     }

@@ -10,13 +10,14 @@ G_BEGIN_DECLS
 
 typedef enum
 {
-  SEYE_NODE_STATE_CONNECTING,   /* never answered yet */
-  SEYE_NODE_STATE_ONLINE,       /* answered the last poll */
+  SEYE_NODE_STATE_CONNECTING,   /* no sample yet (maybe it answered who it is) */
+  SEYE_NODE_STATE_ONLINE,       /* a sample came within the grace time */
   SEYE_NODE_STATE_STALE,        /* missed one or more polls, not yet offline */
   SEYE_NODE_STATE_OFFLINE,      /* unreachable; retried with backoff; see last-seen */
   SEYE_NODE_STATE_INCOMPATIBLE, /* answers with a schema/API version we do not speak */
   SEYE_NODE_STATE_NEEDS_PAIRING, /* wants a token we do not have, or refused ours; see "error" */
   SEYE_NODE_STATE_UNTRUSTED,    /* presented another certificate than the pinned one: nothing is sent */
+  SEYE_NODE_STATE_NOT_RESPONDING, /* answers, but no sample came within the grace time */
 } SeyeNodeState;
 
 #define SEYE_TYPE_NODE_STATE (seye_node_state_get_type ())
