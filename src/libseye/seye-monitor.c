@@ -302,20 +302,68 @@ set_endpoint (SeyeMonitor *self,
     }
 }
 
-/* Picks the best service to poll a discovered node at: IPv4 first, then
- * routable IPv6, then link-local; the current one while it ranks as high. */
+static const SeyePairing *find_pairing (SeyeMonitor *self,
+                                       SeyeNode    *node);
+
+static char *
+service_uri (const SeyeServiceInfo *info)
+{
+  return make_base_uri (info->address, info->port, info->txt.tls_fingerprint != NULL);
+}
+
+/* Whether @uri did not present @node's pinned certificate lately (a round of
+ * retries ago at most: then it is tried again). */
+static gboolean
+endpoint_refused (SeyeNode   *node,
+                  const char *uri)
+{
+  gpointer when;
+
+  if (!g_hash_table_lookup_extended (node->refused, uri, NULL, &when))
+    return FALSE;
+
+  return g_get_monotonic_time () / G_USEC_PER_SEC - (gint64) GPOINTER_TO_SIZE (when) < MAX_BACKOFF - 1;
+}
+
+/* How much @info is worth polling @node at; -1: not at all. A paired node's
+ * endpoint is the one that presents the pin: one that did not is tried again
+ * only after a while, one that did comes first. */
+static int
+endpoint_rank (SeyeNode              *node,
+               const SeyeServiceInfo *info,
+               gboolean               paired)
+{
+  g_autofree char *uri = NULL;
+
+  if (!paired)
+    return service_rank (info);
+
+  uri = service_uri (info);
+  if (endpoint_refused (node, uri))
+    return -1;
+
+  return service_rank (info) + (g_strcmp0 (uri, node->proven_uri) == 0 ? 100 : 0);
+}
+
+/* Picks the best service to poll a discovered node at: for a paired node the
+ * one that presented the pin; then IPv4 first, then routable IPv6, then
+ * link-local; the current one while it ranks as high. */
 static void
 choose_endpoint (SeyeMonitor *self,
                  SeyeNode    *node)
 {
   SeyeServiceInfo *best = NULL;
   SeyeServiceInfo *current = NULL;
+  gboolean paired;
+  int best_rank = -1;
   GHashTableIter iter;
   gpointer value;
 
   /* What the user typed wins over what mDNS says. */
   if (node->manual && node->host != NULL)
     return;
+
+  paired = find_pairing (self, node) != NULL;
 
   if (node->service_key != NULL)
     current = g_hash_table_lookup (node->services, node->service_key);
@@ -324,18 +372,55 @@ choose_endpoint (SeyeMonitor *self,
   while (g_hash_table_iter_next (&iter, NULL, &value))
     {
       SeyeServiceInfo *info = value;
+      int rank = endpoint_rank (node, info, paired);
 
-      if (best == NULL ||
-          service_rank (info) > service_rank (best) ||
-          (service_rank (info) == service_rank (best) && strcmp (info->key, best->key) < 0))
-        best = info;
+      if (rank < 0)
+        continue;
+
+      if (best == NULL || rank > best_rank || (rank == best_rank && strcmp (info->key, best->key) < 0))
+        {
+          best = info;
+          best_rank = rank;
+        }
     }
 
-  if (current != NULL && best != NULL && service_rank (current) >= service_rank (best))
+  if (current != NULL && best != NULL && endpoint_rank (node, current, paired) >= best_rank)
     best = current;
 
   if (best != NULL)
     set_endpoint (self, node, best->address, best->port, best->txt.tls_fingerprint != NULL, best->key);
+}
+
+static gboolean
+refusal_expired_cb (gpointer key,
+                    gpointer value,
+                    gpointer data)
+{
+  return g_get_monotonic_time () / G_USEC_PER_SEC - (gint64) GPOINTER_TO_SIZE (value) >= MAX_BACKOFF;
+}
+
+/* @node's endpoint did not present the pinned certificate, or no TLS at all:
+ * another service announced with its node id is tried, never this one instead.
+ * Returns TRUE when there is one (it is being asked now). */
+static gboolean
+refuse_endpoint (SeyeMonitor *self,
+                 SeyeNode    *node)
+{
+  g_autofree char *refused = g_strdup (node->base_uri);
+  gint64 now = g_get_monotonic_time () / G_USEC_PER_SEC;
+
+  if (refused == NULL)
+    return FALSE;
+
+  g_debug ("node “%s”: %s does not present its pinned certificate", node->key, refused);
+  g_hash_table_foreach_remove (node->refused, refusal_expired_cb, NULL);
+  g_hash_table_insert (node->refused, g_strdup (refused), GSIZE_TO_POINTER ((gsize) now));
+  if (g_strcmp0 (node->proven_uri, refused) == 0)
+    g_clear_pointer (&node->proven_uri, g_free);
+
+  choose_endpoint (self, node);
+
+  return g_strcmp0 (node->base_uri, refused) != 0;
 }
 
 static void
@@ -643,14 +728,30 @@ tls_outcome (SeyeMonitor *self,
              Request     *request)
 {
   const char *fingerprint = _seye_tls_check_get_fingerprint (request->tls_check);
-
-  if (fingerprint != NULL)
-    _seye_node_set_tls_fingerprint (request->node, fingerprint);
+  SeyeNode *node = request->node;
 
   if (_seye_tls_check_get_mismatch (request->tls_check))
     {
-      node_untrusted (self, request->node, fingerprint);
+      /* Not the paired node: another endpoint of its id may be. */
+      if (!refuse_endpoint (self, node))
+        {
+          if (fingerprint != NULL)
+            _seye_node_set_tls_fingerprint (node, fingerprint);
+          node_untrusted (self, node, fingerprint);
+        }
       return FALSE;
+    }
+
+  if (fingerprint != NULL)
+    {
+      _seye_node_set_tls_fingerprint (node, fingerprint);
+
+      /* It presented the pin: this is where the paired node is. */
+      if (node->paired && g_strcmp0 (node->proven_uri, node->base_uri) != 0)
+        {
+          g_free (node->proven_uri);
+          node->proven_uri = g_strdup (node->base_uri);
+        }
     }
 
   return TRUE;
@@ -823,6 +924,11 @@ finish_request (Request      *request,
         message = g_strdup (error->message);
       else
         message = describe_transport_error (error, request->timed_out);
+
+      /* A paired node at an endpoint that never presented its pin (no TLS there,
+       * nothing there): another endpoint of its id is tried before it is called down. */
+      if (node->paired && g_strcmp0 (node->proven_uri, node->base_uri) != 0 && refuse_endpoint (self, node))
+        return;
 
       /* Refused or unreachable: whatever answered before is not there now. */
       if (error->domain != SEYE_ERROR && !request->timed_out &&
@@ -1483,7 +1589,8 @@ poll_node (SeyeMonitor *self,
     {
       /* Announced without TLS now: the paired node would never do that. */
       request_free (request);
-      node_untrusted (self, node, NULL);
+      if (!refuse_endpoint (self, node))
+        node_untrusted (self, node, NULL);
       return;
     }
 
@@ -1681,7 +1788,14 @@ credentials_changed_cb (SeyeMonitor *self,
 
       _seye_node_set_paired (node, find_pairing (self, node) != NULL);
 
-      if (!concerned || !self->started)
+      if (!concerned)
+        continue;
+
+      /* Another pin, or none: what was proven by the old one no longer is. */
+      g_hash_table_remove_all (node->refused);
+      g_clear_pointer (&node->proven_uri, g_free);
+
+      if (!self->started)
         continue;
 
       cancel_node (node);
@@ -2300,8 +2414,9 @@ seye_monitor_add_service (SeyeMonitor           *self,
     }
   choose_endpoint (self, node);
 
-  /* Announced again while unreachable: worth a try now. */
-  if (self->started && node->state == SEYE_NODE_STATE_OFFLINE && !node->in_flight)
+  /* Announced again while unreachable (or while no endpoint presented its pin): worth a try now. */
+  if (self->started && !node->in_flight &&
+      (node->state == SEYE_NODE_STATE_OFFLINE || node->state == SEYE_NODE_STATE_UNTRUSTED))
     schedule_poll (self, node, 0);
 }
 

@@ -39,6 +39,8 @@ struct _SeyeNode
   char            *base_uri;       /* "http://host:port" */
   GHashTable      *services;       /* browse key -> SeyeServiceInfo */
   char            *service_key;    /* the service base_uri comes from, or NULL */
+  GHashTable      *refused;        /* base URI -> monotonic s: did not present the pin */
+  char            *proven_uri;     /* the base URI that last presented the pin, or NULL */
   GCancellable    *cancellable;
   guint            poll_id;
   guint            failures;       /* polls missed in a row */

@@ -130,6 +130,8 @@ seye_node_finalize (GObject *object)
   g_clear_pointer (&self->base_uri, g_free);
   g_clear_pointer (&self->services, g_hash_table_unref);
   g_clear_pointer (&self->service_key, g_free);
+  g_clear_pointer (&self->refused, g_hash_table_unref);
+  g_clear_pointer (&self->proven_uri, g_free);
   g_clear_pointer (&self->tls_fingerprint, g_free);
 
   G_OBJECT_CLASS (seye_node_parent_class)->finalize (object);
@@ -370,6 +372,7 @@ seye_node_init (SeyeNode *self)
   self->state = SEYE_NODE_STATE_CONNECTING;
   self->services = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                           (GDestroyNotify) seye_service_info_free);
+  self->refused = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->need_info = TRUE;
   self->need_history = TRUE;
 }
