@@ -993,6 +993,129 @@ test_stream_agent_stopped (void)
   seye_monitor_stop (monitor);
 }
 
+/* Two machines, one id --------------------------------------------------------- */
+
+static SeyeNode *
+find_at_port (SeyeMonitor *monitor,
+              guint16      port)
+{
+  g_autofree char *suffix = g_strdup_printf (":%u", port);
+
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (monitor)); i++)
+    {
+      g_autoptr (SeyeNode) node = g_list_model_get_item (G_LIST_MODEL (monitor), i);
+
+      if (g_str_has_suffix (seye_node_get_address (node), suffix))
+        return node;
+    }
+
+  return NULL;
+}
+
+typedef struct
+{
+  SeyeMonitor *monitor;
+  guint16      real_port;
+  guint16      fake_port;
+} TwoClaims;
+
+static gboolean
+two_claims_shown_cb (gpointer data)
+{
+  TwoClaims *claims = data;
+  SeyeNode *real = find_at_port (claims->monitor, claims->real_port);
+  SeyeNode *fake = find_at_port (claims->monitor, claims->fake_port);
+
+  return real != NULL && fake != NULL && real != fake &&
+         seye_node_get_sample (real) != NULL && seye_node_get_sample (fake) != NULL &&
+         seye_node_get_conflict (real) != NULL && seye_node_get_conflict (fake) != NULL;
+}
+
+/* A real agent, and a look-alike (plain, or HTTPS with its own certificate)
+ * announcing its id; nobody paired: nothing tells which is real. Both are shown,
+ * each with its own numbers at its own address, and both say "two machines claim
+ * this node" with both addresses; neither hides the other. */
+static void
+check_two_claims (gboolean fake_tls,
+                  gboolean fake_first)
+{
+  g_autoptr (SeyeTestAgent) agent = seye_test_agent_start ("--name", "mon-claimed", "--node-id", ID_A,
+                                                           "--interval", "0.25", "--no-mdns", NULL);
+  g_autoptr (SeyeTestAgent) fake = seye_test_fake_agent_start ("--node-id", ID_A, "--name", "mon-claimed",
+                                                               fake_tls ? "--tls" : NULL, NULL);
+  g_autoptr (SeyeMonitor) monitor = new_monitor ();
+  g_autoptr (SeyeServiceInfo) real_info = fake_service ("1/0/mon-claimed", "mon-claimed", ID_A, agent);
+  /* Its service name sorts first: it would win a tie. */
+  g_autoptr (SeyeServiceInfo) fake_info = fake_service ("1/0/a-mon-claimed", "mon-claimed", ID_A, fake);
+  g_autofree char *real_address = g_strdup_printf ("127.0.0.1:%u", agent->port);
+  g_autofree char *fake_address = g_strdup_printf ("127.0.0.1:%u", fake->port);
+  TwoClaims claims = { monitor, agent->port, fake->port };
+  SeyeNode *real;
+  SeyeNode *look_alike;
+
+  if (fake_tls)
+    fake_info->txt.tls_fingerprint = g_strdup ("abababababababababababababababababababababababababababababababab");
+
+  seye_monitor_start (monitor);
+  seye_monitor_add_service (monitor, fake_first ? fake_info : real_info);
+  if (!fake_first)
+    g_assert_true (seye_test_wait_until (seye_test_node_has_sample, seye_monitor_lookup (monitor, ID_A), 5000));
+  seye_monitor_add_service (monitor, fake_first ? real_info : fake_info);
+
+  g_assert_true (seye_test_wait_until (two_claims_shown_cb, &claims, 15000));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (monitor)), ==, 2);
+  real = find_at_port (monitor, agent->port);
+  look_alike = find_at_port (monitor, fake->port);
+  g_test_message ("real: %s", seye_node_get_conflict (real));
+
+  /* Each shows its own numbers. */
+  g_assert_cmpfloat (seye_node_get_sample (look_alike)->cpu.busy, ==, 99.99);
+  g_assert_cmpfloat (seye_node_get_sample (real)->cpu.busy, <, 99.99);
+  g_assert_cmpfloat (seye_node_get_sample (real)->load[0], !=, 66.6);
+  g_assert_cmpstr (seye_node_get_info (look_alike)->hostname, ==, "look-alike");
+  g_assert_cmpstr (seye_node_get_info (real)->hostname, !=, "look-alike");
+
+  /* Both say so, with both addresses. */
+  for (guint i = 0; i < 2; i++)
+    {
+      const char *conflict = seye_node_get_conflict (i == 0 ? real : look_alike);
+
+      g_assert_nonnull (strstr (conflict, "two machines claim this node"));
+      g_assert_nonnull (strstr (conflict, real_address));
+      g_assert_nonnull (strstr (conflict, fake_address));
+    }
+
+  /* And so it stays. */
+  seye_test_spin (1500);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (monitor)), ==, 2);
+  g_assert_true (find_at_port (monitor, agent->port) == real);
+  g_assert_cmpint (seye_node_get_state (real), ==, SEYE_NODE_STATE_ONLINE);
+
+  /* The look-alike goes: the conflict with it. */
+  seye_monitor_remove (monitor, look_alike);
+  g_assert_null (seye_node_get_conflict (real));
+
+  seye_monitor_stop (monitor);
+}
+
+static void
+test_two_claims_plain_first (void)
+{
+  check_two_claims (FALSE, TRUE);
+}
+
+static void
+test_two_claims_tls_first (void)
+{
+  check_two_claims (TRUE, TRUE);
+}
+
+static void
+test_two_claims_plain_after (void)
+{
+  check_two_claims (FALSE, FALSE);
+}
+
 /* Dripping ---------------------------------------------------------------- */
 
 typedef struct
@@ -1119,6 +1242,9 @@ main (int    argc,
   g_test_add_func ("/seye/monitor/stream/silent", test_stream_silent);
   g_test_add_func ("/seye/monitor/stream/agent-stopped", test_stream_agent_stopped);
   g_test_add_func ("/seye/monitor/dripping/stream", test_dripping_stream);
+  g_test_add_func ("/seye/monitor/two-claims/plain-first", test_two_claims_plain_first);
+  g_test_add_func ("/seye/monitor/two-claims/tls-first", test_two_claims_tls_first);
+  g_test_add_func ("/seye/monitor/two-claims/plain-after", test_two_claims_plain_after);
   g_test_add_func ("/seye/monitor/dripping/metrics", test_dripping_metrics);
 
   return g_test_run ();

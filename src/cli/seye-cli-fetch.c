@@ -144,7 +144,8 @@ run (Fetch *fetch)
                              now < discovery_end &&
                              !(fetch->all_for_now && now - fetch->last_answer >= QUIET_MS * 1000);
 
-      if (!discovering && all_settled (fetch->monitor))
+      /* An id announced at two addresses may be two machines: wait for the answer. */
+      if (!discovering && all_settled (fetch->monitor) && !seye_monitor_get_vetting (fetch->monitor))
         break;
 
       if (now >= deadline)

@@ -112,6 +112,10 @@ static void restart_streams (SeyeMonitor *self);
 static void schedule_poll  (SeyeMonitor *self,
                             SeyeNode    *node,
                             double       delay);
+static void update_conflicts (SeyeMonitor *self,
+                              const char  *node_id);
+static void vet_endpoints  (SeyeMonitor *self,
+                            SeyeNode    *node);
 
 /* Helpers ------------------------------------------------------------------ */
 
@@ -161,6 +165,11 @@ cancel_node (SeyeNode *node)
     {
       g_cancellable_cancel (node->cancellable);
       g_clear_object (&node->cancellable);
+    }
+  if (node->probe != NULL)
+    {
+      g_cancellable_cancel (node->probe);
+      g_clear_object (&node->probe);
     }
   node->in_flight = FALSE;
   node->streaming = FALSE;
@@ -449,6 +458,10 @@ remove_node_internal (SeyeMonitor *self,
 
   g_ptr_array_remove_index (self->nodes, index);
   g_list_model_items_changed (G_LIST_MODEL (self), index, 1, 0);
+
+  /* One claimant fewer. */
+  if (node->conflict != NULL)
+    update_conflicts (self, node->info != NULL ? node->info->node_id : node->key);
 }
 
 /* Folds @from into @into: both turned out to be the same machine (node id). */
@@ -487,6 +500,66 @@ merge_nodes (SeyeMonitor *self,
     }
 
   remove_node_internal (self, from);
+}
+
+/* Conflicts ---------------------------------------------------------------- */
+
+/* Whether two answers of /v1/node come from the same agent on the same machine
+ * (what one agent says on each of its addresses). */
+static gboolean
+same_machine (const SeyeNodeInfo *a,
+              const SeyeNodeInfo *b)
+{
+  return g_strcmp0 (a->node_id, b->node_id) == 0 &&
+         g_strcmp0 (a->name, b->name) == 0 &&
+         g_strcmp0 (a->hostname, b->hostname) == 0 &&
+         g_strcmp0 (a->os_name, b->os_name) == 0 &&
+         g_strcmp0 (a->kernel, b->kernel) == 0 &&
+         g_strcmp0 (a->arch, b->arch) == 0 &&
+         g_strcmp0 (a->cpu_model, b->cpu_model) == 0 &&
+         a->boot_time == b->boot_time;
+}
+
+static const char *
+claimed_id (SeyeNode *node)
+{
+  return node->info != NULL ? node->info->node_id : node->key;
+}
+
+/* Every node that answers under @node_id says so, with every address, when
+ * there is more than one: nothing proves which is the real one. */
+static void
+update_conflicts (SeyeMonitor *self,
+                  const char  *node_id)
+{
+  g_autoptr (GPtrArray) claimants = g_ptr_array_new ();
+  g_autoptr (GString) addresses = g_string_new (NULL);
+  g_autofree char *message = NULL;
+
+  for (guint i = 0; i < self->nodes->len; i++)
+    {
+      SeyeNode *node = self->nodes->pdata[i];
+
+      if (g_strcmp0 (claimed_id (node), node_id) == 0)
+        g_ptr_array_add (claimants, node);
+    }
+
+  if (claimants->len >= 2)
+    {
+      for (guint i = 0; i < claimants->len; i++)
+        {
+          SeyeNode *node = claimants->pdata[i];
+
+          if (i > 0)
+            g_string_append (addresses, i + 1 < claimants->len ? ", " : _(" and "));
+          g_string_append (addresses, node->address ? node->address : node->key);
+        }
+      /* TRANSLATORS: %s is two or more addresses, e.g. "192.168.1.20:7373 and 192.168.1.66:7373" */
+      message = g_strdup_printf (_("two machines claim this node: %s"), addresses->str);
+    }
+
+  for (guint i = 0; i < claimants->len; i++)
+    _seye_node_set_conflict (claimants->pdata[i], message);
 }
 
 /* Requests ----------------------------------------------------------------- */
@@ -809,6 +882,9 @@ handle_body (SeyeMonitor *self,
         node_reached (self, node);
 
         /* Another agent now answers at this address: start its history afresh. */
+        if (node->info != NULL && !same_machine (node->info, info))
+          g_hash_table_remove_all (node->vetted);
+
         if (node->info != NULL && g_strcmp0 (node->info->node_id, info->node_id) != 0)
           {
             seye_history_clear (node->history);
@@ -821,6 +897,14 @@ handle_body (SeyeMonitor *self,
         if (g_strcmp0 (node->key, info->node_id) != 0)
           {
             other = g_hash_table_lookup (self->by_key, info->node_id);
+            if (other != NULL && other != node && other->info != NULL &&
+                !same_machine (other->info, info))
+              {
+                /* Another machine answers under that id: both stay, and say so. */
+                update_conflicts (self, info->node_id);
+                poll_node (self, node);
+                return;
+              }
             if (other != NULL && other != node)
               {
                 merge_nodes (self, other, node);
@@ -830,6 +914,7 @@ handle_body (SeyeMonitor *self,
           }
 
         poll_node (self, node);
+        vet_endpoints (self, node);
         return;
       }
 
@@ -1636,6 +1721,256 @@ schedule_poll (SeyeMonitor *self,
                                       NULL);
 }
 
+/* Vetting ------------------------------------------------------------------ */
+
+/*
+ * mDNS proves nothing: a look-alike can announce any node id. A paired node is
+ * told apart by its pinned certificate (choose_endpoint()); for the others, every
+ * other endpoint announced under the node's id is asked who it is (GET /v1/node,
+ * once). The same agent on another address says the same; another machine
+ * (another identity, boot time or host) becomes a node of its own, and both say
+ * "two machines claim this node", each at its address: neither is merged into the
+ * other, and neither hides the other.
+ */
+
+#define VETTED_SAME 1
+
+typedef struct
+{
+  GWeakRef      monitor;
+  SeyeNode     *node;
+  char         *uri;
+  SoupMessage  *message;
+  GCancellable *cancellable;
+  GInputStream *stream;
+  GByteArray   *body;
+  SeyeTlsCheck *tls_check;
+  guint         deadline_id;
+} Probe;
+
+static void
+probe_free (Probe *probe)
+{
+  g_clear_handle_id (&probe->deadline_id, g_source_remove);
+  g_clear_pointer (&probe->tls_check, _seye_tls_check_free);
+  g_weak_ref_clear (&probe->monitor);
+  g_clear_object (&probe->node);
+  g_free (probe->uri);
+  g_clear_object (&probe->message);
+  g_clear_object (&probe->cancellable);
+  g_clear_object (&probe->stream);
+  g_clear_pointer (&probe->body, g_byte_array_unref);
+  g_free (probe);
+}
+
+/* The services of @node at @uri go to a node of their own, which says who it is. */
+static void
+split_endpoint (SeyeMonitor        *self,
+                SeyeNode           *node,
+                const char         *uri,
+                const SeyeNodeInfo *info)
+{
+  g_autoptr (GPtrArray) keys = g_ptr_array_new_with_free_func (g_free);
+  SeyeServiceInfo *first = NULL;
+  g_autofree char *key = NULL;
+  GHashTableIter iter;
+  gpointer service_key;
+  gpointer value;
+  SeyeNode *claimant;
+
+  g_hash_table_iter_init (&iter, node->services);
+  while (g_hash_table_iter_next (&iter, &service_key, &value))
+    {
+      g_autofree char *service_uri_text = service_uri (value);
+
+      if (g_strcmp0 (service_uri_text, uri) != 0)
+        continue;
+      g_ptr_array_add (keys, g_strdup (service_key));
+      if (first == NULL)
+        first = value;
+    }
+
+  if (first == NULL)
+    return;
+
+  key = format_host_port (first->address, first->port);
+  if (g_hash_table_contains (self->by_key, key))
+    return;
+
+  g_message ("“%s” at %s answers as another machine than the node it claims to be (%s at %s)",
+             info->node_id, key, node->key, node->address ? node->address : "?");
+
+  claimant = _seye_node_new (key, info->name, FALSE, node->history ? seye_history_get_capacity (node->history) : 1);
+  claimant->monitor = G_OBJECT (self);
+  _seye_node_set_info (claimant, info);
+
+  for (guint i = 0; i < keys->len; i++)
+    {
+      SeyeServiceInfo *service = seye_service_info_copy (g_hash_table_lookup (node->services, keys->pdata[i]));
+
+      g_hash_table_insert (claimant->services, g_strdup (keys->pdata[i]), service);
+      g_hash_table_insert (self->service_owner, g_strdup (keys->pdata[i]), claimant);
+      g_hash_table_remove (node->services, keys->pdata[i]);
+    }
+
+  claimant->need_info = TRUE;
+  claimant->need_history = TRUE;
+  choose_endpoint (self, claimant);
+  add_node (self, claimant);
+  update_conflicts (self, info->node_id);
+}
+
+static void
+probe_done (Probe              *probe,
+            const SeyeNodeInfo *info)
+{
+  g_autoptr (SeyeMonitor) self = g_weak_ref_get (&probe->monitor);
+  SeyeNode *node = probe->node;
+  gint64 now = g_get_monotonic_time () / G_USEC_PER_SEC;
+  gboolean same;
+
+  if (self == NULL || node->probe != probe->cancellable)
+    {
+      probe_free (probe);
+      return;
+    }
+
+  g_clear_object (&node->probe);
+
+  same = info != NULL && node->info != NULL && same_machine (node->info, info);
+  g_hash_table_insert (node->vetted, g_strdup (probe->uri), GSIZE_TO_POINTER ((gsize) (now << 1 | same)));
+
+  if (info != NULL && !same && node->info != NULL && g_strcmp0 (info->node_id, node->info->node_id) == 0)
+    split_endpoint (self, node, probe->uri, info);
+  else
+    g_debug ("node “%s”: %s is %s", node->key, probe->uri,
+             same ? "the same agent" : "not an agent of this id (now)");
+
+  probe_free (probe);
+}
+
+static void
+probe_read_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      data)
+{
+  Probe *probe = data;
+  g_autoptr (GBytes) bytes = g_input_stream_read_bytes_finish (G_INPUT_STREAM (source), result, NULL);
+  gsize size = bytes ? g_bytes_get_size (bytes) : 0;
+
+  if (bytes == NULL || probe->body->len + size > BODY_LIMIT)
+    {
+      probe_done (probe, NULL);
+      return;
+    }
+
+  if (size == 0)
+    {
+      g_autoptr (SeyeNodeInfo) info = seye_node_info_from_json ((const char *) probe->body->data,
+                                                                probe->body->len, NULL);
+
+      probe_done (probe, info);
+      return;
+    }
+
+  g_byte_array_append (probe->body, g_bytes_get_data (bytes, NULL), size);
+  g_input_stream_read_bytes_async (probe->stream, 64 * 1024, G_PRIORITY_DEFAULT, probe->cancellable,
+                                   probe_read_cb, probe);
+}
+
+static void
+probe_sent_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      data)
+{
+  Probe *probe = data;
+
+  probe->stream = soup_session_send_finish (SOUP_SESSION (source), result, NULL);
+  if (probe->stream == NULL || soup_message_get_status (probe->message) != SOUP_STATUS_OK)
+    {
+      probe_done (probe, NULL);
+      return;
+    }
+
+  g_input_stream_read_bytes_async (probe->stream, 64 * 1024, G_PRIORITY_DEFAULT, probe->cancellable,
+                                   probe_read_cb, probe);
+}
+
+static gboolean
+probe_deadline_cb (gpointer data)
+{
+  Probe *probe = data;
+
+  probe->deadline_id = 0;
+  g_cancellable_cancel (probe->cancellable);
+
+  return G_SOURCE_REMOVE;
+}
+
+/* Asks one endpoint of @node that was not asked yet (or failed a while ago) who
+ * it is. Not for a paired node (its pin tells), nor before the node itself said. */
+static void
+vet_endpoints (SeyeMonitor *self,
+               SeyeNode    *node)
+{
+  gint64 now = g_get_monotonic_time () / G_USEC_PER_SEC;
+  g_autofree char *uri = NULL;
+  GHashTableIter iter;
+  gpointer value;
+  Probe *probe;
+
+  if (node->probe != NULL || node->paired || node->info == NULL || node->base_uri == NULL ||
+      g_hash_table_size (node->services) < 2 || find_pairing (self, node) != NULL)
+    return;
+
+  g_hash_table_iter_init (&iter, node->services);
+  while (uri == NULL && g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      g_autofree char *candidate = service_uri (value);
+      gpointer vetted;
+
+      if (g_strcmp0 (candidate, node->base_uri) == 0)
+        continue;
+      if (g_hash_table_lookup_extended (node->vetted, candidate, NULL, &vetted) &&
+          ((GPOINTER_TO_SIZE (vetted) & VETTED_SAME) != 0 ||
+           now - (gint64) (GPOINTER_TO_SIZE (vetted) >> 1) < MAX_BACKOFF))
+        continue;
+      uri = g_steal_pointer (&candidate);
+    }
+
+  if (uri == NULL)
+    return;
+
+  probe = g_new0 (Probe, 1);
+  g_weak_ref_init (&probe->monitor, self);
+  probe->node = g_object_ref (node);
+  probe->body = g_byte_array_new ();
+  probe->uri = g_steal_pointer (&uri);
+  probe->cancellable = g_cancellable_new ();
+  node->probe = g_object_ref (probe->cancellable);
+
+  {
+    g_autofree char *request_uri = g_strconcat (probe->uri, "/v1/node", NULL);
+
+    probe->message = soup_message_new (SOUP_METHOD_GET, request_uri);
+  }
+  if (probe->message == NULL)
+    {
+      probe_done (probe, NULL);
+      return;
+    }
+
+  g_debug ("node “%s”: asking %s who it is", node->key, probe->uri);
+  soup_message_headers_replace (soup_message_get_request_headers (probe->message), "Accept", "application/json");
+  /* No pairing: any certificate is accepted, no token is sent. */
+  if (g_str_has_prefix (probe->uri, "https:"))
+    probe->tls_check = _seye_tls_check_new (probe->message, NULL, self->credentials);
+  probe->deadline_id = g_timeout_add_seconds (REQUEST_DEADLINE, probe_deadline_cb, probe);
+
+  soup_session_send_async (self->session, probe->message, G_PRIORITY_DEFAULT, probe->cancellable,
+                           probe_sent_cb, probe);
+}
+
 /* Discovery ---------------------------------------------------------------- */
 
 static void
@@ -1747,6 +2082,9 @@ housekeeping_cb (gpointer data)
 
   for (guint i = 0; i < self->nodes->len; i++)
     check_waiting (self, self->nodes->pdata[i], now);
+
+  for (guint i = 0; i < self->nodes->len; i++)
+    vet_endpoints (self, self->nodes->pdata[i]);
 
   for (guint i = self->nodes->len; i > 0; i--)
     {
@@ -2414,6 +2752,9 @@ seye_monitor_add_service (SeyeMonitor           *self,
     }
   choose_endpoint (self, node);
 
+  /* Another address for a node that said who it is: is it the same agent? */
+  vet_endpoints (self, node);
+
   /* Announced again while unreachable (or while no endpoint presented its pin): worth a try now. */
   if (self->started && !node->in_flight &&
       (node->state == SEYE_NODE_STATE_OFFLINE || node->state == SEYE_NODE_STATE_UNTRUSTED))
@@ -2454,6 +2795,25 @@ seye_monitor_remove_service (SeyeMonitor *self,
       g_clear_pointer (&node->service_key, g_free);
       choose_endpoint (self, node);
     }
+}
+
+/**
+ * seye_monitor_get_vetting:
+ *
+ * Returns: %TRUE while another endpoint announced under a node's id is being
+ *   asked who it is (a one-shot client waits for that before it shows a node:
+ *   it may turn out to be two machines).
+ */
+gboolean
+seye_monitor_get_vetting (SeyeMonitor *self)
+{
+  g_return_val_if_fail (SEYE_IS_MONITOR (self), FALSE);
+
+  for (guint i = 0; i < self->nodes->len; i++)
+    if (((SeyeNode *) self->nodes->pdata[i])->probe != NULL)
+      return TRUE;
+
+  return FALSE;
 }
 
 /**

@@ -31,6 +31,7 @@ struct _SeyeNode
   char            *tls_fingerprint;
   guint            tls : 1;
   guint            paired : 1;
+  char            *conflict;
 
   /* Polling (the monitor's) */
   GObject         *monitor;        /* borrowed; NULL once removed */
@@ -41,6 +42,8 @@ struct _SeyeNode
   char            *service_key;    /* the service base_uri comes from, or NULL */
   GHashTable      *refused;        /* base URI -> monotonic s: did not present the pin */
   char            *proven_uri;     /* the base URI that last presented the pin, or NULL */
+  GHashTable      *vetted;         /* base URI -> monotonic s << 1 | same machine: asked who it is */
+  GCancellable    *probe;          /* asking another endpoint who it is, or NULL */
   GCancellable    *cancellable;
   guint            poll_id;
   guint            failures;       /* polls missed in a row */
@@ -86,5 +89,7 @@ void      _seye_node_set_tls_fingerprint (SeyeNode     *self,
                                    const char          *fingerprint);
 void      _seye_node_set_paired   (SeyeNode            *self,
                                    gboolean             paired);
+void      _seye_node_set_conflict (SeyeNode            *self,
+                                   const char          *conflict);
 
 G_END_DECLS

@@ -48,6 +48,8 @@ const char  *seye_node_state_to_string (SeyeNodeState state);   /* translated, f
  *  "tls" (boolean)           polled over HTTPS
  *  "tls-fingerprint" (string) SHA-256 (hex) of the certificate it presented last; NULL before any
  *  "paired" (boolean)        the user paired with it: its token goes to its pinned certificate only
+ *  "conflict" (string)       another machine answers under its node id (not paired: no proof which
+ *                            is which), with both addresses; NULL otherwise. Each is its own node.
  * Signals:
  *  "sample-added" (SeyeSample *sample): emitted after a new sample entered the history.
  */
@@ -72,5 +74,6 @@ guint               seye_node_get_active_alerts (SeyeNode *self);  /* SeyeAlertK
 gboolean            seye_node_get_tls           (SeyeNode *self);
 const char         *seye_node_get_tls_fingerprint (SeyeNode *self);
 gboolean            seye_node_get_paired        (SeyeNode *self);
+const char         *seye_node_get_conflict      (SeyeNode *self);
 
 G_END_DECLS
