@@ -68,7 +68,7 @@ state_css_class (SeyeNode *node)
 static const char *
 state_icon_name (SeyeNode *node)
 {
-  if (seye_node_get_alerting (node))
+  if (seye_node_get_alerting (node) || seye_node_get_conflict (node) != NULL)
     return "dialog-warning-symbolic";
 
   switch (seye_node_get_state (node))
@@ -396,8 +396,12 @@ seye_node_cell_set_node (SeyeNodeCell *self,
         }
 
       if (self->column == SEYE_NODE_COLUMN_STATUS)
-        g_signal_connect_object (node, "notify::alerting", G_CALLBACK (changed_cb), self,
-                                 G_CONNECT_SWAPPED);
+        {
+          g_signal_connect_object (node, "notify::alerting", G_CALLBACK (changed_cb), self,
+                                   G_CONNECT_SWAPPED);
+          g_signal_connect_object (node, "notify::conflict", G_CALLBACK (changed_cb), self,
+                                   G_CONNECT_SWAPPED);
+        }
     }
 
   self->dirty = FALSE;
