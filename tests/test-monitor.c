@@ -1116,6 +1116,13 @@ test_two_claims_plain_after (void)
   check_two_claims (FALSE, FALSE);
 }
 
+/* HTTPS ranks before plain HTTP for the same agent, not for a stranger. */
+static void
+test_two_claims_tls_after (void)
+{
+  check_two_claims (TRUE, FALSE);
+}
+
 /* Dripping ---------------------------------------------------------------- */
 
 typedef struct
@@ -1245,6 +1252,7 @@ main (int    argc,
   g_test_add_func ("/seye/monitor/two-claims/plain-first", test_two_claims_plain_first);
   g_test_add_func ("/seye/monitor/two-claims/tls-first", test_two_claims_tls_first);
   g_test_add_func ("/seye/monitor/two-claims/plain-after", test_two_claims_plain_after);
+  g_test_add_func ("/seye/monitor/two-claims/tls-after", test_two_claims_tls_after);
   g_test_add_func ("/seye/monitor/dripping/metrics", test_dripping_metrics);
 
   return g_test_run ();

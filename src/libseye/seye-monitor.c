@@ -26,6 +26,7 @@
 #define MAX_DISCOVERED     512                /* nodes tracked from mDNS; more are ignored */
 #define LINE_LIMIT         BODY_LIMIT         /* bytes of one line of a stream */
 #define MAX_STREAMS        192                /* streams open at once; more nodes are polled */
+#define VETTED_SAME        1                  /* node->vetted: the same agent answered there */
 #define STREAM_RETRY       60                 /* seconds of polling when a node had no room for a stream */
 
 typedef enum
@@ -302,8 +303,8 @@ set_endpoint (SeyeMonitor *self,
   /* A new place: ask it at once, whatever was in flight to the old one. */
   node->failures = 0;
   node->waiting_since = 0;
-  if (node->state != SEYE_NODE_STATE_ONLINE)
-    node->need_info = TRUE;
+  /* Whoever answers there says who it is first: it may not be who was here. */
+  node->need_info = TRUE;
   if (self->started)
     {
       cancel_node (node);
@@ -342,12 +343,22 @@ endpoint_rank (SeyeNode              *node,
                const SeyeServiceInfo *info,
                gboolean               paired)
 {
-  g_autofree char *uri = NULL;
+  g_autofree char *uri = service_uri (info);
 
   if (!paired)
-    return service_rank (info);
+    {
+      gpointer vetted;
 
-  uri = service_uri (info);
+      /* Not another endpoint that was not asked who it is yet (vet_endpoints()):
+       * it may be another machine, and HTTPS proves nothing without a pin. */
+      if (node->base_uri != NULL && g_strcmp0 (uri, node->base_uri) != 0 &&
+          !(g_hash_table_lookup_extended (node->vetted, uri, NULL, &vetted) &&
+            (GPOINTER_TO_SIZE (vetted) & VETTED_SAME) != 0))
+        return MAX (service_rank (info) - 20, 0);
+
+      return service_rank (info);
+    }
+
   if (endpoint_refused (node, uri))
     return -1;
 
@@ -1732,8 +1743,6 @@ schedule_poll (SeyeMonitor *self,
  * "two machines claim this node", each at its address: neither is merged into the
  * other, and neither hides the other.
  */
-
-#define VETTED_SAME 1
 
 typedef struct
 {
