@@ -100,7 +100,7 @@ wait_gone() {
   return 1
 }
 
-echo "1..14"
+echo "1..15"
 
 start_agent alpha-obs d1d1d1d1d1d1d1d1d1d1d1d1d1d1d1d1 || exit 1
 PORT_A=$PORT
@@ -193,5 +193,34 @@ grep -q "request /v1/node" "$WORK/drip-obs.log" &&
   [ "$(grep -c 'drip-obs (127.0.0.1:'"$PORT_D"') Not responding' "$WORK/drip.txt")" -ge 8 ]
 ok $? "an agent that never sends a sample is not online: not responding"
 sed 's/^/#   /' "$WORK/drip.txt"
+
+# A real agent and a look-alike announcing its node id over mDNS (the shared
+# avahi-daemon): two rows, the real one online at its address with its own
+# numbers, both saying that two machines claim the node.
+if avahi-daemon -c 2>/dev/null; then
+  LOOK=look-obs-$$
+  LOOK_ID=$(printf 'd5%030x' $$)
+  PORT=""
+  "$SEYE_AGENT" --bind 127.0.0.1 --port 0 --interval 0.5 --name "$LOOK" --node-id "$LOOK_ID" \
+    >/dev/null 2>"$WORK/$LOOK.log" &
+  AGENT_PIDS="$AGENT_PIDS $!"
+  start_fake "$LOOK-fake" --node-id "$LOOK_ID" --name "$LOOK-fake" --tls --announce || exit 1
+  PORT_F=$PORT
+  i=0
+  while [ $i -lt 100 ] && ! { grep -q "mDNS: announced" "$WORK/$LOOK.log" && grep -q "mDNS: announced" "$WORK/$LOOK-fake.log"; }; do
+    i=$((i + 1)); sleep 0.1
+  done
+  PORT_R=$(sed -n 's/.*Listening on http:\/\/127\.0\.0\.1:\([0-9]*\).*/\1/p' "$WORK/$LOOK.log" | head -n 1)
+  "$SEYE_CLI" observe --interval 0.5 --count 8 --filter "$LOOK" >"$WORK/look.txt" 2>"$WORK/look.err" </dev/null
+  grep -q "$LOOK (127.0.0.1:$PORT_R) Online: two machines claim this node: .*127.0.0.1:$PORT_R.*cpu" "$WORK/look.txt" &&
+    grep -q "$LOOK (127.0.0.1:$PORT_R) Online: two machines claim this node: .*127.0.0.1:$PORT_F" "$WORK/look.txt" &&
+    grep -q "$LOOK-fake (127.0.0.1:$PORT_F) Online: two machines claim this node: .*load 66.60" "$WORK/look.txt" &&
+    ! grep -q "$LOOK (127.0.0.1:$PORT_F)" "$WORK/look.txt"
+  ok $? "a look-alike with the same node id is a row of its own; both say two machines claim it"
+  tail -n 4 "$WORK/look.txt" | sed 's/^/#   /'
+else
+  N=$((N + 1))
+  echo "ok $N - # SKIP no avahi-daemon runs"
+fi
 
 exit $FAILED
