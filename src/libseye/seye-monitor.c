@@ -1806,8 +1806,8 @@ split_endpoint (SeyeMonitor        *self,
   if (g_hash_table_contains (self->by_key, key))
     return;
 
-  g_message ("“%s” at %s answers as another machine than the node it claims to be (%s at %s)",
-             info->node_id, key, node->key, node->address ? node->address : "?");
+  g_debug ("node “%s”: %s answers as another machine than %s: listed apart",
+           info->node_id, key, node->address ? node->address : "?");
 
   claimant = _seye_node_new (key, info->name, FALSE, node->history ? seye_history_get_capacity (node->history) : 1);
   claimant->monitor = G_OBJECT (self);
