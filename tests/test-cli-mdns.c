@@ -134,8 +134,11 @@ check_look_alike (gboolean tls)
       g_assert_nonnull (fake_entry);
       g_assert_cmpstr (json_object_get_string_member (real_entry, "name"), ==, prefix);
       g_assert_cmpstr (json_object_get_string_member (real_entry, "state"), ==, "online");
-      g_assert_cmpfloat (json_object_get_double_member (real_entry, "cpu_percent"), <, 99.99);
+      /* The look-alike has no memory figures and a load of 66.6; the real one has both of its own. */
       g_assert_cmpfloat (json_object_get_double_member (fake_entry, "cpu_percent"), ==, 99.99);
+      g_assert_true (json_object_get_null_member (fake_entry, "memory"));
+      g_assert_false (json_object_get_null_member (real_entry, "memory"));
+      g_assert_cmpfloat (json_array_get_double_element (json_object_get_array_member (real_entry, "load"), 0), !=, 66.6);
       for (guint i = 0; i < 2; i++)
         {
           const char *conflict = json_object_get_string_member (i ? fake_entry : real_entry, "conflict");
