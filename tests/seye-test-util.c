@@ -93,14 +93,14 @@ wait_cb (GObject      *source,
  * nothing) + $SEYE_AGENT --bind @address --port 0 + @args, and waits until the
  * agent listens. Fails the test when it does not. */
 static SeyeTestAgent *
-agent_spawn (const char * const *prefix,
-             const char         *address,
-             const char * const *args)
+program_spawn (const char         *agent_path,
+               const char * const *prefix,
+               const char         *address,
+               const char * const *args)
 {
   g_autoptr (GPtrArray) argv = g_ptr_array_new ();
   g_autoptr (GSubprocessLauncher) launcher = NULL;
   g_autoptr (GError) error = NULL;
-  const char *agent_path = g_getenv ("SEYE_AGENT");
   gboolean has_port = FALSE;
   const char *scheme = "http";
   SeyeTestAgent *agent;
@@ -160,6 +160,37 @@ agent_spawn (const char * const *prefix,
   agent->base_uri = g_strdup_printf ("%s://%s:%u", scheme, address, agent->port);
 
   return agent;
+}
+
+static SeyeTestAgent *
+agent_spawn (const char * const *prefix,
+             const char         *address,
+             const char * const *args)
+{
+  return program_spawn (g_getenv ("SEYE_AGENT"), prefix, address, args);
+}
+
+/**
+ * seye_test_fake_agent_start:
+ *
+ * Starts $SEYE_FAKE_AGENT (tests/seye-fake-agent.c, a look-alike that claims
+ * the node id it is given) on 127.0.0.1 with a free port, as
+ * seye_test_agent_start() does the real one.
+ */
+SeyeTestAgent *
+seye_test_fake_agent_start (const char *first_arg,
+                            ...)
+{
+  g_autoptr (GPtrArray) args = g_ptr_array_new ();
+  va_list ap;
+
+  va_start (ap, first_arg);
+  for (const char *arg = first_arg; arg != NULL; arg = va_arg (ap, const char *))
+    g_ptr_array_add (args, (char *) arg);
+  va_end (ap);
+  g_ptr_array_add (args, NULL);
+
+  return program_spawn (g_getenv ("SEYE_FAKE_AGENT"), NULL, "127.0.0.1", (const char * const *) args->pdata);
 }
 
 /**
@@ -1267,4 +1298,10 @@ gboolean
 seye_test_node_has_sample (gpointer data)
 {
   return seye_node_get_sample (data) != NULL;
+}
+
+gboolean
+seye_test_node_has_info (gpointer data)
+{
+  return seye_node_get_info (data) != NULL;
 }

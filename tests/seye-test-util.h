@@ -35,6 +35,10 @@ void           seye_test_agent_free       (SeyeTestAgent *agent);
 gboolean       seye_test_agent_wait_log   (SeyeTestAgent *agent,
                                            const char    *needle,
                                            guint          timeout_ms);
+/* A look-alike ($SEYE_FAKE_AGENT, tests/seye-fake-agent.c): "--node-id ID" and
+ * optionally "--tls", "--announce", "--drip", "--name NAME". */
+SeyeTestAgent *seye_test_fake_agent_start (const char    *first_arg,
+                                           ...) G_GNUC_NULL_TERMINATED;
 
 /* Ensures a D-Bus system bus and avahi-daemon run (starting them through
  * tests/mdns-stack.sh where none runs and we may). Returns FALSE after
@@ -134,6 +138,8 @@ gboolean       seye_test_wait_state          (SeyeNode      *node,
 void           seye_test_spin                (guint          ms);
 /* A condition for seye_test_wait_until(): the SeyeNode @data has a sample. */
 gboolean       seye_test_node_has_sample     (gpointer       data);
+/* The same: the SeyeNode @data answered who it is (/v1/node). */
+gboolean       seye_test_node_has_info       (gpointer       data);
 
 /**
  * SeyeTestWatch:

@@ -31,11 +31,9 @@ typedef struct
   const char    *suffixes[3];
 } Fixture;
 
-static const char * const node_ids[] = {
-  "a0000000000000000000000000000002",
-  "a0000000000000000000000000000009",
-  "a0000000000000000000000000000010",
-};
+/* Ids of this run's agents only: another run on the same avahi-daemon announcing the
+ * same id would be another machine claiming it (two rows, both marked). */
+static char node_ids[3][33];
 
 static gboolean
 never_cb (gpointer data)
@@ -576,6 +574,111 @@ discovery_off_cb (gpointer data)
          seye_node_get_state (d->node) == SEYE_NODE_STATE_ONLINE;
 }
 
+static SeyeNode *
+find_at_port (Fixture *f,
+              guint16  port)
+{
+  g_autofree char *suffix = g_strdup_printf (":%u", port);
+  GListModel *model = seye_node_list_get_model (f->list);
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr (SeyeNode) node = g_list_model_get_item (model, i);
+
+      if (g_str_has_suffix (seye_node_get_address (node), suffix))
+        return node;
+    }
+
+  return NULL;
+}
+
+typedef struct
+{
+  Fixture *f;
+  guint16  real_port;
+  guint16  fake_port;
+} LookAlikeWait;
+
+static gboolean
+both_claims_shown_cb (gpointer data)
+{
+  LookAlikeWait *wait = data;
+  SeyeNode *real = find_at_port (wait->f, wait->real_port);
+  SeyeNode *fake = find_at_port (wait->f, wait->fake_port);
+
+  return real != NULL && fake != NULL && seye_node_get_sample (real) != NULL &&
+         seye_node_get_sample (fake) != NULL && seye_node_get_conflict (real) != NULL &&
+         seye_node_get_conflict (fake) != NULL;
+}
+
+/* A look-alike announces node "9"'s id over mDNS (plain, then HTTPS with
+ * a certificate of its own): the real node stays in the list with its own
+ * numbers, the look-alike is a row of its own, and both say that two machines
+ * claim the node, the detail pane with both addresses. */
+static void
+check_look_alike (Fixture  *f,
+                  gboolean  tls)
+{
+  /* Another service name (mDNS would rename a second "-9"), the same id. */
+  g_autofree char *name = g_strdup_printf ("%s-9%s", f->prefix, tls ? "t" : "p");
+  g_autoptr (SeyeTestAgent) fake = NULL;
+  g_autofree char *summary = NULL;
+  g_autofree char *real_address = NULL;
+  g_autofree char *fake_address = NULL;
+  SeyeDetailPane *pane;
+  LookAlikeWait wait = { f, f->agents[1]->port, 0 };
+  SeyeNode *real;
+  SeyeNode *look_alike;
+
+  if (f->monitor == NULL)
+    return;
+
+  g_assert_true (seye_test_wait_until (all_online_cb, f, 10000));
+  fake = seye_test_fake_agent_start ("--node-id", node_ids[1], "--name", name, "--announce",
+                                     tls ? "--tls" : NULL, NULL);
+  g_assert_true (seye_test_agent_wait_log (fake, "mDNS: announced", 10000));
+  wait.fake_port = fake->port;
+
+  g_assert_true (seye_test_wait_until (both_claims_shown_cb, &wait, 15000));
+  g_assert_cmpuint (g_list_model_get_n_items (seye_node_list_get_model (f->list)), ==, 4);
+  real = find_at_port (f, f->agents[1]->port);
+  look_alike = find_at_port (f, fake->port);
+  real_address = g_strdup_printf ("127.0.0.1:%u", f->agents[1]->port);
+  fake_address = g_strdup_printf ("127.0.0.1:%u", fake->port);
+
+  g_assert_cmpint (seye_node_get_state (real), ==, SEYE_NODE_STATE_ONLINE);
+  g_assert_cmpfloat (seye_node_get_sample (real)->load[0], !=, 66.6);
+  g_assert_cmpfloat (seye_node_get_sample (look_alike)->cpu.busy, ==, 99.99);
+
+  pane = _seye_window_get_detail_pane (f->window);
+  seye_window_show_node (f->window, real);
+  summary = seye_detail_pane_dup_summary (pane);
+  g_test_message ("detail header:\n%s", summary);
+  g_assert_nonnull (strstr (summary, "two machines claim this node"));
+  g_assert_nonnull (strstr (summary, real_address));
+  g_assert_nonnull (strstr (summary, fake_address));
+  g_assert_null (strstr (summary, "look-alike"));
+
+  /* The look-alike goes: one row again, without the warning. */
+  seye_test_agent_stop (fake);
+  seye_monitor_remove (f->monitor, look_alike);
+  g_assert_null (seye_node_get_conflict (real));
+}
+
+static void
+test_look_alike_plain (Fixture       *f,
+                       gconstpointer  data)
+{
+  check_look_alike (f, FALSE);
+}
+
+static void
+test_look_alike_tls (Fixture       *f,
+                     gconstpointer  data)
+{
+  check_look_alike (f, TRUE);
+}
+
 static void
 test_discovery_off (void)
 {
@@ -851,6 +954,9 @@ main (int   argc,
   gtk_init ();
   adw_init ();
 
+  for (guint i = 0; i < G_N_ELEMENTS (node_ids); i++)
+    g_snprintf (node_ids[i], sizeof node_ids[i], "a0%08x00000000000000000000%02u", (guint) getpid (), i);
+
 #define ADD(path, func) \
   g_test_add ("/seye/app/window/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)
   ADD ("nodes-appear", test_nodes_appear);
@@ -859,6 +965,8 @@ main (int   argc,
   ADD ("detail", test_detail);
   ADD ("offline-and-back", test_offline_and_back);
   ADD ("garbage", test_garbage);
+  ADD ("look-alike-plain", test_look_alike_plain);
+  ADD ("look-alike-tls", test_look_alike_tls);
 #undef ADD
   g_test_add_func ("/seye/app/window/discovery-off", test_discovery_off);
   g_test_add_func ("/seye/app/window/starts-at-top", test_starts_at_top);

@@ -182,6 +182,105 @@ test_hostile_names (void)
     }
 }
 
+static JsonObject *
+find_entry (JsonArray  *array,
+            const char *address)
+{
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonObject *object = json_array_get_object_element (array, i);
+
+      if (g_strcmp0 (json_object_get_string_member (object, "address"), address) == 0)
+        return object;
+    }
+
+  return NULL;
+}
+
+/* A real agent and a look-alike announcing its node id over mDNS (plain, or
+ * HTTPS with a certificate of its own), found by discovery alone: both are
+ * listed, each with its own numbers at its address, and both say that two
+ * machines claim the node. The real node is never hidden behind the fake. */
+static void
+check_look_alike (gboolean tls)
+{
+  g_autofree char *prefix = g_strdup_printf ("seye-cli-look-%s-%d", tls ? "tls" : "plain", (int) getpid ());
+  const char *id = tls ? "c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c4" : "c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c3";
+  g_autofree char *fake_name = g_strconcat (prefix, "-fake", NULL);
+  g_autoptr (SeyeTestAgent) real = NULL;
+  g_autoptr (SeyeTestAgent) fake = NULL;
+  g_autofree char *real_address = NULL;
+  g_autofree char *fake_address = NULL;
+
+  if (!seye_test_require_avahi ())
+    return;
+
+  real = seye_test_agent_start ("--name", prefix, "--node-id", id, NULL);
+  fake = seye_test_fake_agent_start ("--node-id", id, "--name", fake_name, "--announce", tls ? "--tls" : NULL, NULL);
+  g_assert_true (seye_test_agent_wait_log (real, "mDNS: announced", 10000));
+  g_assert_true (seye_test_agent_wait_log (fake, "mDNS: announced", 10000));
+  real_address = g_strdup_printf ("127.0.0.1:%u", real->port);
+  fake_address = g_strdup_printf ("127.0.0.1:%u", fake->port);
+
+  for (guint run = 0; run < 3; run++)
+    {
+      g_autoptr (JsonParser) parser = json_parser_new ();
+      g_autoptr (GError) error = NULL;
+      g_autofree char *out = NULL;
+      g_autofree char *blocks = NULL;
+      JsonObject *real_entry;
+      JsonObject *fake_entry;
+      JsonArray *array;
+
+      g_assert_cmpint (seye_test_run_cli (&out, NULL, "fetch", "--json", "--discovery-time", "4", "--filter", prefix, NULL), ==, 0);
+      json_parser_load_from_data (parser, out, -1, &error);
+      g_assert_no_error (error);
+      array = json_node_get_array (json_parser_get_root (parser));
+      g_assert_cmpuint (json_array_get_length (array), ==, 2);
+
+      real_entry = find_entry (array, real_address);
+      fake_entry = find_entry (array, fake_address);
+      g_assert_nonnull (real_entry);
+      g_assert_nonnull (fake_entry);
+      g_assert_cmpstr (json_object_get_string_member (real_entry, "name"), ==, prefix);
+      g_assert_cmpstr (json_object_get_string_member (real_entry, "state"), ==, "online");
+      /* The look-alike has no memory figures and a load of 66.6; the real one has both of its own. */
+      g_assert_cmpfloat (json_object_get_double_member (fake_entry, "cpu_percent"), ==, 99.99);
+      g_assert_true (json_object_get_null_member (fake_entry, "memory"));
+      g_assert_false (json_object_get_null_member (real_entry, "memory"));
+      g_assert_cmpfloat (json_array_get_double_element (json_object_get_array_member (real_entry, "load"), 0), !=, 66.6);
+      for (guint i = 0; i < 2; i++)
+        {
+          const char *conflict = json_object_get_string_member (i ? fake_entry : real_entry, "conflict");
+
+          g_assert_nonnull (conflict);
+          g_assert_nonnull (strstr (conflict, "two machines claim this node"));
+          g_assert_nonnull (strstr (conflict, real_address));
+          g_assert_nonnull (strstr (conflict, fake_address));
+        }
+
+      /* The same in words: the real node's block, the warning. */
+      g_assert_cmpint (seye_test_run_cli (&blocks, NULL, "fetch", "--discovery-time", "4", "--filter", prefix, NULL), ==, 0);
+      g_assert_nonnull (strstr (blocks, real_address));
+      g_assert_nonnull (strstr (blocks, "Warning: two machines claim this node"));
+    }
+
+  seye_test_agent_stop (fake);
+  seye_test_agent_stop (real);
+}
+
+static void
+test_look_alike_plain (void)
+{
+  check_look_alike (FALSE);
+}
+
+static void
+test_look_alike_tls (void)
+{
+  check_look_alike (TRUE);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -190,6 +289,8 @@ main (int    argc,
 
   g_test_add_func ("/seye/cli/mdns/discover", test_discover);
   g_test_add_func ("/seye/cli/mdns/hostile-names", test_hostile_names);
+  g_test_add_func ("/seye/cli/mdns/look-alike-plain", test_look_alike_plain);
+  g_test_add_func ("/seye/cli/mdns/look-alike-tls", test_look_alike_tls);
 
   return g_test_run ();
 }

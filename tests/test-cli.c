@@ -634,6 +634,27 @@ test_hostile_error (Fixture       *fixture,
   g_assert_nonnull (strstr (lines, "PWNED"));
 }
 
+/* An agent that says who it is but never sends a sample is not "Online". */
+static void
+test_dripping (void)
+{
+  g_autoptr (SeyeTestAgent) fake = seye_test_fake_agent_start ("--node-id", "d4d4d4d4d4d4d4d4d4d4d4d4d4d4d4d4",
+                                                               "--name", "drip-fetch", "--drip", NULL);
+  g_autofree char *host = g_strdup_printf ("127.0.0.1:%u", fake->port);
+  g_autofree char *out = NULL;
+  g_autofree char *json = NULL;
+
+  g_assert_cmpint (seye_test_run_cli (&out, NULL, "fetch", "--no-discovery", "--host", host, NULL), ==, 1);
+  g_assert_true (seye_test_agent_wait_log (fake, "request /v1/node", 5000));
+  g_assert_nonnull (strstr (out, "drip-fetch"));
+  g_assert_null (strstr (out, "Online"));
+  g_assert_nonnull (strstr (out, "Not responding"));
+
+  g_assert_cmpint (seye_test_run_cli (&json, NULL, "fetch", "--no-discovery", "--json", "--host", host, NULL), ==, 1);
+  g_assert_nonnull (strstr (json, "\"not-responding\""));
+  g_assert_null (strstr (json, "\"online\""));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -652,6 +673,7 @@ main (int    argc,
   g_test_add_func ("/seye/cli/fetch/pairing", test_pairing);
   g_test_add ("/seye/cli/fetch/hostile-node", Fixture, NULL, fixture_setup, test_hostile_node, fixture_teardown);
   g_test_add ("/seye/cli/fetch/hostile-error", Fixture, NULL, fixture_setup, test_hostile_error, fixture_teardown);
+  g_test_add_func ("/seye/cli/fetch/dripping", test_dripping);
 
   return g_test_run ();
 }

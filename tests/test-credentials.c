@@ -130,6 +130,7 @@ typedef struct
   guint16     port;
   char       *token;          /* what it wants; NULL: open to anyone */
   gboolean    forbidden;      /* answers 403 to everything, as --api-access=loopback does */
+  double      cpu;            /* the CPU busy it reports */
   GPtrArray  *authorization;  /* per request: the Authorization header, "" when none */
   GHashTable *connections;    /* GSocket -> itself: one per connection it accepted */
 } FakeAgent;
@@ -196,7 +197,7 @@ fake_agent_cb (SoupServer        *server,
       sample->interval = 1;
       sample->parts = SEYE_SAMPLE_CPU;
       sample->cpu.id = -1;
-      sample->cpu.busy = 12;
+      sample->cpu.busy = fake->cpu;
       sample->cpu.user = 10;
       sample->cpu.system = 2;
       seye_json_write_sample (body, sample);
@@ -223,6 +224,7 @@ fake_agent_new (TestCert   *cert,
 
   fake->server = soup_server_new ("tls-certificate", cert ? cert->certificate : NULL, NULL);
   fake->token = g_strdup (token);
+  fake->cpu = 12;
   fake->authorization = g_ptr_array_new_with_free_func (g_free);
   fake->connections = g_hash_table_new (NULL, NULL);
   soup_server_add_handler (fake->server, NULL, fake_agent_cb, fake, NULL);
@@ -604,6 +606,128 @@ test_look_alike (void)
   seye_monitor_stop (monitor);
 }
 
+static void
+log_state_cb (SeyeNode   *node,
+              GParamSpec *pspec,
+              GArray     *states)
+{
+  SeyeNodeState state = seye_node_get_state (node);
+
+  g_test_message ("state: %s at %s (%s)", seye_node_state_to_string (state), seye_node_get_address (node),
+                  seye_node_get_error (node) ? seye_node_get_error (node) : "no error");
+  g_array_append_val (states, state);
+}
+
+typedef enum
+{
+  FAKE_FIRST,        /* both announced at once, the look-alike first */
+  FAKE_AFTER,        /* the look-alike comes while the real node is polled */
+  FAKE_ALONE_FIRST,  /* the look-alike alone for a while, then the real node */
+} FakeOrder;
+
+/* A look-alike announces the paired node's id (and its "tls=" value) before or
+ * after the real node, plain or over TLS with a certificate of its own: the
+ * endpoint is the one that presents the pin. The look-alike is tried, never
+ * used, and "certificate changed" is shown only while no endpoint presents it. */
+static void
+check_look_alike_beside (gboolean  fake_tls,
+                         gboolean  claim_tls,
+                         FakeOrder order)
+{
+  g_autoptr (TestCert) cert = test_cert_new ("beside-real", NULL);
+  g_autoptr (TestCert) fake_cert = test_cert_new ("beside-fake", NULL);
+  g_autoptr (FakeAgent) real = fake_agent_new (cert, TOKEN, 0);
+  g_autoptr (FakeAgent) fake = fake_agent_new (fake_tls ? fake_cert : NULL, NULL, 0);
+  g_autoptr (SeyeMonitor) monitor = new_monitor ();
+  /* Its service name sorts first: it would win a tie. */
+  g_autoptr (SeyeServiceInfo) fake_info = announce ("1/0/a-look-alike", "secure-node", NODE_ID, fake->port,
+                                                    claim_tls ? cert->fingerprint : NULL, TRUE);
+  g_autoptr (SeyeServiceInfo) real_info = announce ("1/0/secure-node", "secure-node", NODE_ID, real->port,
+                                                    cert->fingerprint, TRUE);
+  g_autofree char *real_address = g_strdup_printf ("127.0.0.1:%u", real->port);
+  g_autoptr (GArray) states = g_array_new (FALSE, FALSE, sizeof (SeyeNodeState));
+  SeyeNode *node;
+
+  fake->cpu = 99.99;
+  add_pairing (monitor, NODE_ID, cert->fingerprint, TOKEN);
+  seye_monitor_start (monitor);
+  seye_monitor_add_service (monitor, order == FAKE_AFTER ? real_info : fake_info);
+  node = seye_monitor_lookup (monitor, NODE_ID);
+  g_signal_connect (node, "notify::state", G_CALLBACK (log_state_cb), states);
+  if (order == FAKE_ALONE_FIRST)
+    {
+      /* No endpoint presents the pin: now that is what it says. */
+      g_assert_true (seye_test_wait_state (node, SEYE_NODE_STATE_UNTRUSTED, 5000));
+      g_array_set_size (states, 0);
+    }
+  else if (order == FAKE_AFTER)
+    {
+      g_assert_true (seye_test_wait_state (node, SEYE_NODE_STATE_ONLINE, 5000));
+    }
+  seye_monitor_add_service (monitor, order == FAKE_AFTER ? fake_info : real_info);
+
+  /* Plain HTTP behind "tls=" answers no handshake: it is left when the request times out. */
+  g_assert_true (seye_test_wait_state (node, SEYE_NODE_STATE_ONLINE, 15000));
+  g_assert_true (seye_test_wait_until (seye_test_node_has_sample, node, 5000));
+  g_assert_cmpstr (seye_node_get_address (node), ==, real_address);
+  g_assert_cmpfloat (seye_node_get_sample (node)->cpu.busy, ==, 12);
+  g_assert_cmpstr (seye_node_get_tls_fingerprint (node), ==, cert->fingerprint);
+
+  /* It stays there while both are announced. */
+  seye_test_spin (1500);
+  g_assert_cmpint (seye_node_get_state (node), ==, SEYE_NODE_STATE_ONLINE);
+  g_assert_cmpstr (seye_node_get_address (node), ==, real_address);
+  g_assert_cmpfloat (seye_node_get_sample (node)->cpu.busy, ==, 12);
+  for (guint i = 0; i < states->len; i++)
+    g_assert_cmpint (g_array_index (states, SeyeNodeState, i), !=, SEYE_NODE_STATE_UNTRUSTED);
+
+  /* The look-alike never got a request through (TLS: the handshake failed first),
+   * let alone a token; the real one got its token every time. */
+  g_assert_cmpuint (fake->authorization->len, ==, 0);
+  g_assert_cmpuint (real->authorization->len, >=, 2);
+  g_assert_cmpuint (fake_agent_count_tokens (real), ==, real->authorization->len);
+
+  g_signal_handlers_disconnect_by_data (node, states);
+  seye_monitor_stop (monitor);
+}
+
+static void
+test_look_alike_tls_first (void)
+{
+  check_look_alike_beside (TRUE, TRUE, FAKE_FIRST);
+}
+
+static void
+test_look_alike_tls_after (void)
+{
+  check_look_alike_beside (TRUE, TRUE, FAKE_AFTER);
+}
+
+static void
+test_look_alike_tls_alone_first (void)
+{
+  check_look_alike_beside (TRUE, TRUE, FAKE_ALONE_FIRST);
+}
+
+/* Plain HTTP behind the real node's "tls=": no handshake at all. */
+static void
+test_look_alike_plain_first (void)
+{
+  check_look_alike_beside (FALSE, TRUE, FAKE_FIRST);
+}
+
+static void
+test_look_alike_plain_untagged_first (void)
+{
+  check_look_alike_beside (FALSE, FALSE, FAKE_FIRST);
+}
+
+static void
+test_look_alike_plain_alone_first (void)
+{
+  check_look_alike_beside (FALSE, FALSE, FAKE_ALONE_FIRST);
+}
+
 /* The agent at the same address restarts with another certificate (reinstalled,
  * or replaced): the open connection goes, the new one is refused. */
 static void
@@ -898,6 +1022,12 @@ main (int   argc,
   g_test_add_func ("/seye/credentials/unpaired-sends-nothing", test_unpaired_sends_nothing);
   g_test_add_func ("/seye/credentials/paired", test_paired);
   g_test_add_func ("/seye/credentials/look-alike", test_look_alike);
+  g_test_add_func ("/seye/credentials/look-alike-beside/tls-first", test_look_alike_tls_first);
+  g_test_add_func ("/seye/credentials/look-alike-beside/tls-after", test_look_alike_tls_after);
+  g_test_add_func ("/seye/credentials/look-alike-beside/tls-alone-first", test_look_alike_tls_alone_first);
+  g_test_add_func ("/seye/credentials/look-alike-beside/plain-first", test_look_alike_plain_first);
+  g_test_add_func ("/seye/credentials/look-alike-beside/plain-untagged-first", test_look_alike_plain_untagged_first);
+  g_test_add_func ("/seye/credentials/look-alike-beside/plain-alone-first", test_look_alike_plain_alone_first);
   g_test_add_func ("/seye/credentials/certificate-changed-in-place", test_certificate_changed_in_place);
   g_test_add_func ("/seye/credentials/token-refused", test_token_refused);
   g_test_add_func ("/seye/credentials/no-downgrade", test_no_downgrade);

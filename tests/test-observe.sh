@@ -9,6 +9,7 @@ set -u
 
 : "${SEYE_CLI:?set SEYE_CLI to the seye binary}"
 : "${SEYE_AGENT:?set SEYE_AGENT to the sorcerers-eye-agent binary}"
+: "${SEYE_FAKE_AGENT:?set SEYE_FAKE_AGENT to the seye-fake-agent test binary}"
 
 if ! command -v tmux >/dev/null 2>&1; then
   echo "1..0 # SKIP tmux is not installed (apt-get install tmux)"
@@ -60,6 +61,23 @@ start_agent() {   # name id -> sets PORT (not in a subshell: the pid must be kep
   return 1
 }
 
+start_fake() {   # name log-name args... -> sets PORT, as start_agent
+  PORT=""
+  log="$WORK/$1.log"
+  shift
+  "$SEYE_FAKE_AGENT" --bind 127.0.0.1 --port 0 "$@" >/dev/null 2>"$log" &
+  AGENT_PIDS="$AGENT_PIDS $!"
+  i=0
+  while [ $i -lt 100 ]; do
+    port=$(sed -n 's/.*Listening on https\{0,1\}:\/\/127\.0\.0\.1:\([0-9]*\).*/\1/p' "$log" | head -n 1)
+    if [ -n "$port" ]; then PORT=$port; return 0; fi
+    i=$((i + 1)); sleep 0.1
+  done
+  echo "# fake agent did not start:" >&2
+  cat "$log" >&2
+  return 1
+}
+
 screen() { tm capture-pane -p -t observe; }
 
 # wait_for TEXT [SECONDS]: until the screen shows TEXT
@@ -84,7 +102,7 @@ wait_gone() {
   return 1
 }
 
-echo "1..15"
+echo "1..17"
 
 start_agent alpha-obs d1d1d1d1d1d1d1d1d1d1d1d1d1d1d1d1 || exit 1
 PORT_A=$PORT
@@ -198,5 +216,46 @@ tm new-session -d -s observe -x 120 -y 30 \
   "TERM=xterm-256color '$SEYE_CLI' observe --no-discovery --interval 0.5 --host 127.0.0.1:$PORT; sleep 600"
 wait_for "obs-hostile U+009BU+202ExU+200ByU+2028z" 10 && ! screen | grep -q "$RLO"
 ok $? "a /v1/node name with C1, bidi, zero-width and separator characters is shown escaped"
+
+# An agent that says who it is and then drips its stream and /v1/metrics, never a
+# sample: never "Online"; "Connecting", then "Not responding".
+start_fake drip-obs --node-id d6d6d6d6d6d6d6d6d6d6d6d6d6d6d6d6 --name drip-obs --drip || exit 1
+PORT_D=$PORT
+"$SEYE_CLI" observe --no-discovery --interval 0.5 --count 16 --host "127.0.0.1:$PORT_D" \
+  >"$WORK/drip.txt" 2>"$WORK/drip.err" </dev/null
+grep -q "request /v1/node" "$WORK/drip-obs.log" &&
+  ! grep -q "Online" "$WORK/drip.txt" &&
+  [ "$(grep -c 'drip-obs (127.0.0.1:'"$PORT_D"') Not responding' "$WORK/drip.txt")" -ge 8 ]
+ok $? "an agent that never sends a sample is not online: not responding"
+sed 's/^/#   /' "$WORK/drip.txt"
+
+# A real agent and a look-alike announcing its node id over mDNS (the shared
+# avahi-daemon): two rows, the real one online at its address with its own
+# numbers, both saying that two machines claim the node.
+if avahi-daemon -c 2>/dev/null; then
+  LOOK=look-obs-$$
+  LOOK_ID=$(printf 'd5%030x' $$)
+  PORT=""
+  "$SEYE_AGENT" --bind 127.0.0.1 --port 0 --interval 0.5 --name "$LOOK" --node-id "$LOOK_ID" \
+    >/dev/null 2>"$WORK/$LOOK.log" &
+  AGENT_PIDS="$AGENT_PIDS $!"
+  start_fake "$LOOK-fake" --node-id "$LOOK_ID" --name "$LOOK-fake" --tls --announce || exit 1
+  PORT_F=$PORT
+  i=0
+  while [ $i -lt 100 ] && ! { grep -q "mDNS: announced" "$WORK/$LOOK.log" && grep -q "mDNS: announced" "$WORK/$LOOK-fake.log"; }; do
+    i=$((i + 1)); sleep 0.1
+  done
+  PORT_R=$(sed -n 's/.*Listening on http:\/\/127\.0\.0\.1:\([0-9]*\).*/\1/p' "$WORK/$LOOK.log" | head -n 1)
+  "$SEYE_CLI" observe --interval 0.5 --count 8 --filter "$LOOK" >"$WORK/look.txt" 2>"$WORK/look.err" </dev/null
+  grep -q "$LOOK (127.0.0.1:$PORT_R) Online: two machines claim this node: .*127.0.0.1:$PORT_R.*cpu" "$WORK/look.txt" &&
+    grep -q "$LOOK (127.0.0.1:$PORT_R) Online: two machines claim this node: .*127.0.0.1:$PORT_F" "$WORK/look.txt" &&
+    grep -q "$LOOK-fake (127.0.0.1:$PORT_F) Online: two machines claim this node: .*load 66.60" "$WORK/look.txt" &&
+    ! grep -q "$LOOK (127.0.0.1:$PORT_F)" "$WORK/look.txt"
+  ok $? "a look-alike with the same node id is a row of its own; both say two machines claim it"
+  tail -n 4 "$WORK/look.txt" | sed 's/^/#   /'
+else
+  N=$((N + 1))
+  echo "ok $N - # SKIP no avahi-daemon runs"
+fi
 
 exit $FAILED

@@ -129,6 +129,9 @@ update_state (SeyeDetailPane *self)
   if (error != NULL && state != SEYE_NODE_STATE_ONLINE)
     g_string_append_printf (text, " · %s", error);
 
+  if (seye_node_get_conflict (self->node) != NULL)
+    g_string_append_printf (text, " · %s", seye_node_get_conflict (self->node));
+
   if (seye_node_get_alerting (self->node))
     {
       guint alerts = seye_node_get_active_alerts (self->node);
@@ -147,7 +150,8 @@ update_state (SeyeDetailPane *self)
   if (seye_node_get_alerting (self->node) || state == SEYE_NODE_STATE_OFFLINE ||
       state == SEYE_NODE_STATE_INCOMPATIBLE || state == SEYE_NODE_STATE_UNTRUSTED)
     gtk_widget_add_css_class (GTK_WIDGET (self->state_label), "error");
-  else if (state == SEYE_NODE_STATE_STALE || state == SEYE_NODE_STATE_NEEDS_PAIRING)
+  else if (state == SEYE_NODE_STATE_STALE || state == SEYE_NODE_STATE_NEEDS_PAIRING ||
+           state == SEYE_NODE_STATE_NOT_RESPONDING || seye_node_get_conflict (self->node) != NULL)
     gtk_widget_add_css_class (GTK_WIDGET (self->state_label), "warning");
   else if (state == SEYE_NODE_STATE_ONLINE)
     gtk_widget_add_css_class (GTK_WIDGET (self->state_label), "success");
@@ -902,6 +906,8 @@ seye_detail_pane_set_node (SeyeDetailPane *self,
       g_signal_connect_object (node, "notify::state", G_CALLBACK (update_state), self,
                                G_CONNECT_SWAPPED);
       g_signal_connect_object (node, "notify::alerting", G_CALLBACK (update_state), self,
+                               G_CONNECT_SWAPPED);
+      g_signal_connect_object (node, "notify::conflict", G_CALLBACK (update_state), self,
                                G_CONNECT_SWAPPED);
       g_signal_connect_object (node, "notify::error", G_CALLBACK (update_state), self,
                                G_CONNECT_SWAPPED);

@@ -53,6 +53,7 @@ state_css_class (SeyeNode *node)
     {
     case SEYE_NODE_STATE_ONLINE:       return "online";
     case SEYE_NODE_STATE_STALE:        return "stale";
+    case SEYE_NODE_STATE_NOT_RESPONDING: return "stale";
     case SEYE_NODE_STATE_OFFLINE:      return "offline";
     case SEYE_NODE_STATE_INCOMPATIBLE: return "incompatible";
     case SEYE_NODE_STATE_NEEDS_PAIRING: return "needs-pairing";
@@ -68,13 +69,14 @@ state_css_class (SeyeNode *node)
 static const char *
 state_icon_name (SeyeNode *node)
 {
-  if (seye_node_get_alerting (node))
+  if (seye_node_get_alerting (node) || seye_node_get_conflict (node) != NULL)
     return "dialog-warning-symbolic";
 
   switch (seye_node_get_state (node))
     {
     case SEYE_NODE_STATE_ONLINE:       return NULL;
     case SEYE_NODE_STATE_STALE:        return NULL;
+    case SEYE_NODE_STATE_NOT_RESPONDING: return NULL;
     case SEYE_NODE_STATE_OFFLINE:      return "network-offline-symbolic";
     case SEYE_NODE_STATE_INCOMPATIBLE: return "dialog-error-symbolic";
     case SEYE_NODE_STATE_NEEDS_PAIRING: return "dialog-password-symbolic";
@@ -395,8 +397,12 @@ seye_node_cell_set_node (SeyeNodeCell *self,
         }
 
       if (self->column == SEYE_NODE_COLUMN_STATUS)
-        g_signal_connect_object (node, "notify::alerting", G_CALLBACK (changed_cb), self,
-                                 G_CONNECT_SWAPPED);
+        {
+          g_signal_connect_object (node, "notify::alerting", G_CALLBACK (changed_cb), self,
+                                   G_CONNECT_SWAPPED);
+          g_signal_connect_object (node, "notify::conflict", G_CALLBACK (changed_cb), self,
+                                   G_CONNECT_SWAPPED);
+        }
     }
 
   self->dirty = FALSE;

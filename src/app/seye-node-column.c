@@ -142,6 +142,7 @@ seye_node_status_rank (SeyeNode *node)
     case SEYE_NODE_STATE_INCOMPATIBLE: return 3;
     case SEYE_NODE_STATE_NEEDS_PAIRING: return 4;
     case SEYE_NODE_STATE_STALE:        return 5;
+    case SEYE_NODE_STATE_NOT_RESPONDING: return 5;
     case SEYE_NODE_STATE_CONNECTING:   return 6;
     case SEYE_NODE_STATE_ONLINE:       return 7;
     default:                           return 8;

@@ -103,7 +103,8 @@ matches_status (SeyeNodeList *self,
     case SEYE_STATUS_FILTER_OFFLINE:
       /* Every node whose data does not come in. */
       return state == SEYE_NODE_STATE_OFFLINE || state == SEYE_NODE_STATE_INCOMPATIBLE ||
-             state == SEYE_NODE_STATE_NEEDS_PAIRING || state == SEYE_NODE_STATE_UNTRUSTED;
+             state == SEYE_NODE_STATE_NEEDS_PAIRING || state == SEYE_NODE_STATE_UNTRUSTED ||
+             state == SEYE_NODE_STATE_NOT_RESPONDING;
     case SEYE_STATUS_FILTER_ALL:
     default:
       return TRUE;

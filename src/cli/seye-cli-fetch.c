@@ -96,6 +96,7 @@ node_settled (SeyeNode *node)
     case SEYE_NODE_STATE_INCOMPATIBLE:
     case SEYE_NODE_STATE_NEEDS_PAIRING:
     case SEYE_NODE_STATE_UNTRUSTED:
+    case SEYE_NODE_STATE_NOT_RESPONDING:
       return TRUE;
     case SEYE_NODE_STATE_STALE:
       return seye_node_get_sample (node) != NULL || seye_node_get_error (node) != NULL;
@@ -144,7 +145,8 @@ run (Fetch *fetch)
                              now < discovery_end &&
                              !(fetch->all_for_now && now - fetch->last_answer >= QUIET_MS * 1000);
 
-      if (!discovering && all_settled (fetch->monitor))
+      /* An id announced at two addresses may be two machines: wait for the answer. */
+      if (!discovering && all_settled (fetch->monitor) && !seye_monitor_get_vetting (fetch->monitor))
         break;
 
       if (now >= deadline)
@@ -228,6 +230,11 @@ print_block (SeyeNode *node,
   g_autofree char *problem = seye_sanitize_display (problem_text (node));
 
   g_print ("%s%s%s%s (%s)\n", _("Node: "), paint (color, BOLD), name, paint (color, RESET), address);
+
+  /* Another machine answers under its id: its data is shown apart, at its address. */
+  if (seye_node_get_conflict (node) != NULL)
+    g_print ("%s%s%s%s\n", _("Warning: "), paint (color, RED), seye_node_get_conflict (node),
+             paint (color, RESET));
 
   if (problem != NULL && (sample == NULL || seye_node_get_state (node) != SEYE_NODE_STATE_ONLINE))
     {
@@ -315,7 +322,10 @@ table_row (SeyeNode *node)
   row[COL_ADDRESS] = seye_cli_display_address (node);
   row[COL_STATUS] = g_strdup (seye_node_state_to_string (seye_node_get_state (node)));
   row[COL_CORES] = n_cores (node) > 0 ? g_strdup_printf ("%u", n_cores (node)) : g_strdup ("–");
-  row[COL_ERROR] = g_strdup (problem && seye_node_get_state (node) != SEYE_NODE_STATE_ONLINE ? problem : "");
+  if (problem != NULL && seye_node_get_state (node) != SEYE_NODE_STATE_ONLINE)
+    row[COL_ERROR] = g_strdup (problem);
+  else
+    row[COL_ERROR] = g_strdup (seye_node_get_conflict (node) ? seye_node_get_conflict (node) : "");
 
   if (sample != NULL && (sample->parts & SEYE_SAMPLE_CPU))
     row[COL_CPU] = seye_format_percent (sample->cpu.busy);
@@ -521,6 +531,7 @@ json_node_entry (JsonOut  *out,
   json_string (out, "state", seye_cli_state_nick (state));
   json_literal (out, "reachable", sample != NULL ? "true" : "false");
   json_string (out, "error", sample == NULL || state != SEYE_NODE_STATE_ONLINE ? problem : NULL);
+  json_string (out, "conflict", seye_node_get_conflict (node));
   json_string (out, "hostname", info ? info->hostname : NULL);
   json_string (out, "os", info ? info->os_name : NULL);
   json_string (out, "kernel", info ? info->kernel : NULL);

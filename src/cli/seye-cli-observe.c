@@ -96,9 +96,14 @@ state_cell (SeyeNode *node)
 {
   const char *state = seye_node_state_to_string (seye_node_get_state (node));
   g_autofree char *error = seye_sanitize_display (seye_node_get_error (node));
+  g_autofree char *conflict = seye_sanitize_display (seye_node_get_conflict (node));
 
   if (seye_node_get_state (node) != SEYE_NODE_STATE_ONLINE && error != NULL)
     return g_strdup_printf ("%s: %s", state, error);
+
+  /* Another machine answers under its id: shown as its own row, and said here. */
+  if (conflict != NULL)
+    return g_strdup_printf ("%s: %s", state, conflict);
 
   return g_strdup (state);
 }
@@ -695,6 +700,7 @@ items_changed_cb (GListModel *model,
       g_signal_connect_swapped (node, "notify::sample", G_CALLBACK (node_changed_cb), self);
       g_signal_connect_swapped (node, "notify::state", G_CALLBACK (node_changed_cb), self);
       g_signal_connect_swapped (node, "notify::error", G_CALLBACK (node_changed_cb), self);
+      g_signal_connect_swapped (node, "notify::conflict", G_CALLBACK (node_changed_cb), self);
       g_signal_connect_swapped (node, "notify::name", G_CALLBACK (node_changed_cb), self);
       g_signal_connect_swapped (node, "notify::active-alerts", G_CALLBACK (node_changed_cb), self);
     }

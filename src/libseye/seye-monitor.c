@@ -21,11 +21,13 @@
 #define REQUEST_DEADLINE   10                 /* seconds a whole request may take */
 #define MAX_BACKOFF        30.0               /* seconds between retries of an offline node */
 #define STALE_POLLS        3                  /* missed polls before a node is offline */
+#define SAMPLE_GRACE_MIN   5.0                /* seconds an answering node may take to send a sample */
 #define HISTORY_SECONDS    3600               /* what a node keeps locally */
 #define HOUSEKEEPING_S     1
 #define MAX_DISCOVERED     512                /* nodes tracked from mDNS; more are ignored */
 #define LINE_LIMIT         BODY_LIMIT         /* bytes of one line of a stream */
 #define MAX_STREAMS        192                /* streams open at once; more nodes are polled */
+#define VETTED_SAME        1                  /* node->vetted: the same agent answered there */
 #define STREAM_RETRY       60                 /* seconds of polling when a node had no room for a stream */
 
 typedef enum
@@ -112,6 +114,10 @@ static void restart_streams (SeyeMonitor *self);
 static void schedule_poll  (SeyeMonitor *self,
                             SeyeNode    *node,
                             double       delay);
+static void update_conflicts (SeyeMonitor *self,
+                              const char  *node_id);
+static void vet_endpoints  (SeyeMonitor *self,
+                            SeyeNode    *node);
 
 /* Helpers ------------------------------------------------------------------ */
 
@@ -161,6 +167,11 @@ cancel_node (SeyeNode *node)
     {
       g_cancellable_cancel (node->cancellable);
       g_clear_object (&node->cancellable);
+    }
+  if (node->probe != NULL)
+    {
+      g_cancellable_cancel (node->probe);
+      g_clear_object (&node->probe);
     }
   node->in_flight = FALSE;
   node->streaming = FALSE;
@@ -234,6 +245,10 @@ set_node_state (SeyeMonitor   *self,
 {
   gboolean was_offline = node->state == SEYE_NODE_STATE_OFFLINE;
 
+  /* Only a node that answered and is to send its first sample is waiting. */
+  if (state != SEYE_NODE_STATE_CONNECTING && state != SEYE_NODE_STATE_NOT_RESPONDING)
+    node->waiting_since = 0;
+
   _seye_node_set_state (node, state);
 
   if (was_offline != (state == SEYE_NODE_STATE_OFFLINE))
@@ -288,8 +303,9 @@ set_endpoint (SeyeMonitor *self,
 
   /* A new place: ask it at once, whatever was in flight to the old one. */
   node->failures = 0;
-  if (node->state != SEYE_NODE_STATE_ONLINE)
-    node->need_info = TRUE;
+  node->waiting_since = 0;
+  /* Whoever answers there says who it is first: it may not be who was here. */
+  node->need_info = TRUE;
   if (self->started)
     {
       cancel_node (node);
@@ -297,20 +313,78 @@ set_endpoint (SeyeMonitor *self,
     }
 }
 
-/* Picks the best service to poll a discovered node at: IPv4 first, then
- * routable IPv6, then link-local; the current one while it ranks as high. */
+static const SeyePairing *find_pairing (SeyeMonitor *self,
+                                       SeyeNode    *node);
+
+static char *
+service_uri (const SeyeServiceInfo *info)
+{
+  return make_base_uri (info->address, info->port, info->txt.tls_fingerprint != NULL);
+}
+
+/* Whether @uri did not present @node's pinned certificate lately (a round of
+ * retries ago at most: then it is tried again). */
+static gboolean
+endpoint_refused (SeyeNode   *node,
+                  const char *uri)
+{
+  gpointer when;
+
+  if (!g_hash_table_lookup_extended (node->refused, uri, NULL, &when))
+    return FALSE;
+
+  return g_get_monotonic_time () / G_USEC_PER_SEC - (gint64) GPOINTER_TO_SIZE (when) < MAX_BACKOFF - 1;
+}
+
+/* How much @info is worth polling @node at; -1: not at all. A paired node's
+ * endpoint is the one that presents the pin: one that did not is tried again
+ * only after a while, one that did comes first. */
+static int
+endpoint_rank (SeyeNode              *node,
+               const SeyeServiceInfo *info,
+               gboolean               paired)
+{
+  g_autofree char *uri = service_uri (info);
+
+  if (!paired)
+    {
+      gpointer vetted;
+
+      /* Not another endpoint that was not asked who it is yet (vet_endpoints()):
+       * it may be another machine, and HTTPS proves nothing without a pin. */
+      if (node->base_uri != NULL && g_strcmp0 (uri, node->base_uri) != 0 &&
+          !(g_hash_table_lookup_extended (node->vetted, uri, NULL, &vetted) &&
+            (GPOINTER_TO_SIZE (vetted) & VETTED_SAME) != 0))
+        return MAX (service_rank (info) - 20, 0);
+
+      return service_rank (info);
+    }
+
+  if (endpoint_refused (node, uri))
+    return -1;
+
+  return service_rank (info) + (g_strcmp0 (uri, node->proven_uri) == 0 ? 100 : 0);
+}
+
+/* Picks the best service to poll a discovered node at: for a paired node the
+ * one that presented the pin; then IPv4 first, then routable IPv6, then
+ * link-local; the current one while it ranks as high. */
 static void
 choose_endpoint (SeyeMonitor *self,
                  SeyeNode    *node)
 {
   SeyeServiceInfo *best = NULL;
   SeyeServiceInfo *current = NULL;
+  gboolean paired;
+  int best_rank = -1;
   GHashTableIter iter;
   gpointer value;
 
   /* What the user typed wins over what mDNS says. */
   if (node->manual && node->host != NULL)
     return;
+
+  paired = find_pairing (self, node) != NULL;
 
   if (node->service_key != NULL)
     current = g_hash_table_lookup (node->services, node->service_key);
@@ -319,18 +393,55 @@ choose_endpoint (SeyeMonitor *self,
   while (g_hash_table_iter_next (&iter, NULL, &value))
     {
       SeyeServiceInfo *info = value;
+      int rank = endpoint_rank (node, info, paired);
 
-      if (best == NULL ||
-          service_rank (info) > service_rank (best) ||
-          (service_rank (info) == service_rank (best) && strcmp (info->key, best->key) < 0))
-        best = info;
+      if (rank < 0)
+        continue;
+
+      if (best == NULL || rank > best_rank || (rank == best_rank && strcmp (info->key, best->key) < 0))
+        {
+          best = info;
+          best_rank = rank;
+        }
     }
 
-  if (current != NULL && best != NULL && service_rank (current) >= service_rank (best))
+  if (current != NULL && best != NULL && endpoint_rank (node, current, paired) >= best_rank)
     best = current;
 
   if (best != NULL)
     set_endpoint (self, node, best->address, best->port, best->txt.tls_fingerprint != NULL, best->key);
+}
+
+static gboolean
+refusal_expired_cb (gpointer key,
+                    gpointer value,
+                    gpointer data)
+{
+  return g_get_monotonic_time () / G_USEC_PER_SEC - (gint64) GPOINTER_TO_SIZE (value) >= MAX_BACKOFF;
+}
+
+/* @node's endpoint did not present the pinned certificate, or no TLS at all:
+ * another service announced with its node id is tried, never this one instead.
+ * Returns TRUE when there is one (it is being asked now). */
+static gboolean
+refuse_endpoint (SeyeMonitor *self,
+                 SeyeNode    *node)
+{
+  g_autofree char *refused = g_strdup (node->base_uri);
+  gint64 now = g_get_monotonic_time () / G_USEC_PER_SEC;
+
+  if (refused == NULL)
+    return FALSE;
+
+  g_debug ("node “%s”: %s does not present its pinned certificate", node->key, refused);
+  g_hash_table_foreach_remove (node->refused, refusal_expired_cb, NULL);
+  g_hash_table_insert (node->refused, g_strdup (refused), GSIZE_TO_POINTER ((gsize) now));
+  if (g_strcmp0 (node->proven_uri, refused) == 0)
+    g_clear_pointer (&node->proven_uri, g_free);
+
+  choose_endpoint (self, node);
+
+  return g_strcmp0 (node->base_uri, refused) != 0;
 }
 
 static void
@@ -359,6 +470,10 @@ remove_node_internal (SeyeMonitor *self,
 
   g_ptr_array_remove_index (self->nodes, index);
   g_list_model_items_changed (G_LIST_MODEL (self), index, 1, 0);
+
+  /* One claimant fewer. */
+  if (node->conflict != NULL)
+    update_conflicts (self, node->info != NULL ? node->info->node_id : node->key);
 }
 
 /* Folds @from into @into: both turned out to be the same machine (node id). */
@@ -399,6 +514,66 @@ merge_nodes (SeyeMonitor *self,
   remove_node_internal (self, from);
 }
 
+/* Conflicts ---------------------------------------------------------------- */
+
+/* Whether two answers of /v1/node come from the same agent on the same machine
+ * (what one agent says on each of its addresses). */
+static gboolean
+same_machine (const SeyeNodeInfo *a,
+              const SeyeNodeInfo *b)
+{
+  return g_strcmp0 (a->node_id, b->node_id) == 0 &&
+         g_strcmp0 (a->name, b->name) == 0 &&
+         g_strcmp0 (a->hostname, b->hostname) == 0 &&
+         g_strcmp0 (a->os_name, b->os_name) == 0 &&
+         g_strcmp0 (a->kernel, b->kernel) == 0 &&
+         g_strcmp0 (a->arch, b->arch) == 0 &&
+         g_strcmp0 (a->cpu_model, b->cpu_model) == 0 &&
+         a->boot_time == b->boot_time;
+}
+
+static const char *
+claimed_id (SeyeNode *node)
+{
+  return node->info != NULL ? node->info->node_id : node->key;
+}
+
+/* Every node that answers under @node_id says so, with every address, when
+ * there is more than one: nothing proves which is the real one. */
+static void
+update_conflicts (SeyeMonitor *self,
+                  const char  *node_id)
+{
+  g_autoptr (GPtrArray) claimants = g_ptr_array_new ();
+  g_autoptr (GString) addresses = g_string_new (NULL);
+  g_autofree char *message = NULL;
+
+  for (guint i = 0; i < self->nodes->len; i++)
+    {
+      SeyeNode *node = self->nodes->pdata[i];
+
+      if (g_strcmp0 (claimed_id (node), node_id) == 0)
+        g_ptr_array_add (claimants, node);
+    }
+
+  if (claimants->len >= 2)
+    {
+      for (guint i = 0; i < claimants->len; i++)
+        {
+          SeyeNode *node = claimants->pdata[i];
+
+          if (i > 0)
+            g_string_append (addresses, i + 1 < claimants->len ? ", " : _(" and "));
+          g_string_append (addresses, node->address ? node->address : node->key);
+        }
+      /* TRANSLATORS: %s is two or more addresses, e.g. "192.168.1.20:7373 and 192.168.1.66:7373" */
+      message = g_strdup_printf (_("two machines claim this node: %s"), addresses->str);
+    }
+
+  for (guint i = 0; i < claimants->len; i++)
+    _seye_node_set_conflict (claimants->pdata[i], message);
+}
+
 /* Requests ----------------------------------------------------------------- */
 
 static double
@@ -426,6 +601,12 @@ node_failed (SeyeMonitor *self,
   switch (node->state)
     {
     case SEYE_NODE_STATE_CONNECTING:
+    case SEYE_NODE_STATE_NOT_RESPONDING:
+      /* It said who it is but sends no sample: it is there, only not responding. */
+      set_node_state (self, node, node->waiting_since != 0 ? SEYE_NODE_STATE_NOT_RESPONDING
+                                                           : SEYE_NODE_STATE_OFFLINE);
+      break;
+
     case SEYE_NODE_STATE_INCOMPATIBLE:
       set_node_state (self, node, SEYE_NODE_STATE_OFFLINE);
       break;
@@ -472,11 +653,44 @@ node_incompatible (SeyeMonitor *self,
   schedule_poll (self, node, MAX_BACKOFF);
 }
 
+/* It answered, with something else than a sample (who it is, its history, "no
+ * sample yet"): it is reachable, but not online until a sample comes. */
 static void
-node_answered (SeyeMonitor *self,
-               SeyeNode    *node)
+node_reached (SeyeMonitor *self,
+              SeyeNode    *node)
 {
   node->failures = 0;
+  _seye_node_set_last_seen (node, g_get_real_time () / 1000);
+
+  switch (node->state)
+    {
+    case SEYE_NODE_STATE_ONLINE:
+    case SEYE_NODE_STATE_STALE:
+      _seye_node_set_error (node, NULL);
+      break;
+
+    case SEYE_NODE_STATE_NOT_RESPONDING:
+      /* Still no sample: it keeps saying why. */
+      break;
+
+    default:
+      _seye_node_set_error (node, NULL);
+      set_node_state (self, node, SEYE_NODE_STATE_CONNECTING);
+      break;
+    }
+
+  if (node->waiting_since == 0 && node->state != SEYE_NODE_STATE_ONLINE &&
+      node->state != SEYE_NODE_STATE_STALE)
+    node->waiting_since = g_get_monotonic_time ();
+}
+
+/* A sample came: online. */
+static void
+node_sampled (SeyeMonitor *self,
+              SeyeNode    *node)
+{
+  node->failures = 0;
+  node->waiting_since = 0;
   _seye_node_set_error (node, NULL);
   _seye_node_set_last_seen (node, g_get_real_time () / 1000);
   set_node_state (self, node, SEYE_NODE_STATE_ONLINE);
@@ -601,14 +815,30 @@ tls_outcome (SeyeMonitor *self,
              Request     *request)
 {
   const char *fingerprint = _seye_tls_check_get_fingerprint (request->tls_check);
-
-  if (fingerprint != NULL)
-    _seye_node_set_tls_fingerprint (request->node, fingerprint);
+  SeyeNode *node = request->node;
 
   if (_seye_tls_check_get_mismatch (request->tls_check))
     {
-      node_untrusted (self, request->node, fingerprint);
+      /* Not the paired node: another endpoint of its id may be. */
+      if (!refuse_endpoint (self, node))
+        {
+          if (fingerprint != NULL)
+            _seye_node_set_tls_fingerprint (node, fingerprint);
+          node_untrusted (self, node, fingerprint);
+        }
       return FALSE;
+    }
+
+  if (fingerprint != NULL)
+    {
+      _seye_node_set_tls_fingerprint (node, fingerprint);
+
+      /* It presented the pin: this is where the paired node is. */
+      if (node->paired && g_strcmp0 (node->proven_uri, node->base_uri) != 0)
+        {
+          g_free (node->proven_uri);
+          node->proven_uri = g_strdup (node->base_uri);
+        }
     }
 
   return TRUE;
@@ -663,9 +893,12 @@ handle_body (SeyeMonitor *self,
         node->need_info = FALSE;
         /* Maybe another agent, or a newer one: see again whether it streams. */
         node->stream_unsupported = FALSE;
-        node_answered (self, node);
+        node_reached (self, node);
 
         /* Another agent now answers at this address: start its history afresh. */
+        if (node->info != NULL && !same_machine (node->info, info))
+          g_hash_table_remove_all (node->vetted);
+
         if (node->info != NULL && g_strcmp0 (node->info->node_id, info->node_id) != 0)
           {
             seye_history_clear (node->history);
@@ -678,6 +911,14 @@ handle_body (SeyeMonitor *self,
         if (g_strcmp0 (node->key, info->node_id) != 0)
           {
             other = g_hash_table_lookup (self->by_key, info->node_id);
+            if (other != NULL && other != node && other->info != NULL &&
+                !same_machine (other->info, info))
+              {
+                /* Another machine answers under that id: both stay, and say so. */
+                update_conflicts (self, info->node_id);
+                poll_node (self, node);
+                return;
+              }
             if (other != NULL && other != node)
               {
                 merge_nodes (self, other, node);
@@ -687,6 +928,7 @@ handle_body (SeyeMonitor *self,
           }
 
         poll_node (self, node);
+        vet_endpoints (self, node);
         return;
       }
 
@@ -698,7 +940,7 @@ handle_body (SeyeMonitor *self,
           break;
 
         node->need_history = FALSE;
-        node_answered (self, node);
+        node_reached (self, node);
         for (guint i = 0; i < samples->len; i++)
           add_sample (self, node, samples->pdata[i]);
 
@@ -717,7 +959,7 @@ handle_body (SeyeMonitor *self,
         if (sample == NULL)
           break;
 
-        node_answered (self, node);
+        node_sampled (self, node);
         add_sample (self, node, sample);
         schedule_poll (self, node, self->interval);
         return;
@@ -781,6 +1023,16 @@ finish_request (Request      *request,
         message = g_strdup (error->message);
       else
         message = describe_transport_error (error, request->timed_out);
+
+      /* A paired node at an endpoint that never presented its pin (no TLS there,
+       * nothing there): another endpoint of its id is tried before it is called down. */
+      if (node->paired && g_strcmp0 (node->proven_uri, node->base_uri) != 0 && refuse_endpoint (self, node))
+        return;
+
+      /* Refused or unreachable: whatever answered before is not there now. */
+      if (error->domain != SEYE_ERROR && !request->timed_out &&
+          !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
+        node->waiting_since = 0;
 
       /* A request that hung until it timed out missed every poll of that time: a cut
        * link answers nothing, not even a refusal, and must not take three timeouts. */
@@ -1055,7 +1307,7 @@ stream_line (SeyeMonitor  *self,
 
   request->n_samples++;
   stream_arm (node);
-  node_answered (self, node);
+  node_sampled (self, node);
   add_sample (self, node, sample);
 
   return TRUE;
@@ -1322,7 +1574,7 @@ send_cb (GObject      *source,
 
               node->in_flight = FALSE;
               g_clear_object (&node->cancellable);
-              node_answered (self, node);
+              node_reached (self, node);
               schedule_poll (self, node, MIN (self->interval, 0.5));
             }
           request_free (request);
@@ -1436,7 +1688,8 @@ poll_node (SeyeMonitor *self,
     {
       /* Announced without TLS now: the paired node would never do that. */
       request_free (request);
-      node_untrusted (self, node, NULL);
+      if (!refuse_endpoint (self, node))
+        node_untrusted (self, node, NULL);
       return;
     }
 
@@ -1480,6 +1733,254 @@ schedule_poll (SeyeMonitor *self,
                                       poll_timeout_cb,
                                       node,
                                       NULL);
+}
+
+/* Vetting ------------------------------------------------------------------ */
+
+/*
+ * mDNS proves nothing: a look-alike can announce any node id. A paired node is
+ * told apart by its pinned certificate (choose_endpoint()); for the others, every
+ * other endpoint announced under the node's id is asked who it is (GET /v1/node,
+ * once). The same agent on another address says the same; another machine
+ * (another identity, boot time or host) becomes a node of its own, and both say
+ * "two machines claim this node", each at its address: neither is merged into the
+ * other, and neither hides the other.
+ */
+
+typedef struct
+{
+  GWeakRef      monitor;
+  SeyeNode     *node;
+  char         *uri;
+  SoupMessage  *message;
+  GCancellable *cancellable;
+  GInputStream *stream;
+  GByteArray   *body;
+  SeyeTlsCheck *tls_check;
+  guint         deadline_id;
+} Probe;
+
+static void
+probe_free (Probe *probe)
+{
+  g_clear_handle_id (&probe->deadline_id, g_source_remove);
+  g_clear_pointer (&probe->tls_check, _seye_tls_check_free);
+  g_weak_ref_clear (&probe->monitor);
+  g_clear_object (&probe->node);
+  g_free (probe->uri);
+  g_clear_object (&probe->message);
+  g_clear_object (&probe->cancellable);
+  g_clear_object (&probe->stream);
+  g_clear_pointer (&probe->body, g_byte_array_unref);
+  g_free (probe);
+}
+
+/* The services of @node at @uri go to a node of their own, which says who it is. */
+static void
+split_endpoint (SeyeMonitor        *self,
+                SeyeNode           *node,
+                const char         *uri,
+                const SeyeNodeInfo *info)
+{
+  g_autoptr (GPtrArray) keys = g_ptr_array_new_with_free_func (g_free);
+  SeyeServiceInfo *first = NULL;
+  g_autofree char *key = NULL;
+  GHashTableIter iter;
+  gpointer service_key;
+  gpointer value;
+  SeyeNode *claimant;
+
+  g_hash_table_iter_init (&iter, node->services);
+  while (g_hash_table_iter_next (&iter, &service_key, &value))
+    {
+      g_autofree char *service_uri_text = service_uri (value);
+
+      if (g_strcmp0 (service_uri_text, uri) != 0)
+        continue;
+      g_ptr_array_add (keys, g_strdup (service_key));
+      if (first == NULL)
+        first = value;
+    }
+
+  if (first == NULL)
+    return;
+
+  key = format_host_port (first->address, first->port);
+  if (g_hash_table_contains (self->by_key, key))
+    return;
+
+  g_debug ("node “%s”: %s answers as another machine than %s: listed apart",
+           info->node_id, key, node->address ? node->address : "?");
+
+  claimant = _seye_node_new (key, info->name, FALSE, node->history ? seye_history_get_capacity (node->history) : 1);
+  claimant->monitor = G_OBJECT (self);
+  _seye_node_set_info (claimant, info);
+
+  for (guint i = 0; i < keys->len; i++)
+    {
+      SeyeServiceInfo *service = seye_service_info_copy (g_hash_table_lookup (node->services, keys->pdata[i]));
+
+      g_hash_table_insert (claimant->services, g_strdup (keys->pdata[i]), service);
+      g_hash_table_insert (self->service_owner, g_strdup (keys->pdata[i]), claimant);
+      g_hash_table_remove (node->services, keys->pdata[i]);
+    }
+
+  claimant->need_info = TRUE;
+  claimant->need_history = TRUE;
+  choose_endpoint (self, claimant);
+  add_node (self, claimant);
+  update_conflicts (self, info->node_id);
+}
+
+static void
+probe_done (Probe              *probe,
+            const SeyeNodeInfo *info)
+{
+  g_autoptr (SeyeMonitor) self = g_weak_ref_get (&probe->monitor);
+  SeyeNode *node = probe->node;
+  gint64 now = g_get_monotonic_time () / G_USEC_PER_SEC;
+  gboolean same;
+
+  if (self == NULL || node->probe != probe->cancellable)
+    {
+      probe_free (probe);
+      return;
+    }
+
+  g_clear_object (&node->probe);
+
+  same = info != NULL && node->info != NULL && same_machine (node->info, info);
+  g_hash_table_insert (node->vetted, g_strdup (probe->uri), GSIZE_TO_POINTER ((gsize) (now << 1 | same)));
+
+  if (info != NULL && !same && node->info != NULL && g_strcmp0 (info->node_id, node->info->node_id) == 0)
+    split_endpoint (self, node, probe->uri, info);
+  else
+    g_debug ("node “%s”: %s is %s", node->key, probe->uri,
+             same ? "the same agent" : "not an agent of this id (now)");
+
+  probe_free (probe);
+}
+
+static void
+probe_read_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      data)
+{
+  Probe *probe = data;
+  g_autoptr (GBytes) bytes = g_input_stream_read_bytes_finish (G_INPUT_STREAM (source), result, NULL);
+  gsize size = bytes ? g_bytes_get_size (bytes) : 0;
+
+  if (bytes == NULL || probe->body->len + size > BODY_LIMIT)
+    {
+      probe_done (probe, NULL);
+      return;
+    }
+
+  if (size == 0)
+    {
+      g_autoptr (SeyeNodeInfo) info = seye_node_info_from_json ((const char *) probe->body->data,
+                                                                probe->body->len, NULL);
+
+      probe_done (probe, info);
+      return;
+    }
+
+  g_byte_array_append (probe->body, g_bytes_get_data (bytes, NULL), size);
+  g_input_stream_read_bytes_async (probe->stream, 64 * 1024, G_PRIORITY_DEFAULT, probe->cancellable,
+                                   probe_read_cb, probe);
+}
+
+static void
+probe_sent_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      data)
+{
+  Probe *probe = data;
+
+  probe->stream = soup_session_send_finish (SOUP_SESSION (source), result, NULL);
+  if (probe->stream == NULL || soup_message_get_status (probe->message) != SOUP_STATUS_OK)
+    {
+      probe_done (probe, NULL);
+      return;
+    }
+
+  g_input_stream_read_bytes_async (probe->stream, 64 * 1024, G_PRIORITY_DEFAULT, probe->cancellable,
+                                   probe_read_cb, probe);
+}
+
+static gboolean
+probe_deadline_cb (gpointer data)
+{
+  Probe *probe = data;
+
+  probe->deadline_id = 0;
+  g_cancellable_cancel (probe->cancellable);
+
+  return G_SOURCE_REMOVE;
+}
+
+/* Asks one endpoint of @node that was not asked yet (or failed a while ago) who
+ * it is. Not for a paired node (its pin tells), nor before the node itself said. */
+static void
+vet_endpoints (SeyeMonitor *self,
+               SeyeNode    *node)
+{
+  gint64 now = g_get_monotonic_time () / G_USEC_PER_SEC;
+  g_autofree char *uri = NULL;
+  GHashTableIter iter;
+  gpointer value;
+  Probe *probe;
+
+  if (node->probe != NULL || node->paired || node->info == NULL || node->base_uri == NULL ||
+      g_hash_table_size (node->services) < 2 || find_pairing (self, node) != NULL)
+    return;
+
+  g_hash_table_iter_init (&iter, node->services);
+  while (uri == NULL && g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      g_autofree char *candidate = service_uri (value);
+      gpointer vetted;
+
+      if (g_strcmp0 (candidate, node->base_uri) == 0)
+        continue;
+      if (g_hash_table_lookup_extended (node->vetted, candidate, NULL, &vetted) &&
+          ((GPOINTER_TO_SIZE (vetted) & VETTED_SAME) != 0 ||
+           now - (gint64) (GPOINTER_TO_SIZE (vetted) >> 1) < MAX_BACKOFF))
+        continue;
+      uri = g_steal_pointer (&candidate);
+    }
+
+  if (uri == NULL)
+    return;
+
+  probe = g_new0 (Probe, 1);
+  g_weak_ref_init (&probe->monitor, self);
+  probe->node = g_object_ref (node);
+  probe->body = g_byte_array_new ();
+  probe->uri = g_steal_pointer (&uri);
+  probe->cancellable = g_cancellable_new ();
+  node->probe = g_object_ref (probe->cancellable);
+
+  {
+    g_autofree char *request_uri = g_strconcat (probe->uri, "/v1/node", NULL);
+
+    probe->message = soup_message_new (SOUP_METHOD_GET, request_uri);
+  }
+  if (probe->message == NULL)
+    {
+      probe_done (probe, NULL);
+      return;
+    }
+
+  g_debug ("node “%s”: asking %s who it is", node->key, probe->uri);
+  soup_message_headers_replace (soup_message_get_request_headers (probe->message), "Accept", "application/json");
+  /* No pairing: any certificate is accepted, no token is sent. */
+  if (g_str_has_prefix (probe->uri, "https:"))
+    probe->tls_check = _seye_tls_check_new (probe->message, NULL, self->credentials);
+  probe->deadline_id = g_timeout_add_seconds (REQUEST_DEADLINE, probe_deadline_cb, probe);
+
+  soup_session_send_async (self->session, probe->message, G_PRIORITY_DEFAULT, probe->cancellable,
+                           probe_sent_cb, probe);
 }
 
 /* Discovery ---------------------------------------------------------------- */
@@ -1554,12 +2055,48 @@ stop_discovery (SeyeMonitor *self)
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DISCOVERY_STATUS]);
 }
 
+/* Seconds an answering node has to send its first sample before it is "not responding". */
+static double
+sample_grace (SeyeMonitor *self,
+              SeyeNode    *node)
+{
+  return MAX (SAMPLE_GRACE_MIN, STALE_POLLS * stream_period (self, node));
+}
+
+/* Online means a sample came: a node that answers but sends none is "connecting"
+ * for the grace time, then "not responding". */
+static void
+check_waiting (SeyeMonitor *self,
+               SeyeNode    *node,
+               gint64       now)
+{
+  g_autofree char *message = NULL;
+  guint seconds;
+
+  if (node->state != SEYE_NODE_STATE_CONNECTING || node->waiting_since == 0 ||
+      (now - node->waiting_since) / (double) G_USEC_PER_SEC < sample_grace (self, node))
+    return;
+
+  seconds = (guint) ((now - node->waiting_since) / G_USEC_PER_SEC);
+  message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "no sample for %u second",
+                                          "no sample for %u seconds", seconds), seconds);
+  g_debug ("node “%s” (%s): %s", node->key, node->address ? node->address : "?", message);
+  _seye_node_set_error (node, message);
+  set_node_state (self, node, SEYE_NODE_STATE_NOT_RESPONDING);
+}
+
 static gboolean
 housekeeping_cb (gpointer data)
 {
   SeyeMonitor *self = data;
   gint64 now = g_get_monotonic_time ();
   gint64 now_ms = g_get_real_time () / 1000;
+
+  for (guint i = 0; i < self->nodes->len; i++)
+    check_waiting (self, self->nodes->pdata[i], now);
+
+  for (guint i = 0; i < self->nodes->len; i++)
+    vet_endpoints (self, self->nodes->pdata[i]);
 
   for (guint i = self->nodes->len; i > 0; i--)
     {
@@ -1601,7 +2138,14 @@ credentials_changed_cb (SeyeMonitor *self,
 
       _seye_node_set_paired (node, find_pairing (self, node) != NULL);
 
-      if (!concerned || !self->started)
+      if (!concerned)
+        continue;
+
+      /* Another pin, or none: what was proven by the old one no longer is. */
+      g_hash_table_remove_all (node->refused);
+      g_clear_pointer (&node->proven_uri, g_free);
+
+      if (!self->started)
         continue;
 
       cancel_node (node);
@@ -2223,8 +2767,12 @@ seye_monitor_add_service (SeyeMonitor           *self,
     }
   choose_endpoint (self, node);
 
-  /* Announced again while unreachable: worth a try now. */
-  if (self->started && node->state == SEYE_NODE_STATE_OFFLINE && !node->in_flight)
+  /* Another address for a node that said who it is: is it the same agent? */
+  vet_endpoints (self, node);
+
+  /* Announced again while unreachable (or while no endpoint presented its pin): worth a try now. */
+  if (self->started && !node->in_flight &&
+      (node->state == SEYE_NODE_STATE_OFFLINE || node->state == SEYE_NODE_STATE_UNTRUSTED))
     schedule_poll (self, node, 0);
 }
 
@@ -2262,6 +2810,25 @@ seye_monitor_remove_service (SeyeMonitor *self,
       g_clear_pointer (&node->service_key, g_free);
       choose_endpoint (self, node);
     }
+}
+
+/**
+ * seye_monitor_get_vetting:
+ *
+ * Returns: %TRUE while another endpoint announced under a node's id is being
+ *   asked who it is (a one-shot client waits for that before it shows a node:
+ *   it may turn out to be two machines).
+ */
+gboolean
+seye_monitor_get_vetting (SeyeMonitor *self)
+{
+  g_return_val_if_fail (SEYE_IS_MONITOR (self), FALSE);
+
+  for (guint i = 0; i < self->nodes->len; i++)
+    if (((SeyeNode *) self->nodes->pdata[i])->probe != NULL)
+      return TRUE;
+
+  return FALSE;
 }
 
 /**

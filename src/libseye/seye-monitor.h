@@ -17,7 +17,10 @@ G_BEGIN_DECLS
  * one shared SoupSession (keep-alive, timeout). It is a GListModel of SeyeNode;
  * rows are updated in place, added and removed with items-changed.
  *
- * - The same node seen on several interfaces/protocols is one SeyeNode (TXT node id).
+ * - The same node seen on several interfaces/protocols is one SeyeNode (TXT node id). Every
+ *   service is a candidate endpoint: a paired node is polled where its pinned certificate is
+ *   presented; for another node each other endpoint is asked who it is, and another machine
+ *   under the same id becomes a node of its own, both marked with a "conflict".
  * - On first contact: GET /v1/node, then /v1/history so the history is full at once,
  *   then GET /v1/stream, one sample a line as the node takes them; an agent
  *   without it is polled: GET /v1/metrics every interval.
@@ -74,6 +77,9 @@ void         seye_monitor_set_fetch_history  (SeyeMonitor          *self,
 /* Added: "stream" (boolean, default TRUE): take samples from GET /v1/stream where offered. */
 void         seye_monitor_set_stream         (SeyeMonitor          *self,
                                               gboolean              stream);
+
+/* Added: TRUE while an endpoint announced under a node's id is asked who it is. */
+gboolean     seye_monitor_get_vetting        (SeyeMonitor          *self);
 
 /* Parses "host", "host:port", "[v6]:port"; the default port when none. */
 gboolean     seye_parse_host_port            (const char           *text,

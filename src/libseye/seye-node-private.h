@@ -31,6 +31,7 @@ struct _SeyeNode
   char            *tls_fingerprint;
   guint            tls : 1;
   guint            paired : 1;
+  char            *conflict;
 
   /* Polling (the monitor's) */
   GObject         *monitor;        /* borrowed; NULL once removed */
@@ -39,9 +40,14 @@ struct _SeyeNode
   char            *base_uri;       /* "http://host:port" */
   GHashTable      *services;       /* browse key -> SeyeServiceInfo */
   char            *service_key;    /* the service base_uri comes from, or NULL */
+  GHashTable      *refused;        /* base URI -> monotonic s: did not present the pin */
+  char            *proven_uri;     /* the base URI that last presented the pin, or NULL */
+  GHashTable      *vetted;         /* base URI -> monotonic s << 1 | same machine: asked who it is */
+  GCancellable    *probe;          /* asking another endpoint who it is, or NULL */
   GCancellable    *cancellable;
   guint            poll_id;
   guint            failures;       /* polls missed in a row */
+  gint64           waiting_since;  /* monotonic µs: answered, no sample since; 0 = not waiting */
   gint64           gone_since;     /* monotonic µs when the last service went; 0 = listed */
   guint            need_info : 1;
   guint            need_history : 1;
@@ -83,5 +89,7 @@ void      _seye_node_set_tls_fingerprint (SeyeNode     *self,
                                    const char          *fingerprint);
 void      _seye_node_set_paired   (SeyeNode            *self,
                                    gboolean             paired);
+void      _seye_node_set_conflict (SeyeNode            *self,
+                                   const char          *conflict);
 
 G_END_DECLS

@@ -31,6 +31,7 @@ enum {
   PROP_TLS,
   PROP_TLS_FINGERPRINT,
   PROP_PAIRED,
+  PROP_CONFLICT,
   N_PROPS
 };
 
@@ -59,6 +60,7 @@ seye_node_state_get_type (void)
         { SEYE_NODE_STATE_INCOMPATIBLE, "SEYE_NODE_STATE_INCOMPATIBLE", "incompatible" },
         { SEYE_NODE_STATE_NEEDS_PAIRING, "SEYE_NODE_STATE_NEEDS_PAIRING", "needs-pairing" },
         { SEYE_NODE_STATE_UNTRUSTED, "SEYE_NODE_STATE_UNTRUSTED", "untrusted" },
+        { SEYE_NODE_STATE_NOT_RESPONDING, "SEYE_NODE_STATE_NOT_RESPONDING", "not-responding" },
         { 0, NULL, NULL }
       };
       GType type = g_enum_register_static (g_intern_static_string ("SeyeNodeState"), values);
@@ -94,6 +96,8 @@ seye_node_state_to_string (SeyeNodeState state)
       return _("Needs pairing");
     case SEYE_NODE_STATE_UNTRUSTED:
       return _("Certificate changed");
+    case SEYE_NODE_STATE_NOT_RESPONDING:
+      return _("Not responding");
     default:
       return _("Unknown");
     }
@@ -106,6 +110,8 @@ seye_node_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  g_cancellable_cancel (self->probe);
+  g_clear_object (&self->probe);
   g_clear_handle_id (&self->poll_id, g_source_remove);
 
   G_OBJECT_CLASS (seye_node_parent_class)->dispose (object);
@@ -127,6 +133,10 @@ seye_node_finalize (GObject *object)
   g_clear_pointer (&self->base_uri, g_free);
   g_clear_pointer (&self->services, g_hash_table_unref);
   g_clear_pointer (&self->service_key, g_free);
+  g_clear_pointer (&self->refused, g_hash_table_unref);
+  g_clear_pointer (&self->proven_uri, g_free);
+  g_clear_pointer (&self->conflict, g_free);
+  g_clear_pointer (&self->vetted, g_hash_table_unref);
   g_clear_pointer (&self->tls_fingerprint, g_free);
 
   G_OBJECT_CLASS (seye_node_parent_class)->finalize (object);
@@ -272,6 +282,10 @@ seye_node_get_property (GObject    *object,
       g_value_set_boolean (value, self->paired);
       break;
 
+    case PROP_CONFLICT:
+      g_value_set_string (value, self->conflict);
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -349,6 +363,7 @@ seye_node_class_init (SeyeNodeClass *klass)
    */
   properties[PROP_TLS_FINGERPRINT] = g_param_spec_string ("tls-fingerprint", NULL, NULL, NULL, ro);
   properties[PROP_PAIRED] = g_param_spec_boolean ("paired", NULL, NULL, FALSE, ro);
+  properties[PROP_CONFLICT] = g_param_spec_string ("conflict", NULL, NULL, NULL, ro);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
@@ -367,6 +382,8 @@ seye_node_init (SeyeNode *self)
   self->state = SEYE_NODE_STATE_CONNECTING;
   self->services = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                           (GDestroyNotify) seye_service_info_free);
+  self->refused = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->vetted = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->need_info = TRUE;
   self->need_history = TRUE;
 }
@@ -595,6 +612,18 @@ _seye_node_set_paired (SeyeNode *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PAIRED]);
 }
 
+void
+_seye_node_set_conflict (SeyeNode   *self,
+                         const char *conflict)
+{
+  if (g_strcmp0 (self->conflict, conflict) == 0)
+    return;
+
+  g_free (self->conflict);
+  self->conflict = g_strdup (conflict);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CONFLICT]);
+}
+
 /* Public API --------------------------------------------------------------- */
 
 const char *
@@ -769,4 +798,18 @@ seye_node_get_paired (SeyeNode *self)
   g_return_val_if_fail (SEYE_IS_NODE (self), FALSE);
 
   return self->paired;
+}
+
+/**
+ * seye_node_get_conflict:
+ *
+ * Returns: (nullable): when other machines answer under this node's id, in
+ *   words with every address ("two machines claim this node: …"); %NULL otherwise.
+ */
+const char *
+seye_node_get_conflict (SeyeNode *self)
+{
+  g_return_val_if_fail (SEYE_IS_NODE (self), NULL);
+
+  return self->conflict;
 }

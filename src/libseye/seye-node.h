@@ -10,13 +10,14 @@ G_BEGIN_DECLS
 
 typedef enum
 {
-  SEYE_NODE_STATE_CONNECTING,   /* never answered yet */
-  SEYE_NODE_STATE_ONLINE,       /* answered the last poll */
+  SEYE_NODE_STATE_CONNECTING,   /* no sample yet (maybe it answered who it is) */
+  SEYE_NODE_STATE_ONLINE,       /* a sample came within the grace time */
   SEYE_NODE_STATE_STALE,        /* missed one or more polls, not yet offline */
   SEYE_NODE_STATE_OFFLINE,      /* unreachable; retried with backoff; see last-seen */
   SEYE_NODE_STATE_INCOMPATIBLE, /* answers with a schema/API version we do not speak */
   SEYE_NODE_STATE_NEEDS_PAIRING, /* wants a token we do not have, or refused ours; see "error" */
   SEYE_NODE_STATE_UNTRUSTED,    /* presented another certificate than the pinned one: nothing is sent */
+  SEYE_NODE_STATE_NOT_RESPONDING, /* answers, but no sample came within the grace time */
 } SeyeNodeState;
 
 #define SEYE_TYPE_NODE_STATE (seye_node_state_get_type ())
@@ -47,6 +48,8 @@ const char  *seye_node_state_to_string (SeyeNodeState state);   /* translated, f
  *  "tls" (boolean)           polled over HTTPS
  *  "tls-fingerprint" (string) SHA-256 (hex) of the certificate it presented last; NULL before any
  *  "paired" (boolean)        the user paired with it: its token goes to its pinned certificate only
+ *  "conflict" (string)       another machine answers under its node id (not paired: no proof which
+ *                            is which), with both addresses; NULL otherwise. Each is its own node.
  * Signals:
  *  "sample-added" (SeyeSample *sample): emitted after a new sample entered the history.
  */
@@ -71,5 +74,6 @@ guint               seye_node_get_active_alerts (SeyeNode *self);  /* SeyeAlertK
 gboolean            seye_node_get_tls           (SeyeNode *self);
 const char         *seye_node_get_tls_fingerprint (SeyeNode *self);
 gboolean            seye_node_get_paired        (SeyeNode *self);
+const char         *seye_node_get_conflict      (SeyeNode *self);
 
 G_END_DECLS
