@@ -280,6 +280,76 @@ print_pairing_info (SeyeAgentConfig *config)
   return 0;
 }
 
+/* The node as it is announced: the id and name configured, else this machine's. */
+static SeyeNodeInfo *
+read_identity (SeyeAgentConfig  *config,
+               SeyeProcReader   *reader,
+               GError          **error)
+{
+  g_autoptr (SeyeNodeInfo) info = seye_proc_reader_read_identity (reader);
+
+  if (config->node_id != NULL)
+    {
+      g_free (info->node_id);
+      info->node_id = g_strdup (config->node_id);
+    }
+  else if (info->node_id == NULL)
+    {
+      /* Read again for the reason it has none. */
+      g_free (seye_proc_reader_read_node_id (reader, error));
+      return NULL;
+    }
+
+  g_free (info->name);
+  info->name = g_strdup (config->name ? config->name : info->hostname);
+  if (info->name == NULL || info->name[0] == '\0')
+    {
+      g_free (info->name);
+      info->name = g_strdup ("sorcerers-eye-node");
+    }
+  g_free (info->agent_version);
+  info->agent_version = g_strdup (PACKAGE_VERSION);
+
+  return g_steal_pointer (&info);
+}
+
+/* What the agent serves, and to whom, once it listens. */
+static void
+log_settings (SeyeAgentConfig    *config,
+              const SeyeNodeInfo *info,
+              const Credentials  *credentials)
+{
+  g_message ("Node “%s” (id %s), sampling %s every %g s%s%s",
+             info->name, info->node_id, config->root, config->interval,
+             config->config_path ? ", settings from " : "",
+             config->config_path ? config->config_path : "");
+
+  if (credentials->token != NULL)
+    {
+      g_message ("Clients need the token in %s for %s (" PROGRAM " --pairing-info prints it)",
+                 credentials->token_path,
+                 config->api_access == SEYE_AGENT_ACCESS_TOKEN
+                 ? (config->metrics_access == SEYE_AGENT_ACCESS_TOKEN ? "the JSON API and /metrics"
+                                                                      : "the JSON API")
+                 : (config->metrics_access == SEYE_AGENT_ACCESS_TOKEN ? "/metrics" : "nothing"));
+      if (credentials->certificate == NULL)
+        g_warning ("the token crosses the network in clear text: add --tls (tls=true) to send it "
+                   "over HTTPS");
+    }
+  if (credentials->certificate != NULL)
+    {
+      g_autofree char *fingerprint = NULL;
+
+      fingerprint = seye_agent_tls_fingerprint_for_humans (credentials->fingerprint);
+
+      g_message ("HTTPS only, certificate %s, fingerprint %s", credentials->certificate_path,
+                 fingerprint);
+    }
+  if (config->api_access == SEYE_AGENT_ACCESS_LOOPBACK || config->metrics_access != config->api_access)
+    g_message ("Access: JSON API %s, /metrics %s", seye_agent_access_to_string (config->api_access),
+               seye_agent_access_to_string (config->metrics_access));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -316,29 +386,12 @@ main (int   argc,
     return fail ("%s", error->message);
 
   reader = seye_proc_reader_new (config->root);
-  info = seye_proc_reader_read_identity (reader);
-  if (config->node_id != NULL)
+  info = read_identity (config, reader, &error);
+  if (info == NULL)
     {
-      g_free (info->node_id);
-      info->node_id = g_strdup (config->node_id);
-    }
-  else if (info->node_id == NULL)
-    {
-      /* Read again for the reason it has none. */
-      g_free (seye_proc_reader_read_node_id (reader, &error));
       seye_proc_reader_free (reader);
       return fail ("%s", error->message);
     }
-
-  g_free (info->name);
-  info->name = g_strdup (config->name ? config->name : info->hostname);
-  if (info->name == NULL || info->name[0] == '\0')
-    {
-      g_free (info->name);
-      info->name = g_strdup ("sorcerers-eye-node");
-    }
-  g_free (info->agent_version);
-  info->agent_version = g_strdup (PACKAGE_VERSION);
 
   raise_file_limit (config->max_connections);
   server = seye_agent_server_new (reader, info, config->interval);
@@ -356,33 +409,7 @@ main (int   argc,
   if (!seye_agent_server_listen (server, config->port, (const char * const *) config->bind, &error))
     return fail ("%s", error->message);
 
-  g_message ("Node “%s” (id %s), sampling %s every %g s%s%s",
-             info->name, info->node_id, config->root, config->interval,
-             config->config_path ? ", settings from " : "",
-             config->config_path ? config->config_path : "");
-
-  if (credentials.token != NULL)
-    {
-      g_message ("Clients need the token in %s for %s (" PROGRAM " --pairing-info prints it)",
-                 credentials.token_path,
-                 config->api_access == SEYE_AGENT_ACCESS_TOKEN
-                 ? (config->metrics_access == SEYE_AGENT_ACCESS_TOKEN ? "the JSON API and /metrics"
-                                                                      : "the JSON API")
-                 : (config->metrics_access == SEYE_AGENT_ACCESS_TOKEN ? "/metrics" : "nothing"));
-      if (credentials.certificate == NULL)
-        g_warning ("the token crosses the network in clear text: add --tls (tls=true) to send it "
-                   "over HTTPS");
-    }
-  if (credentials.certificate != NULL)
-    {
-      g_autofree char *fingerprint = seye_agent_tls_fingerprint_for_humans (credentials.fingerprint);
-
-      g_message ("HTTPS only, certificate %s, fingerprint %s", credentials.certificate_path,
-                 fingerprint);
-    }
-  if (config->api_access == SEYE_AGENT_ACCESS_LOOPBACK || config->metrics_access != config->api_access)
-    g_message ("Access: JSON API %s, /metrics %s", seye_agent_access_to_string (config->api_access),
-               seye_agent_access_to_string (config->metrics_access));
+  log_settings (config, info, &credentials);
 
   seye_agent_server_start (server);
 
