@@ -69,7 +69,8 @@ pairing_notice_init (PairingNotice *notice,
   else if (state == SEYE_NODE_STATE_NEEDS_PAIRING && !tls)
     {
       notice->title = g_strdup_printf (_("%s wants a token, but does not use HTTPS"), name);
-      notice->body = g_strdup (_("A token is only ever sent over HTTPS. Start its agent with --tls, then pair with it."));
+      notice->body = g_strdup (_("A token is only ever sent over HTTPS. Start its agent with --tls, "
+                                 "then pair with it."));
     }
   else if (state == SEYE_NODE_STATE_NEEDS_PAIRING && paired)
     {

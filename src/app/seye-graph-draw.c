@@ -229,10 +229,12 @@ point_y (SeyeGraph *self,
          double     y0,
          double     height)
 {
+  SeyeGraphSeries *series = _seye_graph_shown_series (self);
+
   if (value < 0)
     return y0 + height;
 
-  return y0 + seye_graph_value_to_y (seye_graph_series_get_value (_seye_graph_shown_series (self), index, value),
+  return y0 + seye_graph_value_to_y (seye_graph_series_get_value (series, index, value),
                                      self->max, height);
 }
 
@@ -250,6 +252,7 @@ finish_run (SeyeGraph     *self,
             const GdkRGBA *color,
             gboolean       fill)
 {
+  SeyeGraphSeries *series = _seye_graph_shown_series (self);
   gint64 span_ms = _seye_graph_window_ms (self);
   gint64 end = _seye_graph_end_time (self);
 
@@ -263,7 +266,7 @@ finish_run (SeyeGraph     *self,
       for (int j = (int) run->len - 1; j >= 0; j--)
         {
           guint index = g_array_index (run, guint, j);
-          double x = x0 + seye_graph_time_to_x (seye_graph_series_get_time (_seye_graph_shown_series (self), index),
+          double x = x0 + seye_graph_time_to_x (seye_graph_series_get_time (series, index),
                                                 end, span_ms, width);
 
           cairo_line_to (cr, x, point_y (self, index, base, y0, height));

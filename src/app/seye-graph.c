@@ -155,7 +155,8 @@ update_scale (SeyeGraph *self)
     max = 100.0;
   else
     {
-      SeyeGraphSeries *series = self->history_max != NULL ? self->history_max : _seye_graph_shown_series (self);
+      SeyeGraphSeries *series = self->history_max != NULL ? self->history_max
+                                                          : _seye_graph_shown_series (self);
       gint64 since = _seye_graph_end_time (self) - _seye_graph_window_ms (self);
       double peak = seye_graph_series_get_max (series, since, 0, series->n_values);
 
@@ -287,7 +288,8 @@ seye_graph_measure (GtkWidget      *widget,
     {
       SeyeCoreLayout cores;
 
-      seye_core_layout_compute (&cores, _seye_graph_shown_series (self)->n_values, for_size < 0 ? 400 : for_size);
+      seye_core_layout_compute (&cores, _seye_graph_shown_series (self)->n_values,
+                                for_size < 0 ? 400 : for_size);
       *minimum = *natural = MAX (36, (int) ceil (seye_core_layout_height (&cores)));
     }
   else
