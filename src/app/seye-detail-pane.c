@@ -7,63 +7,14 @@
 #include <glib/gi18n.h>
 
 #include "seye-alerts.h"
-#include "seye-credentials.h"
-#include "seye-detail-pane.h"
+#include "seye-detail-pane-private.h"
 #include "seye-format.h"
 #include "seye-sanitize.h"
 #include "seye-ticker.h"
 
-#define MAX_HISTORY_WINDOW (7 * 24 * 3600)   /* seconds */
-#define MAX_QUERY_POINTS   1440              /* at most one a minute over a day: rollups */
-#define MIN_REFRESH_MS     5000
-
-struct _SeyeDetailPane
-{
-  GtkWidget   parent_instance;
-
-  /* Template widgets */
-  GtkStack   *stack;
-  GtkWidget  *pairing_box;
-  GtkImage   *pairing_icon;
-  GtkLabel   *pairing_title;
-  GtkLabel   *pairing_body;
-  GtkButton  *pairing_button;
-  GtkLabel   *connection_label;
-  GtkButton  *forget_button;
-  GtkLabel   *hostname_label;
-  GtkLabel   *os_label;
-  GtkLabel   *state_label;
-  GtkLabel   *cpu_model_label;
-  GtkLabel   *address_label;
-  GtkLabel   *agent_label;
-  GtkLabel   *uptime_label;
-  /* Inscriptions: values that change every second must not lay the pane out again. */
-  GtkInscription *cpu_value_label;
-  GtkInscription *cores_value_label;
-  GtkInscription *memory_value_label;
-  GtkInscription *load_value_label;
-  GtkInscription *network_value_label;
-  SeyeGraph  *cpu_graph;
-  SeyeGraph  *cores_graph;
-  SeyeGraph  *memory_graph;
-  SeyeGraph  *load_graph;
-  SeyeGraph  *network_graph;
-
-  /* Owned */
-  SeyeNode             *node;
-  SeyeStore            *store;
-  GCancellable         *query_cancellable;
-  GCancellable         *export_cancellable;
-  GtkFileChooserNative *export_dialog;
-  GtkFileFilter        *json_filter;
-  GFile                *export_file;
-
-  guint       window;
-  gint64      query_to_ms;       /* right edge of the last query, 0 when none */
-  gint64      refresh_ms;        /* how much newer a sample must be to query again */
-  gboolean    values_dirty;
-  gboolean    history_dirty;
-};
+/* The widget: its properties, its template, and the labels about the node (name, system,
+ * state, values over the graphs). The pairing notice is in seye-detail-pane-pairing.c,
+ * long ranges and export in seye-detail-pane-history.c. */
 
 enum {
   PROP_0,
@@ -77,8 +28,8 @@ G_DEFINE_FINAL_TYPE (SeyeDetailPane, seye_detail_pane, GTK_TYPE_WIDGET)
 
 static GParamSpec *properties[N_PROPS];
 
-static void
-set_label (GtkLabel   *label,
+void
+_seye_detail_pane_set_label (GtkLabel   *label,
            const char *text)
 {
   if (text == NULL || *text == '\0')
@@ -142,7 +93,7 @@ update_state (SeyeDetailPane *self)
         g_string_append_printf (text, " · %s", _("Memory is almost full"));
     }
 
-  set_label (self->state_label, text->str);
+  _seye_detail_pane_set_label (self->state_label, text->str);
 
   gtk_widget_remove_css_class (GTK_WIDGET (self->state_label), "error");
   gtk_widget_remove_css_class (GTK_WIDGET (self->state_label), "warning");
@@ -155,119 +106,6 @@ update_state (SeyeDetailPane *self)
     gtk_widget_add_css_class (GTK_WIDGET (self->state_label), "warning");
   else if (state == SEYE_NODE_STATE_ONLINE)
     gtk_widget_add_css_class (GTK_WIDGET (self->state_label), "success");
-}
-
-/* The notice at the top for a node that needs pairing or whose certificate
- * changed, and the "Connection" row: plain HTTP, HTTPS, paired with what. */
-static void
-update_pairing (SeyeDetailPane *self)
-{
-  g_autofree char *title = NULL;
-  g_autofree char *body = NULL;
-  g_autofree char *connection = NULL;
-  g_autofree char *name = NULL;
-  const char *button = NULL;
-  const char *icon = "dialog-password-symbolic";
-  const char *seen;
-  SeyeNodeState state;
-  gboolean paired;
-  gboolean tls;
-
-  if (self->node == NULL)
-    return;
-
-  name = seye_sanitize_display (seye_node_get_name (self->node));
-  state = seye_node_get_state (self->node);
-  paired = seye_node_get_paired (self->node);
-  tls = seye_node_get_tls (self->node);
-  seen = seye_node_get_tls_fingerprint (self->node);
-
-  if (state == SEYE_NODE_STATE_UNTRUSTED && tls)
-    {
-      g_autofree char *now = seen ? seye_fingerprint_format (seen) : g_strdup ("?");
-
-      icon = "dialog-warning-symbolic";
-      /* Translators: %s is a node's name */
-      title = g_strdup_printf (_("The certificate of %s changed"), name);
-      body = g_strdup_printf (_("This could be an attacker, or the agent was reinstalled. Nothing is "
-                                "sent to it, and its data is not shown. Run “sorcerers-eye-agent "
-                                "--pairing-info” on %s: if it prints the fingerprint %s, pair again "
-                                "with the token it prints."), name, now);
-      button = _("Pair _Again…");
-    }
-  else if (state == SEYE_NODE_STATE_UNTRUSTED)
-    {
-      icon = "dialog-warning-symbolic";
-      title = g_strdup_printf (_("%s no longer uses HTTPS"), name);
-      body = g_strdup (_("It was paired over HTTPS and is now announced without it. This could be an "
-                         "attacker. Nothing is sent to it. If its agent was set up again without "
-                         "--tls, forget the pairing."));
-    }
-  else if (state == SEYE_NODE_STATE_NEEDS_PAIRING && !tls)
-    {
-      title = g_strdup_printf (_("%s wants a token, but does not use HTTPS"), name);
-      body = g_strdup (_("A token is only ever sent over HTTPS. Start its agent with --tls, then pair with it."));
-    }
-  else if (state == SEYE_NODE_STATE_NEEDS_PAIRING && paired)
-    {
-      title = g_strdup_printf (_("%s refused the token"), name);
-      body = g_strdup_printf (_("Its token changed since you paired (its agent may have been set up "
-                                "again). Run “sorcerers-eye-agent --pairing-info” on %s and pair "
-                                "again with the token it prints."), name);
-      button = _("Pair _Again…");
-    }
-  else if (state == SEYE_NODE_STATE_NEEDS_PAIRING)
-    {
-      title = g_strdup_printf (_("%s needs pairing"), name);
-      body = g_strdup_printf (_("It shares its metrics only with apps that have its token. Run "
-                                "“sorcerers-eye-agent --pairing-info” on %s, then pair and paste "
-                                "the token it prints."), name);
-      button = _("_Pair…");
-    }
-
-  gtk_widget_set_visible (self->pairing_box, title != NULL);
-  if (title != NULL)
-    {
-      gtk_image_set_from_icon_name (self->pairing_icon, icon);
-      set_label (self->pairing_title, title);
-      set_label (self->pairing_body, body);
-      if (state == SEYE_NODE_STATE_UNTRUSTED)
-        gtk_widget_add_css_class (self->pairing_box, "untrusted");
-      else
-        gtk_widget_remove_css_class (self->pairing_box, "untrusted");
-    }
-
-  gtk_widget_set_visible (GTK_WIDGET (self->pairing_button), button != NULL);
-  if (button != NULL)
-    {
-      gtk_button_set_label (self->pairing_button, button);
-      /* The target first: the action takes a node key. */
-      gtk_actionable_set_action_target_value (GTK_ACTIONABLE (self->pairing_button),
-                                              g_variant_new_string (seye_node_get_key (self->node)));
-      gtk_actionable_set_action_name (GTK_ACTIONABLE (self->pairing_button), "app.pair-node");
-    }
-
-  if (!tls)
-    connection = g_strdup (_("HTTP, not encrypted"));
-  else if (paired && state == SEYE_NODE_STATE_UNTRUSTED)
-    connection = g_strdup (_("HTTPS, paired with another certificate than the one it presents now"));
-  else if (paired && seen != NULL)
-    {
-      g_autofree char *pinned = seye_fingerprint_format (seen);
-
-      /* Translators: %s is a certificate fingerprint, "SHA256:AB:CD:…" */
-      connection = g_strdup_printf (_("HTTPS, paired · %s"), pinned);
-    }
-  else if (paired)
-    connection = g_strdup (_("HTTPS, paired"));
-  else
-    connection = g_strdup (_("HTTPS, not paired"));
-  set_label (self->connection_label, connection);
-
-  gtk_widget_set_visible (GTK_WIDGET (self->forget_button), paired);
-  gtk_actionable_set_action_target_value (GTK_ACTIONABLE (self->forget_button),
-                                          g_variant_new_string (seye_node_get_key (self->node)));
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (self->forget_button), "app.forget-pairing");
 }
 
 /* What the node says about itself is shown sanitised; "–" when it said nothing. */
@@ -296,8 +134,8 @@ update_info (SeyeDetailPane *self)
   hostname = info && info->hostname ? shown (info->hostname) : g_strdup (name);
   address = shown (seye_node_get_address (self->node));
 
-  set_label (self->hostname_label, hostname);
-  set_label (self->address_label, address);
+  _seye_detail_pane_set_label (self->hostname_label, hostname);
+  _seye_detail_pane_set_label (self->address_label, address);
 
   if (info != NULL)
     {
@@ -315,9 +153,9 @@ update_info (SeyeDetailPane *self)
       agent = g_strdup_printf (_("%s · announces “%s”"), agent_version, name);
     }
 
-  set_label (self->os_label, os);
-  set_label (self->cpu_model_label, cpu);
-  set_label (self->agent_label, agent);
+  _seye_detail_pane_set_label (self->os_label, os);
+  _seye_detail_pane_set_label (self->cpu_model_label, cpu);
+  _seye_detail_pane_set_label (self->agent_label, agent);
 }
 
 static void
@@ -382,125 +220,12 @@ update_values (SeyeDetailPane *self)
         }
     }
 
-  set_label (self->uptime_label, uptime);
+  _seye_detail_pane_set_label (self->uptime_label, uptime);
   set_value (self->cpu_value_label, cpu);
   set_value (self->cores_value_label, cores);
   set_value (self->memory_value_label, memory);
   set_value (self->load_value_label, load);
   set_value (self->network_value_label, network);
-}
-
-static gboolean
-is_history_window (guint seconds)
-{
-  return seconds > SEYE_GRAPH_MAX_WINDOW;
-}
-
-static const char *
-get_node_id (SeyeDetailPane *self)
-{
-  const SeyeNodeInfo *info = self->node ? seye_node_get_info (self->node) : NULL;
-
-  return info != NULL ? info->node_id : NULL;
-}
-
-static void
-foreach_graph_set_history (SeyeDetailPane *self,
-                           GPtrArray      *points,
-                           gint64          from_ms,
-                           gint64          to_ms)
-{
-  SeyeGraph *graphs[] = { self->cpu_graph, self->cores_graph, self->memory_graph,
-                          self->load_graph, self->network_graph };
-
-  for (guint i = 0; i < G_N_ELEMENTS (graphs); i++)
-    {
-      if (points != NULL)
-        seye_graph_set_history (graphs[i], points, from_ms, to_ms);
-      else
-        seye_graph_clear_history (graphs[i]);
-    }
-}
-
-static void
-cancel_query (SeyeDetailPane *self)
-{
-  g_cancellable_cancel (self->query_cancellable);
-  g_clear_object (&self->query_cancellable);
-}
-
-static void
-query_cb (GObject      *object,
-          GAsyncResult *result,
-          gpointer      user_data)
-{
-  g_autoptr (GPtrArray) points = NULL;
-  g_autoptr (GError) error = NULL;
-  SeyeDetailPane *self;
-
-  points = seye_store_query_finish (SEYE_STORE (object), result, &error);
-
-  /* Cancelled: the node or the range changed, or the pane is gone; @user_data may be too. */
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-
-  self = SEYE_DETAIL_PANE (user_data);
-  g_clear_object (&self->query_cancellable);
-
-  if (points == NULL)
-    {
-      g_autofree char *name = self->node ? seye_sanitize_display (seye_node_get_name (self->node)) : NULL;
-
-      g_warning ("Cannot read the history of %s: %s", name ? name : "?", error->message);
-      points = g_ptr_array_new ();
-    }
-
-  if (is_history_window (self->window))
-    foreach_graph_set_history (self, points, self->query_to_ms - (gint64) self->window * 1000,
-                               self->query_to_ms);
-}
-
-/* Reads the shown range from the store, now if the pane is on screen, else when it is mapped. */
-static void
-reload_history (SeyeDetailPane *self)
-{
-  const char *node_id = get_node_id (self);
-  gint64 to_ms = g_get_real_time () / 1000;
-  gint64 from_ms = to_ms - (gint64) self->window * 1000;
-  int width;
-  guint max_points;
-
-  cancel_query (self);
-  self->history_dirty = FALSE;
-
-  if (self->node == NULL || !is_history_window (self->window))
-    return;
-
-  if (!gtk_widget_get_mapped (GTK_WIDGET (self)))
-    {
-      self->history_dirty = TRUE;
-      return;
-    }
-
-  self->query_to_ms = to_ms;
-
-  /* Without a store or before the node said who it is, the range is shown empty. */
-  if (self->store == NULL || node_id == NULL)
-    {
-      g_autoptr (GPtrArray) none = g_ptr_array_new ();
-
-      foreach_graph_set_history (self, none, from_ms, to_ms);
-      return;
-    }
-
-  /* About one point per pixel, never finer than a minute over a day or more. */
-  width = gtk_widget_get_width (GTK_WIDGET (self->cpu_graph));
-  max_points = CLAMP (width > 0 ? width : 600, 60, MAX_QUERY_POINTS);
-  self->refresh_ms = MAX (MIN_REFRESH_MS, ((gint64) self->window * 1000) / max_points);
-
-  self->query_cancellable = g_cancellable_new ();
-  seye_store_query_async (self->store, node_id, from_ms, to_ms, max_points,
-                          self->query_cancellable, query_cb, self);
 }
 
 static void
@@ -515,15 +240,7 @@ sample_added_cb (SeyeDetailPane *self,
       seye_ticker_request (seye_ticker_get_default ());
     }
 
-  /* A long range moves on when there is a point's worth of new data, and only on screen. */
-  if (is_history_window (self->window))
-    {
-      if (!gtk_widget_get_mapped (GTK_WIDGET (self)))
-        self->history_dirty = TRUE;
-      else if (self->query_cancellable == NULL && self->store != NULL &&
-               sample->time_ms - self->query_to_ms >= self->refresh_ms)
-        reload_history (self);
-    }
+  _seye_detail_pane_history_sample_added (self, sample);
 }
 
 static void
@@ -532,167 +249,8 @@ node_info_cb (SeyeDetailPane *self)
   update_info (self);
 
   /* After a restart the node's id is known once it answered: its history can be read. */
-  if (is_history_window (self->window) && self->query_to_ms == 0)
-    reload_history (self);
-}
-
-static void
-export_done_cb (GObject      *object,
-                GAsyncResult *result,
-                gpointer      user_data)
-{
-  g_autoptr (SeyeDetailPane) self = user_data;
-  g_autoptr (GError) error = NULL;
-  g_autoptr (AdwToast) toast = NULL;
-  g_autofree char *title = NULL;
-  g_autofree char *escaped = NULL;
-  GtkWidget *overlay;
-
-  if (seye_store_export_finish (SEYE_STORE (object), result, &error))
-    {
-      g_autofree char *where = g_file_get_parse_name (self->export_file);
-
-      /* Translators: %s is the file the history was written to */
-      title = g_strdup_printf (_("History saved to %s"), where);
-    }
-  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-  else
-    /* Translators: %s says why, e.g. "Permission denied" */
-    title = g_strdup_printf (_("Could not export the history: %s"), error->message);
-
-  overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
-  if (overlay == NULL)
-    return;
-
-  escaped = g_markup_escape_text (title, -1);
-  toast = adw_toast_new (escaped);
-  adw_toast_set_timeout (toast, error != NULL ? 0 : 5);
-  adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), g_steal_pointer (&toast));
-}
-
-static void
-export_response_cb (SeyeDetailPane       *self,
-                    int                   response,
-                    GtkFileChooserNative *dialog)
-{
-  GtkFileChooser *chooser = GTK_FILE_CHOOSER (dialog);
-  g_autoptr (GFile) file = NULL;
-  g_autoptr (GtkFileFilter) filter = NULL;
-  g_autofree char *basename = NULL;
-  const char *range;
-  const char *node_id = get_node_id (self);
-  SeyeStoreFormat format;
-  gint64 to_ms = g_get_real_time () / 1000;
-  gint64 seconds;
-
-  if (response != GTK_RESPONSE_ACCEPT || self->store == NULL || node_id == NULL)
-    goto out;
-
-  file = gtk_file_chooser_get_file (chooser);
-  if (file == NULL)
-    goto out;
-
-  /* The name's extension wins; without one, the chosen filter says. */
-  basename = g_file_get_basename (file);
-  filter = gtk_file_chooser_get_filter (chooser);
-  if (g_str_has_suffix (basename, ".json"))
-    format = SEYE_STORE_FORMAT_JSON;
-  else if (g_str_has_suffix (basename, ".csv"))
-    format = SEYE_STORE_FORMAT_CSV;
-  else
-    format = filter == self->json_filter ? SEYE_STORE_FORMAT_JSON : SEYE_STORE_FORMAT_CSV;
-
-  range = gtk_file_chooser_get_choice (chooser, "range");
-  if (g_strcmp0 (range, "day") == 0)
-    seconds = 24 * 3600;
-  else if (g_strcmp0 (range, "week") == 0)
-    seconds = 7 * 24 * 3600;
-  else if (g_strcmp0 (range, "month") == 0)
-    seconds = 30 * 24 * 3600;
-  else
-    seconds = self->window;
-
-  g_cancellable_cancel (self->export_cancellable);
-  g_clear_object (&self->export_cancellable);
-  self->export_cancellable = g_cancellable_new ();
-  g_set_object (&self->export_file, file);
-
-  seye_store_export_async (self->store, node_id, to_ms - seconds * 1000, to_ms, format, file,
-                           self->export_cancellable, export_done_cb, g_object_ref (self));
-
-out:
-  gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (dialog));
-  g_clear_object (&self->export_dialog);
-}
-
-static void
-export_action (GtkWidget  *widget,
-               const char *action_name,
-               GVariant   *param)
-{
-  SeyeDetailPane *self = SEYE_DETAIL_PANE (widget);
-  static const char *range_ids[] = { "shown", "day", "week", "month", NULL };
-  const char *range_labels[] = { N_("The range shown"), N_("Last 24 hours"),
-                                 N_("Last 7 days"), N_("Last 30 days"), NULL };
-  g_autoptr (GtkFileFilter) csv = NULL;
-  g_autoptr (GDateTime) now = NULL;
-  g_autofree char *date = NULL;
-  g_autofree char *node_name = NULL;
-  g_autofree char *name = NULL;
-  GtkFileChooser *chooser;
-
-  if (self->node == NULL || self->store == NULL || self->export_dialog != NULL)
-    return;
-
-  for (guint i = 0; range_labels[i] != NULL; i++)
-    range_labels[i] = _(range_labels[i]);
-
-  self->export_dialog = gtk_file_chooser_native_new (_("Export History"),
-                                                     GTK_WINDOW (gtk_widget_get_root (widget)),
-                                                     GTK_FILE_CHOOSER_ACTION_SAVE,
-                                                     _("_Export"),
-                                                     _("_Cancel"));
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->export_dialog), TRUE);
-  chooser = GTK_FILE_CHOOSER (self->export_dialog);
-
-  csv = gtk_file_filter_new ();
-  gtk_file_filter_set_name (csv, _("CSV (spreadsheets)"));
-  gtk_file_filter_add_pattern (csv, "*.csv");
-  gtk_file_filter_add_mime_type (csv, "text/csv");
-  gtk_file_chooser_add_filter (chooser, csv);
-
-  if (self->json_filter == NULL)
-    {
-      self->json_filter = gtk_file_filter_new ();
-      gtk_file_filter_set_name (self->json_filter, _("JSON"));
-      gtk_file_filter_add_pattern (self->json_filter, "*.json");
-      gtk_file_filter_add_mime_type (self->json_filter, "application/json");
-    }
-  gtk_file_chooser_add_filter (chooser, self->json_filter);
-  gtk_file_chooser_set_filter (chooser, csv);
-
-  gtk_file_chooser_add_choice (chooser, "range", _("Time range"), range_ids, range_labels);
-  gtk_file_chooser_set_choice (chooser, "range", "shown");
-
-  now = g_date_time_new_now_local ();
-  date = g_date_time_format (now, "%Y-%m-%d");
-  /* Translators: the suggested file name: node name and date */
-  node_name = seye_sanitize_display (seye_node_get_name (self->node));
-  name = g_strdup_printf (_("%s history %s.csv"), node_name, date);
-  g_strdelimit (name, "/", '-');
-  gtk_file_chooser_set_current_name (chooser, name);
-
-  g_signal_connect_object (self->export_dialog, "response", G_CALLBACK (export_response_cb), self,
-                           G_CONNECT_SWAPPED);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->export_dialog));
-}
-
-static void
-update_export_action (SeyeDetailPane *self)
-{
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "detail.export",
-                                 self->node != NULL && self->store != NULL);
+  if (_seye_detail_pane_is_history_window (self->window) && self->query_to_ms == 0)
+    _seye_detail_pane_reload_history (self);
 }
 
 static void
@@ -714,7 +272,7 @@ seye_detail_pane_map (GtkWidget *widget)
 
   update_values (self);
   if (self->history_dirty)
-    reload_history (self);
+    _seye_detail_pane_reload_history (self);
 }
 
 static void
@@ -723,14 +281,7 @@ seye_detail_pane_dispose (GObject *object)
   SeyeDetailPane *self = SEYE_DETAIL_PANE (object);
 
   seye_detail_pane_set_node (self, NULL);
-  cancel_query (self);
-  g_cancellable_cancel (self->export_cancellable);
-  g_clear_object (&self->export_cancellable);
-  if (self->export_dialog != NULL)
-    gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->export_dialog));
-  g_clear_object (&self->export_dialog);
-  g_clear_object (&self->json_filter);
-  g_clear_object (&self->export_file);
+  _seye_detail_pane_history_dispose (self);
   g_clear_object (&self->store);
   gtk_widget_dispose_template (GTK_WIDGET (self), SEYE_TYPE_DETAIL_PANE);
 
@@ -850,7 +401,7 @@ seye_detail_pane_class_init (SeyeDetailPaneClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SeyeDetailPane, network_graph);
 
   gtk_widget_class_install_property_action (widget_class, "detail.window", "window");
-  gtk_widget_class_install_action (widget_class, "detail.export", NULL, export_action);
+  gtk_widget_class_install_action (widget_class, "detail.export", NULL, _seye_detail_pane_export_action);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "detailpane");
@@ -862,7 +413,7 @@ seye_detail_pane_init (SeyeDetailPane *self)
   self->window = 60;
 
   gtk_widget_init_template (GTK_WIDGET (self));
-  update_export_action (self);
+  _seye_detail_pane_update_export_action (self);
 
   g_signal_connect_object (seye_ticker_get_default (), "tick", G_CALLBACK (tick_cb), self,
                            G_CONNECT_SWAPPED);
@@ -911,21 +462,10 @@ seye_detail_pane_set_node (SeyeDetailPane *self,
                                G_CONNECT_SWAPPED);
       g_signal_connect_object (node, "notify::error", G_CALLBACK (update_state), self,
                                G_CONNECT_SWAPPED);
-      g_signal_connect_object (node, "notify::state", G_CALLBACK (update_pairing), self,
-                               G_CONNECT_SWAPPED);
-      g_signal_connect_object (node, "notify::paired", G_CALLBACK (update_pairing), self,
-                               G_CONNECT_SWAPPED);
-      g_signal_connect_object (node, "notify::tls", G_CALLBACK (update_pairing), self,
-                               G_CONNECT_SWAPPED);
-      g_signal_connect_object (node, "notify::tls-fingerprint", G_CALLBACK (update_pairing), self,
-                               G_CONNECT_SWAPPED);
-      g_signal_connect_object (node, "notify::name", G_CALLBACK (update_pairing), self,
-                               G_CONNECT_SWAPPED);
-      g_signal_connect_object (node, "notify::key", G_CALLBACK (update_pairing), self,
-                               G_CONNECT_SWAPPED);
+      _seye_detail_pane_follow_pairing (self, node);
       update_info (self);
       update_state (self);
-      update_pairing (self);
+      _seye_detail_pane_update_pairing (self);
       update_values (self);
     }
 
@@ -938,8 +478,8 @@ seye_detail_pane_set_node (SeyeDetailPane *self,
   gtk_stack_set_visible_child_name (self->stack, node != NULL ? "node" : "empty");
 
   self->query_to_ms = 0;
-  reload_history (self);
-  update_export_action (self);
+  _seye_detail_pane_reload_history (self);
+  _seye_detail_pane_update_export_action (self);
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NODE]);
 }
@@ -965,14 +505,11 @@ seye_detail_pane_set_window (SeyeDetailPane *self,
   self->window = seconds;
   self->query_to_ms = 0;
 
-  if (is_history_window (seconds))
-    reload_history (self);
+  if (_seye_detail_pane_is_history_window (seconds))
+    _seye_detail_pane_reload_history (self);
   else
     {
-      /* Back to the live samples, which kept coming in meanwhile. */
-      cancel_query (self);
-      self->history_dirty = FALSE;
-      foreach_graph_set_history (self, NULL, 0, 0);
+      _seye_detail_pane_show_live (self);
       seye_graph_set_window (self->cpu_graph, seconds);
       seye_graph_set_window (self->cores_graph, seconds);
       seye_graph_set_window (self->memory_graph, seconds);
@@ -1039,37 +576,9 @@ seye_detail_pane_set_store (SeyeDetailPane *self,
     return;
 
   self->query_to_ms = 0;
-  reload_history (self);
-  update_export_action (self);
+  _seye_detail_pane_reload_history (self);
+  _seye_detail_pane_update_export_action (self);
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STORE]);
 }
 
-/* For tests: the pairing notice's title and body, NULL while it is hidden. */
-char *
-_seye_detail_pane_dup_pairing_notice (SeyeDetailPane *self)
-{
-  if (!gtk_widget_get_visible (self->pairing_box))
-    return NULL;
-
-  return g_strconcat (gtk_label_get_text (self->pairing_title), "\n",
-                      gtk_label_get_text (self->pairing_body), NULL);
-}
-
-GtkButton *
-_seye_detail_pane_get_pairing_button (SeyeDetailPane *self)
-{
-  return gtk_widget_get_visible (GTK_WIDGET (self->pairing_button)) ? self->pairing_button : NULL;
-}
-
-GtkButton *
-_seye_detail_pane_get_forget_button (SeyeDetailPane *self)
-{
-  return gtk_widget_get_visible (GTK_WIDGET (self->forget_button)) ? self->forget_button : NULL;
-}
-
-const char *
-_seye_detail_pane_get_connection (SeyeDetailPane *self)
-{
-  return gtk_label_get_text (self->connection_label);
-}

@@ -1,0 +1,322 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "seye-detail-pane"
+
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gi18n.h>
+
+#include "seye-detail-pane-private.h"
+#include "seye-sanitize.h"
+
+#define MAX_QUERY_POINTS   1440              /* at most one a minute over a day: rollups */
+#define MIN_REFRESH_MS     5000
+
+/*
+ * Ranges longer than the graphs' live series (1 hour, 24 hours, 7 days), read from the
+ * history store when the pane is on screen and handed to the graphs; and the export of
+ * a node's history to a CSV or JSON file.
+ */
+
+static const char *
+get_node_id (SeyeDetailPane *self)
+{
+  const SeyeNodeInfo *info = self->node ? seye_node_get_info (self->node) : NULL;
+
+  return info != NULL ? info->node_id : NULL;
+}
+
+static void
+foreach_graph_set_history (SeyeDetailPane *self,
+                           GPtrArray      *points,
+                           gint64          from_ms,
+                           gint64          to_ms)
+{
+  SeyeGraph *graphs[] = { self->cpu_graph, self->cores_graph, self->memory_graph,
+                          self->load_graph, self->network_graph };
+
+  for (guint i = 0; i < G_N_ELEMENTS (graphs); i++)
+    {
+      if (points != NULL)
+        seye_graph_set_history (graphs[i], points, from_ms, to_ms);
+      else
+        seye_graph_clear_history (graphs[i]);
+    }
+}
+
+static void
+cancel_query (SeyeDetailPane *self)
+{
+  g_cancellable_cancel (self->query_cancellable);
+  g_clear_object (&self->query_cancellable);
+}
+
+static void
+query_cb (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr (GPtrArray) points = NULL;
+  g_autoptr (GError) error = NULL;
+  SeyeDetailPane *self;
+
+  points = seye_store_query_finish (SEYE_STORE (object), result, &error);
+
+  /* Cancelled: the node or the range changed, or the pane is gone; @user_data may be too. */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  self = SEYE_DETAIL_PANE (user_data);
+  g_clear_object (&self->query_cancellable);
+
+  if (points == NULL)
+    {
+      g_autofree char *name = self->node ? seye_sanitize_display (seye_node_get_name (self->node)) : NULL;
+
+      g_warning ("Cannot read the history of %s: %s", name ? name : "?", error->message);
+      points = g_ptr_array_new ();
+    }
+
+  if (_seye_detail_pane_is_history_window (self->window))
+    foreach_graph_set_history (self, points, self->query_to_ms - (gint64) self->window * 1000,
+                               self->query_to_ms);
+}
+
+/* Reads the shown range from the store, now if the pane is on screen, else when it is mapped. */
+void
+_seye_detail_pane_reload_history (SeyeDetailPane *self)
+{
+  const char *node_id = get_node_id (self);
+  gint64 to_ms = g_get_real_time () / 1000;
+  gint64 from_ms = to_ms - (gint64) self->window * 1000;
+  int width;
+  guint max_points;
+
+  cancel_query (self);
+  self->history_dirty = FALSE;
+
+  if (self->node == NULL || !_seye_detail_pane_is_history_window (self->window))
+    return;
+
+  if (!gtk_widget_get_mapped (GTK_WIDGET (self)))
+    {
+      self->history_dirty = TRUE;
+      return;
+    }
+
+  self->query_to_ms = to_ms;
+
+  /* Without a store or before the node said who it is, the range is shown empty. */
+  if (self->store == NULL || node_id == NULL)
+    {
+      g_autoptr (GPtrArray) none = g_ptr_array_new ();
+
+      foreach_graph_set_history (self, none, from_ms, to_ms);
+      return;
+    }
+
+  /* About one point per pixel, never finer than a minute over a day or more. */
+  width = gtk_widget_get_width (GTK_WIDGET (self->cpu_graph));
+  max_points = CLAMP (width > 0 ? width : 600, 60, MAX_QUERY_POINTS);
+  self->refresh_ms = MAX (MIN_REFRESH_MS, ((gint64) self->window * 1000) / max_points);
+
+  self->query_cancellable = g_cancellable_new ();
+  seye_store_query_async (self->store, node_id, from_ms, to_ms, max_points,
+                          self->query_cancellable, query_cb, self);
+}
+
+/* A long range moves on when there is a point's worth of new data, and only on screen. */
+void
+_seye_detail_pane_history_sample_added (SeyeDetailPane *self,
+                                        SeyeSample     *sample)
+{
+  if (!_seye_detail_pane_is_history_window (self->window))
+    return;
+
+  if (!gtk_widget_get_mapped (GTK_WIDGET (self)))
+    self->history_dirty = TRUE;
+  else if (self->query_cancellable == NULL && self->store != NULL &&
+           sample->time_ms - self->query_to_ms >= self->refresh_ms)
+    _seye_detail_pane_reload_history (self);
+}
+
+/* Back to the live samples, which kept coming in meanwhile. */
+void
+_seye_detail_pane_show_live (SeyeDetailPane *self)
+{
+  cancel_query (self);
+  self->history_dirty = FALSE;
+  foreach_graph_set_history (self, NULL, 0, 0);
+}
+
+static void
+export_done_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr (SeyeDetailPane) self = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AdwToast) toast = NULL;
+  g_autofree char *title = NULL;
+  g_autofree char *escaped = NULL;
+  GtkWidget *overlay;
+
+  if (seye_store_export_finish (SEYE_STORE (object), result, &error))
+    {
+      g_autofree char *where = g_file_get_parse_name (self->export_file);
+
+      /* Translators: %s is the file the history was written to */
+      title = g_strdup_printf (_("History saved to %s"), where);
+    }
+  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  else
+    /* Translators: %s says why, e.g. "Permission denied" */
+    title = g_strdup_printf (_("Could not export the history: %s"), error->message);
+
+  overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
+  if (overlay == NULL)
+    return;
+
+  escaped = g_markup_escape_text (title, -1);
+  toast = adw_toast_new (escaped);
+  adw_toast_set_timeout (toast, error != NULL ? 0 : 5);
+  adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), g_steal_pointer (&toast));
+}
+
+static void
+export_response_cb (SeyeDetailPane       *self,
+                    int                   response,
+                    GtkFileChooserNative *dialog)
+{
+  GtkFileChooser *chooser = GTK_FILE_CHOOSER (dialog);
+  g_autoptr (GFile) file = NULL;
+  g_autoptr (GtkFileFilter) filter = NULL;
+  g_autofree char *basename = NULL;
+  const char *range;
+  const char *node_id = get_node_id (self);
+  SeyeStoreFormat format;
+  gint64 to_ms = g_get_real_time () / 1000;
+  gint64 seconds;
+
+  if (response != GTK_RESPONSE_ACCEPT || self->store == NULL || node_id == NULL)
+    goto out;
+
+  file = gtk_file_chooser_get_file (chooser);
+  if (file == NULL)
+    goto out;
+
+  /* The name's extension wins; without one, the chosen filter says. */
+  basename = g_file_get_basename (file);
+  filter = gtk_file_chooser_get_filter (chooser);
+  if (g_str_has_suffix (basename, ".json"))
+    format = SEYE_STORE_FORMAT_JSON;
+  else if (g_str_has_suffix (basename, ".csv"))
+    format = SEYE_STORE_FORMAT_CSV;
+  else
+    format = filter == self->json_filter ? SEYE_STORE_FORMAT_JSON : SEYE_STORE_FORMAT_CSV;
+
+  range = gtk_file_chooser_get_choice (chooser, "range");
+  if (g_strcmp0 (range, "day") == 0)
+    seconds = 24 * 3600;
+  else if (g_strcmp0 (range, "week") == 0)
+    seconds = 7 * 24 * 3600;
+  else if (g_strcmp0 (range, "month") == 0)
+    seconds = 30 * 24 * 3600;
+  else
+    seconds = self->window;
+
+  g_cancellable_cancel (self->export_cancellable);
+  g_clear_object (&self->export_cancellable);
+  self->export_cancellable = g_cancellable_new ();
+  g_set_object (&self->export_file, file);
+
+  seye_store_export_async (self->store, node_id, to_ms - seconds * 1000, to_ms, format, file,
+                           self->export_cancellable, export_done_cb, g_object_ref (self));
+
+out:
+  gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (dialog));
+  g_clear_object (&self->export_dialog);
+}
+
+void
+_seye_detail_pane_export_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *param)
+{
+  SeyeDetailPane *self = SEYE_DETAIL_PANE (widget);
+  static const char *range_ids[] = { "shown", "day", "week", "month", NULL };
+  const char *range_labels[] = { N_("The range shown"), N_("Last 24 hours"),
+                                 N_("Last 7 days"), N_("Last 30 days"), NULL };
+  g_autoptr (GtkFileFilter) csv = NULL;
+  g_autoptr (GDateTime) now = NULL;
+  g_autofree char *date = NULL;
+  g_autofree char *node_name = NULL;
+  g_autofree char *name = NULL;
+  GtkFileChooser *chooser;
+
+  if (self->node == NULL || self->store == NULL || self->export_dialog != NULL)
+    return;
+
+  for (guint i = 0; range_labels[i] != NULL; i++)
+    range_labels[i] = _(range_labels[i]);
+
+  self->export_dialog = gtk_file_chooser_native_new (_("Export History"),
+                                                     GTK_WINDOW (gtk_widget_get_root (widget)),
+                                                     GTK_FILE_CHOOSER_ACTION_SAVE,
+                                                     _("_Export"),
+                                                     _("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->export_dialog), TRUE);
+  chooser = GTK_FILE_CHOOSER (self->export_dialog);
+
+  csv = gtk_file_filter_new ();
+  gtk_file_filter_set_name (csv, _("CSV (spreadsheets)"));
+  gtk_file_filter_add_pattern (csv, "*.csv");
+  gtk_file_filter_add_mime_type (csv, "text/csv");
+  gtk_file_chooser_add_filter (chooser, csv);
+
+  if (self->json_filter == NULL)
+    {
+      self->json_filter = gtk_file_filter_new ();
+      gtk_file_filter_set_name (self->json_filter, _("JSON"));
+      gtk_file_filter_add_pattern (self->json_filter, "*.json");
+      gtk_file_filter_add_mime_type (self->json_filter, "application/json");
+    }
+  gtk_file_chooser_add_filter (chooser, self->json_filter);
+  gtk_file_chooser_set_filter (chooser, csv);
+
+  gtk_file_chooser_add_choice (chooser, "range", _("Time range"), range_ids, range_labels);
+  gtk_file_chooser_set_choice (chooser, "range", "shown");
+
+  now = g_date_time_new_now_local ();
+  date = g_date_time_format (now, "%Y-%m-%d");
+  /* Translators: the suggested file name: node name and date */
+  node_name = seye_sanitize_display (seye_node_get_name (self->node));
+  name = g_strdup_printf (_("%s history %s.csv"), node_name, date);
+  g_strdelimit (name, "/", '-');
+  gtk_file_chooser_set_current_name (chooser, name);
+
+  g_signal_connect_object (self->export_dialog, "response", G_CALLBACK (export_response_cb), self,
+                           G_CONNECT_SWAPPED);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->export_dialog));
+}
+
+void
+_seye_detail_pane_update_export_action (SeyeDetailPane *self)
+{
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "detail.export",
+                                 self->node != NULL && self->store != NULL);
+}
+
+void
+_seye_detail_pane_history_dispose (SeyeDetailPane *self)
+{
+  cancel_query (self);
+  g_cancellable_cancel (self->export_cancellable);
+  g_clear_object (&self->export_cancellable);
+  if (self->export_dialog != NULL)
+    gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->export_dialog));
+  g_clear_object (&self->export_dialog);
+  g_clear_object (&self->json_filter);
+  g_clear_object (&self->export_file);
+}

@@ -1,0 +1,212 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "seye-detail-pane"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "seye-credentials.h"
+#include "seye-detail-pane-private.h"
+#include "seye-sanitize.h"
+
+/*
+ * The notice at the top for a node that needs pairing or whose certificate changed,
+ * with the button that pairs, and the "Connection" row: plain HTTP, HTTPS, paired
+ * with what, with the button that forgets the pairing.
+ */
+
+typedef struct
+{
+  char       *title;   /* NULL: no notice */
+  char       *body;
+  const char *button;  /* NULL: no button */
+  const char *icon;
+} PairingNotice;
+
+static void
+pairing_notice_clear (PairingNotice *notice)
+{
+  g_clear_pointer (&notice->title, g_free);
+  g_clear_pointer (&notice->body, g_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (PairingNotice, pairing_notice_clear)
+
+/* What the notice says for the node's state; no title when there is nothing to say. */
+static void
+pairing_notice_init (PairingNotice *notice,
+                     SeyeNode      *node)
+{
+  g_autofree char *name = seye_sanitize_display (seye_node_get_name (node));
+  SeyeNodeState state = seye_node_get_state (node);
+  gboolean paired = seye_node_get_paired (node);
+  gboolean tls = seye_node_get_tls (node);
+  const char *seen = seye_node_get_tls_fingerprint (node);
+
+  notice->icon = "dialog-password-symbolic";
+
+  if (state == SEYE_NODE_STATE_UNTRUSTED && tls)
+    {
+      g_autofree char *now = seen ? seye_fingerprint_format (seen) : g_strdup ("?");
+
+      notice->icon = "dialog-warning-symbolic";
+      /* Translators: %s is a node's name */
+      notice->title = g_strdup_printf (_("The certificate of %s changed"), name);
+      notice->body = g_strdup_printf (_("This could be an attacker, or the agent was reinstalled. Nothing is "
+                                        "sent to it, and its data is not shown. Run “sorcerers-eye-agent "
+                                        "--pairing-info” on %s: if it prints the fingerprint %s, pair again "
+                                        "with the token it prints."), name, now);
+      notice->button = _("Pair _Again…");
+    }
+  else if (state == SEYE_NODE_STATE_UNTRUSTED)
+    {
+      notice->icon = "dialog-warning-symbolic";
+      notice->title = g_strdup_printf (_("%s no longer uses HTTPS"), name);
+      notice->body = g_strdup (_("It was paired over HTTPS and is now announced without it. This could be an "
+                                 "attacker. Nothing is sent to it. If its agent was set up again without "
+                                 "--tls, forget the pairing."));
+    }
+  else if (state == SEYE_NODE_STATE_NEEDS_PAIRING && !tls)
+    {
+      notice->title = g_strdup_printf (_("%s wants a token, but does not use HTTPS"), name);
+      notice->body = g_strdup (_("A token is only ever sent over HTTPS. Start its agent with --tls, "
+                                 "then pair with it."));
+    }
+  else if (state == SEYE_NODE_STATE_NEEDS_PAIRING && paired)
+    {
+      notice->title = g_strdup_printf (_("%s refused the token"), name);
+      notice->body = g_strdup_printf (_("Its token changed since you paired (its agent may have been set up "
+                                        "again). Run “sorcerers-eye-agent --pairing-info” on %s and pair "
+                                        "again with the token it prints."), name);
+      notice->button = _("Pair _Again…");
+    }
+  else if (state == SEYE_NODE_STATE_NEEDS_PAIRING)
+    {
+      notice->title = g_strdup_printf (_("%s needs pairing"), name);
+      notice->body = g_strdup_printf (_("It shares its metrics only with apps that have its token. Run "
+                                        "“sorcerers-eye-agent --pairing-info” on %s, then pair and paste "
+                                        "the token it prints."), name);
+      notice->button = _("_Pair…");
+    }
+}
+
+static void
+show_notice (SeyeDetailPane      *self,
+             const PairingNotice *notice)
+{
+  gtk_widget_set_visible (self->pairing_box, notice->title != NULL);
+  if (notice->title != NULL)
+    {
+      gtk_image_set_from_icon_name (self->pairing_icon, notice->icon);
+      _seye_detail_pane_set_label (self->pairing_title, notice->title);
+      _seye_detail_pane_set_label (self->pairing_body, notice->body);
+      if (seye_node_get_state (self->node) == SEYE_NODE_STATE_UNTRUSTED)
+        gtk_widget_add_css_class (self->pairing_box, "untrusted");
+      else
+        gtk_widget_remove_css_class (self->pairing_box, "untrusted");
+    }
+
+  gtk_widget_set_visible (GTK_WIDGET (self->pairing_button), notice->button != NULL);
+  if (notice->button != NULL)
+    {
+      gtk_button_set_label (self->pairing_button, notice->button);
+      /* The target first: the action takes a node key. */
+      gtk_actionable_set_action_target_value (GTK_ACTIONABLE (self->pairing_button),
+                                              g_variant_new_string (seye_node_get_key (self->node)));
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (self->pairing_button), "app.pair-node");
+    }
+}
+
+/* The "Connection" row's text. */
+static char *
+dup_connection (SeyeNode *node)
+{
+  const char *seen = seye_node_get_tls_fingerprint (node);
+  gboolean paired = seye_node_get_paired (node);
+
+  if (!seye_node_get_tls (node))
+    return g_strdup (_("HTTP, not encrypted"));
+  else if (paired && seye_node_get_state (node) == SEYE_NODE_STATE_UNTRUSTED)
+    return g_strdup (_("HTTPS, paired with another certificate than the one it presents now"));
+  else if (paired && seen != NULL)
+    {
+      g_autofree char *pinned = seye_fingerprint_format (seen);
+
+      /* Translators: %s is a certificate fingerprint, "SHA256:AB:CD:…" */
+      return g_strdup_printf (_("HTTPS, paired · %s"), pinned);
+    }
+  else if (paired)
+    return g_strdup (_("HTTPS, paired"));
+  else
+    return g_strdup (_("HTTPS, not paired"));
+}
+
+static void
+show_connection (SeyeDetailPane *self)
+{
+  g_autofree char *connection = dup_connection (self->node);
+
+  _seye_detail_pane_set_label (self->connection_label, connection);
+
+  gtk_widget_set_visible (GTK_WIDGET (self->forget_button), seye_node_get_paired (self->node));
+  gtk_actionable_set_action_target_value (GTK_ACTIONABLE (self->forget_button),
+                                          g_variant_new_string (seye_node_get_key (self->node)));
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (self->forget_button), "app.forget-pairing");
+}
+
+void
+_seye_detail_pane_update_pairing (SeyeDetailPane *self)
+{
+  g_auto (PairingNotice) notice = { NULL, };
+
+  if (self->node == NULL)
+    return;
+
+  pairing_notice_init (&notice, self->node);
+  show_notice (self, &notice);
+  show_connection (self);
+}
+
+/* What the notice and the Connection row depend on. */
+void
+_seye_detail_pane_follow_pairing (SeyeDetailPane *self,
+                                  SeyeNode       *node)
+{
+  static const char * const signals[] = {
+    "notify::state", "notify::paired", "notify::tls", "notify::tls-fingerprint",
+    "notify::name", "notify::key",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (signals); i++)
+    g_signal_connect_object (node, signals[i], G_CALLBACK (_seye_detail_pane_update_pairing), self,
+                             G_CONNECT_SWAPPED);
+}
+
+/* For tests: the pairing notice's title and body, NULL while it is hidden. */
+char *
+_seye_detail_pane_dup_pairing_notice (SeyeDetailPane *self)
+{
+  if (!gtk_widget_get_visible (self->pairing_box))
+    return NULL;
+
+  return g_strconcat (gtk_label_get_text (self->pairing_title), "\n",
+                      gtk_label_get_text (self->pairing_body), NULL);
+}
+
+GtkButton *
+_seye_detail_pane_get_pairing_button (SeyeDetailPane *self)
+{
+  return gtk_widget_get_visible (GTK_WIDGET (self->pairing_button)) ? self->pairing_button : NULL;
+}
+
+GtkButton *
+_seye_detail_pane_get_forget_button (SeyeDetailPane *self)
+{
+  return gtk_widget_get_visible (GTK_WIDGET (self->forget_button)) ? self->forget_button : NULL;
+}
+
+const char *
+_seye_detail_pane_get_connection (SeyeDetailPane *self)
+{
+  return gtk_label_get_text (self->connection_label);
+}

@@ -1,0 +1,93 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "seye-detail-pane.h"
+
+G_BEGIN_DECLS
+
+#define MAX_HISTORY_WINDOW (7 * 24 * 3600)   /* seconds */
+
+/*
+ * One type across files: seye-detail-pane.c holds the widget, its properties and the
+ * labels about the node; seye-detail-pane-pairing.c the pairing notice and the
+ * Connection row; seye-detail-pane-history.c the long ranges read from the store and
+ * the export of the history to a file.
+ */
+struct _SeyeDetailPane
+{
+  GtkWidget   parent_instance;
+
+  /* Template widgets */
+  GtkStack   *stack;
+  GtkWidget  *pairing_box;
+  GtkImage   *pairing_icon;
+  GtkLabel   *pairing_title;
+  GtkLabel   *pairing_body;
+  GtkButton  *pairing_button;
+  GtkLabel   *connection_label;
+  GtkButton  *forget_button;
+  GtkLabel   *hostname_label;
+  GtkLabel   *os_label;
+  GtkLabel   *state_label;
+  GtkLabel   *cpu_model_label;
+  GtkLabel   *address_label;
+  GtkLabel   *agent_label;
+  GtkLabel   *uptime_label;
+  /* Inscriptions: values that change every second must not lay the pane out again. */
+  GtkInscription *cpu_value_label;
+  GtkInscription *cores_value_label;
+  GtkInscription *memory_value_label;
+  GtkInscription *load_value_label;
+  GtkInscription *network_value_label;
+  SeyeGraph  *cpu_graph;
+  SeyeGraph  *cores_graph;
+  SeyeGraph  *memory_graph;
+  SeyeGraph  *load_graph;
+  SeyeGraph  *network_graph;
+
+  /* Owned */
+  SeyeNode             *node;
+  SeyeStore            *store;
+  GCancellable         *query_cancellable;
+  GCancellable         *export_cancellable;
+  GtkFileChooserNative *export_dialog;
+  GtkFileFilter        *json_filter;
+  GFile                *export_file;
+
+  guint       window;
+  gint64      query_to_ms;       /* right edge of the last query, 0 when none */
+  gint64      refresh_ms;        /* how much newer a sample must be to query again */
+  gboolean    values_dirty;
+  gboolean    history_dirty;
+};
+
+/* Longer than the live series a graph keeps: read from the store. */
+static inline gboolean
+_seye_detail_pane_is_history_window (guint seconds)
+{
+  return seconds > SEYE_GRAPH_MAX_WINDOW;
+}
+
+/* seye-detail-pane.c */
+void     _seye_detail_pane_set_label            (GtkLabel       *label,
+                                                 const char     *text);
+
+/* seye-detail-pane-pairing.c */
+void     _seye_detail_pane_follow_pairing       (SeyeDetailPane *self,
+                                                 SeyeNode       *node);
+void     _seye_detail_pane_update_pairing       (SeyeDetailPane *self);
+
+/* seye-detail-pane-history.c */
+void     _seye_detail_pane_reload_history       (SeyeDetailPane *self);
+void     _seye_detail_pane_show_live            (SeyeDetailPane *self);
+void     _seye_detail_pane_history_sample_added (SeyeDetailPane *self,
+                                                 SeyeSample     *sample);
+void     _seye_detail_pane_history_dispose      (SeyeDetailPane *self);
+void     _seye_detail_pane_update_export_action (SeyeDetailPane *self);
+void     _seye_detail_pane_export_action        (GtkWidget      *widget,
+                                                 const char     *action_name,
+                                                 GVariant       *param);
+
+G_END_DECLS
