@@ -12,6 +12,27 @@
 #include "seye-sanitize.h"
 
 /**
+ * seye_cli_option_context_new:
+ * @parameter: (translated) what follows the options in `--help`
+ * @summary: (translated) what the command does
+ *
+ * Returns: (transfer full): the options of a command, in the CLI's domain.
+ */
+GOptionContext *
+seye_cli_option_context_new (const char         *parameter,
+                             const GOptionEntry *entries,
+                             const char         *summary)
+{
+  GOptionContext *context = g_option_context_new (parameter);
+
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
+  g_option_context_set_summary (context, summary);
+
+  return context;
+}
+
+/**
  * seye_cli_parse_options:
  * @command: "fetch", "observe", …: for the messages
  * @try_help: (translated) where to look, "Try “seye fetch --help”."

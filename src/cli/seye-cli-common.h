@@ -13,6 +13,9 @@ G_BEGIN_DECLS
 #define SEYE_EXIT_PARTIAL  1
 #define SEYE_EXIT_USAGE    2
 
+GOptionContext *seye_cli_option_context_new (const char         *parameter,
+                                             const GOptionEntry *entries,
+                                             const char         *summary) G_GNUC_WARN_UNUSED_RESULT;
 gboolean        seye_cli_parse_options   (GOptionContext  *context,
                                           const char      *command,
                                           const char      *try_help,

@@ -703,15 +703,13 @@ add_pairings (SeyeMonitor  *monitor,
 static GOptionContext *
 new_option_context (void)
 {
-  GOptionContext *context = g_option_context_new (_("- print the metrics of every node once"));
+  const char *summary = _("Finds Sorcerer's Eye agents over mDNS (and any --host), fetches every\n"
+                          "node in parallel, prints what each said and exits. Nodes that cannot be\n"
+                          "reached are listed with their error.");
+  GOptionContext *context = NULL;
   g_autofree char *description = NULL;
 
-  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
-  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
-  g_option_context_set_summary (context,
-                                _("Finds Sorcerer's Eye agents over mDNS (and any --host), fetches every\n"
-                                  "node in parallel, prints what each said and exits. Nodes that cannot be\n"
-                                  "reached are listed with their error."));
+  context = seye_cli_option_context_new (_("- print the metrics of every node once"), entries, summary);
   description = g_strdup_printf (_("Exit status:\n"
                                    "  0  every node answered\n"
                                    "  1  some nodes did not answer (they are listed with their error)\n"
@@ -780,7 +778,8 @@ start (Fetch   *fetch,
   seye_monitor_set_fetch_history (fetch->monitor, FALSE);
   seye_monitor_set_interval (fetch->monitor, 0.5);
 
-  if (!seye_cli_add_hosts (fetch->monitor, opt_hosts, error) || !add_pairings (fetch->monitor, error))
+  if (!seye_cli_add_hosts (fetch->monitor, opt_hosts, error) ||
+      !add_pairings (fetch->monitor, error))
     return FALSE;
 
   seye_monitor_start (fetch->monitor);
@@ -788,8 +787,10 @@ start (Fetch   *fetch,
   if (!opt_no_discovery && opt_discovery_time > 0)
     {
       fetch->browser = seye_browser_new ();
-      g_signal_connect_swapped (fetch->browser, "service-resolved", G_CALLBACK (service_resolved_cb), fetch);
-      g_signal_connect_swapped (fetch->browser, "all-for-now", G_CALLBACK (all_for_now_cb), fetch);
+      g_signal_connect_swapped (fetch->browser, "service-resolved",
+                                G_CALLBACK (service_resolved_cb), fetch);
+      g_signal_connect_swapped (fetch->browser, "all-for-now",
+                                G_CALLBACK (all_for_now_cb), fetch);
       seye_browser_start (fetch->browser);
 
       if (!seye_browser_get_available (fetch->browser) &&

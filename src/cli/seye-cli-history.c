@@ -239,15 +239,13 @@ print_text (SeyeStoreNode *node,
 static GOptionContext *
 new_option_context (const char *default_path)
 {
-  GOptionContext *context = g_option_context_new (_("NODE - print a node's recorded history"));
+  const char *summary = _("Reads the history the Sorcerer's Eye app records: every sample of the last\n"
+                          "day, then one-minute averages with minimum and maximum. NODE is a node id,\n"
+                          "its beginning, or a node's name or part of it.");
+  GOptionContext *context = NULL;
   g_autofree char *description = NULL;
 
-  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
-  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
-  g_option_context_set_summary (context,
-                                _("Reads the history the Sorcerer's Eye app records: every sample of the last\n"
-                                  "day, then one-minute averages with minimum and maximum. NODE is a node id,\n"
-                                  "its beginning, or a node's name or part of it."));
+  context = seye_cli_option_context_new (_("NODE - print a node's recorded history"), entries, summary);
   description = g_strdup_printf (_("Exit status:\n"
                                    "  0  the history was printed\n"
                                    "  1  the node has no samples in the range\n"

@@ -160,7 +160,8 @@ move_selection (Observe *self,
   if (nodes->len == 0)
     return;
 
-  index = CLAMP ((int) _seye_cli_observe_find_selected (self, nodes) + delta, 0, (int) nodes->len - 1);
+  index = (int) _seye_cli_observe_find_selected (self, nodes) + delta;
+  index = CLAMP (index, 0, (int) nodes->len - 1);
   g_free (self->selected_key);
   self->selected_key = g_strdup (seye_node_get_key (nodes->pdata[index]));
 }
@@ -351,17 +352,15 @@ parse_options (int             *argc,
                char          ***argv,
                SeyeNodeColumn  *sort)
 {
-  g_autoptr (GOptionContext) context = g_option_context_new (_("- watch every node live"));
+  const char *summary = _("A live view of the nodes found over mDNS (and any --host): one row per\n"
+                          "node, the cores of the selected one below. Keys: Up/Down select, s cycles\n"
+                          "the sort column, / filters, q quits. Rows turn red on the alert rules the\n"
+                          "desktop app uses (CPU ≥ 90 % for 30 s, memory ≥ 90 %, offline).\n"
+                          "When standard output is not a terminal, prints one line per node per update.");
+  g_autoptr (GOptionContext) context = NULL;
   g_autoptr (GError) error = NULL;
 
-  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
-  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
-  g_option_context_set_summary (context,
-                                _("A live view of the nodes found over mDNS (and any --host): one row per\n"
-                                  "node, the cores of the selected one below. Keys: Up/Down select, s cycles\n"
-                                  "the sort column, / filters, q quits. Rows turn red on the alert rules the\n"
-                                  "desktop app uses (CPU ≥ 90 % for 30 s, memory ≥ 90 %, offline).\n"
-                                  "When standard output is not a terminal, prints one line per node per update."));
+  context = seye_cli_option_context_new (_("- watch every node live"), entries, summary);
 
   if (!seye_cli_parse_options (context, "observe", _("Try “seye observe --help”."), argc, argv))
     return FALSE;
@@ -428,10 +427,12 @@ watch (Observe  *self,
   if (tty)
     {
       _seye_cli_observe_start_curses (self);
-      self->sources[3] = g_unix_fd_add (STDIN_FILENO, G_IO_IN | G_IO_HUP | G_IO_ERR, stdin_cb, self);
+      self->sources[3] = g_unix_fd_add (STDIN_FILENO, G_IO_IN | G_IO_HUP | G_IO_ERR,
+                                        stdin_cb, self);
       self->sources[4] = g_unix_signal_add (SIGWINCH, resize_cb, self);
       g_signal_connect (nodes, "items-changed", G_CALLBACK (items_changed_cb), self);
-      g_signal_connect_swapped (nodes, "notify::discovery-status", G_CALLBACK (node_changed_cb), self);
+      g_signal_connect_swapped (nodes, "notify::discovery-status",
+                                G_CALLBACK (node_changed_cb), self);
       items_changed_cb (nodes, 0, 0, g_list_model_get_n_items (nodes), self);
     }
   else
