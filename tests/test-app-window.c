@@ -304,6 +304,58 @@ test_filter (Fixture       *f,
   g_assert_cmpuint (g_list_model_get_n_items (model), ==, 3);
 }
 
+static gboolean
+model_contains (GListModel *model,
+                SeyeNode   *node)
+{
+  guint n = g_list_model_get_n_items (model);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr (SeyeNode) item = g_list_model_get_item (model, i);
+
+      if (item == node)
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+/* The search matches what `seye fetch --filter` matches: the node id and the host name
+ * as well as the name and the address. */
+static void
+test_filter_id (Fixture       *f,
+                gconstpointer  data)
+{
+  GListModel *model;
+  g_autofree char *upper_id = NULL;
+  const SeyeNodeInfo *info;
+
+  if (f->monitor == NULL)
+    return;
+
+  g_assert_true (seye_test_wait_until (all_online_cb, f, 10000));
+  model = seye_node_list_get_model (f->list);
+
+  /* By node id, in any case: this run's ids are its own. */
+  seye_node_list_set_search_text (f->list, node_ids[1]);
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 1);
+  g_assert_cmpstr (name_at (f, 0), ==, "9");
+
+  upper_id = g_ascii_strup (node_ids[2], -1);
+  seye_node_list_set_search_text (f->list, upper_id);
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 1);
+  g_assert_cmpstr (name_at (f, 0), ==, "10");
+
+  /* By host name: the agents all run here, so all three match (and maybe others). */
+  info = seye_node_get_info (find_node (f, "2"));
+  g_assert_nonnull (info);
+  g_assert_nonnull (info->hostname);
+  seye_node_list_set_search_text (f->list, info->hostname);
+  for (guint i = 0; i < G_N_ELEMENTS (f->agents); i++)
+    g_assert_true (model_contains (model, find_node (f, f->suffixes[i])));
+}
+
 typedef struct
 {
   SeyeGraph *graph;
@@ -962,6 +1014,7 @@ main (int   argc,
   ADD ("nodes-appear", test_nodes_appear);
   ADD ("sort", test_sort);
   ADD ("filter", test_filter);
+  ADD ("filter-id", test_filter_id);
   ADD ("detail", test_detail);
   ADD ("offline-and-back", test_offline_and_back);
   ADD ("garbage", test_garbage);

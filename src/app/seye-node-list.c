@@ -3,8 +3,6 @@
 
 #include "config.h"
 
-#include <string.h>
-
 #include <glib/gi18n.h>
 
 #include "seye-node-cell.h"
@@ -12,7 +10,6 @@
 #include "seye-window-private.h"
 #include "seye-sparkline.h"
 #include "seye-ticker.h"
-
 
 struct _SeyeNodeList
 {
@@ -112,34 +109,12 @@ matches_status (SeyeNodeList *self,
 }
 
 static gboolean
-contains_casefold (const char *haystack,
-                   const char *needle)
-{
-  g_autofree char *folded = NULL;
-
-  if (haystack == NULL)
-    return FALSE;
-
-  folded = g_utf8_casefold (haystack, -1);
-
-  return strstr (folded, needle) != NULL;
-}
-
-static gboolean
 filter_func (gpointer item,
              gpointer user_data)
 {
   SeyeNodeList *self = user_data;
-  SeyeNode *node = item;
 
-  if (!matches_status (self, node))
-    return FALSE;
-
-  if (self->search_casefold == NULL)
-    return TRUE;
-
-  return contains_casefold (seye_node_get_name (node), self->search_casefold) ||
-         contains_casefold (seye_node_get_address (node), self->search_casefold);
+  return matches_status (self, item) && seye_node_column_matches (item, self->search_casefold);
 }
 
 static int
@@ -800,17 +775,14 @@ void
 seye_node_list_set_search_text (SeyeNodeList *self,
                                 const char   *text)
 {
+  g_autofree char *stripped = NULL;
   g_autofree char *casefold = NULL;
 
   g_return_if_fail (SEYE_IS_NODE_LIST (self));
 
-  if (text != NULL && *text != '\0')
-    {
-      g_autofree char *stripped = g_strstrip (g_strdup (text));
-
-      if (*stripped != '\0')
-        casefold = g_utf8_casefold (stripped, -1);
-    }
+  /* Blanks around the text do not count. */
+  stripped = g_strstrip (g_strdup (text != NULL ? text : ""));
+  casefold = seye_node_column_fold_search (stripped);
 
   if (g_strcmp0 (gtk_editable_get_text (GTK_EDITABLE (self->search_entry)), text ? text : "") != 0)
     gtk_editable_set_text (GTK_EDITABLE (self->search_entry), text ? text : "");

@@ -11,27 +11,86 @@
 #include "seye-error.h"
 #include "seye-sanitize.h"
 
-static const char * const sort_names[SEYE_CLI_N_SORTS] = {
-  [SEYE_CLI_SORT_NAME] = "name",
-  [SEYE_CLI_SORT_CPU] = "cpu",
-  [SEYE_CLI_SORT_MEMORY] = "memory",
-  [SEYE_CLI_SORT_LOAD] = "load",
-  [SEYE_CLI_SORT_PROCESSES] = "processes",
-  [SEYE_CLI_SORT_UPTIME] = "uptime",
+/**
+ * seye_cli_option_context_new:
+ * @parameter: (translated) what follows the options in `--help`
+ * @summary: (translated) what the command does
+ *
+ * Returns: (transfer full): the options of a command, in the CLI's domain.
+ */
+GOptionContext *
+seye_cli_option_context_new (const char         *parameter,
+                             const GOptionEntry *entries,
+                             const char         *summary)
+{
+  GOptionContext *context = g_option_context_new (parameter);
+
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
+  g_option_context_set_summary (context, summary);
+
+  return context;
+}
+
+/**
+ * seye_cli_parse_options:
+ * @command: "fetch", "observe", …: for the messages
+ * @try_help: (translated) where to look, "Try “seye fetch --help”."
+ *
+ * Parses the options of `seye COMMAND`; on a wrong option, says so and where
+ * to look.
+ *
+ * Returns: whether the options were right; @argv keeps the other arguments
+ */
+gboolean
+seye_cli_parse_options (GOptionContext   *context,
+                        const char       *command,
+                        const char       *try_help,
+                        int              *argc,
+                        char           ***argv)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (!g_option_context_parse (context, argc, argv, &error))
+    {
+      g_printerr ("seye %s: %s\n%s\n", command, error->message, try_help);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* What `--sort` takes, in the order `s` cycles through in `seye observe`. */
+static const SeyeNodeColumn sorts[] = {
+  SEYE_NODE_COLUMN_NAME,
+  SEYE_NODE_COLUMN_CPU,
+  SEYE_NODE_COLUMN_MEMORY,
+  SEYE_NODE_COLUMN_LOAD,
+  SEYE_NODE_COLUMN_PROCESSES,
+  SEYE_NODE_COLUMN_UPTIME,
 };
 
-gboolean
-seye_cli_parse_sort (const char   *text,
-                     SeyeCliSort  *sort,
-                     GError      **error)
+static int
+sort_index (SeyeNodeColumn column)
 {
-  for (guint i = 0; i < SEYE_CLI_N_SORTS; i++)
+  for (guint i = 0; i < G_N_ELEMENTS (sorts); i++)
+    if (sorts[i] == column)
+      return (int) i;
+
+  return -1;
+}
+
+gboolean
+seye_cli_parse_sort (const char      *text,
+                     SeyeNodeColumn  *sort,
+                     GError         **error)
+{
+  SeyeNodeColumn column;
+
+  if (seye_node_column_from_id (text, &column) && sort_index (column) >= 0)
     {
-      if (g_ascii_strcasecmp (text, sort_names[i]) == 0)
-        {
-          *sort = i;
-          return TRUE;
-        }
+      *sort = column;
+      return TRUE;
     }
 
   g_set_error (error, SEYE_ERROR, SEYE_ERROR_CONFIG,
@@ -40,52 +99,26 @@ seye_cli_parse_sort (const char   *text,
   return FALSE;
 }
 
-const char *
-seye_cli_sort_to_string (SeyeCliSort sort)
+/* The sort @step places after @sort in the cycle (backwards when negative). */
+SeyeNodeColumn
+seye_cli_next_sort (SeyeNodeColumn sort,
+                    int            step)
 {
-  g_return_val_if_fail (sort < SEYE_CLI_N_SORTS, "name");
+  int n = G_N_ELEMENTS (sorts);
+  int i = MAX (sort_index (sort), 0);
 
-  return sort_names[sort];
+  return sorts[((i + step) % n + n) % n];
 }
 
-/* Sort keys: larger first for the numbers, unknown values last. */
+/* Larger first, unknown last: an offline node's last values are unknown. */
 static double
-sort_value (SeyeNode    *node,
-            SeyeCliSort  sort)
+sort_value (SeyeNode       *node,
+            SeyeNodeColumn  sort)
 {
-  SeyeSample *sample = seye_node_get_sample (node);
-
-  if (sample == NULL || seye_node_get_state (node) == SEYE_NODE_STATE_OFFLINE)
+  if (seye_node_get_state (node) == SEYE_NODE_STATE_OFFLINE)
     return -1;
 
-  switch (sort)
-    {
-    case SEYE_CLI_SORT_CPU:
-      return sample->parts & SEYE_SAMPLE_CPU ? sample->cpu.busy : -1;
-    case SEYE_CLI_SORT_MEMORY:
-      return sample->parts & SEYE_SAMPLE_MEMORY ? seye_sample_get_memory_percent (sample) : -1;
-    case SEYE_CLI_SORT_LOAD:
-      return sample->parts & SEYE_SAMPLE_LOAD ? sample->load[0] : -1;
-    case SEYE_CLI_SORT_PROCESSES:
-      return sample->parts & SEYE_SAMPLE_PROCESSES ? (double) sample->procs_total : -1;
-    case SEYE_CLI_SORT_UPTIME:
-      return sample->parts & SEYE_SAMPLE_UPTIME ? sample->uptime : -1;
-    case SEYE_CLI_SORT_NAME:
-    case SEYE_CLI_N_SORTS:
-    default:
-      return 0;
-    }
-}
-
-static int
-compare_names (SeyeNode *a,
-               SeyeNode *b)
-{
-  g_autofree char *ka = g_utf8_collate_key_for_filename (seye_node_get_name (a), -1);
-  g_autofree char *kb = g_utf8_collate_key_for_filename (seye_node_get_name (b), -1);
-  int cmp = strcmp (ka, kb);
-
-  return cmp != 0 ? cmp : g_strcmp0 (seye_node_get_key (a), seye_node_get_key (b));
+  return seye_node_column_get_value (node, sort);
 }
 
 static int
@@ -95,83 +128,47 @@ compare_nodes (gconstpointer pa,
 {
   SeyeNode *a = *(SeyeNode **) pa;
   SeyeNode *b = *(SeyeNode **) pb;
-  SeyeCliSort sort = GPOINTER_TO_UINT (data);
-  double va, vb;
+  SeyeNodeColumn sort = GPOINTER_TO_UINT (data);
 
-  if (sort != SEYE_CLI_SORT_NAME)
+  if (sort != SEYE_NODE_COLUMN_NAME)
     {
-      va = sort_value (a, sort);
-      vb = sort_value (b, sort);
+      double va = sort_value (a, sort);
+      double vb = sort_value (b, sort);
+
       if (va != vb)
         return va > vb ? -1 : 1;
     }
 
-  return compare_names (a, b);
+  return seye_node_column_compare_names (a, b);
 }
 
 void
-seye_cli_sort_nodes (GPtrArray   *nodes,
-                     SeyeCliSort  sort)
+seye_cli_sort_nodes (GPtrArray      *nodes,
+                     SeyeNodeColumn  sort)
 {
   g_ptr_array_sort_with_data (nodes, compare_nodes, GUINT_TO_POINTER (sort));
-}
-
-static gboolean
-contains_casefold (const char *haystack,
-                   const char *needle)
-{
-  g_autofree char *h = NULL;
-  g_autofree char *n = NULL;
-
-  if (haystack == NULL)
-    return FALSE;
-
-  h = g_utf8_casefold (haystack, -1);
-  n = g_utf8_casefold (needle, -1);
-
-  return strstr (h, n) != NULL;
-}
-
-/**
- * seye_cli_node_matches:
- *
- * Returns: whether @filter (case-insensitive) is part of the node's name,
- *   address, host name or node id; every node matches an empty filter.
- */
-gboolean
-seye_cli_node_matches (SeyeNode   *node,
-                       const char *filter)
-{
-  const SeyeNodeInfo *info = seye_node_get_info (node);
-
-  if (filter == NULL || filter[0] == '\0')
-    return TRUE;
-
-  return contains_casefold (seye_node_get_name (node), filter) ||
-         contains_casefold (seye_node_get_address (node), filter) ||
-         contains_casefold (seye_node_get_key (node), filter) ||
-         (info != NULL && contains_casefold (info->hostname, filter));
 }
 
 /**
  * seye_cli_collect_nodes:
  *
  * Returns: (transfer full) (element-type SeyeNode): the monitor's nodes that
- *   match @filter, sorted.
+ *   match @filter (seye_node_column_matches()), sorted.
  */
 GPtrArray *
-seye_cli_collect_nodes (SeyeMonitor *monitor,
-                        const char  *filter,
-                        SeyeCliSort  sort)
+seye_cli_collect_nodes (SeyeMonitor    *monitor,
+                        const char     *filter,
+                        SeyeNodeColumn  sort)
 {
   GPtrArray *nodes = g_ptr_array_new_with_free_func (g_object_unref);
   guint n = g_list_model_get_n_items (G_LIST_MODEL (monitor));
+  g_autofree char *folded = seye_node_column_fold_search (filter);
 
   for (guint i = 0; i < n; i++)
     {
       g_autoptr (SeyeNode) node = g_list_model_get_item (G_LIST_MODEL (monitor), i);
 
-      if (seye_cli_node_matches (node, filter))
+      if (seye_node_column_matches (node, folded))
         g_ptr_array_add (nodes, g_steal_pointer (&node));
     }
 

@@ -34,6 +34,15 @@ typedef struct
   gboolean     all_for_now;
 } Fetch;
 
+static void
+fetch_clear (Fetch *fetch)
+{
+  g_clear_object (&fetch->browser);
+  g_clear_object (&fetch->monitor);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Fetch, fetch_clear)
+
 static char **opt_hosts;
 static double opt_discovery_time = 1.5;
 static double opt_timeout = 5.0;
@@ -327,10 +336,7 @@ table_row (SeyeNode *node)
   else
     row[COL_ERROR] = g_strdup (seye_node_get_conflict (node) ? seye_node_get_conflict (node) : "");
 
-  if (sample != NULL && (sample->parts & SEYE_SAMPLE_CPU))
-    row[COL_CPU] = seye_format_percent (sample->cpu.busy);
-  else
-    row[COL_CPU] = g_strdup ("–");
+  row[COL_CPU] = seye_node_column_format (node, SEYE_NODE_COLUMN_CPU);
 
   if (sample != NULL && (sample->parts & SEYE_SAMPLE_MEMORY))
     {
@@ -348,8 +354,7 @@ table_row (SeyeNode *node)
 
   row[COL_LOAD] = sample && (sample->parts & SEYE_SAMPLE_LOAD) ? seye_format_load (sample->load)
                                                                : g_strdup ("–");
-  row[COL_PROCS] = sample && (sample->parts & SEYE_SAMPLE_PROCESSES)
-                   ? g_strdup_printf ("%u", sample->procs_total) : g_strdup ("–");
+  row[COL_PROCS] = seye_node_column_format (node, SEYE_NODE_COLUMN_PROCESSES);
   row[COL_UPTIME] = seye_format_duration (sample && (sample->parts & SEYE_SAMPLE_UPTIME) ? sample->uptime : -1);
 
   return row;
@@ -695,29 +700,16 @@ add_pairings (SeyeMonitor  *monitor,
   return TRUE;
 }
 
-int
-seye_cli_fetch (int    argc,
-                char **argv)
+static GOptionContext *
+new_option_context (void)
 {
-  g_autoptr (GOptionContext) context = NULL;
-  g_autoptr (SeyeMonitor) monitor = NULL;
-  g_autoptr (SeyeBrowser) browser = NULL;
-  g_autoptr (GPtrArray) nodes = NULL;
-  g_autoptr (GError) error = NULL;
+  const char *summary = _("Finds Sorcerer's Eye agents over mDNS (and any --host), fetches every\n"
+                          "node in parallel, prints what each said and exits. Nodes that cannot be\n"
+                          "reached are listed with their error.");
+  GOptionContext *context = NULL;
   g_autofree char *description = NULL;
-  SeyeAlertRules rules;
-  SeyeCliSort sort = SEYE_CLI_SORT_NAME;
-  gboolean color = seye_cli_use_color (STDOUT_FILENO);
-  guint answered = 0;
-  Fetch fetch = { 0 };
 
-  context = g_option_context_new (_("- print the metrics of every node once"));
-  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
-  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
-  g_option_context_set_summary (context,
-                                _("Finds Sorcerer's Eye agents over mDNS (and any --host), fetches every\n"
-                                  "node in parallel, prints what each said and exits. Nodes that cannot be\n"
-                                  "reached are listed with their error."));
+  context = seye_cli_option_context_new (_("- print the metrics of every node once"), entries, summary);
   description = g_strdup_printf (_("Exit status:\n"
                                    "  0  every node answered\n"
                                    "  1  some nodes did not answer (they are listed with their error)\n"
@@ -734,87 +726,104 @@ seye_cli_fetch (int    argc,
                                  SEYE_DEFAULT_PORT, SEYE_DEFAULT_PORT);
   g_option_context_set_description (context, description);
 
-  if (!g_option_context_parse (context, &argc, &argv, &error))
-    {
-      g_printerr ("seye fetch: %s\n%s\n", error->message, _("Try “seye fetch --help”."));
-      return SEYE_EXIT_USAGE;
-    }
+  return context;
+}
 
-  if (argc > 1)
+/* The options, checked: FALSE (and the reason printed) when they are wrong. */
+static gboolean
+parse_options (int             *argc,
+               char          ***argv,
+               SeyeNodeColumn  *sort)
+{
+  g_autoptr (GOptionContext) context = new_option_context ();
+  g_autoptr (GError) error = NULL;
+
+  if (!seye_cli_parse_options (context, "fetch", _("Try “seye fetch --help”."), argc, argv))
+    return FALSE;
+
+  if (*argc > 1)
     {
-      g_printerr ("seye fetch: %s “%s”\n%s\n", _("unexpected argument"), argv[1],
+      g_printerr ("seye fetch: %s “%s”\n%s\n", _("unexpected argument"), (*argv)[1],
                   _("Try “seye fetch --help”."));
-      return SEYE_EXIT_USAGE;
+      return FALSE;
     }
 
   if (opt_table && opt_json)
     {
       g_printerr ("seye fetch: %s\n", _("--table and --json cannot be used together"));
-      return SEYE_EXIT_USAGE;
+      return FALSE;
     }
 
   if (!(opt_discovery_time >= 0 && opt_discovery_time <= 600) || !(opt_timeout > 0 && opt_timeout <= 600))
     {
       g_printerr ("seye fetch: %s\n", _("--discovery-time and --timeout take seconds from 0 to 600"));
-      return SEYE_EXIT_USAGE;
+      return FALSE;
     }
 
-  if (opt_sort != NULL && !seye_cli_parse_sort (opt_sort, &sort, &error))
+  if (opt_sort != NULL && !seye_cli_parse_sort (opt_sort, sort, &error))
     {
       g_printerr ("seye fetch: %s\n", error->message);
-      return SEYE_EXIT_USAGE;
+      return FALSE;
     }
 
-  monitor = seye_monitor_new ();
-  seye_monitor_set_fetch_history (monitor, FALSE);
-  seye_monitor_set_interval (monitor, 0.5);
-  seye_alert_rules_init_defaults (&rules);
+  return TRUE;
+}
 
-  if (!seye_cli_add_hosts (monitor, opt_hosts, &error) || !add_pairings (monitor, &error))
-    {
-      g_printerr ("seye fetch: %s\n", error->message);
-      return SEYE_EXIT_USAGE;
-    }
+/* Starts fetching the --host nodes and, unless told not to, looking for others. */
+static gboolean
+start (Fetch   *fetch,
+       GError **error)
+{
+  fetch->monitor = seye_monitor_new ();
+  seye_monitor_set_fetch_history (fetch->monitor, FALSE);
+  seye_monitor_set_interval (fetch->monitor, 0.5);
 
-  fetch.monitor = monitor;
-  seye_monitor_start (monitor);
+  if (!seye_cli_add_hosts (fetch->monitor, opt_hosts, error) ||
+      !add_pairings (fetch->monitor, error))
+    return FALSE;
+
+  seye_monitor_start (fetch->monitor);
 
   if (!opt_no_discovery && opt_discovery_time > 0)
     {
-      browser = seye_browser_new ();
-      fetch.browser = browser;
-      g_signal_connect_swapped (browser, "service-resolved", G_CALLBACK (service_resolved_cb), &fetch);
-      g_signal_connect_swapped (browser, "all-for-now", G_CALLBACK (all_for_now_cb), &fetch);
-      seye_browser_start (browser);
+      fetch->browser = seye_browser_new ();
+      g_signal_connect_swapped (fetch->browser, "service-resolved",
+                                G_CALLBACK (service_resolved_cb), fetch);
+      g_signal_connect_swapped (fetch->browser, "all-for-now",
+                                G_CALLBACK (all_for_now_cb), fetch);
+      seye_browser_start (fetch->browser);
 
-      if (!seye_browser_get_available (browser) && seye_browser_get_status_message (browser) != NULL)
-        g_printerr ("seye fetch: %s\n", seye_browser_get_status_message (browser));
+      if (!seye_browser_get_available (fetch->browser) &&
+          seye_browser_get_status_message (fetch->browser) != NULL)
+        g_printerr ("seye fetch: %s\n", seye_browser_get_status_message (fetch->browser));
     }
 
-  run (&fetch);
+  return TRUE;
+}
 
-  if (browser != NULL)
-    g_signal_handlers_disconnect_by_data (browser, &fetch);
+/* Why there is nothing to print. */
+static void
+print_none (Fetch *fetch)
+{
+  if (g_list_model_get_n_items (G_LIST_MODEL (fetch->monitor)) > 0)
+    g_printerr ("seye fetch: %s “%s”\n", _("no node matches"), opt_filter);
+  else if (fetch->browser == NULL)
+    g_printerr ("seye fetch: %s\n", _("no node to fetch: give one with --host HOST[:PORT]"));
+  else
+    g_printerr ("seye fetch: %s\n",
+                _("no node found over mDNS; start sorcerers-eye-agent on a node, or give --host HOST[:PORT]"));
 
-  nodes = seye_cli_collect_nodes (monitor, opt_filter, sort);
+  if (opt_json)
+    fputs ("[]\n", stdout);
+}
 
-  if (nodes->len == 0)
-    {
-      if (g_list_model_get_n_items (G_LIST_MODEL (monitor)) > 0)
-        g_printerr ("seye fetch: %s “%s”\n", _("no node matches"), opt_filter);
-      else if (browser == NULL)
-        g_printerr ("seye fetch: %s\n", _("no node to fetch: give one with --host HOST[:PORT]"));
-      else
-        g_printerr ("seye fetch: %s\n",
-                    _("no node found over mDNS; start sorcerers-eye-agent on a node, or give --host HOST[:PORT]"));
-      if (opt_json)
-        fputs ("[]\n", stdout);
-      return SEYE_EXIT_USAGE;
-    }
+static void
+print_nodes (GPtrArray *nodes)
+{
+  gboolean color = seye_cli_use_color (STDOUT_FILENO);
+  SeyeAlertRules rules;
 
-  for (guint i = 0; i < nodes->len; i++)
-    if (seye_node_get_sample (nodes->pdata[i]) != NULL)
-      answered++;
+  seye_alert_rules_init_defaults (&rules);
 
   if (opt_json)
     {
@@ -835,6 +844,45 @@ seye_cli_fetch (int    argc,
     }
 
   fflush (stdout);
+}
+
+int
+seye_cli_fetch (int    argc,
+                char **argv)
+{
+  g_auto (Fetch) fetch = { 0 };
+  g_autoptr (GPtrArray) nodes = NULL;
+  g_autoptr (GError) error = NULL;
+  SeyeNodeColumn sort = SEYE_NODE_COLUMN_NAME;
+  guint answered = 0;
+
+  if (!parse_options (&argc, &argv, &sort))
+    return SEYE_EXIT_USAGE;
+
+  if (!start (&fetch, &error))
+    {
+      g_printerr ("seye fetch: %s\n", error->message);
+      return SEYE_EXIT_USAGE;
+    }
+
+  run (&fetch);
+
+  if (fetch.browser != NULL)
+    g_signal_handlers_disconnect_by_data (fetch.browser, &fetch);
+
+  nodes = seye_cli_collect_nodes (fetch.monitor, opt_filter, sort);
+
+  if (nodes->len == 0)
+    {
+      print_none (&fetch);
+      return SEYE_EXIT_USAGE;
+    }
+
+  for (guint i = 0; i < nodes->len; i++)
+    if (seye_node_get_sample (nodes->pdata[i]) != NULL)
+      answered++;
+
+  print_nodes (nodes);
 
   return answered == nodes->len ? SEYE_EXIT_OK : SEYE_EXIT_PARTIAL;
 }

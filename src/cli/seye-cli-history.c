@@ -236,27 +236,16 @@ print_text (SeyeStoreNode *node,
     }
 }
 
-int
-seye_cli_history (int    argc,
-                  char **argv)
+static GOptionContext *
+new_option_context (const char *default_path)
 {
-  g_autoptr (GOptionContext) context = NULL;
-  g_autoptr (SeyeStore) store = NULL;
-  g_autoptr (GPtrArray) nodes = NULL;
-  g_autoptr (GError) error = NULL;
+  const char *summary = _("Reads the history the Sorcerer's Eye app records: every sample of the last\n"
+                          "day, then one-minute averages with minimum and maximum. NODE is a node id,\n"
+                          "its beginning, or a node's name or part of it.");
+  GOptionContext *context = NULL;
   g_autofree char *description = NULL;
-  g_autofree char *default_path = seye_store_get_default_path ();
-  gint64 now_ms = g_get_real_time () / 1000;
-  gint64 from_ms, to_ms;
-  SeyeStoreNode *node;
 
-  context = g_option_context_new (_("NODE - print a node's recorded history"));
-  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
-  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
-  g_option_context_set_summary (context,
-                                _("Reads the history the Sorcerer's Eye app records: every sample of the last\n"
-                                  "day, then one-minute averages with minimum and maximum. NODE is a node id,\n"
-                                  "its beginning, or a node's name or part of it."));
+  context = seye_cli_option_context_new (_("NODE - print a node's recorded history"), entries, summary);
   description = g_strdup_printf (_("Exit status:\n"
                                    "  0  the history was printed\n"
                                    "  1  the node has no samples in the range\n"
@@ -271,44 +260,128 @@ seye_cli_history (int    argc,
                                  default_path);
   g_option_context_set_description (context, description);
 
-  if (!g_option_context_parse (context, &argc, &argv, &error))
-    {
-      g_printerr ("seye history: %s\n%s\n", error->message, _("Try “seye history --help”."));
-      return SEYE_EXIT_USAGE;
-    }
+  return context;
+}
 
-  if (argc != 2)
+/* The options and the range they give, checked: FALSE (and the reason printed)
+ * when they are wrong. */
+static gboolean
+parse_options (int          *argc,
+               char       ***argv,
+               const char   *default_path,
+               gint64       *from_ms,
+               gint64       *to_ms)
+{
+  g_autoptr (GOptionContext) context = new_option_context (default_path);
+  g_autoptr (GError) error = NULL;
+  gint64 now_ms = g_get_real_time () / 1000;
+
+  if (!seye_cli_parse_options (context, "history", _("Try “seye history --help”."), argc, argv))
+    return FALSE;
+
+  if (*argc != 2)
     {
       g_printerr ("seye history: %s\n%s\n",
-                  argc < 2 ? _("which node? Give its name or node id") : _("give one node only"),
+                  *argc < 2 ? _("which node? Give its name or node id") : _("give one node only"),
                   _("Try “seye history --help”."));
-      return SEYE_EXIT_USAGE;
+      return FALSE;
     }
 
   if (opt_csv && opt_json)
     {
       g_printerr ("seye history: %s\n", _("--csv and --json cannot be used together"));
-      return SEYE_EXIT_USAGE;
+      return FALSE;
     }
 
   if (opt_points < 0)
     {
       g_printerr ("seye history: %s\n", _("--points takes a number of points, 0 for every row"));
-      return SEYE_EXIT_USAGE;
+      return FALSE;
     }
 
-  if (!parse_time (opt_since ? opt_since : "1h", now_ms, &from_ms, &error) ||
-      !parse_time (opt_until ? opt_until : "now", now_ms, &to_ms, &error))
+  if (!parse_time (opt_since ? opt_since : "1h", now_ms, from_ms, &error) ||
+      !parse_time (opt_until ? opt_until : "now", now_ms, to_ms, &error))
+    {
+      g_printerr ("seye history: %s\n", error->message);
+      return FALSE;
+    }
+
+  if (*to_ms < *from_ms)
+    {
+      g_printerr ("seye history: %s\n", _("--until is before --since"));
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* --csv and --json: what the store exports. */
+static int
+export_history (SeyeStore     *store,
+                SeyeStoreNode *node,
+                gint64         from_ms,
+                gint64         to_ms)
+{
+  g_autoptr (GOutputStream) out = g_unix_output_stream_new (STDOUT_FILENO, FALSE);
+  g_autoptr (GError) error = NULL;
+  gboolean empty = node->last_ms < from_ms || node->first_ms > to_ms || node->first_ms == 0;
+
+  if (!seye_store_export (store, node->node_id, from_ms, to_ms,
+                          opt_csv ? SEYE_STORE_FORMAT_CSV : SEYE_STORE_FORMAT_JSON, out, NULL, &error))
     {
       g_printerr ("seye history: %s\n", error->message);
       return SEYE_EXIT_USAGE;
     }
 
-  if (to_ms < from_ms)
+  return empty ? SEYE_EXIT_PARTIAL : SEYE_EXIT_OK;
+}
+
+/* Text: a row a point. */
+static int
+print_history (SeyeStore     *store,
+               SeyeStoreNode *node,
+               gint64         from_ms,
+               gint64         to_ms)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) points = seye_store_query (store, node->node_id, from_ms, to_ms,
+                                                   (guint) opt_points, &error);
+
+  if (points == NULL)
     {
-      g_printerr ("seye history: %s\n", _("--until is before --since"));
+      g_printerr ("seye history: %s\n", error->message);
       return SEYE_EXIT_USAGE;
     }
+
+  if (points->len == 0)
+    {
+      g_autofree char *from = local_time (from_ms);
+      g_autofree char *to = local_time (to_ms);
+      g_autofree char *name = display_name (node);
+
+      g_printerr (_("seye history: %s has no samples between %s and %s\n"), name, from, to);
+      return SEYE_EXIT_PARTIAL;
+    }
+
+  print_text (node, points);
+  fflush (stdout);
+
+  return SEYE_EXIT_OK;
+}
+
+int
+seye_cli_history (int    argc,
+                  char **argv)
+{
+  g_autoptr (SeyeStore) store = NULL;
+  g_autoptr (GPtrArray) nodes = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *default_path = seye_store_get_default_path ();
+  gint64 from_ms, to_ms;
+  SeyeStoreNode *node;
+
+  if (!parse_options (&argc, &argv, default_path, &from_ms, &to_ms))
+    return SEYE_EXIT_USAGE;
 
   store = seye_store_open_full (opt_db ? opt_db : default_path, SEYE_STORE_OPEN_READ_ONLY, &error);
   if (store == NULL)
@@ -326,43 +399,7 @@ seye_cli_history (int    argc,
     }
 
   if (opt_csv || opt_json)
-    {
-      g_autoptr (GOutputStream) out = g_unix_output_stream_new (STDOUT_FILENO, FALSE);
-      gboolean empty = node->last_ms < from_ms || node->first_ms > to_ms || node->first_ms == 0;
+    return export_history (store, node, from_ms, to_ms);
 
-      if (!seye_store_export (store, node->node_id, from_ms, to_ms,
-                              opt_csv ? SEYE_STORE_FORMAT_CSV : SEYE_STORE_FORMAT_JSON, out, NULL, &error))
-        {
-          g_printerr ("seye history: %s\n", error->message);
-          return SEYE_EXIT_USAGE;
-        }
-
-      return empty ? SEYE_EXIT_PARTIAL : SEYE_EXIT_OK;
-    }
-  else
-    {
-      g_autoptr (GPtrArray) points = seye_store_query (store, node->node_id, from_ms, to_ms,
-                                                       (guint) opt_points, &error);
-
-      if (points == NULL)
-        {
-          g_printerr ("seye history: %s\n", error->message);
-          return SEYE_EXIT_USAGE;
-        }
-
-      if (points->len == 0)
-        {
-          g_autofree char *from = local_time (from_ms);
-          g_autofree char *to = local_time (to_ms);
-          g_autofree char *name = display_name (node);
-
-          g_printerr (_("seye history: %s has no samples between %s and %s\n"), name, from, to);
-          return SEYE_EXIT_PARTIAL;
-        }
-
-      print_text (node, points);
-      fflush (stdout);
-    }
-
-  return SEYE_EXIT_OK;
+  return print_history (store, node, from_ms, to_ms);
 }

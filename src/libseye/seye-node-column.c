@@ -5,7 +5,7 @@
 
 #include <string.h>
 
-#include <glib/gi18n.h>
+#include <glib/gi18n-lib.h>
 
 #include "seye-format.h"
 #include "seye-node-column.h"
@@ -65,6 +65,24 @@ seye_node_column_get_id (SeyeNodeColumn column)
   g_return_val_if_fail (column < SEYE_NODE_N_COLUMNS, NULL);
 
   return columns[column].id;
+}
+
+gboolean
+seye_node_column_from_id (const char     *id,
+                          SeyeNodeColumn *column)
+{
+  g_return_val_if_fail (column != NULL, FALSE);
+
+  for (guint i = 0; id != NULL && i < SEYE_NODE_N_COLUMNS; i++)
+    {
+      if (g_ascii_strcasecmp (id, columns[i].id) == 0)
+        {
+          *column = i;
+          return TRUE;
+        }
+    }
+
+  return FALSE;
 }
 
 const char *
@@ -149,9 +167,9 @@ seye_node_status_rank (SeyeNode *node)
     }
 }
 
-static int
-compare_natural (const char *a,
-                 const char *b)
+int
+seye_node_column_compare_natural (const char *a,
+                                  const char *b)
 {
   g_autofree char *key_a = NULL;
   g_autofree char *key_b = NULL;
@@ -159,12 +177,23 @@ compare_natural (const char *a,
   if (a == NULL || b == NULL)
     return (a != NULL) - (b != NULL);
 
-  /* Collation keys for file names compare digit runs as numbers: "node-2" < "node-10",
-   * "10.0.0.9:7373" < "10.0.0.10:7373". */
+  /* Collation keys for file names compare digit runs as numbers. */
   key_a = g_utf8_collate_key_for_filename (a, -1);
   key_b = g_utf8_collate_key_for_filename (b, -1);
 
   return strcmp (key_a, key_b);
+}
+
+int
+seye_node_column_compare_names (SeyeNode *a,
+                                SeyeNode *b)
+{
+  int result = seye_node_column_compare_natural (seye_node_get_name (a), seye_node_get_name (b));
+
+  if (result == 0)
+    result = g_strcmp0 (seye_node_get_key (a), seye_node_get_key (b));
+
+  return result;
 }
 
 int
@@ -183,7 +212,8 @@ seye_node_column_compare (SeyeNode       *a,
       break;
 
     case SEYE_NODE_COLUMN_ADDRESS:
-      result = compare_natural (seye_node_get_address (a), seye_node_get_address (b));
+      result = seye_node_column_compare_natural (seye_node_get_address (a),
+                                                 seye_node_get_address (b));
       break;
 
     case SEYE_NODE_COLUMN_STATUS:
@@ -208,12 +238,7 @@ seye_node_column_compare (SeyeNode       *a,
       g_return_val_if_reached (0);
     }
 
-  if (result == 0)
-    result = compare_natural (seye_node_get_name (a), seye_node_get_name (b));
-  if (result == 0)
-    result = g_strcmp0 (seye_node_get_key (a), seye_node_get_key (b));
-
-  return result;
+  return result != 0 ? result : seye_node_column_compare_names (a, b);
 }
 
 /* Narrow: the column fits a 1280-pixel window with every other one. */
@@ -286,4 +311,49 @@ seye_node_column_format (SeyeNode       *node,
     default:
       return NULL;
     }
+}
+
+char *
+seye_node_column_fold_search (const char *text)
+{
+  if (text == NULL || text[0] == '\0')
+    return NULL;
+
+  return g_utf8_casefold (text, -1);
+}
+
+static gboolean
+contains_folded (const char *haystack,
+                 const char *folded)
+{
+  g_autofree char *haystack_folded = NULL;
+
+  if (haystack == NULL)
+    return FALSE;
+
+  haystack_folded = g_utf8_casefold (haystack, -1);
+
+  return strstr (haystack_folded, folded) != NULL;
+}
+
+/**
+ * seye_node_column_matches:
+ * @folded: (nullable): the search, from seye_node_column_fold_search()
+ *
+ * Returns: whether @folded is part of the node's name, address, host name or
+ *   node id (its key), case ignored; every node matches a NULL or empty search.
+ */
+gboolean
+seye_node_column_matches (SeyeNode   *node,
+                          const char *folded)
+{
+  const SeyeNodeInfo *info = seye_node_get_info (node);
+
+  if (folded == NULL || folded[0] == '\0')
+    return TRUE;
+
+  return contains_folded (seye_node_get_name (node), folded) ||
+         contains_folded (seye_node_get_address (node), folded) ||
+         contains_folded (seye_node_get_key (node), folded) ||
+         (info != NULL && contains_folded (info->hostname, folded));
 }

@@ -5,6 +5,12 @@
 
 G_BEGIN_DECLS
 
+/*
+ * The columns of a list of nodes, for the app's column view and the CLI's tables:
+ * one table of ids and titles, the value each sorts by, one order, one text a cell
+ * shows, and one search. GTK-free.
+ */
+
 /* The columns of the node list, in their default order. */
 typedef enum
 {
@@ -25,8 +31,11 @@ typedef enum
 #define SEYE_TYPE_NODE_COLUMN (seye_node_column_get_type ())
 GType        seye_node_column_get_type     (void) G_GNUC_CONST;
 
-/* Stable id, used in GSettings ("hidden-columns") and action names. */
+/* Stable id, used in GSettings ("hidden-columns"), action names and `seye --sort`. */
 const char  *seye_node_column_get_id       (SeyeNodeColumn  column);
+/* The column of @id (ASCII case ignored); FALSE when there is none. */
+gboolean     seye_node_column_from_id      (const char     *id,
+                                            SeyeNodeColumn *column);
 const char  *seye_node_column_get_title    (SeyeNodeColumn  column);
 gboolean     seye_node_column_is_numeric   (SeyeNodeColumn  column);
 
@@ -50,5 +59,19 @@ char        *seye_node_column_format       (SeyeNode       *node,
 
 /* Sort rank of a node's status: alerting first, then the problems, online last. */
 int          seye_node_status_rank         (SeyeNode       *node);
+
+/* Natural order of two texts, digit runs as numbers: "node-2" before "node-10",
+ * "10.0.0.9:7373" before "10.0.0.10:7373". NULL sorts first. */
+int          seye_node_column_compare_natural (const char  *a,
+                                               const char  *b);
+/* Names in natural order, then keys: a total order of nodes. */
+int          seye_node_column_compare_names   (SeyeNode    *a,
+                                               SeyeNode    *b);
+
+/* Search: @text case-folded once (NULL when it is NULL or empty), then matched
+ * against each node's name, address, host name and node id. */
+char        *seye_node_column_fold_search     (const char  *text) G_GNUC_WARN_UNUSED_RESULT;
+gboolean     seye_node_column_matches         (SeyeNode    *node,
+                                               const char  *folded);
 
 G_END_DECLS
