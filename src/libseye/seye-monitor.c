@@ -7,6 +7,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "seye-address.h"
 #include "seye-browser.h"
 #include "seye-credentials-private.h"
 #include "seye-error.h"
@@ -120,28 +121,6 @@ static void vet_endpoints  (SeyeMonitor *self,
                             SeyeNode    *node);
 
 /* Helpers ------------------------------------------------------------------ */
-
-static char *
-format_host_port (const char *host,
-                  guint16     port)
-{
-  if (strchr (host, ':') != NULL)
-    return g_strdup_printf ("[%s]:%u", host, port);
-
-  return g_strdup_printf ("%s:%u", host, port);
-}
-
-static char *
-make_base_uri (const char *host,
-               guint16     port,
-               gboolean    tls)
-{
-  SeyeServiceInfo info = { .address = (char *) host, .port = port };
-  g_autofree char *uri = seye_service_info_dup_uri (&info);
-
-  /* "http://…" */
-  return tls ? g_strconcat ("https", uri + 4, NULL) : g_steal_pointer (&uri);
-}
 
 static void
 request_free (Request *request)
@@ -286,7 +265,7 @@ set_endpoint (SeyeMonitor *self,
   g_free (node->service_key);
   node->service_key = g_strdup (service_key);
 
-  base_uri = make_base_uri (host, port, tls);
+  base_uri = seye_address_base_uri (host, port, tls);
   if (g_strcmp0 (base_uri, node->base_uri) == 0)
     return;
 
@@ -297,7 +276,7 @@ set_endpoint (SeyeMonitor *self,
   node->port = port;
   g_free (node->base_uri);
   node->base_uri = g_steal_pointer (&base_uri);
-  address = format_host_port (host, port);
+  address = seye_address_format (host, port);
   _seye_node_set_address (node, address);
   _seye_node_set_tls (node, tls);
 
@@ -319,7 +298,7 @@ static const SeyePairing *find_pairing (SeyeMonitor *self,
 static char *
 service_uri (const SeyeServiceInfo *info)
 {
-  return make_base_uri (info->address, info->port, info->txt.tls_fingerprint != NULL);
+  return seye_address_base_uri (info->address, info->port, info->txt.tls_fingerprint != NULL);
 }
 
 /* Whether @uri did not present @node's pinned certificate lately (a round of
@@ -1805,7 +1784,7 @@ split_endpoint (SeyeMonitor        *self,
   if (first == NULL)
     return;
 
-  key = format_host_port (first->address, first->port);
+  key = seye_address_format (first->address, first->port);
   if (g_hash_table_contains (self->by_key, key))
     return;
 
@@ -2643,7 +2622,7 @@ seye_monitor_add_manual (SeyeMonitor  *self,
   if (!seye_parse_node_address (host_port, &host, &port, &tls, error))
     return NULL;
 
-  key = format_host_port (host, port);
+  key = seye_address_format (host, port);
 
   for (guint i = 0; i < self->nodes->len; i++)
     {
@@ -2658,7 +2637,7 @@ seye_monitor_add_manual (SeyeMonitor  *self,
   node = new_node (self, key, NULL, TRUE);
   node->host = g_strdup (host);
   node->port = port;
-  node->base_uri = make_base_uri (host, port, tls);
+  node->base_uri = seye_address_base_uri (host, port, tls);
   node->address = g_strdup (key);
   node->tls = tls;
   add_node (self, node);
@@ -2722,7 +2701,7 @@ seye_monitor_add_service (SeyeMonitor           *self,
     }
   else
     {
-      fallback_key = format_host_port (info->address, info->port);
+      fallback_key = seye_address_format (info->address, info->port);
       key = fallback_key;
     }
 
@@ -3129,150 +3108,4 @@ seye_monitor_poll_now (SeyeMonitor *self)
       if (!node->in_flight)
         poll_node (self, node);
     }
-}
-
-static gboolean
-is_valid_host (const char *host)
-{
-  if (host[0] == '\0' || strlen (host) > 255)
-    return FALSE;
-
-  for (const char *p = host; *p; p++)
-    if (!g_ascii_isalnum (*p) && strchr ("-._:%", *p) == NULL)
-      return FALSE;
-
-  return TRUE;
-}
-
-/**
- * seye_parse_host_port:
- * @text: "host", "host:port", "v6", "[v6]" or "[v6]:port"
- * @host: (out): the host, without brackets
- * @port: (out): the port; SEYE_DEFAULT_PORT when @text gives none
- *
- * Returns: %TRUE when @text is an address; %FALSE with @error (SEYE_ERROR_CONFIG) otherwise.
- */
-gboolean
-seye_parse_host_port (const char  *text,
-                      char       **host,
-                      guint16     *port,
-                      GError     **error)
-{
-  g_autofree char *copy = NULL;
-  g_autofree char *h = NULL;
-  const char *port_text = NULL;
-  guint64 value = SEYE_DEFAULT_PORT;
-
-  g_return_val_if_fail (text != NULL, FALSE);
-  g_return_val_if_fail (host != NULL && port != NULL, FALSE);
-
-  copy = g_strstrip (g_strdup (text));
-
-  if (copy[0] == '[')
-    {
-      char *end = strchr (copy, ']');
-
-      if (end == NULL || (end[1] != '\0' && end[1] != ':'))
-        goto bad;
-      h = g_strndup (copy + 1, end - copy - 1);
-      if (end[1] == ':')
-        port_text = end + 2;
-      if (strchr (h, ':') == NULL)
-        goto bad;
-    }
-  else
-    {
-      char *colon = strchr (copy, ':');
-
-      if (colon != NULL && strchr (colon + 1, ':') == NULL)
-        {
-          h = g_strndup (copy, colon - copy);
-          port_text = colon + 1;
-        }
-      else
-        {
-          /* No colon, or a bare IPv6 address. */
-          h = g_strdup (copy);
-        }
-    }
-
-  if (!is_valid_host (h))
-    goto bad;
-
-  if (strchr (h, ':') != NULL && !g_hostname_is_ip_address (h))
-    {
-      /* Only the scope may follow the address ("fe80::1%eth0"). */
-      g_auto (GStrv) parts = g_strsplit (h, "%", 2);
-
-      if (!g_hostname_is_ip_address (parts[0]) || parts[1] == NULL || parts[1][0] == '\0')
-        goto bad;
-    }
-
-  if (port_text != NULL &&
-      !g_ascii_string_to_unsigned (port_text, 10, 1, 65535, &value, NULL))
-    {
-      g_set_error (error, SEYE_ERROR, SEYE_ERROR_CONFIG,
-                   _("“%s” is not a port number from 1 to 65535 (in “%s”)"), port_text, text);
-      return FALSE;
-    }
-
-  *host = g_steal_pointer (&h);
-  *port = (guint16) value;
-
-  return TRUE;
-
-bad:
-  g_set_error (error, SEYE_ERROR, SEYE_ERROR_CONFIG,
-               _("“%s” is not a host or host:port, e.g. 192.168.1.20:%d or [fe80::1%%eth0]:%d"),
-               text, SEYE_DEFAULT_PORT, SEYE_DEFAULT_PORT);
-  return FALSE;
-}
-
-/**
- * seye_parse_node_address:
- * @text: what seye_parse_host_port() takes, optionally after "http://" or
- *   "https://" (a trailing "/" is allowed)
- * @tls: (out): whether @text asked for HTTPS
- *
- * Returns: %TRUE when @text is an address; %FALSE with @error (SEYE_ERROR_CONFIG) otherwise.
- */
-gboolean
-seye_parse_node_address (const char  *text,
-                         char       **host,
-                         guint16     *port,
-                         gboolean    *tls,
-                         GError     **error)
-{
-  g_autofree char *copy = NULL;
-  const char *rest;
-  gsize length;
-
-  g_return_val_if_fail (text != NULL, FALSE);
-  g_return_val_if_fail (tls != NULL, FALSE);
-
-  copy = g_strstrip (g_strdup (text));
-  rest = copy;
-  *tls = FALSE;
-
-  if (g_ascii_strncasecmp (rest, "https://", 8) == 0)
-    {
-      *tls = TRUE;
-      rest += 8;
-    }
-  else if (g_ascii_strncasecmp (rest, "http://", 7) == 0)
-    {
-      rest += 7;
-    }
-  else if (strstr (rest, "://") != NULL)
-    {
-      g_set_error (error, SEYE_ERROR, SEYE_ERROR_CONFIG,
-                   _("“%s”: only http:// and https:// addresses can be watched"), text);
-      return FALSE;
-    }
-
-  length = strlen (rest);
-  if (rest != copy && length > 0 && rest[length - 1] == '/')
-    copy[strlen (copy) - 1] = '\0';
-
-  return seye_parse_host_port (rest, host, port, error);
 }

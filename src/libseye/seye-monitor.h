@@ -3,6 +3,7 @@
 
 #include <gio/gio.h>
 
+#include "seye-address.h"
 #include "seye-alerts.h"
 #include "seye-browser.h"
 #include "seye-credentials.h"
@@ -80,18 +81,6 @@ void         seye_monitor_set_stream         (SeyeMonitor          *self,
 
 /* Added: TRUE while an endpoint announced under a node's id is asked who it is. */
 gboolean     seye_monitor_get_vetting        (SeyeMonitor          *self);
-
-/* Parses "host", "host:port", "[v6]:port"; the default port when none. */
-gboolean     seye_parse_host_port            (const char           *text,
-                                              char                **host,
-                                              guint16              *port,
-                                              GError              **error);
-/* The same, with an optional "http://" or "https://" in front. */
-gboolean     seye_parse_node_address         (const char           *text,
-                                              char                **host,
-                                              guint16              *port,
-                                              gboolean             *tls,
-                                              GError              **error);
 
 /* Pairing (seye-credentials.h): tokens go to pinned certificates only. */
 SeyeCredentials   *seye_monitor_get_credentials (SeyeMonitor         *self);
