@@ -52,6 +52,7 @@ _seye_agent_source_set_endpoint (SeyeAgentSource *self,
 
   g_free (peer->host);
   peer->host = g_strdup (host);
+  _seye_node_set_host (node, host);
   peer->port = port;
   g_free (peer->base_uri);
   peer->base_uri = g_steal_pointer (&base_uri);
