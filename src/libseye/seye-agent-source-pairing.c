@@ -67,7 +67,7 @@ _seye_agent_source_credentials_changed_cb (SeyeAgentSource *self,
 /**
  * seye_agent_source_get_credentials:
  *
- * Returns: (transfer none): the pairings this monitor sends tokens by. Adding
+ * Returns: (transfer none): the pairings this source sends tokens by. Adding
  *   or removing one polls the nodes it concerns at once.
  */
 SeyeCredentials *
@@ -179,18 +179,7 @@ pair_sent_cb (GObject      *object,
   g_task_return_pointer (task, seye_pairing_copy (data->pairing), (GDestroyNotify) seye_pairing_free);
 }
 
-/**
- * seye_agent_source_pair_async:
- * @node: a node polled over HTTPS
- * @fingerprint: the certificate fingerprint the user agreed to (64 hex digits),
- *   normally seye_node_get_tls_fingerprint() as shown to them
- * @token: the node's token (64 hex digits), see seye_token_parse()
- *
- * Tries the token on @node over a new connection, sending it only if the node
- * presents the certificate with @fingerprint. When the node accepts it the
- * pairing is added to the credentials (the node is polled with it at once) and
- * returned, for the caller to keep (the app: in the keyring).
- */
+/* See seye_monitor_pair_async(): the task is the source's, the monitor wraps it. */
 void
 seye_agent_source_pair_async (SeyeAgentSource     *self,
                               SeyeNode            *node,
@@ -259,13 +248,7 @@ seye_agent_source_pair_async (SeyeAgentSource     *self,
                            g_steal_pointer (&task));
 }
 
-/**
- * seye_agent_source_pair_finish:
- *
- * Returns: (transfer full) (nullable): the new pairing; %NULL with @error:
- *   SEYE_ERROR_AUTH (wrong token), SEYE_ERROR_CERTIFICATE (another certificate),
- *   SEYE_ERROR_UNAVAILABLE (not reachable), SEYE_ERROR_CONFIG (not HTTPS).
- */
+/* See seye_monitor_pair_finish(). */
 SeyePairing *
 seye_agent_source_pair_finish (SeyeAgentSource  *self,
                                GAsyncResult     *result,

@@ -252,7 +252,7 @@ _seye_agent_request_finish (SeyeAgentRequest *request,
   SeyeAgentPeer *peer = request->peer;
   SeyeNode *node = peer->node;
 
-  /* Cancelled by us (node removed, monitor gone, endpoint changed): say nothing. */
+  /* Cancelled by us (node removed, source gone, endpoint changed): say nothing. */
   if (self == NULL ||
       (!request->timed_out && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)) ||
       peer->cancellable != request->cancellable)
