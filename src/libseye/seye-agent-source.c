@@ -698,7 +698,6 @@ seye_agent_source_add_manual (SeyeAgentSource  *self,
 {
   g_autofree char *host = NULL;
   g_autofree char *key = NULL;
-  g_autofree char *base_uri = NULL;
   SeyeAgentPeer *peer;
   guint16 port;
   gboolean tls;
