@@ -3,19 +3,23 @@
 
 #include <gio/gio.h>
 
+#include "seye-address.h"
 #include "seye-alerts.h"
 #include "seye-browser.h"
 #include "seye-credentials.h"
 #include "seye-node.h"
+#include "seye-source.h"
 
 G_BEGIN_DECLS
 
 /**
  * SeyeMonitor:
  *
- * Finds nodes (SeyeBrowser and manual host:port entries) and polls them with
- * one shared SoupSession (keep-alive, timeout). It is a GListModel of SeyeNode;
- * rows are updated in place, added and removed with items-changed.
+ * The nodes of its sources (SeyeSource) as one GListModel of SeyeNode, one per
+ * node id; rows are updated in place, added and removed with items-changed.
+ * Its first source, made with it, is the agents' (SeyeAgentSource): found with
+ * SeyeBrowser or given as host:port, and polled with one shared SoupSession
+ * (keep-alive, timeout); seye_monitor_add_source() adds others.
  *
  * - The same node seen on several interfaces/protocols is one SeyeNode (TXT node id). Every
  *   service is a candidate endpoint: a paired node is polled where its pinned certificate is
@@ -65,6 +69,8 @@ SeyeNode    *seye_monitor_lookup             (SeyeMonitor          *self,
 void         seye_monitor_start              (SeyeMonitor          *self);
 void         seye_monitor_stop               (SeyeMonitor          *self);
 void         seye_monitor_poll_now           (SeyeMonitor          *self);
+void         seye_monitor_add_source         (SeyeMonitor          *self,
+                                              SeyeSource           *source);
 
 /* Added: feed discovery results from a browser of one's own (one-shot clients, tests). */
 void         seye_monitor_add_service        (SeyeMonitor           *self,
@@ -80,18 +86,6 @@ void         seye_monitor_set_stream         (SeyeMonitor          *self,
 
 /* Added: TRUE while an endpoint announced under a node's id is asked who it is. */
 gboolean     seye_monitor_get_vetting        (SeyeMonitor          *self);
-
-/* Parses "host", "host:port", "[v6]:port"; the default port when none. */
-gboolean     seye_parse_host_port            (const char           *text,
-                                              char                **host,
-                                              guint16              *port,
-                                              GError              **error);
-/* The same, with an optional "http://" or "https://" in front. */
-gboolean     seye_parse_node_address         (const char           *text,
-                                              char                **host,
-                                              guint16              *port,
-                                              gboolean             *tls,
-                                              GError              **error);
 
 /* Pairing (seye-credentials.h): tokens go to pinned certificates only. */
 SeyeCredentials   *seye_monitor_get_credentials (SeyeMonitor         *self);

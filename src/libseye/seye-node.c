@@ -7,6 +7,29 @@
 
 #include "seye-node-private.h"
 
+struct _SeyeNode
+{
+  GObject          parent_instance;
+
+  char            *key;
+  char            *name;
+  char            *host;           /* where it is polled, shown until a name is known */
+  char            *address;
+  SeyeNodeState    state;
+  SeyeNodeInfo    *info;
+  SeyeSample      *sample;
+  SeyeHistory     *history;
+  gint64           last_seen;
+  char            *error;
+  guint            manual : 1;
+  guint            pinned : 1;
+  SeyeAlertState   alerts;
+  char            *tls_fingerprint;
+  guint            tls : 1;
+  guint            paired : 1;
+  char            *conflict;
+};
+
 enum {
   PROP_0,
   PROP_KEY,
@@ -104,20 +127,6 @@ seye_node_state_to_string (SeyeNodeState state)
 }
 
 static void
-seye_node_dispose (GObject *object)
-{
-  SeyeNode *self = SEYE_NODE (object);
-
-  g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
-  g_cancellable_cancel (self->probe);
-  g_clear_object (&self->probe);
-  g_clear_handle_id (&self->poll_id, g_source_remove);
-
-  G_OBJECT_CLASS (seye_node_parent_class)->dispose (object);
-}
-
-static void
 seye_node_finalize (GObject *object)
 {
   SeyeNode *self = SEYE_NODE (object);
@@ -130,13 +139,7 @@ seye_node_finalize (GObject *object)
   g_clear_pointer (&self->history, seye_history_free);
   g_clear_pointer (&self->error, g_free);
   g_clear_pointer (&self->host, g_free);
-  g_clear_pointer (&self->base_uri, g_free);
-  g_clear_pointer (&self->services, g_hash_table_unref);
-  g_clear_pointer (&self->service_key, g_free);
-  g_clear_pointer (&self->refused, g_hash_table_unref);
-  g_clear_pointer (&self->proven_uri, g_free);
   g_clear_pointer (&self->conflict, g_free);
-  g_clear_pointer (&self->vetted, g_hash_table_unref);
   g_clear_pointer (&self->tls_fingerprint, g_free);
 
   G_OBJECT_CLASS (seye_node_parent_class)->finalize (object);
@@ -184,6 +187,49 @@ sample_tx (SeyeSample *sample)
   return sample && (sample->parts & SEYE_SAMPLE_NETWORK) ? sample->net_tx_bytes_per_sec : -1;
 }
 
+/* The properties read from the latest sample. */
+static gboolean
+get_sample_property (SeyeNode *self,
+                     guint     prop_id,
+                     GValue   *value)
+{
+  switch (prop_id)
+    {
+    case PROP_CPU_PERCENT:
+      g_value_set_double (value, sample_cpu (self->sample));
+      break;
+
+    case PROP_MEMORY_PERCENT:
+      g_value_set_double (value, sample_memory (self->sample));
+      break;
+
+    case PROP_LOAD1:
+      g_value_set_double (value, sample_load1 (self->sample));
+      break;
+
+    case PROP_PROCESSES:
+      g_value_set_uint (value, sample_processes (self->sample));
+      break;
+
+    case PROP_UPTIME:
+      g_value_set_double (value, sample_uptime (self->sample));
+      break;
+
+    case PROP_RX_RATE:
+      g_value_set_double (value, sample_rx (self->sample));
+      break;
+
+    case PROP_TX_RATE:
+      g_value_set_double (value, sample_tx (self->sample));
+      break;
+
+    default:
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
 static void
 seye_node_get_property (GObject    *object,
                         guint       prop_id,
@@ -216,34 +262,6 @@ seye_node_get_property (GObject    *object,
 
     case PROP_SAMPLE:
       g_value_set_boxed (value, self->sample);
-      break;
-
-    case PROP_CPU_PERCENT:
-      g_value_set_double (value, sample_cpu (self->sample));
-      break;
-
-    case PROP_MEMORY_PERCENT:
-      g_value_set_double (value, sample_memory (self->sample));
-      break;
-
-    case PROP_LOAD1:
-      g_value_set_double (value, sample_load1 (self->sample));
-      break;
-
-    case PROP_PROCESSES:
-      g_value_set_uint (value, sample_processes (self->sample));
-      break;
-
-    case PROP_UPTIME:
-      g_value_set_double (value, sample_uptime (self->sample));
-      break;
-
-    case PROP_RX_RATE:
-      g_value_set_double (value, sample_rx (self->sample));
-      break;
-
-    case PROP_TX_RATE:
-      g_value_set_double (value, sample_tx (self->sample));
       break;
 
     case PROP_LAST_SEEN:
@@ -287,7 +305,8 @@ seye_node_get_property (GObject    *object,
       break;
 
     default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      if (!get_sample_property (self, prop_id, value))
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
 
@@ -316,7 +335,6 @@ seye_node_class_init (SeyeNodeClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   const GParamFlags ro = G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS;
 
-  object_class->dispose = seye_node_dispose;
   object_class->finalize = seye_node_finalize;
   object_class->get_property = seye_node_get_property;
   object_class->set_property = seye_node_set_property;
@@ -380,12 +398,6 @@ static void
 seye_node_init (SeyeNode *self)
 {
   self->state = SEYE_NODE_STATE_CONNECTING;
-  self->services = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                          (GDestroyNotify) seye_service_info_free);
-  self->refused = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  self->vetted = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  self->need_info = TRUE;
-  self->need_history = TRUE;
 }
 
 /* Internal API (seye-node-private.h) --------------------------------------- */
@@ -441,6 +453,14 @@ _seye_node_set_address (SeyeNode   *self,
 {
   if (replace_string (&self->address, address))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ADDRESS]);
+}
+
+/* Not notified: the name is what changes for the user, and only once the node says it. */
+void
+_seye_node_set_host (SeyeNode   *self,
+                     const char *host)
+{
+  replace_string (&self->host, host);
 }
 
 void
@@ -565,6 +585,45 @@ _seye_node_add_sample (SeyeNode   *self,
   g_signal_emit (self, signals[SAMPLE_ADDED], 0, sample);
 
   return TRUE;
+}
+
+/* Forgets the samples of another node that answered at this one's place. */
+void
+_seye_node_clear_samples (SeyeNode *self)
+{
+  seye_history_clear (self->history);
+  g_clear_pointer (&self->sample, seye_sample_unref);
+}
+
+/*
+ * _seye_node_update_alerts:
+ * @sample: (nullable): a new sample, or %NULL when the state changed
+ *
+ * Runs the node's alert evaluator (seye_alert_state_update()) and publishes
+ * the new set of alerts.
+ *
+ * Returns: the alerts that started or cleared.
+ */
+guint
+_seye_node_update_alerts (SeyeNode             *self,
+                          const SeyeAlertRules *rules,
+                          SeyeSample           *sample,
+                          gint64                now_ms)
+{
+  guint old = self->alerts.active;
+  gboolean was_alerting = old != 0;
+  guint active;
+
+  active = seye_alert_state_update (&self->alerts, rules, sample,
+                                    self->state == SEYE_NODE_STATE_OFFLINE, now_ms);
+  if (old == active)
+    return 0;
+
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ACTIVE_ALERTS]);
+  if (was_alerting != (active != 0))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ALERTING]);
+
+  return old ^ active;
 }
 
 void
