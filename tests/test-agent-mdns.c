@@ -362,12 +362,12 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
 
-  g_test_add_func ("/agent/mdns/announced-with-txt", test_announced_with_txt);
-  g_test_add_func ("/agent/mdns/announced-secured", test_announced_secured);
-  g_test_add_func ("/agent/mdns/same-name-both-appear", test_same_name_both_appear);
-  g_test_add_func ("/agent/mdns/sigterm-withdraws", test_sigterm_withdraws);
-  g_test_add_func ("/agent/mdns/daemon-restart-republishes", test_daemon_restart_republishes);
-  g_test_add_func ("/agent/mdns/daemon-appears-later", test_daemon_appears_later);
+  g_test_add_func ("/seye/agent/mdns/announced-with-txt", test_announced_with_txt);
+  g_test_add_func ("/seye/agent/mdns/announced-secured", test_announced_secured);
+  g_test_add_func ("/seye/agent/mdns/same-name-both-appear", test_same_name_both_appear);
+  g_test_add_func ("/seye/agent/mdns/sigterm-withdraws", test_sigterm_withdraws);
+  g_test_add_func ("/seye/agent/mdns/daemon-restart-republishes", test_daemon_restart_republishes);
+  g_test_add_func ("/seye/agent/mdns/daemon-appears-later", test_daemon_appears_later);
 
   return g_test_run ();
 }
