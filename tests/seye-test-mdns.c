@@ -122,6 +122,26 @@ seye_test_require_avahi (void)
   return FALSE;
 }
 
+/**
+ * seye_test_require_avahi_alone:
+ *
+ * As seye_test_require_avahi(), and then the stack's lock taken exclusively for
+ * as long as this process lives: no test of another run uses the daemon
+ * meanwhile. For a test that floods it (another run's monitor would fill up
+ * with the flood, and this one with the other run's nodes).
+ */
+gboolean
+seye_test_require_avahi_alone (void)
+{
+  if (!seye_test_require_avahi ())
+    return FALSE;
+
+  /* Where there is no lock to take, no other run can take it either. */
+  stack_lock (TRUE);
+
+  return TRUE;
+}
+
 gboolean
 seye_test_avahi_owned (void)
 {
