@@ -525,9 +525,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  seye_test_mounts_init ();
-  g_test_init (&argc, &argv, NULL);
-  g_log_set_writer_func (log_writer, NULL, NULL);
+  store_test_init (&argc, &argv);
 
 #define ADD(path, func) g_test_add ("/seye/store/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)
   ADD ("migrate-empty", test_migrate_empty);

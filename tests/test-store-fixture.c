@@ -7,6 +7,7 @@
 #include <sqlite3.h>
 #include <string.h>
 
+#include "seye-test-mounts.h"
 #include "test-store-fixture.h"
 
 void
@@ -266,4 +267,14 @@ assert_not_called_damaged (const char *message)
   g_assert_null (strstr (message, "damaged"));
   g_assert_null (strstr (message, "delete"));
   g_assert_null (strstr (message, "I/O error"));
+}
+
+/* First thing in main(): mount namespace, GTest, and the writer that counts warnings. */
+void
+store_test_init (int    *argc,
+                 char ***argv)
+{
+  seye_test_mounts_init ();
+  g_test_init (argc, argv, NULL);
+  g_log_set_writer_func (log_writer, NULL, NULL);
 }

@@ -24,6 +24,10 @@ G_BEGIN_DECLS
 #define MINUTE 60000
 #define HOUR (60 * MINUTE)
 
+/* First thing in main(): seye_test_mounts_init(), g_test_init() and log_writer(). */
+void              store_test_init           (int            *argc,
+                                             char         ***argv);
+
 typedef struct
 {
   char *dir;
