@@ -13,7 +13,7 @@
 #
 # Several test runs on one machine share one daemon (there is one system bus).
 # Every test that uses it holds a shared lock on $STATE_DIR/stack.lock for its
-# life (tests/seye-test-util.c); a test that stops or restarts the daemon holds
+# life (tests/seye-test-mdns.c); a test that stops or restarts the daemon holds
 # it exclusively and says so with SEYE_MDNS_LOCK_HELD=1. So `stop` at the end of
 # one run leaves the daemon to a run whose tests still hold the lock: the last
 # run to end stops it. `ensure` is serialised by $STATE_DIR/ensure.lock, so two

@@ -2,16 +2,27 @@
 #define G_LOG_DOMAIN "seye-fake-agent"
 
 /*
- * seye-fake-agent: a look-alike of sorcerers-eye-agent for the tests, as a
- * hostile neighbour would run one. It answers /v1/node with the node id it is
- * told to claim (and a machine of its own: another host name and boot time) and
+ * seye-fake-agent: a node that is not what it says, for the tests, as a
+ * hostile neighbour would run one. Two kinds:
+ *
+ * A look-alike (--node-id) answers /v1/node with the node id it is told to
+ * claim (and a machine of its own: another host name and boot time) and
  * /v1/metrics with numbers no real node has (CPU 99.99 %, load 66.6), plain or
  * over HTTPS with a certificate of its own. It may announce itself over mDNS
  * with that id (avahi-publish), and it may drip: answer /v1/node, then send a
  * byte now and then on /v1/metrics and /v1/stream, never a sample.
  *
+ * A hostile node (--relay, seye-test-hostile.h) says hostile things about
+ * itself: its /v1/node is the real agent's at BACKEND with every string
+ * replaced by SEYE_TEST_HOSTILE_ALL; the rest is the real agent's answer. With
+ * --unavailable it answers every request with HTTP 503 and that reason phrase.
+ * It runs in a process of its own: a `seye` that exits with a request under way
+ * leaves libsoup 3.2 a server connection it never frees, which LeakSanitizer
+ * would blame on the test.
+ *
  *   seye-fake-agent --bind 127.0.0.1 --port 0 --node-id ID [--name NAME] [--tls]
  *                   [--announce] [--drip]
+ *   seye-fake-agent --bind 127.0.0.1 --port 0 --relay BACKEND [--unavailable REASON]
  *
  * Prints "Listening on http(s)://ADDRESS:PORT" on stderr (as the agent does),
  * "mDNS: announced" once avahi-publish has established the service, and a line
@@ -22,6 +33,7 @@
 
 #include <glib-unix.h>
 #include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
 #include <signal.h>
 #include <stdio.h>
@@ -31,6 +43,7 @@
 #include "seye-credentials.h"
 #include "seye-json.h"
 #include "seye-sample.h"
+#include "seye-test-hostile.h"
 
 #define DRIP_MS 200
 
@@ -41,6 +54,8 @@ static char *opt_name = (char *) "look-alike";
 static gboolean opt_tls;
 static gboolean opt_announce;
 static gboolean opt_drip;
+static char *opt_relay;
+static char *opt_unavailable;
 
 static const GOptionEntry entries[] = {
   { "bind", 0, 0, G_OPTION_ARG_STRING, &opt_bind, "Address to listen on", "ADDRESS" },
@@ -50,16 +65,105 @@ static const GOptionEntry entries[] = {
   { "tls", 0, 0, G_OPTION_ARG_NONE, &opt_tls, "HTTPS with a certificate of its own", NULL },
   { "announce", 0, 0, G_OPTION_ARG_NONE, &opt_announce, "Announce it over mDNS", NULL },
   { "drip", 0, 0, G_OPTION_ARG_NONE, &opt_drip, "Never send a sample: drip bytes instead", NULL },
+  { "relay", 0, 0, G_OPTION_ARG_STRING, &opt_relay, "Be the agent at BACKEND, hostile", "BACKEND" },
+  /* A filename: its bytes as they are, whatever the locale says of them. */
+  { "unavailable", 0, 0, G_OPTION_ARG_FILENAME, &opt_unavailable, "Answer 503 with REASON",
+    "REASON" },
   { NULL }
 };
 
-static GPtrArray *dripping;   /* SoupServerMessage */
+static GPtrArray *dripping;         /* SoupServerMessage */
+static GBytes *hostile_node_json;   /* --relay: what /v1/node answers */
 
 static void
 die_with_parent (gpointer data)
 {
   prctl (PR_SET_PDEATHSIG, SIGTERM);
 }
+
+/* The hostile node ---------------------------------------------------------- */
+
+static void
+hostile_handler_cb (SoupServer        *server,
+                    SoupServerMessage *msg,
+                    const char        *path,
+                    GHashTable        *query,
+                    gpointer           user_data)
+{
+  g_autoptr (SoupSession) session = NULL;
+  g_autoptr (SoupMessage) upstream = NULL;
+  g_autoptr (GBytes) body = NULL;
+  g_autofree char *uri = NULL;
+  const char *query_text;
+
+  /* One request per connection: libsoup 3.2 leaks a server connection that the
+   * client closes while it is idle, and the client here is a `seye` that exits. */
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection", "close");
+
+  if (opt_unavailable != NULL)
+    {
+      soup_server_message_set_status (msg, SOUP_STATUS_SERVICE_UNAVAILABLE, opt_unavailable);
+      return;
+    }
+
+  if (g_str_equal (path, "/v1/node"))
+    {
+      soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
+      soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY,
+                                        g_bytes_get_data (hostile_node_json, NULL),
+                                        g_bytes_get_size (hostile_node_json));
+      return;
+    }
+
+  if (g_str_equal (path, "/v1/stream"))
+    {
+      soup_server_message_set_status (msg, SOUP_STATUS_NOT_FOUND, NULL);
+      return;
+    }
+
+  /* The rest from the real agent (the loop waits meanwhile: it serves one client). */
+  query_text = g_uri_get_query (soup_server_message_get_uri (msg));
+  uri = g_strconcat (opt_relay, path, query_text ? "?" : "", query_text ? query_text : "", NULL);
+  session = soup_session_new ();
+  upstream = soup_message_new (SOUP_METHOD_GET, uri);
+  body = soup_session_send_and_read (session, upstream, NULL, NULL);
+  soup_server_message_set_status (msg, soup_message_get_status (upstream), NULL);
+  if (body != NULL)
+    soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY,
+                                      g_bytes_get_data (body, NULL), g_bytes_get_size (body));
+}
+
+/* Every string member of @backend's /v1/node replaced (node_id, the one that is checked, kept). */
+static GBytes *
+hostile_node_json_new (const char *backend)
+{
+  g_autoptr (SoupSession) session = soup_session_new ();
+  g_autofree char *uri = g_strconcat (backend, "/v1/node", NULL);
+  g_autoptr (SoupMessage) message = soup_message_new (SOUP_METHOD_GET, uri);
+  g_autoptr (GBytes) body = NULL;
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (GError) error = NULL;
+  JsonObject *object;
+  char *text;
+
+  body = soup_session_send_and_read (session, message, NULL, &error);
+  g_assert_no_error (error);
+  json_parser_load_from_data (parser, g_bytes_get_data (body, NULL), g_bytes_get_size (body), &error);
+  g_assert_no_error (error);
+  object = json_node_get_object (json_parser_get_root (parser));
+  json_object_set_string_member (object, "name", SEYE_TEST_HOSTILE_NAME);
+  json_object_set_string_member (object, "hostname", SEYE_TEST_HOSTILE_ALL);
+  json_object_set_string_member (object, "os", SEYE_TEST_HOSTILE_ALL);
+  json_object_set_string_member (object, "kernel", SEYE_TEST_HOSTILE_ALL);
+  json_object_set_string_member (object, "arch", SEYE_TEST_HOSTILE_ALL);
+  json_object_set_string_member (object, "cpu_model", SEYE_TEST_HOSTILE_ALL);
+  json_object_set_string_member (object, "agent_version", SEYE_TEST_HOSTILE_ALL);
+  text = json_to_string (json_parser_get_root (parser), FALSE);
+
+  return g_bytes_new_take (text, strlen (text));
+}
+
+/* The look-alike ------------------------------------------------------------ */
 
 static void
 drip_finished_cb (SoupServerMessage *msg,
@@ -256,8 +360,10 @@ main (int   argc,
   g_option_context_add_main_entries (context, entries, NULL);
   if (!g_option_context_parse (context, &argc, &argv, &error))
     g_error ("%s", error->message);
-  if (opt_node_id == NULL)
-    g_error ("--node-id is needed");
+  if (opt_node_id == NULL && opt_relay == NULL)
+    g_error ("--node-id or --relay is needed");
+  if (opt_relay != NULL && (opt_node_id != NULL || opt_tls || opt_announce || opt_drip))
+    g_error ("--relay goes with --unavailable only");
 
   dripping = g_ptr_array_new ();
 
@@ -270,7 +376,14 @@ main (int   argc,
     }
 
   server = soup_server_new ("tls-certificate", certificate, NULL);
-  soup_server_add_handler (server, NULL, handler_cb, NULL, NULL);
+  if (opt_relay != NULL)
+    {
+      if (opt_unavailable == NULL)
+        hostile_node_json = hostile_node_json_new (opt_relay);
+      soup_server_add_handler (server, NULL, hostile_handler_cb, NULL, NULL);
+    }
+  else
+    soup_server_add_handler (server, NULL, handler_cb, NULL, NULL);
   address = g_inet_socket_address_new_from_string (opt_bind, opt_port);
   if (!soup_server_listen (server, address, opt_tls ? SOUP_SERVER_LISTEN_HTTPS : 0, &error))
     g_error ("listen: %s", error->message);

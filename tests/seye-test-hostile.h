@@ -79,7 +79,7 @@ seye_test_assert_shown_safely (const char *what,
  * "hostile " SEYE_TEST_HOSTILE_ALL); everything else is the real agent's answer.
  * Or, with @reason, a node that answers every request with HTTP 503 and that
  * reason phrase. It serves on 127.0.0.1 from a process of its own
- * ($SEYE_HOSTILE_AGENT), so that a test can run `seye` to its end meanwhile.
+ * ($SEYE_FAKE_AGENT --relay), so that a test can run `seye` to its end meanwhile.
  */
 #define SEYE_TEST_HOSTILE_NAME "hostile " SEYE_TEST_HOSTILE_ALL
 #define SEYE_TEST_HOSTILE_NAME_SHOWN "hostile " SEYE_TEST_HOSTILE_ALL_SHOWN
@@ -90,8 +90,6 @@ SeyeTestHostileAgent *seye_test_hostile_agent_start    (const char           *ba
                                                         const char           *reason);
 guint16               seye_test_hostile_agent_get_port (SeyeTestHostileAgent *hostile);
 void                  seye_test_hostile_agent_free     (SeyeTestHostileAgent *hostile);
-int                   seye_test_hostile_serve          (const char           *backend,
-                                                        const char           *reason);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SeyeTestHostileAgent, seye_test_hostile_agent_free)
 

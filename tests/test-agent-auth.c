@@ -826,15 +826,16 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
 
-  g_test_add_func ("/agent/auth/token", test_token);
-  g_test_add_func ("/agent/auth/wrong-tokens-rate-limited", test_wrong_tokens_are_rate_limited);
-  g_test_add_func ("/agent/auth/token-file-refused", test_token_file_refused);
-  g_test_add_func ("/agent/auth/metrics-loopback-api-token", test_metrics_loopback_api_token);
-  g_test_add_func ("/agent/auth/api-loopback", test_api_loopback);
-  g_test_add_func ("/agent/auth/metrics-off", test_metrics_off);
-  g_test_add_func ("/agent/auth/bad-settings", test_bad_settings);
-  g_test_add_func ("/agent/auth/tls-generated", test_tls_generated);
-  g_test_add_func ("/agent/auth/tls-given", test_tls_given);
+  g_test_add_func ("/seye/agent/auth/token", test_token);
+  g_test_add_func ("/seye/agent/auth/wrong-tokens-rate-limited",
+                   test_wrong_tokens_are_rate_limited);
+  g_test_add_func ("/seye/agent/auth/token-file-refused", test_token_file_refused);
+  g_test_add_func ("/seye/agent/auth/metrics-loopback-api-token", test_metrics_loopback_api_token);
+  g_test_add_func ("/seye/agent/auth/api-loopback", test_api_loopback);
+  g_test_add_func ("/seye/agent/auth/metrics-off", test_metrics_off);
+  g_test_add_func ("/seye/agent/auth/bad-settings", test_bad_settings);
+  g_test_add_func ("/seye/agent/auth/tls-generated", test_tls_generated);
+  g_test_add_func ("/seye/agent/auth/tls-given", test_tls_given);
 
   return g_test_run ();
 }

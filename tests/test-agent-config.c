@@ -135,9 +135,9 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
 
-  g_test_add_func ("/agent/port-in-use", test_port_in_use);
-  g_test_add_func ("/agent/bad-arguments", test_bad_arguments);
-  g_test_add_func ("/agent/config-file", test_config_file);
+  g_test_add_func ("/seye/agent/port-in-use", test_port_in_use);
+  g_test_add_func ("/seye/agent/bad-arguments", test_bad_arguments);
+  g_test_add_func ("/seye/agent/config-file", test_config_file);
 
   return g_test_run ();
 }

@@ -789,13 +789,13 @@ main (int   argc,
       return g_test_run ();
     }
 
-  g_test_add_func ("/agent/hostile/range-ignored", test_range_ignored);
-  g_test_add_func ("/agent/hostile/range-ignored-tls-token", test_range_ignored_tls_token);
-  g_test_add_func ("/agent/hostile/body-framing", test_body_framing);
-  g_test_add_func ("/agent/hostile/framing-leaks-nothing", test_framing_leaks_nothing);
-  g_test_add_func ("/agent/hostile/lockout", test_lockout);
-  g_test_add_func ("/agent/hostile/address-share", test_address_share);
-  g_test_add_func ("/agent/hostile/query", test_query);
+  g_test_add_func ("/seye/agent/hostile/range-ignored", test_range_ignored);
+  g_test_add_func ("/seye/agent/hostile/range-ignored-tls-token", test_range_ignored_tls_token);
+  g_test_add_func ("/seye/agent/hostile/body-framing", test_body_framing);
+  g_test_add_func ("/seye/agent/hostile/framing-leaks-nothing", test_framing_leaks_nothing);
+  g_test_add_func ("/seye/agent/hostile/lockout", test_lockout);
+  g_test_add_func ("/seye/agent/hostile/address-share", test_address_share);
+  g_test_add_func ("/seye/agent/hostile/query", test_query);
 
   return g_test_run ();
 }

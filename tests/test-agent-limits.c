@@ -382,12 +382,12 @@ main (int   argc,
       return g_test_run ();
     }
 
-  g_test_add_func ("/agent/limits/held-sockets", test_held_sockets);
-  g_test_add_func ("/agent/limits/rate", test_rate_limit);
-  g_test_add_func ("/agent/limits/oversized-headers", test_oversized_headers);
-  g_test_add_func ("/agent/limits/idle-closed", test_idle_closed);
-  g_test_add_func ("/agent/limits/connections-released", test_connections_released);
-  g_test_add_func ("/agent/limits/bad-values", test_bad_limits);
+  g_test_add_func ("/seye/agent/limits/held-sockets", test_held_sockets);
+  g_test_add_func ("/seye/agent/limits/rate", test_rate_limit);
+  g_test_add_func ("/seye/agent/limits/oversized-headers", test_oversized_headers);
+  g_test_add_func ("/seye/agent/limits/idle-closed", test_idle_closed);
+  g_test_add_func ("/seye/agent/limits/connections-released", test_connections_released);
+  g_test_add_func ("/seye/agent/limits/bad-values", test_bad_limits);
 
   return g_test_run ();
 }

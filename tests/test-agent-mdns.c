@@ -167,6 +167,8 @@ unique_name (const char *what)
 static void
 test_announced_with_txt (void)
 {
+  g_autofree char *node_id = seye_test_node_id (1);
+  g_autofree char *txt_id = g_strconcat ("id=", node_id, NULL);
   g_autofree char *name = unique_name ("txt");
   g_autoptr (SeyeTestAgent) agent = NULL;
   g_autoptr (GPtrArray) services = NULL;
@@ -175,7 +177,7 @@ test_announced_with_txt (void)
   if (!seye_test_require_avahi ())
     return;
 
-  agent = seye_test_agent_start ("--name", name, "--node-id", "aaaabbbbccccddddeeeeffff00001111", NULL);
+  agent = seye_test_agent_start ("--name", name, "--node-id", node_id, NULL);
   g_assert_true (seye_test_agent_wait_log (agent, "mDNS: announced as", 10000));
   g_assert_true (wait_for_service (name, agent->port, 10000));
 
@@ -186,7 +188,7 @@ test_announced_with_txt (void)
   /* The tests' avahi-daemon serves loopback only: the host resolves to a loopback address. */
   g_assert_true (g_str_equal (service->address, "127.0.0.1") || g_str_equal (service->address, "::1"));
   g_assert_true (g_strv_contains ((const char * const *) service->txt, "txtvers=1"));
-  g_assert_true (g_strv_contains ((const char * const *) service->txt, "id=aaaabbbbccccddddeeeeffff00001111"));
+  g_assert_true (g_strv_contains ((const char * const *) service->txt, txt_id));
   g_assert_true (g_strv_contains ((const char * const *) service->txt, "api=1"));
   g_assert_true (g_strv_contains ((const char * const *) service->txt, "version=" PACKAGE_VERSION));
   /* Plain HTTP and no token: nothing is said about either. */
@@ -204,6 +206,8 @@ test_announced_with_txt (void)
 static void
 test_announced_secured (void)
 {
+  g_autofree char *node_id = seye_test_node_id (2);
+  g_autofree char *txt_id = g_strconcat ("id=", node_id, NULL);
   g_autofree char *name = unique_name ("secured");
   g_autoptr (GError) error = NULL;
   g_autofree char *dir = g_dir_make_tmp ("seye-mdns-XXXXXX", &error);
@@ -222,7 +226,7 @@ test_announced_secured (void)
   if (!seye_test_require_avahi ())
     return;
 
-  agent = seye_test_agent_start ("--name", name, "--node-id", "aaaabbbbccccddddeeeeffff00002222",
+  agent = seye_test_agent_start ("--name", name, "--node-id", node_id,
                                  "--tls", "--auth=token", "--state-dir", dir, NULL);
   g_assert_true (seye_test_agent_wait_log (agent, "mDNS: announced as", 10000));
   g_assert_true (wait_for_service (name, agent->port, 10000));
@@ -236,7 +240,7 @@ test_announced_secured (void)
   services = browse (name);
   service = find (services, name);
   g_assert_nonnull (service);
-  g_assert_true (g_strv_contains ((const char * const *) service->txt, "id=aaaabbbbccccddddeeeeffff00002222"));
+  g_assert_true (g_strv_contains ((const char * const *) service->txt, txt_id));
   g_assert_true (g_strv_contains ((const char * const *) service->txt, expected));
   g_assert_true (g_strv_contains ((const char * const *) service->txt, "auth=token"));
 
@@ -250,6 +254,8 @@ test_announced_secured (void)
 static void
 test_same_name_both_appear (void)
 {
+  g_autofree char *node_id_a = seye_test_node_id (2);
+  g_autofree char *node_id_b = seye_test_node_id (3);
   g_autofree char *name = unique_name ("twin");
   g_autofree char *second_name = NULL;
   g_autoptr (SeyeTestAgent) a = NULL;
@@ -259,9 +265,9 @@ test_same_name_both_appear (void)
   if (!seye_test_require_avahi ())
     return;
 
-  a = seye_test_agent_start ("--name", name, "--node-id", "aaaabbbbccccddddeeeeffff00002222", NULL);
+  a = seye_test_agent_start ("--name", name, "--node-id", node_id_a, NULL);
   g_assert_true (seye_test_agent_wait_log (a, "mDNS: announced as", 10000));
-  b = seye_test_agent_start ("--name", name, "--node-id", "aaaabbbbccccddddeeeeffff00003333", NULL);
+  b = seye_test_agent_start ("--name", name, "--node-id", node_id_b, NULL);
   g_assert_true (seye_test_agent_wait_log (b, "is taken on this network", 10000));
   g_assert_true (seye_test_agent_wait_log (b, "mDNS: announced as", 10000));
 
@@ -280,13 +286,14 @@ test_same_name_both_appear (void)
 static void
 test_sigterm_withdraws (void)
 {
+  g_autofree char *node_id = seye_test_node_id (4);
   g_autofree char *name = unique_name ("bye");
   g_autoptr (SeyeTestAgent) agent = NULL;
 
   if (!seye_test_require_avahi ())
     return;
 
-  agent = seye_test_agent_start ("--name", name, "--node-id", "aaaabbbbccccddddeeeeffff00004444", NULL);
+  agent = seye_test_agent_start ("--name", name, "--node-id", node_id, NULL);
   g_assert_true (wait_for_service (name, agent->port, 10000));
 
   g_assert_cmpint (seye_test_agent_stop (agent), ==, 0);
@@ -298,6 +305,7 @@ test_sigterm_withdraws (void)
 static void
 test_daemon_restart_republishes (void)
 {
+  g_autofree char *node_id = seye_test_node_id (5);
   g_autofree char *name = unique_name ("phoenix");
   g_autoptr (SeyeTestAgent) agent = NULL;
 
@@ -312,7 +320,7 @@ test_daemon_restart_republishes (void)
       return;
     }
 
-  agent = seye_test_agent_start ("--name", name, "--node-id", "aaaabbbbccccddddeeeeffff00005555", NULL);
+  agent = seye_test_agent_start ("--name", name, "--node-id", node_id, NULL);
   g_assert_true (wait_for_service (name, agent->port, 10000));
 
   g_assert_true (seye_test_avahi_restart ());
@@ -326,6 +334,7 @@ test_daemon_restart_republishes (void)
 static void
 test_daemon_appears_later (void)
 {
+  g_autofree char *node_id = seye_test_node_id (6);
   g_autofree char *name = unique_name ("late");
   g_autoptr (SeyeTestAgent) agent = NULL;
   const char *said;
@@ -342,7 +351,7 @@ test_daemon_appears_later (void)
     }
 
   g_assert_true (seye_test_avahi_stop ());
-  agent = seye_test_agent_start ("--name", name, "--node-id", "aaaabbbbccccddddeeeeffff00006666", NULL);
+  agent = seye_test_agent_start ("--name", name, "--node-id", node_id, NULL);
   g_assert_true (seye_test_agent_wait_log (agent, "mDNS: cannot announce the agent", 5000));
 
   /* Serving all the while. */
@@ -362,12 +371,12 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
 
-  g_test_add_func ("/agent/mdns/announced-with-txt", test_announced_with_txt);
-  g_test_add_func ("/agent/mdns/announced-secured", test_announced_secured);
-  g_test_add_func ("/agent/mdns/same-name-both-appear", test_same_name_both_appear);
-  g_test_add_func ("/agent/mdns/sigterm-withdraws", test_sigterm_withdraws);
-  g_test_add_func ("/agent/mdns/daemon-restart-republishes", test_daemon_restart_republishes);
-  g_test_add_func ("/agent/mdns/daemon-appears-later", test_daemon_appears_later);
+  g_test_add_func ("/seye/agent/mdns/announced-with-txt", test_announced_with_txt);
+  g_test_add_func ("/seye/agent/mdns/announced-secured", test_announced_secured);
+  g_test_add_func ("/seye/agent/mdns/same-name-both-appear", test_same_name_both_appear);
+  g_test_add_func ("/seye/agent/mdns/sigterm-withdraws", test_sigterm_withdraws);
+  g_test_add_func ("/seye/agent/mdns/daemon-restart-republishes", test_daemon_restart_republishes);
+  g_test_add_func ("/seye/agent/mdns/daemon-appears-later", test_daemon_appears_later);
 
   return g_test_run ();
 }

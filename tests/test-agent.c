@@ -815,29 +815,30 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
 
-  g_test_add ("/agent/node", Fixture, NULL, fixture_setup, test_node, fixture_teardown);
-  g_test_add ("/agent/metrics", Fixture, NULL, fixture_setup, test_metrics, fixture_teardown);
-  g_test_add ("/agent/index-and-prometheus", Fixture, NULL, fixture_setup,
+  g_test_add ("/seye/agent/node", Fixture, NULL, fixture_setup, test_node, fixture_teardown);
+  g_test_add ("/seye/agent/metrics", Fixture, NULL, fixture_setup, test_metrics, fixture_teardown);
+  g_test_add ("/seye/agent/index-and-prometheus", Fixture, NULL, fixture_setup,
               test_index_and_prometheus, fixture_teardown);
-  g_test_add ("/agent/errors", Fixture, NULL, fixture_setup, test_errors, fixture_teardown);
-  g_test_add ("/agent/request-body-refused", Fixture, NULL, fixture_setup,
+  g_test_add ("/seye/agent/errors", Fixture, NULL, fixture_setup, test_errors, fixture_teardown);
+  g_test_add ("/seye/agent/request-body-refused", Fixture, NULL, fixture_setup,
               test_request_body_refused, fixture_teardown);
-  g_test_add ("/agent/malformed-http", Fixture, NULL, fixture_setup, test_malformed_http,
+  g_test_add ("/seye/agent/malformed-http", Fixture, NULL, fixture_setup, test_malformed_http,
               fixture_teardown);
-  g_test_add ("/agent/keep-alive", Fixture, NULL, fixture_setup, test_keep_alive, fixture_teardown);
-  g_test_add ("/agent/history-grows", Fixture, NULL, fixture_setup, test_history_grows,
+  g_test_add ("/seye/agent/keep-alive", Fixture, NULL, fixture_setup, test_keep_alive,
               fixture_teardown);
-  g_test_add ("/agent/history-blocks", Fixture, NULL, fixture_setup, test_history_blocks,
+  g_test_add ("/seye/agent/history-grows", Fixture, NULL, fixture_setup, test_history_grows,
               fixture_teardown);
-  g_test_add ("/agent/head", Fixture, NULL, fixture_setup, test_head, fixture_teardown);
-  g_test_add ("/agent/stream", Fixture, NULL, fixture_setup, test_stream, fixture_teardown);
-  g_test_add ("/agent/stream-views", Fixture, NULL, fixture_setup, test_stream_views,
+  g_test_add ("/seye/agent/history-blocks", Fixture, NULL, fixture_setup, test_history_blocks,
               fixture_teardown);
-  g_test_add ("/agent/stream-interval", Fixture, NULL, fixture_setup, test_stream_interval,
+  g_test_add ("/seye/agent/head", Fixture, NULL, fixture_setup, test_head, fixture_teardown);
+  g_test_add ("/seye/agent/stream", Fixture, NULL, fixture_setup, test_stream, fixture_teardown);
+  g_test_add ("/seye/agent/stream-views", Fixture, NULL, fixture_setup, test_stream_views,
               fixture_teardown);
-  g_test_add_func ("/agent/stream-stalled-reader", test_stream_stalled_reader);
-  g_test_add_func ("/agent/stream-limit", test_stream_limit);
-  g_test_add_func ("/agent/missing-proc-files", test_missing_proc_files);
+  g_test_add ("/seye/agent/stream-interval", Fixture, NULL, fixture_setup, test_stream_interval,
+              fixture_teardown);
+  g_test_add_func ("/seye/agent/stream-stalled-reader", test_stream_stalled_reader);
+  g_test_add_func ("/seye/agent/stream-limit", test_stream_limit);
+  g_test_add_func ("/seye/agent/missing-proc-files", test_missing_proc_files);
 
   return g_test_run ();
 }

@@ -18,7 +18,11 @@
 #include "seye-test-util.h"
 #include "seye-window-private.h"
 
-#define NODE_ID "a00000000000000000000000000000b1"
+/* This run's: other runs may have agents of their own on this machine. Its agent is
+ * given to the app by address and not announced: the avahi-daemon is shared, and a
+ * test that floods it counts what is announced there. */
+static char *node_id;
+static char *node_name;
 
 typedef struct
 {
@@ -69,7 +73,7 @@ count_stored_points (void)
       return -1;
     }
 
-  points = seye_store_query (store, NODE_ID, 0, g_get_real_time () / 1000 + 60000, 0, &error);
+  points = seye_store_query (store, node_id, 0, g_get_real_time () / 1000 + 60000, 0, &error);
   if (points == NULL)
     {
       g_test_message ("cannot read %s yet: %s", path, error->message);
@@ -114,7 +118,7 @@ find_node (SeyeMonitor *monitor)
       g_autoptr (SeyeNode) node = g_list_model_get_item (G_LIST_MODEL (monitor), i);
       const SeyeNodeInfo *info = seye_node_get_info (node);
 
-      if (info != NULL && g_strcmp0 (info->node_id, NODE_ID) == 0)
+      if (info != NULL && g_strcmp0 (info->node_id, node_id) == 0)
         return node;
     }
 
@@ -199,8 +203,8 @@ test_restart (void)
       return;
     }
 
-  agent = seye_test_agent_start ("--name", "seye-history-test", "--node-id", NODE_ID,
-                                 "--interval", "0.5", NULL);
+  agent = seye_test_agent_start ("--name", node_name, "--node-id", node_id,
+                                 "--interval", "0.5", "--no-mdns", NULL);
   node_arg = g_strdup_printf ("127.0.0.1:%u", agent->port);
 
   /* First run: the real binary records until the store holds a few samples... */
@@ -351,7 +355,7 @@ write_history (const char *path)
         sample->cpu.busy = 40;
         sample->cpu.user = 30;
         sample->cpu.system = 10;
-        seye_store_add (store, NODE_ID, "seye-history-test", "127.0.0.1:1", sample);
+        seye_store_add (store, node_id, node_name, "127.0.0.1:1", sample);
       }
     seye_store_commit (store, &error);
     g_assert_no_error (error);
@@ -392,8 +396,8 @@ test_read_only (void)
   before = write_history (path);
   seye_test_tmpfs_set_read_only (mount, TRUE);
 
-  agent = seye_test_agent_start ("--name", "seye-history-test", "--node-id", NODE_ID,
-                                 "--interval", "0.5", NULL);
+  agent = seye_test_agent_start ("--name", node_name, "--node-id", node_id,
+                                 "--interval", "0.5", "--no-mdns", NULL);
   node_arg = g_strdup_printf ("127.0.0.1:%u", agent->port);
 
   run.start_ms = g_get_real_time () / 1000;
@@ -458,6 +462,8 @@ main (int   argc,
   g_setenv ("XDG_DATA_HOME", dir, TRUE);
 
   g_test_init (&argc, &argv, NULL);
+  node_id = seye_test_node_id (1);
+  node_name = g_strdup_printf ("seye-history-test-%u", (guint) getpid ());
 
   /* These tests are about history. A CPU alert on a busy machine would send a desktop
    * notification, and with no notification service on the test's bus GIO's warning
@@ -475,6 +481,8 @@ main (int   argc,
 
   data_home = g_file_new_for_path (dir);
   remove_tree (data_home);
+  g_free (node_id);
+  g_free (node_name);
 
   return status;
 }

@@ -122,7 +122,7 @@ fixture_setup (Fixture       *f,
   for (guint i = 0; i < N_AGENTS; i++)
     {
       f->names[i] = g_strdup_printf ("%s-%s", f->prefix, hosts[i]);
-      f->ids[i] = g_strdup_printf ("b%07x%016u%08u", (guint) getpid () & 0xfffffff, run, i + 1);
+      f->ids[i] = seye_test_node_id (run << 8 | (i + 1));
       f->agents[i] = start_agent (f, i);
     }
 
@@ -281,6 +281,7 @@ test_avahi_restart (Fixture       *f,
 {
   g_autoptr (SeyeTestAgent) late = NULL;
   g_autofree char *late_name = NULL;
+  g_autofree char *late_id = seye_test_node_id (0xc0000001);
   SeyeTestWatch watches[N_AGENTS] = { 0 };
   SeyeNode *node;
   gint64 start;
@@ -298,7 +299,7 @@ test_avahi_restart (Fixture       *f,
   seye_test_netns_restart_avahi (f->net, "lan");
   late_name = g_strdup_printf ("%s-late", f->prefix);
   late = seye_test_netns_agent_start (f->net, "n1", "--name", late_name,
-                                      "--node-id", "c0000000000000000000000000000001",
+                                      "--node-id", late_id,
                                       "--interval", "0.5", NULL);
   start = g_get_monotonic_time ();
   node = seye_test_wait_for_node (G_LIST_MODEL (f->monitor), late_name, APPEAR_MS);
@@ -357,7 +358,7 @@ test_slow_and_garbage (Fixture       *f,
     { NULL },
   };
   g_autoptr (SeyeTestAgent) backend = NULL;
-  g_autofree char *slow_id = g_strdup_printf ("d%031x", (guint) getpid ());
+  g_autofree char *slow_id = seye_test_node_id (0xd0000000);
   SeyeTestWatch watches[N_AGENTS] = { 0 };
   SeyeTestWatch slow = { 0 };
   SeyeTestHeartbeat beat = { 0 };
@@ -392,7 +393,7 @@ test_slow_and_garbage (Fixture       *f,
       if (fakes[i].kind == SEYE_TEST_FAKE_RELAY)
         id = g_strdup (slow_id);
       else
-        id = g_strdup_printf ("e%07x%024u", (guint) getpid () & 0xfffffff, i);
+        id = seye_test_node_id (0xe0000000 + i);
       fakes[i].publisher = seye_test_netns_publish (f->net, "n4", name, port, id);
     }
 

@@ -636,7 +636,7 @@ main (int   argc,
   g_setenv ("XDG_DATA_HOME", data_home, TRUE);
 
   g_test_init (&argc, &argv, NULL);
-  node_id = g_strdup_printf ("e1%030x", (guint) getpid ());
+  node_id = seye_test_node_id (1);
 
   /* No notification server on the test's bus: no notifications (alerts are not tested here). */
   {

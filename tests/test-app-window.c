@@ -3,21 +3,20 @@
  * The app's window against real agents found through a real avahi-daemon, under Xvfb:
  * nodes appear, every column sorts both ways, the filter narrows the list, the detail
  * pane and its graphs follow the selected node, a killed agent goes offline and comes
- * back on a new port, and an agent that sends garbage neither crashes nor freezes it.
+ * back on a new port, an agent that sends garbage neither crashes nor freezes it, and a
+ * look-alike claiming a node's id is shown beside it, both marked. How the window opens
+ * is test-app-window-start.c; hostile names are test-app-window-hostile.c.
  */
 #include "config.h"
 
 #include <adwaita.h>
 #include <libsoup/soup.h>
-#include <signal.h>
 #include <stdlib.h>
-#include <sys/prctl.h>
 #include <unistd.h>
 
 #include "seye-graph.h"
 #include "seye-node-cell.h"
 #include "seye-node-column.h"
-#include "seye-test-hostile.h"
 #include "seye-test-util.h"
 #include "seye-window-private.h"
 
@@ -33,13 +32,7 @@ typedef struct
 
 /* Ids of this run's agents only: another run on the same avahi-daemon announcing the
  * same id would be another machine claiming it (two rows, both marked). */
-static char node_ids[3][33];
-
-static gboolean
-never_cb (gpointer data)
-{
-  return FALSE;
-}
+static char *node_ids[3];
 
 static SeyeTestAgent *
 start_agent (Fixture *f,
@@ -252,7 +245,7 @@ test_sort (Fixture       *f,
 
   /* The order holds while values update: a second of new samples, then re-sorted in place. */
   seye_node_list_sort_by (f->list, SEYE_NODE_COLUMN_CPU, GTK_SORT_DESCENDING);
-  seye_test_wait_until (never_cb, NULL, 1200);
+  seye_test_spin (1200);
   seye_node_list_refresh (f->list);
   check_sorted (f, SEYE_NODE_COLUMN_CPU, GTK_SORT_DESCENDING);
 }
@@ -525,26 +518,6 @@ garbage_cb (SoupServer        *server,
   soup_server_message_set_status (msg, 200, NULL);
 }
 
-typedef struct
-{
-  gint64 expected;
-  gint64 worst_lag;
-  guint  ticks;
-} Heartbeat;
-
-static gboolean
-heartbeat_cb (gpointer data)
-{
-  Heartbeat *beat = data;
-  gint64 now = g_get_monotonic_time ();
-
-  beat->worst_lag = MAX (beat->worst_lag, now - beat->expected);
-  beat->expected = now + 50 * 1000;
-  beat->ticks++;
-
-  return G_SOURCE_CONTINUE;
-}
-
 static void
 test_garbage (Fixture       *f,
               gconstpointer  data)
@@ -552,8 +525,7 @@ test_garbage (Fixture       *f,
   static const char * const kinds[] = { "syntax", "absurd", "huge" };
   SoupServer *servers[G_N_ELEMENTS (kinds)];
   SeyeNode *nodes[G_N_ELEMENTS (kinds)];
-  Heartbeat beat = { 0 };
-  guint heartbeat;
+  SeyeTestHeartbeat beat = { 0 };
 
   if (f->monitor == NULL)
     return;
@@ -584,10 +556,9 @@ test_garbage (Fixture       *f,
   seye_window_show_node (f->window, nodes[1]);
 
   /* For four seconds the main loop keeps ticking: no freeze. */
-  beat.expected = g_get_monotonic_time () + 50 * 1000;
-  heartbeat = g_timeout_add (50, heartbeat_cb, &beat);
-  seye_test_wait_until (never_cb, NULL, 4000);
-  g_source_remove (heartbeat);
+  seye_test_heartbeat_start (&beat);
+  seye_test_spin (4000);
+  seye_test_heartbeat_stop (&beat);
 
   g_test_message ("main loop ticked %u times, worst lag %.0f ms", beat.ticks, beat.worst_lag / 1000.0);
   g_assert_cmpuint (beat.ticks, >=, 40);
@@ -609,21 +580,6 @@ test_garbage (Fixture       *f,
       seye_monitor_remove (f->monitor, nodes[i]);
       g_object_unref (servers[i]);
     }
-}
-
-typedef struct
-{
-  SeyeWindow *window;
-  SeyeNode   *node;
-} DiscoveryOff;
-
-static gboolean
-discovery_off_cb (gpointer data)
-{
-  DiscoveryOff *d = data;
-
-  return _seye_window_get_discovery_notice_shown (d->window) &&
-         seye_node_get_state (d->node) == SEYE_NODE_STATE_ONLINE;
 }
 
 static SeyeNode *
@@ -731,273 +687,6 @@ test_look_alike_tls (Fixture       *f,
   check_look_alike (f, TRUE);
 }
 
-static void
-test_discovery_off (void)
-{
-  g_autoptr (SeyeTestAgent) agent = NULL;
-  g_autoptr (SeyeMonitor) monitor = NULL;
-  g_autoptr (GError) error = NULL;
-  g_autofree char *host_port = NULL;
-  DiscoveryOff d = { 0 };
-
-  /* No system bus, so no Avahi: the app runs with manual nodes and says why discovery is
-   * off. The bus address is read once per process: tests/meson.build runs this test alone
-   * with DBUS_SYSTEM_BUS_ADDRESS pointing nowhere. */
-  if (g_getenv ("SEYE_TEST_NO_SYSTEM_BUS") == NULL)
-    {
-      g_test_skip ("run by test-app-discovery-off, without a system bus");
-      return;
-    }
-
-  agent = seye_test_agent_start ("--name", "manual-only", "--no-mdns", "--interval", "0.5", NULL);
-  monitor = seye_monitor_new ();
-  seye_monitor_set_discovery (monitor, TRUE);
-  host_port = g_strdup_printf ("127.0.0.1:%u", agent->port);
-  d.node = seye_monitor_add_manual (monitor, host_port, &error);
-  g_assert_no_error (error);
-  seye_monitor_start (monitor);
-
-  d.window = seye_window_new (NULL, monitor);
-  gtk_window_present (GTK_WINDOW (d.window));
-
-  g_assert_true (seye_test_wait_until (discovery_off_cb, &d, 10000));
-  g_assert_nonnull (seye_monitor_get_discovery_status (monitor));
-  g_assert_nonnull (strstr (_seye_window_get_subtitle (d.window), "discovery off"));
-  g_test_message ("notice: %s", seye_monitor_get_discovery_status (monitor));
-
-  gtk_window_destroy (GTK_WINDOW (d.window));
-  seye_monitor_stop (monitor);
-}
-
-#define N_TOP_AGENTS 40
-
-typedef struct
-{
-  SeyeMonitor  *monitor;
-  SeyeNodeList *list;
-} StartsAtTop;
-
-static gboolean
-starts_at_top_ready_cb (gpointer data)
-{
-  StartsAtTop *t = data;
-  GListModel *shown = seye_node_list_get_model (t->list);
-  guint n = g_list_model_get_n_items (shown);
-
-  if (n != N_TOP_AGENTS)
-    return FALSE;
-
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr (SeyeNode) node = g_list_model_get_item (shown, i);
-
-      if (seye_node_get_state (node) != SEYE_NODE_STATE_ONLINE || seye_node_get_sample (node) == NULL)
-        return FALSE;
-    }
-
-  return TRUE;
-}
-
-static void
-test_starts_at_top (void)
-{
-  SeyeTestAgent *agents[N_TOP_AGENTS];
-  g_autoptr (SeyeMonitor) monitor = NULL;
-  g_autoptr (SeyeNode) first = NULL;
-  GtkAdjustment *vadjustment;
-  SeyeWindow *window;
-  StartsAtTop t = { 0 };
-
-  /* More nodes than the window shows, added last-named first and named only once they
-   * answer: each is sorted in above the row that was first at the top. The user has
-   * not touched the list, so it must still show its top: the first node by name. */
-  monitor = seye_monitor_new ();
-  seye_monitor_set_interval (monitor, 0.5);
-  for (guint i = 0; i < N_TOP_AGENTS; i++)
-    {
-      g_autofree char *name = g_strdup_printf ("top-%02u", N_TOP_AGENTS - i);
-      g_autofree char *node_id = g_strdup_printf ("70b%029x", N_TOP_AGENTS - i);
-      g_autofree char *host_port = NULL;
-      g_autoptr (GError) error = NULL;
-
-      agents[i] = seye_test_agent_start ("--name", name, "--node-id", node_id, "--no-mdns",
-                                         "--interval", "0.5", NULL);
-      host_port = g_strdup_printf ("127.0.0.1:%u", agents[i]->port);
-      seye_monitor_add_manual (monitor, host_port, &error);
-      g_assert_no_error (error);
-    }
-  seye_monitor_start (monitor);
-
-  window = seye_window_new (NULL, monitor);
-  t.monitor = monitor;
-  t.list = _seye_window_get_node_list (window);
-  gtk_window_present (GTK_WINDOW (window));
-
-  g_assert_true (seye_test_wait_until (starts_at_top_ready_cb, &t, 20000));
-  seye_test_spin (1500);
-
-  vadjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (_seye_node_list_get_column_view (t.list)));
-  g_assert_cmpfloat (gtk_adjustment_get_upper (vadjustment) - gtk_adjustment_get_lower (vadjustment), >,
-                     gtk_adjustment_get_page_size (vadjustment));
-  g_assert_cmpfloat (gtk_adjustment_get_value (vadjustment), ==, gtk_adjustment_get_lower (vadjustment));
-  first = g_list_model_get_item (seye_node_list_get_model (t.list), 0);
-  g_assert_cmpstr (seye_node_get_name (first), ==, "top-01");
-  g_assert_true (seye_node_list_get_selected_node (t.list) == first);
-
-  gtk_window_destroy (GTK_WINDOW (window));
-  seye_monitor_stop (monitor);
-  for (guint i = 0; i < N_TOP_AGENTS; i++)
-    seye_test_agent_free (agents[i]);
-}
-
-/* Hostile names ------------------------------------------------------------- */
-
-/* Every text the window shows: its title, its labels, inscriptions and list cells. */
-static void
-collect_texts (GtkWidget *widget,
-               GString   *texts)
-{
-  const char *text = NULL;
-
-  if (GTK_IS_LABEL (widget))
-    text = gtk_label_get_text (GTK_LABEL (widget));
-  else if (GTK_IS_INSCRIPTION (widget))
-    text = gtk_inscription_get_text (GTK_INSCRIPTION (widget));
-  else if (GTK_IS_WINDOW (widget))
-    text = gtk_window_get_title (GTK_WINDOW (widget));
-
-  if (text != NULL)
-    g_string_append_printf (texts, "%s\n", text);
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    collect_texts (child, texts);
-}
-
-typedef struct
-{
-  SeyeWindow  *window;
-  const char **needles;
-} TextsWait;
-
-static gboolean
-window_shows_cb (gpointer data)
-{
-  TextsWait *wait = data;
-  g_autoptr (GString) texts = g_string_new (NULL);
-
-  collect_texts (GTK_WIDGET (wait->window), texts);
-  for (guint i = 0; wait->needles[i] != NULL; i++)
-    if (strstr (texts->str, wait->needles[i]) == NULL)
-      return FALSE;
-
-  return TRUE;
-}
-
-static void
-die_with_parent (gpointer data)
-{
-  prctl (PR_SET_PDEATHSIG, SIGKILL);
-}
-
-/* Names announced over mDNS and a /v1/node full of every class of hostile
- * character: the list, the detail pane and the window show them sanitised. */
-static void
-test_hostile (void)
-{
-  g_autofree char *prefix = g_strdup_printf ("seye-app-san-%d", (int) getpid ());
-  const guint n = G_N_ELEMENTS (seye_test_hostile);
-  GSubprocess *publishers[G_N_ELEMENTS (seye_test_hostile)] = { NULL };
-  char *shown[G_N_ELEMENTS (seye_test_hostile)] = { NULL };
-  const char *needles[G_N_ELEMENTS (seye_test_hostile) + 1] = { NULL };
-  g_autoptr (SeyeTestAgent) agent = NULL;
-  g_autoptr (SeyeTestHostileAgent) hostile = NULL;
-  g_autoptr (SeyeMonitor) monitor = NULL;
-  g_autoptr (GString) texts = g_string_new (NULL);
-  g_autoptr (GError) error = NULL;
-  g_autofree char *host_port = NULL;
-  g_autofree char *summary = NULL;
-  SeyeNodeList *list;
-  SeyeWindow *window;
-  SeyeNode *node;
-  TextsWait wait;
-
-  if (!seye_test_require_avahi ())
-    return;
-
-  agent = seye_test_agent_start ("--name", "san-backend", "--no-mdns", "--interval", "0.5", NULL);
-  hostile = seye_test_hostile_agent_start (agent->base_uri, NULL);
-  host_port = g_strdup_printf ("127.0.0.1:%u", seye_test_hostile_agent_get_port (hostile));
-
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr (GSubprocessLauncher) launcher = NULL;
-      g_autofree char *id = g_strdup_printf ("id=5b%08x5b5b5b5b5b5b5b5b5b5b%02u", (guint) getpid (), i);
-      g_autofree char *name = g_strdup_printf ("%s-%s %s", prefix, seye_test_hostile[i].kind,
-                                               seye_test_hostile[i].raw);
-
-      launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE);
-      g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
-      publishers[i] = g_subprocess_launcher_spawn (launcher, &error, "avahi-publish", "-s", name,
-                                                   "_sorcerers-eye._tcp", "9", "txtvers=1", "api=1", id, NULL);
-      g_assert_no_error (error);
-      shown[i] = g_strdup_printf ("%s-%s %s", prefix, seye_test_hostile[i].kind, seye_test_hostile[i].shown);
-      needles[i] = shown[i];
-    }
-
-  monitor = seye_monitor_new ();
-  seye_monitor_set_interval (monitor, 0.5);
-  seye_monitor_set_discovery (monitor, TRUE);
-  seye_monitor_add_manual (monitor, host_port, &error);
-  g_assert_no_error (error);
-  seye_monitor_start (monitor);
-
-  window = seye_window_new (NULL, monitor);
-  list = _seye_window_get_node_list (window);
-  gtk_window_present (GTK_WINDOW (window));
-
-  /* The names announced over mDNS, in the list. */
-  seye_node_list_set_search_text (list, prefix);
-  wait.window = window;
-  wait.needles = needles;
-  if (!seye_test_wait_until (window_shows_cb, &wait, 20000))
-    {
-      collect_texts (GTK_WIDGET (window), texts);
-      seye_test_assert_shown_safely ("the window", texts->str);
-      g_error ("the window never showed the sanitised names:\n%s", texts->str);
-    }
-  collect_texts (GTK_WIDGET (window), texts);
-  seye_test_assert_shown_safely ("the window (names from mDNS)", texts->str);
-
-  /* What /v1/node said, in the list and the detail pane. */
-  seye_node_list_set_search_text (list, host_port);
-  node = seye_test_wait_for_node (G_LIST_MODEL (monitor), SEYE_TEST_HOSTILE_NAME, 10000);
-  seye_window_show_node (window, node);
-  needles[0] = SEYE_TEST_HOSTILE_NAME_SHOWN;
-  needles[1] = SEYE_TEST_HOSTILE_ALL_SHOWN " · " SEYE_TEST_HOSTILE_ALL_SHOWN " · " SEYE_TEST_HOSTILE_ALL_SHOWN;
-  needles[2] = NULL;
-  g_assert_true (seye_test_wait_until (window_shows_cb, &wait, 10000));
-  g_string_truncate (texts, 0);
-  collect_texts (GTK_WIDGET (window), texts);
-  g_test_message ("the window shows:\n%s", texts->str);
-  seye_test_assert_shown_safely ("the window (/v1/node)", texts->str);
-  summary = seye_detail_pane_dup_summary (_seye_window_get_detail_pane (window));
-  g_assert_nonnull (strstr (summary, SEYE_TEST_HOSTILE_ALL_SHOWN));
-
-  if (g_getenv ("SEYE_TEST_SCREENSHOT_PAUSE") != NULL)
-    seye_test_spin (atoi (g_getenv ("SEYE_TEST_SCREENSHOT_PAUSE")));
-
-  gtk_window_destroy (GTK_WINDOW (window));
-  seye_monitor_stop (monitor);
-  for (guint i = 0; i < n; i++)
-    {
-      g_subprocess_force_exit (publishers[i]);
-      g_subprocess_wait (publishers[i], NULL, NULL);
-      g_object_unref (publishers[i]);
-      g_free (shown[i]);
-    }
-}
-
 int
 main (int   argc,
       char *argv[])
@@ -1007,7 +696,7 @@ main (int   argc,
   adw_init ();
 
   for (guint i = 0; i < G_N_ELEMENTS (node_ids); i++)
-    g_snprintf (node_ids[i], sizeof node_ids[i], "a0%08x00000000000000000000%02u", (guint) getpid (), i);
+    node_ids[i] = seye_test_node_id (i);
 
 #define ADD(path, func) \
   g_test_add ("/seye/app/window/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)
@@ -1021,9 +710,6 @@ main (int   argc,
   ADD ("look-alike-plain", test_look_alike_plain);
   ADD ("look-alike-tls", test_look_alike_tls);
 #undef ADD
-  g_test_add_func ("/seye/app/window/discovery-off", test_discovery_off);
-  g_test_add_func ("/seye/app/window/starts-at-top", test_starts_at_top);
-  g_test_add_func ("/seye/app/window/hostile", test_hostile);
 
   return g_test_run ();
 }

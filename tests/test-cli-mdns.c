@@ -3,9 +3,7 @@
 #include "config.h"
 
 #include <json-glib/json-glib.h>
-#include <signal.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <unistd.h>
 
 #include "seye-test-hostile.h"
@@ -17,19 +15,14 @@ never_cb (gpointer data)
   return FALSE;
 }
 
-/* A publisher dies with its test: an aborted test must not leave names on the LAN. */
-static void
-die_with_parent (gpointer data)
-{
-  prctl (PR_SET_PDEATHSIG, SIGKILL);
-}
-
 static void
 test_discover (void)
 {
   g_autofree char *prefix = g_strdup_printf ("seye-cli-mdns-%d", (int) getpid ());
   g_autofree char *name_a = g_strconcat (prefix, "-a", NULL);
   g_autofree char *name_b = g_strconcat (prefix, "-b", NULL);
+  g_autofree char *id_a = seye_test_node_id (1);
+  g_autofree char *id_b = seye_test_node_id (2);
   g_autoptr (SeyeTestAgent) a = NULL;
   g_autoptr (SeyeTestAgent) b = NULL;
   g_autoptr (JsonParser) parser = json_parser_new ();
@@ -44,8 +37,8 @@ test_discover (void)
   if (!seye_test_require_avahi ())
     return;
 
-  a = seye_test_agent_start ("--name", name_a, "--node-id", "c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c1", NULL);
-  b = seye_test_agent_start ("--name", name_b, "--node-id", "c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c2", NULL);
+  a = seye_test_agent_start ("--name", name_a, "--node-id", id_a, NULL);
+  b = seye_test_agent_start ("--name", name_b, "--node-id", id_b, NULL);
   g_assert_true (seye_test_agent_wait_log (a, "mDNS: announced", 10000));
   g_assert_true (seye_test_agent_wait_log (b, "mDNS: announced", 10000));
 
@@ -110,13 +103,15 @@ test_hostile_names (void)
   for (guint i = 0; i < n; i++)
     {
       g_autoptr (GSubprocessLauncher) launcher = NULL;
-      g_autofree char *id = g_strdup_printf ("id=5a%08x5a5a5a5a5a5a5a5a5a5a%02u", (guint) getpid (), i);
+      g_autofree char *node_id = seye_test_node_id (10 + i);
+      g_autofree char *id = g_strconcat ("id=", node_id, NULL);
 
       names[i] = g_strdup_printf ("%s-%s %s", prefix, seye_test_hostile[i].kind, seye_test_hostile[i].raw);
       shown[i] = g_strdup_printf ("%s-%s %s", prefix, seye_test_hostile[i].kind, seye_test_hostile[i].shown);
       g_assert_cmpuint (strlen (names[i]), <=, 63);
       launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE);
-      g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+      /* A publisher dies with its test: an aborted test must not leave names on the LAN. */
+      g_subprocess_launcher_set_child_setup (launcher, seye_test_die_with_parent, NULL, NULL);
       publishers[i] = g_subprocess_launcher_spawn (launcher, &error, "avahi-publish", "-s", names[i],
                                                    "_sorcerers-eye._tcp", "9", "txtvers=1", "api=1", id, NULL);
       g_assert_no_error (error);
@@ -205,7 +200,7 @@ static void
 check_look_alike (gboolean tls)
 {
   g_autofree char *prefix = g_strdup_printf ("seye-cli-look-%s-%d", tls ? "tls" : "plain", (int) getpid ());
-  const char *id = tls ? "c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c4" : "c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c3";
+  g_autofree char *id = seye_test_node_id (tls ? 4 : 3);
   g_autofree char *fake_name = g_strconcat (prefix, "-fake", NULL);
   g_autoptr (SeyeTestAgent) real = NULL;
   g_autoptr (SeyeTestAgent) fake = NULL;

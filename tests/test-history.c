@@ -115,11 +115,11 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
 
-  g_test_add_func ("/libseye/history/ring", test_ring);
-  g_test_add_func ("/libseye/history/refuses-old", test_refuses_old);
-  g_test_add_func ("/libseye/history/find-after", test_find_after);
-  g_test_add_func ("/libseye/history/capacity", test_capacity);
-  g_test_add_func ("/libseye/history/holds-references", test_holds_references);
+  g_test_add_func ("/seye/history/ring", test_ring);
+  g_test_add_func ("/seye/history/refuses-old", test_refuses_old);
+  g_test_add_func ("/seye/history/find-after", test_find_after);
+  g_test_add_func ("/seye/history/capacity", test_capacity);
+  g_test_add_func ("/seye/history/holds-references", test_holds_references);
 
   return g_test_run ();
 }

@@ -535,16 +535,16 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
 
-  g_test_add_func ("/libseye/json/round-trip", test_round_trip);
-  g_test_add_func ("/libseye/json/partial-sample", test_partial_sample);
-  g_test_add_func ("/libseye/json/totals-and-compact", test_totals_and_compact);
-  g_test_add_func ("/libseye/json/strings-escaped", test_strings_escaped);
-  g_test_add_func ("/libseye/json/numbers-compact", test_numbers_compact);
-  g_test_add_func ("/libseye/json/numbers-fast-path", test_numbers_fast_path);
-  g_test_add_func ("/libseye/json/hostile-samples", test_hostile_samples);
-  g_test_add_func ("/libseye/json/huge-arrays", test_huge_arrays);
-  g_test_add_func ("/libseye/json/history-document", test_history_document);
-  g_test_add_func ("/libseye/json/node-info-hostile", test_node_info_hostile);
+  g_test_add_func ("/seye/json/round-trip", test_round_trip);
+  g_test_add_func ("/seye/json/partial-sample", test_partial_sample);
+  g_test_add_func ("/seye/json/totals-and-compact", test_totals_and_compact);
+  g_test_add_func ("/seye/json/strings-escaped", test_strings_escaped);
+  g_test_add_func ("/seye/json/numbers-compact", test_numbers_compact);
+  g_test_add_func ("/seye/json/numbers-fast-path", test_numbers_fast_path);
+  g_test_add_func ("/seye/json/hostile-samples", test_hostile_samples);
+  g_test_add_func ("/seye/json/huge-arrays", test_huge_arrays);
+  g_test_add_func ("/seye/json/history-document", test_history_document);
+  g_test_add_func ("/seye/json/node-info-hostile", test_node_info_hostile);
 
   return g_test_run ();
 }

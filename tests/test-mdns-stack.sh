@@ -4,7 +4,7 @@
 # starts: the end of one run must not stop it while a test of another run still
 # uses it, and two runs starting it at once must start one daemon, not two.
 # A test of another run is played by a process holding the stack's lock shared,
-# as tests/seye-test-util.c does for every mDNS test. TAP output.
+# as tests/seye-test-mdns.c does for every mDNS test. TAP output.
 set -u
 
 : "${SEYE_TESTS_DIR:?set SEYE_TESTS_DIR to the tests directory}"

@@ -45,8 +45,8 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
 
-  g_test_add_func ("/libseye/node-id/derive", test_derive);
-  g_test_add_func ("/libseye/node-id/valid", test_valid);
+  g_test_add_func ("/seye/node-id/derive", test_derive);
+  g_test_add_func ("/seye/node-id/valid", test_valid);
 
   return g_test_run ();
 }

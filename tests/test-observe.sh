@@ -45,6 +45,12 @@ ok() {
   fi
 }
 
+# Node N of this run: what seye_test_node_id() makes in the C tests (the avahi-daemon
+# that announces them is shared with other test runs).
+node_id() {
+  printf '5e%08x%014x%08x' $$ 0 "$1"
+}
+
 start_agent() {   # name id -> sets PORT (not in a subshell: the pid must be kept)
   PORT=""
   "$SEYE_AGENT" --bind 127.0.0.1 --port 0 --no-mdns --interval 0.5 --name "$1" --node-id "$2" \
@@ -220,10 +226,10 @@ RLO=$(printf '\342\200\256')
 if [ $AVAHI = yes ]; then
   PREFIX="obs-san-$$"
   avahi-publish -s "$PREFIX-c0 $(printf '\033]0;PWNED\a\033[2J')" _sorcerers-eye._tcp 9 txtvers=1 \
-    "id=5c$(printf '%08x' $$)5c5c5c5c5c5c5c5c5c5c01" >/dev/null 2>&1 &
+    "id=$(node_id 1)" >/dev/null 2>&1 &
   PUBLISH_PIDS="$PUBLISH_PIDS $!"
   avahi-publish -s "$PREFIX-bidi ${RLO}gnp.exe" _sorcerers-eye._tcp 9 txtvers=1 \
-    "id=5c$(printf '%08x' $$)5c5c5c5c5c5c5c5c5c5c02" >/dev/null 2>&1 &
+    "id=$(node_id 2)" >/dev/null 2>&1 &
   PUBLISH_PIDS="$PUBLISH_PIDS $!"
   tm kill-session -t observe 2>/dev/null
   tm new-session -d -s observe -x 160 -y 30 \
@@ -262,7 +268,7 @@ sed 's/^/#   /' "$WORK/drip.txt"
 # numbers, both saying that two machines claim the node.
 if [ $AVAHI = yes ]; then
   LOOK=look-obs-$$
-  LOOK_ID=$(printf 'd5%030x' $$)
+  LOOK_ID=$(node_id 3)
   PORT=""
   "$SEYE_AGENT" --bind 127.0.0.1 --port 0 --interval 0.5 --name "$LOOK" --node-id "$LOOK_ID" \
     >/dev/null 2>"$WORK/$LOOK.log" &

@@ -366,11 +366,11 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
 
-  g_test_add_func ("/libseye/proc/cpu-delta", test_cpu_delta);
-  g_test_add_func ("/libseye/proc/cpu-reset", test_cpu_reset);
-  g_test_add_func ("/libseye/proc/hotplug", test_hotplug);
-  g_test_add_func ("/libseye/proc/cpu128", test_cpu128);
-  g_test_add_func ("/libseye/proc/malformed-stat", test_malformed_stat);
+  g_test_add_func ("/seye/proc/cpu-delta", test_cpu_delta);
+  g_test_add_func ("/seye/proc/cpu-reset", test_cpu_reset);
+  g_test_add_func ("/seye/proc/hotplug", test_hotplug);
+  g_test_add_func ("/seye/proc/cpu128", test_cpu128);
+  g_test_add_func ("/seye/proc/malformed-stat", test_malformed_stat);
 
   return g_test_run ();
 }

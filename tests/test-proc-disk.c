@@ -187,9 +187,9 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
 
-  g_test_add_func ("/libseye/proc/disk", test_disk);
-  g_test_add_func ("/libseye/proc/disk-names", test_disk_names);
-  g_test_add_func ("/libseye/proc/filesystems", test_filesystems);
+  g_test_add_func ("/seye/proc/disk", test_disk);
+  g_test_add_func ("/seye/proc/disk-names", test_disk_names);
+  g_test_add_func ("/seye/proc/filesystems", test_filesystems);
 
   return g_test_run ();
 }

@@ -143,8 +143,8 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
 
-  g_test_add_func ("/libseye/proc/identity", test_identity);
-  g_test_add_func ("/libseye/proc/identity-fallbacks", test_identity_fallbacks);
+  g_test_add_func ("/seye/proc/identity", test_identity);
+  g_test_add_func ("/seye/proc/identity-fallbacks", test_identity_fallbacks);
 
   return g_test_run ();
 }

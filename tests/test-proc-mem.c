@@ -68,7 +68,7 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
 
-  g_test_add_func ("/libseye/proc/memory", test_memory);
+  g_test_add_func ("/seye/proc/memory", test_memory);
 
   return g_test_run ();
 }

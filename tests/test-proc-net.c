@@ -94,7 +94,7 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
 
-  g_test_add_func ("/libseye/proc/network", test_network);
+  g_test_add_func ("/seye/proc/network", test_network);
 
   return g_test_run ();
 }

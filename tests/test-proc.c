@@ -299,12 +299,12 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
 
-  g_test_add_func ("/libseye/proc/root", test_root);
-  g_test_add_func ("/libseye/proc/parse", test_parse);
-  g_test_add_func ("/libseye/proc/truncated", test_truncated);
-  g_test_add_func ("/libseye/proc/malformed", test_malformed);
-  g_test_add_func ("/libseye/proc/missing", test_missing);
-  g_test_add_func ("/libseye/proc/real-system", test_real_system);
+  g_test_add_func ("/seye/proc/root", test_root);
+  g_test_add_func ("/seye/proc/parse", test_parse);
+  g_test_add_func ("/seye/proc/truncated", test_truncated);
+  g_test_add_func ("/seye/proc/malformed", test_malformed);
+  g_test_add_func ("/seye/proc/missing", test_missing);
+  g_test_add_func ("/seye/proc/real-system", test_real_system);
 
   return g_test_run ();
 }

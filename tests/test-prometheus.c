@@ -66,8 +66,8 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
 
-  g_test_add_func ("/libseye/prometheus/exposition", test_exposition);
-  g_test_add_func ("/libseye/prometheus/before-first-sample", test_before_first_sample);
+  g_test_add_func ("/seye/prometheus/exposition", test_exposition);
+  g_test_add_func ("/seye/prometheus/before-first-sample", test_before_first_sample);
 
   return g_test_run ();
 }

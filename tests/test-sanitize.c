@@ -147,14 +147,14 @@ main (int    argc,
 {
   g_test_init (&argc, &argv, NULL);
 
-  g_test_add_func ("/libseye/sanitize/plain", test_plain);
-  g_test_add_func ("/libseye/sanitize/c0", test_c0);
-  g_test_add_func ("/libseye/sanitize/c1", test_c1);
-  g_test_add_func ("/libseye/sanitize/bidi", test_bidi);
-  g_test_add_func ("/libseye/sanitize/zero-width", test_zero_width);
-  g_test_add_func ("/libseye/sanitize/separators", test_separators);
-  g_test_add_func ("/libseye/sanitize/invalid-utf8", test_invalid_utf8);
-  g_test_add_func ("/libseye/sanitize/every-code-point", test_every_code_point);
+  g_test_add_func ("/seye/sanitize/plain", test_plain);
+  g_test_add_func ("/seye/sanitize/c0", test_c0);
+  g_test_add_func ("/seye/sanitize/c1", test_c1);
+  g_test_add_func ("/seye/sanitize/bidi", test_bidi);
+  g_test_add_func ("/seye/sanitize/zero-width", test_zero_width);
+  g_test_add_func ("/seye/sanitize/separators", test_separators);
+  g_test_add_func ("/seye/sanitize/invalid-utf8", test_invalid_utf8);
+  g_test_add_func ("/seye/sanitize/every-code-point", test_every_code_point);
 
   return g_test_run ();
 }

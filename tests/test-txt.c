@@ -169,9 +169,9 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
 
-  g_test_add_func ("/libseye/txt/round-trip", test_round_trip);
-  g_test_add_func ("/libseye/txt/odd-records", test_odd_records);
-  g_test_add_func ("/libseye/txt/security-keys", test_security_keys);
+  g_test_add_func ("/seye/txt/round-trip", test_round_trip);
+  g_test_add_func ("/seye/txt/odd-records", test_odd_records);
+  g_test_add_func ("/seye/txt/security-keys", test_security_keys);
 
   return g_test_run ();
 }

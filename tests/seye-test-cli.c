@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "seye-test"
+
+#include "config.h"
+
+#include "seye-test-agent.h"
+#include "seye-test-cli.h"
+
+/**
+ * seye_test_run_cli:
+ *
+ * Runs $SEYE_CLI with the arguments (NO_COLOR unset), to its end.
+ *
+ * Returns: its exit status; what it printed on stdout and stderr in @out and @err.
+ */
+int
+seye_test_run_cli (char       **out,
+                   char       **err,
+                   const char  *first_arg,
+                   ...)
+{
+  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr (GSubprocessLauncher) launcher = NULL;
+  g_autoptr (GSubprocess) process = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *o = NULL;
+  g_autofree char *e = NULL;
+  const char *cli = g_getenv ("SEYE_CLI");
+  va_list ap;
+
+  g_assert_nonnull (cli);
+  g_ptr_array_add (argv, (char *) cli);
+  va_start (ap, first_arg);
+  seye_test_args_add_valist (argv, first_arg, ap);
+  va_end (ap);
+
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_subprocess_launcher_unsetenv (launcher, "NO_COLOR");
+  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (process, NULL, NULL, &o, &e, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (process));
+
+  g_test_message ("seye %s → %d\n%.2000s%s", first_arg ? first_arg : "", g_subprocess_get_exit_status (process), o, e);
+
+  if (out != NULL)
+    *out = g_steal_pointer (&o);
+  if (err != NULL)
+    *err = g_steal_pointer (&e);
+
+  return g_subprocess_get_exit_status (process);
+}

@@ -1,0 +1,15 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* Runs $SEYE_CLI with the arguments (NO_COLOR unset), to its end; returns its
+ * exit status and, if asked, what it printed on stdout and stderr. */
+int            seye_test_run_cli          (char        **out,
+                                           char        **err,
+                                           const char   *first_arg,
+                                           ...) G_GNUC_NULL_TERMINATED;
+
+G_END_DECLS
