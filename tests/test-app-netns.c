@@ -346,6 +346,61 @@ typedef struct
   SeyeNode         *node;
 } FakeNode;
 
+/* All of them on host n4, announced over mDNS like agents; the relay claims @slow_id. */
+static void
+start_fakes (Fixture    *f,
+             FakeNode   *fakes,
+             const char *backend_uri,
+             const char *slow_id)
+{
+  for (guint i = 0; fakes[i].suffix != NULL; i++)
+    {
+      g_autoptr (GSocket) socket = seye_test_netns_listen (f->net, "n4");
+      g_autofree char *name = g_strdup_printf ("%s-%s", f->prefix, fakes[i].suffix);
+      g_autofree char *id = NULL;
+      guint16 port;
+
+      fakes[i].fake = seye_test_fake_new (fakes[i].kind, socket, backend_uri,
+                                          fakes[i].delay_ms);
+      port = seye_test_fake_get_port (fakes[i].fake);
+      if (fakes[i].kind == SEYE_TEST_FAKE_RELAY)
+        id = g_strdup (slow_id);
+      else
+        id = seye_test_node_id (0xe0000000 + i);
+      fakes[i].publisher = seye_test_netns_publish (f->net, "n4", name, port, id);
+    }
+}
+
+/* Every fake but the first (the slow relay): offline, saying why, never a sample. */
+static void
+assert_garbage_offline (FakeNode *fakes)
+{
+  for (guint i = 1; fakes[i].suffix != NULL; i++)
+    {
+      g_test_message ("%s: %s, %s", fakes[i].suffix,
+                      seye_node_state_to_string (seye_node_get_state (fakes[i].node)),
+                      seye_node_get_error (fakes[i].node));
+      g_assert_cmpuint (seye_node_get_state (fakes[i].node), ==, SEYE_NODE_STATE_OFFLINE);
+      g_assert_nonnull (seye_node_get_error (fakes[i].node));
+      g_assert_null (seye_node_get_sample (fakes[i].node));
+      g_assert_cmpuint (seye_test_fake_get_n_requests (fakes[i].fake), >=, 1);
+    }
+}
+
+static void
+stop_fakes (Fixture  *f,
+            FakeNode *fakes)
+{
+  for (guint i = 0; fakes[i].suffix != NULL; i++)
+    {
+      g_subprocess_force_exit (fakes[i].publisher);
+      g_subprocess_wait (fakes[i].publisher, NULL, NULL);
+      g_clear_object (&fakes[i].publisher);
+      seye_monitor_remove (f->monitor, fakes[i].node);
+      g_clear_pointer (&fakes[i].fake, seye_test_fake_free);
+    }
+}
+
 static void
 test_slow_and_garbage (Fixture       *f,
                        gconstpointer  data)
@@ -379,23 +434,7 @@ test_slow_and_garbage (Fixture       *f,
   for (guint i = 0; i < N_AGENTS; i++)
     seye_test_watch_start (&watches[i], node_named (f, f->names[i]));
 
-  /* All four on host n4, announced over mDNS like agents. */
-  for (guint i = 0; fakes[i].suffix != NULL; i++)
-    {
-      g_autoptr (GSocket) socket = seye_test_netns_listen (f->net, "n4");
-      g_autofree char *name = g_strdup_printf ("%s-%s", f->prefix, fakes[i].suffix);
-      g_autofree char *id = NULL;
-      guint16 port;
-
-      fakes[i].fake = seye_test_fake_new (fakes[i].kind, socket, backend->base_uri,
-                                          fakes[i].delay_ms);
-      port = seye_test_fake_get_port (fakes[i].fake);
-      if (fakes[i].kind == SEYE_TEST_FAKE_RELAY)
-        id = g_strdup (slow_id);
-      else
-        id = seye_test_node_id (0xe0000000 + i);
-      fakes[i].publisher = seye_test_netns_publish (f->net, "n4", name, port, id);
-    }
+  start_fakes (f, fakes, backend->base_uri, slow_id);
 
   start = g_get_monotonic_time ();
   for (guint i = 0; fakes[i].suffix != NULL; i++)
@@ -436,16 +475,7 @@ test_slow_and_garbage (Fixture       *f,
   g_assert_nonnull (seye_node_get_sample (fakes[0].node));
   seye_test_watch_stop (&slow);
 
-  for (guint i = 1; fakes[i].suffix != NULL; i++)
-    {
-      g_test_message ("%s: %s, %s", fakes[i].suffix,
-                      seye_node_state_to_string (seye_node_get_state (fakes[i].node)),
-                      seye_node_get_error (fakes[i].node));
-      g_assert_cmpuint (seye_node_get_state (fakes[i].node), ==, SEYE_NODE_STATE_OFFLINE);
-      g_assert_nonnull (seye_node_get_error (fakes[i].node));
-      g_assert_null (seye_node_get_sample (fakes[i].node));
-      g_assert_cmpuint (seye_test_fake_get_n_requests (fakes[i].fake), >=, 1);
-    }
+  assert_garbage_offline (fakes);
 
   /* The real agents did not suffer. */
   for (guint i = 0; i < N_AGENTS; i++)
@@ -456,14 +486,7 @@ test_slow_and_garbage (Fixture       *f,
       seye_test_watch_stop (&watches[i]);
     }
 
-  for (guint i = 0; fakes[i].suffix != NULL; i++)
-    {
-      g_subprocess_force_exit (fakes[i].publisher);
-      g_subprocess_wait (fakes[i].publisher, NULL, NULL);
-      g_clear_object (&fakes[i].publisher);
-      seye_monitor_remove (f->monitor, fakes[i].node);
-      g_clear_pointer (&fakes[i].fake, seye_test_fake_free);
-    }
+  stop_fakes (f, fakes);
 }
 
 int
