@@ -6,6 +6,14 @@
 #include "seye-test-agent.h"
 #include "seye-test-cli.h"
 
+static gboolean cli_debug;
+
+void
+seye_test_cli_set_debug (gboolean debug)
+{
+  cli_debug = debug;
+}
+
 /**
  * seye_test_run_cli:
  *
@@ -36,6 +44,8 @@ seye_test_run_cli (char       **out,
 
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
   g_subprocess_launcher_unsetenv (launcher, "NO_COLOR");
+  if (cli_debug)
+    g_subprocess_launcher_setenv (launcher, "G_MESSAGES_DEBUG", "all", TRUE);
   process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
   g_assert_no_error (error);
   g_subprocess_communicate_utf8 (process, NULL, NULL, &o, &e, &error);

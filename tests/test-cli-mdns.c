@@ -145,11 +145,11 @@ test_hostile_names (void)
   seye_test_assert_shown_safely ("fetch --json", json);
 
   /* Blocks, with the debug log of discovery on standard error. */
-  g_setenv ("G_MESSAGES_DEBUG", "all", TRUE);
+  seye_test_cli_set_debug (TRUE);
   seye_test_run_cli (&blocks, &blocks_log, "fetch", "--discovery-time", "3", "--timeout", "2",
                      "--filter", prefix, NULL);
   seye_test_run_cli (&lines, &lines_log, "observe", "--interval", "2", "--count", "2", "--filter", prefix, NULL);
-  g_unsetenv ("G_MESSAGES_DEBUG");
+  seye_test_cli_set_debug (FALSE);
   seye_test_run_cli (&table, NULL, "fetch", "--table", "--discovery-time", "3", "--timeout", "2",
                      "--filter", prefix, NULL);
 
