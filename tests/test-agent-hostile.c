@@ -50,93 +50,13 @@ assert_rss_below (guint64 rss_kb,
 
 /* Helpers ------------------------------------------------------------------ */
 
-/* A blocking socket to @agent from the loopback address @source (NULL: 127.0.0.1). */
-static GSocket *
-connect_from (SeyeTestAgent *agent,
-              const char    *source)
-{
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  g_autoptr (GSocketAddress) address = g_inet_socket_address_new (loopback, agent->port);
-  GSocket *socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
-                                  G_SOCKET_PROTOCOL_TCP, &error);
-
-  g_assert_no_error (error);
-  if (source != NULL)
-    {
-      g_autoptr (GInetAddress) from = g_inet_address_new_from_string (source);
-      g_autoptr (GSocketAddress) local = g_inet_socket_address_new (from, 0);
-
-      g_socket_bind (socket, local, FALSE, &error);
-      g_assert_no_error (error);
-    }
-  /* A small receive window: what a client does not read stays with the agent. */
-  g_socket_set_option (socket, SOL_SOCKET, SO_RCVBUF, 4096, NULL);
-  g_socket_set_blocking (socket, TRUE);
-  g_socket_set_timeout (socket, 10);
-  g_socket_connect (socket, address, NULL, &error);
-  g_assert_no_error (error);
-
-  return socket;
-}
-
-static void
-send_all (GSocket    *socket,
-          const char *data,
-          gsize       length)
-{
-  g_autoptr (GError) error = NULL;
-
-  g_socket_send_with_blocking (socket, data, length, TRUE, NULL, &error);
-  g_assert_no_error (error);
-}
-
-/* Reads one response: until the agent closes or a whole response with a
- * Content-Length is in. */
-static char *
-read_response (GSocket *socket,
-               gsize   *length)
-{
-  g_autoptr (GError) error = NULL;
-  GString *response = g_string_new (NULL);
-  char buffer[16384];
-
-  for (;;)
-    {
-      gssize n = g_socket_receive (socket, buffer, sizeof buffer, NULL, &error);
-      const char *body;
-      const char *content_length;
-
-      if (n < 0 && (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED) ||
-                    g_error_matches (error, G_IO_ERROR, G_IO_ERROR_BROKEN_PIPE)))
-        break;
-      g_assert_no_error (error);
-      if (n == 0)
-        break;
-      g_string_append_len (response, buffer, n);
-
-      body = strstr (response->str, "\r\n\r\n");
-      content_length = g_strstr_len (response->str, body ? body - response->str : -1,
-                                     "Content-Length: ");
-      if (body != NULL && content_length != NULL &&
-          response->len >= (gsize) (body + 4 - response->str) +
-                           g_ascii_strtoull (content_length + 16, NULL, 10))
-        break;
-    }
-
-  if (length != NULL)
-    *length = response->len;
-
-  return g_string_free (response, FALSE);
-}
-
 static char *
 exchange (GSocket    *socket,
           const char *request)
 {
-  send_all (socket, request, strlen (request));
+  seye_test_socket_send (socket, request, strlen (request));
 
-  return read_response (socket, NULL);
+  return seye_test_socket_read_response (socket, NULL);
 }
 
 /* The body of a response, and its size. */
@@ -150,22 +70,6 @@ body_of (const char *response,
   *size = strlen (body + 4);
 
   return body + 4;
-}
-
-/* TRUE when the agent has closed @socket (EOF or a reset) within 10 s;
- * whatever it still sent is skipped. */
-static gboolean
-closed_by_agent (GSocket *socket)
-{
-  g_autoptr (GError) error = NULL;
-  char buffer[4096];
-  gssize n;
-
-  do
-    n = g_socket_receive (socket, buffer, sizeof buffer, NULL, &error);
-  while (n > 0);
-
-  return n == 0 || !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT);
 }
 
 /* The agent's resident memory, in KB. */
@@ -272,7 +176,7 @@ test_range_ignored (void)
                                  "--rate-limit", "0", NULL);
 
   {
-    g_autoptr (GSocket) socket = connect_from (agent, NULL);
+    g_autoptr (GSocket) socket = seye_test_socket_connect (agent->port, NULL, 4096);
     g_autofree char *response = exchange (socket, plain);
 
     g_assert_true (g_str_has_prefix (response, "HTTP/1.1 200 "));
@@ -282,7 +186,7 @@ test_range_ignored (void)
 
   /* A thousand ranges, a single range, a range past the end: the whole body, as usual. */
   {
-    g_autoptr (GSocket) socket = connect_from (agent, NULL);
+    g_autoptr (GSocket) socket = seye_test_socket_connect (agent->port, NULL, 4096);
     g_autofree char *response = exchange (socket, ranges);
     g_autofree char *one = range_request ("/v1/history", 1, NULL);
     g_autofree char *one_response = exchange (socket, one);
@@ -305,11 +209,11 @@ test_range_ignored (void)
   rss_before = agent_rss_kb (agent);
   for (guint i = 0; i < 20; i++)
     {
-      GSocket *socket = connect_from (agent, NULL);
+      GSocket *socket = seye_test_socket_connect (agent->port, NULL, 4096);
       char status[13] = { 0 };
       g_autoptr (GError) error = NULL;
 
-      send_all (socket, ranges, strlen (ranges));
+      seye_test_socket_send (socket, ranges, strlen (ranges));
       g_socket_receive (socket, status, 12, NULL, &error);
       g_assert_no_error (error);
       g_assert_cmpstr (status, ==, "HTTP/1.1 200");
@@ -448,7 +352,7 @@ test_body_framing (void)
   for (guint i = 0; i < G_N_ELEMENTS (framings); i++)
     for (guint j = 0; j < G_N_ELEMENTS (paths); j++)
       {
-        GSocket *socket = connect_from (agent, "127.0.0.2");
+        GSocket *socket = seye_test_socket_connect (agent->port, "127.0.0.2", 4096);
         g_autofree char *request = g_strdup_printf ("GET %s HTTP/1.1\r\nHost: agent\r\n%s\r\n",
                                                     paths[j], framings[i]);
         g_autofree char *response = NULL;
@@ -465,13 +369,13 @@ test_body_framing (void)
                        /* libsoup's own answer to a transfer coding it does not know */
                        (g_str_has_prefix (response, "HTTP/1.1 501 ") && strstr (framings[i], "gzip")));
         g_assert_nonnull (strstr (response, "\r\nConnection: close\r\n"));
-        g_assert_true (closed_by_agent (socket));
+        g_assert_true (seye_test_socket_closed (socket));
         g_ptr_array_add (held, socket);
       }
 
   /* None holds a slot: a client from another address is served. */
   {
-    g_autoptr (GSocket) socket = connect_from (agent, NULL);
+    g_autoptr (GSocket) socket = seye_test_socket_connect (agent->port, NULL, 4096);
     g_autofree char *response = exchange (socket, "GET /v1/node HTTP/1.1\r\nHost: agent\r\n\r\n");
 
     g_assert_true (g_str_has_prefix (response, "HTTP/1.1 200 "));
@@ -479,7 +383,7 @@ test_body_framing (void)
 
   /* No body framing at all, or a zero length: a request as usual. */
   {
-    g_autoptr (GSocket) socket = connect_from (agent, NULL);
+    g_autoptr (GSocket) socket = seye_test_socket_connect (agent->port, NULL, 4096);
     g_autofree char *one = exchange (socket, "GET /v1/node HTTP/1.1\r\nHost: agent\r\n"
                                              "Content-Length: 0\r\n\r\n");
     g_autofree char *two = exchange (socket, "GET /v1/node HTTP/1.1\r\nHost: agent\r\n"
@@ -519,7 +423,7 @@ test_framing_leaks_nothing (void)
         rss_before = agent_rss_kb (agent);
       for (guint i = 0; i < n; i++)
         {
-          g_autoptr (GSocket) socket = connect_from (agent, NULL);
+          g_autoptr (GSocket) socket = seye_test_socket_connect (agent->port, NULL, 4096);
           g_autofree char *request = g_strdup_printf ("GET /%s HTTP/1.1\r\nHost: agent\r\n%s\r\n", path,
                                                       framings[i % G_N_ELEMENTS (framings)]);
           g_autofree char *response = exchange (socket, request);
@@ -545,7 +449,7 @@ assert_served (SeyeTestAgent *agent,
                const char    *during)
 {
   gint64 start = g_get_monotonic_time ();
-  g_autoptr (GSocket) socket = connect_from (agent, NULL);
+  g_autoptr (GSocket) socket = seye_test_socket_connect (agent->port, NULL, 4096);
   g_autofree char *response = NULL;
   double seconds;
 
@@ -576,7 +480,7 @@ attack (SeyeTestAgent *agent,
   for (guint i = 0; i < n; i++)
     {
       g_autofree char *source = g_strdup_printf ("127.0.0.%u", 2 + i % n_addresses);
-      GSocket *socket = connect_from (agent, source);
+      GSocket *socket = seye_test_socket_connect (agent->port, source, 4096);
       g_autoptr (GError) error = NULL;
 
       g_socket_set_blocking (socket, FALSE);
@@ -663,12 +567,12 @@ test_address_share (void)
                                  "--rate-limit", "0", NULL);
 
   /* Two clients with a keep-alive connection each. */
-  innocent = connect_from (agent, NULL);
+  innocent = seye_test_socket_connect (agent->port, NULL, 4096);
   {
     g_autofree char *response = exchange (innocent, request);
     g_assert_true (g_str_has_prefix (response, "HTTP/1.1 200 "));
   }
-  other = connect_from (agent, "127.0.0.9");
+  other = seye_test_socket_connect (agent->port, "127.0.0.9", 4096);
   {
     g_autofree char *response = exchange (other, request);
     g_assert_true (g_str_has_prefix (response, "HTTP/1.1 200 "));
@@ -676,14 +580,14 @@ test_address_share (void)
 
   /* One address opens 300 and holds them: only its own are closed. */
   for (guint i = 0; i < 300; i++)
-    g_ptr_array_add (held, connect_from (agent, "127.0.0.2"));
+    g_ptr_array_add (held, seye_test_socket_connect (agent->port, "127.0.0.2", 4096));
   {
     g_autofree char *response = exchange (innocent, request);
     g_assert_true (g_str_has_prefix (response, "HTTP/1.1 200 "));
   }
   /* As the agent accepts in order, all 300 are in once a new connection is answered. */
   {
-    g_autoptr (GSocket) later = connect_from (agent, "127.0.0.10");
+    g_autoptr (GSocket) later = seye_test_socket_connect (agent->port, "127.0.0.10", 4096);
     g_autofree char *response = exchange (later, request);
     g_assert_true (g_str_has_prefix (response, "HTTP/1.1 200 "));
   }
@@ -700,7 +604,7 @@ test_address_share (void)
         closed++;
     }
   g_assert_cmpuint (closed, >=, 300 - 25);
-  g_assert_true (closed_by_agent (g_ptr_array_index (held, 0)));
+  g_assert_true (seye_test_socket_closed (g_ptr_array_index (held, 0)));
   g_ptr_array_set_size (held, 0);
 
   /* Four addresses with 25 each fill the agent; then a fifth comes: one of
@@ -709,10 +613,10 @@ test_address_share (void)
     {
       g_autofree char *source = g_strdup_printf ("127.0.0.%u", 2 + i % 4);
 
-      g_ptr_array_add (held, connect_from (agent, source));
+      g_ptr_array_add (held, seye_test_socket_connect (agent->port, source, 4096));
     }
   {
-    g_autoptr (GSocket) newcomer = connect_from (agent, "127.0.0.7");
+    g_autoptr (GSocket) newcomer = seye_test_socket_connect (agent->port, "127.0.0.7", 4096);
     g_autofree char *response = exchange (newcomer, request);
     g_autofree char *innocent_response = exchange (innocent, request);
     g_autofree char *other_response = exchange (other, request);
@@ -762,7 +666,7 @@ test_query (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
-      g_autoptr (GSocket) socket = connect_from (agent, NULL);
+      g_autoptr (GSocket) socket = seye_test_socket_connect (agent->port, NULL, 4096);
       g_autofree char *request = g_strdup_printf ("%s HTTP/1.1\r\nHost: agent\r\n"
                                                   "Connection: close\r\n\r\n", cases[i].request);
       g_autofree char *response = exchange (socket, request);

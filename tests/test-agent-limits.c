@@ -17,24 +17,6 @@
 
 #define NODE_ID "0123456789abcdef0123456789abcdef"
 
-static GSocket *
-connect_to (SeyeTestAgent *agent)
-{
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  g_autoptr (GSocketAddress) address = g_inet_socket_address_new (loopback, agent->port);
-  GSocket *socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
-                                  G_SOCKET_PROTOCOL_TCP, &error);
-
-  g_assert_no_error (error);
-  g_socket_set_blocking (socket, TRUE);
-  g_socket_set_timeout (socket, 10);
-  g_socket_connect (socket, address, NULL, &error);
-  g_assert_no_error (error);
-
-  return socket;
-}
-
 /* Sends @request and reads until the agent closes (Connection: close) or a
  * whole response with a Content-Length is in. */
 static char *
@@ -42,49 +24,9 @@ exchange (GSocket    *socket,
           const char *request,
           gsize       request_length)
 {
-  g_autoptr (GError) error = NULL;
-  GString *response = g_string_new (NULL);
-  char buffer[4096];
+  seye_test_socket_send (socket, request, request_length);
 
-  g_socket_send_with_blocking (socket, request, request_length, TRUE, NULL, &error);
-  g_assert_no_error (error);
-
-  for (;;)
-    {
-      gssize n = g_socket_receive (socket, buffer, sizeof buffer, NULL, &error);
-      const char *body;
-      const char *length;
-
-      if (n < 0 && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED))
-        break;
-      g_assert_no_error (error);
-      if (n == 0)
-        break;
-      g_string_append_len (response, buffer, n);
-
-      body = strstr (response->str, "\r\n\r\n");
-      length = g_strstr_len (response->str, body ? body - response->str : -1, "Content-Length: ");
-      if (body != NULL && length != NULL &&
-          response->len >= (gsize) (body + 4 - response->str) + g_ascii_strtoull (length + 16, NULL, 10))
-        break;
-    }
-
-  return g_string_free (response, FALSE);
-}
-
-/* TRUE when the agent has closed @socket (EOF or a reset) within 10 s. */
-static gboolean
-closed_by_agent (GSocket *socket)
-{
-  g_autoptr (GError) error = NULL;
-  char buffer[256];
-  gssize n;
-
-  do
-    n = g_socket_receive (socket, buffer, sizeof buffer, NULL, &error);
-  while (n > 0);
-
-  return n == 0 || !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT);
+  return seye_test_socket_read_response (socket, NULL);
 }
 
 static void
@@ -110,10 +52,10 @@ test_held_sockets (void)
                                  NULL);
 
   for (guint i = 0; i < 300; i++)
-    g_ptr_array_add (held, connect_to (agent));
+    g_ptr_array_add (held, seye_test_socket_connect (agent->port, NULL, 0));
 
   /* A real client is still served: the least recently active idle sockets made room. */
-  client = connect_to (agent);
+  client = seye_test_socket_connect (agent->port, NULL, 0);
   response = exchange (client, request, strlen (request));
   g_assert_true (g_str_has_prefix (response, "HTTP/1.1 200 "));
   g_assert_nonnull (strstr (response, NODE_ID));
@@ -134,7 +76,7 @@ test_held_sockets (void)
       }
     }
   g_assert_cmpuint (closed, >=, 300 - 100 + 1);
-  g_assert_true (closed_by_agent (g_ptr_array_index (held, 0)));
+  g_assert_true (seye_test_socket_closed (g_ptr_array_index (held, 0)));
 
   g_ptr_array_set_size (held, 0);
   g_assert_cmpint (seye_test_agent_stop (agent), ==, 0);
@@ -150,7 +92,7 @@ test_rate_limit (void)
 
   agent = seye_test_agent_start ("--no-mdns", "--node-id", NODE_ID, "--rate-limit", "1",
                                  "--rate-burst", "3", NULL);
-  client = connect_to (agent);
+  client = seye_test_socket_connect (agent->port, NULL, 0);
 
   /* Far more than 3 requests at once plus one a second: some are refused. */
   for (guint i = 0; i < 10; i++)
@@ -189,7 +131,7 @@ test_oversized_headers (void)
 
   agent = seye_test_agent_start ("--no-mdns", "--node-id", NODE_ID, "--max-header-size", "2048",
                                  NULL);
-  client = connect_to (agent);
+  client = seye_test_socket_connect (agent->port, NULL, 0);
 
   for (guint i = 0; i < 40; i++)
     g_string_append_printf (request, "X-Padding-%u: %0100u\r\n", i, i);
@@ -198,10 +140,10 @@ test_oversized_headers (void)
   response = exchange (client, request->str, request->len);
   g_assert_true (g_str_has_prefix (response, "HTTP/1.1 431 "));
   g_assert_nonnull (strstr (response, "\r\nConnection: close\r\n"));
-  g_assert_true (closed_by_agent (client));
+  g_assert_true (seye_test_socket_closed (client));
 
   /* Others are not affected. */
-  other = connect_to (agent);
+  other = seye_test_socket_connect (agent->port, NULL, 0);
   other_response = exchange (other, small, strlen (small));
   g_assert_true (g_str_has_prefix (other_response, "HTTP/1.1 200 "));
 
@@ -222,15 +164,15 @@ test_idle_closed (void)
   agent = seye_test_agent_start ("--no-mdns", "--node-id", NODE_ID, "--idle-timeout", "1", NULL);
 
   /* One that never says anything, one that goes quiet after a request. */
-  silent = connect_to (agent);
-  kept = connect_to (agent);
+  silent = seye_test_socket_connect (agent->port, NULL, 0);
+  kept = seye_test_socket_connect (agent->port, NULL, 0);
   response = exchange (kept, request, strlen (request));
   g_assert_true (g_str_has_prefix (response, "HTTP/1.1 200 "));
 
-  g_assert_true (closed_by_agent (silent));
-  g_assert_true (closed_by_agent (kept));
+  g_assert_true (seye_test_socket_closed (silent));
+  g_assert_true (seye_test_socket_closed (kept));
 
-  later = connect_to (agent);
+  later = seye_test_socket_connect (agent->port, NULL, 0);
   later_response = exchange (later, request, strlen (request));
   g_assert_true (g_str_has_prefix (later_response, "HTTP/1.1 200 "));
 
@@ -293,7 +235,7 @@ test_connections_released (void)
 
   for (guint i = 0; i < 60; i++)
     {
-      g_autoptr (GSocket) socket = connect_to (agent);
+      g_autoptr (GSocket) socket = seye_test_socket_connect (agent->port, NULL, 0);
       g_autoptr (GError) error = NULL;
 
       switch (i % 4)
@@ -328,7 +270,7 @@ test_connections_released (void)
   /* It still serves; and as it accepts in order, it has accepted every one of
    * the connections above once it answers this one. */
   {
-    g_autoptr (GSocket) socket = connect_to (agent);
+    g_autoptr (GSocket) socket = seye_test_socket_connect (agent->port, NULL, 0);
     g_autofree char *response = exchange (socket, request, strlen (request));
     g_assert_true (g_str_has_prefix (response, "HTTP/1.1 200 "));
     g_socket_close (socket, NULL);
