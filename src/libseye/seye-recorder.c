@@ -3,7 +3,11 @@
 
 #include "config.h"
 
+#include <math.h>
+
+#include "seye-clock.h"
 #include "seye-error.h"
+#include "seye-node-private.h"
 #include "seye-recorder.h"
 #include "seye-store-private.h"
 
@@ -72,13 +76,29 @@ commit_cb (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+/* Nodes answer at their own moments; one commit collects a whole polling round. */
+static void
+schedule_commit (SeyeRecorder *self)
+{
+  double interval;
+
+  if (self->commit_id != 0)
+    return;
+
+  interval = seye_monitor_get_interval (self->monitor);
+  /* Whole seconds: a seconds timer fires with the monitor's own, in one wake-up. */
+  if (interval >= 1.0)
+    self->commit_id = g_timeout_add_seconds ((guint) MIN (interval, 10.0), commit_cb, self);
+  else
+    self->commit_id = g_timeout_add ((guint) (MAX (interval, 0.2) * 1000), commit_cb, self);
+}
+
 static void
 sample_added_cb (SeyeNode     *node,
                  SeyeSample   *sample,
                  SeyeRecorder *self)
 {
   const SeyeNodeInfo *info = seye_node_get_info (node);
-  double interval;
 
   /* Only a node that said who it is has a key that survives a new address. */
   if (info == NULL || info->node_id == NULL)
@@ -86,17 +106,45 @@ sample_added_cb (SeyeNode     *node,
 
   seye_store_add (self->store, info->node_id, seye_node_get_name (node), seye_node_get_address (node),
                   sample);
+  schedule_commit (self);
+}
 
-  /* Nodes answer at their own moments; one commit collects a whole polling round. */
-  if (self->commit_id == 0)
-    {
-      interval = seye_monitor_get_interval (self->monitor);
-      /* Whole seconds: a seconds timer fires with the monitor's own, in one wake-up. */
-      if (interval >= 1.0)
-        self->commit_id = g_timeout_add_seconds ((guint) MIN (interval, 10.0), commit_cb, self);
-      else
-        self->commit_id = g_timeout_add ((guint) (MAX (interval, 0.2) * 1000), commit_cb, self);
-    }
+/* One line of the alert log: the node as it is known (its id, else its key), the name
+ * exactly as announced (sanitised where it is shown), the rule's value and reason now. */
+static void
+add_alert_event (SeyeRecorder       *self,
+                 SeyeNode           *node,
+                 SeyeAlertKind       kind,
+                 SeyeAlertEventType  type)
+{
+  const SeyeNodeInfo *info = seye_node_get_info (node);
+  const SeyeAlertState *state = _seye_node_get_alert_state (node);
+  const char *node_id = info != NULL && info->node_id != NULL ? info->node_id : seye_node_get_key (node);
+  g_autofree char *reason = seye_alert_state_describe (state, kind);
+  g_autoptr (SeyeAlertEvent) event = NULL;
+  double value = kind == SEYE_ALERT_OFFLINE ? NAN : seye_alert_state_get_value (state, kind);
+
+  event = seye_alert_event_new (seye_clock_get_real_ms (), node_id, seye_node_get_name (node),
+                                seye_alert_kind_get_id (kind), type, value, reason);
+  seye_store_add_alert_event (self->store, event);
+  schedule_commit (self);
+}
+
+static void
+alert_cb (SeyeRecorder *self,
+          SeyeNode     *node,
+          guint         kind,
+          gboolean      active)
+{
+  add_alert_event (self, node, kind, active ? SEYE_ALERT_EVENT_START : SEYE_ALERT_EVENT_CLEAR);
+}
+
+static void
+alert_acknowledged_cb (SeyeRecorder *self,
+                       SeyeNode     *node,
+                       guint         kind)
+{
+  add_alert_event (self, node, kind, SEYE_ALERT_EVENT_ACKNOWLEDGE);
 }
 
 static void
@@ -175,6 +223,9 @@ seye_recorder_constructed (GObject *object)
   g_return_if_fail (!seye_store_get_read_only (self->store));
 
   g_signal_connect_object (self->monitor, "items-changed", G_CALLBACK (items_changed_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->monitor, "alert", G_CALLBACK (alert_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->monitor, "alert-acknowledged", G_CALLBACK (alert_acknowledged_cb), self,
                            G_CONNECT_SWAPPED);
   n = g_list_model_get_n_items (G_LIST_MODEL (self->monitor));
   items_changed_cb (self, 0, 0, n, G_LIST_MODEL (self->monitor));

@@ -16,6 +16,9 @@ G_BEGIN_DECLS
  * after the first of them came in. Once a minute, rollup, pruning and checkpointing
  * run on a worker thread. Why a commit fails is the store's #SeyeStore:recording-error.
  *
+ * Every alert of the monitor that starts, clears or is acknowledged is added to the
+ * store's alert log (seye_store_add_alert_event()) and written with the next commit.
+ *
  * Everything stops when the recorder is disposed of; what is still queued is written
  * by the next seye_store_commit(), or when the store is disposed of.
  */

@@ -35,6 +35,7 @@ typedef struct
   sqlite3_stmt *clean;
   sqlite3_stmt *prune_raw;
   sqlite3_stmt *prune_rollups;
+  sqlite3_stmt *prune_alerts;
 } Statements;
 
 static void
@@ -45,6 +46,7 @@ statements_clear (Statements *st)
   g_clear_pointer (&st->clean, sqlite3_finalize);
   g_clear_pointer (&st->prune_raw, sqlite3_finalize);
   g_clear_pointer (&st->prune_rollups, sqlite3_finalize);
+  g_clear_pointer (&st->prune_alerts, sqlite3_finalize);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Statements, statements_clear)
@@ -68,6 +70,8 @@ statements_prepare (Statements *st,
   if (rc == SQLITE_OK)
     rc = sqlite3_prepare_v2 (db, "DELETE FROM rollups WHERE node = ?1 AND minute < ?2", -1,
                              &st->prune_rollups, NULL);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_prepare_v2 (db, "DELETE FROM alerts WHERE time < ?1", -1, &st->prune_alerts, NULL);
 
   return rc;
 }
@@ -205,7 +209,7 @@ roll_up (sqlite3             *db,
 }
 
 /* Deletes what is past its retention, node by node; raw samples go only once their
- * minutes are rolled up. */
+ * minutes are rolled up. Alert events go with the rollups of their time. */
 static int
 prune (sqlite3             *db,
        Statements          *st,
@@ -236,6 +240,13 @@ prune (sqlite3             *db,
           sqlite3_bind_int64 (st->prune_rollups, 2, rollup_cut);
           rc = _seye_store_step_reset (st->prune_rollups);
         }
+    }
+
+  /* The alert log is kept as long as the rollups. */
+  if (rc == SQLITE_OK)
+    {
+      sqlite3_bind_int64 (st->prune_alerts, 1, rollup_cut);
+      rc = _seye_store_step_reset (st->prune_alerts);
     }
 
   return rc;
@@ -302,7 +313,7 @@ maintain_data_new (SeyeStore *self,
  *
  * Rolls every complete minute up to one minute before @now_ms into one-minute
  * rollups, then deletes raw samples older than "raw-retention" (only rolled-up
- * ones) and rollups older than "rollup-retention", and checkpoints the WAL.
+ * ones), rollups and alert events older than "rollup-retention", and checkpoints the WAL.
  * Uses the store's own connection: call it from the writing thread, or use
  * seye_store_maintain_async() which uses a connection of its own on a worker.
  */

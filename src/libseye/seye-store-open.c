@@ -272,6 +272,7 @@ _seye_store_close_db (SeyeStore *self)
   g_clear_pointer (&self->insert_sample, sqlite3_finalize);
   g_clear_pointer (&self->upsert_node, sqlite3_finalize);
   g_clear_pointer (&self->mark_dirty, sqlite3_finalize);
+  g_clear_pointer (&self->insert_alert, sqlite3_finalize);
   g_clear_pointer (&self->db, sqlite3_close);
 }
 

@@ -100,8 +100,10 @@ struct _SeyeStore
   sqlite3_stmt *insert_sample;
   sqlite3_stmt *upsert_node;
   sqlite3_stmt *mark_dirty;
+  sqlite3_stmt *insert_alert;
   GHashTable   *node_cache;         /* node id -> CachedNode (seye-store-write.c) */
   GArray       *pending;            /* Pending (seye-store-write.c) */
+  GPtrArray    *pending_alerts;     /* SeyeAlertEvent, written with the next commit */
 };
 
 /* A row as read (raw sample or rollup) or as accumulated into a bucket. */
@@ -197,6 +199,10 @@ gboolean    _seye_store_commit_pending      (SeyeStore    *self,
 gboolean    _seye_store_commit_recorded     (SeyeStore    *self,
                                              guint         max);
 
+/* seye-store-alerts.c */
+int         _seye_store_write_alert_events  (SeyeStore    *self);
+void        _seye_store_alert_events_written (SeyeStore   *self);
+
 /* seye-store-query.c */
 gboolean    _seye_store_read_series         (sqlite3      *db,
                                              const char   *node_id,
@@ -220,6 +226,8 @@ char       *_seye_store_sql_select_raw      (void);
 char       *_seye_store_sql_select_rollups  (void);
 char       *_seye_store_sql_flush_recent    (void);
 char       *_seye_store_sql_rollup          (void);
+#define SEYE_STORE_SQL_INSERT_ALERT \
+  "INSERT INTO alerts (time, node_id, name, rule, event, value, reason) VALUES (?, ?, ?, ?, ?, ?, ?)"
 OpenResult  _seye_store_migrate             (SeyeStore    *self,
                                              gint64        version,
                                              GError      **error);

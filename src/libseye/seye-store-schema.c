@@ -9,7 +9,7 @@
 #include "seye-store-private.h"
 
 /*
- * Layout (schema version 1)
+ * Layout (schema version 2)
  *
  *   nodes    one row per node id, with the last name and address seen
  *   recent   samples as committed, appended in arrival order: a polling round of
@@ -24,6 +24,9 @@
  *            of its samples, the rollup removes them; a late sample (history
  *            fetched after a restart, a node with its clock behind) makes its
  *            minute roll up again, and no other
+ *   alerts   (version 2) the alert log: one row per start, clear or acknowledgement,
+ *            with the node's id and name as they were, the rule's id, its value and
+ *            the reason in words; kept as long as the rollups
  *
  * Numbers are stored as integers in fixed units (1/100 %, KiB, bytes/s, 1/100 of a
  * load) so SQLite writes them in 1 to 4 bytes instead of 8.
@@ -108,6 +111,12 @@ static const char * const migrations[SEYE_STORE_SCHEMA_VERSION + 1] = {
     "  disk_write INTEGER, disk_write_min INTEGER, disk_write_max INTEGER,"
     "  uptime INTEGER, uptime_min INTEGER, uptime_max INTEGER,"
     "  PRIMARY KEY (node, minute)) WITHOUT ROWID;",
+  [2] =
+    "CREATE TABLE IF NOT EXISTS alerts ("
+    "  time INTEGER NOT NULL, node_id TEXT NOT NULL, name TEXT, rule TEXT NOT NULL,"
+    "  event TEXT NOT NULL CHECK (event IN ('start', 'clear', 'acknowledge')),"
+    "  value REAL, reason TEXT);"
+    "CREATE INDEX IF NOT EXISTS alerts_time ON alerts (time);",
 };
 
 /* SQL text ----------------------------------------------------------------- */
@@ -239,6 +248,9 @@ _seye_store_prepare_statements (SeyeStore  *self,
     rc = sqlite3_prepare_v3 (self->db,
                              "INSERT OR IGNORE INTO dirty (minute) VALUES (?1)",
                              -1, SQLITE_PREPARE_PERSISTENT, &self->mark_dirty, NULL);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_prepare_v3 (self->db, SEYE_STORE_SQL_INSERT_ALERT,
+                             -1, SQLITE_PREPARE_PERSISTENT, &self->insert_alert, NULL);
 
   /* Every table has the columns every statement needs: compile them all once. */
   if (rc == SQLITE_OK)

@@ -54,6 +54,7 @@ _seye_store_write_init (SeyeStore *self)
   self->pending = g_array_new (FALSE, TRUE, sizeof (Pending));
   g_array_set_clear_func (self->pending, pending_clear);
   self->node_cache = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, cached_node_free);
+  self->pending_alerts = g_ptr_array_new_with_free_func ((GDestroyNotify) seye_alert_event_free);
 }
 
 static double
@@ -230,7 +231,7 @@ mark_dirty (SeyeStore *self,
   return rc;
 }
 
-/* Writes the first @max queued samples in one transaction. */
+/* Writes the first @max queued samples and every queued alert event in one transaction. */
 gboolean
 _seye_store_commit_pending (SeyeStore  *self,
                             guint       max,
@@ -238,11 +239,12 @@ _seye_store_commit_pending (SeyeStore  *self,
 {
   gint64 minutes[8];
   guint n_minutes = 0;
+  guint n_alerts = self->pending_alerts->len;
   guint n;
   int rc;
 
   n = MIN (max, self->pending->len);
-  if (n == 0)
+  if (n == 0 && n_alerts == 0)
     return TRUE;
 
   rc = sqlite3_exec (self->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
@@ -265,6 +267,8 @@ _seye_store_commit_pending (SeyeStore  *self,
     }
 
   if (rc == SQLITE_OK)
+    rc = _seye_store_write_alert_events (self);
+  if (rc == SQLITE_OK)
     rc = sqlite3_exec (self->db, "COMMIT", NULL, NULL, NULL);
 
   if (rc != SQLITE_OK)
@@ -277,6 +281,11 @@ _seye_store_commit_pending (SeyeStore  *self,
     }
 
   g_array_remove_range (self->pending, 0, n);
+  if (n_alerts > 0)
+    {
+      g_ptr_array_remove_range (self->pending_alerts, 0, n_alerts);
+      _seye_store_alert_events_written (self);
+    }
 
   return TRUE;
 }
@@ -284,8 +293,8 @@ _seye_store_commit_pending (SeyeStore  *self,
 /**
  * seye_store_commit:
  *
- * Writes every queued sample in one transaction. When the database is busy
- * (the rollup thread holds it longer than a moment) the samples stay queued for
+ * Writes every queued sample and alert event in one transaction. When the database is busy
+ * (the rollup thread holds it longer than a moment) they stay queued for
  * the next commit and %SEYE_ERROR_UNAVAILABLE is returned.
  */
 gboolean

@@ -17,6 +17,13 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
+enum {
+  ALERT_EVENTS_WRITTEN,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
 G_DEFINE_FINAL_TYPE (SeyeStore, seye_store, G_TYPE_OBJECT)
 
 static SeyeStorePoint *
@@ -72,8 +79,10 @@ seye_store_dispose (GObject *object)
   SeyeStore *self = SEYE_STORE (object);
   g_autoptr (GError) error = NULL;
 
-  if (self->db != NULL && self->pending->len > 0 && !seye_store_commit (self, &error))
-    g_warning ("%u samples were not written: %s", self->pending->len, error->message);
+  if (self->db != NULL && (self->pending->len > 0 || self->pending_alerts->len > 0) &&
+      !seye_store_commit (self, &error))
+    g_warning ("%u samples and %u alert events were not written: %s", self->pending->len,
+               self->pending_alerts->len, error->message);
 
   G_OBJECT_CLASS (seye_store_parent_class)->dispose (object);
 }
@@ -85,6 +94,7 @@ seye_store_finalize (GObject *object)
 
   _seye_store_close_db (self);
   g_clear_pointer (&self->pending, g_array_unref);
+  g_clear_pointer (&self->pending_alerts, g_ptr_array_unref);
   g_clear_pointer (&self->node_cache, g_hash_table_unref);
   g_free (self->path);
   g_free (self->set_aside_path);
@@ -176,6 +186,15 @@ seye_store_class_init (SeyeStoreClass *klass)
   properties[PROP_RECORDING_ERROR] = g_param_spec_string ("recording-error", NULL, NULL, NULL, ro);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * SeyeStore::alert-events-written:
+   *
+   * A commit wrote alert events: seye_store_list_alert_events() has them now.
+   */
+  signals[ALERT_EVENTS_WRITTEN] =
+    g_signal_new ("alert-events-written", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 }
 
 static void
@@ -301,6 +320,12 @@ seye_store_set_rollup_retention (SeyeStore *self,
 
   self->rollup_retention = seconds;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ROLLUP_RETENTION]);
+}
+
+void
+_seye_store_alert_events_written (SeyeStore *self)
+{
+  g_signal_emit (self, signals[ALERT_EVENTS_WRITTEN], 0);
 }
 
 /* Said once in the log and kept for the UI until a write works again. */

@@ -8,7 +8,7 @@
 G_BEGIN_DECLS
 
 /* PRAGMA user_version of a database this code writes. */
-#define SEYE_STORE_SCHEMA_VERSION 1
+#define SEYE_STORE_SCHEMA_VERSION 2
 
 /* Full resolution for a day, one-minute rollups for 30 days (seconds). */
 #define SEYE_STORE_DEFAULT_RAW_RETENTION    (24 * 3600)
@@ -116,6 +116,61 @@ void seye_store_node_free (SeyeStoreNode *self);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SeyeStoreNode, seye_store_node_free)
 
 /**
+ * SeyeAlertEventType:
+ * @SEYE_ALERT_EVENT_START: an alert started
+ * @SEYE_ALERT_EVENT_CLEAR: it cleared
+ * @SEYE_ALERT_EVENT_ACKNOWLEDGE: a user acknowledged it
+ *
+ * What happened to an alert; stored as "start", "clear", "acknowledge".
+ */
+typedef enum
+{
+  SEYE_ALERT_EVENT_START,
+  SEYE_ALERT_EVENT_CLEAR,
+  SEYE_ALERT_EVENT_ACKNOWLEDGE,
+} SeyeAlertEventType;
+
+const char *seye_alert_event_type_to_string   (SeyeAlertEventType  type);
+gboolean    seye_alert_event_type_from_string (const char         *string,
+                                               SeyeAlertEventType *type);
+
+/**
+ * SeyeAlertEvent:
+ * @time_ms: when it happened, Unix ms
+ * @node_id: the node's id (or, before a node told it, the key it is known by)
+ * @name: (nullable): the node's name then, exactly as it announced it (not sanitised)
+ * @rule: the rule's id: "cpu", "memory", "offline", "swap", "filesystem", "load"
+ * @event: start, clear or acknowledgement
+ * @value: the rule's value then (percent, load per core), NAN when the rule has none
+ * @reason: (nullable): the reason in words then: "Memory 96 %"
+ *
+ * One line of the alert log.
+ */
+typedef struct
+{
+  gint64              time_ms;
+  char               *node_id;
+  char               *name;
+  char               *rule;
+  SeyeAlertEventType  event;
+  double              value;
+  char               *reason;
+} SeyeAlertEvent;
+
+#define SEYE_TYPE_ALERT_EVENT (seye_alert_event_get_type ())
+GType           seye_alert_event_get_type (void) G_GNUC_CONST;
+SeyeAlertEvent *seye_alert_event_new      (gint64                time_ms,
+                                           const char           *node_id,
+                                           const char           *name,
+                                           const char           *rule,
+                                           SeyeAlertEventType    event,
+                                           double                value,
+                                           const char           *reason) G_GNUC_WARN_UNUSED_RESULT;
+SeyeAlertEvent *seye_alert_event_copy     (const SeyeAlertEvent *self) G_GNUC_WARN_UNUSED_RESULT;
+void            seye_alert_event_free     (SeyeAlertEvent       *self);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SeyeAlertEvent, seye_alert_event_free)
+
+/**
  * SeyeStore:
  *
  * Every sample a client receives, kept in SQLite (WAL): full resolution for
@@ -130,6 +185,10 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (SeyeStoreNode, seye_store_node_free)
  * Properties: "path" (string, read-only), "raw-retention", "rollup-retention"
  * (int64 seconds, read-write), "set-aside-path" (string, read-only: where a damaged
  * file was moved when this store was opened, else NULL).
+ *
+ * The alert log (every start, clear and acknowledgement) is queued with
+ * seye_store_add_alert_event() and written by the next commit; it is kept as long as
+ * the rollups. Signal "alert-events-written": after a commit wrote alert events.
  */
 #define SEYE_TYPE_STORE (seye_store_get_type ())
 G_DECLARE_FINAL_TYPE (SeyeStore, seye_store, SEYE, STORE, GObject)
@@ -169,6 +228,8 @@ void        seye_store_add                    (SeyeStore           *self,
                                                const char          *address,
                                                SeyeSample          *sample);
 guint       seye_store_get_n_pending          (SeyeStore           *self);
+void        seye_store_add_alert_event        (SeyeStore           *self,
+                                               const SeyeAlertEvent *event);
 gboolean    seye_store_commit                 (SeyeStore           *self,
                                                GError             **error);
 
@@ -186,6 +247,11 @@ gboolean    seye_store_maintain_finish        (SeyeStore           *self,
                                                GError             **error);
 
 /* Reading. */
+GPtrArray  *seye_store_list_alert_events      (SeyeStore           *self,
+                                               gint64               since_ms,
+                                               const char          *node_filter,
+                                               guint                limit,
+                                               GError             **error) G_GNUC_WARN_UNUSED_RESULT;
 GPtrArray  *seye_store_list_nodes             (SeyeStore           *self,
                                                GError             **error) G_GNUC_WARN_UNUSED_RESULT;
 GPtrArray  *seye_store_query                  (SeyeStore           *self,
