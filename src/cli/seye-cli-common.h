@@ -34,6 +34,11 @@ GPtrArray      *seye_cli_collect_nodes   (SeyeMonitor     *monitor,
 char           *seye_cli_display_address (SeyeNode        *node) G_GNUC_WARN_UNUSED_RESULT;
 const char     *seye_cli_state_nick      (SeyeNodeState    state);
 gboolean        seye_cli_use_color       (int              fd);
+/* "30m", "2h", "7d", "90s", "1w" ago, "now", or an ISO 8601 date (and time). */
+gboolean        seye_cli_parse_time      (const char      *text,
+                                          gint64           now_ms,
+                                          gint64          *time_ms,
+                                          GError         **error);
 gboolean        seye_cli_add_hosts       (SeyeMonitor     *monitor,
                                           char           **hosts,
                                           GError         **error);

@@ -38,72 +38,6 @@ static const GOptionEntry entries[] = {
   { NULL }
 };
 
-/* "30m", "2h", "7d", "90s", "1w" ago; "now"; or an ISO 8601 date or date and time
- * (local time unless it names a zone). */
-static gboolean
-parse_time (const char  *text,
-            gint64       now_ms,
-            gint64      *time_ms,
-            GError     **error)
-{
-  g_autoptr (GDateTime) parsed = NULL;
-  g_autoptr (GTimeZone) local = g_time_zone_new_local ();
-  char *end = NULL;
-  double amount;
-  int year, month, day;
-  char rest;
-
-  if (g_ascii_strcasecmp (text, "now") == 0)
-    {
-      *time_ms = now_ms;
-      return TRUE;
-    }
-
-  amount = g_ascii_strtod (text, &end);
-  if (end != text && end != NULL && amount >= 0 && end[0] != '\0' && end[1] == '\0' &&
-      strchr ("smhdw", end[0]) != NULL)
-    {
-      static const struct { char unit; double seconds; } units[] = {
-        { 's', 1 }, { 'm', 60 }, { 'h', 3600 }, { 'd', 86400 }, { 'w', 7 * 86400 },
-      };
-
-      for (guint i = 0; i < G_N_ELEMENTS (units); i++)
-        if (units[i].unit == end[0])
-          *time_ms = now_ms - (gint64) (amount * units[i].seconds * 1000);
-      return TRUE;
-    }
-
-  if (sscanf (text, "%4d-%2d-%2d%c", &year, &month, &day, &rest) == 3)
-    parsed = g_date_time_new (local, year, month, day, 0, 0, 0);
-  else
-    {
-      g_autofree char *iso = g_strdelimit (g_strdup (text), " ", 'T');
-
-      /* GLib wants seconds: "2026-11-20T14:30" -> "2026-11-20T14:30:00" */
-      if (strlen (iso) == 16 && iso[10] == 'T')
-        {
-          char *full = g_strconcat (iso, ":00", NULL);
-
-          g_free (iso);
-          iso = full;
-        }
-      parsed = g_date_time_new_from_iso8601 (iso, local);
-    }
-
-  if (parsed == NULL)
-    {
-      g_set_error (error, SEYE_ERROR, SEYE_ERROR_CONFIG,
-                   _("Cannot read the time “%s”: use 30m, 2h or 7d (ago), or a date such as 2026-11-20 "
-                     "or 2026-11-20T14:30"),
-                   text);
-      return FALSE;
-    }
-
-  *time_ms = g_date_time_to_unix (parsed) * 1000 + g_date_time_get_microsecond (parsed) / 1000;
-
-  return TRUE;
-}
-
 static char *
 describe_nodes (GPtrArray *nodes)
 {
@@ -299,8 +233,8 @@ parse_options (int          *argc,
       return FALSE;
     }
 
-  if (!parse_time (opt_since ? opt_since : "1h", now_ms, from_ms, &error) ||
-      !parse_time (opt_until ? opt_until : "now", now_ms, to_ms, &error))
+  if (!seye_cli_parse_time (opt_since ? opt_since : "1h", now_ms, from_ms, &error) ||
+      !seye_cli_parse_time (opt_until ? opt_until : "now", now_ms, to_ms, &error))
     {
       g_printerr ("seye history: %s\n", error->message);
       return FALSE;

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "seye-cli-alerts.h"
 #include "seye-cli-common.h"
 #include "seye-cli-fetch.h"
 #include "seye-cli-history.h"
@@ -24,6 +25,7 @@ static const Command commands[] = {
   { "fetch", seye_cli_fetch, N_("Print the metrics of every node once, then exit") },
   { "observe", seye_cli_observe, N_("Watch every node live in the terminal") },
   { "history", seye_cli_history, N_("Print a node's history as the app recorded it") },
+  { "alerts", seye_cli_alerts, N_("Print the alerts the app recorded: started, cleared, acknowledged") },
 };
 
 static gboolean opt_version;
