@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 #include <glib-unix.h>
 
+#include "seye-alert-log.h"
 #include "seye-alert-notifier.h"
 #include "seye-application.h"
 #include "seye-format.h"
@@ -355,6 +356,25 @@ preferences_action (GSimpleAction *action,
 }
 
 static void
+alert_log_action (GSimpleAction *action,
+                  GVariant      *param,
+                  gpointer       user_data)
+{
+  SeyeApplication *self = user_data;
+  GList *windows = gtk_application_get_windows (GTK_APPLICATION (self));
+
+  /* One log: an open one comes to the front. */
+  for (GList *l = windows; l != NULL; l = l->next)
+    if (SEYE_IS_ALERT_LOG (l->data))
+      {
+        gtk_window_present (l->data);
+        return;
+      }
+
+  gtk_window_present (GTK_WINDOW (seye_alert_log_new (GTK_WINDOW (get_window (self)), self->store)));
+}
+
+static void
 about_action (GSimpleAction *action,
               GVariant      *param,
               gpointer       user_data)
@@ -463,6 +483,7 @@ pairings_message_cb (SeyeApplication *self,
 
 static const GActionEntry app_actions[] = {
   { "preferences", preferences_action },
+  { "alert-log", alert_log_action },
   { "about", about_action },
   { "quit", quit_action },
   { "poll-now", poll_now_action },
