@@ -133,8 +133,11 @@ new_row (const SeyeAlertEvent *event,
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), node);
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row), reason);
+  /* Columns that line up from row to row, whichever the words and times. */
   gtk_widget_set_size_request (what, 110, -1);
   gtk_label_set_xalign (GTK_LABEL (what), 0);
+  gtk_label_set_width_chars (GTK_LABEL (time), 16);
+  gtk_label_set_xalign (GTK_LABEL (time), 1);
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), what);
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), time);
   g_object_set_data (G_OBJECT (row), "seye-event-label", what);
