@@ -170,8 +170,13 @@ print_json (GPtrArray *events)
   for (guint i = 0; i < events->len; i++)
     {
       const SeyeAlertEvent *event = events->pdata[i];
-      g_autoptr (GDateTime) when = local_date_time (event->time_ms);
-      g_autofree char *iso = when != NULL ? g_date_time_format_iso8601 (when) : NULL;
+      g_autoptr (GDateTime) when = g_date_time_new_from_unix_utc (event->time_ms / 1000);
+      g_autofree char *seconds = when != NULL ? g_date_time_format (when, "%Y-%m-%dT%H:%M:%S") : NULL;
+      g_autofree char *iso = NULL;
+
+      /* As the history export writes it: UTC, with milliseconds. */
+      if (seconds != NULL)
+        iso = g_strdup_printf ("%s.%03dZ", seconds, (int) (((event->time_ms % 1000) + 1000) % 1000));
 
       g_string_append (str, i == 0 ? "\n  {" : ",\n  {");
       json_member (str, "time", TRUE);
