@@ -132,7 +132,8 @@ format_age (double seconds)
  * @now_ms: the current Unix time in milliseconds (seye_clock_get_real_ms())
  *
  * Returns: the state in words, with how long for the states that are a
- *   problem: "Online", "Offline · 4 min", "Left the network · 2 h".
+ *   problem, when the node was seen answering before: "Online",
+ *   "Offline · 4 min", "Left the network · 2 h".
  */
 char *
 seye_node_describe_state (SeyeNode *self,
@@ -149,6 +150,9 @@ seye_node_describe_state (SeyeNode *self,
     case SEYE_NODE_STATE_OFFLINE:
     case SEYE_NODE_STATE_LEFT:
     case SEYE_NODE_STATE_NOT_RESPONDING:
+      /* Since when it is known only of a node seen answering. */
+      if (seye_node_get_last_seen (self) == 0)
+        return g_strdup (seye_node_state_to_string (state));
       age = format_age ((now_ms - seye_node_get_state_since (self)) / 1000.0);
       return g_strdup_printf ("%s · %s", seye_node_state_to_string (state), age);
     default:
