@@ -55,7 +55,8 @@ seye_node_state_to_string (SeyeNodeState state)
     case SEYE_NODE_STATE_ONLINE:
       return _("Online");
     case SEYE_NODE_STATE_STALE:
-      return _("Stale");
+      /* It missed its last polls: a few seconds before "Offline". */
+      return _("Not responding");
     case SEYE_NODE_STATE_OFFLINE:
       return _("Offline");
     case SEYE_NODE_STATE_INCOMPATIBLE:
