@@ -341,6 +341,7 @@ test_unreachable (Fixture       *fixture,
   g_autofree char *out = NULL;
   g_autofree char *table = NULL;
   g_autofree char *json = NULL;
+  g_autofree char *lines = NULL;
   g_autoptr (JsonParser) parser = json_parser_new ();
   g_autoptr (GError) error = NULL;
   JsonArray *array;
@@ -665,6 +666,7 @@ test_alert_reasons (void)
   g_autofree char *host = NULL;
   g_autofree char *blocks = NULL;
   g_autofree char *table = NULL;
+  g_autofree char *lines = NULL;
   g_autofree char *json = NULL;
   g_autoptr (JsonParser) parser = json_parser_new ();
   g_autoptr (GError) error = NULL;
@@ -698,6 +700,10 @@ test_alert_reasons (void)
   g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (alerts, 1), "rule"), ==, "filesystem");
   g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (alerts, 1), "reason"), ==, "Disk /data 97 %");
   g_assert_false (json_object_get_boolean_member (json_array_get_object_element (alerts, 1), "acknowledged"));
+
+  g_assert_cmpint (seye_test_run_cli (&lines, NULL, "observe", "--no-discovery", "--interval", "0.5",
+                                      "--count", "3", "--host", host, NULL), ==, 0);
+  g_assert_nonnull (strstr (lines, "Online · Disk /data 97 % · 1 more"));
 }
 
 int
