@@ -33,7 +33,7 @@ foreach_graph_set_history (SeyeDetailPane *self,
                            gint64          to_ms)
 {
   SeyeGraph *graphs[] = { self->cpu_graph, self->cores_graph, self->memory_graph,
-                          self->load_graph, self->network_graph };
+                          self->load_graph, self->network_graph, self->disk_graph };
 
   for (guint i = 0; i < G_N_ELEMENTS (graphs); i++)
     {
@@ -191,7 +191,7 @@ export_response_cb (SeyeDetailPane       *self,
 {
   GtkFileChooser *chooser = GTK_FILE_CHOOSER (dialog);
   g_autoptr (GFile) file = NULL;
-  g_autoptr (GtkFileFilter) filter = NULL;
+  GtkFileFilter *filter;   /* transfer none */
   g_autofree char *basename = NULL;
   const char *range;
   const char *node_id = get_node_id (self);

@@ -11,6 +11,7 @@
 #include "seye-format.h"
 #include "seye-sanitize.h"
 #include "seye-ticker.h"
+#include "seye-usage-row.h"
 
 /* The widget: its properties, its template, and the labels about the node (name, system,
  * state, values over the graphs). The pairing notice is in seye-detail-pane-pairing.c,
@@ -134,7 +135,9 @@ update_info (SeyeDetailPane *self)
   hostname = info && info->hostname ? shown (info->hostname) : g_strdup (name);
   address = shown (seye_node_get_address (self->node));
 
-  _seye_detail_pane_set_label (self->hostname_label, hostname);
+  /* The name it announces is the one the list and the header bar show: the title;
+   * the host name opens the line under it. */
+  _seye_detail_pane_set_label (self->title_label, name);
   _seye_detail_pane_set_label (self->address_label, address);
 
   if (info != NULL)
@@ -145,15 +148,16 @@ update_info (SeyeDetailPane *self)
       g_autofree char *cpu_model = shown (info->cpu_model);
       g_autofree char *agent_version = shown (info->agent_version);
 
-      /* Operating system, kernel and architecture: "Debian GNU/Linux 12 · 6.1.0-18-amd64 · x86_64" */
-      os = g_strdup_printf ("%s · %s · %s", os_name, kernel, arch);
+      /* Host name, operating system, kernel and architecture:
+       * "db1 · Debian GNU/Linux 12 · 6.1.0-18-amd64 · x86_64" */
+      os = g_strdup_printf ("%s · %s · %s · %s", hostname, os_name, kernel, arch);
       cpu = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s · %u core", "%s · %u cores", info->n_cores),
                              cpu_model, info->n_cores);
       /* Translators: the version of sorcerers-eye-agent on the node, and the name it announces */
       agent = g_strdup_printf (_("%s · announces “%s”"), agent_version, name);
     }
 
-  _seye_detail_pane_set_label (self->os_label, os);
+  _seye_detail_pane_set_label (self->os_label, os != NULL ? os : hostname);
   _seye_detail_pane_set_label (self->cpu_model_label, cpu);
   _seye_detail_pane_set_label (self->agent_label, agent);
 }
@@ -168,6 +172,7 @@ update_values (SeyeDetailPane *self)
   g_autofree char *memory = NULL;
   g_autofree char *load = NULL;
   g_autofree char *network = NULL;
+  g_autofree char *disk = NULL;
 
   if (sample != NULL)
     {
@@ -218,6 +223,15 @@ update_values (SeyeDetailPane *self)
           /* Translators: received and sent, e.g. "↓ 1.2 MB/s · ↑ 30 KB/s" */
           network = g_strdup_printf (_("↓ %s · ↑ %s"), rx, tx);
         }
+
+      if (sample->parts & SEYE_SAMPLE_DISK)
+        {
+          g_autofree char *read = seye_format_rate (sample->disk_read_bytes_per_sec);
+          g_autofree char *written = seye_format_rate (sample->disk_write_bytes_per_sec);
+
+          /* Translators: disk bytes read and written, e.g. "read 1.2 MB/s · written 30 KB/s" */
+          disk = g_strdup_printf (_("read %s · written %s"), read, written);
+        }
     }
 
   _seye_detail_pane_set_label (self->uptime_label, uptime);
@@ -226,6 +240,8 @@ update_values (SeyeDetailPane *self)
   set_value (self->memory_value_label, memory);
   set_value (self->load_value_label, load);
   set_value (self->network_value_label, network);
+  set_value (self->disk_value_label, disk);
+  _seye_detail_pane_update_disks (self, sample);
 }
 
 static void
@@ -283,6 +299,8 @@ seye_detail_pane_dispose (GObject *object)
   seye_detail_pane_set_node (self, NULL);
   _seye_detail_pane_history_dispose (self);
   g_clear_object (&self->store);
+  g_clear_object (&self->settings);
+  g_clear_pointer (&self->fingerprint, g_free);
   gtk_widget_dispose_template (GTK_WIDGET (self), SEYE_TYPE_DETAIL_PANE);
 
   G_OBJECT_CLASS (seye_detail_pane_parent_class)->dispose (object);
@@ -372,6 +390,7 @@ seye_detail_pane_class_init (SeyeDetailPaneClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (SEYE_TYPE_GRAPH);
+  g_type_ensure (SEYE_TYPE_USAGE_ROW);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ui/seye-detail-pane.ui");
   gtk_widget_class_bind_template_child (widget_class, SeyeDetailPane, stack);
@@ -382,7 +401,8 @@ seye_detail_pane_class_init (SeyeDetailPaneClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SeyeDetailPane, pairing_button);
   gtk_widget_class_bind_template_child (widget_class, SeyeDetailPane, connection_label);
   gtk_widget_class_bind_template_child (widget_class, SeyeDetailPane, forget_button);
-  gtk_widget_class_bind_template_child (widget_class, SeyeDetailPane, hostname_label);
+  gtk_widget_class_bind_template_child (widget_class, SeyeDetailPane, copy_fingerprint_button);
+  gtk_widget_class_bind_template_child (widget_class, SeyeDetailPane, title_label);
   gtk_widget_class_bind_template_child (widget_class, SeyeDetailPane, os_label);
   gtk_widget_class_bind_template_child (widget_class, SeyeDetailPane, state_label);
   gtk_widget_class_bind_template_child (widget_class, SeyeDetailPane, cpu_model_label);
@@ -394,14 +414,20 @@ seye_detail_pane_class_init (SeyeDetailPaneClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SeyeDetailPane, memory_value_label);
   gtk_widget_class_bind_template_child (widget_class, SeyeDetailPane, load_value_label);
   gtk_widget_class_bind_template_child (widget_class, SeyeDetailPane, network_value_label);
+  gtk_widget_class_bind_template_child (widget_class, SeyeDetailPane, disk_value_label);
   gtk_widget_class_bind_template_child (widget_class, SeyeDetailPane, cpu_graph);
   gtk_widget_class_bind_template_child (widget_class, SeyeDetailPane, cores_graph);
   gtk_widget_class_bind_template_child (widget_class, SeyeDetailPane, memory_graph);
   gtk_widget_class_bind_template_child (widget_class, SeyeDetailPane, load_graph);
   gtk_widget_class_bind_template_child (widget_class, SeyeDetailPane, network_graph);
+  gtk_widget_class_bind_template_child (widget_class, SeyeDetailPane, disk_graph);
+  gtk_widget_class_bind_template_child (widget_class, SeyeDetailPane, interfaces_box);
+  gtk_widget_class_bind_template_child (widget_class, SeyeDetailPane, filesystems_box);
 
   gtk_widget_class_install_property_action (widget_class, "detail.window", "window");
   gtk_widget_class_install_action (widget_class, "detail.export", NULL, _seye_detail_pane_export_action);
+  gtk_widget_class_install_action (widget_class, "detail.copy-fingerprint", NULL,
+                                   _seye_detail_pane_copy_fingerprint_action);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "detailpane");
@@ -414,6 +440,11 @@ seye_detail_pane_init (SeyeDetailPane *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
   _seye_detail_pane_update_export_action (self);
+
+  /* The filesystem alert threshold colours the level bars. */
+  self->settings = g_settings_new (APP_ID);
+  g_signal_connect_object (self->settings, "changed::filesystem-threshold",
+                           G_CALLBACK (update_values), self, G_CONNECT_SWAPPED);
 
   g_signal_connect_object (seye_ticker_get_default (), "tick", G_CALLBACK (tick_cb), self,
                            G_CONNECT_SWAPPED);
@@ -474,6 +505,7 @@ seye_detail_pane_set_node (SeyeDetailPane *self,
   seye_graph_set_node (self->memory_graph, node);
   seye_graph_set_node (self->load_graph, node);
   seye_graph_set_node (self->network_graph, node);
+  seye_graph_set_node (self->disk_graph, node);
 
   gtk_stack_set_visible_child_name (self->stack, node != NULL ? "node" : "empty");
 
@@ -515,6 +547,7 @@ seye_detail_pane_set_window (SeyeDetailPane *self,
       seye_graph_set_window (self->memory_graph, seconds);
       seye_graph_set_window (self->load_graph, seconds);
       seye_graph_set_window (self->network_graph, seconds);
+      seye_graph_set_window (self->disk_graph, seconds);
     }
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_WINDOW]);
@@ -533,6 +566,7 @@ seye_detail_pane_get_graph (SeyeDetailPane *self,
     case SEYE_GRAPH_MEMORY:  return self->memory_graph;
     case SEYE_GRAPH_LOAD:    return self->load_graph;
     case SEYE_GRAPH_NETWORK: return self->network_graph;
+    case SEYE_GRAPH_DISK:    return self->disk_graph;
     default:                 g_return_val_if_reached (NULL);
     }
 }
@@ -543,7 +577,7 @@ seye_detail_pane_dup_summary (SeyeDetailPane *self)
   g_return_val_if_fail (SEYE_IS_DETAIL_PANE (self), NULL);
 
   return g_strjoin ("\n",
-                    gtk_label_get_text (self->hostname_label),
+                    gtk_label_get_text (self->title_label),
                     gtk_label_get_text (self->os_label),
                     gtk_label_get_text (self->state_label),
                     gtk_label_get_text (self->cpu_model_label),

@@ -23,12 +23,16 @@ void       seye_detail_pane_set_store  (SeyeDetailPane *self,
                                         SeyeStore      *store);
 SeyeGraph *seye_detail_pane_get_graph  (SeyeDetailPane *self,
                                         SeyeGraphKind   kind);
-/* The header's text, for tests: "hostname\nos\n..." */
+/* The header's text, for tests: "name\nhost name · os\n..." */
 char      *seye_detail_pane_dup_summary (SeyeDetailPane *self) G_GNUC_WARN_UNUSED_RESULT;
 /* For tests: the pairing notice ("title\nbody", NULL when hidden), its button, the Connection row. */
 char      *_seye_detail_pane_dup_pairing_notice (SeyeDetailPane *self) G_GNUC_WARN_UNUSED_RESULT;
 GtkButton *_seye_detail_pane_get_pairing_button (SeyeDetailPane *self);
 GtkButton *_seye_detail_pane_get_forget_button  (SeyeDetailPane *self);
 const char *_seye_detail_pane_get_connection    (SeyeDetailPane *self);
+const char *_seye_detail_pane_get_fingerprint   (SeyeDetailPane *self);
+/* For tests: the boxes of SeyeUsageRows of filesystems and network interfaces. */
+GtkWidget  *_seye_detail_pane_get_filesystems_box (SeyeDetailPane *self);
+GtkWidget  *_seye_detail_pane_get_interfaces_box  (SeyeDetailPane *self);
 
 G_END_DECLS

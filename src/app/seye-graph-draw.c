@@ -18,10 +18,11 @@
 /* Names of the colours in style.css / style-dark.css, per kind. */
 static const char * const color_names[][MAX_SERIES] = {
   [SEYE_GRAPH_CPU]     = { "seye_cpu_user", "seye_cpu_system", "seye_cpu_iowait", NULL },
-  [SEYE_GRAPH_CORES]   = { "seye_cpu_user", NULL, NULL, NULL },
+  [SEYE_GRAPH_CORES]   = { "seye_cpu_user", "seye_cpu_system", NULL, NULL },
   [SEYE_GRAPH_MEMORY]  = { "seye_memory", "seye_swap", NULL, NULL },
   [SEYE_GRAPH_LOAD]    = { "seye_load_1", "seye_load_5", "seye_load_15", NULL },
   [SEYE_GRAPH_NETWORK] = { "seye_net_rx", "seye_net_tx", NULL, NULL },
+  [SEYE_GRAPH_DISK]    = { "seye_disk_read", "seye_disk_write", NULL, NULL },
 };
 
 void
@@ -79,6 +80,7 @@ format_axis_value (SeyeGraph *self,
   switch (self->kind)
     {
     case SEYE_GRAPH_NETWORK:
+    case SEYE_GRAPH_DISK:
       return seye_format_rate (value);
     case SEYE_GRAPH_LOAD:
       return g_strdup_printf ("%.3g", value);
@@ -179,23 +181,20 @@ build_static_node (SeyeGraph *self,
 
   label.alpha = 0.55;
 
-  if (self->kind == SEYE_GRAPH_CORES)
+  if (self->kind == SEYE_GRAPH_CORES && seye_core_use_heatmap (_seye_graph_shown_series (self)->n_values))
+    draw_frame (self, cr, 0, 0, width, height, TRUE);
+  else if (self->kind == SEYE_GRAPH_CORES)
     {
       SeyeCoreLayout cores;
 
+      /* The cells' labels carry the current values: drawn with the series. */
       seye_core_layout_compute (&cores, _seye_graph_shown_series (self)->n_values, width);
       for (guint i = 0; i < _seye_graph_shown_series (self)->n_values; i++)
         {
-          g_autofree char *text = g_strdup_printf ("%u", i);
           double x, y;
 
           seye_core_layout_cell (&cores, i, &x, &y);
           draw_frame (self, cr, x, y, cores.cell_width, cores.cell_height, FALSE);
-
-          pango_layout_set_text (layout, text, -1);
-          gdk_cairo_set_source_rgba (cr, &label);
-          cairo_move_to (cr, x + 4, y + 2);
-          pango_cairo_show_layout (cr, layout);
         }
     }
   else
@@ -507,6 +506,8 @@ draw_history_bands (SeyeGraph *self,
       {
         SeyeCoreLayout cores;
 
+        if (seye_core_use_heatmap (self->history->n_values))
+          break;
         seye_core_layout_compute (&cores, self->history->n_values, width);
         for (guint i = 0; i < self->history->n_values; i++)
           {
@@ -519,6 +520,7 @@ draw_history_bands (SeyeGraph *self,
       break;
 
     case SEYE_GRAPH_NETWORK:
+    case SEYE_GRAPH_DISK:
       draw_band (self, cr, 1, 0, 0, width, height, &self->colors[1]);
       draw_band (self, cr, 0, 0, 0, width, height, &self->colors[0]);
       break;
@@ -551,6 +553,11 @@ draw_lines (SeyeGraph *self,
       {
         SeyeCoreLayout cores;
 
+        if (seye_core_use_heatmap (_seye_graph_shown_series (self)->n_values))
+          {
+            _seye_graph_draw_heatmap (self, cr, width, height);
+            break;
+          }
         seye_core_layout_compute (&cores, _seye_graph_shown_series (self)->n_values, width);
         for (guint i = 0; i < _seye_graph_shown_series (self)->n_values; i++)
           {
@@ -573,6 +580,7 @@ draw_lines (SeyeGraph *self,
       break;
 
     case SEYE_GRAPH_NETWORK:
+    case SEYE_GRAPH_DISK:
       draw_filled (self, cr, 0, -1, 0, 0, width, height, &self->colors[0]);
       draw_series (self, cr, 1, -1, 0, 0, width, height, &self->colors[1], FALSE);
       break;
@@ -600,7 +608,8 @@ _seye_graph_snapshot (GtkWidget   *widget,
   ensure_colors (self);
   gtk_snapshot_append_node (snapshot, ensure_static_node (self, width, height));
 
-  if (seye_graph_series_get_length (_seye_graph_shown_series (self)) == 0)
+  if (seye_graph_series_get_length (_seye_graph_shown_series (self)) == 0 &&
+      self->kind != SEYE_GRAPH_CORES)
     return;
 
   cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
@@ -612,8 +621,10 @@ _seye_graph_snapshot (GtkWidget   *widget,
   if (self->history != NULL)
     draw_history_bands (self, cr, width, height);
   draw_lines (self, cr, width, height);
+  if (self->kind == SEYE_GRAPH_CORES && !seye_core_use_heatmap (_seye_graph_shown_series (self)->n_values))
+    _seye_graph_draw_core_values (self, cr, width);
 
-  if (self->hover_x >= 0)
+  if (self->hover_x >= 0 || self->cursor_ms != 0)
     _seye_graph_draw_hover (self, cr, width, height);
 
   cairo_destroy (cr);
