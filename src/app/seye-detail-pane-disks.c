@@ -31,6 +31,10 @@ is_pseudo_filesystem (const SeyeFilesystem *fs)
   if (fs->size_bytes == 0 || fs->mount_point == NULL)
     return TRUE;
 
+  /* A container's root (overlay) is the disk its users fill. */
+  if (strcmp (fs->mount_point, "/") == 0)
+    return FALSE;
+
   for (guint i = 0; fs->fs_type != NULL && i < G_N_ELEMENTS (pseudo); i++)
     if (strcmp (fs->fs_type, pseudo[i]) == 0)
       return TRUE;
@@ -163,13 +167,32 @@ update_interfaces (SeyeDetailPane *self,
   return n;
 }
 
-/* Refills both lists from @sample (NULL: empties them). */
-void
-_seye_detail_pane_update_disks (SeyeDetailPane *self,
-                                SeyeSample     *sample)
+/* The newest of the node's samples that carries the list of @part: a node's stream
+ * brings the totals only, the lists come with the samples it is polled or queried for. */
+static SeyeSample *
+find_sample_with (SeyeDetailPane  *self,
+                  SeyeSampleParts  part)
 {
-  guint n_filesystems = update_filesystems (self, sample);
-  guint n_interfaces = update_interfaces (self, sample);
+  SeyeHistory *history = self->node ? seye_node_get_history (self->node) : NULL;
+
+  for (guint i = history ? seye_history_get_length (history) : 0; i > 0; i--)
+    {
+      SeyeSample *sample = seye_history_get (history, i - 1);
+      GArray *list = part == SEYE_SAMPLE_FILESYSTEMS ? sample->filesystems : sample->interfaces;
+
+      if ((sample->parts & part) && list != NULL && list->len > 0)
+        return sample;
+    }
+
+  return NULL;
+}
+
+/* Refills both lists from the node's newest samples that have them (none: empties them). */
+void
+_seye_detail_pane_update_disks (SeyeDetailPane *self)
+{
+  guint n_filesystems = update_filesystems (self, find_sample_with (self, SEYE_SAMPLE_FILESYSTEMS));
+  guint n_interfaces = update_interfaces (self, find_sample_with (self, SEYE_SAMPLE_NETWORK));
 
   truncate_rows (GTK_WIDGET (self->filesystems_box), n_filesystems);
   truncate_rows (GTK_WIDGET (self->interfaces_box), n_interfaces);

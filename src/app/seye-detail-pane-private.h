@@ -90,8 +90,7 @@ void     _seye_detail_pane_copy_fingerprint_action (GtkWidget   *widget,
                                                     GVariant    *param);
 
 /* seye-detail-pane-disks.c */
-void     _seye_detail_pane_update_disks         (SeyeDetailPane *self,
-                                                 SeyeSample     *sample);
+void     _seye_detail_pane_update_disks         (SeyeDetailPane *self);
 
 /* seye-detail-pane-history.c */
 void     _seye_detail_pane_reload_history       (SeyeDetailPane *self);

@@ -241,7 +241,7 @@ update_values (SeyeDetailPane *self)
   set_value (self->load_value_label, load);
   set_value (self->network_value_label, network);
   set_value (self->disk_value_label, disk);
-  _seye_detail_pane_update_disks (self, sample);
+  _seye_detail_pane_update_disks (self);
 }
 
 static void

@@ -27,7 +27,11 @@ G_DEFINE_FINAL_TYPE (SeyeUsageRow, seye_usage_row, GTK_TYPE_WIDGET)
 static void
 seye_usage_row_dispose (GObject *object)
 {
+  GtkWidget *child;
+
   gtk_widget_dispose_template (GTK_WIDGET (object), SEYE_TYPE_USAGE_ROW);
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (object))) != NULL)
+    gtk_widget_unparent (child);
 
   G_OBJECT_CLASS (seye_usage_row_parent_class)->dispose (object);
 }

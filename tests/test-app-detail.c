@@ -1,0 +1,341 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * The detail pane against a real agent reading a recorded /proc tree (--root), under
+ * Xvfb: a 256-core machine's cores fit in a heat map at most 260 px tall; the disks and
+ * network interfaces are listed, the filesystems coloured against the alert threshold;
+ * a graph's keyboard cursor moves with the arrows and its accessible description says
+ * what is under it.
+ */
+#include "config.h"
+
+#include <adwaita.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "seye-detail-pane.h"
+#include "seye-graph.h"
+#include "seye-test-util.h"
+#include "seye-usage-row.h"
+#include "seye-window-private.h"
+#include "test-proc-tree.h"
+
+#define PEGGED_CORE 37
+
+typedef struct
+{
+  TmpRoot        *tree;
+  guint           n_cores;
+  guint64         tick;
+  guint           writer;
+  SeyeTestAgent  *agent;
+  SeyeMonitor    *monitor;
+  SeyeWindow     *window;
+  SeyeDetailPane *pane;
+  SeyeNode       *node;
+} Fixture;
+
+/* /proc/stat of @n_cores cores after @tick steps: one core always busy, the others
+ * mostly idle, each a little differently. */
+static char *
+make_stat (guint   n_cores,
+           guint64 tick)
+{
+  g_autoptr (GString) text = g_string_new (NULL);
+  g_autoptr (GString) cores = g_string_new (NULL);
+  guint64 total_user = 0, total_idle = 0;
+
+  for (guint i = 0; i < n_cores; i++)
+    {
+      guint64 user = i == PEGGED_CORE ? 100 * tick : (i % 7) * tick;
+      guint64 idle = 100 * tick - user;
+
+      g_string_append_printf (cores, "cpu%u %" G_GUINT64_FORMAT " 0 0 %" G_GUINT64_FORMAT " 0 0 0 0 0 0\n",
+                              i, user + 1000, idle + 1000);
+      total_user += user + 1000;
+      total_idle += idle + 1000;
+    }
+
+  g_string_append_printf (text, "cpu  %" G_GUINT64_FORMAT " 0 0 %" G_GUINT64_FORMAT " 0 0 0 0 0 0\n",
+                          total_user, total_idle);
+  g_string_append (text, cores->str);
+  g_string_append (text, "intr 1 0\nctxt 4812\nbtime 1732100000\nprocesses 123\n"
+                         "procs_running 2\nprocs_blocked 0\n");
+
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+static gboolean
+write_stat_cb (gpointer data)
+{
+  Fixture *f = data;
+  g_autofree char *stat = make_stat (f->n_cores, ++f->tick);
+
+  tmp_root_write (f->tree, "proc/stat", stat, -1);
+
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+node_has_samples_cb (gpointer data)
+{
+  Fixture *f = data;
+  SeyeGraph *cpu = seye_detail_pane_get_graph (f->pane, SEYE_GRAPH_CPU);
+
+  return seye_graph_get_n_points (cpu) >= 3;
+}
+
+/* A machine of @n_cores (the recorded two-core tree with another /proc/stat, changing
+ * every 250 ms) watched by the app, its node shown in a 1366×768 window. */
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *stat = NULL;
+  g_autofree char *address = NULL;
+  g_autofree char *name = g_strdup_printf ("seye-detail-%d", (int) getpid ());
+
+  f->n_cores = GPOINTER_TO_UINT (data);
+  f->tree = tmp_root_new ();
+  tmp_root_copy (f->tree, "basic-2core");
+  stat = make_stat (f->n_cores, 0);
+  tmp_root_write (f->tree, "proc/stat", stat, -1);
+  f->writer = g_timeout_add (250, write_stat_cb, f);
+
+  f->agent = seye_test_agent_start ("--root", f->tree->root, "--name", name, "--no-mdns",
+                                    "--interval", "0.5", NULL);
+
+  f->monitor = seye_monitor_new ();
+  seye_monitor_set_interval (f->monitor, 0.5);
+  seye_monitor_start (f->monitor);
+  address = g_strdup_printf ("127.0.0.1:%u", f->agent->port);
+  f->node = seye_monitor_add_manual (f->monitor, address, &error);
+  g_assert_no_error (error);
+
+  f->window = seye_window_new (NULL, f->monitor);
+  gtk_window_set_default_size (GTK_WINDOW (f->window), 1366, 768);
+  gtk_window_present (GTK_WINDOW (f->window));
+  f->pane = _seye_window_get_detail_pane (f->window);
+
+  g_assert_true (seye_test_wait_until (seye_test_node_has_sample, f->node, 10000));
+  seye_window_show_node (f->window, f->node);
+  g_assert_true (seye_test_wait_until (node_has_samples_cb, f, 10000));
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  gtk_window_destroy (GTK_WINDOW (f->window));
+  seye_monitor_stop (f->monitor);
+  g_clear_object (&f->monitor);
+  g_clear_handle_id (&f->writer, g_source_remove);
+  g_clear_pointer (&f->agent, seye_test_agent_free);
+  g_clear_pointer (&f->tree, tmp_root_free);
+}
+
+static gboolean
+never_cb (gpointer data)
+{
+  return FALSE;
+}
+
+static void
+screenshot (const char *name)
+{
+  const char *dir = g_getenv ("SEYE_TEST_SCREENSHOTS");
+  g_autofree char *path = NULL;
+
+  if (dir == NULL)
+    return;
+
+  seye_test_wait_until (never_cb, NULL, 1500);
+  path = g_strdup_printf ("%s/%s.png", dir, name);
+  {
+    const char *argv[] = { "import", "-window", "root", path, NULL };
+
+    g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, NULL, NULL);
+  }
+}
+
+typedef struct
+{
+  SeyeGraph *graph;
+  guint      n_cores;
+} CoresWait;
+
+static gboolean
+cores_laid_out_cb (gpointer data)
+{
+  CoresWait *wait = data;
+
+  return seye_graph_get_n_points (wait->graph) >= 3 && gtk_widget_get_mapped (GTK_WIDGET (wait->graph)) &&
+         gtk_widget_get_height (GTK_WIDGET (wait->graph)) >= (int) wait->n_cores;
+}
+
+static void
+test_cores_heatmap (Fixture       *f,
+                    gconstpointer  data)
+{
+  CoresWait wait = { seye_detail_pane_get_graph (f->pane, SEYE_GRAPH_CORES), f->n_cores };
+  SeyeSample *sample = seye_node_get_sample (f->node);
+  const char *description;
+  g_autofree char *pegged = g_strdup_printf ("Core %u: 100 %%", PEGGED_CORE);
+  int height;
+
+  g_assert_nonnull (sample->cores);
+  g_assert_cmpuint (sample->cores->len, ==, f->n_cores);
+
+  g_assert_true (seye_test_wait_until (cores_laid_out_cb, &wait, 10000));
+  seye_test_wait_until (never_cb, NULL, 500);
+  height = gtk_widget_get_height (GTK_WIDGET (wait.graph));
+  g_test_message ("%u cores: the cores view is %d px tall", f->n_cores, height);
+  g_assert_cmpint (height, <=, 260);
+  /* One row per core, each at least a pixel. */
+  g_assert_cmpint (height, >=, (int) f->n_cores);
+
+  /* The keyboard's cursor goes down to the pegged core and names it with its value. */
+  gtk_widget_grab_focus (GTK_WIDGET (wait.graph));
+  g_assert_true (gtk_widget_has_focus (GTK_WIDGET (wait.graph)));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (wait.graph), "graph.move-cursor", "(ii)",
+                                             0, PEGGED_CORE));
+  description = seye_graph_get_cursor_description (wait.graph);
+  g_test_message ("at the cursor: %s", description);
+  g_assert_nonnull (description);
+  g_assert_nonnull (strstr (description, pegged));
+
+  screenshot ("detail-256-cores");
+}
+
+static SeyeUsageRow *
+find_row (GtkWidget  *box,
+          const char *title)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (box); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (g_strcmp0 (seye_usage_row_get_title (SEYE_USAGE_ROW (child)), title) == 0)
+      return SEYE_USAGE_ROW (child);
+
+  return NULL;
+}
+
+typedef struct
+{
+  SeyeUsageRow   *row;
+  SeyeUsageLevel  level;
+} LevelWait;
+
+static gboolean
+level_cb (gpointer data)
+{
+  LevelWait *wait = data;
+
+  return seye_usage_row_get_level (wait->row) == wait->level;
+}
+
+static void
+test_disks (Fixture       *f,
+            gconstpointer  data)
+{
+  g_autoptr (GSettings) settings = g_settings_new (APP_ID);
+  GtkWidget *filesystems = _seye_detail_pane_get_filesystems_box (f->pane);
+  GtkWidget *interfaces = _seye_detail_pane_get_interfaces_box (f->pane);
+  SeyeGraph *disk = seye_detail_pane_get_graph (f->pane, SEYE_GRAPH_DISK);
+  LevelWait wait = { NULL, 0 };
+  SeyeUsageRow *root, *eth0;
+
+  /* The tree's one real filesystem, its pseudo ones (proc, sysfs, tmpfs...) left out. */
+  g_assert_true (gtk_widget_get_visible (filesystems));
+  root = find_row (filesystems, "/");
+  g_assert_nonnull (root);
+  g_assert_null (find_row (filesystems, "/proc"));
+  g_assert_null (find_row (filesystems, "/dev/shm"));
+  g_test_message ("/: %s, %.0f %% of the bar", seye_usage_row_get_value (root),
+                  100 * seye_usage_row_get_fraction (root));
+  g_assert_cmpfloat (seye_usage_row_get_fraction (root), >, 0.0);
+  g_assert_cmpfloat (seye_usage_row_get_fraction (root), <=, 1.0);
+
+  /* The alert threshold colours it: under it nothing, over it the error colour. */
+  wait.row = root;
+  g_settings_set_double (settings, "filesystem-threshold", 101);
+  wait.level = SEYE_USAGE_LEVEL_NORMAL;
+  g_assert_true (seye_test_wait_until (level_cb, &wait, 5000));
+  g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (root), "error"));
+  g_settings_set_double (settings, "filesystem-threshold", 1);
+  wait.level = SEYE_USAGE_LEVEL_ERROR;
+  g_assert_true (seye_test_wait_until (level_cb, &wait, 5000));
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (root), "error"));
+  g_settings_reset (settings, "filesystem-threshold");
+
+  /* The interfaces but loopback, each with its rates. */
+  eth0 = find_row (interfaces, "eth0");
+  g_assert_nonnull (eth0);
+  g_assert_null (find_row (interfaces, "lo"));
+  g_assert_nonnull (strstr (seye_usage_row_get_value (eth0), "↓"));
+
+  /* The disk I/O graph follows the node as the others do. */
+  g_assert_true (seye_graph_get_node (disk) == f->node);
+  g_assert_cmpuint (seye_graph_get_n_points (disk), >, 0);
+
+  screenshot ("detail-disks");
+}
+
+/* Left and Right move the cursor a point at a time, and the description follows. */
+static void
+test_graph_cursor (Fixture       *f,
+                   gconstpointer  data)
+{
+  SeyeGraph *cpu = seye_detail_pane_get_graph (f->pane, SEYE_GRAPH_CPU);
+  g_autofree char *newest = NULL;
+  g_autofree char *older = NULL;
+
+  g_assert_true (gtk_widget_get_focusable (GTK_WIDGET (cpu)));
+  g_assert_null (seye_graph_get_cursor_description (cpu));
+
+  /* The first move lands on the newest point; Left goes one older, Right back. */
+  gtk_widget_grab_focus (GTK_WIDGET (cpu));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (cpu), "graph.move-cursor", "(ii)", 1, 0));
+  newest = g_strdup (seye_graph_get_cursor_description (cpu));
+  g_test_message ("newest: %s", newest);
+  g_assert_nonnull (newest);
+  g_assert_nonnull (strstr (newest, "User"));
+  g_assert_nonnull (strstr (newest, "%"));
+
+  /* Two points of 0.5 s: a second older, another time read out. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (cpu), "graph.move-cursor", "(ii)", -1, 0));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (cpu), "graph.move-cursor", "(ii)", -1, 0));
+  older = g_strdup (seye_graph_get_cursor_description (cpu));
+  g_test_message ("two older: %s", older);
+  g_assert_cmpstr (older, !=, newest);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (cpu), "graph.move-cursor", "(ii)", 1, 0));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (cpu), "graph.move-cursor", "(ii)", 1, 0));
+  g_assert_cmpstr (seye_graph_get_cursor_description (cpu), ==, newest);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (cpu), "graph.clear-cursor", NULL));
+  g_assert_null (seye_graph_get_cursor_description (cpu));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+  gtk_init ();
+  adw_init ();
+
+  if (g_getenv ("SEYE_AGENT") == NULL)
+    {
+      g_test_skip ("SEYE_AGENT is not set");
+      return g_test_run ();
+    }
+
+  g_test_add ("/seye/app/detail/cores-heatmap", Fixture, GUINT_TO_POINTER (256),
+              fixture_setup, test_cores_heatmap, fixture_teardown);
+  g_test_add ("/seye/app/detail/disks", Fixture, GUINT_TO_POINTER (2),
+              fixture_setup, test_disks, fixture_teardown);
+  g_test_add ("/seye/app/detail/graph-cursor", Fixture, GUINT_TO_POINTER (2),
+              fixture_setup, test_graph_cursor, fixture_teardown);
+
+  return g_test_run ();
+}
