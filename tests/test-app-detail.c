@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include <adwaita.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -94,6 +95,7 @@ fixture_setup (Fixture       *f,
   g_autofree char *stat = NULL;
   g_autofree char *address = NULL;
   g_autofree char *name = g_strdup_printf ("seye-detail-%d", (int) getpid ());
+  int width, height;
 
   f->n_cores = GPOINTER_TO_UINT (data);
   f->tree = tmp_root_new ();
@@ -113,7 +115,11 @@ fixture_setup (Fixture       *f,
   g_assert_no_error (error);
 
   f->window = seye_window_new (NULL, f->monitor);
-  gtk_window_set_default_size (GTK_WINDOW (f->window), 1366, 768);
+  /* A laptop's screen unless told otherwise (screenshots at other sizes). */
+  if (g_getenv ("SEYE_TEST_WINDOW_SIZE") == NULL ||
+      sscanf (g_getenv ("SEYE_TEST_WINDOW_SIZE"), "%dx%d", &width, &height) != 2)
+    width = 1366, height = 768;
+  gtk_window_set_default_size (GTK_WINDOW (f->window), width, height);
   gtk_window_present (GTK_WINDOW (f->window));
   f->pane = _seye_window_get_detail_pane (f->window);
 

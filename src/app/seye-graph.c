@@ -307,8 +307,8 @@ seye_graph_measure (GtkWidget      *widget,
     }
   else
     {
-      *minimum = 80;
-      *natural = 120;
+      *minimum = 60;
+      *natural = 60;
     }
 }
 
