@@ -292,7 +292,7 @@ seye_graph_measure (GtkWidget      *widget,
   if (orientation == GTK_ORIENTATION_HORIZONTAL)
     {
       *minimum = self->kind == SEYE_GRAPH_CORES ? (int) SEYE_CORE_MIN_CELL_WIDTH : 120;
-      *natural = 400;
+      *natural = 240;   /* two sections side by side fit a pane of 600 px */
     }
   else if (self->kind == SEYE_GRAPH_CORES &&
            seye_core_use_heatmap (_seye_graph_shown_series (self)->n_values))
