@@ -162,6 +162,28 @@ update_info (SeyeDetailPane *self)
   _seye_detail_pane_set_label (self->agent_label, agent);
 }
 
+/* "4 cores"; with more than a grid shows, the busiest one too: "256 cores · busiest 37: 99 %". */
+static char *
+dup_cores_value (SeyeSample *sample)
+{
+  const char *format = g_dngettext (GETTEXT_PACKAGE, "%u core", "%u cores", sample->cores->len);
+  g_autofree char *count = g_strdup_printf (format, sample->cores->len);
+  g_autofree char *percent = NULL;
+  guint busiest = 0;
+
+  if (sample->cores->len <= 16)
+    return g_steal_pointer (&count);
+
+  for (guint i = 1; i < sample->cores->len; i++)
+    if (g_array_index (sample->cores, SeyeCpuStat, i).busy >
+        g_array_index (sample->cores, SeyeCpuStat, busiest).busy)
+      busiest = i;
+
+  percent = seye_format_percent (g_array_index (sample->cores, SeyeCpuStat, busiest).busy);
+  /* Translators: number of cores, then the busiest core's number and usage */
+  return g_strdup_printf (_("%s · busiest %u: %s"), count, busiest, percent);
+}
+
 static void
 update_values (SeyeDetailPane *self)
 {
@@ -189,8 +211,7 @@ update_values (SeyeDetailPane *self)
           /* Translators: CPU total, then its parts */
           cpu = g_strdup_printf (_("%s · user %s · system %s · I/O wait %s"), busy, user, system, iowait);
           if (sample->cores != NULL)
-            cores = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u core", "%u cores", sample->cores->len),
-                                     sample->cores->len);
+            cores = dup_cores_value (sample);
         }
 
       if (sample->parts & SEYE_SAMPLE_MEMORY)
@@ -235,12 +256,16 @@ update_values (SeyeDetailPane *self)
     }
 
   _seye_detail_pane_set_label (self->uptime_label, uptime);
-  set_value (self->cpu_value_label, cpu);
   set_value (self->cores_value_label, cores);
-  set_value (self->memory_value_label, memory);
-  set_value (self->load_value_label, load);
-  set_value (self->network_value_label, network);
-  set_value (self->disk_value_label, disk);
+  /* Over a past range these say its averages and maxima (seye-detail-pane-history.c). */
+  if (!_seye_detail_pane_is_history_window (self->window))
+    {
+      set_value (self->cpu_value_label, cpu);
+      set_value (self->memory_value_label, memory);
+      set_value (self->load_value_label, load);
+      set_value (self->network_value_label, network);
+      set_value (self->disk_value_label, disk);
+    }
   _seye_detail_pane_update_disks (self);
 }
 
@@ -542,6 +567,7 @@ seye_detail_pane_set_window (SeyeDetailPane *self,
   else
     {
       _seye_detail_pane_show_live (self);
+      update_values (self);
       seye_graph_set_window (self->cpu_graph, seconds);
       seye_graph_set_window (self->cores_graph, seconds);
       seye_graph_set_window (self->memory_graph, seconds);

@@ -6,9 +6,11 @@
 #include <math.h>
 
 #include <adwaita.h>
+#include <glib/gi18n.h>
 
 #include "seye-format.h"
 #include "seye-graph-private.h"
+#include "seye-graph-time.h"
 
 #define GAP_MS 5000   /* a longer silence between two samples breaks the line */
 
@@ -109,6 +111,101 @@ _seye_graph_get_layout (SeyeGraph *self)
   return self->layout;
 }
 
+/* The time axis' ticks: relative to a right edge at 0 for live samples, at the range's
+ * times for stored ones. */
+static GArray *
+dup_ticks (SeyeGraph *self)
+{
+  g_autoptr (GTimeZone) tz = g_time_zone_new_local ();
+
+  if (self->history != NULL)
+    return seye_graph_time_ticks (self->history_to_ms, _seye_graph_window_ms (self), FALSE, tz);
+
+  return seye_graph_time_ticks (0, _seye_graph_window_ms (self), TRUE, tz);
+}
+
+static double
+tick_x (SeyeGraph          *self,
+        const SeyeTimeTick *tick,
+        double              width)
+{
+  gint64 end = self->history != NULL ? self->history_to_ms : 0;
+
+  return seye_graph_time_to_x (tick->time_ms, end, _seye_graph_window_ms (self), width);
+}
+
+/* The ticks' labels along the bottom edge, each right of its line ("now" left of the
+ * right edge), those that would run into the one before left out. */
+static void
+draw_time_labels (SeyeGraph *self,
+                  cairo_t   *cr,
+                  int        width,
+                  int        height)
+{
+  PangoLayout *layout = _seye_graph_get_layout (self);
+  g_autoptr (GArray) ticks = dup_ticks (self);
+  double free_from = 0;
+
+  for (guint i = 0; i < ticks->len; i++)
+    {
+      const SeyeTimeTick *tick = &g_array_index (ticks, SeyeTimeTick, i);
+      PangoRectangle extents;
+      double x;
+
+      pango_layout_set_text (layout, tick->label, -1);
+      pango_layout_get_pixel_extents (layout, NULL, &extents);
+      x = tick_x (self, tick, width) + 4;
+      if (x + extents.width > width - 4)
+        x = width - 4 - extents.width;
+      if (x < free_from)
+        continue;
+
+      cairo_move_to (cr, x, height - 3 - extents.height);
+      pango_cairo_show_layout (cr, layout);
+      free_from = x + extents.width + 8;
+    }
+}
+
+/* Over a stored range that reaches back before the first point: "Recorded since 14:02"
+ * in the empty part, or "Nothing recorded" over an empty range. */
+static void
+draw_recorded_since (SeyeGraph *self,
+                     cairo_t   *cr,
+                     int        width,
+                     int        height)
+{
+  PangoLayout *layout = _seye_graph_get_layout (self);
+  g_autoptr (GTimeZone) tz = g_time_zone_new_local ();
+  g_autofree char *text = NULL;
+  gint64 span_ms = _seye_graph_window_ms (self);
+  PangoRectangle extents;
+  double empty_w = width;
+  gint64 first_ms;
+
+  if (self->history == NULL)
+    return;
+
+  if (seye_graph_get_time_range (self, &first_ms, NULL))
+    {
+      text = seye_graph_recorded_since (first_ms, self->history_to_ms, span_ms, tz);
+      empty_w = seye_graph_time_to_x (first_ms, self->history_to_ms, span_ms, width);
+    }
+  else
+    text = g_strdup (_("Nothing recorded in this range"));
+
+  if (text == NULL)
+    return;
+
+  pango_layout_set_text (layout, text, -1);
+  pango_layout_get_pixel_extents (layout, NULL, &extents);
+  /* In the middle of the empty part when it fits there, else right of the scale. */
+  if (extents.width + 16 <= empty_w)
+    cairo_move_to (cr, (empty_w - extents.width) / 2, (height - extents.height) / 2.0);
+  else
+    cairo_move_to (cr, 56, 3);
+  pango_cairo_show_layout (cr, layout);
+}
+
 static void
 draw_frame (SeyeGraph *self,
             cairo_t   *cr,
@@ -118,8 +215,6 @@ draw_frame (SeyeGraph *self,
             double     height,
             gboolean   time_lines)
 {
-  gint64 span_ms = _seye_graph_window_ms (self);
-
   cairo_save (cr);
   cairo_translate (cr, x, y);
 
@@ -145,15 +240,18 @@ draw_frame (SeyeGraph *self,
       cairo_line_to (cr, width, gy);
     }
 
-  /* Time lines counted from the right edge, so they do not move as time goes. */
+  /* Time lines at the axis' ticks; live ones counted from the right edge, so that they
+   * do not move as time goes. */
   if (time_lines)
     {
-      gint64 step = seye_graph_time_grid_step (span_ms);
+      g_autoptr (GArray) ticks = dup_ticks (self);
 
-      for (gint64 t = step; t < span_ms; t += step)
+      for (guint i = 0; i < ticks->len; i++)
         {
-          double gx = round (seye_graph_time_to_x (-t, 0, span_ms, width)) + 0.5;
+          double gx = round (tick_x (self, &g_array_index (ticks, SeyeTimeTick, i), width)) + 0.5;
 
+          if (gx < 2 || gx > width - 2)
+            continue;
           cairo_move_to (cr, gx, 0);
           cairo_line_to (cr, gx, height);
         }
@@ -200,7 +298,6 @@ build_static_node (SeyeGraph *self,
   else
     {
       g_autofree char *top = format_axis_value (self, self->max);
-      g_autofree char *span = NULL;
 
       draw_frame (self, cr, 0, 0, width, height, TRUE);
 
@@ -210,10 +307,8 @@ build_static_node (SeyeGraph *self,
       cairo_move_to (cr, 6, 3);
       pango_cairo_show_layout (cr, layout);
 
-      span = seye_format_duration (_seye_graph_window_ms (self) / 1000);
-      pango_layout_set_text (layout, span, -1);
-      cairo_move_to (cr, 6, height - 3 - pango_units_to_double (pango_layout_get_baseline (layout)) - 4);
-      pango_cairo_show_layout (cr, layout);
+      draw_time_labels (self, cr, width, height);
+      draw_recorded_since (self, cr, width, height);
     }
 
   cairo_destroy (cr);
