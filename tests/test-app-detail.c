@@ -4,15 +4,17 @@
  * Xvfb: a 256-core machine's cores fit in a heat map at most 260 px tall; the disks and
  * network interfaces are listed, the filesystems coloured against the alert threshold;
  * a graph's keyboard cursor moves with the arrows and its accessible description says
- * what is under it.
+ * what is under it; the node's own alert rules are written to node-alert-overrides.
  */
 #include "config.h"
 
 #include <adwaita.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "seye-alert-rule-row.h"
 #include "seye-detail-pane.h"
 #include "seye-graph.h"
 #include "seye-test-util.h"
@@ -284,6 +286,11 @@ test_disks (Fixture       *f,
   g_assert_cmpuint (seye_graph_get_n_points (disk), >, 0);
 
   screenshot ("detail-disks");
+
+  /* A day without a history store: an empty range, said so, with clock times under it. */
+  seye_detail_pane_set_window (f->pane, 24 * 3600);
+  screenshot ("detail-24h");
+  seye_detail_pane_set_window (f->pane, 60);
 }
 
 /* Left and Right move the cursor a point at a time, and the description follows. */
@@ -322,13 +329,85 @@ test_graph_cursor (Fixture       *f,
   g_assert_null (seye_graph_get_cursor_description (cpu));
 }
 
+static double
+lookup_override (GSettings  *settings,
+                 const char *node_id,
+                 const char *rule)
+{
+  g_autoptr (GVariant) overrides = g_settings_get_value (settings, "node-alert-overrides");
+  g_autoptr (GVariant) rules = g_variant_lookup_value (overrides, node_id, G_VARIANT_TYPE ("a{sd}"));
+  double threshold;
+
+  if (rules == NULL || !g_variant_lookup (rules, rule, "d", &threshold))
+    return NAN;
+
+  return threshold;
+}
+
+/* The node's own alert rules go to node-alert-overrides by its id, and back. */
+static void
+test_alert_overrides (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr (GSettings) settings = g_settings_new (APP_ID);
+  const char *node_id = seye_node_get_info (f->node)->node_id;
+  SeyeAlertRuleRow *memory = SEYE_ALERT_RULE_ROW (_seye_detail_pane_get_alert_rule_row (f->pane, "memory"));
+  SeyeAlertRuleRow *cpu = SEYE_ALERT_RULE_ROW (_seye_detail_pane_get_alert_rule_row (f->pane, "cpu"));
+  SeyeAlertRuleRow *swap = SEYE_ALERT_RULE_ROW (_seye_detail_pane_get_alert_rule_row (f->pane, "swap"));
+
+  /* Another node's overrides are left alone throughout. */
+  g_settings_set_value (settings, "node-alert-overrides",
+                        g_variant_new_parsed ("{'another-node': {'cpu': 10.0}}"));
+
+  g_assert_nonnull (node_id);
+  g_assert_cmpstr (seye_alert_rule_row_get_node_id (memory), ==, node_id);
+  g_assert_true (gtk_widget_get_sensitive (GTK_WIDGET (memory)));
+  g_assert_cmpint (seye_alert_rule_row_get_choice (memory), ==, SEYE_ALERT_RULE_DEFAULT);
+
+  /* A threshold of its own for memory; CPU off. */
+  seye_alert_rule_row_set_choice (memory, SEYE_ALERT_RULE_CUSTOM, 97);
+  g_assert_cmpfloat (lookup_override (settings, node_id, "memory"), ==, 97);
+  seye_alert_rule_row_set_choice (cpu, SEYE_ALERT_RULE_OFF, 0);
+  g_assert_cmpfloat (lookup_override (settings, node_id, "cpu"), <, 0);
+  g_assert_cmpfloat (lookup_override (settings, node_id, "memory"), ==, 97);
+
+  /* Back to the default: that rule's entry goes, the others stay. */
+  seye_alert_rule_row_set_choice (memory, SEYE_ALERT_RULE_DEFAULT, 0);
+  g_assert_true (isnan (lookup_override (settings, node_id, "memory")));
+  g_assert_cmpfloat (lookup_override (settings, node_id, "cpu"), <, 0);
+  g_assert_cmpfloat (lookup_override (settings, "another-node", "cpu"), ==, 10);
+
+  /* The rows show what the key says, whoever wrote it. */
+  g_settings_set_value (settings, "node-alert-overrides",
+                        g_variant_new_parsed ("{%s: {'swap': 50.0}}", node_id));
+  g_assert_cmpint (seye_alert_rule_row_get_choice (swap), ==, SEYE_ALERT_RULE_CUSTOM);
+  g_assert_cmpfloat (seye_alert_rule_row_get_threshold (swap), ==, 50);
+  g_assert_cmpint (seye_alert_rule_row_get_choice (cpu), ==, SEYE_ALERT_RULE_DEFAULT);
+
+  gtk_expander_set_expanded (GTK_EXPANDER (gtk_widget_get_template_child (GTK_WIDGET (f->pane),
+                                                                         SEYE_TYPE_DETAIL_PANE,
+                                                                         "alert_rules_expander")),
+                             TRUE);
+  screenshot ("detail-alert-rules");
+
+  g_settings_reset (settings, "node-alert-overrides");
+  g_assert_cmpint (seye_alert_rule_row_get_choice (swap), ==, SEYE_ALERT_RULE_DEFAULT);
+}
+
 int
 main (int   argc,
       char *argv[])
 {
+  g_autoptr (GtkCssProvider) css = gtk_css_provider_new ();
+
   g_test_init (&argc, &argv, NULL);
   gtk_init ();
   adw_init ();
+
+  /* The app's style sheet, as AdwApplication loads it: the window looks as it does. */
+  gtk_css_provider_load_from_resource (css, RESOURCE_BASE "/style.css");
+  gtk_style_context_add_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (css),
+                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
 
   if (g_getenv ("SEYE_AGENT") == NULL)
     {
@@ -340,6 +419,8 @@ main (int   argc,
               fixture_setup, test_cores_heatmap, fixture_teardown);
   g_test_add ("/seye/app/detail/disks", Fixture, GUINT_TO_POINTER (2),
               fixture_setup, test_disks, fixture_teardown);
+  g_test_add ("/seye/app/detail/alert-overrides", Fixture, GUINT_TO_POINTER (2),
+              fixture_setup, test_alert_overrides, fixture_teardown);
   g_test_add ("/seye/app/detail/graph-cursor", Fixture, GUINT_TO_POINTER (2),
               fixture_setup, test_graph_cursor, fixture_teardown);
 

@@ -51,6 +51,8 @@ struct _SeyeDetailPane
   SeyeGraph  *disk_graph;
   GtkBox     *interfaces_box;
   GtkBox     *filesystems_box;
+  GtkBox     *alert_rules_box;
+  GtkExpander *alert_rules_expander;
 
   /* Owned */
   SeyeNode             *node;

@@ -6,6 +6,7 @@
 #include <adwaita.h>
 #include <glib/gi18n.h>
 
+#include "seye-alert-rule-row.h"
 #include "seye-alerts.h"
 #include "seye-detail-pane-private.h"
 #include "seye-format.h"
@@ -158,6 +159,11 @@ update_info (SeyeDetailPane *self)
     }
 
   _seye_detail_pane_set_label (self->os_label, os != NULL ? os : hostname);
+
+  /* Its alert rules are kept by node id: none until it said who it is. */
+  for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (self->alert_rules_box)); row != NULL;
+       row = gtk_widget_get_next_sibling (row))
+    seye_alert_rule_row_set_node_id (SEYE_ALERT_RULE_ROW (row), info != NULL ? info->node_id : NULL);
   _seye_detail_pane_set_label (self->cpu_model_label, cpu);
   _seye_detail_pane_set_label (self->agent_label, agent);
 }
@@ -416,6 +422,7 @@ seye_detail_pane_class_init (SeyeDetailPaneClass *klass)
 
   g_type_ensure (SEYE_TYPE_GRAPH);
   g_type_ensure (SEYE_TYPE_USAGE_ROW);
+  g_type_ensure (SEYE_TYPE_ALERT_RULE_ROW);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ui/seye-detail-pane.ui");
   gtk_widget_class_bind_template_child (widget_class, SeyeDetailPane, stack);
@@ -448,6 +455,8 @@ seye_detail_pane_class_init (SeyeDetailPaneClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SeyeDetailPane, disk_graph);
   gtk_widget_class_bind_template_child (widget_class, SeyeDetailPane, interfaces_box);
   gtk_widget_class_bind_template_child (widget_class, SeyeDetailPane, filesystems_box);
+  gtk_widget_class_bind_template_child (widget_class, SeyeDetailPane, alert_rules_box);
+  gtk_widget_class_bind_template_child (widget_class, SeyeDetailPane, alert_rules_expander);
 
   gtk_widget_class_install_property_action (widget_class, "detail.window", "window");
   gtk_widget_class_install_action (widget_class, "detail.export", NULL, _seye_detail_pane_export_action);
@@ -642,3 +651,16 @@ seye_detail_pane_set_store (SeyeDetailPane *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STORE]);
 }
 
+
+/* For tests: the row of alert rule @rule ("cpu", "memory", ...). */
+GtkWidget *
+_seye_detail_pane_get_alert_rule_row (SeyeDetailPane *self,
+                                      const char     *rule)
+{
+  for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (self->alert_rules_box)); row != NULL;
+       row = gtk_widget_get_next_sibling (row))
+    if (g_strcmp0 (seye_alert_rule_row_get_rule (SEYE_ALERT_RULE_ROW (row)), rule) == 0)
+      return row;
+
+  return NULL;
+}

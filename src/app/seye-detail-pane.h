@@ -34,6 +34,9 @@ const char *_seye_detail_pane_get_fingerprint   (SeyeDetailPane *self);
 /* For tests: the boxes of SeyeUsageRows of filesystems and network interfaces. */
 GtkWidget  *_seye_detail_pane_get_filesystems_box (SeyeDetailPane *self);
 GtkWidget  *_seye_detail_pane_get_interfaces_box  (SeyeDetailPane *self);
+/* For tests: the SeyeAlertRuleRow of @rule ("cpu", "memory", ...). */
+GtkWidget  *_seye_detail_pane_get_alert_rule_row  (SeyeDetailPane *self,
+                                                   const char     *rule);
 /* For tests: the line over the CPU graph (now, or a past range's average and maximum). */
 char       *_seye_detail_pane_dup_cpu_values      (SeyeDetailPane *self) G_GNUC_WARN_UNUSED_RESULT;
 

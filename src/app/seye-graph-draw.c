@@ -135,7 +135,7 @@ tick_x (SeyeGraph          *self,
 }
 
 /* The ticks' labels along the bottom edge, each right of its line ("now" left of the
- * right edge), those that would run into the one before left out. */
+ * right edge); laid out from the newest, those that would run into it left out. */
 static void
 draw_time_labels (SeyeGraph *self,
                   cairo_t   *cr,
@@ -144,25 +144,23 @@ draw_time_labels (SeyeGraph *self,
 {
   PangoLayout *layout = _seye_graph_get_layout (self);
   g_autoptr (GArray) ticks = dup_ticks (self);
-  double free_from = 0;
+  double free_until = width - 4;
 
-  for (guint i = 0; i < ticks->len; i++)
+  for (guint i = ticks->len; i > 0; i--)
     {
-      const SeyeTimeTick *tick = &g_array_index (ticks, SeyeTimeTick, i);
+      const SeyeTimeTick *tick = &g_array_index (ticks, SeyeTimeTick, i - 1);
       PangoRectangle extents;
       double x;
 
       pango_layout_set_text (layout, tick->label, -1);
       pango_layout_get_pixel_extents (layout, NULL, &extents);
-      x = tick_x (self, tick, width) + 4;
-      if (x + extents.width > width - 4)
-        x = width - 4 - extents.width;
-      if (x < free_from)
+      x = MIN (tick_x (self, tick, width) + 4, width - 4 - extents.width);
+      if (x + extents.width > free_until || x < 0)
         continue;
 
       cairo_move_to (cr, x, height - 3 - extents.height);
       pango_cairo_show_layout (cr, layout);
-      free_from = x + extents.width + 8;
+      free_until = x - 8;
     }
 }
 
