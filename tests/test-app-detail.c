@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "seye-alert-rule-row.h"
+#include "seye-alerts.h"
 #include "seye-detail-pane.h"
 #include "seye-graph.h"
 #include "seye-test-util.h"
@@ -111,6 +112,9 @@ fixture_setup (Fixture       *f,
 
   f->monitor = seye_monitor_new ();
   seye_monitor_set_interval (f->monitor, 0.5);
+  /* Polled, not streamed: the compact stream carries no filesystem or interface lists,
+   * and the filesystem rule and lists here follow them as they change. */
+  seye_monitor_set_stream (f->monitor, FALSE);
   seye_monitor_start (f->monitor);
   address = g_strdup_printf ("127.0.0.1:%u", f->agent->port);
   f->node = seye_monitor_add_manual (f->monitor, address, &error);
@@ -242,10 +246,59 @@ level_cb (gpointer data)
 }
 
 static void
+set_filesystem_threshold (Fixture *f,
+                          double   threshold)
+{
+  g_auto (SeyeAlertRules) rules = { 0 };
+
+  seye_alert_rules_init_defaults (&rules);
+  rules.filesystem_threshold = threshold;
+  seye_monitor_set_alert_rules (f->monitor, &rules);
+}
+
+static gboolean
+alert_cb (gpointer data)
+{
+  Fixture *f = data;
+
+  return (seye_node_get_active_alerts (f->node) & SEYE_ALERT_FILESYSTEM) != 0;
+}
+
+static gboolean
+acknowledged_cb (gpointer data)
+{
+  Fixture *f = data;
+
+  return (seye_node_get_acknowledged_alerts (f->node) & SEYE_ALERT_FILESYSTEM) != 0;
+}
+
+/* The state line names the alert and its value; Acknowledge marks it so and goes away. */
+static void
+check_alert_acknowledged (Fixture *f)
+{
+  GtkWidget *button = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (f->pane), SEYE_TYPE_DETAIL_PANE,
+                                                                 "acknowledge_button"));
+  g_autofree char *summary = NULL;
+
+  g_assert_true (seye_test_wait_until (alert_cb, f, 5000));
+  summary = seye_detail_pane_dup_summary (f->pane);
+  g_test_message ("alerting:\n%s", summary);
+  g_assert_nonnull (strstr (summary, "Online · Disk / "));
+  g_assert_true (gtk_widget_get_visible (button));
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->pane), "detail.acknowledge", NULL));
+  g_assert_true (seye_test_wait_until (acknowledged_cb, f, 5000));
+  g_free (summary);
+  summary = seye_detail_pane_dup_summary (f->pane);
+  g_test_message ("acknowledged:\n%s", summary);
+  g_assert_nonnull (strstr (summary, "(acknowledged)"));
+  g_assert_false (gtk_widget_get_visible (button));
+}
+
+static void
 test_disks (Fixture       *f,
             gconstpointer  data)
 {
-  g_autoptr (GSettings) settings = g_settings_new (APP_ID);
   GtkWidget *filesystems = _seye_detail_pane_get_filesystems_box (f->pane);
   GtkWidget *interfaces = _seye_detail_pane_get_interfaces_box (f->pane);
   SeyeGraph *disk = seye_detail_pane_get_graph (f->pane, SEYE_GRAPH_DISK);
@@ -263,17 +316,19 @@ test_disks (Fixture       *f,
   g_assert_cmpfloat (seye_usage_row_get_fraction (root), >, 0.0);
   g_assert_cmpfloat (seye_usage_row_get_fraction (root), <=, 1.0);
 
-  /* The alert threshold colours it: under it nothing, over it the error colour. */
+  /* The node's filesystem rule colours it: under the threshold nothing, over it the
+   * error colour, and the alert says why; acknowledged, it stays said. */
   wait.row = root;
-  g_settings_set_double (settings, "filesystem-threshold", 101);
+  set_filesystem_threshold (f, 101);
   wait.level = SEYE_USAGE_LEVEL_NORMAL;
   g_assert_true (seye_test_wait_until (level_cb, &wait, 5000));
   g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (root), "error"));
-  g_settings_set_double (settings, "filesystem-threshold", 1);
+  set_filesystem_threshold (f, 1);
   wait.level = SEYE_USAGE_LEVEL_ERROR;
   g_assert_true (seye_test_wait_until (level_cb, &wait, 5000));
   g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (root), "error"));
-  g_settings_reset (settings, "filesystem-threshold");
+  check_alert_acknowledged (f);
+  set_filesystem_threshold (f, 90);
 
   /* The interfaces but loopback, each with its rates. */
   eth0 = find_row (interfaces, "eth0");
@@ -362,17 +417,17 @@ test_alert_overrides (Fixture       *f,
   g_assert_nonnull (node_id);
   g_assert_cmpstr (seye_alert_rule_row_get_node_id (memory), ==, node_id);
   g_assert_true (gtk_widget_get_sensitive (GTK_WIDGET (memory)));
-  g_assert_cmpint (seye_alert_rule_row_get_choice (memory), ==, SEYE_ALERT_RULE_DEFAULT);
+  g_assert_cmpint (seye_alert_rule_row_get_choice (memory), ==, SEYE_ALERT_CHOICE_DEFAULT);
 
   /* A threshold of its own for memory; CPU off. */
-  seye_alert_rule_row_set_choice (memory, SEYE_ALERT_RULE_CUSTOM, 97);
+  seye_alert_rule_row_set_choice (memory, SEYE_ALERT_CHOICE_CUSTOM, 97);
   g_assert_cmpfloat (lookup_override (settings, node_id, "memory"), ==, 97);
-  seye_alert_rule_row_set_choice (cpu, SEYE_ALERT_RULE_OFF, 0);
+  seye_alert_rule_row_set_choice (cpu, SEYE_ALERT_CHOICE_OFF, 0);
   g_assert_cmpfloat (lookup_override (settings, node_id, "cpu"), <, 0);
   g_assert_cmpfloat (lookup_override (settings, node_id, "memory"), ==, 97);
 
   /* Back to the default: that rule's entry goes, the others stay. */
-  seye_alert_rule_row_set_choice (memory, SEYE_ALERT_RULE_DEFAULT, 0);
+  seye_alert_rule_row_set_choice (memory, SEYE_ALERT_CHOICE_DEFAULT, 0);
   g_assert_true (isnan (lookup_override (settings, node_id, "memory")));
   g_assert_cmpfloat (lookup_override (settings, node_id, "cpu"), <, 0);
   g_assert_cmpfloat (lookup_override (settings, "another-node", "cpu"), ==, 10);
@@ -380,9 +435,9 @@ test_alert_overrides (Fixture       *f,
   /* The rows show what the key says, whoever wrote it. */
   g_settings_set_value (settings, "node-alert-overrides",
                         g_variant_new_parsed ("{%s: {'swap': 50.0}}", node_id));
-  g_assert_cmpint (seye_alert_rule_row_get_choice (swap), ==, SEYE_ALERT_RULE_CUSTOM);
+  g_assert_cmpint (seye_alert_rule_row_get_choice (swap), ==, SEYE_ALERT_CHOICE_CUSTOM);
   g_assert_cmpfloat (seye_alert_rule_row_get_threshold (swap), ==, 50);
-  g_assert_cmpint (seye_alert_rule_row_get_choice (cpu), ==, SEYE_ALERT_RULE_DEFAULT);
+  g_assert_cmpint (seye_alert_rule_row_get_choice (cpu), ==, SEYE_ALERT_CHOICE_DEFAULT);
 
   gtk_expander_set_expanded (GTK_EXPANDER (gtk_widget_get_template_child (GTK_WIDGET (f->pane),
                                                                          SEYE_TYPE_DETAIL_PANE,
@@ -391,7 +446,7 @@ test_alert_overrides (Fixture       *f,
   screenshot ("detail-alert-rules");
 
   g_settings_reset (settings, "node-alert-overrides");
-  g_assert_cmpint (seye_alert_rule_row_get_choice (swap), ==, SEYE_ALERT_RULE_DEFAULT);
+  g_assert_cmpint (seye_alert_rule_row_get_choice (swap), ==, SEYE_ALERT_CHOICE_DEFAULT);
 }
 
 int

@@ -63,6 +63,8 @@ format_threshold (SeyeAlertRuleRow *self,
 {
   if (is_offline_rule (self))
     return g_strdup (threshold >= 0 ? _("on") : _("off"));
+  if (is_load_rule (self) && threshold > 1000)
+    return g_strdup (_("off"));
   if (is_load_rule (self))
     /* Translators: a load threshold, e.g. "2 per core" */
     return g_strdup_printf (_("%g per core"), threshold);
@@ -110,7 +112,7 @@ show_settings (SeyeAlertRuleRow *self)
   g_autofree char *default_label = NULL;
   const char *items[2];
   double threshold;
-  guint choice = SEYE_ALERT_RULE_DEFAULT;
+  guint choice = SEYE_ALERT_CHOICE_DEFAULT;
 
   if (self->rule == NULL)
     return;
@@ -126,7 +128,7 @@ show_settings (SeyeAlertRuleRow *self)
 
   if (lookup_override (self, &threshold))
     {
-      choice = threshold < 0 ? SEYE_ALERT_RULE_OFF : SEYE_ALERT_RULE_CUSTOM;
+      choice = threshold < 0 ? SEYE_ALERT_CHOICE_OFF : SEYE_ALERT_CHOICE_CUSTOM;
       if (threshold >= 0)
         gtk_spin_button_set_value (self->threshold_spin, threshold);
     }
@@ -135,7 +137,7 @@ show_settings (SeyeAlertRuleRow *self)
 
   gtk_drop_down_set_selected (self->choice_drop_down, choice);
   gtk_widget_set_visible (GTK_WIDGET (self->threshold_spin),
-                          choice == SEYE_ALERT_RULE_CUSTOM && !is_offline_rule (self));
+                          choice == SEYE_ALERT_CHOICE_CUSTOM && !is_offline_rule (self));
   gtk_widget_set_sensitive (GTK_WIDGET (self), self->node_id != NULL);
 
   self->updating = FALSE;
@@ -197,13 +199,13 @@ chosen_cb (SeyeAlertRuleRow *self)
 
   switch (gtk_drop_down_get_selected (self->choice_drop_down))
     {
-    case SEYE_ALERT_RULE_CUSTOM:
+    case SEYE_ALERT_CHOICE_CUSTOM:
       write_override (self, TRUE, is_offline_rule (self) ? 1.0 : threshold);
       break;
-    case SEYE_ALERT_RULE_OFF:
+    case SEYE_ALERT_CHOICE_OFF:
       write_override (self, TRUE, -1.0);
       break;
-    case SEYE_ALERT_RULE_DEFAULT:
+    case SEYE_ALERT_CHOICE_DEFAULT:
     default:
       write_override (self, FALSE, 0);
       break;
@@ -384,7 +386,7 @@ seye_alert_rule_row_set_node_id (SeyeAlertRuleRow *self,
 SeyeAlertRuleChoice
 seye_alert_rule_row_get_choice (SeyeAlertRuleRow *self)
 {
-  g_return_val_if_fail (SEYE_IS_ALERT_RULE_ROW (self), SEYE_ALERT_RULE_DEFAULT);
+  g_return_val_if_fail (SEYE_IS_ALERT_RULE_ROW (self), SEYE_ALERT_CHOICE_DEFAULT);
 
   return gtk_drop_down_get_selected (self->choice_drop_down);
 }
@@ -405,7 +407,7 @@ seye_alert_rule_row_set_choice (SeyeAlertRuleRow    *self,
 {
   g_return_if_fail (SEYE_IS_ALERT_RULE_ROW (self));
 
-  if (choice == SEYE_ALERT_RULE_CUSTOM)
+  if (choice == SEYE_ALERT_CHOICE_CUSTOM)
     gtk_spin_button_set_value (self->threshold_spin, threshold);
   gtk_drop_down_set_selected (self->choice_drop_down, choice);
   chosen_cb (self);

@@ -8,9 +8,9 @@ G_BEGIN_DECLS
 /* What a node does with one alert rule. */
 typedef enum
 {
-  SEYE_ALERT_RULE_DEFAULT,    /* the threshold of the preferences */
-  SEYE_ALERT_RULE_CUSTOM,     /* a threshold of its own */
-  SEYE_ALERT_RULE_OFF,        /* never alerts */
+  SEYE_ALERT_CHOICE_DEFAULT,    /* the threshold of the preferences */
+  SEYE_ALERT_CHOICE_CUSTOM,     /* a threshold of its own */
+  SEYE_ALERT_CHOICE_OFF,        /* never alerts */
 } SeyeAlertRuleChoice;
 
 #define SEYE_TYPE_ALERT_RULE_ROW (seye_alert_rule_row_get_type ())

@@ -7,6 +7,7 @@
 
 #include <glib/gi18n.h>
 
+#include "seye-alerts.h"
 #include "seye-detail-pane-private.h"
 #include "seye-format.h"
 #include "seye-sanitize.h"
@@ -80,11 +81,23 @@ truncate_rows (GtkWidget *box,
     }
 }
 
+/* The node's effective rules (defaults with its overrides) once its monitor has it. */
+static const SeyeAlertRules *
+alert_rules (SeyeDetailPane *self)
+{
+  return self->node != NULL ? seye_node_get_alert_rules (self->node) : NULL;
+}
+
 static double
 filesystem_threshold (SeyeDetailPane *self)
 {
+  const SeyeAlertRules *rules = alert_rules (self);
+
+  if (rules != NULL)
+    return rules->filesystem_threshold;
+
   return self->settings != NULL ? g_settings_get_double (self->settings, "filesystem-threshold")
-                                : 90.0;
+                                : SEYE_ALERT_DEFAULT_FILESYSTEM_THRESHOLD;
 }
 
 static guint
@@ -125,7 +138,11 @@ update_filesystems (SeyeDetailPane *self,
 
       row = nth_row (GTK_WIDGET (self->filesystems_box), n++);
       seye_usage_row_set_text (row, mount, type, value);
-      seye_usage_row_set_usage (row, percent / 100.0, seye_usage_level_for (percent, threshold));
+      /* Coloured as its alert would be: never for a filesystem the rule leaves alone. */
+      seye_usage_row_set_usage (row, percent / 100.0,
+                                seye_alert_rules_watches_filesystem (alert_rules (self), fs)
+                                ? seye_usage_level_for (percent, threshold)
+                                : SEYE_USAGE_LEVEL_NORMAL);
     }
 
   return n;

@@ -32,6 +32,7 @@ struct _SeyeDetailPane
   GtkLabel   *title_label;
   GtkLabel   *os_label;          /* host name · OS · kernel · arch */
   GtkLabel   *state_label;
+  GtkButton  *acknowledge_button;
   GtkLabel   *cpu_model_label;
   GtkLabel   *address_label;
   GtkLabel   *agent_label;

@@ -13,6 +13,7 @@
 #include "seye-sanitize.h"
 #include "seye-ticker.h"
 #include "seye-usage-row.h"
+#include "seye-window.h"
 
 /* The widget: its properties, its template, and the labels about the node (name, system,
  * state, values over the graphs). The pairing notice is in seye-detail-pane-pairing.c,
@@ -53,19 +54,46 @@ set_value (GtkInscription *inscription,
   gtk_inscription_set_text (inscription, text);
 }
 
+/* Each active alert with its reason: "Memory 96 % · Disk /var 97 % (acknowledged)". */
+static void
+append_alerts (SeyeDetailPane *self,
+               GString        *text)
+{
+  guint active = seye_node_get_active_alerts (self->node) & ~SEYE_ALERT_OFFLINE;
+  guint acknowledged = seye_node_get_acknowledged_alerts (self->node);
+
+  for (guint i = 0; i < SEYE_ALERT_N_KINDS; i++)
+    {
+      SeyeAlertKind kind = 1u << i;
+      g_autofree char *reason = NULL;
+
+      if ((active & kind) == 0)
+        continue;
+
+      reason = seye_node_describe_alert (self->node, kind);
+      g_string_append_printf (text, " · %s", reason);
+      if (acknowledged & kind)
+        g_string_append_printf (text, " %s", _("(acknowledged)"));
+    }
+}
+
 static void
 update_state (SeyeDetailPane *self)
 {
   g_autoptr (GString) text = NULL;
   g_autofree char *error = NULL;
+  g_autofree char *described = NULL;
   SeyeNodeState state;
   gint64 last_seen;
+  guint unacknowledged;
 
   if (self->node == NULL)
     return;
 
   state = seye_node_get_state (self->node);
-  text = g_string_new (seye_node_state_to_string (state));
+  /* "Offline · 4 min", "Left the network · 2 h", "Online" */
+  described = seye_node_describe_state (self->node, g_get_real_time () / 1000);
+  text = g_string_new (described);
 
   last_seen = seye_node_get_last_seen (self->node);
   if (state != SEYE_NODE_STATE_ONLINE && state != SEYE_NODE_STATE_CONNECTING && last_seen > 0)
@@ -85,17 +113,12 @@ update_state (SeyeDetailPane *self)
   if (seye_node_get_conflict (self->node) != NULL)
     g_string_append_printf (text, " · %s", seye_node_get_conflict (self->node));
 
-  if (seye_node_get_alerting (self->node))
-    {
-      guint alerts = seye_node_get_active_alerts (self->node);
-
-      if (alerts & SEYE_ALERT_CPU)
-        g_string_append_printf (text, " · %s", _("CPU usage is high"));
-      if (alerts & SEYE_ALERT_MEMORY)
-        g_string_append_printf (text, " · %s", _("Memory is almost full"));
-    }
+  append_alerts (self, text);
 
   _seye_detail_pane_set_label (self->state_label, text->str);
+
+  unacknowledged = seye_node_get_active_alerts (self->node) & ~seye_node_get_acknowledged_alerts (self->node);
+  gtk_widget_set_visible (GTK_WIDGET (self->acknowledge_button), unacknowledged != 0);
 
   gtk_widget_remove_css_class (GTK_WIDGET (self->state_label), "error");
   gtk_widget_remove_css_class (GTK_WIDGET (self->state_label), "warning");
@@ -307,7 +330,27 @@ tick_cb (SeyeDetailPane *self)
     {
       self->values_dirty = FALSE;
       update_values (self);
+      /* The alerts' values ("Memory 96 %") and the state's age move with the samples. */
+      update_state (self);
     }
+}
+
+/* detail.acknowledge: the node's active alerts stop counting and notifying until they clear. */
+static void
+acknowledge_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *param)
+{
+  SeyeDetailPane *self = SEYE_DETAIL_PANE (widget);
+  GtkRoot *root = gtk_widget_get_root (widget);
+  guint kinds;
+
+  if (self->node == NULL || !SEYE_IS_WINDOW (root))
+    return;
+
+  kinds = seye_node_get_active_alerts (self->node) & ~seye_node_get_acknowledged_alerts (self->node);
+  if (kinds != 0)
+    seye_monitor_acknowledge_alerts (seye_window_get_monitor (SEYE_WINDOW (root)), self->node, kinds);
 }
 
 static void
@@ -437,6 +480,7 @@ seye_detail_pane_class_init (SeyeDetailPaneClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SeyeDetailPane, title_label);
   gtk_widget_class_bind_template_child (widget_class, SeyeDetailPane, os_label);
   gtk_widget_class_bind_template_child (widget_class, SeyeDetailPane, state_label);
+  gtk_widget_class_bind_template_child (widget_class, SeyeDetailPane, acknowledge_button);
   gtk_widget_class_bind_template_child (widget_class, SeyeDetailPane, cpu_model_label);
   gtk_widget_class_bind_template_child (widget_class, SeyeDetailPane, address_label);
   gtk_widget_class_bind_template_child (widget_class, SeyeDetailPane, agent_label);
@@ -460,6 +504,7 @@ seye_detail_pane_class_init (SeyeDetailPaneClass *klass)
 
   gtk_widget_class_install_property_action (widget_class, "detail.window", "window");
   gtk_widget_class_install_action (widget_class, "detail.export", NULL, _seye_detail_pane_export_action);
+  gtk_widget_class_install_action (widget_class, "detail.acknowledge", NULL, acknowledge_action);
   gtk_widget_class_install_action (widget_class, "detail.copy-fingerprint", NULL,
                                    _seye_detail_pane_copy_fingerprint_action);
 
@@ -522,6 +567,10 @@ seye_detail_pane_set_node (SeyeDetailPane *self,
       g_signal_connect_object (node, "notify::state", G_CALLBACK (update_state), self,
                                G_CONNECT_SWAPPED);
       g_signal_connect_object (node, "notify::alerting", G_CALLBACK (update_state), self,
+                               G_CONNECT_SWAPPED);
+      g_signal_connect_object (node, "notify::active-alerts", G_CALLBACK (update_state), self,
+                               G_CONNECT_SWAPPED);
+      g_signal_connect_object (node, "notify::acknowledged-alerts", G_CALLBACK (update_state), self,
                                G_CONNECT_SWAPPED);
       g_signal_connect_object (node, "notify::conflict", G_CALLBACK (update_state), self,
                                G_CONNECT_SWAPPED);
