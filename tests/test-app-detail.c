@@ -4,7 +4,8 @@
  * Xvfb: a 256-core machine's cores fit in a heat map at most 260 px tall; the disks and
  * network interfaces are listed, the filesystems coloured against the alert threshold;
  * a graph's keyboard cursor moves with the arrows and its accessible description says
- * what is under it; the node's own alert rules are written to node-alert-overrides.
+ * what is under it; the node's own alert rules are written to node-alert-overrides;
+ * Export History writes its file through its dialog.
  */
 #include "config.h"
 
@@ -13,6 +14,8 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+
+#include <glib/gstdio.h>
 
 #include "seye-alert-rule-row.h"
 #include "seye-alerts.h"
@@ -449,6 +452,98 @@ test_alert_overrides (Fixture       *f,
   g_assert_cmpint (seye_alert_rule_row_get_choice (swap), ==, SEYE_ALERT_CHOICE_DEFAULT);
 }
 
+static gboolean
+file_written_cb (gpointer data)
+{
+  g_autoptr (GFileInfo) info = g_file_query_info (G_FILE (data), G_FILE_ATTRIBUTE_STANDARD_SIZE,
+                                                  G_FILE_QUERY_INFO_NONE, NULL, NULL);
+
+  return info != NULL && g_file_info_get_size (info) > 0;
+}
+
+static gboolean
+fallback_shown_cb (gpointer data)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();   /* transfer none */
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr (GtkWidget) window = g_list_model_get_item (toplevels, i);
+
+      if (GTK_IS_FILE_CHOOSER_DIALOG (window) && gtk_widget_get_visible (window))
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+/* The dialog reads its folder before it says which file is chosen. */
+static gboolean
+file_chosen_cb (gpointer data)
+{
+  g_autoptr (GFile) chosen = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (data));
+
+  return chosen != NULL && g_str_has_suffix (g_file_peek_path (chosen), "/out.csv");
+}
+
+/* Export History through its dialog, answered as a user would: the file is written and
+ * nothing is unreferenced that was not ours (the tests are fatal on criticals). */
+static void
+test_export (Fixture       *f,
+             gconstpointer  data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("seye-export-XXXXXX", &error);
+  g_autofree char *db = g_build_filename (dir, "history.db", NULL);
+  g_autofree char *csv_path = g_build_filename (dir, "out.csv", NULL);
+  g_autoptr (GFile) csv = g_file_new_for_path (csv_path);
+  g_autoptr (GFile) folder = g_file_new_for_path (dir);
+  g_autoptr (SeyeStore) store = NULL;
+  GtkFileChooser *chooser;
+
+  g_assert_no_error (error);
+  store = seye_store_open (db, &error);
+  g_assert_no_error (error);
+  /* A little history of the node to export. */
+  seye_store_add (store, seye_node_get_info (f->node)->node_id, seye_node_get_name (f->node),
+                  seye_node_get_address (f->node), seye_node_get_sample (f->node));
+  g_assert_true (seye_store_commit (store, &error));
+  g_assert_no_error (error);
+  seye_detail_pane_set_store (f->pane, store);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->pane), "detail.export", NULL));
+  chooser = _seye_detail_pane_get_export_dialog (f->pane);
+  g_assert_nonnull (chooser);
+  /* Without a portal the dialog falls back to GTK's own once the portal did not answer:
+   * the file is chosen in that one. */
+  g_assert_true (seye_test_wait_until (fallback_shown_cb, NULL, 10000));
+  g_assert_true (gtk_file_chooser_set_current_folder (chooser, folder, &error));
+  g_assert_no_error (error);
+  gtk_file_chooser_set_current_name (chooser, "out.csv");
+  g_assert_true (seye_test_wait_until (file_chosen_cb, chooser, 10000));
+  g_signal_emit_by_name (chooser, "response", GTK_RESPONSE_ACCEPT);
+  g_assert_null (_seye_detail_pane_get_export_dialog (f->pane));
+
+  g_assert_true (seye_test_wait_until (file_written_cb, csv, 10000));
+
+  seye_detail_pane_set_store (f->pane, NULL);
+  g_remove (csv_path);
+  g_remove (db);
+  {
+    g_autoptr (GDir) left = g_dir_open (dir, 0, NULL);
+    const char *name;
+
+    /* The store's journal and such. */
+    while (left != NULL && (name = g_dir_read_name (left)) != NULL)
+      {
+        g_autofree char *path = g_build_filename (dir, name, NULL);
+
+        g_remove (path);
+      }
+  }
+  g_rmdir (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -476,6 +571,8 @@ main (int   argc,
               fixture_setup, test_disks, fixture_teardown);
   g_test_add ("/seye/app/detail/alert-overrides", Fixture, GUINT_TO_POINTER (2),
               fixture_setup, test_alert_overrides, fixture_teardown);
+  g_test_add ("/seye/app/detail/export", Fixture, GUINT_TO_POINTER (2),
+              fixture_setup, test_export, fixture_teardown);
   g_test_add ("/seye/app/detail/graph-cursor", Fixture, GUINT_TO_POINTER (2),
               fixture_setup, test_graph_cursor, fixture_teardown);
 

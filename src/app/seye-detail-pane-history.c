@@ -447,6 +447,13 @@ _seye_detail_pane_export_action (GtkWidget  *widget,
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->export_dialog));
 }
 
+/* For tests: the open Export History dialog, NULL when none. */
+GtkFileChooser *
+_seye_detail_pane_get_export_dialog (SeyeDetailPane *self)
+{
+  return self->export_dialog != NULL ? GTK_FILE_CHOOSER (self->export_dialog) : NULL;
+}
+
 void
 _seye_detail_pane_update_export_action (SeyeDetailPane *self)
 {

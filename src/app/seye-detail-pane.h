@@ -37,6 +37,8 @@ GtkWidget  *_seye_detail_pane_get_interfaces_box  (SeyeDetailPane *self);
 /* For tests: the SeyeAlertRuleRow of @rule ("cpu", "memory", ...). */
 GtkWidget  *_seye_detail_pane_get_alert_rule_row  (SeyeDetailPane *self,
                                                    const char     *rule);
+/* For tests: the open Export History dialog, NULL when none. */
+GtkFileChooser *_seye_detail_pane_get_export_dialog (SeyeDetailPane *self);
 /* For tests: the line over the CPU graph (now, or a past range's average and maximum). */
 char       *_seye_detail_pane_dup_cpu_values      (SeyeDetailPane *self) G_GNUC_WARN_UNUSED_RESULT;
 
