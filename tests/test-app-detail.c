@@ -308,6 +308,16 @@ test_disks (Fixture       *f,
   LevelWait wait = { NULL, 0 };
   SeyeUsageRow *root, *eth0;
 
+  /* The title is the name the node announces, the host name opens the line under it. */
+  {
+    g_autofree char *summary = seye_detail_pane_dup_summary (f->pane);
+    g_auto (GStrv) lines = g_strsplit (summary, "\n", -1);
+
+    g_assert_cmpstr (lines[0], ==, seye_node_get_name (f->node));
+    g_assert_true (g_str_has_prefix (lines[1], seye_node_get_info (f->node)->hostname));
+    g_assert_cmpstr (seye_node_get_name (f->node), !=, seye_node_get_info (f->node)->hostname);
+  }
+
   /* The tree's one real filesystem, its pseudo ones (proc, sysfs, tmpfs...) left out. */
   g_assert_true (gtk_widget_get_visible (filesystems));
   root = find_row (filesystems, "/");
