@@ -436,7 +436,11 @@ third_run (gpointer data)
   g_assert_cmpint (seye_node_get_state (node), ==, SEYE_NODE_STATE_UNTRUSTED);
   g_assert_null (seye_node_get_sample (node));
 
-  /* Forget Pairing: the keyring item goes, and the node is one to pair with, like any other. */
+  /* Forget Pairing (under Details, unfolded as a user would): the keyring item goes, and
+   * the node is one to pair with, like any other. */
+  gtk_expander_set_expanded (GTK_EXPANDER (gtk_widget_get_template_child (GTK_WIDGET (pane), SEYE_TYPE_DETAIL_PANE,
+                                                                          "details_expander")),
+                             TRUE);
   g_assert_nonnull (_seye_detail_pane_get_forget_button (pane));
   gtk_widget_activate (GTK_WIDGET (_seye_detail_pane_get_forget_button (pane)));
   node = wait_node (run, SEYE_NODE_STATE_NEEDS_PAIRING, FALSE, 10000);

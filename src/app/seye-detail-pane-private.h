@@ -54,6 +54,7 @@ struct _SeyeDetailPane
   GtkBox     *filesystems_box;
   GtkBox     *alert_rules_box;
   GtkExpander *alert_rules_expander;
+  GtkExpander *details_expander;
 
   /* Owned */
   SeyeNode             *node;

@@ -501,6 +501,7 @@ seye_detail_pane_class_init (SeyeDetailPaneClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SeyeDetailPane, filesystems_box);
   gtk_widget_class_bind_template_child (widget_class, SeyeDetailPane, alert_rules_box);
   gtk_widget_class_bind_template_child (widget_class, SeyeDetailPane, alert_rules_expander);
+  gtk_widget_class_bind_template_child (widget_class, SeyeDetailPane, details_expander);
 
   gtk_widget_class_install_property_action (widget_class, "detail.window", "window");
   gtk_widget_class_install_action (widget_class, "detail.export", NULL, _seye_detail_pane_export_action);
