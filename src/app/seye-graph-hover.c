@@ -281,16 +281,13 @@ update_description (SeyeGraph *self,
 
   if (index >= 0)
     {
-      text = dup_hover_text (self, index, core,
-                             seye_graph_series_get_time (_seye_graph_shown_series (self), index));
-      g_strdelimit (text, "\n", ',');
-      /* "14:02:11, User 12 %" reads better with a space after each comma. */
-      {
-        g_auto (GStrv) parts = g_strsplit (text, ",", -1);
+      g_autofree char *lines = dup_hover_text (self, index, core,
+                                               seye_graph_series_get_time (_seye_graph_shown_series (self),
+                                                                           index));
+      g_auto (GStrv) parts = g_strsplit (lines, "\n", -1);
 
-        g_free (text);
-        text = g_strjoinv (", ", parts);
-      }
+      /* "14:02:11, User 12 %, System 3 %": the read-out's lines on one. */
+      text = g_strjoinv (", ", parts);
     }
 
   if (g_strcmp0 (text, self->description) == 0)
