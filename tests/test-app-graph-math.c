@@ -4,6 +4,7 @@
 #include <math.h>
 
 #include "seye-graph-math.h"
+#include "seye-graph-time.h"
 
 static void
 test_nice_max (void)
@@ -321,6 +322,107 @@ test_sparkline (void)
   }
 }
 
+/* 256 cores in one row each, at most 256 px; a few cores in whole, taller rows. */
+static void
+test_core_heatmap (void)
+{
+  g_assert_false (seye_core_use_heatmap (16));
+  g_assert_true (seye_core_use_heatmap (17));
+
+  g_assert_cmpfloat (seye_core_heatmap_row_height (17), ==, 8.0);
+  g_assert_cmpfloat (seye_core_heatmap_row_height (64), ==, 4.0);
+  g_assert_cmpfloat (seye_core_heatmap_row_height (256), ==, 1.0);
+  for (guint n = 17; n <= 4096; n++)
+    {
+      g_assert_cmpfloat (seye_core_heatmap_height (n), <=, 256.0 + 1e-9);
+      g_assert_cmpfloat (seye_core_heatmap_height (n), >=, MIN (n, 136));
+    }
+
+  g_assert_cmpint (seye_core_heatmap_hit (64, -1.0), ==, -1);
+  g_assert_cmpint (seye_core_heatmap_hit (64, 0.0), ==, 0);
+  g_assert_cmpint (seye_core_heatmap_hit (64, 3.9), ==, 0);
+  g_assert_cmpint (seye_core_heatmap_hit (64, 4.0), ==, 1);
+  g_assert_cmpint (seye_core_heatmap_hit (64, 255.9), ==, 63);
+  g_assert_cmpint (seye_core_heatmap_hit (64, 256.0), ==, -1);
+  g_assert_cmpint (seye_core_heatmap_hit (256, 37.5), ==, 37);
+}
+
+static GString *
+join_labels (GArray *ticks)
+{
+  GString *text = g_string_new (NULL);
+
+  for (guint i = 0; i < ticks->len; i++)
+    g_string_append_printf (text, "%s%s", i > 0 ? " | " : "",
+                            g_array_index (ticks, SeyeTimeTick, i).label);
+
+  return text;
+}
+
+/* 2026-12-05 11:45:00 UTC */
+#define NOON_ISH G_GINT64_CONSTANT (1796471100000)
+
+static void
+test_time_labels (void)
+{
+  g_autoptr (GTimeZone) utc = g_time_zone_new_utc ();
+  g_autoptr (GTimeZone) paris = g_time_zone_new_identifier ("+01:00");
+  struct {
+    gint64      window_ms;
+    gboolean    live;
+    GTimeZone  *tz;
+    const char *labels;
+  } cases[] = {
+    { 60000, TRUE, utc, "−60 s | −50 s | −40 s | −30 s | −20 s | −10 s | now" },
+    { 300000, TRUE, utc, "−5 min | −4 min | −3 min | −2 min | −1 min | now" },
+    { 600000, TRUE, utc, "−10 min | −8 min | −6 min | −4 min | −2 min | now" },
+    /* Stored ranges on round local times, never past the right edge. */
+    { 3600000, FALSE, utc, "10:50 | 11:00 | 11:10 | 11:20 | 11:30 | 11:40" },
+    { 3600000, FALSE, paris, "11:50 | 12:00 | 12:10 | 12:20 | 12:30 | 12:40" },
+    { 24 * 3600000, FALSE, utc, "12:00 | 18:00 | 00:00 | 06:00" },
+    { 7 * 24 * 3600000, FALSE, utc, "29 Nov | 1 Dec | 3 Dec | 5 Dec" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr (GArray) ticks = seye_graph_time_ticks (NOON_ISH, cases[i].window_ms, cases[i].live,
+                                                        cases[i].tz);
+      g_autoptr (GString) labels = join_labels (ticks);
+
+      g_test_message ("%" G_GINT64_FORMAT " ms: %s", cases[i].window_ms, labels->str);
+      g_assert_cmpstr (labels->str, ==, cases[i].labels);
+      for (guint j = 0; j < ticks->len; j++)
+        {
+          gint64 t = g_array_index (ticks, SeyeTimeTick, j).time_ms;
+
+          g_assert_cmpint (t, >=, NOON_ISH - cases[i].window_ms);
+          g_assert_cmpint (t, <=, NOON_ISH);
+        }
+    }
+}
+
+static void
+test_recorded_since (void)
+{
+  g_autoptr (GTimeZone) utc = g_time_zone_new_utc ();
+  gint64 week = 7 * 24 * 3600000;
+  char *text;
+
+  /* Six minutes recorded of a week: said, with the time on the same day. */
+  text = seye_graph_recorded_since (NOON_ISH - 6 * 60000, NOON_ISH, week, utc);
+  g_assert_cmpstr (text, ==, "Recorded since 11:39");
+  g_free (text);
+
+  /* Days ago: the date. */
+  text = seye_graph_recorded_since (NOON_ISH - 2 * 24 * 3600000, NOON_ISH, week, utc);
+  g_assert_cmpstr (text, ==, "Recorded since 3 Dec");
+  g_free (text);
+
+  /* The whole range, or near enough: nothing to say. */
+  g_assert_null (seye_graph_recorded_since (NOON_ISH - week, NOON_ISH, week, utc));
+  g_assert_null (seye_graph_recorded_since (NOON_ISH - week + 60000, NOON_ISH, week, utc));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -332,6 +434,9 @@ main (int   argc,
   g_test_add_func ("/seye/graph-math/time-window", test_time_window);
   g_test_add_func ("/seye/graph-math/scaling", test_scaling);
   g_test_add_func ("/seye/graph-math/core-layout", test_core_layout);
+  g_test_add_func ("/seye/graph-math/core-heatmap", test_core_heatmap);
+  g_test_add_func ("/seye/graph-math/time-labels", test_time_labels);
+  g_test_add_func ("/seye/graph-math/recorded-since", test_recorded_since);
 
   g_test_add_func ("/seye/graph-math/series", test_series);
   g_test_add_func ("/seye/graph-math/series-gaps", test_series_gaps);

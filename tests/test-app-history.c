@@ -161,6 +161,15 @@ drive_cb (gpointer data)
 
       run->first_ms = first_ms;
       run->n_points = seye_graph_get_n_points (graph);
+
+      /* Over the past hour the line above the graph is the hour's, not the moment's. */
+      {
+        g_autofree char *values = _seye_detail_pane_dup_cpu_values (pane);
+
+        g_test_message ("over the hour: %s", values);
+        g_assert_true (g_str_has_prefix (values, "avg "));
+        g_assert_nonnull (strstr (values, " · max "));
+      }
     }
 
   /* Back to the live minute: the agent's samples, not the store's. */
@@ -168,6 +177,12 @@ drive_cb (gpointer data)
   if (seye_graph_get_showing_history (graph) || seye_graph_get_n_points (graph) == 0)
     return G_SOURCE_CONTINUE;
 
+  /* Live again: the values are the newest sample's. */
+  {
+    g_autofree char *values = _seye_detail_pane_dup_cpu_values (pane);
+
+    g_assert_false (g_str_has_prefix (values, "avg "));
+  }
   run->live_again = TRUE;
   run->done = TRUE;
   g_application_quit (G_APPLICATION (run->app));

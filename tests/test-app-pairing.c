@@ -268,6 +268,9 @@ first_run (gpointer data)
   PairingInfo *info = run->data;
   g_autofree char *notice = NULL;
   g_autofree char *wrong = g_strnfill (64, '7');
+  g_autofree char *short_fingerprint = NULL;
+  GValue copied = G_VALUE_INIT;
+  GdkClipboard *clipboard;
   SeyePairDialog *dialog;
   SeyeDetailPane *pane;
   GtkButton *button;
@@ -326,7 +329,17 @@ first_run (gpointer data)
   notice = (g_free (notice), _seye_detail_pane_dup_pairing_notice (pane));
   g_assert_null (notice);
   g_assert_true (g_str_has_prefix (_seye_detail_pane_get_connection (pane), "HTTPS, paired · SHA256:"));
-  g_assert_nonnull (strstr (_seye_detail_pane_get_connection (pane), info->fingerprint + 7));
+  /* Short in the row (16 hex digits), whole in its tooltip and on the clipboard. */
+  short_fingerprint = g_strdup_printf ("%.30s…", info->fingerprint);
+  g_assert_true (g_str_has_suffix (_seye_detail_pane_get_connection (pane), short_fingerprint));
+  g_assert_null (strstr (_seye_detail_pane_get_connection (pane), info->fingerprint + 7));
+  g_assert_cmpstr (_seye_detail_pane_get_fingerprint (pane), ==, info->fingerprint);
+  gtk_widget_activate_action (GTK_WIDGET (pane), "detail.copy-fingerprint", NULL);
+  g_value_init (&copied, G_TYPE_STRING);
+  clipboard = gtk_widget_get_clipboard (GTK_WIDGET (pane));
+  g_assert_true (gdk_content_provider_get_value (gdk_clipboard_get_content (clipboard), &copied, NULL));
+  g_assert_cmpstr (g_value_get_string (&copied), ==, info->fingerprint);
+  g_value_unset (&copied);
   screenshot ("3-paired");
 }
 
@@ -423,7 +436,11 @@ third_run (gpointer data)
   g_assert_cmpint (seye_node_get_state (node), ==, SEYE_NODE_STATE_UNTRUSTED);
   g_assert_null (seye_node_get_sample (node));
 
-  /* Forget Pairing: the keyring item goes, and the node is one to pair with, like any other. */
+  /* Forget Pairing (under Details, unfolded as a user would): the keyring item goes, and
+   * the node is one to pair with, like any other. */
+  gtk_expander_set_expanded (GTK_EXPANDER (gtk_widget_get_template_child (GTK_WIDGET (pane), SEYE_TYPE_DETAIL_PANE,
+                                                                          "details_expander")),
+                             TRUE);
   g_assert_nonnull (_seye_detail_pane_get_forget_button (pane));
   gtk_widget_activate (GTK_WIDGET (_seye_detail_pane_get_forget_button (pane)));
   node = wait_node (run, SEYE_NODE_STATE_NEEDS_PAIRING, FALSE, 10000);

@@ -6,7 +6,11 @@
 #include <adwaita.h>
 #include <glib/gi18n.h>
 
+#include <math.h>
+#include <string.h>
+
 #include "seye-detail-pane-private.h"
+#include "seye-format.h"
 #include "seye-sanitize.h"
 
 #define MAX_QUERY_POINTS   1440              /* at most one a minute over a day: rollups */
@@ -33,7 +37,7 @@ foreach_graph_set_history (SeyeDetailPane *self,
                            gint64          to_ms)
 {
   SeyeGraph *graphs[] = { self->cpu_graph, self->cores_graph, self->memory_graph,
-                          self->load_graph, self->network_graph };
+                          self->load_graph, self->network_graph, self->disk_graph };
 
   for (guint i = 0; i < G_N_ELEMENTS (graphs); i++)
     {
@@ -42,6 +46,144 @@ foreach_graph_set_history (SeyeDetailPane *self,
       else
         seye_graph_clear_history (graphs[i]);
     }
+}
+
+/* Averages (weighted by the samples in each point) and maxima over a stored range. */
+typedef struct
+{
+  double weight;
+  double avg[7];
+  double max[7];
+} RangeStats;
+
+enum { STAT_CPU, STAT_MEMORY, STAT_LOAD, STAT_RX, STAT_TX, STAT_READ, STAT_WRITE };
+
+static gboolean
+sample_stats (const SeyeSample *sample,
+              double           *values)
+{
+  if (sample == NULL)
+    return FALSE;
+
+  values[STAT_CPU] = sample->parts & SEYE_SAMPLE_CPU ? sample->cpu.busy : NAN;
+  values[STAT_MEMORY] = sample->parts & SEYE_SAMPLE_MEMORY ? seye_sample_get_memory_percent (sample) : NAN;
+  values[STAT_LOAD] = sample->parts & SEYE_SAMPLE_LOAD ? sample->load[0] : NAN;
+  values[STAT_RX] = sample->parts & SEYE_SAMPLE_NETWORK ? sample->net_rx_bytes_per_sec : NAN;
+  values[STAT_TX] = sample->parts & SEYE_SAMPLE_NETWORK ? sample->net_tx_bytes_per_sec : NAN;
+  values[STAT_READ] = sample->parts & SEYE_SAMPLE_DISK ? sample->disk_read_bytes_per_sec : NAN;
+  values[STAT_WRITE] = sample->parts & SEYE_SAMPLE_DISK ? sample->disk_write_bytes_per_sec : NAN;
+
+  return TRUE;
+}
+
+static void
+range_stats_compute (RangeStats *stats,
+                     GPtrArray  *points)
+{
+  double weights[7] = { 0 };
+
+  memset (stats, 0, sizeof *stats);
+  for (guint k = 0; k < 7; k++)
+    stats->max[k] = NAN;
+
+  for (guint i = 0; i < points->len; i++)
+    {
+      const SeyeStorePoint *point = g_ptr_array_index (points, i);
+      double w = MAX (1, point->n_samples);
+      double avg[7], max[7];
+
+      if (!sample_stats (point->avg, avg))
+        continue;
+      if (!sample_stats (point->max != NULL ? point->max : point->avg, max))
+        continue;
+
+      for (guint k = 0; k < 7; k++)
+        {
+          if (isfinite (avg[k]))
+            {
+              stats->avg[k] += avg[k] * w;
+              weights[k] += w;
+            }
+          if (isfinite (max[k]) && !(max[k] <= stats->max[k]))
+            stats->max[k] = max[k];
+        }
+    }
+
+  for (guint k = 0; k < 7; k++)
+    stats->avg[k] = weights[k] > 0 ? stats->avg[k] / weights[k] : NAN;
+  stats->weight = weights[STAT_CPU];
+}
+
+static char *
+dup_percent_stats (const RangeStats *stats,
+                   guint             k)
+{
+  g_autofree char *avg = NULL;
+  g_autofree char *max = NULL;
+
+  if (!isfinite (stats->avg[k]))
+    return NULL;
+
+  avg = seye_format_percent (stats->avg[k]);
+  max = seye_format_percent (stats->max[k]);
+  /* Translators: over a past range, e.g. "avg 34 % · max 97 %" */
+  return g_strdup_printf (_("avg %s · max %s"), avg, max);
+}
+
+static char *
+dup_rate_stats (const RangeStats *stats,
+                guint             first,
+                const char       *format)
+{
+  g_autofree char *avg0 = NULL, *avg1 = NULL, *max0 = NULL, *max1 = NULL;
+
+  if (!isfinite (stats->avg[first]) || !isfinite (stats->avg[first + 1]))
+    return NULL;
+
+  avg0 = seye_format_rate (stats->avg[first]);
+  avg1 = seye_format_rate (stats->avg[first + 1]);
+  max0 = seye_format_rate (stats->max[first]);
+  max1 = seye_format_rate (stats->max[first + 1]);
+
+  return g_strdup_printf (format, avg0, avg1, max0, max1);
+}
+
+static void
+set_value (GtkInscription *inscription,
+           char           *text)   /* (transfer full) */
+{
+  gtk_inscription_set_text (inscription, text != NULL ? text : "–");
+  g_free (text);
+}
+
+/* Over a past range the numbers above the graphs are that range's averages and maxima. */
+static void
+show_range_values (SeyeDetailPane *self,
+                   GPtrArray      *points)
+{
+  RangeStats stats;
+
+  range_stats_compute (&stats, points);
+
+  set_value (self->cpu_value_label, dup_percent_stats (&stats, STAT_CPU));
+  set_value (self->memory_value_label, dup_percent_stats (&stats, STAT_MEMORY));
+  set_value (self->load_value_label,
+             isfinite (stats.avg[STAT_LOAD])
+             /* Translators: load over a past range, e.g. "avg 0.42 · max 1.20" */
+             ? g_strdup_printf (_("avg %.2f · max %.2f"), stats.avg[STAT_LOAD], stats.max[STAT_LOAD])
+             : NULL);
+  /* Translators: network over a past range: averages received and sent, then maxima */
+  set_value (self->network_value_label, dup_rate_stats (&stats, STAT_RX, _("avg ↓ %s ↑ %s · max ↓ %s ↑ %s")));
+  /* Translators: disk I/O over a past range: averages read and written, then maxima */
+  set_value (self->disk_value_label, dup_rate_stats (&stats, STAT_READ,
+                                                     _("avg read %s, written %s · max read %s, written %s")));
+}
+
+/* For tests: what the CPU graph's value line says. */
+char *
+_seye_detail_pane_dup_cpu_values (SeyeDetailPane *self)
+{
+  return g_strdup (gtk_inscription_get_text (self->cpu_value_label));
 }
 
 static void
@@ -78,8 +220,11 @@ query_cb (GObject      *object,
     }
 
   if (_seye_detail_pane_is_history_window (self->window))
-    foreach_graph_set_history (self, points, self->query_to_ms - (gint64) self->window * 1000,
-                               self->query_to_ms);
+    {
+      foreach_graph_set_history (self, points, self->query_to_ms - (gint64) self->window * 1000,
+                                 self->query_to_ms);
+      show_range_values (self, points);
+    }
 }
 
 /* Reads the shown range from the store, now if the pane is on screen, else when it is mapped. */
@@ -112,6 +257,7 @@ _seye_detail_pane_reload_history (SeyeDetailPane *self)
       g_autoptr (GPtrArray) none = g_ptr_array_new ();
 
       foreach_graph_set_history (self, none, from_ms, to_ms);
+      show_range_values (self, none);
       return;
     }
 
@@ -191,7 +337,7 @@ export_response_cb (SeyeDetailPane       *self,
 {
   GtkFileChooser *chooser = GTK_FILE_CHOOSER (dialog);
   g_autoptr (GFile) file = NULL;
-  g_autoptr (GtkFileFilter) filter = NULL;
+  GtkFileFilter *filter;   /* transfer none */
   g_autofree char *basename = NULL;
   const char *range;
   const char *node_id = get_node_id (self);
@@ -299,6 +445,13 @@ _seye_detail_pane_export_action (GtkWidget  *widget,
   g_signal_connect_object (self->export_dialog, "response", G_CALLBACK (export_response_cb), self,
                            G_CONNECT_SWAPPED);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->export_dialog));
+}
+
+/* For tests: the open Export History dialog, NULL when none. */
+GtkFileChooser *
+_seye_detail_pane_get_export_dialog (SeyeDetailPane *self)
+{
+  return self->export_dialog != NULL ? GTK_FILE_CHOOSER (self->export_dialog) : NULL;
 }
 
 void

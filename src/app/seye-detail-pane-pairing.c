@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gi18n.h>
 
 #include "seye-credentials.h"
@@ -117,12 +119,29 @@ show_notice (SeyeDetailPane      *self,
     }
 }
 
-/* The "Connection" row's text. */
+#define SHORT_FINGERPRINT_BYTES 8   /* 16 hex digits: enough to tell two apart at a glance */
+
+/* "SHA256:AB:CD:EF:01:23:45:67:89…": the start of seye_fingerprint_format()'s text. */
 static char *
-dup_connection (SeyeNode *node)
+dup_short_fingerprint (const char *formatted)
+{
+  gsize length = strlen ("SHA256") + 3 * SHORT_FINGERPRINT_BYTES;
+
+  if (strlen (formatted) <= length)
+    return g_strdup (formatted);
+
+  return g_strdup_printf ("%.*s…", (int) length, formatted);
+}
+
+/* The "Connection" row's text; @fingerprint is set to the pinned one in full, if shown. */
+static char *
+dup_connection (SeyeNode  *node,
+                char     **fingerprint)
 {
   const char *seen = seye_node_get_tls_fingerprint (node);
   gboolean paired = seye_node_get_paired (node);
+
+  *fingerprint = NULL;
 
   if (!seye_node_get_tls (node))
     return g_strdup (_("HTTP, not encrypted"));
@@ -130,10 +149,13 @@ dup_connection (SeyeNode *node)
     return g_strdup (_("HTTPS, paired with another certificate than the one it presents now"));
   else if (paired && seen != NULL)
     {
-      g_autofree char *pinned = seye_fingerprint_format (seen);
+      g_autofree char *shortened = NULL;
 
-      /* Translators: %s is a certificate fingerprint, "SHA256:AB:CD:…" */
-      return g_strdup_printf (_("HTTPS, paired · %s"), pinned);
+      *fingerprint = seye_fingerprint_format (seen);
+      shortened = dup_short_fingerprint (*fingerprint);
+
+      /* Translators: %s is the start of a certificate fingerprint, "SHA256:AB:CD:…" */
+      return g_strdup_printf (_("HTTPS, paired · %s"), shortened);
     }
   else if (paired)
     return g_strdup (_("HTTPS, paired"));
@@ -144,14 +166,38 @@ dup_connection (SeyeNode *node)
 static void
 show_connection (SeyeDetailPane *self)
 {
-  g_autofree char *connection = dup_connection (self->node);
+  g_autofree char *fingerprint = NULL;
+  g_autofree char *connection = dup_connection (self->node, &fingerprint);
+  g_autofree char *tooltip = NULL;
 
   _seye_detail_pane_set_label (self->connection_label, connection);
+
+  /* The whole fingerprint, to compare with the agent's --pairing-info, in the tooltip
+   * and on the clipboard. */
+  if (fingerprint != NULL)
+    /* Translators: %s is a certificate fingerprint, "SHA256:AB:CD:…" */
+    tooltip = g_strdup_printf (_("Certificate fingerprint %s"), fingerprint);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->connection_label), tooltip);
+  g_free (self->fingerprint);
+  self->fingerprint = g_steal_pointer (&fingerprint);
+  gtk_widget_set_visible (GTK_WIDGET (self->copy_fingerprint_button), self->fingerprint != NULL);
 
   gtk_widget_set_visible (GTK_WIDGET (self->forget_button), seye_node_get_paired (self->node));
   gtk_actionable_set_action_target_value (GTK_ACTIONABLE (self->forget_button),
                                           g_variant_new_string (seye_node_get_key (self->node)));
   gtk_actionable_set_action_name (GTK_ACTIONABLE (self->forget_button), "app.forget-pairing");
+}
+
+/* detail.copy-fingerprint: the pinned fingerprint, in full, to the clipboard. */
+void
+_seye_detail_pane_copy_fingerprint_action (GtkWidget  *widget,
+                                           const char *action_name,
+                                           GVariant   *param)
+{
+  SeyeDetailPane *self = SEYE_DETAIL_PANE (widget);
+
+  if (self->fingerprint != NULL)
+    gdk_clipboard_set_text (gtk_widget_get_clipboard (widget), self->fingerprint);
 }
 
 void
@@ -209,4 +255,12 @@ const char *
 _seye_detail_pane_get_connection (SeyeDetailPane *self)
 {
   return gtk_label_get_text (self->connection_label);
+}
+
+/* The pinned fingerprint in full ("SHA256:AB:…"), as the tooltip and the copy button
+ * have it; NULL when none is shown. */
+const char *
+_seye_detail_pane_get_fingerprint (SeyeDetailPane *self)
+{
+  return self->fingerprint;
 }

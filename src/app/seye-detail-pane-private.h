@@ -28,9 +28,11 @@ struct _SeyeDetailPane
   GtkButton  *pairing_button;
   GtkLabel   *connection_label;
   GtkButton  *forget_button;
-  GtkLabel   *hostname_label;
-  GtkLabel   *os_label;
+  GtkButton  *copy_fingerprint_button;
+  GtkLabel   *title_label;
+  GtkLabel   *os_label;          /* host name · OS · kernel · arch */
   GtkLabel   *state_label;
+  GtkButton  *acknowledge_button;
   GtkLabel   *cpu_model_label;
   GtkLabel   *address_label;
   GtkLabel   *agent_label;
@@ -41,20 +43,29 @@ struct _SeyeDetailPane
   GtkInscription *memory_value_label;
   GtkInscription *load_value_label;
   GtkInscription *network_value_label;
+  GtkInscription *disk_value_label;
   SeyeGraph  *cpu_graph;
   SeyeGraph  *cores_graph;
   SeyeGraph  *memory_graph;
   SeyeGraph  *load_graph;
   SeyeGraph  *network_graph;
+  SeyeGraph  *disk_graph;
+  GtkBox     *interfaces_box;
+  GtkBox     *filesystems_box;
+  GtkBox     *alert_rules_box;
+  GtkExpander *alert_rules_expander;
+  GtkExpander *details_expander;
 
   /* Owned */
   SeyeNode             *node;
   SeyeStore            *store;
+  GSettings            *settings;
   GCancellable         *query_cancellable;
   GCancellable         *export_cancellable;
   GtkFileChooserNative *export_dialog;
   GtkFileFilter        *json_filter;
   GFile                *export_file;
+  char                 *fingerprint;     /* the pinned one in full, while shown */
 
   guint       window;
   gint64      query_to_ms;       /* right edge of the last query, 0 when none */
@@ -78,6 +89,12 @@ void     _seye_detail_pane_set_label            (GtkLabel       *label,
 void     _seye_detail_pane_follow_pairing       (SeyeDetailPane *self,
                                                  SeyeNode       *node);
 void     _seye_detail_pane_update_pairing       (SeyeDetailPane *self);
+void     _seye_detail_pane_copy_fingerprint_action (GtkWidget   *widget,
+                                                    const char  *action_name,
+                                                    GVariant    *param);
+
+/* seye-detail-pane-disks.c */
+void     _seye_detail_pane_update_disks         (SeyeDetailPane *self);
 
 /* seye-detail-pane-history.c */
 void     _seye_detail_pane_reload_history       (SeyeDetailPane *self);

@@ -6,11 +6,14 @@
 #include <adwaita.h>
 #include <glib/gi18n.h>
 
+#include "seye-alert-rule-row.h"
 #include "seye-alerts.h"
 #include "seye-detail-pane-private.h"
 #include "seye-format.h"
 #include "seye-sanitize.h"
 #include "seye-ticker.h"
+#include "seye-usage-row.h"
+#include "seye-window.h"
 
 /* The widget: its properties, its template, and the labels about the node (name, system,
  * state, values over the graphs). The pairing notice is in seye-detail-pane-pairing.c,
@@ -51,19 +54,46 @@ set_value (GtkInscription *inscription,
   gtk_inscription_set_text (inscription, text);
 }
 
+/* Each active alert with its reason: "Memory 96 % · Disk /var 97 % (acknowledged)". */
+static void
+append_alerts (SeyeDetailPane *self,
+               GString        *text)
+{
+  guint active = seye_node_get_active_alerts (self->node) & ~SEYE_ALERT_OFFLINE;
+  guint acknowledged = seye_node_get_acknowledged_alerts (self->node);
+
+  for (guint i = 0; i < SEYE_ALERT_N_KINDS; i++)
+    {
+      SeyeAlertKind kind = 1u << i;
+      g_autofree char *reason = NULL;
+
+      if ((active & kind) == 0)
+        continue;
+
+      reason = seye_node_describe_alert (self->node, kind);
+      g_string_append_printf (text, " · %s", reason);
+      if (acknowledged & kind)
+        g_string_append_printf (text, " %s", _("(acknowledged)"));
+    }
+}
+
 static void
 update_state (SeyeDetailPane *self)
 {
   g_autoptr (GString) text = NULL;
   g_autofree char *error = NULL;
+  g_autofree char *described = NULL;
   SeyeNodeState state;
   gint64 last_seen;
+  guint unacknowledged;
 
   if (self->node == NULL)
     return;
 
   state = seye_node_get_state (self->node);
-  text = g_string_new (seye_node_state_to_string (state));
+  /* "Offline · 4 min", "Left the network · 2 h", "Online" */
+  described = seye_node_describe_state (self->node, g_get_real_time () / 1000);
+  text = g_string_new (described);
 
   last_seen = seye_node_get_last_seen (self->node);
   if (state != SEYE_NODE_STATE_ONLINE && state != SEYE_NODE_STATE_CONNECTING && last_seen > 0)
@@ -83,17 +113,12 @@ update_state (SeyeDetailPane *self)
   if (seye_node_get_conflict (self->node) != NULL)
     g_string_append_printf (text, " · %s", seye_node_get_conflict (self->node));
 
-  if (seye_node_get_alerting (self->node))
-    {
-      guint alerts = seye_node_get_active_alerts (self->node);
-
-      if (alerts & SEYE_ALERT_CPU)
-        g_string_append_printf (text, " · %s", _("CPU usage is high"));
-      if (alerts & SEYE_ALERT_MEMORY)
-        g_string_append_printf (text, " · %s", _("Memory is almost full"));
-    }
+  append_alerts (self, text);
 
   _seye_detail_pane_set_label (self->state_label, text->str);
+
+  unacknowledged = seye_node_get_active_alerts (self->node) & ~seye_node_get_acknowledged_alerts (self->node);
+  gtk_widget_set_visible (GTK_WIDGET (self->acknowledge_button), unacknowledged != 0);
 
   gtk_widget_remove_css_class (GTK_WIDGET (self->state_label), "error");
   gtk_widget_remove_css_class (GTK_WIDGET (self->state_label), "warning");
@@ -134,7 +159,9 @@ update_info (SeyeDetailPane *self)
   hostname = info && info->hostname ? shown (info->hostname) : g_strdup (name);
   address = shown (seye_node_get_address (self->node));
 
-  _seye_detail_pane_set_label (self->hostname_label, hostname);
+  /* The name it announces is the one the list and the header bar show: the title;
+   * the host name opens the line under it. */
+  _seye_detail_pane_set_label (self->title_label, name);
   _seye_detail_pane_set_label (self->address_label, address);
 
   if (info != NULL)
@@ -145,17 +172,45 @@ update_info (SeyeDetailPane *self)
       g_autofree char *cpu_model = shown (info->cpu_model);
       g_autofree char *agent_version = shown (info->agent_version);
 
-      /* Operating system, kernel and architecture: "Debian GNU/Linux 12 · 6.1.0-18-amd64 · x86_64" */
-      os = g_strdup_printf ("%s · %s · %s", os_name, kernel, arch);
+      /* Host name, operating system, kernel and architecture:
+       * "db1 · Debian GNU/Linux 12 · 6.1.0-18-amd64 · x86_64" */
+      os = g_strdup_printf ("%s · %s · %s · %s", hostname, os_name, kernel, arch);
       cpu = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s · %u core", "%s · %u cores", info->n_cores),
                              cpu_model, info->n_cores);
       /* Translators: the version of sorcerers-eye-agent on the node, and the name it announces */
       agent = g_strdup_printf (_("%s · announces “%s”"), agent_version, name);
     }
 
-  _seye_detail_pane_set_label (self->os_label, os);
+  _seye_detail_pane_set_label (self->os_label, os != NULL ? os : hostname);
+
+  /* Its alert rules are kept by node id: none until it said who it is. */
+  for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (self->alert_rules_box)); row != NULL;
+       row = gtk_widget_get_next_sibling (row))
+    seye_alert_rule_row_set_node_id (SEYE_ALERT_RULE_ROW (row), info != NULL ? info->node_id : NULL);
   _seye_detail_pane_set_label (self->cpu_model_label, cpu);
   _seye_detail_pane_set_label (self->agent_label, agent);
+}
+
+/* "4 cores"; with more than a grid shows, the busiest one too: "256 cores · busiest 37: 99 %". */
+static char *
+dup_cores_value (SeyeSample *sample)
+{
+  const char *format = g_dngettext (GETTEXT_PACKAGE, "%u core", "%u cores", sample->cores->len);
+  g_autofree char *count = g_strdup_printf (format, sample->cores->len);
+  g_autofree char *percent = NULL;
+  guint busiest = 0;
+
+  if (sample->cores->len <= 16)
+    return g_steal_pointer (&count);
+
+  for (guint i = 1; i < sample->cores->len; i++)
+    if (g_array_index (sample->cores, SeyeCpuStat, i).busy >
+        g_array_index (sample->cores, SeyeCpuStat, busiest).busy)
+      busiest = i;
+
+  percent = seye_format_percent (g_array_index (sample->cores, SeyeCpuStat, busiest).busy);
+  /* Translators: number of cores, then the busiest core's number and usage */
+  return g_strdup_printf (_("%s · busiest %u: %s"), count, busiest, percent);
 }
 
 static void
@@ -168,6 +223,7 @@ update_values (SeyeDetailPane *self)
   g_autofree char *memory = NULL;
   g_autofree char *load = NULL;
   g_autofree char *network = NULL;
+  g_autofree char *disk = NULL;
 
   if (sample != NULL)
     {
@@ -184,8 +240,7 @@ update_values (SeyeDetailPane *self)
           /* Translators: CPU total, then its parts */
           cpu = g_strdup_printf (_("%s · user %s · system %s · I/O wait %s"), busy, user, system, iowait);
           if (sample->cores != NULL)
-            cores = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u core", "%u cores", sample->cores->len),
-                                     sample->cores->len);
+            cores = dup_cores_value (sample);
         }
 
       if (sample->parts & SEYE_SAMPLE_MEMORY)
@@ -218,14 +273,29 @@ update_values (SeyeDetailPane *self)
           /* Translators: received and sent, e.g. "↓ 1.2 MB/s · ↑ 30 KB/s" */
           network = g_strdup_printf (_("↓ %s · ↑ %s"), rx, tx);
         }
+
+      if (sample->parts & SEYE_SAMPLE_DISK)
+        {
+          g_autofree char *read = seye_format_rate (sample->disk_read_bytes_per_sec);
+          g_autofree char *written = seye_format_rate (sample->disk_write_bytes_per_sec);
+
+          /* Translators: disk bytes read and written, e.g. "read 1.2 MB/s · written 30 KB/s" */
+          disk = g_strdup_printf (_("read %s · written %s"), read, written);
+        }
     }
 
   _seye_detail_pane_set_label (self->uptime_label, uptime);
-  set_value (self->cpu_value_label, cpu);
   set_value (self->cores_value_label, cores);
-  set_value (self->memory_value_label, memory);
-  set_value (self->load_value_label, load);
-  set_value (self->network_value_label, network);
+  /* Over a past range these say its averages and maxima (seye-detail-pane-history.c). */
+  if (!_seye_detail_pane_is_history_window (self->window))
+    {
+      set_value (self->cpu_value_label, cpu);
+      set_value (self->memory_value_label, memory);
+      set_value (self->load_value_label, load);
+      set_value (self->network_value_label, network);
+      set_value (self->disk_value_label, disk);
+    }
+  _seye_detail_pane_update_disks (self);
 }
 
 static void
@@ -260,7 +330,27 @@ tick_cb (SeyeDetailPane *self)
     {
       self->values_dirty = FALSE;
       update_values (self);
+      /* The alerts' values ("Memory 96 %") and the state's age move with the samples. */
+      update_state (self);
     }
+}
+
+/* detail.acknowledge: the node's active alerts stop counting and notifying until they clear. */
+static void
+acknowledge_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *param)
+{
+  SeyeDetailPane *self = SEYE_DETAIL_PANE (widget);
+  GtkRoot *root = gtk_widget_get_root (widget);
+  guint kinds;
+
+  if (self->node == NULL || !SEYE_IS_WINDOW (root))
+    return;
+
+  kinds = seye_node_get_active_alerts (self->node) & ~seye_node_get_acknowledged_alerts (self->node);
+  if (kinds != 0)
+    seye_monitor_acknowledge_alerts (seye_window_get_monitor (SEYE_WINDOW (root)), self->node, kinds);
 }
 
 static void
@@ -283,6 +373,8 @@ seye_detail_pane_dispose (GObject *object)
   seye_detail_pane_set_node (self, NULL);
   _seye_detail_pane_history_dispose (self);
   g_clear_object (&self->store);
+  g_clear_object (&self->settings);
+  g_clear_pointer (&self->fingerprint, g_free);
   gtk_widget_dispose_template (GTK_WIDGET (self), SEYE_TYPE_DETAIL_PANE);
 
   G_OBJECT_CLASS (seye_detail_pane_parent_class)->dispose (object);
@@ -372,6 +464,8 @@ seye_detail_pane_class_init (SeyeDetailPaneClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (SEYE_TYPE_GRAPH);
+  g_type_ensure (SEYE_TYPE_USAGE_ROW);
+  g_type_ensure (SEYE_TYPE_ALERT_RULE_ROW);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ui/seye-detail-pane.ui");
   gtk_widget_class_bind_template_child (widget_class, SeyeDetailPane, stack);
@@ -382,9 +476,11 @@ seye_detail_pane_class_init (SeyeDetailPaneClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SeyeDetailPane, pairing_button);
   gtk_widget_class_bind_template_child (widget_class, SeyeDetailPane, connection_label);
   gtk_widget_class_bind_template_child (widget_class, SeyeDetailPane, forget_button);
-  gtk_widget_class_bind_template_child (widget_class, SeyeDetailPane, hostname_label);
+  gtk_widget_class_bind_template_child (widget_class, SeyeDetailPane, copy_fingerprint_button);
+  gtk_widget_class_bind_template_child (widget_class, SeyeDetailPane, title_label);
   gtk_widget_class_bind_template_child (widget_class, SeyeDetailPane, os_label);
   gtk_widget_class_bind_template_child (widget_class, SeyeDetailPane, state_label);
+  gtk_widget_class_bind_template_child (widget_class, SeyeDetailPane, acknowledge_button);
   gtk_widget_class_bind_template_child (widget_class, SeyeDetailPane, cpu_model_label);
   gtk_widget_class_bind_template_child (widget_class, SeyeDetailPane, address_label);
   gtk_widget_class_bind_template_child (widget_class, SeyeDetailPane, agent_label);
@@ -394,14 +490,24 @@ seye_detail_pane_class_init (SeyeDetailPaneClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SeyeDetailPane, memory_value_label);
   gtk_widget_class_bind_template_child (widget_class, SeyeDetailPane, load_value_label);
   gtk_widget_class_bind_template_child (widget_class, SeyeDetailPane, network_value_label);
+  gtk_widget_class_bind_template_child (widget_class, SeyeDetailPane, disk_value_label);
   gtk_widget_class_bind_template_child (widget_class, SeyeDetailPane, cpu_graph);
   gtk_widget_class_bind_template_child (widget_class, SeyeDetailPane, cores_graph);
   gtk_widget_class_bind_template_child (widget_class, SeyeDetailPane, memory_graph);
   gtk_widget_class_bind_template_child (widget_class, SeyeDetailPane, load_graph);
   gtk_widget_class_bind_template_child (widget_class, SeyeDetailPane, network_graph);
+  gtk_widget_class_bind_template_child (widget_class, SeyeDetailPane, disk_graph);
+  gtk_widget_class_bind_template_child (widget_class, SeyeDetailPane, interfaces_box);
+  gtk_widget_class_bind_template_child (widget_class, SeyeDetailPane, filesystems_box);
+  gtk_widget_class_bind_template_child (widget_class, SeyeDetailPane, alert_rules_box);
+  gtk_widget_class_bind_template_child (widget_class, SeyeDetailPane, alert_rules_expander);
+  gtk_widget_class_bind_template_child (widget_class, SeyeDetailPane, details_expander);
 
   gtk_widget_class_install_property_action (widget_class, "detail.window", "window");
   gtk_widget_class_install_action (widget_class, "detail.export", NULL, _seye_detail_pane_export_action);
+  gtk_widget_class_install_action (widget_class, "detail.acknowledge", NULL, acknowledge_action);
+  gtk_widget_class_install_action (widget_class, "detail.copy-fingerprint", NULL,
+                                   _seye_detail_pane_copy_fingerprint_action);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "detailpane");
@@ -414,6 +520,11 @@ seye_detail_pane_init (SeyeDetailPane *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
   _seye_detail_pane_update_export_action (self);
+
+  /* The filesystem alert threshold colours the level bars. */
+  self->settings = g_settings_new (APP_ID);
+  g_signal_connect_object (self->settings, "changed::filesystem-threshold",
+                           G_CALLBACK (update_values), self, G_CONNECT_SWAPPED);
 
   g_signal_connect_object (seye_ticker_get_default (), "tick", G_CALLBACK (tick_cb), self,
                            G_CONNECT_SWAPPED);
@@ -458,6 +569,10 @@ seye_detail_pane_set_node (SeyeDetailPane *self,
                                G_CONNECT_SWAPPED);
       g_signal_connect_object (node, "notify::alerting", G_CALLBACK (update_state), self,
                                G_CONNECT_SWAPPED);
+      g_signal_connect_object (node, "notify::active-alerts", G_CALLBACK (update_state), self,
+                               G_CONNECT_SWAPPED);
+      g_signal_connect_object (node, "notify::acknowledged-alerts", G_CALLBACK (update_state), self,
+                               G_CONNECT_SWAPPED);
       g_signal_connect_object (node, "notify::conflict", G_CALLBACK (update_state), self,
                                G_CONNECT_SWAPPED);
       g_signal_connect_object (node, "notify::error", G_CALLBACK (update_state), self,
@@ -474,6 +589,7 @@ seye_detail_pane_set_node (SeyeDetailPane *self,
   seye_graph_set_node (self->memory_graph, node);
   seye_graph_set_node (self->load_graph, node);
   seye_graph_set_node (self->network_graph, node);
+  seye_graph_set_node (self->disk_graph, node);
 
   gtk_stack_set_visible_child_name (self->stack, node != NULL ? "node" : "empty");
 
@@ -510,11 +626,13 @@ seye_detail_pane_set_window (SeyeDetailPane *self,
   else
     {
       _seye_detail_pane_show_live (self);
+      update_values (self);
       seye_graph_set_window (self->cpu_graph, seconds);
       seye_graph_set_window (self->cores_graph, seconds);
       seye_graph_set_window (self->memory_graph, seconds);
       seye_graph_set_window (self->load_graph, seconds);
       seye_graph_set_window (self->network_graph, seconds);
+      seye_graph_set_window (self->disk_graph, seconds);
     }
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_WINDOW]);
@@ -533,6 +651,7 @@ seye_detail_pane_get_graph (SeyeDetailPane *self,
     case SEYE_GRAPH_MEMORY:  return self->memory_graph;
     case SEYE_GRAPH_LOAD:    return self->load_graph;
     case SEYE_GRAPH_NETWORK: return self->network_graph;
+    case SEYE_GRAPH_DISK:    return self->disk_graph;
     default:                 g_return_val_if_reached (NULL);
     }
 }
@@ -543,7 +662,7 @@ seye_detail_pane_dup_summary (SeyeDetailPane *self)
   g_return_val_if_fail (SEYE_IS_DETAIL_PANE (self), NULL);
 
   return g_strjoin ("\n",
-                    gtk_label_get_text (self->hostname_label),
+                    gtk_label_get_text (self->title_label),
                     gtk_label_get_text (self->os_label),
                     gtk_label_get_text (self->state_label),
                     gtk_label_get_text (self->cpu_model_label),
@@ -582,3 +701,16 @@ seye_detail_pane_set_store (SeyeDetailPane *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STORE]);
 }
 
+
+/* For tests: the row of alert rule @rule ("cpu", "memory", ...). */
+GtkWidget *
+_seye_detail_pane_get_alert_rule_row (SeyeDetailPane *self,
+                                      const char     *rule)
+{
+  for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (self->alert_rules_box)); row != NULL;
+       row = gtk_widget_get_next_sibling (row))
+    if (g_strcmp0 (seye_alert_rule_row_get_rule (SEYE_ALERT_RULE_ROW (row)), rule) == 0)
+      return row;
+
+  return NULL;
+}

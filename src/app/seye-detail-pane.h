@@ -23,12 +23,23 @@ void       seye_detail_pane_set_store  (SeyeDetailPane *self,
                                         SeyeStore      *store);
 SeyeGraph *seye_detail_pane_get_graph  (SeyeDetailPane *self,
                                         SeyeGraphKind   kind);
-/* The header's text, for tests: "hostname\nos\n..." */
+/* The header's text, for tests: "name\nhost name · os\n..." */
 char      *seye_detail_pane_dup_summary (SeyeDetailPane *self) G_GNUC_WARN_UNUSED_RESULT;
 /* For tests: the pairing notice ("title\nbody", NULL when hidden), its button, the Connection row. */
 char      *_seye_detail_pane_dup_pairing_notice (SeyeDetailPane *self) G_GNUC_WARN_UNUSED_RESULT;
 GtkButton *_seye_detail_pane_get_pairing_button (SeyeDetailPane *self);
 GtkButton *_seye_detail_pane_get_forget_button  (SeyeDetailPane *self);
 const char *_seye_detail_pane_get_connection    (SeyeDetailPane *self);
+const char *_seye_detail_pane_get_fingerprint   (SeyeDetailPane *self);
+/* For tests: the boxes of SeyeUsageRows of filesystems and network interfaces. */
+GtkWidget  *_seye_detail_pane_get_filesystems_box (SeyeDetailPane *self);
+GtkWidget  *_seye_detail_pane_get_interfaces_box  (SeyeDetailPane *self);
+/* For tests: the SeyeAlertRuleRow of @rule ("cpu", "memory", ...). */
+GtkWidget  *_seye_detail_pane_get_alert_rule_row  (SeyeDetailPane *self,
+                                                   const char     *rule);
+/* For tests: the open Export History dialog, NULL when none. */
+GtkFileChooser *_seye_detail_pane_get_export_dialog (SeyeDetailPane *self);
+/* For tests: the line over the CPU graph (now, or a past range's average and maximum). */
+char       *_seye_detail_pane_dup_cpu_values      (SeyeDetailPane *self) G_GNUC_WARN_UNUSED_RESULT;
 
 G_END_DECLS

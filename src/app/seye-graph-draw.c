@@ -6,9 +6,11 @@
 #include <math.h>
 
 #include <adwaita.h>
+#include <glib/gi18n.h>
 
 #include "seye-format.h"
 #include "seye-graph-private.h"
+#include "seye-graph-time.h"
 
 #define GAP_MS 5000   /* a longer silence between two samples breaks the line */
 
@@ -18,10 +20,11 @@
 /* Names of the colours in style.css / style-dark.css, per kind. */
 static const char * const color_names[][MAX_SERIES] = {
   [SEYE_GRAPH_CPU]     = { "seye_cpu_user", "seye_cpu_system", "seye_cpu_iowait", NULL },
-  [SEYE_GRAPH_CORES]   = { "seye_cpu_user", NULL, NULL, NULL },
+  [SEYE_GRAPH_CORES]   = { "seye_cpu_user", "seye_cpu_system", NULL, NULL },
   [SEYE_GRAPH_MEMORY]  = { "seye_memory", "seye_swap", NULL, NULL },
   [SEYE_GRAPH_LOAD]    = { "seye_load_1", "seye_load_5", "seye_load_15", NULL },
   [SEYE_GRAPH_NETWORK] = { "seye_net_rx", "seye_net_tx", NULL, NULL },
+  [SEYE_GRAPH_DISK]    = { "seye_disk_read", "seye_disk_write", NULL, NULL },
 };
 
 void
@@ -79,6 +82,7 @@ format_axis_value (SeyeGraph *self,
   switch (self->kind)
     {
     case SEYE_GRAPH_NETWORK:
+    case SEYE_GRAPH_DISK:
       return seye_format_rate (value);
     case SEYE_GRAPH_LOAD:
       return g_strdup_printf ("%.3g", value);
@@ -107,6 +111,99 @@ _seye_graph_get_layout (SeyeGraph *self)
   return self->layout;
 }
 
+/* The time axis' ticks: relative to a right edge at 0 for live samples, at the range's
+ * times for stored ones. */
+static GArray *
+dup_ticks (SeyeGraph *self)
+{
+  g_autoptr (GTimeZone) tz = g_time_zone_new_local ();
+
+  if (self->history != NULL)
+    return seye_graph_time_ticks (self->history_to_ms, _seye_graph_window_ms (self), FALSE, tz);
+
+  return seye_graph_time_ticks (0, _seye_graph_window_ms (self), TRUE, tz);
+}
+
+static double
+tick_x (SeyeGraph          *self,
+        const SeyeTimeTick *tick,
+        double              width)
+{
+  gint64 end = self->history != NULL ? self->history_to_ms : 0;
+
+  return seye_graph_time_to_x (tick->time_ms, end, _seye_graph_window_ms (self), width);
+}
+
+/* The ticks' labels along the bottom edge, each right of its line ("now" left of the
+ * right edge); laid out from the newest, those that would run into it left out. */
+static void
+draw_time_labels (SeyeGraph *self,
+                  cairo_t   *cr,
+                  int        width,
+                  int        height)
+{
+  PangoLayout *layout = _seye_graph_get_layout (self);
+  g_autoptr (GArray) ticks = dup_ticks (self);
+  double free_until = width - 4;
+
+  for (guint i = ticks->len; i > 0; i--)
+    {
+      const SeyeTimeTick *tick = &g_array_index (ticks, SeyeTimeTick, i - 1);
+      PangoRectangle extents;
+      double x;
+
+      pango_layout_set_text (layout, tick->label, -1);
+      pango_layout_get_pixel_extents (layout, NULL, &extents);
+      x = MIN (tick_x (self, tick, width) + 4, width - 4 - extents.width);
+      if (x + extents.width > free_until || x < 0)
+        continue;
+
+      cairo_move_to (cr, x, height - 3 - extents.height);
+      pango_cairo_show_layout (cr, layout);
+      free_until = x - 8;
+    }
+}
+
+/* Over a stored range that reaches back before the first point: "Recorded since 14:02"
+ * in the empty part, or "Nothing recorded" over an empty range. */
+static void
+draw_recorded_since (SeyeGraph *self,
+                     cairo_t   *cr,
+                     int        width,
+                     int        height)
+{
+  PangoLayout *layout = _seye_graph_get_layout (self);
+  g_autoptr (GTimeZone) tz = g_time_zone_new_local ();
+  g_autofree char *text = NULL;
+  gint64 span_ms = _seye_graph_window_ms (self);
+  PangoRectangle extents;
+  double empty_w = width;
+  gint64 first_ms;
+
+  if (self->history == NULL)
+    return;
+
+  if (seye_graph_get_time_range (self, &first_ms, NULL))
+    {
+      text = seye_graph_recorded_since (first_ms, self->history_to_ms, span_ms, tz);
+      empty_w = seye_graph_time_to_x (first_ms, self->history_to_ms, span_ms, width);
+    }
+  else
+    text = g_strdup (_("Nothing recorded in this range"));
+
+  if (text == NULL)
+    return;
+
+  pango_layout_set_text (layout, text, -1);
+  pango_layout_get_pixel_extents (layout, NULL, &extents);
+  /* In the middle of the empty part when it fits there, else right of the scale. */
+  if (extents.width + 16 <= empty_w)
+    cairo_move_to (cr, (empty_w - extents.width) / 2, (height - extents.height) / 2.0);
+  else
+    cairo_move_to (cr, 56, 3);
+  pango_cairo_show_layout (cr, layout);
+}
+
 static void
 draw_frame (SeyeGraph *self,
             cairo_t   *cr,
@@ -116,8 +213,6 @@ draw_frame (SeyeGraph *self,
             double     height,
             gboolean   time_lines)
 {
-  gint64 span_ms = _seye_graph_window_ms (self);
-
   cairo_save (cr);
   cairo_translate (cr, x, y);
 
@@ -143,15 +238,18 @@ draw_frame (SeyeGraph *self,
       cairo_line_to (cr, width, gy);
     }
 
-  /* Time lines counted from the right edge, so they do not move as time goes. */
+  /* Time lines at the axis' ticks; live ones counted from the right edge, so that they
+   * do not move as time goes. */
   if (time_lines)
     {
-      gint64 step = seye_graph_time_grid_step (span_ms);
+      g_autoptr (GArray) ticks = dup_ticks (self);
 
-      for (gint64 t = step; t < span_ms; t += step)
+      for (guint i = 0; i < ticks->len; i++)
         {
-          double gx = round (seye_graph_time_to_x (-t, 0, span_ms, width)) + 0.5;
+          double gx = round (tick_x (self, &g_array_index (ticks, SeyeTimeTick, i), width)) + 0.5;
 
+          if (gx < 2 || gx > width - 2)
+            continue;
           cairo_move_to (cr, gx, 0);
           cairo_line_to (cr, gx, height);
         }
@@ -179,29 +277,25 @@ build_static_node (SeyeGraph *self,
 
   label.alpha = 0.55;
 
-  if (self->kind == SEYE_GRAPH_CORES)
+  if (self->kind == SEYE_GRAPH_CORES && seye_core_use_heatmap (_seye_graph_shown_series (self)->n_values))
+    draw_frame (self, cr, 0, 0, width, height, TRUE);
+  else if (self->kind == SEYE_GRAPH_CORES)
     {
       SeyeCoreLayout cores;
 
+      /* The cells' labels carry the current values: drawn with the series. */
       seye_core_layout_compute (&cores, _seye_graph_shown_series (self)->n_values, width);
       for (guint i = 0; i < _seye_graph_shown_series (self)->n_values; i++)
         {
-          g_autofree char *text = g_strdup_printf ("%u", i);
           double x, y;
 
           seye_core_layout_cell (&cores, i, &x, &y);
           draw_frame (self, cr, x, y, cores.cell_width, cores.cell_height, FALSE);
-
-          pango_layout_set_text (layout, text, -1);
-          gdk_cairo_set_source_rgba (cr, &label);
-          cairo_move_to (cr, x + 4, y + 2);
-          pango_cairo_show_layout (cr, layout);
         }
     }
   else
     {
       g_autofree char *top = format_axis_value (self, self->max);
-      g_autofree char *span = NULL;
 
       draw_frame (self, cr, 0, 0, width, height, TRUE);
 
@@ -211,10 +305,8 @@ build_static_node (SeyeGraph *self,
       cairo_move_to (cr, 6, 3);
       pango_cairo_show_layout (cr, layout);
 
-      span = seye_format_duration (_seye_graph_window_ms (self) / 1000);
-      pango_layout_set_text (layout, span, -1);
-      cairo_move_to (cr, 6, height - 3 - pango_units_to_double (pango_layout_get_baseline (layout)) - 4);
-      pango_cairo_show_layout (cr, layout);
+      draw_time_labels (self, cr, width, height);
+      draw_recorded_since (self, cr, width, height);
     }
 
   cairo_destroy (cr);
@@ -507,6 +599,8 @@ draw_history_bands (SeyeGraph *self,
       {
         SeyeCoreLayout cores;
 
+        if (seye_core_use_heatmap (self->history->n_values))
+          break;
         seye_core_layout_compute (&cores, self->history->n_values, width);
         for (guint i = 0; i < self->history->n_values; i++)
           {
@@ -519,6 +613,7 @@ draw_history_bands (SeyeGraph *self,
       break;
 
     case SEYE_GRAPH_NETWORK:
+    case SEYE_GRAPH_DISK:
       draw_band (self, cr, 1, 0, 0, width, height, &self->colors[1]);
       draw_band (self, cr, 0, 0, 0, width, height, &self->colors[0]);
       break;
@@ -551,6 +646,11 @@ draw_lines (SeyeGraph *self,
       {
         SeyeCoreLayout cores;
 
+        if (seye_core_use_heatmap (_seye_graph_shown_series (self)->n_values))
+          {
+            _seye_graph_draw_heatmap (self, cr, width, height);
+            break;
+          }
         seye_core_layout_compute (&cores, _seye_graph_shown_series (self)->n_values, width);
         for (guint i = 0; i < _seye_graph_shown_series (self)->n_values; i++)
           {
@@ -573,6 +673,7 @@ draw_lines (SeyeGraph *self,
       break;
 
     case SEYE_GRAPH_NETWORK:
+    case SEYE_GRAPH_DISK:
       draw_filled (self, cr, 0, -1, 0, 0, width, height, &self->colors[0]);
       draw_series (self, cr, 1, -1, 0, 0, width, height, &self->colors[1], FALSE);
       break;
@@ -600,7 +701,8 @@ _seye_graph_snapshot (GtkWidget   *widget,
   ensure_colors (self);
   gtk_snapshot_append_node (snapshot, ensure_static_node (self, width, height));
 
-  if (seye_graph_series_get_length (_seye_graph_shown_series (self)) == 0)
+  if (seye_graph_series_get_length (_seye_graph_shown_series (self)) == 0 &&
+      self->kind != SEYE_GRAPH_CORES)
     return;
 
   cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
@@ -612,8 +714,10 @@ _seye_graph_snapshot (GtkWidget   *widget,
   if (self->history != NULL)
     draw_history_bands (self, cr, width, height);
   draw_lines (self, cr, width, height);
+  if (self->kind == SEYE_GRAPH_CORES && !seye_core_use_heatmap (_seye_graph_shown_series (self)->n_values))
+    _seye_graph_draw_core_values (self, cr, width);
 
-  if (self->hover_x >= 0)
+  if (self->hover_x >= 0 || self->cursor_ms != 0)
     _seye_graph_draw_hover (self, cr, width, height);
 
   cairo_destroy (cr);

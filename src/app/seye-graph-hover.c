@@ -32,7 +32,13 @@ find_hovered_point (SeyeGraph *self,
   *area_w = width;
   *core = -1;
 
-  if (self->kind == SEYE_GRAPH_CORES)
+  if (self->kind == SEYE_GRAPH_CORES && seye_core_use_heatmap (series->n_values))
+    {
+      *core = seye_core_heatmap_hit (series->n_values, self->hover_y);
+      if (*core < 0)
+        return FALSE;
+    }
+  else if (self->kind == SEYE_GRAPH_CORES)
     {
       SeyeCoreLayout cores;
       double cy;
@@ -123,6 +129,15 @@ dup_hover_text (SeyeGraph *self,
       }
       break;
 
+    case SEYE_GRAPH_DISK:
+      {
+        g_autofree char *read = seye_format_rate (VALUE (0));
+        g_autofree char *written = seye_format_rate (VALUE (1));
+
+        g_string_append_printf (text, "\n%s %s\n%s %s", _("Read"), read, _("Written"), written);
+      }
+      break;
+
     default:
       break;
     }
@@ -176,6 +191,42 @@ draw_hover_box (SeyeGraph  *self,
   pango_cairo_show_layout (cr, layout);
 }
 
+/* Where the keyboard's cursor is drawn: its point's place, in its core's cell or row. */
+static void
+sync_cursor (SeyeGraph *self,
+             int        width,
+             int        height)
+{
+  SeyeGraphSeries *series = _seye_graph_shown_series (self);
+  gint64 span_ms = _seye_graph_window_ms (self);
+  gint64 end = _seye_graph_end_time (self);
+  double x0 = 0, y0 = 0, w = width, h = height;
+
+  if (self->cursor_ms == 0)
+    return;
+
+  /* Kept on screen as time goes by. */
+  self->cursor_ms = MAX (self->cursor_ms, end - span_ms);
+
+  if (self->kind == SEYE_GRAPH_CORES && seye_core_use_heatmap (series->n_values))
+    {
+      h = seye_core_heatmap_row_height (series->n_values);
+      y0 = self->cursor_core * h;
+    }
+  else if (self->kind == SEYE_GRAPH_CORES)
+    {
+      SeyeCoreLayout cores;
+
+      seye_core_layout_compute (&cores, series->n_values, width);
+      seye_core_layout_cell (&cores, self->cursor_core, &x0, &y0);
+      w = cores.cell_width;
+      h = cores.cell_height;
+    }
+
+  self->hover_x = x0 + seye_graph_time_to_x (self->cursor_ms, end, span_ms, w);
+  self->hover_y = y0 + h / 2.0;
+}
+
 void
 _seye_graph_draw_hover (SeyeGraph *self,
                         cairo_t   *cr,
@@ -188,6 +239,7 @@ _seye_graph_draw_hover (SeyeGraph *self,
   gint64 t;
   double x;
 
+  sync_cursor (self, width, height);
   if (!find_hovered_point (self, width, &area_x, &area_w, &core, &index, &t))
     return;
 
@@ -203,6 +255,7 @@ motion_cb (SeyeGraph                *self,
            double                    y,
            GtkEventControllerMotion *motion)
 {
+  self->cursor_ms = 0;
   self->hover_x = x;
   self->hover_y = y;
   gtk_widget_queue_draw (GTK_WIDGET (self));
@@ -212,8 +265,116 @@ static void
 leave_cb (SeyeGraph                *self,
           GtkEventControllerMotion *motion)
 {
-  self->hover_x = self->hover_y = -1;
+  /* The keyboard's cursor stays where it was. */
+  if (self->cursor_ms == 0)
+    self->hover_x = self->hover_y = -1;
   gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+/* The accessible description: the read-out at the cursor on one line. */
+static void
+update_description (SeyeGraph *self,
+                    int        index,
+                    int        core)
+{
+  g_autofree char *text = NULL;
+
+  if (index >= 0)
+    {
+      g_autofree char *lines = dup_hover_text (self, index, core,
+                                               seye_graph_series_get_time (_seye_graph_shown_series (self),
+                                                                           index));
+      g_auto (GStrv) parts = g_strsplit (lines, "\n", -1);
+
+      /* "14:02:11, User 12 %, System 3 %": the read-out's lines on one. */
+      text = g_strjoinv (", ", parts);
+    }
+
+  if (g_strcmp0 (text, self->description) == 0)
+    return;
+
+  g_free (self->description);
+  self->description = g_steal_pointer (&text);
+  if (self->description != NULL)
+    gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                    self->description, -1);
+  else
+    gtk_accessible_reset_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION);
+}
+
+/* graph.move-cursor (ii): @points along time (negative: older), @cores across cores.
+ * The first move puts the cursor on the newest point. */
+static void
+move_cursor_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *param)
+{
+  SeyeGraph *self = SEYE_GRAPH (widget);
+  SeyeGraphSeries *series = _seye_graph_shown_series (self);
+  gint64 end = _seye_graph_end_time (self);
+  guint n = seye_graph_series_get_length (series);
+  guint first = seye_graph_series_find_after (series, end - _seye_graph_window_ms (self));
+  int points, cores, index;
+
+  g_variant_get (param, "(ii)", &points, &cores);
+  if (n == 0 || first >= n)
+    return;
+
+  if (self->cursor_ms == 0)
+    index = n - 1;
+  else
+    {
+      index = seye_graph_series_find_nearest (series, self->cursor_ms);
+      index = CLAMP (index + points, (int) first, (int) n - 1);
+    }
+
+  if (self->kind == SEYE_GRAPH_CORES && series->n_values > 0)
+    self->cursor_core = CLAMP (self->cursor_core + cores, 0, (int) series->n_values - 1);
+
+  self->cursor_ms = seye_graph_series_get_time (series, index);
+  update_description (self, index, self->kind == SEYE_GRAPH_CORES ? self->cursor_core : -1);
+  gtk_widget_queue_draw (widget);
+}
+
+/* graph.clear-cursor: the read-out goes away. */
+static void
+clear_cursor_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *param)
+{
+  SeyeGraph *self = SEYE_GRAPH (widget);
+
+  self->cursor_ms = 0;
+  self->hover_x = self->hover_y = -1;
+  update_description (self, -1, -1);
+  gtk_widget_queue_draw (widget);
+}
+
+void
+_seye_graph_hover_class_init (GtkWidgetClass *widget_class)
+{
+  gtk_widget_class_install_action (widget_class, "graph.move-cursor", "(ii)", move_cursor_action);
+  gtk_widget_class_install_action (widget_class, "graph.clear-cursor", NULL, clear_cursor_action);
+
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, 0, "graph.move-cursor", "(ii)", -1, 0);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Right, 0, "graph.move-cursor", "(ii)", 1, 0);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Up, 0, "graph.move-cursor", "(ii)", 0, -1);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Down, 0, "graph.move-cursor", "(ii)", 0, 1);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "graph.clear-cursor", NULL);
+}
+
+/**
+ * seye_graph_get_cursor_description:
+ *
+ * Returns: (nullable): what the accessible description says: the time and values at
+ *   the keyboard's cursor, NULL while there is none.
+ */
+const char *
+seye_graph_get_cursor_description (SeyeGraph *self)
+{
+  g_return_val_if_fail (SEYE_IS_GRAPH (self), NULL);
+
+  return self->description;
 }
 
 void
@@ -222,6 +383,7 @@ _seye_graph_hover_init (SeyeGraph *self)
   GtkEventController *motion = gtk_event_controller_motion_new ();
 
   self->hover_x = self->hover_y = -1;
+  gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);
 
   g_signal_connect_object (motion, "motion", G_CALLBACK (motion_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (motion, "leave", G_CALLBACK (leave_cb), self, G_CONNECT_SWAPPED);

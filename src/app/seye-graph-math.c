@@ -192,6 +192,40 @@ seye_core_layout_hit (const SeyeCoreLayout *layout,
   return index < n_cores ? (int) index : -1;
 }
 
+double
+seye_core_heatmap_row_height (guint n_cores)
+{
+  if (n_cores == 0)
+    return 0.0;
+
+  /* Whole pixels while they fit, so that rows stay sharp; shared pixels past 256 cores. */
+  if (n_cores <= SEYE_CORE_HEATMAP_MAX_HEIGHT)
+    return MIN (SEYE_CORE_HEATMAP_MAX_ROW, floor (SEYE_CORE_HEATMAP_MAX_HEIGHT / n_cores));
+
+  return SEYE_CORE_HEATMAP_MAX_HEIGHT / n_cores;
+}
+
+double
+seye_core_heatmap_height (guint n_cores)
+{
+  return n_cores * seye_core_heatmap_row_height (n_cores);
+}
+
+int
+seye_core_heatmap_hit (guint  n_cores,
+                       double y)
+{
+  double row = seye_core_heatmap_row_height (n_cores);
+  int core;
+
+  if (n_cores == 0 || y < 0.0 || row <= 0.0)
+    return -1;
+
+  core = (int) floor (y / row);
+
+  return core < (int) n_cores ? core : -1;
+}
+
 SeyeGraphSeries *
 seye_graph_series_new (guint n_values)
 {

@@ -64,6 +64,27 @@ int      seye_core_layout_hit       (const SeyeCoreLayout *layout,
                                      double                y);
 
 /*
+ * Above SEYE_CORE_GRID_MAX cores, one row per core (a heat map: x is time, the colour
+ * the core's usage) instead of a grid of small graphs: rows of 1 to 8 px, all of them in
+ * at most SEYE_CORE_HEATMAP_MAX_HEIGHT px.
+ */
+#define SEYE_CORE_GRID_MAX            16
+#define SEYE_CORE_HEATMAP_MAX_HEIGHT  256.0
+#define SEYE_CORE_HEATMAP_MAX_ROW     8.0
+
+static inline gboolean
+seye_core_use_heatmap (guint n_cores)
+{
+  return n_cores > SEYE_CORE_GRID_MAX;
+}
+
+double   seye_core_heatmap_row_height (guint    n_cores);
+double   seye_core_heatmap_height     (guint    n_cores);
+/* The core whose row is at @y, or -1 outside the map. */
+int      seye_core_heatmap_hit        (guint    n_cores,
+                                       double   y);
+
+/*
  * The points a graph draws: a time and a fixed number of values per point, appended as
  * samples arrive and trimmed to the longest window. Drawing reads it and multiplies.
  */

@@ -47,6 +47,9 @@ struct _SeyeGraph
   int              static_height;
   double           hover_x;
   double           hover_y;
+  gint64           cursor_ms;       /* the keyboard's cursor: a point's time, 0 when none */
+  int              cursor_core;
+  char            *description;     /* what is at the cursor, as the accessible description says */
   guint64          n_samples;
   guint64          n_draws;
 
@@ -99,8 +102,18 @@ PangoLayout *_seye_graph_get_layout        (SeyeGraph   *self);
 void         _seye_graph_snapshot          (GtkWidget   *widget,
                                             GtkSnapshot *snapshot);
 
+/* seye-graph-cores.c */
+void         _seye_graph_draw_heatmap      (SeyeGraph   *self,
+                                            cairo_t     *cr,
+                                            int          width,
+                                            int          height);
+void         _seye_graph_draw_core_values  (SeyeGraph   *self,
+                                            cairo_t     *cr,
+                                            int          width);
+
 /* seye-graph-hover.c */
 void         _seye_graph_hover_init        (SeyeGraph   *self);
+void         _seye_graph_hover_class_init  (GtkWidgetClass *widget_class);
 void         _seye_graph_draw_hover        (SeyeGraph   *self,
                                             cairo_t     *cr,
                                             int          width,

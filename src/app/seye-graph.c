@@ -38,6 +38,7 @@ seye_graph_kind_get_type (void)
         { SEYE_GRAPH_MEMORY, "SEYE_GRAPH_MEMORY", "memory" },
         { SEYE_GRAPH_LOAD, "SEYE_GRAPH_LOAD", "load" },
         { SEYE_GRAPH_NETWORK, "SEYE_GRAPH_NETWORK", "network" },
+        { SEYE_GRAPH_DISK, "SEYE_GRAPH_DISK", "disk" },
         { 0, NULL, NULL },
       };
       GType type = g_enum_register_static ("SeyeGraphKind", values);
@@ -57,6 +58,7 @@ n_values_for (SeyeGraph *self)
     case SEYE_GRAPH_MEMORY:  return 2;
     case SEYE_GRAPH_LOAD:    return 3;
     case SEYE_GRAPH_NETWORK: return 2;
+    case SEYE_GRAPH_DISK:    return 2;
     case SEYE_GRAPH_CORES:
       {
         SeyeSample *sample = self->node ? seye_node_get_sample (self->node) : NULL;
@@ -75,7 +77,8 @@ n_values_for (SeyeGraph *self)
 static gboolean
 is_autoscaled (SeyeGraph *self)
 {
-  return self->kind == SEYE_GRAPH_LOAD || self->kind == SEYE_GRAPH_NETWORK;
+  return self->kind == SEYE_GRAPH_LOAD || self->kind == SEYE_GRAPH_NETWORK ||
+         self->kind == SEYE_GRAPH_DISK;
 }
 
 /* Turns a sample into the values a graph draws; FALSE when it has none of them. */
@@ -121,6 +124,13 @@ sample_to_values (SeyeGraph        *self,
         return FALSE;
       values[0] = sample->net_rx_bytes_per_sec;
       values[1] = sample->net_tx_bytes_per_sec;
+      return TRUE;
+
+    case SEYE_GRAPH_DISK:
+      if (!(sample->parts & SEYE_SAMPLE_DISK))
+        return FALSE;
+      values[0] = sample->disk_read_bytes_per_sec;
+      values[1] = sample->disk_write_bytes_per_sec;
       return TRUE;
 
     default:
@@ -282,8 +292,11 @@ seye_graph_measure (GtkWidget      *widget,
   if (orientation == GTK_ORIENTATION_HORIZONTAL)
     {
       *minimum = self->kind == SEYE_GRAPH_CORES ? (int) SEYE_CORE_MIN_CELL_WIDTH : 120;
-      *natural = 400;
+      *natural = 240;   /* two sections side by side fit a pane of 600 px */
     }
+  else if (self->kind == SEYE_GRAPH_CORES &&
+           seye_core_use_heatmap (_seye_graph_shown_series (self)->n_values))
+    *minimum = *natural = (int) ceil (seye_core_heatmap_height (_seye_graph_shown_series (self)->n_values));
   else if (self->kind == SEYE_GRAPH_CORES)
     {
       SeyeCoreLayout cores;
@@ -294,8 +307,8 @@ seye_graph_measure (GtkWidget      *widget,
     }
   else
     {
-      *minimum = 80;
-      *natural = 120;
+      *minimum = 60;
+      *natural = 60;
     }
 }
 
@@ -329,6 +342,7 @@ seye_graph_finalize (GObject *object)
 
   g_clear_pointer (&self->series, seye_graph_series_free);
   clear_history_series (self);
+  g_clear_pointer (&self->description, g_free);
 
   G_OBJECT_CLASS (seye_graph_parent_class)->finalize (object);
 }
@@ -423,6 +437,8 @@ seye_graph_class_init (SeyeGraphClass *klass)
 
   gtk_widget_class_set_css_name (widget_class, "graph");
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);
+
+  _seye_graph_hover_class_init (widget_class);
 }
 
 static void

@@ -14,6 +14,7 @@ typedef enum
   SEYE_GRAPH_MEMORY,    /* memory and swap, 0..100 % */
   SEYE_GRAPH_LOAD,      /* load 1 / 5 / 15, scaled to fit */
   SEYE_GRAPH_NETWORK,   /* received / sent, bytes per second, scaled to fit */
+  SEYE_GRAPH_DISK,      /* read / written, bytes per second, scaled to fit */
 } SeyeGraphKind;
 
 #define SEYE_TYPE_GRAPH_KIND (seye_graph_kind_get_type ())
@@ -45,5 +46,6 @@ gboolean       seye_graph_get_showing_history (SeyeGraph *self);
 gboolean       seye_graph_get_time_range (SeyeGraph    *self,
                                           gint64       *first_ms,
                                           gint64       *last_ms);
+const char    *seye_graph_get_cursor_description (SeyeGraph *self);
 
 G_END_DECLS
