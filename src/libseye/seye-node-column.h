@@ -21,6 +21,7 @@ typedef enum
   SEYE_NODE_COLUMN_HISTORY,
   SEYE_NODE_COLUMN_MEMORY,
   SEYE_NODE_COLUMN_LOAD,
+  SEYE_NODE_COLUMN_DISK,
   SEYE_NODE_COLUMN_PROCESSES,
   SEYE_NODE_COLUMN_UPTIME,
   SEYE_NODE_COLUMN_RX,
@@ -56,6 +57,10 @@ int          seye_node_column_compare      (SeyeNode       *a,
 /* What a cell shows, as plain text (never markup). */
 char        *seye_node_column_format       (SeyeNode       *node,
                                             SeyeNodeColumn  column) G_GNUC_WARN_UNUSED_RESULT;
+
+/* The fullest filesystem that counts (pseudo and empty ones do not), or NULL. */
+const SeyeFilesystem *seye_node_column_get_fullest_filesystem (SeyeSample *sample,
+                                                               double     *percent);
 
 /* Sort rank of a node's status: alerting first, then the problems, online last. */
 int          seye_node_status_rank         (SeyeNode       *node);
