@@ -421,6 +421,10 @@ seye_window_init (SeyeWindow *self)
 
   self->settings = g_settings_new (APP_ID);
 
+  /* The main menu's Columns items: the menu button is outside the list. */
+  gtk_widget_insert_action_group (GTK_WIDGET (self), "columns",
+                                  seye_node_list_get_column_actions (self->node_list));
+
   g_settings_bind (self->settings, "window-width", self, "default-width", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (self->settings, "window-height", self, "default-height", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (self->settings, "window-maximized", self, "maximized", G_SETTINGS_BIND_DEFAULT);
