@@ -3,6 +3,7 @@
  * in this process. No mDNS: discovery results are fed in by hand. */
 #include "config.h"
 
+#include <glib/gstdio.h>
 #include <libsoup/soup.h>
 #include <signal.h>
 #include <string.h>
@@ -235,6 +236,9 @@ test_grace (void)
                                                            "--interval", "0.25", "--no-mdns", NULL);
   g_autoptr (SeyeMonitor) monitor = new_monitor ();
   g_autoptr (SeyeServiceInfo) info = fake_service ("1/0/mon-grace", "mon-grace", ID_A, agent);
+  g_autoptr (SeyeServiceInfo) never = fake_service ("1/0/mon-never", "mon-never", ID_B, agent);
+  g_autofree char *clock_dir = g_dir_make_tmp ("seye-clock-XXXXXX", NULL);
+  g_autofree char *clock_file = g_build_filename (clock_dir, "offset", NULL);
   SeyeNode *node;
 
   seye_monitor_set_grace_time (monitor, 1.0);
@@ -248,11 +252,32 @@ test_grace (void)
   seye_test_spin (1500);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (monitor)), ==, 1);
 
-  /* Gone and offline for the grace time: removed. */
+  /* Gone and offline for the grace time, after it answered: kept, offline, for the
+   * keep-offline time (7 days by default), however long the grace time was. */
   seye_test_agent_kill (agent);
+  g_assert_true (seye_test_wait_state (node, SEYE_NODE_STATE_OFFLINE, 10000));
+  g_setenv ("SEYE_CLOCK_OFFSET_FILE", clock_file, TRUE);
+  g_assert_true (g_file_set_contents (clock_file, "86400", -1, NULL));   /* a day later */
+  seye_test_spin (2500);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (monitor)), ==, 1);
+  g_assert_true (seye_monitor_lookup (monitor, ID_A) == node);
+
+  /* Past the keep-offline time: gone. */
+  g_assert_true (g_file_set_contents (clock_file, "691200", -1, NULL));  /* 8 days later */
+  g_assert_true (seye_test_wait_until (empty_cb, monitor, 15000));
+
+  /* One that never answered goes after the grace time. */
+  g_assert_true (g_file_set_contents (clock_file, "0", -1, NULL));
+  seye_monitor_set_keep_offline (monitor, 0);
+  seye_monitor_add_service (monitor, never);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (monitor)), ==, 1);
+  seye_monitor_remove_service (monitor, never->key);
   g_assert_true (seye_test_wait_until (empty_cb, monitor, 15000));
 
   seye_monitor_stop (monitor);
+  g_unsetenv ("SEYE_CLOCK_OFFSET_FILE");
+  g_unlink (clock_file);
+  g_rmdir (clock_dir);
 }
 
 static void

@@ -212,8 +212,6 @@ test_format (void)
     g_assert_nonnull (strstr (name, "<b>node</b>"));
   }
 
-  _seye_node_set_alerts (node, 1);
-  CHECK_TEXT (node, SEYE_NODE_COLUMN_STATUS, "Alert");
 
   /* Unknown values are a dash. */
   for (SeyeNodeColumn column = SEYE_NODE_COLUMN_CPU; column < SEYE_NODE_N_COLUMNS; column++)
@@ -293,6 +291,92 @@ test_load_and_disk (void)
   g_assert_cmpstr (seye_node_column_get_id (SEYE_NODE_COLUMN_DISK), ==, "disk");
 }
 
+/* A sample of a node in trouble: CPU @cpu %, memory 96 %, /var 97 % full, 4 cores. */
+static SeyeSample *
+hot_sample (double cpu)
+{
+  SeyeSample *sample = seye_sample_new ();
+  SeyeFilesystem fs = { 0 };
+
+  sample->time_ms = next_time_ms += 1000;
+  sample->interval = 1;
+  sample->parts = SEYE_SAMPLE_CPU | SEYE_SAMPLE_MEMORY | SEYE_SAMPLE_LOAD | SEYE_SAMPLE_FILESYSTEMS;
+  sample->cpu.busy = cpu;
+  sample->memory.total = 1000;
+  sample->memory.used = 960;
+  sample->memory.available = 40;
+  sample->load[0] = 1.0;
+  g_array_set_size (sample->cores, 4);
+  fs.mount_point = g_strdup ("/var");
+  fs.fs_type = g_strdup ("ext4");
+  fs.device = g_strdup ("/dev/sda2");
+  fs.size_bytes = 1000;
+  fs.used_bytes = 970;
+  fs.avail_bytes = 30;
+  g_array_append_val (sample->filesystems, fs);
+
+  return sample;
+}
+
+/* The status says the state, and why the node alerts beside it, never instead. */
+static void
+test_status (void)
+{
+  g_autoptr (SeyeNode) node = node_new ("c0", "hot", "10.0.0.11:7373", "host");
+  g_autoptr (SeyeSample) sample = hot_sample (85);
+  g_auto (SeyeAlertRules) rules = { 0 };
+  g_autofree char *status = NULL;
+  g_autofree char *offline = NULL;
+
+  seye_alert_rules_init_defaults (&rules);
+  _seye_node_add_sample (node, sample);
+  _seye_node_set_state (node, SEYE_NODE_STATE_ONLINE);
+  _seye_node_update_alerts (node, &rules, sample, sample->time_ms);
+
+  g_assert_cmpuint (seye_node_get_active_alerts (node), ==, SEYE_ALERT_MEMORY | SEYE_ALERT_FILESYSTEM);
+  status = seye_node_column_format_status (node, 0);
+  g_assert_cmpstr (status, ==, "Online · Disk /var 97 % · 1 more");
+  {
+    g_autofree char *memory = seye_node_describe_alert (node, SEYE_ALERT_MEMORY);
+    g_autofree char *cpu = seye_node_describe_alert (node, SEYE_ALERT_CPU);
+
+    g_assert_cmpstr (memory, ==, "Memory 96 %");
+    g_assert_null (cpu);
+  }
+
+  /* Cells: memory over its threshold is an error, CPU at 85 % is near its 90 %. */
+  g_assert_cmpint (seye_node_column_get_level (node, SEYE_NODE_COLUMN_MEMORY), ==, SEYE_ALERT_LEVEL_ERROR);
+  g_assert_cmpint (seye_node_column_get_level (node, SEYE_NODE_COLUMN_CPU), ==, SEYE_ALERT_LEVEL_WARNING);
+  g_assert_cmpint (seye_node_column_get_level (node, SEYE_NODE_COLUMN_LOAD), ==, SEYE_ALERT_LEVEL_NORMAL);
+
+  /* Acknowledged: shown, a warning, no longer alerting. */
+  g_assert_cmpuint (_seye_node_acknowledge_alerts (node, SEYE_ALERT_FILESYSTEM), ==, SEYE_ALERT_FILESYSTEM);
+  g_assert_true (seye_node_get_alerting (node));
+  g_clear_pointer (&status, g_free);
+  status = seye_node_column_format_status (node, 0);
+  g_assert_cmpstr (status, ==, "Online · Memory 96 % · 1 more");
+  _seye_node_acknowledge_alerts (node, SEYE_ALERT_ALL);
+  g_assert_false (seye_node_get_alerting (node));
+  g_assert_cmpint (seye_node_column_get_level (node, SEYE_NODE_COLUMN_MEMORY), ==, SEYE_ALERT_LEVEL_WARNING);
+
+  /* Offline: the state and for how long; nothing current to judge. */
+  _seye_node_set_state (node, SEYE_NODE_STATE_OFFLINE);
+  _seye_node_update_alerts (node, &rules, NULL, 0);
+  g_assert_cmpuint (seye_node_get_active_alerts (node), ==, SEYE_ALERT_OFFLINE);
+  g_assert_false (seye_node_has_current_values (node));
+  offline = seye_node_column_format_status (node, seye_node_get_state_since (node) + 4 * 60 * 1000);
+  g_assert_cmpstr (offline, ==, "Offline · 4 min");
+  g_assert_cmpint (seye_node_column_get_level (node, SEYE_NODE_COLUMN_MEMORY), ==, SEYE_ALERT_LEVEL_NORMAL);
+
+  /* Left the network: no alert at all. */
+  _seye_node_set_state (node, SEYE_NODE_STATE_LEFT);
+  _seye_node_update_alerts (node, &rules, NULL, 0);
+  g_assert_cmpuint (seye_node_get_active_alerts (node), ==, 0);
+  g_clear_pointer (&offline, g_free);
+  offline = seye_node_column_format_status (node, seye_node_get_state_since (node) + 3 * 3600 * 1000);
+  g_assert_cmpstr (offline, ==, "Left the network · 3 h");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -306,6 +390,7 @@ main (int   argc,
   g_test_add_func ("/seye/node-columns/match", test_match);
   g_test_add_func ("/seye/node-columns/format", test_format);
   g_test_add_func ("/seye/node-columns/load-and-disk", test_load_and_disk);
+  g_test_add_func ("/seye/node-columns/status", test_status);
 
   return g_test_run ();
 }

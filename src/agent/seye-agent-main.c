@@ -60,19 +60,42 @@ log_writer (GLogLevelFlags   level,
 typedef struct
 {
   GMainLoop          *loop;
+  SeyeAgentServer    *server;
   SeyeAgentPublisher *publisher;
+  guint               stopping;   /* the timeout that lets the goodbyes go out */
   int                 signal_number;
 } Agent;
+
+#define GOODBYE_MS 250
+
+static void
+stop_cb (gpointer data)
+{
+  Agent *agent = data;
+
+  g_main_loop_quit (agent->loop);
+}
 
 static gboolean
 quit_cb (gpointer data)
 {
   Agent *agent = data;
 
+  /* A second signal: do not wait for the goodbyes. */
+  if (agent->stopping != 0)
+    {
+      g_main_loop_quit (agent->loop);
+      return G_SOURCE_CONTINUE;
+    }
+
   g_message ("Stopping (signal)");
   if (agent->publisher != NULL)
     seye_agent_publisher_withdraw (agent->publisher);
-  g_main_loop_quit (agent->loop);
+
+  /* Streams end with a goodbye: clients show "Left the network", not
+   * "Offline". A quarter of a second lets the lines go out. */
+  seye_agent_server_say_goodbye (agent->server);
+  agent->stopping = g_timeout_add_once (GOODBYE_MS, stop_cb, agent);
 
   return G_SOURCE_CONTINUE;
 }
@@ -436,6 +459,7 @@ main (int   argc,
 
   loop = g_main_loop_new (NULL, FALSE);
   agent.loop = loop;
+  agent.server = server;
   agent.publisher = publisher;
   sigterm = g_unix_signal_add (SIGTERM, quit_cb, &agent);
   sigint = g_unix_signal_add (SIGINT, quit_cb, &agent);

@@ -636,6 +636,21 @@ seye_agent_server_start (SeyeAgentServer *self)
   schedule_tick (self);
 }
 
+/**
+ * seye_agent_server_say_goodbye:
+ *
+ * Before stopping: no new connection is taken, and every stream ends with the
+ * goodbye line. seye_agent_server_stop() closes what is left.
+ */
+void
+seye_agent_server_say_goodbye (SeyeAgentServer *self)
+{
+  g_return_if_fail (SEYE_IS_AGENT_SERVER (self));
+
+  stop_listening (self);
+  seye_agent_stream_close (self->stream);
+}
+
 void
 seye_agent_server_stop (SeyeAgentServer *self)
 {

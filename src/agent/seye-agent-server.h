@@ -20,6 +20,7 @@ gboolean         seye_agent_server_listen       (SeyeAgentServer      *self,
                                                  GError              **error);
 guint16          seye_agent_server_get_port     (SeyeAgentServer      *self);
 void             seye_agent_server_start        (SeyeAgentServer      *self);
+void             seye_agent_server_say_goodbye (SeyeAgentServer *self);
 void             seye_agent_server_stop         (SeyeAgentServer      *self);
 
 G_END_DECLS

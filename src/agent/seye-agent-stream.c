@@ -451,7 +451,8 @@ seye_agent_stream_get_n_subscribers (SeyeAgentStream *self)
 /**
  * seye_agent_stream_close:
  *
- * Ends every stream: each response is completed and its connection closed.
+ * Ends every stream: each response gets the goodbye line (%SEYE_STREAM_GOODBYE),
+ * is completed and its connection closed.
  */
 void
 seye_agent_stream_close (SeyeAgentStream *self)
@@ -465,6 +466,8 @@ seye_agent_stream_close (SeyeAgentStream *self)
       g_autoptr (SoupServerMessage) msg = g_object_ref (subscriber->msg);
 
       remove_subscriber (subscriber);
+      soup_message_body_append (soup_server_message_get_response_body (msg), SOUP_MEMORY_STATIC,
+                                SEYE_STREAM_GOODBYE "\n", strlen (SEYE_STREAM_GOODBYE "\n"));
       soup_message_body_complete (soup_server_message_get_response_body (msg));
       soup_server_message_unpause (msg);
     }

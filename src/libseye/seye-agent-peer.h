@@ -42,6 +42,8 @@ struct _SeyeAgentPeer
   guint            need_info : 1;
   guint            need_history : 1;
   guint            in_flight : 1;
+  guint            said_goodbye : 1;  /* it said it is stopping: when it stops answering, it left */
+  guint            ever_streamed : 1; /* it sent samples in a stream: its goodbye comes there */
 
   /* Its stream */
   guint            streaming : 1;         /* a /v1/stream is open */

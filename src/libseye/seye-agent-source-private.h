@@ -68,6 +68,7 @@ struct _SeyeAgentSource
 
   double           interval;
   double           grace_time;
+  double           keep_offline;   /* seconds; 0: until removed */
   guint            housekeeping_id;
   guint            pump_id;
 

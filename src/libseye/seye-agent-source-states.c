@@ -24,6 +24,10 @@ _seye_agent_source_set_state (SeyeAgentSource *self,
   if (state != SEYE_NODE_STATE_CONNECTING && state != SEYE_NODE_STATE_NOT_RESPONDING)
     peer->waiting_since = 0;
 
+  /* Unreachable after it said goodbye: it left, it did not fail. */
+  if (state == SEYE_NODE_STATE_OFFLINE && peer->said_goodbye)
+    state = SEYE_NODE_STATE_LEFT;
+
   _seye_node_set_state (node, state);
 }
 
@@ -50,7 +54,7 @@ _seye_agent_source_failed (SeyeAgentSource *self,
 
   g_debug ("node “%s” (%s): %s", seye_node_get_key (node), seye_node_get_address (node) ? seye_node_get_address (node) : "?", shown);
 
-  switch (seye_node_get_state (node))
+  switch (peer->said_goodbye ? SEYE_NODE_STATE_INCOMPATIBLE : seye_node_get_state (node))
     {
     case SEYE_NODE_STATE_CONNECTING:
     case SEYE_NODE_STATE_NOT_RESPONDING:
@@ -59,7 +63,7 @@ _seye_agent_source_failed (SeyeAgentSource *self,
                                                            : SEYE_NODE_STATE_OFFLINE);
       break;
 
-    case SEYE_NODE_STATE_INCOMPATIBLE:
+    case SEYE_NODE_STATE_INCOMPATIBLE:   /* and any node that said goodbye */
       _seye_agent_source_set_state (self, peer, SEYE_NODE_STATE_OFFLINE);
       break;
 
@@ -78,7 +82,8 @@ _seye_agent_source_failed (SeyeAgentSource *self,
       break;
     }
 
-  if (seye_node_get_state (node) == SEYE_NODE_STATE_OFFLINE)
+  if (seye_node_get_state (node) == SEYE_NODE_STATE_OFFLINE ||
+      seye_node_get_state (node) == SEYE_NODE_STATE_LEFT)
     {
       /* When it comes back it may be another agent, or have restarted:
        * ask who it is, and fill the gap in the history. */
@@ -149,6 +154,7 @@ _seye_agent_source_sampled (SeyeAgentSource *self,
 
   peer->failures = 0;
   peer->waiting_since = 0;
+  peer->said_goodbye = FALSE;
   _seye_node_set_error (node, NULL);
   _seye_node_set_last_seen (node, g_get_real_time () / 1000);
   _seye_agent_source_set_state (self, peer, SEYE_NODE_STATE_ONLINE);

@@ -102,7 +102,8 @@ check_streams (SeyeAgentSource *self)
                                               "no sample for %u seconds", seconds), seconds);
       _seye_agent_source_failed (self, peer, message);
 
-      if (seye_node_get_state (node) == SEYE_NODE_STATE_OFFLINE)
+      if (seye_node_get_state (node) == SEYE_NODE_STATE_OFFLINE ||
+          seye_node_get_state (node) == SEYE_NODE_STATE_LEFT)
         {
           /* Gone quiet for good: close it, and knock again as for any offline node. */
           seye_agent_peer_cancel (peer);
@@ -215,6 +216,14 @@ stream_line (SeyeAgentSource   *self,
   if (length == 0)
     return TRUE;
 
+  /* The agent is stopping: when it no longer answers, it left the network. */
+  if (length == strlen (SEYE_STREAM_GOODBYE) && memcmp (line, SEYE_STREAM_GOODBYE, length) == 0)
+    {
+      g_debug ("node “%s” said goodbye", seye_node_get_key (node));
+      peer->said_goodbye = TRUE;
+      return TRUE;
+    }
+
   sample = seye_sample_from_json (line, length, &local_error);
   if (sample == NULL)
     {
@@ -227,6 +236,7 @@ stream_line (SeyeAgentSource   *self,
     }
 
   request->n_samples++;
+  peer->ever_streamed = TRUE;
   stream_arm (peer);
   _seye_agent_source_sampled (self, peer);
   _seye_node_add_sample (node, sample);

@@ -9,6 +9,7 @@
 
 #include "seye-address.h"
 #include "seye-agent-source-private.h"
+#include "seye-clock.h"
 #include "seye-sanitize.h"
 
 #define HISTORY_SECONDS    3600               /* what a node keeps locally */
@@ -244,15 +245,42 @@ stop_discovery (SeyeAgentSource *self)
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DISCOVERY_STATUS]);
 }
 
+/* Whether @peer's node has been gone long enough to leave the list. */
+static gboolean
+peer_expired (SeyeAgentSource *self,
+              SeyeAgentPeer   *peer,
+              gint64           now,
+              gint64           now_ms)
+{
+  SeyeNode *node = peer->node;
+  SeyeNodeState state = seye_node_get_state (node);
+  gint64 last_seen = seye_node_get_last_seen (node);
+
+  if (seye_node_get_manual (node) || seye_node_get_pinned (node) || peer->gone_since == 0 ||
+      g_hash_table_size (peer->services) > 0 ||
+      (state != SEYE_NODE_STATE_OFFLINE && state != SEYE_NODE_STATE_LEFT &&
+       state != SEYE_NODE_STATE_INCOMPATIBLE))
+    return FALSE;
+
+  /* Gone from mDNS for the grace time: one that never answered goes then. */
+  if ((now - peer->gone_since) / (double) G_USEC_PER_SEC < self->grace_time)
+    return FALSE;
+  if (last_seen == 0)
+    return TRUE;
+
+  /* One that answered stays for the keep-offline time (0: until removed). */
+  return self->keep_offline > 0 && (now_ms - last_seen) / 1000.0 >= self->keep_offline;
+}
+
 static gboolean
 housekeeping_cb (gpointer data)
 {
   SeyeAgentSource *self = data;
-  gint64 now = g_get_monotonic_time ();
-  gint64 now_ms = g_get_real_time () / 1000;
+  gint64 now = seye_clock_get_monotonic_us ();
+  gint64 now_ms = seye_clock_get_real_ms ();
 
   for (guint i = 0; i < self->peers->len; i++)
-    _seye_agent_source_check_waiting (self, self->peers->pdata[i], now);
+    _seye_agent_source_check_waiting (self, self->peers->pdata[i], g_get_monotonic_time ());
 
   for (guint i = 0; i < self->peers->len; i++)
     _seye_agent_source_vet_endpoints (self, self->peers->pdata[i]);
@@ -260,19 +288,11 @@ housekeeping_cb (gpointer data)
   for (guint i = self->peers->len; i > 0; i--)
     {
       SeyeAgentPeer *peer = self->peers->pdata[i - 1];
-      SeyeNode *node = peer->node;
-      SeyeNodeState state = seye_node_get_state (node);
 
-      if (seye_node_get_manual (node) || seye_node_get_pinned (node) || peer->gone_since == 0 ||
-          g_hash_table_size (peer->services) > 0 ||
-          (state != SEYE_NODE_STATE_OFFLINE && state != SEYE_NODE_STATE_INCOMPATIBLE))
-        continue;
-
-      /* Gone from mDNS for the grace time, and unheard of as long. */
-      if ((now - peer->gone_since) / (double) G_USEC_PER_SEC >= self->grace_time &&
-          (now_ms - seye_node_get_last_seen (node)) / 1000.0 >= self->grace_time)
+      if (peer_expired (self, peer, now, now_ms))
         {
-          g_debug ("node “%s” gone from mDNS and offline: removing it", seye_node_get_key (node));
+          g_debug ("node “%s” gone from mDNS and offline for the keep-offline time: removing it",
+                   seye_node_get_key (peer->node));
           _seye_agent_source_remove_peer (self, peer);
         }
     }
@@ -540,6 +560,7 @@ seye_agent_source_init (SeyeAgentSource *self)
   self->service_owner = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->interval = 1.0;
   self->grace_time = 300;
+  self->keep_offline = 7 * 24 * 3600;
   self->fetch_history = TRUE;
   self->stream = TRUE;
 
@@ -583,6 +604,16 @@ seye_agent_source_set_grace_time (SeyeAgentSource *self,
 
   self->grace_time = seconds;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_GRACE_TIME]);
+}
+
+/* See seye_monitor_set_keep_offline(). */
+void
+seye_agent_source_set_keep_offline (SeyeAgentSource *self,
+                                    double           seconds)
+{
+  g_return_if_fail (SEYE_IS_AGENT_SOURCE (self));
+
+  self->keep_offline = MAX (seconds, 0);
 }
 
 double
@@ -835,6 +866,7 @@ seye_agent_source_add_service (SeyeAgentSource       *self,
   /* Announced again while unreachable (or while no endpoint presented its pin): worth a try now. */
   if (self->started && !peer->in_flight &&
       (seye_node_get_state (peer->node) == SEYE_NODE_STATE_OFFLINE ||
+       seye_node_get_state (peer->node) == SEYE_NODE_STATE_LEFT ||
        seye_node_get_state (peer->node) == SEYE_NODE_STATE_UNTRUSTED))
     _seye_agent_source_schedule_poll (self, peer, 0);
 }
@@ -859,6 +891,15 @@ seye_agent_source_remove_service (SeyeAgentSource *self,
   if (g_hash_table_size (peer->services) == 0)
     {
       peer->gone_since = g_get_monotonic_time ();
+
+      /* Its goodbye over mDNS. A node followed by its stream says it there:
+       * Avahi also withdraws the records of an agent that crashed. */
+      if (!peer->ever_streamed)
+        {
+          peer->said_goodbye = TRUE;
+          if (seye_node_get_state (peer->node) == SEYE_NODE_STATE_OFFLINE)
+            _seye_agent_source_set_state (self, peer, SEYE_NODE_STATE_LEFT);
+        }
       return;
     }
 

@@ -29,6 +29,8 @@ SeyeAgentSource   *seye_agent_source_new                   (void) G_GNUC_WARN_UN
 void               seye_agent_source_set_grace_time        (SeyeAgentSource       *self,
                                                             double                 seconds);
 double             seye_agent_source_get_grace_time        (SeyeAgentSource       *self);
+void               seye_agent_source_set_keep_offline      (SeyeAgentSource       *self,
+                                                            double                 seconds);
 void               seye_agent_source_set_discovery         (SeyeAgentSource       *self,
                                                             gboolean               discovery);
 gboolean           seye_agent_source_get_discovery         (SeyeAgentSource       *self);

@@ -7,6 +7,10 @@
 
 G_BEGIN_DECLS
 
+/* The last line of a /v1/stream when the agent stops on purpose (SIGTERM):
+ * a client that then cannot reach it knows the node left, and did not fail. */
+#define SEYE_STREAM_GOODBYE "{\"event\":\"goodbye\"}"
+
 /* Encoding: compact JSON appended to @str (numbers with the precision that matters, not 17 digits). */
 void          seye_json_write_sample          (GString            *str,
                                                const SeyeSample   *sample);

@@ -5,9 +5,7 @@
 
 #include <string.h>
 
-#include "seye-agent-source.h"
-#include "seye-monitor.h"
-#include "seye-node-private.h"
+#include "seye-monitor-private.h"
 
 /*
  * The monitor is the list a user sees: the nodes of its sources (SeyeSource)
@@ -16,31 +14,6 @@
  * over mDNS and given by address are one source, SeyeAgentSource, which the
  * monitor makes itself and whose settings its own API and properties keep.
  */
-
-/* What the monitor knows of one node. */
-typedef struct
-{
-  SeyeNode   *node;
-  SeyeSource *source;     /* borrowed: it holds the node */
-  char       *key;        /* the key it is indexed under in by_key, or NULL */
-  guint       listed : 1; /* in the list; not while another source lists its node id */
-  guint       offline : 1;
-} Entry;
-
-struct _SeyeMonitor
-{
-  GObject          parent_instance;
-
-  GPtrArray       *nodes;          /* SeyeNode, in list order */
-  GHashTable      *entries;        /* SeyeNode -> Entry */
-  GHashTable      *by_key;         /* node key -> Entry (borrowed) */
-  GPtrArray       *sources;        /* SeyeSource */
-  SeyeAgentSource *agents;         /* the first source: agents, over mDNS or by address */
-  SeyeAlertRules   rules;
-
-  double           interval;
-  guint            started : 1;
-};
 
 enum {
   PROP_0,
@@ -58,6 +31,7 @@ enum {
 
 enum {
   ALERT,
+  ALERT_ACKNOWLEDGED,
   N_SIGNALS
 };
 
@@ -69,31 +43,14 @@ static void list_model_iface_init (GListModelInterface *iface);
 G_DEFINE_FINAL_TYPE_WITH_CODE (SeyeMonitor, seye_monitor, G_TYPE_OBJECT,
                                G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL, list_model_iface_init))
 
-/* Alerts ------------------------------------------------------------------- */
-
-static void
-update_alerts (SeyeMonitor *self,
-               SeyeNode    *node,
-               SeyeSample  *sample)
-{
-  guint changed = _seye_node_update_alerts (node, &self->rules, sample, g_get_real_time () / 1000);
-  guint active = seye_node_get_active_alerts (node);
-
-  for (guint bit = 1; changed != 0; bit <<= 1)
-    {
-      if ((changed & bit) == 0)
-        continue;
-      changed &= ~bit;
-      g_signal_emit (self, signals[ALERT], 0, node, bit, (active & bit) != 0);
-    }
-}
+/* Alerts (seye-monitor-alerts.c) ------------------------------------------- */
 
 static void
 node_sample_added_cb (SeyeMonitor *self,
                       SeyeSample  *sample,
                       SeyeNode    *node)
 {
-  update_alerts (self, node, sample);
+  _seye_monitor_update_alerts (self, node, sample);
 }
 
 static void
@@ -102,13 +59,12 @@ node_state_cb (SeyeMonitor *self,
                SeyeNode    *node)
 {
   Entry *entry = g_hash_table_lookup (self->entries, node);
-  gboolean offline = seye_node_get_state (node) == SEYE_NODE_STATE_OFFLINE;
 
-  if (entry == NULL || entry->offline == offline)
+  if (entry == NULL)
     return;
 
-  entry->offline = offline;
-  update_alerts (self, node, NULL);
+  entry->offline = seye_node_get_state (node) == SEYE_NODE_STATE_OFFLINE;
+  _seye_monitor_update_alerts (self, node, NULL);
 }
 
 /* Merge -------------------------------------------------------------------- */
@@ -337,6 +293,9 @@ seye_monitor_finalize (GObject *object)
   g_clear_pointer (&self->entries, g_hash_table_unref);
   g_clear_pointer (&self->nodes, g_ptr_array_unref);
 
+  seye_alert_rules_clear (&self->rules);
+  g_clear_pointer (&self->overrides, g_variant_unref);
+
   G_OBJECT_CLASS (seye_monitor_parent_class)->finalize (object);
 }
 
@@ -463,6 +422,14 @@ seye_monitor_class_init (SeyeMonitorClass *klass)
                   0, NULL, NULL, NULL,
                   G_TYPE_NONE, 3,
                   SEYE_TYPE_NODE, G_TYPE_UINT, G_TYPE_BOOLEAN);
+
+  signals[ALERT_ACKNOWLEDGED] =
+    g_signal_new ("alert-acknowledged",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 2,
+                  SEYE_TYPE_NODE, G_TYPE_UINT);
 }
 
 static void
@@ -553,10 +520,26 @@ seye_monitor_set_grace_time (SeyeMonitor *self,
 }
 
 /**
+ * seye_monitor_set_keep_offline:
+ * @seconds: how long a node that answered once stays listed after it went
+ *   offline or left the network; 0 keeps it until it is removed
+ *
+ * Pinned nodes and nodes added by hand never leave on their own.
+ */
+void
+seye_monitor_set_keep_offline (SeyeMonitor *self,
+                               double       seconds)
+{
+  g_return_if_fail (SEYE_IS_MONITOR (self));
+
+  seye_agent_source_set_keep_offline (self->agents, seconds);
+}
+
+/**
  * seye_monitor_set_discovery:
  *
- * Turns mDNS browsing on or off. Nodes found through it stay until the grace
- * time after they go offline.
+ * Turns mDNS browsing on or off. Nodes found through it stay while offline for
+ * the keep-offline time (seye_monitor_set_keep_offline()).
  */
 void
 seye_monitor_set_discovery (SeyeMonitor *self,
@@ -587,28 +570,6 @@ seye_monitor_get_discovery_status (SeyeMonitor *self)
   g_return_val_if_fail (SEYE_IS_MONITOR (self), NULL);
 
   return seye_agent_source_get_discovery_status (self->agents);
-}
-
-void
-seye_monitor_set_alert_rules (SeyeMonitor          *self,
-                              const SeyeAlertRules *rules)
-{
-  g_return_if_fail (SEYE_IS_MONITOR (self));
-  g_return_if_fail (rules != NULL);
-
-  if (memcmp (&self->rules, rules, sizeof *rules) == 0)
-    return;
-
-  self->rules = *rules;
-
-  for (guint i = 0; i < self->nodes->len; i++)
-    {
-      SeyeNode *node = self->nodes->pdata[i];
-
-      update_alerts (self, node, seye_node_get_sample (node));
-    }
-
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ALERT_RULES]);
 }
 
 /**

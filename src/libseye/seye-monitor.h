@@ -42,7 +42,8 @@ G_BEGIN_DECLS
  * certificate goes through seye-credentials.c, and a token is sent only to a node the user
  * paired with (see seye_monitor_pair_async()), over TLS, to its pinned certificate.
  * Signals: "alert" (SeyeNode *node, guint kind, gboolean active): once when an alert starts
- * and once when it clears.
+ * and once when it clears; "alert-acknowledged" (SeyeNode *node, guint kind): once when a
+ * user acknowledged an active alert.
  */
 #define SEYE_TYPE_MONITOR (seye_monitor_get_type ())
 G_DECLARE_FINAL_TYPE (SeyeMonitor, seye_monitor, SEYE, MONITOR, GObject)
@@ -59,6 +60,13 @@ gboolean     seye_monitor_get_discovery_available (SeyeMonitor     *self);
 const char  *seye_monitor_get_discovery_status    (SeyeMonitor     *self);
 void         seye_monitor_set_alert_rules    (SeyeMonitor          *self,
                                               const SeyeAlertRules *rules);
+void         seye_monitor_set_node_overrides (SeyeMonitor          *self,
+                                              GVariant             *overrides);
+void         seye_monitor_acknowledge_alerts (SeyeMonitor          *self,
+                                              SeyeNode             *node,
+                                              guint                 kinds);
+void         seye_monitor_set_keep_offline   (SeyeMonitor          *self,
+                                              double                seconds);
 SeyeNode    *seye_monitor_add_manual         (SeyeMonitor          *self,
                                               const char           *host_port,
                                               GError              **error);

@@ -7,6 +7,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "seye-clock.h"
 #include "seye-format.h"
 #include "seye-node-column.h"
 #include "seye-sanitize.h"
@@ -218,13 +219,14 @@ seye_node_status_rank (SeyeNode *node)
     {
     case SEYE_NODE_STATE_UNTRUSTED:    return 1;
     case SEYE_NODE_STATE_OFFLINE:      return 2;
-    case SEYE_NODE_STATE_INCOMPATIBLE: return 3;
-    case SEYE_NODE_STATE_NEEDS_PAIRING: return 4;
-    case SEYE_NODE_STATE_STALE:        return 5;
-    case SEYE_NODE_STATE_NOT_RESPONDING: return 5;
-    case SEYE_NODE_STATE_CONNECTING:   return 6;
-    case SEYE_NODE_STATE_ONLINE:       return 7;
-    default:                           return 8;
+    case SEYE_NODE_STATE_LEFT:         return 3;
+    case SEYE_NODE_STATE_INCOMPATIBLE: return 4;
+    case SEYE_NODE_STATE_NEEDS_PAIRING: return 5;
+    case SEYE_NODE_STATE_STALE:        return 6;
+    case SEYE_NODE_STATE_NOT_RESPONDING: return 6;
+    case SEYE_NODE_STATE_CONNECTING:   return 7;
+    case SEYE_NODE_STATE_ONLINE:       return seye_node_get_active_alerts (node) != 0 ? 8 : 9;
+    default:                           return 10;
     }
 }
 
@@ -341,6 +343,87 @@ format_disk (SeyeSample *sample)
   return g_strdup_printf (_("%s %s"), text, mount != NULL ? mount : "");
 }
 
+/**
+ * seye_node_column_format_status:
+ * @now_ms: the current Unix time in milliseconds (seye_clock_get_real_ms())
+ *
+ * The state in words, and beside it, never instead, why the node alerts:
+ * "Online", "Online · Memory 96 %", "Online · CPU 97 % · 2 more",
+ * "Offline · 4 min", "Left the network · 2 h".
+ */
+char *
+seye_node_column_format_status (SeyeNode *node,
+                                gint64    now_ms)
+{
+  g_autofree char *state = seye_node_describe_state (node, now_ms);
+  g_autofree char *reasons = seye_node_describe_alerts (node);
+
+  if (reasons == NULL)
+    return g_steal_pointer (&state);
+
+  return g_strdup_printf ("%s · %s", state, reasons);
+}
+
+/* The alert rule a column's value is judged by, and that value. */
+static SeyeAlertKind
+column_rule (SeyeNode       *node,
+             SeyeNodeColumn  column,
+             double         *value)
+{
+  SeyeSample *sample = seye_node_get_sample (node);
+
+  switch (column)
+    {
+    case SEYE_NODE_COLUMN_CPU:
+    case SEYE_NODE_COLUMN_HISTORY:
+      *value = seye_node_column_get_value (node, SEYE_NODE_COLUMN_CPU);
+      return SEYE_ALERT_CPU;
+    case SEYE_NODE_COLUMN_MEMORY:
+      *value = seye_node_column_get_value (node, column);
+      return SEYE_ALERT_MEMORY;
+    case SEYE_NODE_COLUMN_DISK:
+      *value = seye_node_column_get_value (node, column);
+      return SEYE_ALERT_FILESYSTEM;
+    case SEYE_NODE_COLUMN_LOAD:
+      *value = sample->cores != NULL && sample->cores->len > 0 && (sample->parts & SEYE_SAMPLE_LOAD)
+                 ? sample->load[0] / sample->cores->len : -1;
+      return SEYE_ALERT_LOAD;
+    default:
+      *value = -1;
+      return 0;
+    }
+}
+
+/**
+ * seye_node_column_get_level:
+ *
+ * How a cell's value stands against the node's alert rules: an error while its
+ * alert is active (a warning once acknowledged) or at the threshold, a warning
+ * near it. Normal for columns without a rule, and for a node without current values.
+ */
+SeyeAlertLevel
+seye_node_column_get_level (SeyeNode       *node,
+                            SeyeNodeColumn  column)
+{
+  SeyeAlertKind kind;
+  double value;
+
+  if (!seye_node_has_current_values (node))
+    return SEYE_ALERT_LEVEL_NORMAL;
+
+  kind = column_rule (node, column, &value);
+  if (kind == 0)
+    return SEYE_ALERT_LEVEL_NORMAL;
+
+  if (seye_node_get_active_alerts (node) & kind)
+    return (seye_node_get_acknowledged_alerts (node) & kind) ? SEYE_ALERT_LEVEL_WARNING
+                                                              : SEYE_ALERT_LEVEL_ERROR;
+
+  /* Not (yet) an alert, as CPU that has not lasted: near, at most. */
+  return MIN (seye_alert_rules_get_level (seye_node_get_alert_rules (node), kind, value),
+              SEYE_ALERT_LEVEL_WARNING);
+}
+
 char *
 seye_node_column_format (SeyeNode       *node,
                          SeyeNodeColumn  column)
@@ -350,9 +433,7 @@ seye_node_column_format (SeyeNode       *node,
   switch (column)
     {
     case SEYE_NODE_COLUMN_STATUS:
-      if (seye_node_get_alerting (node))
-        return g_strdup (C_("node status", "Alert"));
-      return g_strdup (seye_node_state_to_string (seye_node_get_state (node)));
+      return seye_node_column_format_status (node, seye_clock_get_real_ms ());
 
     /* What the node announced, as the user may see it. */
     case SEYE_NODE_COLUMN_NAME:

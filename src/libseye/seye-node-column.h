@@ -61,6 +61,12 @@ char        *seye_node_column_format       (SeyeNode       *node,
 /* The fullest filesystem that counts (pseudo and empty ones do not), or NULL. */
 const SeyeFilesystem *seye_node_column_get_fullest_filesystem (SeyeSample *sample,
                                                                double     *percent);
+/* The state in words with the reasons of its alerts: "Online · Memory 96 %". */
+char        *seye_node_column_format_status (SeyeNode      *node,
+                                             gint64         now_ms) G_GNUC_WARN_UNUSED_RESULT;
+/* How a cell stands against the node's alert rules (CPU, memory, load, disk). */
+SeyeAlertLevel seye_node_column_get_level   (SeyeNode      *node,
+                                             SeyeNodeColumn column);
 
 /* Sort rank of a node's status: alerting first, then the problems, online last. */
 int          seye_node_status_rank         (SeyeNode       *node);

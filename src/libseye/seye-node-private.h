@@ -39,6 +39,9 @@ guint     _seye_node_update_alerts (SeyeNode           *self,
                                    gint64               now_ms);
 void      _seye_node_set_alerts   (SeyeNode            *self,
                                    guint                active);
+guint     _seye_node_acknowledge_alerts (SeyeNode      *self,
+                                   guint                kinds);
+const SeyeAlertState *_seye_node_get_alert_state (SeyeNode *self);
 void      _seye_node_set_tls      (SeyeNode            *self,
                                    gboolean             tls);
 void      _seye_node_set_tls_fingerprint (SeyeNode     *self,

@@ -24,6 +24,8 @@ struct _SeyeNode
   guint            manual : 1;
   guint            pinned : 1;
   SeyeAlertState   alerts;
+  SeyeAlertRules   rules;          /* the node's effective rules, with its overrides */
+  gint64           state_since;    /* Unix ms */
   char            *tls_fingerprint;
   guint            tls : 1;
   guint            paired : 1;
@@ -51,6 +53,8 @@ enum {
   PROP_PINNED,
   PROP_ALERTING,
   PROP_ACTIVE_ALERTS,
+  PROP_ACKNOWLEDGED_ALERTS,
+  PROP_STATE_SINCE,
   PROP_TLS,
   PROP_TLS_FINGERPRINT,
   PROP_PAIRED,
@@ -68,64 +72,6 @@ static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (SeyeNode, seye_node, G_TYPE_OBJECT)
 
-GType
-seye_node_state_get_type (void)
-{
-  static gsize type_id = 0;
-
-  if (g_once_init_enter (&type_id))
-    {
-      static const GEnumValue values[] = {
-        { SEYE_NODE_STATE_CONNECTING, "SEYE_NODE_STATE_CONNECTING", "connecting" },
-        { SEYE_NODE_STATE_ONLINE, "SEYE_NODE_STATE_ONLINE", "online" },
-        { SEYE_NODE_STATE_STALE, "SEYE_NODE_STATE_STALE", "stale" },
-        { SEYE_NODE_STATE_OFFLINE, "SEYE_NODE_STATE_OFFLINE", "offline" },
-        { SEYE_NODE_STATE_INCOMPATIBLE, "SEYE_NODE_STATE_INCOMPATIBLE", "incompatible" },
-        { SEYE_NODE_STATE_NEEDS_PAIRING, "SEYE_NODE_STATE_NEEDS_PAIRING", "needs-pairing" },
-        { SEYE_NODE_STATE_UNTRUSTED, "SEYE_NODE_STATE_UNTRUSTED", "untrusted" },
-        { SEYE_NODE_STATE_NOT_RESPONDING, "SEYE_NODE_STATE_NOT_RESPONDING", "not-responding" },
-        { 0, NULL, NULL }
-      };
-      GType type = g_enum_register_static (g_intern_static_string ("SeyeNodeState"), values);
-
-      g_once_init_leave (&type_id, type);
-    }
-
-  return type_id;
-}
-
-/**
- * seye_node_state_to_string:
- *
- * Returns: the state in words for display, translated: "Online", "Offline", …
- *   (the untranslated nick of %SEYE_TYPE_NODE_STATE is what files and JSON use).
- */
-const char *
-seye_node_state_to_string (SeyeNodeState state)
-{
-  switch (state)
-    {
-    case SEYE_NODE_STATE_CONNECTING:
-      return _("Connecting");
-    case SEYE_NODE_STATE_ONLINE:
-      return _("Online");
-    case SEYE_NODE_STATE_STALE:
-      return _("Stale");
-    case SEYE_NODE_STATE_OFFLINE:
-      return _("Offline");
-    case SEYE_NODE_STATE_INCOMPATIBLE:
-      return _("Incompatible");
-    case SEYE_NODE_STATE_NEEDS_PAIRING:
-      return _("Needs pairing");
-    case SEYE_NODE_STATE_UNTRUSTED:
-      return _("Certificate changed");
-    case SEYE_NODE_STATE_NOT_RESPONDING:
-      return _("Not responding");
-    default:
-      return _("Unknown");
-    }
-}
-
 static void
 seye_node_finalize (GObject *object)
 {
@@ -141,6 +87,7 @@ seye_node_finalize (GObject *object)
   g_clear_pointer (&self->host, g_free);
   g_clear_pointer (&self->conflict, g_free);
   g_clear_pointer (&self->tls_fingerprint, g_free);
+  seye_alert_rules_clear (&self->rules);
 
   G_OBJECT_CLASS (seye_node_parent_class)->finalize (object);
 }
@@ -281,11 +228,19 @@ seye_node_get_property (GObject    *object,
       break;
 
     case PROP_ALERTING:
-      g_value_set_boolean (value, self->alerts.active != 0);
+      g_value_set_boolean (value, seye_node_get_alerting (self));
       break;
 
     case PROP_ACTIVE_ALERTS:
       g_value_set_uint (value, self->alerts.active);
+      break;
+
+    case PROP_ACKNOWLEDGED_ALERTS:
+      g_value_set_uint (value, self->alerts.acknowledged);
+      break;
+
+    case PROP_STATE_SINCE:
+      g_value_set_int64 (value, self->state_since);
       break;
 
     case PROP_TLS:
@@ -367,10 +322,20 @@ seye_node_class_init (SeyeNodeClass *klass)
   /**
    * SeyeNode:active-alerts:
    *
-   * The active #SeyeAlertKind flags; "alerting" is this being non-zero.
+   * The active #SeyeAlertKind flags; "alerting" is any of them not acknowledged.
    */
   properties[PROP_ACTIVE_ALERTS] =
     g_param_spec_uint ("active-alerts", NULL, NULL, 0, G_MAXUINT, 0, ro);
+  /**
+   * SeyeNode:acknowledged-alerts:
+   *
+   * The active alerts a user acknowledged: they stay shown, dimmed, but do not
+   * make the node "alerting" and do not notify, until they clear.
+   */
+  properties[PROP_ACKNOWLEDGED_ALERTS] =
+    g_param_spec_uint ("acknowledged-alerts", NULL, NULL, 0, G_MAXUINT, 0, ro);
+  properties[PROP_STATE_SINCE] =
+    g_param_spec_int64 ("state-since", NULL, NULL, 0, G_MAXINT64, 0, ro);
   properties[PROP_TLS] = g_param_spec_boolean ("tls", NULL, NULL, FALSE, ro);
   /**
    * SeyeNode:tls-fingerprint:
@@ -398,6 +363,8 @@ static void
 seye_node_init (SeyeNode *self)
 {
   self->state = SEYE_NODE_STATE_CONNECTING;
+  self->state_since = g_get_real_time () / 1000;
+  seye_alert_rules_init_defaults (&self->rules);
 }
 
 /* Internal API (seye-node-private.h) --------------------------------------- */
@@ -471,7 +438,11 @@ _seye_node_set_state (SeyeNode      *self,
     return;
 
   self->state = state;
+  self->state_since = g_get_real_time () / 1000;
+  g_object_freeze_notify (G_OBJECT (self));
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE_SINCE]);
+  g_object_thaw_notify (G_OBJECT (self));
 }
 
 static gboolean
@@ -587,6 +558,22 @@ _seye_node_add_sample (SeyeNode   *self,
   return TRUE;
 }
 
+static void
+notify_alerts (SeyeNode             *self,
+               const SeyeAlertState *old)
+{
+  gboolean was_alerting = (old->active & ~old->acknowledged) != 0;
+
+  g_object_freeze_notify (G_OBJECT (self));
+  if (old->active != self->alerts.active)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ACTIVE_ALERTS]);
+  if (old->acknowledged != self->alerts.acknowledged)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ACKNOWLEDGED_ALERTS]);
+  if (was_alerting != seye_node_get_alerting (self))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ALERTING]);
+  g_object_thaw_notify (G_OBJECT (self));
+}
+
 /* Forgets the samples of another node that answered at this one's place. */
 void
 _seye_node_clear_samples (SeyeNode *self)
@@ -597,7 +584,8 @@ _seye_node_clear_samples (SeyeNode *self)
 
 /*
  * _seye_node_update_alerts:
- * @sample: (nullable): a new sample, or %NULL when the state changed
+ * @rules: the node's effective rules (kept by the node)
+ * @sample: (nullable): a new sample, or %NULL when the state or the rules changed
  *
  * Runs the node's alert evaluator (seye_alert_state_update()) and publishes
  * the new set of alerts.
@@ -610,35 +598,53 @@ _seye_node_update_alerts (SeyeNode             *self,
                           SeyeSample           *sample,
                           gint64                now_ms)
 {
-  guint old = self->alerts.active;
-  gboolean was_alerting = old != 0;
-  guint active;
+  SeyeAlertState old = self->alerts;
 
-  active = seye_alert_state_update (&self->alerts, rules, sample,
-                                    self->state == SEYE_NODE_STATE_OFFLINE, now_ms);
-  if (old == active)
-    return 0;
+  seye_alert_rules_copy_to (rules, &self->rules);
+  if (self->state == SEYE_NODE_STATE_LEFT)
+    {
+      /* It said goodbye: nothing is wrong with it, and nothing is known of it. */
+      self->alerts.active = self->alerts.acknowledged = 0;
+      self->alerts.cpu_high_since_ms = self->alerts.load_high_since_ms = 0;
+    }
+  else
+    {
+      seye_alert_state_update (&self->alerts, rules, sample,
+                               self->state == SEYE_NODE_STATE_OFFLINE, now_ms);
+    }
+  notify_alerts (self, &old);
 
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ACTIVE_ALERTS]);
-  if (was_alerting != (active != 0))
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ALERTING]);
+  return old.active ^ self->alerts.active;
+}
 
-  return old ^ active;
+/* Marks @kinds of the active alerts acknowledged; returns the ones that were not yet. */
+guint
+_seye_node_acknowledge_alerts (SeyeNode *self,
+                               guint     kinds)
+{
+  SeyeAlertState old = self->alerts;
+
+  self->alerts.acknowledged |= kinds & self->alerts.active;
+  notify_alerts (self, &old);
+
+  return self->alerts.acknowledged & ~old.acknowledged;
 }
 
 void
 _seye_node_set_alerts (SeyeNode *self,
                        guint     active)
 {
-  gboolean was_alerting = self->alerts.active != 0;
-
-  if (self->alerts.active == active)
-    return;
+  SeyeAlertState old = self->alerts;
 
   self->alerts.active = active;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ACTIVE_ALERTS]);
-  if (was_alerting != (active != 0))
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ALERTING]);
+  self->alerts.acknowledged &= active;
+  notify_alerts (self, &old);
+}
+
+const SeyeAlertState *
+_seye_node_get_alert_state (SeyeNode *self)
+{
+  return &self->alerts;
 }
 
 void
@@ -819,7 +825,41 @@ seye_node_get_alerting (SeyeNode *self)
 {
   g_return_val_if_fail (SEYE_IS_NODE (self), FALSE);
 
-  return self->alerts.active != 0;
+  return (self->alerts.active & ~self->alerts.acknowledged) != 0;
+}
+
+/**
+ * seye_node_get_acknowledged_alerts:
+ *
+ * Returns: the active alerts (#SeyeAlertKind) a user acknowledged.
+ */
+guint
+seye_node_get_acknowledged_alerts (SeyeNode *self)
+{
+  g_return_val_if_fail (SEYE_IS_NODE (self), 0);
+
+  return self->alerts.acknowledged;
+}
+
+/**
+ * seye_node_get_alert_rules:
+ *
+ * Returns: the rules the node is judged by: the defaults with its overrides.
+ */
+const SeyeAlertRules *
+seye_node_get_alert_rules (SeyeNode *self)
+{
+  g_return_val_if_fail (SEYE_IS_NODE (self), NULL);
+
+  return &self->rules;
+}
+
+gint64
+seye_node_get_state_since (SeyeNode *self)
+{
+  g_return_val_if_fail (SEYE_IS_NODE (self), 0);
+
+  return self->state_since;
 }
 
 guint

@@ -3,6 +3,7 @@
 
 #include <glib-object.h>
 
+#include "seye-alerts.h"
 #include "seye-history.h"
 #include "seye-sample.h"
 
@@ -18,11 +19,13 @@ typedef enum
   SEYE_NODE_STATE_NEEDS_PAIRING, /* wants a token we do not have, or refused ours; see "error" */
   SEYE_NODE_STATE_UNTRUSTED,    /* presented another certificate than the pinned one: nothing is sent */
   SEYE_NODE_STATE_NOT_RESPONDING, /* answers, but no sample came within the grace time */
+  SEYE_NODE_STATE_LEFT,         /* said goodbye as it stopped, and answers no more */
 } SeyeNodeState;
 
 #define SEYE_TYPE_NODE_STATE (seye_node_state_get_type ())
 GType        seye_node_state_get_type  (void) G_GNUC_CONST;
 const char  *seye_node_state_to_string (SeyeNodeState state);   /* translated, for display */
+const char  *seye_node_state_get_id    (SeyeNodeState state);   /* "online", "left", ...: for files and JSON */
 
 /**
  * SeyeNode:
@@ -44,7 +47,9 @@ const char  *seye_node_state_to_string (SeyeNodeState state);   /* translated, f
  *  "error" (string)          last error in words, NULL while online
  *  "manual" (boolean)        added by hand (host:port), not from mDNS
  *  "pinned" (boolean, read-write) kept even when gone from mDNS and offline
- *  "alerting" (boolean)      one of the alert rules is active (see seye-alerts.h)
+ *  "state-since" (int64, Unix ms) when the state began
+ *  "alerting" (boolean)      an alert is active and not acknowledged (see seye-alerts.h)
+ *  "active-alerts", "acknowledged-alerts" (uint) SeyeAlertKind sets
  *  "tls" (boolean)           polled over HTTPS
  *  "tls-fingerprint" (string) SHA-256 (hex) of the certificate it presented last; NULL before any
  *  "paired" (boolean)        the user paired with it: its token goes to its pinned certificate only
@@ -71,6 +76,15 @@ void                seye_node_set_pinned        (SeyeNode *self,
                                                  gboolean  pinned);
 gboolean            seye_node_get_alerting      (SeyeNode *self);
 guint               seye_node_get_active_alerts (SeyeNode *self);  /* SeyeAlertKind flags */
+guint               seye_node_get_acknowledged_alerts (SeyeNode *self);
+const SeyeAlertRules *seye_node_get_alert_rules (SeyeNode *self);
+gint64              seye_node_get_state_since   (SeyeNode *self);
+gboolean            seye_node_has_current_values (SeyeNode *self);
+char               *seye_node_describe_state    (SeyeNode *self,
+                                                 gint64    now_ms) G_GNUC_WARN_UNUSED_RESULT;
+char               *seye_node_describe_alert    (SeyeNode *self,
+                                                 SeyeAlertKind kind) G_GNUC_WARN_UNUSED_RESULT;
+char               *seye_node_describe_alerts   (SeyeNode *self) G_GNUC_WARN_UNUSED_RESULT;
 gboolean            seye_node_get_tls           (SeyeNode *self);
 const char         *seye_node_get_tls_fingerprint (SeyeNode *self);
 gboolean            seye_node_get_paired        (SeyeNode *self);
