@@ -26,7 +26,8 @@ _seye_node_list_matches_status (SeyeNode         *node,
       return seye_node_get_alerting (node);
     case SEYE_STATUS_FILTER_OFFLINE:
       /* Every node whose data does not come in. */
-      return state == SEYE_NODE_STATE_OFFLINE || state == SEYE_NODE_STATE_INCOMPATIBLE ||
+      return state == SEYE_NODE_STATE_OFFLINE || state == SEYE_NODE_STATE_LEFT ||
+             state == SEYE_NODE_STATE_INCOMPATIBLE ||
              state == SEYE_NODE_STATE_NEEDS_PAIRING || state == SEYE_NODE_STATE_UNTRUSTED ||
              state == SEYE_NODE_STATE_NOT_RESPONDING;
     case SEYE_STATUS_FILTER_ALL:

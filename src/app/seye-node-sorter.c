@@ -23,12 +23,7 @@ gboolean
 seye_node_sorter_has_current_value (SeyeNode       *node,
                                     SeyeNodeColumn  column)
 {
-  SeyeNodeState state = seye_node_get_state (node);
-
-  if (state != SEYE_NODE_STATE_ONLINE && state != SEYE_NODE_STATE_STALE)
-    return FALSE;
-
-  return seye_node_column_get_value (node, column) >= 0.0;
+  return seye_node_has_current_values (node) && seye_node_column_get_value (node, column) >= 0.0;
 }
 
 static GtkOrdering

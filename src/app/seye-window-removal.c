@@ -144,8 +144,9 @@ _seye_window_collect_offline (SeyeWindow *self)
   for (guint i = 0; i < n; i++)
     {
       g_autoptr (SeyeNode) node = g_list_model_get_item (G_LIST_MODEL (monitor), i);
+      SeyeNodeState state = seye_node_get_state (node);
 
-      if (seye_node_get_state (node) == SEYE_NODE_STATE_OFFLINE)
+      if (state == SEYE_NODE_STATE_OFFLINE || state == SEYE_NODE_STATE_LEFT)
         g_ptr_array_add (nodes, g_steal_pointer (&node));
     }
 
