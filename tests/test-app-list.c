@@ -471,6 +471,48 @@ test_remove_undo (Fixture       *f,
   g_assert_cmpuint (seye_node_list_get_count (f->list, SEYE_STATUS_FILTER_ALL), ==, 1);
 }
 
+typedef struct
+{
+  GtkWidget *page;
+  int        width;
+} WidthWait;
+
+static gboolean
+width_is_cb (gpointer data)
+{
+  WidthWait *wait = data;
+
+  return gtk_widget_get_width (wait->page) == wait->width;
+}
+
+/* The divider's position, as a drag leaves it in "pane-position": the list takes that
+ * width, within the window, and a new window opens with it. */
+static void
+test_divider (Fixture       *f,
+              gconstpointer  data)
+{
+  WidthWait wait = { gtk_widget_get_parent (GTK_WIDGET (f->list)), 520 };
+  int window_width;
+
+  g_settings_set_int (f->settings, "pane-position", 520);
+  g_assert_true (seye_test_wait_until (width_is_cb, &wait, 3000));
+
+  close_window (f);
+  open_window (f);
+  wait.page = gtk_widget_get_parent (GTK_WIDGET (f->list));
+  g_assert_true (seye_test_wait_until (width_is_cb, &wait, 3000));
+
+  /* Never so wide that the detail pane has less than its minimum. */
+  window_width = gtk_widget_get_width (GTK_WIDGET (f->window));
+  g_assert_cmpint (_seye_window_divider_clamp (100000, window_width), ==, window_width - 365);
+  g_assert_cmpint (_seye_window_divider_clamp (10, window_width), ==, 360);
+  g_settings_set_int (f->settings, "pane-position", 100000);
+  wait.width = window_width - 365;
+  g_assert_true (seye_test_wait_until (width_is_cb, &wait, 3000));
+
+  g_settings_reset (f->settings, "pane-position");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -488,6 +530,7 @@ main (int   argc,
   ADD ("hold-list", test_hold_list);
   ADD ("summary", test_summary);
   ADD ("remove-undo", test_remove_undo);
+  ADD ("divider", test_divider);
 #undef ADD
 
   return g_test_run ();

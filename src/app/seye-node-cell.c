@@ -30,7 +30,9 @@ struct _SeyeNodeCell
   SeyeNode       *node;
   SeyeNodeColumn  column;
   char           *css_class;
-  const char     *level_class;   /* "warning", "error", "dim-label" or NULL */
+  char           *text;          /* in full; a status may show shorter */
+  int             fitted_width;  /* the width the status text was fitted to */
+  const char     *level_class;   /* "warning", "error", "acknowledged" or NULL */
   gint64          updated;       /* monotonic µs of the last update */
   gboolean        dirty;
   gboolean        dimmed;
@@ -169,6 +171,63 @@ update_style (SeyeNodeCell *self)
     }
 }
 
+/* A status is cut between its parts, never in a word: "Online · CPU 97 % · 2 more"
+ * shows as "Online · CPU 97 % …" or "Online …" where it does not fit; the tooltip
+ * has it all. */
+static void
+fit_status (SeyeNodeCell *self,
+            int           width)
+{
+  g_autofree char *shown = g_strdup (self->text);
+  PangoLayout *layout;
+  char *cut;
+  int text_width;
+
+  if (shown == NULL || width <= 0 || width == self->fitted_width)
+    {
+      if (shown == NULL || width <= 0)
+        gtk_inscription_set_text (self->label, shown);
+      return;
+    }
+
+  self->fitted_width = width;
+  layout = gtk_widget_create_pango_layout (GTK_WIDGET (self->label), shown);
+  pango_layout_get_pixel_size (layout, &text_width, NULL);
+
+  while (text_width > width && (cut = g_strrstr (shown, " · ")) != NULL)
+    {
+      g_autofree char *shorter = NULL;
+
+      *cut = '\0';
+      shorter = g_strconcat (shown, " …", NULL);
+      pango_layout_set_text (layout, shorter, -1);
+      pango_layout_get_pixel_size (layout, &text_width, NULL);
+      if (text_width <= width)
+        {
+          g_free (shown);
+          shown = g_steal_pointer (&shorter);
+          break;
+        }
+    }
+
+  g_object_unref (layout);
+  gtk_inscription_set_text (self->label, shown);
+}
+
+static void
+seye_node_cell_size_allocate (GtkWidget *widget,
+                              int        width,
+                              int        height,
+                              int        baseline)
+{
+  SeyeNodeCell *self = SEYE_NODE_CELL (widget);
+
+  GTK_WIDGET_CLASS (seye_node_cell_parent_class)->size_allocate (widget, width, height, baseline);
+
+  if (self->column == SEYE_NODE_COLUMN_STATUS)
+    fit_status (self, gtk_widget_get_width (GTK_WIDGET (self->label)));
+}
+
 static void
 seye_node_cell_update (SeyeNodeCell *self)
 {
@@ -178,7 +237,16 @@ seye_node_cell_update (SeyeNodeCell *self)
     text = seye_node_column_format (self->node, self->column);
 
   self->updated = g_get_monotonic_time ();
-  gtk_inscription_set_text (self->label, text);
+  if (g_strcmp0 (text, self->text) != 0)
+    {
+      g_free (self->text);
+      self->text = g_steal_pointer (&text);
+      self->fitted_width = -1;
+      if (self->column == SEYE_NODE_COLUMN_STATUS)
+        fit_status (self, gtk_widget_get_width (GTK_WIDGET (self->label)));
+      else
+        gtk_inscription_set_text (self->label, self->text);
+    }
   update_style (self);
 
   if (self->column == SEYE_NODE_COLUMN_STATUS)
@@ -317,6 +385,7 @@ seye_node_cell_finalize (GObject *object)
   SeyeNodeCell *self = SEYE_NODE_CELL (object);
 
   g_clear_pointer (&self->css_class, g_free);
+  g_clear_pointer (&self->text, g_free);
 
   G_OBJECT_CLASS (seye_node_cell_parent_class)->finalize (object);
 }
@@ -400,6 +469,7 @@ seye_node_cell_class_init (SeyeNodeCellClass *klass)
   object_class->set_property = seye_node_cell_set_property;
 
   widget_class->query_tooltip = seye_node_cell_query_tooltip;
+  widget_class->size_allocate = seye_node_cell_size_allocate;
 
   properties[PROP_COLUMN] =
     g_param_spec_enum ("column", NULL, NULL,
@@ -460,13 +530,9 @@ seye_node_cell_get_node (SeyeNodeCell *self)
 const char *
 seye_node_cell_get_text (SeyeNodeCell *self)
 {
-  const char *text;
-
   g_return_val_if_fail (SEYE_IS_NODE_CELL (self), NULL);
 
-  text = gtk_inscription_get_text (self->label);
-
-  return text != NULL ? text : "";
+  return self->text != NULL ? self->text : "";
 }
 
 void

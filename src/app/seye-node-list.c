@@ -835,3 +835,12 @@ seye_node_list_set_node_hidden (SeyeNodeList *self,
   _seye_node_list_update_counts (self);
   update_page (self);
 }
+
+/* The list's width is set from outside (the window's divider): its columns do not
+ * ask for more, they scroll. */
+void
+_seye_node_list_set_width_follows_columns (SeyeNodeList *self,
+                                           gboolean      follows)
+{
+  gtk_scrolled_window_set_propagate_natural_width (GTK_SCROLLED_WINDOW (self->scrolled_window), follows);
+}

@@ -19,6 +19,7 @@ struct _SeyeWindow
   AdwLeaflet           *leaflet;
   GtkWidget            *list_page;
   GtkWidget            *detail_page;
+  GtkWidget            *divider;
   AdwWindowTitle       *window_title;
   GtkButton            *alert_button;
   GtkLabel             *detail_title;
@@ -432,6 +433,7 @@ seye_window_class_init (SeyeWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SeyeWindow, leaflet);
   gtk_widget_class_bind_template_child (widget_class, SeyeWindow, list_page);
   gtk_widget_class_bind_template_child (widget_class, SeyeWindow, detail_page);
+  gtk_widget_class_bind_template_child (widget_class, SeyeWindow, divider);
   gtk_widget_class_bind_template_child (widget_class, SeyeWindow, window_title);
   gtk_widget_class_bind_template_child (widget_class, SeyeWindow, alert_button);
   gtk_widget_class_bind_template_child (widget_class, SeyeWindow, detail_title);
@@ -476,6 +478,8 @@ seye_window_init (SeyeWindow *self)
   g_settings_bind (self->settings, "window-height", self, "default-height", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (self->settings, "window-maximized", self, "maximized", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (self->settings, "time-window", self->detail_pane, "window", G_SETTINGS_BIND_DEFAULT);
+
+  _seye_window_divider_init (GTK_WIDGET (self), self->divider, self->list_page, self->settings);
 
   if (DEVELOPMENT_BUILD)
     gtk_widget_add_css_class (GTK_WIDGET (self), "devel");
