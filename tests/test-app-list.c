@@ -11,6 +11,7 @@
 
 #include <adwaita.h>
 
+#include "seye-node-cell.h"
 #include "seye-node-list-private.h"
 #include "seye-test-util.h"
 #include "seye-window-private.h"
@@ -471,6 +472,58 @@ test_remove_undo (Fixture       *f,
   g_assert_cmpuint (seye_node_list_get_count (f->list, SEYE_STATUS_FILTER_ALL), ==, 1);
 }
 
+/* The node of the row that has the keyboard focus, or NULL. */
+static SeyeNode *
+focused_node (GtkWidget *widget)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      SeyeNode *node;
+
+      if (SEYE_IS_NODE_CELL (child))
+        return seye_node_cell_get_node (SEYE_NODE_CELL (child));
+      if ((node = focused_node (child)) != NULL)
+        return node;
+    }
+
+  return NULL;
+}
+
+static gboolean
+focus_on_row_cb (gpointer data)
+{
+  Fixture *f = data;
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (f->window));
+
+  return focus != NULL && focused_node (focus) != NULL;
+}
+
+/* The focus ring is on the selected row: when a shortcut selects another node, the
+ * focus goes with it. */
+static void
+test_focus_follows (Fixture       *f,
+                    gconstpointer  data)
+{
+  GtkColumnView *view = _seye_node_list_get_column_view (f->list);
+  GtkWidget *focus;
+
+  kill_agent (f, 2);
+  seye_node_list_sort_by (f->list, SEYE_NODE_COLUMN_NAME, GTK_SORT_ASCENDING);
+  seye_node_list_select_node (f->list, f->nodes[0]);
+  gtk_widget_grab_focus (GTK_WIDGET (view));
+  g_assert_true (seye_test_wait_until (focus_on_row_cb, f, 3000));
+  /* Coming into the list, the focus lands on the selected row. */
+  focus = gtk_root_get_focus (GTK_ROOT (f->window));
+  g_assert_true (focused_node (focus) == f->nodes[0]);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.next-problem", NULL));
+  g_assert_true (seye_node_list_get_selected_node (f->list) == f->nodes[2]);
+  focus = gtk_root_get_focus (GTK_ROOT (f->window));
+  g_assert_nonnull (focus);
+  g_assert_true (focused_node (focus) == f->nodes[2]);
+}
+
 typedef struct
 {
   GtkWidget *page;
@@ -531,6 +584,7 @@ main (int   argc,
   ADD ("summary", test_summary);
   ADD ("remove-undo", test_remove_undo);
   ADD ("divider", test_divider);
+  ADD ("focus-follows", test_focus_follows);
 #undef ADD
 
   return g_test_run ();

@@ -39,7 +39,7 @@ struct _SeyeNodeCell
 };
 
 /* A status says for how long ("Offline · 4 min"): brought up to date this often. */
-#define STATUS_REFRESH_USEC (15 * G_USEC_PER_SEC)
+#define STATUS_REFRESH_USEC (5 * G_USEC_PER_SEC)
 
 enum {
   PROP_0,

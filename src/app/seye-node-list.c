@@ -585,6 +585,7 @@ seye_node_list_init (SeyeNodeList *self)
   gtk_widget_add_controller (self->scrolled_window, controller);
   controller = gtk_event_controller_focus_new ();
   g_signal_connect_object (controller, "enter", G_CALLBACK (user_moved_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (controller, "enter", G_CALLBACK (focus_selected), self, G_CONNECT_SWAPPED);
   gtk_widget_add_controller (self->scrolled_window, controller);
   g_signal_connect_object (gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (self->column_view)),
                            "value-changed", G_CALLBACK (vadjustment_value_changed_cb), self,
