@@ -499,6 +499,15 @@ focus_on_row_cb (gpointer data)
   return focus != NULL && focused_node (focus) != NULL;
 }
 
+static gboolean
+focus_on_first_cb (gpointer data)
+{
+  Fixture *f = data;
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (f->window));
+
+  return focus != NULL && focused_node (focus) == f->nodes[0];
+}
+
 /* The focus ring is on the selected row: when a shortcut selects another node, the
  * focus goes with it. */
 static void
@@ -514,8 +523,7 @@ test_focus_follows (Fixture       *f,
   gtk_widget_grab_focus (GTK_WIDGET (view));
   g_assert_true (seye_test_wait_until (focus_on_row_cb, f, 3000));
   /* Coming into the list, the focus lands on the selected row. */
-  focus = gtk_root_get_focus (GTK_ROOT (f->window));
-  g_assert_true (focused_node (focus) == f->nodes[0]);
+  g_assert_true (seye_test_wait_until (focus_on_first_cb, f, 3000));
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.next-problem", NULL));
   g_assert_true (seye_node_list_get_selected_node (f->list) == f->nodes[2]);

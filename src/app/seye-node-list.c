@@ -323,6 +323,27 @@ focus_selected (SeyeNodeList *self)
 }
 
 static void
+seye_node_list_root (GtkWidget *widget)
+{
+  SeyeNodeList *self = SEYE_NODE_LIST (widget);
+
+  GTK_WIDGET_CLASS (seye_node_list_parent_class)->root (widget);
+
+  /* Wherever the focus comes from (Tab, a click on the header, the list laid out
+   * under a focus it had), it lands on the selected row. */
+  g_signal_connect_object (gtk_widget_get_root (widget), "notify::focus-widget",
+                           G_CALLBACK (focus_selected), self, G_CONNECT_SWAPPED);
+}
+
+static void
+seye_node_list_unroot (GtkWidget *widget)
+{
+  g_signal_handlers_disconnect_by_func (gtk_widget_get_root (widget), focus_selected, widget);
+
+  GTK_WIDGET_CLASS (seye_node_list_parent_class)->unroot (widget);
+}
+
+static void
 selected_item_changed_cb (SeyeNodeList *self)
 {
   focus_selected (self);
@@ -483,6 +504,8 @@ seye_node_list_class_init (SeyeNodeListClass *klass)
   object_class->finalize = seye_node_list_finalize;
   object_class->get_property = seye_node_list_get_property;
   object_class->set_property = seye_node_list_set_property;
+  widget_class->root = seye_node_list_root;
+  widget_class->unroot = seye_node_list_unroot;
 
   properties[PROP_MONITOR] =
     g_param_spec_object ("monitor", NULL, NULL,
@@ -585,7 +608,6 @@ seye_node_list_init (SeyeNodeList *self)
   gtk_widget_add_controller (self->scrolled_window, controller);
   controller = gtk_event_controller_focus_new ();
   g_signal_connect_object (controller, "enter", G_CALLBACK (user_moved_cb), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (controller, "enter", G_CALLBACK (focus_selected), self, G_CONNECT_SWAPPED);
   gtk_widget_add_controller (self->scrolled_window, controller);
   g_signal_connect_object (gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (self->column_view)),
                            "value-changed", G_CALLBACK (vadjustment_value_changed_cb), self,
