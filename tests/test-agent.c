@@ -611,6 +611,28 @@ test_stream_views (Fixture       *f,
     }
 }
 
+/* ?full_every=N: every Nth line of a compact stream is whole, the first included,
+ * so a client sees the lists (filesystems, interfaces) without their cost each time. */
+static void
+test_stream_full_every (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr (SoupSession) session = soup_session_new_with_options ("timeout", 5, NULL);
+  g_autoptr (GDataInputStream) in = NULL;
+  guint status;
+
+  in = open_stream (session, f->agent, "?view=compact&full_every=3", &status);
+  g_assert_cmpuint (status, ==, 200);
+
+  for (guint i = 0; i < 7; i++)
+    {
+      g_autoptr (SeyeSample) sample = read_sample (in, NULL);
+
+      g_assert_true (sample->parts & SEYE_SAMPLE_CPU);
+      g_assert_cmpint (!!(sample->parts & SEYE_SAMPLE_FILESYSTEMS), ==, i % 3 == 0);
+    }
+}
+
 static void
 test_stream_interval (Fixture       *f,
                       gconstpointer  data)
@@ -833,6 +855,8 @@ main (int   argc,
   g_test_add ("/seye/agent/head", Fixture, NULL, fixture_setup, test_head, fixture_teardown);
   g_test_add ("/seye/agent/stream", Fixture, NULL, fixture_setup, test_stream, fixture_teardown);
   g_test_add ("/seye/agent/stream-views", Fixture, NULL, fixture_setup, test_stream_views,
+              fixture_teardown);
+  g_test_add ("/seye/agent/stream-full-every", Fixture, NULL, fixture_setup, test_stream_full_every,
               fixture_teardown);
   g_test_add ("/seye/agent/stream-interval", Fixture, NULL, fixture_setup, test_stream_interval,
               fixture_teardown);

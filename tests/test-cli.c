@@ -10,6 +10,7 @@
 
 #include "seye-json.h"
 #include "seye-test-hostile.h"
+#include "seye-test-mounts.h"
 #include "seye-test-util.h"
 
 #define ID_ALPHA "a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1"
@@ -180,7 +181,7 @@ test_blocks (Fixture       *fixture,
   /* Not a terminal: no escape sequences. */
   g_assert_null (strchr (out, '\033'));
 
-  expected = g_strdup_printf ("Node: alpha-node (%s)\nMemory Usage: ", fixture->host_alpha);
+  expected = g_strdup_printf ("Node: alpha-node (%s)\nStatus: Online\nMemory Usage: ", fixture->host_alpha);
   g_assert_true (g_str_has_prefix (out, expected));
   g_assert_true (g_regex_match_simple ("^Memory Usage: [0-9.]+ [KMGT]?B of [0-9.]+ [KMGT]?B \\([0-9]+ %\\)$",
                                        out, G_REGEX_MULTILINE, 0));
@@ -340,6 +341,7 @@ test_unreachable (Fixture       *fixture,
   g_autofree char *out = NULL;
   g_autofree char *table = NULL;
   g_autofree char *json = NULL;
+  g_autofree char *lines = NULL;
   g_autoptr (JsonParser) parser = json_parser_new ();
   g_autoptr (GError) error = NULL;
   JsonArray *array;
@@ -655,14 +657,65 @@ test_dripping (void)
   g_assert_null (strstr (json, "\"online\""));
 }
 
+/* A machine in trouble: every layout says its state, and why it alerts beside it. */
+static void
+test_alert_reasons (void)
+{
+  g_autoptr (SeyeTestHotRoot) hot = seye_test_hot_root_new ();
+  g_autoptr (SeyeTestAgent) agent = NULL;
+  g_autofree char *host = NULL;
+  g_autofree char *blocks = NULL;
+  g_autofree char *table = NULL;
+  g_autofree char *lines = NULL;
+  g_autofree char *json = NULL;
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (GError) error = NULL;
+  JsonObject *node;
+  JsonArray *alerts;
+
+  if (hot == NULL)
+    return;   /* skipped loudly: nothing can be mounted here */
+
+  agent = seye_test_agent_start ("--name", "hot-node", "--interval", "0.5", "--no-mdns",
+                                 "--root", hot->root, NULL);
+  host = g_strdup_printf ("127.0.0.1:%u", agent->port);
+  seye_test_agent_wait_log (agent, "\x01never", 700);
+
+  g_assert_cmpint (seye_test_run_cli (&blocks, NULL, "fetch", "--no-discovery", "--host", host, NULL), ==, 0);
+  g_assert_nonnull (strstr (blocks, "\nStatus: Online · Disk /data 97 % · 1 more\n"));
+
+  g_assert_cmpint (seye_test_run_cli (&table, NULL, "fetch", "--no-discovery", "--table", "--host", host, NULL), ==, 0);
+  g_assert_nonnull (strstr (table, "Online · Disk /data 97 % · 1 more"));
+
+  g_assert_cmpint (seye_test_run_cli (&json, NULL, "fetch", "--no-discovery", "--json", "--host", host, NULL), ==, 0);
+  g_assert_true (json_parser_load_from_data (parser, json, -1, &error));
+  g_assert_no_error (error);
+  node = json_array_get_object_element (json_node_get_array (json_parser_get_root (parser)), 0);
+  g_assert_cmpstr (json_object_get_string_member (node, "state"), ==, "online");
+  g_assert_cmpstr (json_object_get_string_member (node, "status"), ==, "Online · Disk /data 97 % · 1 more");
+  alerts = json_object_get_array_member (node, "alerts");
+  g_assert_cmpuint (json_array_get_length (alerts), ==, 2);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (alerts, 0), "rule"), ==, "memory");
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (alerts, 0), "reason"), ==, "Memory 96 %");
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (alerts, 1), "rule"), ==, "filesystem");
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (alerts, 1), "reason"), ==, "Disk /data 97 %");
+  g_assert_false (json_object_get_boolean_member (json_array_get_object_element (alerts, 1), "acknowledged"));
+
+  g_assert_cmpint (seye_test_run_cli (&lines, NULL, "observe", "--no-discovery", "--interval", "0.5",
+                                      "--count", "3", "--host", host, NULL), ==, 0);
+  g_assert_nonnull (strstr (lines, "Online · Disk /data 97 % · 1 more"));
+}
+
 int
 main (int    argc,
       char **argv)
 {
+  seye_test_mounts_init ();
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/seye/cli/version", test_version);
   g_test_add_func ("/seye/cli/help", test_help);
+  g_test_add_func ("/seye/cli/fetch/alert-reasons", test_alert_reasons);
   g_test_add ("/seye/cli/fetch/blocks", Fixture, NULL, fixture_setup, test_blocks, fixture_teardown);
   g_test_add ("/seye/cli/fetch/table", Fixture, NULL, fixture_setup, test_table, fixture_teardown);
   g_test_add ("/seye/cli/fetch/json", Fixture, NULL, fixture_setup, test_json, fixture_teardown);

@@ -280,6 +280,41 @@ test_grace (void)
   g_rmdir (clock_dir);
 }
 
+/* An agent stopped with SIGTERM says goodbye in its stream: "Left the network";
+ * one killed does not: "Offline", with the offline alert. */
+static void
+test_goodbye (void)
+{
+  g_autoptr (SeyeTestAgent) stopped = seye_test_agent_start ("--name", "mon-bye", "--interval", "0.25",
+                                                             "--no-mdns", NULL);
+  g_autoptr (SeyeTestAgent) killed = seye_test_agent_start ("--name", "mon-dead", "--interval", "0.25",
+                                                            "--no-mdns", NULL);
+  g_autoptr (SeyeMonitor) monitor = new_monitor ();
+  g_autofree char *stopped_address = g_strdup_printf ("127.0.0.1:%u", stopped->port);
+  g_autofree char *killed_address = g_strdup_printf ("127.0.0.1:%u", killed->port);
+  SeyeNode *bye, *dead;
+
+  seye_monitor_start (monitor);
+  bye = seye_monitor_add_manual (monitor, stopped_address, NULL);
+  dead = seye_monitor_add_manual (monitor, killed_address, NULL);
+  g_assert_true (seye_test_wait_state (bye, SEYE_NODE_STATE_ONLINE, 5000));
+  g_assert_true (seye_test_wait_state (dead, SEYE_NODE_STATE_ONLINE, 5000));
+  /* Both followed by their streams, where a goodbye comes. */
+  seye_test_spin (1000);
+
+  seye_test_agent_stop (stopped);
+  seye_test_agent_kill (killed);
+  g_assert_true (seye_test_wait_state (bye, SEYE_NODE_STATE_LEFT, 10000));
+  g_assert_true (seye_test_wait_state (dead, SEYE_NODE_STATE_OFFLINE, 10000));
+
+  g_assert_cmpuint (seye_node_get_active_alerts (bye), ==, 0);
+  g_assert_cmpuint (seye_node_get_active_alerts (dead), ==, SEYE_ALERT_OFFLINE);
+  g_assert_false (seye_node_has_current_values (bye));
+  g_assert_false (seye_node_has_current_values (dead));
+
+  seye_monitor_stop (monitor);
+}
+
 static void
 test_pinned_and_manual_stay (void)
 {
@@ -656,6 +691,7 @@ main (int    argc,
   g_test_add_func ("/seye/monitor/dedupe", test_dedupe);
   g_test_add_func ("/seye/monitor/dedupe-manual-first", test_dedupe_manual_first);
   g_test_add_func ("/seye/monitor/grace", test_grace);
+  g_test_add_func ("/seye/monitor/goodbye", test_goodbye);
   g_test_add_func ("/seye/monitor/hostile/not-json", test_hostile_not_json);
   g_test_add_func ("/seye/monitor/hostile/schema", test_hostile_schema);
   g_test_add_func ("/seye/monitor/hostile/huge", test_hostile_huge);

@@ -360,6 +360,7 @@ test_status (void)
   g_assert_cmpint (seye_node_column_get_level (node, SEYE_NODE_COLUMN_MEMORY), ==, SEYE_ALERT_LEVEL_WARNING);
 
   /* Offline: the state and for how long; nothing current to judge. */
+  _seye_node_set_last_seen (node, sample->time_ms);
   _seye_node_set_state (node, SEYE_NODE_STATE_OFFLINE);
   _seye_node_update_alerts (node, &rules, NULL, 0);
   g_assert_cmpuint (seye_node_get_active_alerts (node), ==, SEYE_ALERT_OFFLINE);

@@ -60,6 +60,8 @@ typedef struct
   gint64             last_write_us;  /* monotonic, of the last line appended */
   guint              behind;         /* lines appended but not yet written */
   View               view;
+  guint              full_every;     /* from ?full_every=: every Nth line whole; 0: never */
+  guint              n_lines;        /* samples sent */
 } Subscriber;
 
 struct _SeyeAgentStream
@@ -301,6 +303,44 @@ seye_agent_stream_set_limits (SeyeAgentStream *self,
  *   or too many streams are served already (%SEYE_ERROR_UNAVAILABLE); nothing
  *   is answered then.
  */
+/* The view of the subscriber's next line: every full_every-th one, the first
+ * included, is whole, so that a client of the compact view sees the lists
+ * (filesystems, interfaces, disks) that change slowly, without their cost each time. */
+static View
+subscriber_view (Subscriber *subscriber)
+{
+  if (subscriber->full_every > 0 && subscriber->n_lines % subscriber->full_every == 0)
+    return VIEW_FULL;
+
+  return subscriber->view;
+}
+
+/* ?full_every=N: digits only, 1 to 3600. */
+static gboolean
+parse_full_every (GHashTable  *query,
+                  guint       *full_every,
+                  GError     **error)
+{
+  const char *text = query ? g_hash_table_lookup (query, "full_every") : NULL;
+  guint64 value = 0;
+
+  if (text == NULL)
+    return TRUE;
+
+  if (*text == '\0' || strspn (text, "0123456789") != strlen (text) || strlen (text) > 4 ||
+      (value = g_ascii_strtoull (text, NULL, 10)) < 1 || value > 3600)
+    {
+      g_set_error_literal (error, SEYE_ERROR, SEYE_ERROR_INVALID,
+                           "“full_every” must be a number of samples from 1 to 3600, "
+                           "e.g. /v1/stream?view=compact&full_every=10");
+      return FALSE;
+    }
+
+  *full_every = (guint) value;
+
+  return TRUE;
+}
+
 gboolean
 seye_agent_stream_subscribe (SeyeAgentStream    *self,
                              SoupServerMessage  *msg,
@@ -314,6 +354,7 @@ seye_agent_stream_subscribe (SeyeAgentStream    *self,
   View view = VIEW_FULL;
   Subscriber *subscriber;
   double interval = 0;
+  guint full_every = 0;
 
   g_return_val_if_fail (SEYE_IS_AGENT_STREAM (self), FALSE);
   g_return_val_if_fail (SOUP_IS_SERVER_MESSAGE (msg), FALSE);
@@ -339,6 +380,9 @@ seye_agent_stream_subscribe (SeyeAgentStream    *self,
           return FALSE;
         }
     }
+
+  if (!parse_full_every (query, &full_every, error))
+    return FALSE;
 
   if (view_name != NULL)
     {
@@ -380,6 +424,7 @@ seye_agent_stream_subscribe (SeyeAgentStream    *self,
   subscriber->min_gap_ms = (gint64) MAX (0.0, (interval - self->sample_interval / 2) * 1000);
   subscriber->last_write_us = g_get_monotonic_time ();
   subscriber->view = view;
+  subscriber->full_every = full_every;
   g_queue_push_tail_link (&self->subscribers, &subscriber->link);
 
   g_signal_connect (msg, "wrote-chunk", G_CALLBACK (wrote_chunk_cb), subscriber);
@@ -390,9 +435,10 @@ seye_agent_stream_subscribe (SeyeAgentStream    *self,
 
   if (latest != NULL)
     {
-      g_autoptr (GBytes) line = make_line (latest, subscriber->view);
+      g_autoptr (GBytes) line = make_line (latest, subscriber_view (subscriber));
 
       subscriber->last_time_ms = latest->time_ms;
+      subscriber->n_lines++;
       subscriber->behind++;
       soup_message_body_append_bytes (soup_server_message_get_response_body (msg), line);
     }
@@ -414,6 +460,7 @@ seye_agent_stream_publish (SeyeAgentStream *self,
 {
   GBytes *lines[N_VIEWS] = { NULL, };
   GList *next;
+  View view;
 
   g_return_if_fail (SEYE_IS_AGENT_STREAM (self));
   g_return_if_fail (sample != NULL);
@@ -429,11 +476,15 @@ seye_agent_stream_publish (SeyeAgentStream *self,
         continue;
 
       /* Each form is made once, for the first stream that wants it. */
-      if (lines[subscriber->view] == NULL)
-        lines[subscriber->view] = make_line (sample, subscriber->view);
+      view = subscriber_view (subscriber);
+      if (lines[view] == NULL)
+        lines[view] = make_line (sample, view);
 
-      if (append_line (subscriber, lines[subscriber->view]))
-        subscriber->last_time_ms = sample->time_ms;
+      if (append_line (subscriber, lines[view]))
+        {
+          subscriber->last_time_ms = sample->time_ms;
+          subscriber->n_lines++;
+        }
     }
 
   for (guint i = 0; i < N_VIEWS; i++)

@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 #include <glib-unix.h>
 
+#include "seye-alert-notifier.h"
 #include "seye-application.h"
 #include "seye-format.h"
 #include "seye-pairings.h"
@@ -22,6 +23,7 @@ struct _SeyeApplication
   /* Owned */
   SeyeMonitor    *monitor;
   GSettings      *settings;
+  SeyeAlertNotifier *notifier;     /* desktop notifications of alerts */
   GHashTable     *manual;          /* "host:port" as configured -> SeyeNode (borrowed, owned by the monitor) */
   char          **session_nodes;   /* --node, for this run only */
   SeyeStore      *store;           /* NULL until opened, or when it cannot be */
@@ -76,15 +78,28 @@ get_window (SeyeApplication *self)
 static void
 apply_alert_rules (SeyeApplication *self)
 {
-  SeyeAlertRules rules;
+  g_auto (SeyeAlertRules) rules = { 0 };
+  g_autoptr (GVariant) overrides = NULL;
 
   seye_alert_rules_init_defaults (&rules);
   rules.cpu_threshold = g_settings_get_double (self->settings, "cpu-threshold");
   rules.cpu_hold = g_settings_get_double (self->settings, "cpu-hold");
   rules.memory_threshold = g_settings_get_double (self->settings, "memory-threshold");
   rules.offline = g_settings_get_boolean (self->settings, "alert-offline");
+  rules.swap_threshold = g_settings_get_double (self->settings, "swap-threshold");
+  rules.filesystem_threshold = g_settings_get_double (self->settings, "filesystem-threshold");
+  rules.filesystem_ignore = g_settings_get_strv (self->settings, "filesystem-ignore");
+  rules.load_threshold = g_settings_get_double (self->settings, "load-threshold");
+  rules.load_hold = g_settings_get_double (self->settings, "load-hold");
+
+  /* The settings say "off" with a threshold just past the top of the range. */
+  if (rules.load_threshold > 1000)
+    rules.load_threshold = SEYE_ALERT_RULE_OFF;
 
   seye_monitor_set_alert_rules (self->monitor, &rules);
+
+  overrides = g_settings_get_value (self->settings, "node-alert-overrides");
+  seye_monitor_set_node_overrides (self->monitor, overrides);
 }
 
 static void
@@ -92,6 +107,7 @@ apply_interval (SeyeApplication *self)
 {
   seye_monitor_set_interval (self->monitor, g_settings_get_double (self->settings, "interval"));
   seye_monitor_set_grace_time (self->monitor, g_settings_get_double (self->settings, "grace-time"));
+  seye_monitor_set_keep_offline (self->monitor, g_settings_get_int64 (self->settings, "keep-offline"));
 }
 
 static void
@@ -168,85 +184,6 @@ apply_pinned (SeyeApplication *self,
       if (g_strv_contains ((const char * const *) pinned, seye_node_get_key (node)))
         seye_node_set_pinned (node, TRUE);
     }
-}
-
-static char *
-alert_text (SeyeNode *node,
-            guint     kind,
-            gboolean  active,
-            char    **body)
-{
-  g_autofree char *name = seye_sanitize_display (seye_node_get_name (node));
-  SeyeSample *sample = seye_node_get_sample (node);
-
-  if (!active)
-    {
-      *body = g_strdup (_("Back to normal."));
-      switch (kind)
-        {
-        case SEYE_ALERT_CPU:     return g_strdup_printf (_("CPU usage on %s is back to normal"), name);
-        case SEYE_ALERT_MEMORY:  return g_strdup_printf (_("Memory on %s is back to normal"), name);
-        case SEYE_ALERT_OFFLINE: return g_strdup_printf (_("%s is back online"), name);
-        default:                 return g_strdup_printf (_("Alert on %s cleared"), name);
-        }
-    }
-
-  switch (kind)
-    {
-    case SEYE_ALERT_CPU:
-      {
-        g_autofree char *percent = seye_format_percent (sample ? sample->cpu.busy : -1);
-
-        *body = g_strdup_printf (_("CPU at %s."), percent);
-        return g_strdup_printf (_("CPU usage on %s is high"), name);
-      }
-
-    case SEYE_ALERT_MEMORY:
-      {
-        g_autofree char *percent = seye_format_percent (sample ? seye_sample_get_memory_percent (sample) : -1);
-
-        *body = g_strdup_printf (_("Memory at %s."), percent);
-        return g_strdup_printf (_("Memory on %s is almost full"), name);
-      }
-
-    case SEYE_ALERT_OFFLINE:
-      *body = seye_node_get_error (node) ? seye_sanitize_display (seye_node_get_error (node))
-                                         : g_strdup (_("It stopped answering."));
-      return g_strdup_printf (_("%s is offline"), name);
-
-    default:
-      *body = NULL;
-      return g_strdup_printf (_("Alert on %s"), name);
-    }
-}
-
-static void
-alert_cb (SeyeApplication *self,
-          SeyeNode        *node,
-          guint            kind,
-          gboolean         active,
-          SeyeMonitor     *monitor)
-{
-  g_autoptr (GNotification) notification = NULL;
-  g_autofree char *id = NULL;
-  g_autofree char *title = NULL;
-  g_autofree char *body = NULL;
-
-  if (!g_settings_get_boolean (self->settings, "notifications"))
-    return;
-
-  title = alert_text (node, kind, active, &body);
-
-  /* One id per node and rule: "cleared" replaces "started" in the notification list. */
-  id = g_strdup_printf ("alert-%s-%u", seye_node_get_key (node), kind);
-  notification = g_notification_new (title);
-  if (body != NULL)
-    g_notification_set_body (notification, body);
-  g_notification_set_priority (notification, active ? G_NOTIFICATION_PRIORITY_HIGH
-                                                    : G_NOTIFICATION_PRIORITY_NORMAL);
-  g_notification_set_default_action_and_target (notification, "app.show-node", "s",
-                                                seye_node_get_key (node));
-  g_application_send_notification (G_APPLICATION (self), id, notification);
 }
 
 /* Says something about the history store in the window, whole, until dismissed or
@@ -586,7 +523,7 @@ seye_application_startup (GApplication *app)
   self->monitor = seye_monitor_new ();
   self->manual = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 
-  g_signal_connect_object (self->monitor, "alert", G_CALLBACK (alert_cb), self, G_CONNECT_SWAPPED);
+  self->notifier = seye_alert_notifier_new (G_APPLICATION (self), self->monitor, self->settings);
   g_signal_connect_object (self->monitor, "items-changed", G_CALLBACK (apply_pinned), self,
                            G_CONNECT_SWAPPED);
 
@@ -598,14 +535,23 @@ seye_application_startup (GApplication *app)
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->settings, "changed::manual-nodes", G_CALLBACK (apply_manual_nodes), self,
                            G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->settings, "changed::cpu-threshold", G_CALLBACK (apply_alert_rules), self,
+  g_signal_connect_object (self->settings, "changed::keep-offline", G_CALLBACK (apply_interval), self,
                            G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->settings, "changed::cpu-hold", G_CALLBACK (apply_alert_rules), self,
-                           G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->settings, "changed::memory-threshold", G_CALLBACK (apply_alert_rules), self,
-                           G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->settings, "changed::alert-offline", G_CALLBACK (apply_alert_rules), self,
-                           G_CONNECT_SWAPPED);
+  {
+    static const char * const rule_keys[] = {
+      "cpu-threshold", "cpu-hold", "memory-threshold", "alert-offline", "swap-threshold",
+      "filesystem-threshold", "filesystem-ignore", "load-threshold", "load-hold",
+      "node-alert-overrides",
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (rule_keys); i++)
+      {
+        g_autofree char *signal = g_strconcat ("changed::", rule_keys[i], NULL);
+
+        g_signal_connect_object (self->settings, signal, G_CALLBACK (apply_alert_rules), self,
+                                 G_CONNECT_SWAPPED);
+      }
+  }
 
   apply_interval (self);
   apply_alert_rules (self);
@@ -695,6 +641,7 @@ seye_application_dispose (GObject *object)
   g_clear_object (&self->settings);
   g_clear_pointer (&self->session_nodes, g_strfreev);
   g_clear_object (&self->recorder);
+  g_clear_object (&self->notifier);
   g_clear_object (&self->store);
   g_clear_pointer (&self->store_message, g_free);
   g_clear_pointer (&self->keyring_message, g_free);

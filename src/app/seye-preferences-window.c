@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "seye-monitor.h"
+#include "seye-preferences-rules.h"
 #include "seye-preferences-window.h"
 
 struct _SeyePreferencesWindow
@@ -25,6 +26,15 @@ struct _SeyePreferencesWindow
   GtkSwitch            *notify_switch;
   AdwComboRow          *raw_retention_row;
   AdwComboRow          *rollup_retention_row;
+  AdwComboRow          *keep_offline_row;
+  AdwExpanderRow       *swap_row;
+  GtkAdjustment        *swap_threshold_adjustment;
+  AdwExpanderRow       *filesystem_row;
+  GtkAdjustment        *filesystem_threshold_adjustment;
+  AdwEntryRow          *filesystem_ignore_row;
+  AdwExpanderRow       *load_row;
+  GtkAdjustment        *load_threshold_adjustment;
+  GtkAdjustment        *load_hold_adjustment;
 
   /* Owned */
   GSettings            *settings;
@@ -192,6 +202,32 @@ remove_manual_action (GtkWidget  *widget,
   seye_preferences_remove_manual_node (self->settings, g_variant_get_string (param, NULL));
 }
 
+/* "a, b": the patterns, as the key holds them. */
+static void
+filesystem_ignore_changed_cb (SeyePreferencesWindow *self)
+{
+  g_auto (GStrv) patterns = g_settings_get_strv (self->settings, "filesystem-ignore");
+  g_autofree char *text = g_strjoinv (", ", patterns);
+
+  gtk_editable_set_text (GTK_EDITABLE (self->filesystem_ignore_row), text);
+}
+
+static void
+filesystem_ignore_apply_cb (SeyePreferencesWindow *self)
+{
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->filesystem_ignore_row));
+  g_auto (GStrv) parts = g_strsplit_set (text, ", ", -1);
+  g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto (GStrv) patterns = NULL;
+
+  for (guint i = 0; parts[i] != NULL; i++)
+    if (parts[i][0] != '\0')
+      g_strv_builder_add (builder, parts[i]);
+
+  patterns = g_strv_builder_end (builder);
+  g_settings_set_strv (self->settings, "filesystem-ignore", (const char * const *) patterns);
+}
+
 static void
 seye_preferences_window_dispose (GObject *object)
 {
@@ -226,6 +262,16 @@ seye_preferences_window_class_init (SeyePreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SeyePreferencesWindow, notify_switch);
   gtk_widget_class_bind_template_child (widget_class, SeyePreferencesWindow, raw_retention_row);
   gtk_widget_class_bind_template_child (widget_class, SeyePreferencesWindow, rollup_retention_row);
+  gtk_widget_class_bind_template_child (widget_class, SeyePreferencesWindow, keep_offline_row);
+  gtk_widget_class_bind_template_child (widget_class, SeyePreferencesWindow, swap_row);
+  gtk_widget_class_bind_template_child (widget_class, SeyePreferencesWindow, swap_threshold_adjustment);
+  gtk_widget_class_bind_template_child (widget_class, SeyePreferencesWindow, filesystem_row);
+  gtk_widget_class_bind_template_child (widget_class, SeyePreferencesWindow, filesystem_threshold_adjustment);
+  gtk_widget_class_bind_template_child (widget_class, SeyePreferencesWindow, filesystem_ignore_row);
+  gtk_widget_class_bind_template_child (widget_class, SeyePreferencesWindow, load_row);
+  gtk_widget_class_bind_template_child (widget_class, SeyePreferencesWindow, load_threshold_adjustment);
+  gtk_widget_class_bind_template_child (widget_class, SeyePreferencesWindow, load_hold_adjustment);
+  gtk_widget_class_bind_template_callback (widget_class, filesystem_ignore_apply_cb);
   gtk_widget_class_bind_template_callback (widget_class, add_row_apply_cb);
   gtk_widget_class_bind_template_callback (widget_class, add_row_changed_cb);
 
@@ -253,6 +299,18 @@ seye_preferences_window_init (SeyePreferencesWindow *self)
   g_settings_bind_with_mapping (self->settings, "rollup-retention", self->rollup_retention_row, "selected",
                                 G_SETTINGS_BIND_DEFAULT, retention_get_mapping, retention_set_mapping,
                                 (gpointer) rollup_retention_choices, NULL);
+
+  seye_preferences_bind_keep_offline (self->settings, self->keep_offline_row);
+  seye_preferences_bind_optional_rule (self->settings, "swap-threshold", self->swap_row,
+                                       self->swap_threshold_adjustment, 101);
+  seye_preferences_bind_optional_rule (self->settings, "filesystem-threshold", self->filesystem_row,
+                                       self->filesystem_threshold_adjustment, 101);
+  seye_preferences_bind_optional_rule (self->settings, "load-threshold", self->load_row,
+                                       self->load_threshold_adjustment, 1001);
+  g_settings_bind (self->settings, "load-hold", self->load_hold_adjustment, "value", G_SETTINGS_BIND_DEFAULT);
+  g_signal_connect_object (self->settings, "changed::filesystem-ignore",
+                           G_CALLBACK (filesystem_ignore_changed_cb), self, G_CONNECT_SWAPPED);
+  filesystem_ignore_changed_cb (self);
 
   self->manual_nodes = gtk_string_list_new (NULL);
   gtk_list_box_bind_model (self->manual_list, G_LIST_MODEL (self->manual_nodes),

@@ -11,7 +11,9 @@
 
 #include "seye-browser.h"
 #include "seye-cli-common.h"
-#include "seye-cli-fetch.h"
+#include "seye-cli-fetch-private.h"
+#include "seye-clock.h"
+#include "seye-node-column.h"
 #include "seye-error.h"
 #include "seye-format.h"
 #include "seye-json.h"
@@ -187,8 +189,8 @@ memory_text (SeyeSample *sample)
   return g_strdup_printf (_("%s of %s (%s)"), used, total, percent);
 }
 
-static guint
-n_cores (SeyeNode *node)
+guint
+_seye_cli_fetch_n_cores (SeyeNode *node)
 {
   const SeyeNodeInfo *info = seye_node_get_info (node);
   SeyeSample *sample = seye_node_get_sample (node);
@@ -199,8 +201,8 @@ n_cores (SeyeNode *node)
   return sample != NULL ? sample->cores->len : 0;
 }
 
-static const char *
-problem_text (SeyeNode *node)
+const char *
+_seye_cli_fetch_problem_text (SeyeNode *node)
 {
   const char *error = seye_node_get_error (node);
 
@@ -236,7 +238,8 @@ print_block (SeyeNode *node,
   SeyeSample *sample = seye_node_get_sample (node);
   g_autofree char *address = seye_cli_display_address (node);
   g_autofree char *name = seye_sanitize_display (seye_node_get_name (node));
-  g_autofree char *problem = seye_sanitize_display (problem_text (node));
+  g_autofree char *problem = seye_sanitize_display (_seye_cli_fetch_problem_text (node));
+  g_autofree char *status = seye_node_column_format_status (node, seye_clock_get_real_ms ());
 
   g_print ("%s%s%s%s (%s)\n", _("Node: "), paint (color, BOLD), name, paint (color, RESET), address);
 
@@ -247,8 +250,7 @@ print_block (SeyeNode *node,
 
   if (problem != NULL && (sample == NULL || seye_node_get_state (node) != SEYE_NODE_STATE_ONLINE))
     {
-      g_print ("%s%s%s — %s%s\n", _("Status: "), paint (color, RED),
-               seye_node_state_to_string (seye_node_get_state (node)), problem, paint (color, RESET));
+      g_print ("%s%s%s — %s%s\n", _("Status: "), paint (color, RED), status, problem, paint (color, RESET));
 
       /* What to compare with --pairing-info on the node. */
       if (seye_node_get_tls_fingerprint (node) != NULL &&
@@ -262,6 +264,13 @@ print_block (SeyeNode *node,
 
       if (sample == NULL)
         return;
+    }
+  else
+    {
+      gboolean alerting = seye_node_get_alerting (node);
+
+      g_print ("%s%s%s%s\n", _("Status: "), paint (color && alerting, RED), status,
+               paint (color && alerting, RESET));
     }
 
   if (sample->parts & SEYE_SAMPLE_MEMORY)
@@ -278,7 +287,7 @@ print_block (SeyeNode *node,
       g_autofree char *cpu = seye_format_percent (sample->parts & SEYE_SAMPLE_CPU ? sample->cpu.busy : -1);
       g_autofree char *load = sample->parts & SEYE_SAMPLE_LOAD ? seye_format_load (sample->load) : g_strdup ("–");
       gboolean high = (sample->parts & SEYE_SAMPLE_CPU) && sample->cpu.busy >= rules->cpu_threshold;
-      guint cores = n_cores (node);
+      guint cores = _seye_cli_fetch_n_cores (node);
 
       g_print ("%s%s%s%s ", _("CPU Load: "), paint (color && high, RED), cpu, paint (color && high, RESET));
       g_print (g_dngettext (NULL, "(%u core)", "(%u cores)", cores), cores);
@@ -325,12 +334,12 @@ table_row (SeyeNode *node)
 {
   SeyeSample *sample = seye_node_get_sample (node);
   GStrv row = g_new0 (char *, N_COLS + 1);
-  g_autofree char *problem = seye_sanitize_display (problem_text (node));
+  g_autofree char *problem = seye_sanitize_display (_seye_cli_fetch_problem_text (node));
 
   row[COL_NAME] = seye_sanitize_display (seye_node_get_name (node));
   row[COL_ADDRESS] = seye_cli_display_address (node);
-  row[COL_STATUS] = g_strdup (seye_node_state_to_string (seye_node_get_state (node)));
-  row[COL_CORES] = n_cores (node) > 0 ? g_strdup_printf ("%u", n_cores (node)) : g_strdup ("–");
+  row[COL_STATUS] = seye_node_column_format_status (node, seye_clock_get_real_ms ());
+  row[COL_CORES] = _seye_cli_fetch_n_cores (node) > 0 ? g_strdup_printf ("%u", _seye_cli_fetch_n_cores (node)) : g_strdup ("–");
   if (problem != NULL && seye_node_get_state (node) != SEYE_NODE_STATE_ONLINE)
     row[COL_ERROR] = g_strdup (problem);
   else
@@ -427,208 +436,6 @@ print_table (GPtrArray *nodes,
       else
         g_print ("%s\n", line->str);
     }
-}
-
-/* JSON output -------------------------------------------------------------- */
-
-/* Written by hand with the core's number writer: "0.05", not "0.050000000000000003".
- * The layout: one member per line, two spaces per level. */
-typedef struct
-{
-  GString *str;
-  guint    depth;
-  gboolean first;
-} JsonOut;
-
-static void
-json_member (JsonOut    *out,
-             const char *name)
-{
-  g_string_append (out->str, out->first ? "\n" : ",\n");
-  out->first = FALSE;
-  for (guint i = 0; i < out->depth; i++)
-    g_string_append (out->str, "  ");
-  if (name != NULL)
-    {
-      seye_json_write_string (out->str, name);
-      g_string_append (out->str, ": ");
-    }
-}
-
-static void
-json_open (JsonOut    *out,
-           const char *name,
-           char        bracket)
-{
-  json_member (out, name);
-  g_string_append_c (out->str, bracket);
-  out->depth++;
-  out->first = TRUE;
-}
-
-static void
-json_close (JsonOut *out,
-            char     bracket)
-{
-  out->depth--;
-  if (!out->first)
-    {
-      g_string_append_c (out->str, '\n');
-      for (guint i = 0; i < out->depth; i++)
-        g_string_append (out->str, "  ");
-    }
-  g_string_append_c (out->str, bracket);
-  out->first = FALSE;
-}
-
-static void
-json_string (JsonOut    *out,
-             const char *name,
-             const char *value)
-{
-  json_member (out, name);
-  if (value != NULL)
-    seye_json_write_string (out->str, value);
-  else
-    g_string_append (out->str, "null");
-}
-
-static void
-json_double (JsonOut    *out,
-             const char *name,
-             double      value)
-{
-  json_member (out, name);
-  seye_json_write_double (out->str, value);
-}
-
-static void
-json_uint (JsonOut    *out,
-           const char *name,
-           guint64     value)
-{
-  json_member (out, name);
-  g_string_append_printf (out->str, "%" G_GUINT64_FORMAT, value);
-}
-
-static void
-json_literal (JsonOut    *out,
-              const char *name,
-              const char *literal)
-{
-  json_member (out, name);
-  g_string_append (out->str, literal);
-}
-
-static void
-json_node_entry (JsonOut  *out,
-                 SeyeNode *node)
-{
-  const SeyeNodeInfo *info = seye_node_get_info (node);
-  SeyeSample *sample = seye_node_get_sample (node);
-  SeyeNodeState state = seye_node_get_state (node);
-  const char *problem = problem_text (node);
-
-  json_open (out, NULL, '{');
-  json_string (out, "name", seye_node_get_name (node));
-  json_string (out, "node_id", info ? info->node_id : NULL);
-  json_string (out, "address", seye_node_get_address (node));
-  json_string (out, "state", seye_cli_state_nick (state));
-  json_literal (out, "reachable", sample != NULL ? "true" : "false");
-  json_string (out, "error", sample == NULL || state != SEYE_NODE_STATE_ONLINE ? problem : NULL);
-  json_string (out, "conflict", seye_node_get_conflict (node));
-  json_string (out, "hostname", info ? info->hostname : NULL);
-  json_string (out, "os", info ? info->os_name : NULL);
-  json_string (out, "kernel", info ? info->kernel : NULL);
-  json_string (out, "arch", info ? info->arch : NULL);
-  json_string (out, "agent_version", info ? info->agent_version : NULL);
-  if (n_cores (node) > 0)
-    json_uint (out, "cores", n_cores (node));
-  else
-    json_literal (out, "cores", "null");
-
-  if (sample == NULL)
-    {
-      static const char * const empty[] = {
-        "time", "cpu_percent", "memory", "load", "processes", "uptime", "network",
-      };
-
-      for (guint i = 0; i < G_N_ELEMENTS (empty); i++)
-        json_literal (out, empty[i], "null");
-      json_close (out, '}');
-      return;
-    }
-
-  json_uint (out, "time", (guint64) sample->time_ms);
-
-  if (sample->parts & SEYE_SAMPLE_CPU)
-    json_double (out, "cpu_percent", sample->cpu.busy);
-  else
-    json_literal (out, "cpu_percent", "null");
-
-  if (sample->parts & SEYE_SAMPLE_MEMORY)
-    {
-      json_open (out, "memory", '{');
-      json_uint (out, "total", sample->memory.total);
-      json_uint (out, "used", sample->memory.used);
-      json_uint (out, "available", sample->memory.available);
-      json_double (out, "percent", seye_sample_get_memory_percent (sample));
-      json_uint (out, "swap_total", sample->memory.swap_total);
-      json_uint (out, "swap_used", sample->memory.swap_used);
-      json_close (out, '}');
-    }
-  else
-    json_literal (out, "memory", "null");
-
-  if (sample->parts & SEYE_SAMPLE_LOAD)
-    {
-      json_member (out, "load");
-      g_string_append_c (out->str, '[');
-      for (guint i = 0; i < 3; i++)
-        {
-          if (i > 0)
-            g_string_append (out->str, ", ");
-          seye_json_write_double (out->str, sample->load[i]);
-        }
-      g_string_append_c (out->str, ']');
-    }
-  else
-    json_literal (out, "load", "null");
-
-  if (sample->parts & SEYE_SAMPLE_PROCESSES)
-    json_uint (out, "processes", sample->procs_total);
-  else
-    json_literal (out, "processes", "null");
-
-  if (sample->parts & SEYE_SAMPLE_UPTIME)
-    json_double (out, "uptime", sample->uptime);
-  else
-    json_literal (out, "uptime", "null");
-
-  if (sample->parts & SEYE_SAMPLE_NETWORK)
-    {
-      json_open (out, "network", '{');
-      json_double (out, "rx_bytes_per_sec", sample->net_rx_bytes_per_sec);
-      json_double (out, "tx_bytes_per_sec", sample->net_tx_bytes_per_sec);
-      json_close (out, '}');
-    }
-  else
-    json_literal (out, "network", "null");
-
-  json_close (out, '}');
-}
-
-static void
-print_json (GPtrArray *nodes)
-{
-  g_autoptr (GString) str = g_string_new ("[");
-  JsonOut out = { str, 1, TRUE };
-
-  for (guint i = 0; i < nodes->len; i++)
-    json_node_entry (&out, nodes->pdata[i]);
-
-  g_string_append (str, nodes->len > 0 ? "\n]\n" : "]\n");
-  fputs (str->str, stdout);
 }
 
 /* Command ------------------------------------------------------------------ */
@@ -827,7 +634,7 @@ print_nodes (GPtrArray *nodes)
 
   if (opt_json)
     {
-      print_json (nodes);
+      _seye_cli_fetch_print_json (nodes);
     }
   else if (opt_table)
     {

@@ -9,6 +9,8 @@
 #include <unistd.h>
 
 #include "seye-alerts.h"
+#include "seye-node-column.h"
+#include "seye-clock.h"
 #include "seye-cli-observe-private.h"
 #include "seye-format.h"
 #include "seye-sanitize.h"
@@ -43,7 +45,7 @@ _seye_cli_observe_memory_cell (SeyeSample *sample)
 char *
 _seye_cli_observe_state_cell (SeyeNode *node)
 {
-  const char *state = seye_node_state_to_string (seye_node_get_state (node));
+  g_autofree char *state = seye_node_column_format_status (node, seye_clock_get_real_ms ());
   g_autofree char *error = seye_sanitize_display (seye_node_get_error (node));
   g_autofree char *conflict = seye_sanitize_display (seye_node_get_conflict (node));
 

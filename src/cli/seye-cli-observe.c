@@ -37,7 +37,7 @@ static const GOptionEntry entries[] = {
   { "interval", 'i', 0, G_OPTION_ARG_DOUBLE, &opt_interval,
     N_("Seconds between updates (default 1)"), N_("SECONDS") },
   { "grace", 0, 0, G_OPTION_ARG_DOUBLE, &opt_grace,
-    N_("Forget a node this long after it left mDNS and went offline (default 60)"), N_("SECONDS") },
+    N_("Forget a node that never answered this long after it left mDNS (default 60); one that answered stays, offline"), N_("SECONDS") },
   { "sort", 's', 0, G_OPTION_ARG_STRING, &opt_sort,
     N_("Sort by cpu, memory, load, name, uptime or processes (default cpu)"), N_("KEY") },
   { "filter", 'f', 0, G_OPTION_ARG_STRING, &opt_filter,
@@ -355,7 +355,8 @@ parse_options (int             *argc,
   const char *summary = _("A live view of the nodes found over mDNS (and any --host): one row per\n"
                           "node, the cores of the selected one below. Keys: Up/Down select, s cycles\n"
                           "the sort column, / filters, q quits. Rows turn red on the alert rules the\n"
-                          "desktop app uses (CPU ≥ 90 % for 30 s, memory ≥ 90 %, offline).\n"
+                          "desktop app uses by default (CPU ≥ 90 % for 30 s, memory ≥ 90 %, swap ≥ 80 %,\n"
+                          "a disk ≥ 90 %, load ≥ 2 per core for 5 min, offline); the status says why.\n"
                           "When standard output is not a terminal, prints one line per node per update.");
   g_autoptr (GOptionContext) context = NULL;
   g_autoptr (GError) error = NULL;

@@ -27,6 +27,7 @@ G_BEGIN_DECLS
 #define MAX_BACKOFF        30.0               /* seconds between retries of an offline node */
 #define STALE_POLLS        3                  /* missed polls before a node is offline */
 #define LINE_LIMIT         BODY_LIMIT         /* bytes of one line of a stream */
+#define STREAM_FULL_EVERY  10                 /* a whole sample (filesystems, interfaces) every N lines */
 
 typedef enum
 {

@@ -499,7 +499,8 @@ _seye_agent_source_poll (SeyeAgentSource *self,
       g_ascii_dtostr (interval, sizeof interval, self->interval);
       /* The compact form: the totals, which is all any client of the monitor
        * shows, as an array that decodes in a quarter of the time of a whole sample. */
-      uri = g_strconcat (peer->base_uri, "/v1/stream?view=compact&interval=", interval, NULL);
+      uri = g_strconcat (peer->base_uri, "/v1/stream?view=compact&full_every=" G_STRINGIFY (STREAM_FULL_EVERY)
+                         "&interval=", interval, NULL);
     }
   else
     {

@@ -6,6 +6,34 @@
 
 G_BEGIN_DECLS
 
+/* The node's fields, for the files of seye-node*.c only. */
+struct _SeyeNode
+{
+  GObject          parent_instance;
+
+  char            *key;
+  char            *name;
+  char            *host;           /* where it is polled, shown until a name is known */
+  char            *address;
+  SeyeNodeState    state;
+  SeyeNodeInfo    *info;
+  SeyeSample      *sample;
+  SeyeHistory     *history;
+  gint64           last_seen;
+  char            *error;
+  guint            manual : 1;
+  guint            pinned : 1;
+  SeyeAlertState   alerts;
+  SeyeSample      *details;        /* the latest sample with every list (filesystems, interfaces) */
+  SeyeAlertRules   rules;          /* the node's effective rules, with its overrides */
+  gint64           state_since;    /* Unix ms */
+  char            *tls_fingerprint;
+  guint            tls : 1;
+  guint            paired : 1;
+  char            *conflict;
+};
+
+
 /* A node changes only through these: its source (SeyeSource) and the monitor
  * call them; everyone else reads the node. */
 SeyeNode *_seye_node_new          (const char          *key,

@@ -55,7 +55,8 @@ seye_node_state_to_string (SeyeNodeState state)
     case SEYE_NODE_STATE_ONLINE:
       return _("Online");
     case SEYE_NODE_STATE_STALE:
-      return _("Stale");
+      /* It missed its last polls: a few seconds before "Offline". */
+      return _("Not responding");
     case SEYE_NODE_STATE_OFFLINE:
       return _("Offline");
     case SEYE_NODE_STATE_INCOMPATIBLE:
@@ -132,7 +133,8 @@ format_age (double seconds)
  * @now_ms: the current Unix time in milliseconds (seye_clock_get_real_ms())
  *
  * Returns: the state in words, with how long for the states that are a
- *   problem: "Online", "Offline · 4 min", "Left the network · 2 h".
+ *   problem, when the node was seen answering before: "Online",
+ *   "Offline · 4 min", "Left the network · 2 h".
  */
 char *
 seye_node_describe_state (SeyeNode *self,
@@ -149,6 +151,9 @@ seye_node_describe_state (SeyeNode *self,
     case SEYE_NODE_STATE_OFFLINE:
     case SEYE_NODE_STATE_LEFT:
     case SEYE_NODE_STATE_NOT_RESPONDING:
+      /* Since when it is known only of a node seen answering. */
+      if (seye_node_get_last_seen (self) == 0)
+        return g_strdup (seye_node_state_to_string (state));
       age = format_age ((now_ms - seye_node_get_state_since (self)) / 1000.0);
       return g_strdup_printf ("%s · %s", seye_node_state_to_string (state), age);
     default:

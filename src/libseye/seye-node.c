@@ -7,30 +7,6 @@
 
 #include "seye-node-private.h"
 
-struct _SeyeNode
-{
-  GObject          parent_instance;
-
-  char            *key;
-  char            *name;
-  char            *host;           /* where it is polled, shown until a name is known */
-  char            *address;
-  SeyeNodeState    state;
-  SeyeNodeInfo    *info;
-  SeyeSample      *sample;
-  SeyeHistory     *history;
-  gint64           last_seen;
-  char            *error;
-  guint            manual : 1;
-  guint            pinned : 1;
-  SeyeAlertState   alerts;
-  SeyeAlertRules   rules;          /* the node's effective rules, with its overrides */
-  gint64           state_since;    /* Unix ms */
-  char            *tls_fingerprint;
-  guint            tls : 1;
-  guint            paired : 1;
-  char            *conflict;
-};
 
 enum {
   PROP_0,
@@ -82,6 +58,7 @@ seye_node_finalize (GObject *object)
   g_clear_pointer (&self->address, g_free);
   g_clear_pointer (&self->info, seye_node_info_free);
   g_clear_pointer (&self->sample, seye_sample_unref);
+  g_clear_pointer (&self->details, seye_sample_unref);
   g_clear_pointer (&self->history, seye_history_free);
   g_clear_pointer (&self->error, g_free);
   g_clear_pointer (&self->host, g_free);
@@ -553,25 +530,15 @@ _seye_node_add_sample (SeyeNode   *self,
 
   g_object_thaw_notify (G_OBJECT (self));
 
+  if (sample->parts & SEYE_SAMPLE_FILESYSTEMS)
+    {
+      g_clear_pointer (&self->details, seye_sample_unref);
+      self->details = seye_sample_ref (sample);
+    }
+
   g_signal_emit (self, signals[SAMPLE_ADDED], 0, sample);
 
   return TRUE;
-}
-
-static void
-notify_alerts (SeyeNode             *self,
-               const SeyeAlertState *old)
-{
-  gboolean was_alerting = (old->active & ~old->acknowledged) != 0;
-
-  g_object_freeze_notify (G_OBJECT (self));
-  if (old->active != self->alerts.active)
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ACTIVE_ALERTS]);
-  if (old->acknowledged != self->alerts.acknowledged)
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ACKNOWLEDGED_ALERTS]);
-  if (was_alerting != seye_node_get_alerting (self))
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ALERTING]);
-  g_object_thaw_notify (G_OBJECT (self));
 }
 
 /* Forgets the samples of another node that answered at this one's place. */
@@ -580,71 +547,7 @@ _seye_node_clear_samples (SeyeNode *self)
 {
   seye_history_clear (self->history);
   g_clear_pointer (&self->sample, seye_sample_unref);
-}
-
-/*
- * _seye_node_update_alerts:
- * @rules: the node's effective rules (kept by the node)
- * @sample: (nullable): a new sample, or %NULL when the state or the rules changed
- *
- * Runs the node's alert evaluator (seye_alert_state_update()) and publishes
- * the new set of alerts.
- *
- * Returns: the alerts that started or cleared.
- */
-guint
-_seye_node_update_alerts (SeyeNode             *self,
-                          const SeyeAlertRules *rules,
-                          SeyeSample           *sample,
-                          gint64                now_ms)
-{
-  SeyeAlertState old = self->alerts;
-
-  seye_alert_rules_copy_to (rules, &self->rules);
-  if (self->state == SEYE_NODE_STATE_LEFT)
-    {
-      /* It said goodbye: nothing is wrong with it, and nothing is known of it. */
-      self->alerts.active = self->alerts.acknowledged = 0;
-      self->alerts.cpu_high_since_ms = self->alerts.load_high_since_ms = 0;
-    }
-  else
-    {
-      seye_alert_state_update (&self->alerts, rules, sample,
-                               self->state == SEYE_NODE_STATE_OFFLINE, now_ms);
-    }
-  notify_alerts (self, &old);
-
-  return old.active ^ self->alerts.active;
-}
-
-/* Marks @kinds of the active alerts acknowledged; returns the ones that were not yet. */
-guint
-_seye_node_acknowledge_alerts (SeyeNode *self,
-                               guint     kinds)
-{
-  SeyeAlertState old = self->alerts;
-
-  self->alerts.acknowledged |= kinds & self->alerts.active;
-  notify_alerts (self, &old);
-
-  return self->alerts.acknowledged & ~old.acknowledged;
-}
-
-void
-_seye_node_set_alerts (SeyeNode *self,
-                       guint     active)
-{
-  SeyeAlertState old = self->alerts;
-
-  self->alerts.active = active;
-  self->alerts.acknowledged &= active;
-  notify_alerts (self, &old);
-}
-
-const SeyeAlertState *
-_seye_node_get_alert_state (SeyeNode *self)
-{
-  return &self->alerts;
+  g_clear_pointer (&self->details, seye_sample_unref);
 }
 
 void
@@ -818,48 +721,6 @@ seye_node_set_pinned (SeyeNode *self,
 
   self->pinned = !!pinned;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PINNED]);
-}
-
-gboolean
-seye_node_get_alerting (SeyeNode *self)
-{
-  g_return_val_if_fail (SEYE_IS_NODE (self), FALSE);
-
-  return (self->alerts.active & ~self->alerts.acknowledged) != 0;
-}
-
-/**
- * seye_node_get_acknowledged_alerts:
- *
- * Returns: the active alerts (#SeyeAlertKind) a user acknowledged.
- */
-guint
-seye_node_get_acknowledged_alerts (SeyeNode *self)
-{
-  g_return_val_if_fail (SEYE_IS_NODE (self), 0);
-
-  return self->alerts.acknowledged;
-}
-
-/**
- * seye_node_get_alert_rules:
- *
- * Returns: the rules the node is judged by: the defaults with its overrides.
- */
-const SeyeAlertRules *
-seye_node_get_alert_rules (SeyeNode *self)
-{
-  g_return_val_if_fail (SEYE_IS_NODE (self), NULL);
-
-  return &self->rules;
-}
-
-gint64
-seye_node_get_state_since (SeyeNode *self)
-{
-  g_return_val_if_fail (SEYE_IS_NODE (self), 0);
-
-  return self->state_since;
 }
 
 guint

@@ -67,6 +67,7 @@ const char         *seye_node_get_address       (SeyeNode *self);
 SeyeNodeState       seye_node_get_state         (SeyeNode *self);
 const SeyeNodeInfo *seye_node_get_info          (SeyeNode *self);
 SeyeSample         *seye_node_get_sample        (SeyeNode *self);
+SeyeSample         *seye_node_get_details       (SeyeNode *self);
 SeyeHistory        *seye_node_get_history       (SeyeNode *self);
 gint64              seye_node_get_last_seen     (SeyeNode *self);
 const char         *seye_node_get_error         (SeyeNode *self);
