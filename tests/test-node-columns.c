@@ -196,7 +196,7 @@ test_format (void)
 
   CHECK_TEXT (node, SEYE_NODE_COLUMN_CPU, "42 %");
   CHECK_TEXT (node, SEYE_NODE_COLUMN_MEMORY, "3.2/16 GB · 20 %");
-  CHECK_TEXT (node, SEYE_NODE_COLUMN_LOAD, "0.50");
+  CHECK_TEXT (node, SEYE_NODE_COLUMN_LOAD, "0.5");
   CHECK_TEXT (node, SEYE_NODE_COLUMN_PROCESSES, "123");
   CHECK_TEXT (node, SEYE_NODE_COLUMN_UPTIME, "5m 12s");
   CHECK_TEXT (node, SEYE_NODE_COLUMN_RX, "1.2 MB/s");
@@ -217,6 +217,78 @@ test_format (void)
   for (SeyeNodeColumn column = SEYE_NODE_COLUMN_CPU; column < SEYE_NODE_N_COLUMNS; column++)
     if (seye_node_column_is_numeric (column))
       CHECK_TEXT (silent, column, "–");
+}
+
+static void
+add_filesystem (SeyeSample *sample,
+                const char *mount_point,
+                const char *fs_type,
+                guint64     size,
+                guint64     used,
+                guint64     avail)
+{
+  SeyeFilesystem fs = { 0 };
+
+  if (sample->filesystems == NULL)
+    sample->filesystems = g_array_new (FALSE, TRUE, sizeof (SeyeFilesystem));
+
+  fs.mount_point = g_strdup (mount_point);
+  fs.fs_type = g_strdup (fs_type);
+  fs.device = g_strdup ("/dev/sda1");
+  fs.size_bytes = size;
+  fs.used_bytes = used;
+  fs.avail_bytes = avail;
+  fs.free_bytes = avail;
+  g_array_append_val (sample->filesystems, fs);
+}
+
+/* Load per core once the node said how many cores it has; the fullest real filesystem. */
+static void
+test_load_and_disk (void)
+{
+  g_autoptr (SeyeNode) node = _seye_node_new ("c0", "disks", FALSE, 4);
+  g_autoptr (SeyeNode) empty = node_new ("d0", "empty", "10.0.0.11:7373", "host");
+  g_autoptr (SeyeNodeInfo) info = seye_node_info_new ();
+  g_autoptr (SeyeSample) sample = seye_sample_new ();
+  g_autoptr (SeyeSample) bare = seye_sample_new ();
+
+  sample->time_ms = next_time_ms += 1000;
+  sample->parts = SEYE_SAMPLE_LOAD | SEYE_SAMPLE_FILESYSTEMS;
+  sample->load[0] = 6.4;
+  /* A full tmpfs, squashfs image and overlay do not count, nor a size-0 mount. */
+  add_filesystem (sample, "/", "ext4", 1000, 400, 600);
+  add_filesystem (sample, "/run", "tmpfs", 1000, 1000, 0);
+  add_filesystem (sample, "/snap/core", "squashfs", 1000, 1000, 0);
+  add_filesystem (sample, "/var/lib/docker/x", "overlay", 1000, 990, 10);
+  add_filesystem (sample, "/proc-ish", "ext4", 0, 0, 0);
+  /* df's percent: used / (used + available), the root reserve excluded. */
+  add_filesystem (sample, "/var\x1b[31m", "xfs", 1000, 873, 27);
+  g_assert_true (_seye_node_add_sample (node, sample));
+
+  CHECK_TEXT (node, SEYE_NODE_COLUMN_LOAD, "6.4");
+  info->node_id = g_strdup ("c0");
+  info->n_cores = 4;
+  _seye_node_set_info (node, info);
+  CHECK_TEXT (node, SEYE_NODE_COLUMN_LOAD, "6.4 · 1.6/core");
+
+  g_assert_cmpfloat_with_epsilon (seye_node_column_get_value (node, SEYE_NODE_COLUMN_DISK), 97.0, 0.001);
+  {
+    g_autofree char *text = seye_node_column_format (node, SEYE_NODE_COLUMN_DISK);
+
+    g_assert_true (g_str_has_prefix (text, "97 % /var"));
+    g_assert_null (strchr (text, '\x1b'));
+  }
+
+  /* No filesystem that counts: unknown, a dash, sorted as unknown. */
+  bare->time_ms = next_time_ms += 1000;
+  bare->parts = SEYE_SAMPLE_FILESYSTEMS;
+  add_filesystem (bare, "/dev/shm", "tmpfs", 1000, 900, 100);
+  g_assert_true (_seye_node_add_sample (empty, bare));
+  g_assert_cmpfloat (seye_node_column_get_value (empty, SEYE_NODE_COLUMN_DISK), <, 0.0);
+  CHECK_TEXT (empty, SEYE_NODE_COLUMN_DISK, "–");
+  g_assert_cmpint (seye_node_column_compare (empty, node, SEYE_NODE_COLUMN_DISK), <, 0);
+  g_assert_true (seye_node_column_is_numeric (SEYE_NODE_COLUMN_DISK));
+  g_assert_cmpstr (seye_node_column_get_id (SEYE_NODE_COLUMN_DISK), ==, "disk");
 }
 
 /* A sample of a node in trouble: CPU @cpu %, memory 96 %, /var 97 % full, 4 cores. */
@@ -318,6 +390,7 @@ main (int   argc,
   g_test_add_func ("/seye/node-columns/compare", test_compare);
   g_test_add_func ("/seye/node-columns/match", test_match);
   g_test_add_func ("/seye/node-columns/format", test_format);
+  g_test_add_func ("/seye/node-columns/load-and-disk", test_load_and_disk);
   g_test_add_func ("/seye/node-columns/status", test_status);
 
   return g_test_run ();

@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "seye-alerts.h"
+#include "seye-clock.h"
 #include "seye-format.h"
 #include "seye-node-cell.h"
 #include "seye-sanitize.h"
@@ -29,8 +30,16 @@ struct _SeyeNodeCell
   SeyeNode       *node;
   SeyeNodeColumn  column;
   char           *css_class;
+  char           *text;          /* in full; a status may show shorter */
+  int             fitted_width;  /* the width the status text was fitted to */
+  const char     *level_class;   /* "warning", "error", "acknowledged" or NULL */
+  gint64          updated;       /* monotonic µs of the last update */
   gboolean        dirty;
+  gboolean        dimmed;
 };
+
+/* A status says for how long ("Offline · 4 min"): brought up to date this often. */
+#define STATUS_REFRESH_USEC (5 * G_USEC_PER_SEC)
 
 enum {
   PROP_0,
@@ -55,6 +64,7 @@ state_css_class (SeyeNode *node)
     case SEYE_NODE_STATE_STALE:        return "stale";
     case SEYE_NODE_STATE_NOT_RESPONDING: return "stale";
     case SEYE_NODE_STATE_OFFLINE:      return "offline";
+    case SEYE_NODE_STATE_LEFT:         return "left";
     case SEYE_NODE_STATE_INCOMPATIBLE: return "incompatible";
     case SEYE_NODE_STATE_NEEDS_PAIRING: return "needs-pairing";
     case SEYE_NODE_STATE_UNTRUSTED:    return "untrusted";
@@ -78,6 +88,7 @@ state_icon_name (SeyeNode *node)
     case SEYE_NODE_STATE_STALE:        return NULL;
     case SEYE_NODE_STATE_NOT_RESPONDING: return NULL;
     case SEYE_NODE_STATE_OFFLINE:      return "network-offline-symbolic";
+    case SEYE_NODE_STATE_LEFT:         return "network-offline-symbolic";
     case SEYE_NODE_STATE_INCOMPATIBLE: return "dialog-error-symbolic";
     case SEYE_NODE_STATE_NEEDS_PAIRING: return "dialog-password-symbolic";
     case SEYE_NODE_STATE_UNTRUSTED:    return "dialog-warning-symbolic";
@@ -97,6 +108,126 @@ update_indicator (SeyeNodeCell *self)
     gtk_image_set_from_icon_name (self->icon, icon_name);
 }
 
+/* The alert a metric column's colour follows. */
+static SeyeAlertKind
+column_alert_kind (SeyeNodeColumn column)
+{
+  switch (column)
+    {
+    case SEYE_NODE_COLUMN_CPU:    return SEYE_ALERT_CPU;
+    case SEYE_NODE_COLUMN_MEMORY: return SEYE_ALERT_MEMORY;
+    case SEYE_NODE_COLUMN_LOAD:   return SEYE_ALERT_LOAD;
+    case SEYE_NODE_COLUMN_DISK:   return SEYE_ALERT_FILESYSTEM;
+    default:                      return 0;
+    }
+}
+
+/* libadwaita's warning and error colours by how near the value is to its alert; an
+ * acknowledged alert dimmed rather than red. */
+static const char *
+level_css_class (SeyeNodeCell *self)
+{
+  SeyeAlertKind kind = column_alert_kind (self->column);
+
+  if (self->node == NULL || kind == 0 || !seye_node_has_current_values (self->node))
+    return NULL;
+
+  if (seye_node_get_acknowledged_alerts (self->node) & seye_node_get_active_alerts (self->node) & kind)
+    return "acknowledged";
+
+  switch (seye_node_column_get_level (self->node, self->column))
+    {
+    case SEYE_ALERT_LEVEL_ERROR:   return "error";
+    case SEYE_ALERT_LEVEL_WARNING: return "warning";
+    case SEYE_ALERT_LEVEL_NORMAL:
+    default:                       return NULL;
+    }
+}
+
+static void
+update_style (SeyeNodeCell *self)
+{
+  const char *level_class = level_css_class (self);
+  /* Last values of a node that sends none now: shown, but dimmed. */
+  gboolean dimmed = self->node != NULL && seye_node_column_is_numeric (self->column) &&
+                    !seye_node_has_current_values (self->node);
+
+  if (g_strcmp0 (level_class, self->level_class) != 0)
+    {
+      if (self->level_class != NULL)
+        gtk_widget_remove_css_class (GTK_WIDGET (self), self->level_class);
+      self->level_class = level_class;
+      if (level_class != NULL)
+        gtk_widget_add_css_class (GTK_WIDGET (self), level_class);
+    }
+
+  if (dimmed != self->dimmed)
+    {
+      self->dimmed = dimmed;
+      if (dimmed)
+        gtk_widget_add_css_class (GTK_WIDGET (self), "dim-label");
+      else
+        gtk_widget_remove_css_class (GTK_WIDGET (self), "dim-label");
+    }
+}
+
+/* A status is cut between its parts, never in a word: "Online · CPU 97 % · 2 more"
+ * shows as "Online · CPU 97 % …" or "Online …" where it does not fit; the tooltip
+ * has it all. */
+static void
+fit_status (SeyeNodeCell *self,
+            int           width)
+{
+  g_autofree char *shown = g_strdup (self->text);
+  PangoLayout *layout;
+  char *cut;
+  int text_width;
+
+  if (shown == NULL || width <= 0 || width == self->fitted_width)
+    {
+      if (shown == NULL || width <= 0)
+        gtk_inscription_set_text (self->label, shown);
+      return;
+    }
+
+  self->fitted_width = width;
+  layout = gtk_widget_create_pango_layout (GTK_WIDGET (self->label), shown);
+  pango_layout_get_pixel_size (layout, &text_width, NULL);
+
+  while (text_width > width && (cut = g_strrstr (shown, " · ")) != NULL)
+    {
+      g_autofree char *shorter = NULL;
+
+      *cut = '\0';
+      shorter = g_strconcat (shown, " …", NULL);
+      pango_layout_set_text (layout, shorter, -1);
+      pango_layout_get_pixel_size (layout, &text_width, NULL);
+      if (text_width <= width)
+        {
+          g_free (shown);
+          shown = g_steal_pointer (&shorter);
+          break;
+        }
+    }
+
+  g_object_unref (layout);
+  gtk_inscription_set_text (self->label, shown);
+}
+
+static void
+seye_node_cell_size_allocate (GtkWidget *widget,
+                              int        width,
+                              int        height,
+                              int        baseline)
+{
+  SeyeNodeCell *self = SEYE_NODE_CELL (widget);
+
+  GTK_WIDGET_CLASS (seye_node_cell_parent_class)->size_allocate (widget, width, height, baseline);
+
+  if (self->column == SEYE_NODE_COLUMN_STATUS)
+    fit_status (self, gtk_widget_get_width (GTK_WIDGET (self->label)));
+}
+
 static void
 seye_node_cell_update (SeyeNodeCell *self)
 {
@@ -105,7 +236,18 @@ seye_node_cell_update (SeyeNodeCell *self)
   if (self->node != NULL)
     text = seye_node_column_format (self->node, self->column);
 
-  gtk_inscription_set_text (self->label, text);
+  self->updated = g_get_monotonic_time ();
+  if (g_strcmp0 (text, self->text) != 0)
+    {
+      g_free (self->text);
+      self->text = g_steal_pointer (&text);
+      self->fitted_width = -1;
+      if (self->column == SEYE_NODE_COLUMN_STATUS)
+        fit_status (self, gtk_widget_get_width (GTK_WIDGET (self->label)));
+      else
+        gtk_inscription_set_text (self->label, self->text);
+    }
+  update_style (self);
 
   if (self->column == SEYE_NODE_COLUMN_STATUS)
     {
@@ -135,10 +277,58 @@ changed_cb (SeyeNodeCell *self)
 static void
 tick_cb (SeyeNodeCell *self)
 {
+  if (self->column == SEYE_NODE_COLUMN_STATUS && self->node != NULL &&
+      g_get_monotonic_time () - self->updated > STATUS_REFRESH_USEC)
+    self->dirty = TRUE;
+
   if (self->dirty)
     {
       self->dirty = FALSE;
       seye_node_cell_update (self);
+    }
+}
+
+/* "Last seen 14:02 (4 minutes ago)". */
+static void
+append_last_seen (GString  *text,
+                  SeyeNode *node)
+{
+  gint64 last_seen = seye_node_get_last_seen (node);
+  g_autoptr (GDateTime) when = NULL;
+  g_autofree char *clock = NULL;
+  g_autofree char *duration = NULL;
+  double ago;
+
+  if (last_seen <= 0 || seye_node_has_current_values (node))
+    return;
+
+  when = g_date_time_new_from_unix_local (last_seen / 1000);
+  clock = g_date_time_format (when, "%H:%M");
+  ago = (seye_clock_get_real_ms () - last_seen) / 1000.0;
+  duration = seye_format_duration (MAX (ago, 0.0));
+
+  if (text->len > 0)
+    g_string_append_c (text, '\n');
+  /* Translators: a clock time, then a duration, e.g. "Last seen 14:02 (4 minutes ago)" */
+  g_string_append_printf (text, _("Last seen %s (%s ago)"), clock, duration);
+}
+
+static void
+append_alerts (GString  *text,
+               SeyeNode *node)
+{
+  guint active = seye_node_get_active_alerts (node);
+  guint acknowledged = seye_node_get_acknowledged_alerts (node);
+
+  for (guint kind = 1; kind <= SEYE_ALERT_ALL; kind <<= 1)
+    {
+      g_autofree char *reason = (active & kind) ? seye_node_describe_alert (node, kind) : NULL;
+
+      if (reason == NULL)
+        continue;
+      g_string_append_printf (text, "\n%s", reason);
+      if (acknowledged & kind)
+        g_string_append_printf (text, " (%s)", _("acknowledged"));
     }
 }
 
@@ -152,43 +342,26 @@ seye_node_cell_query_tooltip (GtkWidget  *widget,
   SeyeNodeCell *self = SEYE_NODE_CELL (widget);
   g_autoptr (GString) text = NULL;
   g_autofree char *error = NULL;
-  gint64 last_seen;
-  guint alerts;
 
   if (self->node == NULL)
     return FALSE;
 
-  if (self->column != SEYE_NODE_COLUMN_STATUS)
+  /* Whatever a narrow column cuts shows in full, in every column. */
+  text = g_string_new (seye_node_cell_get_text (self));
+
+  if (self->column == SEYE_NODE_COLUMN_STATUS)
     {
-      /* Ellipsized names and addresses show in full. */
-      if (seye_node_cell_get_text (self)[0] == '\0')
-        return FALSE;
-      gtk_tooltip_set_text (tooltip, seye_node_cell_get_text (self));
-      return TRUE;
+      append_alerts (text, self->node);
+      error = seye_sanitize_display (seye_node_get_error (self->node));
+      if (error != NULL)
+        g_string_append_printf (text, "\n%s", error);
     }
 
-  text = g_string_new (seye_node_state_to_string (seye_node_get_state (self->node)));
+  if (self->column == SEYE_NODE_COLUMN_STATUS || seye_node_column_is_numeric (self->column))
+    append_last_seen (text, self->node);
 
-  alerts = seye_node_get_active_alerts (self->node);
-  if (alerts & SEYE_ALERT_CPU)
-    g_string_append_printf (text, "\n%s", _("CPU usage is high"));
-  if (alerts & SEYE_ALERT_MEMORY)
-    g_string_append_printf (text, "\n%s", _("Memory is almost full"));
-
-  last_seen = seye_node_get_last_seen (self->node);
-  if (seye_node_get_state (self->node) != SEYE_NODE_STATE_ONLINE && last_seen > 0)
-    {
-      double ago = (g_get_real_time () / 1000 - last_seen) / 1000.0;
-      g_autofree char *duration = seye_format_duration (MAX (ago, 0.0));
-
-      /* Translators: %s is a duration, e.g. "5 minutes" */
-      g_string_append_c (text, '\n');
-      g_string_append_printf (text, _("Last seen %s ago"), duration);
-    }
-
-  error = seye_sanitize_display (seye_node_get_error (self->node));
-  if (error != NULL)
-    g_string_append_printf (text, "\n%s", error);
+  if (text->len == 0)
+    return FALSE;
 
   gtk_tooltip_set_text (tooltip, text->str);
 
@@ -212,6 +385,7 @@ seye_node_cell_finalize (GObject *object)
   SeyeNodeCell *self = SEYE_NODE_CELL (object);
 
   g_clear_pointer (&self->css_class, g_free);
+  g_clear_pointer (&self->text, g_free);
 
   G_OBJECT_CLASS (seye_node_cell_parent_class)->finalize (object);
 }
@@ -295,6 +469,7 @@ seye_node_cell_class_init (SeyeNodeCellClass *klass)
   object_class->set_property = seye_node_cell_set_property;
 
   widget_class->query_tooltip = seye_node_cell_query_tooltip;
+  widget_class->size_allocate = seye_node_cell_size_allocate;
 
   properties[PROP_COLUMN] =
     g_param_spec_enum ("column", NULL, NULL,
@@ -355,13 +530,9 @@ seye_node_cell_get_node (SeyeNodeCell *self)
 const char *
 seye_node_cell_get_text (SeyeNodeCell *self)
 {
-  const char *text;
-
   g_return_val_if_fail (SEYE_IS_NODE_CELL (self), NULL);
 
-  text = gtk_inscription_get_text (self->label);
-
-  return text != NULL ? text : "";
+  return self->text != NULL ? self->text : "";
 }
 
 void
@@ -402,6 +573,18 @@ seye_node_cell_set_node (SeyeNodeCell *self,
                                    G_CONNECT_SWAPPED);
           g_signal_connect_object (node, "notify::conflict", G_CALLBACK (changed_cb), self,
                                    G_CONNECT_SWAPPED);
+        }
+
+      /* Metrics dim when the node goes, and change colour with its alerts. */
+      if (seye_node_column_is_numeric (self->column))
+        g_signal_connect_object (node, "notify::state", G_CALLBACK (changed_cb), self,
+                                 G_CONNECT_SWAPPED);
+      if (self->column == SEYE_NODE_COLUMN_STATUS || column_alert_kind (self->column) != 0)
+        {
+          g_signal_connect_object (node, "notify::active-alerts", G_CALLBACK (changed_cb), self,
+                                   G_CONNECT_SWAPPED);
+          g_signal_connect_object (node, "notify::acknowledged-alerts", G_CALLBACK (changed_cb),
+                                   self, G_CONNECT_SWAPPED);
         }
     }
 

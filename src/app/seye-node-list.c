@@ -6,42 +6,10 @@
 #include <glib/gi18n.h>
 
 #include "seye-node-cell.h"
-#include "seye-node-list.h"
-#include "seye-window-private.h"
-#include "seye-sparkline.h"
+#include "seye-node-list-private.h"
 #include "seye-ticker.h"
+#include "seye-window-private.h"
 
-struct _SeyeNodeList
-{
-  GtkWidget           parent_instance;
-
-  /* Template widgets */
-  GtkWidget          *box;
-  GtkStack           *stack;
-  GtkWidget          *scrolled_window;
-  GtkColumnView      *column_view;
-  GtkSearchEntry     *search_entry;
-  GtkDropDown        *status_dropdown;
-  GtkSingleSelection *selection;
-  GtkSortListModel   *sort_model;
-  GtkFilterListModel *filter_model;
-
-  /* Owned */
-  SeyeMonitor        *monitor;
-  GtkFilter          *filter;
-  GSettings          *settings;
-  GSimpleActionGroup *column_actions;
-  char               *search_casefold;
-  GtkColumnViewColumn *columns[SEYE_NODE_N_COLUMNS];
-
-  SeyeStatusFilter    status_filter;
-  gboolean            initial_selection_done;
-  gboolean            user_moved;   /* scrolled, clicked or typed in the list */
-  guint               n_alerting;
-  gboolean            needs_refresh;
-  guint               navigate_source;
-  guint               keep_top_source;
-};
 
 enum {
   PROP_0,
@@ -86,43 +54,14 @@ seye_status_filter_get_type (void)
 }
 
 static gboolean
-matches_status (SeyeNodeList *self,
-                SeyeNode     *node)
-{
-  SeyeNodeState state = seye_node_get_state (node);
-
-  switch (self->status_filter)
-    {
-    case SEYE_STATUS_FILTER_ONLINE:
-      return state == SEYE_NODE_STATE_ONLINE || state == SEYE_NODE_STATE_STALE;
-    case SEYE_STATUS_FILTER_ALERTING:
-      return seye_node_get_alerting (node);
-    case SEYE_STATUS_FILTER_OFFLINE:
-      /* Every node whose data does not come in. */
-      return state == SEYE_NODE_STATE_OFFLINE || state == SEYE_NODE_STATE_INCOMPATIBLE ||
-             state == SEYE_NODE_STATE_NEEDS_PAIRING || state == SEYE_NODE_STATE_UNTRUSTED ||
-             state == SEYE_NODE_STATE_NOT_RESPONDING;
-    case SEYE_STATUS_FILTER_ALL:
-    default:
-      return TRUE;
-    }
-}
-
-static gboolean
 filter_func (gpointer item,
              gpointer user_data)
 {
   SeyeNodeList *self = user_data;
 
-  return matches_status (self, item) && seye_node_column_matches (item, self->search_casefold);
-}
-
-static int
-sort_func (gconstpointer a,
-           gconstpointer b,
-           gpointer      user_data)
-{
-  return seye_node_column_compare ((SeyeNode *) a, (SeyeNode *) b, GPOINTER_TO_INT (user_data));
+  return !g_hash_table_contains (self->hidden_nodes, item) &&
+         _seye_node_list_matches_status (item, self->status_filter) &&
+         seye_node_column_matches (item, self->search_casefold);
 }
 
 static void
@@ -136,31 +75,6 @@ update_page (SeyeNodeList *self)
     page = "no-results";
 
   gtk_stack_set_visible_child_name (self->stack, page);
-}
-
-static void
-update_n_alerting (SeyeNodeList *self)
-{
-  guint n_alerting = 0;
-
-  if (self->monitor != NULL)
-    {
-      guint n = g_list_model_get_n_items (G_LIST_MODEL (self->monitor));
-
-      for (guint i = 0; i < n; i++)
-        {
-          g_autoptr (SeyeNode) node = g_list_model_get_item (G_LIST_MODEL (self->monitor), i);
-
-          if (seye_node_get_alerting (node))
-            n_alerting++;
-        }
-    }
-
-  if (n_alerting != self->n_alerting)
-    {
-      self->n_alerting = n_alerting;
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ALERTING]);
-    }
 }
 
 /* Until the user moves in the list, it shows its top. Nodes arrive one by one and
@@ -234,6 +148,8 @@ seye_node_list_refresh (SeyeNodeList *self)
   g_return_if_fail (SEYE_IS_NODE_LIST (self));
 
   self->needs_refresh = FALSE;
+  seye_resort_hold_sorted (&self->hold);
+  g_clear_handle_id (&self->hold_source, g_source_remove);
 
   sorter = gtk_column_view_get_sorter (self->column_view);
   if (sorter != NULL && gtk_sorter_get_order (sorter) != GTK_SORTER_ORDER_NONE)
@@ -250,16 +166,79 @@ seye_node_list_refresh (SeyeNodeList *self)
       gtk_single_selection_set_selected (self->selection, 0);
     }
 
-  update_n_alerting (self);
+  _seye_node_list_update_counts (self);
   update_page (self);
   keep_top (self);
+}
+
+static gboolean
+hold_timeout_cb (gpointer data)
+{
+  SeyeNodeList *self = data;
+
+  self->hold_source = 0;
+  seye_ticker_request (seye_ticker_get_default ());
+
+  return G_SOURCE_REMOVE;
+}
+
+/* A tick at @now (monotonic µs): sorts again if values changed, unless the user is
+ * about to click a row; then tries again shortly. TRUE when it sorted. */
+gboolean
+_seye_node_list_tick (SeyeNodeList *self,
+                      gint64        now)
+{
+  if (!self->needs_refresh)
+    return FALSE;
+
+  if (seye_resort_hold_must_wait (&self->hold, now))
+    {
+      if (self->hold_source == 0)
+        {
+          self->hold_source = g_timeout_add (250, hold_timeout_cb, self);
+          g_source_set_name_by_id (self->hold_source, "[seye] re-sort the node list after a hold");
+        }
+      return FALSE;
+    }
+
+  seye_node_list_refresh (self);
+
+  return TRUE;
 }
 
 static void
 tick_cb (SeyeNodeList *self)
 {
-  if (self->needs_refresh)
-    seye_node_list_refresh (self);
+  if (self->column_view == NULL)
+    return;
+  _seye_node_list_tick (self, g_get_monotonic_time ());
+}
+
+SeyeResortHold *
+_seye_node_list_get_hold (SeyeNodeList *self)
+{
+  return &self->hold;
+}
+
+static void
+pointer_enter_cb (SeyeNodeList *self)
+{
+  seye_resort_hold_set_pointer (&self->hold, TRUE);
+}
+
+static void
+pointer_leave_cb (SeyeNodeList *self)
+{
+  seye_resort_hold_set_pointer (&self->hold, FALSE);
+}
+
+static gboolean
+key_pressed_cb (SeyeNodeList *self)
+{
+  self->user_moved = TRUE;
+  seye_resort_hold_key_pressed (&self->hold, g_get_monotonic_time ());
+
+  return GDK_EVENT_PROPAGATE;
 }
 
 static void
@@ -292,54 +271,82 @@ monitor_items_changed_cb (SeyeNodeList *self,
                                G_CONNECT_SWAPPED);
     }
 
-  update_n_alerting (self);
+  _seye_node_list_update_counts (self);
   update_page (self);
   keep_top (self);
 }
 
-static void
-setup_cell_cb (GtkSignalListItemFactory *factory,
-               GtkListItem              *item,
-               gpointer                  user_data)
+/* The row widget that shows @node, if it is realized. */
+static GtkWidget *
+find_row (GtkWidget *widget,
+          SeyeNode  *node)
 {
-  SeyeNodeColumn column = GPOINTER_TO_INT (user_data);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found;
 
-  if (column == SEYE_NODE_COLUMN_HISTORY)
-    gtk_list_item_set_child (item, seye_sparkline_new ());
-  else
-    gtk_list_item_set_child (item, seye_node_cell_new (column));
+      if (SEYE_IS_NODE_CELL (child))
+        {
+          GtkWidget *cell = gtk_widget_get_parent (child);
+
+          if (seye_node_cell_get_node (SEYE_NODE_CELL (child)) == node && cell != NULL)
+            return gtk_widget_get_parent (cell);
+          continue;
+        }
+
+      if ((found = find_row (child, node)) != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+/* The keyboard focus ring sits on the selected row, never on another one: when the
+ * selection moves by other means than the keyboard (a shortcut, a node removed),
+ * the focus follows it, if the list had it. */
+static void
+focus_selected (SeyeNodeList *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkWidget *focus = root ? gtk_root_get_focus (root) : NULL;
+  SeyeNode *node = seye_node_list_get_selected_node (self);
+  GtkWidget *row;
+
+  if (node == NULL || focus == NULL || !gtk_widget_is_ancestor (focus, GTK_WIDGET (self->column_view)))
+    return;
+
+  row = find_row (GTK_WIDGET (self->column_view), node);
+  if (row != NULL && row != focus && !gtk_widget_is_ancestor (focus, row))
+    gtk_widget_grab_focus (row);
 }
 
 static void
-bind_cell_cb (GtkSignalListItemFactory *factory,
-              GtkListItem              *item,
-              gpointer                  user_data)
+seye_node_list_root (GtkWidget *widget)
 {
-  GtkWidget *child = gtk_list_item_get_child (item);
-  SeyeNode *node = gtk_list_item_get_item (item);
+  SeyeNodeList *self = SEYE_NODE_LIST (widget);
 
-  if (SEYE_IS_SPARKLINE (child))
-    seye_sparkline_set_node (SEYE_SPARKLINE (child), node);
-  else
-    seye_node_cell_set_node (SEYE_NODE_CELL (child), node);
+  GTK_WIDGET_CLASS (seye_node_list_parent_class)->root (widget);
+
+  /* Wherever the focus comes from (Tab, a click on the header, the list laid out
+   * under a focus it had), it lands on the selected row. */
+  g_signal_connect_object (gtk_widget_get_root (widget), "notify::focus-widget",
+                           G_CALLBACK (focus_selected), self, G_CONNECT_SWAPPED);
 }
 
 static void
-unbind_cell_cb (GtkSignalListItemFactory *factory,
-                GtkListItem              *item,
-                gpointer                  user_data)
+seye_node_list_unroot (GtkWidget *widget)
 {
-  GtkWidget *child = gtk_list_item_get_child (item);
+  g_signal_handlers_disconnect_by_func (gtk_widget_get_root (widget), focus_selected, widget);
 
-  if (SEYE_IS_SPARKLINE (child))
-    seye_sparkline_set_node (SEYE_SPARKLINE (child), NULL);
-  else
-    seye_node_cell_set_node (SEYE_NODE_CELL (child), NULL);
+  GTK_WIDGET_CLASS (seye_node_list_parent_class)->unroot (widget);
 }
 
 static void
 selected_item_changed_cb (SeyeNodeList *self)
 {
+  focus_selected (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SELECTED_NODE]);
 }
 
@@ -356,14 +363,6 @@ stop_search_cb (SeyeNodeList   *self,
 {
   gtk_editable_set_text (GTK_EDITABLE (entry), "");
   gtk_widget_grab_focus (GTK_WIDGET (self->column_view));
-}
-
-static void
-status_selected_cb (SeyeNodeList *self,
-                    GParamSpec   *pspec,
-                    GtkDropDown  *dropdown)
-{
-  seye_node_list_set_status_filter (self, gtk_drop_down_get_selected (dropdown));
 }
 
 static void
@@ -403,49 +402,6 @@ released_cb (SeyeNodeList    *self,
     self->navigate_source = g_idle_add (navigate_cb, self);
 }
 
-/* Column visibility, remembered in the "hidden-columns" setting. */
-static void
-apply_hidden_columns (SeyeNodeList *self)
-{
-  g_auto (GStrv) hidden = g_settings_get_strv (self->settings, "hidden-columns");
-
-  for (guint i = 0; i < SEYE_NODE_N_COLUMNS; i++)
-    {
-      const char *id = seye_node_column_get_id (i);
-      gboolean visible = !g_strv_contains ((const char * const *) hidden, id);
-      GAction *action = g_action_map_lookup_action (G_ACTION_MAP (self->column_actions), id);
-
-      /* The name always shows: a list of nodes without names is no use. */
-      if (i == SEYE_NODE_COLUMN_NAME)
-        visible = TRUE;
-
-      gtk_column_view_column_set_visible (self->columns[i], visible);
-      if (action != NULL)
-        g_simple_action_set_state (G_SIMPLE_ACTION (action), g_variant_new_boolean (visible));
-    }
-}
-
-static void
-column_change_state_cb (GSimpleAction *action,
-                        GVariant      *state,
-                        gpointer       user_data)
-{
-  SeyeNodeList *self = user_data;
-  g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
-  g_auto (GStrv) hidden = NULL;
-  g_auto (GStrv) old = g_settings_get_strv (self->settings, "hidden-columns");
-  const char *id = g_action_get_name (G_ACTION (action));
-
-  for (guint i = 0; old[i] != NULL; i++)
-    if (g_strcmp0 (old[i], id) != 0)
-      g_strv_builder_add (builder, old[i]);
-  if (!g_variant_get_boolean (state))
-    g_strv_builder_add (builder, id);
-
-  hidden = g_strv_builder_end (builder);
-  g_settings_set_strv (self->settings, "hidden-columns", (const char * const *) hidden);
-}
-
 static void
 seye_node_list_dispose (GObject *object)
 {
@@ -453,13 +409,15 @@ seye_node_list_dispose (GObject *object)
 
   g_clear_handle_id (&self->navigate_source, g_source_remove);
   g_clear_handle_id (&self->keep_top_source, g_source_remove);
+  g_clear_handle_id (&self->hold_source, g_source_remove);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), SEYE_TYPE_NODE_LIST);
+  _seye_node_list_columns_dispose (self);
 
   g_clear_object (&self->monitor);
   g_clear_object (&self->filter);
   g_clear_object (&self->settings);
-  g_clear_object (&self->column_actions);
+  g_clear_pointer (&self->hidden_nodes, g_hash_table_unref);
 
   G_OBJECT_CLASS (seye_node_list_parent_class)->dispose (object);
 }
@@ -501,7 +459,7 @@ seye_node_list_get_property (GObject    *object,
       break;
 
     case PROP_N_ALERTING:
-      g_value_set_uint (value, self->n_alerting);
+      g_value_set_uint (value, self->counts[SEYE_STATUS_FILTER_ALERTING]);
       break;
 
     default:
@@ -546,6 +504,8 @@ seye_node_list_class_init (SeyeNodeListClass *klass)
   object_class->finalize = seye_node_list_finalize;
   object_class->get_property = seye_node_list_get_property;
   object_class->set_property = seye_node_list_set_property;
+  widget_class->root = seye_node_list_root;
+  widget_class->unroot = seye_node_list_unroot;
 
   properties[PROP_MONITOR] =
     g_param_spec_object ("monitor", NULL, NULL,
@@ -595,16 +555,15 @@ seye_node_list_class_init (SeyeNodeListClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SeyeNodeList, scrolled_window);
   gtk_widget_class_bind_template_child (widget_class, SeyeNodeList, column_view);
   gtk_widget_class_bind_template_child (widget_class, SeyeNodeList, search_entry);
-  gtk_widget_class_bind_template_child (widget_class, SeyeNodeList, status_dropdown);
   gtk_widget_class_bind_template_child (widget_class, SeyeNodeList, selection);
   gtk_widget_class_bind_template_child (widget_class, SeyeNodeList, sort_model);
   gtk_widget_class_bind_template_child (widget_class, SeyeNodeList, filter_model);
   gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, stop_search_cb);
-  gtk_widget_class_bind_template_callback (widget_class, status_selected_cb);
   gtk_widget_class_bind_template_callback (widget_class, activate_cb);
   gtk_widget_class_bind_template_callback (widget_class, released_cb);
   gtk_widget_class_bind_template_callback (widget_class, selected_item_changed_cb);
+  _seye_node_list_summary_class_init (widget_class);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "nodelist");
@@ -614,7 +573,6 @@ static void
 seye_node_list_init (SeyeNodeList *self)
 {
   GtkEventController *controller;
-  GListModel *columns;
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
@@ -624,47 +582,9 @@ seye_node_list_init (SeyeNodeList *self)
 
   self->filter = GTK_FILTER (gtk_custom_filter_new (filter_func, self, NULL));
   gtk_filter_list_model_set_filter (self->filter_model, self->filter);
-  gtk_sort_list_model_set_sorter (self->sort_model, gtk_column_view_get_sorter (self->column_view));
-
-  /* Cells and sorters need C: the cells follow their node, the sorters compare numbers. */
-  self->column_actions = g_simple_action_group_new ();
-  columns = gtk_column_view_get_columns (self->column_view);
-  g_assert (g_list_model_get_n_items (columns) == SEYE_NODE_N_COLUMNS);
-
-  for (guint i = 0; i < SEYE_NODE_N_COLUMNS; i++)
-    {
-      g_autoptr (GtkColumnViewColumn) column = g_list_model_get_item (columns, i);
-      g_autoptr (GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
-      g_autoptr (GSimpleAction) action = NULL;
-
-      self->columns[i] = column;
-
-      g_signal_connect (factory, "setup", G_CALLBACK (setup_cell_cb), GINT_TO_POINTER (i));
-      g_signal_connect (factory, "bind", G_CALLBACK (bind_cell_cb), GINT_TO_POINTER (i));
-      g_signal_connect (factory, "unbind", G_CALLBACK (unbind_cell_cb), GINT_TO_POINTER (i));
-      gtk_column_view_column_set_factory (column, factory);
-
-      if (i != SEYE_NODE_COLUMN_HISTORY)
-        {
-          g_autoptr (GtkSorter) sorter =
-            GTK_SORTER (gtk_custom_sorter_new (sort_func, GINT_TO_POINTER (i), NULL));
-
-          gtk_column_view_column_set_sorter (column, sorter);
-        }
-
-      if (i != SEYE_NODE_COLUMN_NAME)
-        {
-          action = g_simple_action_new_stateful (seye_node_column_get_id (i), NULL,
-                                                 g_variant_new_boolean (TRUE));
-          g_signal_connect (action, "change-state", G_CALLBACK (column_change_state_cb), self);
-          g_action_map_add_action (G_ACTION_MAP (self->column_actions), G_ACTION (action));
-        }
-    }
-
-  gtk_widget_insert_action_group (GTK_WIDGET (self), "columns", G_ACTION_GROUP (self->column_actions));
-  g_signal_connect_object (self->settings, "changed::hidden-columns",
-                           G_CALLBACK (apply_hidden_columns), self, G_CONNECT_SWAPPED);
-  apply_hidden_columns (self);
+  self->hidden_nodes = g_hash_table_new_full (NULL, NULL, g_object_unref, NULL);
+  _seye_node_list_columns_init (self);
+  _seye_node_list_summary_init (self);
 
   /* Whatever the user does to move in the list ends keep_top(): a scroll, a click
    * (on a row, a header or the scrollbar), a key, the focus coming in (Tab). Seen
@@ -680,7 +600,11 @@ seye_node_list_init (SeyeNodeList *self)
   gtk_widget_add_controller (self->scrolled_window, controller);
   controller = gtk_event_controller_key_new ();
   gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_CAPTURE);
-  g_signal_connect_object (controller, "key-pressed", G_CALLBACK (user_scrolled_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (controller, "key-pressed", G_CALLBACK (key_pressed_cb), self, G_CONNECT_SWAPPED);
+  gtk_widget_add_controller (self->scrolled_window, controller);
+  controller = gtk_event_controller_motion_new ();
+  g_signal_connect_object (controller, "enter", G_CALLBACK (pointer_enter_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (controller, "leave", G_CALLBACK (pointer_leave_cb), self, G_CONNECT_SWAPPED);
   gtk_widget_add_controller (self->scrolled_window, controller);
   controller = gtk_event_controller_focus_new ();
   g_signal_connect_object (controller, "enter", G_CALLBACK (user_moved_cb), self, G_CONNECT_SWAPPED);
@@ -688,10 +612,6 @@ seye_node_list_init (SeyeNodeList *self)
   g_signal_connect_object (gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (self->column_view)),
                            "value-changed", G_CALLBACK (vadjustment_value_changed_cb), self,
                            G_CONNECT_SWAPPED);
-
-  /* Sorted by name until the user picks a column. */
-  gtk_column_view_sort_by_column (self->column_view, self->columns[SEYE_NODE_COLUMN_NAME],
-                                  GTK_SORT_ASCENDING);
 
   update_page (self);
 }
@@ -817,8 +737,6 @@ seye_node_list_set_status_filter (SeyeNodeList     *self,
     return;
 
   self->status_filter = filter;
-  if (gtk_drop_down_get_selected (self->status_dropdown) != filter)
-    gtk_drop_down_set_selected (self->status_dropdown, filter);
   gtk_filter_changed (self->filter, GTK_FILTER_CHANGE_DIFFERENT);
   update_page (self);
 
@@ -830,7 +748,7 @@ seye_node_list_get_n_alerting (SeyeNodeList *self)
 {
   g_return_val_if_fail (SEYE_IS_NODE_LIST (self), 0);
 
-  return self->n_alerting;
+  return self->counts[SEYE_STATUS_FILTER_ALERTING];
 }
 
 void
@@ -857,6 +775,8 @@ seye_node_list_sort_by (SeyeNodeList   *self,
   g_return_if_fail (SEYE_IS_NODE_LIST (self));
   g_return_if_fail (column < SEYE_NODE_N_COLUMNS);
 
+  /* As asked: not turned highest first as a click on a new column would be. */
+  self->sort_column = column;
   gtk_column_view_sort_by_column (self->column_view, self->columns[column], order);
 }
 
@@ -877,4 +797,73 @@ _seye_node_list_get_column_view (SeyeNodeList *self)
   g_return_val_if_fail (SEYE_IS_NODE_LIST (self), NULL);
 
   return self->column_view;
+}
+
+/**
+ * seye_node_list_get_count:
+ *
+ * Returns: how many nodes the list has of @filter's kind, every other filter off
+ *   (nodes removed pending an undo do not count)
+ */
+guint
+seye_node_list_get_count (SeyeNodeList     *self,
+                          SeyeStatusFilter  filter)
+{
+  g_return_val_if_fail (SEYE_IS_NODE_LIST (self), 0);
+  g_return_val_if_fail (filter <= SEYE_STATUS_FILTER_OFFLINE, 0);
+
+  return self->counts[filter];
+}
+
+/**
+ * seye_node_list_get_column_actions:
+ *
+ * Returns: (transfer none): one stateful action a column, named by its id, that
+ *   shows or hides it; for whoever holds the menu (the window inserts it as "columns")
+ */
+GActionGroup *
+seye_node_list_get_column_actions (SeyeNodeList *self)
+{
+  g_return_val_if_fail (SEYE_IS_NODE_LIST (self), NULL);
+
+  return G_ACTION_GROUP (self->column_actions);
+}
+
+/**
+ * seye_node_list_set_node_hidden:
+ *
+ * Hides @node from the list and its counts while its removal can still be undone,
+ * or shows it again.
+ */
+void
+seye_node_list_set_node_hidden (SeyeNodeList *self,
+                                SeyeNode     *node,
+                                gboolean      hidden)
+{
+  gboolean changed;
+
+  g_return_if_fail (SEYE_IS_NODE_LIST (self));
+  g_return_if_fail (SEYE_IS_NODE (node));
+
+  if (hidden)
+    changed = g_hash_table_add (self->hidden_nodes, g_object_ref (node));
+  else
+    changed = g_hash_table_remove (self->hidden_nodes, node);
+
+  if (!changed)
+    return;
+
+  gtk_filter_changed (self->filter, hidden ? GTK_FILTER_CHANGE_MORE_STRICT
+                                           : GTK_FILTER_CHANGE_LESS_STRICT);
+  _seye_node_list_update_counts (self);
+  update_page (self);
+}
+
+/* The list's width is set from outside (the window's divider): its columns do not
+ * ask for more, they scroll. */
+void
+_seye_node_list_set_width_follows_columns (SeyeNodeList *self,
+                                           gboolean      follows)
+{
+  gtk_scrolled_window_set_propagate_natural_width (GTK_SCROLLED_WINDOW (self->scrolled_window), follows);
 }

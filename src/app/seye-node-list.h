@@ -45,5 +45,12 @@ void              seye_node_list_sort_by            (SeyeNodeList     *self,
 void              seye_node_list_refresh            (SeyeNodeList     *self);
 GtkColumnViewColumn *seye_node_list_get_column      (SeyeNodeList     *self,
                                                      SeyeNodeColumn    column);
+guint             seye_node_list_get_count          (SeyeNodeList     *self,
+                                                     SeyeStatusFilter  filter);
+GActionGroup     *seye_node_list_get_column_actions (SeyeNodeList     *self);
+void              seye_node_list_set_node_hidden    (SeyeNodeList     *self,
+                                                     SeyeNode         *node,
+                                                     gboolean          hidden);
+SeyeNode         *seye_node_list_select_next_problem (SeyeNodeList    *self);
 
 G_END_DECLS

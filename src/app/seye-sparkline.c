@@ -253,6 +253,16 @@ seye_sparkline_get_node (SeyeSparkline *self)
   return self->node;
 }
 
+/* The last minute of a node that sends nothing now: kept, stopped, and dimmed. */
+static void
+state_cb (SeyeSparkline *self)
+{
+  if (self->node != NULL && !seye_node_has_current_values (self->node))
+    gtk_widget_add_css_class (GTK_WIDGET (self), "dim-label");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self), "dim-label");
+}
+
 void
 seye_sparkline_set_node (SeyeSparkline *self,
                          SeyeNode      *node)
@@ -266,14 +276,20 @@ seye_sparkline_set_node (SeyeSparkline *self,
     return;
 
   if (self->node != NULL)
-    g_signal_handlers_disconnect_by_func (self->node, sample_added_cb, self);
+    {
+      g_signal_handlers_disconnect_by_func (self->node, sample_added_cb, self);
+      g_signal_handlers_disconnect_by_func (self->node, state_cb, self);
+    }
 
   g_set_object (&self->node, node);
   self->head = self->length = 0;
+  state_cb (self);
 
   if (node != NULL)
     {
       g_signal_connect_object (node, "sample-added", G_CALLBACK (sample_added_cb), self,
+                               G_CONNECT_SWAPPED);
+      g_signal_connect_object (node, "notify::state", G_CALLBACK (state_cb), self,
                                G_CONNECT_SWAPPED);
 
       if ((history = seye_node_get_history (node)) != NULL)

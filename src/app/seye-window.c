@@ -19,6 +19,7 @@ struct _SeyeWindow
   AdwLeaflet           *leaflet;
   GtkWidget            *list_page;
   GtkWidget            *detail_page;
+  GtkWidget            *divider;
   AdwWindowTitle       *window_title;
   GtkButton            *alert_button;
   GtkLabel             *detail_title;
@@ -32,6 +33,7 @@ struct _SeyeWindow
 
   /* Owned */
   SeyeMonitor          *monitor;
+  AdwToast             *removal_toast;  /* weak: the last removal's, for tests */
   GSettings            *settings;
 
   guint                 discovery_notice_shown : 1;
@@ -248,25 +250,66 @@ search_action (GtkWidget  *widget,
 }
 
 static void
+remove_nodes (SeyeWindow *self,
+              GPtrArray  *nodes)
+{
+  AdwToast *toast = _seye_window_remove_nodes (self, nodes);
+
+  if (toast != NULL)
+    g_set_weak_pointer (&self->removal_toast, toast);
+}
+
+static void
 remove_node_action (GtkWidget  *widget,
                     const char *action_name,
                     GVariant   *param)
 {
   SeyeWindow *self = SEYE_WINDOW (widget);
   SeyeNode *node = seye_detail_pane_get_node (self->detail_pane);
-  GApplication *app = g_application_get_default ();
+  g_autoptr (GPtrArray) nodes = NULL;
 
   if (node == NULL || self->monitor == NULL)
     return;
 
-  /* The application also forgets a manual entry; see app.remove-node. */
-  if (app != NULL && g_action_group_has_action (G_ACTION_GROUP (app), "remove-node"))
-    g_action_group_activate_action (G_ACTION_GROUP (app), "remove-node",
-                                    g_variant_new_string (seye_node_get_key (node)));
-  else
-    seye_monitor_remove (self->monitor, node);
+  nodes = g_ptr_array_new ();
+  g_ptr_array_add (nodes, node);
+  remove_nodes (self, nodes);
 
   adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
+}
+
+static void
+remove_offline_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *param)
+{
+  SeyeWindow *self = SEYE_WINDOW (widget);
+  g_autoptr (GPtrArray) nodes = _seye_window_collect_offline (self);
+
+  if (nodes->len == 0)
+    {
+      adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (_("No node is offline")));
+      return;
+    }
+
+  remove_nodes (self, nodes);
+}
+
+static void
+next_problem_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *param)
+{
+  SeyeWindow *self = SEYE_WINDOW (widget);
+  SeyeNode *node = seye_node_list_select_next_problem (self->node_list);
+
+  if (node == NULL)
+    {
+      gtk_widget_error_bell (widget);
+      return;
+    }
+
+  seye_window_show_node (self, node);
 }
 
 static void
@@ -274,6 +317,7 @@ seye_window_dispose (GObject *object)
 {
   SeyeWindow *self = SEYE_WINDOW (object);
 
+  g_clear_weak_pointer (&self->removal_toast);
   gtk_widget_dispose_template (GTK_WIDGET (self), SEYE_TYPE_WINDOW);
 
   g_clear_object (&self->monitor);
@@ -389,6 +433,7 @@ seye_window_class_init (SeyeWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SeyeWindow, leaflet);
   gtk_widget_class_bind_template_child (widget_class, SeyeWindow, list_page);
   gtk_widget_class_bind_template_child (widget_class, SeyeWindow, detail_page);
+  gtk_widget_class_bind_template_child (widget_class, SeyeWindow, divider);
   gtk_widget_class_bind_template_child (widget_class, SeyeWindow, window_title);
   gtk_widget_class_bind_template_child (widget_class, SeyeWindow, alert_button);
   gtk_widget_class_bind_template_child (widget_class, SeyeWindow, detail_title);
@@ -408,10 +453,14 @@ seye_window_class_init (SeyeWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.dismiss-discovery", NULL, dismiss_discovery_action);
   gtk_widget_class_install_action (widget_class, "win.dismiss-history", NULL, dismiss_history_action);
   gtk_widget_class_install_action (widget_class, "win.remove-node", NULL, remove_node_action);
+  gtk_widget_class_install_action (widget_class, "win.remove-offline", NULL, remove_offline_action);
+  gtk_widget_class_install_action (widget_class, "win.next-problem", NULL, next_problem_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.search", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_ALT_MASK, "win.go-back", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Delete, GDK_CONTROL_MASK, "win.remove-node", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_period, GDK_CONTROL_MASK, "win.next-problem", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F8, 0, "win.next-problem", NULL);
 }
 
 static void
@@ -421,10 +470,16 @@ seye_window_init (SeyeWindow *self)
 
   self->settings = g_settings_new (APP_ID);
 
+  /* The main menu's Columns items: the menu button is outside the list. */
+  gtk_widget_insert_action_group (GTK_WIDGET (self), "columns",
+                                  seye_node_list_get_column_actions (self->node_list));
+
   g_settings_bind (self->settings, "window-width", self, "default-width", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (self->settings, "window-height", self, "default-height", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (self->settings, "window-maximized", self, "maximized", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (self->settings, "time-window", self->detail_pane, "window", G_SETTINGS_BIND_DEFAULT);
+
+  _seye_window_divider_init (GTK_WIDGET (self), self->divider, self->list_page, self->settings);
 
   if (DEVELOPMENT_BUILD)
     gtk_widget_add_css_class (GTK_WIDGET (self), "devel");
@@ -493,6 +548,12 @@ SeyeNodeList *
 _seye_window_get_node_list (SeyeWindow *self)
 {
   return self->node_list;
+}
+
+AdwToast *
+_seye_window_get_removal_toast (SeyeWindow *self)
+{
+  return self->removal_toast;
 }
 
 SeyeDetailPane *

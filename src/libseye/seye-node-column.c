@@ -25,6 +25,7 @@ static const struct {
   [SEYE_NODE_COLUMN_HISTORY]   = { "history",   N_("CPU Trend")  , NULL,    FALSE },
   [SEYE_NODE_COLUMN_MEMORY]    = { "memory",    N_("Memory"),    NULL,      TRUE },
   [SEYE_NODE_COLUMN_LOAD]      = { "load",      N_("Load"),      NULL,      TRUE },
+  [SEYE_NODE_COLUMN_DISK]      = { "disk",      N_("Disk"),      NULL,      TRUE },
   [SEYE_NODE_COLUMN_PROCESSES] = { "processes", N_("Processes"), NULL,      TRUE },
   [SEYE_NODE_COLUMN_UPTIME]    = { "uptime",    N_("Uptime"),    NULL,      TRUE },
   [SEYE_NODE_COLUMN_RX]        = { "rx",        N_("Received"),  NULL,      TRUE },
@@ -46,6 +47,7 @@ seye_node_column_get_type (void)
         { SEYE_NODE_COLUMN_HISTORY, "SEYE_NODE_COLUMN_HISTORY", "history" },
         { SEYE_NODE_COLUMN_MEMORY, "SEYE_NODE_COLUMN_MEMORY", "memory" },
         { SEYE_NODE_COLUMN_LOAD, "SEYE_NODE_COLUMN_LOAD", "load" },
+        { SEYE_NODE_COLUMN_DISK, "SEYE_NODE_COLUMN_DISK", "disk" },
         { SEYE_NODE_COLUMN_PROCESSES, "SEYE_NODE_COLUMN_PROCESSES", "processes" },
         { SEYE_NODE_COLUMN_UPTIME, "SEYE_NODE_COLUMN_UPTIME", "uptime" },
         { SEYE_NODE_COLUMN_RX, "SEYE_NODE_COLUMN_RX", "rx" },
@@ -131,6 +133,13 @@ seye_node_column_get_value (SeyeNode       *node,
       return (sample->parts & SEYE_SAMPLE_MEMORY) ? seye_sample_get_memory_percent (sample) : -1.0;
     case SEYE_NODE_COLUMN_LOAD:
       return (sample->parts & SEYE_SAMPLE_LOAD) ? sample->load[0] : -1.0;
+    case SEYE_NODE_COLUMN_DISK:
+      {
+        double percent = -1.0;
+
+        seye_node_column_get_fullest_filesystem (sample, &percent);
+        return percent;
+      }
     case SEYE_NODE_COLUMN_PROCESSES:
       return (sample->parts & SEYE_SAMPLE_PROCESSES) ? (double) sample->procs_total : -1.0;
     case SEYE_NODE_COLUMN_UPTIME:
@@ -146,6 +155,58 @@ seye_node_column_get_value (SeyeNode       *node,
     default:
       return -1.0;
     }
+}
+
+/* Filesystems that cannot fill up the way a disk does: kernel views, memory and images. */
+static gboolean
+is_pseudo_filesystem (const char *fs_type)
+{
+  static const char * const pseudo[] = {
+    "tmpfs", "devtmpfs", "squashfs", "overlay", "proc", "sysfs", "devpts", "cgroup",
+    "cgroup2", "debugfs", "tracefs", "securityfs", "pstore", "bpf", "configfs", "fusectl",
+    "mqueue", "hugetlbfs", "autofs", "binfmt_misc", "ramfs", "rpc_pipefs", "nsfs", "efivarfs",
+    "iso9660", NULL,
+  };
+
+  return fs_type == NULL || g_strv_contains (pseudo, fs_type);
+}
+
+/**
+ * seye_node_column_get_fullest_filesystem:
+ * @percent: (out): its percent used, as df(1) counts it (used / (used + available)),
+ *   or -1 when there is none
+ *
+ * Returns: (nullable): the fullest filesystem of @sample that is not a pseudo or
+ *   memory filesystem and has a size
+ */
+const SeyeFilesystem *
+seye_node_column_get_fullest_filesystem (SeyeSample *sample,
+                                         double     *percent)
+{
+  const SeyeFilesystem *fullest = NULL;
+  double best = -1.0;
+
+  for (guint i = 0; sample != NULL && sample->filesystems != NULL && i < sample->filesystems->len; i++)
+    {
+      const SeyeFilesystem *fs = &g_array_index (sample->filesystems, SeyeFilesystem, i);
+      guint64 usable = fs->used_bytes + fs->avail_bytes;
+      double used;
+
+      if (fs->size_bytes == 0 || usable == 0 || is_pseudo_filesystem (fs->fs_type))
+        continue;
+
+      used = 100.0 * (double) fs->used_bytes / (double) usable;
+      if (used > best)
+        {
+          best = used;
+          fullest = fs;
+        }
+    }
+
+  if (percent != NULL)
+    *percent = best;
+
+  return fullest;
 }
 
 int
@@ -223,6 +284,7 @@ seye_node_column_compare (SeyeNode       *a,
     case SEYE_NODE_COLUMN_HISTORY:
     case SEYE_NODE_COLUMN_MEMORY:
     case SEYE_NODE_COLUMN_LOAD:
+    case SEYE_NODE_COLUMN_DISK:
     case SEYE_NODE_COLUMN_PROCESSES:
     case SEYE_NODE_COLUMN_UPTIME:
     case SEYE_NODE_COLUMN_RX:
@@ -252,6 +314,33 @@ format_memory (const SeyeSample *sample)
 
   /* Translators: memory used/total, then the percent used, e.g. "3.2/16 GB · 20 %" */
   return g_strdup_printf (_("%s · %s"), used, percent);
+}
+
+/* "6.4 · 1.6/core"; "6.4" while the node's cores are unknown. */
+static char *
+format_load (SeyeNode         *node,
+             const SeyeSample *sample)
+{
+  const SeyeNodeInfo *info = seye_node_get_info (node);
+
+  if (info == NULL || info->n_cores == 0)
+    return g_strdup_printf ("%.1f", sample->load[0]);
+
+  /* Translators: the load average, then the same per CPU core, e.g. "6.4 · 1.6/core" */
+  return g_strdup_printf (_("%.1f · %.1f/core"), sample->load[0], sample->load[0] / info->n_cores);
+}
+
+/* "97 % /var": the fullest filesystem's mount point, as the user may see it. */
+static char *
+format_disk (SeyeSample *sample)
+{
+  double percent = -1.0;
+  const SeyeFilesystem *fs = seye_node_column_get_fullest_filesystem (sample, &percent);
+  g_autofree char *mount = seye_sanitize_display (fs->mount_point);
+  g_autofree char *text = seye_format_percent (percent);
+
+  /* Translators: a filesystem's percent used, then where it is mounted, e.g. "97 % /var" */
+  return g_strdup_printf (_("%s %s"), text, mount != NULL ? mount : "");
 }
 
 /**
@@ -292,6 +381,9 @@ column_rule (SeyeNode       *node,
     case SEYE_NODE_COLUMN_MEMORY:
       *value = seye_node_column_get_value (node, column);
       return SEYE_ALERT_MEMORY;
+    case SEYE_NODE_COLUMN_DISK:
+      *value = seye_node_column_get_value (node, column);
+      return SEYE_ALERT_FILESYSTEM;
     case SEYE_NODE_COLUMN_LOAD:
       *value = sample->cores != NULL && sample->cores->len > 0 && (sample->parts & SEYE_SAMPLE_LOAD)
                  ? sample->load[0] / sample->cores->len : -1;
@@ -356,6 +448,7 @@ seye_node_column_format (SeyeNode       *node,
     case SEYE_NODE_COLUMN_CPU:
     case SEYE_NODE_COLUMN_MEMORY:
     case SEYE_NODE_COLUMN_LOAD:
+    case SEYE_NODE_COLUMN_DISK:
     case SEYE_NODE_COLUMN_PROCESSES:
     case SEYE_NODE_COLUMN_UPTIME:
     case SEYE_NODE_COLUMN_RX:
@@ -377,7 +470,9 @@ seye_node_column_format (SeyeNode       *node,
     case SEYE_NODE_COLUMN_MEMORY:
       return format_memory (sample);
     case SEYE_NODE_COLUMN_LOAD:
-      return g_strdup_printf ("%.2f", sample->load[0]);
+      return format_load (node, sample);
+    case SEYE_NODE_COLUMN_DISK:
+      return format_disk (sample);
     case SEYE_NODE_COLUMN_PROCESSES:
       return g_strdup_printf ("%u", sample->procs_total);
     case SEYE_NODE_COLUMN_UPTIME:

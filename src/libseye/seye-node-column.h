@@ -21,6 +21,7 @@ typedef enum
   SEYE_NODE_COLUMN_HISTORY,
   SEYE_NODE_COLUMN_MEMORY,
   SEYE_NODE_COLUMN_LOAD,
+  SEYE_NODE_COLUMN_DISK,
   SEYE_NODE_COLUMN_PROCESSES,
   SEYE_NODE_COLUMN_UPTIME,
   SEYE_NODE_COLUMN_RX,
@@ -57,6 +58,9 @@ int          seye_node_column_compare      (SeyeNode       *a,
 char        *seye_node_column_format       (SeyeNode       *node,
                                             SeyeNodeColumn  column) G_GNUC_WARN_UNUSED_RESULT;
 
+/* The fullest filesystem that counts (pseudo and empty ones do not), or NULL. */
+const SeyeFilesystem *seye_node_column_get_fullest_filesystem (SeyeSample *sample,
+                                                               double     *percent);
 /* The state in words with the reasons of its alerts: "Online · Memory 96 %". */
 char        *seye_node_column_format_status (SeyeNode      *node,
                                              gint64         now_ms) G_GNUC_WARN_UNUSED_RESULT;
