@@ -11,9 +11,13 @@
 
 #include <adwaita.h>
 #include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
 #include <unistd.h>
 
+#include "seye-node-cell.h"
 #include "seye-node-column.h"
+#include "seye-recorder.h"
+#include "seye-store.h"
 #include "seye-test-mounts.h"
 #include "seye-test-util.h"
 #include "seye-window-private.h"
@@ -196,6 +200,164 @@ test_never_dropped (Fixture       *f,
   g_assert_null (find_node (f, "s"));
 }
 
+/* The cell of @node in @column, anywhere under @widget. */
+static SeyeNodeCell *
+find_cell (GtkWidget      *widget,
+           SeyeNode       *node,
+           SeyeNodeColumn  column)
+{
+  if (SEYE_IS_NODE_CELL (widget) && seye_node_cell_get_node (SEYE_NODE_CELL (widget)) == node &&
+      seye_node_cell_get_column (SEYE_NODE_CELL (widget)) == column)
+    return SEYE_NODE_CELL (widget);
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      SeyeNodeCell *cell = find_cell (child, node, column);
+
+      if (cell != NULL)
+        return cell;
+    }
+
+  return NULL;
+}
+
+typedef struct
+{
+  SeyeStore  *store;
+  const char *node_id;
+  const char *rule;
+  SeyeAlertEventType event;
+} LogWait;
+
+static gboolean
+logged_cb (gpointer data)
+{
+  LogWait *wait = data;
+  g_autoptr (GPtrArray) events = seye_store_list_alert_events (wait->store, 0, wait->node_id, 100, NULL);
+
+  for (guint i = 0; events != NULL && i < events->len; i++)
+    {
+      SeyeAlertEvent *event = events->pdata[i];
+
+      if (g_strcmp0 (event->rule, wait->rule) == 0 && event->event == wait->event)
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+static gboolean
+both_alerts_cb (gpointer data)
+{
+  SeyeNode *node = find_node (data, "h");
+
+  return node != NULL &&
+         (seye_node_get_active_alerts (node) & (SEYE_ALERT_MEMORY | SEYE_ALERT_FILESYSTEM)) ==
+         (SEYE_ALERT_MEMORY | SEYE_ALERT_FILESYSTEM);
+}
+
+/* A recorded machine with memory at 96 % and /data 97 % full: the row says why, its
+ * cells are in the error colour, the alert log has the starts (and `seye alerts`
+ * lists them), and acknowledging takes it out of the header's count. */
+static void
+test_machine_in_trouble (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr (SeyeTestHotRoot) hot = NULL;
+  g_autoptr (SeyeTestAgent) agent = NULL;
+  g_autoptr (SeyeStore) store = NULL;
+  g_autoptr (SeyeRecorder) recorder = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *db = NULL;
+  g_autofree char *status = NULL;
+  g_autofree char *json = NULL;
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  const char *node_id;
+  SeyeNodeCell *memory_cell;
+  SeyeNode *node;
+  guint alerting;
+  gboolean listed = FALSE;
+  JsonArray *array;
+
+  if (f->monitor == NULL || (hot = seye_test_hot_root_new ()) == NULL)
+    return;
+
+  db = g_build_filename (f->clock_dir, "history.db", NULL);
+  store = seye_store_open (db, &error);
+  g_assert_no_error (error);
+  recorder = seye_recorder_new (store, f->monitor);
+
+  agent = start_agent (f, "h", hot->root);
+  g_assert_true (wait_state (f, "h", SEYE_NODE_STATE_ONLINE, 15000));
+  g_assert_true (seye_test_wait_until (both_alerts_cb, f, 15000));
+  node = find_node (f, "h");
+  node_id = seye_node_get_info (node)->node_id;
+
+  /* The row: the state, and why beside it. */
+  status = status_of (f, "h");
+  g_assert_cmpstr (status, ==, "Online · Disk /data 97 % · 1 more");
+  {
+    g_autofree char *memory = seye_node_describe_alert (node, SEYE_ALERT_MEMORY);
+
+    g_assert_cmpstr (memory, ==, "Memory 96 %");
+  }
+
+  /* The cells carry the error style. */
+  seye_test_spin (1500);
+  memory_cell = find_cell (GTK_WIDGET (f->window), node, SEYE_NODE_COLUMN_MEMORY);
+  g_assert_nonnull (memory_cell);
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (memory_cell), "error"));
+  {
+    SeyeNodeCell *status_cell = find_cell (GTK_WIDGET (f->window), node, SEYE_NODE_COLUMN_STATUS);
+
+    g_assert_nonnull (status_cell);
+    g_assert_cmpstr (seye_node_cell_get_text (status_cell), ==, "Online · Disk /data 97 % · 1 more");
+  }
+
+  /* The alert log has both starts. */
+  {
+    LogWait memory = { store, node_id, "memory", SEYE_ALERT_EVENT_START };
+    LogWait disk = { store, node_id, "filesystem", SEYE_ALERT_EVENT_START };
+
+    g_assert_true (seye_test_wait_until (logged_cb, &memory, 10000));
+    g_assert_true (seye_test_wait_until (logged_cb, &disk, 10000));
+  }
+
+  /* Acknowledged: no longer counted in the header, no longer red, still said. */
+  alerting = seye_node_list_get_count (f->list, SEYE_STATUS_FILTER_ALERTING);
+  g_assert_cmpuint (alerting, >=, 1);
+  seye_monitor_acknowledge_alerts (f->monitor, node, SEYE_ALERT_ALL);
+  g_assert_false (seye_node_get_alerting (node));
+  g_assert_cmpuint (seye_node_list_get_count (f->list, SEYE_STATUS_FILTER_ALERTING), ==, alerting - 1);
+  seye_test_spin (1500);   /* the cell follows at the next tick */
+  g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (memory_cell), "error"));
+  g_clear_pointer (&status, g_free);
+  status = status_of (f, "h");
+  g_assert_cmpstr (status, ==, "Online · Disk /data 97 % · 1 more");
+  {
+    LogWait ack = { store, node_id, "memory", SEYE_ALERT_EVENT_ACKNOWLEDGE };
+
+    g_assert_true (seye_test_wait_until (logged_cb, &ack, 10000));
+  }
+
+  /* And `seye alerts --json` lists it. */
+  g_assert_cmpint (seye_test_run_cli (&json, NULL, "alerts", "--db", db, "--json", NULL), ==, 0);
+  g_assert_true (json_parser_load_from_data (parser, json, -1, &error));
+  g_assert_no_error (error);
+  array = json_node_get_array (json_parser_get_root (parser));
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonObject *event = json_array_get_object_element (array, i);
+
+      if (g_strcmp0 (json_object_get_string_member (event, "node_id"), node_id) == 0 &&
+          g_strcmp0 (json_object_get_string_member (event, "rule"), "filesystem") == 0 &&
+          g_strcmp0 (json_object_get_string_member (event, "event"), "start") == 0)
+        listed = TRUE;
+    }
+  g_assert_true (listed);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -208,6 +370,7 @@ main (int   argc,
 #define ADD(path, func) \
   g_test_add ("/seye/app/fleet/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)
   ADD ("never-dropped", test_never_dropped);
+  ADD ("machine-in-trouble", test_machine_in_trouble);
 #undef ADD
 
   return g_test_run ();

@@ -267,6 +267,11 @@ monitor_items_changed_cb (SeyeNodeList *self,
                                G_CONNECT_SWAPPED);
       g_signal_connect_object (node, "notify::alerting", G_CALLBACK (schedule_refresh), self,
                                G_CONNECT_SWAPPED);
+      /* The counts say it at once, even while re-sorting waits for the pointer to leave. */
+      g_signal_connect_object (node, "notify::state", G_CALLBACK (_seye_node_list_update_counts), self,
+                               G_CONNECT_SWAPPED);
+      g_signal_connect_object (node, "notify::alerting", G_CALLBACK (_seye_node_list_update_counts), self,
+                               G_CONNECT_SWAPPED);
       g_signal_connect_object (node, "notify::name", G_CALLBACK (schedule_refresh), self,
                                G_CONNECT_SWAPPED);
     }

@@ -243,7 +243,9 @@ seye_alert_rules_watches_filesystem (const SeyeAlertRules *self,
 {
   static const char * const never[] = {
     "tmpfs", "devtmpfs", "ramfs", "squashfs", "iso9660", "udf", "erofs", "cramfs", "overlay",
-    "proc", "sysfs", "devpts", "cgroup", "cgroup2",
+    "proc", "sysfs", "devpts", "cgroup", "cgroup2", "debugfs", "tracefs", "securityfs", "pstore",
+    "bpf", "configfs", "fusectl", "mqueue", "hugetlbfs", "autofs", "binfmt_misc", "rpc_pipefs",
+    "nsfs", "efivarfs",
   };
 
   if (fs->size_bytes == 0 || fs->mount_point == NULL)

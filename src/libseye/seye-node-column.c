@@ -112,6 +112,21 @@ seye_node_column_get_property (SeyeNodeColumn column)
   return columns[column].property;
 }
 
+/* The fullest filesystem the node's disk rule watches (not a pseudo or read-only
+ * image, not an ignored mount point), from its latest whole sample; @percent is
+ * its share used as df(1) counts it, or -1 when there is none. */
+static const SeyeFilesystem *
+fullest_filesystem (SeyeNode *node,
+                    double   *percent)
+{
+  const SeyeFilesystem *fs = seye_alert_fullest_filesystem (seye_node_get_details (node),
+                                                            seye_node_get_alert_rules (node));
+
+  *percent = fs != NULL ? seye_alert_filesystem_percent (fs) : -1.0;
+
+  return fs;
+}
+
 double
 seye_node_column_get_value (SeyeNode       *node,
                             SeyeNodeColumn  column)
@@ -137,7 +152,8 @@ seye_node_column_get_value (SeyeNode       *node,
       {
         double percent = -1.0;
 
-        seye_node_column_get_fullest_filesystem (sample, &percent);
+        /* Filesystems come with the whole samples, every few lines of a stream. */
+        fullest_filesystem (node, &percent);
         return percent;
       }
     case SEYE_NODE_COLUMN_PROCESSES:
@@ -158,56 +174,6 @@ seye_node_column_get_value (SeyeNode       *node,
 }
 
 /* Filesystems that cannot fill up the way a disk does: kernel views, memory and images. */
-static gboolean
-is_pseudo_filesystem (const char *fs_type)
-{
-  static const char * const pseudo[] = {
-    "tmpfs", "devtmpfs", "squashfs", "overlay", "proc", "sysfs", "devpts", "cgroup",
-    "cgroup2", "debugfs", "tracefs", "securityfs", "pstore", "bpf", "configfs", "fusectl",
-    "mqueue", "hugetlbfs", "autofs", "binfmt_misc", "ramfs", "rpc_pipefs", "nsfs", "efivarfs",
-    "iso9660", NULL,
-  };
-
-  return fs_type == NULL || g_strv_contains (pseudo, fs_type);
-}
-
-/**
- * seye_node_column_get_fullest_filesystem:
- * @percent: (out): its percent used, as df(1) counts it (used / (used + available)),
- *   or -1 when there is none
- *
- * Returns: (nullable): the fullest filesystem of @sample that is not a pseudo or
- *   memory filesystem and has a size
- */
-const SeyeFilesystem *
-seye_node_column_get_fullest_filesystem (SeyeSample *sample,
-                                         double     *percent)
-{
-  const SeyeFilesystem *fullest = NULL;
-  double best = -1.0;
-
-  for (guint i = 0; sample != NULL && sample->filesystems != NULL && i < sample->filesystems->len; i++)
-    {
-      const SeyeFilesystem *fs = &g_array_index (sample->filesystems, SeyeFilesystem, i);
-      guint64 usable = fs->used_bytes + fs->avail_bytes;
-      double used;
-
-      if (fs->size_bytes == 0 || usable == 0 || is_pseudo_filesystem (fs->fs_type))
-        continue;
-
-      used = 100.0 * (double) fs->used_bytes / (double) usable;
-      if (used > best)
-        {
-          best = used;
-          fullest = fs;
-        }
-    }
-
-  if (percent != NULL)
-    *percent = best;
-
-  return fullest;
-}
 
 int
 seye_node_status_rank (SeyeNode *node)
@@ -332,10 +298,10 @@ format_load (SeyeNode         *node,
 
 /* "97 % /var": the fullest filesystem's mount point, as the user may see it. */
 static char *
-format_disk (SeyeSample *sample)
+format_disk (SeyeNode *node)
 {
   double percent = -1.0;
-  const SeyeFilesystem *fs = seye_node_column_get_fullest_filesystem (sample, &percent);
+  const SeyeFilesystem *fs = fullest_filesystem (node, &percent);
   g_autofree char *mount = seye_sanitize_display (fs->mount_point);
   g_autofree char *text = seye_format_percent (percent);
 
@@ -472,7 +438,7 @@ seye_node_column_format (SeyeNode       *node,
     case SEYE_NODE_COLUMN_LOAD:
       return format_load (node, sample);
     case SEYE_NODE_COLUMN_DISK:
-      return format_disk (sample);
+      return format_disk (node);
     case SEYE_NODE_COLUMN_PROCESSES:
       return g_strdup_printf ("%u", sample->procs_total);
     case SEYE_NODE_COLUMN_UPTIME:

@@ -57,10 +57,6 @@ int          seye_node_column_compare      (SeyeNode       *a,
 /* What a cell shows, as plain text (never markup). */
 char        *seye_node_column_format       (SeyeNode       *node,
                                             SeyeNodeColumn  column) G_GNUC_WARN_UNUSED_RESULT;
-
-/* The fullest filesystem that counts (pseudo and empty ones do not), or NULL. */
-const SeyeFilesystem *seye_node_column_get_fullest_filesystem (SeyeSample *sample,
-                                                               double     *percent);
 /* The state in words with the reasons of its alerts: "Online · Memory 96 %". */
 char        *seye_node_column_format_status (SeyeNode      *node,
                                              gint64         now_ms) G_GNUC_WARN_UNUSED_RESULT;
