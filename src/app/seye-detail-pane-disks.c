@@ -19,30 +19,6 @@
  * interface with its rates. Rows are kept and refilled in place, one per entry.
  */
 
-/* Types that are no disk, should a node send them: nothing fills up there. */
-static gboolean
-is_pseudo_filesystem (const SeyeFilesystem *fs)
-{
-  static const char * const pseudo[] = {
-    "proc", "sysfs", "devtmpfs", "devpts", "tmpfs", "ramfs", "cgroup", "cgroup2", "overlay",
-    "squashfs", "debugfs", "tracefs", "securityfs", "pstore", "bpf", "autofs", "mqueue",
-    "hugetlbfs", "configfs", "fusectl", "binfmt_misc", "efivarfs", "nsfs", "rpc_pipefs",
-  };
-
-  if (fs->size_bytes == 0 || fs->mount_point == NULL)
-    return TRUE;
-
-  /* A container's root (overlay) is the disk its users fill. */
-  if (strcmp (fs->mount_point, "/") == 0)
-    return FALSE;
-
-  for (guint i = 0; fs->fs_type != NULL && i < G_N_ELEMENTS (pseudo); i++)
-    if (strcmp (fs->fs_type, pseudo[i]) == 0)
-      return TRUE;
-
-  return FALSE;
-}
-
 /* The @index-th row of @box, added when there are fewer. */
 static SeyeUsageRow *
 nth_row (GtkWidget *box,
@@ -122,7 +98,8 @@ update_filesystems (SeyeDetailPane *self,
       SeyeUsageRow *row;
       double percent;
 
-      if (is_pseudo_filesystem (fs))
+      /* Pseudo filesystems and read-only images are not disks a user fills. */
+      if (!seye_alert_rules_watches_filesystem (NULL, fs))
         continue;
 
       /* As df: used of what users can have (used + available). */
@@ -213,8 +190,10 @@ _seye_detail_pane_update_disks (SeyeDetailPane *self)
 
   truncate_rows (GTK_WIDGET (self->filesystems_box), n_filesystems);
   truncate_rows (GTK_WIDGET (self->interfaces_box), n_interfaces);
-  gtk_widget_set_visible (GTK_WIDGET (self->filesystems_box), n_filesystems > 0);
-  gtk_widget_set_visible (GTK_WIDGET (self->interfaces_box), n_interfaces > 0);
+  if (gtk_widget_get_visible (GTK_WIDGET (self->filesystems_box)) != (n_filesystems > 0))
+    gtk_widget_set_visible (GTK_WIDGET (self->filesystems_box), n_filesystems > 0);
+  if (gtk_widget_get_visible (GTK_WIDGET (self->interfaces_box)) != (n_interfaces > 0))
+    gtk_widget_set_visible (GTK_WIDGET (self->interfaces_box), n_interfaces > 0);
 }
 
 /* For tests: the filesystems' rows. */

@@ -75,9 +75,14 @@ static void
 set_label (GtkLabel   *label,
            const char *text)
 {
+  gboolean visible = text != NULL && *text != '\0';
+
+  /* Rows are refreshed every second: what did not change is not touched, or GTK
+   * would lay out (and query tooltips through the X server) again each time. */
   if (g_strcmp0 (gtk_label_get_text (label), text != NULL ? text : "") != 0)
     gtk_label_set_text (label, text);
-  gtk_widget_set_visible (GTK_WIDGET (label), text != NULL && *text != '\0');
+  if (gtk_widget_get_visible (GTK_WIDGET (label)) != visible)
+    gtk_widget_set_visible (GTK_WIDGET (label), visible);
 }
 
 /**
@@ -97,7 +102,8 @@ seye_usage_row_set_text (SeyeUsageRow *self,
   set_label (self->title_label, title);
   set_label (self->subtitle_label, subtitle);
   set_label (self->value_label, value);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->title_label), title);
+  if (g_strcmp0 (gtk_widget_get_tooltip_text (GTK_WIDGET (self->title_label)), title) != 0)
+    gtk_widget_set_tooltip_text (GTK_WIDGET (self->title_label), title);
 }
 
 /**
@@ -113,8 +119,9 @@ seye_usage_row_set_usage (SeyeUsageRow   *self,
 
   g_return_if_fail (SEYE_IS_USAGE_ROW (self));
 
-  gtk_widget_set_visible (GTK_WIDGET (self->level_bar), fraction >= 0.0);
-  if (fraction >= 0.0)
+  if (gtk_widget_get_visible (GTK_WIDGET (self->level_bar)) != (fraction >= 0.0))
+    gtk_widget_set_visible (GTK_WIDGET (self->level_bar), fraction >= 0.0);
+  if (fraction >= 0.0 && gtk_level_bar_get_value (self->level_bar) != CLAMP (fraction, 0.0, 1.0))
     gtk_level_bar_set_value (self->level_bar, CLAMP (fraction, 0.0, 1.0));
 
   if (self->level == level)
