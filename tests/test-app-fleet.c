@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "seye-node-cell.h"
+#include "seye-preferences-window.h"
 #include "seye-node-column.h"
 #include "seye-recorder.h"
 #include "seye-store.h"
@@ -358,6 +359,75 @@ test_machine_in_trouble (Fixture       *f,
   g_assert_true (listed);
 }
 
+/* The first widget of @type under @widget whose "title" is @title. */
+static GtkWidget *
+find_titled (GtkWidget  *widget,
+             GType       type,
+             const char *title)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    {
+      g_autofree char *text = NULL;
+
+      g_object_get (widget, "title", &text, NULL);
+      if (g_strcmp0 (text, title) == 0)
+        return widget;
+    }
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_titled (child, type, title);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+/* Preferences: an optional rule's switch writes "off" (past the range) and back its
+ * threshold; "Keep Offline Nodes For" maps to keep-offline, "Until Removed" to 0. */
+static void
+test_preferences (void)
+{
+  g_autoptr (GSettings) settings = g_settings_new (APP_ID);
+  GtkWidget *window = seye_preferences_window_new (NULL);
+  GtkWidget *swap, *keep, *alerts;
+
+  gtk_window_present (GTK_WINDOW (window));
+  alerts = find_titled (window, ADW_TYPE_PREFERENCES_PAGE, "Alerts");
+  g_assert_nonnull (alerts);
+  adw_preferences_window_set_visible_page (ADW_PREFERENCES_WINDOW (window), ADW_PREFERENCES_PAGE (alerts));
+  swap = find_titled (window, ADW_TYPE_EXPANDER_ROW, "Swap in Use");
+  keep = find_titled (window, ADW_TYPE_COMBO_ROW, "Keep Offline Nodes For");
+  g_assert_nonnull (swap);
+  g_assert_nonnull (keep);
+
+  /* Defaults as a user finds them. */
+  g_assert_true (adw_expander_row_get_enable_expansion (ADW_EXPANDER_ROW (swap)));
+  g_assert_cmpuint (adw_combo_row_get_selected (ADW_COMBO_ROW (keep)), ==, 1);   /* 7 days */
+
+  adw_expander_row_set_enable_expansion (ADW_EXPANDER_ROW (swap), FALSE);
+  g_assert_cmpfloat (g_settings_get_double (settings, "swap-threshold"), ==, 101);
+  adw_expander_row_set_enable_expansion (ADW_EXPANDER_ROW (swap), TRUE);
+  g_assert_cmpfloat (g_settings_get_double (settings, "swap-threshold"), ==, 80);
+
+  /* Set elsewhere (dconf-editor): the row follows. */
+  g_settings_set_double (settings, "swap-threshold", 101);
+  g_assert_false (adw_expander_row_get_enable_expansion (ADW_EXPANDER_ROW (swap)));
+  g_settings_reset (settings, "swap-threshold");
+
+  adw_combo_row_set_selected (ADW_COMBO_ROW (keep), 3);
+  g_assert_cmpint (g_settings_get_int64 (settings, "keep-offline"), ==, 0);
+  g_settings_set_int64 (settings, "keep-offline", 2 * 24 * 3600);   /* shown as the next longer */
+  g_assert_cmpuint (adw_combo_row_get_selected (ADW_COMBO_ROW (keep)), ==, 1);
+  g_settings_reset (settings, "keep-offline");
+
+  seye_test_spin (300);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -372,6 +442,7 @@ main (int   argc,
   ADD ("never-dropped", test_never_dropped);
   ADD ("machine-in-trouble", test_machine_in_trouble);
 #undef ADD
+  g_test_add_func ("/seye/app/fleet/preferences", test_preferences);
 
   return g_test_run ();
 }
