@@ -1,0 +1,106 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/**
+ * SeyeProcessScanner:
+ *
+ * Reads the processes of a machine from ROOT/proc/[pid] (stat, status, io and,
+ * when asked, cmdline) and user names from ROOT/etc/passwd. It keeps each
+ * process's counters from one scan to the next, keyed by pid and start time
+ * (a reused pid is a new process), and turns them into a CPU % and I/O rates
+ * over the interval between the two scans. A process seen for the first time
+ * has no rates yet: it is listed with 0.
+ *
+ * It scans only when told to (seye_process_scanner_scan()); a caller that
+ * stops asking calls seye_process_scanner_forget() and holds nothing per pid.
+ */
+typedef struct _SeyeProcessScanner SeyeProcessScanner;
+
+typedef enum
+{
+  SEYE_PROCESS_SORT_CPU,
+  SEYE_PROCESS_SORT_MEMORY,
+  SEYE_PROCESS_SORT_IO,
+} SeyeProcessSort;
+
+#define SEYE_PROCESS_DEFAULT_LIMIT 20
+#define SEYE_PROCESS_MAX_LIMIT     200
+#define SEYE_PROCESS_MAX_NAME      64     /* bytes of a name after tidying */
+#define SEYE_PROCESS_MAX_ARGS      4096   /* bytes of cmdline read */
+
+typedef struct
+{
+  guint32  pid;
+  char    *name;                 /* comm, valid UTF-8 without control characters */
+  char    *user;                 /* from etc/passwd, else the uid in digits */
+  char     state;                /* 'R', 'S', 'Z', ... */
+  double   cpu_percent;          /* of one core; a process with 4 busy threads shows 400 */
+  guint64  rss_bytes;
+  guint    threads;
+  gint64   start_time;           /* Unix seconds; 0 when /proc/stat has no btime */
+  gboolean have_io;              /* ROOT/proc/PID/io was readable */
+  double   read_bytes_per_sec;
+  double   write_bytes_per_sec;
+  GStrv    argv;                 /* only when asked for; NULL when not readable */
+} SeyeProcess;
+
+typedef struct
+{
+  double     interval;           /* seconds between the two scans the rates span */
+  GPtrArray *processes;          /* of SeyeProcess, sorted, at most the limit */
+  guint      total;              /* processes seen in the scan */
+  guint      not_readable;       /* pid directories listed whose stat or status could not be read */
+} SeyeProcessList;
+
+SeyeProcessScanner *seye_process_scanner_new        (const char          *root) G_GNUC_WARN_UNUSED_RESULT;
+void                seye_process_scanner_free       (SeyeProcessScanner  *self);
+void                seye_process_scanner_scan       (SeyeProcessScanner  *self,
+                                                     gint64               now_us);
+gboolean            seye_process_scanner_has_window (SeyeProcessScanner  *self);
+void                seye_process_scanner_forget     (SeyeProcessScanner  *self);
+guint64             seye_process_scanner_get_scans  (SeyeProcessScanner  *self);
+SeyeProcessList    *seye_process_scanner_list       (SeyeProcessScanner  *self,
+                                                     SeyeProcessSort      sort,
+                                                     guint                limit,
+                                                     gboolean             with_argv) G_GNUC_WARN_UNUSED_RESULT;
+
+void                seye_process_list_free          (SeyeProcessList     *list);
+void                seye_process_list_write_json    (GString             *str,
+                                                     const SeyeProcessList *list,
+                                                     gboolean             with_argv);
+gboolean            seye_process_sort_from_string   (const char          *text,
+                                                     SeyeProcessSort     *sort);
+
+/* The parsers of one process's files, pure, for tests and fuzzing. */
+typedef struct
+{
+  char    *name;                 /* tidied */
+  char     state;
+  guint64  ticks;                /* utime + stime */
+  guint64  start_ticks;          /* since boot */
+  guint64  threads;
+} SeyeProcPidStat;
+
+gboolean  _seye_proc_parse_pid_stat   (const char      *buf,
+                                       gsize            len,
+                                       SeyeProcPidStat *out);
+gboolean  _seye_proc_parse_pid_status (const char      *buf,
+                                       gsize            len,
+                                       guint32         *uid,
+                                       guint64         *threads,
+                                       guint64         *rss_bytes);
+gboolean  _seye_proc_parse_pid_io     (const char      *buf,
+                                       gsize            len,
+                                       guint64         *read_bytes,
+                                       guint64         *write_bytes);
+GStrv     _seye_proc_parse_cmdline    (const char      *buf,
+                                       gsize            len) G_GNUC_WARN_UNUSED_RESULT;
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SeyeProcessScanner, seye_process_scanner_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SeyeProcessList, seye_process_list_free)
+
+G_END_DECLS
