@@ -327,6 +327,8 @@ static const Setting settings[] = {
     .help = "The certificate (PEM) to serve HTTPS with, instead of a generated one", .arg = "FILE" },
   { "tls-key", "tls-key", 0, SETTING_PATH, 0, FIELD (tls_key),
     .help = "The private key (PEM) of --tls-certificate", .arg = "FILE" },
+  { "process-args", "process-args", 0, SETTING_FLAG, 0, FIELD (process_args),
+    .help = "Show each process's command line in /v1/processes, to token or loopback clients only" },
   { NULL, "pairing-info", 0, SETTING_FLAG, 0, FIELD (pairing_info),
     .help = "Print what the app needs to pair with this agent (address, token, certificate "
             "fingerprint) and exit" },

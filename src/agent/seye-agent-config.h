@@ -57,6 +57,7 @@ typedef struct
   char            *tls_certificate; /* PEM files; NULL: generated in state_dir */
   char            *tls_key;
   gboolean         pairing_info;    /* print what pairing needs, and exit */
+  gboolean         process_args;    /* argv in /v1/processes (token or loopback access only) */
 } SeyeAgentConfig;
 
 SeyeAgentConfig *seye_agent_config_new        (void) G_GNUC_WARN_UNUSED_RESULT;

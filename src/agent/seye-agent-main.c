@@ -428,7 +428,11 @@ main (int   argc,
                 "api-access", config->api_access,
                 "metrics-access", config->metrics_access,
                 "tls-certificate", credentials.certificate,
+                "process-args", config->process_args,
                 NULL);
+  if (config->process_args && config->api_access == SEYE_AGENT_ACCESS_OPEN)
+    g_warning ("process-args=true shows command lines only with api-access=token or loopback; "
+               "with api-access=open nobody sees them");
   if (!seye_agent_server_listen (server, config->port, (const char * const *) config->bind, &error))
     return fail ("%s", error->message);
 

@@ -6,6 +6,7 @@
 #include "seye-agent-auth.h"
 #include "seye-agent-conn-stream.h"
 #include "seye-agent-history.h"
+#include "seye-agent-processes.h"
 #include "seye-agent-rate-limit.h"
 #include "seye-agent-server.h"
 #include "seye-agent-stream.h"
@@ -38,6 +39,7 @@ struct _SeyeAgentServer
   GBytes              *prometheus;       /* of the latest sample, made on the first scrape */
   GStrv                problems;         /* what the reader could not read, last tick */
   SeyeAgentStream     *stream;           /* GET /v1/stream: each sample as it is taken */
+  SeyeAgentProcesses  *processes;        /* GET /v1/processes: scans only while asked */
 
   double               interval;
   gint64               next_tick_us;     /* monotonic deadline of the next sample */
@@ -65,6 +67,7 @@ struct _SeyeAgentServer
   SeyeAgentAccess      api_access;
   SeyeAgentAccess      metrics_access;
   GTlsCertificate     *tls_certificate;  /* NULL: plain HTTP */
+  gboolean             process_args;     /* argv in /v1/processes, for token or loopback clients */
 };
 
 /* One accepted connection. The stream belongs to the SoupServer; a weak

@@ -246,6 +246,50 @@ route_stream (SeyeAgentServer   *self,
     }
 }
 
+/* A query value that is a whole number in decimal digits, in [min, max]. */
+static gboolean
+parse_whole (const char *text,
+             guint64     min,
+             guint64     max,
+             guint64    *value)
+{
+  return text[0] != '\0' && strspn (text, "0123456789") == strlen (text) &&
+         g_ascii_string_to_unsigned (text, 10, min, max, value, NULL);
+}
+
+static void
+route_processes (SeyeAgentServer   *self,
+                 SoupServerMessage *msg,
+                 GHashTable        *query)
+{
+  const char *sort_text = query ? g_hash_table_lookup (query, "sort") : NULL;
+  const char *limit_text = query ? g_hash_table_lookup (query, "limit") : NULL;
+  SeyeProcessSort sort = SEYE_PROCESS_SORT_CPU;
+  guint64 limit = SEYE_PROCESS_DEFAULT_LIMIT;
+  /* check_access let this client in: with token access it holds the token,
+   * with loopback access it is on this node. Open access never shows argv. */
+  gboolean with_argv = self->process_args && (self->api_access == SEYE_AGENT_ACCESS_TOKEN ||
+                                              self->api_access == SEYE_AGENT_ACCESS_LOOPBACK);
+
+  if (sort_text != NULL && !seye_process_sort_from_string (sort_text, &sort))
+    {
+      _seye_agent_server_respond_error (msg, SOUP_STATUS_BAD_REQUEST,
+                                        "“sort” must be cpu, memory or io, "
+                                        "e.g. /v1/processes?sort=memory");
+      return;
+    }
+  if (limit_text != NULL && !parse_whole (limit_text, 1, SEYE_PROCESS_MAX_LIMIT, &limit))
+    {
+      _seye_agent_server_respond_error (msg, SOUP_STATUS_BAD_REQUEST,
+                                        "“limit” must be a whole number from 1 to "
+                                        G_STRINGIFY (SEYE_PROCESS_MAX_LIMIT)
+                                        ", e.g. /v1/processes?limit=20");
+      return;
+    }
+
+  seye_agent_processes_answer (self->processes, msg, sort, (guint) limit, with_argv);
+}
+
 static void
 route_index (SeyeAgentServer   *self,
              SoupServerMessage *msg,
@@ -256,7 +300,8 @@ route_index (SeyeAgentServer   *self,
 
   g_string_append_printf (str, "%d,\"service\":\"sorcerers-eye-agent\",\"name\":", SEYE_SCHEMA_VERSION);
   seye_json_write_string (str, self->info->name);
-  g_string_append (str, ",\"endpoints\":[\"/v1/node\",\"/v1/metrics\",\"/v1/history\",\"/v1/stream\"");
+  g_string_append (str, ",\"endpoints\":[\"/v1/node\",\"/v1/metrics\",\"/v1/history\",\"/v1/stream\","
+                       "\"/v1/processes\"");
   if (self->metrics_access != SEYE_AGENT_ACCESS_OFF)
     g_string_append (str, ",\"/metrics\"");
   g_string_append (str, "]}");
@@ -273,6 +318,7 @@ static const struct {
   { "/v1/metrics", route_metrics },
   { "/v1/history", route_history },
   { "/v1/stream",  route_stream },
+  { "/v1/processes", route_processes },
   { "/metrics",    route_prometheus },
 };
 
@@ -308,7 +354,8 @@ _seye_agent_server_handle_cb (SoupServer        *server,
 
   {
     g_autofree char *message = g_strdup_printf ("no such endpoint: %s; try /v1/node, /v1/metrics, "
-                                                "/v1/history, /v1/stream or /metrics", path);
+                                                "/v1/history, /v1/stream, /v1/processes or /metrics",
+                                                path);
 
     _seye_agent_server_respond_error (msg, SOUP_STATUS_NOT_FOUND, message);
   }

@@ -39,6 +39,7 @@ enum {
   PROP_API_ACCESS,
   PROP_METRICS_ACCESS,
   PROP_TLS_CERTIFICATE,
+  PROP_PROCESS_ARGS,
   N_PROPS
 };
 
@@ -66,6 +67,7 @@ seye_agent_server_dispose (GObject *object)
   if (self->stream != NULL)
     seye_agent_stream_close (self->stream);
   g_clear_object (&self->stream);
+  g_clear_pointer (&self->processes, seye_agent_processes_free);
   if (self->server != NULL)
     soup_server_disconnect (self->server);
   g_clear_object (&self->server);
@@ -141,6 +143,10 @@ seye_agent_server_get_property (GObject    *object,
 
     case PROP_TLS_CERTIFICATE:
       g_value_set_object (value, self->tls_certificate);
+      break;
+
+    case PROP_PROCESS_ARGS:
+      g_value_set_boolean (value, self->process_args);
       break;
 
     default:
@@ -224,6 +230,14 @@ seye_agent_server_set_property (GObject      *object,
         g_object_notify_by_pspec (object, pspec);
       break;
 
+    case PROP_PROCESS_ARGS:
+      if (self->process_args != g_value_get_boolean (value))
+        {
+          self->process_args = g_value_get_boolean (value);
+          g_object_notify_by_pspec (object, pspec);
+        }
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -288,6 +302,12 @@ seye_agent_server_class_init (SeyeAgentServerClass *klass)
     g_param_spec_object ("tls-certificate", NULL, NULL,
                          G_TYPE_TLS_CERTIFICATE,
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /* /v1/processes gives each process's argv, to token and loopback clients only. */
+  properties[PROP_PROCESS_ARGS] =
+    g_param_spec_boolean ("process-args", NULL, NULL,
+                          FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -420,6 +440,7 @@ seye_agent_server_new (SeyeProcReader     *reader,
   self->info = seye_node_info_copy (info);
   self->info->interval = interval;
   self->history = seye_agent_history_new ((guint) ceil (HISTORY_SECONDS / interval));
+  self->processes = seye_agent_processes_new (seye_proc_reader_get_root (reader));
 
   str = g_string_new (NULL);
   seye_json_write_node_info (str, self->info);

@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <libsoup/soup.h>
+
+#include "seye-proc-processes.h"
+
+G_BEGIN_DECLS
+
+/* GET /v1/processes: scans of ROOT/proc/[pid] only while clients ask. */
+#define SEYE_AGENT_PROCESSES_FIRST_MS  250    /* the first window, when nobody asked before */
+#define SEYE_AGENT_PROCESSES_SCAN_MS   1000   /* between scans while clients ask */
+#define SEYE_AGENT_PROCESSES_KEEP_MS   5000   /* scanning stops this long after the last request */
+
+typedef struct _SeyeAgentProcesses SeyeAgentProcesses;
+
+SeyeAgentProcesses *seye_agent_processes_new       (const char         *root) G_GNUC_WARN_UNUSED_RESULT;
+void                seye_agent_processes_free      (SeyeAgentProcesses *self);
+void                seye_agent_processes_answer    (SeyeAgentProcesses *self,
+                                                    SoupServerMessage  *msg,
+                                                    SeyeProcessSort     sort,
+                                                    guint               limit,
+                                                    gboolean            with_argv);
+guint64             seye_agent_processes_get_scans (SeyeAgentProcesses *self);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SeyeAgentProcesses, seye_agent_processes_free)
+
+G_END_DECLS
