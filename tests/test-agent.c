@@ -153,9 +153,11 @@ test_index_and_prometheus (Fixture       *f,
   g_assert_cmpuint (status, ==, 200);
   object = parse_object (index, parser);
   g_assert_cmpstr (json_object_get_string_member (object, "name"), ==, "test-node");
-  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (object, "endpoints")), ==, 5);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (object, "endpoints")), ==, 6);
   g_assert_cmpstr (json_array_get_string_element (json_object_get_array_member (object, "endpoints"), 3),
                    ==, "/v1/stream");
+  g_assert_cmpstr (json_array_get_string_element (json_object_get_array_member (object, "endpoints"), 4),
+                   ==, "/v1/processes");
 
   prom = request (f, "GET", "/metrics", &status, &msg);
   g_assert_cmpuint (status, ==, 200);
@@ -168,6 +170,9 @@ test_index_and_prometheus (Fixture       *f,
   g_assert_nonnull (strstr (text, "\nnode_boot_time_seconds "));
   g_assert_nonnull (strstr (text, "\nnode_procs_running "));
   g_assert_nonnull (strstr (text, "seye_node_info{node_id=\"" NODE_ID "\",name=\"test-node\""));
+  /* Nothing per process (docs/api.md: cardinality). */
+  g_assert_null (strstr (text, "pid="));
+  g_assert_null (strstr (text, "comm="));
 }
 
 static void

@@ -1,7 +1,9 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-3.0-or-later
 # The installed unit must load (systemd-analyze verify) and stay hardened
-# (systemd-analyze security --offline): an exposure above 2.5 fails.
+# (systemd-analyze security --offline): an exposure above 2.5 fails. And the
+# agent must still see every process for /v1/processes: ProtectProc=default,
+# no ProcSubset=pid.
 # Arguments: the configured unit, the built agent.
 set -u
 unit=$1
@@ -13,7 +15,7 @@ if ! command -v systemd-analyze >/dev/null 2>&1; then
   exit 0
 fi
 
-echo "1..2"
+echo "1..3"
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 # verify wants ExecStart to exist: point it at the agent just built.
@@ -34,5 +36,13 @@ if [ $rc -eq 0 ] && [ -n "$level" ]; then
 else
   echo "not ok 2 systemd-analyze security: exposure ${level:-unknown} (at most 2.5)"
   printf '%s\n' "$out" | grep -E '✗' | sed 's/^/# /'
+  exit 1
+fi
+
+if grep -qx 'ProtectProc=default' "$unit" && ! grep -q '^ProcSubset=pid' "$unit" &&
+   [ "$(grep -c '^ProtectProc=' "$unit")" -eq 1 ]; then
+  echo "ok 3 ProtectProc=default and no ProcSubset=pid: /v1/processes sees every process"
+else
+  echo "not ok 3 the unit hides processes from the agent (ProtectProc other than default, or ProcSubset=pid)"
   exit 1
 fi
