@@ -414,6 +414,64 @@ test_idle (void)
   g_assert_false (seye_test_agent_wait_log (agent, next, 3000));
 }
 
+static void
+write_file (const char *root,
+            const char *rel,
+            const char *contents)
+{
+  g_autofree char *path = g_build_filename (root, rel, NULL);
+  g_autofree char *parent = g_path_get_dirname (path);
+  g_autoptr (GError) error = NULL;
+
+  g_assert_cmpint (g_mkdir_with_parents (parent, 0755), ==, 0);
+  g_file_set_contents (path, contents, -1, &error);
+  g_assert_no_error (error);
+}
+
+/* --root: the processes and the user names of a recorded tree. */
+static void
+test_root (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *root = g_dir_make_tmp ("seye-processes-root-XXXXXX", &error);
+  g_autoptr (SeyeTestAgent) agent = NULL;
+  g_auto (Reply) reply = { 0 };
+  g_autofree char *rm = NULL;
+  JsonObject *process;
+
+  g_assert_no_error (error);
+  write_file (root, "proc/stat", "cpu 1 2 3 4 0 0 0 0\ncpu0 1 2 3 4 0 0 0 0\nbtime 1700000000\n");
+  write_file (root, "etc/passwd", "root:x:0:0::/root:/bin/sh\nwizard:x:4242:4242::/:/bin/sh\n");
+  write_file (root, "proc/77/stat",
+              "77 (x) (y) R 1 1 1 0 -1 4194304 0 0 0 0 10 10 0 0 20 0 2 0 500 1000 100\n");
+  write_file (root, "proc/77/status", "Name:\tx\nUid:\t4242\t4242\t4242\t4242\nVmRSS:\t100 kB\n"
+                                      "Threads:\t2\n");
+  write_file (root, "proc/78/status", "Uid:\t0\t0\t0\t0\n");   /* no stat: it ended */
+
+  agent = seye_test_agent_start ("--no-mdns", "--root", root, "--node-id",
+                                 "0123456789abcdef0123456789abcdef", "--rate-limit", "0", NULL);
+  get (agent->base_uri, "/v1/processes", NULL, &reply);
+  g_assert_cmpuint (reply.status, ==, 200);
+  g_test_message ("%s", reply.body);
+  g_assert_cmpuint (json_array_get_length (processes_of (&reply)), ==, 1);
+  process = json_array_get_object_element (processes_of (&reply), 0);
+  g_assert_cmpint (json_object_get_int_member (process, "pid"), ==, 77);
+  g_assert_cmpstr (json_object_get_string_member (process, "name"), ==, "x) (y");
+  g_assert_cmpstr (json_object_get_string_member (process, "user"), ==, "wizard");
+  g_assert_cmpint (json_object_get_int_member (process, "rss_bytes"), ==, 102400);
+  g_assert_cmpint (json_object_get_int_member (process, "threads"), ==, 2);
+  g_assert_cmpint (json_object_get_int_member (process, "start_time"), ==,
+                   1700000000 + 500 / sysconf (_SC_CLK_TCK));
+  /* The tree has no /proc/77/io. */
+  g_assert_true (json_object_get_null_member (process, "read_bytes_per_sec"));
+  g_assert_cmpint (json_object_get_int_member (json_node_get_object (json_parser_get_root (reply.parser)),
+                                               "total"), ==, 1);
+
+  seye_test_agent_stop (agent);
+  rm = g_strdup_printf ("rm -rf '%s'", root);
+  g_assert_true (g_spawn_command_line_sync (rm, NULL, NULL, NULL, NULL));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -427,6 +485,7 @@ main (int   argc,
   g_test_add_func ("/seye/agent/processes/queries", test_queries);
   g_test_add_func ("/seye/agent/processes/access", test_access);
   g_test_add_func ("/seye/agent/processes/idle", test_idle);
+  g_test_add_func ("/seye/agent/processes/root", test_root);
 
   return g_test_run ();
 }
