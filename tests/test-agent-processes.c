@@ -334,6 +334,17 @@ test_access (void)
     g_assert_nonnull (strstr (right.body, "\"argv\":["));
   }
 
+  /* process-args with loopback access: argv for clients on the node. */
+  {
+    g_autoptr (SeyeTestAgent) agent = seye_test_agent_start ("--no-mdns", "--api-access=loopback",
+                                                             "--process-args", "--rate-limit", "0", NULL);
+    g_auto (Reply) reply = { 0 };
+
+    get (agent->base_uri, "/v1/processes?limit=200", NULL, &reply);
+    g_assert_cmpuint (reply.status, ==, 200);
+    g_assert_nonnull (strstr (reply.body, "\"argv\":["));
+  }
+
   /* Over HTTPS, as every /v1 path. */
   {
     g_autoptr (SeyeTestAgent) agent = seye_test_agent_start ("--no-mdns", "--auth=token", "--tls",
