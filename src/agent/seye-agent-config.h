@@ -57,6 +57,8 @@ typedef struct
   char            *tls_certificate; /* PEM files; NULL: generated in state_dir */
   char            *tls_key;
   gboolean         pairing_info;    /* print what pairing needs, and exit */
+
+  GPtrArray       *actions;         /* SeyeAgentAction, from [actions]; NULL: none */
 } SeyeAgentConfig;
 
 SeyeAgentConfig *seye_agent_config_new        (void) G_GNUC_WARN_UNUSED_RESULT;
