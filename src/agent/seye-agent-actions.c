@@ -76,8 +76,8 @@ read_command (GKeyFile    *key_file,
   if (!name_is_valid (key))
     {
       g_set_error (error, SEYE_ERROR, SEYE_ERROR_CONFIG,
-                   "%s: [" GROUP "] “%s” is not an action name: use 1 to %d of a-z, 0-9, _ and -",
-                   path, key, SEYE_AGENT_MAX_ACTION_NAME);
+                   "%s: [" GROUP "] “%s” is not an action name: "
+                   "use 1 to %d of a-z, 0-9, _ and -", path, key, SEYE_AGENT_MAX_ACTION_NAME);
       return NULL;
     }
 
@@ -270,7 +270,7 @@ typedef struct
   guint                  timeout_source;
   guint                  kill_source;
   gint64                 start_us;
-  pid_t                  group;
+  pid_t                  group;          /* its process group; 0: none to signal */
   gboolean               exited;
   gboolean               eof;
   gboolean               killed;
@@ -333,6 +333,15 @@ maybe_finish (GTask *task)
                          (GDestroyNotify) seye_agent_action_result_free);
 }
 
+/* Never kill (0, …): that is the agent's own process group. */
+static void
+signal_group (Run *run,
+              int  signal_number)
+{
+  if (run->group > 1)
+    kill (-run->group, signal_number);
+}
+
 static gboolean
 kill_cb (gpointer data)
 {
@@ -341,7 +350,7 @@ kill_cb (gpointer data)
 
   run->kill_source = 0;
   run->killed = TRUE;
-  kill (-run->group, SIGKILL);
+  signal_group (run, SIGKILL);
   /* What left the group may hold the output open: stop reading it. */
   if (run->exited)
     g_cancellable_cancel (run->cancellable);
@@ -357,7 +366,7 @@ timeout_cb (gpointer data)
 
   run->timeout_source = 0;
   run->result->timed_out = TRUE;
-  kill (-run->group, SIGTERM);
+  signal_group (run, SIGTERM);
   run->kill_source = g_timeout_add (SEYE_AGENT_ACTION_KILL_DELAY * 1000, kill_cb, task);
 
   return G_SOURCE_REMOVE;
@@ -429,6 +438,7 @@ seye_agent_action_run_async (const SeyeAgentAction *action,
   g_autoptr (GSubprocessLauncher) launcher = NULL;
   g_autoptr (GTask) task = g_task_new (NULL, NULL, callback, data);
   g_autoptr (GError) error = NULL;
+  const char *identifier;
   Run *run = g_new0 (Run, 1);
 
   g_task_set_task_data (task, run, (GDestroyNotify) run_free);
@@ -453,7 +463,11 @@ seye_agent_action_run_async (const SeyeAgentAction *action,
       return;
     }
 
-  run->group = (pid_t) g_ascii_strtoll (g_subprocess_get_identifier (run->process), NULL, 10);
+  /* GSubprocess reaps its child in GLib's worker thread: a program that has
+   * already exited has no identifier left, and no group to signal. */
+  identifier = g_subprocess_get_identifier (run->process);
+  if (identifier != NULL)
+    run->group = (pid_t) g_ascii_strtoll (identifier, NULL, 10);
   run->timeout_source = g_timeout_add (run->timeout * 1000, timeout_cb, task);
   g_subprocess_wait_async (run->process, NULL, wait_cb, g_object_ref (task));
   g_input_stream_read_bytes_async (g_subprocess_get_stdout_pipe (run->process), READ_SIZE,

@@ -53,11 +53,14 @@ void                   seye_agent_action_run_async     (const SeyeAgentAction  *
                                                         GAsyncReadyCallback     callback,
                                                         gpointer                data);
 SeyeAgentActionResult *seye_agent_action_run_finish    (GAsyncResult           *result,
-                                                        GError                **error) G_GNUC_WARN_UNUSED_RESULT;
+                                                        GError                **error)
+                                                       G_GNUC_WARN_UNUSED_RESULT;
 void                   seye_agent_action_result_free   (SeyeAgentActionResult  *result);
-void                   seye_agent_action_result_write  (GString                *str,
+void                   seye_agent_action_result_write  (GString                     *str,
                                                         const SeyeAgentActionResult *result);
-char                  *seye_agent_action_result_describe (const SeyeAgentActionResult *result) G_GNUC_WARN_UNUSED_RESULT;
+char                  *seye_agent_action_result_describe
+                                                       (const SeyeAgentActionResult *result)
+                                                       G_GNUC_WARN_UNUSED_RESULT;
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SeyeAgentAction, seye_agent_action_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SeyeAgentActionResult, seye_agent_action_result_free)
