@@ -192,7 +192,9 @@ fixture_set_up (Fixture       *fixture,
                               "big=/bin/sh %s\n"
                               "nap=/bin/sleep 2\n"
                               "stubborn=/bin/sh %s\n"
-                              "stubborn.timeout=1\n", script, stubborn);
+                              "stubborn.timeout=1\n"
+                              "bytes=/usr/bin/printf 'a\\\\000b\\\\377c\\\\033'\n",
+                              script, stubborn);
   write_file (fixture->dir, "agent.conf", contents, &fixture->conf);
 
   /* tls=true is in the file; --tls tells the helper to wait for "https://". */
@@ -316,7 +318,7 @@ test_list (Fixture       *fixture,
   g_assert_cmpuint (reply.status, ==, 200);
   g_assert_nonnull (reply.object);
   actions = json_object_get_array_member (reply.object, "actions");
-  g_assert_cmpuint (json_array_get_length (actions), ==, 5);
+  g_assert_cmpuint (json_array_get_length (actions), ==, 6);
   hello = json_array_get_object_element (actions, 0);
   g_assert_cmpstr (json_object_get_string_member (hello, "name"), ==, "hello");
   g_assert_cmpstr (json_object_get_string_member (hello, "description"), ==, "Says hello");
@@ -351,6 +353,12 @@ test_output (Fixture       *fixture,
   g_assert_cmpint (json_object_get_int_member (reply.object, "duration_ms"), <, 5000);
   g_assert_true (seye_test_agent_wait_log (fixture->agent,
                                            "action hello for 127.0.0.1: exit status 0", 2000));
+
+  /* NUL and ESC escaped as they are; a byte that is not UTF-8 is U+FFFD (JSON carries text). */
+  reply_clear (&reply);
+  request ("POST", fixture->agent->base_uri, "/v1/actions/bytes", fixture->bearer, NULL, &reply);
+  g_assert_cmpuint (reply.status, ==, 200);
+  g_assert_nonnull (strstr (reply.body, "\"output\":\"a\\u0000b\\ufffdc\\u001b\""));
 }
 
 static void
