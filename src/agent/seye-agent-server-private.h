@@ -14,8 +14,9 @@ G_BEGIN_DECLS
 
 /* SeyeAgentServer across its files: the object, its sampling clock and
  * listening sockets (seye-agent-server.c), the routes and responses
- * (-routes.c), the named actions' routes and runs (-actions.c), the connections and their limits (-connections.c) and the
- * checks every request passes before a route (-requests.c). */
+ * (-routes.c), the named actions' routes (-actions.c), the connections
+ * and their limits (-connections.c) and the checks every request passes
+ * before a route (-requests.c). */
 
 #define JSON_TYPE       "application/json"
 #define SWEEP_MS        250       /* how often idle connections and buckets are looked at */
