@@ -6,6 +6,7 @@
 #include <gio/gio.h>
 #include <math.h>
 
+#include "seye-agent-actions.h"
 #include "seye-agent-config.h"
 #include "seye-error.h"
 #include "seye-node-id.h"
@@ -390,6 +391,7 @@ seye_agent_config_free (SeyeAgentConfig *self)
   g_free (self->state_dir);
   g_free (self->tls_certificate);
   g_free (self->tls_key);
+  g_clear_pointer (&self->actions, g_ptr_array_unref);
   g_free (self);
 }
 
@@ -667,7 +669,7 @@ load_key_file (SeyeAgentConfig  *self,
         return FALSE;
     }
 
-  return TRUE;
+  return seye_agent_actions_load (key_file, path, &self->actions, error);
 }
 
 /* The command line ---------------------------------------------------------- */
@@ -888,5 +890,6 @@ seye_agent_config_parse_args (SeyeAgentConfig   *self,
     }
 
   return check_last (self, error) &&
-         resolve_access (self, error);
+         resolve_access (self, error) &&
+         seye_agent_actions_check_config (self, error);
 }

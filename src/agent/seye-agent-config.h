@@ -58,6 +58,8 @@ typedef struct
   char            *tls_key;
   gboolean         pairing_info;    /* print what pairing needs, and exit */
   gboolean         process_args;    /* argv in /v1/processes (token or loopback access only) */
+
+  GPtrArray       *actions;         /* SeyeAgentAction, from [actions]; NULL: none */
 } SeyeAgentConfig;
 
 SeyeAgentConfig *seye_agent_config_new        (void) G_GNUC_WARN_UNUSED_RESULT;

@@ -13,6 +13,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include "seye-agent-actions.h"
 #include "seye-agent-auth.h"
 #include "seye-agent-config.h"
 #include "seye-agent-publisher.h"
@@ -371,6 +372,14 @@ log_settings (SeyeAgentConfig    *config,
   if (config->api_access == SEYE_AGENT_ACCESS_LOOPBACK || config->metrics_access != config->api_access)
     g_message ("Access: JSON API %s, /metrics %s", seye_agent_access_to_string (config->api_access),
                seye_agent_access_to_string (config->metrics_access));
+  for (guint i = 0; config->actions != NULL && i < config->actions->len; i++)
+    {
+      const SeyeAgentAction *action = g_ptr_array_index (config->actions, i);
+      g_autofree char *command = g_strjoinv (" ", action->argv);
+
+      g_message ("Action %s (POST /v1/actions/%s, timeout %u s): %s", action->name, action->name,
+                 action->timeout, command);
+    }
 }
 
 int
@@ -433,6 +442,8 @@ main (int   argc,
   if (config->process_args && config->api_access == SEYE_AGENT_ACCESS_OPEN)
     g_warning ("process-args=true shows command lines only with api-access=token or loopback; "
                "with api-access=open nobody sees them");
+
+  seye_agent_server_set_actions (server, config->actions);
   if (!seye_agent_server_listen (server, config->port, (const char * const *) config->bind, &error))
     return fail ("%s", error->message);
 

@@ -15,8 +15,9 @@ G_BEGIN_DECLS
 
 /* SeyeAgentServer across its files: the object, its sampling clock and
  * listening sockets (seye-agent-server.c), the routes and responses
- * (-routes.c), the connections and their limits (-connections.c) and the
- * checks every request passes before a route (-requests.c). */
+ * (-routes.c), the named actions' routes (-actions.c), the connections
+ * and their limits (-connections.c) and the checks every request passes
+ * before a route (-requests.c). */
 
 #define JSON_TYPE       "application/json"
 #define SWEEP_MS        250       /* how often idle connections and buckets are looked at */
@@ -68,6 +69,10 @@ struct _SeyeAgentServer
   SeyeAgentAccess      metrics_access;
   GTlsCertificate     *tls_certificate;  /* NULL: plain HTTP */
   gboolean             process_args;     /* argv in /v1/processes, for token or loopback clients */
+
+  /* Named actions (seye_agent_server_set_actions) */
+  GPtrArray           *actions;          /* SeyeAgentAction; NULL: none, and no route */
+  GHashTable          *running;          /* name of an action running -> its start, monotonic µs */
 };
 
 /* One accepted connection. The stream belongs to the SoupServer; a weak
@@ -98,6 +103,10 @@ typedef struct _Peer
 
 /* seye-agent-server-routes.c */
 const char  *_seye_agent_server_status_phrase      (guint               status);
+void         _seye_agent_server_respond_bytes      (SoupServerMessage  *msg,
+                                                    guint               status,
+                                                    const char         *content_type,
+                                                    GBytes             *bytes);
 void         _seye_agent_server_respond_error      (SoupServerMessage  *msg,
                                                     guint               status,
                                                     const char         *message);
@@ -106,6 +115,11 @@ void         _seye_agent_server_handle_cb          (SoupServer         *server,
                                                     const char         *path,
                                                     GHashTable         *query,
                                                     gpointer            data);
+
+/* seye-agent-server-actions.c */
+gboolean     _seye_agent_server_route_actions      (SeyeAgentServer    *self,
+                                                    SoupServerMessage  *msg,
+                                                    const char         *path);
 
 /* seye-agent-server-connections.c */
 void         _seye_agent_server_connections_init   (SeyeAgentServer    *self);

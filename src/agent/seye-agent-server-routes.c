@@ -29,11 +29,11 @@ _seye_agent_server_status_phrase (guint status)
   return soup_status_get_phrase (status);
 }
 
-static void
-respond_bytes (SoupServerMessage *msg,
-               guint              status,
-               const char        *content_type,
-               GBytes            *bytes)
+void
+_seye_agent_server_respond_bytes (SoupServerMessage *msg,
+                                  guint              status,
+                                  const char        *content_type,
+                                  GBytes            *bytes)
 {
   SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
 
@@ -53,7 +53,7 @@ _seye_agent_server_respond_error (SoupServerMessage *msg,
   /* The length first: the order in which arguments are evaluated is unspecified. */
   g_autoptr (GBytes) bytes = g_bytes_new_take (g_steal_pointer (&body), length);
 
-  respond_bytes (msg, status, JSON_TYPE, bytes);
+  _seye_agent_server_respond_bytes (msg, status, JSON_TYPE, bytes);
 }
 
 static SeyeSample *
@@ -78,7 +78,7 @@ route_node (SeyeAgentServer   *self,
             SoupServerMessage *msg,
             GHashTable        *query)
 {
-  respond_bytes (msg, SOUP_STATUS_OK, JSON_TYPE, self->info_json);
+  _seye_agent_server_respond_bytes (msg, SOUP_STATUS_OK, JSON_TYPE, self->info_json);
 }
 
 static void
@@ -89,7 +89,7 @@ route_metrics (SeyeAgentServer   *self,
   SeyeSample *sample = latest_or_unavailable (self, msg);
 
   if (sample != NULL)
-    respond_bytes (msg, SOUP_STATUS_OK, JSON_TYPE, seye_sample_get_json (sample));
+    _seye_agent_server_respond_bytes (msg, SOUP_STATUS_OK, JSON_TYPE, seye_sample_get_json (sample));
 }
 
 /* A /v1/history answer being written (see SeyeAgentHistoryBody), and the
@@ -206,7 +206,8 @@ route_prometheus (SeyeAgentServer   *self,
       self->prometheus = g_string_free_to_bytes (str);
     }
 
-  respond_bytes (msg, SOUP_STATUS_OK, SEYE_PROMETHEUS_CONTENT_TYPE, self->prometheus);
+  _seye_agent_server_respond_bytes (msg, SOUP_STATUS_OK, SEYE_PROMETHEUS_CONTENT_TYPE,
+                                    self->prometheus);
 }
 
 static void
@@ -302,11 +303,13 @@ route_index (SeyeAgentServer   *self,
   seye_json_write_string (str, self->info->name);
   g_string_append (str, ",\"endpoints\":[\"/v1/node\",\"/v1/metrics\",\"/v1/history\",\"/v1/stream\","
                        "\"/v1/processes\"");
+  if (self->actions != NULL)
+    g_string_append (str, ",\"/v1/actions\"");
   if (self->metrics_access != SEYE_AGENT_ACCESS_OFF)
     g_string_append (str, ",\"/metrics\"");
   g_string_append (str, "]}");
   bytes = g_string_free_to_bytes (str);
-  respond_bytes (msg, SOUP_STATUS_OK, JSON_TYPE, bytes);
+  _seye_agent_server_respond_bytes (msg, SOUP_STATUS_OK, JSON_TYPE, bytes);
 }
 
 static const struct {
@@ -331,6 +334,9 @@ _seye_agent_server_handle_cb (SoupServer        *server,
 {
   SeyeAgentServer *self = data;
   const char *method = soup_server_message_get_method (msg);
+
+  if (_seye_agent_server_route_actions (self, msg, path))
+    return;
 
   for (guint i = 0; i < G_N_ELEMENTS (routes); i++)
     {

@@ -95,6 +95,8 @@ seye_agent_server_finalize (GObject *object)
     explicit_bzero (self->token, strlen (self->token));
   g_clear_pointer (&self->token, g_free);
   g_clear_object (&self->tls_certificate);
+  g_clear_pointer (&self->actions, g_ptr_array_unref);
+  g_clear_pointer (&self->running, g_hash_table_unref);
 
   G_OBJECT_CLASS (seye_agent_server_parent_class)->finalize (object);
 }

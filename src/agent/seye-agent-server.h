@@ -22,5 +22,7 @@ guint16          seye_agent_server_get_port     (SeyeAgentServer      *self);
 void             seye_agent_server_start        (SeyeAgentServer      *self);
 void             seye_agent_server_say_goodbye (SeyeAgentServer *self);
 void             seye_agent_server_stop         (SeyeAgentServer      *self);
+void             seye_agent_server_set_actions  (SeyeAgentServer      *self,
+                                                 GPtrArray            *actions);
 
 G_END_DECLS
