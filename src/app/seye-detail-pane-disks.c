@@ -103,8 +103,7 @@ update_filesystems (SeyeDetailPane *self,
         continue;
 
       /* As df: used of what users can have (used + available). */
-      percent = fs->used_bytes + fs->avail_bytes > 0
-                ? 100.0 * fs->used_bytes / (double) (fs->used_bytes + fs->avail_bytes) : 0.0;
+      percent = MAX (seye_alert_filesystem_percent (fs), 0.0);
       mount = seye_sanitize_display (fs->mount_point);
       type = fs->fs_type != NULL ? seye_sanitize_display (fs->fs_type) : NULL;
       used = seye_format_bytes (fs->used_bytes);
@@ -161,32 +160,14 @@ update_interfaces (SeyeDetailPane *self,
   return n;
 }
 
-/* The newest of the node's samples that carries the list of @part: a node's stream
- * brings the totals only, the lists come with the samples it is polled or queried for. */
-static SeyeSample *
-find_sample_with (SeyeDetailPane  *self,
-                  SeyeSampleParts  part)
-{
-  SeyeHistory *history = self->node ? seye_node_get_history (self->node) : NULL;
-
-  for (guint i = history ? seye_history_get_length (history) : 0; i > 0; i--)
-    {
-      SeyeSample *sample = seye_history_get (history, i - 1);
-      GArray *list = part == SEYE_SAMPLE_FILESYSTEMS ? sample->filesystems : sample->interfaces;
-
-      if ((sample->parts & part) && list != NULL && list->len > 0)
-        return sample;
-    }
-
-  return NULL;
-}
-
 /* Refills both lists from the node's newest samples that have them (none: empties them). */
 void
 _seye_detail_pane_update_disks (SeyeDetailPane *self)
 {
-  guint n_filesystems = update_filesystems (self, find_sample_with (self, SEYE_SAMPLE_FILESYSTEMS));
-  guint n_interfaces = update_interfaces (self, find_sample_with (self, SEYE_SAMPLE_NETWORK));
+  /* The lists come with whole samples only: every few lines of a stream. */
+  SeyeSample *details = self->node != NULL ? seye_node_get_details (self->node) : NULL;
+  guint n_filesystems = update_filesystems (self, details);
+  guint n_interfaces = update_interfaces (self, details);
 
   truncate_rows (GTK_WIDGET (self->filesystems_box), n_filesystems);
   truncate_rows (GTK_WIDGET (self->interfaces_box), n_interfaces);

@@ -8,22 +8,26 @@
 /* The monitor's alerts: the default rules, each node's overrides, and
  * acknowledgements. The evaluation itself is seye-alert-state.c's. */
 
-/* The rules @node is judged by: the defaults with its overrides, by node id. */
-static void
+/* The rules @node is judged by: the defaults, or a copy of them in @own with the
+ * node's overrides (by node id) applied. Most nodes have none: no copy then, on
+ * the path every sample takes. */
+static const SeyeAlertRules *
 node_rules (SeyeMonitor    *self,
             SeyeNode       *node,
-            SeyeAlertRules *rules)
+            SeyeAlertRules *own)
 {
   const SeyeNodeInfo *info = seye_node_get_info (node);
   g_autoptr (GVariant) overrides = NULL;
 
-  seye_alert_rules_copy_to (&self->rules, rules);
+  if (self->overrides != NULL && info != NULL && info->node_id != NULL)
+    overrides = g_variant_lookup_value (self->overrides, info->node_id, G_VARIANT_TYPE ("a{sd}"));
+  if (overrides == NULL)
+    return &self->rules;
 
-  if (self->overrides == NULL || info == NULL || info->node_id == NULL)
-    return;
+  seye_alert_rules_copy_to (&self->rules, own);
+  seye_alert_rules_apply_overrides (own, overrides);
 
-  overrides = g_variant_lookup_value (self->overrides, info->node_id, G_VARIANT_TYPE ("a{sd}"));
-  seye_alert_rules_apply_overrides (rules, overrides);
+  return own;
 }
 
 void
@@ -31,11 +35,11 @@ _seye_monitor_update_alerts (SeyeMonitor *self,
                              SeyeNode    *node,
                              SeyeSample  *sample)
 {
-  g_auto (SeyeAlertRules) rules = { 0 };
+  g_auto (SeyeAlertRules) own = { 0 };
+  const SeyeAlertRules *rules = node_rules (self, node, &own);
   guint changed, active;
 
-  node_rules (self, node, &rules);
-  changed = _seye_node_update_alerts (node, &rules, sample, g_get_real_time () / 1000);
+  changed = _seye_node_update_alerts (node, rules, sample, g_get_real_time () / 1000);
   active = seye_node_get_active_alerts (node);
 
   for (guint bit = 1; changed != 0; bit <<= 1)

@@ -41,7 +41,8 @@ _seye_node_update_alerts (SeyeNode             *self,
 {
   SeyeAlertState old = self->alerts;
 
-  seye_alert_rules_copy_to (rules, &self->rules);
+  if (!seye_alert_rules_equal (rules, &self->rules))
+    seye_alert_rules_copy_to (rules, &self->rules);
   if (self->state == SEYE_NODE_STATE_LEFT)
     {
       /* It said goodbye: nothing is wrong with it, and nothing is known of it. */
