@@ -18,6 +18,7 @@ G_BEGIN_DECLS
  *   seye-agent-source-requests.c   GET /v1/node, /v1/history, /v1/metrics (and the stream's request)
  *   seye-agent-source-stream.c     the stream pump
  *   seye-agent-source-pairing.c    credentials and pairing
+ *   seye-agent-source-asks.c       on demand: /v1/processes, /v1/actions
  */
 
 #define HISTORY_LIMIT      (4 * 1024 * 1024)  /* bytes of /v1/history we read at most */
@@ -63,6 +64,7 @@ struct _SeyeAgentSource
   GHashTable      *by_key;         /* node key -> SeyeAgentPeer (borrowed) */
   GHashTable      *service_owner;  /* browse key -> SeyeAgentPeer (borrowed) */
   SoupSession     *session;
+  SoupSession     *run_session;    /* actions: no read timeout; made on the first run */
   SeyeBrowser     *browser;
   SeyeCredentials *credentials;    /* pairings: whom a token goes to */
   GPtrArray       *streams;        /* SeyeAgentRequest: open streams, read by the pump */
@@ -175,6 +177,9 @@ const SeyePairing *_seye_agent_source_find_pairing      (SeyeAgentSource       *
                                                          SeyeNode              *node);
 void               _seye_agent_source_credentials_changed_cb (SeyeAgentSource  *self,
                                                          const char            *node_id);
+
+/* seye-agent-source-asks.c */
+void               _seye_agent_source_init_asks         (SeyeSourceInterface   *iface);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SeyeAgentRequest, _seye_agent_request_free)
 

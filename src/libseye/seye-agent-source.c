@@ -393,6 +393,7 @@ source_iface_init (SeyeSourceInterface *iface)
   iface->poll_now = seye_agent_source_poll_now;
   iface->set_interval = seye_agent_source_set_interval;
   iface->remove_node = seye_agent_source_remove_node;
+  _seye_agent_source_init_asks (iface);
 }
 
 /* GObject ------------------------------------------------------------------ */
@@ -425,6 +426,9 @@ seye_agent_source_dispose (GObject *object)
   if (self->session != NULL)
     soup_session_abort (self->session);
   g_clear_object (&self->session);
+  if (self->run_session != NULL)
+    soup_session_abort (self->run_session);
+  g_clear_object (&self->run_session);
 
   if (self->credentials != NULL)
     g_signal_handlers_disconnect_by_data (self->credentials, self);

@@ -17,6 +17,9 @@ G_BEGIN_DECLS
  * @SEYE_ERROR_CONFIG: a setting or command-line value is out of range.
  * @SEYE_ERROR_AUTH: a node wants a token, or refused the one it was given.
  * @SEYE_ERROR_CERTIFICATE: a node presented another certificate than the pinned one.
+ * @SEYE_ERROR_NOT_SUPPORTED: the node or its source cannot give that (processes
+ *   from a Prometheus server, actions from an agent that names none).
+ * @SEYE_ERROR_BUSY: the node is doing that already (an action that runs).
  */
 typedef enum
 {
@@ -28,6 +31,8 @@ typedef enum
   SEYE_ERROR_CONFIG,
   SEYE_ERROR_AUTH,
   SEYE_ERROR_CERTIFICATE,
+  SEYE_ERROR_NOT_SUPPORTED,
+  SEYE_ERROR_BUSY,
 } SeyeError;
 
 GQuark seye_error_quark (void);

@@ -3,6 +3,7 @@
 
 #include <json-glib/json-glib.h>
 
+#include "seye-proc-processes.h"
 #include "seye-sample.h"
 
 G_BEGIN_DECLS
@@ -36,6 +37,11 @@ SeyeSample   *seye_sample_from_json           (const char         *data,
 SeyeNodeInfo *seye_node_info_from_json_node   (JsonNode           *node,
                                                GError            **error) G_GNUC_WARN_UNUSED_RESULT;
 SeyeNodeInfo *seye_node_info_from_json        (const char         *data,
+                                               gssize              length,
+                                               GError            **error) G_GNUC_WARN_UNUSED_RESULT;
+SeyeProcessList *seye_process_list_from_json_node (JsonNode        *node,
+                                                  GError         **error) G_GNUC_WARN_UNUSED_RESULT;
+SeyeProcessList *seye_process_list_from_json   (const char         *data,
                                                gssize              length,
                                                GError            **error) G_GNUC_WARN_UNUSED_RESULT;
 GPtrArray    *seye_history_samples_from_json  (const char         *data,

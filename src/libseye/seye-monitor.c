@@ -781,6 +781,28 @@ seye_monitor_remove (SeyeMonitor *self,
 }
 
 /**
+ * seye_monitor_get_node_source:
+ *
+ * Returns: (transfer none) (nullable): the source @node comes from, to ask it
+ *   for what is fetched only on demand (seye_source_fetch_processes(),
+ *   seye_source_list_actions(), seye_source_run_action()); %NULL once the
+ *   node is gone.
+ */
+SeyeSource *
+seye_monitor_get_node_source (SeyeMonitor *self,
+                              SeyeNode    *node)
+{
+  Entry *entry;
+
+  g_return_val_if_fail (SEYE_IS_MONITOR (self), NULL);
+  g_return_val_if_fail (SEYE_IS_NODE (node), NULL);
+
+  entry = g_hash_table_lookup (self->entries, node);
+
+  return entry != NULL ? entry->source : NULL;
+}
+
+/**
  * seye_monitor_lookup:
  *
  * Returns: (transfer none) (nullable): the node with that key.

@@ -77,6 +77,8 @@ SeyeNode    *seye_monitor_lookup             (SeyeMonitor          *self,
 void         seye_monitor_start              (SeyeMonitor          *self);
 void         seye_monitor_stop               (SeyeMonitor          *self);
 void         seye_monitor_poll_now           (SeyeMonitor          *self);
+SeyeSource  *seye_monitor_get_node_source    (SeyeMonitor          *self,
+                                              SeyeNode             *node);
 void         seye_monitor_add_source         (SeyeMonitor          *self,
                                               SeyeSource           *source);
 

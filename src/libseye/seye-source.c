@@ -3,6 +3,9 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
+#include "seye-error.h"
 #include "seye-source.h"
 
 enum {
@@ -109,4 +112,162 @@ seye_source_node_removed (SeyeSource *self,
   g_return_if_fail (SEYE_IS_SOURCE (self));
 
   g_signal_emit (self, signals[NODE_REMOVED], 0, node);
+}
+
+/* On demand ---------------------------------------------------------------- */
+
+/* What a source without that method answers: not available, said so. */
+static void
+not_supported (SeyeSource          *self,
+               gpointer             tag,
+               const char          *what,
+               GAsyncReadyCallback  callback,
+               gpointer             user_data)
+{
+  g_autoptr (GTask) task = g_task_new (self, NULL, callback, user_data);
+
+  g_task_set_source_tag (task, tag);
+  /* Translators: %s is what was asked of a node, such as “its processes” */
+  g_task_return_new_error (task, SEYE_ERROR, SEYE_ERROR_NOT_SUPPORTED,
+                           _("Not available from this node’s source: %s"), what);
+}
+
+/**
+ * seye_source_fetch_processes:
+ * @sort: which processes come first
+ * @limit: at most this many (1 to %SEYE_PROCESS_MAX_LIMIT)
+ *
+ * Asks @node now for its busiest processes.
+ */
+void
+seye_source_fetch_processes (SeyeSource          *self,
+                             SeyeNode            *node,
+                             SeyeProcessSort      sort,
+                             guint                limit,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  SeyeSourceInterface *iface;
+
+  g_return_if_fail (SEYE_IS_SOURCE (self));
+  g_return_if_fail (SEYE_IS_NODE (node));
+
+  iface = SEYE_SOURCE_GET_IFACE (self);
+  if (iface->fetch_processes == NULL)
+    not_supported (self, seye_source_fetch_processes, _("its processes"), callback, user_data);
+  else
+    iface->fetch_processes (self, node, sort, CLAMP (limit, 1, SEYE_PROCESS_MAX_LIMIT),
+                            cancellable, callback, user_data);
+}
+
+/**
+ * seye_source_fetch_processes_finish:
+ *
+ * Returns: (transfer full) (nullable): the list; %NULL with @error, which
+ *   says in words what is wrong (SEYE_ERROR_NOT_SUPPORTED: the source has none).
+ */
+SeyeProcessList *
+seye_source_fetch_processes_finish (SeyeSource    *self,
+                                    GAsyncResult  *result,
+                                    GError       **error)
+{
+  g_return_val_if_fail (SEYE_IS_SOURCE (self), NULL);
+
+  if (g_async_result_is_tagged (result, seye_source_fetch_processes))
+    return g_task_propagate_pointer (G_TASK (result), error);
+
+  return SEYE_SOURCE_GET_IFACE (self)->fetch_processes_finish (self, result, error);
+}
+
+/**
+ * seye_source_list_actions:
+ *
+ * Asks @node which actions its owner named.
+ */
+void
+seye_source_list_actions (SeyeSource          *self,
+                          SeyeNode            *node,
+                          GCancellable        *cancellable,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
+{
+  SeyeSourceInterface *iface;
+
+  g_return_if_fail (SEYE_IS_SOURCE (self));
+  g_return_if_fail (SEYE_IS_NODE (node));
+
+  iface = SEYE_SOURCE_GET_IFACE (self);
+  if (iface->list_actions == NULL)
+    not_supported (self, seye_source_list_actions, _("named actions"), callback, user_data);
+  else
+    iface->list_actions (self, node, cancellable, callback, user_data);
+}
+
+/**
+ * seye_source_list_actions_finish:
+ *
+ * Returns: (transfer full) (element-type SeyeAction) (nullable): the actions,
+ *   empty when the node names none; %NULL with @error.
+ */
+GPtrArray *
+seye_source_list_actions_finish (SeyeSource    *self,
+                                 GAsyncResult  *result,
+                                 GError       **error)
+{
+  g_return_val_if_fail (SEYE_IS_SOURCE (self), NULL);
+
+  if (g_async_result_is_tagged (result, seye_source_list_actions))
+    return g_task_propagate_pointer (G_TASK (result), error);
+
+  return SEYE_SOURCE_GET_IFACE (self)->list_actions_finish (self, result, error);
+}
+
+/**
+ * seye_source_run_action:
+ * @name: one of the names seye_source_list_actions() gave
+ *
+ * Runs the action @name on @node and waits for its end (at most its timeout
+ * and a few seconds).
+ */
+void
+seye_source_run_action (SeyeSource          *self,
+                        SeyeNode            *node,
+                        const char          *name,
+                        GCancellable        *cancellable,
+                        GAsyncReadyCallback  callback,
+                        gpointer             user_data)
+{
+  SeyeSourceInterface *iface;
+
+  g_return_if_fail (SEYE_IS_SOURCE (self));
+  g_return_if_fail (SEYE_IS_NODE (node));
+  g_return_if_fail (name != NULL);
+
+  iface = SEYE_SOURCE_GET_IFACE (self);
+  if (iface->run_action == NULL)
+    not_supported (self, seye_source_run_action, _("named actions"), callback, user_data);
+  else
+    iface->run_action (self, node, name, cancellable, callback, user_data);
+}
+
+/**
+ * seye_source_run_action_finish:
+ *
+ * Returns: (transfer full) (nullable): how the run ended, whatever its exit
+ *   status; %NULL with @error when it did not run: SEYE_ERROR_AUTH (no or a
+ *   wrong token), SEYE_ERROR_BUSY (it runs already), SEYE_ERROR_NOT_SUPPORTED
+ *   (no such action), SEYE_ERROR_UNAVAILABLE (not reachable).
+ */
+SeyeActionResult *
+seye_source_run_action_finish (SeyeSource    *self,
+                               GAsyncResult  *result,
+                               GError       **error)
+{
+  g_return_val_if_fail (SEYE_IS_SOURCE (self), NULL);
+
+  if (g_async_result_is_tagged (result, seye_source_run_action))
+    return g_task_propagate_pointer (G_TASK (result), error);
+
+  return SEYE_SOURCE_GET_IFACE (self)->run_action_finish (self, result, error);
 }

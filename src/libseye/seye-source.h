@@ -3,7 +3,9 @@
 
 #include <glib-object.h>
 
+#include "seye-actions.h"
 #include "seye-node.h"
+#include "seye-proc-processes.h"
 
 G_BEGIN_DECLS
 
@@ -16,6 +18,11 @@ G_BEGIN_DECLS
  * date through their setters (seye-node-private.h), and says when one comes
  * and goes with "node-added" and "node-removed"; the connections behind them
  * are its own business. SeyeMonitor merges its sources into one list.
+ *
+ * What is asked of a node only when someone looks (its processes, its named
+ * actions) goes through the source too. A source that cannot give it leaves
+ * the method NULL: the caller gets SEYE_ERROR_NOT_SUPPORTED, which it shows as
+ * "not available" rather than as nothing.
  *
  * Signals: "node-added" (SeyeNode *node), "node-removed" (SeyeNode *node).
  */
@@ -37,6 +44,35 @@ struct _SeyeSourceInterface
   /* The user removed @node: forget it (and emit "node-removed"). */
   void (*remove_node)  (SeyeSource *self,
                         SeyeNode   *node);
+
+  /* On demand; optional. */
+  void              (*fetch_processes)        (SeyeSource          *self,
+                                               SeyeNode            *node,
+                                               SeyeProcessSort      sort,
+                                               guint                limit,
+                                               GCancellable        *cancellable,
+                                               GAsyncReadyCallback  callback,
+                                               gpointer             user_data);
+  SeyeProcessList  *(*fetch_processes_finish) (SeyeSource          *self,
+                                               GAsyncResult        *result,
+                                               GError             **error);
+  void              (*list_actions)           (SeyeSource          *self,
+                                               SeyeNode            *node,
+                                               GCancellable        *cancellable,
+                                               GAsyncReadyCallback  callback,
+                                               gpointer             user_data);
+  GPtrArray        *(*list_actions_finish)    (SeyeSource          *self,
+                                               GAsyncResult        *result,
+                                               GError             **error);
+  void              (*run_action)             (SeyeSource          *self,
+                                               SeyeNode            *node,
+                                               const char          *name,
+                                               GCancellable        *cancellable,
+                                               GAsyncReadyCallback  callback,
+                                               gpointer             user_data);
+  SeyeActionResult *(*run_action_finish)      (SeyeSource          *self,
+                                               GAsyncResult        *result,
+                                               GError             **error);
 };
 
 void seye_source_start        (SeyeSource *self);
@@ -46,6 +82,34 @@ void seye_source_set_interval (SeyeSource *self,
                                double      seconds);
 void seye_source_remove_node  (SeyeSource *self,
                                SeyeNode   *node);
+
+void              seye_source_fetch_processes        (SeyeSource          *self,
+                                                      SeyeNode            *node,
+                                                      SeyeProcessSort      sort,
+                                                      guint                limit,
+                                                      GCancellable        *cancellable,
+                                                      GAsyncReadyCallback  callback,
+                                                      gpointer             user_data);
+SeyeProcessList  *seye_source_fetch_processes_finish (SeyeSource          *self,
+                                                      GAsyncResult        *result,
+                                                      GError             **error) G_GNUC_WARN_UNUSED_RESULT;
+void              seye_source_list_actions           (SeyeSource          *self,
+                                                      SeyeNode            *node,
+                                                      GCancellable        *cancellable,
+                                                      GAsyncReadyCallback  callback,
+                                                      gpointer             user_data);
+GPtrArray        *seye_source_list_actions_finish    (SeyeSource          *self,
+                                                      GAsyncResult        *result,
+                                                      GError             **error) G_GNUC_WARN_UNUSED_RESULT;
+void              seye_source_run_action             (SeyeSource          *self,
+                                                      SeyeNode            *node,
+                                                      const char          *name,
+                                                      GCancellable        *cancellable,
+                                                      GAsyncReadyCallback  callback,
+                                                      gpointer             user_data);
+SeyeActionResult *seye_source_run_action_finish      (SeyeSource          *self,
+                                                      GAsyncResult        *result,
+                                                      GError             **error) G_GNUC_WARN_UNUSED_RESULT;
 
 /* For implementations. */
 void seye_source_node_added   (SeyeSource *self,

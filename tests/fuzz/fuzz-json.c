@@ -1,18 +1,24 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include "seye-actions.h"
 #include "seye-json.h"
 
 /*
  * The JSON decoders on what a node (or anything pretending to be one) may
- * send. Built three times: FUZZ_DECODER picks seye_sample_from_json,
- * seye_node_info_from_json or seye_history_samples_from_json. Whatever the
- * decoders accept must encode and decode again to the same thing.
+ * send. Built once per decoder: FUZZ_DECODER picks seye_sample_from_json,
+ * seye_node_info_from_json, seye_history_samples_from_json,
+ * seye_process_list_from_json, seye_action_list_from_json or
+ * seye_action_result_from_json. Whatever the sample, node and process decoders
+ * accept must encode and decode again to the same thing.
  */
 
 #define DECODE_SAMPLE    1
 #define DECODE_NODE_INFO 2
 #define DECODE_HISTORY   3
+#define DECODE_PROCESSES 4
+#define DECODE_ACTIONS   5
+#define DECODE_RUN       6
 
 int LLVMFuzzerTestOneInput (const guint8 *data,
                             size_t        size);
@@ -92,8 +98,37 @@ LLVMFuzzerTestOneInput (const guint8 *data,
   g_assert ((samples == NULL) == (error != NULL));
   for (guint i = 0; samples != NULL && i < samples->len; i++)
     check_sample_round_trip (g_ptr_array_index (samples, i));
+#elif FUZZ_DECODER == DECODE_PROCESSES
+  g_autoptr (SeyeProcessList) list = seye_process_list_from_json ((const char *) data, size, &error);
+
+  g_assert ((list == NULL) == (error != NULL));
+  if (list != NULL)
+    {
+      g_autoptr (SeyeProcessList) again = NULL;
+      g_autoptr (GError) again_error = NULL;
+      g_autoptr (GString) str = g_string_new (NULL);
+
+      seye_process_list_write_json (str, list, TRUE);
+      again = seye_process_list_from_json (str->str, str->len, &again_error);
+      if (again == NULL)
+        g_error ("an accepted process list does not decode once encoded: %s\n%s",
+                 again_error->message, str->str);
+      g_assert_cmpuint (again->processes->len, ==, list->processes->len);
+    }
+#elif FUZZ_DECODER == DECODE_ACTIONS
+  g_autoptr (GPtrArray) actions = seye_action_list_from_json ((const char *) data, size, &error);
+
+  g_assert ((actions == NULL) == (error != NULL));
+  for (guint i = 0; actions != NULL && i < actions->len; i++)
+    g_assert (seye_action_name_is_valid (((SeyeAction *) actions->pdata[i])->name));
+#elif FUZZ_DECODER == DECODE_RUN
+  g_autoptr (SeyeActionResult) result = seye_action_result_from_json ((const char *) data, size, &error);
+
+  g_assert ((result == NULL) == (error != NULL));
+  if (result != NULL)
+    g_free (seye_action_result_describe (result));
 #else
-#error "FUZZ_DECODER must be DECODE_SAMPLE, DECODE_NODE_INFO or DECODE_HISTORY"
+#error "FUZZ_DECODER must be one of the DECODE_ values"
 #endif
 
   return 0;
