@@ -180,6 +180,26 @@ json_process (JsonOut           *out,
   json_close (out, '}');
 }
 
+static void
+json_memory (JsonOut    *out,
+             SeyeSample *sample)
+{
+  if (!(sample->parts & SEYE_SAMPLE_MEMORY))
+    {
+      json_literal (out, "memory", "null");
+      return;
+    }
+
+  json_open (out, "memory", '{');
+  json_uint (out, "total", sample->memory.total);
+  json_uint (out, "used", sample->memory.used);
+  json_uint (out, "available", sample->memory.available);
+  json_double (out, "percent", seye_sample_get_memory_percent (sample));
+  json_uint (out, "swap_total", sample->memory.swap_total);
+  json_uint (out, "swap_used", sample->memory.swap_used);
+  json_close (out, '}');
+}
+
 /* "top_processes" and "top_processes_error", with --processes. */
 static void
 json_processes (JsonOut               *out,
@@ -261,19 +281,7 @@ json_node_entry (JsonOut         *out,
   else
     json_literal (out, "cpu_percent", "null");
 
-  if (sample->parts & SEYE_SAMPLE_MEMORY)
-    {
-      json_open (out, "memory", '{');
-      json_uint (out, "total", sample->memory.total);
-      json_uint (out, "used", sample->memory.used);
-      json_uint (out, "available", sample->memory.available);
-      json_double (out, "percent", seye_sample_get_memory_percent (sample));
-      json_uint (out, "swap_total", sample->memory.swap_total);
-      json_uint (out, "swap_used", sample->memory.swap_used);
-      json_close (out, '}');
-    }
-  else
-    json_literal (out, "memory", "null");
+  json_memory (out, sample);
 
   if (sample->parts & SEYE_SAMPLE_LOAD)
     {
