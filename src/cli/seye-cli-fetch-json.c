@@ -213,7 +213,7 @@ json_processes (JsonOut               *out,
   if (list == NULL)
     {
       json_literal (out, "top_processes", "null");
-      json_string (out, "top_processes_error", answer != NULL ? answer->error : seye_cli_node_problem (node, TRUE));
+      json_string (out, "top_processes_error", _seye_cli_fetch_processes_error (processes, node));
       return;
     }
 

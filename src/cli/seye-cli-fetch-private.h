@@ -13,6 +13,8 @@ typedef struct
   char            *error;     /* in words, sanitised; NULL with a list */
 } SeyeCliFetchProcesses;
 
+const char *_seye_cli_fetch_processes_error (GHashTable      *processes,
+                                             SeyeNode        *node);
 /* @processes: SeyeNode → SeyeCliFetchProcesses; NULL without --processes. */
 void        _seye_cli_fetch_print_json   (GPtrArray       *nodes,
                                           GHashTable      *processes,

@@ -126,6 +126,26 @@ processes_cb (GObject      *source,
   asked->fetch->pending--;
 }
 
+/**
+ * _seye_cli_fetch_processes_error:
+ *
+ * Returns: why @node has no process list (not sanitised): what its answer
+ *   said, or why it was not asked
+ */
+const char *
+_seye_cli_fetch_processes_error (GHashTable *processes,
+                                 SeyeNode   *node)
+{
+  SeyeCliFetchProcesses *answer = g_hash_table_lookup (processes, node);
+  const char *problem = seye_cli_node_problem (node, TRUE);
+
+  if (answer != NULL && answer->error != NULL)
+    return answer->error;
+
+  /* Its sample came as the time was up. */
+  return problem != NULL ? problem : _("its processes did not come in time");
+}
+
 /* Asks every node that sent a sample (and is shown) for its processes, once. */
 static void
 ask_processes (Fetch *fetch)
@@ -212,8 +232,8 @@ print_block_processes (Fetch    *fetch,
 
   if (answer == NULL || answer->list == NULL)
     {
-      g_autofree char *problem = seye_sanitize_display (answer != NULL ? answer->error
-                                                                      : seye_cli_node_problem (node, TRUE));
+      const char *why = _seye_cli_fetch_processes_error (fetch->processes, node);
+      g_autofree char *problem = seye_sanitize_display (why);
 
       /* TRANSLATORS: "Top Processes (by CPU): not available — why" */
       g_string_append_printf (out, _("Top Processes (by %s): %snot available — %s%s\n"), title,
@@ -405,8 +425,8 @@ print_table_processes (Fetch    *fetch,
 
   if (answer == NULL || answer->list == NULL)
     {
-      g_autofree char *problem = seye_sanitize_display (answer != NULL ? answer->error
-                                                                      : seye_cli_node_problem (node, TRUE));
+      const char *why = _seye_cli_fetch_processes_error (fetch->processes, node);
+      g_autofree char *problem = seye_sanitize_display (why);
 
       g_string_append_printf (out, "    %s%s%s\n", paint (color, RED), problem, paint (color, RESET));
       g_string_prepend (out, "\n");
