@@ -315,6 +315,13 @@ run_on (SeyeCliGather *gather,
       return EXIT_NOT_RUN;
     }
 
+  /* Forgotten while it was waited for (it left the network). */
+  if (seye_monitor_get_node_source (gather->monitor, node) == NULL)
+    {
+      g_printerr (_("seye run: %s is gone\n"), name);
+      return EXIT_NOT_RUN;
+    }
+
   actions = list_actions (gather, node);
   if (actions == NULL)
     return EXIT_NOT_RUN;
