@@ -17,7 +17,9 @@ seye_test_cli_set_debug (gboolean debug)
 /**
  * seye_test_run_cli:
  *
- * Runs $SEYE_CLI with the arguments (NO_COLOR unset), to its end.
+ * Runs $SEYE_CLI with the arguments (NO_COLOR unset), to its end. Its standard
+ * input is an empty pipe, never the terminal the test may run in: a command
+ * that would ask there (`seye run`) sees no terminal.
  *
  * Returns: its exit status; what it printed on stdout and stderr in @out and @err.
  */
@@ -42,7 +44,8 @@ seye_test_run_cli (char       **out,
   seye_test_args_add_valist (argv, first_arg, ap);
   va_end (ap);
 
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                        G_SUBPROCESS_FLAGS_STDERR_PIPE);
   g_subprocess_launcher_unsetenv (launcher, "NO_COLOR");
   if (cli_debug)
     g_subprocess_launcher_setenv (launcher, "G_MESSAGES_DEBUG", "all", TRUE);

@@ -5,8 +5,9 @@
 
 G_BEGIN_DECLS
 
-/* Runs $SEYE_CLI with the arguments (NO_COLOR unset), to its end; returns its
- * exit status and, if asked, what it printed on stdout and stderr. */
+/* Runs $SEYE_CLI with the arguments (NO_COLOR unset, standard input an empty
+ * pipe), to its end; returns its exit status and, if asked, what it printed on
+ * stdout and stderr. */
 int            seye_test_run_cli          (char        **out,
                                            char        **err,
                                            const char   *first_arg,

@@ -155,6 +155,8 @@ test_help (void)
   g_assert_cmpint (seye_test_run_cli (&out, NULL, "--help", NULL), ==, 0);
   g_assert_nonnull (strstr (out, "fetch"));
   g_assert_nonnull (strstr (out, "observe"));
+  g_assert_nonnull (strstr (out, "\n  top        Follow one node's processes live"));
+  g_assert_nonnull (strstr (out, "\n  run        Run a named action on a paired node"));
 
   g_assert_cmpint (seye_test_run_cli (&fetch_help, NULL, "fetch", "--help", NULL), ==, 0);
   g_assert_nonnull (strstr (fetch_help, "Exit status:"));

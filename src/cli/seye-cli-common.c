@@ -327,3 +327,100 @@ seye_cli_parse_time (const char  *text,
 
   return TRUE;
 }
+
+/* Nodes -------------------------------------------------------------------- */
+
+/**
+ * seye_cli_node_problem:
+ *
+ * Returns: why @node has no current sample, in words (the way out is an option
+ *   of the command); %NULL when it has one. Not sanitised.
+ */
+const char *
+seye_cli_node_problem (SeyeNode *node,
+                       gboolean  by_host)
+{
+  const char *error = seye_node_get_error (node);
+
+  if (seye_node_get_state (node) == SEYE_NODE_STATE_NEEDS_PAIRING)
+    {
+      if (seye_node_get_paired (node))
+        return _("the node refused the token of --token-file");
+      if (!seye_node_get_tls (node))
+        return _("it wants a token, but it does not use HTTPS: start its agent with --tls");
+      if (by_host)
+        return _("give --host https://HOST:PORT --pin SHA256:… --token-file FILE "
+                 "(“sorcerers-eye-agent --pairing-info” on the node prints them)");
+      return _("it wants a token: give --pin SHA256:… --token-file FILE "
+               "(“sorcerers-eye-agent --pairing-info” on the node prints them)");
+    }
+
+  if (seye_node_get_state (node) == SEYE_NODE_STATE_UNTRUSTED)
+    return seye_node_get_tls (node) ? _("its certificate is not the one of --pin: the token was not sent")
+                                    : _("it does not use HTTPS: the token was not sent");
+
+  if (error != NULL)
+    return error;
+
+  if (seye_node_get_sample (node) == NULL)
+    return _("no sample came in time");
+
+  return NULL;
+}
+
+/* Whether @node said what it had to say: a sample, or why there is none. */
+gboolean
+seye_cli_node_settled (SeyeNode *node)
+{
+  switch (seye_node_get_state (node))
+    {
+    case SEYE_NODE_STATE_OFFLINE:
+    case SEYE_NODE_STATE_INCOMPATIBLE:
+    case SEYE_NODE_STATE_NEEDS_PAIRING:
+    case SEYE_NODE_STATE_UNTRUSTED:
+    case SEYE_NODE_STATE_NOT_RESPONDING:
+    case SEYE_NODE_STATE_LEFT:
+      return TRUE;
+    case SEYE_NODE_STATE_STALE:
+      return seye_node_get_sample (node) != NULL || seye_node_get_error (node) != NULL;
+    case SEYE_NODE_STATE_CONNECTING:
+    case SEYE_NODE_STATE_ONLINE:
+    default:
+      return seye_node_get_sample (node) != NULL;
+    }
+}
+
+/* The cores of @node: as it said in /v1/node, else as many as its sample has; 0 unknown. */
+guint
+seye_cli_node_n_cores (SeyeNode *node)
+{
+  const SeyeNodeInfo *info = seye_node_get_info (node);
+  SeyeSample *sample = seye_node_get_sample (node);
+
+  if (info != NULL && info->n_cores > 0)
+    return info->n_cores;
+
+  return sample != NULL ? sample->cores->len : 0;
+}
+
+/**
+ * seye_cli_describe_ask_error:
+ *
+ * Returns: (transfer full): what went wrong asking @node for its processes or
+ *   actions, sanitised. A node that wants a token it was not given says which
+ *   options give it (the core's words name the app).
+ */
+char *
+seye_cli_describe_ask_error (SeyeNode     *node,
+                             const GError *error)
+{
+  if (g_error_matches (error, SEYE_ERROR, SEYE_ERROR_AUTH) && !seye_node_get_paired (node))
+    {
+      g_autofree char *name = seye_sanitize_display (seye_node_get_name (node));
+
+      return g_strdup_printf (_("%s wants its token: give --pin SHA256:… --token-file FILE "
+                                "(“sorcerers-eye-agent --pairing-info” on the node prints them)"), name);
+    }
+
+  return seye_sanitize_display (error->message);
+}

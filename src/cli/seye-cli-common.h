@@ -42,5 +42,78 @@ gboolean        seye_cli_parse_time      (const char      *text,
 gboolean        seye_cli_add_hosts       (SeyeMonitor     *monitor,
                                           char           **hosts,
                                           GError         **error);
+/* Why a node has no current sample, in words; NULL when it has one. Not sanitised.
+ * @by_host: the node was given with --host (else as NODE). */
+const char     *seye_cli_node_problem    (SeyeNode        *node,
+                                          gboolean         by_host);
+gboolean        seye_cli_node_settled    (SeyeNode        *node);
+guint           seye_cli_node_n_cores    (SeyeNode        *node);
+/* What went wrong asking @node for something (its processes, an action), in
+ * words a user of seye can act on; sanitised. */
+char           *seye_cli_describe_ask_error (SeyeNode     *node,
+                                             const GError *error) G_GNUC_WARN_UNUSED_RESULT;
+
+/* Finding nodes: the --host nodes and, unless told not to, those found over
+ * mDNS (seye fetch, top, run). */
+typedef struct
+{
+  char     **hosts;
+  char      *pin;                 /* --pin: "SHA256:AB:…" */
+  char      *token_file;          /* --token-file */
+  double     discovery_time;      /* seconds */
+  double     timeout;             /* seconds a node has to answer, after discovery */
+  gboolean   no_discovery;
+  gboolean   pin_needs_host;      /* --pin without a --host https:// is an error */
+} SeyeCliGatherOptions;
+
+typedef struct
+{
+  SeyeMonitor *monitor;
+  SeyeBrowser *browser;
+  const char  *command;           /* "fetch", "top", …: for the messages */
+  char        *fingerprint;       /* --pin, parsed; NULL without */
+  char        *token;             /* the token of --token-file; NULL without */
+  char        *only_id;           /* once a node is chosen: services of other ids are ignored */
+  gint64       last_answer;       /* monotonic µs of the last discovery event */
+  gint64       discovery_end;     /* monotonic µs */
+  gint64       deadline;          /* monotonic µs: discovery, then the nodes' time to answer */
+  gboolean     all_for_now;
+} SeyeCliGather;
+
+typedef gboolean (*SeyeCliGatherDone) (SeyeCliGather *gather,
+                                       gpointer       data);
+
+gboolean   seye_cli_gather_start       (SeyeCliGather              *self,
+                                        const char                 *command,
+                                        const SeyeCliGatherOptions *options,
+                                        GError                    **error);
+void       seye_cli_gather_clear       (SeyeCliGather              *self);
+gboolean   seye_cli_gather_discovering (SeyeCliGather              *self);
+gboolean   seye_cli_gather_settled     (SeyeCliGather              *self,
+                                        gpointer                    unused);
+gboolean   seye_cli_gather_wait        (SeyeCliGather              *self,
+                                        SeyeCliGatherDone           done,
+                                        gpointer                    data);
+gboolean   seye_cli_looks_like_address (const char                 *text);
+SeyeNode  *seye_cli_gather_find        (SeyeCliGather              *self,
+                                        const char                 *text,
+                                        GError                    **error) G_GNUC_WARN_UNUSED_RESULT;
+void       seye_cli_gather_keep_only   (SeyeCliGather              *self,
+                                        SeyeNode                   *node);
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (SeyeCliGather, seye_cli_gather_clear)
+
+/* `seye top NODE` and `seye run NODE`: how NODE is found, the options for it. */
+GOptionEntry  *seye_cli_node_option_entries (SeyeCliGatherOptions *options) G_GNUC_WARN_UNUSED_RESULT;
+void           seye_cli_node_options_init   (SeyeCliGatherOptions *options);
+void           seye_cli_node_options_clear  (SeyeCliGatherOptions *options);
+gboolean       seye_cli_node_options_check  (SeyeCliGatherOptions *options,
+                                             const char           *command,
+                                             const char           *node);
+SeyeNode      *seye_cli_find_one_node       (SeyeCliGather        *gather,
+                                             const char           *command,
+                                             SeyeCliGatherOptions *options,
+                                             const char           *text,
+                                             int                  *exit_status) G_GNUC_WARN_UNUSED_RESULT;
 
 G_END_DECLS

@@ -9,6 +9,7 @@
 
 #include "seye-cli-common.h"
 #include "seye-cli-fetch-private.h"
+#include "seye-cli-processes.h"
 #include "seye-clock.h"
 #include "seye-json.h"
 #include "seye-node-column.h"
@@ -136,14 +137,109 @@ json_status (JsonOut  *out,
   json_close (out, ']');
 }
 
+/* A number the node may not have: null then. */
 static void
-json_node_entry (JsonOut  *out,
-                 SeyeNode *node)
+json_rate (JsonOut    *out,
+           const char *name,
+           gboolean    known,
+           double      value)
+{
+  if (known)
+    json_double (out, name, value);
+  else
+    json_literal (out, name, "null");
+}
+
+static void
+json_process (JsonOut           *out,
+              const SeyeProcess *process)
+{
+  char state[2] = { process->state, '\0' };
+
+  json_open (out, NULL, '{');
+  json_uint (out, "pid", process->pid);
+  json_string (out, "name", process->name);
+  json_string (out, "user", process->user);
+  json_string (out, "state", state);
+  json_double (out, "cpu_percent", process->cpu_percent);
+  json_uint (out, "rss_bytes", process->rss_bytes);
+  json_uint (out, "threads", process->threads);
+  json_member (out, "start_time");
+  g_string_append_printf (out->str, "%" G_GINT64_FORMAT, process->start_time);
+  json_rate (out, "read_bytes_per_sec", process->have_io, process->read_bytes_per_sec);
+  json_rate (out, "write_bytes_per_sec", process->have_io, process->write_bytes_per_sec);
+  if (process->argv != NULL)
+    {
+      json_open (out, "argv", '[');
+      for (guint i = 0; process->argv[i] != NULL; i++)
+        json_string (out, NULL, process->argv[i]);
+      json_close (out, ']');
+    }
+  else
+    json_literal (out, "argv", "null");
+  json_close (out, '}');
+}
+
+static void
+json_memory (JsonOut    *out,
+             SeyeSample *sample)
+{
+  if (!(sample->parts & SEYE_SAMPLE_MEMORY))
+    {
+      json_literal (out, "memory", "null");
+      return;
+    }
+
+  json_open (out, "memory", '{');
+  json_uint (out, "total", sample->memory.total);
+  json_uint (out, "used", sample->memory.used);
+  json_uint (out, "available", sample->memory.available);
+  json_double (out, "percent", seye_sample_get_memory_percent (sample));
+  json_uint (out, "swap_total", sample->memory.swap_total);
+  json_uint (out, "swap_used", sample->memory.swap_used);
+  json_close (out, '}');
+}
+
+/* "top_processes" and "top_processes_error", with --processes. */
+static void
+json_processes (JsonOut               *out,
+                SeyeNode              *node,
+                GHashTable            *processes,
+                SeyeProcessSort        sort)
+{
+  SeyeCliFetchProcesses *answer = g_hash_table_lookup (processes, node);
+  const SeyeProcessList *list = answer != NULL ? answer->list : NULL;
+
+  if (list == NULL)
+    {
+      json_literal (out, "top_processes", "null");
+      json_string (out, "top_processes_error", _seye_cli_fetch_processes_error (processes, node));
+      return;
+    }
+
+  json_open (out, "top_processes", '{');
+  json_string (out, "sort", seye_cli_process_sort_id (sort));
+  json_double (out, "interval", list->interval);
+  json_uint (out, "total", list->total);
+  json_uint (out, "not_readable", list->not_readable);
+  json_open (out, "processes", '[');
+  for (guint i = 0; i < list->processes->len; i++)
+    json_process (out, list->processes->pdata[i]);
+  json_close (out, ']');
+  json_close (out, '}');
+  json_literal (out, "top_processes_error", "null");
+}
+
+static void
+json_node_entry (JsonOut         *out,
+                 SeyeNode        *node,
+                 GHashTable      *processes,
+                 SeyeProcessSort  process_sort)
 {
   const SeyeNodeInfo *info = seye_node_get_info (node);
   SeyeSample *sample = seye_node_get_sample (node);
   SeyeNodeState state = seye_node_get_state (node);
-  const char *problem = _seye_cli_fetch_problem_text (node);
+  const char *problem = seye_cli_node_problem (node, TRUE);
 
   json_open (out, NULL, '{');
   json_string (out, "name", seye_node_get_name (node));
@@ -159,8 +255,8 @@ json_node_entry (JsonOut  *out,
   json_string (out, "kernel", info ? info->kernel : NULL);
   json_string (out, "arch", info ? info->arch : NULL);
   json_string (out, "agent_version", info ? info->agent_version : NULL);
-  if (_seye_cli_fetch_n_cores (node) > 0)
-    json_uint (out, "cores", _seye_cli_fetch_n_cores (node));
+  if (seye_cli_node_n_cores (node) > 0)
+    json_uint (out, "cores", seye_cli_node_n_cores (node));
   else
     json_literal (out, "cores", "null");
 
@@ -172,6 +268,8 @@ json_node_entry (JsonOut  *out,
 
       for (guint i = 0; i < G_N_ELEMENTS (empty); i++)
         json_literal (out, empty[i], "null");
+      if (processes != NULL)
+        json_processes (out, node, processes, process_sort);
       json_close (out, '}');
       return;
     }
@@ -183,19 +281,7 @@ json_node_entry (JsonOut  *out,
   else
     json_literal (out, "cpu_percent", "null");
 
-  if (sample->parts & SEYE_SAMPLE_MEMORY)
-    {
-      json_open (out, "memory", '{');
-      json_uint (out, "total", sample->memory.total);
-      json_uint (out, "used", sample->memory.used);
-      json_uint (out, "available", sample->memory.available);
-      json_double (out, "percent", seye_sample_get_memory_percent (sample));
-      json_uint (out, "swap_total", sample->memory.swap_total);
-      json_uint (out, "swap_used", sample->memory.swap_used);
-      json_close (out, '}');
-    }
-  else
-    json_literal (out, "memory", "null");
+  json_memory (out, sample);
 
   if (sample->parts & SEYE_SAMPLE_LOAD)
     {
@@ -232,17 +318,22 @@ json_node_entry (JsonOut  *out,
   else
     json_literal (out, "network", "null");
 
+  if (processes != NULL)
+    json_processes (out, node, processes, process_sort);
+
   json_close (out, '}');
 }
 
 void
-_seye_cli_fetch_print_json (GPtrArray *nodes)
+_seye_cli_fetch_print_json (GPtrArray       *nodes,
+                            GHashTable      *processes,
+                            SeyeProcessSort  process_sort)
 {
   g_autoptr (GString) str = g_string_new ("[");
   JsonOut out = { str, 1, TRUE };
 
   for (guint i = 0; i < nodes->len; i++)
-    json_node_entry (&out, nodes->pdata[i]);
+    json_node_entry (&out, nodes->pdata[i], processes, process_sort);
 
   g_string_append (str, nodes->len > 0 ? "\n]\n" : "]\n");
   fputs (str->str, stdout);

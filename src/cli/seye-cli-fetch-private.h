@@ -6,9 +6,18 @@
 
 G_BEGIN_DECLS
 
-guint       _seye_cli_fetch_n_cores      (SeyeNode  *node);
-/* Why a node has no current sample, in words; NULL when it has one. Not sanitised. */
-const char *_seye_cli_fetch_problem_text (SeyeNode  *node);
-void        _seye_cli_fetch_print_json   (GPtrArray *nodes);
+/* A node's processes, or why there are none. */
+typedef struct
+{
+  SeyeProcessList *list;
+  char            *error;     /* in words, sanitised; NULL with a list */
+} SeyeCliFetchProcesses;
+
+const char *_seye_cli_fetch_processes_error (GHashTable      *processes,
+                                             SeyeNode        *node);
+/* @processes: SeyeNode → SeyeCliFetchProcesses; NULL without --processes. */
+void        _seye_cli_fetch_print_json   (GPtrArray       *nodes,
+                                          GHashTable      *processes,
+                                          SeyeProcessSort  process_sort);
 
 G_END_DECLS

@@ -12,6 +12,7 @@
 #include "seye-browser.h"
 #include "seye-cli-common.h"
 #include "seye-cli-fetch-private.h"
+#include "seye-cli-processes.h"
 #include "seye-clock.h"
 #include "seye-node-column.h"
 #include "seye-error.h"
@@ -20,30 +21,11 @@
 #include "seye-monitor.h"
 #include "seye-sanitize.h"
 
-#define QUIET_MS 300   /* discovery ends this long after the last answer, once Avahi says "all for now" */
-
 #define BOLD  "\033[1m"
 #define RED   "\033[31m"
 #define GREEN "\033[32m"
 #define DIM   "\033[2m"
 #define RESET "\033[0m"
-
-typedef struct
-{
-  SeyeMonitor *monitor;
-  SeyeBrowser *browser;
-  gint64       last_answer;     /* monotonic µs of the last discovery event */
-  gboolean     all_for_now;
-} Fetch;
-
-static void
-fetch_clear (Fetch *fetch)
-{
-  g_clear_object (&fetch->browser);
-  g_clear_object (&fetch->monitor);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Fetch, fetch_clear)
 
 static char **opt_hosts;
 static double opt_discovery_time = 1.5;
@@ -55,6 +37,8 @@ static char *opt_sort;
 static char *opt_filter;
 static char *opt_pin;
 static char *opt_token_file;
+static int opt_processes;
+static char *opt_process_sort;
 
 static const GOptionEntry entries[] = {
   { "host", 'H', 0, G_OPTION_ARG_STRING_ARRAY, &opt_hosts,
@@ -72,6 +56,10 @@ static const GOptionEntry entries[] = {
     N_("Sort by cpu, memory, load, name, uptime or processes (default name)"), N_("KEY") },
   { "filter", 'f', 0, G_OPTION_ARG_STRING, &opt_filter,
     N_("Show only nodes whose name, address or id contains TEXT"), N_("TEXT") },
+  { "processes", 'p', 0, G_OPTION_ARG_INT, &opt_processes,
+    N_("Show the top N processes of every node that answered (1 to 200)"), N_("N") },
+  { "process-sort", 0, 0, G_OPTION_ARG_STRING, &opt_process_sort,
+    N_("The top processes by cpu, memory or io (default cpu)"), N_("KEY") },
   { "pin", 0, 0, G_OPTION_ARG_STRING, &opt_pin,
     N_("The certificate fingerprint of the --host https:// nodes, as “sorcerers-eye-agent --pairing-info” prints it"),
     N_("SHA256:AB:CD:…") },
@@ -81,92 +69,135 @@ static const GOptionEntry entries[] = {
   { NULL }
 };
 
-/* Waiting ------------------------------------------------------------------ */
+/* What a command run holds: the nodes, and their processes as they come. */
+typedef struct
+{
+  SeyeCliGather    gather;
+  SeyeProcessSort  process_sort;
+  GHashTable      *processes;    /* SeyeNode → SeyeCliFetchProcesses; NULL without --processes */
+  GCancellable    *cancellable;
+  char            *filter;       /* folded */
+  guint            pending;
+} Fetch;
 
 static void
-service_resolved_cb (Fetch           *fetch,
-                     SeyeServiceInfo *info)
+fetch_processes_free (SeyeCliFetchProcesses *answer)
 {
-  fetch->last_answer = g_get_monotonic_time ();
-  seye_monitor_add_service (fetch->monitor, info);
+  g_clear_pointer (&answer->list, seye_process_list_free);
+  g_free (answer->error);
+  g_free (answer);
 }
 
 static void
-all_for_now_cb (Fetch *fetch)
+fetch_clear (Fetch *fetch)
 {
-  fetch->all_for_now = TRUE;
-  fetch->last_answer = MAX (fetch->last_answer, g_get_monotonic_time ());
+  seye_cli_gather_clear (&fetch->gather);
+  g_clear_pointer (&fetch->processes, g_hash_table_unref);
+  g_clear_object (&fetch->cancellable);
+  g_clear_pointer (&fetch->filter, g_free);
 }
 
-static gboolean
-node_settled (SeyeNode *node)
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Fetch, fetch_clear)
+
+/* Processes ---------------------------------------------------------------- */
+
+typedef struct
 {
-  switch (seye_node_get_state (node))
-    {
-    case SEYE_NODE_STATE_OFFLINE:
-    case SEYE_NODE_STATE_INCOMPATIBLE:
-    case SEYE_NODE_STATE_NEEDS_PAIRING:
-    case SEYE_NODE_STATE_UNTRUSTED:
-    case SEYE_NODE_STATE_NOT_RESPONDING:
-      return TRUE;
-    case SEYE_NODE_STATE_STALE:
-      return seye_node_get_sample (node) != NULL || seye_node_get_error (node) != NULL;
-    case SEYE_NODE_STATE_CONNECTING:
-    case SEYE_NODE_STATE_ONLINE:
-    default:
-      return seye_node_get_sample (node) != NULL;
-    }
+  Fetch                 *fetch;
+  SeyeNode              *node;
+  SeyeCliFetchProcesses *answer;
+} Asked;
+
+static void
+processes_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      data)
+{
+  g_autofree Asked *asked = data;
+  g_autoptr (SeyeNode) node = asked->node;
+  g_autoptr (GError) error = NULL;
+
+  asked->answer->list = seye_source_fetch_processes_finish (SEYE_SOURCE (source), result, &error);
+  if (asked->answer->list == NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    asked->answer->error = g_strdup (_("its processes did not come in time"));
+  else if (asked->answer->list == NULL)
+    asked->answer->error = seye_cli_describe_ask_error (asked->node, error);
+
+  asked->fetch->pending--;
 }
 
-static gboolean
-all_settled (SeyeMonitor *monitor)
+/**
+ * _seye_cli_fetch_processes_error:
+ *
+ * Returns: why @node has no process list (not sanitised): what its answer
+ *   said, or why it was not asked
+ */
+const char *
+_seye_cli_fetch_processes_error (GHashTable *processes,
+                                 SeyeNode   *node)
 {
+  SeyeCliFetchProcesses *answer = g_hash_table_lookup (processes, node);
+  const char *problem = seye_cli_node_problem (node, TRUE);
+
+  if (answer != NULL && answer->error != NULL)
+    return answer->error;
+
+  /* Its sample came as the time was up. */
+  return problem != NULL ? problem : _("its processes did not come in time");
+}
+
+/* Asks every node that sent a sample (and is shown) for its processes, once. */
+static void
+ask_processes (Fetch *fetch)
+{
+  SeyeMonitor *monitor = fetch->gather.monitor;
   guint n = g_list_model_get_n_items (G_LIST_MODEL (monitor));
 
   for (guint i = 0; i < n; i++)
     {
       g_autoptr (SeyeNode) node = g_list_model_get_item (G_LIST_MODEL (monitor), i);
+      SeyeSource *source = seye_monitor_get_node_source (monitor, node);
+      Asked *asked;
 
-      if (!node_settled (node))
-        return FALSE;
+      if (seye_node_get_sample (node) == NULL || source == NULL ||
+          g_hash_table_contains (fetch->processes, node) ||
+          !seye_node_column_matches (node, fetch->filter))
+        continue;
+
+      asked = g_new0 (Asked, 1);
+      asked->fetch = fetch;
+      asked->node = g_object_ref (node);
+      asked->answer = g_new0 (SeyeCliFetchProcesses, 1);
+      g_hash_table_insert (fetch->processes, g_object_ref (node), asked->answer);
+      fetch->pending++;
+      seye_source_fetch_processes (source, node, fetch->process_sort, (guint) opt_processes,
+                                   fetch->cancellable, processes_cb, asked);
     }
-
-  return TRUE;
 }
 
+/* Done when every node said what it had to say, and those that answered gave
+ * their processes (or why not). */
 static gboolean
-wakeup_cb (gpointer data)
+done_cb (SeyeCliGather *gather,
+         gpointer       data)
 {
-  return G_SOURCE_CONTINUE;
+  Fetch *fetch = data;
+
+  if (fetch->processes != NULL)
+    ask_processes (fetch);
+
+  return seye_cli_gather_settled (gather, NULL) && fetch->pending == 0;
 }
 
 static void
 run (Fetch *fetch)
 {
-  gint64 start = g_get_monotonic_time ();
-  gint64 discovery_end = start + (gint64) (opt_discovery_time * G_USEC_PER_SEC);
-  gint64 deadline = discovery_end + (gint64) (opt_timeout * G_USEC_PER_SEC);
-  guint tick = g_timeout_add (50, wakeup_cb, NULL);
+  seye_cli_gather_wait (&fetch->gather, done_cb, fetch);
 
-  for (;;)
-    {
-      gint64 now = g_get_monotonic_time ();
-      gboolean discovering = fetch->browser != NULL &&
-                             seye_browser_get_available (fetch->browser) &&
-                             now < discovery_end &&
-                             !(fetch->all_for_now && now - fetch->last_answer >= QUIET_MS * 1000);
-
-      /* An id announced at two addresses may be two machines: wait for the answer. */
-      if (!discovering && all_settled (fetch->monitor) && !seye_monitor_get_vetting (fetch->monitor))
-        break;
-
-      if (now >= deadline)
-        break;
-
-      g_main_context_iteration (NULL, TRUE);
-    }
-
-  g_source_remove (tick);
+  /* What has not come by the deadline will not be shown. */
+  g_cancellable_cancel (fetch->cancellable);
+  while (fetch->pending > 0)
+    g_main_context_iteration (NULL, TRUE);
 }
 
 /* Text output -------------------------------------------------------------- */
@@ -189,56 +220,47 @@ memory_text (SeyeSample *sample)
   return g_strdup_printf (_("%s of %s (%s)"), used, total, percent);
 }
 
-guint
-_seye_cli_fetch_n_cores (SeyeNode *node)
+/* The node's processes under its block, or why there are none. */
+static void
+print_block_processes (Fetch    *fetch,
+                       SeyeNode *node,
+                       gboolean  color)
 {
-  const SeyeNodeInfo *info = seye_node_get_info (node);
-  SeyeSample *sample = seye_node_get_sample (node);
+  SeyeCliFetchProcesses *answer = g_hash_table_lookup (fetch->processes, node);
+  const char *title = seye_cli_process_sort_title (fetch->process_sort);
+  g_autoptr (GString) out = g_string_new (NULL);
 
-  if (info != NULL && info->n_cores > 0)
-    return info->n_cores;
-
-  return sample != NULL ? sample->cores->len : 0;
-}
-
-const char *
-_seye_cli_fetch_problem_text (SeyeNode *node)
-{
-  const char *error = seye_node_get_error (node);
-
-  /* The core's words are the app's; here the way out is two options. */
-  if (seye_node_get_state (node) == SEYE_NODE_STATE_NEEDS_PAIRING)
+  if (answer == NULL || answer->list == NULL)
     {
-      if (seye_node_get_paired (node))
-        return _("the node refused the token of --token-file");
-      if (!seye_node_get_tls (node))
-        return _("it wants a token, but it does not use HTTPS: start its agent with --tls");
-      return _("give --host https://HOST:PORT --pin SHA256:… --token-file FILE "
-               "(“sorcerers-eye-agent --pairing-info” on the node prints them)");
+      const char *why = _seye_cli_fetch_processes_error (fetch->processes, node);
+      g_autofree char *problem = seye_sanitize_display (why);
+
+      /* TRANSLATORS: "Top Processes (by CPU): not available — why" */
+      g_string_append_printf (out, _("Top Processes (by %s): %snot available — %s%s\n"), title,
+                              paint (color, RED), problem, paint (color, RESET));
+    }
+  else
+    {
+      g_autofree char *totals = seye_cli_process_totals (answer->list);
+
+      /* TRANSLATORS: "Top Processes (by CPU): 312 processes, 3 not readable" */
+      g_string_append_printf (out, _("Top Processes (by %s): %s\n"), title, totals);
+      seye_cli_append_processes (out, answer->list, fetch->process_sort, "  ", color);
     }
 
-  if (seye_node_get_state (node) == SEYE_NODE_STATE_UNTRUSTED)
-    return seye_node_get_tls (node) ? _("its certificate is not the one of --pin: the token was not sent")
-                                    : _("it does not use HTTPS: the token was not sent");
-
-  if (error != NULL)
-    return error;
-
-  if (seye_node_get_sample (node) == NULL)
-    return _("no sample came in time");
-
-  return NULL;
+  fputs (out->str, stdout);
 }
 
 static void
-print_block (SeyeNode *node,
-             gboolean  color,
+print_block (Fetch                *fetch,
+             SeyeNode             *node,
+             gboolean              color,
              const SeyeAlertRules *rules)
 {
   SeyeSample *sample = seye_node_get_sample (node);
   g_autofree char *address = seye_cli_display_address (node);
   g_autofree char *name = seye_sanitize_display (seye_node_get_name (node));
-  g_autofree char *problem = seye_sanitize_display (_seye_cli_fetch_problem_text (node));
+  g_autofree char *problem = seye_sanitize_display (seye_cli_node_problem (node, TRUE));
   g_autofree char *status = seye_node_column_format_status (node, seye_clock_get_real_ms ());
 
   g_print ("%s%s%s%s (%s)\n", _("Node: "), paint (color, BOLD), name, paint (color, RESET), address);
@@ -287,7 +309,7 @@ print_block (SeyeNode *node,
       g_autofree char *cpu = seye_format_percent (sample->parts & SEYE_SAMPLE_CPU ? sample->cpu.busy : -1);
       g_autofree char *load = sample->parts & SEYE_SAMPLE_LOAD ? seye_format_load (sample->load) : g_strdup ("–");
       gboolean high = (sample->parts & SEYE_SAMPLE_CPU) && sample->cpu.busy >= rules->cpu_threshold;
-      guint cores = _seye_cli_fetch_n_cores (node);
+      guint cores = seye_cli_node_n_cores (node);
 
       g_print ("%s%s%s%s ", _("CPU Load: "), paint (color && high, RED), cpu, paint (color && high, RESET));
       g_print (g_dngettext (NULL, "(%u core)", "(%u cores)", cores), cores);
@@ -303,6 +325,9 @@ print_block (SeyeNode *node,
 
       g_print ("%s%s\n", _("Uptime: "), uptime);
     }
+
+  if (fetch->processes != NULL)
+    print_block_processes (fetch, node, color);
 }
 
 /* Table output ------------------------------------------------------------- */
@@ -334,12 +359,12 @@ table_row (SeyeNode *node)
 {
   SeyeSample *sample = seye_node_get_sample (node);
   GStrv row = g_new0 (char *, N_COLS + 1);
-  g_autofree char *problem = seye_sanitize_display (_seye_cli_fetch_problem_text (node));
+  g_autofree char *problem = seye_sanitize_display (seye_cli_node_problem (node, TRUE));
 
   row[COL_NAME] = seye_sanitize_display (seye_node_get_name (node));
   row[COL_ADDRESS] = seye_cli_display_address (node);
   row[COL_STATUS] = seye_node_column_format_status (node, seye_clock_get_real_ms ());
-  row[COL_CORES] = _seye_cli_fetch_n_cores (node) > 0 ? g_strdup_printf ("%u", _seye_cli_fetch_n_cores (node)) : g_strdup ("–");
+  row[COL_CORES] = seye_cli_node_n_cores (node) > 0 ? g_strdup_printf ("%u", seye_cli_node_n_cores (node)) : g_strdup ("–");
   if (problem != NULL && seye_node_get_state (node) != SEYE_NODE_STATE_ONLINE)
     row[COL_ERROR] = g_strdup (problem);
   else
@@ -384,8 +409,47 @@ append_padded (GString    *line,
     g_string_append_printf (line, "%s%*s", text, pad, "");
 }
 
+/* The node's processes under its row, indented, or why there are none. */
 static void
-print_table (GPtrArray *nodes,
+print_table_processes (Fetch    *fetch,
+                       SeyeNode *node,
+                       gboolean  color)
+{
+  SeyeCliFetchProcesses *answer = g_hash_table_lookup (fetch->processes, node);
+  const char *title = seye_cli_process_sort_title (fetch->process_sort);
+  g_autoptr (GString) out = g_string_new (NULL);
+
+  /* A node without a sample says why in its row. */
+  if (seye_node_get_sample (node) == NULL)
+    return;
+
+  if (answer == NULL || answer->list == NULL)
+    {
+      const char *why = _seye_cli_fetch_processes_error (fetch->processes, node);
+      g_autofree char *problem = seye_sanitize_display (why);
+
+      g_string_append_printf (out, "    %s%s%s\n", paint (color, RED), problem, paint (color, RESET));
+      g_string_prepend (out, "\n");
+      g_string_prepend (out, _("Top processes: not available"));
+      g_string_prepend (out, "    ");
+    }
+  else
+    {
+      g_autofree char *totals = seye_cli_process_totals (answer->list);
+
+      /* TRANSLATORS: "Top processes (by CPU): 312 processes, 3 not readable" */
+      g_string_append (out, "    ");
+      g_string_append_printf (out, _("Top processes (by %s): %s"), title, totals);
+      g_string_append_c (out, '\n');
+      seye_cli_append_processes (out, answer->list, fetch->process_sort, "    ", color);
+    }
+
+  fputs (out->str, stdout);
+}
+
+static void
+print_table (Fetch     *fetch,
+             GPtrArray *nodes,
              gboolean   color)
 {
   const char *headers[N_COLS] = {
@@ -435,77 +499,13 @@ print_table (GPtrArray *nodes,
         g_print ("%s%s%s\n", BOLD, line->str, RESET);
       else
         g_print ("%s\n", line->str);
+
+      if (r > 0 && fetch->processes != NULL)
+        print_table_processes (fetch, nodes->pdata[r - 1], color);
     }
 }
 
 /* Command ------------------------------------------------------------------ */
-
-/* --pin and --token-file: a pairing for each --host https:// node, by its address. */
-static gboolean
-add_pairings (SeyeMonitor  *monitor,
-              GError      **error)
-{
-  g_autofree char *fingerprint = NULL;
-  g_autofree char *contents = NULL;
-  g_autofree char *token = NULL;
-  g_autoptr (GError) local_error = NULL;
-  guint n_https = 0;
-  gsize length;
-  guint n;
-
-  if (opt_pin == NULL && opt_token_file == NULL)
-    return TRUE;
-
-  if (opt_pin == NULL || opt_token_file == NULL)
-    {
-      g_set_error_literal (error, SEYE_ERROR, SEYE_ERROR_CONFIG,
-                           _("--pin and --token-file go together: a token is only sent to the pinned certificate"));
-      return FALSE;
-    }
-
-  fingerprint = seye_fingerprint_parse (opt_pin, error);
-  if (fingerprint == NULL)
-    return FALSE;
-
-  if (!g_file_get_contents (opt_token_file, &contents, &length, &local_error))
-    {
-      g_set_error (error, SEYE_ERROR, SEYE_ERROR_CONFIG, _("Cannot read the token: %s"), local_error->message);
-      return FALSE;
-    }
-
-  token = seye_token_parse (contents, &local_error);
-  memset (contents, 0, length);
-  if (token == NULL)
-    {
-      g_set_error (error, SEYE_ERROR, SEYE_ERROR_CONFIG, "%s: %s", opt_token_file, local_error->message);
-      return FALSE;
-    }
-
-  n = g_list_model_get_n_items (G_LIST_MODEL (monitor));
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr (SeyeNode) node = g_list_model_get_item (G_LIST_MODEL (monitor), i);
-      g_autoptr (SeyePairing) pairing = NULL;
-
-      if (!seye_node_get_tls (node))
-        continue;
-
-      pairing = seye_pairing_new (seye_node_get_address (node), NULL, fingerprint, token);
-      seye_credentials_add (seye_monitor_get_credentials (monitor), pairing);
-      n_https++;
-    }
-
-  memset (token, 0, strlen (token));
-
-  if (n_https == 0)
-    {
-      g_set_error_literal (error, SEYE_ERROR, SEYE_ERROR_CONFIG,
-                           _("--pin and --token-file apply to --host https://HOST:PORT; no such --host was given"));
-      return FALSE;
-    }
-
-  return TRUE;
-}
 
 static GOptionContext *
 new_option_context (void)
@@ -528,6 +528,7 @@ new_option_context (void)
                                    "Examples:\n"
                                    "  seye fetch\n"
                                    "  seye fetch --table --sort cpu\n"
+                                   "  seye fetch --processes 5 --process-sort memory\n"
                                    "  seye fetch --no-discovery --host 192.168.1.20 --host build:%d --json\n"
                                    "  seye fetch --host https://192.168.1.20:%d --pin SHA256:AB:CD:… --token-file token\n"),
                                  SEYE_DEFAULT_PORT, SEYE_DEFAULT_PORT);
@@ -540,7 +541,8 @@ new_option_context (void)
 static gboolean
 parse_options (int             *argc,
                char          ***argv,
-               SeyeNodeColumn  *sort)
+               SeyeNodeColumn  *sort,
+               SeyeProcessSort *process_sort)
 {
   g_autoptr (GOptionContext) context = new_option_context ();
   g_autoptr (GError) error = NULL;
@@ -573,6 +575,24 @@ parse_options (int             *argc,
       return FALSE;
     }
 
+  if (opt_processes < 0 || opt_processes > SEYE_PROCESS_MAX_LIMIT)
+    {
+      g_printerr ("seye fetch: %s\n", _("--processes takes a number of processes from 1 to 200"));
+      return FALSE;
+    }
+
+  if (opt_process_sort != NULL && !seye_cli_parse_process_sort (opt_process_sort, process_sort))
+    {
+      g_printerr ("seye fetch: %s\n", _("--process-sort takes cpu, memory or io"));
+      return FALSE;
+    }
+
+  if (opt_process_sort != NULL && opt_processes == 0)
+    {
+      g_printerr ("seye fetch: %s\n", _("--process-sort goes with --processes N"));
+      return FALSE;
+    }
+
   return TRUE;
 }
 
@@ -581,40 +601,34 @@ static gboolean
 start (Fetch   *fetch,
        GError **error)
 {
-  fetch->monitor = seye_monitor_new ();
-  seye_monitor_set_fetch_history (fetch->monitor, FALSE);
-  seye_monitor_set_interval (fetch->monitor, 0.5);
+  SeyeCliGatherOptions options = {
+    .hosts = opt_hosts,
+    .pin = opt_pin,
+    .token_file = opt_token_file,
+    .discovery_time = opt_discovery_time,
+    .timeout = opt_timeout,
+    .no_discovery = opt_no_discovery,
+    .pin_needs_host = TRUE,
+  };
 
-  if (!seye_cli_add_hosts (fetch->monitor, opt_hosts, error) ||
-      !add_pairings (fetch->monitor, error))
-    return FALSE;
-
-  seye_monitor_start (fetch->monitor);
-
-  if (!opt_no_discovery && opt_discovery_time > 0)
+  if (opt_processes > 0)
     {
-      fetch->browser = seye_browser_new ();
-      g_signal_connect_swapped (fetch->browser, "service-resolved",
-                                G_CALLBACK (service_resolved_cb), fetch);
-      g_signal_connect_swapped (fetch->browser, "all-for-now",
-                                G_CALLBACK (all_for_now_cb), fetch);
-      seye_browser_start (fetch->browser);
-
-      if (!seye_browser_get_available (fetch->browser) &&
-          seye_browser_get_status_message (fetch->browser) != NULL)
-        g_printerr ("seye fetch: %s\n", seye_browser_get_status_message (fetch->browser));
+      fetch->processes = g_hash_table_new_full (NULL, NULL, g_object_unref,
+                                                (GDestroyNotify) fetch_processes_free);
+      fetch->cancellable = g_cancellable_new ();
+      fetch->filter = seye_node_column_fold_search (opt_filter);
     }
 
-  return TRUE;
+  return seye_cli_gather_start (&fetch->gather, "fetch", &options, error);
 }
 
 /* Why there is nothing to print. */
 static void
 print_none (Fetch *fetch)
 {
-  if (g_list_model_get_n_items (G_LIST_MODEL (fetch->monitor)) > 0)
+  if (g_list_model_get_n_items (G_LIST_MODEL (fetch->gather.monitor)) > 0)
     g_printerr ("seye fetch: %s “%s”\n", _("no node matches"), opt_filter);
-  else if (fetch->browser == NULL)
+  else if (fetch->gather.browser == NULL)
     g_printerr ("seye fetch: %s\n", _("no node to fetch: give one with --host HOST[:PORT]"));
   else
     g_printerr ("seye fetch: %s\n",
@@ -625,7 +639,8 @@ print_none (Fetch *fetch)
 }
 
 static void
-print_nodes (GPtrArray *nodes)
+print_nodes (Fetch     *fetch,
+             GPtrArray *nodes)
 {
   gboolean color = seye_cli_use_color (STDOUT_FILENO);
   SeyeAlertRules rules;
@@ -634,11 +649,11 @@ print_nodes (GPtrArray *nodes)
 
   if (opt_json)
     {
-      _seye_cli_fetch_print_json (nodes);
+      _seye_cli_fetch_print_json (nodes, fetch->processes, fetch->process_sort);
     }
   else if (opt_table)
     {
-      print_table (nodes, color);
+      print_table (fetch, nodes, color);
     }
   else
     {
@@ -646,7 +661,7 @@ print_nodes (GPtrArray *nodes)
         {
           if (i > 0)
             g_print ("\n");
-          print_block (nodes->pdata[i], color, &rules);
+          print_block (fetch, nodes->pdata[i], color, &rules);
         }
     }
 
@@ -663,7 +678,7 @@ seye_cli_fetch (int    argc,
   SeyeNodeColumn sort = SEYE_NODE_COLUMN_NAME;
   guint answered = 0;
 
-  if (!parse_options (&argc, &argv, &sort))
+  if (!parse_options (&argc, &argv, &sort, &fetch.process_sort))
     return SEYE_EXIT_USAGE;
 
   if (!start (&fetch, &error))
@@ -674,10 +689,7 @@ seye_cli_fetch (int    argc,
 
   run (&fetch);
 
-  if (fetch.browser != NULL)
-    g_signal_handlers_disconnect_by_data (fetch.browser, &fetch);
-
-  nodes = seye_cli_collect_nodes (fetch.monitor, opt_filter, sort);
+  nodes = seye_cli_collect_nodes (fetch.gather.monitor, opt_filter, sort);
 
   if (nodes->len == 0)
     {
@@ -689,7 +701,7 @@ seye_cli_fetch (int    argc,
     if (seye_node_get_sample (nodes->pdata[i]) != NULL)
       answered++;
 
-  print_nodes (nodes);
+  print_nodes (&fetch, nodes);
 
   return answered == nodes->len ? SEYE_EXIT_OK : SEYE_EXIT_PARTIAL;
 }

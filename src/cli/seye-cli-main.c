@@ -13,6 +13,8 @@
 #include "seye-cli-fetch.h"
 #include "seye-cli-history.h"
 #include "seye-cli-observe.h"
+#include "seye-cli-run.h"
+#include "seye-cli-top.h"
 
 typedef struct
 {
@@ -24,6 +26,8 @@ typedef struct
 static const Command commands[] = {
   { "fetch", seye_cli_fetch, N_("Print the metrics of every node once, then exit") },
   { "observe", seye_cli_observe, N_("Watch every node live in the terminal") },
+  { "top", seye_cli_top, N_("Follow one node's processes live, busiest first") },
+  { "run", seye_cli_run, N_("Run a named action on a paired node, or list its actions") },
   { "history", seye_cli_history, N_("Print a node's history as the app recorded it") },
   { "alerts", seye_cli_alerts, N_("Print the alerts the app recorded: started, cleared, acknowledged") },
 };

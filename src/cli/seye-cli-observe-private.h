@@ -27,8 +27,6 @@ typedef struct
 char  *_seye_cli_observe_memory_cell      (SeyeSample *sample) G_GNUC_WARN_UNUSED_RESULT;
 char  *_seye_cli_observe_state_cell       (SeyeNode   *node) G_GNUC_WARN_UNUSED_RESULT;
 
-void   _seye_cli_observe_start_curses     (Observe    *self);
-void   _seye_cli_observe_restore_terminal (void);
 guint  _seye_cli_observe_find_selected    (Observe    *self,
                                            GPtrArray  *nodes);
 void   _seye_cli_observe_draw             (Observe    *self);

@@ -12,14 +12,14 @@
 #include "seye-node-column.h"
 #include "seye-clock.h"
 #include "seye-cli-observe-private.h"
+#include "seye-cli-screen.h"
 #include "seye-format.h"
 #include "seye-sanitize.h"
 
 enum {
-  PAIR_ALERT = 1,
-  PAIR_OK,
-  PAIR_DIM,
-  PAIR_HEADER,
+  PAIR_ALERT = SEYE_CLI_PAIR_ALERT,
+  PAIR_OK = SEYE_CLI_PAIR_OK,
+  PAIR_DIM = SEYE_CLI_PAIR_DIM,
 };
 
 /* Cells -------------------------------------------------------------------- */
@@ -60,76 +60,7 @@ _seye_cli_observe_state_cell (SeyeNode *node)
 }
 
 
-static gboolean curses_active;
-
-void
-_seye_cli_observe_restore_terminal (void)
-{
-  if (curses_active)
-    {
-      curs_set (1);
-      endwin ();
-      curses_active = FALSE;
-    }
-}
-
-void
-_seye_cli_observe_start_curses (Observe *self)
-{
-  initscr ();
-  curses_active = TRUE;
-  atexit (_seye_cli_observe_restore_terminal);
-  cbreak ();
-  noecho ();
-  nonl ();
-  keypad (stdscr, TRUE);
-  nodelay (stdscr, TRUE);
-  set_escdelay (25);
-  curs_set (0);
-
-  self->color = seye_cli_use_color (STDOUT_FILENO) && has_colors ();
-  if (self->color)
-    {
-      start_color ();
-      use_default_colors ();
-      init_pair (PAIR_ALERT, COLOR_RED, -1);
-      init_pair (PAIR_OK, COLOR_GREEN, -1);
-      init_pair (PAIR_DIM, COLOR_YELLOW, -1);
-      init_pair (PAIR_HEADER, COLOR_BLACK, COLOR_CYAN);
-    }
-
-  self->curses = TRUE;
-}
-
-
 /* Terminal mode ------------------------------------------------------------ */
-
-static void
-put (int         y,
-     int         x,
-     int         width,
-     const char *text,
-     gboolean    right)
-{
-  glong len;
-
-  if (x >= COLS || y >= LINES || width <= 0)
-    return;
-
-  width = MIN (width, COLS - x);
-  len = g_utf8_strlen (text, -1);
-
-  if (len > width)
-    {
-      /* Cut at a character, never inside one. */
-      const char *end = g_utf8_offset_to_pointer (text, width);
-
-      mvaddnstr (y, x, text, (int) (end - text));
-      return;
-    }
-
-  mvaddstr (y, right ? x + width - (int) len : x, text);
-}
 
 static void
 draw_bar (int      y,
@@ -206,7 +137,7 @@ draw_cores (Observe  *self,
       g_autofree char *state = _seye_cli_observe_state_cell (node);
       g_autofree char *line = g_strdup_printf ("%s: %s", name, state);
 
-      put (top, 0, COLS, line, FALSE);
+      seye_cli_screen_put (top, 0, COLS, line, FALSE);
       return;
     }
 
@@ -216,7 +147,7 @@ draw_cores (Observe  *self,
   n = sample->cores->len;
   title = g_strdup_printf (_("Cores of %s (%u)"), name, n);
   attron (A_BOLD);
-  put (top, 0, COLS, title, FALSE);
+  seye_cli_screen_put (top, 0, COLS, title, FALSE);
   attroff (A_BOLD);
 
   per_line = MAX (1, COLS / cell);
@@ -233,15 +164,15 @@ draw_cores (Observe  *self,
         {
           g_autofree char *more = g_strdup_printf (_("… %u more"), n - i);
 
-          put (bottom - 1, MAX (0, COLS - 12), 12, more, TRUE);
+          seye_cli_screen_put (bottom - 1, MAX (0, COLS - 12), 12, more, TRUE);
           break;
         }
 
       g_snprintf (label, sizeof label, "%3d", core->id);
       g_snprintf (percent, sizeof percent, "%3.0f%%", core->busy);
-      put (y, x, 4, label, TRUE);
+      seye_cli_screen_put (y, x, 4, label, TRUE);
       draw_bar (y, x + 5, cell - 11, core->busy, FALSE, self->color);
-      put (y, x + cell - 6, 4, percent, TRUE);
+      seye_cli_screen_put (y, x + cell - 6, 4, percent, TRUE);
     }
 }
 
@@ -262,10 +193,10 @@ draw_title (Observe   *self,
                                          "Sorcerer's Eye — %u nodes, %u online", nodes->len),
                             nodes->len, online);
   attron (A_BOLD);
-  put (0, 0, COLS, header, FALSE);
+  seye_cli_screen_put (0, 0, COLS, header, FALSE);
   attroff (A_BOLD);
   if (status != NULL)
-    put (0, (int) g_utf8_strlen (header, -1) + 3, COLS, status, FALSE);
+    seye_cli_screen_put (0, (int) g_utf8_strlen (header, -1) + 3, COLS, status, FALSE);
 }
 
 /* The column headers, the sort column marked. */
@@ -290,7 +221,7 @@ draw_headers (Observe *self,
       g_autofree char *label = heads[i].sort == self->sort ? g_strconcat (heads[i].label, "*", NULL)
                                                            : g_strdup (heads[i].label);
 
-      put (1, heads[i].x, heads[i].w, label, heads[i].right);
+      seye_cli_screen_put (1, heads[i].x, heads[i].w, label, heads[i].right);
     }
   attroff (A_REVERSE);
 }
@@ -307,7 +238,7 @@ put_alert (Observe    *self,
 {
   if (alert && self->color)
     attron (COLOR_PAIR (PAIR_ALERT));
-  put (y, x, width, text, right);
+  seye_cli_screen_put (y, x, width, text, right);
   if (alert && self->color)
     attroff (COLOR_PAIR (PAIR_ALERT));
 }
@@ -337,13 +268,13 @@ draw_values (Observe    *self,
     }
   else
     {
-      put (y, c.cpu, 6, "–", TRUE);
+      seye_cli_screen_put (y, c.cpu, 6, "–", TRUE);
     }
 
   put_alert (self, (alerts & SEYE_ALERT_MEMORY) != 0, y, c.memory, 19, memory, FALSE);
-  put (y, c.load, 15, load, FALSE);
-  put (y, c.procs, 6, procs, TRUE);
-  put (y, c.uptime, 8, uptime, TRUE);
+  seye_cli_screen_put (y, c.load, 15, load, FALSE);
+  seye_cli_screen_put (y, c.procs, 6, procs, TRUE);
+  seye_cli_screen_put (y, c.uptime, 8, uptime, TRUE);
 }
 
 static void
@@ -364,16 +295,16 @@ draw_row (Observe  *self,
       mvaddch (y, 0, '>');
     }
 
-  put (y, c.name + 1, c.cpu - 2, name, FALSE);
+  seye_cli_screen_put (y, c.name + 1, c.cpu - 2, name, FALSE);
 
   if (seye_node_get_sample (node) != NULL && !offline)
     draw_values (self, node, y, c);
   else
-    put (y, c.cpu, 6, "–", TRUE);
+    seye_cli_screen_put (y, c.cpu, 6, "–", TRUE);
 
   if (offline && self->color)
     attron (COLOR_PAIR ((alerts & SEYE_ALERT_OFFLINE) ? PAIR_ALERT : PAIR_DIM));
-  put (y, c.status, COLS - c.status, state, FALSE);
+  seye_cli_screen_put (y, c.status, COLS - c.status, state, FALSE);
   if (offline && self->color)
     attroff (COLOR_PAIR ((alerts & SEYE_ALERT_OFFLINE) ? PAIR_ALERT : PAIR_DIM));
 
@@ -397,7 +328,7 @@ draw_help (Observe *self)
                             sort, self->filter->str);
   else
     help = g_strdup_printf (_("Up/Down select   s sort: %s   / filter   q quit"), sort);
-  put (LINES - 1, 0, COLS, help, FALSE);
+  seye_cli_screen_put (LINES - 1, 0, COLS, help, FALSE);
   attroff (A_REVERSE);
 }
 
@@ -448,7 +379,7 @@ _seye_cli_observe_draw (Observe *self)
       const char *empty = self->filter->len > 0 ? _("No node matches the filter.")
                                                 : _("Looking for nodes… (start sorcerers-eye-agent on a node, or use --host)");
 
-      put (list_top, 1, COLS - 1, empty, FALSE);
+      seye_cli_screen_put (list_top, 1, COLS - 1, empty, FALSE);
     }
 
   if (selected != NULL)

@@ -8,12 +8,12 @@
 #include <glib/gi18n.h>
 #include <signal.h>
 #include <stdio.h>
-#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "seye-cli-common.h"
 #include "seye-cli-observe.h"
 #include "seye-cli-observe-private.h"
+#include "seye-cli-screen.h"
 #include "seye-error.h"
 #include "seye-format.h"
 #include "seye-monitor.h"
@@ -281,12 +281,8 @@ static gboolean
 resize_cb (gpointer data)
 {
   Observe *self = data;
-  struct winsize size;
 
-  if (ioctl (STDOUT_FILENO, TIOCGWINSZ, &size) == 0 && size.ws_row > 0 && size.ws_col > 0)
-    resizeterm (size.ws_row, size.ws_col);
-
-  clear ();
+  seye_cli_screen_resize ();
   queue_redraw (self);
 
   return G_SOURCE_CONTINUE;
@@ -427,7 +423,8 @@ watch (Observe  *self,
 
   if (tty)
     {
-      _seye_cli_observe_start_curses (self);
+      self->color = seye_cli_screen_start ();
+      self->curses = TRUE;
       self->sources[3] = g_unix_fd_add (STDIN_FILENO, G_IO_IN | G_IO_HUP | G_IO_ERR,
                                         stdin_cb, self);
       self->sources[4] = g_unix_signal_add (SIGWINCH, resize_cb, self);
@@ -453,7 +450,7 @@ unwatch (Observe *self)
     {
       g_signal_handlers_disconnect_by_data (self->monitor, self);
       disconnect_nodes (self);
-      _seye_cli_observe_restore_terminal ();
+      seye_cli_screen_restore ();
     }
 }
 
