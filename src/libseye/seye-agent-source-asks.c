@@ -141,7 +141,7 @@ describe_status (Ask      *ask,
     {
     case SOUP_STATUS_UNAUTHORIZED:
       return g_error_new (SEYE_ERROR, SEYE_ERROR_AUTH,
-                          _("%s wants its token: pair with it first (its detail pane, or “seye pair”)"), name);
+                          _("%s wants its token: pair with it first (in the app: its detail pane; with seye: --pin and --token-file)"), name);
     case SOUP_STATUS_FORBIDDEN:
       return g_error_new (SEYE_ERROR, SEYE_ERROR_AUTH,
                           _("%s does not allow this from here (HTTP 403): see its --api-access"), name);
