@@ -245,6 +245,9 @@ test_refused (void)
       "is not an executable file" },
     { "[agent]\nauth=token\ntls=true\n[actions]\nhello=/usr/bin/printf 'hello\n",
       "[actions] hello: " },
+    /* An escape the key file does not know: one line, no GLib warning before it. */
+    { "[agent]\nauth=token\ntls=true\n[actions]\nhello=/usr/bin/printf \"a\\\"b\"\n",
+      "[actions] hello: " },
     { "[agent]\nauth=token\ntls=true\n[actions]\nHello=/usr/bin/printf hello\n",
       "“Hello” is not an action name" },
     { "[agent]\nauth=token\ntls=true\n[actions]\nhello=/usr/bin/printf hi\nhello.timeout=0\n",

@@ -81,8 +81,10 @@ read_command (GKeyFile    *key_file,
       return NULL;
     }
 
+  /* GKeyFile may return a string and an error (an escape it does not know,
+   * such as \"): the error counts, and the shell parser is not asked. */
   command = g_key_file_get_string (key_file, GROUP, key, &local_error);
-  if (command != NULL)
+  if (command != NULL && local_error == NULL)
     g_shell_parse_argv (command, NULL, &argv, &local_error);
   if (local_error != NULL)
     {
