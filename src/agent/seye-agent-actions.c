@@ -6,6 +6,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include "seye-actions.h"
 #include "seye-agent-actions.h"
 #include "seye-error.h"
 #include "seye-json.h"
@@ -50,17 +51,6 @@ seye_agent_actions_lookup (GPtrArray  *actions,
 
 /* The key file ------------------------------------------------------------ */
 
-static gboolean
-name_is_valid (const char *name)
-{
-  gsize length = strlen (name);
-
-  if (length == 0 || length > SEYE_AGENT_MAX_ACTION_NAME)
-    return FALSE;
-
-  return strspn (name, "abcdefghijklmnopqrstuvwxyz0123456789_-") == length;
-}
-
 /* "name=/usr/bin/program arguments": one action. */
 static SeyeAgentAction *
 read_command (GKeyFile    *key_file,
@@ -73,7 +63,7 @@ read_command (GKeyFile    *key_file,
   g_autofree char *command = NULL;
   g_auto (GStrv) argv = NULL;
 
-  if (!name_is_valid (key))
+  if (!seye_action_name_is_valid (key))
     {
       g_set_error (error, SEYE_ERROR, SEYE_ERROR_CONFIG,
                    "%s: [" GROUP "] “%s” is not an action name: "

@@ -3,6 +3,8 @@
 
 #include <gio/gio.h>
 
+#include "seye-actions.h"
+
 #include "seye-agent-config.h"
 
 G_BEGIN_DECLS
@@ -12,7 +14,7 @@ G_BEGIN_DECLS
 
 #define SEYE_AGENT_ACTIONS_GROUP        "actions"
 #define SEYE_AGENT_MAX_ACTIONS          32
-#define SEYE_AGENT_MAX_ACTION_NAME      32
+#define SEYE_AGENT_MAX_ACTION_NAME      SEYE_ACTION_MAX_NAME
 #define SEYE_AGENT_MAX_DESCRIPTION      256         /* bytes */
 #define SEYE_AGENT_DEFAULT_ACTION_TIMEOUT 30        /* seconds */
 #define SEYE_AGENT_MAX_ACTION_TIMEOUT   3600
