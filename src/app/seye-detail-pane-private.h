@@ -4,6 +4,8 @@
 #include <gtk/gtk.h>
 
 #include "seye-detail-pane.h"
+#include "seye-process-view.h"
+#include "seye-source.h"
 
 G_BEGIN_DECLS
 
@@ -13,7 +15,8 @@ G_BEGIN_DECLS
  * One type across files: seye-detail-pane.c holds the widget, its properties and the
  * labels about the node; seye-detail-pane-pairing.c the pairing notice and the
  * Connection row; seye-detail-pane-history.c the long ranges read from the store and
- * the export of the history to a file.
+ * the export of the history to a file. Its processes are a widget of their own
+ * (SeyeProcessView).
  */
 struct _SeyeDetailPane
 {
@@ -55,6 +58,8 @@ struct _SeyeDetailPane
   GtkBox     *alert_rules_box;
   GtkExpander *alert_rules_expander;
   GtkExpander *details_expander;
+  GtkExpander *processes_expander;
+  SeyeProcessView *process_view;
 
   /* Owned */
   SeyeNode             *node;
@@ -84,6 +89,8 @@ _seye_detail_pane_is_history_window (guint seconds)
 /* seye-detail-pane.c */
 void     _seye_detail_pane_set_label            (GtkLabel       *label,
                                                  const char     *text);
+SeyeSource *_seye_detail_pane_get_source        (SeyeDetailPane *self,
+                                                 SeyeNode       *node);
 
 /* seye-detail-pane-pairing.c */
 void     _seye_detail_pane_follow_pairing       (SeyeDetailPane *self,
