@@ -384,6 +384,7 @@ seye_detail_pane_dispose (GObject *object)
   SeyeDetailPane *self = SEYE_DETAIL_PANE (object);
 
   seye_detail_pane_set_node (self, NULL);
+  _seye_detail_pane_actions_dispose (self);
   _seye_detail_pane_history_dispose (self);
   g_clear_object (&self->store);
   g_clear_object (&self->settings);
@@ -518,6 +519,8 @@ seye_detail_pane_class_init (SeyeDetailPaneClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SeyeDetailPane, details_expander);
   gtk_widget_class_bind_template_child (widget_class, SeyeDetailPane, processes_expander);
   gtk_widget_class_bind_template_child (widget_class, SeyeDetailPane, process_view);
+  gtk_widget_class_bind_template_child (widget_class, SeyeDetailPane, actions_box);
+  gtk_widget_class_bind_template_child (widget_class, SeyeDetailPane, actions_flow);
 
   gtk_widget_class_install_property_action (widget_class, "detail.window", "window");
   gtk_widget_class_install_action (widget_class, "detail.export", NULL, _seye_detail_pane_export_action);
@@ -536,6 +539,7 @@ seye_detail_pane_init (SeyeDetailPane *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
   _seye_detail_pane_update_export_action (self);
+  _seye_detail_pane_actions_init (self);
 
   /* The filesystem alert threshold colours the level bars. */
   self->settings = g_settings_new (APP_ID);
@@ -596,6 +600,13 @@ seye_detail_pane_set_node (SeyeDetailPane *self,
                                G_CONNECT_SWAPPED);
       g_signal_connect_object (node, "notify::error", G_CALLBACK (update_state), self,
                                G_CONNECT_SWAPPED);
+      /* Its actions come with HTTPS and a pairing, and are asked again when it is back. */
+      g_signal_connect_object (node, "notify::state", G_CALLBACK (_seye_detail_pane_update_actions), self,
+                               G_CONNECT_SWAPPED);
+      g_signal_connect_object (node, "notify::paired", G_CALLBACK (_seye_detail_pane_update_actions), self,
+                               G_CONNECT_SWAPPED);
+      g_signal_connect_object (node, "notify::tls", G_CALLBACK (_seye_detail_pane_update_actions), self,
+                               G_CONNECT_SWAPPED);
       _seye_detail_pane_follow_pairing (self, node);
       update_info (self);
       update_state (self);
@@ -612,6 +623,7 @@ seye_detail_pane_set_node (SeyeDetailPane *self,
 
   gtk_stack_set_visible_child_name (self->stack, node != NULL ? "node" : "empty");
   seye_process_view_set_node (self->process_view, _seye_detail_pane_get_source (self, node), node);
+  _seye_detail_pane_update_actions (self);
 
   self->query_to_ms = 0;
   _seye_detail_pane_reload_history (self);
