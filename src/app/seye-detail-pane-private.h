@@ -4,6 +4,8 @@
 #include <gtk/gtk.h>
 
 #include "seye-detail-pane.h"
+#include "seye-process-view.h"
+#include "seye-source.h"
 
 G_BEGIN_DECLS
 
@@ -13,7 +15,8 @@ G_BEGIN_DECLS
  * One type across files: seye-detail-pane.c holds the widget, its properties and the
  * labels about the node; seye-detail-pane-pairing.c the pairing notice and the
  * Connection row; seye-detail-pane-history.c the long ranges read from the store and
- * the export of the history to a file.
+ * the export of the history to a file; seye-detail-pane-actions.c the node's named
+ * actions. Its processes are a widget of their own (SeyeProcessView).
  */
 struct _SeyeDetailPane
 {
@@ -55,6 +58,10 @@ struct _SeyeDetailPane
   GtkBox     *alert_rules_box;
   GtkExpander *alert_rules_expander;
   GtkExpander *details_expander;
+  GtkExpander *processes_expander;
+  SeyeProcessView *process_view;
+  GtkWidget  *actions_box;
+  GtkFlowBox *actions_flow;
 
   /* Owned */
   SeyeNode             *node;
@@ -66,6 +73,11 @@ struct _SeyeDetailPane
   GtkFileFilter        *json_filter;
   GFile                *export_file;
   char                 *fingerprint;     /* the pinned one in full, while shown */
+  GCancellable         *actions_cancellable;
+  GHashTable           *action_runs;     /* "node key\naction" -> GCancellable of the run */
+  GtkWidget            *action_dialog;   /* weak: the last one about an action */
+  SeyeNode             *actions_node;    /* compared only: the node the buttons are for */
+  gboolean              actions_listed;
 
   guint       window;
   gint64      query_to_ms;       /* right edge of the last query, 0 when none */
@@ -84,6 +96,13 @@ _seye_detail_pane_is_history_window (guint seconds)
 /* seye-detail-pane.c */
 void     _seye_detail_pane_set_label            (GtkLabel       *label,
                                                  const char     *text);
+SeyeSource *_seye_detail_pane_get_source        (SeyeDetailPane *self,
+                                                 SeyeNode       *node);
+
+/* seye-detail-pane-actions.c */
+void     _seye_detail_pane_actions_init         (SeyeDetailPane *self);
+void     _seye_detail_pane_actions_dispose      (SeyeDetailPane *self);
+void     _seye_detail_pane_update_actions       (SeyeDetailPane *self);
 
 /* seye-detail-pane-pairing.c */
 void     _seye_detail_pane_follow_pairing       (SeyeDetailPane *self,

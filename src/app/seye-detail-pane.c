@@ -43,6 +43,19 @@ _seye_detail_pane_set_label (GtkLabel   *label,
     gtk_label_set_text (label, text);
 }
 
+/* Where @node comes from, to ask it what is asked only on demand; NULL outside a window. */
+SeyeSource *
+_seye_detail_pane_get_source (SeyeDetailPane *self,
+                              SeyeNode       *node)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+
+  if (node == NULL || !SEYE_IS_WINDOW (root))
+    return NULL;
+
+  return seye_monitor_get_node_source (seye_window_get_monitor (SEYE_WINDOW (root)), node);
+}
+
 /* A value over a graph: plain text too; a new one redraws it and nothing else. */
 static void
 set_value (GtkInscription *inscription,
@@ -371,6 +384,7 @@ seye_detail_pane_dispose (GObject *object)
   SeyeDetailPane *self = SEYE_DETAIL_PANE (object);
 
   seye_detail_pane_set_node (self, NULL);
+  _seye_detail_pane_actions_dispose (self);
   _seye_detail_pane_history_dispose (self);
   g_clear_object (&self->store);
   g_clear_object (&self->settings);
@@ -466,6 +480,7 @@ seye_detail_pane_class_init (SeyeDetailPaneClass *klass)
   g_type_ensure (SEYE_TYPE_GRAPH);
   g_type_ensure (SEYE_TYPE_USAGE_ROW);
   g_type_ensure (SEYE_TYPE_ALERT_RULE_ROW);
+  g_type_ensure (SEYE_TYPE_PROCESS_VIEW);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ui/seye-detail-pane.ui");
   gtk_widget_class_bind_template_child (widget_class, SeyeDetailPane, stack);
@@ -502,6 +517,10 @@ seye_detail_pane_class_init (SeyeDetailPaneClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SeyeDetailPane, alert_rules_box);
   gtk_widget_class_bind_template_child (widget_class, SeyeDetailPane, alert_rules_expander);
   gtk_widget_class_bind_template_child (widget_class, SeyeDetailPane, details_expander);
+  gtk_widget_class_bind_template_child (widget_class, SeyeDetailPane, processes_expander);
+  gtk_widget_class_bind_template_child (widget_class, SeyeDetailPane, process_view);
+  gtk_widget_class_bind_template_child (widget_class, SeyeDetailPane, actions_box);
+  gtk_widget_class_bind_template_child (widget_class, SeyeDetailPane, actions_flow);
 
   gtk_widget_class_install_property_action (widget_class, "detail.window", "window");
   gtk_widget_class_install_action (widget_class, "detail.export", NULL, _seye_detail_pane_export_action);
@@ -520,9 +539,13 @@ seye_detail_pane_init (SeyeDetailPane *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
   _seye_detail_pane_update_export_action (self);
+  _seye_detail_pane_actions_init (self);
 
   /* The filesystem alert threshold colours the level bars. */
   self->settings = g_settings_new (APP_ID);
+  /* The Processes section stays open or closed from one node, and one run, to the next. */
+  g_settings_bind (self->settings, "processes-expanded", self->processes_expander, "expanded",
+                   G_SETTINGS_BIND_DEFAULT);
   g_signal_connect_object (self->settings, "changed::filesystem-threshold",
                            G_CALLBACK (update_values), self, G_CONNECT_SWAPPED);
 
@@ -577,6 +600,13 @@ seye_detail_pane_set_node (SeyeDetailPane *self,
                                G_CONNECT_SWAPPED);
       g_signal_connect_object (node, "notify::error", G_CALLBACK (update_state), self,
                                G_CONNECT_SWAPPED);
+      /* Its actions come with HTTPS and a pairing, and are asked again when it is back. */
+      g_signal_connect_object (node, "notify::state", G_CALLBACK (_seye_detail_pane_update_actions), self,
+                               G_CONNECT_SWAPPED);
+      g_signal_connect_object (node, "notify::paired", G_CALLBACK (_seye_detail_pane_update_actions), self,
+                               G_CONNECT_SWAPPED);
+      g_signal_connect_object (node, "notify::tls", G_CALLBACK (_seye_detail_pane_update_actions), self,
+                               G_CONNECT_SWAPPED);
       _seye_detail_pane_follow_pairing (self, node);
       update_info (self);
       update_state (self);
@@ -592,6 +622,8 @@ seye_detail_pane_set_node (SeyeDetailPane *self,
   seye_graph_set_node (self->disk_graph, node);
 
   gtk_stack_set_visible_child_name (self->stack, node != NULL ? "node" : "empty");
+  seye_process_view_set_node (self->process_view, _seye_detail_pane_get_source (self, node), node);
+  _seye_detail_pane_update_actions (self);
 
   self->query_to_ms = 0;
   _seye_detail_pane_reload_history (self);
@@ -713,4 +745,16 @@ _seye_detail_pane_get_alert_rule_row (SeyeDetailPane *self,
       return row;
 
   return NULL;
+}
+
+SeyeProcessView *
+_seye_detail_pane_get_process_view (SeyeDetailPane *self)
+{
+  return self->process_view;
+}
+
+GtkExpander *
+_seye_detail_pane_get_processes_expander (SeyeDetailPane *self)
+{
+  return self->processes_expander;
 }

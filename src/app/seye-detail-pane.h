@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
-#include <gtk/gtk.h>
+#include <adwaita.h>
 
 #include "seye-graph.h"
 #include "seye-node.h"
+#include "seye-process-view.h"
 #include "seye-store.h"
 
 G_BEGIN_DECLS
@@ -41,5 +42,15 @@ GtkWidget  *_seye_detail_pane_get_alert_rule_row  (SeyeDetailPane *self,
 GtkFileChooser *_seye_detail_pane_get_export_dialog (SeyeDetailPane *self);
 /* For tests: the line over the CPU graph (now, or a past range's average and maximum). */
 char       *_seye_detail_pane_dup_cpu_values      (SeyeDetailPane *self) G_GNUC_WARN_UNUSED_RESULT;
+
+/* For tests: the Processes section and its expander; the button of action @name (NULL
+ * when not shown), the open dialog about an action (confirmation or result) and its
+ * text ("heading\nbody\noutput"). */
+SeyeProcessView  *_seye_detail_pane_get_process_view       (SeyeDetailPane *self);
+GtkExpander      *_seye_detail_pane_get_processes_expander (SeyeDetailPane *self);
+GtkButton        *_seye_detail_pane_get_action_button      (SeyeDetailPane *self,
+                                                            const char     *name);
+AdwMessageDialog *_seye_detail_pane_get_action_dialog      (SeyeDetailPane *self);
+char             *_seye_detail_pane_dup_action_dialog_text (SeyeDetailPane *self) G_GNUC_WARN_UNUSED_RESULT;
 
 G_END_DECLS

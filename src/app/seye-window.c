@@ -509,7 +509,9 @@ seye_window_show_node (SeyeWindow *self,
 {
   g_return_if_fail (SEYE_IS_WINDOW (self));
 
-  if (node != NULL && seye_node_list_get_selected_node (self->node_list) != node)
+  /* Even the node the list chose by itself: chosen now, it stays when the list sorts
+   * its first rows and would otherwise select its top one. */
+  if (node != NULL)
     seye_node_list_select_node (self->node_list, node);
 
   if (adw_leaflet_get_folded (self->leaflet))
