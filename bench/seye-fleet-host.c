@@ -51,6 +51,7 @@ struct _SeyeFleetHost
   gint64           first_tick;      /* of the samples taken: where the history starts */
   gint64           latest_tick;
   GBytes          *prometheus;      /* of the latest sample, made on the first scrape */
+  GPtrArray       *streams;         /* SoupServerMessage: the /v1/stream answers under way */
   gboolean         offline;
 };
 
@@ -142,6 +143,14 @@ route_prometheus (SeyeFleetHost     *self,
 }
 
 static void
+stream_finished_cb (SoupServerMessage *msg,
+                    SeyeFleetHost     *self)
+{
+  g_signal_handlers_disconnect_by_data (msg, self);
+  g_ptr_array_remove_fast (self->streams, msg);
+}
+
+static void
 route_stream (SeyeFleetHost     *self,
               SoupServerMessage *msg,
               GHashTable        *query)
@@ -155,6 +164,11 @@ route_stream (SeyeFleetHost     *self,
       /* As the agent bounds what a reader that stops reading leaves in the kernel. */
       if (socket != NULL)
         g_socket_set_option (socket, SOL_SOCKET, SO_SNDBUF, SEYE_AGENT_STREAM_SNDBUF, NULL);
+      if (soup_server_message_get_method (msg) != SOUP_METHOD_HEAD)
+        {
+          g_ptr_array_add (self->streams, g_object_ref (msg));
+          g_signal_connect (msg, "finished", G_CALLBACK (stream_finished_cb), self);
+        }
     }
   else if (g_error_matches (error, SEYE_ERROR, SEYE_ERROR_UNAVAILABLE))
     {
@@ -387,11 +401,31 @@ seye_fleet_host_new (SeyeFleetNode *node,
   self->index_json = g_string_free_to_bytes (str);
 
   self->stream = seye_agent_stream_new (info->interval, drop_stream_cb, self);
+  self->streams = g_ptr_array_new_with_free_func (g_object_unref);
   self->server = soup_server_new ("server-header", "seye-fleet-sim/" PACKAGE_VERSION " ", NULL);
   soup_server_add_early_handler (self->server, NULL, early_cb, self, NULL);
   soup_server_add_handler (self->server, NULL, handle_cb, self, NULL);
 
   return self;
+}
+
+/* Every stream ends; with @cut, no goodbye line gets out (their sockets are
+ * shut first), as when a machine drops off the network. */
+static void
+end_streams (SeyeFleetHost *self,
+             gboolean       cut)
+{
+  for (guint i = 0; i < self->streams->len; i++)
+    {
+      SoupServerMessage *msg = self->streams->pdata[i];
+      GSocket *socket = soup_server_message_get_socket (msg);
+
+      g_signal_handlers_disconnect_by_data (msg, self);
+      if (cut && socket != NULL)
+        g_socket_shutdown (socket, TRUE, TRUE, NULL);
+    }
+  g_ptr_array_set_size (self->streams, 0);
+  seye_agent_stream_close (self->stream);
 }
 
 void
@@ -400,7 +434,7 @@ seye_fleet_host_free (SeyeFleetHost *self)
   if (self == NULL)
     return;
 
-  seye_agent_stream_close (self->stream);
+  end_streams (self, FALSE);
   soup_server_disconnect (self->server);
   g_clear_object (&self->server);
   g_clear_object (&self->stream);
@@ -409,6 +443,7 @@ seye_fleet_host_free (SeyeFleetHost *self)
   g_clear_pointer (&self->index_json, g_bytes_unref);
   g_clear_pointer (&self->prometheus, g_bytes_unref);
   g_clear_pointer (&self->latest, seye_sample_unref);
+  g_clear_pointer (&self->streams, g_ptr_array_unref);
   g_free (self);
 }
 
@@ -485,7 +520,9 @@ seye_fleet_host_get_n_streams (SeyeFleetHost *self)
 }
 
 /* Offline: nothing listens and every connection is cut, streams without a
- * goodbye. Back: the same port again. */
+ * goodbye. Back: the same port again. The streams are ended before
+ * soup_server_disconnect(): libsoup 3.2 does not finish a message whose
+ * connection it closes, and SeyeAgentStream would write to it again. */
 static void
 set_offline (SeyeFleetHost *self,
              gboolean       offline)
@@ -495,6 +532,7 @@ set_offline (SeyeFleetHost *self,
   if (offline)
     {
       g_debug ("%s goes offline", seye_fleet_node_get_info (self->node)->name);
+      end_streams (self, TRUE);
       soup_server_disconnect (self->server);
       self->offline = TRUE;
     }
@@ -550,5 +588,5 @@ seye_fleet_host_tick (SeyeFleetHost *self,
 void
 seye_fleet_host_say_goodbye (SeyeFleetHost *self)
 {
-  seye_agent_stream_close (self->stream);
+  end_streams (self, FALSE);
 }
