@@ -13,8 +13,9 @@
 # measured over SECONDS (default 60), and its resident memory at the end. The
 # followers say how many nodes had a sample of the last 3 s at the end: every
 # one must have. Everything runs under nice -n 10 (SEYE_BENCH_NICE): others may
-# be measuring on this machine. Extra arguments for the simulator:
-# SEYE_FLEET_SIM_ARGS (e.g. "--offline 0").
+# be measuring on this machine. Arguments for the simulator: SEYE_FLEET_SIM_ARGS,
+# by default "--offline 0" (a node that is away at the end would not be fresh;
+# the other patterns, busy and hot, are the simulator's defaults).
 set -euo pipefail
 
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -41,7 +42,7 @@ cleanup() {
 trap cleanup EXIT
 
 # shellcheck disable=SC2086 # the extra arguments are words
-nice -n "$niceness" "$sim" -n "$n_nodes" --interval 1 --list "$work/list" ${SEYE_FLEET_SIM_ARGS:-} \
+nice -n "$niceness" "$sim" -n "$n_nodes" --interval 1 --list "$work/list" ${SEYE_FLEET_SIM_ARGS---offline 0} \
   2>"$work/sim.log" &
 sim_pid=$!
 pids+=("$sim_pid")
