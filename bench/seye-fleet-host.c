@@ -35,6 +35,7 @@
 #define JSON_TYPE        "application/json"
 #define HISTORY_BLOCK    60         /* samples made and written at a time */
 #define LISTEN_BACKLOG   128
+#define NO_HEARTBEAT     3600.0     /* a heartbeat that never comes: see route_stream() */
 
 struct _SeyeFleetHost
 {
@@ -52,6 +53,7 @@ struct _SeyeFleetHost
   gint64           latest_tick;
   GBytes          *prometheus;      /* of the latest sample, made on the first scrape */
   GPtrArray       *streams;         /* SoupServerMessage: the /v1/stream answers under way */
+  gboolean         heartbeat;       /* a stream of this node may be quiet for the heartbeat */
   gboolean         offline;
 };
 
@@ -150,12 +152,40 @@ stream_finished_cb (SoupServerMessage *msg,
   g_ptr_array_remove_fast (self->streams, msg);
 }
 
+/* Whether a stream asked with @query may go without a line for the
+ * heartbeat: the longest gap between its lines (SeyeAgentStream sends a sample
+ * once ?interval= has passed, give or take half a sampling interval), and half
+ * an interval of lateness. */
+static gboolean
+may_be_quiet (SeyeFleetHost *self,
+              GHashTable    *query)
+{
+  const char *text = query != NULL ? g_hash_table_lookup (query, "interval") : NULL;
+  double every = seye_fleet_node_get_info (self->node)->interval;
+  double wanted = text != NULL ? g_ascii_strtod (text, NULL) : 0;
+  double gap = every * MAX (1, ceil ((wanted - every / 2) / every));
+
+  return !(gap + every / 2 < SEYE_AGENT_STREAM_HEARTBEAT);
+}
+
+/* The heartbeat is a timer per SeyeAgentStream, checking twice a heartbeat:
+ * a thousand of them woke the simulator a thousand times a second and cost a
+ * third of its CPU, though a stream that gets a line every second never needs
+ * one. So a node's streams have it from the first one that may be quiet that
+ * long (?interval=5, or --interval 2), and keep it. */
 static void
 route_stream (SeyeFleetHost     *self,
               SoupServerMessage *msg,
               GHashTable        *query)
 {
   g_autoptr (GError) error = NULL;
+
+  if (!self->heartbeat && may_be_quiet (self, query))
+    {
+      seye_agent_stream_set_limits (self->stream, SEYE_AGENT_STREAM_MAX_SUBSCRIBERS,
+                                    SEYE_AGENT_STREAM_HEARTBEAT);
+      self->heartbeat = TRUE;
+    }
 
   if (seye_agent_stream_subscribe (self->stream, msg, query, self->latest, &error))
     {
@@ -401,6 +431,7 @@ seye_fleet_host_new (SeyeFleetNode *node,
   self->index_json = g_string_free_to_bytes (str);
 
   self->stream = seye_agent_stream_new (info->interval, drop_stream_cb, self);
+  seye_agent_stream_set_limits (self->stream, SEYE_AGENT_STREAM_MAX_SUBSCRIBERS, NO_HEARTBEAT);
   self->streams = g_ptr_array_new_with_free_func (g_object_unref);
   self->server = soup_server_new ("server-header", "seye-fleet-sim/" PACKAGE_VERSION " ", NULL);
   soup_server_add_early_handler (self->server, NULL, early_cb, self, NULL);
