@@ -145,6 +145,9 @@ check_options (GError **error)
   else if (opt_port > 0 || (opt_port == 0 && opt_base_port >= 0))
     g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
                          "give --base-port P for consecutive ports, or --port 0 for free ones");
+  else if (opt_prefix[0] == '\0' || strlen (opt_prefix) > 50)
+    g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                         "--prefix must be 1 to 50 bytes: a node's name is at most 63");
   else if (opt_base_port >= 0 && (opt_base_port < 1 || opt_base_port + opt_nodes - 1 > 65535))
     g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
                  "--base-port must leave room for %d ports below 65536", opt_nodes);
