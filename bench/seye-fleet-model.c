@@ -9,7 +9,7 @@
 #include "seye-node-id.h"
 
 /*
- * The machines of the simulated fleet and their samples.
+ * The machines of the simulated fleet; their samples are seye-fleet-sample.c.
  *
  * A node's shape (cores, memory, disks, interfaces, how busy it is) is drawn
  * once from the seed. Its values at tick K come from a hash of the seed, the
