@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <sys/stat.h>
+
+#include "seye-proc-processes.h"
+
+G_BEGIN_DECLS
+
+/*
+ * What the scanner (seye-proc-processes.c) and the list made of its last scan
+ * (seye-proc-processes-list.c) share. Private to those two files.
+ */
+
+#define SEYE_PROCESS_MAX_FILE (16 * 1024)    /* what is read of one file of /proc/PID */
+
+/* One process as of the last scan that saw it; also its own hash key. */
+typedef struct
+{
+  guint32  pid;
+  guint64  start_ticks;
+  guint    generation;       /* the scan that last saw it */
+  gboolean seen_before;      /* in an earlier scan: rates are over a window */
+
+  char    *name;
+  guint32  uid;
+  char     state;
+  guint64  threads;
+  guint64  rss_bytes;
+  guint64  ticks;
+  double   cpu_percent;
+
+  gboolean have_io;
+  guint64  read_bytes;
+  guint64  write_bytes;
+  double   read_rate;
+  double   write_rate;
+} SeyeProcessState;
+
+struct _SeyeProcessScanner
+{
+  char       *proc_dir;
+  char       *passwd_path;
+  char       *stat_path;
+  GString    *path;                /* scratch */
+  char       *buf;                 /* SEYE_PROCESS_MAX_FILE + 1 */
+
+  GHashTable *states;              /* SeyeProcessState, keyed by itself */
+  guint       generation;
+  guint       scans_in_window;     /* scans since the last forget */
+  gint64      last_us;
+  double      interval;
+  guint       total;
+  guint       not_readable;
+  guint64     scans;               /* ever, for tests and the debug log */
+
+  long        clk_tck;
+  guint64     btime;               /* 0 until read */
+
+  GHashTable *users;               /* uid -> name */
+  struct stat passwd_stat;
+};
+
+gssize _seye_process_scanner_read_file (SeyeProcessScanner *self,
+                                        guint32             pid,
+                                        const char         *name);
+
+G_END_DECLS
