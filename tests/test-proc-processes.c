@@ -15,18 +15,22 @@
 
 static long clk_tck;
 
+/* Threads and resident memory are read from stat, as the kernel has them in status too. */
 static void
 write_stat (TmpRoot    *t,
             guint       pid,
             const char *name,
             char        state,
             guint64     ticks,
-            guint64     start)
+            guint64     start,
+            guint       threads,
+            guint64     rss_kb)
 {
   g_autofree char *rel = g_strdup_printf ("proc/%u/stat", pid);
   g_autofree char *text = g_strdup_printf ("%u (%s) %c 1 1 1 0 -1 4194304 0 0 0 0 %" G_GUINT64_FORMAT
-                                           " 0 0 0 20 0 1 0 %" G_GUINT64_FORMAT " 1000 100\n",
-                                           pid, name, state, ticks, start);
+                                           " 0 0 0 20 0 %u 0 %" G_GUINT64_FORMAT " 1000 %" G_GUINT64_FORMAT
+                                           "\n", pid, name, state, ticks, threads, start,
+                                           rss_kb * 1024 / sysconf (_SC_PAGESIZE));
 
   tmp_root_write (t, rel, text, -1);
 }
@@ -46,7 +50,7 @@ write_process (TmpRoot    *t,
   g_autofree char *status = NULL;
   g_autofree char *io = NULL;
 
-  write_stat (t, pid, name, state, ticks, 1000 + pid);
+  write_stat (t, pid, name, state, ticks, 1000 + pid, rss_kb > 0 ? 3 : 1, rss_kb);
   status = rss_kb > 0
            ? g_strdup_printf ("Name:\tx\nState:\t%c\nUid:\t%u\t%u\t%u\t%u\nVmRSS:\t%" G_GUINT64_FORMAT
                               " kB\nThreads:\t3\n", state, uid, uid, uid, uid, rss_kb)
@@ -138,7 +142,7 @@ test_tree (void)
 
   /* A second later pid 100 has used half a core and read 4000 bytes. */
   write_process (t, 100, "a) (b c", 'R', 1000, 2000, 100 + clk_tck / 2, 5000);
-  write_stat (t, 1, "init", 'S', 10 + clk_tck / 10, 1001);
+  write_stat (t, 1, "init", 'S', 10 + clk_tck / 10, 1001, 3, 4000);
   seye_process_scanner_scan (scanner, 11 * SECOND);
   g_assert_true (seye_process_scanner_has_window (scanner));
   second = seye_process_scanner_list (scanner, SEYE_PROCESS_SORT_CPU, 20, TRUE);
@@ -223,7 +227,7 @@ test_pid_reuse (void)
   const SeyeProcess *p;
 
   seye_process_scanner_scan (scanner, 1 * SECOND);
-  write_stat (t, 100, "new one", 'R', 100 + 5 * clk_tck, 99999);
+  write_stat (t, 100, "new one", 'R', 100 + 5 * clk_tck, 99999, 3, 2000);
   seye_process_scanner_scan (scanner, 2 * SECOND);
   list = seye_process_scanner_list (scanner, SEYE_PROCESS_SORT_CPU, 20, FALSE);
   p = find (list, 100);
@@ -231,7 +235,7 @@ test_pid_reuse (void)
   g_assert_cmpfloat (p->cpu_percent, ==, 0);
 
   /* Never more than its threads could use: a one-thread process at most 100 %. */
-  write_stat (t, 2, "kthreadd", 'S', 10 * clk_tck, 1002);
+  write_stat (t, 2, "kthreadd", 'S', 10 * clk_tck, 1002, 1, 0);
   seye_process_scanner_scan (scanner, 2 * SECOND + SECOND / 10);
   g_clear_pointer (&list, seye_process_list_free);
   list = seye_process_scanner_list (scanner, SEYE_PROCESS_SORT_CPU, 20, FALSE);
@@ -260,6 +264,34 @@ test_pid_reuse (void)
   list = seye_process_scanner_list (scanner, SEYE_PROCESS_SORT_CPU, 20, FALSE);
   g_assert_null (find (list, 200));
   g_assert_cmpuint (list->total, ==, 4);
+}
+
+/* A process's status is read when it is new and when it is listed, not at
+ * every scan: the owner shown is the one it has when listed. */
+static void
+test_owner (void)
+{
+  g_autoptr (TmpRoot) t = make_tree ();
+  g_autoptr (SeyeProcessScanner) scanner = seye_process_scanner_new (t->root);
+  g_autoptr (SeyeProcessList) list = NULL;
+  g_autofree char *status = g_build_filename (t->root, "proc/1/status", NULL);
+
+  seye_process_scanner_scan (scanner, 1 * SECOND);
+
+  /* init's status cannot be read any more: it is still counted and listed, as root. */
+  g_assert_cmpint (g_remove (status), ==, 0);
+  g_assert_cmpint (g_mkdir (status, 0755), ==, 0);
+  seye_process_scanner_scan (scanner, 2 * SECOND);
+  list = seye_process_scanner_list (scanner, SEYE_PROCESS_SORT_CPU, 20, FALSE);
+  g_assert_cmpuint (list->total, ==, 5);
+  g_assert_cmpuint (list->not_readable, ==, 1);
+  g_assert_cmpstr (find (list, 1)->user, ==, "root");
+
+  /* 300 became alice's (setuid after it started): so says the next list. */
+  tmp_root_write (t, "proc/300/status", "Uid:\t1000\t1000\t1000\t1000\n", -1);
+  g_clear_pointer (&list, seye_process_list_free);
+  list = seye_process_scanner_list (scanner, SEYE_PROCESS_SORT_CPU, 20, FALSE);
+  g_assert_cmpstr (find (list, 300)->user, ==, "alice");
 }
 
 /* The JSON is valid and carries every name exactly, argv only when asked. */
@@ -316,6 +348,8 @@ test_parse_stat (void)
     "42 (x) SS 1 1 1 0 -1 4194304 0 0 0 0 7 8 0 0 20 0 4 0 123 1000",
     "42 (x) S 1 1 1 0 -1 4194304 0 0 0 0 -7 8 0 0 20 0 4 0 123 1000",
     "42 (x) S 1 1 1 0 -1 4194304 0 0 0 0 7 8 0 0 20 0 4 0 99999999999999999999999 1",
+    "42 (x) S 1 1 1 0 -1 4194304 0 0 0 0 7 8 0 0 20 0 4 0 123 1000",     /* no rss */
+    "42 (x) S 1 1 1 0 -1 4194304 0 0 0 0 7 8 0 0 20 0 4 0 123 1000 -1",
   };
 
   g_assert_true (_seye_proc_parse_pid_stat (good, strlen (good), &stat));
@@ -324,6 +358,7 @@ test_parse_stat (void)
   g_assert_cmpuint (stat.ticks, ==, 15);
   g_assert_cmpuint (stat.threads, ==, 4);
   g_assert_cmpuint (stat.start_ticks, ==, 123);
+  g_assert_cmpuint (stat.rss_pages, ==, 100);
   g_free (stat.name);
 
   for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
@@ -381,6 +416,7 @@ main (int   argc,
   g_test_add_func ("/seye/proc/processes/tree", test_tree);
   g_test_add_func ("/seye/proc/processes/sort-limit", test_sort_limit);
   g_test_add_func ("/seye/proc/processes/pid-reuse", test_pid_reuse);
+  g_test_add_func ("/seye/proc/processes/owner", test_owner);
   g_test_add_func ("/seye/proc/processes/json", test_json);
   g_test_add_func ("/seye/proc/processes/parse-stat", test_parse_stat);
   g_test_add_func ("/seye/proc/processes/parse-status-io-cmdline", test_parse_status_io_cmdline);

@@ -48,13 +48,20 @@ compare_io (gconstpointer a,
   return compare_cpu (a, b);
 }
 
+/* A listed process, with its owner read again: a process may change its uid
+ * after it was first seen (a daemon that drops privileges, su). */
 static SeyeProcess *
-process_new (SeyeProcessScanner     *self,
-             const SeyeProcessState *state,
-             gboolean                with_argv)
+process_new (SeyeProcessScanner *self,
+             SeyeProcessState   *state,
+             gboolean            with_argv)
 {
   SeyeProcess *process = g_new0 (SeyeProcess, 1);
-  const char *user = g_hash_table_lookup (self->users, GUINT_TO_POINTER (state->uid));
+  const char *user;
+  guint32 uid;
+
+  if (_seye_process_scanner_read_uid (self, state->pid, &uid))
+    state->uid = uid;
+  user = g_hash_table_lookup (self->users, GUINT_TO_POINTER (state->uid));
 
   process->pid = state->pid;
   process->name = g_strdup (state->name);

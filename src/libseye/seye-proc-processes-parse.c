@@ -21,7 +21,8 @@ enum {
   STAT_STIME = 12,
   STAT_THREADS = 17,
   STAT_START = 19,
-  STAT_MIN_FIELDS = 20,
+  STAT_RSS = 21,
+  STAT_MIN_FIELDS = 22,
 };
 
 /**
@@ -57,6 +58,9 @@ _seye_proc_parse_pid_stat (const char      *buf,
 
   rest.pos = close + 1;
   rest.end = buf + len;
+  /* The line's end, after the last field read (rss) when a file has no more. */
+  while (rest.end > rest.pos && rest.end[-1] == '\n')
+    rest.end--;
   while (_seye_proc_next_token (&rest, &token) && field < STAT_MIN_FIELDS)
     {
       gboolean ok = TRUE;
@@ -75,6 +79,8 @@ _seye_proc_parse_pid_stat (const char      *buf,
         ok = _seye_proc_parse_u64 (token.str, token.len, &out->threads);
       else if (field == STAT_START)
         ok = _seye_proc_parse_u64 (token.str, token.len, &out->start_ticks);
+      else if (field == STAT_RSS)
+        ok = _seye_proc_parse_u64 (token.str, token.len, &out->rss_pages);
       if (!ok)
         return FALSE;
       field++;

@@ -42,7 +42,7 @@ struct _SeyeProcessScanner
   char       *proc_dir;
   char       *passwd_path;
   char       *stat_path;
-  GString    *path;                /* scratch */
+  int         proc_fd;             /* ROOT/proc, open while scans run; -1 */
   char       *buf;                 /* SEYE_PROCESS_MAX_FILE + 1 */
 
   GHashTable *states;              /* SeyeProcessState, keyed by itself */
@@ -55,14 +55,18 @@ struct _SeyeProcessScanner
   guint64     scans;               /* ever, for tests and the debug log */
 
   long        clk_tck;
+  long        page_size;
   guint64     btime;               /* 0 until read */
 
   GHashTable *users;               /* uid -> name */
   struct stat passwd_stat;
 };
 
-gssize _seye_process_scanner_read_file (SeyeProcessScanner *self,
-                                        guint32             pid,
-                                        const char         *name);
+gssize   _seye_process_scanner_read_file (SeyeProcessScanner *self,
+                                          guint32             pid,
+                                          const char         *name);
+gboolean _seye_process_scanner_read_uid  (SeyeProcessScanner *self,
+                                          guint32             pid,
+                                          guint32            *uid);
 
 G_END_DECLS

@@ -55,7 +55,7 @@ seye_process_scanner_new (const char *root)
   self->proc_dir = g_build_filename (root, "proc", NULL);
   self->passwd_path = g_build_filename (root, "etc", "passwd", NULL);
   self->stat_path = g_build_filename (root, "proc", "stat", NULL);
-  self->path = g_string_new (NULL);
+  self->proc_fd = -1;
   self->buf = g_malloc (SEYE_PROCESS_MAX_FILE + 1);
   self->states = g_hash_table_new_full (proc_state_hash, proc_state_equal,
                                         (GDestroyNotify) proc_state_free, NULL);
@@ -63,6 +63,9 @@ seye_process_scanner_new (const char *root)
   self->clk_tck = sysconf (_SC_CLK_TCK);
   if (self->clk_tck <= 0)
     self->clk_tck = 100;
+  self->page_size = sysconf (_SC_PAGESIZE);
+  if (self->page_size <= 0)
+    self->page_size = 4096;
 
   return self;
 }
@@ -76,36 +79,50 @@ seye_process_scanner_free (SeyeProcessScanner *self)
   g_free (self->proc_dir);
   g_free (self->passwd_path);
   g_free (self->stat_path);
-  g_string_free (self->path, TRUE);
+  if (self->proc_fd >= 0)
+    close (self->proc_fd);
   g_free (self->buf);
   g_hash_table_unref (self->states);
   g_hash_table_unref (self->users);
   g_free (self);
 }
 
-/* Reads ROOT/proc/PID/NAME (or any path when @pid is 0) into self->buf, at
- * most SEYE_PROCESS_MAX_FILE bytes. Returns the length, or -1 with errno set. */
+/* Reads ROOT/proc/PID/NAME (or the path @name when @pid is 0) into self->buf,
+ * at most SEYE_PROCESS_MAX_FILE bytes. Returns the length, or -1 with errno set.
+ *
+ * A file of /proc/PID is opened relative to ROOT/proc, held open while scans
+ * run (a shorter path walk for thousands of opens a scan), and read with one
+ * read() when that comes back short: the kernel renders these files whole on
+ * the first read, and the read that would return 0 costs a system call more
+ * per file. */
 gssize
 _seye_process_scanner_read_file (SeyeProcessScanner *self,
                                  guint32             pid,
                                  const char         *name)
 {
+  char rel[64];
   gsize len = 0;
   int fd;
 
   if (pid != 0)
     {
-      g_string_printf (self->path, "%s/%u/%s", self->proc_dir, pid, name);
-      name = self->path->str;
+      if (self->proc_fd < 0 &&
+          (self->proc_fd = open (self->proc_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+        return -1;
+      g_snprintf (rel, sizeof rel, "%u/%s", pid, name);
+      fd = openat (self->proc_fd, rel, O_RDONLY | O_CLOEXEC | O_NOCTTY);
     }
-
-  fd = open (name, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+  else
+    {
+      fd = open (name, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+    }
   if (fd < 0)
     return -1;
 
   while (len < SEYE_PROCESS_MAX_FILE)
     {
-      gssize n = read (fd, self->buf + len, SEYE_PROCESS_MAX_FILE - len);
+      gssize want = SEYE_PROCESS_MAX_FILE - len;
+      gssize n = read (fd, self->buf + len, want);
 
       if (n < 0 && errno == EINTR)
         continue;
@@ -117,9 +134,9 @@ _seye_process_scanner_read_file (SeyeProcessScanner *self,
           errno = saved;
           return -1;
         }
-      if (n == 0)
-        break;
       len += n;
+      if (n == 0 || n < want)
+        break;
     }
   close (fd);
   self->buf[len] = '\0';
@@ -228,7 +245,34 @@ scan_io (SeyeProcessScanner *self,
   state->write_bytes = write_bytes;
 }
 
-/* One /proc/PID: skipped when it went away, counted when it cannot be read. */
+/**
+ * _seye_process_scanner_read_uid:
+ *
+ * The real uid of ROOT/proc/PID/status. Returns FALSE with errno set when the
+ * file cannot be read, with errno 0 when it has no Uid.
+ */
+gboolean
+_seye_process_scanner_read_uid (SeyeProcessScanner *self,
+                                guint32             pid,
+                                guint32            *uid)
+{
+  guint64 threads, rss_bytes;
+  gssize len;
+
+  if ((len = _seye_process_scanner_read_file (self, pid, "status")) < 0)
+    return FALSE;
+  if (!_seye_proc_parse_pid_status (self->buf, len, uid, &threads, &rss_bytes))
+    {
+      errno = 0;
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* One /proc/PID: skipped when it went away, counted when it cannot be read.
+ * Its stat has all that changes but the owner, read from its status when the
+ * process is new (and again for each one listed). */
 static void
 scan_pid (SeyeProcessScanner *self,
           guint32             pid,
@@ -237,7 +281,6 @@ scan_pid (SeyeProcessScanner *self,
   SeyeProcPidStat stat;
   SeyeProcessState key, *state;
   guint32 uid;
-  guint64 threads, rss_bytes;
   gboolean known;
   gssize len;
 
@@ -253,35 +296,38 @@ scan_pid (SeyeProcessScanner *self,
       return;
     }
 
-  if ((len = _seye_process_scanner_read_file (self, pid, "status")) < 0 ||
-      !_seye_proc_parse_pid_status (self->buf, len, &uid, &threads, &rss_bytes))
-    {
-      if (len >= 0 || !vanished (errno))
-        self->not_readable++;
-      g_free (stat.name);
-      return;
-    }
-
   key.pid = pid;
   key.start_ticks = stat.start_ticks;
   state = g_hash_table_lookup (self->states, &key);
   known = state != NULL;
   if (!known)
     {
+      if (!_seye_process_scanner_read_uid (self, pid, &uid))
+        {
+          if (!vanished (errno))
+            self->not_readable++;
+          g_free (stat.name);
+          return;
+        }
       state = g_new0 (SeyeProcessState, 1);
       state->pid = pid;
       state->start_ticks = stat.start_ticks;
+      state->uid = uid;
       g_hash_table_add (self->states, state);
     }
 
   state->seen_before = known;
   state->generation = self->generation;
-  g_free (state->name);
-  state->name = g_steal_pointer (&stat.name);
-  state->uid = uid;
+  /* Names rarely change: keep the one there is. */
+  if (g_strcmp0 (state->name, stat.name) != 0)
+    {
+      g_free (state->name);
+      state->name = g_steal_pointer (&stat.name);
+    }
+  g_free (stat.name);
   state->state = stat.state;
-  state->threads = threads != 0 ? threads : stat.threads;
-  state->rss_bytes = rss_bytes;
+  state->threads = stat.threads;
+  state->rss_bytes = _seye_proc_mul_sat (stat.rss_pages, self->page_size);
   state->cpu_percent = known ? rate (stat.ticks, state->ticks, interval) * 100.0 / self->clk_tck : 0;
   /* Ticks come in whole 1/CLK_TCK: over a short window a thread that ran all
    * along may show a few points more than it could have used. */
@@ -365,6 +411,9 @@ void
 seye_process_scanner_forget (SeyeProcessScanner *self)
 {
   g_hash_table_remove_all (self->states);
+  if (self->proc_fd >= 0)
+    close (self->proc_fd);
+  self->proc_fd = -1;
   self->scans_in_window = 0;
   self->interval = 0;
   self->total = 0;

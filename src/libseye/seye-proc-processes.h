@@ -8,8 +8,9 @@ G_BEGIN_DECLS
 /**
  * SeyeProcessScanner:
  *
- * Reads the processes of a machine from ROOT/proc/[pid] (stat, status, io and,
- * when asked, cmdline) and user names from ROOT/etc/passwd. It keeps each
+ * Reads the processes of a machine from ROOT/proc/[pid] (stat and io at every
+ * scan; status for a process seen for the first time and for each listed one;
+ * cmdline when asked) and user names from ROOT/etc/passwd. It keeps each
  * process's counters from one scan to the next, keyed by pid and start time
  * (a reused pid is a new process), and turns them into a CPU % and I/O rates
  * over the interval between the two scans. A process seen for the first time
@@ -83,6 +84,7 @@ typedef struct
   guint64  ticks;                /* utime + stime */
   guint64  start_ticks;          /* since boot */
   guint64  threads;
+  guint64  rss_pages;            /* resident memory, in pages */
 } SeyeProcPidStat;
 
 gboolean  _seye_proc_parse_pid_stat   (const char      *buf,
