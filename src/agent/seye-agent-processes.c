@@ -11,18 +11,20 @@
  * ROOT/proc/[pid] until a client asks. The first request takes a scan and
  * answers after a second one SEYE_AGENT_PROCESSES_FIRST_MS later, so that its
  * CPU % is over a short window that just passed, never since boot. While
- * requests keep coming the scanner runs every SEYE_AGENT_PROCESSES_SCAN_MS and
- * requests are answered at once from its last scan; once nobody has asked for
+ * requests keep coming, each takes a scan when the last one is
+ * SEYE_AGENT_PROCESSES_SCAN_MS old or older, and is answered with the CPU %
+ * over the time since the scan before: a client that asks every 2 s costs a
+ * scan every 2 s, not two. Once nobody has asked for
  * SEYE_AGENT_PROCESSES_KEEP_MS the timer stops and every per-process counter
  * is let go. Each scan is logged at debug level ("processes: scan N"), which
  * the tests count.
  *
  * A stream that carries the top processes (/v1/stream?processes=N) watches
- * them: while any stream watches, the scanner runs as if requests kept coming,
- * and the 5 s count down from when the last one stopped. Its lines take the
- * list of the last scan as JSON, encoded once per scan for each sort and limit
- * that streams ask for (at most SEYE_AGENT_PROCESSES_MAX_LISTS of them), never
- * with argv.
+ * them: while any stream watches, the timer takes a scan every
+ * SEYE_AGENT_PROCESSES_SCAN_MS, and the 5 s count down from when the last one
+ * stopped. Its lines take the list of the last scan as JSON, encoded once per
+ * scan for each sort and limit that streams ask for (at most
+ * SEYE_AGENT_PROCESSES_MAX_LISTS of them), never with argv.
  */
 
 typedef struct
@@ -41,6 +43,7 @@ struct _SeyeAgentProcesses
   guint               timer;
   gboolean            first_window;    /* the timer is the short one */
   gint64              last_request_us;
+  gint64              last_scan_us;
   GHashTable         *watched;         /* list_key () -> streams that watch that list */
   GHashTable         *encoded;         /* list_key () -> GBytes, the last scan's JSON */
 };
@@ -97,9 +100,19 @@ seye_agent_processes_get_scans (SeyeAgentProcesses *self)
 static void
 scan (SeyeAgentProcesses *self)
 {
-  seye_process_scanner_scan (self->scanner, g_get_monotonic_time ());
+  self->last_scan_us = g_get_monotonic_time ();
+  seye_process_scanner_scan (self->scanner, self->last_scan_us);
   g_hash_table_remove_all (self->encoded);
   g_debug ("processes: scan %" G_GUINT64_FORMAT, seye_process_scanner_get_scans (self->scanner));
+}
+
+/* A scan unless the last one is younger than SEYE_AGENT_PROCESSES_SCAN_MS,
+ * less a tenth: neither timers nor clients are exactly on time. */
+static void
+scan_if_due (SeyeAgentProcesses *self)
+{
+  if (g_get_monotonic_time () - self->last_scan_us >= SEYE_AGENT_PROCESSES_SCAN_MS * 900)
+    scan (self);
 }
 
 static void
@@ -139,7 +152,12 @@ tick_cb (gpointer data)
       return G_SOURCE_REMOVE;
     }
 
-  scan (self);
+  /* The end of the first window; later, scans for the streams that watch. */
+  if (self->first_window)
+    scan (self);
+  else if (g_hash_table_size (self->watched) > 0)
+    scan_if_due (self);
+
   while ((pending = g_queue_pop_head (&self->pending)) != NULL)
     {
       respond (self, pending->msg, pending->sort, pending->limit, pending->with_argv);
@@ -193,8 +211,9 @@ pending_finished_cb (SoupServerMessage *msg,
 /**
  * seye_agent_processes_answer:
  *
- * Answers @msg from the last scan when there is a window, else pauses it
- * until the first window has passed.
+ * Answers @msg from a scan at most SEYE_AGENT_PROCESSES_SCAN_MS old (taking
+ * one when the last is older) when there is a window, else pauses it until
+ * the first window has passed.
  */
 void
 seye_agent_processes_answer (SeyeAgentProcesses *self,
@@ -210,6 +229,7 @@ seye_agent_processes_answer (SeyeAgentProcesses *self,
   if (self->timer != 0 && g_queue_is_empty (&self->pending) &&
       seye_process_scanner_has_window (self->scanner))
     {
+      scan_if_due (self);
       respond (self, msg, sort, limit, with_argv);
       return;
     }

@@ -10,7 +10,7 @@ G_BEGIN_DECLS
 /* GET /v1/processes and /v1/stream?processes=N: scans of ROOT/proc/[pid] only
  * while clients ask or watch. */
 #define SEYE_AGENT_PROCESSES_FIRST_MS  250    /* the first window, when nobody asked before */
-#define SEYE_AGENT_PROCESSES_SCAN_MS   1000   /* between scans while clients ask */
+#define SEYE_AGENT_PROCESSES_SCAN_MS   1000   /* at most one scan this often; this often for streams */
 #define SEYE_AGENT_PROCESSES_KEEP_MS   5000   /* scanning stops this long after the last request */
 #define SEYE_AGENT_PROCESSES_MAX_LISTS 8      /* different sort and limit pairs streamed at once */
 
