@@ -3,6 +3,7 @@
 
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "seye-proc-processes.h"
@@ -294,6 +295,71 @@ test_owner (void)
   g_assert_cmpstr (find (list, 300)->user, ==, "alice");
 }
 
+static guint
+count_fds (void)
+{
+  g_autoptr (GDir) dir = g_dir_open ("/proc/self/fd", 0, NULL);
+  guint n = 0;
+
+  g_assert_nonnull (dir);
+  while (g_dir_read_name (dir) != NULL)
+    n++;
+
+  return n;
+}
+
+static void
+spin (gint64 us)
+{
+  gint64 end = g_get_monotonic_time () + us;
+  volatile guint64 x = 0;
+
+  while (g_get_monotonic_time () < end)
+    x++;
+}
+
+/* This machine's /proc: the files held open between scans are read afresh (a
+ * process spinning in two windows in a row is at its CPU % in both), and let
+ * go when the scanner forgets. */
+static void
+test_live (void)
+{
+  g_autoptr (SeyeProcessScanner) scanner = seye_process_scanner_new ("/");
+  struct rlimit limit;
+  guint fds;
+
+  /* Room to hold files (the scanner leaves 1,024 of the soft limit alone). */
+  g_assert_cmpint (getrlimit (RLIMIT_NOFILE, &limit), ==, 0);
+  if (limit.rlim_cur < 4096 && limit.rlim_max > limit.rlim_cur)
+    {
+      limit.rlim_cur = MIN (limit.rlim_max, 4096);
+      g_assert_cmpint (setrlimit (RLIMIT_NOFILE, &limit), ==, 0);
+    }
+
+  fds = count_fds ();
+  seye_process_scanner_scan (scanner, g_get_monotonic_time ());
+  g_test_message ("%u files open before the first scan, %u after it", fds, count_fds ());
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr (SeyeProcessList) list = NULL;
+      const SeyeProcess *self;
+
+      spin (300 * 1000);
+      seye_process_scanner_scan (scanner, g_get_monotonic_time ());
+      list = seye_process_scanner_list (scanner, SEYE_PROCESS_SORT_CPU, SEYE_PROCESS_MAX_LIMIT, FALSE);
+      self = find (list, getpid ());
+      g_assert_nonnull (self);
+      g_test_message ("window %u: %.1f %% of a core", i, self->cpu_percent);
+      g_assert_cmpfloat (self->cpu_percent, >, 30.0);
+      g_assert_true (self->have_io);
+    }
+  if (limit.rlim_cur > 1024 + 2)
+    g_assert_cmpuint (count_fds (), >, fds);
+
+  seye_process_scanner_forget (scanner);
+  g_assert_cmpuint (count_fds (), ==, fds);
+}
+
 /* The JSON is valid and carries every name exactly, argv only when asked. */
 static void
 test_json (void)
@@ -417,6 +483,7 @@ main (int   argc,
   g_test_add_func ("/seye/proc/processes/sort-limit", test_sort_limit);
   g_test_add_func ("/seye/proc/processes/pid-reuse", test_pid_reuse);
   g_test_add_func ("/seye/proc/processes/owner", test_owner);
+  g_test_add_func ("/seye/proc/processes/live", test_live);
   g_test_add_func ("/seye/proc/processes/json", test_json);
   g_test_add_func ("/seye/proc/processes/parse-stat", test_parse_stat);
   g_test_add_func ("/seye/proc/processes/parse-status-io-cmdline", test_parse_status_io_cmdline);

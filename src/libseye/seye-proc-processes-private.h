@@ -14,11 +14,13 @@ G_BEGIN_DECLS
 
 #define SEYE_PROCESS_MAX_FILE (16 * 1024)    /* what is read of one file of /proc/PID */
 
-/* One process as of the last scan that saw it; also its own hash key. */
+/* One process as of the last scan that saw it; also its own hash key (by pid). */
 typedef struct
 {
   guint32  pid;
   guint64  start_ticks;
+  int      stat_fd;          /* ROOT/proc/PID/stat held open, or -1 */
+  int      io_fd;            /* ROOT/proc/PID/io held open, or -1 */
   guint    generation;       /* the scan that last saw it */
   gboolean seen_before;      /* in an earlier scan: rates are over a window */
 
@@ -43,6 +45,8 @@ struct _SeyeProcessScanner
   char       *passwd_path;
   char       *stat_path;
   int         proc_fd;             /* ROOT/proc, open while scans run; -1 */
+  guint       held;                /* files of processes held open */
+  guint       max_held;
   char       *buf;                 /* SEYE_PROCESS_MAX_FILE + 1 */
 
   GHashTable *states;              /* SeyeProcessState, keyed by itself */

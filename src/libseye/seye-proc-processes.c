@@ -6,6 +6,9 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/magic.h>
+#include <sys/resource.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 #include "seye-proc-parse.h"
@@ -21,12 +24,13 @@
 #define MAX_PASSWD (4 * 1024 * 1024)
 #define MAX_PID    G_GUINT64_CONSTANT (4194304)   /* PID_MAX_LIMIT */
 
+/* By pid: a pid is one process at a time (its start time tells which). */
 static guint
 proc_state_hash (gconstpointer key)
 {
   const SeyeProcessState *state = key;
 
-  return state->pid ^ (guint) (state->start_ticks * 2654435761u);
+  return state->pid * 2654435761u;
 }
 
 static gboolean
@@ -35,7 +39,40 @@ proc_state_equal (gconstpointer a,
 {
   const SeyeProcessState *x = a, *y = b;
 
-  return x->pid == y->pid && x->start_ticks == y->start_ticks;
+  return x->pid == y->pid;
+}
+
+/* Closes @fd if open and sets it to -1. */
+static void
+release_file (SeyeProcessScanner *self,
+              int                *fd)
+{
+  if (*fd < 0)
+    return;
+
+  close (*fd);
+  *fd = -1;
+  self->held--;
+}
+
+/* Lets go of the files held open for @state's process. */
+static void
+release_files (SeyeProcessScanner *self,
+               SeyeProcessState   *state)
+{
+  release_file (self, &state->stat_fd);
+  release_file (self, &state->io_fd);
+}
+
+static void
+release_all_files (SeyeProcessScanner *self)
+{
+  GHashTableIter iter;
+  gpointer key;
+
+  g_hash_table_iter_init (&iter, self->states);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    release_files (self, key);
 }
 
 static void
@@ -82,66 +119,138 @@ seye_process_scanner_free (SeyeProcessScanner *self)
   if (self->proc_fd >= 0)
     close (self->proc_fd);
   g_free (self->buf);
+  release_all_files (self);
   g_hash_table_unref (self->states);
   g_hash_table_unref (self->users);
   g_free (self);
 }
 
+/* Reads @fd from its start into self->buf, at most SEYE_PROCESS_MAX_FILE
+ * bytes, with one pread() when that comes back short: the kernel renders the
+ * files of /proc/PID whole on the first read, and the read that would return 0
+ * costs a system call more per file. Reading a file held open from its start
+ * renders it afresh. Returns the length, or -1 with errno set. */
+static gssize
+read_fd (SeyeProcessScanner *self,
+         int                 fd)
+{
+  gsize len = 0;
+
+  while (len < SEYE_PROCESS_MAX_FILE)
+    {
+      gssize want = SEYE_PROCESS_MAX_FILE - len;
+      gssize n = pread (fd, self->buf + len, want, len);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        return -1;
+      len += n;
+      if (n == 0 || n < want)
+        break;
+    }
+  self->buf[len] = '\0';
+
+  return len;
+}
+
+/* Opens ROOT/proc/PID/NAME relative to ROOT/proc (a shorter path walk, for
+ * thousands of opens a scan), or the path @name when @pid is 0. */
+static int
+open_file (SeyeProcessScanner *self,
+           guint32             pid,
+           const char         *name)
+{
+  char rel[64];
+
+  if (pid == 0)
+    return open (name, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+
+  if (self->proc_fd < 0 &&
+      (self->proc_fd = open (self->proc_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+    return -1;
+  g_snprintf (rel, sizeof rel, "%u/%s", pid, name);
+
+  return openat (self->proc_fd, rel, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+}
+
 /* Reads ROOT/proc/PID/NAME (or the path @name when @pid is 0) into self->buf,
- * at most SEYE_PROCESS_MAX_FILE bytes. Returns the length, or -1 with errno set.
- *
- * A file of /proc/PID is opened relative to ROOT/proc, held open while scans
- * run (a shorter path walk for thousands of opens a scan), and read with one
- * read() when that comes back short: the kernel renders these files whole on
- * the first read, and the read that would return 0 costs a system call more
- * per file. */
+ * at most SEYE_PROCESS_MAX_FILE bytes. Returns the length, or -1 with errno set. */
 gssize
 _seye_process_scanner_read_file (SeyeProcessScanner *self,
                                  guint32             pid,
                                  const char         *name)
 {
-  char rel[64];
-  gsize len = 0;
-  int fd;
+  int fd = open_file (self, pid, name);
+  int saved;
+  gssize len;
 
-  if (pid != 0)
-    {
-      if (self->proc_fd < 0 &&
-          (self->proc_fd = open (self->proc_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
-        return -1;
-      g_snprintf (rel, sizeof rel, "%u/%s", pid, name);
-      fd = openat (self->proc_fd, rel, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-    }
-  else
-    {
-      fd = open (name, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-    }
   if (fd < 0)
     return -1;
 
-  while (len < SEYE_PROCESS_MAX_FILE)
-    {
-      gssize want = SEYE_PROCESS_MAX_FILE - len;
-      gssize n = read (fd, self->buf + len, want);
-
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n < 0)
-        {
-          int saved = errno;
-
-          close (fd);
-          errno = saved;
-          return -1;
-        }
-      len += n;
-      if (n == 0 || n < want)
-        break;
-    }
+  len = read_fd (self, fd);
+  saved = errno;
   close (fd);
-  self->buf[len] = '\0';
+  errno = saved;
 
   return len;
+}
+
+/* Reads ROOT/proc/PID/NAME through the file held open in *@held (opened for
+ * the same process), else opens it, and keeps it open in *@held while fewer
+ * than self->max_held are. Returns the length, or -1 with errno set: when a
+ * held file cannot be read, its process has ended (even if its pid has been
+ * used again). */
+static gssize
+read_held (SeyeProcessScanner *self,
+           int                *held,
+           guint32             pid,
+           const char         *name)
+{
+  gssize len;
+  int fd;
+
+  if (*held >= 0)
+    return read_fd (self, *held);
+
+  if ((fd = open_file (self, pid, name)) < 0)
+    return -1;
+  len = read_fd (self, fd);
+  if (len >= 0 && self->held < self->max_held)
+    {
+      *held = fd;
+      self->held++;
+    }
+  else
+    {
+      int saved = errno;
+
+      close (fd);
+      errno = saved;
+    }
+
+  return len;
+}
+
+/* Files held open: at most SEYE_PROCESS_MAX_HELD_FILES, and 1,024 fewer than
+ * the soft limit of open files, for everything else. None in a recorded tree
+ * (ROOT/proc not a procfs): a file held there keeps what it was when opened. */
+static guint
+max_held_files (SeyeProcessScanner *self)
+{
+  struct rlimit limit;
+  struct statfs fs;
+
+  if (self->proc_fd < 0 &&
+      (self->proc_fd = open (self->proc_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+    return 0;
+  if (fstatfs (self->proc_fd, &fs) != 0 || fs.f_type != PROC_SUPER_MAGIC ||
+      getrlimit (RLIMIT_NOFILE, &limit) != 0)
+    return 0;
+  if (limit.rlim_cur == RLIM_INFINITY)
+    return SEYE_PROCESS_MAX_HELD_FILES;
+
+  return limit.rlim_cur > 1024 ? (guint) MIN (limit.rlim_cur - 1024, SEYE_PROCESS_MAX_HELD_FILES) : 0;
 }
 
 static gboolean
@@ -228,8 +337,10 @@ scan_io (SeyeProcessScanner *self,
 {
   gboolean had_io = known && state->have_io;
   guint64 read_bytes, write_bytes;
-  gssize len = _seye_process_scanner_read_file (self, state->pid, "io");
+  gssize len = read_held (self, &state->io_fd, state->pid, "io");
 
+  if (len < 0)
+    release_file (self, &state->io_fd);
   state->have_io = len >= 0 && _seye_proc_parse_pid_io (self->buf, len, &read_bytes, &write_bytes);
   state->read_rate = 0;
   state->write_rate = 0;
@@ -270,6 +381,34 @@ _seye_process_scanner_read_uid (SeyeProcessScanner *self,
   return TRUE;
 }
 
+/* A process seen for the first time (or a pid used again): its owner from its
+ * status. Returns NULL when that cannot be read. */
+static SeyeProcessState *
+add_state (SeyeProcessScanner *self,
+           guint32             pid,
+           guint64             start_ticks)
+{
+  SeyeProcessState *state;
+  guint32 uid;
+
+  if (!_seye_process_scanner_read_uid (self, pid, &uid))
+    {
+      if (!vanished (errno))
+        self->not_readable++;
+      return NULL;
+    }
+
+  state = g_new0 (SeyeProcessState, 1);
+  state->pid = pid;
+  state->start_ticks = start_ticks;
+  state->stat_fd = -1;
+  state->io_fd = -1;
+  state->uid = uid;
+  g_hash_table_add (self->states, state);
+
+  return state;
+}
+
 /* One /proc/PID: skipped when it went away, counted when it cannot be read.
  * Its stat has all that changes but the owner, read from its status when the
  * process is new (and again for each one listed). */
@@ -278,13 +417,22 @@ scan_pid (SeyeProcessScanner *self,
           guint32             pid,
           double              interval)
 {
+  SeyeProcessState key = { .pid = pid };
+  SeyeProcessState *state = g_hash_table_lookup (self->states, &key);
   SeyeProcPidStat stat;
-  SeyeProcessState key, *state;
-  guint32 uid;
   gboolean known;
+  int stat_fd = -1;
   gssize len;
 
-  if ((len = _seye_process_scanner_read_file (self, pid, "stat")) < 0)
+  len = state != NULL && state->stat_fd >= 0 ? read_fd (self, state->stat_fd) : -1;
+  if (len < 0)
+    {
+      /* No file held, or its process ended: the pid may be another's now. */
+      if (state != NULL)
+        release_files (self, state);
+      len = read_held (self, &stat_fd, pid, "stat");
+    }
+  if (len < 0)
     {
       if (!vanished (errno))
         self->not_readable++;
@@ -293,28 +441,27 @@ scan_pid (SeyeProcessScanner *self,
   if (!_seye_proc_parse_pid_stat (self->buf, len, &stat))
     {
       self->not_readable++;
+      release_file (self, &stat_fd);
       return;
     }
 
-  key.pid = pid;
-  key.start_ticks = stat.start_ticks;
-  state = g_hash_table_lookup (self->states, &key);
-  known = state != NULL;
+  known = state != NULL && state->start_ticks == stat.start_ticks;
   if (!known)
     {
-      if (!_seye_process_scanner_read_uid (self, pid, &uid))
+      if (state != NULL)
         {
-          if (!vanished (errno))
-            self->not_readable++;
+          release_files (self, state);
+          g_hash_table_remove (self->states, state);
+        }
+      if ((state = add_state (self, pid, stat.start_ticks)) == NULL)
+        {
+          release_file (self, &stat_fd);
           g_free (stat.name);
           return;
         }
-      state = g_new0 (SeyeProcessState, 1);
-      state->pid = pid;
-      state->start_ticks = stat.start_ticks;
-      state->uid = uid;
-      g_hash_table_add (self->states, state);
     }
+  if (stat_fd >= 0)
+    state->stat_fd = stat_fd;
 
   state->seen_before = known;
   state->generation = self->generation;
@@ -354,7 +501,12 @@ gone_cb (gpointer key,
   SeyeProcessScanner *self = data;
   SeyeProcessState *state = key;
 
-  return state->generation != self->generation;
+  if (state->generation == self->generation)
+    return FALSE;
+
+  release_files (self, state);
+
+  return TRUE;
 }
 
 /**
@@ -379,6 +531,7 @@ seye_process_scanner_scan (SeyeProcessScanner *self,
   self->generation++;
   self->total = 0;
   self->not_readable = 0;
+  self->max_held = max_held_files (self);
   load_users (self);
   load_btime (self);
 
@@ -410,6 +563,7 @@ seye_process_scanner_has_window (SeyeProcessScanner *self)
 void
 seye_process_scanner_forget (SeyeProcessScanner *self)
 {
+  release_all_files (self);
   g_hash_table_remove_all (self->states);
   if (self->proc_fd >= 0)
     close (self->proc_fd);

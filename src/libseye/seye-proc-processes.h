@@ -16,6 +16,12 @@ G_BEGIN_DECLS
  * over the interval between the two scans. A process seen for the first time
  * has no rates yet: it is listed with 0.
  *
+ * Between scans it keeps each process's stat and io open, and reads them again
+ * from the start: opening and closing them is half of what a scan costs. It
+ * holds at most %SEYE_PROCESS_MAX_HELD_FILES of them, and never more than the
+ * soft limit of open files less 1,024 (others are opened and closed at each
+ * scan); each holds a page of kernel memory.
+ *
  * It scans only when told to (seye_process_scanner_scan()); a caller that
  * stops asking calls seye_process_scanner_forget() and holds nothing per pid.
  */
@@ -32,6 +38,7 @@ typedef enum
 #define SEYE_PROCESS_MAX_LIMIT     200
 #define SEYE_PROCESS_MAX_NAME      64     /* bytes of a name after tidying */
 #define SEYE_PROCESS_MAX_ARGS      4096   /* bytes of cmdline read */
+#define SEYE_PROCESS_MAX_HELD_FILES 2048  /* files of /proc/PID held open between scans */
 
 typedef struct
 {
