@@ -325,8 +325,12 @@ static void
 test_live (void)
 {
   g_autoptr (SeyeProcessScanner) scanner = seye_process_scanner_new ("/");
+  g_autofree char *comm = NULL;
   struct rlimit limit;
   guint fds;
+
+  g_assert_true (g_file_get_contents ("/proc/self/comm", &comm, NULL, NULL));
+  g_strchomp (comm);
 
   /* Room to hold files (the scanner leaves 1,024 of the soft limit alone). */
   g_assert_cmpint (getrlimit (RLIMIT_NOFILE, &limit), ==, 0);
@@ -351,7 +355,12 @@ test_live (void)
       g_assert_nonnull (self);
       g_test_message ("window %u: %.1f %% of a core", i, self->cpu_percent);
       g_assert_cmpfloat (self->cpu_percent, >, 30.0);
+      g_assert_cmpfloat (self->cpu_percent, <=, 100.0 * self->threads);
       g_assert_true (self->have_io);
+      /* Read when listed: its name and state now, here running. */
+      g_assert_cmpstr (self->name, ==, comm);
+      g_assert_cmpint (self->state, ==, 'R');
+      g_assert_cmpuint (self->threads, >=, 1);
     }
   if (limit.rlim_cur > 1024 + 2)
     g_assert_cmpuint (count_fds (), >, fds);
@@ -453,6 +462,12 @@ test_parse_status_io_cmdline (void)
   g_assert_cmpuint (r, ==, 7);
   g_assert_cmpuint (w, ==, 9);
   g_assert_false (_seye_proc_parse_pid_io ("read_bytes: 7\n", strlen ("read_bytes: 7\n"), &r, &w));
+
+  g_assert_true (_seye_proc_parse_pid_statm ("2000 431 300 10 0 150 0\n", strlen ("2000 431 300 10 0 150 0\n"), &rss));
+  g_assert_cmpuint (rss, ==, 431);
+  g_assert_false (_seye_proc_parse_pid_statm ("2000\n", strlen ("2000\n"), &rss));
+  g_assert_false (_seye_proc_parse_pid_statm ("2000 -1 3\n", strlen ("2000 -1 3\n"), &rss));
+  g_assert_false (_seye_proc_parse_pid_statm ("", 0, &rss));
 
   g_assert_null (_seye_proc_parse_cmdline ("", 0));
   args = _seye_proc_parse_cmdline ("a\0\xff\0cut", 7);

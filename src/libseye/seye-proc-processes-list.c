@@ -48,6 +48,24 @@ compare_io (gconstpointer a,
   return compare_cpu (a, b);
 }
 
+/* What a listed process's stat says now: its name, state and threads, which
+ * the fast path of a scan does not read. */
+static void
+refresh_stat (SeyeProcessScanner *self,
+              SeyeProcessState   *state)
+{
+  SeyeProcPidStat stat;
+  gssize len;
+
+  if (state->statm_fd < 0 || (len = _seye_process_scanner_read_file (self, state->pid, "stat")) < 0 ||
+      !_seye_proc_parse_pid_stat (self->buf, len, &stat))
+    return;
+
+  if (stat.start_ticks == state->start_ticks)
+    _seye_process_state_set_stat (state, &stat);
+  g_free (stat.name);
+}
+
 /* A listed process, with its owner read again: a process may change its uid
  * after it was first seen (a daemon that drops privileges, su). */
 static SeyeProcess *
@@ -59,6 +77,7 @@ process_new (SeyeProcessScanner *self,
   const char *user;
   guint32 uid;
 
+  refresh_stat (self, state);
   if (_seye_process_scanner_read_uid (self, state->pid, &uid))
     state->uid = uid;
   user = g_hash_table_lookup (self->users, GUINT_TO_POINTER (state->uid));
@@ -67,7 +86,7 @@ process_new (SeyeProcessScanner *self,
   process->name = g_strdup (state->name);
   process->user = user != NULL ? g_strdup (user) : g_strdup_printf ("%u", state->uid);
   process->state = state->state;
-  process->cpu_percent = state->cpu_percent;
+  process->cpu_percent = MIN (state->cpu_percent, 100.0 * MAX (state->threads, 1));
   process->rss_bytes = state->rss_bytes;
   process->threads = (guint) MIN (state->threads, G_MAXUINT);
   process->start_time = self->btime != 0 ? (gint64) (self->btime + state->start_ticks / self->clk_tck) : 0;

@@ -187,6 +187,28 @@ _seye_proc_parse_pid_io (const char *buf,
 }
 
 /**
+ * _seye_proc_parse_pid_statm:
+ *
+ * The resident pages of /proc/PID/statm, its second number.
+ */
+gboolean
+_seye_proc_parse_pid_statm (const char *buf,
+                            gsize       len,
+                            guint64    *rss_pages)
+{
+  SeyeProcCursor text = { buf, buf + len };
+  SeyeProcCursor line;
+  SeyeProcToken size, resident;
+
+  *rss_pages = 0;
+
+  return _seye_proc_next_line (&text, &line) &&
+         _seye_proc_next_token (&line, &size) && _seye_proc_parse_u64 (size.str, size.len, rss_pages) &&
+         _seye_proc_next_token (&line, &resident) &&
+         _seye_proc_parse_u64 (resident.str, resident.len, rss_pages);
+}
+
+/**
  * _seye_proc_parse_cmdline:
  *
  * /proc/PID/cmdline: arguments ended by NULs (the last NUL may be missing when

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <sys/stat.h>
+#include <time.h>
 
 #include "seye-proc-processes.h"
 
@@ -19,8 +20,12 @@ typedef struct
 {
   guint32  pid;
   guint64  start_ticks;
-  int      stat_fd;          /* ROOT/proc/PID/stat held open, or -1 */
+  int      statm_fd;         /* ROOT/proc/PID/statm held open (the fast path), or -1 */
   int      io_fd;            /* ROOT/proc/PID/io held open, or -1 */
+  clockid_t cpu_clock;       /* the fast path: its CPU-time clock */
+  guint64  cpu_ns;           /* and its reading */
+  gint64   cpu_us;           /* at this monotonic time */
+  guint    ticks_generation; /* the scan that read ticks from its stat */
   guint    generation;       /* the scan that last saw it */
   gboolean seen_before;      /* in an earlier scan: rates are over a window */
 
@@ -45,6 +50,7 @@ struct _SeyeProcessScanner
   char       *passwd_path;
   char       *stat_path;
   int         proc_fd;             /* ROOT/proc, open while scans run; -1 */
+  gboolean    own_procfs;          /* it is this machine's, of our pid namespace */
   guint       held;                /* files of processes held open */
   guint       max_held;
   char       *buf;                 /* SEYE_PROCESS_MAX_FILE + 1 */
@@ -72,5 +78,7 @@ gssize   _seye_process_scanner_read_file (SeyeProcessScanner *self,
 gboolean _seye_process_scanner_read_uid  (SeyeProcessScanner *self,
                                           guint32             pid,
                                           guint32            *uid);
+void     _seye_process_state_set_stat    (SeyeProcessState   *state,
+                                          SeyeProcPidStat    *stat);
 
 G_END_DECLS

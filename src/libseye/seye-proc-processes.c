@@ -60,7 +60,7 @@ static void
 release_files (SeyeProcessScanner *self,
                SeyeProcessState   *state)
 {
-  release_file (self, &state->stat_fd);
+  release_file (self, &state->statm_fd);
   release_file (self, &state->io_fd);
 }
 
@@ -154,6 +154,30 @@ read_fd (SeyeProcessScanner *self,
   return len;
 }
 
+/* Opens ROOT/proc, and tells whether it is the procfs of the pid namespace
+ * this process runs in: its "self" is our pid. Only there do the pids it lists
+ * name the processes that clock_gettime() reads. */
+static gboolean
+open_proc_dir (SeyeProcessScanner *self)
+{
+  struct statfs fs;
+  char self_link[32];
+  gssize len;
+
+  if (self->proc_fd >= 0)
+    return TRUE;
+  if ((self->proc_fd = open (self->proc_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+    return FALSE;
+
+  len = readlinkat (self->proc_fd, "self", self_link, sizeof self_link - 1);
+  if (len > 0)
+    self_link[len] = '\0';
+  self->own_procfs = fstatfs (self->proc_fd, &fs) == 0 && fs.f_type == PROC_SUPER_MAGIC && len > 0 &&
+                     g_ascii_strtoll (self_link, NULL, 10) == getpid ();
+
+  return TRUE;
+}
+
 /* Opens ROOT/proc/PID/NAME relative to ROOT/proc (a shorter path walk, for
  * thousands of opens a scan), or the path @name when @pid is 0. */
 static int
@@ -166,8 +190,7 @@ open_file (SeyeProcessScanner *self,
   if (pid == 0)
     return open (name, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 
-  if (self->proc_fd < 0 &&
-      (self->proc_fd = open (self->proc_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+  if (!open_proc_dir (self))
     return -1;
   g_snprintf (rel, sizeof rel, "%u/%s", pid, name);
 
@@ -233,19 +256,14 @@ read_held (SeyeProcessScanner *self,
 }
 
 /* Files held open: at most SEYE_PROCESS_MAX_HELD_FILES, and 1,024 fewer than
- * the soft limit of open files, for everything else. None in a recorded tree
- * (ROOT/proc not a procfs): a file held there keeps what it was when opened. */
+ * the soft limit of open files, for everything else. None but on our own
+ * procfs: a file held in a recorded tree keeps what it was when opened. */
 static guint
 max_held_files (SeyeProcessScanner *self)
 {
   struct rlimit limit;
-  struct statfs fs;
 
-  if (self->proc_fd < 0 &&
-      (self->proc_fd = open (self->proc_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
-    return 0;
-  if (fstatfs (self->proc_fd, &fs) != 0 || fs.f_type != PROC_SUPER_MAGIC ||
-      getrlimit (RLIMIT_NOFILE, &limit) != 0)
+  if (!open_proc_dir (self) || !self->own_procfs || getrlimit (RLIMIT_NOFILE, &limit) != 0)
     return 0;
   if (limit.rlim_cur == RLIM_INFINITY)
     return SEYE_PROCESS_MAX_HELD_FILES;
@@ -381,6 +399,22 @@ _seye_process_scanner_read_uid (SeyeProcessScanner *self,
   return TRUE;
 }
 
+/* What a process's stat tells but its CPU time and memory: its name (kept
+ * when it did not change), state and threads. Takes @stat's name. */
+void
+_seye_process_state_set_stat (SeyeProcessState *state,
+                              SeyeProcPidStat  *stat)
+{
+  if (g_strcmp0 (state->name, stat->name) != 0)
+    {
+      g_free (state->name);
+      state->name = g_steal_pointer (&stat->name);
+    }
+  g_clear_pointer (&stat->name, g_free);
+  state->state = stat->state;
+  state->threads = stat->threads;
+}
+
 /* A process seen for the first time (or a pid used again): its owner from its
  * status. Returns NULL when that cannot be read. */
 static SeyeProcessState *
@@ -401,7 +435,7 @@ add_state (SeyeProcessScanner *self,
   state = g_new0 (SeyeProcessState, 1);
   state->pid = pid;
   state->start_ticks = start_ticks;
-  state->stat_fd = -1;
+  state->statm_fd = -1;
   state->io_fd = -1;
   state->uid = uid;
   g_hash_table_add (self->states, state);
@@ -409,9 +443,66 @@ add_state (SeyeProcessScanner *self,
   return state;
 }
 
+/* The fast path, for a process seen before whose statm is held open: its CPU
+ * time from its clock, its memory from its statm, its I/O from its io. Returns
+ * FALSE when its statm cannot be read (its process has ended) or its clock. */
+static gboolean
+scan_fast (SeyeProcessScanner *self,
+           SeyeProcessState   *state,
+           double              interval)
+{
+  struct timespec cpu;
+  guint64 rss_pages, ns;
+  gint64 now_us;
+  gssize len = read_fd (self, state->statm_fd);
+
+  if (len < 0 || !_seye_proc_parse_pid_statm (self->buf, len, &rss_pages) ||
+      clock_gettime (state->cpu_clock, &cpu) != 0)
+    return FALSE;
+
+  now_us = g_get_monotonic_time ();
+  ns = (guint64) cpu.tv_sec * G_GUINT64_CONSTANT (1000000000) + (guint64) cpu.tv_nsec;
+  /* Nanoseconds over microseconds, each over its own window: exact, no cap needed. */
+  state->cpu_percent = ns >= state->cpu_ns && now_us > state->cpu_us
+                       ? (ns - state->cpu_ns) / 10.0 / (double) (now_us - state->cpu_us) : 0;
+  state->cpu_ns = ns;
+  state->cpu_us = now_us;
+  state->rss_bytes = _seye_proc_mul_sat (rss_pages, self->page_size);
+  state->seen_before = TRUE;
+  state->generation = self->generation;
+  scan_io (self, state, TRUE, interval);
+
+  return TRUE;
+}
+
+/* Puts a process on the fast path for the next scans, when there is room for
+ * its statm and io: its statm held open, its CPU clock read once. */
+static void
+start_fast (SeyeProcessScanner *self,
+            SeyeProcessState   *state)
+{
+  struct timespec cpu;
+  gssize len;
+
+  if (self->held + 2 > self->max_held)
+    return;
+
+  len = read_held (self, &state->statm_fd, state->pid, "statm");
+  if (len < 0 || state->statm_fd < 0 ||
+      clock_getcpuclockid ((pid_t) state->pid, &state->cpu_clock) != 0 ||
+      clock_gettime (state->cpu_clock, &cpu) != 0)
+    {
+      release_file (self, &state->statm_fd);
+      return;
+    }
+
+  state->cpu_us = g_get_monotonic_time ();
+  state->cpu_ns = (guint64) cpu.tv_sec * G_GUINT64_CONSTANT (1000000000) + (guint64) cpu.tv_nsec;
+}
+
 /* One /proc/PID: skipped when it went away, counted when it cannot be read.
- * Its stat has all that changes but the owner, read from its status when the
- * process is new (and again for each one listed). */
+ * The fast path when it can; else its stat, and its status when the process
+ * is new (the owner, read again for each one listed). */
 static void
 scan_pid (SeyeProcessScanner *self,
           guint32             pid,
@@ -421,18 +512,20 @@ scan_pid (SeyeProcessScanner *self,
   SeyeProcessState *state = g_hash_table_lookup (self->states, &key);
   SeyeProcPidStat stat;
   gboolean known;
-  int stat_fd = -1;
   gssize len;
 
-  len = state != NULL && state->stat_fd >= 0 ? read_fd (self, state->stat_fd) : -1;
-  if (len < 0)
+  if (state != NULL && state->statm_fd >= 0)
     {
-      /* No file held, or its process ended: the pid may be another's now. */
-      if (state != NULL)
-        release_files (self, state);
-      len = read_held (self, &stat_fd, pid, "stat");
+      if (scan_fast (self, state, interval))
+        {
+          self->total++;
+          return;
+        }
+      /* Its process ended: the pid may be another's now. */
+      release_files (self, state);
     }
-  if (len < 0)
+
+  if ((len = _seye_process_scanner_read_file (self, pid, "stat")) < 0)
     {
       if (!vanished (errno))
         self->not_readable++;
@@ -441,7 +534,6 @@ scan_pid (SeyeProcessScanner *self,
   if (!_seye_proc_parse_pid_stat (self->buf, len, &stat))
     {
       self->not_readable++;
-      release_file (self, &stat_fd);
       return;
     }
 
@@ -455,32 +547,26 @@ scan_pid (SeyeProcessScanner *self,
         }
       if ((state = add_state (self, pid, stat.start_ticks)) == NULL)
         {
-          release_file (self, &stat_fd);
           g_free (stat.name);
           return;
         }
     }
-  if (stat_fd >= 0)
-    state->stat_fd = stat_fd;
 
   state->seen_before = known;
   state->generation = self->generation;
-  /* Names rarely change: keep the one there is. */
-  if (g_strcmp0 (state->name, stat.name) != 0)
-    {
-      g_free (state->name);
-      state->name = g_steal_pointer (&stat.name);
-    }
-  g_free (stat.name);
-  state->state = stat.state;
-  state->threads = stat.threads;
+  _seye_process_state_set_stat (state, &stat);
   state->rss_bytes = _seye_proc_mul_sat (stat.rss_pages, self->page_size);
-  state->cpu_percent = known ? rate (stat.ticks, state->ticks, interval) * 100.0 / self->clk_tck : 0;
+  /* Ticks over the scan before only (a process back from the fast path has none). */
+  state->cpu_percent = known && state->ticks_generation + 1 == self->generation
+                       ? rate (stat.ticks, state->ticks, interval) * 100.0 / self->clk_tck : 0;
   /* Ticks come in whole 1/CLK_TCK: over a short window a thread that ran all
    * along may show a few points more than it could have used. */
   state->cpu_percent = MIN (state->cpu_percent, 100.0 * MAX (state->threads, 1));
   state->ticks = stat.ticks;
+  state->ticks_generation = self->generation;
   scan_io (self, state, known, interval);
+  if (self->max_held > 0)
+    start_fast (self, state);
 
   self->total++;
 }
