@@ -232,7 +232,7 @@ finally:
         p.wait()
 PY
 
-echo "Process lists: sorcerers-eye-agent ($(git -C "$top" describe --always --dirty 2>/dev/null || echo '?'))," \
+echo "Process lists: $agent (source $(git -C "$top" describe --always --dirty 2>/dev/null || echo '?'))," \
   "$(glances --version 2>&1 | head -1), $(ps --version); $(nproc) cores, $(uname -r), $(date -u +%FT%TZ)"
 python3 "$tmp/measure.py" "$agent_pid" $agent_port "$tmp/agent.log" \
   "$glances_pid" $glances_port "$glances_procs_pid" $glances_procs_port
