@@ -448,13 +448,15 @@ test_root (void)
   g_autoptr (SeyeTestAgent) agent = NULL;
   g_auto (Reply) reply = { 0 };
   g_autofree char *rm = NULL;
+  g_autofree char *stat = NULL;
   JsonObject *process;
 
   g_assert_no_error (error);
   write_file (root, "proc/stat", "cpu 1 2 3 4 0 0 0 0\ncpu0 1 2 3 4 0 0 0 0\nbtime 1700000000\n");
   write_file (root, "etc/passwd", "root:x:0:0::/root:/bin/sh\nwizard:x:4242:4242::/:/bin/sh\n");
-  write_file (root, "proc/77/stat",
-              "77 (x) (y) R 1 1 1 0 -1 4194304 0 0 0 0 10 10 0 0 20 0 2 0 500 1000 100\n");
+  stat = g_strdup_printf ("77 (x) (y) R 1 1 1 0 -1 4194304 0 0 0 0 10 10 0 0 20 0 2 0 500 1000 %ld\n",
+                          102400 / sysconf (_SC_PAGESIZE));
+  write_file (root, "proc/77/stat", stat);
   write_file (root, "proc/77/status", "Name:\tx\nUid:\t4242\t4242\t4242\t4242\nVmRSS:\t100 kB\n"
                                       "Threads:\t2\n");
   write_file (root, "proc/78/status", "Uid:\t0\t0\t0\t0\n");   /* no stat: it ended */

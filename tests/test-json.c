@@ -191,6 +191,47 @@ test_totals_and_compact (void)
   seye_sample_unref (back[1]);
 }
 
+/* A stream asked for processes carries them in one more place of the compact
+ * form, and in a member "top_processes" of the object: the sample decodes as
+ * without them. */
+static void
+test_top_processes (void)
+{
+  static const char * const tops[] = {
+    "{\"interval\":1,\"processes\":[{\"pid\":1,\"name\":\"init\",\"user\":\"root\","
+    "\"state\":\"S\",\"cpu_percent\":0,\"rss_bytes\":4096,\"threads\":1,\"start_time\":0,"
+    "\"read_bytes_per_sec\":null,\"write_bytes_per_sec\":null}],\"total\":1,\"not_readable\":0}",
+    "null",
+  };
+  g_autoptr (SeyeSample) sample = make_sample (2);
+
+  for (guint i = 0; i < G_N_ELEMENTS (tops); i++)
+    {
+      g_autoptr (GString) compact = g_string_new (NULL);
+      g_autoptr (GString) totals = g_string_new (NULL);
+      g_autoptr (GError) error = NULL;
+      g_autoptr (SeyeSample) back = NULL;
+      g_autoptr (SeyeSample) object = NULL;
+
+      seye_json_write_sample_compact (compact, sample);
+      g_string_truncate (compact, compact->len - 1);
+      g_string_append_printf (compact, ",%s]", tops[i]);
+      back = seye_sample_from_json (compact->str, compact->len, &error);
+      g_assert_no_error (error);
+      g_assert_cmpint (back->parts, ==, sample->parts & ~SEYE_SAMPLE_FILESYSTEMS);
+      g_assert_cmpfloat (back->cpu.busy, ==, 42.5);
+      g_assert_cmpuint (back->procs_total, ==, 100);
+
+      seye_json_write_sample_totals (totals, sample);
+      g_string_truncate (totals, totals->len - 1);
+      g_string_append_printf (totals, ",\"top_processes\":%s}", tops[i]);
+      object = seye_sample_from_json (totals->str, totals->len, &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (object->procs_total, ==, 100);
+      g_assert_cmpuint (object->threads, ==, 400);
+    }
+}
+
 static void
 test_strings_escaped (void)
 {
@@ -318,7 +359,9 @@ static const Hostile hostile_samples[] = {
   { "[2,1,1]", SEYE_ERROR_INCOMPATIBLE },
   { "[\"1\"]", SEYE_ERROR_INVALID },
   { "[1,1,1]", SEYE_ERROR_INVALID },                /* too short */
-  { "[1,1,1,null,null,null,null,null,null,null,null]", SEYE_ERROR_INVALID },                /* too long */
+  { "[1,1,1,null,null,null,null,null,null,null,null,null]", SEYE_ERROR_INVALID },           /* too long */
+  { "[1,1,1,null,null,null,null,null,null,null,7]", SEYE_ERROR_INVALID },           /* top processes not an object */
+  { "[1,1,1,null,null,null,null,null,null,null,[]]", SEYE_ERROR_INVALID },
   { "[1,-1,1,null,null,null,null,null,null,null]", SEYE_ERROR_INVALID },
   { "[1,1.5,1,null,null,null,null,null,null,null]", SEYE_ERROR_INVALID },
   { "[1,1,1e400,null,null,null,null,null,null,null]", SEYE_ERROR_INVALID },
@@ -538,6 +581,7 @@ main (int   argc,
   g_test_add_func ("/seye/json/round-trip", test_round_trip);
   g_test_add_func ("/seye/json/partial-sample", test_partial_sample);
   g_test_add_func ("/seye/json/totals-and-compact", test_totals_and_compact);
+  g_test_add_func ("/seye/json/top-processes", test_top_processes);
   g_test_add_func ("/seye/json/strings-escaped", test_strings_escaped);
   g_test_add_func ("/seye/json/numbers-compact", test_numbers_compact);
   g_test_add_func ("/seye/json/numbers-fast-path", test_numbers_fast_path);

@@ -3,6 +3,7 @@
 
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "seye-proc-processes.h"
@@ -15,18 +16,22 @@
 
 static long clk_tck;
 
+/* Threads and resident memory are read from stat, as the kernel has them in status too. */
 static void
 write_stat (TmpRoot    *t,
             guint       pid,
             const char *name,
             char        state,
             guint64     ticks,
-            guint64     start)
+            guint64     start,
+            guint       threads,
+            guint64     rss_kb)
 {
   g_autofree char *rel = g_strdup_printf ("proc/%u/stat", pid);
   g_autofree char *text = g_strdup_printf ("%u (%s) %c 1 1 1 0 -1 4194304 0 0 0 0 %" G_GUINT64_FORMAT
-                                           " 0 0 0 20 0 1 0 %" G_GUINT64_FORMAT " 1000 100\n",
-                                           pid, name, state, ticks, start);
+                                           " 0 0 0 20 0 %u 0 %" G_GUINT64_FORMAT " 1000 %" G_GUINT64_FORMAT
+                                           "\n", pid, name, state, ticks, threads, start,
+                                           rss_kb * 1024 / sysconf (_SC_PAGESIZE));
 
   tmp_root_write (t, rel, text, -1);
 }
@@ -46,7 +51,7 @@ write_process (TmpRoot    *t,
   g_autofree char *status = NULL;
   g_autofree char *io = NULL;
 
-  write_stat (t, pid, name, state, ticks, 1000 + pid);
+  write_stat (t, pid, name, state, ticks, 1000 + pid, rss_kb > 0 ? 3 : 1, rss_kb);
   status = rss_kb > 0
            ? g_strdup_printf ("Name:\tx\nState:\t%c\nUid:\t%u\t%u\t%u\t%u\nVmRSS:\t%" G_GUINT64_FORMAT
                               " kB\nThreads:\t3\n", state, uid, uid, uid, uid, rss_kb)
@@ -138,7 +143,7 @@ test_tree (void)
 
   /* A second later pid 100 has used half a core and read 4000 bytes. */
   write_process (t, 100, "a) (b c", 'R', 1000, 2000, 100 + clk_tck / 2, 5000);
-  write_stat (t, 1, "init", 'S', 10 + clk_tck / 10, 1001);
+  write_stat (t, 1, "init", 'S', 10 + clk_tck / 10, 1001, 3, 4000);
   seye_process_scanner_scan (scanner, 11 * SECOND);
   g_assert_true (seye_process_scanner_has_window (scanner));
   second = seye_process_scanner_list (scanner, SEYE_PROCESS_SORT_CPU, 20, TRUE);
@@ -223,7 +228,7 @@ test_pid_reuse (void)
   const SeyeProcess *p;
 
   seye_process_scanner_scan (scanner, 1 * SECOND);
-  write_stat (t, 100, "new one", 'R', 100 + 5 * clk_tck, 99999);
+  write_stat (t, 100, "new one", 'R', 100 + 5 * clk_tck, 99999, 3, 2000);
   seye_process_scanner_scan (scanner, 2 * SECOND);
   list = seye_process_scanner_list (scanner, SEYE_PROCESS_SORT_CPU, 20, FALSE);
   p = find (list, 100);
@@ -231,7 +236,7 @@ test_pid_reuse (void)
   g_assert_cmpfloat (p->cpu_percent, ==, 0);
 
   /* Never more than its threads could use: a one-thread process at most 100 %. */
-  write_stat (t, 2, "kthreadd", 'S', 10 * clk_tck, 1002);
+  write_stat (t, 2, "kthreadd", 'S', 10 * clk_tck, 1002, 1, 0);
   seye_process_scanner_scan (scanner, 2 * SECOND + SECOND / 10);
   g_clear_pointer (&list, seye_process_list_free);
   list = seye_process_scanner_list (scanner, SEYE_PROCESS_SORT_CPU, 20, FALSE);
@@ -260,6 +265,108 @@ test_pid_reuse (void)
   list = seye_process_scanner_list (scanner, SEYE_PROCESS_SORT_CPU, 20, FALSE);
   g_assert_null (find (list, 200));
   g_assert_cmpuint (list->total, ==, 4);
+}
+
+/* A process's status is read when it is new and when it is listed, not at
+ * every scan: the owner shown is the one it has when listed. */
+static void
+test_owner (void)
+{
+  g_autoptr (TmpRoot) t = make_tree ();
+  g_autoptr (SeyeProcessScanner) scanner = seye_process_scanner_new (t->root);
+  g_autoptr (SeyeProcessList) list = NULL;
+  g_autofree char *status = g_build_filename (t->root, "proc/1/status", NULL);
+
+  seye_process_scanner_scan (scanner, 1 * SECOND);
+
+  /* init's status cannot be read any more: it is still counted and listed, as root. */
+  g_assert_cmpint (g_remove (status), ==, 0);
+  g_assert_cmpint (g_mkdir (status, 0755), ==, 0);
+  seye_process_scanner_scan (scanner, 2 * SECOND);
+  list = seye_process_scanner_list (scanner, SEYE_PROCESS_SORT_CPU, 20, FALSE);
+  g_assert_cmpuint (list->total, ==, 5);
+  g_assert_cmpuint (list->not_readable, ==, 1);
+  g_assert_cmpstr (find (list, 1)->user, ==, "root");
+
+  /* 300 became alice's (setuid after it started): so says the next list. */
+  tmp_root_write (t, "proc/300/status", "Uid:\t1000\t1000\t1000\t1000\n", -1);
+  g_clear_pointer (&list, seye_process_list_free);
+  list = seye_process_scanner_list (scanner, SEYE_PROCESS_SORT_CPU, 20, FALSE);
+  g_assert_cmpstr (find (list, 300)->user, ==, "alice");
+}
+
+static guint
+count_fds (void)
+{
+  g_autoptr (GDir) dir = g_dir_open ("/proc/self/fd", 0, NULL);
+  guint n = 0;
+
+  g_assert_nonnull (dir);
+  while (g_dir_read_name (dir) != NULL)
+    n++;
+
+  return n;
+}
+
+static void
+spin (gint64 us)
+{
+  gint64 end = g_get_monotonic_time () + us;
+  volatile guint64 x = 0;
+
+  while (g_get_monotonic_time () < end)
+    x++;
+}
+
+/* This machine's /proc: the files held open between scans are read afresh (a
+ * process spinning in two windows in a row is at its CPU % in both), and let
+ * go when the scanner forgets. */
+static void
+test_live (void)
+{
+  g_autoptr (SeyeProcessScanner) scanner = seye_process_scanner_new ("/");
+  g_autofree char *comm = NULL;
+  struct rlimit limit;
+  guint fds;
+
+  g_assert_true (g_file_get_contents ("/proc/self/comm", &comm, NULL, NULL));
+  g_strchomp (comm);
+
+  /* Room to hold files (the scanner leaves 1,024 of the soft limit alone). */
+  g_assert_cmpint (getrlimit (RLIMIT_NOFILE, &limit), ==, 0);
+  if (limit.rlim_cur < 4096 && limit.rlim_max > limit.rlim_cur)
+    {
+      limit.rlim_cur = MIN (limit.rlim_max, 4096);
+      g_assert_cmpint (setrlimit (RLIMIT_NOFILE, &limit), ==, 0);
+    }
+
+  fds = count_fds ();
+  seye_process_scanner_scan (scanner, g_get_monotonic_time ());
+  g_test_message ("%u files open before the first scan, %u after it", fds, count_fds ());
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr (SeyeProcessList) list = NULL;
+      const SeyeProcess *self;
+
+      spin (300 * 1000);
+      seye_process_scanner_scan (scanner, g_get_monotonic_time ());
+      list = seye_process_scanner_list (scanner, SEYE_PROCESS_SORT_CPU, SEYE_PROCESS_MAX_LIMIT, FALSE);
+      self = find (list, getpid ());
+      g_assert_nonnull (self);
+      g_test_message ("window %u: %.1f %% of a core", i, self->cpu_percent);
+      g_assert_cmpfloat (self->cpu_percent, >, 30.0);
+      g_assert_cmpfloat (self->cpu_percent, <=, 100.0 * self->threads);
+      g_assert_true (self->have_io);
+      /* Read when listed: its name and state now, here running. */
+      g_assert_cmpstr (self->name, ==, comm);
+      g_assert_cmpint (self->state, ==, 'R');
+      g_assert_cmpuint (self->threads, >=, 1);
+    }
+  if (limit.rlim_cur > 1024 + 2)
+    g_assert_cmpuint (count_fds (), >, fds);
+
+  seye_process_scanner_forget (scanner);
+  g_assert_cmpuint (count_fds (), ==, fds);
 }
 
 /* The JSON is valid and carries every name exactly, argv only when asked. */
@@ -316,6 +423,8 @@ test_parse_stat (void)
     "42 (x) SS 1 1 1 0 -1 4194304 0 0 0 0 7 8 0 0 20 0 4 0 123 1000",
     "42 (x) S 1 1 1 0 -1 4194304 0 0 0 0 -7 8 0 0 20 0 4 0 123 1000",
     "42 (x) S 1 1 1 0 -1 4194304 0 0 0 0 7 8 0 0 20 0 4 0 99999999999999999999999 1",
+    "42 (x) S 1 1 1 0 -1 4194304 0 0 0 0 7 8 0 0 20 0 4 0 123 1000",     /* no rss */
+    "42 (x) S 1 1 1 0 -1 4194304 0 0 0 0 7 8 0 0 20 0 4 0 123 1000 -1",
   };
 
   g_assert_true (_seye_proc_parse_pid_stat (good, strlen (good), &stat));
@@ -324,6 +433,7 @@ test_parse_stat (void)
   g_assert_cmpuint (stat.ticks, ==, 15);
   g_assert_cmpuint (stat.threads, ==, 4);
   g_assert_cmpuint (stat.start_ticks, ==, 123);
+  g_assert_cmpuint (stat.rss_pages, ==, 100);
   g_free (stat.name);
 
   for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
@@ -353,6 +463,12 @@ test_parse_status_io_cmdline (void)
   g_assert_cmpuint (w, ==, 9);
   g_assert_false (_seye_proc_parse_pid_io ("read_bytes: 7\n", strlen ("read_bytes: 7\n"), &r, &w));
 
+  g_assert_true (_seye_proc_parse_pid_statm ("2000 431 300 10 0 150 0\n", strlen ("2000 431 300 10 0 150 0\n"), &rss));
+  g_assert_cmpuint (rss, ==, 431);
+  g_assert_false (_seye_proc_parse_pid_statm ("2000\n", strlen ("2000\n"), &rss));
+  g_assert_false (_seye_proc_parse_pid_statm ("2000 -1 3\n", strlen ("2000 -1 3\n"), &rss));
+  g_assert_false (_seye_proc_parse_pid_statm ("", 0, &rss));
+
   g_assert_null (_seye_proc_parse_cmdline ("", 0));
   args = _seye_proc_parse_cmdline ("a\0\xff\0cut", 7);
   g_assert_cmpuint (g_strv_length (args), ==, 3);
@@ -381,6 +497,8 @@ main (int   argc,
   g_test_add_func ("/seye/proc/processes/tree", test_tree);
   g_test_add_func ("/seye/proc/processes/sort-limit", test_sort_limit);
   g_test_add_func ("/seye/proc/processes/pid-reuse", test_pid_reuse);
+  g_test_add_func ("/seye/proc/processes/owner", test_owner);
+  g_test_add_func ("/seye/proc/processes/live", test_live);
   g_test_add_func ("/seye/proc/processes/json", test_json);
   g_test_add_func ("/seye/proc/processes/parse-stat", test_parse_stat);
   g_test_add_func ("/seye/proc/processes/parse-status-io-cmdline", test_parse_status_io_cmdline);

@@ -20,6 +20,7 @@
 #include "seye-agent-server.h"
 #include "seye-agent-tls.h"
 #include "seye-proc.h"
+#include "seye-proc-processes.h"
 #include "seye-txt.h"
 
 #define PROGRAM "sorcerers-eye-agent"
@@ -101,18 +102,22 @@ quit_cb (gpointer data)
   return G_SOURCE_CONTINUE;
 }
 
-/* Each connection is a descriptor: make room for the cap, as far as the hard limit allows. */
+/* Each connection is a descriptor: make room for the cap, as far as the hard
+ * limit allows. The process scanner holds files of /proc/PID open between
+ * scans, in what the soft limit leaves above 1,024: room for those too. */
 static void
 raise_file_limit (guint max_connections)
 {
   struct rlimit limit;
-  rlim_t wanted = (rlim_t) max_connections + 64;
+  rlim_t needed = (rlim_t) max_connections + 64;
+  rlim_t wanted = MAX (needed, 1024) + SEYE_PROCESS_MAX_HELD_FILES;
 
   if (getrlimit (RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur >= wanted)
     return;
 
   limit.rlim_cur = limit.rlim_max == RLIM_INFINITY ? wanted : MIN (wanted, limit.rlim_max);
-  if (setrlimit (RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur < wanted)
+  if ((setrlimit (RLIMIT_NOFILE, &limit) != 0 && getrlimit (RLIMIT_NOFILE, &limit) != 0) ||
+      limit.rlim_cur < needed)
     g_warning ("only %lu open files are allowed: fewer than %u connections can be served",
                (unsigned long) limit.rlim_cur, max_connections);
 }

@@ -4,17 +4,27 @@
 #include "config.h"
 
 #include "seye-agent-processes.h"
+#include "seye-error.h"
 
 /*
  * The answers of GET /v1/processes (docs/api.md). Nothing is read from
  * ROOT/proc/[pid] until a client asks. The first request takes a scan and
  * answers after a second one SEYE_AGENT_PROCESSES_FIRST_MS later, so that its
  * CPU % is over a short window that just passed, never since boot. While
- * requests keep coming the scanner runs every SEYE_AGENT_PROCESSES_SCAN_MS and
- * requests are answered at once from its last scan; once nobody has asked for
+ * requests keep coming, each takes a scan when the last one is
+ * SEYE_AGENT_PROCESSES_SCAN_MS old or older, and is answered with the CPU %
+ * over the time since the scan before: a client that asks every 2 s costs a
+ * scan every 2 s, not two. Once nobody has asked for
  * SEYE_AGENT_PROCESSES_KEEP_MS the timer stops and every per-process counter
  * is let go. Each scan is logged at debug level ("processes: scan N"), which
  * the tests count.
+ *
+ * A stream that carries the top processes (/v1/stream?processes=N) watches
+ * them: while any stream watches, the timer takes a scan every
+ * SEYE_AGENT_PROCESSES_SCAN_MS, and the 5 s count down from when the last one
+ * stopped. Its lines take the list of the last scan as JSON, encoded once per
+ * scan for each sort and limit that streams ask for (at most
+ * SEYE_AGENT_PROCESSES_MAX_LISTS of them), never with argv.
  */
 
 typedef struct
@@ -33,7 +43,18 @@ struct _SeyeAgentProcesses
   guint               timer;
   gboolean            first_window;    /* the timer is the short one */
   gint64              last_request_us;
+  gint64              last_scan_us;
+  GHashTable         *watched;         /* list_key () -> streams that watch that list */
+  GHashTable         *encoded;         /* list_key () -> GBytes, the last scan's JSON */
 };
+
+/* One key for a sort and a limit (1 to SEYE_PROCESS_MAX_LIMIT). */
+static gpointer
+list_key (SeyeProcessSort sort,
+          guint           limit)
+{
+  return GUINT_TO_POINTER ((guint) sort << 16 | limit);
+}
 
 static void
 pending_free (Pending *pending)
@@ -50,6 +71,8 @@ seye_agent_processes_new (const char *root)
 
   self->scanner = seye_process_scanner_new (root);
   g_queue_init (&self->pending);
+  self->watched = g_hash_table_new (NULL, NULL);
+  self->encoded = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) g_bytes_unref);
 
   return self;
 }
@@ -62,6 +85,8 @@ seye_agent_processes_free (SeyeAgentProcesses *self)
 
   g_clear_handle_id (&self->timer, g_source_remove);
   g_queue_clear_full (&self->pending, (GDestroyNotify) pending_free);
+  g_hash_table_unref (self->watched);
+  g_hash_table_unref (self->encoded);
   seye_process_scanner_free (self->scanner);
   g_free (self);
 }
@@ -75,8 +100,19 @@ seye_agent_processes_get_scans (SeyeAgentProcesses *self)
 static void
 scan (SeyeAgentProcesses *self)
 {
-  seye_process_scanner_scan (self->scanner, g_get_monotonic_time ());
+  self->last_scan_us = g_get_monotonic_time ();
+  seye_process_scanner_scan (self->scanner, self->last_scan_us);
+  g_hash_table_remove_all (self->encoded);
   g_debug ("processes: scan %" G_GUINT64_FORMAT, seye_process_scanner_get_scans (self->scanner));
+}
+
+/* A scan unless the last one is younger than SEYE_AGENT_PROCESSES_SCAN_MS,
+ * less a tenth: neither timers nor clients are exactly on time. */
+static void
+scan_if_due (SeyeAgentProcesses *self)
+{
+  if (g_get_monotonic_time () - self->last_scan_us >= SEYE_AGENT_PROCESSES_SCAN_MS * 900)
+    scan (self);
 }
 
 static void
@@ -105,17 +141,23 @@ tick_cb (gpointer data)
   SeyeAgentProcesses *self = data;
   Pending *pending;
 
-  if (g_queue_is_empty (&self->pending) &&
+  if (g_queue_is_empty (&self->pending) && g_hash_table_size (self->watched) == 0 &&
       g_get_monotonic_time () - self->last_request_us > SEYE_AGENT_PROCESSES_KEEP_MS * 1000)
     {
       g_debug ("processes: nobody asked for %d ms; scans stop", SEYE_AGENT_PROCESSES_KEEP_MS);
       seye_process_scanner_forget (self->scanner);
+      g_hash_table_remove_all (self->encoded);
       self->timer = 0;
       self->first_window = FALSE;
       return G_SOURCE_REMOVE;
     }
 
-  scan (self);
+  /* The end of the first window; later, scans for the streams that watch. */
+  if (self->first_window)
+    scan (self);
+  else if (g_hash_table_size (self->watched) > 0)
+    scan_if_due (self);
+
   while ((pending = g_queue_pop_head (&self->pending)) != NULL)
     {
       respond (self, pending->msg, pending->sort, pending->limit, pending->with_argv);
@@ -132,6 +174,18 @@ tick_cb (gpointer data)
     }
 
   return G_SOURCE_CONTINUE;
+}
+
+/* The first scan and the short window after it, unless scans run already. */
+static void
+ensure_scanning (SeyeAgentProcesses *self)
+{
+  if (self->timer != 0)
+    return;
+
+  scan (self);
+  self->timer = g_timeout_add (SEYE_AGENT_PROCESSES_FIRST_MS, tick_cb, self);
+  self->first_window = TRUE;
 }
 
 /* A client that went away before its first window leaves nothing behind. */
@@ -157,8 +211,9 @@ pending_finished_cb (SoupServerMessage *msg,
 /**
  * seye_agent_processes_answer:
  *
- * Answers @msg from the last scan when there is a window, else pauses it
- * until the first window has passed.
+ * Answers @msg from a scan at most SEYE_AGENT_PROCESSES_SCAN_MS old (taking
+ * one when the last is older) when there is a window, else pauses it until
+ * the first window has passed.
  */
 void
 seye_agent_processes_answer (SeyeAgentProcesses *self,
@@ -174,16 +229,12 @@ seye_agent_processes_answer (SeyeAgentProcesses *self,
   if (self->timer != 0 && g_queue_is_empty (&self->pending) &&
       seye_process_scanner_has_window (self->scanner))
     {
+      scan_if_due (self);
       respond (self, msg, sort, limit, with_argv);
       return;
     }
 
-  if (self->timer == 0)
-    {
-      scan (self);
-      self->timer = g_timeout_add (SEYE_AGENT_PROCESSES_FIRST_MS, tick_cb, self);
-      self->first_window = TRUE;
-    }
+  ensure_scanning (self);
 
   pending = g_new0 (Pending, 1);
   pending->msg = g_object_ref (msg);
@@ -193,4 +244,93 @@ seye_agent_processes_answer (SeyeAgentProcesses *self,
   pending->finished_id = g_signal_connect (msg, "finished", G_CALLBACK (pending_finished_cb), self);
   g_queue_push_tail (&self->pending, pending);
   soup_server_message_pause (msg);
+}
+
+/**
+ * seye_agent_processes_watch:
+ * @limit: 1 to %SEYE_PROCESS_MAX_LIMIT
+ *
+ * A stream that carries the top @limit processes by @sort starts: scans run
+ * until it stops (seye_agent_processes_unwatch()) and
+ * %SEYE_AGENT_PROCESSES_KEEP_MS after.
+ *
+ * Returns: %FALSE with %SEYE_ERROR_UNAVAILABLE when streams watch
+ *   %SEYE_AGENT_PROCESSES_MAX_LISTS other lists already.
+ */
+gboolean
+seye_agent_processes_watch (SeyeAgentProcesses  *self,
+                            SeyeProcessSort      sort,
+                            guint                limit,
+                            GError             **error)
+{
+  gpointer key = list_key (sort, limit);
+  guint watchers = GPOINTER_TO_UINT (g_hash_table_lookup (self->watched, key));
+
+  g_return_val_if_fail (limit >= 1 && limit <= SEYE_PROCESS_MAX_LIMIT, FALSE);
+
+  if (watchers == 0 && g_hash_table_size (self->watched) >= SEYE_AGENT_PROCESSES_MAX_LISTS)
+    {
+      g_set_error (error, SEYE_ERROR, SEYE_ERROR_UNAVAILABLE,
+                   "this node streams %d different process lists (a sort and a number each) "
+                   "already; ask for the same “processes” and “process_sort” as another stream, "
+                   "or poll /v1/processes", SEYE_AGENT_PROCESSES_MAX_LISTS);
+      return FALSE;
+    }
+
+  g_hash_table_insert (self->watched, key, GUINT_TO_POINTER (watchers + 1));
+  ensure_scanning (self);
+
+  return TRUE;
+}
+
+/* A stream that watched stops: scans go on SEYE_AGENT_PROCESSES_KEEP_MS more. */
+void
+seye_agent_processes_unwatch (SeyeAgentProcesses *self,
+                              SeyeProcessSort     sort,
+                              guint               limit)
+{
+  gpointer key = list_key (sort, limit);
+  guint watchers = GPOINTER_TO_UINT (g_hash_table_lookup (self->watched, key));
+
+  g_return_if_fail (watchers > 0);
+
+  if (watchers > 1)
+    g_hash_table_insert (self->watched, key, GUINT_TO_POINTER (watchers - 1));
+  else
+    g_hash_table_remove (self->watched, key);
+  self->last_request_us = g_get_monotonic_time ();
+}
+
+/**
+ * seye_agent_processes_get_json:
+ *
+ * The last scan's top @limit processes by @sort, as /v1/processes has them
+ * without argv, encoded once per scan.
+ *
+ * Returns: (transfer none) (nullable): the JSON, valid until the next scan;
+ *   %NULL while the first window has not passed.
+ */
+GBytes *
+seye_agent_processes_get_json (SeyeAgentProcesses *self,
+                               SeyeProcessSort     sort,
+                               guint               limit)
+{
+  gpointer key = list_key (sort, limit);
+  g_autoptr (SeyeProcessList) list = NULL;
+  GBytes *bytes;
+  GString *str;
+
+  if (self->timer == 0 || !seye_process_scanner_has_window (self->scanner))
+    return NULL;
+
+  if ((bytes = g_hash_table_lookup (self->encoded, key)) != NULL)
+    return bytes;
+
+  list = seye_process_scanner_list (self->scanner, sort, limit, FALSE);
+  str = g_string_sized_new (256 + 256 * list->processes->len);
+  seye_process_list_write_json (str, list, FALSE);
+  bytes = g_string_free_to_bytes (str);
+  g_hash_table_insert (self->encoded, key, bytes);
+
+  return bytes;
 }

@@ -449,6 +449,7 @@ seye_agent_server_new (SeyeProcReader     *reader,
   self->info_json = g_string_free_to_bytes (str);
 
   self->stream = seye_agent_stream_new (interval, _seye_agent_server_drop_stream_cb, self);
+  seye_agent_stream_set_processes (self->stream, self->processes);
   self->server = soup_server_new ("server-header", "sorcerers-eye-agent/" PACKAGE_VERSION " ", NULL);
   soup_server_add_early_handler (self->server, NULL, _seye_agent_server_early_cb, self, NULL);
   soup_server_add_handler (self->server, NULL, _seye_agent_server_handle_cb, self, NULL);

@@ -38,6 +38,14 @@
  * (seye_json_write_sample_compact()), which a client decodes in less than
  * half the time again: no member names, no objects. Each form is encoded once
  * per sample too, when the first stream wants it.
+ *
+ * "?processes=N&process_sort=cpu|memory|io" adds the top N processes of the
+ * last scan to every line, as /v1/processes has them without argv: a member
+ * "top_processes" of the object views, one more place at the end of the
+ * compact array. Such a stream watches processes (SeyeAgentProcesses scans
+ * while it is open); the list's JSON is encoded once per scan and each line
+ * once per sample, for every stream that asks for the same view, number and
+ * sort. Streams without it get the same bytes as before it existed.
  */
 
 typedef enum
@@ -62,7 +70,37 @@ typedef struct
   View               view;
   guint              full_every;     /* from ?full_every=: every Nth line whole; 0: never */
   guint              n_lines;        /* samples sent */
+  guint              process_limit;  /* from ?processes=: the top N in each line; 0: none */
+  SeyeProcessSort    process_sort;   /* from ?process_sort= */
 } Subscriber;
+
+/* What a query asks for. */
+typedef struct
+{
+  double          interval;
+  View            view;
+  guint           full_every;
+  guint           process_limit;
+  SeyeProcessSort process_sort;
+} Options;
+
+/* One form of one sample, made for the first stream that wants it. */
+typedef struct
+{
+  View             view;
+  guint            process_limit;
+  SeyeProcessSort  process_sort;
+  GBytes          *bytes;
+} Line;
+
+/* The forms of one sample: each view, bare and with each list that streams watch. */
+#define MAX_LINES (N_VIEWS * (1 + SEYE_AGENT_PROCESSES_MAX_LISTS))
+
+typedef struct
+{
+  Line  lines[MAX_LINES];
+  guint n_lines;
+} Lines;
 
 struct _SeyeAgentStream
 {
@@ -72,6 +110,7 @@ struct _SeyeAgentStream
   SeyeAgentStreamDropFunc  drop_func;
   gpointer                 drop_data;
   GBytes                  *heartbeat_line;
+  SeyeAgentProcesses      *processes;        /* borrowed: the server's */
 
   double                   sample_interval;
   guint                    max_subscribers;
@@ -95,6 +134,8 @@ remove_subscriber (Subscriber *subscriber)
   SeyeAgentStream *self = subscriber->self;
 
   g_queue_unlink (&self->subscribers, &subscriber->link);
+  if (subscriber->process_limit > 0)
+    seye_agent_processes_unwatch (self->processes, subscriber->process_sort, subscriber->process_limit);
   subscriber_free (subscriber);
 
   if (self->subscribers.length == 0)
@@ -129,6 +170,81 @@ make_line (SeyeSample *sample,
   g_string_append_c (str, '\n');
 
   return g_string_free_to_bytes (str);
+}
+
+/* A bare line with the top processes put in before its last character: the
+ * member "top_processes" of an object, or one more place of the compact
+ * array; null until the scanner's first window has passed. */
+static GBytes *
+make_process_line (GBytes *bare,
+                   View    view,
+                   GBytes *processes)
+{
+  gsize size, processes_size = 0;
+  const char *data = g_bytes_get_data (bare, &size);
+  const char *json = processes ? g_bytes_get_data (processes, &processes_size) : "null";
+  GString *str;
+
+  g_assert (size >= 3 && data[size - 1] == '\n');
+  if (processes == NULL)
+    processes_size = strlen (json);
+
+  str = g_string_sized_new (size + processes_size + 32);
+  g_string_append_len (str, data, size - 2);
+  g_string_append (str, view == VIEW_COMPACT ? "," : ",\"top_processes\":");
+  g_string_append_len (str, json, processes_size);
+  g_string_append_c (str, data[size - 2]);
+  g_string_append_c (str, '\n');
+
+  return g_string_free_to_bytes (str);
+}
+
+/* The line of @sample in @view, with the top @process_limit processes by
+ * @process_sort (none for 0): made once per sample for every stream that
+ * wants the same. Owned by @lines. */
+static GBytes *
+get_line (SeyeAgentStream *self,
+          Lines           *lines,
+          SeyeSample      *sample,
+          View             view,
+          guint            process_limit,
+          SeyeProcessSort  process_sort)
+{
+  GBytes *bytes;
+  Line *line;
+
+  for (guint i = 0; i < lines->n_lines; i++)
+    {
+      line = &lines->lines[i];
+      if (line->view == view && line->process_limit == process_limit &&
+          (process_limit == 0 || line->process_sort == process_sort))
+        return line->bytes;
+    }
+
+  if (process_limit == 0)
+    bytes = make_line (sample, view);
+  else
+    bytes = make_process_line (get_line (self, lines, sample, view, 0, 0), view,
+                               seye_agent_processes_get_json (self->processes, process_sort,
+                                                              process_limit));
+
+  /* Never full: there are no more lists than SEYE_AGENT_PROCESSES_MAX_LISTS. */
+  g_assert (lines->n_lines < MAX_LINES);
+  line = &lines->lines[lines->n_lines++];
+  line->view = view;
+  line->process_limit = process_limit;
+  line->process_sort = process_sort;
+  line->bytes = bytes;
+
+  return bytes;
+}
+
+static void
+lines_clear (Lines *lines)
+{
+  for (guint i = 0; i < lines->n_lines; i++)
+    g_bytes_unref (lines->lines[i].bytes);
+  lines->n_lines = 0;
 }
 
 /* Returns FALSE when the subscriber was dropped (and freed). */
@@ -263,6 +379,21 @@ seye_agent_stream_new (double                   sample_interval,
 }
 
 /**
+ * seye_agent_stream_set_processes:
+ * @processes: (transfer none): the server's, which outlives every stream
+ *
+ * Where the top processes of "?processes=N" come from.
+ */
+void
+seye_agent_stream_set_processes (SeyeAgentStream    *self,
+                                 SeyeAgentProcesses *processes)
+{
+  g_return_if_fail (SEYE_IS_AGENT_STREAM (self));
+
+  self->processes = processes;
+}
+
+/**
  * seye_agent_stream_set_limits:
  * @max_subscribers: streams served at once; more are refused
  * @heartbeat: seconds without a line before an empty one goes out
@@ -289,20 +420,6 @@ seye_agent_stream_set_limits (SeyeAgentStream *self,
     }
 }
 
-/**
- * seye_agent_stream_subscribe:
- * @msg: a GET or HEAD of /v1/stream
- * @query: (nullable): its query
- * @latest: (nullable): the latest sample, sent at once; %NULL before the first
- *
- * Starts the response: "200 OK", a body until the connection closes, and the
- * latest sample.
- * A HEAD gets the headers only.
- *
- * Returns: %FALSE with @error set when the query is wrong (%SEYE_ERROR_INVALID)
- *   or too many streams are served already (%SEYE_ERROR_UNAVAILABLE); nothing
- *   is answered then.
- */
 /* The view of the subscriber's next line: every full_every-th one, the first
  * included, is whole, so that a client of the compact view sees the lists
  * (filesystems, interfaces, disks) that change slowly, without their cost each time. */
@@ -313,6 +430,43 @@ subscriber_view (Subscriber *subscriber)
     return VIEW_FULL;
 
   return subscriber->view;
+}
+
+/* A query value in decimal digits, from @min to @max. */
+static gboolean
+parse_whole (const char *text,
+             guint64     min,
+             guint64     max,
+             guint64    *value)
+{
+  return text[0] != '\0' && strspn (text, "0123456789") == strlen (text) &&
+         g_ascii_string_to_unsigned (text, 10, min, max, value, NULL);
+}
+
+/* ?interval=S: decimal digits with an optional fraction, not "0x10", "1e1",
+ * "inf" or "+1"; 0 to 3600. */
+static gboolean
+parse_interval (const char  *text,
+                double      *interval,
+                GError     **error)
+{
+  gsize digits = strspn (text, "0123456789");
+  gboolean decimal = digits > 0 &&
+                     (text[digits] == '\0' ||
+                      (text[digits] == '.' && text[digits + 1] != '\0' &&
+                       strspn (text + digits + 1, "0123456789") == strlen (text + digits + 1)));
+  char *end = NULL;
+
+  *interval = decimal ? g_ascii_strtod (text, &end) : -1;
+  if (!decimal || end == text || *end != '\0' || !isfinite (*interval) || *interval < 0 ||
+      *interval > 3600)
+    {
+      g_set_error_literal (error, SEYE_ERROR, SEYE_ERROR_INVALID,
+                           "“interval” must be seconds from 0 to 3600, e.g. /v1/stream?interval=5");
+      return FALSE;
+    }
+
+  return TRUE;
 }
 
 /* ?full_every=N: digits only, 1 to 3600. */
@@ -341,54 +495,67 @@ parse_full_every (GHashTable  *query,
   return TRUE;
 }
 
-gboolean
-seye_agent_stream_subscribe (SeyeAgentStream    *self,
-                             SoupServerMessage  *msg,
-                             GHashTable         *query,
-                             SeyeSample         *latest,
-                             GError            **error)
+/* ?processes=N (1 to SEYE_PROCESS_MAX_LIMIT) and ?process_sort=, only with it. */
+static gboolean
+parse_processes (const char  *limit_text,
+                 const char  *sort_text,
+                 Options     *options,
+                 GError     **error)
 {
-  SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
-  const char *interval_text = query ? g_hash_table_lookup (query, "interval") : NULL;
-  const char *view_name = query ? g_hash_table_lookup (query, "view") : NULL;
-  View view = VIEW_FULL;
-  Subscriber *subscriber;
-  double interval = 0;
-  guint full_every = 0;
+  guint64 limit;
 
-  g_return_val_if_fail (SEYE_IS_AGENT_STREAM (self), FALSE);
-  g_return_val_if_fail (SOUP_IS_SERVER_MESSAGE (msg), FALSE);
-
-  if (interval_text != NULL)
+  if (limit_text == NULL && sort_text != NULL)
     {
-      char *end = NULL;
-
-      /* Decimal digits with an optional fraction: not "0x10", "1e1", "inf" or "+1". */
-      gsize digits = strspn (interval_text, "0123456789");
-      gboolean decimal = digits > 0 &&
-                         (interval_text[digits] == '\0' ||
-                          (interval_text[digits] == '.' && interval_text[digits + 1] != '\0' &&
-                           strspn (interval_text + digits + 1, "0123456789") ==
-                           strlen (interval_text + digits + 1)));
-
-      interval = decimal ? g_ascii_strtod (interval_text, &end) : -1;
-      if (!decimal || end == interval_text || *end != '\0' || !isfinite (interval) || interval < 0 ||
-          interval > 3600)
-        {
-          g_set_error_literal (error, SEYE_ERROR, SEYE_ERROR_INVALID,
-                               "“interval” must be seconds from 0 to 3600, e.g. /v1/stream?interval=5");
-          return FALSE;
-        }
+      g_set_error_literal (error, SEYE_ERROR, SEYE_ERROR_INVALID,
+                           "“process_sort” goes with “processes”, the number of processes in each "
+                           "line, e.g. /v1/stream?processes=10&process_sort=memory");
+      return FALSE;
     }
+  if (limit_text == NULL)
+    return TRUE;
 
-  if (!parse_full_every (query, &full_every, error))
+  if (!parse_whole (limit_text, 1, SEYE_PROCESS_MAX_LIMIT, &limit))
+    {
+      g_set_error_literal (error, SEYE_ERROR, SEYE_ERROR_INVALID,
+                           "“processes” must be a whole number from 1 to "
+                           G_STRINGIFY (SEYE_PROCESS_MAX_LIMIT) ", e.g. /v1/stream?processes=10");
+      return FALSE;
+    }
+  if (sort_text != NULL && !seye_process_sort_from_string (sort_text, &options->process_sort))
+    {
+      g_set_error_literal (error, SEYE_ERROR, SEYE_ERROR_INVALID,
+                           "“process_sort” must be cpu, memory or io, "
+                           "e.g. /v1/stream?processes=10&process_sort=memory");
+      return FALSE;
+    }
+  options->process_limit = (guint) limit;
+
+  return TRUE;
+}
+
+static gboolean
+parse_query (GHashTable  *query,
+             Options     *options,
+             GError     **error)
+{
+  const char *interval = query ? g_hash_table_lookup (query, "interval") : NULL;
+  const char *view = query ? g_hash_table_lookup (query, "view") : NULL;
+
+  memset (options, 0, sizeof *options);
+  options->view = VIEW_FULL;
+  options->process_sort = SEYE_PROCESS_SORT_CPU;
+
+  if (interval != NULL && !parse_interval (interval, &options->interval, error))
     return FALSE;
 
-  if (view_name != NULL)
+  if (!parse_full_every (query, &options->full_every, error))
+    return FALSE;
+
+  if (view != NULL)
     {
-      while (view < N_VIEWS && !g_str_equal (view_name, view_names[view]))
-        view++;
-      if (view == N_VIEWS)
+      while (options->view < N_VIEWS && !g_str_equal (view, view_names[options->view]))
+        options->view++;
+      if (options->view == N_VIEWS)
         {
           g_set_error_literal (error, SEYE_ERROR, SEYE_ERROR_INVALID,
                                "“view” must be “full” (the default), “totals” or “compact”, "
@@ -397,6 +564,58 @@ seye_agent_stream_subscribe (SeyeAgentStream    *self,
         }
     }
 
+  return parse_processes (query ? g_hash_table_lookup (query, "processes") : NULL,
+                          query ? g_hash_table_lookup (query, "process_sort") : NULL,
+                          options, error);
+}
+
+/* Sends @sample to @subscriber, from @lines. */
+static void
+send_sample (Subscriber *subscriber,
+             Lines      *lines,
+             SeyeSample *sample)
+{
+  GBytes *line = get_line (subscriber->self, lines, sample, subscriber_view (subscriber),
+                           subscriber->process_limit, subscriber->process_sort);
+
+  if (append_line (subscriber, line))
+    {
+      subscriber->last_time_ms = sample->time_ms;
+      subscriber->n_lines++;
+    }
+}
+
+/**
+ * seye_agent_stream_subscribe:
+ * @msg: a GET or HEAD of /v1/stream
+ * @query: (nullable): its query
+ * @latest: (nullable): the latest sample, sent at once; %NULL before the first
+ *
+ * Starts the response: "200 OK", a body until the connection closes, and the
+ * latest sample.
+ * A HEAD gets the headers only.
+ *
+ * Returns: %FALSE with @error set when the query is wrong (%SEYE_ERROR_INVALID)
+ *   or too many streams are served already, or too many different process
+ *   lists (%SEYE_ERROR_UNAVAILABLE); nothing is answered then.
+ */
+gboolean
+seye_agent_stream_subscribe (SeyeAgentStream    *self,
+                             SoupServerMessage  *msg,
+                             GHashTable         *query,
+                             SeyeSample         *latest,
+                             GError            **error)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
+  Subscriber *subscriber;
+  Options options;
+
+  g_return_val_if_fail (SEYE_IS_AGENT_STREAM (self), FALSE);
+  g_return_val_if_fail (SOUP_IS_SERVER_MESSAGE (msg), FALSE);
+
+  if (!parse_query (query, &options, error))
+    return FALSE;
+
   if (self->subscribers.length >= self->max_subscribers)
     {
       g_set_error (error, SEYE_ERROR, SEYE_ERROR_UNAVAILABLE,
@@ -404,6 +623,15 @@ seye_agent_stream_subscribe (SeyeAgentStream    *self,
                    self->max_subscribers);
       return FALSE;
     }
+
+  if (options.process_limit > 0 && self->processes == NULL)
+    {
+      g_set_error_literal (error, SEYE_ERROR, SEYE_ERROR_INVALID, "this node does not list processes");
+      return FALSE;
+    }
+  if (soup_server_message_get_method (msg) != SOUP_METHOD_HEAD && options.process_limit > 0 &&
+      !seye_agent_processes_watch (self->processes, options.process_sort, options.process_limit, error))
+    return FALSE;
 
   soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
   soup_message_headers_set_content_type (headers, SEYE_AGENT_STREAM_CONTENT_TYPE, NULL);
@@ -421,10 +649,12 @@ seye_agent_stream_subscribe (SeyeAgentStream    *self,
   subscriber->msg = g_object_ref (msg);
   subscriber->link.data = subscriber;
   /* Half a sampling interval of slack: samples are not taken exactly on time. */
-  subscriber->min_gap_ms = (gint64) MAX (0.0, (interval - self->sample_interval / 2) * 1000);
+  subscriber->min_gap_ms = (gint64) MAX (0.0, (options.interval - self->sample_interval / 2) * 1000);
   subscriber->last_write_us = g_get_monotonic_time ();
-  subscriber->view = view;
-  subscriber->full_every = full_every;
+  subscriber->view = options.view;
+  subscriber->full_every = options.full_every;
+  subscriber->process_limit = options.process_limit;
+  subscriber->process_sort = options.process_sort;
   g_queue_push_tail_link (&self->subscribers, &subscriber->link);
 
   g_signal_connect (msg, "wrote-chunk", G_CALLBACK (wrote_chunk_cb), subscriber);
@@ -435,12 +665,15 @@ seye_agent_stream_subscribe (SeyeAgentStream    *self,
 
   if (latest != NULL)
     {
-      g_autoptr (GBytes) line = make_line (latest, subscriber_view (subscriber));
+      Lines lines = { .n_lines = 0 };
+      GBytes *line = get_line (self, &lines, latest, subscriber_view (subscriber),
+                               subscriber->process_limit, subscriber->process_sort);
 
       subscriber->last_time_ms = latest->time_ms;
       subscriber->n_lines++;
       subscriber->behind++;
       soup_message_body_append_bytes (soup_server_message_get_response_body (msg), line);
+      lines_clear (&lines);
     }
 
   ensure_heartbeat (self);
@@ -458,9 +691,8 @@ void
 seye_agent_stream_publish (SeyeAgentStream *self,
                            SeyeSample      *sample)
 {
-  GBytes *lines[N_VIEWS] = { NULL, };
+  Lines lines = { .n_lines = 0 };
   GList *next;
-  View view;
 
   g_return_if_fail (SEYE_IS_AGENT_STREAM (self));
   g_return_if_fail (sample != NULL);
@@ -475,20 +707,10 @@ seye_agent_stream_publish (SeyeAgentStream *self,
           sample->time_ms - subscriber->last_time_ms < subscriber->min_gap_ms)
         continue;
 
-      /* Each form is made once, for the first stream that wants it. */
-      view = subscriber_view (subscriber);
-      if (lines[view] == NULL)
-        lines[view] = make_line (sample, view);
-
-      if (append_line (subscriber, lines[view]))
-        {
-          subscriber->last_time_ms = sample->time_ms;
-          subscriber->n_lines++;
-        }
+      send_sample (subscriber, &lines, sample);
     }
 
-  for (guint i = 0; i < N_VIEWS; i++)
-    g_clear_pointer (&lines[i], g_bytes_unref);
+  lines_clear (&lines);
 }
 
 guint

@@ -3,6 +3,7 @@
 
 #include <libsoup/soup.h>
 
+#include "seye-agent-processes.h"
 #include "seye-sample.h"
 
 G_BEGIN_DECLS
@@ -30,6 +31,8 @@ G_DECLARE_FINAL_TYPE (SeyeAgentStream, seye_agent_stream, SEYE, AGENT_STREAM, GO
 SeyeAgentStream *seye_agent_stream_new               (double                   sample_interval,
                                                       SeyeAgentStreamDropFunc  drop_func,
                                                       gpointer                 user_data) G_GNUC_WARN_UNUSED_RESULT;
+void             seye_agent_stream_set_processes     (SeyeAgentStream         *self,
+                                                      SeyeAgentProcesses      *processes);
 void             seye_agent_stream_set_limits        (SeyeAgentStream         *self,
                                                       guint                    max_subscribers,
                                                       double                   heartbeat);

@@ -335,7 +335,11 @@ static const struct {
 
 /* [schema, time, interval, cpu, memory, load, processes, uptime, network, disk]:
  * each part an array of fixed length, or null when the sample leaves it out
- * (docs/api.md). The values go through the checks of the object form. */
+ * (docs/api.md). The values go through the checks of the object form. A stream
+ * asked for processes (/v1/stream?processes=N) has one place more at the end:
+ * the top processes, an object as /v1/processes has it, or null before the
+ * agent's first window; it is not part of the sample and is left to whoever
+ * asked for it. */
 enum {
   COMPACT_SCHEMA,
   COMPACT_TIME,
@@ -347,7 +351,8 @@ enum {
   COMPACT_UPTIME,
   COMPACT_NETWORK,
   COMPACT_DISK,
-  COMPACT_LENGTH
+  COMPACT_LENGTH,
+  COMPACT_TOP_PROCESSES = COMPACT_LENGTH,   /* only with ?processes=N */
 };
 
 /* Part @index of @root, an array of @length values; NULL with *@present FALSE for null. */
@@ -536,10 +541,22 @@ decode_compact_header (JsonArray   *root,
       return FALSE;
     }
 
-  if (json_array_get_length (root) != COMPACT_LENGTH)
+  if (json_array_get_length (root) == COMPACT_LENGTH + 1)
+    {
+      JsonNode *top = ITEM (root, COMPACT_TOP_PROCESSES);
+
+      if (!JSON_NODE_HOLDS_OBJECT (top) && !JSON_NODE_HOLDS_NULL (top))
+        {
+          g_set_error_literal (error, SEYE_ERROR, SEYE_ERROR_INVALID,
+                               "the top processes of a compact sample are not an object");
+          return FALSE;
+        }
+    }
+  else if (json_array_get_length (root) != COMPACT_LENGTH)
     {
       g_set_error (error, SEYE_ERROR, SEYE_ERROR_INVALID,
-                   "a compact sample has %u values, not %u", COMPACT_LENGTH, json_array_get_length (root));
+                   "a compact sample has %u values (%u with the top processes), not %u",
+                   COMPACT_LENGTH, COMPACT_LENGTH + 1, json_array_get_length (root));
       return FALSE;
     }
 

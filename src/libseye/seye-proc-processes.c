@@ -6,292 +6,77 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <sys/stat.h>
+#include <linux/magic.h>
+#include <sys/resource.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
-#include "seye-json.h"
 #include "seye-proc-parse.h"
-#include "seye-proc-processes.h"
+#include "seye-proc-processes-private.h"
 
 /*
- * The processes of a machine, on demand (docs/api.md, GET /v1/processes).
- * Pure parsers of one process's files first, then the scanner that keeps
- * per-process counters between scans, then the list and its JSON.
+ * The processes of a machine, on demand (docs/api.md, GET /v1/processes): the
+ * scanner that reads every /proc/PID and keeps per-process counters between
+ * scans. The parsers of one process's files are in seye-proc-processes-parse.c,
+ * the list of the last scan and its JSON in seye-proc-processes-list.c.
  */
 
-#define MAX_FILE   (16 * 1024)    /* what is read of one file of /proc/PID */
 #define MAX_PASSWD (4 * 1024 * 1024)
 #define MAX_PID    G_GUINT64_CONSTANT (4194304)   /* PID_MAX_LIMIT */
 
-/* Parsers ------------------------------------------------------------------ */
-
-/* Fields of /proc/PID/stat after the name, counted from 0 at the state (field 3). */
-enum {
-  STAT_STATE = 0,
-  STAT_UTIME = 11,
-  STAT_STIME = 12,
-  STAT_THREADS = 17,
-  STAT_START = 19,
-  STAT_MIN_FIELDS = 20,
-};
-
-/**
- * _seye_proc_parse_pid_stat:
- *
- * Reads /proc/PID/stat. The name is what lies between the first '(' and the
- * last ')': a process may call itself "a) (b" or put a newline in its name,
- * and only the last ')' is the kernel's. Returns FALSE for anything else.
- */
-gboolean
-_seye_proc_parse_pid_stat (const char      *buf,
-                           gsize            len,
-                           SeyeProcPidStat *out)
-{
-  const char *open = memchr (buf, '(', len);
-  const char *close = NULL;
-  SeyeProcCursor rest;
-  SeyeProcToken token;
-  guint64 utime = 0, stime = 0;
-  guint field = 0;
-
-  memset (out, 0, sizeof *out);
-  if (open == NULL)
-    return FALSE;
-  for (const char *p = buf + len; p > open + 1; p--)
-    if (p[-1] == ')')
-      {
-        close = p - 1;
-        break;
-      }
-  if (close == NULL)
-    return FALSE;
-
-  rest.pos = close + 1;
-  rest.end = buf + len;
-  while (_seye_proc_next_token (&rest, &token) && field < STAT_MIN_FIELDS)
-    {
-      gboolean ok = TRUE;
-
-      if (field == STAT_STATE)
-        {
-          if (token.len != 1 || !g_ascii_isalpha (token.str[0]))
-            return FALSE;
-          out->state = token.str[0];
-        }
-      else if (field == STAT_UTIME)
-        ok = _seye_proc_parse_u64 (token.str, token.len, &utime);
-      else if (field == STAT_STIME)
-        ok = _seye_proc_parse_u64 (token.str, token.len, &stime);
-      else if (field == STAT_THREADS)
-        ok = _seye_proc_parse_u64 (token.str, token.len, &out->threads);
-      else if (field == STAT_START)
-        ok = _seye_proc_parse_u64 (token.str, token.len, &out->start_ticks);
-      if (!ok)
-        return FALSE;
-      field++;
-    }
-  if (field < STAT_MIN_FIELDS)
-    return FALSE;
-
-  out->ticks = _seye_proc_add_sat (utime, stime);
-  out->name = _seye_proc_tidy_text (open + 1, close - open - 1, SEYE_PROCESS_MAX_NAME);
-
-  return TRUE;
-}
-
-static gboolean
-parse_status_value (SeyeProcCursor *line,
-                    guint64        *value)
-{
-  SeyeProcToken token;
-
-  return _seye_proc_next_token (line, &token) && _seye_proc_parse_u64 (token.str, token.len, value);
-}
-
-/**
- * _seye_proc_parse_pid_status:
- *
- * The real uid, the threads and the resident memory of /proc/PID/status. A
- * kernel thread has no VmRSS: its @rss_bytes is 0. Returns FALSE without a Uid.
- */
-gboolean
-_seye_proc_parse_pid_status (const char *buf,
-                             gsize       len,
-                             guint32    *uid,
-                             guint64    *threads,
-                             guint64    *rss_bytes)
-{
-  SeyeProcCursor text = { buf, buf + len };
-  SeyeProcCursor line;
-  gboolean have_uid = FALSE;
-
-  *uid = 0;
-  *threads = 0;
-  *rss_bytes = 0;
-
-  while (_seye_proc_next_line (&text, &line))
-    {
-      SeyeProcToken name;
-      guint64 value;
-
-      if (!_seye_proc_next_token (&line, &name))
-        continue;
-      if (_seye_proc_token_equal (&name, "Uid:"))
-        {
-          if (!parse_status_value (&line, &value) || value > G_MAXUINT32)
-            return FALSE;
-          *uid = (guint32) value;
-          have_uid = TRUE;
-        }
-      else if (_seye_proc_token_equal (&name, "Threads:"))
-        {
-          if (parse_status_value (&line, &value))
-            *threads = value;
-        }
-      else if (_seye_proc_token_equal (&name, "VmRSS:"))
-        {
-          if (parse_status_value (&line, &value))
-            *rss_bytes = _seye_proc_mul_sat (value, 1024);
-        }
-    }
-
-  return have_uid;
-}
-
-/**
- * _seye_proc_parse_pid_io:
- *
- * The bytes a process had read from and written to storage, from /proc/PID/io.
- */
-gboolean
-_seye_proc_parse_pid_io (const char *buf,
-                         gsize       len,
-                         guint64    *read_bytes,
-                         guint64    *write_bytes)
-{
-  SeyeProcCursor text = { buf, buf + len };
-  SeyeProcCursor line;
-  gboolean have_read = FALSE, have_write = FALSE;
-
-  *read_bytes = 0;
-  *write_bytes = 0;
-
-  while (_seye_proc_next_line (&text, &line))
-    {
-      SeyeProcToken name;
-
-      if (!_seye_proc_next_token (&line, &name))
-        continue;
-      if (_seye_proc_token_equal (&name, "read_bytes:"))
-        have_read = parse_status_value (&line, read_bytes);
-      else if (_seye_proc_token_equal (&name, "write_bytes:"))
-        have_write = parse_status_value (&line, write_bytes);
-    }
-
-  return have_read && have_write;
-}
-
-/**
- * _seye_proc_parse_cmdline:
- *
- * /proc/PID/cmdline: arguments ended by NULs (the last NUL may be missing when
- * the buffer was cut), each made valid UTF-8. NULL when empty (kernel threads,
- * zombies).
- */
-GStrv
-_seye_proc_parse_cmdline (const char *buf,
-                          gsize       len)
-{
-  GPtrArray *args;
-  const char *p = buf;
-  const char *end = buf + len;
-
-  if (len == 0)
-    return NULL;
-
-  args = g_ptr_array_new ();
-  while (p < end)
-    {
-      const char *nul = memchr (p, '\0', end - p);
-      const char *arg_end = nul != NULL ? nul : end;
-
-      g_ptr_array_add (args, g_utf8_make_valid (p, arg_end - p));
-      p = arg_end + 1;
-    }
-
-  g_ptr_array_add (args, NULL);
-
-  return (GStrv) g_ptr_array_free (args, FALSE);
-}
-
-/* The scanner -------------------------------------------------------------- */
-
-/* One process as of the last scan that saw it; also its own hash key. */
-typedef struct
-{
-  guint32  pid;
-  guint64  start_ticks;
-  guint    generation;       /* the scan that last saw it */
-  gboolean seen_before;      /* in an earlier scan: rates are over a window */
-
-  char    *name;
-  guint32  uid;
-  char     state;
-  guint64  threads;
-  guint64  rss_bytes;
-  guint64  ticks;
-  double   cpu_percent;
-
-  gboolean have_io;
-  guint64  read_bytes;
-  guint64  write_bytes;
-  double   read_rate;
-  double   write_rate;
-} ProcState;
-
-struct _SeyeProcessScanner
-{
-  char       *proc_dir;
-  char       *passwd_path;
-  char       *stat_path;
-  GString    *path;                /* scratch */
-  char       *buf;                 /* MAX_FILE + 1 */
-
-  GHashTable *states;              /* ProcState, keyed by itself */
-  guint       generation;
-  guint       scans_in_window;     /* scans since the last forget */
-  gint64      last_us;
-  double      interval;
-  guint       total;
-  guint       not_readable;
-  guint64     scans;               /* ever, for tests and the debug log */
-
-  long        clk_tck;
-  guint64     btime;               /* 0 until read */
-
-  GHashTable *users;               /* uid -> name */
-  struct stat passwd_stat;
-};
-
+/* By pid: a pid is one process at a time (its start time tells which). */
 static guint
 proc_state_hash (gconstpointer key)
 {
-  const ProcState *state = key;
+  const SeyeProcessState *state = key;
 
-  return state->pid ^ (guint) (state->start_ticks * 2654435761u);
+  return state->pid * 2654435761u;
 }
 
 static gboolean
 proc_state_equal (gconstpointer a,
                   gconstpointer b)
 {
-  const ProcState *x = a, *y = b;
+  const SeyeProcessState *x = a, *y = b;
 
-  return x->pid == y->pid && x->start_ticks == y->start_ticks;
+  return x->pid == y->pid;
+}
+
+/* Closes @fd if open and sets it to -1. */
+static void
+release_file (SeyeProcessScanner *self,
+              int                *fd)
+{
+  if (*fd < 0)
+    return;
+
+  close (*fd);
+  *fd = -1;
+  self->held--;
+}
+
+/* Lets go of the files held open for @state's process. */
+static void
+release_files (SeyeProcessScanner *self,
+               SeyeProcessState   *state)
+{
+  release_file (self, &state->statm_fd);
+  release_file (self, &state->io_fd);
 }
 
 static void
-proc_state_free (ProcState *state)
+release_all_files (SeyeProcessScanner *self)
+{
+  GHashTableIter iter;
+  gpointer key;
+
+  g_hash_table_iter_init (&iter, self->states);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    release_files (self, key);
+}
+
+static void
+proc_state_free (SeyeProcessState *state)
 {
   g_free (state->name);
   g_free (state);
@@ -307,14 +92,17 @@ seye_process_scanner_new (const char *root)
   self->proc_dir = g_build_filename (root, "proc", NULL);
   self->passwd_path = g_build_filename (root, "etc", "passwd", NULL);
   self->stat_path = g_build_filename (root, "proc", "stat", NULL);
-  self->path = g_string_new (NULL);
-  self->buf = g_malloc (MAX_FILE + 1);
+  self->proc_fd = -1;
+  self->buf = g_malloc (SEYE_PROCESS_MAX_FILE + 1);
   self->states = g_hash_table_new_full (proc_state_hash, proc_state_equal,
                                         (GDestroyNotify) proc_state_free, NULL);
   self->users = g_hash_table_new_full (NULL, NULL, NULL, g_free);
   self->clk_tck = sysconf (_SC_CLK_TCK);
   if (self->clk_tck <= 0)
     self->clk_tck = 100;
+  self->page_size = sysconf (_SC_PAGESIZE);
+  if (self->page_size <= 0)
+    self->page_size = 4096;
 
   return self;
 }
@@ -328,55 +116,159 @@ seye_process_scanner_free (SeyeProcessScanner *self)
   g_free (self->proc_dir);
   g_free (self->passwd_path);
   g_free (self->stat_path);
-  g_string_free (self->path, TRUE);
+  if (self->proc_fd >= 0)
+    close (self->proc_fd);
   g_free (self->buf);
+  release_all_files (self);
   g_hash_table_unref (self->states);
   g_hash_table_unref (self->users);
   g_free (self);
 }
 
-/* Reads ROOT/proc/PID/NAME (or any path when @pid is 0) into self->buf, at
- * most MAX_FILE bytes. Returns the length, or -1 with errno set. */
+/* Reads @fd from its start into self->buf, at most SEYE_PROCESS_MAX_FILE
+ * bytes, with one pread() when that comes back short: the kernel renders the
+ * files of /proc/PID whole on the first read, and the read that would return 0
+ * costs a system call more per file. Reading a file held open from its start
+ * renders it afresh. Returns the length, or -1 with errno set. */
 static gssize
-read_file (SeyeProcessScanner *self,
-           guint32             pid,
-           const char         *name)
+read_fd (SeyeProcessScanner *self,
+         int                 fd)
 {
   gsize len = 0;
-  int fd;
 
-  if (pid != 0)
+  while (len < SEYE_PROCESS_MAX_FILE)
     {
-      g_string_printf (self->path, "%s/%u/%s", self->proc_dir, pid, name);
-      name = self->path->str;
-    }
-
-  fd = open (name, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-  if (fd < 0)
-    return -1;
-
-  while (len < MAX_FILE)
-    {
-      gssize n = read (fd, self->buf + len, MAX_FILE - len);
+      gssize want = SEYE_PROCESS_MAX_FILE - len;
+      gssize n = pread (fd, self->buf + len, want, len);
 
       if (n < 0 && errno == EINTR)
         continue;
       if (n < 0)
-        {
-          int saved = errno;
-
-          close (fd);
-          errno = saved;
-          return -1;
-        }
-      if (n == 0)
-        break;
+        return -1;
       len += n;
+      if (n == 0 || n < want)
+        break;
     }
-  close (fd);
   self->buf[len] = '\0';
 
   return len;
+}
+
+/* Opens ROOT/proc, and tells whether it is the procfs of the pid namespace
+ * this process runs in: its "self" is our pid. Only there do the pids it lists
+ * name the processes that clock_gettime() reads. */
+static gboolean
+open_proc_dir (SeyeProcessScanner *self)
+{
+  struct statfs fs;
+  char self_link[32];
+  gssize len;
+
+  if (self->proc_fd >= 0)
+    return TRUE;
+  if ((self->proc_fd = open (self->proc_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+    return FALSE;
+
+  len = readlinkat (self->proc_fd, "self", self_link, sizeof self_link - 1);
+  if (len > 0)
+    self_link[len] = '\0';
+  self->own_procfs = fstatfs (self->proc_fd, &fs) == 0 && fs.f_type == PROC_SUPER_MAGIC && len > 0 &&
+                     g_ascii_strtoll (self_link, NULL, 10) == getpid ();
+
+  return TRUE;
+}
+
+/* Opens ROOT/proc/PID/NAME relative to ROOT/proc (a shorter path walk, for
+ * thousands of opens a scan), or the path @name when @pid is 0. */
+static int
+open_file (SeyeProcessScanner *self,
+           guint32             pid,
+           const char         *name)
+{
+  char rel[64];
+
+  if (pid == 0)
+    return open (name, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+
+  if (!open_proc_dir (self))
+    return -1;
+  g_snprintf (rel, sizeof rel, "%u/%s", pid, name);
+
+  return openat (self->proc_fd, rel, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+}
+
+/* Reads ROOT/proc/PID/NAME (or the path @name when @pid is 0) into self->buf,
+ * at most SEYE_PROCESS_MAX_FILE bytes. Returns the length, or -1 with errno set. */
+gssize
+_seye_process_scanner_read_file (SeyeProcessScanner *self,
+                                 guint32             pid,
+                                 const char         *name)
+{
+  int fd = open_file (self, pid, name);
+  int saved;
+  gssize len;
+
+  if (fd < 0)
+    return -1;
+
+  len = read_fd (self, fd);
+  saved = errno;
+  close (fd);
+  errno = saved;
+
+  return len;
+}
+
+/* Reads ROOT/proc/PID/NAME through the file held open in *@held (opened for
+ * the same process), else opens it, and keeps it open in *@held while fewer
+ * than self->max_held are. Returns the length, or -1 with errno set: when a
+ * held file cannot be read, its process has ended (even if its pid has been
+ * used again). */
+static gssize
+read_held (SeyeProcessScanner *self,
+           int                *held,
+           guint32             pid,
+           const char         *name)
+{
+  gssize len;
+  int fd;
+
+  if (*held >= 0)
+    return read_fd (self, *held);
+
+  if ((fd = open_file (self, pid, name)) < 0)
+    return -1;
+  len = read_fd (self, fd);
+  if (len >= 0 && self->held < self->max_held)
+    {
+      *held = fd;
+      self->held++;
+    }
+  else
+    {
+      int saved = errno;
+
+      close (fd);
+      errno = saved;
+    }
+
+  return len;
+}
+
+/* Files held open: at most SEYE_PROCESS_MAX_HELD_FILES, and 1,024 fewer than
+ * the soft limit of open files, for everything else. None but on our own
+ * procfs: a file held in a recorded tree keeps what it was when opened. */
+static guint
+max_held_files (SeyeProcessScanner *self)
+{
+  struct rlimit limit;
+
+  if (!open_proc_dir (self) || !self->own_procfs || getrlimit (RLIMIT_NOFILE, &limit) != 0)
+    return 0;
+  if (limit.rlim_cur == RLIM_INFINITY)
+    return SEYE_PROCESS_MAX_HELD_FILES;
+
+  return limit.rlim_cur > 1024 ? (guint) MIN (limit.rlim_cur - 1024, SEYE_PROCESS_MAX_HELD_FILES) : 0;
 }
 
 static gboolean
@@ -432,7 +324,7 @@ load_btime (SeyeProcessScanner *self)
   SeyeProcCursor text, line;
   gssize len;
 
-  if (self->btime != 0 || (len = read_file (self, 0, self->stat_path)) < 0)
+  if (self->btime != 0 || (len = _seye_process_scanner_read_file (self, 0, self->stat_path)) < 0)
     return;
 
   text.pos = self->buf;
@@ -457,14 +349,16 @@ rate (guint64 now,
 
 static void
 scan_io (SeyeProcessScanner *self,
-         ProcState          *state,
+         SeyeProcessState   *state,
          gboolean            known,
          double              interval)
 {
   gboolean had_io = known && state->have_io;
   guint64 read_bytes, write_bytes;
-  gssize len = read_file (self, state->pid, "io");
+  gssize len = read_held (self, &state->io_fd, state->pid, "io");
 
+  if (len < 0)
+    release_file (self, &state->io_fd);
   state->have_io = len >= 0 && _seye_proc_parse_pid_io (self->buf, len, &read_bytes, &write_bytes);
   state->read_rate = 0;
   state->write_rate = 0;
@@ -480,20 +374,158 @@ scan_io (SeyeProcessScanner *self,
   state->write_bytes = write_bytes;
 }
 
-/* One /proc/PID: skipped when it went away, counted when it cannot be read. */
+/**
+ * _seye_process_scanner_read_uid:
+ *
+ * The real uid of ROOT/proc/PID/status. Returns FALSE with errno set when the
+ * file cannot be read, with errno 0 when it has no Uid.
+ */
+gboolean
+_seye_process_scanner_read_uid (SeyeProcessScanner *self,
+                                guint32             pid,
+                                guint32            *uid)
+{
+  guint64 threads, rss_bytes;
+  gssize len;
+
+  if ((len = _seye_process_scanner_read_file (self, pid, "status")) < 0)
+    return FALSE;
+  if (!_seye_proc_parse_pid_status (self->buf, len, uid, &threads, &rss_bytes))
+    {
+      errno = 0;
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* What a process's stat tells but its CPU time and memory: its name (kept
+ * when it did not change), state and threads. Takes @stat's name. */
+void
+_seye_process_state_set_stat (SeyeProcessState *state,
+                              SeyeProcPidStat  *stat)
+{
+  if (g_strcmp0 (state->name, stat->name) != 0)
+    {
+      g_free (state->name);
+      state->name = g_steal_pointer (&stat->name);
+    }
+  g_clear_pointer (&stat->name, g_free);
+  state->state = stat->state;
+  state->threads = stat->threads;
+}
+
+/* A process seen for the first time (or a pid used again): its owner from its
+ * status. Returns NULL when that cannot be read. */
+static SeyeProcessState *
+add_state (SeyeProcessScanner *self,
+           guint32             pid,
+           guint64             start_ticks)
+{
+  SeyeProcessState *state;
+  guint32 uid;
+
+  if (!_seye_process_scanner_read_uid (self, pid, &uid))
+    {
+      if (!vanished (errno))
+        self->not_readable++;
+      return NULL;
+    }
+
+  state = g_new0 (SeyeProcessState, 1);
+  state->pid = pid;
+  state->start_ticks = start_ticks;
+  state->statm_fd = -1;
+  state->io_fd = -1;
+  state->uid = uid;
+  g_hash_table_add (self->states, state);
+
+  return state;
+}
+
+/* The fast path, for a process seen before whose statm is held open: its CPU
+ * time from its clock, its memory from its statm, its I/O from its io. Returns
+ * FALSE when its statm cannot be read (its process has ended) or its clock. */
+static gboolean
+scan_fast (SeyeProcessScanner *self,
+           SeyeProcessState   *state,
+           double              interval)
+{
+  struct timespec cpu;
+  guint64 rss_pages, ns;
+  gint64 now_us;
+  gssize len = read_fd (self, state->statm_fd);
+
+  if (len < 0 || !_seye_proc_parse_pid_statm (self->buf, len, &rss_pages) ||
+      clock_gettime (state->cpu_clock, &cpu) != 0)
+    return FALSE;
+
+  now_us = g_get_monotonic_time ();
+  ns = (guint64) cpu.tv_sec * G_GUINT64_CONSTANT (1000000000) + (guint64) cpu.tv_nsec;
+  /* Nanoseconds over microseconds, each over its own window: exact, no cap needed. */
+  state->cpu_percent = ns >= state->cpu_ns && now_us > state->cpu_us
+                       ? (ns - state->cpu_ns) / 10.0 / (double) (now_us - state->cpu_us) : 0;
+  state->cpu_ns = ns;
+  state->cpu_us = now_us;
+  state->rss_bytes = _seye_proc_mul_sat (rss_pages, self->page_size);
+  state->seen_before = TRUE;
+  state->generation = self->generation;
+  scan_io (self, state, TRUE, interval);
+
+  return TRUE;
+}
+
+/* Puts a process on the fast path for the next scans, when there is room for
+ * its statm and io: its statm held open, its CPU clock read once. */
+static void
+start_fast (SeyeProcessScanner *self,
+            SeyeProcessState   *state)
+{
+  struct timespec cpu;
+  gssize len;
+
+  if (self->held + 2 > self->max_held)
+    return;
+
+  len = read_held (self, &state->statm_fd, state->pid, "statm");
+  if (len < 0 || state->statm_fd < 0 ||
+      clock_getcpuclockid ((pid_t) state->pid, &state->cpu_clock) != 0 ||
+      clock_gettime (state->cpu_clock, &cpu) != 0)
+    {
+      release_file (self, &state->statm_fd);
+      return;
+    }
+
+  state->cpu_us = g_get_monotonic_time ();
+  state->cpu_ns = (guint64) cpu.tv_sec * G_GUINT64_CONSTANT (1000000000) + (guint64) cpu.tv_nsec;
+}
+
+/* One /proc/PID: skipped when it went away, counted when it cannot be read.
+ * The fast path when it can; else its stat, and its status when the process
+ * is new (the owner, read again for each one listed). */
 static void
 scan_pid (SeyeProcessScanner *self,
           guint32             pid,
           double              interval)
 {
+  SeyeProcessState key = { .pid = pid };
+  SeyeProcessState *state = g_hash_table_lookup (self->states, &key);
   SeyeProcPidStat stat;
-  ProcState key, *state;
-  guint32 uid;
-  guint64 threads, rss_bytes;
   gboolean known;
   gssize len;
 
-  if ((len = read_file (self, pid, "stat")) < 0)
+  if (state != NULL && state->statm_fd >= 0)
+    {
+      if (scan_fast (self, state, interval))
+        {
+          self->total++;
+          return;
+        }
+      /* Its process ended: the pid may be another's now. */
+      release_files (self, state);
+    }
+
+  if ((len = _seye_process_scanner_read_file (self, pid, "stat")) < 0)
     {
       if (!vanished (errno))
         self->not_readable++;
@@ -505,41 +537,36 @@ scan_pid (SeyeProcessScanner *self,
       return;
     }
 
-  if ((len = read_file (self, pid, "status")) < 0 ||
-      !_seye_proc_parse_pid_status (self->buf, len, &uid, &threads, &rss_bytes))
-    {
-      if (len >= 0 || !vanished (errno))
-        self->not_readable++;
-      g_free (stat.name);
-      return;
-    }
-
-  key.pid = pid;
-  key.start_ticks = stat.start_ticks;
-  state = g_hash_table_lookup (self->states, &key);
-  known = state != NULL;
+  known = state != NULL && state->start_ticks == stat.start_ticks;
   if (!known)
     {
-      state = g_new0 (ProcState, 1);
-      state->pid = pid;
-      state->start_ticks = stat.start_ticks;
-      g_hash_table_add (self->states, state);
+      if (state != NULL)
+        {
+          release_files (self, state);
+          g_hash_table_remove (self->states, state);
+        }
+      if ((state = add_state (self, pid, stat.start_ticks)) == NULL)
+        {
+          g_free (stat.name);
+          return;
+        }
     }
 
   state->seen_before = known;
   state->generation = self->generation;
-  g_free (state->name);
-  state->name = g_steal_pointer (&stat.name);
-  state->uid = uid;
-  state->state = stat.state;
-  state->threads = threads != 0 ? threads : stat.threads;
-  state->rss_bytes = rss_bytes;
-  state->cpu_percent = known ? rate (stat.ticks, state->ticks, interval) * 100.0 / self->clk_tck : 0;
+  _seye_process_state_set_stat (state, &stat);
+  state->rss_bytes = _seye_proc_mul_sat (stat.rss_pages, self->page_size);
+  /* Ticks over the scan before only (a process back from the fast path has none). */
+  state->cpu_percent = known && state->ticks_generation + 1 == self->generation
+                       ? rate (stat.ticks, state->ticks, interval) * 100.0 / self->clk_tck : 0;
   /* Ticks come in whole 1/CLK_TCK: over a short window a thread that ran all
    * along may show a few points more than it could have used. */
   state->cpu_percent = MIN (state->cpu_percent, 100.0 * MAX (state->threads, 1));
   state->ticks = stat.ticks;
+  state->ticks_generation = self->generation;
   scan_io (self, state, known, interval);
+  if (self->max_held > 0)
+    start_fast (self, state);
 
   self->total++;
 }
@@ -558,9 +585,14 @@ gone_cb (gpointer key,
          gpointer data)
 {
   SeyeProcessScanner *self = data;
-  ProcState *state = key;
+  SeyeProcessState *state = key;
 
-  return state->generation != self->generation;
+  if (state->generation == self->generation)
+    return FALSE;
+
+  release_files (self, state);
+
+  return TRUE;
 }
 
 /**
@@ -585,6 +617,7 @@ seye_process_scanner_scan (SeyeProcessScanner *self,
   self->generation++;
   self->total = 0;
   self->not_readable = 0;
+  self->max_held = max_held_files (self);
   load_users (self);
   load_btime (self);
 
@@ -616,7 +649,11 @@ seye_process_scanner_has_window (SeyeProcessScanner *self)
 void
 seye_process_scanner_forget (SeyeProcessScanner *self)
 {
+  release_all_files (self);
   g_hash_table_remove_all (self->states);
+  if (self->proc_fd >= 0)
+    close (self->proc_fd);
+  self->proc_fd = -1;
   self->scans_in_window = 0;
   self->interval = 0;
   self->total = 0;
@@ -629,215 +666,3 @@ seye_process_scanner_get_scans (SeyeProcessScanner *self)
   return self->scans;
 }
 
-/* The list ------------------------------------------------------------------ */
-
-static int
-compare_cpu (gconstpointer a,
-             gconstpointer b)
-{
-  const ProcState *x = *(ProcState **) a, *y = *(ProcState **) b;
-
-  if (x->cpu_percent != y->cpu_percent)
-    return x->cpu_percent > y->cpu_percent ? -1 : 1;
-  if (x->rss_bytes != y->rss_bytes)
-    return x->rss_bytes > y->rss_bytes ? -1 : 1;
-  return x->pid < y->pid ? -1 : x->pid > y->pid;
-}
-
-static int
-compare_memory (gconstpointer a,
-                gconstpointer b)
-{
-  const ProcState *x = *(ProcState **) a, *y = *(ProcState **) b;
-
-  if (x->rss_bytes != y->rss_bytes)
-    return x->rss_bytes > y->rss_bytes ? -1 : 1;
-  return compare_cpu (a, b);
-}
-
-static int
-compare_io (gconstpointer a,
-            gconstpointer b)
-{
-  const ProcState *x = *(ProcState **) a, *y = *(ProcState **) b;
-  double io_x = x->read_rate + x->write_rate;
-  double io_y = y->read_rate + y->write_rate;
-
-  if (io_x != io_y)
-    return io_x > io_y ? -1 : 1;
-  return compare_cpu (a, b);
-}
-
-static SeyeProcess *
-process_new (SeyeProcessScanner *self,
-             const ProcState    *state,
-             gboolean            with_argv)
-{
-  SeyeProcess *process = g_new0 (SeyeProcess, 1);
-  const char *user = g_hash_table_lookup (self->users, GUINT_TO_POINTER (state->uid));
-
-  process->pid = state->pid;
-  process->name = g_strdup (state->name);
-  process->user = user != NULL ? g_strdup (user) : g_strdup_printf ("%u", state->uid);
-  process->state = state->state;
-  process->cpu_percent = state->cpu_percent;
-  process->rss_bytes = state->rss_bytes;
-  process->threads = (guint) MIN (state->threads, G_MAXUINT);
-  process->start_time = self->btime != 0 ? (gint64) (self->btime + state->start_ticks / self->clk_tck) : 0;
-  process->have_io = state->have_io;
-  process->read_bytes_per_sec = state->read_rate;
-  process->write_bytes_per_sec = state->write_rate;
-
-  if (with_argv)
-    {
-      gssize len = read_file (self, state->pid, "cmdline");
-
-      if (len >= 0)
-        process->argv = _seye_proc_parse_cmdline (self->buf, MIN ((gsize) len, SEYE_PROCESS_MAX_ARGS));
-    }
-
-  return process;
-}
-
-static void
-process_free (SeyeProcess *process)
-{
-  g_free (process->name);
-  g_free (process->user);
-  g_strfreev (process->argv);
-  g_free (process);
-}
-
-/**
- * seye_process_scanner_list:
- * @limit: at most this many (and never more than %SEYE_PROCESS_MAX_LIMIT)
- * @with_argv: read each listed process's command line now
- *
- * The processes of the last scan, the busiest first by @sort.
- */
-SeyeProcessList *
-seye_process_scanner_list (SeyeProcessScanner *self,
-                           SeyeProcessSort     sort,
-                           guint               limit,
-                           gboolean            with_argv)
-{
-  static const GCompareFunc compare[] = {
-    [SEYE_PROCESS_SORT_CPU] = compare_cpu,
-    [SEYE_PROCESS_SORT_MEMORY] = compare_memory,
-    [SEYE_PROCESS_SORT_IO] = compare_io,
-  };
-  SeyeProcessList *list = g_new0 (SeyeProcessList, 1);
-  g_autoptr (GPtrArray) all = g_ptr_array_sized_new (g_hash_table_size (self->states));
-  GHashTableIter iter;
-  gpointer key;
-
-  g_return_val_if_fail ((guint) sort < G_N_ELEMENTS (compare), list);
-
-  g_hash_table_iter_init (&iter, self->states);
-  while (g_hash_table_iter_next (&iter, &key, NULL))
-    g_ptr_array_add (all, key);
-  g_ptr_array_sort (all, compare[sort]);
-
-  limit = MIN (limit, SEYE_PROCESS_MAX_LIMIT);
-  list->interval = self->interval;
-  list->total = self->total;
-  list->not_readable = self->not_readable;
-  list->processes = g_ptr_array_new_with_free_func ((GDestroyNotify) process_free);
-  for (guint i = 0; i < all->len && i < limit; i++)
-    g_ptr_array_add (list->processes, process_new (self, all->pdata[i], with_argv));
-
-  return list;
-}
-
-void
-seye_process_list_free (SeyeProcessList *list)
-{
-  if (list == NULL)
-    return;
-
-  g_ptr_array_unref (list->processes);
-  g_free (list);
-}
-
-gboolean
-seye_process_sort_from_string (const char      *text,
-                               SeyeProcessSort *sort)
-{
-  if (g_strcmp0 (text, "cpu") == 0)
-    *sort = SEYE_PROCESS_SORT_CPU;
-  else if (g_strcmp0 (text, "memory") == 0)
-    *sort = SEYE_PROCESS_SORT_MEMORY;
-  else if (g_strcmp0 (text, "io") == 0)
-    *sort = SEYE_PROCESS_SORT_IO;
-  else
-    return FALSE;
-
-  return TRUE;
-}
-
-static void
-write_process (GString           *str,
-               const SeyeProcess *process,
-               gboolean           with_argv)
-{
-  char state[2] = { process->state, '\0' };
-
-  g_string_append_printf (str, "{\"pid\":%u,\"name\":", process->pid);
-  seye_json_write_string (str, process->name);
-  g_string_append (str, ",\"user\":");
-  seye_json_write_string (str, process->user);
-  g_string_append (str, ",\"state\":");
-  seye_json_write_string (str, g_ascii_isalpha (process->state) ? state : "?");
-  g_string_append (str, ",\"cpu_percent\":");
-  seye_json_write_double (str, process->cpu_percent);
-  g_string_append_printf (str, ",\"rss_bytes\":%" G_GUINT64_FORMAT ",\"threads\":%u"
-                          ",\"start_time\":%" G_GINT64_FORMAT,
-                          process->rss_bytes, process->threads, process->start_time);
-  if (process->have_io)
-    {
-      g_string_append (str, ",\"read_bytes_per_sec\":");
-      seye_json_write_double (str, process->read_bytes_per_sec);
-      g_string_append (str, ",\"write_bytes_per_sec\":");
-      seye_json_write_double (str, process->write_bytes_per_sec);
-    }
-  else
-    {
-      g_string_append (str, ",\"read_bytes_per_sec\":null,\"write_bytes_per_sec\":null");
-    }
-  if (with_argv)
-    {
-      g_string_append (str, ",\"argv\":");
-      if (process->argv == NULL)
-        g_string_append (str, "null");
-      else
-        {
-          g_string_append_c (str, '[');
-          for (guint i = 0; process->argv[i] != NULL; i++)
-            {
-              if (i > 0)
-                g_string_append_c (str, ',');
-              seye_json_write_string (str, process->argv[i]);
-            }
-          g_string_append_c (str, ']');
-        }
-    }
-  g_string_append_c (str, '}');
-}
-
-/* {"interval":…,"processes":[…],"total":…,"not_readable":…} (docs/api.md). */
-void
-seye_process_list_write_json (GString               *str,
-                              const SeyeProcessList *list,
-                              gboolean               with_argv)
-{
-  g_string_append (str, "{\"interval\":");
-  seye_json_write_double (str, list->interval);
-  g_string_append (str, ",\"processes\":[");
-  for (guint i = 0; i < list->processes->len; i++)
-    {
-      if (i > 0)
-        g_string_append_c (str, ',');
-      write_process (str, list->processes->pdata[i], with_argv);
-    }
-  g_string_append_printf (str, "],\"total\":%u,\"not_readable\":%u}", list->total, list->not_readable);
-}

@@ -7,7 +7,7 @@
 
 /*
  * The parsers of one process's files on fuzz bytes: the input is cut at each
- * 0xff byte into /proc/PID/stat, status, io and cmdline, in this order (a
+ * 0xff byte into /proc/PID/stat, status, io, cmdline and statm, in this order (a
  * part the input does not reach is empty). Each parser must either refuse
  * its part or give a name that is valid UTF-8 without control characters.
  */
@@ -68,6 +68,9 @@ LLVMFuzzerTestOneInput (const guint8 *data,
   for (guint i = 0; args != NULL && args[i] != NULL; i++)
     g_assert_true (g_utf8_validate (args[i], -1, NULL));
   g_strfreev (args);
+
+  part = next_part (&pos, end, &len);
+  _seye_proc_parse_pid_statm (part, len, &rss);
 
   return 0;
 }
