@@ -581,7 +581,7 @@ parse_options (int             *argc,
       return FALSE;
     }
 
-  if (opt_process_sort != NULL && !seye_cli_parse_process_sort (opt_process_sort, process_sort))
+  if (opt_process_sort != NULL && !seye_process_sort_from_string (opt_process_sort, process_sort))
     {
       g_printerr ("seye fetch: %s\n", _("--process-sort takes cpu, memory or io"));
       return FALSE;

@@ -35,10 +35,6 @@ gboolean    seye_cli_process_sort_column   (SeyeCliProcessColumn   column,
 GStrv       seye_cli_process_cells         (const SeyeProcess     *process) G_GNUC_WARN_UNUSED_RESULT;
 gboolean    seye_cli_process_pegged        (const SeyeProcess     *process);
 char       *seye_cli_process_totals        (const SeyeProcessList *list) G_GNUC_WARN_UNUSED_RESULT;
-void        seye_cli_process_list_sort     (SeyeProcessList       *list,
-                                            SeyeProcessSort        sort);
-gboolean    seye_cli_parse_process_sort    (const char            *text,
-                                            SeyeProcessSort       *sort);
 const char *seye_cli_process_sort_id       (SeyeProcessSort        sort);
 const char *seye_cli_process_sort_title    (SeyeProcessSort        sort);
 void        seye_cli_append_processes      (GString               *out,

@@ -219,7 +219,7 @@ processes_cb (GObject      *source,
   if (list != NULL)
     {
       /* The sort may have changed on the way. */
-      seye_cli_process_list_sort (list, self->sort);
+      seye_process_list_sort (list, self->sort);
       g_clear_pointer (&self->list, seye_process_list_free);
       self->list = list;
       g_clear_pointer (&self->problem, g_free);
@@ -297,7 +297,7 @@ set_sort (Top             *self,
   self->sort = sort;
   /* What is at hand, at once; the node's own order follows. */
   if (self->list != NULL)
-    seye_cli_process_list_sort (self->list, sort);
+    seye_process_list_sort (self->list, sort);
   ask (self);
 }
 
@@ -416,7 +416,7 @@ parse_options (int             *argc,
       return FALSE;
     }
 
-  if (opt_sort != NULL && !seye_cli_parse_process_sort (opt_sort, sort))
+  if (opt_sort != NULL && !seye_process_sort_from_string (opt_sort, sort))
     {
       g_printerr ("seye top: %s\n", _("--sort takes cpu, memory or io"));
       return FALSE;

@@ -20,15 +20,6 @@
 #define MAX_ARGS        256              /* arguments of one process kept */
 #define MAX_ARGS_BYTES  4096
 
-static void
-process_free (SeyeProcess *process)
-{
-  g_free (process->name);
-  g_free (process->user);
-  g_strfreev (process->argv);
-  g_free (process);
-}
-
 /* A number or null (not readable there); absent counts as null. */
 static gboolean
 get_optional_rate (JsonObject  *object,
@@ -116,7 +107,7 @@ process_from_json (JsonNode  *node,
       !get_optional_rate (object, "read_bytes_per_sec", &have_read, &process->read_bytes_per_sec, &local_error) ||
       !get_optional_rate (object, "write_bytes_per_sec", &have_write, &process->write_bytes_per_sec, &local_error))
     {
-      process_free (process);
+      seye_process_free (process);
       g_propagate_prefixed_error (error, g_steal_pointer (&local_error), "a process: ");
       return NULL;
     }
@@ -124,7 +115,7 @@ process_from_json (JsonNode  *node,
   process->argv = get_argv (object, &local_error);
   if (local_error != NULL)
     {
-      process_free (process);
+      seye_process_free (process);
       g_propagate_prefixed_error (error, g_steal_pointer (&local_error), "a process: ");
       return NULL;
     }
@@ -158,7 +149,7 @@ seye_process_list_from_json_node (JsonNode  *node,
     return NULL;
 
   list = g_new0 (SeyeProcessList, 1);
-  list->processes = g_ptr_array_new_with_free_func ((GDestroyNotify) process_free);
+  list->processes = g_ptr_array_new_with_free_func ((GDestroyNotify) seye_process_free);
 
   if (!_seye_json_get_number (root, "interval", 0, MAX_SECONDS, &list->interval, error) ||
       !_seye_json_get_uint64 (root, "total", MAX_COUNT, &total, error) ||

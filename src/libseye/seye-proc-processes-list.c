@@ -105,9 +105,12 @@ process_new (SeyeProcessScanner *self,
   return process;
 }
 
-static void
-process_free (SeyeProcess *process)
+void
+seye_process_free (SeyeProcess *process)
 {
+  if (process == NULL)
+    return;
+
   g_free (process->name);
   g_free (process->user);
   g_strfreev (process->argv);
@@ -148,11 +151,70 @@ seye_process_scanner_list (SeyeProcessScanner *self,
   list->interval = self->interval;
   list->total = self->total;
   list->not_readable = self->not_readable;
-  list->processes = g_ptr_array_new_with_free_func ((GDestroyNotify) process_free);
+  list->processes = g_ptr_array_new_with_free_func ((GDestroyNotify) seye_process_free);
   for (guint i = 0; i < all->len && i < limit; i++)
     g_ptr_array_add (list->processes, process_new (self, all->pdata[i], with_argv));
 
   return list;
+}
+
+/* A list as a client holds it: the same order as the agent's, on SeyeProcess. */
+static int
+compare_listed_cpu (gconstpointer a,
+                    gconstpointer b)
+{
+  const SeyeProcess *x = *(SeyeProcess **) a, *y = *(SeyeProcess **) b;
+
+  if (x->cpu_percent != y->cpu_percent)
+    return x->cpu_percent > y->cpu_percent ? -1 : 1;
+  if (x->rss_bytes != y->rss_bytes)
+    return x->rss_bytes > y->rss_bytes ? -1 : 1;
+  return x->pid < y->pid ? -1 : x->pid > y->pid;
+}
+
+static int
+compare_listed_memory (gconstpointer a,
+                       gconstpointer b)
+{
+  const SeyeProcess *x = *(SeyeProcess **) a, *y = *(SeyeProcess **) b;
+
+  if (x->rss_bytes != y->rss_bytes)
+    return x->rss_bytes > y->rss_bytes ? -1 : 1;
+  return compare_listed_cpu (a, b);
+}
+
+static int
+compare_listed_io (gconstpointer a,
+                   gconstpointer b)
+{
+  const SeyeProcess *x = *(SeyeProcess **) a, *y = *(SeyeProcess **) b;
+  double io_x = x->have_io ? x->read_bytes_per_sec + x->write_bytes_per_sec : -1;
+  double io_y = y->have_io ? y->read_bytes_per_sec + y->write_bytes_per_sec : -1;
+
+  if (io_x != io_y)
+    return io_x > io_y ? -1 : 1;
+  return compare_listed_cpu (a, b);
+}
+
+/**
+ * seye_process_list_sort:
+ *
+ * Sorts @list by @sort as an agent does: the key (processes whose I/O is not
+ * readable last for %SEYE_PROCESS_SORT_IO), then CPU, memory and pid.
+ */
+void
+seye_process_list_sort (SeyeProcessList *list,
+                        SeyeProcessSort  sort)
+{
+  static const GCompareFunc compare[] = {
+    [SEYE_PROCESS_SORT_CPU] = compare_listed_cpu,
+    [SEYE_PROCESS_SORT_MEMORY] = compare_listed_memory,
+    [SEYE_PROCESS_SORT_IO] = compare_listed_io,
+  };
+
+  g_return_if_fail ((guint) sort < G_N_ELEMENTS (compare));
+
+  g_ptr_array_sort (list->processes, compare[sort]);
 }
 
 void

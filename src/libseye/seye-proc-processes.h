@@ -82,7 +82,10 @@ SeyeProcessList    *seye_process_scanner_list       (SeyeProcessScanner  *self,
                                                      guint                limit,
                                                      gboolean             with_argv) G_GNUC_WARN_UNUSED_RESULT;
 
+void                seye_process_free               (SeyeProcess         *process);
 void                seye_process_list_free          (SeyeProcessList     *list);
+void                seye_process_list_sort          (SeyeProcessList     *list,
+                                                     SeyeProcessSort      sort);
 void                seye_process_list_write_json    (GString             *str,
                                                      const SeyeProcessList *list,
                                                      gboolean             with_argv);
