@@ -104,6 +104,9 @@ accept_certificate_cb (SoupMessage          *msg,
 }
 
 /* @method @base@path with @authorization (NULL: none) and @body (NULL: none). */
+/* The fixture's agent, for the log of a failed request. */
+static SeyeTestAgent *current_agent;
+
 static void
 request (const char *method,
          const char *base,
@@ -131,6 +134,12 @@ request (const char *method,
   g_signal_connect (msg, "accept-certificate", G_CALLBACK (accept_certificate_cb), NULL);
 
   bytes = soup_session_send_and_read (session, msg, NULL, &error);
+  if (error != NULL && current_agent != NULL)
+    {
+      /* Why the agent let the connection go (once seen under ASan on a loaded machine). */
+      seye_test_spin (500);
+      g_test_message ("%s %s failed; the agent's log:\n%s", method, path, current_agent->log->str);
+    }
   g_assert_no_error (error);
 
   reply->status = soup_message_get_status (msg);
@@ -201,6 +210,7 @@ fixture_set_up (Fixture       *fixture,
   fixture->agent = seye_test_agent_start ("--no-mdns", "--node-id", NODE_ID, "--tls", "--config",
                                           fixture->conf, "--state-dir", state_dir, NULL);
   g_assert_true (g_str_has_prefix (fixture->agent->base_uri, "https://"));
+  current_agent = fixture->agent;
 
   token_path = g_build_filename (state_dir, "token", NULL);
   g_file_get_contents (token_path, &token, NULL, &error);
@@ -213,6 +223,7 @@ static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
+  current_agent = NULL;
   g_assert_cmpint (seye_test_agent_stop (fixture->agent), ==, 0);
   g_clear_pointer (&fixture->agent, seye_test_agent_free);
   remove_tree (fixture->dir);
