@@ -82,6 +82,14 @@ check_shape (const char  *data,
         }
       else if (c == '}' || c == ']')
         closed = --depth == 0;
+      else if (c == '\'')
+        {
+          /* Not JSON, but json-glib's scanner reads 'strings' (GScanner's
+           * heritage), and fuzzing found a leak on that path. */
+          g_set_error_literal (error, SEYE_ERROR, SEYE_ERROR_PARSE,
+                               "not valid JSON: a single quote outside a string");
+          return FALSE;
+        }
     }
 
   return TRUE;
