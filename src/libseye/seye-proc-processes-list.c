@@ -11,41 +11,41 @@
  * (docs/api.md, GET /v1/processes).
  */
 
-static int
-compare_cpu (gconstpointer a,
-             gconstpointer b)
+/* What a process is ranked by: the sort's key, then CPU, memory and pid. */
+typedef struct
 {
-  const SeyeProcessState *x = *(SeyeProcessState **) a, *y = *(SeyeProcessState **) b;
+  double   cpu;
+  guint64  rss;
+  double   io;        /* -1 where it is not readable */
+  guint32  pid;
+} Rank;
 
-  if (x->cpu_percent != y->cpu_percent)
-    return x->cpu_percent > y->cpu_percent ? -1 : 1;
-  if (x->rss_bytes != y->rss_bytes)
-    return x->rss_bytes > y->rss_bytes ? -1 : 1;
+static int
+compare_ranks (const Rank      *x,
+               const Rank      *y,
+               SeyeProcessSort  sort)
+{
+  if (sort == SEYE_PROCESS_SORT_MEMORY && x->rss != y->rss)
+    return x->rss > y->rss ? -1 : 1;
+  if (sort == SEYE_PROCESS_SORT_IO && x->io != y->io)
+    return x->io > y->io ? -1 : 1;
+  if (x->cpu != y->cpu)
+    return x->cpu > y->cpu ? -1 : 1;
+  if (x->rss != y->rss)
+    return x->rss > y->rss ? -1 : 1;
   return x->pid < y->pid ? -1 : x->pid > y->pid;
 }
 
 static int
-compare_memory (gconstpointer a,
-                gconstpointer b)
+compare_states (gconstpointer a,
+                gconstpointer b,
+                gpointer      data)
 {
   const SeyeProcessState *x = *(SeyeProcessState **) a, *y = *(SeyeProcessState **) b;
+  Rank rx = { x->cpu_percent, x->rss_bytes, x->read_rate + x->write_rate, x->pid };
+  Rank ry = { y->cpu_percent, y->rss_bytes, y->read_rate + y->write_rate, y->pid };
 
-  if (x->rss_bytes != y->rss_bytes)
-    return x->rss_bytes > y->rss_bytes ? -1 : 1;
-  return compare_cpu (a, b);
-}
-
-static int
-compare_io (gconstpointer a,
-            gconstpointer b)
-{
-  const SeyeProcessState *x = *(SeyeProcessState **) a, *y = *(SeyeProcessState **) b;
-  double io_x = x->read_rate + x->write_rate;
-  double io_y = y->read_rate + y->write_rate;
-
-  if (io_x != io_y)
-    return io_x > io_y ? -1 : 1;
-  return compare_cpu (a, b);
+  return compare_ranks (&rx, &ry, GPOINTER_TO_INT (data));
 }
 
 /* What a listed process's stat says now: its name, state and threads, which
@@ -130,22 +130,17 @@ seye_process_scanner_list (SeyeProcessScanner *self,
                            guint               limit,
                            gboolean            with_argv)
 {
-  static const GCompareFunc compare[] = {
-    [SEYE_PROCESS_SORT_CPU] = compare_cpu,
-    [SEYE_PROCESS_SORT_MEMORY] = compare_memory,
-    [SEYE_PROCESS_SORT_IO] = compare_io,
-  };
   SeyeProcessList *list = g_new0 (SeyeProcessList, 1);
   g_autoptr (GPtrArray) all = g_ptr_array_sized_new (g_hash_table_size (self->states));
   GHashTableIter iter;
   gpointer key;
 
-  g_return_val_if_fail ((guint) sort < G_N_ELEMENTS (compare), list);
+  g_return_val_if_fail ((guint) sort <= SEYE_PROCESS_SORT_IO, list);
 
   g_hash_table_iter_init (&iter, self->states);
   while (g_hash_table_iter_next (&iter, &key, NULL))
     g_ptr_array_add (all, key);
-  g_ptr_array_sort (all, compare[sort]);
+  g_ptr_array_sort_with_data (all, compare_states, GINT_TO_POINTER (sort));
 
   limit = MIN (limit, SEYE_PROCESS_MAX_LIMIT);
   list->interval = self->interval;
@@ -158,42 +153,16 @@ seye_process_scanner_list (SeyeProcessScanner *self,
   return list;
 }
 
-/* A list as a client holds it: the same order as the agent's, on SeyeProcess. */
 static int
-compare_listed_cpu (gconstpointer a,
-                    gconstpointer b)
+compare_processes (gconstpointer a,
+                   gconstpointer b,
+                   gpointer      data)
 {
   const SeyeProcess *x = *(SeyeProcess **) a, *y = *(SeyeProcess **) b;
+  Rank rx = { x->cpu_percent, x->rss_bytes, x->have_io ? x->read_bytes_per_sec + x->write_bytes_per_sec : -1, x->pid };
+  Rank ry = { y->cpu_percent, y->rss_bytes, y->have_io ? y->read_bytes_per_sec + y->write_bytes_per_sec : -1, y->pid };
 
-  if (x->cpu_percent != y->cpu_percent)
-    return x->cpu_percent > y->cpu_percent ? -1 : 1;
-  if (x->rss_bytes != y->rss_bytes)
-    return x->rss_bytes > y->rss_bytes ? -1 : 1;
-  return x->pid < y->pid ? -1 : x->pid > y->pid;
-}
-
-static int
-compare_listed_memory (gconstpointer a,
-                       gconstpointer b)
-{
-  const SeyeProcess *x = *(SeyeProcess **) a, *y = *(SeyeProcess **) b;
-
-  if (x->rss_bytes != y->rss_bytes)
-    return x->rss_bytes > y->rss_bytes ? -1 : 1;
-  return compare_listed_cpu (a, b);
-}
-
-static int
-compare_listed_io (gconstpointer a,
-                   gconstpointer b)
-{
-  const SeyeProcess *x = *(SeyeProcess **) a, *y = *(SeyeProcess **) b;
-  double io_x = x->have_io ? x->read_bytes_per_sec + x->write_bytes_per_sec : -1;
-  double io_y = y->have_io ? y->read_bytes_per_sec + y->write_bytes_per_sec : -1;
-
-  if (io_x != io_y)
-    return io_x > io_y ? -1 : 1;
-  return compare_listed_cpu (a, b);
+  return compare_ranks (&rx, &ry, GPOINTER_TO_INT (data));
 }
 
 /**
@@ -206,15 +175,9 @@ void
 seye_process_list_sort (SeyeProcessList *list,
                         SeyeProcessSort  sort)
 {
-  static const GCompareFunc compare[] = {
-    [SEYE_PROCESS_SORT_CPU] = compare_listed_cpu,
-    [SEYE_PROCESS_SORT_MEMORY] = compare_listed_memory,
-    [SEYE_PROCESS_SORT_IO] = compare_listed_io,
-  };
+  g_return_if_fail ((guint) sort <= SEYE_PROCESS_SORT_IO);
 
-  g_return_if_fail ((guint) sort < G_N_ELEMENTS (compare));
-
-  g_ptr_array_sort (list->processes, compare[sort]);
+  g_ptr_array_sort_with_data (list->processes, compare_processes, GINT_TO_POINTER (sort));
 }
 
 void
