@@ -482,8 +482,9 @@ static void
 write_output (GString          *str,
               const GByteArray *output)
 {
+  /* An empty GByteArray's data may be NULL: no arithmetic on it. */
   const char *p = (const char *) output->data;
-  const char *end = p + output->len;
+  const char *end = output->len > 0 ? p + output->len : p;
 
   g_string_append_c (str, '"');
   while (p < end)
