@@ -10,7 +10,6 @@
 #include <netinet/in.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <unistd.h>
 
 #include "seye-agent-actions.h"
@@ -19,6 +18,7 @@
 #include "seye-agent-publisher.h"
 #include "seye-agent-server.h"
 #include "seye-agent-tls.h"
+#include "seye-file-limit.h"
 #include "seye-proc.h"
 #include "seye-proc-processes.h"
 #include "seye-txt.h"
@@ -108,18 +108,12 @@ quit_cb (gpointer data)
 static void
 raise_file_limit (guint max_connections)
 {
-  struct rlimit limit;
-  rlim_t needed = (rlim_t) max_connections + 64;
-  rlim_t wanted = MAX (needed, 1024) + SEYE_PROCESS_MAX_HELD_FILES;
+  guint64 needed = (guint64) max_connections + 64;
+  guint64 limit = seye_file_limit_raise (MAX (needed, 1024) + SEYE_PROCESS_MAX_HELD_FILES);
 
-  if (getrlimit (RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur >= wanted)
-    return;
-
-  limit.rlim_cur = limit.rlim_max == RLIM_INFINITY ? wanted : MIN (wanted, limit.rlim_max);
-  if ((setrlimit (RLIMIT_NOFILE, &limit) != 0 && getrlimit (RLIMIT_NOFILE, &limit) != 0) ||
-      limit.rlim_cur < needed)
-    g_warning ("only %lu open files are allowed: fewer than %u connections can be served",
-               (unsigned long) limit.rlim_cur, max_connections);
+  if (limit < needed)
+    g_warning ("only %" G_GUINT64_FORMAT " open files are allowed: fewer than %u connections can be served",
+               limit, max_connections);
 }
 
 static G_GNUC_PRINTF (1, 2) int
