@@ -44,6 +44,8 @@ struct _SeyeAgentPeer
   guint            in_flight : 1;
   guint            said_goodbye : 1;  /* it said it is stopping: when it stops answering, it left */
   guint            ever_streamed : 1; /* it sent samples in a stream: its goodbye comes there */
+  guint            asking_stream : 1; /* the request in flight asks for /v1/stream */
+  guint            polled : 1;        /* followed by polls of /v1/metrics, not a stream */
 
   /* Its stream */
   guint            streaming : 1;         /* a /v1/stream is open */

@@ -69,15 +69,7 @@ static SoupSession *
 run_session (SeyeAgentSource *self)
 {
   if (self->run_session == NULL)
-    {
-      self->run_session = soup_session_new_with_options ("timeout", 0,
-                                                         "idle-timeout", 30,
-                                                         "max-conns-per-host", 4,
-                                                         "user-agent", "seye/" PACKAGE_VERSION " ",
-                                                         NULL);
-      soup_session_set_proxy_resolver (self->run_session, NULL);
-      soup_session_set_tls_database (self->run_session, NULL);
-    }
+    self->run_session = _seye_agent_source_new_session (0, 30, RUN_CONNS, 4);
 
   return self->run_session;
 }

@@ -17,6 +17,7 @@ G_BEGIN_DECLS
  *   seye-agent-source-states.c     what an answer (or none) makes of a node's state
  *   seye-agent-source-requests.c   GET /v1/node, /v1/history, /v1/metrics (and the stream's request)
  *   seye-agent-source-stream.c     the stream pump
+ *   seye-agent-source-connections.c  the sessions, the stream budget, polling in turns
  *   seye-agent-source-pairing.c    credentials and pairing
  *   seye-agent-source-asks.c       on demand: /v1/processes, /v1/actions
  */
@@ -29,6 +30,7 @@ G_BEGIN_DECLS
 #define STALE_POLLS        3                  /* missed polls before a node is offline */
 #define LINE_LIMIT         BODY_LIMIT         /* bytes of one line of a stream */
 #define STREAM_FULL_EVERY  10                 /* a whole sample (filesystems, interfaces) every N lines */
+#define RUN_CONNS          10                 /* connections of the action runs' session */
 
 typedef enum
 {
@@ -52,6 +54,7 @@ typedef struct
   guint                 deadline_id;
   gboolean              timed_out;
   SeyeTlsCheck         *tls_check;      /* https only: what the TLS handshake showed */
+  gboolean              admitted;       /* sent on the request session: counts in `admitted` */
   guint                 n_samples;      /* streams: samples received */
   gint64                started_us;     /* streams: when the answer began */
 } SeyeAgentRequest;
@@ -63,11 +66,18 @@ struct _SeyeAgentSource
   GPtrArray       *peers;          /* SeyeAgentPeer, in the order their nodes came */
   GHashTable      *by_key;         /* node key -> SeyeAgentPeer (borrowed) */
   GHashTable      *service_owner;  /* browse key -> SeyeAgentPeer (borrowed) */
-  SoupSession     *session;
+  SoupSession     *session;        /* requests: /v1/node, history, polls, asks */
+  SoupSession     *stream_session; /* streams, a connection each; made at start */
   SoupSession     *run_session;    /* actions: no read timeout; made on the first run */
   SeyeBrowser     *browser;
   SeyeCredentials *credentials;    /* pairings: whom a token goes to */
   GPtrArray       *streams;        /* SeyeAgentRequest: open streams, read by the pump */
+
+  guint            request_conns;  /* the request session's max-conns */
+  guint            stream_budget;  /* streams the open-file limit leaves room for */
+  guint            turns;          /* polled nodes take a sample every so many intervals */
+  guint            admitted;       /* requests on the request session now */
+  GQueue           waiting;        /* SeyeAgentRequest: to be sent when one of those ends */
 
   double           interval;
   double           grace_time;
@@ -80,6 +90,7 @@ struct _SeyeAgentSource
   guint            fetch_history : 1;
   guint            discovery_full : 1;
   guint            stream : 1;
+  guint            said_budget : 1;  /* said that not every node can have a stream */
 };
 
 /* seye-agent-source.c */
@@ -155,6 +166,8 @@ char              *_seye_agent_source_describe_transport_error (const GError   *
                                                          gboolean               timed_out);
 void               _seye_agent_source_poll              (SeyeAgentSource       *self,
                                                          SeyeAgentPeer         *peer);
+void               _seye_agent_request_send             (SeyeAgentSource       *self,
+                                                         SeyeAgentRequest      *request);
 void               _seye_agent_source_schedule_poll     (SeyeAgentSource       *self,
                                                          SeyeAgentPeer         *peer,
                                                          double                 delay);
@@ -171,6 +184,22 @@ void               _seye_agent_source_start_pump        (SeyeAgentSource       *
 void               _seye_agent_source_stop_pump         (SeyeAgentSource       *self);
 void               _seye_agent_source_drain_streams     (SeyeAgentSource       *self);
 void               _seye_agent_source_restart_streams   (SeyeAgentSource       *self);
+
+/* seye-agent-source-connections.c */
+SoupSession       *_seye_agent_source_new_session       (guint                  timeout,
+                                                         guint                  idle_timeout,
+                                                         guint                  max_conns,
+                                                         guint                  max_conns_per_host) G_GNUC_WARN_UNUSED_RESULT;
+void               _seye_agent_source_init_connections  (SeyeAgentSource       *self);
+void               _seye_agent_source_plan_connections  (SeyeAgentSource       *self);
+gboolean           _seye_agent_source_stream_room       (SeyeAgentSource       *self);
+void               _seye_agent_source_admit             (SeyeAgentSource       *self,
+                                                         SeyeAgentRequest      *request);
+void               _seye_agent_source_release           (SeyeAgentSource       *self);
+void               _seye_agent_source_clear_waiting     (SeyeAgentSource       *self);
+double             _seye_agent_source_poll_delay        (SeyeAgentSource       *self,
+                                                         SeyeAgentPeer         *peer);
+void               _seye_agent_source_update_turns      (SeyeAgentSource       *self);
 
 /* seye-agent-source-pairing.c */
 const SeyePairing *_seye_agent_source_find_pairing      (SeyeAgentSource       *self,

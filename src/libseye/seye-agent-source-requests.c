@@ -15,6 +15,16 @@
 void
 _seye_agent_request_free (SeyeAgentRequest *request)
 {
+  if (request->admitted)
+    {
+      g_autoptr (SeyeAgentSource) self = g_weak_ref_get (&request->source);
+
+      /* Its connection is free for the next one. */
+      request->admitted = FALSE;
+      if (self != NULL)
+        _seye_agent_source_release (self);
+    }
+
   g_clear_pointer (&request->tls_check, _seye_tls_check_free);
   g_clear_handle_id (&request->deadline_id, g_source_remove);
   g_weak_ref_clear (&request->source);
@@ -134,9 +144,9 @@ take_info (SeyeAgentSource    *self,
   peer->need_info = FALSE;
   /* Maybe another agent, or a newer one: see again whether it streams. */
   peer->stream_unsupported = FALSE;
-  _seye_agent_source_reached (self, peer);
 
-  /* Another agent now answers at this address: start its history afresh. */
+  /* Another agent now answers at this address: start its history afresh
+   * (the node is not online until that one's first sample). */
   if (had != NULL && !_seye_agent_source_same_machine (had, info))
     g_hash_table_remove_all (peer->vetted);
 
@@ -145,6 +155,8 @@ take_info (SeyeAgentSource    *self,
       _seye_node_clear_samples (node);
       peer->need_history = TRUE;
     }
+
+  _seye_agent_source_reached (self, peer);
 
   _seye_node_set_info (node, info);
 
@@ -221,9 +233,9 @@ handle_body (SeyeAgentSource  *self,
         if (sample == NULL)
           break;
 
-        _seye_agent_source_sampled (self, peer);
         _seye_node_add_sample (node, sample);
-        _seye_agent_source_schedule_poll (self, peer, self->interval);
+        _seye_agent_source_sampled (self, peer);
+        _seye_agent_source_schedule_poll (self, peer, _seye_agent_source_poll_delay (self, peer));
         return;
       }
     }
@@ -538,9 +550,24 @@ _seye_agent_source_poll (SeyeAgentSource *self,
   request->cancellable = g_cancellable_new ();
   g_set_object (&peer->cancellable, request->cancellable);
   peer->in_flight = TRUE;
+  peer->asking_stream = request->kind == REQUEST_STREAM;
+  if (request->kind == REQUEST_STREAM || request->kind == REQUEST_METRICS)
+    peer->polled = request->kind == REQUEST_METRICS;
+  /* Streams have connections of their own; other requests may wait for one. */
+  if (request->kind == REQUEST_STREAM)
+    _seye_agent_request_send (self, request);
+  else
+    _seye_agent_source_admit (self, request);
+}
+
+/* Sends @request now: its deadline runs from here. */
+void
+_seye_agent_request_send (SeyeAgentSource  *self,
+                          SeyeAgentRequest *request)
+{
   request->deadline_id = g_timeout_add_seconds (REQUEST_DEADLINE, deadline_cb, request);
 
-  soup_session_send_async (self->session,
+  soup_session_send_async (request->kind == REQUEST_STREAM ? self->stream_session : self->session,
                            request->message,
                            G_PRIORITY_DEFAULT,
                            request->cancellable,

@@ -11,7 +11,6 @@
 #include "seye-error.h"
 #include "seye-json.h"
 
-#define MAX_STREAMS        192                /* streams open at once; more nodes are polled */
 #define STREAM_RETRY       60                 /* seconds of polling when a node had no room for a stream */
 
 /* Streams ------------------------------------------------------------------ */
@@ -32,6 +31,9 @@
  *   line ends the stream as a bad answer would end a poll;
  * - an agent without /v1/stream (404) is polled; one without room for another
  *   stream (503) is polled for a while and then asked again;
+ * - streams have a session of their own, a connection each, as many as the
+ *   open-file limit allows; nodes past that are polled in turns
+ *   (seye-agent-source-connections.c);
  * - when a stream ends, the history since its last sample is fetched on the
  *   way back, so no gap is left.
  */
@@ -61,19 +63,16 @@ stream_arm (SeyeAgentPeer *peer)
   peer->stream_misses = 0;
 }
 
+/* Whether @peer is to be followed by a stream: streams are on, its agent has
+ * them, and the open-file limit leaves room (seye-agent-source-connections.c). */
 gboolean
 _seye_agent_source_stream_wanted (SeyeAgentSource *self,
                                   SeyeAgentPeer   *peer)
 {
-  guint n_streams = 0;
-
   if (!self->stream || peer->stream_unsupported || g_get_monotonic_time () < peer->stream_retry_us)
     return FALSE;
 
-  for (guint i = 0; i < self->peers->len; i++)
-    n_streams += ((SeyeAgentPeer *) self->peers->pdata[i])->streaming;
-
-  return n_streams < MAX_STREAMS;
+  return _seye_agent_source_stream_room (self);
 }
 
 /* After each round of the pump: a stream that stays silent misses polls. A
@@ -238,8 +237,9 @@ stream_line (SeyeAgentSource   *self,
   request->n_samples++;
   peer->ever_streamed = TRUE;
   stream_arm (peer);
-  _seye_agent_source_sampled (self, peer);
+  /* The sample first: a node is online only with one to show. */
   _seye_node_add_sample (node, sample);
+  _seye_agent_source_sampled (self, peer);
 
   return TRUE;
 }

@@ -281,6 +281,8 @@ housekeeping_cb (gpointer data)
   for (guint i = 0; i < self->peers->len; i++)
     _seye_agent_source_check_waiting (self, self->peers->pdata[i], g_get_monotonic_time ());
 
+  _seye_agent_source_update_turns (self);
+
   for (guint i = 0; i < self->peers->len; i++)
     _seye_agent_source_vet_endpoints (self, self->peers->pdata[i]);
 
@@ -310,6 +312,7 @@ seye_agent_source_start (SeyeSource *source)
     return;
 
   self->started = TRUE;
+  _seye_agent_source_plan_connections (self);
 
   if (self->discovery)
     start_discovery (self);
@@ -335,6 +338,7 @@ seye_agent_source_stop (SeyeSource *source)
 
   for (guint i = 0; i < self->peers->len; i++)
     seye_agent_peer_cancel (self->peers->pdata[i]);
+  _seye_agent_source_clear_waiting (self);
 
   /* Every stream is cancelled now: let them go. */
   _seye_agent_source_stop_pump (self);
@@ -420,12 +424,16 @@ seye_agent_source_dispose (GObject *object)
     }
 
   _seye_agent_source_stop_pump (self);
+  _seye_agent_source_clear_waiting (self);
   while (self->streams != NULL && self->streams->len > 0)
     _seye_agent_request_free (g_ptr_array_steal_index_fast (self->streams, self->streams->len - 1));
 
   if (self->session != NULL)
     soup_session_abort (self->session);
   g_clear_object (&self->session);
+  if (self->stream_session != NULL)
+    soup_session_abort (self->stream_session);
+  g_clear_object (&self->stream_session);
   if (self->run_session != NULL)
     soup_session_abort (self->run_session);
   g_clear_object (&self->run_session);
@@ -567,19 +575,7 @@ seye_agent_source_init (SeyeAgentSource *self)
   self->fetch_history = TRUE;
   self->stream = TRUE;
 
-  self->session = soup_session_new_with_options ("timeout", IO_TIMEOUT,
-                                                 "idle-timeout", 60,
-                                                 "max-conns", 256,
-                                                 "max-conns-per-host", 2,
-                                                 "user-agent", "seye/" PACKAGE_VERSION " ",
-                                                 NULL);
-  /* A LAN monitor talks to its neighbours directly, never through a proxy. */
-  soup_session_set_proxy_resolver (self->session, NULL);
-
-  /* No TLS database: GIO then validates no certificate, so libsoup hands every
-   * one to "accept-certificate", where seye-credentials.c compares it with the
-   * pin. With the system's CAs a certificate they vouch for would skip that. */
-  soup_session_set_tls_database (self->session, NULL);
+  _seye_agent_source_init_connections (self);
 
   self->credentials = seye_credentials_new ();
   g_signal_connect_object (self->credentials, "changed",

@@ -5,6 +5,7 @@
 
 #include <string.h>
 
+#include "seye-file-limit.h"
 #include "seye-monitor-private.h"
 
 /*
@@ -830,6 +831,11 @@ seye_monitor_start (SeyeMonitor *self)
     return;
 
   self->started = TRUE;
+
+  /* A node followed live holds a connection, a descriptor: make room for a
+   * fleet, as far as the hard limit allows (sources size themselves by it). */
+  seye_file_limit_raise (G_MAXUINT64);
+
   for (guint i = 0; i < self->sources->len; i++)
     seye_source_start (self->sources->pdata[i]);
 }

@@ -31,6 +31,7 @@ struct _SeyeNode
   guint            tls : 1;
   guint            paired : 1;
   char            *conflict;
+  double           polled_every;   /* seconds between samples when fewer than asked; 0 */
 };
 
 
@@ -50,6 +51,8 @@ void      _seye_node_set_host     (SeyeNode            *self,
                                    const char          *host);
 void      _seye_node_set_state    (SeyeNode            *self,
                                    SeyeNodeState        state);
+void      _seye_node_set_polled_every (SeyeNode        *self,
+                                   double               seconds);
 void      _seye_node_set_info     (SeyeNode            *self,
                                    const SeyeNodeInfo  *info);
 void      _seye_node_set_error    (SeyeNode            *self,

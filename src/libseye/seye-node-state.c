@@ -134,7 +134,8 @@ format_age (double seconds)
  *
  * Returns: the state in words, with how long for the states that are a
  *   problem, when the node was seen answering before: "Online",
- *   "Offline · 4 min", "Left the network · 2 h".
+ *   "Offline · 4 min", "Left the network · 2 h"; and how often a node polled
+ *   in turns gets a sample: "Online · every 3 s".
  */
 char *
 seye_node_describe_state (SeyeNode *self,
@@ -156,6 +157,17 @@ seye_node_describe_state (SeyeNode *self,
         return g_strdup (seye_node_state_to_string (state));
       age = format_age ((now_ms - seye_node_get_state_since (self)) / 1000.0);
       return g_strdup_printf ("%s · %s", seye_node_state_to_string (state), age);
+    case SEYE_NODE_STATE_ONLINE:
+      /* Polled in turns: it says how seldom, not just "Online". */
+      if (seye_node_get_polled_every (self) > 0)
+        {
+          guint every = (guint) MIN (ceil (seye_node_get_polled_every (self)), (double) G_MAXUINT);
+
+          /* TRANSLATORS: a node that gets a sample less often than asked, because this
+           * program may not hold a connection per node, e.g. "Online · every 3 s" */
+          return g_strdup_printf (_("%s · every %u s"), seye_node_state_to_string (state), every);
+        }
+      return g_strdup (seye_node_state_to_string (state));
     default:
       return g_strdup (seye_node_state_to_string (state));
     }

@@ -35,6 +35,7 @@ enum {
   PROP_TLS_FINGERPRINT,
   PROP_PAIRED,
   PROP_CONFLICT,
+  PROP_POLLED_EVERY,
   N_PROPS
 };
 
@@ -236,6 +237,10 @@ seye_node_get_property (GObject    *object,
       g_value_set_string (value, self->conflict);
       break;
 
+    case PROP_POLLED_EVERY:
+      g_value_set_double (value, self->polled_every);
+      break;
+
     default:
       if (!get_sample_property (self, prop_id, value))
         G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -324,6 +329,15 @@ seye_node_class_init (SeyeNodeClass *klass)
   properties[PROP_TLS_FINGERPRINT] = g_param_spec_string ("tls-fingerprint", NULL, NULL, NULL, ro);
   properties[PROP_PAIRED] = g_param_spec_boolean ("paired", NULL, NULL, FALSE, ro);
   properties[PROP_CONFLICT] = g_param_spec_string ("conflict", NULL, NULL, NULL, ro);
+  /**
+   * SeyeNode:polled-every:
+   *
+   * Seconds between the node's samples when it gets them less often than
+   * the monitor's interval: more nodes than this process may hold a
+   * connection each for are polled in turns. 0 while it gets every one.
+   */
+  properties[PROP_POLLED_EVERY] =
+    g_param_spec_double ("polled-every", NULL, NULL, 0, G_MAXDOUBLE, 0, ro);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
@@ -411,6 +425,10 @@ void
 _seye_node_set_state (SeyeNode      *self,
                       SeyeNodeState  state)
 {
+  /* Online means a sample to show: without one the node is still connecting. */
+  if ((state == SEYE_NODE_STATE_ONLINE || state == SEYE_NODE_STATE_STALE) && self->sample == NULL)
+    state = SEYE_NODE_STATE_CONNECTING;
+
   if (self->state == state)
     return;
 
@@ -420,6 +438,17 @@ _seye_node_set_state (SeyeNode      *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE_SINCE]);
   g_object_thaw_notify (G_OBJECT (self));
+}
+
+void
+_seye_node_set_polled_every (SeyeNode *self,
+                             double    seconds)
+{
+  if (self->polled_every == seconds)
+    return;
+
+  self->polled_every = seconds;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_POLLED_EVERY]);
 }
 
 static gboolean
@@ -548,6 +577,10 @@ _seye_node_clear_samples (SeyeNode *self)
   seye_history_clear (self->history);
   g_clear_pointer (&self->sample, seye_sample_unref);
   g_clear_pointer (&self->details, seye_sample_unref);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SAMPLE]);
+
+  /* Nothing to show now: not online until the next sample. */
+  _seye_node_set_state (self, self->state);
 }
 
 void
@@ -772,4 +805,19 @@ seye_node_get_conflict (SeyeNode *self)
   g_return_val_if_fail (SEYE_IS_NODE (self), NULL);
 
   return self->conflict;
+}
+
+/**
+ * seye_node_get_polled_every:
+ *
+ * Returns: seconds between the node's samples when it gets them less often
+ *   than the monitor's interval (more nodes than this process may hold a
+ *   connection each for); 0 while it gets every one.
+ */
+double
+seye_node_get_polled_every (SeyeNode *self)
+{
+  g_return_val_if_fail (SEYE_IS_NODE (self), 0);
+
+  return self->polled_every;
 }

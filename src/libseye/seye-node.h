@@ -90,5 +90,6 @@ gboolean            seye_node_get_tls           (SeyeNode *self);
 const char         *seye_node_get_tls_fingerprint (SeyeNode *self);
 gboolean            seye_node_get_paired        (SeyeNode *self);
 const char         *seye_node_get_conflict      (SeyeNode *self);
+double              seye_node_get_polled_every  (SeyeNode *self);
 
 G_END_DECLS
