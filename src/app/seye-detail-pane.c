@@ -600,6 +600,8 @@ seye_detail_pane_set_node (SeyeDetailPane *self,
                                G_CONNECT_SWAPPED);
       g_signal_connect_object (node, "notify::error", G_CALLBACK (update_state), self,
                                G_CONNECT_SWAPPED);
+      g_signal_connect_object (node, "notify::polled-every", G_CALLBACK (update_state), self,
+                               G_CONNECT_SWAPPED);
       /* Its actions come with HTTPS and a pairing, and are asked again when it is back. */
       g_signal_connect_object (node, "notify::state", G_CALLBACK (_seye_detail_pane_update_actions), self,
                                G_CONNECT_SWAPPED);

@@ -573,6 +573,9 @@ seye_node_cell_set_node (SeyeNodeCell *self,
                                    G_CONNECT_SWAPPED);
           g_signal_connect_object (node, "notify::conflict", G_CALLBACK (changed_cb), self,
                                    G_CONNECT_SWAPPED);
+          /* "Online · every 3 s": polled in turns. */
+          g_signal_connect_object (node, "notify::polled-every", G_CALLBACK (changed_cb), self,
+                                   G_CONNECT_SWAPPED);
         }
 
       /* Metrics dim when the node goes, and change colour with its alerts. */
