@@ -7,7 +7,6 @@
  */
 #include "config.h"
 
-#include <glib/gstdio.h>
 #include <libsoup/soup.h>
 #include <signal.h>
 #include <string.h>
@@ -165,7 +164,7 @@ looks_hot (const SeyeSample *sample)
 
 static void
 check_index_and_info (SoupSession *session,
-                      SeyeTestSim         *sim,
+                      SeyeTestSim *sim,
                       guint        i)
 {
   g_autoptr (GBytes) index = get_ok (session, seye_test_sim_port (sim, i), "/");
@@ -185,7 +184,7 @@ check_index_and_info (SoupSession *session,
 /* /v1/metrics and /v1/history: whole samples, through the checked decoders. */
 static gboolean
 check_metrics_and_history (SoupSession *session,
-                           SeyeTestSim         *sim,
+                           SeyeTestSim *sim,
                            guint        i)
 {
   g_autoptr (GBytes) body = get_ok (session, seye_test_sim_port (sim, i), "/v1/metrics");
@@ -466,7 +465,7 @@ assert_same_sample (const SeyeSample *a,
 /* Each node's identity and its first sample (of /v1/history). */
 static void
 read_fleet (SoupSession *session,
-            SeyeTestSim         *sim,
+            SeyeTestSim *sim,
             GPtrArray   *infos,
             GPtrArray   *firsts)
 {
