@@ -9,12 +9,13 @@
  * Follows the nodes of a list as seye-fleet-sim writes it ("node NAME
  * http://ADDRESS:PORT" a line), or C of them from the I-th (0 first), and
  * prints every --every seconds how many have a sample of the last 3 s
- * ("fresh"), how many are online, and how many samples came in. Exits after
+ * ("fresh"), how many are online, and how many samples came in; and once,
+ * how long after the start every node was first fresh. Exits after
  * --seconds (0: at SIGTERM or SIGINT), with 0 when every node was fresh at the end.
  *
- * One monitor holds at most 256 connections (its SoupSession's max-conns) and
- * streams from at most 192 nodes, polling the others: to follow 1,000 nodes
- * as the app will once issue 15 is done, run several of these on slices.
+ * One monitor follows every node of the list, a stream each, as far as the
+ * open-file limit allows (seye-agent-source-connections.c); --first and
+ * --count follow a slice, to share a fleet among several processes.
  */
 #define G_LOG_DOMAIN "seye-fleet-follow"
 
@@ -55,6 +56,7 @@ typedef struct
   gint64       start_us;
   guint64      n_samples;
   guint        n_fresh;
+  guint        first_fresh_id;
 } Follow;
 
 static void
@@ -80,24 +82,56 @@ items_changed_cb (GListModel *model,
     }
 }
 
-static gboolean
-report_cb (gpointer data)
+/* How many nodes have a sample of the last FRESH_MS, and how many are online. */
+static guint
+count_fresh (Follow *follow,
+             guint  *n_online)
 {
-  Follow *follow = data;
   GListModel *model = G_LIST_MODEL (follow->monitor);
   gint64 now_ms = g_get_real_time () / 1000;
   guint n = g_list_model_get_n_items (model);
-  guint n_online = 0;
+  guint n_fresh = 0;
 
-  follow->n_fresh = 0;
+  *n_online = 0;
   for (guint i = 0; i < n; i++)
     {
       g_autoptr (SeyeNode) node = g_list_model_get_item (model, i);
       SeyeSample *sample = seye_node_get_sample (node);
 
-      follow->n_fresh += sample != NULL && now_ms - sample->time_ms <= FRESH_MS;
-      n_online += seye_node_get_state (node) == SEYE_NODE_STATE_ONLINE;
+      n_fresh += sample != NULL && now_ms - sample->time_ms <= FRESH_MS;
+      *n_online += seye_node_get_state (node) == SEYE_NODE_STATE_ONLINE;
     }
+
+  return n_fresh;
+}
+
+/* Every 100 ms until every node is fresh and online for the first time. */
+static gboolean
+first_fresh_cb (gpointer data)
+{
+  Follow *follow = data;
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (follow->monitor));
+  guint n_online;
+
+  if (count_fresh (follow, &n_online) < n || n_online < n)
+    return G_SOURCE_CONTINUE;
+
+  g_print ("all %u nodes fresh and online %.1f s after the start\n", n,
+           (g_get_monotonic_time () - follow->start_us) / 1e6);
+  fflush (stdout);
+  follow->first_fresh_id = 0;
+
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+report_cb (gpointer data)
+{
+  Follow *follow = data;
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (follow->monitor));
+  guint n_online = 0;
+
+  follow->n_fresh = count_fresh (follow, &n_online);
 
   g_print ("%6.1f s  nodes %u  fresh %u  online %u  samples %" G_GUINT64_FORMAT "\n",
            (g_get_monotonic_time () - follow->start_us) / 1e6, n, follow->n_fresh, n_online,
@@ -183,6 +217,7 @@ main (int   argc,
   seye_monitor_start (follow.monitor);
 
   g_timeout_add ((guint) (opt_every * 1000), report_cb, &follow);
+  follow.first_fresh_id = g_timeout_add (100, first_fresh_cb, &follow);
   if (opt_seconds > 0)
     g_timeout_add ((guint) (opt_seconds * 1000), quit_cb, &follow);
   g_unix_signal_add (SIGTERM, quit_cb, &follow);
@@ -191,6 +226,7 @@ main (int   argc,
   g_main_loop_run (follow.loop);
 
   report_cb (&follow);
+  g_clear_handle_id (&follow.first_fresh_id, g_source_remove);
   seye_monitor_stop (follow.monitor);
   g_object_unref (follow.monitor);
   g_main_loop_unref (follow.loop);
