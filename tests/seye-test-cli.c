@@ -30,19 +30,39 @@ seye_test_run_cli (char       **out,
                    ...)
 {
   g_autoptr (GPtrArray) argv = g_ptr_array_new ();
+  va_list ap;
+
+  va_start (ap, first_arg);
+  seye_test_args_add_valist (argv, first_arg, ap);
+  va_end (ap);
+
+  return seye_test_run_cliv (out, err, (const char * const *) argv->pdata);
+}
+
+/**
+ * seye_test_run_cliv:
+ * @args: the arguments, %NULL-terminated
+ *
+ * seye_test_run_cli() with the arguments in an array: as many as a fleet needs.
+ */
+int
+seye_test_run_cliv (char              **out,
+                    char              **err,
+                    const char * const *args)
+{
+  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
   g_autoptr (GSubprocessLauncher) launcher = NULL;
   g_autoptr (GSubprocess) process = NULL;
   g_autoptr (GError) error = NULL;
   g_autofree char *o = NULL;
   g_autofree char *e = NULL;
   const char *cli = g_getenv ("SEYE_CLI");
-  va_list ap;
 
   g_assert_nonnull (cli);
   g_ptr_array_add (argv, (char *) cli);
-  va_start (ap, first_arg);
-  seye_test_args_add_valist (argv, first_arg, ap);
-  va_end (ap);
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (char *) args[i]);
+  g_ptr_array_add (argv, NULL);
 
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE |
                                         G_SUBPROCESS_FLAGS_STDERR_PIPE);
@@ -55,7 +75,7 @@ seye_test_run_cli (char       **out,
   g_assert_no_error (error);
   g_assert_true (g_subprocess_get_if_exited (process));
 
-  g_test_message ("seye %s → %d\n%.2000s%s", first_arg ? first_arg : "", g_subprocess_get_exit_status (process), o, e);
+  g_test_message ("seye %s → %d\n%.2000s%s", args[0] ? args[0] : "", g_subprocess_get_exit_status (process), o, e);
 
   if (out != NULL)
     *out = g_steal_pointer (&o);

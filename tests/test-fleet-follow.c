@@ -5,11 +5,13 @@
  * nodes gets fresh samples and keeps getting them, and none reads "Online"
  * without a sample; with an open-file limit too low for a connection per
  * node, the monitor says so once and polls the rest in turns, and those rows
- * say how seldom. How fast is bench/'s business (fleet-sim-cost.sh): the
+ * say how seldom; `seye fetch` and `seye observe` show 300 nodes with their
+ * figures. How fast is bench/'s business (fleet-sim-cost.sh): the
  * bounds here are generous, the machine is shared.
  */
 #include "config.h"
 
+#include <json-glib/json-glib.h>
 #include <string.h>
 #include <sys/resource.h>
 
@@ -285,6 +287,96 @@ test_file_limit (void)
   g_test_trap_assert_stderr_unmatched ("*Only 400 files*Only 400 files*");
 }
 
+/* "seye COMMAND -n -H ADDRESS … (every node of @sim) ARGS…". */
+static GPtrArray *
+cli_args (SeyeTestSim *sim,
+          const char  *command,
+          const char  *first_arg,
+          ...)
+{
+  GPtrArray *args = g_ptr_array_new_with_free_func (g_free);
+  va_list ap;
+
+  g_ptr_array_add (args, g_strdup (command));
+  g_ptr_array_add (args, g_strdup ("--no-discovery"));
+  for (guint i = 0; i < sim->ports->len; i++)
+    {
+      g_ptr_array_add (args, g_strdup ("--host"));
+      g_ptr_array_add (args, g_strdup_printf ("127.0.0.1:%u", seye_test_sim_port (sim, i)));
+    }
+  va_start (ap, first_arg);
+  for (const char *arg = first_arg; arg != NULL; arg = va_arg (ap, const char *))
+    g_ptr_array_add (args, g_strdup (arg));
+  va_end (ap);
+  g_ptr_array_add (args, NULL);
+
+  return args;
+}
+
+/* `seye fetch` and `seye observe` (the same core) against 300 nodes: every
+ * one with its figures, none "Online" without them. */
+static void
+test_cli (void)
+{
+  g_autoptr (SeyeTestSim) sim = NULL;
+  g_autoptr (GPtrArray) fetch = NULL;
+  g_autoptr (GPtrArray) observe = NULL;
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (GError) error = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *lines_out = NULL;
+  g_auto (GStrv) lines = NULL;
+  JsonArray *nodes;
+  guint n_lines = 0;
+
+  if (g_getenv ("SEYE_CLI") == NULL)
+    {
+      g_test_skip ("built without the CLI (-Dcli=false)");
+      return;
+    }
+
+  sim = seye_test_sim_start ("-n", "300", "--offline", "0", NULL);
+  g_assert_false (sim->exited);
+
+  fetch = cli_args (sim, "fetch", "--json", NULL);
+  g_assert_cmpint (seye_test_run_cliv (&out, NULL, (const char * const *) fetch->pdata), ==, 0);
+  json_parser_load_from_data (parser, out, -1, &error);
+  g_assert_no_error (error);
+  nodes = json_node_get_array (json_parser_get_root (parser));
+  g_assert_cmpuint (json_array_get_length (nodes), ==, 300);
+  for (guint i = 0; i < 300; i++)
+    {
+      JsonObject *node = json_array_get_object_element (nodes, i);
+
+      g_assert_cmpstr (json_object_get_string_member (node, "state"), ==, "online");
+      g_assert_true (json_object_has_member (node, "cpu_percent"));
+      g_assert_false (json_node_is_null (json_object_get_member (node, "cpu_percent")));
+    }
+
+  /* Not on a terminal: a line per node per update. */
+  observe = cli_args (sim, "observe", "--count", "3", NULL);
+  g_assert_cmpint (seye_test_run_cliv (&lines_out, NULL, (const char * const *) observe->pdata), ==, 0);
+  lines = g_strsplit (lines_out, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      if (lines[i][0] == '\0')
+        continue;
+      n_lines++;
+      if (strstr (lines[i], " Online") != NULL)
+        g_assert_nonnull (strstr (lines[i], " cpu "));
+    }
+  g_assert_cmpuint (n_lines, ==, 3 * 300);
+  /* The last update: every node with its figures. */
+  for (guint i = 0, seen = 0; lines[i] != NULL; i++)
+    if (lines[i][0] != '\0' && ++seen > 2 * 300)
+      {
+        g_assert_nonnull (strstr (lines[i], " Online"));
+        g_assert_nonnull (strstr (lines[i], " cpu "));
+      }
+
+  g_assert_cmpint (seye_test_sim_stop (sim), ==, 0);
+}
+
 static void
 drop_log_cb (const char     *domain,
              GLogLevelFlags  level,
@@ -304,6 +396,7 @@ main (int   argc,
 
   g_test_add_func ("/seye/fleet-follow/thousand", test_thousand);
   g_test_add_func ("/seye/fleet-follow/file-limit", test_file_limit);
+  g_test_add_func ("/seye/fleet-follow/cli", test_cli);
 
   return g_test_run ();
 }
