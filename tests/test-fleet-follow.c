@@ -204,19 +204,30 @@ count_polled_in_turns (Fleet *fleet)
   return n;
 }
 
+/* The fleet of test_fleet(): 1,000 nodes, or $SEYE_TEST_FLEET_NODES (the
+ * sanitized build's simulator cannot serve 1,000 a second: tests/meson.build). */
+static guint
+fleet_size (void)
+{
+  const char *nodes = g_getenv ("SEYE_TEST_FLEET_NODES");
+
+  return nodes != NULL ? (guint) g_ascii_strtoull (nodes, NULL, 10) : 1000;
+}
+
 /* 1,000 nodes, one monitor: every one fresh, again 10 s later, never
  * "Online" without a sample; and, where the hard limit on open files leaves
  * room for a connection each, every one followed live (streamed). */
 static void
-test_thousand (void)
+test_fleet (void)
 {
-  g_autoptr (SeyeTestSim) sim = seye_test_sim_start ("-n", "1000", "--offline", "0", NULL);
+  g_autofree char *n = g_strdup_printf ("%u", fleet_size ());
+  g_autoptr (SeyeTestSim) sim = seye_test_sim_start ("-n", n, "--offline", "0", NULL);
   Fleet fleet = { 0 };
   struct rlimit limit;
   guint polled;
 
   g_assert_false (sim->exited);
-  g_assert_cmpuint (sim->ports->len, ==, 1000);
+  g_assert_cmpuint (sim->ports->len, ==, fleet_size ());
   fleet_init (&fleet, sim);
 
   seye_monitor_start (fleet.monitor);
@@ -228,8 +239,9 @@ test_thousand (void)
 
   polled = count_polled_in_turns (&fleet);
   g_assert_cmpint (getrlimit (RLIMIT_NOFILE, &limit), ==, 0);
-  g_test_message ("open-file limit %lu (hard %lu); %u nodes polled in turns",
-                  (unsigned long) limit.rlim_cur, (unsigned long) limit.rlim_max, polled);
+  g_test_message ("open-file limit %lu (hard %lu); %u of %u nodes polled in turns",
+                  (unsigned long) limit.rlim_cur, (unsigned long) limit.rlim_max, polled,
+                  fleet_size ());
   if (limit.rlim_max == RLIM_INFINITY || limit.rlim_max >= 4096)
     g_assert_cmpuint (polled, ==, 0);
   g_assert_cmpuint (fleet.n_online_empty, ==, 0);
@@ -394,7 +406,7 @@ main (int   argc,
    * prints: thousands of lines here. */
   g_log_set_handler ("GLib-GIO", G_LOG_LEVEL_DEBUG, drop_log_cb, NULL);
 
-  g_test_add_func ("/seye/fleet-follow/thousand", test_thousand);
+  g_test_add_func ("/seye/fleet-follow/fleet", test_fleet);
   g_test_add_func ("/seye/fleet-follow/file-limit", test_file_limit);
   g_test_add_func ("/seye/fleet-follow/cli", test_cli);
 
