@@ -4,7 +4,6 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
-#include <math.h>
 
 #include "seye-agent-source-private.h"
 #include "seye-file-limit.h"
@@ -18,8 +17,8 @@
  *   held for as long as the stream lasts. It is sized when the source starts,
  *   from the open-file limit (which the monitor raises to the hard limit
  *   first): every descriptor this process may open, less FD_RESERVE for the
- *   program's own files (GTK, D-Bus, Avahi, SQLite) and less the two request
- *   sessions. With the usual hard limits that is tens of thousands of nodes.
+ *   program's own files (GTK, D-Bus, Avahi, SQLite) and less the request and
+ *   action-run sessions. With the usual hard limits that is tens of thousands of nodes.
  * - Everything else (/v1/node, /v1/history, polls, asking who answers at an
  *   address, pairing, processes) goes through the request session, at most
  *   REQUEST_CONNS connections: a stream can never keep a request waiting, nor
@@ -43,7 +42,7 @@
 
 #define FD_RESERVE         128   /* descriptors left to the program itself */
 #define REQUEST_CONNS      256   /* the request session's connections, at most */
-#define REQUEST_HEADROOM   16    /* of those, kept for /v1/node, history and asks */
+#define REQUEST_HEADROOM   16    /* of those, kept for asks, pairing and probes */
 
 /* A session as every one of the source's: no proxy, and no TLS database, so
  * that every certificate comes to "accept-certificate", where
@@ -118,20 +117,24 @@ request_slots (SeyeAgentSource *self)
   return self->request_conns > REQUEST_HEADROOM ? self->request_conns - REQUEST_HEADROOM : 1;
 }
 
+static void
+send_admitted (SeyeAgentSource  *self,
+               SeyeAgentRequest *request)
+{
+  request->admitted = TRUE;
+  self->admitted++;
+  _seye_agent_request_send (self, request);
+}
+
 /* Sends @request (not a stream) now if a connection is free, else when one frees. */
 void
 _seye_agent_source_admit (SeyeAgentSource  *self,
                           SeyeAgentRequest *request)
 {
   if (self->admitted >= request_slots (self))
-    {
-      g_queue_push_tail (&self->waiting, request);
-      return;
-    }
-
-  request->admitted = TRUE;
-  self->admitted++;
-  _seye_agent_request_send (self, request);
+    g_queue_push_tail (&self->waiting, request);
+  else
+    send_admitted (self, request);
 }
 
 /* An admitted request ended: the next ones go. */
@@ -152,9 +155,7 @@ _seye_agent_source_release (SeyeAgentSource *self)
           continue;
         }
 
-      request->admitted = TRUE;
-      self->admitted++;
-      _seye_agent_request_send (self, request);
+      send_admitted (self, request);
     }
 }
 
