@@ -101,7 +101,7 @@ while [ "$(date +%s)" -lt "$end" ]; do
   kill -0 "$pid" 2>/dev/null || { say "it stopped"; cat "$log" >&2; exit 1; }
   now=$(awk '$1 == "VmRSS:" { print $2 }' "/proc/$pid/status")
   awk -v m="$(( $(date +%s) - start ))" -v r="$now" -v l="${last:-$now}" -v n="$n_nodes" \
-      -v f="$(tail -n 1 "$log" | cut -c1-70)" \
+      -v f="$(tail -n 1 "$log" | cut -c1-110)" \
     'BEGIN { printf "%8.1f %10.1f %12.1f %12.1f  %s\n", m / 60, r / 1024, r / n, (r - l) / 1024, f }'
   last=$now
 done
