@@ -9,7 +9,8 @@
  * Follows the nodes of a list as seye-fleet-sim writes it ("node NAME
  * http://ADDRESS:PORT" a line), or C of them from the I-th (0 first), and
  * prints every --every seconds how many have a sample of the last 3 s
- * ("fresh"), how many are online, and how many samples came in. Exits after
+ * ("fresh"), how many are online, how many samples came in, and what the nodes'
+ * histories hold (seye_history_get_size(), in KiB). Exits after
  * --seconds (0: at SIGTERM or SIGINT), with 0 when every node was fresh at the end.
  *
  * One monitor holds at most 256 connections (its SoupSession's max-conns) and
@@ -88,6 +89,7 @@ report_cb (gpointer data)
   gint64 now_ms = g_get_real_time () / 1000;
   guint n = g_list_model_get_n_items (model);
   guint n_online = 0;
+  gsize history_bytes = 0;
 
   follow->n_fresh = 0;
   for (guint i = 0; i < n; i++)
@@ -97,11 +99,13 @@ report_cb (gpointer data)
 
       follow->n_fresh += sample != NULL && now_ms - sample->time_ms <= FRESH_MS;
       n_online += seye_node_get_state (node) == SEYE_NODE_STATE_ONLINE;
+      history_bytes += seye_history_get_size (seye_node_get_history (node));
     }
 
-  g_print ("%6.1f s  nodes %u  fresh %u  online %u  samples %" G_GUINT64_FORMAT "\n",
+  g_print ("%6.1f s  nodes %u  fresh %u  online %u  samples %" G_GUINT64_FORMAT "  history %" G_GSIZE_FORMAT
+           " KiB\n",
            (g_get_monotonic_time () - follow->start_us) / 1e6, n, follow->n_fresh, n_online,
-           follow->n_samples);
+           follow->n_samples, history_bytes / 1024);
   fflush (stdout);
 
   return G_SOURCE_CONTINUE;

@@ -26,7 +26,7 @@ node_new (const char *key,
           const char *address,
           const char *hostname)
 {
-  SeyeNode *node = _seye_node_new (key, name, FALSE, 4);
+  SeyeNode *node = _seye_node_new (key, name, FALSE, 1.0);
   g_autoptr (SeyeNodeInfo) info = seye_node_info_new ();
 
   info->node_id = g_strdup (key);
@@ -158,7 +158,7 @@ test_match (void)
 {
   g_autoptr (SeyeNode) node = node_new ("3f2a00000000000000000000000000b7", "Build-Server",
                                         "192.168.1.20:7373", "Ärger-host");
-  g_autoptr (SeyeNode) unknown = _seye_node_new ("10.0.0.1:7373", "10.0.0.1", TRUE, 4);
+  g_autoptr (SeyeNode) unknown = _seye_node_new ("10.0.0.1:7373", "10.0.0.1", TRUE, 1.0);
 
   g_assert_null (seye_node_column_fold_search (NULL));
   g_assert_null (seye_node_column_fold_search (""));
@@ -246,7 +246,7 @@ add_filesystem (SeyeSample *sample,
 static void
 test_load_and_disk (void)
 {
-  g_autoptr (SeyeNode) node = _seye_node_new ("c0", "disks", FALSE, 4);
+  g_autoptr (SeyeNode) node = _seye_node_new ("c0", "disks", FALSE, 1.0);
   g_autoptr (SeyeNode) empty = node_new ("d0", "empty", "10.0.0.11:7373", "host");
   g_autoptr (SeyeNodeInfo) info = seye_node_info_new ();
   g_autoptr (SeyeSample) sample = seye_sample_new ();

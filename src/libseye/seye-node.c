@@ -350,14 +350,14 @@ SeyeNode *
 _seye_node_new (const char *key,
                 const char *name,
                 gboolean    manual,
-                guint       history_capacity)
+                double      interval)
 {
   SeyeNode *self = g_object_new (SEYE_TYPE_NODE, NULL);
 
   self->key = g_strdup (key);
   self->name = g_strdup (name);
   self->manual = !!manual;
-  self->history = seye_history_new (MAX (history_capacity, 2));
+  self->history = seye_history_new (SEYE_HISTORY_SECONDS, interval);
 
   return self;
 }
@@ -663,7 +663,9 @@ seye_node_get_sample (SeyeNode *self)
 /**
  * seye_node_get_history:
  *
- * Returns: (transfer none): the recent samples, oldest first. Read only.
+ * Returns: (transfer none): the series of the last SEYE_HISTORY_SECONDS of samples, oldest
+ *   first, in a compact form (see seye-history.h); the latest whole sample is
+ *   seye_node_get_sample(). Read only.
  */
 SeyeHistory *
 seye_node_get_history (SeyeNode *self)
