@@ -41,7 +41,8 @@ static const GOptionEntry entries[] = {
   { "sort", 's', 0, G_OPTION_ARG_STRING, &opt_sort,
     N_("Sort by cpu, memory, load, name, uptime or processes (default cpu)"), N_("KEY") },
   { "filter", 'f', 0, G_OPTION_ARG_STRING, &opt_filter,
-    N_("Show only nodes whose name, address or id contains TEXT"), N_("TEXT") },
+    N_("Show only nodes whose name, address, id or a tag contains TEXT; "
+       "“tag:web”: only those tagged web"), N_("TEXT") },
   { "count", 'c', 0, G_OPTION_ARG_INT, &opt_count,
     N_("When not on a terminal: stop after this many updates (default: run until interrupted)"),
     N_("N") },

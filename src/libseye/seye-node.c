@@ -6,6 +6,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "seye-node-private.h"
+#include "seye-tags.h"
 
 
 enum {
@@ -437,7 +438,8 @@ node_info_equal (const SeyeNodeInfo *a,
          a->n_cores == b->n_cores &&
          a->api_version == b->api_version &&
          a->interval == b->interval &&
-         a->boot_time == b->boot_time;
+         a->boot_time == b->boot_time &&
+         seye_tags_equal ((const char * const *) a->tags, (const char * const *) b->tags);
 }
 
 void
