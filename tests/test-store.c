@@ -258,9 +258,10 @@ test_retention (Fixture       *fixture,
   gint64 now = T0 + 3 * HOUR;
 
   g_assert_cmpint (seye_store_get_raw_retention (store), ==, 24 * 3600);
-  g_assert_cmpint (seye_store_get_rollup_retention (store), ==, 30 * 24 * 3600);
+  g_assert_cmpint (seye_store_get_rollup_retention (store), ==, 7 * 24 * 3600);
+  g_assert_cmpint (seye_store_get_hourly_retention (store), ==, 90 * 24 * 3600);
   seye_store_set_raw_retention (store, 3600);
-  g_object_set (store, "rollup-retention", (gint64) 7200, NULL);
+  g_object_set (store, "rollup-retention", (gint64) 7200, "hourly-retention", (gint64) 7200, NULL);
   g_assert_cmpint (seye_store_get_rollup_retention (store), ==, 7200);
 
   /* Three hours, one sample every 10 s, two nodes. */
@@ -306,6 +307,7 @@ test_retention (Fixture       *fixture,
   maintain (store, now + 10 * HOUR);
   g_assert_cmpint (count_rows (fixture->path, RAW_COUNT), ==, 0);
   g_assert_cmpint (count_rows (fixture->path, "SELECT count(*) FROM rollups"), ==, 0);
+  g_assert_cmpint (count_rows (fixture->path, "SELECT count(*) FROM hourly"), ==, 0);
 }
 
 static void

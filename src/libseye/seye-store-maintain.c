@@ -1,18 +1,11 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* Maintenance: rolling complete minutes up, pruning what is past its retention, checkpointing. */
+/* Maintenance: rolling complete minutes and hours up, pruning what is past its retention,
+ * keeping the disk budget (seye-store-budget.c), checkpointing. */
 #define G_LOG_DOMAIN "seye-store"
 
 #include "config.h"
 
 #include "seye-store-private.h"
-
-typedef struct
-{
-  char   *path;
-  gint64  now_ms;
-  gint64  raw_retention;
-  gint64  rollup_retention;
-} MaintainData;
 
 static void
 maintain_data_free (gpointer data)
@@ -35,7 +28,12 @@ typedef struct
   sqlite3_stmt *clean;
   sqlite3_stmt *prune_raw;
   sqlite3_stmt *prune_rollups;
+  sqlite3_stmt *prune_hourly;
   sqlite3_stmt *prune_alerts;
+  sqlite3_stmt *mark_hour;
+  sqlite3_stmt *rollup_hour;
+  sqlite3_stmt *dirty_hours;
+  sqlite3_stmt *clean_hour;
 } Statements;
 
 static void
@@ -46,7 +44,12 @@ statements_clear (Statements *st)
   g_clear_pointer (&st->clean, sqlite3_finalize);
   g_clear_pointer (&st->prune_raw, sqlite3_finalize);
   g_clear_pointer (&st->prune_rollups, sqlite3_finalize);
+  g_clear_pointer (&st->prune_hourly, sqlite3_finalize);
   g_clear_pointer (&st->prune_alerts, sqlite3_finalize);
+  g_clear_pointer (&st->mark_hour, sqlite3_finalize);
+  g_clear_pointer (&st->rollup_hour, sqlite3_finalize);
+  g_clear_pointer (&st->dirty_hours, sqlite3_finalize);
+  g_clear_pointer (&st->clean_hour, sqlite3_finalize);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Statements, statements_clear)
@@ -56,6 +59,7 @@ statements_prepare (Statements *st,
                     sqlite3    *db)
 {
   g_autofree char *rollup_sql = _seye_store_sql_rollup ();
+  g_autofree char *rollup_hour_sql = _seye_store_sql_rollup_hour ();
   int rc;
 
   rc = sqlite3_prepare_v2 (db, rollup_sql, -1, &st->rollup, NULL);
@@ -71,7 +75,20 @@ statements_prepare (Statements *st,
     rc = sqlite3_prepare_v2 (db, "DELETE FROM rollups WHERE node = ?1 AND minute < ?2", -1,
                              &st->prune_rollups, NULL);
   if (rc == SQLITE_OK)
+    rc = sqlite3_prepare_v2 (db, "DELETE FROM hourly WHERE node = ?1 AND hour < ?2", -1,
+                             &st->prune_hourly, NULL);
+  if (rc == SQLITE_OK)
     rc = sqlite3_prepare_v2 (db, "DELETE FROM alerts WHERE time < ?1", -1, &st->prune_alerts, NULL);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_prepare_v2 (db, "INSERT OR IGNORE INTO dirty_hours (hour) VALUES (?1)", -1,
+                             &st->mark_hour, NULL);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_prepare_v2 (db, rollup_hour_sql, -1, &st->rollup_hour, NULL);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_prepare_v2 (db, "SELECT hour FROM dirty_hours WHERE hour + 3600000 <= ?1 "
+                                 "ORDER BY hour LIMIT ?2", -1, &st->dirty_hours, NULL);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_prepare_v2 (db, "DELETE FROM dirty_hours WHERE hour = ?1", -1, &st->clean_hour, NULL);
 
   return rc;
 }
@@ -114,7 +131,7 @@ dirty_minutes (Statements *st,
   return rc == SQLITE_DONE ? SQLITE_OK : rc;
 }
 
-/* Rolls one minute up for every node, and marks it clean. */
+/* Rolls one minute up for every node, marks it clean and its hour dirty. */
 static int
 roll_up_minute (Statements *st,
                 GArray     *nodes,
@@ -133,6 +150,11 @@ roll_up_minute (Statements *st,
     {
       sqlite3_bind_int64 (st->clean, 1, minute);
       rc = _seye_store_step_reset (st->clean);
+    }
+  if (rc == SQLITE_OK)
+    {
+      sqlite3_bind_int64 (st->mark_hour, 1, floor_hour (minute));
+      rc = _seye_store_step_reset (st->mark_hour);
     }
 
   return rc;
@@ -208,8 +230,84 @@ roll_up (sqlite3             *db,
   return rc;
 }
 
+/* One transaction: up to HOURLY_CHUNK dirty hours that end before @until, every node. */
+static int
+roll_up_hours_chunk (sqlite3     *db,
+                     Statements  *st,
+                     GArray      *nodes,
+                     gint64       until,
+                     guint       *n_hours)
+{
+  gint64 hours[HOURLY_CHUNK];
+  int rc;
+
+  *n_hours = 0;
+  rc = sqlite3_exec (db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+  if (rc != SQLITE_OK)
+    return rc;
+
+  sqlite3_bind_int64 (st->dirty_hours, 1, until);
+  sqlite3_bind_int64 (st->dirty_hours, 2, HOURLY_CHUNK);
+  while ((rc = sqlite3_step (st->dirty_hours)) == SQLITE_ROW)
+    hours[(*n_hours)++] = sqlite3_column_int64 (st->dirty_hours, 0);
+  sqlite3_reset (st->dirty_hours);
+  rc = rc == SQLITE_DONE ? SQLITE_OK : rc;
+
+  for (guint h = 0; h < *n_hours && rc == SQLITE_OK; h++)
+    {
+      for (guint i = 0; i < nodes->len && rc == SQLITE_OK; i++)
+        {
+          sqlite3_bind_int64 (st->rollup_hour, 1, g_array_index (nodes, gint64, i));
+          sqlite3_bind_int64 (st->rollup_hour, 2, hours[h]);
+          rc = _seye_store_step_reset (st->rollup_hour);
+        }
+      if (rc == SQLITE_OK)
+        {
+          sqlite3_bind_int64 (st->clean_hour, 1, hours[h]);
+          rc = _seye_store_step_reset (st->clean_hour);
+        }
+    }
+
+  if (rc == SQLITE_OK)
+    rc = sqlite3_exec (db, "COMMIT", NULL, NULL, NULL);
+  if (rc != SQLITE_OK)
+    sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL);
+
+  return rc;
+}
+
+/* Rolls up the hours whose every minute is rolled up: they end before the oldest
+ * dirty minute and before the last complete minute. */
+static int
+roll_up_hours (sqlite3             *db,
+               Statements          *st,
+               const MaintainData  *md,
+               GCancellable        *cancellable,
+               GArray             **nodes)
+{
+  gint64 oldest_dirty, until;
+  int rc;
+
+  oldest_dirty = _seye_store_query_int (db, "SELECT min (minute) FROM dirty", 0, G_MAXINT64, &rc);
+  if (rc == SQLITE_OK && *nodes == NULL)
+    *nodes = node_rowids (db, &rc);
+  until = MIN (floor_minute (md->now_ms - ROLLUP_LAG_MS), oldest_dirty);
+
+  while (rc == SQLITE_OK && !g_cancellable_is_cancelled (cancellable))
+    {
+      guint n_hours;
+
+      rc = roll_up_hours_chunk (db, st, *nodes, until, &n_hours);
+      if (n_hours < HOURLY_CHUNK)
+        break;
+    }
+
+  return rc;
+}
+
 /* Deletes what is past its retention, node by node; raw samples go only once their
- * minutes are rolled up. Alert events go with the rollups of their time. */
+ * minutes are rolled up, minute rollups only once their hours are (whole hours).
+ * Alert events go with the longest tier. */
 static int
 prune (sqlite3             *db,
        Statements          *st,
@@ -217,17 +315,21 @@ prune (sqlite3             *db,
        GCancellable        *cancellable,
        GArray             **nodes)
 {
-  gint64 oldest_dirty, raw_cut, rollup_cut;
+  gint64 oldest_dirty, oldest_dirty_hour, raw_cut, rollup_cut, hourly_cut, alert_cut;
   int rc;
 
   oldest_dirty = _seye_store_query_int (db, "SELECT min (minute) FROM dirty", 0, G_MAXINT64, &rc);
+  if (rc == SQLITE_OK)
+    oldest_dirty_hour = _seye_store_query_int (db, "SELECT min (hour) FROM dirty_hours", 0, G_MAXINT64, &rc);
   if (rc == SQLITE_OK && *nodes == NULL)
     *nodes = node_rowids (db, &rc);
   if (rc != SQLITE_OK)
     return rc;
 
   raw_cut = floor_minute (MIN (md->now_ms - md->raw_retention * 1000, oldest_dirty));
-  rollup_cut = floor_minute (md->now_ms - md->rollup_retention * 1000);
+  rollup_cut = floor_hour (MIN (md->now_ms - md->rollup_retention * 1000, oldest_dirty_hour));
+  hourly_cut = floor_hour (md->now_ms - md->hourly_retention * 1000);
+  alert_cut = md->now_ms - MAX (md->rollup_retention, md->hourly_retention) * 1000;
 
   for (guint i = 0; rc == SQLITE_OK && i < (*nodes)->len && !g_cancellable_is_cancelled (cancellable); i++)
     {
@@ -240,12 +342,18 @@ prune (sqlite3             *db,
           sqlite3_bind_int64 (st->prune_rollups, 2, rollup_cut);
           rc = _seye_store_step_reset (st->prune_rollups);
         }
+      if (rc == SQLITE_OK)
+        {
+          sqlite3_bind_int64 (st->prune_hourly, 1, g_array_index (*nodes, gint64, i));
+          sqlite3_bind_int64 (st->prune_hourly, 2, hourly_cut);
+          rc = _seye_store_step_reset (st->prune_hourly);
+        }
     }
 
-  /* The alert log is kept as long as the rollups. */
+  /* The alert log is kept as long as the longest tier. */
   if (rc == SQLITE_OK)
     {
-      sqlite3_bind_int64 (st->prune_alerts, 1, rollup_cut);
+      sqlite3_bind_int64 (st->prune_alerts, 1, alert_cut);
       rc = _seye_store_step_reset (st->prune_alerts);
     }
 
@@ -266,7 +374,11 @@ maintain_steps (sqlite3             *db,
   if (rc == SQLITE_OK)
     rc = roll_up (db, &st, md, cancellable, &nodes);
   if (rc == SQLITE_OK)
+    rc = roll_up_hours (db, &st, md, cancellable, &nodes);
+  if (rc == SQLITE_OK)
     rc = prune (db, &st, md, cancellable, &nodes);
+  if (rc == SQLITE_OK)
+    rc = _seye_store_keep_budget (db, md, cancellable);
   if (rc == SQLITE_OK)
     rc = sqlite3_exec (db, "PRAGMA wal_checkpoint (PASSIVE)", NULL, NULL, NULL);
 
@@ -303,6 +415,8 @@ maintain_data_new (SeyeStore *self,
   md->now_ms = now_ms;
   md->raw_retention = self->raw_retention;
   md->rollup_retention = self->rollup_retention;
+  md->hourly_retention = self->hourly_retention;
+  md->disk_budget = self->disk_budget;
 
   return md;
 }
@@ -312,8 +426,12 @@ maintain_data_new (SeyeStore *self,
  * @now_ms: the present, Unix ms
  *
  * Rolls every complete minute up to one minute before @now_ms into one-minute
- * rollups, then deletes raw samples older than "raw-retention" (only rolled-up
- * ones), rollups and alert events older than "rollup-retention", and checkpoints the WAL.
+ * rollups and every complete hour into hourly ones, then deletes raw samples older than
+ * "raw-retention" (only rolled-up ones), minute rollups older than "rollup-retention"
+ * (only whole hours already rolled up), hourly rollups older than "hourly-retention" and
+ * alert events older than the longer of the two; then, while the data outgrows
+ * "disk-budget", the oldest raw samples, minute and hourly rollups in that order (keeping
+ * the newest of each); and checkpoints the WAL.
  * Uses the store's own connection: call it from the writing thread, or use
  * seye_store_maintain_async() which uses a connection of its own on a worker.
  */

@@ -14,6 +14,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, sqlite3_finalize)
 #define WORKER_BUSY_MS      5000
 #define ROLLUP_CHUNK_MS     (2 * SEYE_STORE_ROLLUP_MS)   /* minutes rolled up per transaction */
 #define ROLLUP_LAG_MS       SEYE_STORE_ROLLUP_MS         /* a minute is rolled up this long after its end */
+#define HOURLY_CHUNK        4        /* hours rolled up per transaction */
 #define MAINTAIN_PERIOD_S   60       /* SeyeRecorder runs a maintenance pass this often */
 #define MAX_PENDING         500000   /* samples kept while the database is busy */
 #define COMMIT_SLICE        4000     /* samples per recorder commit when catching up (~6 ms) */
@@ -81,6 +82,15 @@ floor_minute (gint64 ms)
   return r < 0 ? ms - r - SEYE_STORE_ROLLUP_MS : ms - r;
 }
 
+/* The start of the hour @ms falls in (Unix ms). */
+static inline gint64
+floor_hour (gint64 ms)
+{
+  gint64 r = ms % SEYE_STORE_HOURLY_MS;
+
+  return r < 0 ? ms - r - SEYE_STORE_HOURLY_MS : ms - r;
+}
+
 struct _SeyeStore
 {
   GObject       parent_instance;
@@ -90,6 +100,8 @@ struct _SeyeStore
   char         *set_aside_message;
   gint64        raw_retention;      /* seconds */
   gint64        rollup_retention;   /* seconds */
+  gint64        hourly_retention;   /* seconds */
+  gint64        disk_budget;        /* bytes, 0 for none */
   gboolean      read_only;          /* nothing is recorded: asked for, or the file cannot be written */
   gboolean      immutable;          /* read without the -wal and -shm SQLite cannot make */
   GError       *write_error;        /* why a store opened to record only reads */
@@ -220,12 +232,29 @@ void        _seye_store_read_data_free      (gpointer      data);
 sqlite3    *_seye_store_read_data_connect   (ReadData     *rd,
                                              GTask        *task);
 
+/* seye-store-budget.c: what maintenance is asked to keep, read on its own thread. */
+typedef struct
+{
+  char   *path;
+  gint64  now_ms;
+  gint64  raw_retention;      /* seconds */
+  gint64  rollup_retention;   /* seconds */
+  gint64  hourly_retention;   /* seconds */
+  gint64  disk_budget;        /* bytes, 0 for none */
+} MaintainData;
+
+int         _seye_store_keep_budget         (sqlite3             *db,
+                                             const MaintainData  *md,
+                                             GCancellable        *cancellable);
+
 /* seye-store-schema.c: the SQL text is built from the metric table (g_free() it). */
 char       *_seye_store_sql_insert_sample   (void);
 char       *_seye_store_sql_select_raw      (void);
 char       *_seye_store_sql_select_rollups  (void);
 char       *_seye_store_sql_flush_recent    (void);
 char       *_seye_store_sql_rollup          (void);
+char       *_seye_store_sql_select_hourly   (void);
+char       *_seye_store_sql_rollup_hour     (void);
 #define SEYE_STORE_SQL_INSERT_ALERT \
   "INSERT INTO alerts (time, node_id, name, rule, event, value, reason) VALUES (?, ?, ?, ?, ?, ?, ?)"
 OpenResult  _seye_store_migrate             (SeyeStore    *self,

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* Reading: a node's rows over a range, raw where held and rollups before, merged into buckets. */
+/* Reading: a node's rows over a range, raw where held, minute rollups before, hourly ones
+ * before those, merged into buckets. */
 #define G_LOG_DOMAIN "seye-store"
 
 #include "config.h"
@@ -193,14 +194,15 @@ row_read_raw (Row          *row,
     }
 }
 
-/* SELECT minute, n, cores, <metric, metric_min, metric_max> FROM rollups */
+/* SELECT minute, n, cores, <metric, metric_min, metric_max> FROM rollups (or hourly) */
 static void
 row_read_rollup (Row          *row,
-                 sqlite3_stmt *stmt)
+                 sqlite3_stmt *stmt,
+                 gint64        span_ms)
 {
   row_reset (row);
   row->time_ms = sqlite3_column_int64 (stmt, 0);
-  row->span_ms = SEYE_STORE_ROLLUP_MS;
+  row->span_ms = span_ms;
   row->n = (guint) sqlite3_column_int64 (stmt, 1);
   row_read_cores (row, stmt, 2);
 
@@ -310,13 +312,21 @@ lookup_node (sqlite3    *db,
   return rc;
 }
 
-/* Rows of @node from @from_ms to @to_ms into @series: raw samples (@raw) from @split on,
- * or rollups that end before @split. */
+/* Which table push_rows() reads. */
+typedef enum
+{
+  TIER_RAW,
+  TIER_MINUTES,
+  TIER_HOURS,
+} Tier;
+
+/* Rows of @node from @from_ms to @to_ms into @series: raw samples from @split on, or
+ * rollups (minutes or hours) that end before @split. */
 static gboolean
 push_rows (sqlite3  *db,
            Series   *series,
            Row      *row,
-           gboolean  raw,
+           Tier      tier,
            gint64    node,
            gint64    from_ms,
            gint64    to_ms,
@@ -324,7 +334,9 @@ push_rows (sqlite3  *db,
            int      *rc_out,
            GError  **error)
 {
-  g_autofree char *sql = raw ? _seye_store_sql_select_raw () : _seye_store_sql_select_rollups ();
+  g_autofree char *sql = tier == TIER_RAW ? _seye_store_sql_select_raw ()
+                         : tier == TIER_MINUTES ? _seye_store_sql_select_rollups ()
+                         : _seye_store_sql_select_hourly ();
   g_autoptr (sqlite3_stmt) stmt = NULL;
   gint64 last = G_MININT64;
   gboolean ok = TRUE;
@@ -334,14 +346,15 @@ push_rows (sqlite3  *db,
   if (rc == SQLITE_OK)
     {
       sqlite3_bind_int64 (stmt, 1, node);
-      sqlite3_bind_int64 (stmt, 2, raw ? MAX (from_ms, split) : floor_minute (from_ms));
+      sqlite3_bind_int64 (stmt, 2, tier == TIER_RAW ? MAX (from_ms, split)
+                                   : tier == TIER_MINUTES ? floor_minute (from_ms) : floor_hour (from_ms));
       sqlite3_bind_int64 (stmt, 3, to_ms);
-      if (!raw)
+      if (tier != TIER_RAW)
         sqlite3_bind_int64 (stmt, 4, split);
 
       while (ok && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
         {
-          if (raw)
+          if (tier == TIER_RAW)
             {
               /* The same sample in both tables until the next pass moves it. */
               if (sqlite3_column_int64 (stmt, 0) == last)
@@ -351,7 +364,7 @@ push_rows (sqlite3  *db,
             }
           else
             {
-              row_read_rollup (row, stmt);
+              row_read_rollup (row, stmt, tier == TIER_MINUTES ? SEYE_STORE_ROLLUP_MS : SEYE_STORE_HOURLY_MS);
             }
           ok = series_push (series, row, error);
         }
@@ -362,11 +375,21 @@ push_rows (sqlite3  *db,
   return ok;
 }
 
+/* Where @node's minute rollups begin: hourly rows are read before it. */
+static gint64
+minutes_start (sqlite3 *db,
+               gint64   node,
+               int     *rc)
+{
+  return _seye_store_query_int (db, "SELECT min (minute) FROM rollups WHERE node = ?1", node, G_MAXINT64, rc);
+}
+
 /*
  * Reads [from, to] of a node: rollups before a split time, raw samples after it.
  * With buckets of a minute or more the split is the oldest minute not rolled up;
- * finer, it is the oldest raw sample. Rows are merged into buckets of
- * (to - from) / max_points when that is coarser than the data.
+ * finer, it is the oldest raw sample. Before the node's oldest minute rollup, hourly
+ * rollups. Rows are merged into buckets of (to - from) / max_points when that is
+ * coarser than the data.
  */
 gboolean
 _seye_store_read_series (sqlite3     *db,
@@ -380,7 +403,8 @@ _seye_store_read_series (sqlite3     *db,
 {
   Series series = { 0 };
   Row row;
-  gint64 node, split;
+  gint64 node, split, hour_split = G_MAXINT64;
+  gboolean with_rollups;
   gboolean ok = TRUE;
   int rc;
 
@@ -405,14 +429,19 @@ _seye_store_read_series (sqlite3     *db,
     split = _seye_store_query_int (db, "SELECT min (t) FROM (SELECT min (time) AS t FROM samples WHERE node = ?1 "
                                        "UNION ALL SELECT min (time) FROM recent WHERE node = ?1)",
                                    node, G_MAXINT64, &rc);
+  with_rollups = split > from_ms - SEYE_STORE_ROLLUP_MS;
+  if (rc == SQLITE_OK && with_rollups)
+    hour_split = MIN (split, minutes_start (db, node, &rc));
   if (rc != SQLITE_OK)
     goto out;
 
-  /* Rollups before the split, raw samples from the split on. */
-  if (split > from_ms - SEYE_STORE_ROLLUP_MS)
-    ok = push_rows (db, &series, &row, FALSE, node, from_ms, to_ms, split, &rc, error);
+  /* Hourly rollups before the minutes, minute rollups before the split, raw samples from it on. */
+  if (with_rollups && hour_split > from_ms - SEYE_STORE_HOURLY_MS)
+    ok = push_rows (db, &series, &row, TIER_HOURS, node, from_ms, to_ms, hour_split, &rc, error);
+  if (ok && rc == SQLITE_OK && with_rollups)
+    ok = push_rows (db, &series, &row, TIER_MINUTES, node, from_ms, to_ms, split, &rc, error);
   if (ok && rc == SQLITE_OK && split <= to_ms)
-    ok = push_rows (db, &series, &row, TRUE, node, from_ms, to_ms, split, &rc, error);
+    ok = push_rows (db, &series, &row, TIER_RAW, node, from_ms, to_ms, split, &rc, error);
 
   if (ok && rc == SQLITE_OK)
     ok = series_flush (&series, error);
@@ -500,7 +529,7 @@ collect_point_cb (const Row  *row,
  * @max_points: at most about this many points; 0 for every stored row
  *
  * A node's history over a range, oldest first: raw samples where they are still
- * held, one-minute rollups before that; when the range holds more than
+ * held, one-minute rollups before that, hourly rollups before those; when the range holds more than
  * @max_points rows they are merged into equal buckets of (to - from) / max_points
  * (averages weighted by sample count, minimum of minima, maximum of maxima);
  * buckets of a minute or more are read from rollups alone. See SeyeStorePoint
@@ -654,7 +683,9 @@ seye_store_list_nodes (SeyeStore  *self,
 
   rc = sqlite3_prepare_v2 (self->db,
                            "SELECT node_id, name, address,"
-                           " min (coalesce ((SELECT min (minute) FROM rollups WHERE node = id), 9e18),"
+                           " min (coalesce ((SELECT min (hour) FROM hourly WHERE node = id AND hour + 3600000 <="
+                           "                  coalesce ((SELECT min (minute) FROM rollups WHERE node = id), 9e18)), 9e18),"
+                           "      coalesce ((SELECT min (minute) FROM rollups WHERE node = id), 9e18),"
                            "      coalesce ((SELECT min (time) FROM samples WHERE node = id), 9e18),"
                            "      coalesce ((SELECT min (time) FROM recent WHERE node = id), 9e18)),"
                            " max (coalesce ((SELECT max (minute) FROM rollups WHERE node = id), 0),"

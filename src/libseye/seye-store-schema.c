@@ -9,7 +9,7 @@
 #include "seye-store-private.h"
 
 /*
- * Layout (schema version 2)
+ * Layout (schema version 3)
  *
  *   nodes    one row per node id, with the last name and address seen
  *   recent   samples as committed, appended in arrival order: a polling round of
@@ -26,7 +26,14 @@
  *            minute roll up again, and no other
  *   alerts   (version 2) the alert log: one row per start, clear or acknowledgement,
  *            with the node's id and name as they were, the rule's id, its value and
- *            the reason in words; kept as long as the rollups
+ *            the reason in words; kept as long as the longest rollup tier
+ *   hourly   (version 3) one row per node and hour, the same columns as "rollups",
+ *            made from them (averages weighted by their n): the long range costs 60
+ *            times less than in minutes, so the minute tier can be kept shorter
+ *   dirty_hours (version 3) hours whose minutes were rolled up since their hour was;
+ *            the minute rollups of an hour are pruned only once it is clean. The
+ *            migration marks every hour the rollups hold, so the first maintenance
+ *            pass builds the hours of an older history before its minutes age out
  *
  * Numbers are stored as integers in fixed units (1/100 %, KiB, bytes/s, 1/100 of a
  * load) so SQLite writes them in 1 to 4 bytes instead of 8.
@@ -117,6 +124,41 @@ static const char * const migrations[SEYE_STORE_SCHEMA_VERSION + 1] = {
     "  event TEXT NOT NULL CHECK (event IN ('start', 'clear', 'acknowledge')),"
     "  value REAL, reason TEXT);"
     "CREATE INDEX IF NOT EXISTS alerts_time ON alerts (time);",
+  [3] =
+    "CREATE TABLE IF NOT EXISTS hourly ("
+    "  node INTEGER NOT NULL, hour INTEGER NOT NULL, n INTEGER NOT NULL, cores BLOB,"
+    "  cpu_busy INTEGER, cpu_busy_min INTEGER, cpu_busy_max INTEGER,"
+    "  cpu_user INTEGER, cpu_user_min INTEGER, cpu_user_max INTEGER,"
+    "  cpu_system INTEGER, cpu_system_min INTEGER, cpu_system_max INTEGER,"
+    "  cpu_iowait INTEGER, cpu_iowait_min INTEGER, cpu_iowait_max INTEGER,"
+    "  cpu_steal INTEGER, cpu_steal_min INTEGER, cpu_steal_max INTEGER,"
+    "  mem_used INTEGER, mem_used_min INTEGER, mem_used_max INTEGER,"
+    "  mem_available INTEGER, mem_available_min INTEGER, mem_available_max INTEGER,"
+    "  mem_total INTEGER, mem_total_min INTEGER, mem_total_max INTEGER,"
+    "  swap_used INTEGER, swap_used_min INTEGER, swap_used_max INTEGER,"
+    "  swap_total INTEGER, swap_total_min INTEGER, swap_total_max INTEGER,"
+    "  load1 INTEGER, load1_min INTEGER, load1_max INTEGER,"
+    "  load5 INTEGER, load5_min INTEGER, load5_max INTEGER,"
+    "  load15 INTEGER, load15_min INTEGER, load15_max INTEGER,"
+    "  procs INTEGER, procs_min INTEGER, procs_max INTEGER,"
+    "  threads INTEGER, threads_min INTEGER, threads_max INTEGER,"
+    "  net_rx INTEGER, net_rx_min INTEGER, net_rx_max INTEGER,"
+    "  net_tx INTEGER, net_tx_min INTEGER, net_tx_max INTEGER,"
+    "  disk_read INTEGER, disk_read_min INTEGER, disk_read_max INTEGER,"
+    "  disk_write INTEGER, disk_write_min INTEGER, disk_write_max INTEGER,"
+    "  uptime INTEGER, uptime_min INTEGER, uptime_max INTEGER,"
+    "  PRIMARY KEY (node, hour)) WITHOUT ROWID;"
+    "CREATE TABLE IF NOT EXISTS dirty_hours ("
+    "  hour INTEGER PRIMARY KEY);"
+    /* Every hour from each node's oldest minute rollup to its newest (index seeks, no scan). */
+    "WITH RECURSIVE"
+    "  span (first, last) AS ("
+    "    SELECT min ((SELECT min (minute) FROM rollups WHERE node = nodes.id)),"
+    "           max ((SELECT max (minute) FROM rollups WHERE node = nodes.id)) FROM nodes),"
+    "  hours (hour) AS ("
+    "    SELECT first / 3600000 * 3600000 FROM span WHERE first IS NOT NULL"
+    "    UNION ALL SELECT hour + 3600000 FROM hours, span WHERE hour + 3600000 <= span.last)"
+    "INSERT OR IGNORE INTO dirty_hours (hour) SELECT hour FROM hours;",
 };
 
 /* SQL text ----------------------------------------------------------------- */
@@ -210,6 +252,44 @@ _seye_store_sql_rollup (void)
   return g_string_free (str, FALSE);
 }
 
+/* One node's rows of the hourly tier, in the column order of _seye_store_sql_select_rollups(). */
+char *
+_seye_store_sql_select_hourly (void)
+{
+  g_autofree char *columns = metric_columns ("", TRUE);
+
+  return g_strdup_printf ("SELECT hour, n, cores%s FROM hourly "
+                          "WHERE node = ?1 AND hour >= ?2 AND hour <= ?3 AND hour + 3600000 <= ?4 "
+                          "ORDER BY hour", columns);
+}
+
+/* One node's hour ?2 from its minute rollups, weighted by their sample counts. An hour
+ * already written is made again only while the node's minutes reach back to its start:
+ * a late sample in an hour whose minutes were pruned must not replace it with less. */
+char *
+_seye_store_sql_rollup_hour (void)
+{
+  g_autofree char *columns = metric_columns ("", TRUE);
+  GString *str = g_string_new (NULL);
+
+  g_string_append_printf (str, "INSERT OR REPLACE INTO hourly (node, hour, n, cores%s) "
+                               "SELECT node, ?2, sum (n), seye_cores_avg (cores, n)", columns);
+  for (guint m = 0; m < N_METRICS; m++)
+    {
+      const char *column = _seye_store_metrics[m].column;
+
+      g_string_append_printf (str, ", CAST (round (sum (%s * n) * 1.0 / sum (CASE WHEN %s IS NOT NULL "
+                                   "THEN n END)) AS INTEGER), min (%s_min), max (%s_max)",
+                              column, column, column, column);
+    }
+  g_string_append (str, " FROM rollups WHERE node = ?1 AND minute >= ?2 AND minute < ?2 + 3600000 "
+                        "AND (NOT EXISTS (SELECT 1 FROM hourly WHERE node = ?1 AND hour = ?2) "
+                        "OR (SELECT min (minute) FROM rollups WHERE node = ?1) <= ?2) "
+                        "GROUP BY node");
+
+  return g_string_free (str, FALSE);
+}
+
 /* Migrating and checking --------------------------------------------------- */
 
 /* A statement that fails to compile for want of a table or column (SQLITE_ERROR) means
@@ -260,6 +340,8 @@ _seye_store_prepare_statements (SeyeStore  *self,
         _seye_store_sql_select_rollups (),
         _seye_store_sql_rollup (),
         _seye_store_sql_flush_recent (),
+        _seye_store_sql_select_hourly (),
+        _seye_store_sql_rollup_hour (),
       };
 
       for (guint i = 0; i < G_N_ELEMENTS (checks); i++)
@@ -291,6 +373,11 @@ _seye_store_migrate (SeyeStore  *self,
 {
   g_autoptr (GError) local_error = NULL;
   int rc;
+
+  /* A new file gives pages back when a smaller disk budget is chosen (seye-store-budget.c);
+   * this takes effect only before its first table, so older files keep theirs. */
+  if (version == 0)
+    _seye_store_exec (self->db, "PRAGMA auto_vacuum = INCREMENTAL", NULL, NULL);
 
   if (!_seye_store_exec (self->db, "BEGIN IMMEDIATE", &rc, &local_error))
     return _seye_store_open_failed (self, rc, USE_RECORD, local_error->message, error);
