@@ -8,8 +8,7 @@
 #include "seye-store-private.h"
 
 #define HOUR_MS         ((gint64) SEYE_STORE_HOURLY_MS)
-#define MAX_STEPS       48      /* deletions per pass: a pass stays short, the next goes on */
-#define STEP_FRACTION   8       /* each deletion takes about this share of a tier's span */
+#define MAX_STEPS       24      /* deletions per pass: a pass stays short, the next goes on */
 
 /* One tier of the history, in the order the budget takes from them. */
 typedef struct
@@ -108,8 +107,33 @@ tier_limit (sqlite3            *db,
   return align_down (limit, tier->align_ms);
 }
 
-/* Takes the oldest rows of @tier, a slice at a time, until the data fits @md's budget
- * or the tier is down to its floor. */
+/* How far past @oldest to cut to free @excess bytes: a first slice of 1/16 of what may go,
+ * then as far as the bytes per millisecond the slices before freed say (a quarter more,
+ * so a pass rarely needs another), or twice the last slice when they freed nothing. */
+static gint64
+next_cut (const Tier *tier,
+          gint64      oldest,
+          gint64      limit,
+          gint64      excess,
+          double      bytes_per_ms,
+          gint64     *slice)
+{
+  gint64 cut;
+
+  if (*slice == 0)
+    *slice = MAX ((limit - oldest) / 16, tier->align_ms);
+  else if (bytes_per_ms > 0)
+    *slice = (gint64) MIN (excess / bytes_per_ms * 1.25, (double) (limit - oldest)) + tier->align_ms;
+  else
+    *slice = MIN (*slice * 2, limit - oldest);
+
+  cut = align_down (oldest + *slice, tier->align_ms);
+
+  return CLAMP (cut, oldest + 1, limit);
+}
+
+/* Takes the oldest rows of @tier until the data fits @md's budget or the tier is down to
+ * its floor. */
 static int
 shrink_tier (sqlite3            *db,
              const Tier         *tier,
@@ -117,15 +141,15 @@ shrink_tier (sqlite3            *db,
              guint              *steps,
              GCancellable       *cancellable)
 {
+  double bytes_per_ms = 0;
+  gint64 slice = 0;
   int rc = SQLITE_OK;
+  gint64 used = used_bytes (db, &rc);
 
-  while (*steps < MAX_STEPS && !g_cancellable_is_cancelled (cancellable))
+  while (rc == SQLITE_OK && used > md->disk_budget && *steps < MAX_STEPS &&
+         !g_cancellable_is_cancelled (cancellable))
     {
-      gint64 used, oldest, limit, cut;
-
-      used = used_bytes (db, &rc);
-      if (rc != SQLITE_OK || used <= md->disk_budget)
-        break;
+      gint64 oldest, limit, cut, before = used;
 
       limit = tier_limit (db, tier, md, &rc);
       if (rc == SQLITE_OK)
@@ -133,14 +157,14 @@ shrink_tier (sqlite3            *db,
       if (rc != SQLITE_OK || oldest >= limit)
         break;
 
-      cut = align_down (oldest + MAX ((limit - oldest) / STEP_FRACTION, tier->align_ms), tier->align_ms);
-      cut = CLAMP (cut, oldest + 1, limit);
+      cut = next_cut (tier, oldest, limit, used - md->disk_budget, bytes_per_ms, &slice);
       g_debug ("History over its budget (%" G_GINT64_FORMAT " of %" G_GINT64_FORMAT " bytes): "
                "deleting %s before %" G_GINT64_FORMAT, used, md->disk_budget, tier->table, cut);
       rc = tier_delete (db, tier, cut);
       (*steps)++;
-      if (rc != SQLITE_OK)
-        break;
+      if (rc == SQLITE_OK)
+        used = used_bytes (db, &rc);
+      bytes_per_ms = (double) (before - used) / (double) (cut - oldest);
     }
 
   return rc;

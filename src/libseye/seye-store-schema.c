@@ -278,7 +278,8 @@ _seye_store_sql_rollup_hour (void)
     {
       const char *column = _seye_store_metrics[m].column;
 
-      g_string_append_printf (str, ", CAST (round (sum (%s * n) * 1.0 / sum (CASE WHEN %s IS NOT NULL "
+      /* In floating point: a sum of integers that overflows is an error in SQLite. */
+      g_string_append_printf (str, ", CAST (round (sum (%s * 1.0 * n) / sum (CASE WHEN %s IS NOT NULL "
                                    "THEN n END)) AS INTEGER), min (%s_min), max (%s_max)",
                               column, column, column, column);
     }
@@ -373,11 +374,6 @@ _seye_store_migrate (SeyeStore  *self,
 {
   g_autoptr (GError) local_error = NULL;
   int rc;
-
-  /* A new file gives pages back when a smaller disk budget is chosen (seye-store-budget.c);
-   * this takes effect only before its first table, so older files keep theirs. */
-  if (version == 0)
-    _seye_store_exec (self->db, "PRAGMA auto_vacuum = INCREMENTAL", NULL, NULL);
 
   if (!_seye_store_exec (self->db, "BEGIN IMMEDIATE", &rc, &local_error))
     return _seye_store_open_failed (self, rc, USE_RECORD, local_error->message, error);

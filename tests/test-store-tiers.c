@@ -1,0 +1,318 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SeyeStore's long range: the hourly tier (made from the minutes, read before them), the
+ * disk budget (oldest raw first, then the oldest rollups, the newest kept), a version-2
+ * file migrated with its points unchanged, and the size it reports being its file's. */
+
+#include "config.h"
+
+#include <glib/gstdio.h>
+
+#include "seye-store.h"
+#include "seye-test-mounts.h"
+#include "test-store-fixture.h"
+
+#define DAY (24 * HOUR)
+
+/* One point's values, enough to tell two readings of the same rows apart. */
+static char *
+describe_points (GPtrArray *points)
+{
+  GString *str = g_string_new (NULL);
+
+  for (guint i = 0; i < points->len; i++)
+    {
+      SeyeStorePoint *p = points->pdata[i];
+
+      g_string_append_printf (str, "%" G_GINT64_FORMAT " %" G_GINT64_FORMAT " %u %d %.4f %.4f %.4f %"
+                              G_GUINT64_FORMAT " %.4f %u\n",
+                              p->time_ms, p->span_ms, p->n_samples, p->gap_before, p->avg->cpu.busy,
+                              p->min->cpu.busy, p->max->cpu.busy, p->avg->memory.used, p->avg->load[0],
+                              p->avg->cores->len);
+    }
+
+  return g_string_free (str, FALSE);
+}
+
+static char *
+read_ranges (SeyeStore *store,
+             gint64     now)
+{
+  static const struct { gint64 span; guint max_points; } ranges[] = {
+    { HOUR, 0 }, { HOUR, 600 }, { DAY, 1440 }, { DAY, 4000 }, { 7 * DAY, 1000 }, { 3 * HOUR, 0 },
+  };
+  GString *str = g_string_new (NULL);
+
+  for (guint r = 0; r < G_N_ELEMENTS (ranges); r++)
+    {
+      g_autoptr (GPtrArray) points = query (store, ID_A, now - ranges[r].span, now, ranges[r].max_points);
+      g_autofree char *text = describe_points (points);
+
+      g_string_append_printf (str, "range %u: %u points\n%s", r, points->len, text);
+    }
+
+  return g_string_free (str, FALSE);
+}
+
+/* Samples every @step_ms from @from to @to for both nodes, with a CPU that varies. */
+static void
+add_span (SeyeStore *store,
+          gint64     from,
+          gint64     to,
+          gint64     step_ms)
+{
+  for (gint64 t = from; t < to; t += step_ms)
+    {
+      double cpu = (double) ((t / step_ms) % 97);
+
+      add_every (store, ID_A, t, cpu, step_ms / 1000.0);
+      add_every (store, ID_B, t, 100 - cpu, step_ms / 1000.0);
+    }
+  commit (store);
+}
+
+static void
+test_hourly (Fixture       *fixture,
+             gconstpointer  data)
+{
+  g_autoptr (SeyeStore) store = open_store (fixture);
+  g_autoptr (GPtrArray) points = NULL;
+  gint64 now = T0 + 5 * HOUR;
+  guint64 n_total = 0;
+  SeyeStorePoint *p;
+
+  /* Five hours at one sample every 10 s; the minutes are kept 2 hours, raw 1 hour. */
+  seye_store_set_raw_retention (store, 3600);
+  seye_store_set_rollup_retention (store, 2 * 3600);
+  add_span (store, T0, now, 10000);
+  maintain (store, now);
+
+  /* Every complete hour has its row per node, made from its 60 minutes. */
+  g_assert_cmpint (count_rows (fixture->path, "SELECT count(*) FROM hourly"), ==, 2 * 4);
+  g_assert_cmpint (count_rows (fixture->path, "SELECT min(n) FROM hourly"), ==, 360);
+  g_assert_cmpint (count_rows (fixture->path, "SELECT min(minute) FROM rollups"), ==, now - 2 * HOUR);
+  g_assert_cmpint (count_rows (fixture->path, "SELECT count(*) FROM dirty_hours"), ==, 1);
+
+  /* The whole range: three hours, then minutes, then raw samples, no gap between tiers. */
+  points = query (store, ID_A, T0, now, 0);
+  g_assert_cmpuint (points->len, ==, 3 + 60 + 360);
+  for (guint i = 0; i < 3; i++)
+    {
+      p = points->pdata[i];
+      g_assert_cmpint (p->time_ms, ==, T0 + i * HOUR);
+      g_assert_cmpint (p->span_ms, ==, HOUR);
+      g_assert_cmpuint (p->n_samples, ==, 360);
+    }
+  g_assert_cmpint (((SeyeStorePoint *) points->pdata[3])->time_ms, ==, now - 2 * HOUR);
+  g_assert_cmpint (((SeyeStorePoint *) points->pdata[3])->span_ms, ==, MINUTE);
+  for (guint i = 0; i < points->len; i++)
+    {
+      g_assert_false (((SeyeStorePoint *) points->pdata[i])->gap_before);
+      n_total += ((SeyeStorePoint *) points->pdata[i])->n_samples;
+    }
+  g_assert_cmpuint (n_total, ==, 5 * 360);
+
+  /* An hour's average is its samples' (0..96 repeating: every hour starts at t / 10 s). */
+  {
+    double sum = 0, lo = G_MAXDOUBLE, hi = 0;
+
+    for (gint64 t = T0; t < T0 + HOUR; t += 10000)
+      {
+        double cpu = (double) ((t / 10000) % 97);
+
+        sum += cpu;
+        lo = MIN (lo, cpu);
+        hi = MAX (hi, cpu);
+      }
+    p = points->pdata[0];
+    g_assert_cmpfloat_with_epsilon (p->avg->cpu.busy, sum / 360, 0.01);
+    g_assert_cmpfloat_with_epsilon (p->min->cpu.busy, lo, 0.001);
+    g_assert_cmpfloat_with_epsilon (p->max->cpu.busy, hi, 0.001);
+    g_assert_cmpuint (p->avg->cores->len, ==, 4);
+  }
+
+  /* A late sample in an hour whose minutes are gone does not replace that hour with itself. */
+  add (store, ID_A, T0 + 30 * MINUTE, 99);
+  commit (store);
+  maintain (store, now);
+  g_assert_cmpint (count_rows (fixture->path, "SELECT n FROM hourly WHERE hour = 1767225600000 AND node = "
+                                              "(SELECT id FROM nodes WHERE node_id = '" ID_A "')"), ==, 360);
+
+  /* The hours go after their own retention. */
+  seye_store_set_hourly_retention (store, 4 * 3600);
+  maintain (store, now);
+  g_assert_cmpint (count_rows (fixture->path, "SELECT min(hour) FROM hourly"), ==, now - 4 * HOUR);
+}
+
+static gint64
+stat_size (const char *path)
+{
+  GStatBuf st;
+
+  return g_stat (path, &st) == 0 ? (gint64) st.st_size : 0;
+}
+
+static gint64
+used_bytes (const char *path)
+{
+  return count_rows (path, "SELECT (SELECT page_count FROM pragma_page_count) - "
+                           "(SELECT freelist_count FROM pragma_freelist_count)") *
+         count_rows (path, "PRAGMA page_size");
+}
+
+#define RAW_MIN  "SELECT min(t) FROM (SELECT min(time) AS t FROM samples UNION ALL SELECT min(time) FROM recent)"
+#define RAW_MAX  "SELECT max(t) FROM (SELECT max(time) AS t FROM samples UNION ALL SELECT max(time) FROM recent)"
+
+static void
+test_budget (Fixture       *fixture,
+             gconstpointer  data)
+{
+  g_autoptr (SeyeStore) store = open_store (fixture);
+  g_autoptr (GPtrArray) points = NULL;
+  gint64 now = T0 + 3 * DAY;
+  gint64 used, raw_min, raw_max, minutes, minute_max, hours;
+
+  /* Three days every 20 s, two nodes: a day of raw samples, three of rollups. */
+  g_assert_cmpint (seye_store_get_disk_budget (store), ==, SEYE_STORE_DEFAULT_DISK_BUDGET);
+  seye_store_set_disk_budget (store, 0);
+  add_span (store, T0, now, 20000);
+  maintain (store, now);
+  raw_min = count_rows (fixture->path, RAW_MIN);
+  raw_max = count_rows (fixture->path, RAW_MAX);
+  minutes = count_rows (fixture->path, "SELECT count(*) FROM rollups");
+  minute_max = count_rows (fixture->path, "SELECT max(minute) FROM rollups");
+  hours = count_rows (fixture->path, "SELECT count(*) FROM hourly");
+  g_assert_cmpint (raw_min, ==, now - DAY);
+  g_assert_cmpint (minutes, ==, 2 * (3 * 24 * 60 - 1));
+  used = used_bytes (fixture->path);
+
+  /* A little under what it takes: the oldest raw samples go, nothing else. */
+  seye_store_set_disk_budget (store, used - 64 * 1024);
+  maintain (store, now);
+  g_assert_cmpint (used_bytes (fixture->path), <=, used - 64 * 1024);
+  g_assert_cmpint (count_rows (fixture->path, RAW_MIN), >, raw_min);
+  g_assert_cmpint (count_rows (fixture->path, RAW_MAX), ==, raw_max);
+  g_assert_cmpint (count_rows (fixture->path, "SELECT count(*) FROM rollups"), ==, minutes);
+  g_assert_cmpint (count_rows (fixture->path, "SELECT count(*) FROM hourly"), ==, hours);
+
+  /* Far too little: raw down to the newest hour, then the oldest minutes down to the newest
+   * day (whole hours), the hours kept; the newest of each never go. */
+  seye_store_set_disk_budget (store, 4096);
+  maintain (store, now);
+  g_assert_cmpint (count_rows (fixture->path, RAW_MIN), >=, now - 2 * HOUR);
+  g_assert_cmpint (count_rows (fixture->path, RAW_MIN), <=, now - HOUR);
+  g_assert_cmpint (count_rows (fixture->path, RAW_MAX), ==, raw_max);
+  g_assert_cmpint (count_rows (fixture->path, "SELECT min(minute) FROM rollups"), ==, now - DAY);
+  g_assert_cmpint (count_rows (fixture->path, "SELECT max(minute) FROM rollups"), ==, minute_max);
+  g_assert_cmpint (count_rows (fixture->path, "SELECT count(*) FROM hourly"), ==, hours);
+
+  /* What was pruned for the budget still reads in hours. */
+  points = query (store, ID_A, T0, now, 0);
+  g_assert_cmpint (((SeyeStorePoint *) points->pdata[0])->time_ms, ==, T0);
+  g_assert_cmpint (((SeyeStorePoint *) points->pdata[0])->span_ms, ==, HOUR);
+  g_assert_cmpint (((SeyeStorePoint *) points->pdata[2 * 24])->span_ms, ==, MINUTE);
+
+  /* A new file gives the freed pages back: it is no larger than the data it holds. */
+  g_assert_cmpint (count_rows (fixture->path, "PRAGMA auto_vacuum"), ==, 2);
+  {
+    g_autoptr (GError) error = NULL;
+    g_autoptr (SeyeStore) probe = NULL;
+
+    g_clear_object (&store);
+    probe = seye_store_open (fixture->path, &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (count_rows (fixture->path, "PRAGMA freelist_count"), <=, 1);
+    g_assert_cmpint (stat_size (fixture->path), <, used / 2);
+  }
+}
+
+static void
+test_migrate_v2 (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  g_autoptr (GPtrArray) nodes = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after_open = NULL;
+  g_autofree char *after_maintain = NULL;
+  gint64 now = T0 + 30 * HOUR;
+  gint64 first_ms;
+
+  /* Thirty hours, a sample every 5 s and a 20-minute hole: what a version-2 file held. */
+  {
+    g_autoptr (SeyeStore) store = open_store (fixture);
+
+    add_span (store, T0 + 25 * MINUTE, T0 + 10 * HOUR, 5000);
+    add_span (store, T0 + 10 * HOUR + 20 * MINUTE, now, 5000);
+    maintain (store, now);
+    before = read_ranges (store, now);
+    nodes = seye_store_list_nodes (store, &error);
+    g_assert_no_error (error);
+    first_ms = ((SeyeStoreNode *) nodes->pdata[0])->first_ms;
+    g_assert_cmpint (first_ms, ==, T0 + 25 * MINUTE);
+  }
+  exec_sql (fixture->path, "DROP TABLE hourly; DROP TABLE dirty_hours; PRAGMA user_version = 2;");
+
+  /* Migrated: the same points, before and after its hours are made. */
+  {
+    g_autoptr (SeyeStore) store = open_store (fixture);
+
+    g_assert_cmpint (count_rows (fixture->path, "PRAGMA user_version"), ==, SEYE_STORE_SCHEMA_VERSION);
+    g_assert_cmpint (count_rows (fixture->path, "SELECT count(*) FROM dirty_hours"), ==, 30);
+    after_open = read_ranges (store, now);
+    g_assert_cmpstr (after_open, ==, before);
+
+    /* Every complete hour; the last one waits for its last minute. */
+    maintain (store, now);
+    g_assert_cmpint (count_rows (fixture->path, "SELECT count(*) FROM hourly"), ==, 2 * 29);
+    g_assert_cmpint (count_rows (fixture->path, "SELECT sum(n) FROM hourly"), ==,
+                     count_rows (fixture->path, "SELECT sum(n) FROM rollups WHERE minute < 1767330000000"));
+    after_maintain = read_ranges (store, now);
+    g_assert_cmpstr (after_maintain, ==, before);
+
+    /* The old minutes age out; the history still starts where it did, now in hours. */
+    seye_store_set_rollup_retention (store, 3600);
+    maintain (store, now);
+    g_clear_pointer (&nodes, g_ptr_array_unref);
+    nodes = seye_store_list_nodes (store, &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (((SeyeStoreNode *) nodes->pdata[0])->first_ms, ==, T0);
+    {
+      g_autoptr (GPtrArray) points = query (store, ID_A, T0, now, 0);
+
+      g_assert_cmpint (((SeyeStorePoint *) points->pdata[0])->span_ms, ==, HOUR);
+      g_assert_cmpuint (((SeyeStorePoint *) points->pdata[0])->n_samples, ==, 35 * 12);
+    }
+  }
+}
+
+static void
+test_disk_usage (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  g_autoptr (SeyeStore) store = open_store (fixture);
+  g_autofree char *wal = g_strconcat (fixture->path, "-wal", NULL);
+
+  add_span (store, T0, T0 + HOUR, 1000);
+  g_assert_cmpint (stat_size (wal), >, 0);
+  g_assert_cmpint (seye_store_get_disk_usage (store), ==, stat_size (fixture->path) + stat_size (wal));
+
+  maintain (store, T0 + HOUR);
+  g_assert_cmpint (seye_store_get_disk_usage (store), ==, stat_size (fixture->path) + stat_size (wal));
+  g_assert_cmpint (seye_store_get_disk_usage (store), >, 100 * 1000);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  store_test_init (&argc, &argv);
+
+#define ADD(path, func) g_test_add ("/seye/store/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+  ADD ("hourly", test_hourly);
+  ADD ("budget", test_budget);
+  ADD ("migrate-v2", test_migrate_v2);
+  ADD ("disk-usage", test_disk_usage);
+#undef ADD
+
+  return g_test_run ();
+}
