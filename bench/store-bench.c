@@ -8,8 +8,9 @@
  * committed in one transaction, as a SeyeRecorder does; every simulated
  * minute a rollup and prune pass runs, as the app's worker thread does. Prints the
  * insert rate, the CPU time per round and per rollup pass (and so the share of one
- * core at 1 Hz), the size of the file and of each table, the WAL written, a
- * per-node-month extrapolation for the default retention, and the time of queries
+ * core at 1 Hz), the size of the file and of each table, the WAL written, the bytes
+ * of a node-day in each tier and what they come to for 1,000 nodes at the default
+ * retention and disk budget, and the time of queries
  * the graphs make and of opening the file with its check.
  */
 #define G_LOG_DOMAIN "store-bench"
@@ -177,6 +178,56 @@ print_table_sizes (sqlite3 *db,
   sqlite3_finalize (stmt);
 }
 
+static gint64
+query_int (sqlite3    *db,
+           const char *sql)
+{
+  sqlite3_stmt *stmt = NULL;
+  gint64 value = 0;
+
+  if (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL) == SQLITE_OK && sqlite3_step (stmt) == SQLITE_ROW)
+    value = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+
+  return value;
+}
+
+/* Per node and for 1,000 nodes at the default retention and budget, from the bytes a
+ * node-day takes in each tier. An hourly row has the columns of a minute row: its size is
+ * the minute row's, 24 of them a day. */
+static void
+print_projection (sqlite3 *db,
+                  guint    n_nodes,
+                  gint64   seconds,
+                  gint64   samples_bytes,
+                  gint64   rollups_bytes)
+{
+  double raw_day = samples_bytes * (86400.0 / MIN (seconds, 86400)) / n_nodes;
+  double minute_rows = MAX (query_int (db, "SELECT count(*) FROM rollups"), 1);
+  double minute_day = rollups_bytes / minute_rows * 1440;
+  double hour_day = rollups_bytes / minute_rows * 24;
+  double raw_days = SEYE_STORE_DEFAULT_RAW_RETENTION / 86400.0;
+  double minute_days = SEYE_STORE_DEFAULT_ROLLUP_RETENTION / 86400.0;
+  double hour_days = SEYE_STORE_DEFAULT_HOURLY_RETENTION / 86400.0;
+  double rollups_node = minute_day * minute_days + hour_day * hour_days;
+  double node = raw_day * raw_days + rollups_node;
+  double budget_node = SEYE_STORE_DEFAULT_DISK_BUDGET / 1000.0;
+
+  g_print ("  per node-day: raw %.2f MB, minute rollups %.3f MB, hourly rollups %.4f MB\n",
+           raw_day / 1e6, minute_day / 1e6, hour_day / 1e6);
+  g_print ("  per node at the defaults (raw %.0f d, minutes %.0f d, hours %.0f d): %.1f MB "
+           "(30 d of minutes instead: %.1f MB)\n", raw_days, minute_days, hour_days, node / 1e6,
+           (raw_day * raw_days + 30 * minute_day) / 1e6);
+  g_print ("  1,000 nodes at the defaults: %.1f GB without a budget; the %.1f GB budget keeps %s\n",
+           node * 1000 / 1e9, SEYE_STORE_DEFAULT_DISK_BUDGET / 1e9,
+           node <= budget_node ? "all of it" : "");
+  if (node > budget_node && rollups_node < budget_node)
+    g_print ("    every rollup and the newest %.1f h of raw samples (the oldest raw go first)\n",
+             (budget_node - rollups_node) / raw_day * 24);
+  else if (node > budget_node)
+    g_print ("    the newest hour of raw samples and the newest rollups that fit\n");
+}
+
 static double
 time_query (SeyeStore  *store,
             const char *node_id,
@@ -324,19 +375,12 @@ main (int   argc,
   }
 
   total_size = file_size (path);
-  g_print ("\nSize after %.1f h (raw retention 24 h, rollups 30 d)\n", seconds / 3600.0);
+  g_print ("\nSize after %.1f h\n", seconds / 3600.0);
   g_print ("  file                         %.1f MB (%.2f MB per node)\n", total_size / 1e6,
            total_size / 1e6 / n_nodes);
   print_table_sizes (probe, &samples_bytes, &rollups_bytes);
   if (samples_bytes > 0 && rollups_bytes > 0)
-    {
-      /* Steady state per node: a day of raw samples and 30 days of rollups. */
-      double raw_day = samples_bytes * (86400.0 / MIN (seconds, 86400)) / n_nodes;
-      double rollup_day = rollups_bytes * (86400.0 / seconds) / n_nodes;
-
-      g_print ("  per node: raw %.2f MB/day, rollups %.3f MB/day\n", raw_day / 1e6, rollup_day / 1e6);
-      g_print ("  per node-month (1 day raw + 30 days of rollups): %.1f MB\n", (raw_day + 30 * rollup_day) / 1e6);
-    }
+    print_projection (probe, n_nodes, seconds, samples_bytes, rollups_bytes);
 
   g_print ("\nQueries (one node, on the writer's connection)\n");
   {
