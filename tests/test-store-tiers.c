@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* SeyeStore's long range: the hourly tier (made from the minutes, read before them), the
  * disk budget (oldest raw first, then the oldest rollups, the newest kept), a version-2
- * file migrated with its points unchanged, and the size it reports being its file's. */
+ * file migrated (its samples packed, its rollups given hours) with its points unchanged,
+ * and the size it reports being its file's. */
 
 #include "config.h"
 
@@ -31,6 +32,23 @@ describe_points (GPtrArray *points)
     }
 
   return g_string_free (str, FALSE);
+}
+
+/* Two readings line by line: a difference shows as its first line, not as megabytes. */
+static void
+assert_same_points (const char *got,
+                    const char *expected)
+{
+  g_auto (GStrv) a = g_strsplit (got, "\n", -1);
+  g_auto (GStrv) b = g_strsplit (expected, "\n", -1);
+
+  for (guint i = 0; a[i] != NULL && b[i] != NULL; i++)
+    if (g_strcmp0 (a[i], b[i]) != 0)
+      {
+        g_test_message ("line %u differs", i);
+        g_assert_cmpstr (a[i], ==, b[i]);
+      }
+  g_assert_cmpuint (g_strv_length (a), ==, g_strv_length (b));
 }
 
 static char *
@@ -159,8 +177,8 @@ used_bytes (const char *path)
          count_rows (path, "PRAGMA page_size");
 }
 
-#define RAW_MIN  "SELECT min(t) FROM (SELECT min(time) AS t FROM samples UNION ALL SELECT min(time) FROM recent)"
-#define RAW_MAX  "SELECT max(t) FROM (SELECT max(time) AS t FROM samples UNION ALL SELECT max(time) FROM recent)"
+#define RAW_MIN  "SELECT min(t) FROM (SELECT min(start) AS t FROM packed UNION ALL SELECT min(time) FROM recent)"
+#define RAW_MAX  "SELECT max(t) FROM (SELECT max(last) AS t FROM packed UNION ALL SELECT max(time) FROM recent)"
 
 static void
 test_budget (Fixture       *fixture,
@@ -225,54 +243,78 @@ test_budget (Fixture       *fixture,
   }
 }
 
+/* Thirty hours, a sample every 5 s and a 20-minute hole. */
+static void
+record_thirty_hours (SeyeStore *store,
+                     gint64     now)
+{
+  add_span (store, T0 + 25 * MINUTE, T0 + 10 * HOUR, 5000);
+  add_span (store, T0 + 10 * HOUR + 20 * MINUTE, now, 5000);
+}
+
+/* The file as version 2 left it: every sample a row of "samples" (the columns of
+ * "recent"), no "packed", no hours; its minutes not rolled up yet. */
+static void
+make_version_2 (const char *path)
+{
+  exec_sql (path,
+            "CREATE TABLE samples AS SELECT node, time, interval_ms, parts, cores, cpu_busy, cpu_user,"
+            "  cpu_system, cpu_iowait, cpu_steal, mem_used, mem_available, mem_total, swap_used,"
+            "  swap_total, load1, load5, load15, procs, threads, net_rx, net_tx, disk_read, disk_write,"
+            "  uptime FROM recent;"
+            "DELETE FROM recent; DROP INDEX recent_time; DROP TABLE packed;"
+            "DROP TABLE hourly; DROP TABLE dirty_hours; PRAGMA user_version = 2;");
+}
+
 static void
 test_migrate_v2 (Fixture       *fixture,
                  gconstpointer  data)
 {
+  g_autofree char *native_path = g_build_filename (fixture->dir, "native.db", NULL);
   g_autoptr (GPtrArray) nodes = NULL;
   g_autoptr (GError) error = NULL;
-  g_autofree char *before = NULL;
-  g_autofree char *after_open = NULL;
-  g_autofree char *after_maintain = NULL;
+  g_autofree char *expected = NULL;
+  g_autofree char *migrated = NULL;
   gint64 now = T0 + 30 * HOUR;
-  gint64 first_ms;
 
-  /* Thirty hours, a sample every 5 s and a 20-minute hole: what a version-2 file held. */
+  /* The same samples recorded by this version... */
+  {
+    g_autoptr (SeyeStore) native = seye_store_open (native_path, &error);
+
+    g_assert_no_error (error);
+    record_thirty_hours (native, now);
+    maintain (native, now);
+    expected = read_ranges (native, now);
+  }
+
+  /* ...and by version 2, then migrated: every sample packed, nothing lost, the same points. */
   {
     g_autoptr (SeyeStore) store = open_store (fixture);
 
-    add_span (store, T0 + 25 * MINUTE, T0 + 10 * HOUR, 5000);
-    add_span (store, T0 + 10 * HOUR + 20 * MINUTE, now, 5000);
-    maintain (store, now);
-    before = read_ranges (store, now);
-    nodes = seye_store_list_nodes (store, &error);
-    g_assert_no_error (error);
-    first_ms = ((SeyeStoreNode *) nodes->pdata[0])->first_ms;
-    g_assert_cmpint (first_ms, ==, T0 + 25 * MINUTE);
+    record_thirty_hours (store, now);
   }
-  exec_sql (fixture->path, "DROP TABLE hourly; DROP TABLE dirty_hours; PRAGMA user_version = 2;");
-
-  /* Migrated: the same points, before and after its hours are made. */
+  make_version_2 (fixture->path);
+  g_assert_cmpint (count_rows (fixture->path, "SELECT count(*) FROM samples"), ==, 2 * 21060);
   {
     g_autoptr (SeyeStore) store = open_store (fixture);
 
     g_assert_cmpint (count_rows (fixture->path, "PRAGMA user_version"), ==, SEYE_STORE_SCHEMA_VERSION);
-    g_assert_cmpint (count_rows (fixture->path, "SELECT count(*) FROM dirty_hours"), ==, 30);
-    after_open = read_ranges (store, now);
-    g_assert_cmpstr (after_open, ==, before);
+    g_assert_cmpint (count_rows (fixture->path, "SELECT count(*) FROM sqlite_master WHERE name = 'samples'"),
+                     ==, 0);
+    g_assert_cmpint (count_rows (fixture->path, RAW_COUNT), ==, 2 * 21060);
+    g_assert_cmpint (count_rows (fixture->path, "SELECT count(*) FROM dirty_hours"), ==, 0);
 
-    /* Every complete hour; the last one waits for its last minute. */
     maintain (store, now);
+    migrated = read_ranges (store, now);
+    assert_same_points (migrated, expected);
     g_assert_cmpint (count_rows (fixture->path, "SELECT count(*) FROM hourly"), ==, 2 * 29);
     g_assert_cmpint (count_rows (fixture->path, "SELECT sum(n) FROM hourly"), ==,
                      count_rows (fixture->path, "SELECT sum(n) FROM rollups WHERE minute < 1767330000000"));
-    after_maintain = read_ranges (store, now);
-    g_assert_cmpstr (after_maintain, ==, before);
 
     /* The old minutes age out; the history still starts where it did, now in hours. */
     seye_store_set_rollup_retention (store, 3600);
+    seye_store_set_raw_retention (store, 3600);
     maintain (store, now);
-    g_clear_pointer (&nodes, g_ptr_array_unref);
     nodes = seye_store_list_nodes (store, &error);
     g_assert_no_error (error);
     g_assert_cmpint (((SeyeStoreNode *) nodes->pdata[0])->first_ms, ==, T0);
@@ -282,6 +324,33 @@ test_migrate_v2 (Fixture       *fixture,
       g_assert_cmpint (((SeyeStorePoint *) points->pdata[0])->span_ms, ==, HOUR);
       g_assert_cmpuint (((SeyeStorePoint *) points->pdata[0])->n_samples, ==, 35 * 12);
     }
+  }
+}
+
+/* Rollups a version-2 file already had: every hour they hold is marked, and the first
+ * pass makes the hours before the minutes age out. */
+static void
+test_migrate_v2_rollups (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  gint64 now = T0 + 30 * HOUR;
+
+  {
+    g_autoptr (SeyeStore) store = open_store (fixture);
+
+    record_thirty_hours (store, now);
+    maintain (store, now);
+  }
+  exec_sql (fixture->path, "DROP TABLE hourly; DROP TABLE dirty_hours; PRAGMA user_version = 2;");
+  {
+    g_autoptr (SeyeStore) store = open_store (fixture);
+
+    g_assert_cmpint (count_rows (fixture->path, "SELECT count(*) FROM dirty_hours"), ==, 30);
+    seye_store_set_rollup_retention (store, 3600);
+    maintain (store, now);
+    g_assert_cmpint (count_rows (fixture->path, "SELECT min(hour) FROM hourly"), ==, T0);
+    g_assert_cmpint (count_rows (fixture->path, "SELECT n FROM hourly WHERE hour = 1767225600000 LIMIT 1"),
+                     ==, 35 * 12);
   }
 }
 
@@ -311,6 +380,7 @@ main (int   argc,
   ADD ("hourly", test_hourly);
   ADD ("budget", test_budget);
   ADD ("migrate-v2", test_migrate_v2);
+  ADD ("migrate-v2-rollups", test_migrate_v2_rollups);
   ADD ("disk-usage", test_disk_usage);
 #undef ADD
 

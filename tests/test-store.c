@@ -80,7 +80,7 @@ test_roundtrip (Fixture       *fixture,
   g_assert_cmpfloat_with_epsilon (p->avg->load[0], 2.5, 0.001);
   g_assert_cmpuint (p->avg->cores->len, ==, 0);
 
-  /* Moved from "recent" to "samples" by a rollup pass, and a sample seen again then:
+  /* Packed from "recent" by a rollup pass, and a sample seen again then:
    * still one of each. */
   maintain (store, T0 + HOUR);
   g_assert_cmpint (count_rows (fixture->path, "SELECT count(*) FROM recent"), ==, 0);
@@ -276,7 +276,7 @@ test_retention (Fixture       *fixture,
   maintain (store, now);
 
   /* Raw: the last hour only; rollups: the last two hours, up to the last complete minute. */
-  g_assert_cmpint (count_rows (fixture->path, "SELECT min(time) FROM samples"), ==, now - HOUR);
+  g_assert_cmpint (count_rows (fixture->path, "SELECT min(start) FROM packed"), ==, now - HOUR);
   g_assert_cmpint (count_rows (fixture->path, RAW_COUNT), ==, 2 * 360);
   g_assert_cmpint (count_rows (fixture->path, "SELECT min(minute) FROM rollups"), ==, now - 2 * HOUR);
   g_assert_cmpint (count_rows (fixture->path, "SELECT max(minute) FROM rollups"), ==, now - 2 * MINUTE);

@@ -22,7 +22,7 @@ typedef struct
 
 static const Tier tiers[] = {
   /* Raw samples go only once their minute is rolled up; the newest hour stays. */
-  { "samples", "time", HOUR_MS, SEYE_STORE_ROLLUP_MS, "SELECT min (minute) FROM dirty" },
+  { "packed", "start", HOUR_MS, SEYE_STORE_ROLLUP_MS, "SELECT min (minute) FROM dirty" },
   /* Minute rollups go in whole hours, only once their hour is rolled up; the newest day stays. */
   { "rollups", "minute", 24 * HOUR_MS, HOUR_MS, "SELECT min (hour) FROM dirty_hours" },
   /* Hourly rollups: the newest week stays. */

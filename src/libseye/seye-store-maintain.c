@@ -23,7 +23,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (MaintainData, maintain_data_free)
 /* The statements of one pass, on its own connection. */
 typedef struct
 {
-  sqlite3_stmt *rollup;
+  Packer       *packer;
   sqlite3_stmt *dirty;
   sqlite3_stmt *clean;
   sqlite3_stmt *prune_raw;
@@ -39,7 +39,7 @@ typedef struct
 static void
 statements_clear (Statements *st)
 {
-  g_clear_pointer (&st->rollup, sqlite3_finalize);
+  g_clear_pointer (&st->packer, _seye_store_packer_free);
   g_clear_pointer (&st->dirty, sqlite3_finalize);
   g_clear_pointer (&st->clean, sqlite3_finalize);
   g_clear_pointer (&st->prune_raw, sqlite3_finalize);
@@ -58,18 +58,17 @@ static int
 statements_prepare (Statements *st,
                     sqlite3    *db)
 {
-  g_autofree char *rollup_sql = _seye_store_sql_rollup ();
   g_autofree char *rollup_hour_sql = _seye_store_sql_rollup_hour ();
   int rc;
 
-  rc = sqlite3_prepare_v2 (db, rollup_sql, -1, &st->rollup, NULL);
+  st->packer = _seye_store_packer_new (db, &rc);
   if (rc == SQLITE_OK)
     rc = sqlite3_prepare_v2 (db, "SELECT minute FROM dirty WHERE minute < ?1 ORDER BY minute LIMIT ?2",
                              -1, &st->dirty, NULL);
   if (rc == SQLITE_OK)
     rc = sqlite3_prepare_v2 (db, "DELETE FROM dirty WHERE minute = ?1", -1, &st->clean, NULL);
   if (rc == SQLITE_OK)
-    rc = sqlite3_prepare_v2 (db, "DELETE FROM samples WHERE node = ?1 AND time < ?2", -1,
+    rc = sqlite3_prepare_v2 (db, "DELETE FROM packed WHERE node = ?1 AND start < ?2", -1,
                              &st->prune_raw, NULL);
   if (rc == SQLITE_OK)
     rc = sqlite3_prepare_v2 (db, "DELETE FROM rollups WHERE node = ?1 AND minute < ?2", -1,
@@ -131,21 +130,13 @@ dirty_minutes (Statements *st,
   return rc == SQLITE_DONE ? SQLITE_OK : rc;
 }
 
-/* Rolls one minute up for every node, marks it clean and its hour dirty. */
+/* Packs and rolls up one minute of every node, marks it clean and its hour dirty. */
 static int
 roll_up_minute (Statements *st,
-                GArray     *nodes,
                 gint64      minute)
 {
-  int rc = SQLITE_OK;
+  int rc = _seye_store_packer_pack_minute (st->packer, minute);
 
-  for (guint i = 0; i < nodes->len && rc == SQLITE_OK; i++)
-    {
-      sqlite3_bind_int64 (st->rollup, 1, g_array_index (nodes, gint64, i));
-      sqlite3_bind_int64 (st->rollup, 2, minute);
-      sqlite3_bind_int64 (st->rollup, 3, minute + SEYE_STORE_ROLLUP_MS);
-      rc = _seye_store_step_reset (st->rollup);
-    }
   if (rc == SQLITE_OK)
     {
       sqlite3_bind_int64 (st->clean, 1, minute);
@@ -160,12 +151,11 @@ roll_up_minute (Statements *st,
   return rc;
 }
 
-/* One transaction: moves "recent" into "samples", then rolls up to CHUNK_MINUTES
- * minutes before @until. Leaves the node rowids read in @nodes. */
+/* One transaction: packs and rolls up to CHUNK_MINUTES minutes before @until. Leaves
+ * the node rowids read in @nodes. */
 static int
 roll_up_chunk (sqlite3     *db,
                Statements  *st,
-               const char  *flush_sql,
                gint64       until,
                GArray     **nodes,
                guint       *n_minutes)
@@ -178,24 +168,16 @@ roll_up_chunk (sqlite3     *db,
   if (rc != SQLITE_OK)
     return rc;
 
-  /* Under the write lock nothing is committed meanwhile: whatever the minutes
-   * below hold is in "samples" once this has run. */
-  rc = sqlite3_exec (db, flush_sql, NULL, NULL, NULL);
-  if (rc == SQLITE_OK)
-    rc = sqlite3_exec (db, "DELETE FROM recent", NULL, NULL, NULL);
-
-  /* Read inside the transaction: a node added since is rolled up too. */
+  /* Read inside the transaction: a node added since is rolled up too. Under the write
+   * lock nothing is committed meanwhile: a minute's samples in "recent" are all there. */
   g_clear_pointer (nodes, g_array_unref);
-  if (rc == SQLITE_OK)
-    *nodes = node_rowids (db, &rc);
-  else
-    *nodes = g_array_new (FALSE, FALSE, sizeof (gint64));
+  *nodes = node_rowids (db, &rc);
 
   if (rc == SQLITE_OK)
     rc = dirty_minutes (st, until, minutes, n_minutes);
 
   for (guint m = 0; m < *n_minutes && rc == SQLITE_OK; m++)
-    rc = roll_up_minute (st, *nodes, minutes[m]);
+    rc = roll_up_minute (st, minutes[m]);
 
   if (rc == SQLITE_OK)
     rc = sqlite3_exec (db, "COMMIT", NULL, NULL, NULL);
@@ -214,7 +196,6 @@ roll_up (sqlite3             *db,
          GCancellable        *cancellable,
          GArray             **nodes)
 {
-  g_autofree char *flush_sql = _seye_store_sql_flush_recent ();
   gint64 until = floor_minute (md->now_ms - ROLLUP_LAG_MS);
   int rc = SQLITE_OK;
 
@@ -222,7 +203,7 @@ roll_up (sqlite3             *db,
     {
       guint n_minutes;
 
-      rc = roll_up_chunk (db, st, flush_sql, until, nodes, &n_minutes);
+      rc = roll_up_chunk (db, st, until, nodes, &n_minutes);
       if (n_minutes < CHUNK_MINUTES)
         break;
     }

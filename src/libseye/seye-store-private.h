@@ -136,6 +136,18 @@ typedef struct
   gboolean gap_before;
 } Row;
 
+/* A raw sample in stored units (seye-store-pack.c). */
+typedef struct
+{
+  gint64   time_ms;
+  gint64   interval_ms;
+  gint64   parts;
+  guint32  has;                 /* bit per Metric */
+  guint    n_cores;
+  gint64   values[N_METRICS];
+  guint8   cores[1024];         /* busy % × CORE_SCALE */
+} RawSample;
+
 typedef gboolean (*RowFunc) (const Row *row,
                              gpointer   user_data,
                              GError   **error);
@@ -232,6 +244,52 @@ void        _seye_store_read_data_free      (gpointer      data);
 sqlite3    *_seye_store_read_data_connect   (ReadData     *rd,
                                              GTask        *task);
 
+/* seye-store-pack.c: a run of one node's raw samples in one BLOB. */
+GBytes     *_seye_store_pack_encode         (const RawSample *samples,
+                                             guint            n);
+gboolean    _seye_store_pack_decode         (const guint8    *data,
+                                             gsize            len,
+                                             gint64           start,
+                                             GArray          *out);
+void        _seye_store_raw_from_stmt       (RawSample       *raw,
+                                             sqlite3_stmt    *stmt,
+                                             int              col);
+
+/* seye-store-raw.c: packing "recent" into "packed" and rolling up, and reading both. */
+typedef struct _Packer Packer;
+
+Packer     *_seye_store_packer_new          (sqlite3         *db,
+                                             int             *rc);
+void        _seye_store_packer_free         (Packer          *packer);
+int         _seye_store_packer_pack_minute  (Packer          *packer,
+                                             gint64           minute);
+int         _seye_store_pack_samples_table  (sqlite3         *db);
+
+typedef struct
+{
+  sqlite3_stmt *packed;
+  sqlite3_stmt *recent;
+  GArray       *decoded;        /* RawSample of the current packed row */
+  guint         pos;
+  gboolean      packed_done;
+  RawSample    *recent_row;
+  gboolean      recent_ready;
+  gboolean      recent_done;
+  gint64        from_ms;
+  gint64        to_ms;
+  gboolean      returned_any;
+  gint64        last_ms;        /* the time last returned */
+} RawCursor;
+
+int         _seye_store_raw_cursor_init     (RawCursor       *cursor,
+                                             sqlite3         *db,
+                                             gint64           node,
+                                             gint64           from_ms,
+                                             gint64           to_ms);
+const RawSample *_seye_store_raw_cursor_next (RawCursor      *cursor,
+                                             int             *rc);
+void        _seye_store_raw_cursor_clear    (RawCursor       *cursor);
+
 /* seye-store-budget.c: what maintenance is asked to keep, read on its own thread. */
 typedef struct
 {
@@ -251,8 +309,8 @@ int         _seye_store_keep_budget         (sqlite3             *db,
 char       *_seye_store_sql_insert_sample   (void);
 char       *_seye_store_sql_select_raw      (void);
 char       *_seye_store_sql_select_rollups  (void);
-char       *_seye_store_sql_flush_recent    (void);
-char       *_seye_store_sql_rollup          (void);
+char       *_seye_store_sql_select_raw_rows (const char      *table);
+char       *_seye_store_sql_insert_rollup   (void);
 char       *_seye_store_sql_select_hourly   (void);
 char       *_seye_store_sql_rollup_hour     (void);
 #define SEYE_STORE_SQL_INSERT_ALERT \

@@ -6,6 +6,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "seye-error.h"
 #include "seye-store-private.h"
 
 /*
@@ -14,10 +15,15 @@
  *   nodes    one row per node id, with the last name and address seen
  *   recent   samples as committed, appended in arrival order: a polling round of
  *            100 nodes writes 3 or 4 pages instead of one leaf page per node
- *   samples  one row per sample: (node, time) -> the numbers, WITHOUT ROWID so a
- *            node's range is one contiguous b-tree walk; the rollup pass moves
- *            "recent" here once a minute, so each node's leaf page is written once
- *            a minute rather than once a second (the WAL written drops ~20 times)
+ *   samples  (versions 1 and 2) one row per sample: (node, time) -> the numbers;
+ *            version 3 packs it into "packed" and drops it
+ *   packed   (version 3) a node's samples of (part of) a minute in one row: (node,
+ *            start) -> n, last, data (seye-store-pack.c: column by column, each number
+ *            as the varint of its change, runs of no change counted), WITHOUT ROWID so
+ *            a node's range is one contiguous b-tree walk; rows stay under a b-tree
+ *            cell's inline size (PACK_ROW_MAX). The rollup pass moves each complete
+ *            minute of "recent" here and rolls it up in the same step; the minute
+ *            still being filled stays in "recent" (indexed by time from version 3)
  *   rollups  one row per node and minute: n, and average, minimum and maximum of
  *            every number
  *   dirty    minutes with samples not rolled up yet: each commit adds the minutes
@@ -36,7 +42,8 @@
  *            pass builds the hours of an older history before its minutes age out
  *
  * Numbers are stored as integers in fixed units (1/100 %, KiB, bytes/s, 1/100 of a
- * load) so SQLite writes them in 1 to 4 bytes instead of 8.
+ * load): in "recent" and the rollups SQLite writes them in 1 to 4 bytes instead of 8,
+ * packed their changes take 1 or 2.
  *
  * Per-core busy is a BLOB of one byte per core (busy % × 2, 0..200): 8 cores cost
  * 8 bytes in the sample's row. A side table would cost a row (key, b-tree cell and
@@ -158,7 +165,13 @@ static const char * const migrations[SEYE_STORE_SCHEMA_VERSION + 1] = {
     "  hours (hour) AS ("
     "    SELECT first / 3600000 * 3600000 FROM span WHERE first IS NOT NULL"
     "    UNION ALL SELECT hour + 3600000 FROM hours, span WHERE hour + 3600000 <= span.last)"
-    "INSERT OR IGNORE INTO dirty_hours (hour) SELECT hour FROM hours;",
+    "INSERT OR IGNORE INTO dirty_hours (hour) SELECT hour FROM hours;"
+    /* "samples" is packed into this, then dropped (_seye_store_pack_samples_table ()). */
+    "CREATE TABLE IF NOT EXISTS packed ("
+    "  node INTEGER NOT NULL, start INTEGER NOT NULL, n INTEGER NOT NULL, last INTEGER NOT NULL,"
+    "  data BLOB NOT NULL,"
+    "  PRIMARY KEY (node, start)) WITHOUT ROWID;"
+    "CREATE INDEX IF NOT EXISTS recent_time ON recent (time);",
 };
 
 /* SQL text ----------------------------------------------------------------- */
@@ -195,29 +208,14 @@ _seye_store_sql_insert_sample (void)
   return g_string_free (str, FALSE);
 }
 
-/* Both tables, merged in time order (SQLite merges the two ordered arms). */
+/* Rows of "recent" (or of version 2's "samples") as _seye_store_raw_from_stmt() reads
+ * them, from column 1 (0 is the node). */
 char *
-_seye_store_sql_select_raw (void)
+_seye_store_sql_select_raw_rows (const char *table)
 {
   g_autofree char *columns = metric_columns ("", FALSE);
 
-  return g_strdup_printf ("SELECT time, interval_ms, parts, cores%s FROM samples "
-                          "WHERE node = ?1 AND time >= ?2 AND time <= ?3 "
-                          "UNION ALL "
-                          "SELECT time, interval_ms, parts, cores%s FROM recent "
-                          "WHERE node = ?1 AND time >= ?2 AND time <= ?3 "
-                          "ORDER BY 1", columns, columns);
-}
-
-/* Moves what was committed since the last pass into the samples b-tree, node by node. */
-char *
-_seye_store_sql_flush_recent (void)
-{
-  g_autofree char *columns = metric_columns ("", FALSE);
-
-  return g_strdup_printf ("INSERT OR IGNORE INTO samples (node, time, interval_ms, parts, cores%s) "
-                          "SELECT node, time, interval_ms, parts, cores%s FROM recent ORDER BY node, time",
-                          columns, columns);
+  return g_strdup_printf ("SELECT node, time, interval_ms, parts, cores%s FROM %s", columns, table);
 }
 
 char *
@@ -230,24 +228,18 @@ _seye_store_sql_select_rollups (void)
                           "ORDER BY minute", columns);
 }
 
+/* One node's minute, as seye-store-raw.c computes it from the raw samples. */
 char *
-_seye_store_sql_rollup (void)
+_seye_store_sql_insert_rollup (void)
 {
   g_autofree char *columns = metric_columns ("", TRUE);
   GString *str = g_string_new (NULL);
 
-  g_string_append_printf (str, "INSERT OR REPLACE INTO rollups (node, minute, n, cores%s) "
-                               "SELECT node, time - time %% 60000, count (*), seye_cores_avg (cores)",
+  g_string_append_printf (str, "INSERT OR REPLACE INTO rollups (node, minute, n, cores%s) VALUES (?, ?, ?, ?",
                           columns);
-  for (guint m = 0; m < N_METRICS; m++)
-    {
-      const char *column = _seye_store_metrics[m].column;
-
-      g_string_append_printf (str, ", CAST (round (avg (%s)) AS INTEGER), min (%s), max (%s)",
-                              column, column, column);
-    }
-  g_string_append (str, " FROM samples WHERE node = ?1 AND time >= ?2 AND time < ?3 "
-                        "GROUP BY time / 60000");
+  for (guint m = 0; m < 3 * N_METRICS; m++)
+    g_string_append (str, ", ?");
+  g_string_append (str, ")");
 
   return g_string_free (str, FALSE);
 }
@@ -337,10 +329,10 @@ _seye_store_prepare_statements (SeyeStore  *self,
   if (rc == SQLITE_OK)
     {
       char *checks[] = {
-        _seye_store_sql_select_raw (),
+        _seye_store_sql_select_raw_rows ("recent"),
         _seye_store_sql_select_rollups (),
-        _seye_store_sql_rollup (),
-        _seye_store_sql_flush_recent (),
+        _seye_store_sql_insert_rollup (),
+        g_strdup ("SELECT node, start, n, last, data FROM packed"),
         _seye_store_sql_select_hourly (),
         _seye_store_sql_rollup_hour (),
       };
@@ -367,6 +359,32 @@ _seye_store_prepare_statements (SeyeStore  *self,
   return schema_failed (self, rc, detail, error);
 }
 
+/* Version 3 packs the rows of "samples" (seye-store-raw.c) and drops it. */
+static gboolean
+pack_samples (sqlite3  *db,
+              gint64    version,
+              int      *rc_out,
+              GError  **error)
+{
+  gint64 present;
+
+  if (version != 3)
+    return TRUE;
+
+  present = _seye_store_query_int (db, "SELECT count (*) FROM sqlite_master WHERE name = 'samples'", 0, 0, rc_out);
+  if (*rc_out == SQLITE_OK && present == 0)
+    return TRUE;
+  if (*rc_out == SQLITE_OK)
+    *rc_out = _seye_store_pack_samples_table (db);
+  if (*rc_out != SQLITE_OK)
+    {
+      g_set_error (error, SEYE_ERROR, SEYE_ERROR_IO, "%s", sqlite3_errmsg (db));
+      return FALSE;
+    }
+
+  return _seye_store_exec (db, "DROP TABLE samples", rc_out, error);
+}
+
 OpenResult
 _seye_store_migrate (SeyeStore  *self,
                      gint64      version,
@@ -385,6 +403,7 @@ _seye_store_migrate (SeyeStore  *self,
       g_debug ("Migrating the history database to version %" G_GINT64_FORMAT, v);
 
       if (!_seye_store_exec (self->db, migrations[v], &rc, &local_error) ||
+          !pack_samples (self->db, v, &rc, &local_error) ||
           !_seye_store_exec (self->db, set_version, &rc, &local_error))
         {
           g_autofree char *detail = NULL;
