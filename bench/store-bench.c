@@ -170,7 +170,7 @@ print_table_sizes (sqlite3 *db,
 
       g_print ("  %-28s %8.1f MB (%4.1f %% unused)\n", name, bytes / 1e6,
                100.0 * sqlite3_column_int64 (stmt, 2) / MAX (bytes, 1));
-      if (g_str_equal (name, "samples"))
+      if (g_str_equal (name, "packed"))
         *samples_bytes = bytes;
       else if (g_str_equal (name, "rollups"))
         *rollups_bytes = bytes;
@@ -197,12 +197,11 @@ query_int (sqlite3    *db,
  * the minute row's, 24 of them a day. */
 static void
 print_projection (sqlite3 *db,
-                  guint    n_nodes,
-                  gint64   seconds,
                   gint64   samples_bytes,
                   gint64   rollups_bytes)
 {
-  double raw_day = samples_bytes * (86400.0 / MIN (seconds, 86400)) / n_nodes;
+  /* Per sample packed (the minute still being filled waits in "recent"), 86400 a day. */
+  double raw_day = samples_bytes / (double) MAX (query_int (db, "SELECT sum (n) FROM packed"), 1) * 86400;
   double minute_rows = MAX (query_int (db, "SELECT count(*) FROM rollups"), 1);
   double minute_day = rollups_bytes / minute_rows * 1440;
   double hour_day = rollups_bytes / minute_rows * 24;
@@ -380,7 +379,7 @@ main (int   argc,
            total_size / 1e6 / n_nodes);
   print_table_sizes (probe, &samples_bytes, &rollups_bytes);
   if (samples_bytes > 0 && rollups_bytes > 0)
-    print_projection (probe, n_nodes, seconds, samples_bytes, rollups_bytes);
+    print_projection (probe, samples_bytes, rollups_bytes);
 
   g_print ("\nQueries (one node, on the writer's connection)\n");
   {

@@ -308,8 +308,7 @@ test_read_only_fs (void)
 static void
 test_disk_full (void)
 {
-  /* Room for a small history, its log and their -shm, and little more. */
-  g_autofree char *dir = seye_test_tmpfs_new (NULL, 768);
+  g_autofree char *dir = seye_test_tmpfs_new (NULL, 512);
   g_autofree char *path = NULL;
   g_autofree char *filler = NULL;
   g_autoptr (GBytes) bytes = NULL;

@@ -187,11 +187,14 @@ test_rollup_math (Fixture       *fixture,
   add (store, ID_A, T0 + MINUTE + 1000, 50);
   commit (store);
 
-  /* Minute 1 is not complete one minute after its end... */
+  /* Minute 1 is not complete one minute after its end: rolled up as far as it goes, but
+   * not clean (not read from the rollups)... */
   maintain (store, T0 + 2 * MINUTE + 59999);
-  g_assert_cmpint (count_rows (fixture->path, "SELECT count(*) FROM rollups"), ==, 1);
+  g_assert_cmpint (count_rows (fixture->path, "SELECT count(*) FROM dirty"), ==, 1);
+  g_assert_cmpint (count_rows (fixture->path, "SELECT min(minute) FROM dirty"), ==, T0 + MINUTE);
   /* ...and is a minute later. */
   maintain (store, T0 + 3 * MINUTE);
+  g_assert_cmpint (count_rows (fixture->path, "SELECT count(*) FROM dirty"), ==, 0);
   g_assert_cmpint (count_rows (fixture->path, "SELECT count(*) FROM rollups"), ==, 2);
   g_assert_cmpint (count_rows (fixture->path, RAW_COUNT), ==, 5);
   g_assert_cmpint (count_rows (fixture->path, "SELECT count(*) FROM recent"), ==, 0);
@@ -275,12 +278,13 @@ test_retention (Fixture       *fixture,
 
   maintain (store, now);
 
-  /* Raw: the last hour only; rollups: the last two hours, up to the last complete minute. */
+  /* Raw: the last hour only; rollups: the last two hours, the last minute still dirty. */
   g_assert_cmpint (count_rows (fixture->path, "SELECT min(start) FROM packed"), ==, now - HOUR);
   g_assert_cmpint (count_rows (fixture->path, RAW_COUNT), ==, 2 * 360);
   g_assert_cmpint (count_rows (fixture->path, "SELECT min(minute) FROM rollups"), ==, now - 2 * HOUR);
-  g_assert_cmpint (count_rows (fixture->path, "SELECT max(minute) FROM rollups"), ==, now - 2 * MINUTE);
-  g_assert_cmpint (count_rows (fixture->path, "SELECT count(*) FROM rollups"), ==, 2 * (120 - 1));
+  g_assert_cmpint (count_rows (fixture->path, "SELECT max(minute) FROM rollups"), ==, now - MINUTE);
+  g_assert_cmpint (count_rows (fixture->path, "SELECT count(*) FROM rollups"), ==, 2 * 120);
+  g_assert_cmpint (count_rows (fixture->path, "SELECT min(minute) FROM dirty"), ==, now - MINUTE);
 
   /* Full resolution: rollups before the oldest raw sample, raw after. */
   points = query (store, ID_A, T0, now, 0);

@@ -18,19 +18,17 @@ maintain_data_free (gpointer data)
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (MaintainData, maintain_data_free)
 
-#define CHUNK_MINUTES (ROLLUP_CHUNK_MS / SEYE_STORE_ROLLUP_MS)
 
 /* The statements of one pass, on its own connection. */
 typedef struct
 {
   Packer       *packer;
-  sqlite3_stmt *dirty;
   sqlite3_stmt *clean;
   sqlite3_stmt *prune_raw;
   sqlite3_stmt *prune_rollups;
   sqlite3_stmt *prune_hourly;
   sqlite3_stmt *prune_alerts;
-  sqlite3_stmt *mark_hour;
+  sqlite3_stmt *mark_hours;
   sqlite3_stmt *rollup_hour;
   sqlite3_stmt *dirty_hours;
   sqlite3_stmt *clean_hour;
@@ -40,13 +38,12 @@ static void
 statements_clear (Statements *st)
 {
   g_clear_pointer (&st->packer, _seye_store_packer_free);
-  g_clear_pointer (&st->dirty, sqlite3_finalize);
   g_clear_pointer (&st->clean, sqlite3_finalize);
   g_clear_pointer (&st->prune_raw, sqlite3_finalize);
   g_clear_pointer (&st->prune_rollups, sqlite3_finalize);
   g_clear_pointer (&st->prune_hourly, sqlite3_finalize);
   g_clear_pointer (&st->prune_alerts, sqlite3_finalize);
-  g_clear_pointer (&st->mark_hour, sqlite3_finalize);
+  g_clear_pointer (&st->mark_hours, sqlite3_finalize);
   g_clear_pointer (&st->rollup_hour, sqlite3_finalize);
   g_clear_pointer (&st->dirty_hours, sqlite3_finalize);
   g_clear_pointer (&st->clean_hour, sqlite3_finalize);
@@ -63,10 +60,7 @@ statements_prepare (Statements *st,
 
   st->packer = _seye_store_packer_new (db, &rc);
   if (rc == SQLITE_OK)
-    rc = sqlite3_prepare_v2 (db, "SELECT minute FROM dirty WHERE minute < ?1 ORDER BY minute LIMIT ?2",
-                             -1, &st->dirty, NULL);
-  if (rc == SQLITE_OK)
-    rc = sqlite3_prepare_v2 (db, "DELETE FROM dirty WHERE minute = ?1", -1, &st->clean, NULL);
+    rc = sqlite3_prepare_v2 (db, "DELETE FROM dirty WHERE minute < ?1", -1, &st->clean, NULL);
   if (rc == SQLITE_OK)
     rc = sqlite3_prepare_v2 (db, "DELETE FROM packed WHERE node = ?1 AND start < ?2", -1,
                              &st->prune_raw, NULL);
@@ -79,8 +73,9 @@ statements_prepare (Statements *st,
   if (rc == SQLITE_OK)
     rc = sqlite3_prepare_v2 (db, "DELETE FROM alerts WHERE time < ?1", -1, &st->prune_alerts, NULL);
   if (rc == SQLITE_OK)
-    rc = sqlite3_prepare_v2 (db, "INSERT OR IGNORE INTO dirty_hours (hour) VALUES (?1)", -1,
-                             &st->mark_hour, NULL);
+    rc = sqlite3_prepare_v2 (db, "INSERT OR IGNORE INTO dirty_hours (hour) "
+                                 "SELECT DISTINCT minute / 3600000 * 3600000 FROM dirty WHERE minute < ?1", -1,
+                             &st->mark_hours, NULL);
   if (rc == SQLITE_OK)
     rc = sqlite3_prepare_v2 (db, rollup_hour_sql, -1, &st->rollup_hour, NULL);
   if (rc == SQLITE_OK)
@@ -112,83 +107,10 @@ node_rowids (sqlite3 *db,
   return ids;
 }
 
-/* The oldest minutes before @until not rolled up yet, at most CHUNK_MINUTES. */
-static int
-dirty_minutes (Statements *st,
-               gint64      until,
-               gint64     *minutes,
-               guint      *n_minutes)
-{
-  int rc;
-
-  sqlite3_bind_int64 (st->dirty, 1, until);
-  sqlite3_bind_int64 (st->dirty, 2, CHUNK_MINUTES);
-  while ((rc = sqlite3_step (st->dirty)) == SQLITE_ROW)
-    minutes[(*n_minutes)++] = sqlite3_column_int64 (st->dirty, 0);
-  sqlite3_reset (st->dirty);
-
-  return rc == SQLITE_DONE ? SQLITE_OK : rc;
-}
-
-/* Packs and rolls up one minute of every node, marks it clean and its hour dirty. */
-static int
-roll_up_minute (Statements *st,
-                gint64      minute)
-{
-  int rc = _seye_store_packer_pack_minute (st->packer, minute);
-
-  if (rc == SQLITE_OK)
-    {
-      sqlite3_bind_int64 (st->clean, 1, minute);
-      rc = _seye_store_step_reset (st->clean);
-    }
-  if (rc == SQLITE_OK)
-    {
-      sqlite3_bind_int64 (st->mark_hour, 1, floor_hour (minute));
-      rc = _seye_store_step_reset (st->mark_hour);
-    }
-
-  return rc;
-}
-
-/* One transaction: packs and rolls up to CHUNK_MINUTES minutes before @until. Leaves
+/* One transaction: packs and rolls up what "recent" holds, then marks the minutes before
+ * @until clean and their hours dirty. Under the write lock nothing is committed
+ * meanwhile: the minutes marked clean have every sample they will get in time. Leaves
  * the node rowids read in @nodes. */
-static int
-roll_up_chunk (sqlite3     *db,
-               Statements  *st,
-               gint64       until,
-               GArray     **nodes,
-               guint       *n_minutes)
-{
-  gint64 minutes[CHUNK_MINUTES];
-  int rc;
-
-  *n_minutes = 0;
-  rc = sqlite3_exec (db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
-  if (rc != SQLITE_OK)
-    return rc;
-
-  /* Read inside the transaction: a node added since is rolled up too. Under the write
-   * lock nothing is committed meanwhile: a minute's samples in "recent" are all there. */
-  g_clear_pointer (nodes, g_array_unref);
-  *nodes = node_rowids (db, &rc);
-
-  if (rc == SQLITE_OK)
-    rc = dirty_minutes (st, until, minutes, n_minutes);
-
-  for (guint m = 0; m < *n_minutes && rc == SQLITE_OK; m++)
-    rc = roll_up_minute (st, minutes[m]);
-
-  if (rc == SQLITE_OK)
-    rc = sqlite3_exec (db, "COMMIT", NULL, NULL, NULL);
-  if (rc != SQLITE_OK)
-    sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL);
-
-  return rc;
-}
-
-/* Rolls up complete minutes up to @now_ms - ROLLUP_LAG, a few minutes per
- * transaction, so a commit on the main thread never waits long. */
 static int
 roll_up (sqlite3             *db,
          Statements          *st,
@@ -197,16 +119,33 @@ roll_up (sqlite3             *db,
          GArray             **nodes)
 {
   gint64 until = floor_minute (md->now_ms - ROLLUP_LAG_MS);
-  int rc = SQLITE_OK;
+  int rc;
 
-  while (rc == SQLITE_OK && !g_cancellable_is_cancelled (cancellable))
+  rc = sqlite3_exec (db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+  if (rc != SQLITE_OK)
+    return rc;
+
+  /* Read inside the transaction: a node added since is rolled up too. */
+  g_clear_pointer (nodes, g_array_unref);
+  *nodes = node_rowids (db, &rc);
+
+  if (rc == SQLITE_OK)
+    rc = _seye_store_packer_pack_recent (st->packer);
+  if (rc == SQLITE_OK)
     {
-      guint n_minutes;
-
-      rc = roll_up_chunk (db, st, until, nodes, &n_minutes);
-      if (n_minutes < CHUNK_MINUTES)
-        break;
+      sqlite3_bind_int64 (st->mark_hours, 1, until);
+      rc = _seye_store_step_reset (st->mark_hours);
     }
+  if (rc == SQLITE_OK)
+    {
+      sqlite3_bind_int64 (st->clean, 1, until);
+      rc = _seye_store_step_reset (st->clean);
+    }
+
+  if (rc == SQLITE_OK)
+    rc = sqlite3_exec (db, "COMMIT", NULL, NULL, NULL);
+  if (rc != SQLITE_OK)
+    sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL);
 
   return rc;
 }

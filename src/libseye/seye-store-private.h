@@ -12,7 +12,6 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, sqlite3_finalize)
 #define COMMIT_BUSY_MS      20       /* a commit waits this long for the rollup thread, then stays queued */
 #define OPEN_BUSY_MS        2000
 #define WORKER_BUSY_MS      5000
-#define ROLLUP_CHUNK_MS     (2 * SEYE_STORE_ROLLUP_MS)   /* minutes rolled up per transaction */
 #define ROLLUP_LAG_MS       SEYE_STORE_ROLLUP_MS         /* a minute is rolled up this long after its end */
 #define HOURLY_CHUNK        4        /* hours rolled up per transaction */
 #define MAINTAIN_PERIOD_S   60       /* SeyeRecorder runs a maintenance pass this often */
@@ -261,8 +260,7 @@ typedef struct _Packer Packer;
 Packer     *_seye_store_packer_new          (sqlite3         *db,
                                              int             *rc);
 void        _seye_store_packer_free         (Packer          *packer);
-int         _seye_store_packer_pack_minute  (Packer          *packer,
-                                             gint64           minute);
+int         _seye_store_packer_pack_recent  (Packer          *packer);
 int         _seye_store_pack_samples_table  (sqlite3         *db);
 
 typedef struct

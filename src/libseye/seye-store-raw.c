@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* Raw samples: a complete minute of "recent" packed into "packed" and rolled up in the
- * same step; a version-2 "samples" table packed the same way; and a node's raw samples
- * read back from both tables in time order. */
+/* Raw samples: what "recent" holds packed into "packed" by node and minute and rolled up
+ * in the same step; a version-2 "samples" table packed the same way; and a node's raw
+ * samples read back from both tables in time order. */
 #define G_LOG_DOMAIN "seye-store"
 
 #include "config.h"
@@ -19,8 +19,7 @@
 struct _Packer
 {
   sqlite3      *db;
-  sqlite3_stmt *select_recent;    /* a minute of "recent", by node and time */
-  sqlite3_stmt *delete_recent;
+  sqlite3_stmt *select_recent;    /* "recent" by node and time */
   sqlite3_stmt *count_packed;
   sqlite3_stmt *select_packed;    /* a node's rows of a minute */
   sqlite3_stmt *delete_packed;
@@ -47,8 +46,7 @@ _seye_store_packer_new (sqlite3 *db,
                         int     *rc_out)
 {
   g_autofree char *recent = _seye_store_sql_select_raw_rows ("recent");
-  g_autofree char *select_recent = g_strconcat (recent, " WHERE time >= ?1 AND time < ?1 + 60000 "
-                                                "ORDER BY node, time, rowid", NULL);
+  g_autofree char *select_recent = g_strconcat (recent, " ORDER BY node, time, rowid", NULL);
   g_autofree char *insert_rollup = _seye_store_sql_insert_rollup ();
   Packer *packer = g_new0 (Packer, 1);
   int rc = SQLITE_OK;
@@ -58,7 +56,6 @@ _seye_store_packer_new (sqlite3 *db,
   packer->merged = g_array_new (FALSE, FALSE, sizeof (RawSample));
 
   rc = prepare (db, select_recent, &packer->select_recent, rc);
-  rc = prepare (db, "DELETE FROM recent WHERE time >= ?1 AND time < ?1 + 60000", &packer->delete_recent, rc);
   rc = prepare (db, "SELECT count (*) FROM packed WHERE node = ?1 AND start >= ?2 AND start < ?2 + 60000",
                 &packer->count_packed, rc);
   rc = prepare (db, "SELECT start, data FROM packed WHERE node = ?1 AND start >= ?2 AND start < ?2 + 60000 "
@@ -80,7 +77,6 @@ _seye_store_packer_free (Packer *packer)
     return;
 
   g_clear_pointer (&packer->select_recent, sqlite3_finalize);
-  g_clear_pointer (&packer->delete_recent, sqlite3_finalize);
   g_clear_pointer (&packer->count_packed, sqlite3_finalize);
   g_clear_pointer (&packer->select_packed, sqlite3_finalize);
   g_clear_pointer (&packer->delete_packed, sqlite3_finalize);
@@ -325,23 +321,24 @@ pack_node_minute (Packer *packer,
   return rc;
 }
 
-/* Packs and rolls up @minute of every node that has samples of it in "recent", then
- * deletes them there. Inside the caller's transaction. */
+/* Packs every (node, minute) "recent" holds, merged with what is packed of it already,
+ * and rolls each up; then empties "recent". A minute still being filled is packed and
+ * rolled up as far as it goes, and again with the rest next time (its rollup is read only
+ * once its minute is clean). Inside the caller's transaction. */
 int
-_seye_store_packer_pack_minute (Packer *packer,
-                                gint64  minute)
+_seye_store_packer_pack_recent (Packer *packer)
 {
   sqlite3_stmt *stmt = packer->select_recent;
-  gint64 node = -1;
+  gint64 node = -1, minute = 0;
   int rc;
 
   g_array_set_size (packer->samples, 0);
-  sqlite3_bind_int64 (stmt, 1, minute);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       gint64 row_node = sqlite3_column_int64 (stmt, 0);
+      gint64 row_minute = floor_minute (sqlite3_column_int64 (stmt, 1));
 
-      if (row_node != node && packer->samples->len > 0)
+      if ((row_node != node || row_minute != minute) && packer->samples->len > 0)
         {
           rc = pack_node_minute (packer, node, minute);
           g_array_set_size (packer->samples, 0);
@@ -349,19 +346,17 @@ _seye_store_packer_pack_minute (Packer *packer,
             break;
         }
       node = row_node;
+      minute = row_minute;
       g_array_set_size (packer->samples, packer->samples->len + 1);
       _seye_store_raw_from_stmt (&g_array_index (packer->samples, RawSample, packer->samples->len - 1),
                                  stmt, 1);
     }
   sqlite3_reset (stmt);
-  sqlite3_clear_bindings (stmt);
   if (rc == SQLITE_DONE && packer->samples->len > 0)
     rc = pack_node_minute (packer, node, minute);
+  g_array_set_size (packer->samples, 0);
   if (rc == SQLITE_DONE || rc == SQLITE_OK)
-    {
-      sqlite3_bind_int64 (packer->delete_recent, 1, minute);
-      rc = _seye_store_step_reset (packer->delete_recent);
-    }
+    rc = sqlite3_exec (packer->db, "DELETE FROM recent", NULL, NULL, NULL);
 
   return rc;
 }

@@ -21,9 +21,9 @@
  *            start) -> n, last, data (seye-store-pack.c: column by column, each number
  *            as the varint of its change, runs of no change counted), WITHOUT ROWID so
  *            a node's range is one contiguous b-tree walk; rows stay under a b-tree
- *            cell's inline size (PACK_ROW_MAX). The rollup pass moves each complete
- *            minute of "recent" here and rolls it up in the same step; the minute
- *            still being filled stays in "recent" (indexed by time from version 3)
+ *            cell's inline size (PACK_ROW_MAX). The rollup pass moves "recent" here
+ *            once a minute and rolls up each minute it touched in the same step, so a
+ *            node's leaf page is written once a minute rather than once a second
  *   rollups  one row per node and minute: n, and average, minimum and maximum of
  *            every number
  *   dirty    minutes with samples not rolled up yet: each commit adds the minutes
@@ -170,8 +170,7 @@ static const char * const migrations[SEYE_STORE_SCHEMA_VERSION + 1] = {
     "CREATE TABLE IF NOT EXISTS packed ("
     "  node INTEGER NOT NULL, start INTEGER NOT NULL, n INTEGER NOT NULL, last INTEGER NOT NULL,"
     "  data BLOB NOT NULL,"
-    "  PRIMARY KEY (node, start)) WITHOUT ROWID;"
-    "CREATE INDEX IF NOT EXISTS recent_time ON recent (time);",
+    "  PRIMARY KEY (node, start)) WITHOUT ROWID;",
 };
 
 /* SQL text ----------------------------------------------------------------- */
