@@ -4,6 +4,9 @@
  *
  *   store-bench [NODES [SECONDS [DB]]]      defaults: 100 nodes, 86400 s, a temporary file
  *
+ * STORE_BENCH_BUDGET_MB sets the store's disk budget (default: the store's own, 5 GB), to
+ * see what keeping it costs once the data outgrows it.
+ *
  * Each simulated second is one polling round: the round's samples are added and
  * committed in one transaction, as a SeyeRecorder does; every simulated
  * minute a rollup and prune pass runs, as the app's worker thread does. Prints the
@@ -416,6 +419,9 @@ main (int   argc,
       return 1;
     }
   g_assert_cmpint (sqlite3_open_v2 (path, &probe, SQLITE_OPEN_READWRITE, NULL), ==, SQLITE_OK);
+  if (g_getenv ("STORE_BENCH_BUDGET_MB") != NULL)
+    seye_store_set_disk_budget (store, g_ascii_strtoll (g_getenv ("STORE_BENCH_BUDGET_MB"), NULL, 10) * 1000000);
+  g_print ("disk budget %.0f MB\n", seye_store_get_disk_budget (store) / 1e6);
 
   nodes = g_new0 (NodeState, n_nodes);
   ids = g_new0 (char *, n_nodes + 1);
@@ -441,7 +447,8 @@ main (int   argc,
   print_costs (&costs, n_nodes, seconds);
 
   total_size = file_size (path);
-  g_print ("\nSize after %.1f h\n", seconds / 3600.0);
+  g_print ("\nSize after %.1f h (oldest raw sample kept: %.1f h old)\n", seconds / 3600.0,
+           (end_ms - query_int (probe, "SELECT min (start) FROM packed")) / 3.6e6);
   g_print ("  file                         %.1f MB (%.2f MB per node)\n", total_size / 1e6,
            total_size / 1e6 / n_nodes);
   print_table_sizes (probe, &samples_bytes, &rollups_bytes);

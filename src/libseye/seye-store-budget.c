@@ -83,12 +83,7 @@ tier_delete (sqlite3    *db,
     return rc;
 
   _seye_store_query_int (db, sql, cut, 0, &rc);
-  if (rc == SQLITE_OK)
-    rc = sqlite3_exec (db, "COMMIT", NULL, NULL, NULL);
-  if (rc != SQLITE_OK)
-    sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL);
-
-  return rc;
+  return _seye_store_end_transaction (db, rc);
 }
 
 /* The newest time @tier may be cut to: its floor, and what is rolled up further. */

@@ -142,12 +142,7 @@ roll_up (sqlite3             *db,
       rc = _seye_store_step_reset (st->clean);
     }
 
-  if (rc == SQLITE_OK)
-    rc = sqlite3_exec (db, "COMMIT", NULL, NULL, NULL);
-  if (rc != SQLITE_OK)
-    sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL);
-
-  return rc;
+  return _seye_store_end_transaction (db, rc);
 }
 
 /* One transaction: up to HOURLY_CHUNK dirty hours that end before @until, every node. */
@@ -188,12 +183,7 @@ roll_up_hours_chunk (sqlite3     *db,
         }
     }
 
-  if (rc == SQLITE_OK)
-    rc = sqlite3_exec (db, "COMMIT", NULL, NULL, NULL);
-  if (rc != SQLITE_OK)
-    sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL);
-
-  return rc;
+  return _seye_store_end_transaction (db, rc);
 }
 
 /* Rolls up the hours whose every minute is rolled up: they end before the oldest

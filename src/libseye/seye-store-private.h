@@ -213,6 +213,8 @@ gint64      _seye_store_query_int           (sqlite3      *db,
                                              gint64        fallback,
                                              int          *rc_out);
 int         _seye_store_step_reset          (sqlite3_stmt *stmt);
+int         _seye_store_end_transaction     (sqlite3      *db,
+                                             int           rc);
 
 /* seye-store-write.c */
 void        _seye_store_write_init          (SeyeStore    *self);

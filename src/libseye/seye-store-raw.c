@@ -93,9 +93,10 @@ _seye_store_packer_free (Packer *packer)
 static gint64
 sqlite_round (double r)
 {
-  if (r >= 0 && r < (double) G_MAXINT64 - 1)
+  /* Within the integers a double holds exactly enough for +0.5 to convert. */
+  if (r >= 0 && r < 9.0e18)
     return (gint64) (r + 0.5);
-  if (r < 0 && -r < (double) G_MAXINT64 - 1)
+  if (r < 0 && -r < 9.0e18)
     return -(gint64) (-r + 0.5);
 
   return r < 0 ? G_MININT64 : G_MAXINT64;

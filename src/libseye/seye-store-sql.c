@@ -191,3 +191,17 @@ _seye_store_step_reset (sqlite3_stmt *stmt)
 
   return rc == SQLITE_DONE || rc == SQLITE_ROW ? SQLITE_OK : rc;
 }
+
+/* Ends the transaction a step began: commits it when @rc is SQLITE_OK, else rolls it back.
+ * Returns: what the step or the commit returned */
+int
+_seye_store_end_transaction (sqlite3 *db,
+                             int      rc)
+{
+  if (rc == SQLITE_OK)
+    rc = sqlite3_exec (db, "COMMIT", NULL, NULL, NULL);
+  if (rc != SQLITE_OK)
+    sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL);
+
+  return rc;
+}
