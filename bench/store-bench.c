@@ -220,14 +220,15 @@ print_projection (sqlite3 *db,
   g_print ("  per node at the defaults (raw %.0f d, minutes %.0f d, hours %.0f d): %.1f MB "
            "(30 d of minutes instead: %.1f MB)\n", raw_days, minute_days, hour_days, node / 1e6,
            (raw_day * raw_days + 30 * minute_day) / 1e6);
-  g_print ("  1,000 nodes at the defaults: %.1f GB without a budget; the %.1f GB budget keeps %s\n",
-           node * 1000 / 1e9, SEYE_STORE_DEFAULT_DISK_BUDGET / 1e9,
-           node <= budget_node ? "all of it" : "");
-  if (node > budget_node && rollups_node < budget_node)
-    g_print ("    every rollup and the newest %.1f h of raw samples (the oldest raw go first)\n",
+  g_print ("  1,000 nodes at the defaults: %.1f GB without a budget; the %.1f GB budget keeps ",
+           node * 1000 / 1e9, SEYE_STORE_DEFAULT_DISK_BUDGET / 1e9);
+  if (node <= budget_node)
+    g_print ("all of it\n");
+  else if (rollups_node < budget_node)
+    g_print ("every rollup\n    and the newest %.1f h of raw samples (the oldest raw go first)\n",
              (budget_node - rollups_node) / raw_day * 24);
-  else if (node > budget_node)
-    g_print ("    the newest hour of raw samples and the newest rollups that fit\n");
+  else
+    g_print ("the newest hour of raw samples\n    and the newest rollups that fit\n");
 }
 
 static double

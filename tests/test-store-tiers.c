@@ -148,6 +148,22 @@ test_hourly (Fixture       *fixture,
     g_assert_cmpuint (p->avg->cores->len, ==, 4);
   }
 
+  /* An export says which rows are hours. */
+  {
+    g_autoptr (GOutputStream) csv = g_memory_output_stream_new_resizable ();
+    g_autoptr (GError) error = NULL;
+    g_autofree char *text = NULL;
+    g_auto (GStrv) lines = NULL;
+
+    g_assert_true (seye_store_export (store, ID_A, T0, now, SEYE_STORE_FORMAT_CSV, csv, NULL, &error));
+    g_assert_no_error (error);
+    text = g_strndup (g_memory_output_stream_get_data (G_MEMORY_OUTPUT_STREAM (csv)),
+                      g_memory_output_stream_get_data_size (G_MEMORY_OUTPUT_STREAM (csv)));
+    lines = g_strsplit (text, "\n", -1);
+    g_assert_true (g_str_has_prefix (lines[1], "2026-01-01T00:00:00.000Z,1767225600000,hour,360,0,"));
+    g_assert_true (g_str_has_prefix (lines[4], "2026-01-01T03:00:00.000Z,1767236400000,minute,6,0,"));
+  }
+
   /* A late sample in an hour whose minutes are gone does not replace that hour with itself. */
   add (store, ID_A, T0 + 30 * MINUTE, 99);
   commit (store);
