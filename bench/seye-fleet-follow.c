@@ -9,8 +9,9 @@
  * Follows the nodes of a list as seye-fleet-sim writes it ("node NAME
  * http://ADDRESS:PORT" a line), or C of them from the I-th (0 first), and
  * prints every --every seconds how many have a sample of the last 3 s
- * ("fresh"), how many are online, and how many samples came in; and once,
- * how long after the start every node was first fresh. Exits after
+ * ("fresh"), how many are online, how many samples came in, and what the nodes'
+ * histories hold (seye_history_get_size(), in KiB); and once, how long after
+ * the start every node was first fresh. Exits after
  * --seconds (0: at SIGTERM or SIGINT), with 0 when every node was fresh at the end.
  *
  * One monitor follows every node of the list, a stream each, as far as the
@@ -128,14 +129,23 @@ static gboolean
 report_cb (gpointer data)
 {
   Follow *follow = data;
-  guint n = g_list_model_get_n_items (G_LIST_MODEL (follow->monitor));
+  GListModel *model = G_LIST_MODEL (follow->monitor);
+  guint n = g_list_model_get_n_items (model);
   guint n_online = 0;
+  gsize history_bytes = 0;
 
   follow->n_fresh = count_fresh (follow, &n_online);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr (SeyeNode) node = g_list_model_get_item (model, i);
 
-  g_print ("%6.1f s  nodes %u  fresh %u  online %u  samples %" G_GUINT64_FORMAT "\n",
+      history_bytes += seye_history_get_size (seye_node_get_history (node));
+    }
+
+  g_print ("%6.1f s  nodes %u  fresh %u  online %u  samples %" G_GUINT64_FORMAT "  history %" G_GSIZE_FORMAT
+           " KiB\n",
            (g_get_monotonic_time () - follow->start_us) / 1e6, n, follow->n_fresh, n_online,
-           follow->n_samples);
+           follow->n_samples, history_bytes / 1024);
   fflush (stdout);
 
   return G_SOURCE_CONTINUE;

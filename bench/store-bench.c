@@ -4,12 +4,16 @@
  *
  *   store-bench [NODES [SECONDS [DB]]]      defaults: 100 nodes, 86400 s, a temporary file
  *
+ * STORE_BENCH_BUDGET_MB sets the store's disk budget (default: the store's own, 5 GB), to
+ * see what keeping it costs once the data outgrows it.
+ *
  * Each simulated second is one polling round: the round's samples are added and
  * committed in one transaction, as a SeyeRecorder does; every simulated
  * minute a rollup and prune pass runs, as the app's worker thread does. Prints the
  * insert rate, the CPU time per round and per rollup pass (and so the share of one
- * core at 1 Hz), the size of the file and of each table, the WAL written, a
- * per-node-month extrapolation for the default retention, and the time of queries
+ * core at 1 Hz), the size of the file and of each table, the WAL written, the bytes
+ * of a node-day in each tier and what they come to for 1,000 nodes at the default
+ * retention and disk budget, and the time of queries
  * the graphs make and of opening the file with its check.
  */
 #define G_LOG_DOMAIN "store-bench"
@@ -169,12 +173,62 @@ print_table_sizes (sqlite3 *db,
 
       g_print ("  %-28s %8.1f MB (%4.1f %% unused)\n", name, bytes / 1e6,
                100.0 * sqlite3_column_int64 (stmt, 2) / MAX (bytes, 1));
-      if (g_str_equal (name, "samples"))
+      if (g_str_equal (name, "packed"))
         *samples_bytes = bytes;
       else if (g_str_equal (name, "rollups"))
         *rollups_bytes = bytes;
     }
   sqlite3_finalize (stmt);
+}
+
+static gint64
+query_int (sqlite3    *db,
+           const char *sql)
+{
+  sqlite3_stmt *stmt = NULL;
+  gint64 value = 0;
+
+  if (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL) == SQLITE_OK && sqlite3_step (stmt) == SQLITE_ROW)
+    value = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+
+  return value;
+}
+
+/* Per node and for 1,000 nodes at the default retention and budget, from the bytes a
+ * node-day takes in each tier. An hourly row has the columns of a minute row: its size is
+ * the minute row's, 24 of them a day. */
+static void
+print_projection (sqlite3 *db,
+                  gint64   samples_bytes,
+                  gint64   rollups_bytes)
+{
+  /* Per sample packed (the minute still being filled waits in "recent"), 86400 a day. */
+  double raw_day = samples_bytes / (double) MAX (query_int (db, "SELECT sum (n) FROM packed"), 1) * 86400;
+  double minute_rows = MAX (query_int (db, "SELECT count(*) FROM rollups"), 1);
+  double minute_day = rollups_bytes / minute_rows * 1440;
+  double hour_day = rollups_bytes / minute_rows * 24;
+  double raw_days = SEYE_STORE_DEFAULT_RAW_RETENTION / 86400.0;
+  double minute_days = SEYE_STORE_DEFAULT_ROLLUP_RETENTION / 86400.0;
+  double hour_days = SEYE_STORE_DEFAULT_HOURLY_RETENTION / 86400.0;
+  double rollups_node = minute_day * minute_days + hour_day * hour_days;
+  double node = raw_day * raw_days + rollups_node;
+  double budget_node = SEYE_STORE_DEFAULT_DISK_BUDGET / 1000.0;
+
+  g_print ("  per node-day: raw %.2f MB, minute rollups %.3f MB, hourly rollups %.4f MB\n",
+           raw_day / 1e6, minute_day / 1e6, hour_day / 1e6);
+  g_print ("  per node at the defaults (raw %.0f d, minutes %.0f d, hours %.0f d): %.1f MB "
+           "(30 d of minutes instead: %.1f MB)\n", raw_days, minute_days, hour_days, node / 1e6,
+           (raw_day * raw_days + 30 * minute_day) / 1e6);
+  g_print ("  1,000 nodes at the defaults: %.1f GB without a budget; the %.1f GB budget keeps ",
+           node * 1000 / 1e9, SEYE_STORE_DEFAULT_DISK_BUDGET / 1e9);
+  if (node <= budget_node)
+    g_print ("all of it\n");
+  else if (rollups_node < budget_node)
+    g_print ("every rollup\n    and the newest %.1f h of raw samples (the oldest raw go first)\n",
+             (budget_node - rollups_node) / raw_day * 24);
+  else
+    g_print ("the newest hour of raw samples\n    and the newest rollups that fit\n");
 }
 
 static double
@@ -196,6 +250,133 @@ time_query (SeyeStore  *store,
   return (g_get_monotonic_time () - start) / 1000.0;
 }
 
+/* What recording cost: CPU per round and per maintenance pass, the WAL written. */
+typedef struct
+{
+  GArray *round_cpu;      /* double s */
+  GArray *maintain_cpu;   /* double s */
+  double  insert_cpu;
+  double  insert_wall;
+  double  maint_total;
+  gint64  wal_frames;
+} Costs;
+
+static void
+costs_clear (Costs *costs)
+{
+  g_clear_pointer (&costs->round_cpu, g_array_unref);
+  g_clear_pointer (&costs->maintain_cpu, g_array_unref);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Costs, costs_clear)
+
+static void
+print_costs (Costs  *costs,
+             guint   n_nodes,
+             gint64  seconds)
+{
+  double samples = (double) n_nodes * seconds;
+  double round_mean = costs->insert_cpu / seconds;
+  double maint_mean = costs->maint_total / MAX (costs->maintain_cpu->len, 1);
+  double core_share = (round_mean + maint_mean / 60) * 100;
+  GArray *round_cpu = costs->round_cpu;
+  GArray *maintain_cpu = costs->maintain_cpu;
+
+  g_print ("\nInsert\n");
+  g_print ("  samples                      %.0f\n", samples);
+  g_print ("  insert rate                  %.0f samples/s (add + commit, wall), %.0f samples/s CPU\n",
+           samples / costs->insert_wall, samples / costs->insert_cpu);
+  g_print ("  CPU per round of %u           mean %.3f ms, median %.3f ms, p99 %.3f ms, max %.3f ms\n", n_nodes,
+           round_mean * 1e3, percentile (round_cpu, 0.5) * 1e3, percentile (round_cpu, 0.99) * 1e3,
+           percentile (round_cpu, 1.0) * 1e3);
+  g_print ("  rollup + prune pass (1/min)  mean %.1f ms, median %.1f ms, p99 %.1f ms, max %.1f ms CPU\n",
+           maint_mean * 1e3, percentile (maintain_cpu, 0.5) * 1e3, percentile (maintain_cpu, 0.99) * 1e3,
+           percentile (maintain_cpu, 1.0) * 1e3);
+  g_print ("  share of one core at 1 Hz    %.3f %% (%.3f %% commits on the main thread + %.3f %% rollup thread)\n",
+           core_share, round_mean * 100, maint_mean / 60 * 100);
+  g_print ("  WAL written                  %.1f MB (%.1f KB per round)\n",
+           costs->wal_frames * 4120 / 1e6, costs->wal_frames * 4120 / 1e3 / seconds);
+}
+
+static void
+print_queries (SeyeStore  *store,
+               const char *id,
+               gint64      end_ms)
+{
+  guint n;
+  double ms;
+
+  g_print ("\nQueries (one node, on the writer's connection)\n");
+  ms = time_query (store, id, end_ms - 3600000, end_ms, 0, &n);
+  g_print ("  1 h, every sample            %6.1f ms, %u points\n", ms, n);
+  ms = time_query (store, id, end_ms - 3600000, end_ms, 600, &n);
+  g_print ("  1 h in 600 points            %6.1f ms, %u points\n", ms, n);
+  ms = time_query (store, id, end_ms - 86400000, end_ms, 1440, &n);
+  g_print ("  24 h in 1440 points          %6.1f ms, %u points\n", ms, n);
+  ms = time_query (store, id, end_ms - 86400000, end_ms, 4000, &n);
+  g_print ("  24 h in 4000 points (raw)    %6.1f ms, %u points\n", ms, n);
+  ms = time_query (store, id, end_ms - 7 * 86400000ll, end_ms, 1000, &n);
+  g_print ("  7 days in 1000 points        %6.1f ms, %u points\n", ms, n);
+}
+
+/* Each simulated second a polling round added and committed; once a minute the
+ * maintenance pass the app's worker thread runs. */
+static void
+simulate (SeyeStore   *store,
+          sqlite3     *probe,
+          GRand       *rand,
+          NodeState   *nodes,
+          char       **ids,
+          guint        n_nodes,
+          gint64       start_ms,
+          gint64       seconds,
+          const char  *path,
+          Costs       *costs)
+{
+  g_autoptr (GPtrArray) round = g_ptr_array_new_with_free_func ((GDestroyNotify) seye_sample_unref);
+  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+  g_autoptr (GError) error = NULL;
+
+  for (gint64 s = 0; s < seconds; s++)
+    {
+      gint64 now = start_ms + s * 1000;
+      double cpu0, cpu1;
+      gint64 wall0;
+
+      g_ptr_array_set_size (round, 0);
+      for (guint n = 0; n < n_nodes; n++)
+        g_ptr_array_add (round, next_sample (rand, &nodes[n], now + (n * 7) % 1000));
+
+      cpu0 = cpu_seconds ();
+      wall0 = g_get_monotonic_time ();
+      for (guint n = 0; n < n_nodes; n++)
+        seye_store_add (store, ids[n], ids[n] + 24, "192.168.1.10:7373", round->pdata[n]);
+      if (!seye_store_commit (store, &error))
+        g_error ("%s", error->message);
+      cpu1 = cpu_seconds () - cpu0;
+      costs->insert_wall += (g_get_monotonic_time () - wall0) / 1e6;
+      costs->insert_cpu += cpu1;
+      g_array_append_val (costs->round_cpu, cpu1);
+
+      /* Once a simulated minute: what the app's worker thread does. */
+      if (s % 60 == 59)
+        {
+          costs->wal_frames += wal_frames_and_checkpoint (probe);
+          cpu0 = cpu_seconds ();
+          if (!seye_store_maintain (store, now + 1000, &error))
+            g_error ("%s", error->message);
+          cpu1 = cpu_seconds () - cpu0;
+          costs->maint_total += cpu1;
+          g_array_append_val (costs->maintain_cpu, cpu1);
+        }
+
+      if (s % 3600 == 3599)
+        g_printerr ("  %" G_GINT64_FORMAT " h simulated, %.1f MB\n", (s + 1) / 3600,
+                    (file_size (path) + file_size (wal)) / 1e6);
+    }
+
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -208,13 +389,10 @@ main (int   argc,
   g_autoptr (SeyeStore) store = NULL;
   g_autoptr (GError) error = NULL;
   g_autoptr (GRand) rand = g_rand_new_with_seed (42);
-  g_autoptr (GArray) round_cpu = g_array_new (FALSE, FALSE, sizeof (double));
-  g_autoptr (GArray) maintain_cpu = g_array_new (FALSE, FALSE, sizeof (double));
-  g_autoptr (GPtrArray) round = g_ptr_array_new_with_free_func ((GDestroyNotify) seye_sample_unref);
+  g_auto (Costs) costs = { g_array_new (FALSE, FALSE, sizeof (double)), g_array_new (FALSE, FALSE, sizeof (double)) };
   g_autofree NodeState *nodes = NULL;
   g_auto (GStrv) ids = NULL;
-  gint64 start_ms, end_ms, samples_bytes, rollups_bytes, wal_frames = 0, total_size;
-  double insert_cpu = 0, insert_wall = 0, maint_total = 0;
+  gint64 start_ms, end_ms, samples_bytes, rollups_bytes, total_size;
   sqlite3 *probe = NULL;
 
   if (n_nodes == 0 || seconds < 120)
@@ -242,6 +420,9 @@ main (int   argc,
       return 1;
     }
   g_assert_cmpint (sqlite3_open_v2 (path, &probe, SQLITE_OPEN_READWRITE, NULL), ==, SQLITE_OK);
+  if (g_getenv ("STORE_BENCH_BUDGET_MB") != NULL)
+    seye_store_set_disk_budget (store, g_ascii_strtoll (g_getenv ("STORE_BENCH_BUDGET_MB"), NULL, 10) * 1000000);
+  g_print ("disk budget %.0f MB\n", seye_store_get_disk_budget (store) / 1e6);
 
   nodes = g_new0 (NodeState, n_nodes);
   ids = g_new0 (char *, n_nodes + 1);
@@ -260,100 +441,22 @@ main (int   argc,
 
   g_print ("store-bench: %u nodes at 1 Hz for %" G_GINT64_FORMAT " s into %s\n", n_nodes, seconds, path);
 
-  for (gint64 s = 0; s < seconds; s++)
-    {
-      gint64 now = start_ms + s * 1000;
-      double cpu0, cpu1;
-      gint64 wall0;
-
-      g_ptr_array_set_size (round, 0);
-      for (guint n = 0; n < n_nodes; n++)
-        g_ptr_array_add (round, next_sample (rand, &nodes[n], now + (n * 7) % 1000));
-
-      cpu0 = cpu_seconds ();
-      wall0 = g_get_monotonic_time ();
-      for (guint n = 0; n < n_nodes; n++)
-        seye_store_add (store, ids[n], ids[n] + 24, "192.168.1.10:7373", round->pdata[n]);
-      if (!seye_store_commit (store, &error))
-        g_error ("%s", error->message);
-      cpu1 = cpu_seconds () - cpu0;
-      insert_wall += (g_get_monotonic_time () - wall0) / 1e6;
-      insert_cpu += cpu1;
-      g_array_append_val (round_cpu, cpu1);
-
-      /* Once a simulated minute: what the app's worker thread does. */
-      if (s % 60 == 59)
-        {
-          wal_frames += wal_frames_and_checkpoint (probe);
-          cpu0 = cpu_seconds ();
-          if (!seye_store_maintain (store, now + 1000, &error))
-            g_error ("%s", error->message);
-          cpu1 = cpu_seconds () - cpu0;
-          maint_total += cpu1;
-          g_array_append_val (maintain_cpu, cpu1);
-        }
-
-      if (s % 3600 == 3599)
-        g_printerr ("  %" G_GINT64_FORMAT " h simulated, %.1f MB\n", (s + 1) / 3600,
-                    (file_size (path) + file_size (wal)) / 1e6);
-    }
-
-  wal_frames += wal_frames_and_checkpoint (probe);
+  simulate (store, probe, rand, nodes, ids, n_nodes, start_ms, seconds, path, &costs);
+  costs.wal_frames += wal_frames_and_checkpoint (probe);
   sqlite3_exec (probe, "PRAGMA wal_checkpoint (TRUNCATE)", NULL, NULL, NULL);
 
-  {
-    double samples = (double) n_nodes * seconds;
-    double round_mean = insert_cpu / seconds;
-    double maint_mean = maint_total / MAX (maintain_cpu->len, 1);
-    double core_share = (round_mean + maint_mean / 60) * 100;
-
-    g_print ("\nInsert\n");
-    g_print ("  samples                      %.0f\n", samples);
-    g_print ("  insert rate                  %.0f samples/s (add + commit, wall), %.0f samples/s CPU\n",
-             samples / insert_wall, samples / insert_cpu);
-    g_print ("  CPU per round of %u           mean %.3f ms, median %.3f ms, p99 %.3f ms, max %.3f ms\n", n_nodes,
-             round_mean * 1e3, percentile (round_cpu, 0.5) * 1e3, percentile (round_cpu, 0.99) * 1e3,
-             percentile (round_cpu, 1.0) * 1e3);
-    g_print ("  rollup + prune pass (1/min)  mean %.1f ms, median %.1f ms, p99 %.1f ms, max %.1f ms CPU\n",
-             maint_mean * 1e3, percentile (maintain_cpu, 0.5) * 1e3, percentile (maintain_cpu, 0.99) * 1e3,
-             percentile (maintain_cpu, 1.0) * 1e3);
-    g_print ("  share of one core at 1 Hz    %.3f %% (%.3f %% commits on the main thread + %.3f %% rollup thread)\n",
-             core_share, round_mean * 100, maint_mean / 60 * 100);
-    g_print ("  WAL written                  %.1f MB (%.1f KB per round)\n",
-             wal_frames * 4120 / 1e6, wal_frames * 4120 / 1e3 / seconds);
-  }
+  print_costs (&costs, n_nodes, seconds);
 
   total_size = file_size (path);
-  g_print ("\nSize after %.1f h (raw retention 24 h, rollups 30 d)\n", seconds / 3600.0);
+  g_print ("\nSize after %.1f h (oldest raw sample kept: %.1f h old)\n", seconds / 3600.0,
+           (end_ms - query_int (probe, "SELECT min (start) FROM packed")) / 3.6e6);
   g_print ("  file                         %.1f MB (%.2f MB per node)\n", total_size / 1e6,
            total_size / 1e6 / n_nodes);
   print_table_sizes (probe, &samples_bytes, &rollups_bytes);
   if (samples_bytes > 0 && rollups_bytes > 0)
-    {
-      /* Steady state per node: a day of raw samples and 30 days of rollups. */
-      double raw_day = samples_bytes * (86400.0 / MIN (seconds, 86400)) / n_nodes;
-      double rollup_day = rollups_bytes * (86400.0 / seconds) / n_nodes;
+    print_projection (probe, samples_bytes, rollups_bytes);
 
-      g_print ("  per node: raw %.2f MB/day, rollups %.3f MB/day\n", raw_day / 1e6, rollup_day / 1e6);
-      g_print ("  per node-month (1 day raw + 30 days of rollups): %.1f MB\n", (raw_day + 30 * rollup_day) / 1e6);
-    }
-
-  g_print ("\nQueries (one node, on the writer's connection)\n");
-  {
-    guint n;
-    double ms;
-
-    ms = time_query (store, ids[3], end_ms - 3600000, end_ms, 0, &n);
-    g_print ("  1 h, every sample            %6.1f ms, %u points\n", ms, n);
-    ms = time_query (store, ids[3], end_ms - 3600000, end_ms, 600, &n);
-    g_print ("  1 h in 600 points            %6.1f ms, %u points\n", ms, n);
-    ms = time_query (store, ids[3], end_ms - 86400000, end_ms, 1440, &n);
-    g_print ("  24 h in 1440 points          %6.1f ms, %u points\n", ms, n);
-    ms = time_query (store, ids[3], end_ms - 86400000, end_ms, 4000, &n);
-    g_print ("  24 h in 4000 points (raw)    %6.1f ms, %u points\n", ms, n);
-    ms = time_query (store, ids[3], end_ms - 7 * 86400000ll, end_ms, 1000, &n);
-    g_print ("  7 days in 1000 points        %6.1f ms, %u points\n", ms, n);
-  }
+  print_queries (store, ids[3], end_ms);
 
   sqlite3_close (probe);
   g_clear_object (&store);

@@ -71,6 +71,8 @@ test_bad_arguments (void)
     { { "--node-id", "xyz", NULL }, "is not 32 hex digits" },
     { { "--bind", "not-an-address", NULL }, "is not an IP address" },
     { { "--name", "", NULL }, "is not usable" },
+    { { "--tags", "web,Web", NULL }, "tag “Web” is not usable: use 1 to 32 of a-z" },
+    { { "--tags", "web,web", NULL }, "tag “web” is given twice" },
     { { "--frobnicate", NULL }, "Unknown option" },
     { { "--config", "/nonexistent/agent.conf", NULL }, "cannot read the configuration file" },
     { { "stray", NULL }, "unexpected argument" },
@@ -106,7 +108,7 @@ test_config_file (void)
   g_assert_no_error (error);
   g_file_set_contents (path,
                        "[agent]\nname=from-config\ninterval=2\nmdns=false\n"
-                       "node-id=ABCDEF0123456789ABCDEF0123456789\n", -1, &error);
+                       "node-id=ABCDEF0123456789ABCDEF0123456789\ntags=web, eu-1\n", -1, &error);
   g_assert_no_error (error);
 
   /* The command line overrides the file. */
@@ -120,6 +122,11 @@ test_config_file (void)
   g_assert_cmpstr (info->name, ==, "from-config");
   g_assert_cmpstr (info->node_id, ==, "abcdef0123456789abcdef0123456789");
   g_assert_cmpfloat (info->interval, ==, 0.5);
+  /* Tags from the file, in /v1/node and in the log. */
+  g_assert_cmpuint (g_strv_length (info->tags), ==, 2);
+  g_assert_cmpstr (info->tags[0], ==, "web");
+  g_assert_cmpstr (info->tags[1], ==, "eu-1");
+  g_assert_true (seye_test_agent_wait_log (agent, "Tags: web,eu-1", 1000));
   g_assert_true (seye_test_agent_wait_log (agent, "mDNS is off", 1000));
 
   g_assert_cmpint (seye_test_agent_stop (agent), ==, 0);

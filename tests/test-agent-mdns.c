@@ -177,7 +177,7 @@ test_announced_with_txt (void)
   if (!seye_test_require_avahi ())
     return;
 
-  agent = seye_test_agent_start ("--name", name, "--node-id", node_id, NULL);
+  agent = seye_test_agent_start ("--name", name, "--node-id", node_id, "--tags", "web,eu-1", NULL);
   g_assert_true (seye_test_agent_wait_log (agent, "mDNS: announced as", 10000));
   g_assert_true (wait_for_service (name, agent->port, 10000));
 
@@ -191,6 +191,7 @@ test_announced_with_txt (void)
   g_assert_true (g_strv_contains ((const char * const *) service->txt, txt_id));
   g_assert_true (g_strv_contains ((const char * const *) service->txt, "api=1"));
   g_assert_true (g_strv_contains ((const char * const *) service->txt, "version=" PACKAGE_VERSION));
+  g_assert_true (g_strv_contains ((const char * const *) service->txt, "tags=web,eu-1"));
   /* Plain HTTP and no token: nothing is said about either. */
   for (guint i = 0; service->txt[i] != NULL; i++)
     {

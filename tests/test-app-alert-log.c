@@ -43,14 +43,14 @@ add_event (SeyeStore          *store,
 }
 
 /* alpha: memory started, acknowledged, cleared; beta offline 3 days ago; a hostile name;
- * and one past the 30 days kept (pruning has not run yet: not shown all the same). */
+ * and one past the 90 days kept (pruning has not run yet: not shown all the same). */
 static void
 write_events (SeyeStore *store,
               gint64     now)
 {
   g_autoptr (GError) error = NULL;
 
-  add_event (store, now - 40 * DAY, ID_B, "beta", SEYE_ALERT_EVENT_CLEAR, NAN, "Offline");
+  add_event (store, now - 100 * DAY, ID_B, "beta", SEYE_ALERT_EVENT_CLEAR, NAN, "Offline");
   add_event (store, now - 3 * DAY, ID_B, "beta", SEYE_ALERT_EVENT_START, NAN, "Offline");
   add_event (store, now - 2 * HOUR, ID_A, "alpha", SEYE_ALERT_EVENT_START, 96.4, "Memory 96 %");
   add_event (store, now - 90 * MINUTE, ID_A, "alpha", SEYE_ALERT_EVENT_ACKNOWLEDGE, 96.1, "Memory 96 %");
@@ -111,7 +111,7 @@ test_rows_and_filter (void)
   gtk_window_present (GTK_WINDOW (log));
   iterate ();
 
-  /* Newest first, the last 30 days; names sanitised. */
+  /* Newest first, the last 90 days; names sanitised. */
   g_assert_cmpstr (_seye_alert_log_get_page (log), ==, "list");
   g_assert_cmpuint (_seye_alert_log_get_n_shown (log), ==, 5);
   assert_row (log, 0, hostile, "Memory 97 %", "Started");

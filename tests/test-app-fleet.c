@@ -386,6 +386,71 @@ find_titled (GtkWidget  *widget,
   return NULL;
 }
 
+static void
+remove_store_files (const char *path)
+{
+  static const char * const suffixes[] = { "", "-wal", "-shm" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    {
+      g_autofree char *file = g_strconcat (path, suffixes[i], NULL);
+
+      g_unlink (file);
+    }
+}
+
+/* History: "Disk space for history" writes bytes, "No limit" 0; the usage row says what
+ * the store's file and its log take, with the budget. */
+static void
+test_preferences_history (GtkWidget *window)
+{
+  g_autoptr (GSettings) settings = g_settings_new (APP_ID);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("seye-prefs-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "history.db", NULL);
+  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+  g_autofree char *size = NULL;
+  g_autofree char *title = NULL;
+  g_autoptr (SeyeStore) store = NULL;
+  g_autoptr (SeyeSample) sample = seye_sample_new ();
+  GtkWidget *budget, *usage;
+  GStatBuf db_st, wal_st;
+
+  g_assert_no_error (error);
+  budget = find_titled (window, ADW_TYPE_COMBO_ROW, "Disk space for history");
+  g_assert_nonnull (budget);
+  g_assert_nonnull (find_titled (window, ADW_TYPE_ACTION_ROW, "History is not kept"));
+
+  g_assert_cmpuint (adw_combo_row_get_selected (ADW_COMBO_ROW (budget)), ==, 2);   /* 5 GB */
+  adw_combo_row_set_selected (ADW_COMBO_ROW (budget), 6);
+  g_assert_cmpint (g_settings_get_int64 (settings, "history-budget"), ==, 0);
+  g_settings_set_int64 (settings, "history-budget", 3000000000);   /* shown as the next larger */
+  g_assert_cmpuint (adw_combo_row_get_selected (ADW_COMBO_ROW (budget)), ==, 2);
+  g_settings_reset (settings, "history-budget");
+
+  store = seye_store_open (path, &error);
+  g_assert_no_error (error);
+  sample->time_ms = g_get_real_time () / 1000;
+  sample->parts = SEYE_SAMPLE_CPU;
+  seye_store_add (store, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa1", "alpha", NULL, sample);
+  g_assert_true (seye_store_commit (store, &error));
+  g_assert_no_error (error);
+
+  seye_preferences_window_set_store (SEYE_PREFERENCES_WINDOW (window), store);
+  g_assert_cmpint (g_stat (path, &db_st), ==, 0);
+  g_assert_cmpint (g_stat (wal, &wal_st), ==, 0);
+  size = g_format_size (db_st.st_size + wal_st.st_size);
+  title = g_strdup_printf ("History uses %s", size);
+  usage = find_titled (window, ADW_TYPE_ACTION_ROW, title);
+  g_assert_nonnull (usage);
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (usage)), ==, "Of at most 5.0\u00a0GB");
+
+  seye_preferences_window_set_store (SEYE_PREFERENCES_WINDOW (window), NULL);
+  g_clear_object (&store);
+  remove_store_files (path);
+  g_rmdir (dir);
+}
+
 /* Preferences: an optional rule's switch writes "off" (past the range) and back its
  * threshold; "Keep Offline Nodes For" maps to keep-offline, "Until Removed" to 0. */
 static void
@@ -423,6 +488,8 @@ test_preferences (void)
   g_settings_set_int64 (settings, "keep-offline", 2 * 24 * 3600);   /* shown as the next longer */
   g_assert_cmpuint (adw_combo_row_get_selected (ADW_COMBO_ROW (keep)), ==, 1);
   g_settings_reset (settings, "keep-offline");
+
+  test_preferences_history (window);
 
   seye_test_spin (300);
   gtk_window_destroy (GTK_WINDOW (window));

@@ -94,9 +94,9 @@ fixture_setup (Fixture       *fixture,
   root_alpha = make_root (fixture->dir, "alpha", "3.00 2.00 1.00 1/40 99\n", "7200.00 100.00\n", 7);
   root_beta = make_root (fixture->dir, "beta", "1.00 1.00 1.00 1/40 99\n", "266400.00 100.00\n", 12);
 
-  fixture->alpha = seye_test_agent_start ("--name", "alpha-node", "--node-id", ID_ALPHA,
+  fixture->alpha = seye_test_agent_start ("--name", "alpha-node", "--node-id", ID_ALPHA, "--tags", "web,eu-1",
                                           "--interval", "0.5", "--no-mdns", "--root", root_alpha, NULL);
-  fixture->beta = seye_test_agent_start ("--name", "beta-node", "--node-id", ID_BETA,
+  fixture->beta = seye_test_agent_start ("--name", "beta-node", "--node-id", ID_BETA, "--tags", "db",
                                          "--interval", "0.5", "--no-mdns", "--root", root_beta, NULL);
   fixture->host_alpha = g_strdup_printf ("127.0.0.1:%u", fixture->alpha->port);
   fixture->host_beta = g_strdup_printf ("127.0.0.1:%u", fixture->beta->port);
@@ -183,7 +183,8 @@ test_blocks (Fixture       *fixture,
   /* Not a terminal: no escape sequences. */
   g_assert_null (strchr (out, '\033'));
 
-  expected = g_strdup_printf ("Node: alpha-node (%s)\nStatus: Online\nMemory Usage: ", fixture->host_alpha);
+  expected = g_strdup_printf ("Node: alpha-node (%s)\nTags: web, eu-1\nStatus: Online\nMemory Usage: ",
+                              fixture->host_alpha);
   g_assert_true (g_str_has_prefix (out, expected));
   g_assert_true (g_regex_match_simple ("^Memory Usage: [0-9.]+ [KMGT]?B of [0-9.]+ [KMGT]?B \\([0-9]+ %\\)$",
                                        out, G_REGEX_MULTILINE, 0));
@@ -434,6 +435,38 @@ test_filter (Fixture       *fixture,
       g_assert_nonnull (strstr (out, "beta-node"));
       g_assert_null (strstr (out, "alpha-node"));
     }
+
+  /* By tag, as each agent's --tags says: exactly that tag, in every mode. */
+  for (guint i = 0; i < G_N_ELEMENTS (modes); i++)
+    {
+      g_autofree char *out = NULL;
+
+      g_assert_cmpint (seye_test_run_cli (&out, NULL, "fetch", "--no-discovery", modes[i], "--filter", "tag:web",
+                                          "--host", fixture->host_alpha, "--host", fixture->host_beta, NULL),
+                       ==, 0);
+      g_assert_nonnull (strstr (out, "alpha-node"));
+      g_assert_null (strstr (out, "beta-node"));
+      if (g_str_equal (modes[i], "--json"))
+        g_assert_nonnull (strstr (out, "\"tags\": [\"web\",\"eu-1\"]"));
+      else if (g_str_equal (modes[i], "--no-discovery"))
+        g_assert_nonnull (strstr (out, "Tags: web, eu-1\n"));
+    }
+
+  {
+    g_autofree char *out = NULL;
+    g_autofree char *err = NULL;
+
+    g_assert_cmpint (seye_test_run_cli (&out, &err, "fetch", "--no-discovery", "--filter", "tag:eu",
+                                        "--host", fixture->host_alpha, "--host", fixture->host_beta, NULL),
+                     ==, 2);
+    g_assert_nonnull (strstr (err, "tag:eu"));
+    g_clear_pointer (&out, g_free);
+    g_assert_cmpint (seye_test_run_cli (&out, NULL, "fetch", "--no-discovery", "--json", "--filter", "db beta",
+                                        "--host", fixture->host_alpha, "--host", fixture->host_beta, NULL),
+                     ==, 0);
+    g_assert_nonnull (strstr (out, "\"tags\": [\"db\"]"));
+    g_assert_null (strstr (out, "alpha-node"));
+  }
 }
 
 static void

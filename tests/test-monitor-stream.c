@@ -31,7 +31,24 @@ typedef struct
   gboolean    mute;        /* keep the streams open, send nothing */
   guint       n_stream;
   guint       n_metrics;
+  guint       history_seconds; /* /v1/history: that many samples 1 s apart ... */
+  gint64      history_end_ms;  /* ... the newest at this time (Unix ms) */
 } StreamFake;
+
+/* The fake's /v1/history: history_seconds samples, or none. */
+static char *
+stream_fake_history (StreamFake *fake)
+{
+  GString *str = g_string_new ("{\"schema\":1,\"node_id\":\"" ID_B "\",\"interval\":1,\"samples\":[");
+
+  for (guint i = 0; i < fake->history_seconds; i++)
+    g_string_append_printf (str, "%s{\"schema\":1,\"time\":%" G_GINT64_FORMAT ",\"interval\":1,"
+                            "\"load\":[%u,0.25,0.125]}", i > 0 ? "," : "",
+                            fake->history_end_ms - (gint64) (fake->history_seconds - 1 - i) * 1000, i);
+  g_string_append (str, "]}");
+
+  return g_string_free (str, FALSE);
+}
 
 static GBytes *
 stream_fake_sample (void)
@@ -82,7 +99,6 @@ stream_fake_cb (SoupServer        *server,
     "{\"schema\":1,\"node_id\":\"" ID_B "\",\"name\":\"streamer\",\"hostname\":\"h\",\"os\":\"x\","
     "\"kernel\":\"k\",\"arch\":\"a\",\"cpu_model\":\"c\",\"cores\":1,\"agent_version\":\"0\","
     "\"api_version\":1,\"interval\":0.2,\"boot_time\":1700000000}";
-  static const char history[] = "{\"schema\":1,\"node_id\":\"" ID_B "\",\"interval\":0.2,\"samples\":[]}";
   StreamFake *fake = data;
   SoupMessageBody *body = soup_server_message_get_response_body (msg);
   g_autoptr (GBytes) line = NULL;
@@ -98,7 +114,9 @@ stream_fake_cb (SoupServer        *server,
 
   if (g_str_equal (path, "/v1/history"))
     {
-      soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_STATIC, history, strlen (history));
+      char *history = stream_fake_history (fake);
+
+      soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_TAKE, history, strlen (history));
       return;
     }
 
@@ -290,6 +308,48 @@ test_stream_off (void)
 
   g_signal_handlers_disconnect_by_data (node, &count);
   seye_monitor_stop (monitor);
+}
+
+/* A node that hands over 15 minutes of history on first contact: every sample goes
+ * through "sample-added" (to the recorder and the alerts), the node keeps only the
+ * series of the last SEYE_HISTORY_SECONDS before its newest sample. */
+void
+test_stream_history_window (void)
+{
+  g_autoptr (StreamFake) fake = stream_fake_new (STREAM_SAMPLES);
+  g_autoptr (SeyeMonitor) monitor = new_monitor ();
+  SeyeNode *node;
+  SeyeHistory *history;
+  SampleCount count = { NULL, 900 + 5 };
+  gint64 latest;
+  guint n_from_history = 0;
+
+  fake->history_seconds = 900;
+  fake->history_end_ms = g_get_real_time () / 1000 - 2000;
+  node = add_fake (monitor, fake);
+  count.node = node;
+  history = seye_node_get_history (node);
+  g_signal_connect (node, "sample-added", G_CALLBACK (count_sample_cb), &count);
+  seye_monitor_start (monitor);
+  g_assert_true (seye_test_wait_until (enough_samples_cb, &count, 30000));
+  g_signal_handlers_disconnect_by_data (node, &count);
+  seye_monitor_stop (monitor);
+
+  latest = seye_history_get_latest_time (history);
+  g_assert_cmpint (latest, ==, seye_node_get_sample (node)->time_ms);
+  g_assert_cmpint (latest, >, fake->history_end_ms);
+  for (guint i = 0; i < fake->history_seconds; i++)
+    n_from_history += fake->history_end_ms - (gint64) i * 1000 > latest - SEYE_HISTORY_SECONDS * 1000;
+
+  /* The history's samples inside the window and every streamed one; nothing older. */
+  g_assert_cmpuint (n_from_history, >, SEYE_HISTORY_SECONDS - 30);
+  g_assert_cmpuint (n_from_history, <=, SEYE_HISTORY_SECONDS);
+  g_assert_cmpuint (seye_history_get_length (history), ==, n_from_history + count.count - 900);
+  g_assert_cmpint (seye_history_get_time (history, 0), >, latest - SEYE_HISTORY_SECONDS * 1000);
+  g_assert_cmpint (seye_history_get_time (history, 0), ==,
+                   fake->history_end_ms - (gint64) (n_from_history - 1) * 1000);
+  /* The oldest kept is the history's sample number 900 - n_from_history: its own load. */
+  g_assert_cmpfloat (seye_history_get_value (history, 0, SEYE_SERIES_LOAD1), ==, 900 - n_from_history);
 }
 
 typedef struct

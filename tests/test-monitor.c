@@ -703,6 +703,7 @@ main (int    argc,
   g_test_add_func ("/seye/monitor/stream/used", test_stream_used);
   g_test_add_func ("/seye/monitor/stream/fallback", test_stream_fallback);
   g_test_add_func ("/seye/monitor/stream/off", test_stream_off);
+  g_test_add_func ("/seye/monitor/stream/history-window", test_stream_history_window);
   g_test_add_func ("/seye/monitor/stream/hostile-not-json", test_stream_hostile_not_json);
   g_test_add_func ("/seye/monitor/stream/hostile-schema", test_stream_hostile_schema);
   g_test_add_func ("/seye/monitor/stream/hostile-endless-line", test_stream_hostile_endless_line);

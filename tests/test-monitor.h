@@ -24,6 +24,7 @@ SeyeServiceInfo *fake_service (const char    *key,
 void test_stream_used (void);
 void test_stream_fallback (void);
 void test_stream_off (void);
+void test_stream_history_window (void);
 void test_stream_hostile_not_json (void);
 void test_stream_hostile_schema (void);
 void test_stream_hostile_endless_line (void);

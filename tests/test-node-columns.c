@@ -26,7 +26,7 @@ node_new (const char *key,
           const char *address,
           const char *hostname)
 {
-  SeyeNode *node = _seye_node_new (key, name, FALSE, 4);
+  SeyeNode *node = _seye_node_new (key, name, FALSE, 1.0);
   g_autoptr (SeyeNodeInfo) info = seye_node_info_new ();
 
   info->node_id = g_strdup (key);
@@ -158,7 +158,7 @@ test_match (void)
 {
   g_autoptr (SeyeNode) node = node_new ("3f2a00000000000000000000000000b7", "Build-Server",
                                         "192.168.1.20:7373", "Ärger-host");
-  g_autoptr (SeyeNode) unknown = _seye_node_new ("10.0.0.1:7373", "10.0.0.1", TRUE, 4);
+  g_autoptr (SeyeNode) unknown = _seye_node_new ("10.0.0.1:7373", "10.0.0.1", TRUE, 1.0);
 
   g_assert_null (seye_node_column_fold_search (NULL));
   g_assert_null (seye_node_column_fold_search (""));
@@ -179,11 +179,49 @@ test_match (void)
   g_assert_true (matches (node, "00b7"));
 
   g_assert_false (matches (node, "no node has this"));
-  g_assert_false (matches (node, "build server"));
+
+  /* Every word matches something, not the words as one text. */
+  g_assert_true (matches (node, "build server"));
+  g_assert_true (matches (node, "  server   3f2a "));
+  g_assert_false (matches (node, "build nothing"));
 
   /* A node that has not said who it is: its key is where it is. */
   g_assert_true (matches (unknown, "10.0.0.1"));
   g_assert_false (matches (unknown, "host"));
+}
+
+/* "tag:web" is that tag exactly; a plain word may be part of a tag. */
+static void
+test_match_tags (void)
+{
+  g_autoptr (SeyeNode) tagged = node_new ("3f2a00000000000000000000000000b7", "web-1",
+                                          "192.168.1.20:7373", "web-1");
+  g_autoptr (SeyeNode) plain = node_new ("3f2a00000000000000000000000000b8", "db-1",
+                                         "192.168.1.21:7373", "db-1");
+  g_autoptr (SeyeNodeInfo) info = seye_node_info_copy (seye_node_get_info (tagged));
+  g_autofree char *shown = NULL;
+
+  info->tags = g_strsplit ("frontend,eu-1", ",", -1);
+  _seye_node_set_info (tagged, info);
+
+  g_assert_true (matches (tagged, "tag:frontend"));
+  g_assert_true (matches (tagged, "TAG:EU-1"));
+  g_assert_false (matches (tagged, "tag:front"));
+  g_assert_false (matches (plain, "tag:frontend"));
+  g_assert_true (matches (tagged, "front"));
+  g_assert_true (matches (tagged, "tag:eu-1 web"));
+  g_assert_false (matches (tagged, "tag:eu-1 db"));
+
+  /* "tag:" alone: any tag. */
+  g_assert_true (matches (tagged, "tag:"));
+  g_assert_false (matches (plain, "tag:"));
+
+  shown = seye_node_column_format (tagged, SEYE_NODE_COLUMN_TAGS);
+  g_assert_cmpstr (shown, ==, "frontend, eu-1");
+  CHECK_TEXT (plain, SEYE_NODE_COLUMN_TAGS, "");
+  /* Untagged first, then by their tags. */
+  g_assert_cmpint (seye_node_column_compare (plain, tagged, SEYE_NODE_COLUMN_TAGS), <, 0);
+  g_assert_cmpint (seye_node_column_compare (tagged, plain, SEYE_NODE_COLUMN_TAGS), >, 0);
 }
 
 static void
@@ -246,7 +284,7 @@ add_filesystem (SeyeSample *sample,
 static void
 test_load_and_disk (void)
 {
-  g_autoptr (SeyeNode) node = _seye_node_new ("c0", "disks", FALSE, 4);
+  g_autoptr (SeyeNode) node = _seye_node_new ("c0", "disks", FALSE, 1.0);
   g_autoptr (SeyeNode) empty = node_new ("d0", "empty", "10.0.0.11:7373", "host");
   g_autoptr (SeyeNodeInfo) info = seye_node_info_new ();
   g_autoptr (SeyeSample) sample = seye_sample_new ();
@@ -389,6 +427,7 @@ main (int   argc,
   g_test_add_func ("/seye/node-columns/natural", test_natural);
   g_test_add_func ("/seye/node-columns/compare", test_compare);
   g_test_add_func ("/seye/node-columns/match", test_match);
+  g_test_add_func ("/seye/node-columns/match-tags", test_match_tags);
   g_test_add_func ("/seye/node-columns/format", test_format);
   g_test_add_func ("/seye/node-columns/load-and-disk", test_load_and_disk);
   g_test_add_func ("/seye/node-columns/status", test_status);

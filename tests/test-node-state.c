@@ -17,7 +17,7 @@
 static SeyeNode *
 node_with_info (void)
 {
-  SeyeNode *node = _seye_node_new ("0123456789abcdef", "web-1", TRUE, 8);
+  SeyeNode *node = _seye_node_new ("0123456789abcdef", "web-1", TRUE, 1.0);
   g_autoptr (SeyeNodeInfo) info = seye_node_info_new ();
 
   info->node_id = g_strdup ("0123456789abcdef");

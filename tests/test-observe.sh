@@ -108,7 +108,7 @@ wait_gone() {
   return 1
 }
 
-echo "1..17"
+echo "1..18"
 
 # The tests over mDNS (hostile names, a look-alike) need avahi-daemon: started by
 # tests/mdns-stack.sh where none runs, and held with a shared lock for as long as
@@ -196,6 +196,15 @@ ok $? "Enter keeps the filter"
 tm send-keys -t observe / Escape
 wait_for alpha-obs 3
 ok $? "Esc clears the filter"
+
+# G and g (End and Home, whose sequences tmux and terminfo may not agree on):
+# the last and the first row. The two agents only, by name.
+tm send-keys -t observe / o b s Enter S
+wait_for "s sort: name" 3 && tm send-keys -t observe G && wait_for "Cores of beta-obs" 5 &&
+  tm send-keys -t observe g && wait_for "Cores of alpha-obs" 5
+ok $? "G selects the last row, g the first"
+tm send-keys -t observe / Escape s
+wait_for "s sort: cpu" 3
 
 tm resize-window -t observe -x 80 -y 20 2>/dev/null || tm resize-pane -t observe -x 80 -y 20
 sleep 0.5

@@ -122,11 +122,11 @@ test_sigkill (void)
       check = query_text (db, "PRAGMA integrity_check");
       g_assert_cmpstr (check, ==, "ok");
 
-      /* Raw samples are in "recent" until a rollup pass moves them to "samples". */
-      count = query_int (db, "SELECT (SELECT count(*) FROM samples) + (SELECT count(*) FROM recent)");
-      min_time = query_int (db, "SELECT min(t) FROM (SELECT min(time) AS t FROM samples "
+      /* Raw samples are in "recent" until a rollup pass packs their minute into "packed". */
+      count = query_int (db, "SELECT (SELECT coalesce (sum(n), 0) FROM packed) + (SELECT count(*) FROM recent)");
+      min_time = query_int (db, "SELECT min(t) FROM (SELECT min(start) AS t FROM packed "
                                 "UNION ALL SELECT min(time) FROM recent)");
-      max_time = query_int (db, "SELECT max(t) FROM (SELECT max(time) AS t FROM samples "
+      max_time = query_int (db, "SELECT max(t) FROM (SELECT max(last) AS t FROM packed "
                                 "UNION ALL SELECT max(time) FROM recent)");
       batches = (max_time - min_time) / 1000 + 1;
       g_test_message ("round %u: reported up to batch %" G_GINT64_FORMAT ", found %" G_GINT64_FORMAT
@@ -137,7 +137,7 @@ test_sigkill (void)
       g_assert_cmpint (count, ==, batches * N_NODES);
       g_assert_cmpint (batches, >=, last + 1);
       g_assert_cmpint (batches, <=, last + 2);
-      g_assert_cmpint (query_int (db, "SELECT count(DISTINCT node) FROM (SELECT node FROM samples "
+      g_assert_cmpint (query_int (db, "SELECT count(DISTINCT node) FROM (SELECT node FROM packed "
                                       "UNION ALL SELECT node FROM recent)"), ==, N_NODES);
       g_assert_cmpint (query_int (db, "SELECT count(*) FROM nodes"), ==, N_NODES);
       sqlite3_close (db);

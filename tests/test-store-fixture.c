@@ -166,6 +166,8 @@ count_rows (const char *path,
   gint64 value = -1;
 
   g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  /* The store's writer may hold the lock (a migration, a checkpoint): wait as it would. */
+  sqlite3_busy_timeout (db, 10000);
   g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
   if (sqlite3_step (stmt) == SQLITE_ROW)
     value = sqlite3_column_int64 (stmt, 0);
@@ -183,6 +185,7 @@ exec_sql (const char *path,
   char *message = NULL;
 
   g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL), ==, SQLITE_OK);
+  sqlite3_busy_timeout (db, 10000);
   sqlite3_exec (db, sql, NULL, NULL, &message);
   g_assert_null (message);
   sqlite3_close (db);

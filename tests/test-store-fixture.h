@@ -19,8 +19,8 @@ G_BEGIN_DECLS
 
 /* 2026-01-01T00:00:00Z: every test works in the past, on whole minutes. */
 #define T0 G_GINT64_CONSTANT (1767225600000)
-/* Raw samples: those committed since the last rollup pass are still in "recent". */
-#define RAW_COUNT "SELECT (SELECT count(*) FROM samples) + (SELECT count(*) FROM recent)"
+/* Raw samples: packed by minute, those of minutes not rolled up yet still in "recent". */
+#define RAW_COUNT "SELECT (SELECT coalesce (sum (n), 0) FROM packed) + (SELECT count(*) FROM recent)"
 #define MINUTE 60000
 #define HOUR (60 * MINUTE)
 

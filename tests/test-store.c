@@ -80,7 +80,7 @@ test_roundtrip (Fixture       *fixture,
   g_assert_cmpfloat_with_epsilon (p->avg->load[0], 2.5, 0.001);
   g_assert_cmpuint (p->avg->cores->len, ==, 0);
 
-  /* Moved from "recent" to "samples" by a rollup pass, and a sample seen again then:
+  /* Packed from "recent" by a rollup pass, and a sample seen again then:
    * still one of each. */
   maintain (store, T0 + HOUR);
   g_assert_cmpint (count_rows (fixture->path, "SELECT count(*) FROM recent"), ==, 0);
@@ -187,11 +187,14 @@ test_rollup_math (Fixture       *fixture,
   add (store, ID_A, T0 + MINUTE + 1000, 50);
   commit (store);
 
-  /* Minute 1 is not complete one minute after its end... */
+  /* Minute 1 is not complete one minute after its end: rolled up as far as it goes, but
+   * not clean (not read from the rollups)... */
   maintain (store, T0 + 2 * MINUTE + 59999);
-  g_assert_cmpint (count_rows (fixture->path, "SELECT count(*) FROM rollups"), ==, 1);
+  g_assert_cmpint (count_rows (fixture->path, "SELECT count(*) FROM dirty"), ==, 1);
+  g_assert_cmpint (count_rows (fixture->path, "SELECT min(minute) FROM dirty"), ==, T0 + MINUTE);
   /* ...and is a minute later. */
   maintain (store, T0 + 3 * MINUTE);
+  g_assert_cmpint (count_rows (fixture->path, "SELECT count(*) FROM dirty"), ==, 0);
   g_assert_cmpint (count_rows (fixture->path, "SELECT count(*) FROM rollups"), ==, 2);
   g_assert_cmpint (count_rows (fixture->path, RAW_COUNT), ==, 5);
   g_assert_cmpint (count_rows (fixture->path, "SELECT count(*) FROM recent"), ==, 0);
@@ -258,9 +261,10 @@ test_retention (Fixture       *fixture,
   gint64 now = T0 + 3 * HOUR;
 
   g_assert_cmpint (seye_store_get_raw_retention (store), ==, 24 * 3600);
-  g_assert_cmpint (seye_store_get_rollup_retention (store), ==, 30 * 24 * 3600);
+  g_assert_cmpint (seye_store_get_rollup_retention (store), ==, 7 * 24 * 3600);
+  g_assert_cmpint (seye_store_get_hourly_retention (store), ==, 90 * 24 * 3600);
   seye_store_set_raw_retention (store, 3600);
-  g_object_set (store, "rollup-retention", (gint64) 7200, NULL);
+  g_object_set (store, "rollup-retention", (gint64) 7200, "hourly-retention", (gint64) 7200, NULL);
   g_assert_cmpint (seye_store_get_rollup_retention (store), ==, 7200);
 
   /* Three hours, one sample every 10 s, two nodes. */
@@ -274,12 +278,13 @@ test_retention (Fixture       *fixture,
 
   maintain (store, now);
 
-  /* Raw: the last hour only; rollups: the last two hours, up to the last complete minute. */
-  g_assert_cmpint (count_rows (fixture->path, "SELECT min(time) FROM samples"), ==, now - HOUR);
+  /* Raw: the last hour only; rollups: the last two hours, the last minute still dirty. */
+  g_assert_cmpint (count_rows (fixture->path, "SELECT min(start) FROM packed"), ==, now - HOUR);
   g_assert_cmpint (count_rows (fixture->path, RAW_COUNT), ==, 2 * 360);
   g_assert_cmpint (count_rows (fixture->path, "SELECT min(minute) FROM rollups"), ==, now - 2 * HOUR);
-  g_assert_cmpint (count_rows (fixture->path, "SELECT max(minute) FROM rollups"), ==, now - 2 * MINUTE);
-  g_assert_cmpint (count_rows (fixture->path, "SELECT count(*) FROM rollups"), ==, 2 * (120 - 1));
+  g_assert_cmpint (count_rows (fixture->path, "SELECT max(minute) FROM rollups"), ==, now - MINUTE);
+  g_assert_cmpint (count_rows (fixture->path, "SELECT count(*) FROM rollups"), ==, 2 * 120);
+  g_assert_cmpint (count_rows (fixture->path, "SELECT min(minute) FROM dirty"), ==, now - MINUTE);
 
   /* Full resolution: rollups before the oldest raw sample, raw after. */
   points = query (store, ID_A, T0, now, 0);
@@ -306,6 +311,7 @@ test_retention (Fixture       *fixture,
   maintain (store, now + 10 * HOUR);
   g_assert_cmpint (count_rows (fixture->path, RAW_COUNT), ==, 0);
   g_assert_cmpint (count_rows (fixture->path, "SELECT count(*) FROM rollups"), ==, 0);
+  g_assert_cmpint (count_rows (fixture->path, "SELECT count(*) FROM hourly"), ==, 0);
 }
 
 static void

@@ -8,108 +8,14 @@
 
 #include "seye-agent-actions.h"
 #include "seye-agent-config.h"
+#include "seye-agent-config-private.h"
 #include "seye-error.h"
 #include "seye-node-id.h"
 
 #define DEFAULT_CONFIG_PATH SYSCONFDIR "/sorcerers-eye/agent.conf"
 #define GROUP               "agent"
-#define MAX_NAME            63     /* a DNS-SD instance name is one DNS label */
 #define NO_FIELD            G_MAXSIZE
 #define WRAP                80     /* columns of the --help description */
-
-/* Settings that a table cannot say ------------------------------------------ */
-
-static gboolean
-check_name (gconstpointer   field,
-            GError        **error)
-{
-  const char *name = *(char * const *) field;
-
-  if (name == NULL)
-    return TRUE;
-
-  if (name[0] == '\0' || !g_utf8_validate (name, -1, NULL) || strlen (name) > MAX_NAME)
-    {
-      g_set_error (error, SEYE_ERROR, SEYE_ERROR_CONFIG,
-                   "name “%s” is not usable: use 1 to %d bytes of UTF-8 text", name, MAX_NAME);
-      return FALSE;
-    }
-
-  for (const char *p = name; *p; p++)
-    if ((guchar) *p < 0x20 || *p == 0x7f)
-      {
-        g_set_error_literal (error, SEYE_ERROR, SEYE_ERROR_CONFIG,
-                             "name contains control characters");
-        return FALSE;
-      }
-
-  return TRUE;
-}
-
-static gboolean
-check_node_id (gconstpointer   field,
-               GError        **error)
-{
-  const char *node_id = *(char * const *) field;
-
-  if (node_id != NULL && !seye_node_id_is_valid (node_id))
-    {
-      g_set_error (error, SEYE_ERROR, SEYE_ERROR_CONFIG,
-                   "node id “%s” is not 32 hex digits (for example the output of "
-                   "“head -c16 /dev/urandom | od -An -tx1 | tr -d ' \\n'”)", node_id);
-      return FALSE;
-    }
-
-  return TRUE;
-}
-
-static gboolean
-check_bind (gconstpointer   field,
-            GError        **error)
-{
-  const GStrv bind = *(const GStrv *) field;
-
-  for (guint i = 0; bind != NULL && bind[i] != NULL; i++)
-    {
-      if (!g_hostname_is_ip_address (bind[i]))
-        {
-          g_set_error (error, SEYE_ERROR, SEYE_ERROR_CONFIG,
-                       "bind address “%s” is not an IP address (for example 127.0.0.1 or ::1)",
-                       bind[i]);
-          return FALSE;
-        }
-    }
-
-  return TRUE;
-}
-
-static gboolean
-parse_auth (const char *text,
-            int        *auth)
-{
-  if (g_strcmp0 (text, "none") == 0)
-    *auth = SEYE_AGENT_AUTH_NONE;
-  else if (g_strcmp0 (text, "token") == 0)
-    *auth = SEYE_AGENT_AUTH_TOKEN;
-  else
-    return FALSE;
-
-  return TRUE;
-}
-
-static gboolean
-parse_api_access (const char *text,
-                  int        *access)
-{
-  return seye_agent_access_from_string (text, FALSE, (SeyeAgentAccess *) access);
-}
-
-static gboolean
-parse_metrics_access (const char *text,
-                      int        *access)
-{
-  return seye_agent_access_from_string (text, TRUE, (SeyeAgentAccess *) access);
-}
 
 /* "a,b" and repeated options both give a list. */
 static GStrv
@@ -250,7 +156,7 @@ static const Setting settings[] = {
     .help = "TCP port to serve on (default " G_STRINGIFY (SEYE_DEFAULT_PORT) "; 0 picks a free one)",
     .arg = "PORT" },
   { "bind", "bind", 'b', SETTING_LIST, SETTING_CHECK_LAST, FIELD (bind),
-    .check = check_bind,
+    .check = _seye_agent_config_check_bind,
     .help = "Listen only on this address (repeat or separate with commas; default: all)",
     .arg = "ADDRESS" },
   { "interval", "interval", 'i', SETTING_NUMBER, SETTING_CHECK_LAST, FIELD (interval),
@@ -258,10 +164,15 @@ static const Setting settings[] = {
     .hint = " seconds", .not_a = "a number of seconds", .def = 1.0,
     .help = "Seconds between samples, 0.25 to 60 (default 1)", .arg = "SECONDS" },
   { "name", "name", 'n', SETTING_TEXT, SETTING_CHECK_LAST, FIELD (name),
-    .check = check_name,
+    .check = _seye_agent_config_check_name,
     .help = "Name to announce (default: the hostname)", .arg = "NAME" },
+  { "tags", "tags", 't', SETTING_LIST, SETTING_CHECK_LAST, FIELD (tags),
+    .check = _seye_agent_config_check_tags,
+    .help = "Tags to announce, for clients to group and filter by (repeat or separate with "
+            "commas, e.g. web,eu-1; each 1 to 32 of a-z, 0-9, -, _ and .)",
+    .arg = "TAGS" },
   { "node-id", "node-id", 0, SETTING_TEXT, SETTING_CHECK_LAST | SETTING_LOWER, FIELD (node_id),
-    .check = check_node_id,
+    .check = _seye_agent_config_check_node_id,
     .help = "Node id, 32 hex digits (default: derived from /etc/machine-id)", .arg = "ID" },
   { "mdns", "no-mdns", 0, SETTING_FLAG, SETTING_NEGATED, FIELD (mdns),
     .def = TRUE,
@@ -305,17 +216,17 @@ static const Setting settings[] = {
             G_STRINGIFY (SEYE_AGENT_DEFAULT_RATE_BURST) ")",
     .arg = "N" },
   { "auth", "auth", 0, SETTING_CHOICE, 0, FIELD (auth),
-    .parse = parse_auth, .known = "none or token",
+    .parse = _seye_agent_config_parse_auth, .known = "none or token",
     .help = "none: anyone who can connect may read this node (default); token: clients must send "
             "the token made on first start in the state directory",
     .arg = "none|token" },
   { "api-access", "api-access", 0, SETTING_CHOICE, 0, FIELD (api_access),
-    .parse = parse_api_access, .known = "open, token or loopback",
+    .parse = _seye_agent_config_parse_api_access, .known = "open, token or loopback",
     .help = "Who may read the JSON API (/v1/...): open, token or loopback (default: token with "
             "--auth=token, else open)",
     .arg = "ACCESS" },
   { "metrics-access", "metrics-access", 0, SETTING_CHOICE, 0, FIELD (metrics_access),
-    .parse = parse_metrics_access, .known = "open, token or loopback (or off)",
+    .parse = _seye_agent_config_parse_metrics_access, .known = "open, token or loopback (or off)",
     .help = "Who may read /metrics: open, token, loopback or off (default: as the JSON API)",
     .arg = "ACCESS" },
   { "state-dir", "state-dir", 0, SETTING_PATH, 0, FIELD (state_dir),
@@ -384,6 +295,7 @@ seye_agent_config_free (SeyeAgentConfig *self)
     return;
 
   g_strfreev (self->bind);
+  g_strfreev (self->tags);
   g_free (self->name);
   g_free (self->node_id);
   g_free (self->root);

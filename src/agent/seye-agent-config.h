@@ -37,6 +37,7 @@ typedef struct
   double    interval;      /* seconds between samples */
   char     *name;          /* announced name; NULL: the hostname */
   char     *node_id;       /* NULL: derived from /etc/machine-id */
+  GStrv     tags;          /* seye-tags.h; NULL: none */
   gboolean  mdns;
   char     *root;          /* where /proc, /sys and /etc are read; "/" normally */
   char     *config_path;   /* the key file that was read, if any */

@@ -21,6 +21,7 @@
 #include "seye-file-limit.h"
 #include "seye-proc.h"
 #include "seye-proc-processes.h"
+#include "seye-tags.h"
 #include "seye-txt.h"
 
 #define PROGRAM "sorcerers-eye-agent"
@@ -332,6 +333,8 @@ read_identity (SeyeAgentConfig  *config,
     }
   g_free (info->agent_version);
   info->agent_version = g_strdup (PACKAGE_VERSION);
+  g_strfreev (info->tags);
+  info->tags = g_strdupv (config->tags);
 
   return g_steal_pointer (&info);
 }
@@ -346,6 +349,12 @@ log_settings (SeyeAgentConfig    *config,
              info->name, info->node_id, config->root, config->interval,
              config->config_path ? ", settings from " : "",
              config->config_path ? config->config_path : "");
+  if (info->tags != NULL)
+    {
+      g_autofree char *tags = seye_tags_join ((const char * const *) info->tags);
+
+      g_message ("Tags: %s", tags);
+    }
 
   if (credentials->token != NULL)
     {
@@ -459,6 +468,7 @@ main (int   argc,
         .agent_version = info->agent_version,
         .tls_fingerprint = credentials.fingerprint,
         .auth_token = config->api_access == SEYE_AGENT_ACCESS_TOKEN,
+        .tags = info->tags,
       };
       g_auto (GStrv) entries = seye_txt_record_to_strv (&txt);
 

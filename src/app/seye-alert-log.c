@@ -186,7 +186,7 @@ show_unavailable (SeyeAlertLog *self,
 /**
  * seye_alert_log_reload:
  *
- * Reads the log again (the newest 1000 events of the rollup retention) and shows it.
+ * Reads the log again (the newest 1000 events the history keeps) and shows it.
  */
 void
 seye_alert_log_reload (SeyeAlertLog *self)
@@ -205,7 +205,7 @@ seye_alert_log_reload (SeyeAlertLog *self)
       return;
     }
 
-  since_ms = g_get_real_time () / 1000 - seye_store_get_rollup_retention (self->store) * 1000;
+  since_ms = g_get_real_time () / 1000 - seye_store_get_history_retention (self->store) * 1000;
   events = seye_store_list_alert_events (self->store, since_ms, NULL, MAX_ROWS, &error);
   if (events == NULL)
     {
@@ -235,8 +235,21 @@ search_changed_cb (SeyeAlertLog   *self,
   self->search = g_utf8_casefold (text, -1);
   gtk_list_box_invalidate_filter (self->list_box);
 
-  /* TRANSLATORS: the search entry's text, typed by the user */
-  description = g_strdup_printf (_("No node whose name holds “%s” had an alert in the last 30 days."), text);
+  if (self->store != NULL)
+    {
+      int days = (int) (seye_store_get_history_retention (self->store) / (24 * 3600));
+
+      /* TRANSLATORS: %s is the search entry's text, typed by the user; %d how many days the history keeps */
+      description = g_strdup_printf (ngettext ("No node whose name holds “%s” had an alert in the last %d day.",
+                                               "No node whose name holds “%s” had an alert in the last %d days.",
+                                               days),
+                                     text, days);
+    }
+  else
+    {
+      /* TRANSLATORS: the search entry's text, typed by the user */
+      description = g_strdup_printf (_("No node whose name holds “%s” had an alert."), text);
+    }
   adw_status_page_set_description (self->no_match_page, description);
 
   if (self->store != NULL)

@@ -11,8 +11,9 @@ G_BEGIN_DECLS
  * SeyeAlertLog:
  *
  * The alert log of the history database: every alert that started, cleared or was
- * acknowledged in the last 30 days (the rollups' retention), newest first, with a
- * search entry that keeps the rows of the nodes whose name (or id) holds its text.
+ * acknowledged as far back as the history goes (the longest rollup tier, 90 days by
+ * default), newest first, with a search entry that keeps the rows of the nodes whose
+ * name (or id) holds its text.
  * Read again whenever the store writes alert events ("alert-events-written"), and
  * every few seconds when another program records into a store this one only reads.
  */

@@ -283,6 +283,8 @@ store_opened_cb (GObject      *object,
     {
       g_settings_bind (self->settings, "raw-retention", store, "raw-retention", G_SETTINGS_BIND_GET);
       g_settings_bind (self->settings, "rollup-retention", store, "rollup-retention", G_SETTINGS_BIND_GET);
+      g_settings_bind (self->settings, "hourly-retention", store, "hourly-retention", G_SETTINGS_BIND_GET);
+      g_settings_bind (self->settings, "history-budget", store, "disk-budget", G_SETTINGS_BIND_GET);
       self->recorder = seye_recorder_new (store, self->monitor);
       g_signal_connect_object (store, "notify::recording-error",
                                G_CALLBACK (recording_error_cb), self, G_CONNECT_SWAPPED);
@@ -352,6 +354,7 @@ preferences_action (GSimpleAction *action,
   SeyeApplication *self = user_data;
   GtkWidget *preferences = seye_preferences_window_new (GTK_WINDOW (get_window (self)));
 
+  seye_preferences_window_set_store (SEYE_PREFERENCES_WINDOW (preferences), self->store);
   gtk_window_present (GTK_WINDOW (preferences));
 }
 

@@ -192,6 +192,16 @@ update_info (SeyeDetailPane *self)
                              cpu_model, info->n_cores);
       /* Translators: the version of sorcerers-eye-agent on the node, and the name it announces */
       agent = g_strdup_printf (_("%s · announces “%s”"), agent_version, name);
+      if (info->tags != NULL)
+        {
+          g_autofree char *tags = g_strjoinv (", ", info->tags);
+          g_autofree char *with_tags = NULL;
+
+          /* Translators: the line above, then the node's tags, e.g. "… · tagged web, eu-1" */
+          with_tags = g_strdup_printf (_("%s · tagged %s"), agent, tags);
+          g_free (agent);
+          agent = g_steal_pointer (&with_tags);
+        }
     }
 
   _seye_detail_pane_set_label (self->os_label, os != NULL ? os : hostname);

@@ -81,61 +81,104 @@ is_autoscaled (SeyeGraph *self)
          self->kind == SEYE_GRAPH_DISK;
 }
 
-/* Turns a sample into the values a graph draws; FALSE when it has none of them. */
+/* Turns a row of series (seye-history.h) into the values a graph other than the cores'
+ * draws; FALSE when it has none of them. */
+static gboolean
+row_to_values (SeyeGraph    *self,
+               const double *row,
+               float        *values)
+{
+  switch (self->kind)
+    {
+    case SEYE_GRAPH_CPU:
+      if (isnan (row[SEYE_SERIES_CPU_USER]))
+        return FALSE;
+      values[0] = row[SEYE_SERIES_CPU_USER];
+      values[1] = values[0] + row[SEYE_SERIES_CPU_SYSTEM];
+      values[2] = values[1] + row[SEYE_SERIES_CPU_IOWAIT];
+      return TRUE;
+
+    case SEYE_GRAPH_MEMORY:
+      if (isnan (row[SEYE_SERIES_MEMORY]))
+        return FALSE;
+      values[0] = row[SEYE_SERIES_MEMORY];
+      values[1] = row[SEYE_SERIES_SWAP];
+      return TRUE;
+
+    case SEYE_GRAPH_LOAD:
+      if (isnan (row[SEYE_SERIES_LOAD1]))
+        return FALSE;
+      values[0] = row[SEYE_SERIES_LOAD1];
+      values[1] = row[SEYE_SERIES_LOAD5];
+      values[2] = row[SEYE_SERIES_LOAD15];
+      return TRUE;
+
+    case SEYE_GRAPH_NETWORK:
+      if (isnan (row[SEYE_SERIES_NET_RX]))
+        return FALSE;
+      values[0] = row[SEYE_SERIES_NET_RX];
+      values[1] = row[SEYE_SERIES_NET_TX];
+      return TRUE;
+
+    case SEYE_GRAPH_DISK:
+      if (isnan (row[SEYE_SERIES_DISK_READ]))
+        return FALSE;
+      values[0] = row[SEYE_SERIES_DISK_READ];
+      values[1] = row[SEYE_SERIES_DISK_WRITE];
+      return TRUE;
+
+    case SEYE_GRAPH_CORES:
+    default:
+      return FALSE;
+    }
+}
+
+/* Turns a sample (a new one, or a point of the history store) into the values a graph
+ * draws; FALSE when it has none of them. */
 static gboolean
 sample_to_values (SeyeGraph        *self,
                   const SeyeSample *sample,
                   float            *values)
 {
-  switch (self->kind)
-    {
-    case SEYE_GRAPH_CPU:
-      if (!(sample->parts & SEYE_SAMPLE_CPU))
-        return FALSE;
-      values[0] = sample->cpu.user;
-      values[1] = values[0] + sample->cpu.system;
-      values[2] = values[1] + sample->cpu.iowait;
-      return TRUE;
+  double row[SEYE_N_SERIES];
 
-    case SEYE_GRAPH_CORES:
+  if (self->kind == SEYE_GRAPH_CORES)
+    {
       if (!(sample->parts & SEYE_SAMPLE_CPU) || sample->cores == NULL)
         return FALSE;
       for (guint i = 0; i < self->series->n_values; i++)
         values[i] = i < sample->cores->len ? g_array_index (sample->cores, SeyeCpuStat, i).busy : NAN;
       return TRUE;
-
-    case SEYE_GRAPH_MEMORY:
-      if (!(sample->parts & SEYE_SAMPLE_MEMORY))
-        return FALSE;
-      values[0] = seye_sample_get_memory_percent (sample);
-      values[1] = sample->memory.swap_total > 0 ? seye_sample_get_swap_percent (sample) : NAN;
-      return TRUE;
-
-    case SEYE_GRAPH_LOAD:
-      if (!(sample->parts & SEYE_SAMPLE_LOAD))
-        return FALSE;
-      values[0] = sample->load[0];
-      values[1] = sample->load[1];
-      values[2] = sample->load[2];
-      return TRUE;
-
-    case SEYE_GRAPH_NETWORK:
-      if (!(sample->parts & SEYE_SAMPLE_NETWORK))
-        return FALSE;
-      values[0] = sample->net_rx_bytes_per_sec;
-      values[1] = sample->net_tx_bytes_per_sec;
-      return TRUE;
-
-    case SEYE_GRAPH_DISK:
-      if (!(sample->parts & SEYE_SAMPLE_DISK))
-        return FALSE;
-      values[0] = sample->disk_read_bytes_per_sec;
-      values[1] = sample->disk_write_bytes_per_sec;
-      return TRUE;
-
-    default:
-      return FALSE;
     }
+
+  seye_series_from_sample (sample, row);
+
+  return row_to_values (self, row, values);
+}
+
+/* The same from the @index-th sample of a node's history. */
+static gboolean
+history_to_values (SeyeGraph   *self,
+                   SeyeHistory *history,
+                   guint        index,
+                   float       *values)
+{
+  double row[SEYE_N_SERIES];
+  gboolean known = FALSE;
+
+  if (self->kind == SEYE_GRAPH_CORES)
+    {
+      for (guint i = 0; i < self->series->n_values; i++)
+        {
+          values[i] = seye_history_get_core (history, index, i);
+          known |= !isnan (values[i]);
+        }
+      return known;
+    }
+
+  seye_history_get_row (history, index, row);
+
+  return row_to_values (self, row, values);
 }
 
 static void
@@ -180,19 +223,29 @@ update_scale (SeyeGraph *self)
     }
 }
 
+/* Appends the values of @sample, or else of the @index-th sample of @history. */
 static void
-append_sample (SeyeGraph        *self,
-               const SeyeSample *sample)
+append_values (SeyeGraph        *self,
+               const SeyeSample *sample,
+               SeyeHistory      *history,
+               guint             index)
 {
   float values[MAX_SERIES];
   g_autofree float *many = NULL;
   float *row = values;
+  gboolean known;
 
+  if (self->series->n_values == 0)
+    return;
   if (self->series->n_values > MAX_SERIES)
     row = many = g_new (float, self->series->n_values);
 
-  if (self->series->n_values > 0 && sample_to_values (self, sample, row))
-    seye_graph_series_append (self->series, sample->time_ms, row);
+  known = sample != NULL ? sample_to_values (self, sample, row)
+                         : history_to_values (self, history, index, row);
+  if (known)
+    seye_graph_series_append (self->series,
+                              sample != NULL ? sample->time_ms : seye_history_get_time (history, index),
+                              row);
 }
 
 static void
@@ -208,14 +261,14 @@ rebuild_series (SeyeGraph *self)
 
   if (self->node != NULL && (history = seye_node_get_history (self->node)) != NULL)
     {
-      SeyeSample *latest = seye_history_get_latest (history);
+      gint64 latest_ms = seye_history_get_latest_time (history);
 
       length = seye_history_get_length (history);
       first = 0;
-      if (latest != NULL)
-        first = seye_history_find_after (history, latest->time_ms - SEYE_GRAPH_MAX_WINDOW * 1000 - 2000);
+      if (length > 0)
+        first = seye_history_find_after (history, latest_ms - SEYE_GRAPH_MAX_WINDOW * 1000 - 2000);
       for (guint i = first; i < length; i++)
-        append_sample (self, seye_history_get (history, i));
+        append_values (self, NULL, history, i);
     }
 
   update_scale (self);
@@ -240,7 +293,7 @@ sample_added_cb (SeyeGraph  *self,
       return;
     }
 
-  append_sample (self, sample);
+  append_values (self, sample, NULL, 0);
   seye_graph_series_trim (self->series, sample->time_ms - SEYE_GRAPH_MAX_WINDOW * 1000);
 
   /* A history range changes when its owner hands over new points, not per sample. */

@@ -20,7 +20,8 @@ typedef enum
 #define SEYE_TYPE_GRAPH_KIND (seye_graph_kind_get_type ())
 GType seye_graph_kind_get_type (void) G_GNUC_CONST;
 
-#define SEYE_GRAPH_MAX_WINDOW 600 /* seconds */
+/* The longest live range: what a node keeps of its samples (seye-history.h). */
+#define SEYE_GRAPH_MAX_WINDOW SEYE_HISTORY_LIVE_SECONDS /* seconds */
 
 #define SEYE_TYPE_GRAPH (seye_graph_get_type ())
 G_DECLARE_FINAL_TYPE (SeyeGraph, seye_graph, SEYE, GRAPH, GtkWidget)

@@ -83,19 +83,25 @@ seye_preferences_bind_optional_rule (GSettings      *settings,
 
 /* Keep offline nodes for: a day, a week, a month, or until removed (0), in the
  * order of the row's model. */
-static const gint64 keep_offline_choices[] = { 24 * 3600, 7 * 24 * 3600, 30 * 24 * 3600, 0 };
+/* A row of choices whose last is 0, "none" (until removed, no limit). */
+typedef struct
+{
+  const gint64 *choices;
+  guint         n_choices;
+} Choices;
 
 static gboolean
-keep_offline_get (GValue   *value,
-                  GVariant *variant,
-                  gpointer  user_data)
+choices_get (GValue   *value,
+             GVariant *variant,
+             gpointer  user_data)
 {
-  gint64 seconds = g_variant_get_int64 (variant);
+  const Choices *c = user_data;
+  gint64 setting = g_variant_get_int64 (variant);
   guint i;
 
-  /* The first choice that keeps a node at least as long: nothing leaves sooner than set. */
-  for (i = 0; i < G_N_ELEMENTS (keep_offline_choices) - 1; i++)
-    if (seconds != 0 && keep_offline_choices[i] >= seconds)
+  /* The first choice at least as large: nothing goes sooner, or takes less room, than set. */
+  for (i = 0; i < c->n_choices - 1; i++)
+    if (setting != 0 && c->choices[i] >= setting)
       break;
 
   g_value_set_uint (value, i);
@@ -103,22 +109,49 @@ keep_offline_get (GValue   *value,
 }
 
 static GVariant *
-keep_offline_set (const GValue       *value,
-                  const GVariantType *expected_type,
-                  gpointer            user_data)
+choices_set (const GValue       *value,
+             const GVariantType *expected_type,
+             gpointer            user_data)
 {
+  const Choices *c = user_data;
   guint selected = g_value_get_uint (value);
 
-  if (selected >= G_N_ELEMENTS (keep_offline_choices))
+  if (selected >= c->n_choices)
     return NULL;
 
-  return g_variant_new_int64 (keep_offline_choices[selected]);
+  return g_variant_new_int64 (c->choices[selected]);
 }
+
+/**
+ * seye_preferences_bind_choices:
+ * @choices: (array length=n_choices): the values of @row's items in order, the last 0
+ *
+ * Binds the int64 @key to @row's selection: a value set elsewhere shows as the first
+ * choice at least as large, 0 as the last item.
+ */
+void
+seye_preferences_bind_choices (GSettings    *settings,
+                               const char   *key,
+                               AdwComboRow  *row,
+                               const gint64 *choices,
+                               guint         n_choices)
+{
+  Choices *c = g_new (Choices, 1);
+
+  g_return_if_fail (n_choices > 0 && choices[n_choices - 1] == 0);
+
+  c->choices = choices;
+  c->n_choices = n_choices;
+  g_settings_bind_with_mapping (settings, key, row, "selected", G_SETTINGS_BIND_DEFAULT,
+                                choices_get, choices_set, c, g_free);
+}
+
+static const gint64 keep_offline_choices[] = { 24 * 3600, 7 * 24 * 3600, 30 * 24 * 3600, 0 };
 
 void
 seye_preferences_bind_keep_offline (GSettings   *settings,
                                     AdwComboRow *row)
 {
-  g_settings_bind_with_mapping (settings, "keep-offline", row, "selected", G_SETTINGS_BIND_DEFAULT,
-                                keep_offline_get, keep_offline_set, NULL, NULL);
+  seye_preferences_bind_choices (settings, "keep-offline", row, keep_offline_choices,
+                                 G_N_ELEMENTS (keep_offline_choices));
 }

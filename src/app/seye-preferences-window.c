@@ -7,6 +7,7 @@
 
 #include "seye-monitor.h"
 #include "seye-preferences-rules.h"
+#include "seye-store.h"
 #include "seye-preferences-window.h"
 
 struct _SeyePreferencesWindow
@@ -26,6 +27,9 @@ struct _SeyePreferencesWindow
   GtkSwitch            *notify_switch;
   AdwComboRow          *raw_retention_row;
   AdwComboRow          *rollup_retention_row;
+  AdwComboRow          *hourly_retention_row;
+  AdwComboRow          *budget_row;
+  AdwActionRow         *usage_row;
   AdwComboRow          *keep_offline_row;
   AdwExpanderRow       *swap_row;
   GtkAdjustment        *swap_threshold_adjustment;
@@ -39,6 +43,7 @@ struct _SeyePreferencesWindow
   /* Owned */
   GSettings            *settings;
   GtkStringList        *manual_nodes;
+  SeyeStore            *store;
 };
 
 G_DEFINE_FINAL_TYPE (SeyePreferencesWindow, seye_preferences_window, ADW_TYPE_PREFERENCES_WINDOW)
@@ -49,6 +54,14 @@ static const gint64 raw_retention_choices[] = {
 };
 static const gint64 rollup_retention_choices[] = {
   7 * 24 * 3600, 30 * 24 * 3600, 90 * 24 * 3600, 365 * 24 * 3600, 0
+};
+static const gint64 hourly_retention_choices[] = {
+  30 * 24 * 3600, 90 * 24 * 3600, 365 * 24 * 3600, 5 * 365 * 24 * 3600, 0
+};
+/* Bytes; the last, 0, is "No limit". */
+static const gint64 budget_choices[] = {
+  G_GINT64_CONSTANT (1000000000), G_GINT64_CONSTANT (2000000000), G_GINT64_CONSTANT (5000000000),
+  G_GINT64_CONSTANT (10000000000), G_GINT64_CONSTANT (20000000000), G_GINT64_CONSTANT (50000000000), 0
 };
 
 /* Key -> row: the first choice that keeps at least as long, so a value set elsewhere
@@ -228,6 +241,60 @@ filesystem_ignore_apply_cb (SeyePreferencesWindow *self)
   g_settings_set_strv (self->settings, "filesystem-ignore", (const char * const *) patterns);
 }
 
+/* "History uses 1.2 GB", and what the budget leaves of it: read when the window opens
+ * and when the budget changes. */
+static void
+update_usage (SeyePreferencesWindow *self)
+{
+  g_autofree char *title = NULL;
+  g_autofree char *subtitle = NULL;
+  gint64 budget = g_settings_get_int64 (self->settings, "history-budget");
+
+  if (self->store == NULL)
+    {
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->usage_row), _("History is not kept"));
+      adw_action_row_set_subtitle (self->usage_row, "");
+      return;
+    }
+
+  {
+    gint64 usage = seye_store_get_disk_usage (self->store);
+    g_autofree char *size = g_format_size (usage);
+
+    /* Translators: %s is a size, "1.2 GB" */
+    title = g_strdup_printf (_("History uses %s"), size);
+    if (budget > 0)
+      {
+        g_autofree char *limit = g_format_size (budget);
+
+        /* Translators: %s is the disk space chosen for history, "5.0 GB" */
+        subtitle = g_strdup_printf (_("Of at most %s"), limit);
+      }
+    else
+      {
+        subtitle = g_strdup (_("No limit: only the times above decide what is deleted"));
+      }
+  }
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->usage_row), title);
+  adw_action_row_set_subtitle (self->usage_row, subtitle);
+}
+
+/**
+ * seye_preferences_window_set_store:
+ * @store: (nullable): the history store, whose size the History group shows
+ */
+void
+seye_preferences_window_set_store (SeyePreferencesWindow *self,
+                                   SeyeStore             *store)
+{
+  g_return_if_fail (SEYE_IS_PREFERENCES_WINDOW (self));
+  g_return_if_fail (store == NULL || SEYE_IS_STORE (store));
+
+  g_set_object (&self->store, store);
+  update_usage (self);
+}
+
 static void
 seye_preferences_window_dispose (GObject *object)
 {
@@ -237,6 +304,7 @@ seye_preferences_window_dispose (GObject *object)
 
   g_clear_object (&self->settings);
   g_clear_object (&self->manual_nodes);
+  g_clear_object (&self->store);
 
   G_OBJECT_CLASS (seye_preferences_window_parent_class)->dispose (object);
 }
@@ -262,6 +330,9 @@ seye_preferences_window_class_init (SeyePreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SeyePreferencesWindow, notify_switch);
   gtk_widget_class_bind_template_child (widget_class, SeyePreferencesWindow, raw_retention_row);
   gtk_widget_class_bind_template_child (widget_class, SeyePreferencesWindow, rollup_retention_row);
+  gtk_widget_class_bind_template_child (widget_class, SeyePreferencesWindow, hourly_retention_row);
+  gtk_widget_class_bind_template_child (widget_class, SeyePreferencesWindow, budget_row);
+  gtk_widget_class_bind_template_child (widget_class, SeyePreferencesWindow, usage_row);
   gtk_widget_class_bind_template_child (widget_class, SeyePreferencesWindow, keep_offline_row);
   gtk_widget_class_bind_template_child (widget_class, SeyePreferencesWindow, swap_row);
   gtk_widget_class_bind_template_child (widget_class, SeyePreferencesWindow, swap_threshold_adjustment);
@@ -299,6 +370,15 @@ seye_preferences_window_init (SeyePreferencesWindow *self)
   g_settings_bind_with_mapping (self->settings, "rollup-retention", self->rollup_retention_row, "selected",
                                 G_SETTINGS_BIND_DEFAULT, retention_get_mapping, retention_set_mapping,
                                 (gpointer) rollup_retention_choices, NULL);
+  g_settings_bind_with_mapping (self->settings, "hourly-retention", self->hourly_retention_row, "selected",
+                                G_SETTINGS_BIND_DEFAULT, retention_get_mapping, retention_set_mapping,
+                                (gpointer) hourly_retention_choices, NULL);
+  seye_preferences_bind_choices (self->settings, "history-budget", self->budget_row, budget_choices,
+                                 G_N_ELEMENTS (budget_choices));
+  g_signal_connect_object (self->settings, "changed::history-budget",
+                           G_CALLBACK (update_usage), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self, "map", G_CALLBACK (update_usage), self, G_CONNECT_SWAPPED);
+  update_usage (self);
 
   seye_preferences_bind_keep_offline (self->settings, self->keep_offline_row);
   seye_preferences_bind_optional_rule (self->settings, "swap-threshold", self->swap_row,

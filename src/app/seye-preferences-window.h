@@ -3,12 +3,16 @@
 
 #include <adwaita.h>
 
+#include "seye-store.h"
+
 G_BEGIN_DECLS
 
 #define SEYE_TYPE_PREFERENCES_WINDOW (seye_preferences_window_get_type ())
 G_DECLARE_FINAL_TYPE (SeyePreferencesWindow, seye_preferences_window, SEYE, PREFERENCES_WINDOW, AdwPreferencesWindow)
 
 GtkWidget *seye_preferences_window_new (GtkWindow *parent);
+void       seye_preferences_window_set_store (SeyePreferencesWindow *self,
+                                              SeyeStore             *store);
 
 /* Adds @host_port to the "manual-nodes" setting after checking it; FALSE and @error when invalid. */
 gboolean   seye_preferences_add_manual_node (GSettings   *settings,

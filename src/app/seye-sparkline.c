@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <adwaita.h>
+#include <math.h>
 
 #include "seye-graph-math.h"
 #include "seye-sparkline.h"
@@ -43,11 +44,12 @@ G_DEFINE_FINAL_TYPE (SeyeSparkline, seye_sparkline, GTK_TYPE_WIDGET)
 
 static GParamSpec *properties[N_PROPS];
 
+/* @busy: CPU busy percent, NAN when unknown (drawn as 0). */
 static void
-push_value (SeyeSparkline    *self,
-            const SeyeSample *sample)
+push_value (SeyeSparkline *self,
+            double         busy)
 {
-  float value = (sample->parts & SEYE_SAMPLE_CPU) ? CLAMP (sample->cpu.busy / 100.0, 0.0, 1.0) : 0.0f;
+  float value = isnan (busy) ? 0.0f : CLAMP (busy / 100.0, 0.0, 1.0);
 
   self->values[self->head] = value;
   self->head = (self->head + 1) % N_POINTS;
@@ -59,7 +61,7 @@ sample_added_cb (SeyeSparkline *self,
                  SeyeSample    *sample,
                  SeyeNode      *node)
 {
-  push_value (self, sample);
+  push_value (self, (sample->parts & SEYE_SAMPLE_CPU) ? sample->cpu.busy : NAN);
 
   /* Drawn at the next tick together with the rest of the list, and only when visible. */
   if (gtk_widget_get_mapped (GTK_WIDGET (self)))
@@ -297,7 +299,7 @@ seye_sparkline_set_node (SeyeSparkline *self,
           guint length = seye_history_get_length (history);
 
           for (guint i = length > N_POINTS ? length - N_POINTS : 0; i < length; i++)
-            push_value (self, seye_history_get (history, i));
+            push_value (self, seye_history_get_value (history, i, SEYE_SERIES_CPU_BUSY));
         }
     }
 

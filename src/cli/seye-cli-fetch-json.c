@@ -105,6 +105,22 @@ json_literal (JsonOut    *out,
   g_string_append (out->str, literal);
 }
 
+/* "tags": [...], [] for none (each checked by seye_tags_from_peer() as it came). */
+static void
+json_tags (JsonOut            *out,
+           const SeyeNodeInfo *info)
+{
+  json_member (out, "tags");
+  g_string_append_c (out->str, '[');
+  for (guint i = 0; info != NULL && info->tags != NULL && info->tags[i] != NULL; i++)
+    {
+      if (i > 0)
+        g_string_append_c (out->str, ',');
+      seye_json_write_string (out->str, info->tags[i]);
+    }
+  g_string_append_c (out->str, ']');
+}
+
 /* The state in words and the alerts with their reasons: what the app's status cell says. */
 static void
 json_status (JsonOut  *out,
@@ -259,6 +275,7 @@ json_node_entry (JsonOut         *out,
     json_uint (out, "cores", seye_cli_node_n_cores (node));
   else
     json_literal (out, "cores", "null");
+  json_tags (out, info);
 
   if (sample == NULL)
     {

@@ -55,7 +55,8 @@ static const GOptionEntry entries[] = {
   { "sort", 's', 0, G_OPTION_ARG_STRING, &opt_sort,
     N_("Sort by cpu, memory, load, name, uptime or processes (default name)"), N_("KEY") },
   { "filter", 'f', 0, G_OPTION_ARG_STRING, &opt_filter,
-    N_("Show only nodes whose name, address or id contains TEXT"), N_("TEXT") },
+    N_("Show only nodes whose name, address, id or a tag contains TEXT; "
+       "“tag:web”: only those tagged web"), N_("TEXT") },
   { "processes", 'p', 0, G_OPTION_ARG_INT, &opt_processes,
     N_("Show the top N processes of every node that answered (1 to 200)"), N_("N") },
   { "process-sort", 0, 0, G_OPTION_ARG_STRING, &opt_process_sort,
@@ -258,12 +259,19 @@ print_block (Fetch                *fetch,
              const SeyeAlertRules *rules)
 {
   SeyeSample *sample = seye_node_get_sample (node);
+  const SeyeNodeInfo *info = seye_node_get_info (node);
   g_autofree char *address = seye_cli_display_address (node);
   g_autofree char *name = seye_sanitize_display (seye_node_get_name (node));
   g_autofree char *problem = seye_sanitize_display (seye_cli_node_problem (node, TRUE));
   g_autofree char *status = seye_node_column_format_status (node, seye_clock_get_real_ms ());
 
   g_print ("%s%s%s%s (%s)\n", _("Node: "), paint (color, BOLD), name, paint (color, RESET), address);
+  if (info != NULL && info->tags != NULL)
+    {
+      g_autofree char *tags = g_strjoinv (", ", info->tags);
+
+      g_print ("%s%s\n", _("Tags: "), tags);
+    }
 
   /* Another machine answers under its id: its data is shown apart, at its address. */
   if (seye_node_get_conflict (node) != NULL)

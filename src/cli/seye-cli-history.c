@@ -174,8 +174,8 @@ static GOptionContext *
 new_option_context (const char *default_path)
 {
   const char *summary = _("Reads the history the Sorcerer's Eye app records: every sample of the last\n"
-                          "day, then one-minute averages with minimum and maximum. NODE is a node id,\n"
-                          "its beginning, or a node's name or part of it.");
+                          "day, then one-minute averages with minimum and maximum, then hourly ones.\n"
+                          "NODE is a node id, its beginning, or a node's name or part of it.");
   GOptionContext *context = NULL;
   g_autofree char *description = NULL;
 

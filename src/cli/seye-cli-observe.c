@@ -41,7 +41,8 @@ static const GOptionEntry entries[] = {
   { "sort", 's', 0, G_OPTION_ARG_STRING, &opt_sort,
     N_("Sort by cpu, memory, load, name, uptime or processes (default cpu)"), N_("KEY") },
   { "filter", 'f', 0, G_OPTION_ARG_STRING, &opt_filter,
-    N_("Show only nodes whose name, address or id contains TEXT"), N_("TEXT") },
+    N_("Show only nodes whose name, address, id or a tag contains TEXT; "
+       "“tag:web”: only those tagged web"), N_("TEXT") },
   { "count", 'c', 0, G_OPTION_ARG_INT, &opt_count,
     N_("When not on a terminal: stop after this many updates (default: run until interrupted)"),
     N_("N") },
@@ -242,12 +243,23 @@ stdin_cb (int          fd,
           move_selection (self, 1);
           break;
 
+        /* A screenful (less the title, the headers and the bottom line), as a pager does. */
         case KEY_PPAGE:
-          move_selection (self, -10);
+          move_selection (self, -MAX (1, LINES - 6));
           break;
 
         case KEY_NPAGE:
-          move_selection (self, 10);
+          move_selection (self, MAX (1, LINES - 6));
+          break;
+
+        case KEY_HOME:
+        case 'g':
+          move_selection (self, -G_MAXINT / 2);
+          break;
+
+        case KEY_END:
+        case 'G':
+          move_selection (self, G_MAXINT / 2);
           break;
 
         case 's':
@@ -349,8 +361,9 @@ parse_options (int             *argc,
                SeyeNodeColumn  *sort)
 {
   const char *summary = _("A live view of the nodes found over mDNS (and any --host): one row per\n"
-                          "node, the cores of the selected one below. Keys: Up/Down select, s cycles\n"
-                          "the sort column, / filters, q quits. Rows turn red on the alert rules the\n"
+                          "node, the cores of the selected one below. Keys: Up/Down select, PgUp/PgDn\n"
+                          "a screenful, Home/End (g/G) the first and last, s cycles the sort column,\n"
+                          "/ filters (tag:web for a tag), q quits. Rows turn red on the alert rules the\n"
                           "desktop app uses by default (CPU ≥ 90 % for 30 s, memory ≥ 90 %, swap ≥ 80 %,\n"
                           "a disk ≥ 90 %, load ≥ 2 per core for 5 min, offline); the status says why.\n"
                           "When standard output is not a terminal, prints one line per node per update.");

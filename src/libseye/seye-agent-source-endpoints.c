@@ -319,7 +319,6 @@ split_endpoint (SeyeAgentSource    *self,
   gpointer service_key;
   gpointer value;
   SeyeAgentPeer *claimant;
-  SeyeHistory *history = seye_node_get_history (node);
 
   g_hash_table_iter_init (&iter, peer->services);
   while (g_hash_table_iter_next (&iter, &service_key, &value))
@@ -343,8 +342,7 @@ split_endpoint (SeyeAgentSource    *self,
   g_debug ("node “%s”: %s answers as another machine than %s: listed apart",
            info->node_id, key, seye_node_get_address (node) ? seye_node_get_address (node) : "?");
 
-  claimant = _seye_agent_source_new_peer (self, key, info->name, FALSE,
-                                          history ? seye_history_get_capacity (history) : 1);
+  claimant = _seye_agent_source_new_peer (self, key, info->name, FALSE);
   _seye_node_set_info (claimant->node, info);
 
   for (guint i = 0; i < keys->len; i++)

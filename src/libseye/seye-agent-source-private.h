@@ -97,8 +97,7 @@ struct _SeyeAgentSource
 SeyeAgentPeer     *_seye_agent_source_new_peer          (SeyeAgentSource       *self,
                                                          const char            *key,
                                                          const char            *name,
-                                                         gboolean               manual,
-                                                         guint                  history_capacity);
+                                                         gboolean               manual);
 void               _seye_agent_source_add_peer          (SeyeAgentSource       *self,
                                                          SeyeAgentPeer         *peer);
 void               _seye_agent_source_remove_peer       (SeyeAgentSource       *self,

@@ -92,7 +92,7 @@ seye_agent_source_add_service (SeyeAgentSource       *self,
 
   if (peer == NULL)
     {
-      peer = _seye_agent_source_new_peer (self, key, info->name, FALSE, 0);
+      peer = _seye_agent_source_new_peer (self, key, info->name, FALSE);
       g_hash_table_insert (peer->services, g_strdup (info->key), seye_service_info_copy (info));
       g_hash_table_insert (self->service_owner, g_strdup (info->key), peer);
       _seye_agent_source_choose_endpoint (self, peer);

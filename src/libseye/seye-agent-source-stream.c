@@ -265,7 +265,7 @@ stream_take (SeyeAgentRequest *request,
 
   g_byte_array_append (buffer, data, size);
 
-  while ((newline = memchr (buffer->data + start, '\n', buffer->len - start)) != NULL)
+  while (start < buffer->len && (newline = memchr (buffer->data + start, '\n', buffer->len - start)) != NULL)
     {
       gsize length = newline - (buffer->data + start);
 

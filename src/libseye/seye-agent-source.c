@@ -4,7 +4,6 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
-#include <math.h>
 #include <string.h>
 
 #include "seye-address.h"
@@ -12,7 +11,6 @@
 #include "seye-clock.h"
 #include "seye-sanitize.h"
 
-#define HISTORY_SECONDS    3600               /* what a node keeps locally */
 #define HOUSEKEEPING_S     1
 
 enum {
@@ -51,22 +49,14 @@ _seye_agent_source_find_peer (SeyeAgentSource *self,
   return NULL;
 }
 
-static guint
-history_capacity (SeyeAgentSource *self)
-{
-  return (guint) MIN (SEYE_MAX_HISTORY, ceil (HISTORY_SECONDS / self->interval));
-}
-
 /* A node of this source and its connection; listed by _seye_agent_source_add_peer(). */
 SeyeAgentPeer *
 _seye_agent_source_new_peer (SeyeAgentSource *self,
                              const char      *key,
                              const char      *name,
-                             gboolean         manual,
-                             guint            capacity)
+                             gboolean         manual)
 {
-  g_autoptr (SeyeNode) node = _seye_node_new (key, name, manual,
-                                              capacity > 0 ? capacity : history_capacity (self));
+  g_autoptr (SeyeNode) node = _seye_node_new (key, name, manual, self->interval);
 
   return seye_agent_peer_new (node, G_OBJECT (self));
 }
@@ -750,7 +740,7 @@ seye_agent_source_add_manual (SeyeAgentSource  *self,
         }
     }
 
-  peer = _seye_agent_source_new_peer (self, key, NULL, TRUE, 0);
+  peer = _seye_agent_source_new_peer (self, key, NULL, TRUE);
   peer->host = g_strdup (host);
   peer->port = port;
   peer->base_uri = seye_address_base_uri (host, port, tls);

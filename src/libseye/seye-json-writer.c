@@ -580,6 +580,15 @@ seye_json_write_node_info (GString            *str,
   member_number (str, "interval", info->interval, 3);
   member (str, "boot_time");
   g_string_append_printf (str, "%" G_GINT64_FORMAT, info->boot_time);
+  member (str, "tags");
+  g_string_append_c (str, '[');
+  for (guint i = 0; info->tags != NULL && info->tags[i] != NULL; i++)
+    {
+      if (i > 0)
+        g_string_append_c (str, ',');
+      seye_json_write_string (str, info->tags[i]);
+    }
+  g_string_append_c (str, ']');
   g_string_append_c (str, '}');
 }
 

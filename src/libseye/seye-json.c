@@ -9,6 +9,7 @@
 #include "seye-error.h"
 #include "seye-json-private.h"
 #include "seye-node-id.h"
+#include "seye-tags.h"
 
 /*
  * Reading what another machine sent: a document checked for its shape, then
@@ -468,6 +469,38 @@ _seye_json_check_schema (JsonObject  *object,
 
 /* The node and the history ------------------------------------------------ */
 
+/* "tags", which older agents do not send: strings that are not tags are left
+ * out (seye_tags_from_peer()), not the node. */
+static gboolean
+get_tags (JsonObject  *root,
+          GStrv       *tags,
+          GError     **error)
+{
+  g_autoptr (GStrvBuilder) builder = NULL;
+  g_auto (GStrv) candidates = NULL;
+  JsonNode *member = json_object_get_member (root, "tags");
+  JsonArray *array;
+
+  if (member == NULL || JSON_NODE_HOLDS_NULL (member))
+    return TRUE;
+
+  if (!(array = _seye_json_get_array (root, "tags", 4 * SEYE_TAGS_MAX, error)))
+    return FALSE;
+
+  builder = g_strv_builder_new ();
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *element = json_array_get_element (array, i);
+
+      if (JSON_NODE_HOLDS_VALUE (element) && json_node_get_value_type (element) == G_TYPE_STRING)
+        g_strv_builder_add (builder, json_node_get_string (element));
+    }
+  candidates = g_strv_builder_end (builder);
+  *tags = seye_tags_from_peer ((const char * const *) candidates, NULL);
+
+  return TRUE;
+}
+
 /**
  * seye_node_info_from_json_node:
  *
@@ -495,7 +528,8 @@ seye_node_info_from_json_node (JsonNode  *node,
                               error) ||
       !_seye_json_get_uint (root, "api_version", &info->api_version, error) ||
       !_seye_json_get_number (root, "interval", 0, 3600, &interval, error) ||
-      !_seye_json_get_int64 (root, "boot_time", 0, MAX_TIME_MS / 1000, &info->boot_time, error))
+      !_seye_json_get_int64 (root, "boot_time", 0, MAX_TIME_MS / 1000, &info->boot_time, error) ||
+      !get_tags (root, &info->tags, error))
     return NULL;
 
   info->interval = interval;

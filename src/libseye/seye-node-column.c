@@ -11,6 +11,7 @@
 #include "seye-format.h"
 #include "seye-node-column.h"
 #include "seye-sanitize.h"
+#include "seye-tags.h"
 
 static const struct {
   const char *id;
@@ -30,6 +31,7 @@ static const struct {
   [SEYE_NODE_COLUMN_UPTIME]    = { "uptime",    N_("Uptime"),    NULL,      TRUE },
   [SEYE_NODE_COLUMN_RX]        = { "rx",        N_("Received"),  NULL,      TRUE },
   [SEYE_NODE_COLUMN_TX]        = { "tx",        N_("Sent"),      NULL,      TRUE },
+  [SEYE_NODE_COLUMN_TAGS]      = { "tags",      N_("Tags"),      "info",    FALSE },
 };
 
 GType
@@ -52,6 +54,7 @@ seye_node_column_get_type (void)
         { SEYE_NODE_COLUMN_UPTIME, "SEYE_NODE_COLUMN_UPTIME", "uptime" },
         { SEYE_NODE_COLUMN_RX, "SEYE_NODE_COLUMN_RX", "rx" },
         { SEYE_NODE_COLUMN_TX, "SEYE_NODE_COLUMN_TX", "tx" },
+        { SEYE_NODE_COLUMN_TAGS, "SEYE_NODE_COLUMN_TAGS", "tags" },
         { 0, NULL, NULL },
       };
       GType type = g_enum_register_static ("SeyeNodeColumn", values);
@@ -167,6 +170,7 @@ seye_node_column_get_value (SeyeNode       *node,
     case SEYE_NODE_COLUMN_STATUS:
     case SEYE_NODE_COLUMN_NAME:
     case SEYE_NODE_COLUMN_ADDRESS:
+    case SEYE_NODE_COLUMN_TAGS:
     case SEYE_NODE_N_COLUMNS:
     default:
       return -1.0;
@@ -243,6 +247,16 @@ seye_node_column_compare (SeyeNode       *a,
     case SEYE_NODE_COLUMN_ADDRESS:
       result = seye_node_column_compare_natural (seye_node_get_address (a),
                                                  seye_node_get_address (b));
+      break;
+
+    /* Nodes of the same tags together; untagged ones first. */
+    case SEYE_NODE_COLUMN_TAGS:
+      {
+        g_autofree char *tags_a = seye_node_column_format (a, column);
+        g_autofree char *tags_b = seye_node_column_format (b, column);
+
+        result = seye_node_column_compare_natural (tags_a, tags_b);
+      }
       break;
 
     case SEYE_NODE_COLUMN_STATUS:
@@ -408,6 +422,14 @@ seye_node_column_format (SeyeNode       *node,
     case SEYE_NODE_COLUMN_ADDRESS:
       return seye_sanitize_display (seye_node_get_address (node));
 
+    /* Checked as they came (seye_tags_from_peer()): a-z, 0-9, "-", "_", ".". */
+    case SEYE_NODE_COLUMN_TAGS:
+      {
+        const SeyeNodeInfo *info = seye_node_get_info (node);
+
+        return info != NULL && info->tags != NULL ? g_strjoinv (", ", info->tags) : g_strdup ("");
+      }
+
     case SEYE_NODE_COLUMN_HISTORY:
       return NULL;
 
@@ -475,24 +497,50 @@ contains_folded (const char *haystack,
   return strstr (haystack_folded, folded) != NULL;
 }
 
+/* One word of a search: "tag:web" is that tag exactly ("tag:" alone: any
+ * tag); another word is part of the name, address, host name, node id or a tag. */
+static gboolean
+term_matches (SeyeNode           *node,
+              const SeyeNodeInfo *info,
+              const char         *term)
+{
+  const char * const *tags = info != NULL ? (const char * const *) info->tags : NULL;
+
+  if (g_str_has_prefix (term, "tag:"))
+    return term[4] != '\0' ? seye_tags_contain (tags, term + 4) : tags != NULL && tags[0] != NULL;
+
+  for (guint i = 0; tags != NULL && tags[i] != NULL; i++)
+    if (strstr (tags[i], term) != NULL)
+      return TRUE;
+
+  return contains_folded (seye_node_get_name (node), term) ||
+         contains_folded (seye_node_get_address (node), term) ||
+         contains_folded (seye_node_get_key (node), term) ||
+         (info != NULL && contains_folded (info->hostname, term));
+}
+
 /**
  * seye_node_column_matches:
  * @folded: (nullable): the search, from seye_node_column_fold_search()
  *
- * Returns: whether @folded is part of the node's name, address, host name or
- *   node id (its key), case ignored; every node matches a NULL or empty search.
+ * Returns: whether every word of @folded matches the node: "tag:web" its tag
+ *   "web", any other word a part of its name, address, host name, node id
+ *   (its key) or a tag, case ignored; every node matches a NULL or empty search.
  */
 gboolean
 seye_node_column_matches (SeyeNode   *node,
                           const char *folded)
 {
   const SeyeNodeInfo *info = seye_node_get_info (node);
+  g_auto (GStrv) terms = NULL;
 
   if (folded == NULL || folded[0] == '\0')
     return TRUE;
 
-  return contains_folded (seye_node_get_name (node), folded) ||
-         contains_folded (seye_node_get_address (node), folded) ||
-         contains_folded (seye_node_get_key (node), folded) ||
-         (info != NULL && contains_folded (info->hostname, folded));
+  terms = g_strsplit_set (folded, " \t", -1);
+  for (guint i = 0; terms[i] != NULL; i++)
+    if (terms[i][0] != '\0' && !term_matches (node, info, terms[i]))
+      return FALSE;
+
+  return TRUE;
 }

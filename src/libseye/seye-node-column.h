@@ -26,6 +26,7 @@ typedef enum
   SEYE_NODE_COLUMN_UPTIME,
   SEYE_NODE_COLUMN_RX,
   SEYE_NODE_COLUMN_TX,
+  SEYE_NODE_COLUMN_TAGS,
   SEYE_NODE_N_COLUMNS
 } SeyeNodeColumn;
 
@@ -75,8 +76,9 @@ int          seye_node_column_compare_natural (const char  *a,
 int          seye_node_column_compare_names   (SeyeNode    *a,
                                                SeyeNode    *b);
 
-/* Search: @text case-folded once (NULL when it is NULL or empty), then matched
- * against each node's name, address, host name and node id. */
+/* Search: @text case-folded once (NULL when it is NULL or empty), then each of
+ * its words matched against each node's name, address, host name, node id and
+ * tags ("tag:web": that tag exactly). */
 char        *seye_node_column_fold_search     (const char  *text) G_GNUC_WARN_UNUSED_RESULT;
 gboolean     seye_node_column_matches         (SeyeNode    *node,
                                                const char  *folded);

@@ -40,7 +40,7 @@ struct _SeyeNode
 SeyeNode *_seye_node_new          (const char          *key,
                                    const char          *name,
                                    gboolean             manual,
-                                   guint                history_capacity) G_GNUC_WARN_UNUSED_RESULT;
+                                   double               interval) G_GNUC_WARN_UNUSED_RESULT;
 void      _seye_node_set_key      (SeyeNode            *self,
                                    const char          *key);
 void      _seye_node_set_name     (SeyeNode            *self,

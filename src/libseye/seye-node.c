@@ -6,6 +6,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "seye-node-private.h"
+#include "seye-tags.h"
 
 
 enum {
@@ -364,14 +365,14 @@ SeyeNode *
 _seye_node_new (const char *key,
                 const char *name,
                 gboolean    manual,
-                guint       history_capacity)
+                double      interval)
 {
   SeyeNode *self = g_object_new (SEYE_TYPE_NODE, NULL);
 
   self->key = g_strdup (key);
   self->name = g_strdup (name);
   self->manual = !!manual;
-  self->history = seye_history_new (MAX (history_capacity, 2));
+  self->history = seye_history_new (SEYE_HISTORY_SECONDS, interval);
 
   return self;
 }
@@ -466,7 +467,8 @@ node_info_equal (const SeyeNodeInfo *a,
          a->n_cores == b->n_cores &&
          a->api_version == b->api_version &&
          a->interval == b->interval &&
-         a->boot_time == b->boot_time;
+         a->boot_time == b->boot_time &&
+         seye_tags_equal ((const char * const *) a->tags, (const char * const *) b->tags);
 }
 
 void
@@ -696,7 +698,9 @@ seye_node_get_sample (SeyeNode *self)
 /**
  * seye_node_get_history:
  *
- * Returns: (transfer none): the recent samples, oldest first. Read only.
+ * Returns: (transfer none): the series of the last SEYE_HISTORY_SECONDS of samples, oldest
+ *   first, in a compact form (see seye-history.h); the latest whole sample is
+ *   seye_node_get_sample(). Read only.
  */
 SeyeHistory *
 seye_node_get_history (SeyeNode *self)

@@ -164,6 +164,7 @@ seye_node_info_copy (const SeyeNodeInfo *self)
   copy->arch = g_strdup (self->arch);
   copy->cpu_model = g_strdup (self->cpu_model);
   copy->agent_version = g_strdup (self->agent_version);
+  copy->tags = g_strdupv (self->tags);
 
   return copy;
 }
@@ -182,5 +183,6 @@ seye_node_info_free (SeyeNodeInfo *self)
   g_free (self->arch);
   g_free (self->cpu_model);
   g_free (self->agent_version);
+  g_strfreev (self->tags);
   g_free (self);
 }

@@ -173,6 +173,7 @@ typedef struct
   guint   api_version;
   double  interval;                   /* sampling interval in seconds */
   gint64  boot_time;                  /* Unix time in seconds */
+  GStrv   tags;                       /* seye-tags.h; NULL: none */
 } SeyeNodeInfo;
 
 #define SEYE_TYPE_NODE_INFO (seye_node_info_get_type ())

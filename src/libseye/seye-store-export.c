@@ -73,6 +73,8 @@ resolution_name (const Row *row)
     return "raw";
   if (row->span_ms == SEYE_STORE_ROLLUP_MS)
     return "minute";
+  if (row->span_ms == SEYE_STORE_HOURLY_MS)
+    return "hour";
   return "bucket";
 }
 

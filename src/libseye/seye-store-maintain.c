@@ -1,18 +1,11 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* Maintenance: rolling complete minutes up, pruning what is past its retention, checkpointing. */
+/* Maintenance: rolling complete minutes and hours up, pruning what is past its retention,
+ * keeping the disk budget (seye-store-budget.c), checkpointing. */
 #define G_LOG_DOMAIN "seye-store"
 
 #include "config.h"
 
 #include "seye-store-private.h"
-
-typedef struct
-{
-  char   *path;
-  gint64  now_ms;
-  gint64  raw_retention;
-  gint64  rollup_retention;
-} MaintainData;
 
 static void
 maintain_data_free (gpointer data)
@@ -25,28 +18,35 @@ maintain_data_free (gpointer data)
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (MaintainData, maintain_data_free)
 
-#define CHUNK_MINUTES (ROLLUP_CHUNK_MS / SEYE_STORE_ROLLUP_MS)
 
 /* The statements of one pass, on its own connection. */
 typedef struct
 {
-  sqlite3_stmt *rollup;
-  sqlite3_stmt *dirty;
+  Packer       *packer;
   sqlite3_stmt *clean;
   sqlite3_stmt *prune_raw;
   sqlite3_stmt *prune_rollups;
+  sqlite3_stmt *prune_hourly;
   sqlite3_stmt *prune_alerts;
+  sqlite3_stmt *mark_hours;
+  sqlite3_stmt *rollup_hour;
+  sqlite3_stmt *dirty_hours;
+  sqlite3_stmt *clean_hour;
 } Statements;
 
 static void
 statements_clear (Statements *st)
 {
-  g_clear_pointer (&st->rollup, sqlite3_finalize);
-  g_clear_pointer (&st->dirty, sqlite3_finalize);
+  g_clear_pointer (&st->packer, _seye_store_packer_free);
   g_clear_pointer (&st->clean, sqlite3_finalize);
   g_clear_pointer (&st->prune_raw, sqlite3_finalize);
   g_clear_pointer (&st->prune_rollups, sqlite3_finalize);
+  g_clear_pointer (&st->prune_hourly, sqlite3_finalize);
   g_clear_pointer (&st->prune_alerts, sqlite3_finalize);
+  g_clear_pointer (&st->mark_hours, sqlite3_finalize);
+  g_clear_pointer (&st->rollup_hour, sqlite3_finalize);
+  g_clear_pointer (&st->dirty_hours, sqlite3_finalize);
+  g_clear_pointer (&st->clean_hour, sqlite3_finalize);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Statements, statements_clear)
@@ -55,23 +55,34 @@ static int
 statements_prepare (Statements *st,
                     sqlite3    *db)
 {
-  g_autofree char *rollup_sql = _seye_store_sql_rollup ();
+  g_autofree char *rollup_hour_sql = _seye_store_sql_rollup_hour ();
   int rc;
 
-  rc = sqlite3_prepare_v2 (db, rollup_sql, -1, &st->rollup, NULL);
+  st->packer = _seye_store_packer_new (db, &rc);
   if (rc == SQLITE_OK)
-    rc = sqlite3_prepare_v2 (db, "SELECT minute FROM dirty WHERE minute < ?1 ORDER BY minute LIMIT ?2",
-                             -1, &st->dirty, NULL);
+    rc = sqlite3_prepare_v2 (db, "DELETE FROM dirty WHERE minute < ?1", -1, &st->clean, NULL);
   if (rc == SQLITE_OK)
-    rc = sqlite3_prepare_v2 (db, "DELETE FROM dirty WHERE minute = ?1", -1, &st->clean, NULL);
-  if (rc == SQLITE_OK)
-    rc = sqlite3_prepare_v2 (db, "DELETE FROM samples WHERE node = ?1 AND time < ?2", -1,
+    rc = sqlite3_prepare_v2 (db, "DELETE FROM packed WHERE node = ?1 AND start < ?2", -1,
                              &st->prune_raw, NULL);
   if (rc == SQLITE_OK)
     rc = sqlite3_prepare_v2 (db, "DELETE FROM rollups WHERE node = ?1 AND minute < ?2", -1,
                              &st->prune_rollups, NULL);
   if (rc == SQLITE_OK)
+    rc = sqlite3_prepare_v2 (db, "DELETE FROM hourly WHERE node = ?1 AND hour < ?2", -1,
+                             &st->prune_hourly, NULL);
+  if (rc == SQLITE_OK)
     rc = sqlite3_prepare_v2 (db, "DELETE FROM alerts WHERE time < ?1", -1, &st->prune_alerts, NULL);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_prepare_v2 (db, "INSERT OR IGNORE INTO dirty_hours (hour) "
+                                 "SELECT DISTINCT minute / 3600000 * 3600000 FROM dirty WHERE minute < ?1", -1,
+                             &st->mark_hours, NULL);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_prepare_v2 (db, rollup_hour_sql, -1, &st->rollup_hour, NULL);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_prepare_v2 (db, "SELECT hour FROM dirty_hours WHERE hour + 3600000 <= ?1 "
+                                 "ORDER BY hour LIMIT ?2", -1, &st->dirty_hours, NULL);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_prepare_v2 (db, "DELETE FROM dirty_hours WHERE hour = ?1", -1, &st->clean_hour, NULL);
 
   return rc;
 }
@@ -96,95 +107,10 @@ node_rowids (sqlite3 *db,
   return ids;
 }
 
-/* The oldest minutes before @until not rolled up yet, at most CHUNK_MINUTES. */
-static int
-dirty_minutes (Statements *st,
-               gint64      until,
-               gint64     *minutes,
-               guint      *n_minutes)
-{
-  int rc;
-
-  sqlite3_bind_int64 (st->dirty, 1, until);
-  sqlite3_bind_int64 (st->dirty, 2, CHUNK_MINUTES);
-  while ((rc = sqlite3_step (st->dirty)) == SQLITE_ROW)
-    minutes[(*n_minutes)++] = sqlite3_column_int64 (st->dirty, 0);
-  sqlite3_reset (st->dirty);
-
-  return rc == SQLITE_DONE ? SQLITE_OK : rc;
-}
-
-/* Rolls one minute up for every node, and marks it clean. */
-static int
-roll_up_minute (Statements *st,
-                GArray     *nodes,
-                gint64      minute)
-{
-  int rc = SQLITE_OK;
-
-  for (guint i = 0; i < nodes->len && rc == SQLITE_OK; i++)
-    {
-      sqlite3_bind_int64 (st->rollup, 1, g_array_index (nodes, gint64, i));
-      sqlite3_bind_int64 (st->rollup, 2, minute);
-      sqlite3_bind_int64 (st->rollup, 3, minute + SEYE_STORE_ROLLUP_MS);
-      rc = _seye_store_step_reset (st->rollup);
-    }
-  if (rc == SQLITE_OK)
-    {
-      sqlite3_bind_int64 (st->clean, 1, minute);
-      rc = _seye_store_step_reset (st->clean);
-    }
-
-  return rc;
-}
-
-/* One transaction: moves "recent" into "samples", then rolls up to CHUNK_MINUTES
- * minutes before @until. Leaves the node rowids read in @nodes. */
-static int
-roll_up_chunk (sqlite3     *db,
-               Statements  *st,
-               const char  *flush_sql,
-               gint64       until,
-               GArray     **nodes,
-               guint       *n_minutes)
-{
-  gint64 minutes[CHUNK_MINUTES];
-  int rc;
-
-  *n_minutes = 0;
-  rc = sqlite3_exec (db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
-  if (rc != SQLITE_OK)
-    return rc;
-
-  /* Under the write lock nothing is committed meanwhile: whatever the minutes
-   * below hold is in "samples" once this has run. */
-  rc = sqlite3_exec (db, flush_sql, NULL, NULL, NULL);
-  if (rc == SQLITE_OK)
-    rc = sqlite3_exec (db, "DELETE FROM recent", NULL, NULL, NULL);
-
-  /* Read inside the transaction: a node added since is rolled up too. */
-  g_clear_pointer (nodes, g_array_unref);
-  if (rc == SQLITE_OK)
-    *nodes = node_rowids (db, &rc);
-  else
-    *nodes = g_array_new (FALSE, FALSE, sizeof (gint64));
-
-  if (rc == SQLITE_OK)
-    rc = dirty_minutes (st, until, minutes, n_minutes);
-
-  for (guint m = 0; m < *n_minutes && rc == SQLITE_OK; m++)
-    rc = roll_up_minute (st, *nodes, minutes[m]);
-
-  if (rc == SQLITE_OK)
-    rc = sqlite3_exec (db, "COMMIT", NULL, NULL, NULL);
-  if (rc != SQLITE_OK)
-    sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL);
-
-  return rc;
-}
-
-/* Rolls up complete minutes up to @now_ms - ROLLUP_LAG, a few minutes per
- * transaction, so a commit on the main thread never waits long. */
+/* One transaction: packs and rolls up what "recent" holds, then marks the minutes before
+ * @until clean and their hours dirty. Under the write lock nothing is committed
+ * meanwhile: the minutes marked clean have every sample they will get in time. Leaves
+ * the node rowids read in @nodes. */
 static int
 roll_up (sqlite3             *db,
          Statements          *st,
@@ -192,16 +118,97 @@ roll_up (sqlite3             *db,
          GCancellable        *cancellable,
          GArray             **nodes)
 {
-  g_autofree char *flush_sql = _seye_store_sql_flush_recent ();
   gint64 until = floor_minute (md->now_ms - ROLLUP_LAG_MS);
-  int rc = SQLITE_OK;
+  int rc;
+
+  rc = sqlite3_exec (db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+  if (rc != SQLITE_OK)
+    return rc;
+
+  /* Read inside the transaction: a node added since is rolled up too. */
+  g_clear_pointer (nodes, g_array_unref);
+  *nodes = node_rowids (db, &rc);
+
+  if (rc == SQLITE_OK)
+    rc = _seye_store_packer_pack_recent (st->packer);
+  if (rc == SQLITE_OK)
+    {
+      sqlite3_bind_int64 (st->mark_hours, 1, until);
+      rc = _seye_store_step_reset (st->mark_hours);
+    }
+  if (rc == SQLITE_OK)
+    {
+      sqlite3_bind_int64 (st->clean, 1, until);
+      rc = _seye_store_step_reset (st->clean);
+    }
+
+  return _seye_store_end_transaction (db, rc);
+}
+
+/* One transaction: up to HOURLY_CHUNK dirty hours that end before @until, every node. */
+static int
+roll_up_hours_chunk (sqlite3     *db,
+                     Statements  *st,
+                     GArray      *nodes,
+                     gint64       until,
+                     guint       *n_hours)
+{
+  gint64 hours[HOURLY_CHUNK];
+  int rc;
+
+  *n_hours = 0;
+  rc = sqlite3_exec (db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+  if (rc != SQLITE_OK)
+    return rc;
+
+  sqlite3_bind_int64 (st->dirty_hours, 1, until);
+  sqlite3_bind_int64 (st->dirty_hours, 2, HOURLY_CHUNK);
+  while ((rc = sqlite3_step (st->dirty_hours)) == SQLITE_ROW)
+    hours[(*n_hours)++] = sqlite3_column_int64 (st->dirty_hours, 0);
+  sqlite3_reset (st->dirty_hours);
+  rc = rc == SQLITE_DONE ? SQLITE_OK : rc;
+
+  for (guint h = 0; h < *n_hours && rc == SQLITE_OK; h++)
+    {
+      for (guint i = 0; i < nodes->len && rc == SQLITE_OK; i++)
+        {
+          sqlite3_bind_int64 (st->rollup_hour, 1, g_array_index (nodes, gint64, i));
+          sqlite3_bind_int64 (st->rollup_hour, 2, hours[h]);
+          rc = _seye_store_step_reset (st->rollup_hour);
+        }
+      if (rc == SQLITE_OK)
+        {
+          sqlite3_bind_int64 (st->clean_hour, 1, hours[h]);
+          rc = _seye_store_step_reset (st->clean_hour);
+        }
+    }
+
+  return _seye_store_end_transaction (db, rc);
+}
+
+/* Rolls up the hours whose every minute is rolled up: they end before the oldest
+ * dirty minute and before the last complete minute. */
+static int
+roll_up_hours (sqlite3             *db,
+               Statements          *st,
+               const MaintainData  *md,
+               GCancellable        *cancellable,
+               GArray             **nodes)
+{
+  gint64 oldest_dirty, until;
+  int rc;
+
+  oldest_dirty = _seye_store_query_int (db, "SELECT min (minute) FROM dirty", 0, G_MAXINT64, &rc);
+  if (rc == SQLITE_OK && *nodes == NULL)
+    *nodes = node_rowids (db, &rc);
+  until = MIN (floor_minute (md->now_ms - ROLLUP_LAG_MS), oldest_dirty);
 
   while (rc == SQLITE_OK && !g_cancellable_is_cancelled (cancellable))
     {
-      guint n_minutes;
+      guint n_hours;
 
-      rc = roll_up_chunk (db, st, flush_sql, until, nodes, &n_minutes);
-      if (n_minutes < CHUNK_MINUTES)
+      rc = roll_up_hours_chunk (db, st, *nodes, until, &n_hours);
+      if (n_hours < HOURLY_CHUNK)
         break;
     }
 
@@ -209,7 +216,8 @@ roll_up (sqlite3             *db,
 }
 
 /* Deletes what is past its retention, node by node; raw samples go only once their
- * minutes are rolled up. Alert events go with the rollups of their time. */
+ * minutes are rolled up, minute rollups only once their hours are (whole hours).
+ * Alert events go with the longest tier. */
 static int
 prune (sqlite3             *db,
        Statements          *st,
@@ -217,17 +225,21 @@ prune (sqlite3             *db,
        GCancellable        *cancellable,
        GArray             **nodes)
 {
-  gint64 oldest_dirty, raw_cut, rollup_cut;
+  gint64 oldest_dirty, oldest_dirty_hour, raw_cut, rollup_cut, hourly_cut, alert_cut;
   int rc;
 
   oldest_dirty = _seye_store_query_int (db, "SELECT min (minute) FROM dirty", 0, G_MAXINT64, &rc);
+  if (rc == SQLITE_OK)
+    oldest_dirty_hour = _seye_store_query_int (db, "SELECT min (hour) FROM dirty_hours", 0, G_MAXINT64, &rc);
   if (rc == SQLITE_OK && *nodes == NULL)
     *nodes = node_rowids (db, &rc);
   if (rc != SQLITE_OK)
     return rc;
 
   raw_cut = floor_minute (MIN (md->now_ms - md->raw_retention * 1000, oldest_dirty));
-  rollup_cut = floor_minute (md->now_ms - md->rollup_retention * 1000);
+  rollup_cut = floor_hour (MIN (md->now_ms - md->rollup_retention * 1000, oldest_dirty_hour));
+  hourly_cut = floor_hour (md->now_ms - md->hourly_retention * 1000);
+  alert_cut = md->now_ms - MAX (md->rollup_retention, md->hourly_retention) * 1000;
 
   for (guint i = 0; rc == SQLITE_OK && i < (*nodes)->len && !g_cancellable_is_cancelled (cancellable); i++)
     {
@@ -240,12 +252,18 @@ prune (sqlite3             *db,
           sqlite3_bind_int64 (st->prune_rollups, 2, rollup_cut);
           rc = _seye_store_step_reset (st->prune_rollups);
         }
+      if (rc == SQLITE_OK)
+        {
+          sqlite3_bind_int64 (st->prune_hourly, 1, g_array_index (*nodes, gint64, i));
+          sqlite3_bind_int64 (st->prune_hourly, 2, hourly_cut);
+          rc = _seye_store_step_reset (st->prune_hourly);
+        }
     }
 
-  /* The alert log is kept as long as the rollups. */
+  /* The alert log is kept as long as the longest tier. */
   if (rc == SQLITE_OK)
     {
-      sqlite3_bind_int64 (st->prune_alerts, 1, rollup_cut);
+      sqlite3_bind_int64 (st->prune_alerts, 1, alert_cut);
       rc = _seye_store_step_reset (st->prune_alerts);
     }
 
@@ -266,7 +284,11 @@ maintain_steps (sqlite3             *db,
   if (rc == SQLITE_OK)
     rc = roll_up (db, &st, md, cancellable, &nodes);
   if (rc == SQLITE_OK)
+    rc = roll_up_hours (db, &st, md, cancellable, &nodes);
+  if (rc == SQLITE_OK)
     rc = prune (db, &st, md, cancellable, &nodes);
+  if (rc == SQLITE_OK)
+    rc = _seye_store_keep_budget (db, md, cancellable);
   if (rc == SQLITE_OK)
     rc = sqlite3_exec (db, "PRAGMA wal_checkpoint (PASSIVE)", NULL, NULL, NULL);
 
@@ -303,6 +325,8 @@ maintain_data_new (SeyeStore *self,
   md->now_ms = now_ms;
   md->raw_retention = self->raw_retention;
   md->rollup_retention = self->rollup_retention;
+  md->hourly_retention = self->hourly_retention;
+  md->disk_budget = self->disk_budget;
 
   return md;
 }
@@ -312,8 +336,12 @@ maintain_data_new (SeyeStore *self,
  * @now_ms: the present, Unix ms
  *
  * Rolls every complete minute up to one minute before @now_ms into one-minute
- * rollups, then deletes raw samples older than "raw-retention" (only rolled-up
- * ones), rollups and alert events older than "rollup-retention", and checkpoints the WAL.
+ * rollups and every complete hour into hourly ones, then deletes raw samples older than
+ * "raw-retention" (only rolled-up ones), minute rollups older than "rollup-retention"
+ * (only whole hours already rolled up), hourly rollups older than "hourly-retention" and
+ * alert events older than the longer of the two; then, while the data outgrows
+ * "disk-budget", the oldest raw samples, minute and hourly rollups in that order (keeping
+ * the newest of each); and checkpoints the WAL.
  * Uses the store's own connection: call it from the writing thread, or use
  * seye_store_maintain_async() which uses a connection of its own on a worker.
  */

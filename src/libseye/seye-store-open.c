@@ -213,6 +213,11 @@ set_up_writer (SeyeStore  *self,
   OpenResult result;
   int rc;
 
+  /* A new file gives pages back when a smaller disk budget is chosen (seye-store-budget.c);
+   * this takes effect only before its first page is written, so older files keep theirs. */
+  if (version == 0)
+    _seye_store_exec (self->db, "PRAGMA auto_vacuum = INCREMENTAL", NULL, NULL);
+
   if (!_seye_store_exec (self->db, "PRAGMA journal_mode = WAL", &rc, &local_error) ||
       !_seye_store_exec (self->db, "PRAGMA synchronous = NORMAL", &rc, &local_error))
     return _seye_store_open_failed (self, rc, use, local_error->message, error);

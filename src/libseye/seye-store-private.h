@@ -12,8 +12,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, sqlite3_finalize)
 #define COMMIT_BUSY_MS      20       /* a commit waits this long for the rollup thread, then stays queued */
 #define OPEN_BUSY_MS        2000
 #define WORKER_BUSY_MS      5000
-#define ROLLUP_CHUNK_MS     (2 * SEYE_STORE_ROLLUP_MS)   /* minutes rolled up per transaction */
 #define ROLLUP_LAG_MS       SEYE_STORE_ROLLUP_MS         /* a minute is rolled up this long after its end */
+#define HOURLY_CHUNK        4        /* hours rolled up per transaction */
 #define MAINTAIN_PERIOD_S   60       /* SeyeRecorder runs a maintenance pass this often */
 #define MAX_PENDING         500000   /* samples kept while the database is busy */
 #define COMMIT_SLICE        4000     /* samples per recorder commit when catching up (~6 ms) */
@@ -81,6 +81,15 @@ floor_minute (gint64 ms)
   return r < 0 ? ms - r - SEYE_STORE_ROLLUP_MS : ms - r;
 }
 
+/* The start of the hour @ms falls in (Unix ms). */
+static inline gint64
+floor_hour (gint64 ms)
+{
+  gint64 r = ms % SEYE_STORE_HOURLY_MS;
+
+  return r < 0 ? ms - r - SEYE_STORE_HOURLY_MS : ms - r;
+}
+
 struct _SeyeStore
 {
   GObject       parent_instance;
@@ -90,6 +99,8 @@ struct _SeyeStore
   char         *set_aside_message;
   gint64        raw_retention;      /* seconds */
   gint64        rollup_retention;   /* seconds */
+  gint64        hourly_retention;   /* seconds */
+  gint64        disk_budget;        /* bytes, 0 for none */
   gboolean      read_only;          /* nothing is recorded: asked for, or the file cannot be written */
   gboolean      immutable;          /* read without the -wal and -shm SQLite cannot make */
   GError       *write_error;        /* why a store opened to record only reads */
@@ -123,6 +134,18 @@ typedef struct
   GArray  *core_weight;    /* double */
   gboolean gap_before;
 } Row;
+
+/* A raw sample in stored units (seye-store-pack.c). */
+typedef struct
+{
+  gint64   time_ms;
+  gint64   interval_ms;
+  gint64   parts;
+  guint32  has;                 /* bit per Metric */
+  guint    n_cores;
+  gint64   values[N_METRICS];
+  guint8   cores[1024];         /* busy % × CORE_SCALE */
+} RawSample;
 
 typedef gboolean (*RowFunc) (const Row *row,
                              gpointer   user_data,
@@ -190,6 +213,8 @@ gint64      _seye_store_query_int           (sqlite3      *db,
                                              gint64        fallback,
                                              int          *rc_out);
 int         _seye_store_step_reset          (sqlite3_stmt *stmt);
+int         _seye_store_end_transaction     (sqlite3      *db,
+                                             int           rc);
 
 /* seye-store-write.c */
 void        _seye_store_write_init          (SeyeStore    *self);
@@ -220,12 +245,74 @@ void        _seye_store_read_data_free      (gpointer      data);
 sqlite3    *_seye_store_read_data_connect   (ReadData     *rd,
                                              GTask        *task);
 
+/* seye-store-pack.c: a run of one node's raw samples in one BLOB. */
+GBytes     *_seye_store_pack_encode         (const RawSample *samples,
+                                             guint            n);
+gboolean    _seye_store_pack_decode         (const guint8    *data,
+                                             gsize            len,
+                                             gint64           start,
+                                             GArray          *out);
+void        _seye_store_raw_from_stmt       (RawSample       *raw,
+                                             sqlite3_stmt    *stmt,
+                                             int              col);
+
+/* seye-store-raw.c: packing "recent" into "packed" and rolling up, and reading both. */
+typedef struct _Packer Packer;
+
+Packer     *_seye_store_packer_new          (sqlite3         *db,
+                                             int             *rc);
+void        _seye_store_packer_free         (Packer          *packer);
+int         _seye_store_packer_pack_recent  (Packer          *packer);
+int         _seye_store_pack_samples_table  (sqlite3         *db);
+
+typedef struct
+{
+  sqlite3_stmt *packed;
+  sqlite3_stmt *recent;
+  GArray       *decoded;        /* RawSample of the current packed row */
+  guint         pos;
+  gboolean      packed_done;
+  RawSample    *recent_row;
+  gboolean      recent_ready;
+  gboolean      recent_done;
+  gint64        from_ms;
+  gint64        to_ms;
+  gboolean      returned_any;
+  gint64        last_ms;        /* the time last returned */
+} RawCursor;
+
+int         _seye_store_raw_cursor_init     (RawCursor       *cursor,
+                                             sqlite3         *db,
+                                             gint64           node,
+                                             gint64           from_ms,
+                                             gint64           to_ms);
+const RawSample *_seye_store_raw_cursor_next (RawCursor      *cursor,
+                                             int             *rc);
+void        _seye_store_raw_cursor_clear    (RawCursor       *cursor);
+
+/* seye-store-budget.c: what maintenance is asked to keep, read on its own thread. */
+typedef struct
+{
+  char   *path;
+  gint64  now_ms;
+  gint64  raw_retention;      /* seconds */
+  gint64  rollup_retention;   /* seconds */
+  gint64  hourly_retention;   /* seconds */
+  gint64  disk_budget;        /* bytes, 0 for none */
+} MaintainData;
+
+int         _seye_store_keep_budget         (sqlite3             *db,
+                                             const MaintainData  *md,
+                                             GCancellable        *cancellable);
+
 /* seye-store-schema.c: the SQL text is built from the metric table (g_free() it). */
 char       *_seye_store_sql_insert_sample   (void);
 char       *_seye_store_sql_select_raw      (void);
 char       *_seye_store_sql_select_rollups  (void);
-char       *_seye_store_sql_flush_recent    (void);
-char       *_seye_store_sql_rollup          (void);
+char       *_seye_store_sql_select_raw_rows (const char      *table);
+char       *_seye_store_sql_insert_rollup   (void);
+char       *_seye_store_sql_select_hourly   (void);
+char       *_seye_store_sql_rollup_hour     (void);
 #define SEYE_STORE_SQL_INSERT_ALERT \
   "INSERT INTO alerts (time, node_id, name, rule, event, value, reason) VALUES (?, ?, ?, ?, ?, ?, ?)"
 OpenResult  _seye_store_migrate             (SeyeStore    *self,

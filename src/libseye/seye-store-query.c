@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* Reading: a node's rows over a range, raw where held and rollups before, merged into buckets. */
+/* Reading: a node's rows over a range, raw where held, minute rollups before, hourly ones
+ * before those, merged into buckets. */
 #define G_LOG_DOMAIN "seye-store"
 
 #include "config.h"
@@ -172,35 +173,41 @@ column_value (sqlite3_stmt *stmt,
   return sqlite3_column_int64 (stmt, col) / _seye_store_metrics[metric].scale;
 }
 
-/* SELECT time, interval_ms, parts, cores, <metrics> FROM samples */
+/* A raw sample (packed or in "recent"). */
 static void
-row_read_raw (Row          *row,
-              sqlite3_stmt *stmt)
+row_read_raw (Row             *row,
+              const RawSample *raw)
 {
   row_reset (row);
-  row->time_ms = sqlite3_column_int64 (stmt, 0);
-  row->interval = sqlite3_column_int64 (stmt, 1) / 1000.0;
-  row->parts = (guint) sqlite3_column_int64 (stmt, 2);
+  row->time_ms = raw->time_ms;
+  row->interval = raw->interval_ms / 1000.0;
+  row->parts = (guint) raw->parts;
   row->n = 1;
-  row_read_cores (row, stmt, 3);
+  for (guint i = 0; i < raw->n_cores; i++)
+    {
+      double busy = raw->cores[i] / CORE_SCALE;
+
+      g_array_append_val (row->cores, busy);
+    }
 
   for (guint m = 0; m < N_METRICS; m++)
     {
-      if (sqlite3_column_type (stmt, 4 + m) == SQLITE_NULL)
+      if (!((raw->has >> m) & 1))
         continue;
-      row->avg[m] = row->min[m] = row->max[m] = column_value (stmt, 4 + m, m);
+      row->avg[m] = row->min[m] = row->max[m] = raw->values[m] / _seye_store_metrics[m].scale;
       row->has |= 1u << m;
     }
 }
 
-/* SELECT minute, n, cores, <metric, metric_min, metric_max> FROM rollups */
+/* SELECT minute, n, cores, <metric, metric_min, metric_max> FROM rollups (or hourly) */
 static void
 row_read_rollup (Row          *row,
-                 sqlite3_stmt *stmt)
+                 sqlite3_stmt *stmt,
+                 gint64        span_ms)
 {
   row_reset (row);
   row->time_ms = sqlite3_column_int64 (stmt, 0);
-  row->span_ms = SEYE_STORE_ROLLUP_MS;
+  row->span_ms = span_ms;
   row->n = (guint) sqlite3_column_int64 (stmt, 1);
   row_read_cores (row, stmt, 2);
 
@@ -310,23 +317,49 @@ lookup_node (sqlite3    *db,
   return rc;
 }
 
-/* Rows of @node from @from_ms to @to_ms into @series: raw samples (@raw) from @split on,
- * or rollups that end before @split. */
+/* Raw samples of @node from max (@from_ms, @split) to @to_ms into @series. */
 static gboolean
-push_rows (sqlite3  *db,
-           Series   *series,
-           Row      *row,
-           gboolean  raw,
-           gint64    node,
-           gint64    from_ms,
-           gint64    to_ms,
-           gint64    split,
-           int      *rc_out,
-           GError  **error)
+push_raw (sqlite3  *db,
+          Series   *series,
+          Row      *row,
+          gint64    node,
+          gint64    from_ms,
+          gint64    to_ms,
+          int      *rc_out,
+          GError  **error)
 {
-  g_autofree char *sql = raw ? _seye_store_sql_select_raw () : _seye_store_sql_select_rollups ();
+  RawCursor cursor;
+  const RawSample *raw;
+  gboolean ok = TRUE;
+  int rc = _seye_store_raw_cursor_init (&cursor, db, node, from_ms, to_ms);
+
+  while (ok && rc == SQLITE_OK && (raw = _seye_store_raw_cursor_next (&cursor, &rc)) != NULL)
+    {
+      row_read_raw (row, raw);
+      ok = series_push (series, row, error);
+    }
+  _seye_store_raw_cursor_clear (&cursor);
+
+  *rc_out = rc;
+  return ok;
+}
+
+/* Rollups (minutes or hours) of @node from @from_ms to @to_ms that end before @split,
+ * into @series. */
+static gboolean
+push_rollups (sqlite3  *db,
+              Series   *series,
+              Row      *row,
+              gboolean  hours,
+              gint64    node,
+              gint64    from_ms,
+              gint64    to_ms,
+              gint64    split,
+              int      *rc_out,
+              GError  **error)
+{
+  g_autofree char *sql = hours ? _seye_store_sql_select_hourly () : _seye_store_sql_select_rollups ();
   g_autoptr (sqlite3_stmt) stmt = NULL;
-  gint64 last = G_MININT64;
   gboolean ok = TRUE;
   int rc;
 
@@ -334,25 +367,13 @@ push_rows (sqlite3  *db,
   if (rc == SQLITE_OK)
     {
       sqlite3_bind_int64 (stmt, 1, node);
-      sqlite3_bind_int64 (stmt, 2, raw ? MAX (from_ms, split) : floor_minute (from_ms));
+      sqlite3_bind_int64 (stmt, 2, hours ? floor_hour (from_ms) : floor_minute (from_ms));
       sqlite3_bind_int64 (stmt, 3, to_ms);
-      if (!raw)
-        sqlite3_bind_int64 (stmt, 4, split);
+      sqlite3_bind_int64 (stmt, 4, split);
 
       while (ok && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
         {
-          if (raw)
-            {
-              /* The same sample in both tables until the next pass moves it. */
-              if (sqlite3_column_int64 (stmt, 0) == last)
-                continue;
-              row_read_raw (row, stmt);
-              last = row->time_ms;
-            }
-          else
-            {
-              row_read_rollup (row, stmt);
-            }
+          row_read_rollup (row, stmt, hours ? SEYE_STORE_HOURLY_MS : SEYE_STORE_ROLLUP_MS);
           ok = series_push (series, row, error);
         }
       rc = rc == SQLITE_DONE || rc == SQLITE_ROW ? SQLITE_OK : rc;
@@ -362,11 +383,21 @@ push_rows (sqlite3  *db,
   return ok;
 }
 
+/* Where @node's minute rollups begin: hourly rows are read before it. */
+static gint64
+minutes_start (sqlite3 *db,
+               gint64   node,
+               int     *rc)
+{
+  return _seye_store_query_int (db, "SELECT min (minute) FROM rollups WHERE node = ?1", node, G_MAXINT64, rc);
+}
+
 /*
  * Reads [from, to] of a node: rollups before a split time, raw samples after it.
  * With buckets of a minute or more the split is the oldest minute not rolled up;
- * finer, it is the oldest raw sample. Rows are merged into buckets of
- * (to - from) / max_points when that is coarser than the data.
+ * finer, it is the oldest raw sample. Before the node's oldest minute rollup, hourly
+ * rollups. Rows are merged into buckets of (to - from) / max_points when that is
+ * coarser than the data.
  */
 gboolean
 _seye_store_read_series (sqlite3     *db,
@@ -380,7 +411,8 @@ _seye_store_read_series (sqlite3     *db,
 {
   Series series = { 0 };
   Row row;
-  gint64 node, split;
+  gint64 node, split, hour_split = G_MAXINT64;
+  gboolean with_rollups;
   gboolean ok = TRUE;
   int rc;
 
@@ -402,17 +434,22 @@ _seye_store_read_series (sqlite3     *db,
   if (series.bucket_ms >= SEYE_STORE_ROLLUP_MS)
     split = _seye_store_query_int (db, "SELECT min (minute) FROM dirty", 0, G_MAXINT64, &rc);
   else
-    split = _seye_store_query_int (db, "SELECT min (t) FROM (SELECT min (time) AS t FROM samples WHERE node = ?1 "
+    split = _seye_store_query_int (db, "SELECT min (t) FROM (SELECT min (start) AS t FROM packed WHERE node = ?1 "
                                        "UNION ALL SELECT min (time) FROM recent WHERE node = ?1)",
                                    node, G_MAXINT64, &rc);
+  with_rollups = split > from_ms - SEYE_STORE_ROLLUP_MS;
+  if (rc == SQLITE_OK && with_rollups)
+    hour_split = MIN (split, minutes_start (db, node, &rc));
   if (rc != SQLITE_OK)
     goto out;
 
-  /* Rollups before the split, raw samples from the split on. */
-  if (split > from_ms - SEYE_STORE_ROLLUP_MS)
-    ok = push_rows (db, &series, &row, FALSE, node, from_ms, to_ms, split, &rc, error);
+  /* Hourly rollups before the minutes, minute rollups before the split, raw samples from it on. */
+  if (with_rollups && hour_split > from_ms - SEYE_STORE_HOURLY_MS)
+    ok = push_rollups (db, &series, &row, TRUE, node, from_ms, to_ms, hour_split, &rc, error);
+  if (ok && rc == SQLITE_OK && with_rollups)
+    ok = push_rollups (db, &series, &row, FALSE, node, from_ms, to_ms, split, &rc, error);
   if (ok && rc == SQLITE_OK && split <= to_ms)
-    ok = push_rows (db, &series, &row, TRUE, node, from_ms, to_ms, split, &rc, error);
+    ok = push_raw (db, &series, &row, node, MAX (from_ms, split), to_ms, &rc, error);
 
   if (ok && rc == SQLITE_OK)
     ok = series_flush (&series, error);
@@ -500,7 +537,7 @@ collect_point_cb (const Row  *row,
  * @max_points: at most about this many points; 0 for every stored row
  *
  * A node's history over a range, oldest first: raw samples where they are still
- * held, one-minute rollups before that; when the range holds more than
+ * held, one-minute rollups before that, hourly rollups before those; when the range holds more than
  * @max_points rows they are merged into equal buckets of (to - from) / max_points
  * (averages weighted by sample count, minimum of minima, maximum of maxima);
  * buckets of a minute or more are read from rollups alone. See SeyeStorePoint
@@ -654,11 +691,13 @@ seye_store_list_nodes (SeyeStore  *self,
 
   rc = sqlite3_prepare_v2 (self->db,
                            "SELECT node_id, name, address,"
-                           " min (coalesce ((SELECT min (minute) FROM rollups WHERE node = id), 9e18),"
-                           "      coalesce ((SELECT min (time) FROM samples WHERE node = id), 9e18),"
+                           " min (coalesce ((SELECT min (hour) FROM hourly WHERE node = id AND hour + 3600000 <="
+                           "                  coalesce ((SELECT min (minute) FROM rollups WHERE node = id), 9e18)), 9e18),"
+                           "      coalesce ((SELECT min (minute) FROM rollups WHERE node = id), 9e18),"
+                           "      coalesce ((SELECT min (start) FROM packed WHERE node = id), 9e18),"
                            "      coalesce ((SELECT min (time) FROM recent WHERE node = id), 9e18)),"
                            " max (coalesce ((SELECT max (minute) FROM rollups WHERE node = id), 0),"
-                           "      coalesce ((SELECT max (time) FROM samples WHERE node = id), 0),"
+                           "      coalesce ((SELECT last FROM packed WHERE node = id ORDER BY start DESC LIMIT 1), 0),"
                            "      coalesce ((SELECT max (time) FROM recent WHERE node = id), 0))"
                            " FROM nodes ORDER BY name COLLATE NOCASE, node_id",
                            -1, &stmt, NULL);

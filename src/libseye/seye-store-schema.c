@@ -6,18 +6,24 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "seye-error.h"
 #include "seye-store-private.h"
 
 /*
- * Layout (schema version 2)
+ * Layout (schema version 3)
  *
  *   nodes    one row per node id, with the last name and address seen
  *   recent   samples as committed, appended in arrival order: a polling round of
  *            100 nodes writes 3 or 4 pages instead of one leaf page per node
- *   samples  one row per sample: (node, time) -> the numbers, WITHOUT ROWID so a
- *            node's range is one contiguous b-tree walk; the rollup pass moves
- *            "recent" here once a minute, so each node's leaf page is written once
- *            a minute rather than once a second (the WAL written drops ~20 times)
+ *   samples  (versions 1 and 2) one row per sample: (node, time) -> the numbers;
+ *            version 3 packs it into "packed" and drops it
+ *   packed   (version 3) a node's samples of (part of) a minute in one row: (node,
+ *            start) -> n, last, data (seye-store-pack.c: column by column, each number
+ *            as the varint of its change, runs of no change counted), WITHOUT ROWID so
+ *            a node's range is one contiguous b-tree walk; rows stay under a b-tree
+ *            cell's inline size (PACK_ROW_MAX). The rollup pass moves "recent" here
+ *            once a minute and rolls up each minute it touched in the same step, so a
+ *            node's leaf page is written once a minute rather than once a second
  *   rollups  one row per node and minute: n, and average, minimum and maximum of
  *            every number
  *   dirty    minutes with samples not rolled up yet: each commit adds the minutes
@@ -26,10 +32,18 @@
  *            minute roll up again, and no other
  *   alerts   (version 2) the alert log: one row per start, clear or acknowledgement,
  *            with the node's id and name as they were, the rule's id, its value and
- *            the reason in words; kept as long as the rollups
+ *            the reason in words; kept as long as the longest rollup tier
+ *   hourly   (version 3) one row per node and hour, the same columns as "rollups",
+ *            made from them (averages weighted by their n): the long range costs 60
+ *            times less than in minutes, so the minute tier can be kept shorter
+ *   dirty_hours (version 3) hours whose minutes were rolled up since their hour was;
+ *            the minute rollups of an hour are pruned only once it is clean. The
+ *            migration marks every hour the rollups hold, so the first maintenance
+ *            pass builds the hours of an older history before its minutes age out
  *
  * Numbers are stored as integers in fixed units (1/100 %, KiB, bytes/s, 1/100 of a
- * load) so SQLite writes them in 1 to 4 bytes instead of 8.
+ * load): in "recent" and the rollups SQLite writes them in 1 to 4 bytes instead of 8,
+ * packed their changes take 1 or 2.
  *
  * Per-core busy is a BLOB of one byte per core (busy % × 2, 0..200): 8 cores cost
  * 8 bytes in the sample's row. A side table would cost a row (key, b-tree cell and
@@ -117,6 +131,46 @@ static const char * const migrations[SEYE_STORE_SCHEMA_VERSION + 1] = {
     "  event TEXT NOT NULL CHECK (event IN ('start', 'clear', 'acknowledge')),"
     "  value REAL, reason TEXT);"
     "CREATE INDEX IF NOT EXISTS alerts_time ON alerts (time);",
+  [3] =
+    "CREATE TABLE IF NOT EXISTS hourly ("
+    "  node INTEGER NOT NULL, hour INTEGER NOT NULL, n INTEGER NOT NULL, cores BLOB,"
+    "  cpu_busy INTEGER, cpu_busy_min INTEGER, cpu_busy_max INTEGER,"
+    "  cpu_user INTEGER, cpu_user_min INTEGER, cpu_user_max INTEGER,"
+    "  cpu_system INTEGER, cpu_system_min INTEGER, cpu_system_max INTEGER,"
+    "  cpu_iowait INTEGER, cpu_iowait_min INTEGER, cpu_iowait_max INTEGER,"
+    "  cpu_steal INTEGER, cpu_steal_min INTEGER, cpu_steal_max INTEGER,"
+    "  mem_used INTEGER, mem_used_min INTEGER, mem_used_max INTEGER,"
+    "  mem_available INTEGER, mem_available_min INTEGER, mem_available_max INTEGER,"
+    "  mem_total INTEGER, mem_total_min INTEGER, mem_total_max INTEGER,"
+    "  swap_used INTEGER, swap_used_min INTEGER, swap_used_max INTEGER,"
+    "  swap_total INTEGER, swap_total_min INTEGER, swap_total_max INTEGER,"
+    "  load1 INTEGER, load1_min INTEGER, load1_max INTEGER,"
+    "  load5 INTEGER, load5_min INTEGER, load5_max INTEGER,"
+    "  load15 INTEGER, load15_min INTEGER, load15_max INTEGER,"
+    "  procs INTEGER, procs_min INTEGER, procs_max INTEGER,"
+    "  threads INTEGER, threads_min INTEGER, threads_max INTEGER,"
+    "  net_rx INTEGER, net_rx_min INTEGER, net_rx_max INTEGER,"
+    "  net_tx INTEGER, net_tx_min INTEGER, net_tx_max INTEGER,"
+    "  disk_read INTEGER, disk_read_min INTEGER, disk_read_max INTEGER,"
+    "  disk_write INTEGER, disk_write_min INTEGER, disk_write_max INTEGER,"
+    "  uptime INTEGER, uptime_min INTEGER, uptime_max INTEGER,"
+    "  PRIMARY KEY (node, hour)) WITHOUT ROWID;"
+    "CREATE TABLE IF NOT EXISTS dirty_hours ("
+    "  hour INTEGER PRIMARY KEY);"
+    /* Every hour from each node's oldest minute rollup to its newest (index seeks, no scan). */
+    "WITH RECURSIVE"
+    "  span (first, last) AS ("
+    "    SELECT min ((SELECT min (minute) FROM rollups WHERE node = nodes.id)),"
+    "           max ((SELECT max (minute) FROM rollups WHERE node = nodes.id)) FROM nodes),"
+    "  hours (hour) AS ("
+    "    SELECT first / 3600000 * 3600000 FROM span WHERE first IS NOT NULL"
+    "    UNION ALL SELECT hour + 3600000 FROM hours, span WHERE hour + 3600000 <= span.last)"
+    "INSERT OR IGNORE INTO dirty_hours (hour) SELECT hour FROM hours;"
+    /* "samples" is packed into this, then dropped (_seye_store_pack_samples_table ()). */
+    "CREATE TABLE IF NOT EXISTS packed ("
+    "  node INTEGER NOT NULL, start INTEGER NOT NULL, n INTEGER NOT NULL, last INTEGER NOT NULL,"
+    "  data BLOB NOT NULL,"
+    "  PRIMARY KEY (node, start)) WITHOUT ROWID;",
 };
 
 /* SQL text ----------------------------------------------------------------- */
@@ -153,29 +207,14 @@ _seye_store_sql_insert_sample (void)
   return g_string_free (str, FALSE);
 }
 
-/* Both tables, merged in time order (SQLite merges the two ordered arms). */
+/* Rows of "recent" (or of version 2's "samples") as _seye_store_raw_from_stmt() reads
+ * them, from column 1 (0 is the node). */
 char *
-_seye_store_sql_select_raw (void)
+_seye_store_sql_select_raw_rows (const char *table)
 {
   g_autofree char *columns = metric_columns ("", FALSE);
 
-  return g_strdup_printf ("SELECT time, interval_ms, parts, cores%s FROM samples "
-                          "WHERE node = ?1 AND time >= ?2 AND time <= ?3 "
-                          "UNION ALL "
-                          "SELECT time, interval_ms, parts, cores%s FROM recent "
-                          "WHERE node = ?1 AND time >= ?2 AND time <= ?3 "
-                          "ORDER BY 1", columns, columns);
-}
-
-/* Moves what was committed since the last pass into the samples b-tree, node by node. */
-char *
-_seye_store_sql_flush_recent (void)
-{
-  g_autofree char *columns = metric_columns ("", FALSE);
-
-  return g_strdup_printf ("INSERT OR IGNORE INTO samples (node, time, interval_ms, parts, cores%s) "
-                          "SELECT node, time, interval_ms, parts, cores%s FROM recent ORDER BY node, time",
-                          columns, columns);
+  return g_strdup_printf ("SELECT node, time, interval_ms, parts, cores%s FROM %s", columns, table);
 }
 
 char *
@@ -188,24 +227,57 @@ _seye_store_sql_select_rollups (void)
                           "ORDER BY minute", columns);
 }
 
+/* One node's minute, as seye-store-raw.c computes it from the raw samples. */
 char *
-_seye_store_sql_rollup (void)
+_seye_store_sql_insert_rollup (void)
 {
   g_autofree char *columns = metric_columns ("", TRUE);
   GString *str = g_string_new (NULL);
 
-  g_string_append_printf (str, "INSERT OR REPLACE INTO rollups (node, minute, n, cores%s) "
-                               "SELECT node, time - time %% 60000, count (*), seye_cores_avg (cores)",
+  g_string_append_printf (str, "INSERT OR REPLACE INTO rollups (node, minute, n, cores%s) VALUES (?, ?, ?, ?",
                           columns);
+  for (guint m = 0; m < 3 * N_METRICS; m++)
+    g_string_append (str, ", ?");
+  g_string_append (str, ")");
+
+  return g_string_free (str, FALSE);
+}
+
+/* One node's rows of the hourly tier, in the column order of _seye_store_sql_select_rollups(). */
+char *
+_seye_store_sql_select_hourly (void)
+{
+  g_autofree char *columns = metric_columns ("", TRUE);
+
+  return g_strdup_printf ("SELECT hour, n, cores%s FROM hourly "
+                          "WHERE node = ?1 AND hour >= ?2 AND hour <= ?3 AND hour + 3600000 <= ?4 "
+                          "ORDER BY hour", columns);
+}
+
+/* One node's hour ?2 from its minute rollups, weighted by their sample counts. An hour
+ * already written is made again only while the node's minutes reach back to its start:
+ * a late sample in an hour whose minutes were pruned must not replace it with less. */
+char *
+_seye_store_sql_rollup_hour (void)
+{
+  g_autofree char *columns = metric_columns ("", TRUE);
+  GString *str = g_string_new (NULL);
+
+  g_string_append_printf (str, "INSERT OR REPLACE INTO hourly (node, hour, n, cores%s) "
+                               "SELECT node, ?2, sum (n), seye_cores_avg (cores, n)", columns);
   for (guint m = 0; m < N_METRICS; m++)
     {
       const char *column = _seye_store_metrics[m].column;
 
-      g_string_append_printf (str, ", CAST (round (avg (%s)) AS INTEGER), min (%s), max (%s)",
-                              column, column, column);
+      /* In floating point: a sum of integers that overflows is an error in SQLite. */
+      g_string_append_printf (str, ", CAST (round (sum (%s * 1.0 * n) / sum (CASE WHEN %s IS NOT NULL "
+                                   "THEN n END)) AS INTEGER), min (%s_min), max (%s_max)",
+                              column, column, column, column);
     }
-  g_string_append (str, " FROM samples WHERE node = ?1 AND time >= ?2 AND time < ?3 "
-                        "GROUP BY time / 60000");
+  g_string_append (str, " FROM rollups WHERE node = ?1 AND minute >= ?2 AND minute < ?2 + 3600000 "
+                        "AND (NOT EXISTS (SELECT 1 FROM hourly WHERE node = ?1 AND hour = ?2) "
+                        "OR (SELECT min (minute) FROM rollups WHERE node = ?1) <= ?2) "
+                        "GROUP BY node");
 
   return g_string_free (str, FALSE);
 }
@@ -256,10 +328,12 @@ _seye_store_prepare_statements (SeyeStore  *self,
   if (rc == SQLITE_OK)
     {
       char *checks[] = {
-        _seye_store_sql_select_raw (),
+        _seye_store_sql_select_raw_rows ("recent"),
         _seye_store_sql_select_rollups (),
-        _seye_store_sql_rollup (),
-        _seye_store_sql_flush_recent (),
+        _seye_store_sql_insert_rollup (),
+        g_strdup ("SELECT node, start, n, last, data FROM packed"),
+        _seye_store_sql_select_hourly (),
+        _seye_store_sql_rollup_hour (),
       };
 
       for (guint i = 0; i < G_N_ELEMENTS (checks); i++)
@@ -284,6 +358,32 @@ _seye_store_prepare_statements (SeyeStore  *self,
   return schema_failed (self, rc, detail, error);
 }
 
+/* Version 3 packs the rows of "samples" (seye-store-raw.c) and drops it. */
+static gboolean
+pack_samples (sqlite3  *db,
+              gint64    version,
+              int      *rc_out,
+              GError  **error)
+{
+  gint64 present;
+
+  if (version != 3)
+    return TRUE;
+
+  present = _seye_store_query_int (db, "SELECT count (*) FROM sqlite_master WHERE name = 'samples'", 0, 0, rc_out);
+  if (*rc_out == SQLITE_OK && present == 0)
+    return TRUE;
+  if (*rc_out == SQLITE_OK)
+    *rc_out = _seye_store_pack_samples_table (db);
+  if (*rc_out != SQLITE_OK)
+    {
+      g_set_error (error, SEYE_ERROR, SEYE_ERROR_IO, "%s", sqlite3_errmsg (db));
+      return FALSE;
+    }
+
+  return _seye_store_exec (db, "DROP TABLE samples", rc_out, error);
+}
+
 OpenResult
 _seye_store_migrate (SeyeStore  *self,
                      gint64      version,
@@ -302,6 +402,7 @@ _seye_store_migrate (SeyeStore  *self,
       g_debug ("Migrating the history database to version %" G_GINT64_FORMAT, v);
 
       if (!_seye_store_exec (self->db, migrations[v], &rc, &local_error) ||
+          !pack_samples (self->db, v, &rc, &local_error) ||
           !_seye_store_exec (self->db, set_version, &rc, &local_error))
         {
           g_autofree char *detail = NULL;

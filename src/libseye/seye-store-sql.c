@@ -9,7 +9,8 @@
 #include "seye-error.h"
 #include "seye-store-private.h"
 
-/* seye_cores_avg (blob): per-byte average of the core blobs of a group. */
+/* seye_cores_avg (blob [, weight]): per-byte average of the core blobs of a group, each
+ * counted @weight times (a rollup's sample count), once without. */
 typedef struct
 {
   double *sums;
@@ -25,8 +26,9 @@ cores_avg_step (sqlite3_context  *context,
   CoresAvg *acc = sqlite3_aggregate_context (context, sizeof (CoresAvg));
   const guint8 *blob = sqlite3_value_blob (argv[0]);
   guint len = (guint) sqlite3_value_bytes (argv[0]);
+  gint64 weight = argc > 1 ? sqlite3_value_int64 (argv[1]) : 1;
 
-  if (acc == NULL || blob == NULL)
+  if (acc == NULL || blob == NULL || weight <= 0)
     return;
 
   if (len > acc->len)
@@ -43,8 +45,8 @@ cores_avg_step (sqlite3_context  *context,
 
   for (guint i = 0; i < len; i++)
     {
-      acc->sums[i] += blob[i];
-      acc->counts[i]++;
+      acc->sums[i] += (double) blob[i] * weight;
+      acc->counts[i] += (guint) MIN (weight, G_MAXUINT32);
     }
 }
 
@@ -136,6 +138,8 @@ _seye_store_open_connection (const char  *path,
   sqlite3_busy_timeout (db, busy_ms);
   sqlite3_create_function (db, "seye_cores_avg", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
                            NULL, cores_avg_step, cores_avg_final);
+  sqlite3_create_function (db, "seye_cores_avg", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
+                           NULL, cores_avg_step, cores_avg_final);
 
   return db;
 }
@@ -186,4 +190,18 @@ _seye_store_step_reset (sqlite3_stmt *stmt)
   sqlite3_clear_bindings (stmt);
 
   return rc == SQLITE_DONE || rc == SQLITE_ROW ? SQLITE_OK : rc;
+}
+
+/* Ends the transaction a step began: commits it when @rc is SQLITE_OK, else rolls it back.
+ * Returns: what the step or the commit returned */
+int
+_seye_store_end_transaction (sqlite3 *db,
+                             int      rc)
+{
+  if (rc == SQLITE_OK)
+    rc = sqlite3_exec (db, "COMMIT", NULL, NULL, NULL);
+  if (rc != SQLITE_OK)
+    sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL);
+
+  return rc;
 }

@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <glib/gstdio.h>
+
 #include "seye-store-private.h"
 
 enum {
@@ -10,6 +12,8 @@ enum {
   PROP_PATH,
   PROP_RAW_RETENTION,
   PROP_ROLLUP_RETENTION,
+  PROP_HOURLY_RETENTION,
+  PROP_DISK_BUDGET,
   PROP_SET_ASIDE_PATH,
   PROP_RECORDING_ERROR,
   N_PROPS
@@ -124,6 +128,12 @@ seye_store_get_property (GObject    *object,
     case PROP_ROLLUP_RETENTION:
       g_value_set_int64 (value, self->rollup_retention);
       break;
+    case PROP_HOURLY_RETENTION:
+      g_value_set_int64 (value, self->hourly_retention);
+      break;
+    case PROP_DISK_BUDGET:
+      g_value_set_int64 (value, self->disk_budget);
+      break;
     case PROP_RECORDING_ERROR:
       g_value_set_string (value, self->recording_error);
       break;
@@ -151,6 +161,12 @@ seye_store_set_property (GObject      *object,
     case PROP_ROLLUP_RETENTION:
       seye_store_set_rollup_retention (self, g_value_get_int64 (value));
       break;
+    case PROP_HOURLY_RETENTION:
+      seye_store_set_hourly_retention (self, g_value_get_int64 (value));
+      break;
+    case PROP_DISK_BUDGET:
+      seye_store_set_disk_budget (self, g_value_get_int64 (value));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -175,6 +191,19 @@ seye_store_class_init (SeyeStoreClass *klass)
   properties[PROP_ROLLUP_RETENTION] =
     g_param_spec_int64 ("rollup-retention", NULL, NULL, 60, G_MAXINT32,
                         SEYE_STORE_DEFAULT_ROLLUP_RETENTION, rw);
+  properties[PROP_HOURLY_RETENTION] =
+    g_param_spec_int64 ("hourly-retention", NULL, NULL, 60, G_MAXINT32,
+                        SEYE_STORE_DEFAULT_HOURLY_RETENTION, rw);
+  /**
+   * SeyeStore:disk-budget:
+   *
+   * The most the history may take on disk, in bytes; 0 for no budget. Maintenance keeps
+   * within it by deleting the oldest raw samples first, then the oldest minute rollups,
+   * then the oldest hourly rollups; the newest of each are never deleted for it.
+   */
+  properties[PROP_DISK_BUDGET] =
+    g_param_spec_int64 ("disk-budget", NULL, NULL, 0, G_MAXINT64,
+                        SEYE_STORE_DEFAULT_DISK_BUDGET, rw);
   properties[PROP_SET_ASIDE_PATH] = g_param_spec_string ("set-aside-path", NULL, NULL, NULL, ro);
   /**
    * SeyeStore:recording-error:
@@ -202,6 +231,8 @@ seye_store_init (SeyeStore *self)
 {
   self->raw_retention = SEYE_STORE_DEFAULT_RAW_RETENTION;
   self->rollup_retention = SEYE_STORE_DEFAULT_ROLLUP_RETENTION;
+  self->hourly_retention = SEYE_STORE_DEFAULT_HOURLY_RETENTION;
+  self->disk_budget = SEYE_STORE_DEFAULT_DISK_BUDGET;
   _seye_store_write_init (self);
 }
 
@@ -320,6 +351,89 @@ seye_store_set_rollup_retention (SeyeStore *self,
 
   self->rollup_retention = seconds;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ROLLUP_RETENTION]);
+}
+
+gint64
+seye_store_get_hourly_retention (SeyeStore *self)
+{
+  g_return_val_if_fail (SEYE_IS_STORE (self), 0);
+
+  return self->hourly_retention;
+}
+
+void
+seye_store_set_hourly_retention (SeyeStore *self,
+                                 gint64     seconds)
+{
+  g_return_if_fail (SEYE_IS_STORE (self));
+
+  seconds = CLAMP (seconds, 60, G_MAXINT32);
+  if (self->hourly_retention == seconds)
+    return;
+
+  self->hourly_retention = seconds;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HOURLY_RETENTION]);
+}
+
+/**
+ * seye_store_get_history_retention:
+ *
+ * Returns: how far back history is kept at all, in seconds: the longer of the rollup
+ *   tiers' retentions (the alert log is kept as long)
+ */
+gint64
+seye_store_get_history_retention (SeyeStore *self)
+{
+  g_return_val_if_fail (SEYE_IS_STORE (self), 0);
+
+  return MAX (self->rollup_retention, self->hourly_retention);
+}
+
+gint64
+seye_store_get_disk_budget (SeyeStore *self)
+{
+  g_return_val_if_fail (SEYE_IS_STORE (self), 0);
+
+  return self->disk_budget;
+}
+
+void
+seye_store_set_disk_budget (SeyeStore *self,
+                            gint64     bytes)
+{
+  g_return_if_fail (SEYE_IS_STORE (self));
+
+  bytes = MAX (bytes, 0);
+  if (self->disk_budget == bytes)
+    return;
+
+  self->disk_budget = bytes;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DISK_BUDGET]);
+}
+
+/**
+ * seye_store_get_disk_usage:
+ *
+ * What the history takes on disk now: the size of its file and of its write-ahead log.
+ *
+ * Returns: bytes, 0 when the file cannot be read
+ */
+gint64
+seye_store_get_disk_usage (SeyeStore *self)
+{
+  g_autofree char *wal = NULL;
+  gint64 bytes = 0;
+  GStatBuf st;
+
+  g_return_val_if_fail (SEYE_IS_STORE (self), 0);
+
+  wal = g_strconcat (self->path, "-wal", NULL);
+  if (g_stat (self->path, &st) == 0)
+    bytes += st.st_size;
+  if (g_stat (wal, &st) == 0)
+    bytes += st.st_size;
+
+  return bytes;
 }
 
 void

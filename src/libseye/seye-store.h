@@ -8,14 +8,19 @@
 G_BEGIN_DECLS
 
 /* PRAGMA user_version of a database this code writes. */
-#define SEYE_STORE_SCHEMA_VERSION 2
+#define SEYE_STORE_SCHEMA_VERSION 3
 
-/* Full resolution for a day, one-minute rollups for 30 days (seconds). */
+/* Full resolution for a day, one-minute rollups for 7 days, one-hour rollups for 90 days
+ * (seconds), and the whole file within 5 GB: past that the oldest raw samples go first,
+ * then the oldest rollups (seye-store-budget.c). */
 #define SEYE_STORE_DEFAULT_RAW_RETENTION    (24 * 3600)
-#define SEYE_STORE_DEFAULT_ROLLUP_RETENTION (30 * 24 * 3600)
+#define SEYE_STORE_DEFAULT_ROLLUP_RETENTION (7 * 24 * 3600)
+#define SEYE_STORE_DEFAULT_HOURLY_RETENTION (90 * 24 * 3600)
+#define SEYE_STORE_DEFAULT_DISK_BUDGET      ((gint64) 5 * 1000 * 1000 * 1000)
 
-/* Width of a rollup. */
+/* Width of a rollup, and of an hourly rollup. */
 #define SEYE_STORE_ROLLUP_MS 60000
+#define SEYE_STORE_HOURLY_MS 3600000
 
 #define SEYE_STORE_ERROR (seye_store_error_quark ())
 
@@ -69,7 +74,8 @@ typedef enum
 /**
  * SeyeStorePoint:
  * @time_ms: Unix ms: the sample's time for a raw point, else the start of the span
- * @span_ms: 0 for a raw sample, 60000 for a one-minute rollup, the bucket width otherwise
+ * @span_ms: 0 for a raw sample, 60000 for a one-minute rollup, 3600000 for an hourly one,
+ *   the bucket width otherwise
  * @n_samples: how many raw samples the point stands for
  * @gap_before: %TRUE when there is no data between the previous point and this one:
  *   a graph must not draw a line from the previous point to this one
@@ -175,20 +181,24 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (SeyeAlertEvent, seye_alert_event_free)
  *
  * Every sample a client receives, kept in SQLite (WAL): full resolution for
  * "raw-retention" seconds, one-minute rollups (average, minimum, maximum) for
- * "rollup-retention" seconds. Nodes are keyed by node id.
+ * "rollup-retention" seconds, one-hour rollups for "hourly-retention" seconds, and the
+ * whole within "disk-budget" bytes (0: no budget): when the data outgrows it, the oldest
+ * raw samples are deleted first, then the oldest minute rollups, then the oldest hourly
+ * ones, never the newest (see seye_store_maintain()). Nodes are keyed by node id.
  *
  * Writing happens on the thread that opened the store, one transaction per
  * seye_store_commit(); rollup and pruning (seye_store_maintain_async()), range
  * queries and exports in their _async() form run on worker threads with
  * connections of their own, so a main loop never waits on them.
  *
- * Properties: "path" (string, read-only), "raw-retention", "rollup-retention"
- * (int64 seconds, read-write), "set-aside-path" (string, read-only: where a damaged
+ * Properties: "path" (string, read-only), "raw-retention", "rollup-retention",
+ * "hourly-retention" (int64 seconds, read-write), "disk-budget" (int64 bytes, read-write),
+ * "set-aside-path" (string, read-only: where a damaged
  * file was moved when this store was opened, else NULL).
  *
  * The alert log (every start, clear and acknowledgement) is queued with
  * seye_store_add_alert_event() and written by the next commit; it is kept as long as
- * the rollups. Signal "alert-events-written": after a commit wrote alert events.
+ * the longest of the rollup tiers. Signal "alert-events-written": after a commit wrote alert events.
  */
 #define SEYE_TYPE_STORE (seye_store_get_type ())
 G_DECLARE_FINAL_TYPE (SeyeStore, seye_store, SEYE, STORE, GObject)
@@ -220,6 +230,14 @@ void        seye_store_set_raw_retention      (SeyeStore           *self,
 gint64      seye_store_get_rollup_retention   (SeyeStore           *self);
 void        seye_store_set_rollup_retention   (SeyeStore           *self,
                                                gint64               seconds);
+gint64      seye_store_get_hourly_retention   (SeyeStore           *self);
+void        seye_store_set_hourly_retention   (SeyeStore           *self,
+                                               gint64               seconds);
+gint64      seye_store_get_history_retention  (SeyeStore           *self);
+gint64      seye_store_get_disk_budget        (SeyeStore           *self);
+void        seye_store_set_disk_budget        (SeyeStore           *self,
+                                               gint64               bytes);
+gint64      seye_store_get_disk_usage         (SeyeStore           *self);
 
 /* Writing: queue the samples of a polling round, then write them in one transaction. */
 void        seye_store_add                    (SeyeStore           *self,

@@ -7,6 +7,7 @@
 
 #include "seye-error.h"
 #include "seye-node-id.h"
+#include "seye-tags.h"
 #include "seye-txt.h"
 
 #define MAX_ENTRY   255   /* a DNS TXT string is at most 255 bytes */
@@ -20,6 +21,7 @@ seye_txt_record_clear (SeyeTxtRecord *self)
   g_clear_pointer (&self->node_id, g_free);
   g_clear_pointer (&self->agent_version, g_free);
   g_clear_pointer (&self->tls_fingerprint, g_free);
+  g_clear_pointer (&self->tags, g_strfreev);
   self->txtvers = 0;
   self->api_version = 0;
   self->auth_token = FALSE;
@@ -185,6 +187,26 @@ seye_txt_record_parse_entry (SeyeTxtRecord  *self,
           self->auth_token = TRUE;
         }
     }
+  else if (g_ascii_strcasecmp (entry, "tags") == 0)
+    {
+      if (self->tags == NULL)
+        {
+          g_auto (GStrv) candidates = g_strsplit (value, ",", -1);
+          g_auto (GStrv) tags = NULL;
+          guint n_dropped = 0;
+
+          tags = seye_tags_from_peer ((const char * const *) candidates, &n_dropped);
+          if (n_dropped > 0)
+            {
+              g_set_error (error, SEYE_ERROR, SEYE_ERROR_INVALID,
+                           "TXT entry “tags” has %u entries that are not tags (1 to %d of a-z, "
+                           "0-9, “-”, “_” and “.”, at most %d, none twice)", n_dropped,
+                           SEYE_TAG_MAX_LENGTH, SEYE_TAGS_MAX);
+              return FALSE;
+            }
+          self->tags = g_steal_pointer (&tags);
+        }
+    }
 
   return TRUE;
 }
@@ -251,6 +273,12 @@ seye_txt_record_to_strv (const SeyeTxtRecord *self)
     }
   if (self->auth_token)
     g_ptr_array_add (entries, g_strdup ("auth=token"));
+  if (self->tags != NULL && self->tags[0] != NULL)
+    {
+      g_autofree char *joined = seye_tags_join ((const char * const *) self->tags);
+
+      g_ptr_array_add (entries, g_strconcat ("tags=", joined, NULL));
+    }
   g_ptr_array_add (entries, NULL);
 
   return (GStrv) g_ptr_array_free (entries, FALSE);
@@ -275,6 +303,7 @@ seye_txt_record_copy (SeyeTxtRecord       *dest,
   dest->agent_version = g_strdup (src->agent_version);
   dest->tls_fingerprint = g_strdup (src->tls_fingerprint);
   dest->auth_token = src->auth_token;
+  dest->tags = g_strdupv (src->tags);
 }
 
 gboolean
@@ -289,5 +318,6 @@ seye_txt_record_equal (const SeyeTxtRecord *a,
          g_strcmp0 (a->node_id, b->node_id) == 0 &&
          g_strcmp0 (a->agent_version, b->agent_version) == 0 &&
          g_strcmp0 (a->tls_fingerprint, b->tls_fingerprint) == 0 &&
-         !a->auth_token == !b->auth_token;
+         !a->auth_token == !b->auth_token &&
+         seye_tags_equal ((const char * const *) a->tags, (const char * const *) b->tags);
 }

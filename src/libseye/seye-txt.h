@@ -13,7 +13,8 @@ G_BEGIN_DECLS
  * The TXT record of a _sorcerers-eye._tcp service: "txtvers=1", "id=<node id>",
  * "api=1", "version=<agent version>", and when the agent has them
  * "tls=<SHA-256 of its certificate, 64 lower-case hex digits>" (it serves
- * HTTPS only) and "auth=token" (its JSON API wants a bearer token).
+ * HTTPS only), "auth=token" (its JSON API wants a bearer token) and
+ * "tags=web,eu-1" (seye-tags.h).
  */
 typedef struct
 {
@@ -23,6 +24,7 @@ typedef struct
   char     *agent_version;
   char     *tls_fingerprint;  /* NULL: plain HTTP */
   gboolean  auth_token;
+  GStrv     tags;             /* NULL: none */
 } SeyeTxtRecord;
 
 #define SEYE_TXT_FINGERPRINT_LENGTH 64
