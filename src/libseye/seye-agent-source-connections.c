@@ -102,7 +102,6 @@ _seye_agent_source_plan_connections (SeyeAgentSource *self)
   g_clear_object (&self->stream_session);
 
   self->stream_budget = budget;
-  self->said_budget = FALSE;
   g_debug ("room for %u streams (and %u connections for requests)", budget, self->request_conns);
 
   /* A second connection per host for a stream asked again while the last one closes. */
@@ -194,6 +193,7 @@ _seye_agent_source_stream_room (SeyeAgentSource *self)
                    "(LimitNOFILE= for a systemd service, nofile in /etc/security/limits.conf) to "
                    "follow every node live."),
                  seye_file_limit_raise (0), self->stream_budget);
+      g_object_notify (G_OBJECT (self), "streams-limited");
     }
 
   return FALSE;

@@ -22,6 +22,7 @@ enum {
   PROP_FETCH_HISTORY,
   PROP_DISCOVERY_FULL,
   PROP_STREAM,
+  PROP_STREAMS_LIMITED,
   N_PROPS
 };
 
@@ -482,6 +483,10 @@ seye_agent_source_get_property (GObject    *object,
       g_value_set_boolean (value, self->discovery_full);
       break;
 
+    case PROP_STREAMS_LIMITED:
+      g_value_set_boolean (value, self->said_budget);
+      break;
+
     case PROP_STREAM:
       g_value_set_boolean (value, self->stream);
       break;
@@ -546,6 +551,8 @@ seye_agent_source_class_init (SeyeAgentSourceClass *klass)
     g_param_spec_boolean ("fetch-history", NULL, NULL, TRUE, rw);
   properties[PROP_DISCOVERY_FULL] =
     g_param_spec_boolean ("discovery-full", NULL, NULL, FALSE, ro);
+  properties[PROP_STREAMS_LIMITED] =
+    g_param_spec_boolean ("streams-limited", NULL, NULL, FALSE, ro);
   properties[PROP_STREAM] =
     g_param_spec_boolean ("stream", NULL, NULL, TRUE, rw);
 

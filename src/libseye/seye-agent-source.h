@@ -20,7 +20,7 @@ G_BEGIN_DECLS
  * came of it.
  *
  * Properties: "grace-time", "discovery", "discovery-available", "discovery-status",
- * "discovery-full", "fetch-history", "stream", as on SeyeMonitor.
+ * "discovery-full", "fetch-history", "stream", "streams-limited", as on SeyeMonitor.
  */
 #define SEYE_TYPE_AGENT_SOURCE (seye_agent_source_get_type ())
 G_DECLARE_FINAL_TYPE (SeyeAgentSource, seye_agent_source, SEYE, AGENT_SOURCE, GObject)

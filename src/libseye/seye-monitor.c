@@ -26,6 +26,7 @@ enum {
   PROP_ALERT_RULES,
   PROP_FETCH_HISTORY,
   PROP_DISCOVERY_FULL,
+  PROP_STREAMS_LIMITED,
   PROP_STREAM,
   N_PROPS
 };
@@ -324,6 +325,7 @@ seye_monitor_get_property (GObject    *object,
     case PROP_DISCOVERY_STATUS:
     case PROP_FETCH_HISTORY:
     case PROP_DISCOVERY_FULL:
+    case PROP_STREAMS_LIMITED:
     case PROP_STREAM:
       g_object_get_property (G_OBJECT (self->agents), pspec->name, value);
       break;
@@ -404,6 +406,15 @@ seye_monitor_class_init (SeyeMonitorClass *klass)
    */
   properties[PROP_DISCOVERY_FULL] =
     g_param_spec_boolean ("discovery-full", NULL, NULL, FALSE, ro);
+  /**
+   * SeyeMonitor:streams-limited:
+   *
+   * %TRUE once the open-file limit left room for fewer streams than there
+   * are nodes: the others are polled in turns (SeyeNode:polled-every says
+   * how seldom). It stays %TRUE.
+   */
+  properties[PROP_STREAMS_LIMITED] =
+    g_param_spec_boolean ("streams-limited", NULL, NULL, FALSE, ro);
   /**
    * SeyeMonitor:stream:
    *

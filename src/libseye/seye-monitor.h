@@ -36,7 +36,9 @@ G_BEGIN_DECLS
  * Properties: "interval" (double s, default 1.0), "grace-time" (double s, default 300),
  * "discovery" (boolean: browse mDNS), "discovery-available" (boolean, read-only),
  * "discovery-status" (string, read-only: why discovery is off), "alert-rules" (boxed SeyeAlertRules),
- * "discovery-full" (boolean, read-only: 512 nodes came from mDNS, newer ones are ignored).
+ * "discovery-full" (boolean, read-only: 512 nodes came from mDNS, newer ones are ignored),
+ * "streams-limited" (boolean, read-only: the open-file limit leaves too few connections for a
+ * stream per node; the others are polled in turns).
  *
  * Nodes announced with "tls=" (or added as https://host:port) are polled over HTTPS; every
  * certificate goes through seye-credentials.c, and a token is sent only to a node the user
