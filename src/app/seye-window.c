@@ -125,6 +125,23 @@ discovery_full_cb (SeyeWindow *self)
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
 
+/* Once: the open-file limit leaves too few connections for a stream per node. */
+static void
+streams_limited_cb (SeyeWindow *self)
+{
+  AdwToast *toast;
+  gboolean limited = FALSE;
+
+  g_object_get (self->monitor, "streams-limited", &limited, NULL);
+  if (!limited)
+    return;
+
+  /* The whole story (the limit, how to raise it) is in the log; each row says how often. */
+  toast = adw_toast_new (_("More nodes than the open-file limit allows live: some are polled in turns"));
+  adw_toast_set_timeout (toast, 0);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
 static void
 dismiss_discovery_action (GtkWidget  *widget,
                           const char *action_name,
@@ -393,6 +410,8 @@ seye_window_constructed (GObject *object)
                                G_CALLBACK (update_subtitle), self, G_CONNECT_SWAPPED);
       g_signal_connect_object (self->monitor, "notify::discovery-full",
                                G_CALLBACK (discovery_full_cb), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (self->monitor, "notify::streams-limited",
+                               G_CALLBACK (streams_limited_cb), self, G_CONNECT_SWAPPED);
     }
 
   discovery_status_cb (self);
