@@ -204,6 +204,16 @@ count_polled_in_turns (Fleet *fleet)
   return n;
 }
 
+static gboolean
+streams_limited (Fleet *fleet)
+{
+  gboolean limited = FALSE;
+
+  g_object_get (fleet->monitor, "streams-limited", &limited, NULL);
+
+  return limited;
+}
+
 /* The fleet of test_fleet(): 1,000 nodes, or $SEYE_TEST_FLEET_NODES (the
  * sanitized build's simulator cannot serve 1,000 a second: tests/meson.build). */
 static guint
@@ -243,7 +253,10 @@ test_fleet (void)
                   (unsigned long) limit.rlim_cur, (unsigned long) limit.rlim_max, polled,
                   fleet_size ());
   if (limit.rlim_max == RLIM_INFINITY || limit.rlim_max >= 4096)
-    g_assert_cmpuint (polled, ==, 0);
+    {
+      g_assert_cmpuint (polled, ==, 0);
+      g_assert_false (streams_limited (&fleet));
+    }
   g_assert_cmpuint (fleet.n_online_empty, ==, 0);
 
   fleet_clear (&fleet);
@@ -270,6 +283,7 @@ file_limit_child (void)
 
   polled = count_polled_in_turns (&fleet);
   g_test_message ("%u of 300 nodes polled in turns", polled);
+  g_assert_true (streams_limited (&fleet));
   g_assert_cmpuint (polled, >, 0);
   g_assert_cmpuint (polled, <, 300);
 
