@@ -5,7 +5,8 @@
  * nodes on loopback, and the core's browser (no GTK), the core's monitor (what
  * the app lists) and `seye fetch --json` find every one of them. The browser
  * holds at most SEYE_BROWSER_MAX_RESOLVERS resolvers at any moment and none once
- * all are resolved. And an agent restarted on another port under the same name
+ * all are resolved; asked for more than avahi-daemon allows, it says so once with
+ * the setting to raise and still finds them all. And an agent restarted on another port under the same name
  * (Avahi may still hand out its old SRV record) is followed to its new port.
  */
 #include "config.h"
@@ -177,6 +178,56 @@ test_browser (void)
   g_signal_handlers_disconnect_by_data (browser, &found);
 }
 
+/* Asked to open more resolvers than avahi-daemon allows a client (its stock
+ * objects-per-client-max, 1,024 with the service browser): it says so once, with
+ * the setting to raise, resolves with as many as there is room for, and still
+ * finds every service. */
+static void
+limit_said_cb (SeyeBrowser *browser,
+               GParamSpec  *pspec,
+               guint       *n_said)
+{
+  (*n_said)++;
+}
+
+static void
+test_objects_limit (void)
+{
+  g_autoptr (SeyeBrowser) browser = NULL;
+  g_autoptr (GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  Found found = { .found = seen };
+  const char *message;
+  guint n_said = 0;
+
+  if (!require_fleet ())
+    return;
+
+  browser = seye_browser_new ();
+  found.browser = browser;
+  _seye_browser_set_max_resolving (browser, 4 * N_FLEET);
+  g_signal_connect (browser, "service-resolved", G_CALLBACK (fleet_resolved_cb), &found);
+  g_signal_connect (browser, "notify::limit-message", G_CALLBACK (limit_said_cb), &n_said);
+  seye_browser_start (browser);
+
+  g_assert_true (seye_test_wait_until (all_found_cb, &found, 120000));
+  g_assert_true (seye_test_wait_until (all_resolved_cb, &found, 60000));
+  g_assert_cmpuint (found.wrong, ==, 0);
+  message = seye_browser_get_limit_message (browser);
+  g_test_message ("%s (at most %u resolvers were open)", message, _seye_browser_get_peak_resolving (browser));
+  g_assert_nonnull (message);
+  g_assert_nonnull (strstr (message, "objects-per-client-max"));
+  g_assert_nonnull (strstr (message, "/etc/avahi/avahi-daemon.conf"));
+  g_assert_cmpuint (n_said, ==, 1);
+  g_assert_cmpuint (_seye_browser_get_peak_resolving (browser), <, 1024);
+  g_assert_cmpuint (_seye_browser_get_n_resolving (browser), ==, 0);
+  /* Still browsing: a limit is no reason to stop. */
+  g_assert_true (seye_browser_get_available (browser));
+  g_assert_null (seye_browser_get_status_message (browser));
+
+  g_signal_handlers_disconnect_by_data (browser, &found);
+  g_signal_handlers_disconnect_by_data (browser, &n_said);
+}
+
 /* The core's monitor: what the app lists --------------------------------------- */
 
 static guint
@@ -328,6 +379,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/seye/discovery/fleet/browser", test_browser);
+  g_test_add_func ("/seye/discovery/fleet/objects-limit", test_objects_limit);
   g_test_add_func ("/seye/discovery/fleet/monitor", test_monitor);
   g_test_add_func ("/seye/discovery/fleet/fetch", test_fetch);
   g_test_add_func ("/seye/discovery/restarted-elsewhere", test_restarted_elsewhere);

@@ -57,6 +57,7 @@ struct _SeyeBrowser
   GQueue               queue;          /* SeyeBrowserEntry waiting for a resolver, next first */
   guint                n_resolving;    /* resolvers open */
   guint                max_resolving;  /* at most; lower once avahi-daemon had no room */
+  guint                max_wanted;     /* SEYE_BROWSER_MAX_RESOLVERS; what a new client starts with */
   guint                peak_resolving; /* the most open at once since started (for tests) */
   guint                n_timed_out;    /* services whose last resolution timed out */
   guint                pump_id;        /* resolving again after avahi-daemon had no room */
@@ -89,8 +90,11 @@ void  _seye_browser_queue               (SeyeBrowserEntry *entry,
 void  _seye_browser_pump                (SeyeBrowser      *self);
 void  _seye_browser_stop_resolving      (SeyeBrowser      *self);
 
-/* For tests: resolvers open now, and the most open at once since started. */
+/* For tests: resolvers open now, and the most open at once since started; and
+ * more at once than avahi-daemon allows, to see what it says then. */
 guint _seye_browser_get_n_resolving     (SeyeBrowser      *self);
 guint _seye_browser_get_peak_resolving  (SeyeBrowser      *self);
+void  _seye_browser_set_max_resolving   (SeyeBrowser      *self,
+                                         guint             max_resolving);
 
 G_END_DECLS

@@ -503,3 +503,14 @@ _seye_browser_get_peak_resolving (SeyeBrowser *self)
 
   return self->peak_resolving;
 }
+
+void
+_seye_browser_set_max_resolving (SeyeBrowser *self,
+                                 guint        max_resolving)
+{
+  g_return_if_fail (SEYE_IS_BROWSER (self));
+  g_return_if_fail (max_resolving > 0);
+
+  self->max_wanted = max_resolving;
+  self->max_resolving = max_resolving;
+}

@@ -427,7 +427,7 @@ create_client (SeyeBrowser *self)
   AvahiClient *client;
 
   g_assert (self->client == NULL);
-  self->max_resolving = SEYE_BROWSER_MAX_RESOLVERS;
+  self->max_resolving = self->max_wanted;
 
   client = avahi_client_new (avahi_glib_poll_get (self->poll),
                              AVAHI_CLIENT_NO_FAIL,
@@ -569,6 +569,7 @@ seye_browser_init (SeyeBrowser *self)
     }
 
   self->entries = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, _seye_browser_entry_free);
+  self->max_wanted = SEYE_BROWSER_MAX_RESOLVERS;
   self->max_resolving = SEYE_BROWSER_MAX_RESOLVERS;
   self->poll = avahi_glib_poll_new (NULL, G_PRIORITY_DEFAULT);
 }
