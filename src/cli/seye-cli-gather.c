@@ -16,7 +16,8 @@
 /* Gathering ---------------------------------------------------------------- */
 
 #define QUIET_MS 300        /* discovery ends this long after the last answer, once Avahi says "all for now" */
-#define ONCE_INTERVAL 60.0  /* seconds between two samples of a node, when one is all a command wants */
+#define ONCE_INTERVAL 1.5   /* seconds between two polls of a node, when one sample is all a command wants
+                               (at most 5 s / STALE_POLLS: a node with no sample is "not responding" as soon) */
 
 /* --pin and --token-file, read and checked. */
 static gboolean
@@ -160,11 +161,9 @@ seye_cli_gather_start (SeyeCliGather               *self,
   self->command = command;
   self->monitor = seye_monitor_new ();
   seye_monitor_set_fetch_history (self->monitor, FALSE);
-  /* One sample a node: asked once, not again every interval while a thousand
-   * others are still being found (nor on a stream, which holds a connection
-   * for as long as it runs: with hundreds of nodes the others would wait). */
+  /* One sample a node: it is not asked again every half second while a
+   * thousand others are still being found. */
   seye_monitor_set_interval (self->monitor, options->once ? ONCE_INTERVAL : 0.5);
-  seye_monitor_set_stream (self->monitor, !options->once);
   self->discovery_end = now + (discovery ? (gint64) (options->discovery_time * G_USEC_PER_SEC) : 0);
   self->deadline = self->discovery_end + (gint64) (options->timeout * G_USEC_PER_SEC);
 
