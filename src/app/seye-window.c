@@ -37,6 +37,7 @@ struct _SeyeWindow
   GSettings            *settings;
 
   guint                 discovery_notice_shown : 1;
+  guint                 discovery_limit_said : 1;
 };
 
 enum {
@@ -121,6 +122,23 @@ discovery_full_cb (SeyeWindow *self)
 
   toast = adw_toast_new (_("Too many nodes announce themselves on this network: the newest are "
                            "ignored. Add the ones you need by address in Preferences."));
+  adw_toast_set_timeout (toast, 0);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+/* Once: avahi-daemon's own limits are reached (see SeyeMonitor:discovery-notice);
+ * it says which setting to raise. The nodes already found stay. */
+static void
+discovery_notice_cb (SeyeWindow *self)
+{
+  const char *notice = seye_monitor_get_discovery_notice (self->monitor);
+  AdwToast *toast;
+
+  if (notice == NULL || self->discovery_limit_said)
+    return;
+
+  self->discovery_limit_said = TRUE;
+  toast = adw_toast_new (notice);
   adw_toast_set_timeout (toast, 0);
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
@@ -393,6 +411,8 @@ seye_window_constructed (GObject *object)
                                G_CALLBACK (update_subtitle), self, G_CONNECT_SWAPPED);
       g_signal_connect_object (self->monitor, "notify::discovery-full",
                                G_CALLBACK (discovery_full_cb), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (self->monitor, "notify::discovery-notice",
+                               G_CALLBACK (discovery_notice_cb), self, G_CONNECT_SWAPPED);
     }
 
   discovery_status_cb (self);

@@ -22,6 +22,7 @@ enum {
   PROP_FETCH_HISTORY,
   PROP_DISCOVERY_FULL,
   PROP_STREAM,
+  PROP_DISCOVERY_NOTICE,
   N_PROPS
 };
 
@@ -184,6 +185,8 @@ browser_notify_cb (SeyeAgentSource *self,
 {
   if (g_str_equal (pspec->name, "available"))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DISCOVERY_AVAILABLE]);
+  else if (g_str_equal (pspec->name, "limit-message"))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DISCOVERY_NOTICE]);
   else
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DISCOVERY_STATUS]);
 }
@@ -202,6 +205,8 @@ start_discovery (SeyeAgentSource *self)
   g_signal_connect_object (self->browser, "notify::available",
                            G_CALLBACK (browser_notify_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->browser, "notify::status-message",
+                           G_CALLBACK (browser_notify_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->browser, "notify::limit-message",
                            G_CALLBACK (browser_notify_cb), self, G_CONNECT_SWAPPED);
   seye_browser_start (self->browser);
 
@@ -232,6 +237,7 @@ stop_discovery (SeyeAgentSource *self)
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DISCOVERY_AVAILABLE]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DISCOVERY_STATUS]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DISCOVERY_NOTICE]);
 }
 
 /* Whether @peer's node has been gone long enough to leave the list. */
@@ -478,6 +484,10 @@ seye_agent_source_get_property (GObject    *object,
       g_value_set_boolean (value, self->stream);
       break;
 
+    case PROP_DISCOVERY_NOTICE:
+      g_value_set_string (value, seye_agent_source_get_discovery_notice (self));
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -540,6 +550,8 @@ seye_agent_source_class_init (SeyeAgentSourceClass *klass)
     g_param_spec_boolean ("discovery-full", NULL, NULL, FALSE, ro);
   properties[PROP_STREAM] =
     g_param_spec_boolean ("stream", NULL, NULL, TRUE, rw);
+  properties[PROP_DISCOVERY_NOTICE] =
+    g_param_spec_string ("discovery-notice", NULL, NULL, NULL, ro);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -556,6 +568,7 @@ seye_agent_source_init (SeyeAgentSource *self)
   self->keep_offline = 7 * 24 * 3600;
   self->fetch_history = TRUE;
   self->stream = TRUE;
+  self->max_discovered = MAX_DISCOVERED;
 
   self->session = soup_session_new_with_options ("timeout", IO_TIMEOUT,
                                                  "idle-timeout", 60,
