@@ -2,7 +2,8 @@
 /*
  * A flood of announcements through the real avahi-daemon: 600 services with
  * their own node ids, published from this process over D-Bus. The monitor keeps
- * MAX_DISCOVERED (512) nodes from mDNS and no more, says so once, still takes
+ * its cap of nodes from mDNS (4,096; 512 here, so that a flood fits in
+ * avahi-daemon's cache) and no more, says so once, still takes
  * nodes added by address, and takes announcements again once the flood is gone.
  */
 #include "config.h"
@@ -15,7 +16,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "seye-monitor.h"
+#include "seye-agent-source-private.h"
+#include "seye-monitor-private.h"
 #include "seye-sample.h"
 #include "seye-test-util.h"
 
@@ -248,6 +250,7 @@ test_flood (void)
   seye_monitor_set_interval (monitor, 10);
   seye_monitor_set_grace_time (monitor, 0);
   seye_monitor_set_fetch_history (monitor, FALSE);
+  _seye_agent_source_set_max_discovered (monitor->agents, CAP);
   seye_monitor_set_discovery (monitor, TRUE);
   seye_monitor_start (monitor);
 

@@ -37,6 +37,7 @@ struct _SeyeWindow
   GSettings            *settings;
 
   guint                 discovery_notice_shown : 1;
+  guint                 discovery_limit_said : 1;
 };
 
 enum {
@@ -138,6 +139,23 @@ streams_limited_cb (SeyeWindow *self)
 
   /* The whole story (the limit, how to raise it) is in the log; each row says how often. */
   toast = adw_toast_new (_("More nodes than the open-file limit allows live: some are polled in turns"));
+  adw_toast_set_timeout (toast, 0);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+/* Once: avahi-daemon's own limits are reached (see SeyeMonitor:discovery-notice);
+ * it says which setting to raise. The nodes already found stay. */
+static void
+discovery_notice_cb (SeyeWindow *self)
+{
+  const char *notice = seye_monitor_get_discovery_notice (self->monitor);
+  AdwToast *toast;
+
+  if (notice == NULL || self->discovery_limit_said)
+    return;
+
+  self->discovery_limit_said = TRUE;
+  toast = adw_toast_new (notice);
   adw_toast_set_timeout (toast, 0);
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
@@ -412,6 +430,8 @@ seye_window_constructed (GObject *object)
                                G_CALLBACK (discovery_full_cb), self, G_CONNECT_SWAPPED);
       g_signal_connect_object (self->monitor, "notify::streams-limited",
                                G_CALLBACK (streams_limited_cb), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (self->monitor, "notify::discovery-notice",
+                               G_CALLBACK (discovery_notice_cb), self, G_CONNECT_SWAPPED);
     }
 
   discovery_status_cb (self);

@@ -64,6 +64,7 @@ typedef struct
   double     timeout;             /* seconds a node has to answer, after discovery */
   gboolean   no_discovery;
   gboolean   pin_needs_host;      /* --pin without a --host https:// is an error */
+  gboolean   once;                /* one sample a node is all it wants: polled less often */
 } SeyeCliGatherOptions;
 
 typedef struct

@@ -617,6 +617,7 @@ start (Fetch   *fetch,
     .timeout = opt_timeout,
     .no_discovery = opt_no_discovery,
     .pin_needs_host = TRUE,
+    .once = TRUE,
   };
 
   if (opt_processes > 0)

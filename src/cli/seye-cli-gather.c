@@ -15,7 +15,9 @@
 
 /* Gathering ---------------------------------------------------------------- */
 
-#define QUIET_MS 300   /* discovery ends this long after the last answer, once Avahi says "all for now" */
+#define QUIET_MS 300        /* discovery ends this long after the last answer, once Avahi says "all for now" */
+#define ONCE_INTERVAL 1.5   /* seconds between two polls of a node, when one sample is all a command wants
+                               (at most 5 s / STALE_POLLS: a node with no sample is "not responding" as soon) */
 
 /* --pin and --token-file, read and checked. */
 static gboolean
@@ -124,6 +126,13 @@ service_resolved_cb (SeyeCliGather   *self,
   seye_monitor_add_service (self->monitor, info);
 }
 
+/* avahi-daemon's limit reached (it is said once): which setting to raise. */
+static void
+limit_message_cb (SeyeCliGather *self)
+{
+  g_printerr ("seye %s: %s\n", self->command, seye_browser_get_limit_message (self->browser));
+}
+
 static void
 all_for_now_cb (SeyeCliGather *self)
 {
@@ -152,7 +161,9 @@ seye_cli_gather_start (SeyeCliGather               *self,
   self->command = command;
   self->monitor = seye_monitor_new ();
   seye_monitor_set_fetch_history (self->monitor, FALSE);
-  seye_monitor_set_interval (self->monitor, 0.5);
+  /* One sample a node: it is not asked again every half second while a
+   * thousand others are still being found. */
+  seye_monitor_set_interval (self->monitor, options->once ? ONCE_INTERVAL : 0.5);
   self->discovery_end = now + (discovery ? (gint64) (options->discovery_time * G_USEC_PER_SEC) : 0);
   self->deadline = self->discovery_end + (gint64) (options->timeout * G_USEC_PER_SEC);
 
@@ -168,6 +179,7 @@ seye_cli_gather_start (SeyeCliGather               *self,
       self->browser = seye_browser_new ();
       g_signal_connect_swapped (self->browser, "service-resolved", G_CALLBACK (service_resolved_cb), self);
       g_signal_connect_swapped (self->browser, "all-for-now", G_CALLBACK (all_for_now_cb), self);
+      g_signal_connect_swapped (self->browser, "notify::limit-message", G_CALLBACK (limit_message_cb), self);
       seye_browser_start (self->browser);
 
       if (!seye_browser_get_available (self->browser) &&
@@ -194,16 +206,22 @@ seye_cli_gather_clear (SeyeCliGather *self)
   g_clear_pointer (&self->only_id, g_free);
 }
 
-/* Whether answers may still come over mDNS. */
+/* Whether answers may still come over mDNS: while services found are being
+ * resolved (a thousand take seconds; the deadline bounds it), and otherwise
+ * until the discovery time is up or Avahi said "all for now" and nothing came
+ * for QUIET_MS ("all for now" may come long before the last service). */
 gboolean
 seye_cli_gather_discovering (SeyeCliGather *self)
 {
   gint64 now = g_get_monotonic_time ();
 
-  return self->browser != NULL &&
-         seye_browser_get_available (self->browser) &&
-         now < self->discovery_end &&
-         !(self->all_for_now && now - self->last_answer >= QUIET_MS * 1000);
+  if (self->browser == NULL || !seye_browser_get_available (self->browser))
+    return FALSE;
+
+  if (seye_browser_get_n_pending (self->browser) > 0)
+    return TRUE;
+
+  return now < self->discovery_end && !(self->all_for_now && now - self->last_answer >= QUIET_MS * 1000);
 }
 
 /* Done once discovery is over and every node said what it had to say. */

@@ -195,6 +195,9 @@ draw_title (Observe   *self,
   attron (A_BOLD);
   seye_cli_screen_put (0, 0, COLS, header, FALSE);
   attroff (A_BOLD);
+  /* Off, or else one of avahi-daemon's limits reached. */
+  if (status == NULL)
+    status = seye_monitor_get_discovery_notice (self->monitor);
   if (status != NULL)
     seye_cli_screen_put (0, (int) g_utf8_strlen (header, -1) + 3, COLS, status, FALSE);
 }

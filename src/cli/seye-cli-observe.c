@@ -424,6 +424,14 @@ new_monitor (GError **error)
 
 /* On a terminal, a screen that follows the nodes and the keys; else a line per
  * node at each interval. Until the loop ends, or the signals that end it. */
+/* Lines: avahi-daemon's limit reached (said once), with the setting to raise. */
+static void
+notice_cb (SeyeMonitor *monitor)
+{
+  if (seye_monitor_get_discovery_notice (monitor) != NULL)
+    g_printerr ("seye observe: %s\n", seye_monitor_get_discovery_notice (monitor));
+}
+
 static void
 watch (Observe  *self,
        gboolean  tty)
@@ -444,17 +452,21 @@ watch (Observe  *self,
       g_signal_connect (nodes, "items-changed", G_CALLBACK (items_changed_cb), self);
       g_signal_connect_swapped (nodes, "notify::discovery-status",
                                 G_CALLBACK (node_changed_cb), self);
+      g_signal_connect_swapped (nodes, "notify::discovery-notice",
+                                G_CALLBACK (node_changed_cb), self);
       items_changed_cb (nodes, 0, 0, g_list_model_get_n_items (nodes), self);
     }
   else
     {
       self->sources[3] = g_timeout_add ((guint) (opt_interval * 1000), lines_tick_cb, self);
+      g_signal_connect (nodes, "notify::discovery-notice", G_CALLBACK (notice_cb), NULL);
     }
 }
 
 static void
 unwatch (Observe *self)
 {
+  g_signal_handlers_disconnect_by_func (self->monitor, notice_cb, NULL);
   for (guint i = 0; i < G_N_ELEMENTS (self->sources); i++)
     g_clear_handle_id (&self->sources[i], g_source_remove);
   g_clear_handle_id (&self->redraw_id, g_source_remove);

@@ -31,6 +31,7 @@ G_BEGIN_DECLS
 #define LINE_LIMIT         BODY_LIMIT         /* bytes of one line of a stream */
 #define STREAM_FULL_EVERY  10                 /* a whole sample (filesystems, interfaces) every N lines */
 #define RUN_CONNS          10                 /* connections of the action runs' session */
+#define MAX_DISCOVERED     4096               /* nodes tracked from mDNS; more are ignored (a flood) */
 
 typedef enum
 {
@@ -82,6 +83,7 @@ struct _SeyeAgentSource
   double           interval;
   double           grace_time;
   double           keep_offline;   /* seconds; 0: until removed */
+  guint            max_discovered; /* MAX_DISCOVERED; lower in tests */
   guint            housekeeping_id;
   guint            pump_id;
 
@@ -110,6 +112,12 @@ void               _seye_agent_source_merge             (SeyeAgentSource       *
                                                          SeyeAgentPeer         *from);
 SeyeAgentPeer     *_seye_agent_source_find_peer         (SeyeAgentSource       *self,
                                                          SeyeNode              *node);
+
+/* seye-agent-source-services.c */
+void               _seye_agent_source_resolve_again     (SeyeAgentSource       *self,
+                                                         SeyeAgentPeer         *peer);
+void               _seye_agent_source_set_max_discovered (SeyeAgentSource      *self,
+                                                         guint                  max_discovered);
 
 /* seye-agent-source-endpoints.c */
 char              *_seye_agent_source_service_uri       (const SeyeServiceInfo *info);

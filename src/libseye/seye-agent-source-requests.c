@@ -310,6 +310,10 @@ _seye_agent_request_finish (SeyeAgentRequest *request,
           !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
         peer->waiting_since = 0;
 
+      /* Not there at all: its service may say another place by now. */
+      if (error->domain != SEYE_ERROR)
+        _seye_agent_source_resolve_again (self, peer);
+
       /* A request that hung until it timed out missed every poll of that time: a cut
        * link answers nothing, not even a refusal, and must not take three timeouts. */
       if (request->timed_out || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))

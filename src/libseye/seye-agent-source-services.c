@@ -9,12 +9,11 @@
 
 /*
  * Services found over mDNS: each one a candidate endpoint of the node whose id it
- * announces (a new node for a new id, up to MAX_DISCOVERED), and when the last one of
+ * announces (a new node for a new id, up to max_discovered), and when the last one of
  * a node is withdrawn, the node is gone from mDNS (and, polled without a stream, it
- * said goodbye).
+ * said goodbye). A node that does not answer where its service said has it resolved
+ * again: it may have restarted elsewhere.
  */
-
-#define MAX_DISCOVERED     512                /* nodes tracked from mDNS; more are ignored */
 
 static guint
 count_discovered (SeyeAgentSource *self)
@@ -42,7 +41,7 @@ discovery_full (SeyeAgentSource       *self,
 
   shown = seye_sanitize_display (info->name ? info->name : info->key);
   g_message ("%u nodes found over mDNS: ignoring “%s” and any other new one this session",
-             MAX_DISCOVERED, shown);
+             self->max_discovered, shown);
   self->discovery_full = TRUE;
   g_object_notify (G_OBJECT (self), "discovery-full");
 }
@@ -84,7 +83,7 @@ seye_agent_source_add_service (SeyeAgentSource       *self,
   if (peer == NULL)
     peer = g_hash_table_lookup (self->by_key, key);
 
-  if (peer == NULL && count_discovered (self) >= MAX_DISCOVERED)
+  if (peer == NULL && count_discovered (self) >= self->max_discovered)
     {
       discovery_full (self, info);
       return;
@@ -163,3 +162,40 @@ seye_agent_source_remove_service (SeyeAgentSource *self,
     }
 }
 
+
+/* @peer's node did not answer at the address and port its service said: the
+ * browser asks avahi-daemon again (an agent restarted on another port comes
+ * back as "service-resolved" with the new one). */
+void
+_seye_agent_source_resolve_again (SeyeAgentSource *self,
+                                  SeyeAgentPeer   *peer)
+{
+  if (self->browser == NULL || peer->service_key == NULL)
+    return;
+
+  seye_browser_resolve_again (self->browser, peer->service_key);
+}
+
+/* Tests: a flood is then a few hundred services, not thousands. */
+void
+_seye_agent_source_set_max_discovered (SeyeAgentSource *self,
+                                       guint            max_discovered)
+{
+  g_return_if_fail (SEYE_IS_AGENT_SOURCE (self));
+
+  self->max_discovered = max_discovered;
+}
+
+/**
+ * seye_agent_source_get_discovery_notice:
+ *
+ * Returns: (nullable): which of avahi-daemon's limits discovery reached, with
+ *   the setting to raise (see SeyeBrowser:limit-message); %NULL while none was.
+ */
+const char *
+seye_agent_source_get_discovery_notice (SeyeAgentSource *self)
+{
+  g_return_val_if_fail (SEYE_IS_AGENT_SOURCE (self), NULL);
+
+  return self->browser != NULL ? seye_browser_get_limit_message (self->browser) : NULL;
+}

@@ -23,6 +23,7 @@ enum {
   PROP_DISCOVERY_FULL,
   PROP_STREAM,
   PROP_STREAMS_LIMITED,
+  PROP_DISCOVERY_NOTICE,
   N_PROPS
 };
 
@@ -185,6 +186,8 @@ browser_notify_cb (SeyeAgentSource *self,
 {
   if (g_str_equal (pspec->name, "available"))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DISCOVERY_AVAILABLE]);
+  else if (g_str_equal (pspec->name, "limit-message"))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DISCOVERY_NOTICE]);
   else
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DISCOVERY_STATUS]);
 }
@@ -203,6 +206,8 @@ start_discovery (SeyeAgentSource *self)
   g_signal_connect_object (self->browser, "notify::available",
                            G_CALLBACK (browser_notify_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->browser, "notify::status-message",
+                           G_CALLBACK (browser_notify_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->browser, "notify::limit-message",
                            G_CALLBACK (browser_notify_cb), self, G_CONNECT_SWAPPED);
   seye_browser_start (self->browser);
 
@@ -233,6 +238,7 @@ stop_discovery (SeyeAgentSource *self)
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DISCOVERY_AVAILABLE]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DISCOVERY_STATUS]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DISCOVERY_NOTICE]);
 }
 
 /* Whether @peer's node has been gone long enough to leave the list. */
@@ -491,6 +497,10 @@ seye_agent_source_get_property (GObject    *object,
       g_value_set_boolean (value, self->stream);
       break;
 
+    case PROP_DISCOVERY_NOTICE:
+      g_value_set_string (value, seye_agent_source_get_discovery_notice (self));
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -555,6 +565,8 @@ seye_agent_source_class_init (SeyeAgentSourceClass *klass)
     g_param_spec_boolean ("streams-limited", NULL, NULL, FALSE, ro);
   properties[PROP_STREAM] =
     g_param_spec_boolean ("stream", NULL, NULL, TRUE, rw);
+  properties[PROP_DISCOVERY_NOTICE] =
+    g_param_spec_string ("discovery-notice", NULL, NULL, NULL, ro);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -571,6 +583,7 @@ seye_agent_source_init (SeyeAgentSource *self)
   self->keep_offline = 7 * 24 * 3600;
   self->fetch_history = TRUE;
   self->stream = TRUE;
+  self->max_discovered = MAX_DISCOVERED;
 
   _seye_agent_source_init_connections (self);
 

@@ -20,7 +20,8 @@ G_BEGIN_DECLS
  * came of it.
  *
  * Properties: "grace-time", "discovery", "discovery-available", "discovery-status",
- * "discovery-full", "fetch-history", "stream", "streams-limited", as on SeyeMonitor.
+ * "discovery-full", "discovery-notice", "fetch-history", "stream", "streams-limited", as on
+ * SeyeMonitor.
  */
 #define SEYE_TYPE_AGENT_SOURCE (seye_agent_source_get_type ())
 G_DECLARE_FINAL_TYPE (SeyeAgentSource, seye_agent_source, SEYE, AGENT_SOURCE, GObject)
@@ -37,6 +38,7 @@ gboolean           seye_agent_source_get_discovery         (SeyeAgentSource     
 gboolean           seye_agent_source_get_discovery_available (SeyeAgentSource     *self);
 const char        *seye_agent_source_get_discovery_status  (SeyeAgentSource       *self);
 gboolean           seye_agent_source_get_discovery_full    (SeyeAgentSource       *self);
+const char        *seye_agent_source_get_discovery_notice  (SeyeAgentSource       *self);
 void               seye_agent_source_set_fetch_history     (SeyeAgentSource       *self,
                                                             gboolean               fetch_history);
 gboolean           seye_agent_source_get_fetch_history     (SeyeAgentSource       *self);

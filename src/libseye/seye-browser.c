@@ -4,60 +4,23 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
-#include <net/if.h>
 #include <string.h>
 
-#include <avahi-client/client.h>
-#include <avahi-client/lookup.h>
 #include <avahi-common/error.h>
 #include <avahi-glib/glib-malloc.h>
-#include <avahi-glib/glib-watch.h>
 
-#include "seye-browser.h"
+#include "seye-browser-private.h"
 #include "seye-sample.h"
 #include "seye-sanitize.h"
 
 #define RETRY_SECONDS          5     /* after avahi_client_new() failed outright */
-#define RESOLVE_RETRY_SECONDS  2     /* after a resolver failed while the service is still listed */
-#define MAX_ENTRIES            1024  /* services followed at once (a resolver each); more are ignored */
-
-/* One browse result: one service on one interface and protocol. Its resolver
- * stays open for as long as the service is listed, so a changed port or TXT
- * record comes in as a new FOUND (see STACK.md: stale SRV records). */
-typedef struct
-{
-  SeyeBrowser          *browser;     /* borrowed */
-  char                 *key;
-  int                   interface;
-  int                   protocol;
-  char                 *name;
-  char                 *type;
-  char                 *domain;
-  AvahiServiceResolver *resolver;
-  SeyeServiceInfo      *info;        /* NULL until resolved */
-  guint                 retry_id;
-} ServiceEntry;
-
-struct _SeyeBrowser
-{
-  GObject              parent_instance;
-
-  AvahiGLibPoll       *poll;
-  AvahiClient         *client;
-  AvahiServiceBrowser *service_browser;
-  GHashTable          *entries;      /* key -> ServiceEntry */
-
-  char                *status_message;
-  guint                restart_id;
-  guint                available : 1;
-  guint                started : 1;
-  guint                full_said : 1;
-};
+#define MAX_ENTRIES            8192  /* services listed at once (a few hundred bytes each); more are ignored */
 
 enum {
   PROP_0,
   PROP_AVAILABLE,
   PROP_STATUS_MESSAGE,
+  PROP_LIMIT_MESSAGE,
   N_PROPS
 };
 
@@ -113,20 +76,6 @@ seye_service_info_free (SeyeServiceInfo *self)
   g_free (self->address);
   seye_txt_record_clear (&self->txt);
   g_free (self);
-}
-
-static gboolean
-service_info_equal (const SeyeServiceInfo *a,
-                    const SeyeServiceInfo *b)
-{
-  return g_strcmp0 (a->key, b->key) == 0 &&
-         g_strcmp0 (a->name, b->name) == 0 &&
-         g_strcmp0 (a->host_name, b->host_name) == 0 &&
-         g_strcmp0 (a->address, b->address) == 0 &&
-         a->port == b->port &&
-         a->interface == b->interface &&
-         a->protocol == b->protocol &&
-         seye_txt_record_equal (&a->txt, &b->txt);
 }
 
 /**
@@ -198,35 +147,46 @@ describe_error (int error)
     case AVAHI_ERR_NO_MEMORY:
       return g_strdup (_("Automatic discovery is off: out of memory"));
 
+    case AVAHI_ERR_TOO_MANY_OBJECTS:
+      return g_strdup (_("Automatic discovery is off: avahi-daemon’s objects-per-client-max (in "
+                         "/etc/avahi/avahi-daemon.conf) is reached; raise it and restart avahi-daemon"));
+
+    case AVAHI_ERR_TOO_MANY_CLIENTS:
+      return g_strdup (_("Automatic discovery is off: avahi-daemon’s clients-max (in "
+                         "/etc/avahi/avahi-daemon.conf) is reached; raise it and restart avahi-daemon"));
+
     default:
       return g_strdup_printf (_("Automatic discovery is off: %s (check that avahi-daemon runs)"),
                               avahi_strerror (error));
     }
 }
 
+/**
+ * _seye_browser_say_limit:
+ *
+ * One of avahi-daemon's limits is reached: says so in @message (with the setting
+ * to raise), once for the life of the browser.
+ */
+void
+_seye_browser_say_limit (SeyeBrowser *self,
+                         const char  *message)
+{
+  if (self->limit_message != NULL)
+    return;
+
+  g_message ("%s", message);
+  self->limit_message = g_strdup (message);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LIMIT_MESSAGE]);
+}
+
+void
+_seye_browser_emit_resolved (SeyeBrowser     *self,
+                             SeyeServiceInfo *info)
+{
+  g_signal_emit (self, signals[SERVICE_RESOLVED], 0, info);
+}
+
 /* Entries ------------------------------------------------------------------ */
-
-static void
-resolver_free (AvahiServiceResolver *resolver)
-{
-  /* avahi_service_resolver_free() returns int: not a GDestroyNotify. */
-  avahi_service_resolver_free (resolver);
-}
-
-static void
-service_entry_free (gpointer data)
-{
-  ServiceEntry *entry = data;
-
-  g_clear_handle_id (&entry->retry_id, g_source_remove);
-  g_clear_pointer (&entry->resolver, resolver_free);
-  g_clear_pointer (&entry->info, seye_service_info_free);
-  g_free (entry->key);
-  g_free (entry->name);
-  g_free (entry->type);
-  g_free (entry->domain);
-  g_free (entry);
-}
 
 static char *
 make_key (int         interface,
@@ -236,153 +196,12 @@ make_key (int         interface,
   return g_strdup_printf ("%d/%d/%s", interface, protocol, name);
 }
 
-static char *
-address_to_string (const AvahiAddress *address,
-                   int                 interface)
-{
-  char text[AVAHI_ADDRESS_STR_MAX];
-
-  avahi_address_snprint (text, sizeof text, address);
-
-  if (address->proto == AVAHI_PROTO_INET6 &&
-      address->data.ipv6.address[0] == 0xfe &&
-      (address->data.ipv6.address[1] & 0xc0) == 0x80)
-    {
-      char name[IF_NAMESIZE];
-
-      /* A link-local address means nothing without its interface. */
-      if (interface > 0 && if_indextoname ((unsigned) interface, name) != NULL)
-        return g_strdup_printf ("%s%%%s", text, name);
-
-      return g_strdup_printf ("%s%%%d", text, interface);
-    }
-
-  return g_strdup (text);
-}
-
-static void start_resolver (ServiceEntry *entry);
-
-static gboolean
-retry_resolve_cb (gpointer data)
-{
-  ServiceEntry *entry = data;
-
-  entry->retry_id = 0;
-  start_resolver (entry);
-
-  return G_SOURCE_REMOVE;
-}
-
-static void
-resolve_cb (AvahiServiceResolver   *resolver,
-            AvahiIfIndex            interface,
-            AvahiProtocol           protocol,
-            AvahiResolverEvent      event,
-            const char             *name,
-            const char             *type,
-            const char             *domain,
-            const char             *host_name,
-            const AvahiAddress     *address,
-            uint16_t                port,
-            AvahiStringList        *txt,
-            AvahiLookupResultFlags  flags,
-            void                   *user_data)
-{
-  ServiceEntry *entry = user_data;
-  SeyeBrowser *self = entry->browser;
-  g_autoptr (SeyeServiceInfo) info = NULL;
-
-  if (event == AVAHI_RESOLVER_FAILURE)
-    {
-      AvahiClient *client = avahi_service_resolver_get_client (resolver);
-      g_autofree char *shown = seye_sanitize_display (entry->key);
-
-      g_debug ("resolving “%s” failed: %s", shown, avahi_strerror (avahi_client_errno (client)));
-      /* The resolver is dead; the service is still listed: try again later. */
-      g_clear_pointer (&entry->resolver, resolver_free);
-      if (entry->retry_id == 0)
-        entry->retry_id = g_timeout_add_seconds (RESOLVE_RETRY_SECONDS, retry_resolve_cb, entry);
-      return;
-    }
-
-  info = g_new0 (SeyeServiceInfo, 1);
-  info->key = g_strdup (entry->key);
-  info->name = g_strdup (name);
-  info->host_name = g_strdup (host_name);
-  info->address = address_to_string (address, interface);
-  info->port = port;
-  info->interface = interface;
-  info->protocol = protocol;
-
-  for (AvahiStringList *l = txt; l != NULL; l = avahi_string_list_get_next (l))
-    {
-      g_autoptr (GError) error = NULL;
-
-      if (!seye_txt_record_parse_entry (&info->txt,
-                                        avahi_string_list_get_text (l),
-                                        avahi_string_list_get_size (l),
-                                        &error))
-        {
-          g_autofree char *shown = seye_sanitize_display (entry->key);
-
-          g_debug ("“%s”: ignoring a TXT entry: %s", shown, error->message);
-        }
-    }
-
-  if (entry->info != NULL && service_info_equal (entry->info, info))
-    return;
-
-  if (!g_log_writer_default_would_drop (G_LOG_LEVEL_DEBUG, G_LOG_DOMAIN))
-    {
-      g_autofree char *shown = seye_sanitize_display (entry->key);
-
-      g_debug ("resolved “%s” at %s port %u (id %s)", shown, info->address, info->port,
-               info->txt.node_id ? info->txt.node_id : "unknown");
-    }
-
-  g_clear_pointer (&entry->info, seye_service_info_free);
-  entry->info = g_steal_pointer (&info);
-
-  g_signal_emit (self, signals[SERVICE_RESOLVED], 0, entry->info);
-}
-
-static void
-start_resolver (ServiceEntry *entry)
-{
-  SeyeBrowser *self = entry->browser;
-
-  if (self->client == NULL || entry->resolver != NULL)
-    return;
-
-  /* The address of the family the service was seen on: an agent found over
-   * IPv4 is reached over IPv4 (it may listen on IPv4 only); one seen on both
-   * families is two entries, merged into one node by its id. */
-  entry->resolver = avahi_service_resolver_new (self->client,
-                                                entry->interface,
-                                                entry->protocol,
-                                                entry->name,
-                                                entry->type,
-                                                entry->domain,
-                                                entry->protocol,
-                                                0,
-                                                resolve_cb,
-                                                entry);
-  if (entry->resolver == NULL)
-    {
-      g_autofree char *shown = seye_sanitize_display (entry->key);
-
-      g_debug ("cannot resolve “%s”: %s", shown, avahi_strerror (avahi_client_errno (self->client)));
-      if (entry->retry_id == 0)
-        entry->retry_id = g_timeout_add_seconds (RESOLVE_RETRY_SECONDS, retry_resolve_cb, entry);
-    }
-}
-
 static void
 remove_entry (SeyeBrowser *self,
               const char  *key,
               gboolean     emit)
 {
-  ServiceEntry *entry = g_hash_table_lookup (self->entries, key);
+  SeyeBrowserEntry *entry = g_hash_table_lookup (self->entries, key);
   g_autofree char *owned_key = NULL;
   gboolean resolved;
 
@@ -392,6 +211,8 @@ remove_entry (SeyeBrowser *self,
   owned_key = g_strdup (key);
   resolved = entry->info != NULL;
   g_hash_table_remove (self->entries, owned_key);
+  /* Its resolver, if it had one, made room for another. */
+  _seye_browser_pump (self);
 
   if (emit && resolved)
     g_signal_emit (self, signals[SERVICE_REMOVED], 0, owned_key);
@@ -410,7 +231,7 @@ browse_cb (AvahiServiceBrowser    *browser,
 {
   SeyeBrowser *self = user_data;
   g_autofree char *key = NULL;
-  ServiceEntry *entry;
+  SeyeBrowserEntry *entry;
 
   switch (event)
     {
@@ -419,8 +240,7 @@ browse_cb (AvahiServiceBrowser    *browser,
       if (g_hash_table_contains (self->entries, key))
         return;
 
-      /* Each entry holds a resolver in avahi-daemon: a flood of announcements
-       * must not pile them up without end. */
+      /* A flood of announcements must not grow the list without end. */
       if (g_hash_table_size (self->entries) >= MAX_ENTRIES)
         {
           if (!self->full_said)
@@ -434,14 +254,7 @@ browse_cb (AvahiServiceBrowser    *browser,
           return;
         }
 
-      entry = g_new0 (ServiceEntry, 1);
-      entry->browser = self;
-      entry->key = g_strdup (key);
-      entry->interface = interface;
-      entry->protocol = protocol;
-      entry->name = g_strdup (name);
-      entry->type = g_strdup (type);
-      entry->domain = g_strdup (domain);
+      entry = _seye_browser_entry_new (self, key, interface, protocol, name, type, domain);
       g_hash_table_insert (self->entries, entry->key, entry);
       if (!g_log_writer_default_would_drop (G_LOG_LEVEL_DEBUG, G_LOG_DOMAIN))
         {
@@ -449,7 +262,8 @@ browse_cb (AvahiServiceBrowser    *browser,
 
           g_debug ("new service “%s”", shown);
         }
-      start_resolver (entry);
+      _seye_browser_queue (entry, FALSE);
+      _seye_browser_pump (self);
       break;
 
     case AVAHI_BROWSER_REMOVE:
@@ -496,6 +310,7 @@ teardown (SeyeBrowser *self,
   gpointer key;
 
   /* Resolvers and the browser belong to the client: free them first. */
+  _seye_browser_stop_resolving (self);
   g_hash_table_iter_init (&iter, self->entries);
   while (g_hash_table_iter_next (&iter, &key, NULL))
     g_ptr_array_add (keys, g_strdup (key));
@@ -510,6 +325,7 @@ teardown (SeyeBrowser *self,
     }
 
   g_clear_pointer (&self->client, avahi_client_free);
+  g_assert (self->n_resolving == 0);
 }
 
 static gboolean
@@ -611,6 +427,7 @@ create_client (SeyeBrowser *self)
   AvahiClient *client;
 
   g_assert (self->client == NULL);
+  self->max_resolving = self->max_wanted;
 
   client = avahi_client_new (avahi_glib_poll_get (self->poll),
                              AVAHI_CLIENT_NO_FAIL,
@@ -658,6 +475,7 @@ seye_browser_finalize (GObject *object)
   g_clear_pointer (&self->entries, g_hash_table_unref);
   g_clear_pointer (&self->poll, avahi_glib_poll_free);
   g_clear_pointer (&self->status_message, g_free);
+  g_clear_pointer (&self->limit_message, g_free);
 
   G_OBJECT_CLASS (seye_browser_parent_class)->finalize (object);
 }
@@ -678,6 +496,10 @@ seye_browser_get_property (GObject    *object,
 
     case PROP_STATUS_MESSAGE:
       g_value_set_string (value, self->status_message);
+      break;
+
+    case PROP_LIMIT_MESSAGE:
+      g_value_set_string (value, self->limit_message);
       break;
 
     default:
@@ -701,6 +523,11 @@ seye_browser_class_init (SeyeBrowserClass *klass)
 
   properties[PROP_STATUS_MESSAGE] =
     g_param_spec_string ("status-message", NULL, NULL,
+                         NULL,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  properties[PROP_LIMIT_MESSAGE] =
+    g_param_spec_string ("limit-message", NULL, NULL,
                          NULL,
                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
@@ -741,7 +568,9 @@ seye_browser_init (SeyeBrowser *self)
       g_once_init_leave (&allocator_set, 1);
     }
 
-  self->entries = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, service_entry_free);
+  self->entries = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, _seye_browser_entry_free);
+  self->max_wanted = SEYE_BROWSER_MAX_RESOLVERS;
+  self->max_resolving = SEYE_BROWSER_MAX_RESOLVERS;
   self->poll = avahi_glib_poll_new (NULL, G_PRIORITY_DEFAULT);
 }
 
@@ -791,4 +620,18 @@ seye_browser_get_status_message (SeyeBrowser *self)
   g_return_val_if_fail (SEYE_IS_BROWSER (self), NULL);
 
   return self->status_message;
+}
+
+/**
+ * seye_browser_get_limit_message:
+ *
+ * Returns: (nullable): which of avahi-daemon's limits was reached and which
+ *   setting to raise, once one was (it stays); %NULL until then.
+ */
+const char *
+seye_browser_get_limit_message (SeyeBrowser *self)
+{
+  g_return_val_if_fail (SEYE_IS_BROWSER (self), NULL);
+
+  return self->limit_message;
 }

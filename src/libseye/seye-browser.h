@@ -35,8 +35,10 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (SeyeServiceInfo, seye_service_info_free)
  * SeyeBrowser:
  *
  * Browses SEYE_SERVICE_TYPE through Avahi on every interface and protocol,
- * from the GLib main loop. Keeps one resolver per service so a restarted agent
- * is seen with its new port. Survives avahi-daemon going away and coming back.
+ * from the GLib main loop. Resolves each service once, a few at a time, and
+ * keeps what it said; resolves it again when asked (seye_browser_resolve_again():
+ * its node stopped answering there, e.g. an agent restarted on another port) or
+ * when it comes back. Survives avahi-daemon going away and coming back.
  *
  * Signals:
  *  - "service-resolved" (SeyeServiceInfo *info): found, or found again with new data.
@@ -46,6 +48,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (SeyeServiceInfo, seye_service_info_free)
  *  - "available" (gboolean, read-only): Avahi is reachable and browsing.
  *  - "status-message" (string, read-only): why discovery is off, in words a user can act on;
  *    NULL while available.
+ *  - "limit-message" (string, read-only): set once one of avahi-daemon's limits is reached
+ *    (objects per client, cache entries), with the setting to raise; it stays.
  */
 #define SEYE_TYPE_BROWSER (seye_browser_get_type ())
 G_DECLARE_FINAL_TYPE (SeyeBrowser, seye_browser, SEYE, BROWSER, GObject)
@@ -54,5 +58,9 @@ SeyeBrowser *seye_browser_new                (void) G_GNUC_WARN_UNUSED_RESULT;
 void         seye_browser_start              (SeyeBrowser *self);
 gboolean     seye_browser_get_available      (SeyeBrowser *self);
 const char  *seye_browser_get_status_message (SeyeBrowser *self);
+const char  *seye_browser_get_limit_message  (SeyeBrowser *self);
+guint        seye_browser_get_n_pending      (SeyeBrowser *self);
+void         seye_browser_resolve_again      (SeyeBrowser *self,
+                                              const char  *key);
 
 G_END_DECLS

@@ -28,6 +28,7 @@ enum {
   PROP_DISCOVERY_FULL,
   PROP_STREAMS_LIMITED,
   PROP_STREAM,
+  PROP_DISCOVERY_NOTICE,
   N_PROPS
 };
 
@@ -327,6 +328,7 @@ seye_monitor_get_property (GObject    *object,
     case PROP_DISCOVERY_FULL:
     case PROP_STREAMS_LIMITED:
     case PROP_STREAM:
+    case PROP_DISCOVERY_NOTICE:
       g_object_get_property (G_OBJECT (self->agents), pspec->name, value);
       break;
 
@@ -424,6 +426,15 @@ seye_monitor_class_init (SeyeMonitorClass *klass)
    */
   properties[PROP_STREAM] =
     g_param_spec_boolean ("stream", NULL, NULL, TRUE, rw);
+  /**
+   * SeyeMonitor:discovery-notice:
+   *
+   * Set once discovery reached one of avahi-daemon's limits (objects per
+   * client, cache entries): which, and the setting to raise. Nodes already
+   * found stay. %NULL while none was reached.
+   */
+  properties[PROP_DISCOVERY_NOTICE] =
+    g_param_spec_string ("discovery-notice", NULL, NULL, NULL, ro);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
@@ -582,6 +593,20 @@ seye_monitor_get_discovery_status (SeyeMonitor *self)
   g_return_val_if_fail (SEYE_IS_MONITOR (self), NULL);
 
   return seye_agent_source_get_discovery_status (self->agents);
+}
+
+/**
+ * seye_monitor_get_discovery_notice:
+ *
+ * Returns: (nullable): which of avahi-daemon's limits discovery reached, in
+ *   words with the setting to raise; %NULL while none was.
+ */
+const char *
+seye_monitor_get_discovery_notice (SeyeMonitor *self)
+{
+  g_return_val_if_fail (SEYE_IS_MONITOR (self), NULL);
+
+  return seye_agent_source_get_discovery_notice (self->agents);
 }
 
 /**

@@ -36,7 +36,8 @@ G_BEGIN_DECLS
  * Properties: "interval" (double s, default 1.0), "grace-time" (double s, default 300),
  * "discovery" (boolean: browse mDNS), "discovery-available" (boolean, read-only),
  * "discovery-status" (string, read-only: why discovery is off), "alert-rules" (boxed SeyeAlertRules),
- * "discovery-full" (boolean, read-only: 512 nodes came from mDNS, newer ones are ignored),
+ * "discovery-full" (boolean, read-only: 4,096 nodes came from mDNS, newer ones are ignored),
+ * "discovery-notice" (string, read-only: one of avahi-daemon's limits is reached, and which setting to raise),
  * "streams-limited" (boolean, read-only: the open-file limit leaves too few connections for a
  * stream per node; the others are polled in turns).
  *
@@ -60,6 +61,7 @@ void         seye_monitor_set_discovery      (SeyeMonitor          *self,
                                               gboolean              discovery);
 gboolean     seye_monitor_get_discovery_available (SeyeMonitor     *self);
 const char  *seye_monitor_get_discovery_status    (SeyeMonitor     *self);
+const char  *seye_monitor_get_discovery_notice    (SeyeMonitor     *self);
 void         seye_monitor_set_alert_rules    (SeyeMonitor          *self,
                                               const SeyeAlertRules *rules);
 void         seye_monitor_set_node_overrides (SeyeMonitor          *self,
