@@ -3,6 +3,7 @@
 
 #include <glib/gstdio.h>
 
+#include "seye-test-files.h"
 #include "seye-test-hot.h"
 #include "seye-test-mounts.h"
 
@@ -87,24 +88,6 @@ seye_test_hot_root_new (void)
   return g_steal_pointer (&hot);
 }
 
-static void
-remove_tree (const char *path)
-{
-  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
 void
 seye_test_hot_root_free (SeyeTestHotRoot *hot)
 {
@@ -114,7 +97,7 @@ seye_test_hot_root_free (SeyeTestHotRoot *hot)
   if (hot->data != NULL)
     seye_test_tmpfs_free (g_steal_pointer (&hot->data));
   if (hot->root != NULL)
-    remove_tree (hot->root);
+    seye_test_remove_tree (hot->root);
   g_free (hot->root);
   g_free (hot);
 }

@@ -22,24 +22,6 @@
 /* Helpers ------------------------------------------------------------------ */
 
 static void
-remove_tree (const char *dir)
-{
-  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
-  const char *name;
-
-  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (dir, name, NULL);
-
-      if (g_file_test (path, G_FILE_TEST_IS_DIR))
-        remove_tree (path);
-      else
-        g_unlink (path);
-    }
-  g_rmdir (dir);
-}
-
-static void
 write_file (const char *dir,
             const char *name,
             const char *contents,
@@ -226,7 +208,7 @@ fixture_tear_down (Fixture       *fixture,
   current_agent = NULL;
   g_assert_cmpint (seye_test_agent_stop (fixture->agent), ==, 0);
   g_clear_pointer (&fixture->agent, seye_test_agent_free);
-  remove_tree (fixture->dir);
+  seye_test_remove_tree (fixture->dir);
   g_free (fixture->dir);
   g_free (fixture->conf);
   g_free (fixture->bearer);
@@ -298,7 +280,7 @@ test_refused (void)
     assert_refused (conf, "--auth=none", "names actions but auth is none");
   }
 
-  remove_tree (dir);
+  seye_test_remove_tree (dir);
 }
 
 /* Without an [actions] group nothing changes. */

@@ -37,24 +37,6 @@ make_state_dir (void)
   return dir;
 }
 
-static void
-remove_tree (const char *dir)
-{
-  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
-  const char *name;
-
-  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (dir, name, NULL);
-
-      if (g_file_test (path, G_FILE_TEST_IS_DIR))
-        remove_tree (path);
-      else
-        g_unlink (path);
-    }
-  g_rmdir (dir);
-}
-
 static char *
 read_file (const char *path)
 {
@@ -368,7 +350,7 @@ test_token (void)
   assert_unauthorized (agent->base_uri, "/v1/metrics", wrong);
   g_assert_cmpint (seye_test_agent_stop (agent), ==, 0);
 
-  remove_tree (dir);
+  seye_test_remove_tree (dir);
 }
 
 /* Failed tries count against the rate limit like any request. */
@@ -394,7 +376,7 @@ test_wrong_tokens_are_rate_limited (void)
   g_assert_cmpuint (limited, >=, 1);
 
   g_assert_cmpint (seye_test_agent_stop (agent), ==, 0);
-  remove_tree (dir);
+  seye_test_remove_tree (dir);
 }
 
 static void
@@ -430,7 +412,7 @@ test_token_file_refused (void)
   g_assert_no_error (error);
   assert_refused (args, "does not hold a token");
 
-  remove_tree (dir);
+  seye_test_remove_tree (dir);
 }
 
 /* Access -------------------------------------------------------------------- */
@@ -485,7 +467,7 @@ test_metrics_loopback_api_token (void)
 
   g_assert_true (seye_test_agent_wait_log (agent, "Access: JSON API token, /metrics loopback", 1000));
   g_assert_cmpint (seye_test_agent_stop (agent), ==, 0);
-  remove_tree (dir);
+  seye_test_remove_tree (dir);
 }
 
 static void
@@ -602,7 +584,7 @@ test_bad_settings (void)
     assert_refused (args, missing);
   }
 
-  remove_tree (dir);
+  seye_test_remove_tree (dir);
 }
 
 /* HTTPS --------------------------------------------------------------------- */
@@ -743,7 +725,7 @@ test_tls_generated (void)
   }
   g_assert_cmpint (seye_test_agent_stop (agent), ==, 0);
 
-  remove_tree (dir);
+  seye_test_remove_tree (dir);
 }
 
 static void
@@ -817,7 +799,7 @@ test_tls_given (void)
     assert_refused (args, "cannot load the TLS certificate");
   }
 
-  remove_tree (dir);
+  seye_test_remove_tree (dir);
 }
 
 int

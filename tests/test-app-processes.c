@@ -99,24 +99,6 @@ screenshot (const char *name)
   g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, NULL, NULL);
 }
 
-static void
-remove_tree (const char *dir)
-{
-  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
-  const char *name;
-
-  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (dir, name, NULL);
-
-      if (g_file_test (path, G_FILE_TEST_IS_DIR))
-        remove_tree (path);
-      else
-        g_unlink (path);
-    }
-  g_rmdir (dir);
-}
-
 /* The rows ----------------------------------------------------------------- */
 
 static SeyeProcessItem *
@@ -467,7 +449,7 @@ test_busy_loop (void)
   g_test_message ("gone after %u requests", requests (&app) - before);
 
   app_stop (&app);
-  remove_tree (dir);
+  seye_test_remove_tree (dir);
 }
 
 /* Nothing asked while hidden ------------------------------------------------ */
@@ -701,7 +683,7 @@ static void
 secure_agent_stop (SecureAgent *secure)
 {
   g_clear_pointer (&secure->agent, seye_test_agent_free);
-  remove_tree (secure->dir);
+  seye_test_remove_tree (secure->dir);
   g_free (secure->dir);
   g_free (secure->state_dir);
   g_free (secure->token);

@@ -17,24 +17,6 @@
 
 /* Helpers ------------------------------------------------------------------ */
 
-static void
-remove_tree (const char *dir)
-{
-  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
-  const char *name;
-
-  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (dir, name, NULL);
-
-      if (g_file_test (path, G_FILE_TEST_IS_DIR))
-        remove_tree (path);
-      else
-        g_unlink (path);
-    }
-  g_rmdir (dir);
-}
-
 static JsonNode *
 parse_json (const char *text)
 {
@@ -120,7 +102,7 @@ fixture_tear_down (Fixture       *fixture,
   g_clear_object (&fixture->busy);
   g_assert_cmpint (seye_test_agent_stop (fixture->agent), ==, 0);
   g_clear_pointer (&fixture->agent, seye_test_agent_free);
-  remove_tree (fixture->dir);
+  seye_test_remove_tree (fixture->dir);
   g_free (fixture->dir);
   g_free (fixture->host);
   g_free (fixture->busy_name);
@@ -494,7 +476,7 @@ run_fixture_tear_down (RunFixture    *fixture,
 {
   g_assert_cmpint (seye_test_agent_stop (fixture->agent), ==, 0);
   g_clear_pointer (&fixture->agent, seye_test_agent_free);
-  remove_tree (fixture->dir);
+  seye_test_remove_tree (fixture->dir);
   g_free (fixture->dir);
   g_free (fixture->token_path);
   g_free (fixture->pin);
