@@ -2,7 +2,7 @@
 /*
  * The fleet simulator (bench/seye-fleet-sim.c): what it serves must pass the
  * real decoders, so it cannot drift from the agent; its nodes are distinct;
- * a seed gives the same fleet twice; an offline node stops answering and
+ * a seed gives the same fleet twice, tags too; an offline node stops answering and
  * comes back; and the app's own monitor follows a hundred of its nodes.
  */
 #include "config.h"
@@ -15,6 +15,7 @@
 #include "seye-json.h"
 #include "seye-monitor.h"
 #include "seye-node-id.h"
+#include "seye-tags.h"
 #include "seye-test-util.h"
 
 typedef struct
@@ -673,6 +674,7 @@ test_seed (void)
       g_assert_cmpstr (a->os_name, ==, b->os_name);
       g_assert_cmpstr (a->cpu_model, ==, b->cpu_model);
       g_assert_cmpuint (a->n_cores, ==, b->n_cores);
+      g_assert_true (seye_tags_equal ((const char * const *) a->tags, (const char * const *) b->tags));
       assert_same_sample (firsts[0]->pdata[i], firsts[1]->pdata[i]);
       n_same_ids += g_str_equal (a->node_id, other->node_id);
     }
@@ -748,6 +750,41 @@ test_offline (void)
   g_assert_cmpint (sim_stop (sim), ==, 0);
 }
 
+/* A role first, then a rack, valid as tags, every role in a fleet of 60; none with --no-tags. */
+static void
+test_tags (void)
+{
+  static const char * const roles[] = { "web", "db", "build", "gpu", "storage", NULL };
+  g_autoptr (SoupSession) session = soup_session_new_with_options ("timeout", 5, NULL);
+  g_autoptr (Sim) sim = sim_start ("-n", "60", "--seed", "7", "--offline", "0", NULL);
+  g_autoptr (Sim) plain = NULL;
+  g_autoptr (GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
+  for (guint i = 0; i < sim->ports->len; i++)
+    {
+      g_autoptr (SeyeNodeInfo) info = get_info (session, sim_port (sim, i));
+      guint64 rack = 0;
+
+      g_assert_cmpuint (g_strv_length (info->tags), ==, 2);
+      g_assert_true (seye_tags_check ((const char * const *) info->tags, NULL));
+      g_assert_true (g_strv_contains (roles, info->tags[0]));
+      g_assert_true (info->tags[1][0] == 'r');
+      g_assert_true (g_ascii_string_to_unsigned (info->tags[1] + 1, 10, 1, 8, &rack, NULL));
+      g_hash_table_add (seen, g_strdup (info->tags[0]));
+    }
+  g_assert_cmpuint (g_hash_table_size (seen), ==, g_strv_length ((GStrv) roles));
+  g_assert_cmpint (sim_stop (sim), ==, 0);
+
+  plain = sim_start ("-n", "3", "--no-tags", NULL);
+  for (guint i = 0; i < plain->ports->len; i++)
+    {
+      g_autoptr (SeyeNodeInfo) info = get_info (session, sim_port (plain, i));
+
+      g_assert_null (info->tags);
+    }
+  g_assert_cmpint (sim_stop (plain), ==, 0);
+}
+
 typedef struct
 {
   SeyeMonitor *monitor;
@@ -814,6 +851,7 @@ main (int   argc,
   g_test_add_func ("/seye/fleet-sim/heartbeat-and-goodbye", test_heartbeat_and_goodbye);
   g_test_add_func ("/seye/fleet-sim/distinct", test_distinct);
   g_test_add_func ("/seye/fleet-sim/seed", test_seed);
+  g_test_add_func ("/seye/fleet-sim/tags", test_tags);
   g_test_add_func ("/seye/fleet-sim/offline", test_offline);
   g_test_add_func ("/seye/fleet-sim/monitor", test_monitor);
 
