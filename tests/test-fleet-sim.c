@@ -16,173 +16,8 @@
 #include "seye-monitor.h"
 #include "seye-node-id.h"
 #include "seye-tags.h"
+#include "seye-test-sim.h"
 #include "seye-test-util.h"
-
-typedef struct
-{
-  GSubprocess *process;
-  char        *dir;
-  GPtrArray   *names;
-  GArray      *ports;      /* guint16 */
-  gboolean     exited;
-} Sim;
-
-static void
-sim_exited_cb (GObject      *source,
-               GAsyncResult *result,
-               gpointer      data)
-{
-  gboolean *exited = data;
-
-  g_subprocess_wait_finish (G_SUBPROCESS (source), result, NULL);
-  *exited = TRUE;
-}
-
-static gboolean
-sim_listed_cb (gpointer data)
-{
-  Sim *sim = data;
-  g_autofree char *list = g_build_filename (sim->dir, "list", NULL);
-
-  return sim->exited || g_file_test (list, G_FILE_TEST_EXISTS);
-}
-
-/* "node NAME http://127.0.0.1:PORT" a line. */
-static void
-sim_read_list (Sim *sim)
-{
-  g_autofree char *list = g_build_filename (sim->dir, "list", NULL);
-  g_autofree char *contents = NULL;
-  g_auto (GStrv) lines = NULL;
-  g_autoptr (GError) error = NULL;
-
-  g_file_get_contents (list, &contents, NULL, &error);
-  g_assert_no_error (error);
-  lines = g_strsplit (contents, "\n", -1);
-  for (guint i = 0; lines[i] != NULL && lines[i][0] != '\0'; i++)
-    {
-      g_auto (GStrv) words = g_strsplit (lines[i], " ", -1);
-      const char *port;
-      guint16 value;
-
-      g_assert_cmpuint (g_strv_length (words), ==, 3);
-      g_assert_cmpstr (words[0], ==, "node");
-      g_assert_true (g_str_has_prefix (words[2], "http://127.0.0.1:"));
-      port = words[2] + strlen ("http://127.0.0.1:");
-      value = (guint16) g_ascii_strtoull (port, NULL, 10);
-      g_ptr_array_add (sim->names, g_strdup (words[1]));
-      g_array_append_val (sim->ports, value);
-    }
-}
-
-/* $SEYE_FLEET_SIM --bind 127.0.0.1 --list DIR/list and the given arguments
- * (--port 0 unless they say --base-port); NULL when it exited at once. */
-static Sim *
-sim_start (const char *first_arg,
-           ...)
-{
-  g_autoptr (GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr (GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
-  g_autoptr (GError) error = NULL;
-  gboolean base_port = FALSE;
-  Sim *sim = g_new0 (Sim, 1);
-  va_list ap;
-
-  sim->dir = g_dir_make_tmp ("fleet-sim-XXXXXX", &error);
-  g_assert_no_error (error);
-  sim->names = g_ptr_array_new_with_free_func (g_free);
-  sim->ports = g_array_new (FALSE, FALSE, sizeof (guint16));
-
-  g_ptr_array_add (argv, g_strdup (g_getenv ("SEYE_FLEET_SIM")));
-  g_ptr_array_add (argv, g_strdup ("--bind"));
-  g_ptr_array_add (argv, g_strdup ("127.0.0.1"));
-  g_ptr_array_add (argv, g_strdup ("--list"));
-  g_ptr_array_add (argv, g_build_filename (sim->dir, "list", NULL));
-  va_start (ap, first_arg);
-  for (const char *arg = first_arg; arg != NULL; arg = va_arg (ap, const char *))
-    {
-      base_port |= g_str_equal (arg, "--base-port");
-      g_ptr_array_add (argv, g_strdup (arg));
-    }
-  va_end (ap);
-  if (!base_port)
-    {
-      g_ptr_array_add (argv, g_strdup ("--port"));
-      g_ptr_array_add (argv, g_strdup ("0"));
-    }
-  g_ptr_array_add (argv, NULL);
-
-  g_assert_nonnull (argv->pdata[0]);
-  g_subprocess_launcher_set_child_setup (launcher, seye_test_die_with_parent, NULL, NULL);
-  sim->process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata,
-                                               &error);
-  g_assert_no_error (error);
-  g_subprocess_wait_async (sim->process, NULL, sim_exited_cb, &sim->exited);
-
-  /* Nothing wakes the main loop when the file appears: look every 20 ms. */
-  for (gint64 start = g_get_monotonic_time (); !sim_listed_cb (sim);)
-    {
-      g_assert_cmpint (g_get_monotonic_time () - start, <, 10 * G_USEC_PER_SEC);
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (20 * 1000);
-    }
-  if (sim->exited)
-    return sim;
-
-  sim_read_list (sim);
-
-  return sim;
-}
-
-static gboolean
-sim_gone_cb (gpointer data)
-{
-  return ((Sim *) data)->exited;
-}
-
-/* SIGTERM; its exit status. */
-static int
-sim_stop (Sim *sim)
-{
-  if (!sim->exited)
-    {
-      g_subprocess_send_signal (sim->process, SIGTERM);
-      g_assert_true (seye_test_wait_until (sim_gone_cb, sim, 10000));
-    }
-
-  if (!g_subprocess_get_if_exited (sim->process))
-    return -1;
-
-  return g_subprocess_get_exit_status (sim->process);
-}
-
-static void
-sim_free (Sim *sim)
-{
-  g_autofree char *list = g_build_filename (sim->dir, "list", NULL);
-
-  if (!sim->exited)
-    {
-      g_subprocess_force_exit (sim->process);
-      seye_test_wait_until (sim_gone_cb, sim, 10000);
-    }
-  g_unlink (list);
-  g_rmdir (sim->dir);
-  g_free (sim->dir);
-  g_ptr_array_unref (sim->names);
-  g_array_unref (sim->ports);
-  g_object_unref (sim->process);
-  g_free (sim);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Sim, sim_free)
-
-static guint16
-sim_port (Sim  *sim,
-          guint i)
-{
-  return g_array_index (sim->ports, guint16, i);
-}
 
 /* HTTP ---------------------------------------------------------------------- */
 
@@ -332,11 +167,11 @@ looks_hot (const SeyeSample *sample)
 
 static void
 check_index_and_info (SoupSession *session,
-                      Sim         *sim,
+                      SeyeTestSim *sim,
                       guint        i)
 {
-  g_autoptr (GBytes) index = get_ok (session, sim_port (sim, i), "/");
-  g_autoptr (SeyeNodeInfo) info = get_info (session, sim_port (sim, i));
+  g_autoptr (GBytes) index = get_ok (session, seye_test_sim_port (sim, i), "/");
+  g_autoptr (SeyeNodeInfo) info = get_info (session, seye_test_sim_port (sim, i));
   g_autofree char *name = g_strdup_printf ("\"name\":\"%s\"", (char *) sim->names->pdata[i]);
 
   g_assert_nonnull (g_strstr_len (g_bytes_get_data (index, NULL), g_bytes_get_size (index),
@@ -352,11 +187,11 @@ check_index_and_info (SoupSession *session,
 /* /v1/metrics and /v1/history: whole samples, through the checked decoders. */
 static gboolean
 check_metrics_and_history (SoupSession *session,
-                           Sim         *sim,
+                           SeyeTestSim *sim,
                            guint        i)
 {
-  g_autoptr (GBytes) body = get_ok (session, sim_port (sim, i), "/v1/metrics");
-  g_autoptr (SeyeNodeInfo) info = get_info (session, sim_port (sim, i));
+  g_autoptr (GBytes) body = get_ok (session, seye_test_sim_port (sim, i), "/v1/metrics");
+  g_autoptr (SeyeNodeInfo) info = get_info (session, seye_test_sim_port (sim, i));
   g_autoptr (SeyeSample) sample = NULL;
   g_autoptr (GPtrArray) history = NULL;
   g_autoptr (GPtrArray) newer = NULL;
@@ -376,12 +211,12 @@ check_metrics_and_history (SoupSession *session,
   g_assert_cmpint (sample->boot_time, ==, info->boot_time);
 
   /* Every sample since the start, in time order, the latest last; then only the newer ones. */
-  history = get_history (session, sim_port (sim, i), 0);
+  history = get_history (session, seye_test_sim_port (sim, i), 0);
   g_assert_cmpuint (history->len, >=, 2);
   g_assert_cmpint (((SeyeSample *) history->pdata[history->len - 1])->time_ms, >=, sample->time_ms);
   first = history->pdata[0];
   g_assert_cmpuint (first->cores->len, ==, info->n_cores);
-  newer = get_history (session, sim_port (sim, i), first->time_ms);
+  newer = get_history (session, seye_test_sim_port (sim, i), first->time_ms);
   g_assert_cmpuint (newer->len, >=, history->len - 1);
   g_assert_cmpint (((SeyeSample *) newer->pdata[0])->time_ms, >, first->time_ms);
 
@@ -449,8 +284,8 @@ test_views (void)
   /* Three streams at once: more connections than a session makes by default. */
   g_autoptr (SoupSession) session = soup_session_new_with_options ("timeout", 5,
                                                                    "max-conns-per-host", 8, NULL);
-  g_autoptr (Sim) sim = sim_start ("-n", "6", "--interval", "0.25", "--seed", "5", "--hot", "0.5",
-                                   "--offline", "0", NULL);
+  g_autoptr (SeyeTestSim) sim = seye_test_sim_start ("-n", "6", "--interval", "0.25", "--seed", "5",
+                                                     "--hot", "0.5", "--offline", "0", NULL);
   guint n_hot = 0;
 
   g_assert_false (sim->exited);
@@ -462,14 +297,14 @@ test_views (void)
     {
       check_index_and_info (session, sim, i);
       n_hot += check_metrics_and_history (session, sim, i);
-      check_streams (session, sim_port (sim, i));
-      check_errors (session, sim_port (sim, i));
+      check_streams (session, seye_test_sim_port (sim, i));
+      check_errors (session, seye_test_sim_port (sim, i));
     }
 
   /* Half the nodes are hot, and it shows. */
   g_test_message ("%u of 6 nodes show an alert", n_hot);
   g_assert_cmpuint (n_hot, >=, 2);
-  g_assert_cmpint (sim_stop (sim), ==, 0);
+  g_assert_cmpint (seye_test_sim_stop (sim), ==, 0);
 }
 
 /* What promtool 2.42 says of node_exporter's own memory names (kept on purpose,
@@ -479,7 +314,7 @@ test_promtool (void)
 {
   g_autoptr (SoupSession) session = soup_session_new_with_options ("timeout", 5, NULL);
   g_autofree char *promtool = g_find_program_in_path ("promtool");
-  g_autoptr (Sim) sim = NULL;
+  g_autoptr (SeyeTestSim) sim = NULL;
 
   if (promtool == NULL)
     {
@@ -489,11 +324,11 @@ test_promtool (void)
       return;
     }
 
-  sim = sim_start ("-n", "3", "--interval", "0.25", "--hot", "0.5", NULL);
+  sim = seye_test_sim_start ("-n", "3", "--interval", "0.25", "--hot", "0.5", NULL);
   seye_test_spin (300);
   for (guint i = 0; i < sim->ports->len; i++)
     {
-      g_autoptr (GBytes) text = get_ok (session, sim_port (sim, i), "/metrics");
+      g_autoptr (GBytes) text = get_ok (session, seye_test_sim_port (sim, i), "/metrics");
       g_autoptr (GSubprocess) check = NULL;
       g_autoptr (GBytes) out = NULL;
       g_autoptr (GError) error = NULL;
@@ -527,8 +362,8 @@ static void
 test_heartbeat_and_goodbye (void)
 {
   g_autoptr (SoupSession) session = soup_session_new_with_options ("timeout", 10, NULL);
-  g_autoptr (Sim) sim = sim_start ("-n", "2", "--interval", "1", NULL);
-  g_autoptr (GDataInputStream) in = open_stream (session, sim_port (sim, 0),
+  g_autoptr (SeyeTestSim) sim = seye_test_sim_start ("-n", "2", "--interval", "1", NULL);
+  g_autoptr (GDataInputStream) in = open_stream (session, seye_test_sim_port (sim, 0),
                                                  "?view=compact&interval=5");
   g_autoptr (SeyeSample) first = read_sample (in);
   g_autofree char *line = NULL;
@@ -551,7 +386,7 @@ test_heartbeat_and_goodbye (void)
       line = read_line (in, &heartbeats);
     }
   g_assert_cmpstr (line, ==, SEYE_STREAM_GOODBYE);
-  g_assert_cmpint (sim_stop (sim), ==, 0);
+  g_assert_cmpint (seye_test_sim_stop (sim), ==, 0);
 }
 
 /* N nodes, N names, N ports and N node ids; consecutive ports from --base-port. */
@@ -562,44 +397,45 @@ test_distinct (void)
   g_autoptr (GHashTable) ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autoptr (GHashTable) names = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr (GHashTable) ports = g_hash_table_new (NULL, NULL);
-  g_autoptr (Sim) sim = sim_start ("-n", "300", "--offline", "0", NULL);
-  g_autoptr (Sim) consecutive = NULL;
+  g_autoptr (SeyeTestSim) sim = seye_test_sim_start ("-n", "300", "--offline", "0", NULL);
+  g_autoptr (SeyeTestSim) consecutive = NULL;
 
   g_assert_cmpuint (sim->ports->len, ==, 300);
   for (guint i = 0; i < sim->ports->len; i++)
     {
-      g_autoptr (SeyeNodeInfo) info = get_info (session, sim_port (sim, i));
+      g_autoptr (SeyeNodeInfo) info = get_info (session, seye_test_sim_port (sim, i));
 
       g_assert_true (seye_node_id_is_valid (info->node_id));
       g_assert_cmpstr (info->name, ==, sim->names->pdata[i]);
       g_hash_table_add (ids, g_strdup (info->node_id));
       g_hash_table_add (names, sim->names->pdata[i]);
-      g_hash_table_add (ports, GUINT_TO_POINTER (sim_port (sim, i)));
+      g_hash_table_add (ports, GUINT_TO_POINTER (seye_test_sim_port (sim, i)));
     }
   g_assert_cmpuint (g_hash_table_size (ids), ==, 300);
   g_assert_cmpuint (g_hash_table_size (names), ==, 300);
   g_assert_cmpuint (g_hash_table_size (ports), ==, 300);
   g_assert_cmpstr (sim->names->pdata[0], ==, "sim-0001");
   g_assert_cmpstr (sim->names->pdata[299], ==, "sim-0300");
-  g_assert_cmpint (sim_stop (sim), ==, 0);
+  g_assert_cmpint (seye_test_sim_stop (sim), ==, 0);
 
   /* Below the ephemeral ports; another range when one of these is taken. */
   for (guint attempt = 0; attempt < 8 && (consecutive == NULL || consecutive->exited); attempt++)
     {
       g_autofree char *base = g_strdup_printf ("%u", g_random_int_range (20000, 30000));
 
-      g_clear_pointer (&consecutive, sim_free);
-      consecutive = sim_start ("-n", "20", "--base-port", base, NULL);
+      g_clear_pointer (&consecutive, seye_test_sim_free);
+      consecutive = seye_test_sim_start ("-n", "20", "--base-port", base, NULL);
     }
   g_assert_false (consecutive->exited);
   for (guint i = 0; i < consecutive->ports->len; i++)
     {
-      g_autoptr (SeyeNodeInfo) info = get_info (session, sim_port (consecutive, i));
+      g_autoptr (SeyeNodeInfo) info = get_info (session, seye_test_sim_port (consecutive, i));
 
-      g_assert_cmpuint (sim_port (consecutive, i), ==, sim_port (consecutive, 0) + i);
+      g_assert_cmpuint (seye_test_sim_port (consecutive, i), ==,
+                        seye_test_sim_port (consecutive, 0) + i);
       g_assert_cmpstr (info->name, ==, consecutive->names->pdata[i]);
     }
-  g_assert_cmpint (sim_stop (consecutive), ==, 0);
+  g_assert_cmpint (seye_test_sim_stop (consecutive), ==, 0);
 }
 
 /* The same fleet from the same seed: identities, and the first sample's numbers. */
@@ -633,15 +469,15 @@ assert_same_sample (const SeyeSample *a,
 /* Each node's identity and its first sample (of /v1/history). */
 static void
 read_fleet (SoupSession *session,
-            Sim         *sim,
+            SeyeTestSim *sim,
             GPtrArray   *infos,
             GPtrArray   *firsts)
 {
   for (guint i = 0; i < sim->ports->len; i++)
     {
-      g_autoptr (GPtrArray) history = get_history (session, sim_port (sim, i), 0);
+      g_autoptr (GPtrArray) history = get_history (session, seye_test_sim_port (sim, i), 0);
 
-      g_ptr_array_add (infos, get_info (session, sim_port (sim, i)));
+      g_ptr_array_add (infos, get_info (session, seye_test_sim_port (sim, i)));
       g_assert_cmpuint (history->len, >, 0);
       g_ptr_array_add (firsts, seye_sample_ref (history->pdata[0]));
     }
@@ -658,12 +494,13 @@ test_seed (void)
 
   for (guint run = 0; run < 3; run++)
     {
-      g_autoptr (Sim) sim = sim_start ("-n", "20", "--seed", seeds[run], "--hot", "0.2", NULL);
+      g_autoptr (SeyeTestSim) sim = seye_test_sim_start ("-n", "20", "--seed", seeds[run],
+                                                         "--hot", "0.2", NULL);
 
       infos[run] = g_ptr_array_new_with_free_func ((GDestroyNotify) seye_node_info_free);
       firsts[run] = g_ptr_array_new_with_free_func ((GDestroyNotify) seye_sample_unref);
       read_fleet (session, sim, infos[run], firsts[run]);
-      g_assert_cmpint (sim_stop (sim), ==, 0);
+      g_assert_cmpint (seye_test_sim_stop (sim), ==, 0);
     }
 
   for (guint i = 0; i < 20; i++)
@@ -674,7 +511,8 @@ test_seed (void)
       g_assert_cmpstr (a->os_name, ==, b->os_name);
       g_assert_cmpstr (a->cpu_model, ==, b->cpu_model);
       g_assert_cmpuint (a->n_cores, ==, b->n_cores);
-      g_assert_true (seye_tags_equal ((const char * const *) a->tags, (const char * const *) b->tags));
+      g_assert_true (seye_tags_equal ((const char * const *) a->tags,
+                                      (const char * const *) b->tags));
       assert_same_sample (firsts[0]->pdata[i], firsts[1]->pdata[i]);
       n_same_ids += g_str_equal (a->node_id, other->node_id);
     }
@@ -712,9 +550,10 @@ test_offline (void)
 {
   g_autoptr (SoupSession) session = soup_session_new_with_options ("timeout", 5, NULL);
   g_autoptr (SoupSession) streaming = soup_session_new_with_options ("timeout", 10, NULL);
-  g_autoptr (Sim) sim = sim_start ("-n", "1", "--interval", "0.5", "--offline", "1",
-                                   "--offline-every", "5", "--offline-for", "2", NULL);
-  guint16 port = sim_port (sim, 0);
+  g_autoptr (SeyeTestSim) sim = seye_test_sim_start ("-n", "1", "--interval", "0.5",
+                                                     "--offline", "1", "--offline-every", "5",
+                                                     "--offline-for", "2", NULL);
+  guint16 port = seye_test_sim_port (sim, 0);
   g_autoptr (GDataInputStream) in = open_stream (streaming, port, "?view=compact");
   g_autoptr (GPtrArray) history = NULL;
   g_autofree char *line = NULL;
@@ -747,7 +586,7 @@ test_offline (void)
   for (guint i = 1; i < history->len; i++)
     g_assert_cmpint (((SeyeSample *) history->pdata[i])->time_ms -
                      ((SeyeSample *) history->pdata[i - 1])->time_ms, ==, 500);
-  g_assert_cmpint (sim_stop (sim), ==, 0);
+  g_assert_cmpint (seye_test_sim_stop (sim), ==, 0);
 }
 
 /* A role first, then a rack, valid as tags, every role in a fleet of 60; none with --no-tags. */
@@ -756,13 +595,14 @@ test_tags (void)
 {
   static const char * const roles[] = { "web", "db", "build", "gpu", "storage", NULL };
   g_autoptr (SoupSession) session = soup_session_new_with_options ("timeout", 5, NULL);
-  g_autoptr (Sim) sim = sim_start ("-n", "60", "--seed", "7", "--offline", "0", NULL);
-  g_autoptr (Sim) plain = NULL;
+  g_autoptr (SeyeTestSim) sim = seye_test_sim_start ("-n", "60", "--seed", "7", "--offline", "0",
+                                                     NULL);
+  g_autoptr (SeyeTestSim) plain = NULL;
   g_autoptr (GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 
   for (guint i = 0; i < sim->ports->len; i++)
     {
-      g_autoptr (SeyeNodeInfo) info = get_info (session, sim_port (sim, i));
+      g_autoptr (SeyeNodeInfo) info = get_info (session, seye_test_sim_port (sim, i));
       guint64 rack = 0;
 
       g_assert_cmpuint (g_strv_length (info->tags), ==, 2);
@@ -773,16 +613,16 @@ test_tags (void)
       g_hash_table_add (seen, g_strdup (info->tags[0]));
     }
   g_assert_cmpuint (g_hash_table_size (seen), ==, g_strv_length ((GStrv) roles));
-  g_assert_cmpint (sim_stop (sim), ==, 0);
+  g_assert_cmpint (seye_test_sim_stop (sim), ==, 0);
 
-  plain = sim_start ("-n", "3", "--no-tags", NULL);
+  plain = seye_test_sim_start ("-n", "3", "--no-tags", NULL);
   for (guint i = 0; i < plain->ports->len; i++)
     {
-      g_autoptr (SeyeNodeInfo) info = get_info (session, sim_port (plain, i));
+      g_autoptr (SeyeNodeInfo) info = get_info (session, seye_test_sim_port (plain, i));
 
       g_assert_null (info->tags);
     }
-  g_assert_cmpint (sim_stop (plain), ==, 0);
+  g_assert_cmpint (seye_test_sim_stop (plain), ==, 0);
 }
 
 typedef struct
@@ -813,7 +653,7 @@ all_have_sample_cb (gpointer data)
 static void
 test_monitor (void)
 {
-  g_autoptr (Sim) sim = sim_start ("-n", "100", "--offline", "0", NULL);
+  g_autoptr (SeyeTestSim) sim = seye_test_sim_start ("-n", "100", "--offline", "0", NULL);
   g_autoptr (SeyeMonitor) monitor = seye_monitor_new ();
   Following following = { monitor, 0 };
   gint64 start;
@@ -822,7 +662,7 @@ test_monitor (void)
   seye_monitor_set_discovery (monitor, FALSE);
   for (guint i = 0; i < sim->ports->len; i++)
     {
-      g_autofree char *address = g_strdup_printf ("127.0.0.1:%u", sim_port (sim, i));
+      g_autofree char *address = g_strdup_printf ("127.0.0.1:%u", seye_test_sim_port (sim, i));
       g_autoptr (GError) error = NULL;
 
       g_assert_nonnull (seye_monitor_add_manual (monitor, address, &error));
@@ -837,7 +677,7 @@ test_monitor (void)
   g_assert_cmpuint (following.n_with_sample, ==, 100);
 
   seye_monitor_stop (monitor);
-  g_assert_cmpint (sim_stop (sim), ==, 0);
+  g_assert_cmpint (seye_test_sim_stop (sim), ==, 0);
 }
 
 int

@@ -25,6 +25,7 @@ struct _SeyeFleetMap
   GPtrArray        *dirty_groups; /* borrowed: groups whose tiles changed since the last tick */
   SeyeNode         *selected;
   GSettings        *settings;
+  GSimpleActionGroup *actions;    /* "map": the metric, a setting */
 
   SeyeFleetPalette  palette;
   SeyeNodeColumn    metric;

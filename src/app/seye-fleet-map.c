@@ -468,18 +468,26 @@ static void
 seye_fleet_map_dispose (GObject *object)
 {
   SeyeFleetMap *self = SEYE_FLEET_MAP (object);
+  GtkWidget *child;
 
+  /* Its tiles go first: that queues a new size, removed below. */
+  seye_fleet_map_set_model (self, NULL);
   g_clear_handle_id (&self->hold_source, g_source_remove);
   g_clear_handle_id (&self->size_source, g_source_remove);
-  seye_fleet_map_set_model (self, NULL);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), SEYE_TYPE_FLEET_MAP);
+  /* The separator and the legend, not bound by name. */
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
 
   g_clear_pointer (&self->tiles, g_hash_table_unref);
   g_clear_pointer (&self->groups, g_hash_table_unref);
   g_clear_pointer (&self->nodes, g_ptr_array_unref);
   g_clear_pointer (&self->dirty_groups, g_ptr_array_unref);
   g_clear_object (&self->selected);
+  if (self->actions != NULL)
+    g_action_map_remove_action (G_ACTION_MAP (self->actions), "map-metric");
+  g_clear_object (&self->actions);
   g_clear_object (&self->settings);
 
   G_OBJECT_CLASS (seye_fleet_map_parent_class)->dispose (object);
@@ -610,11 +618,11 @@ seye_fleet_map_init (SeyeFleetMap *self)
   self->settings = g_settings_new (APP_ID);
   g_settings_bind (self->settings, "map-metric", self, "metric", G_SETTINGS_BIND_DEFAULT);
   {
-    g_autoptr (GSimpleActionGroup) group = g_simple_action_group_new ();
     g_autoptr (GAction) action = g_settings_create_action (self->settings, "map-metric");
 
-    g_action_map_add_action (G_ACTION_MAP (group), action);
-    gtk_widget_insert_action_group (GTK_WIDGET (self), "map", G_ACTION_GROUP (group));
+    self->actions = g_simple_action_group_new ();
+    g_action_map_add_action (G_ACTION_MAP (self->actions), action);
+    gtk_widget_insert_action_group (GTK_WIDGET (self), "map", G_ACTION_GROUP (self->actions));
   }
 
   g_signal_connect_object (seye_ticker_get_default (), "tick", G_CALLBACK (tick_cb), self,

@@ -30,6 +30,7 @@ struct _SeyeFleetTile
   SeyeFleetShade          shade;
   int                     level;        /* 0 … SEYE_FLEET_N_LEVELS - 1, -1: no value */
   int                     rank;         /* seye_node_status_rank() */
+  SeyeNodeState           state;        /* what the description says, even where the look does not */
   int                     size;
 };
 
@@ -283,14 +284,18 @@ seye_fleet_tile_update (SeyeFleetTile  *self,
   int level = level_of (seye_node_column_get_value (self->node, metric));
   SeyeFleetShade shade = shade_of (self->node, level);
   int rank = seye_node_status_rank (self->node);
+  SeyeNodeState state = seye_node_get_state (self->node);
 
-  if (level == self->level && shade == self->shade && rank == self->rank)
+  if (level == self->level && shade == self->shade && rank == self->rank && state == self->state)
     return FALSE;
 
+  /* An alerting node that goes from Connecting to Online keeps its look. */
+  if (level != self->level || shade != self->shade)
+    gtk_widget_queue_draw (GTK_WIDGET (self));
   self->level = level;
   self->shade = shade;
   self->rank = rank;
-  gtk_widget_queue_draw (GTK_WIDGET (self));
+  self->state = state;
 
   return TRUE;
 }

@@ -43,7 +43,7 @@ SeyeNode       *seye_fleet_tile_get_node          (SeyeFleetTile          *self)
 const char     *seye_fleet_tile_get_group         (SeyeFleetTile          *self);
 gboolean        seye_fleet_tile_update_group      (SeyeFleetTile          *self);
 void            seye_fleet_tile_update_name       (SeyeFleetTile          *self);
-/* Reads the node again; TRUE when its look changed (and maybe its place). */
+/* Reads the node again; TRUE when its look, its state or its place changed. */
 gboolean        seye_fleet_tile_update            (SeyeFleetTile          *self,
                                                    SeyeNodeColumn          metric);
 void            seye_fleet_tile_update_accessible (SeyeFleetTile          *self,

@@ -318,6 +318,8 @@ seye_window_dispose (GObject *object)
   SeyeWindow *self = SEYE_WINDOW (object);
 
   g_clear_weak_pointer (&self->removal_toast);
+  /* The settings' action would outlive the window's action group, and tell it of a change. */
+  g_action_map_remove_action (G_ACTION_MAP (self), "view");
   gtk_widget_dispose_template (GTK_WIDGET (self), SEYE_TYPE_WINDOW);
 
   g_clear_object (&self->monitor);
