@@ -6,8 +6,9 @@
 # Takes the README's picture of the fleet map (data/screenshots/fleet-map.png): the real
 # app under Xvfb, in map view, watching NODES (default 1000) simulated agents on loopback
 # (bench/seye-fleet-sim, seed 1: a role and a rack tag each, 2 % hot, 1 % that go offline
-# now and then, here within the first half minute), given with --node. One of the hottest
-# is selected, so the detail pane beside the map shows it.
+# now and then, here within the first half minute), given with --node. The first hot node
+# is selected, so the detail pane beside the map shows it. With xdotool the pointer is
+# moved out of the way first.
 set -euo pipefail
 
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -17,9 +18,9 @@ nodes=${3:-1000}
 sim=$build/bench/seye-fleet-sim
 app=$build/src/app/sorcerers-eye
 settle=${SEYE_SCREENSHOT_SETTLE:-40}
-size=${SEYE_SCREENSHOT_SIZE:-1600x900}
+size=${SEYE_SCREENSHOT_SIZE:-1280x800}
 
-for tool in xvfb-run dbus-run-session import gdbus; do
+for tool in xvfb-run dbus-run-session import gdbus python3; do
   command -v "$tool" >/dev/null || { echo "screenshot: $tool is missing" >&2; exit 1; }
 done
 [ -x "$sim" ] && [ -x "$app" ] || { echo "screenshot: build $build first" >&2; exit 1; }
@@ -57,8 +58,18 @@ export XDG_CONFIG_HOME=$work/config XDG_DATA_HOME=$work/data GSETTINGS_BACKEND=k
 export GSETTINGS_SCHEMA_DIR=$build/data NO_AT_BRIDGE=1 GTK_A11Y=none
 export LANG=${LANG:-C.UTF-8}
 
-# The node shown: a hot one of this seed (its name is known from the fleet's first line).
-shown=${SEYE_SCREENSHOT_NODE:-}
+# The node shown: the first hot one (CPU or memory over 90 %), by its node id.
+shown=${SEYE_SCREENSHOT_NODE:-$(python3 - "$work/list" <<'PY'
+import json, sys, urllib.request
+for line in open(sys.argv[1]):
+    url = line.split()[2]
+    sample = json.load(urllib.request.urlopen(url + "/v1/metrics", timeout=5))
+    memory = sample.get("memory", {})
+    if sample.get("cpu", {}).get("busy", 0) >= 90 or memory.get("used", 0) >= 0.9 * memory.get("total", 1):
+        print(json.load(urllib.request.urlopen(url + "/v1/node", timeout=5))["node_id"])
+        break
+PY
+)}
 object_path=/$(echo "$app_id" | tr . /)
 xvfb-run -a -s "-screen 0 ${size}x24" dbus-run-session -- sh -c '
   "$0" "$@" 2>/dev/null &
@@ -69,6 +80,8 @@ xvfb-run -a -s "-screen 0 ${size}x24" dbus-run-session -- sh -c '
       --method org.gtk.Actions.Activate show-node "[<\"'"$shown"'\">]" "{}" >/dev/null || true
   fi
   sleep '"$((settle - 6))"'
+  # The pointer out of the way: no tooltip, no hover.
+  command -v xdotool >/dev/null && xdotool mousemove 0 '"$((height - 1))"' && sleep 1
   import -window root "'"$output"'"
   kill $app
 ' "$app" "${args[@]}"

@@ -140,20 +140,30 @@ count_tiles (SeyeFleetGroup *group)
   return n;
 }
 
-/* Whether a label under @widget says @text. */
+/* Whether a label under @widget says @text, or begins with it (@prefix). */
+static gboolean
+has_label_full (GtkWidget  *widget,
+                const char *text,
+                gboolean    prefix)
+{
+  if (GTK_IS_LABEL (widget) && gtk_widget_get_mapped (widget) &&
+      (prefix ? g_str_has_prefix (gtk_label_get_text (GTK_LABEL (widget)), text)
+              : g_str_equal (gtk_label_get_text (GTK_LABEL (widget)), text)))
+    return TRUE;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (has_label_full (child, text, prefix))
+      return TRUE;
+
+  return FALSE;
+}
+
 static gboolean
 has_label (GtkWidget  *widget,
            const char *text)
 {
-  if (GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), text) == 0)
-    return gtk_widget_get_mapped (widget);
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    if (has_label (child, text))
-      return TRUE;
-
-  return FALSE;
+  return has_label_full (widget, text, FALSE);
 }
 
 static const char *
@@ -228,8 +238,10 @@ test_groups (Fixture       *f,
                                                                                       SEYE_TYPE_FLEET_GROUP)),
                                             0) == hot_tile);
   g_assert_cmpint (seye_fleet_tile_get_shade (hot_tile), ==, SEYE_FLEET_SHADE_ALERTING);
-  g_assert_true (has_label (gtk_widget_get_ancestor (GTK_WIDGET (hot_tile), SEYE_TYPE_FLEET_GROUP),
-                            "1 alerting"));
+  /* The worst state first ("1 alerting", or "1 alerting · 2 not responding" while the
+   * monitor cannot follow every node at once). */
+  g_assert_true (has_label_full (gtk_widget_get_ancestor (GTK_WIDGET (hot_tile), SEYE_TYPE_FLEET_GROUP),
+                                 "1 alerting", TRUE));
 
   /* A screen reader says its name, then its state and CPU. */
   g_assert_null (gtk_test_accessible_check_property (GTK_ACCESSIBLE (hot_tile), GTK_ACCESSIBLE_PROPERTY_LABEL,

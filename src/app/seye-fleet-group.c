@@ -199,11 +199,11 @@ seye_fleet_group_sort (SeyeFleetGroup *self)
   return FALSE;
 }
 
-/* "3 alerting", "All online": the worst state of the group and how many are in it. */
+/* "3 alerting": how many nodes of the group are in @shade; NULL for online ones. */
 static char *
-describe_worst (SeyeFleetShade  shade,
-                guint           n,
-                const char    **css_class)
+count_shade (SeyeFleetShade   shade,
+             guint            n,
+             const char     **css_class)
 {
   switch (shade)
     {
@@ -229,9 +229,44 @@ describe_worst (SeyeFleetShade  shade,
     case SEYE_FLEET_SHADE_ONLINE:
     case SEYE_FLEET_N_SHADES:
     default:
-      *css_class = "success";
-      return g_strdup (_("All online"));
+      return NULL;
     }
+}
+
+/* The worst state first, in its colour, and the next one: "3 alerting · 1 offline";
+ * "All online" when no node has a problem. */
+static char *
+describe_worst (const guint  *counts,
+                const char  **css_class)
+{
+  /* The shades worst first, as seye_node_status_rank() orders their states. */
+  static const SeyeFleetShade order[] = {
+    SEYE_FLEET_SHADE_ALERTING, SEYE_FLEET_SHADE_OFFLINE, SEYE_FLEET_SHADE_LEFT,
+    SEYE_FLEET_SHADE_PAIRING, SEYE_FLEET_SHADE_STALE, SEYE_FLEET_SHADE_CONNECTING,
+  };
+  g_autoptr (GString) text = g_string_new (NULL);
+  guint said = 0;
+
+  *css_class = "success";
+  for (guint i = 0; i < G_N_ELEMENTS (order) && said < 2; i++)
+    {
+      const char *shade_class = NULL;
+      g_autofree char *part = counts[order[i]] > 0 ? count_shade (order[i], counts[order[i]], &shade_class)
+                                                   : NULL;
+
+      if (part == NULL)
+        continue;
+      if (said++ == 0)
+        *css_class = shade_class;
+      else
+        g_string_append (text, " · ");
+      g_string_append (text, part);
+    }
+
+  if (said == 0)
+    return g_strdup (_("All online"));
+
+  return g_string_free (g_steal_pointer (&text), FALSE);
 }
 
 static void
@@ -245,33 +280,20 @@ set_label (GtkLabel   *label,
 void
 seye_fleet_group_update_header (SeyeFleetGroup *self)
 {
-  /* The shades worst first, as seye_node_status_rank() orders their states. */
-  static const SeyeFleetShade order[] = {
-    SEYE_FLEET_SHADE_ALERTING, SEYE_FLEET_SHADE_OFFLINE, SEYE_FLEET_SHADE_LEFT,
-    SEYE_FLEET_SHADE_PAIRING, SEYE_FLEET_SHADE_STALE, SEYE_FLEET_SHADE_CONNECTING,
-    SEYE_FLEET_SHADE_ONLINE,
-  };
   guint counts[SEYE_FLEET_N_SHADES] = { 0 };
   g_autofree char *count = NULL;
   g_autofree char *worst = NULL;
   g_autofree char *description = NULL;
   const char *css_class = NULL;
-  SeyeFleetShade shade = SEYE_FLEET_SHADE_ONLINE;
 
   g_return_if_fail (SEYE_IS_FLEET_GROUP (self));
 
   for (guint i = 0; i < self->n_tiles; i++)
     counts[seye_fleet_tile_get_shade (seye_fleet_group_get_tile (self, i))]++;
-  for (guint i = 0; i < G_N_ELEMENTS (order); i++)
-    if (counts[order[i]] > 0)
-      {
-        shade = order[i];
-        break;
-      }
 
   count = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u node", "%u nodes", self->n_tiles),
                            self->n_tiles);
-  worst = describe_worst (shade, counts[shade], &css_class);
+  worst = describe_worst (counts, &css_class);
   set_label (self->count_label, count);
   set_label (self->worst_label, worst);
 
@@ -283,7 +305,7 @@ seye_fleet_group_update_header (SeyeFleetGroup *self)
       gtk_widget_add_css_class (GTK_WIDGET (self->worst_label), css_class);
     }
 
-  /* Translators: a group of the fleet map: its node count, then its worst state */
+  /* Translators: a group of the fleet map: its node count, then its worst states */
   description = g_strdup_printf (_("%s, %s"), count, worst);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->flow_box),
                                   GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, description,

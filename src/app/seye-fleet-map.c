@@ -438,6 +438,8 @@ seye_fleet_map_map (GtkWidget *widget)
 
   GTK_WIDGET_CLASS (seye_fleet_map_parent_class)->map (widget);
 
+  /* Its colours, before its tiles are first drawn. */
+  _seye_fleet_map_ensure_palette (self);
   if (self->stale)
     update_tiles (self, TRUE);
 }

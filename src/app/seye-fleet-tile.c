@@ -38,16 +38,18 @@ G_DEFINE_FINAL_TYPE (SeyeFleetTile, seye_fleet_tile, GTK_TYPE_FLOW_BOX_CHILD)
 
 #define DEFAULT_SIZE 16
 
+/* The state first: a node whose data does not come in is an outline (offline, even
+ * when that is its alert, is not a hot node); one that sends its data is filled, red
+ * when it alerts. */
 static SeyeFleetShade
 shade_of (SeyeNode *node,
           int       level)
 {
-  if (seye_node_get_alerting (node))
-    return SEYE_FLEET_SHADE_ALERTING;
-
   switch (seye_node_get_state (node))
     {
     case SEYE_NODE_STATE_ONLINE:
+      if (seye_node_get_alerting (node))
+        return SEYE_FLEET_SHADE_ALERTING;
       return level >= 0 ? SEYE_FLEET_SHADE_ONLINE : SEYE_FLEET_SHADE_CONNECTING;
     case SEYE_NODE_STATE_STALE:
     case SEYE_NODE_STATE_NOT_RESPONDING:
@@ -62,7 +64,7 @@ shade_of (SeyeNode *node,
       return SEYE_FLEET_SHADE_PAIRING;
     case SEYE_NODE_STATE_CONNECTING:
     default:
-      return SEYE_FLEET_SHADE_CONNECTING;
+      return seye_node_get_alerting (node) ? SEYE_FLEET_SHADE_ALERTING : SEYE_FLEET_SHADE_CONNECTING;
     }
 }
 
