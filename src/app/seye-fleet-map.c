@@ -151,7 +151,9 @@ keynav_failed_cb (SeyeFleetMap     *self,
   if (tile == NULL)
     return FALSE;
 
-  gtk_widget_grab_focus (GTK_WIDGET (tile));
+  /* Focused as the keyboard does (not grabbed): the flow box's cursor, that Enter and
+   * the next arrows start from, is set too. */
+  gtk_widget_child_focus (GTK_WIDGET (tile), direction);
   gtk_flow_box_select_child (seye_fleet_group_get_flow_box (SEYE_FLEET_GROUP (next)),
                              GTK_FLOW_BOX_CHILD (tile));
 
@@ -742,7 +744,7 @@ seye_fleet_map_focus_selected (SeyeFleetMap *self)
 
   tile = self->selected != NULL ? g_hash_table_lookup (self->tiles, self->selected) : NULL;
   if (tile != NULL)
-    return gtk_widget_grab_focus (GTK_WIDGET (tile));
+    return gtk_widget_child_focus (GTK_WIDGET (tile), GTK_DIR_TAB_FORWARD);
 
   return gtk_widget_child_focus (GTK_WIDGET (self->groups_box), GTK_DIR_TAB_FORWARD);
 }

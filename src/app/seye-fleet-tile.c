@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 #include <math.h>
+#include <string.h>
 
 #include "seye-clock.h"
 #include "seye-fleet-tile.h"
@@ -310,9 +311,13 @@ seye_fleet_tile_update_accessible (SeyeFleetTile  *self,
 {
   g_autofree char *status = seye_node_column_format_status (self->node, seye_clock_get_real_ms ());
   double value = seye_node_column_get_value (self->node, metric);
+  g_autofree char *said = g_strdup_printf ("%s ", seye_node_column_get_title (metric));
   g_autofree char *description = NULL;
 
-  if (value >= 0)
+  /* "Online · CPU 97 %" says it already. */
+  if (value >= 0 && strstr (status, said) != NULL)
+    description = g_steal_pointer (&status);
+  else if (value >= 0)
     /* Translators: a node's state, then a metric and its value: "Online, CPU 37 %" */
     description = g_strdup_printf (_("%s, %s %.0f %%"), status, seye_node_column_get_title (metric), value);
   else

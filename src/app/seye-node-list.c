@@ -355,7 +355,10 @@ stop_search_cb (SeyeNodeList   *self,
                 GtkSearchEntry *entry)
 {
   gtk_editable_set_text (GTK_EDITABLE (entry), "");
-  gtk_widget_grab_focus (GTK_WIDGET (self->column_view));
+  if (self->view == SEYE_NODE_VIEW_MAP)
+    seye_fleet_map_focus_selected (self->fleet_map);
+  else
+    gtk_widget_grab_focus (GTK_WIDGET (self->column_view));
 }
 
 void
