@@ -381,6 +381,15 @@ test_settings (Fixture       *f,
   g_assert_cmpint (seye_fleet_map_get_metric (f->map), ==, SEYE_NODE_COLUMN_MEMORY);
   g_assert_nonnull (strstr (seye_fleet_tile_get_description (tile), ", Memory "));
 
+  /* The map never widens the list's pane: the divider sets its width, 360 at least. */
+  {
+    int minimum, natural;
+
+    gtk_widget_measure (GTK_WIDGET (f->map), GTK_ORIENTATION_HORIZONTAL, -1, &minimum, &natural, NULL, NULL);
+    g_assert_cmpint (minimum, <=, 360);
+    g_assert_cmpint (natural, <=, 360);
+  }
+
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.view", "s", "list"));
   g_assert_cmpstr (g_settings_get_string (f->settings, "view"), ==, "list");
   g_assert_cmpint (seye_node_list_get_view (f->list), ==, SEYE_NODE_VIEW_LIST);
