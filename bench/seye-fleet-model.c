@@ -240,6 +240,21 @@ pick_identity (SeyeFleetNode *node,
                           (gint64) exp (g_rand_double_range (rand, log (3600), log (1.6e7)));
 }
 
+/* A role, first (what the app groups by), and a rack: "web", "r3". From the node's
+ * key alone, so that another --hot or --busy share keeps the same tags. */
+static const char * const roles[] = { "web", "db", "build", "gpu", "storage" };
+#define N_RACKS 8
+
+static void
+pick_tags (SeyeFleetNode *node)
+{
+  guint64 pick = mix (node->key ^ G_GUINT64_CONSTANT (0x7a95));
+
+  node->info->tags = g_new0 (char *, 3);
+  node->info->tags[0] = g_strdup (roles[pick % G_N_ELEMENTS (roles)]);
+  node->info->tags[1] = g_strdup_printf ("r%u", (guint) ((pick >> 32) % N_RACKS) + 1);
+}
+
 static void
 pick_outages (SeyeFleetNode         *node,
               GRand                 *rand,
@@ -287,6 +302,8 @@ node_new (guint                  index,
   pick_disks_and_filesystems (node, rand);
   pick_load (node, rand);
   pick_outages (node, rand, shares);
+  if (shares->tags)
+    pick_tags (node);
 
   return node;
 }

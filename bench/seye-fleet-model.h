@@ -29,6 +29,7 @@ typedef struct
   double offline;
   double offline_every;     /* seconds between two outages of an offline node, on average */
   double offline_for;       /* seconds an outage lasts, on average */
+  gboolean tags;            /* each node tagged with a role and a rack (seye_fleet_node_get_info) */
 } SeyeFleetShares;
 
 /**

@@ -7,15 +7,16 @@
  *   seye-fleet-sim [-n N] [--interval S] [--seed S] [--busy F] [--hot F]
  *                  [--offline F] [--offline-every S] [--offline-for S]
  *                  [--bind ADDRESS] [--base-port P | --port 0] [--list FILE]
- *                  [--prefix NAME] [--history S] [--announce]
+ *                  [--prefix NAME] [--history S] [--announce] [--no-tags]
  *
  * Each node is a port of its own (consecutive from --base-port, or free ones
  * with --port 0) with its own node id, name ("sim-0001"…) and machine, and
  * speaks the agent's API (docs/api.md) through the core's own writers
  * (seye-fleet-host.c). Its numbers come from the seed (seye-fleet-model.c):
  * idle and busy nodes, hot ones (CPU pegged, memory or swap nearly full, a
- * filesystem 90 % full), some going offline now and then. --announce
- * announces every node over mDNS (seye-fleet-mdns.c).
+ * filesystem 90 % full), some going offline now and then; each tagged with a
+ * role and a rack ("web", "r3") unless --no-tags. --announce announces every
+ * node over mDNS (seye-fleet-mdns.c), its tags in its TXT record.
  *
  * Prints "node NAME http://ADDRESS:PORT" for every node on standard output
  * (or into --list FILE, written whole once every node listens); messages go to
@@ -56,6 +57,7 @@ static char *opt_list;
 static char *opt_prefix = (char *) "sim";
 static double opt_history = 900;
 static gboolean opt_announce;
+static gboolean opt_no_tags;
 
 static const GOptionEntry entries[] = {
   { "nodes", 'n', 0, G_OPTION_ARG_INT, &opt_nodes, "How many nodes (default 100)", "N" },
@@ -84,6 +86,9 @@ static const GOptionEntry entries[] = {
   { "history", 0, 0, G_OPTION_ARG_DOUBLE, &opt_history,
     "Seconds of /v1/history, as the agent's (default 900)", "S" },
   { "announce", 0, 0, G_OPTION_ARG_NONE, &opt_announce, "Announce every node over mDNS", NULL },
+  { "no-tags", 0, 0, G_OPTION_ARG_NONE, &opt_no_tags,
+    "Give the nodes no tags (by default a role, web, db, build, gpu or storage, and a rack, "
+    "r1 to r8)", NULL },
   { NULL }
 };
 
@@ -298,6 +303,7 @@ announce_all (Fleet *fleet)
         .node_id = info->node_id,
         .api_version = SEYE_API_VERSION,
         .agent_version = info->agent_version,
+        .tags = info->tags,
       };
       g_auto (GStrv) strv = seye_txt_record_to_strv (&txt);
 
@@ -366,7 +372,9 @@ main (int   argc,
 
   raise_file_limit ((guint) opt_nodes);
 
-  shares = (SeyeFleetShares) { opt_busy, opt_hot, opt_offline, opt_offline_every, opt_offline_for };
+  shares = (SeyeFleetShares) {
+    opt_busy, opt_hot, opt_offline, opt_offline_every, opt_offline_for, !opt_no_tags
+  };
   /* Tick 0 is an interval ago, so that every node has a sample of the past to serve at once. */
   fleet.start_us = g_get_monotonic_time () - (gint64) (opt_interval * G_USEC_PER_SEC);
   fleet.start_ms = g_get_real_time () / 1000 - (gint64) (opt_interval * 1000);

@@ -2,7 +2,7 @@
 /*
  * The fleet simulator (bench/seye-fleet-sim.c): what it serves must pass the
  * real decoders, so it cannot drift from the agent; its nodes are distinct;
- * a seed gives the same fleet twice; an offline node stops answering and
+ * a seed gives the same fleet twice, tags too; an offline node stops answering and
  * comes back; and the app's own monitor follows a hundred of its nodes.
  */
 #include "config.h"
@@ -14,6 +14,8 @@
 #include "seye-json.h"
 #include "seye-monitor.h"
 #include "seye-node-id.h"
+#include "seye-tags.h"
+#include "seye-test-sim.h"
 #include "seye-test-util.h"
 
 /* HTTP ---------------------------------------------------------------------- */
@@ -281,8 +283,8 @@ test_views (void)
   /* Three streams at once: more connections than a session makes by default. */
   g_autoptr (SoupSession) session = soup_session_new_with_options ("timeout", 5,
                                                                    "max-conns-per-host", 8, NULL);
-  g_autoptr (SeyeTestSim) sim = seye_test_sim_start ("-n", "6", "--interval", "0.25", "--seed", "5", "--hot", "0.5",
-                                   "--offline", "0", NULL);
+  g_autoptr (SeyeTestSim) sim = seye_test_sim_start ("-n", "6", "--interval", "0.25", "--seed", "5",
+                                                     "--hot", "0.5", "--offline", "0", NULL);
   guint n_hot = 0;
 
   g_assert_false (sim->exited);
@@ -428,7 +430,8 @@ test_distinct (void)
     {
       g_autoptr (SeyeNodeInfo) info = get_info (session, seye_test_sim_port (consecutive, i));
 
-      g_assert_cmpuint (seye_test_sim_port (consecutive, i), ==, seye_test_sim_port (consecutive, 0) + i);
+      g_assert_cmpuint (seye_test_sim_port (consecutive, i), ==,
+                        seye_test_sim_port (consecutive, 0) + i);
       g_assert_cmpstr (info->name, ==, consecutive->names->pdata[i]);
     }
   g_assert_cmpint (seye_test_sim_stop (consecutive), ==, 0);
@@ -490,7 +493,8 @@ test_seed (void)
 
   for (guint run = 0; run < 3; run++)
     {
-      g_autoptr (SeyeTestSim) sim = seye_test_sim_start ("-n", "20", "--seed", seeds[run], "--hot", "0.2", NULL);
+      g_autoptr (SeyeTestSim) sim = seye_test_sim_start ("-n", "20", "--seed", seeds[run],
+                                                         "--hot", "0.2", NULL);
 
       infos[run] = g_ptr_array_new_with_free_func ((GDestroyNotify) seye_node_info_free);
       firsts[run] = g_ptr_array_new_with_free_func ((GDestroyNotify) seye_sample_unref);
@@ -506,6 +510,8 @@ test_seed (void)
       g_assert_cmpstr (a->os_name, ==, b->os_name);
       g_assert_cmpstr (a->cpu_model, ==, b->cpu_model);
       g_assert_cmpuint (a->n_cores, ==, b->n_cores);
+      g_assert_true (seye_tags_equal ((const char * const *) a->tags,
+                                      (const char * const *) b->tags));
       assert_same_sample (firsts[0]->pdata[i], firsts[1]->pdata[i]);
       n_same_ids += g_str_equal (a->node_id, other->node_id);
     }
@@ -543,8 +549,9 @@ test_offline (void)
 {
   g_autoptr (SoupSession) session = soup_session_new_with_options ("timeout", 5, NULL);
   g_autoptr (SoupSession) streaming = soup_session_new_with_options ("timeout", 10, NULL);
-  g_autoptr (SeyeTestSim) sim = seye_test_sim_start ("-n", "1", "--interval", "0.5", "--offline", "1",
-                                   "--offline-every", "5", "--offline-for", "2", NULL);
+  g_autoptr (SeyeTestSim) sim = seye_test_sim_start ("-n", "1", "--interval", "0.5",
+                                                     "--offline", "1", "--offline-every", "5",
+                                                     "--offline-for", "2", NULL);
   guint16 port = seye_test_sim_port (sim, 0);
   g_autoptr (GDataInputStream) in = open_stream (streaming, port, "?view=compact");
   g_autoptr (GPtrArray) history = NULL;
@@ -579,6 +586,42 @@ test_offline (void)
     g_assert_cmpint (((SeyeSample *) history->pdata[i])->time_ms -
                      ((SeyeSample *) history->pdata[i - 1])->time_ms, ==, 500);
   g_assert_cmpint (seye_test_sim_stop (sim), ==, 0);
+}
+
+/* A role first, then a rack, valid as tags, every role in a fleet of 60; none with --no-tags. */
+static void
+test_tags (void)
+{
+  static const char * const roles[] = { "web", "db", "build", "gpu", "storage", NULL };
+  g_autoptr (SoupSession) session = soup_session_new_with_options ("timeout", 5, NULL);
+  g_autoptr (SeyeTestSim) sim = seye_test_sim_start ("-n", "60", "--seed", "7", "--offline", "0",
+                                                     NULL);
+  g_autoptr (SeyeTestSim) plain = NULL;
+  g_autoptr (GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
+  for (guint i = 0; i < sim->ports->len; i++)
+    {
+      g_autoptr (SeyeNodeInfo) info = get_info (session, seye_test_sim_port (sim, i));
+      guint64 rack = 0;
+
+      g_assert_cmpuint (g_strv_length (info->tags), ==, 2);
+      g_assert_true (seye_tags_check ((const char * const *) info->tags, NULL));
+      g_assert_true (g_strv_contains (roles, info->tags[0]));
+      g_assert_true (info->tags[1][0] == 'r');
+      g_assert_true (g_ascii_string_to_unsigned (info->tags[1] + 1, 10, 1, 8, &rack, NULL));
+      g_hash_table_add (seen, g_strdup (info->tags[0]));
+    }
+  g_assert_cmpuint (g_hash_table_size (seen), ==, g_strv_length ((GStrv) roles));
+  g_assert_cmpint (seye_test_sim_stop (sim), ==, 0);
+
+  plain = seye_test_sim_start ("-n", "3", "--no-tags", NULL);
+  for (guint i = 0; i < plain->ports->len; i++)
+    {
+      g_autoptr (SeyeNodeInfo) info = get_info (session, seye_test_sim_port (plain, i));
+
+      g_assert_null (info->tags);
+    }
+  g_assert_cmpint (seye_test_sim_stop (plain), ==, 0);
 }
 
 typedef struct
@@ -647,6 +690,7 @@ main (int   argc,
   g_test_add_func ("/seye/fleet-sim/heartbeat-and-goodbye", test_heartbeat_and_goodbye);
   g_test_add_func ("/seye/fleet-sim/distinct", test_distinct);
   g_test_add_func ("/seye/fleet-sim/seed", test_seed);
+  g_test_add_func ("/seye/fleet-sim/tags", test_tags);
   g_test_add_func ("/seye/fleet-sim/offline", test_offline);
   g_test_add_func ("/seye/fleet-sim/monitor", test_monitor);
 

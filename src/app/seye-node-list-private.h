@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
+#include "seye-fleet-map.h"
 #include "seye-node-list.h"
 #include "seye-node-sorter.h"
 #include "seye-resort-hold.h"
@@ -16,6 +17,7 @@ struct _SeyeNodeList
   GtkStack            *stack;
   GtkWidget           *scrolled_window;
   GtkColumnView       *column_view;
+  SeyeFleetMap        *fleet_map;
   GtkSearchEntry      *search_entry;
   GtkSingleSelection  *selection;
   GtkSortListModel    *sort_model;
@@ -34,6 +36,7 @@ struct _SeyeNodeList
   GtkColumnViewColumn *columns[SEYE_NODE_N_COLUMNS];
 
   SeyeStatusFilter     status_filter;
+  SeyeNodeView         view;
   guint                counts[SEYE_STATUS_FILTER_OFFLINE + 1];
   SeyeResortHold       hold;
   int                  probed_column;   /* the first column asked while probing, or -1 */
@@ -42,6 +45,7 @@ struct _SeyeNodeList
   gboolean             initial_selection_done;
   gboolean             user_moved;      /* scrolled, clicked or typed in the list */
   gboolean             needs_refresh;
+  gboolean             sort_pending;    /* sorted while the map was shown: the list sorts when shown */
   guint                navigate_source;
   guint                keep_top_source;
   guint                hold_source;
@@ -58,6 +62,14 @@ void     _seye_node_list_summary_init     (SeyeNodeList *self);
 void     _seye_node_list_update_counts    (SeyeNodeList *self);
 gboolean _seye_node_list_matches_status   (SeyeNode         *node,
                                            SeyeStatusFilter  filter);
+
+/* seye-node-list-views.c: the list or the fleet map, one selection for both. */
+void     _seye_node_list_views_class_init (GtkWidgetClass *widget_class);
+void     _seye_node_list_views_init       (SeyeNodeList *self);
+void     _seye_node_list_update_page      (SeyeNodeList *self);
+void     _seye_node_list_emit_activated   (SeyeNodeList *self,
+                                           SeyeNode     *node);
+SeyeFleetMap *_seye_node_list_get_fleet_map (SeyeNodeList *self);
 
 /* For tests: the re-sort hold, driven as the pointer and the keyboard would. */
 SeyeResortHold *_seye_node_list_get_hold  (SeyeNodeList *self);

@@ -12,6 +12,28 @@
 /* The strip above the list: "41 nodes · 37 online · 3 alerting · 1 offline", each
  * count a toggle that shows only those nodes. */
 
+GType
+seye_status_filter_get_type (void)
+{
+  static gsize type_id = 0;
+
+  if (g_once_init_enter (&type_id))
+    {
+      static const GEnumValue values[] = {
+        { SEYE_STATUS_FILTER_ALL, "SEYE_STATUS_FILTER_ALL", "all" },
+        { SEYE_STATUS_FILTER_ONLINE, "SEYE_STATUS_FILTER_ONLINE", "online" },
+        { SEYE_STATUS_FILTER_ALERTING, "SEYE_STATUS_FILTER_ALERTING", "alerting" },
+        { SEYE_STATUS_FILTER_OFFLINE, "SEYE_STATUS_FILTER_OFFLINE", "offline" },
+        { 0, NULL, NULL },
+      };
+      GType type = g_enum_register_static ("SeyeStatusFilter", values);
+
+      g_once_init_leave (&type_id, type);
+    }
+
+  return type_id;
+}
+
 gboolean
 _seye_node_list_matches_status (SeyeNode         *node,
                                 SeyeStatusFilter  filter)

@@ -18,6 +18,7 @@ enum {
   PROP_SEARCH_TEXT,
   PROP_STATUS_FILTER,
   PROP_N_ALERTING,
+  PROP_VIEW,
   N_PROPS
 };
 
@@ -30,28 +31,6 @@ G_DEFINE_FINAL_TYPE (SeyeNodeList, seye_node_list, GTK_TYPE_WIDGET)
 
 static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
-
-GType
-seye_status_filter_get_type (void)
-{
-  static gsize type_id = 0;
-
-  if (g_once_init_enter (&type_id))
-    {
-      static const GEnumValue values[] = {
-        { SEYE_STATUS_FILTER_ALL, "SEYE_STATUS_FILTER_ALL", "all" },
-        { SEYE_STATUS_FILTER_ONLINE, "SEYE_STATUS_FILTER_ONLINE", "online" },
-        { SEYE_STATUS_FILTER_ALERTING, "SEYE_STATUS_FILTER_ALERTING", "alerting" },
-        { SEYE_STATUS_FILTER_OFFLINE, "SEYE_STATUS_FILTER_OFFLINE", "offline" },
-        { 0, NULL, NULL },
-      };
-      GType type = g_enum_register_static ("SeyeStatusFilter", values);
-
-      g_once_init_leave (&type_id, type);
-    }
-
-  return type_id;
-}
 
 static gboolean
 filter_func (gpointer item,
@@ -67,7 +46,7 @@ filter_func (gpointer item,
 static void
 update_page (SeyeNodeList *self)
 {
-  const char *page = "list";
+  const char *page = self->view == SEYE_NODE_VIEW_MAP ? "map" : "list";
 
   if (self->monitor == NULL || g_list_model_get_n_items (G_LIST_MODEL (self->monitor)) == 0)
     page = "empty";
@@ -151,8 +130,10 @@ seye_node_list_refresh (SeyeNodeList *self)
   seye_resort_hold_sorted (&self->hold);
   g_clear_handle_id (&self->hold_source, g_source_remove);
 
+  /* The map sorts its tiles itself: the list's rows, hidden, wait until it is shown. */
   sorter = gtk_column_view_get_sorter (self->column_view);
-  if (sorter != NULL && gtk_sorter_get_order (sorter) != GTK_SORTER_ORDER_NONE)
+  self->sort_pending = self->view == SEYE_NODE_VIEW_MAP;
+  if (!self->sort_pending && sorter != NULL && gtk_sorter_get_order (sorter) != GTK_SORTER_ORDER_NONE)
     gtk_sorter_changed (sorter, GTK_SORTER_CHANGE_DIFFERENT);
 
   if (self->status_filter != SEYE_STATUS_FILTER_ALL)
@@ -212,6 +193,12 @@ tick_cb (SeyeNodeList *self)
   if (self->column_view == NULL)
     return;
   _seye_node_list_tick (self, g_get_monotonic_time ());
+}
+
+void
+_seye_node_list_update_page (SeyeNodeList *self)
+{
+  update_page (self);
 }
 
 SeyeResortHold *
@@ -351,6 +338,7 @@ seye_node_list_unroot (GtkWidget *widget)
 static void
 selected_item_changed_cb (SeyeNodeList *self)
 {
+  seye_fleet_map_set_selected_node (self->fleet_map, seye_node_list_get_selected_node (self));
   focus_selected (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SELECTED_NODE]);
 }
@@ -367,7 +355,17 @@ stop_search_cb (SeyeNodeList   *self,
                 GtkSearchEntry *entry)
 {
   gtk_editable_set_text (GTK_EDITABLE (entry), "");
-  gtk_widget_grab_focus (GTK_WIDGET (self->column_view));
+  if (self->view == SEYE_NODE_VIEW_MAP)
+    seye_fleet_map_focus_selected (self->fleet_map);
+  else
+    gtk_widget_grab_focus (GTK_WIDGET (self->column_view));
+}
+
+void
+_seye_node_list_emit_activated (SeyeNodeList *self,
+                                SeyeNode     *node)
+{
+  g_signal_emit (self, signals[NODE_ACTIVATED], 0, node);
 }
 
 static void
@@ -467,6 +465,10 @@ seye_node_list_get_property (GObject    *object,
       g_value_set_uint (value, self->counts[SEYE_STATUS_FILTER_ALERTING]);
       break;
 
+    case PROP_VIEW:
+      g_value_set_enum (value, self->view);
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -492,6 +494,10 @@ seye_node_list_set_property (GObject      *object,
 
     case PROP_STATUS_FILTER:
       seye_node_list_set_status_filter (self, g_value_get_enum (value));
+      break;
+
+    case PROP_VIEW:
+      seye_node_list_set_view (self, g_value_get_enum (value));
       break;
 
     default:
@@ -538,12 +544,18 @@ seye_node_list_class_init (SeyeNodeListClass *klass)
                        0, G_MAXUINT, 0,
                        (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
 
+  properties[PROP_VIEW] =
+    g_param_spec_enum ("view", NULL, NULL,
+                       SEYE_TYPE_NODE_VIEW,
+                       SEYE_NODE_VIEW_LIST,
+                       (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**
    * SeyeNodeList::node-activated:
    *
-   * The user opened a node: a click, Enter or a double click on its row.
+   * The user opened a node: a click, Enter or a double click on its row or its tile.
    */
   signals[NODE_ACTIVATED] =
     g_signal_new ("node-activated",
@@ -569,6 +581,7 @@ seye_node_list_class_init (SeyeNodeListClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, released_cb);
   gtk_widget_class_bind_template_callback (widget_class, selected_item_changed_cb);
   _seye_node_list_summary_class_init (widget_class);
+  _seye_node_list_views_class_init (widget_class);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "nodelist");
@@ -590,6 +603,7 @@ seye_node_list_init (SeyeNodeList *self)
   self->hidden_nodes = g_hash_table_new_full (NULL, NULL, g_object_unref, NULL);
   _seye_node_list_columns_init (self);
   _seye_node_list_summary_init (self);
+  _seye_node_list_views_init (self);
 
   /* Whatever the user does to move in the list ends keep_top(): a scroll, a click
    * (on a row, a header or the scrollbar), a key, the focus coming in (Tab). Seen

@@ -19,6 +19,16 @@ typedef enum
 #define SEYE_TYPE_STATUS_FILTER (seye_status_filter_get_type ())
 GType seye_status_filter_get_type (void) G_GNUC_CONST;
 
+/* How the nodes are shown: rows with columns, or the fleet map's tiles. */
+typedef enum
+{
+  SEYE_NODE_VIEW_LIST,
+  SEYE_NODE_VIEW_MAP,
+} SeyeNodeView;
+
+#define SEYE_TYPE_NODE_VIEW (seye_node_view_get_type ())
+GType seye_node_view_get_type (void) G_GNUC_CONST;
+
 #define SEYE_TYPE_NODE_LIST (seye_node_list_get_type ())
 G_DECLARE_FINAL_TYPE (SeyeNodeList, seye_node_list, SEYE, NODE_LIST, GtkWidget)
 
@@ -36,6 +46,9 @@ void              seye_node_list_set_status_filter  (SeyeNodeList     *self,
                                                      SeyeStatusFilter  filter);
 guint             seye_node_list_get_n_alerting     (SeyeNodeList     *self);
 void              seye_node_list_focus_search       (SeyeNodeList     *self);
+SeyeNodeView      seye_node_list_get_view           (SeyeNodeList     *self);
+void              seye_node_list_set_view           (SeyeNodeList     *self,
+                                                     SeyeNodeView      view);
 
 /* What the list shows, in its order (filtered and sorted). */
 GListModel       *seye_node_list_get_model          (SeyeNodeList     *self);

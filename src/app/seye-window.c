@@ -353,6 +353,8 @@ seye_window_dispose (GObject *object)
   SeyeWindow *self = SEYE_WINDOW (object);
 
   g_clear_weak_pointer (&self->removal_toast);
+  /* The settings' action would outlive the window's action group, and tell it of a change. */
+  g_action_map_remove_action (G_ACTION_MAP (self), "view");
   gtk_widget_dispose_template (GTK_WIDGET (self), SEYE_TYPE_WINDOW);
 
   g_clear_object (&self->monitor);
@@ -500,6 +502,8 @@ seye_window_class_init (SeyeWindowClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Delete, GDK_CONTROL_MASK, "win.remove-node", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_period, GDK_CONTROL_MASK, "win.next-problem", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F8, 0, "win.next-problem", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_1, GDK_CONTROL_MASK, "win.view", "s", "list");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_2, GDK_CONTROL_MASK, "win.view", "s", "map");
 }
 
 static void
@@ -517,6 +521,14 @@ seye_window_init (SeyeWindow *self)
   g_settings_bind (self->settings, "window-height", self, "default-height", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (self->settings, "window-maximized", self, "maximized", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (self->settings, "time-window", self->detail_pane, "window", G_SETTINGS_BIND_DEFAULT);
+
+  /* The list or the fleet map: the header's buttons, Ctrl+1 and Ctrl+2, remembered. */
+  {
+    g_autoptr (GAction) view = g_settings_create_action (self->settings, "view");
+
+    g_action_map_add_action (G_ACTION_MAP (self), view);
+    g_settings_bind (self->settings, "view", self->node_list, "view", G_SETTINGS_BIND_DEFAULT);
+  }
 
   _seye_window_divider_init (GTK_WIDGET (self), self->divider, self->list_page, self->settings);
 
