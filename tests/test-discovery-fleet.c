@@ -375,6 +375,7 @@ test_fetch (void)
     {
       JsonObject *node = json_array_get_object_element (array, i);
       const char *name = json_object_get_string_member (node, "name");
+      const char *state;
       g_autofree char *address = NULL;
 
       /* Every node, once, at its own port, with its figures. */
@@ -389,7 +390,10 @@ test_fetch (void)
           continue;
         }
       g_assert_true (json_object_get_boolean_member (node, "reachable"));
-      g_assert_cmpstr (json_object_get_string_member (node, "state"), ==, "online");
+      /* Stale is a node whose last figures are a little old (a machine too busy for the
+       * simulator to keep time, as under AddressSanitizer): they are still shown. */
+      state = json_object_get_string_member (node, "state");
+      g_assert_true (g_str_equal (state, "online") || g_str_equal (state, "stale"));
       g_assert_true (JSON_NODE_HOLDS_VALUE (json_object_get_member (node, "cpu_percent")));
       g_assert_true (JSON_NODE_HOLDS_VALUE (json_object_get_member (node, "uptime")));
       g_assert_true (JSON_NODE_HOLDS_ARRAY (json_object_get_member (node, "load")));
