@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "seye-error.h"
+#include "seye-sanitize.h"
 #include "seye-tags.h"
 
 /* A tag's bytes are checked here, whoever sent them: a tag that passes is
@@ -59,13 +60,10 @@ seye_tags_check (const char * const  *tags,
 
       if (!seye_tag_is_valid (tag))
         {
-          g_autofree char *shown = g_utf8_make_valid (tag, MIN (strlen (tag), 64));
+          g_autofree char *shown = seye_sanitize_display (tag);
 
-          for (char *p = shown; *p != '\0'; p++)
-            if ((guchar) *p < 0x20 || *p == 0x7f)
-              *p = '?';
           g_set_error (error, SEYE_ERROR, SEYE_ERROR_CONFIG,
-                       "tag “%s” is not usable: use 1 to %d of a-z, 0-9, “-”, “_” and “.”",
+                       "tag “%.64s” is not usable: use 1 to %d of a-z, 0-9, “-”, “_” and “.”",
                        shown, SEYE_TAG_MAX_LENGTH);
           return FALSE;
         }
