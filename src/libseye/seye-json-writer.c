@@ -68,16 +68,22 @@ seye_json_write_string (GString    *str,
         {
           gunichar u = g_utf8_get_char_validated (p, -1);
 
-          if (u != (gunichar) -1 && u != (gunichar) -2 && seye_sanitize_is_hidden (u))
+          /* Not UTF-8 (json-glib decodes a lone "\ud800" to such bytes): JSON
+           * carries text, so each such byte is U+FFFD, and the output stays JSON. */
+          if (u == (gunichar) -1 || u == (gunichar) -2)
             {
-              if (u > 0xffff)
-                g_string_append_printf (str, "\\u%04x\\u%04x",
-                                        0xd800 + ((u - 0x10000) >> 10), 0xdc00 + ((u - 0x10000) & 0x3ff));
-              else
-                g_string_append_printf (str, "\\u%04x", u);
-              p = g_utf8_next_char (p) - 1;
+              g_string_append (str, "\\ufffd");
               continue;
             }
+          if (seye_sanitize_is_hidden (u) && u > 0xffff)
+            g_string_append_printf (str, "\\u%04x\\u%04x",
+                                    0xd800 + ((u - 0x10000) >> 10), 0xdc00 + ((u - 0x10000) & 0x3ff));
+          else if (seye_sanitize_is_hidden (u))
+            g_string_append_printf (str, "\\u%04x", u);
+          else
+            g_string_append_len (str, p, g_utf8_next_char (p) - p);
+          p = g_utf8_next_char (p) - 1;
+          continue;
         }
 
       switch (c)
