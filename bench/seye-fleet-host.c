@@ -55,6 +55,7 @@ struct _SeyeFleetHost
   GPtrArray       *streams;         /* SoupServerMessage: the /v1/stream answers under way */
   gboolean         heartbeat;       /* a stream of this node may be quiet for the heartbeat */
   gboolean         offline;
+  gint64           served_us;       /* monotonic: when a sample last went out (stream or poll) */
 };
 
 /* Responses --------------------------------------------------------------- */
@@ -126,6 +127,7 @@ route_metrics (SeyeFleetHost     *self,
                GHashTable        *query)
 {
   respond_bytes (msg, SOUP_STATUS_OK, JSON_TYPE, seye_sample_get_json (self->latest));
+  self->served_us = g_get_monotonic_time ();
 }
 
 static void
@@ -142,6 +144,7 @@ route_prometheus (SeyeFleetHost     *self,
     }
 
   respond_bytes (msg, SOUP_STATUS_OK, SEYE_PROMETHEUS_CONTENT_TYPE, self->prometheus);
+  self->served_us = g_get_monotonic_time ();
 }
 
 static void
@@ -608,7 +611,23 @@ seye_fleet_host_tick (SeyeFleetHost *self,
     self->first_tick = tick;
 
   if (!self->offline && seye_agent_stream_get_n_subscribers (self->stream) > 0)
-    seye_agent_stream_publish (self->stream, sample);
+    {
+      seye_agent_stream_publish (self->stream, sample);
+      self->served_us = g_get_monotonic_time ();
+    }
+}
+
+/**
+ * seye_fleet_host_get_served_time:
+ *
+ * When (monotonic µs) a sample of this node last went out to a client, in a
+ * stream or as an answer to /v1/metrics or /metrics; 0 if never. The bench
+ * uses it to check that a client under test really follows every node.
+ */
+gint64
+seye_fleet_host_get_served_time (SeyeFleetHost *self)
+{
+  return self->served_us;
 }
 
 /**

@@ -27,6 +27,7 @@ guint16        seye_fleet_host_get_port    (SeyeFleetHost  *self);
 SeyeFleetNode *seye_fleet_host_get_node    (SeyeFleetHost  *self);
 gboolean       seye_fleet_host_is_offline  (SeyeFleetHost  *self);
 guint          seye_fleet_host_get_n_streams (SeyeFleetHost *self);
+gint64         seye_fleet_host_get_served_time (SeyeFleetHost *self);
 void           seye_fleet_host_tick        (SeyeFleetHost  *self,
                                             gint64          tick);
 void           seye_fleet_host_say_goodbye (SeyeFleetHost  *self);

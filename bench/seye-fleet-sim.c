@@ -8,6 +8,7 @@
  *                  [--offline F] [--offline-every S] [--offline-for S]
  *                  [--bind ADDRESS] [--base-port P | --port 0] [--list FILE]
  *                  [--prefix NAME] [--history S] [--announce] [--no-tags]
+ *                  [--stats FILE]
  *
  * Each node is a port of its own (consecutive from --base-port, or free ones
  * with --port 0) with its own node id, name ("sim-0001"…) and machine, and
@@ -22,6 +23,12 @@
  * (or into --list FILE, written whole once every node listens); messages go to
  * standard error. SIGTERM or SIGINT: every stream ends with the goodbye line,
  * the announcements are withdrawn, and it exits with 0.
+ *
+ * --stats FILE: every second, FILE is replaced by one line "served S online O
+ * streams T nodes N": S of the O nodes online had a sample go out to a client
+ * (a stream line, or an answer to /v1/metrics or /metrics) in the last
+ * STATS_WINDOW_S seconds. A bench reads it to check that the program under
+ * test really follows every node, not only that it runs.
  */
 #define G_LOG_DOMAIN "seye-fleet-sim"
 
@@ -41,6 +48,7 @@
 #define MAX_NODES     20000
 #define WAKE_MS       100          /* the clock looks for nodes whose sample is due this often */
 #define GOODBYE_MS    250
+#define STATS_WINDOW_S 3
 
 static int opt_nodes = 100;
 static double opt_interval = 1.0;
@@ -58,6 +66,7 @@ static char *opt_prefix = (char *) "sim";
 static double opt_history = 900;
 static gboolean opt_announce;
 static gboolean opt_no_tags;
+static char *opt_stats;
 
 static const GOptionEntry entries[] = {
   { "nodes", 'n', 0, G_OPTION_ARG_INT, &opt_nodes, "How many nodes (default 100)", "N" },
@@ -89,6 +98,9 @@ static const GOptionEntry entries[] = {
   { "no-tags", 0, 0, G_OPTION_ARG_NONE, &opt_no_tags,
     "Give the nodes no tags (by default a role, web, db, build, gpu or storage, and a rack, "
     "r1 to r8)", NULL },
+  { "stats", 0, 0, G_OPTION_ARG_FILENAME, &opt_stats,
+    "Every second, write into FILE how many online nodes had a sample go out to a client in the "
+    "last 3 s", "FILE" },
   { NULL }
 };
 
@@ -101,6 +113,7 @@ typedef struct
   gint64         start_ms;    /* Unix time of tick 0 */
   gint64         start_us;    /* the same on the monotonic clock */
   guint          clock;
+  guint          stats;
   guint          stopping;
 } Fleet;
 
@@ -195,6 +208,39 @@ clock_cb (gpointer data)
 
       if (since_first >= 0)
         seye_fleet_host_tick (host, (gint64) floor (since_first / (opt_interval * 1000)));
+    }
+
+  return G_SOURCE_CONTINUE;
+}
+
+/* --stats: "served S online O streams T nodes N", rewritten whole each second. */
+static gboolean
+stats_cb (gpointer data)
+{
+  Fleet *fleet = data;
+  gint64 since = g_get_monotonic_time () - STATS_WINDOW_S * G_USEC_PER_SEC;
+  guint served = 0, online = 0, streams = 0;
+  g_autofree char *line = NULL;
+  g_autoptr (GError) error = NULL;
+
+  for (guint i = 0; i < fleet->hosts->len; i++)
+    {
+      SeyeFleetHost *host = fleet->hosts->pdata[i];
+
+      if (seye_fleet_host_is_offline (host))
+        continue;
+      online++;
+      served += seye_fleet_host_get_served_time (host) >= since;
+      streams += seye_fleet_host_get_n_streams (host);
+    }
+
+  line = g_strdup_printf ("served %u online %u streams %u nodes %u\n",
+                          served, online, streams, fleet->hosts->len);
+  if (!g_file_set_contents (opt_stats, line, -1, &error))
+    {
+      g_warning ("--stats: %s; no more statistics", error->message);
+      fleet->stats = 0;
+      return G_SOURCE_REMOVE;
     }
 
   return G_SOURCE_CONTINUE;
@@ -392,6 +438,8 @@ main (int   argc,
   loop = g_main_loop_new (NULL, FALSE);
   fleet.loop = loop;
   fleet.clock = g_timeout_add_full (G_PRIORITY_HIGH, WAKE_MS, clock_cb, &fleet, NULL);
+  if (opt_stats != NULL)
+    fleet.stats = g_timeout_add_seconds (1, stats_cb, &fleet);
   sigterm = g_unix_signal_add (SIGTERM, quit_cb, &fleet);
   sigint = g_unix_signal_add (SIGINT, quit_cb, &fleet);
 
@@ -400,6 +448,7 @@ main (int   argc,
   g_source_remove (sigterm);
   g_source_remove (sigint);
   g_clear_handle_id (&fleet.clock, g_source_remove);
+  g_clear_handle_id (&fleet.stats, g_source_remove);
   g_clear_pointer (&fleet.mdns, seye_fleet_mdns_free);
   g_ptr_array_unref (fleet.hosts);
   g_ptr_array_unref (fleet.nodes);
