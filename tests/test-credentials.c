@@ -14,6 +14,7 @@
 #include "seye-error.h"
 #include "seye-json.h"
 #include "seye-monitor.h"
+#include "seye-node-column.h"
 #include "seye-test-util.h"
 #include "test-credentials.h"
 
@@ -472,7 +473,8 @@ test_every_certificate_checked (void)
 }
 
 /* Open data over TLS, a token-wanting node, and pairings for other nodes in
- * memory: nothing is ever sent that was not asked for. */
+ * memory: nothing is ever sent that was not asked for. What its announcement
+ * says of its tags is shown, searched and grouped by before it is paired. */
 static void
 test_unpaired_sends_nothing (void)
 {
@@ -482,7 +484,10 @@ test_unpaired_sends_nothing (void)
   g_autoptr (SeyeMonitor) monitor = new_monitor ();
   g_autoptr (SeyeServiceInfo) info = announce ("1/0/secure", "secure-node", NODE_ID, fake->port,
                                                cert->fingerprint, TRUE);
+  g_autofree char *tags = NULL;
   SeyeNode *node;
+
+  info->txt.tags = g_strsplit ("web,eu-1", ",", -1);
 
   /* A pairing with another node, whose certificate this one does not have. */
   add_pairing (monitor, OTHER_ID, other->fingerprint, TOKEN);
@@ -496,6 +501,13 @@ test_unpaired_sends_nothing (void)
   g_assert_false (seye_node_get_paired (node));
   g_assert_cmpstr (seye_node_get_tls_fingerprint (node), ==, cert->fingerprint);
   g_assert_cmpint (seye_node_get_last_seen (node), >, 0);
+
+  g_assert_null (seye_node_get_info (node));
+  g_assert_cmpstr (seye_node_get_tags (node)[1], ==, "eu-1");
+  tags = seye_node_column_format (node, SEYE_NODE_COLUMN_TAGS);
+  g_assert_cmpstr (tags, ==, "web, eu-1");
+  g_assert_true (seye_node_column_matches (node, "tag:eu-1"));
+  g_assert_false (seye_node_column_matches (node, "tag:db"));
 
   /* Asked quietly, not retried in a loop nor shown offline. */
   seye_test_spin (1500);

@@ -252,11 +252,11 @@ seye_fleet_tile_get_group (SeyeFleetTile *self)
 gboolean
 seye_fleet_tile_update_group (SeyeFleetTile *self)
 {
-  const SeyeNodeInfo *info = seye_node_get_info (self->node);
+  const char * const *tags = seye_node_get_tags (self->node);
   g_autofree char *group = NULL;
 
-  if (info != NULL && info->tags != NULL && info->tags[0] != NULL)
-    group = seye_sanitize_display (info->tags[0]);
+  if (tags != NULL && tags[0] != NULL)
+    group = seye_sanitize_display (tags[0]);
 
   if (g_strcmp0 (group, self->group) == 0)
     return FALSE;

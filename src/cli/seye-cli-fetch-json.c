@@ -105,18 +105,21 @@ json_literal (JsonOut    *out,
   g_string_append (out->str, literal);
 }
 
-/* "tags": [...], [] for none (each checked by seye_tags_from_peer() as it came). */
+/* "tags": [...], [] for none (each checked by seye_tags_from_peer() as it came):
+ * the node's own, or its announcement's before it has answered. */
 static void
-json_tags (JsonOut            *out,
-           const SeyeNodeInfo *info)
+json_tags (JsonOut  *out,
+           SeyeNode *node)
 {
+  const char * const *tags = seye_node_get_tags (node);
+
   json_member (out, "tags");
   g_string_append_c (out->str, '[');
-  for (guint i = 0; info != NULL && info->tags != NULL && info->tags[i] != NULL; i++)
+  for (guint i = 0; tags != NULL && tags[i] != NULL; i++)
     {
       if (i > 0)
         g_string_append_c (out->str, ',');
-      seye_json_write_string (out->str, info->tags[i]);
+      seye_json_write_string (out->str, tags[i]);
     }
   g_string_append_c (out->str, ']');
 }
@@ -275,7 +278,7 @@ json_node_entry (JsonOut         *out,
     json_uint (out, "cores", seye_cli_node_n_cores (node));
   else
     json_literal (out, "cores", "null");
-  json_tags (out, info);
+  json_tags (out, node);
 
   if (sample == NULL)
     {

@@ -259,16 +259,15 @@ print_block (Fetch                *fetch,
              const SeyeAlertRules *rules)
 {
   SeyeSample *sample = seye_node_get_sample (node);
-  const SeyeNodeInfo *info = seye_node_get_info (node);
   g_autofree char *address = seye_cli_display_address (node);
   g_autofree char *name = seye_sanitize_display (seye_node_get_name (node));
   g_autofree char *problem = seye_sanitize_display (seye_cli_node_problem (node, TRUE));
   g_autofree char *status = seye_node_column_format_status (node, seye_clock_get_real_ms ());
 
   g_print ("%s%s%s%s (%s)\n", _("Node: "), paint (color, BOLD), name, paint (color, RESET), address);
-  if (info != NULL && info->tags != NULL)
+  if (seye_node_get_tags (node) != NULL)
     {
-      g_autofree char *tags = g_strjoinv (", ", info->tags);
+      g_autofree char *tags = g_strjoinv (", ", (GStrv) seye_node_get_tags (node));
 
       g_print ("%s%s\n", _("Tags: "), tags);
     }

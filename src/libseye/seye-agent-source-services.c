@@ -94,6 +94,7 @@ seye_agent_source_add_service (SeyeAgentSource       *self,
       peer = _seye_agent_source_new_peer (self, key, info->name, FALSE);
       g_hash_table_insert (peer->services, g_strdup (info->key), seye_service_info_copy (info));
       g_hash_table_insert (self->service_owner, g_strdup (info->key), peer);
+      _seye_node_set_announced_tags (peer->node, (const char * const *) info->txt.tags);
       _seye_agent_source_choose_endpoint (self, peer);
       _seye_agent_source_add_peer (self, peer);
       return;
@@ -104,6 +105,7 @@ seye_agent_source_add_service (SeyeAgentSource       *self,
   peer->gone_since = 0;
   if (seye_node_get_info (peer->node) == NULL)
     _seye_node_set_name (peer->node, info->name);
+  _seye_node_set_announced_tags (peer->node, (const char * const *) info->txt.tags);
 
   if (g_strcmp0 (peer->service_key, info->key) == 0)
     {

@@ -425,9 +425,9 @@ seye_node_column_format (SeyeNode       *node,
     /* Checked as they came (seye_tags_from_peer()): a-z, 0-9, "-", "_", ".". */
     case SEYE_NODE_COLUMN_TAGS:
       {
-        const SeyeNodeInfo *info = seye_node_get_info (node);
+        const char * const *tags = seye_node_get_tags (node);
 
-        return info != NULL && info->tags != NULL ? g_strjoinv (", ", info->tags) : g_strdup ("");
+        return tags != NULL ? g_strjoinv (", ", (GStrv) tags) : g_strdup ("");
       }
 
     case SEYE_NODE_COLUMN_HISTORY:
@@ -504,7 +504,7 @@ term_matches (SeyeNode           *node,
               const SeyeNodeInfo *info,
               const char         *term)
 {
-  const char * const *tags = info != NULL ? (const char * const *) info->tags : NULL;
+  const char * const *tags = seye_node_get_tags (node);
 
   if (g_str_has_prefix (term, "tag:"))
     return term[4] != '\0' ? seye_tags_contain (tags, term + 4) : tags != NULL && tags[0] != NULL;

@@ -32,6 +32,7 @@ struct _SeyeNode
   guint            paired : 1;
   char            *conflict;
   double           polled_every;   /* seconds between samples when fewer than asked; 0 */
+  GStrv            announced_tags; /* from the mDNS TXT record, until /v1/node says */
 };
 
 
@@ -55,6 +56,8 @@ void      _seye_node_set_polled_every (SeyeNode        *self,
                                    double               seconds);
 void      _seye_node_set_info     (SeyeNode            *self,
                                    const SeyeNodeInfo  *info);
+void      _seye_node_set_announced_tags (SeyeNode      *self,
+                                   const char * const  *tags);
 void      _seye_node_set_error    (SeyeNode            *self,
                                    const char          *error);
 void      _seye_node_set_manual   (SeyeNode            *self,

@@ -66,6 +66,7 @@ seye_node_finalize (GObject *object)
   g_clear_pointer (&self->host, g_free);
   g_clear_pointer (&self->conflict, g_free);
   g_clear_pointer (&self->tls_fingerprint, g_free);
+  g_clear_pointer (&self->announced_tags, g_strfreev);
   seye_alert_rules_clear (&self->rules);
 
   G_OBJECT_CLASS (seye_node_parent_class)->finalize (object);
@@ -488,6 +489,23 @@ _seye_node_set_info (SeyeNode           *self,
     _seye_node_set_name (self, info->name);
 }
 
+/* What the node's mDNS announcement says of its tags: shown while the node
+ * has not answered /v1/node (one that must be paired first), then the
+ * node's own word wins. Checked as they came (seye_tags_from_peer()). */
+void
+_seye_node_set_announced_tags (SeyeNode           *self,
+                               const char * const *tags)
+{
+  if (seye_tags_equal ((const char * const *) self->announced_tags, tags))
+    return;
+
+  g_strfreev (self->announced_tags);
+  self->announced_tags = tags != NULL && tags[0] != NULL ? g_strdupv ((GStrv) tags) : NULL;
+
+  if (self->info == NULL)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_INFO]);
+}
+
 void
 _seye_node_set_error (SeyeNode   *self,
                       const char *error)
@@ -680,6 +698,27 @@ seye_node_get_info (SeyeNode *self)
   g_return_val_if_fail (SEYE_IS_NODE (self), NULL);
 
   return self->info;
+}
+
+/**
+ * seye_node_get_tags:
+ *
+ * The node's tags ("web", "eu-1"): what it says in /v1/node, or before it has
+ * answered (a node that must be paired first), what its mDNS announcement
+ * said. Each is 1 to 32 of a-z, 0-9, "-", "_" and "." (seye-tags.h).
+ *
+ * Returns: (transfer none) (nullable) (array zero-terminated=1): the tags, or
+ *   NULL for none.
+ */
+const char * const *
+seye_node_get_tags (SeyeNode *self)
+{
+  g_return_val_if_fail (SEYE_IS_NODE (self), NULL);
+
+  if (self->info != NULL)
+    return (const char * const *) self->info->tags;
+
+  return (const char * const *) self->announced_tags;
 }
 
 /**

@@ -66,6 +66,7 @@ const char         *seye_node_get_name          (SeyeNode *self);
 const char         *seye_node_get_address       (SeyeNode *self);
 SeyeNodeState       seye_node_get_state         (SeyeNode *self);
 const SeyeNodeInfo *seye_node_get_info          (SeyeNode *self);
+const char * const *seye_node_get_tags          (SeyeNode *self);
 SeyeSample         *seye_node_get_sample        (SeyeNode *self);
 SeyeSample         *seye_node_get_details       (SeyeNode *self);
 SeyeHistory        *seye_node_get_history       (SeyeNode *self);
