@@ -43,6 +43,12 @@
 #define FD_RESERVE         128   /* descriptors left to the program itself */
 #define REQUEST_CONNS      256   /* the request session's connections, at most */
 #define REQUEST_HEADROOM   16    /* of those, kept for asks, pairing and probes */
+/* Histories fetched at once. A node's /v1/history is some 200 KB of JSON, all
+ * of it held until decoded: a thousand nodes starting together made ~190 MB of
+ * answers at once, and the heap never gave those pages back (the app stayed
+ * at ~280 MB). Eight at a time fill a thousand nodes' graphs within seconds
+ * all the same, while their streams already bring the present. */
+#define HISTORY_AT_ONCE    8
 
 /* A session as every one of the source's: no proxy, and no TLS database, so
  * that every certificate comes to "accept-certificate", where
@@ -122,40 +128,69 @@ send_admitted (SeyeAgentSource  *self,
 {
   request->admitted = TRUE;
   self->admitted++;
+  self->admitted_history += request->kind == REQUEST_HISTORY;
   _seye_agent_request_send (self, request);
 }
 
-/* Sends @request (not a stream) now if a connection is free, else when one frees. */
+static gboolean
+is_history (SeyeAgentRequest *request)
+{
+  return request->kind == REQUEST_HISTORY;
+}
+
+/* Sends @request (not a stream) now if a connection is free (and, for a
+ * history, if fewer than HISTORY_AT_ONCE are under way), else when one frees. */
 void
 _seye_agent_source_admit (SeyeAgentSource  *self,
                           SeyeAgentRequest *request)
 {
-  if (self->admitted >= request_slots (self))
-    g_queue_push_tail (&self->waiting, request);
+  if (is_history (request) && self->admitted_history >= HISTORY_AT_ONCE)
+    g_queue_push_tail (&self->waiting_history, request);
+  else if (self->admitted >= request_slots (self))
+    g_queue_push_tail (is_history (request) ? &self->waiting_history : &self->waiting, request);
   else
     send_admitted (self, request);
 }
 
-/* An admitted request ended: the next ones go. */
+/* The next request of @queue that was not cancelled while it waited (its node
+ * removed, or asked again), or NULL. */
+static SeyeAgentRequest *
+next_waiting (GQueue *queue)
+{
+  SeyeAgentRequest *request;
+
+  while ((request = g_queue_pop_head (queue)) != NULL)
+    {
+      if (!g_cancellable_is_cancelled (request->cancellable))
+        return request;
+      _seye_agent_request_free (request);
+    }
+
+  return NULL;
+}
+
+/* An admitted request ended: the next ones go, the other requests before
+ * histories (a node's present before its past). */
 void
-_seye_agent_source_release (SeyeAgentSource *self)
+_seye_agent_source_release (SeyeAgentSource  *self,
+                            SeyeAgentRequest *ended)
 {
   SeyeAgentRequest *request;
 
   g_return_if_fail (self->admitted > 0);
   self->admitted--;
-
-  while (self->admitted < request_slots (self) && (request = g_queue_pop_head (&self->waiting)) != NULL)
+  if (is_history (ended))
     {
-      /* Its node was removed, or asked again, while it waited. */
-      if (g_cancellable_is_cancelled (request->cancellable))
-        {
-          _seye_agent_request_free (request);
-          continue;
-        }
-
-      send_admitted (self, request);
+      g_return_if_fail (self->admitted_history > 0);
+      self->admitted_history--;
     }
+
+  while (self->admitted < request_slots (self) && (request = next_waiting (&self->waiting)) != NULL)
+    send_admitted (self, request);
+
+  while (self->admitted < request_slots (self) && self->admitted_history < HISTORY_AT_ONCE &&
+         (request = next_waiting (&self->waiting_history)) != NULL)
+    send_admitted (self, request);
 }
 
 void
@@ -164,6 +199,8 @@ _seye_agent_source_clear_waiting (SeyeAgentSource *self)
   SeyeAgentRequest *request;
 
   while ((request = g_queue_pop_head (&self->waiting)) != NULL)
+    _seye_agent_request_free (request);
+  while ((request = g_queue_pop_head (&self->waiting_history)) != NULL)
     _seye_agent_request_free (request);
 }
 

@@ -78,7 +78,9 @@ struct _SeyeAgentSource
   guint            stream_budget;  /* streams the open-file limit leaves room for */
   guint            turns;          /* polled nodes take a sample every so many intervals */
   guint            admitted;       /* requests on the request session now */
+  guint            admitted_history; /* of those, /v1/history: HISTORY_AT_ONCE at most */
   GQueue           waiting;        /* SeyeAgentRequest: to be sent when one of those ends */
+  GQueue           waiting_history; /* the same for /v1/history, behind the others */
 
   double           interval;
   double           grace_time;
@@ -202,7 +204,8 @@ void               _seye_agent_source_plan_connections  (SeyeAgentSource       *
 gboolean           _seye_agent_source_stream_room       (SeyeAgentSource       *self);
 void               _seye_agent_source_admit             (SeyeAgentSource       *self,
                                                          SeyeAgentRequest      *request);
-void               _seye_agent_source_release           (SeyeAgentSource       *self);
+void               _seye_agent_source_release           (SeyeAgentSource       *self,
+                                                         SeyeAgentRequest      *request);
 void               _seye_agent_source_clear_waiting     (SeyeAgentSource       *self);
 double             _seye_agent_source_poll_delay        (SeyeAgentSource       *self,
                                                          SeyeAgentPeer         *peer);

@@ -22,7 +22,7 @@ _seye_agent_request_free (SeyeAgentRequest *request)
       /* Its connection is free for the next one. */
       request->admitted = FALSE;
       if (self != NULL)
-        _seye_agent_source_release (self);
+        _seye_agent_source_release (self, request);
     }
 
   g_clear_pointer (&request->tls_check, _seye_tls_check_free);
