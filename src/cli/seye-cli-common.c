@@ -424,3 +424,19 @@ seye_cli_describe_ask_error (SeyeNode     *node,
 
   return seye_sanitize_display (error->message);
 }
+
+/* @text in a column @width characters wide, aligned left or @right. */
+void
+seye_cli_append_padded (GString    *line,
+                        const char *text,
+                        guint       width,
+                        gboolean    right)
+{
+  glong len = g_utf8_strlen (text, -1);
+  guint pad = len < (glong) width ? width - (guint) len : 0;
+
+  if (right)
+    g_string_append_printf (line, "%*s%s", pad, "", text);
+  else
+    g_string_append_printf (line, "%s%*s", text, pad, "");
+}

@@ -402,21 +402,6 @@ table_row (SeyeNode *node)
   return row;
 }
 
-static void
-append_padded (GString    *line,
-               const char *text,
-               guint       width,
-               gboolean    right)
-{
-  glong len = g_utf8_strlen (text, -1);
-  guint pad = len < (glong) width ? width - (guint) len : 0;
-
-  if (right)
-    g_string_append_printf (line, "%*s%s", pad, "", text);
-  else
-    g_string_append_printf (line, "%s%*s", text, pad, "");
-}
-
 /* The node's processes under its row, indented, or why there are none. */
 static void
 print_table_processes (Fetch    *fetch,
@@ -494,7 +479,7 @@ print_table (Fetch     *fetch,
             g_string_append (line, "  ");
           if (bad && (c == COL_STATUS || c == COL_ERROR))
             g_string_append (line, paint (color, RED));
-          append_padded (line, row[c], c == last ? 0 : widths[c], col_right_aligned (c));
+          seye_cli_append_padded (line, row[c], c == last ? 0 : widths[c], col_right_aligned (c));
           if (bad && (c == COL_STATUS || c == COL_ERROR))
             g_string_append (line, paint (color, RESET));
         }
