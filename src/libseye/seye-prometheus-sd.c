@@ -189,9 +189,11 @@ write_target (GString                    *str,
 char *
 seye_prometheus_sd_write (GPtrArray *targets)
 {
-  g_autoptr (GPtrArray) sorted = g_ptr_array_copy (targets, NULL, NULL);
+  g_autoptr (GPtrArray) sorted = g_ptr_array_sized_new (targets->len);
   GString *str = g_string_new ("[");
 
+  /* Borrowed: a copy of @targets would take its free function along. */
+  g_ptr_array_extend (sorted, targets, NULL, NULL);
   seye_prometheus_targets_sort (sorted);
 
   for (guint i = 0; i < sorted->len; i++)
