@@ -28,6 +28,7 @@ typedef struct
   char                              *write_error;  /* the last failure, said once */
   guint                              update_id;
   gboolean                           settled;      /* the first discovery is over: FILE may be written */
+  gboolean                           wrote;        /* FILE was written by this run */
   gboolean                           available;    /* discovery was on at the last look */
 } Watch;
 
@@ -142,10 +143,11 @@ write_if_changed (Watch *self)
       return;
     }
 
-  if (self->write_error != NULL || self->written == NULL)
+  if (self->write_error != NULL || !self->wrote)
     say (g_dngettext (NULL, "wrote %s: %u target", "wrote %s: %u targets", list->len),
          self->shown_path, list->len);
   g_clear_pointer (&self->write_error, g_free);
+  self->wrote = TRUE;
   g_free (self->written);
   self->written = g_steal_pointer (&contents);
 }
