@@ -10,6 +10,7 @@
 #include "seye-test-http.h"    /* fake servers in the test process */
 #include "seye-test-mdns.h"    /* the shared avahi-daemon (tests/mdns-stack.sh) */
 #include "seye-test-netns.h"   /* separate hosts (tests/netns-stack.sh) */
+#include "seye-test-process.h" /* programs in the background, their stderr in a file */
 #include "seye-test-sim.h"     /* the fleet simulator (bench/seye-fleet-sim) */
 #include "seye-test-socket.h"  /* raw HTTP on a socket */
 #include "seye-test-wait.h"    /* the main loop run until something holds; node waiters */

@@ -14,7 +14,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "seye-test-hostile.h"
 #include "seye-test-util.h"
 
 #define GRACE "5"
@@ -30,55 +29,6 @@ typedef struct
   SoupSession   *session;
   guint16        port;         /* Prometheus' */
 } Fixture;
-
-static GSubprocess *
-spawn_logged (const char         *log_path,
-              const char * const *argv)
-{
-  g_autoptr (GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE);
-  g_autoptr (GError) error = NULL;
-  GSubprocess *process;
-
-  g_subprocess_launcher_set_stderr_file_path (launcher, log_path);
-  /* Dies with the test: an aborted run leaves no Prometheus behind. */
-  g_subprocess_launcher_set_child_setup (launcher, seye_test_die_with_parent, NULL, NULL);
-  process = g_subprocess_launcher_spawnv (launcher, argv, &error);
-  g_assert_no_error (error);
-
-  return process;
-}
-
-static void
-stop_process (GSubprocess **process)
-{
-  if (*process == NULL)
-    return;
-
-  g_subprocess_send_signal (*process, SIGTERM);
-  g_subprocess_wait (*process, NULL, NULL);
-  g_clear_object (process);
-}
-
-static gboolean
-wake_cb (gpointer data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
-/* seye_test_wait_until() for a condition no event of this process announces
- * (a file, another process' answer): looked at every 200 ms. */
-static gboolean
-poll_until (gboolean (*condition) (gpointer data),
-            gpointer   data,
-            guint      timeout_ms)
-{
-  guint wake = g_timeout_add (200, wake_cb, NULL);
-  gboolean met = seye_test_wait_until (condition, data, timeout_ms);
-
-  g_source_remove (wake);
-
-  return met;
-}
 
 static guint16
 free_port (void)
@@ -207,8 +157,8 @@ left_file_cb (gpointer data)
 static void
 fixture_clear (Fixture *fixture)
 {
-  stop_process (&fixture->discover);
-  stop_process (&fixture->prometheus);
+  seye_test_process_stop (&fixture->discover);
+  seye_test_process_stop (&fixture->prometheus);
   g_clear_object (&fixture->session);
   if (fixture->dir != NULL)
     seye_test_remove_tree (fixture->dir);
@@ -330,10 +280,10 @@ start_prometheus (Fixture *fixture)
   {
     const char *argv[] = { prometheus, config_arg, db_arg, listen_arg, NULL };
 
-    fixture->prometheus = spawn_logged (fixture->prometheus_log, argv);
+    fixture->prometheus = seye_test_process_spawn (fixture->prometheus_log, argv);
   }
 
-  if (!poll_until (prometheus_ready_cb, fixture, 60000))
+  if (!seye_test_poll_until (prometheus_ready_cb, fixture, 60000))
     {
       dump_logs (fixture);
       g_error ("prometheus did not become ready within 60 s (its log is above)");
@@ -421,7 +371,7 @@ test_scrape (void)
     const char *argv[] = { g_getenv ("SEYE_CLI"), "discover", "--format", "prometheus", "--watch",
                            "--output", fixture.targets, "--grace", GRACE, NULL };
 
-    fixture.discover = spawn_logged (fixture.discover_log, argv);
+    fixture.discover = seye_test_process_spawn (fixture.discover_log, argv);
   }
 
   make_tls_state (tls_state, name_b);
@@ -436,7 +386,7 @@ test_scrape (void)
   target_a = g_strdup_printf ("\"127.0.0.1:%u\"", a->port);
   step ("agents started");
 
-  if (!poll_until (scraped_cb, &scraped_a, 90000) || !poll_until (scraped_cb, &scraped_b, 90000))
+  if (!seye_test_poll_until (scraped_cb, &scraped_a, 90000) || !seye_test_poll_until (scraped_cb, &scraped_b, 90000))
     {
       g_autofree char *targets = prometheus_get (&fixture, "/api/v1/targets");
 
@@ -491,7 +441,7 @@ test_scrape (void)
   contents = read_targets (&fixture);
   g_assert_nonnull (strstr (contents, target_a));
   gone_a.needle = target_a;
-  if (!poll_until (left_file_cb, &gone_a, 60000))
+  if (!seye_test_poll_until (left_file_cb, &gone_a, 60000))
     {
       dump_logs (&fixture);
       g_error ("the stopped agent did not leave the file within 60 s");
@@ -522,282 +472,6 @@ test_scrape (void)
   fixture_clear (&fixture);
 }
 
-/* Without Prometheus ------------------------------------------------------------ */
-
-/* The file_sd groups of @json whose node label starts with @prefix; every label
- * name of the whole file valid, every value text. */
-static GPtrArray *
-groups_of (JsonParser *parser,
-           const char *json,
-           const char *prefix)
-{
-  g_autoptr (GError) error = NULL;
-  GPtrArray *groups = g_ptr_array_new ();
-  JsonArray *array;
-
-  json_parser_load_from_data (parser, json, -1, &error);
-  g_assert_no_error (error);
-  array = json_node_get_array (json_parser_get_root (parser));
-
-  for (guint i = 0; i < json_array_get_length (array); i++)
-    {
-      JsonObject *group = json_array_get_object_element (array, i);
-      JsonObject *labels = json_object_get_object_member (group, "labels");
-      g_autoptr (GList) names = json_object_get_members (labels);
-
-      g_assert_cmpuint (json_array_get_length (json_object_get_array_member (group, "targets")), ==, 1);
-      for (GList *l = names; l != NULL; l = l->next)
-        {
-          g_assert_true (g_regex_match_simple ("^[a-zA-Z_][a-zA-Z0-9_]*$", l->data, 0, 0));
-          g_assert_nonnull (json_object_get_string_member (labels, l->data));
-        }
-      if (g_str_has_prefix (json_object_get_string_member (labels, "node"), prefix))
-        g_ptr_array_add (groups, labels);
-    }
-
-  return groups;
-}
-
-static JsonObject *
-find_group (GPtrArray  *groups,
-            const char *node)
-{
-  for (guint i = 0; i < groups->len; i++)
-    if (g_strcmp0 (json_object_get_string_member (groups->pdata[i], "node"), node) == 0)
-      return groups->pdata[i];
-
-  return NULL;
-}
-
-/* A real agent and services announced with hostile names (as avahi-publish lets
- * anyone on the LAN do): one target each, names sanitised in the file and the
- * table, labels as the agent announced them. */
-static void
-test_once (void)
-{
-  g_autofree char *prefix = g_strdup_printf ("seye-sd1-%d", (int) getpid ());
-  g_autofree char *name_a = g_strconcat (prefix, "-a", NULL);
-  g_autofree char *id_a = seye_test_node_id (21);
-  g_autofree char *json = NULL;
-  g_autofree char *table = NULL;
-  g_autofree char *address_a = NULL;
-  g_autoptr (SeyeTestAgent) a = NULL;
-  g_autoptr (JsonParser) parser = json_parser_new ();
-  g_autoptr (GPtrArray) groups = NULL;
-  g_autoptr (GError) error = NULL;
-  GSubprocess *publishers[G_N_ELEMENTS (seye_test_hostile)] = { NULL };
-  const guint n = G_N_ELEMENTS (seye_test_hostile);
-  JsonObject *labels;
-
-  if (!seye_test_require_avahi ())
-    return;
-
-  a = seye_test_agent_start ("--name", name_a, "--node-id", id_a, "--tags", "web,eu-1", NULL);
-  address_a = g_strdup_printf ("127.0.0.1:%u", a->port);
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr (GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE |
-                                                                            G_SUBPROCESS_FLAGS_STDERR_SILENCE);
-      g_autofree char *node_id = seye_test_node_id (30 + i);
-      g_autofree char *id = g_strconcat ("id=", node_id, NULL);
-      g_autofree char *name = g_strdup_printf ("%s-%s %s", prefix, seye_test_hostile[i].kind,
-                                               seye_test_hostile[i].raw);
-
-      g_subprocess_launcher_set_child_setup (launcher, seye_test_die_with_parent, NULL, NULL);
-      publishers[i] = g_subprocess_launcher_spawn (launcher, &error, "avahi-publish", "-s", name,
-                                                   "_sorcerers-eye._tcp", "9", "txtvers=1", "api=1", id,
-                                                   "version=9.9", "tags=ok", NULL);
-      g_assert_no_error (error);
-    }
-
-  /* Until every one is announced (probing takes about a second; a loaded machine more). */
-  for (guint attempt = 0; attempt < 20; attempt++)
-    {
-      g_clear_pointer (&json, g_free);
-      g_clear_pointer (&groups, g_ptr_array_unref);
-      seye_test_run_cli (&json, NULL, "discover", "--format", "prometheus", "--discovery-time", "3", NULL);
-      groups = groups_of (parser, json, prefix);
-      if (groups->len == n + 1)
-        break;
-      seye_test_spin (500);
-    }
-  g_test_message ("%s", json);
-  g_assert_cmpuint (groups->len, ==, n + 1);
-  seye_test_assert_shown_safely ("discover --format prometheus", json);
-
-  labels = find_group (groups, name_a);
-  g_assert_nonnull (labels);
-  g_assert_cmpstr (json_object_get_string_member (labels, "node_id"), ==, id_a);
-  g_assert_cmpstr (json_object_get_string_member (labels, "agent_version"), ==, PACKAGE_VERSION);
-  g_assert_cmpstr (json_object_get_string_member (labels, "tags"), ==, ",web,eu-1,");
-  g_assert_cmpstr (json_object_get_string_member (labels, "scheme"), ==, "http");
-  g_assert_cmpstr (json_object_get_string_member (labels, "__scheme__"), ==, "http");
-  g_assert_cmpstr (json_object_get_string_member (labels, "__metrics_path__"), ==, "/metrics");
-  g_assert_nonnull (strstr (json, address_a));
-
-  for (guint i = 0; i < n; i++)
-    {
-      g_autofree char *shown = g_strdup_printf ("%s-%s %s", prefix, seye_test_hostile[i].kind,
-                                                seye_test_hostile[i].shown);
-
-      labels = find_group (groups, shown);
-      g_assert_nonnull (labels);
-      g_assert_cmpstr (json_object_get_string_member (labels, "agent_version"), ==, "9.9");
-      g_assert_cmpstr (json_object_get_string_member (labels, "tags"), ==, ",ok,");
-    }
-
-  /* The table: one row each, sanitised. */
-  g_assert_cmpint (seye_test_run_cli (&table, NULL, "discover", "--discovery-time", "3", NULL), ==, 0);
-  seye_test_assert_shown_safely ("discover", table);
-  g_assert_nonnull (strstr (table, "NAME"));
-  g_assert_nonnull (strstr (table, name_a));
-  g_assert_nonnull (strstr (table, "web,eu-1"));
-  for (guint i = 0; i < n; i++)
-    {
-      g_autofree char *shown = g_strdup_printf ("%s-%s %s", prefix, seye_test_hostile[i].kind,
-                                                seye_test_hostile[i].shown);
-
-      g_assert_nonnull (strstr (table, shown));
-      g_subprocess_force_exit (publishers[i]);
-      g_subprocess_wait (publishers[i], NULL, NULL);
-      g_object_unref (publishers[i]);
-    }
-}
-
-/* Targets by hand: labels from what the node says of itself (/v1/node), even a
- * hostile one, sanitised; --output writes what standard output would get. */
-static void
-test_hosts (void)
-{
-  g_autofree char *id = seye_test_node_id (40);
-  g_autoptr (SeyeTestAgent) agent = seye_test_agent_start ("--no-mdns", "--name", "by-hand", "--node-id", id,
-                                                           "--tags", "db", NULL);
-  g_autoptr (SeyeTestHostileAgent) hostile = seye_test_hostile_agent_start (agent->base_uri, NULL);
-  g_autofree char *host = g_strdup_printf ("127.0.0.1:%u", agent->port);
-  g_autofree char *hostile_host = g_strdup_printf ("127.0.0.1:%u", seye_test_hostile_agent_get_port (hostile));
-  g_autofree char *dir = g_dir_make_tmp ("seye-discover-XXXXXX", NULL);
-  g_autofree char *file = g_build_filename (dir, "targets.json", NULL);
-  g_autofree char *json = NULL;
-  g_autofree char *written = NULL;
-  g_autoptr (JsonParser) parser = json_parser_new ();
-  g_autoptr (GPtrArray) groups = NULL;
-  JsonObject *labels;
-
-  g_assert_cmpint (seye_test_run_cli (&json, NULL, "discover", "--format", "prometheus", "--no-discovery",
-                                      "--host", host, "--host", hostile_host, NULL), ==, 0);
-  g_test_message ("%s", json);
-  seye_test_assert_shown_safely ("discover --host", json);
-  groups = groups_of (parser, json, "");
-  g_assert_cmpuint (groups->len, ==, 2);
-
-  labels = find_group (groups, "by-hand");
-  g_assert_nonnull (labels);
-  g_assert_cmpstr (json_object_get_string_member (labels, "node_id"), ==, id);
-  g_assert_cmpstr (json_object_get_string_member (labels, "tags"), ==, ",db,");
-  g_assert_nonnull (strstr (json, host));
-  g_assert_nonnull (find_group (groups, SEYE_TEST_HOSTILE_NAME_SHOWN));
-
-  g_assert_cmpint (seye_test_run_cli (NULL, NULL, "discover", "--format", "prometheus", "--no-discovery",
-                                      "--host", host, "--host", hostile_host, "--output", file, NULL), ==, 0);
-  g_assert_true (g_file_get_contents (file, &written, NULL, NULL));
-  g_assert_cmpstr (written, ==, json);
-
-  seye_test_remove_tree (dir);
-}
-
-static void
-test_usage (void)
-{
-  const char *wrong[][8] = {
-    { "discover", "--format", "yaml", NULL },
-    { "discover", "--watch", "--format", "prometheus", NULL },
-    { "discover", "--output", "x.json", NULL },
-    { "discover", "--grace", "5", NULL },
-    { "discover", "--format", "prometheus", "--watch", "--output", "x.json", "--grace", "-1" },
-    { "discover", "--no-discovery", NULL },
-    { "discover", "extra", NULL },
-  };
-
-  for (guint i = 0; i < G_N_ELEMENTS (wrong); i++)
-    {
-      g_autofree char *err = NULL;
-
-      g_assert_cmpint (seye_test_run_cliv (NULL, &err, wrong[i]), ==, 2);
-      g_test_message ("%s", err);
-      g_assert_true (g_str_has_prefix (err, "seye discover: "));
-    }
-}
-
-typedef struct
-{
-  const char *path;
-  const char *needle;
-} Said;
-
-static gboolean
-said_cb (gpointer data)
-{
-  Said *said = data;
-  g_autofree char *text = NULL;
-
-  return g_file_get_contents (said->path, &text, NULL, NULL) && strstr (text, said->needle) != NULL;
-}
-
-/* --watch over the file of a previous run keeps its targets (a restart does not
- * empty it); a file that holds something else is refused and left alone; a file
- * that cannot be written is said so, and the command keeps running. */
-static void
-test_watch_file (void)
-{
-  g_autofree char *id = seye_test_node_id (41);
-  g_autoptr (SeyeTestAgent) agent = seye_test_agent_start ("--no-mdns", "--name", "watched", "--node-id", id, NULL);
-  g_autofree char *host = g_strdup_printf ("127.0.0.1:%u", agent->port);
-  g_autofree char *dir = g_dir_make_tmp ("seye-discover-XXXXXX", NULL);
-  g_autofree char *file = g_build_filename (dir, "targets.json", NULL);
-  g_autofree char *log = g_build_filename (dir, "discover.log", NULL);
-  g_autofree char *missing = g_build_filename (dir, "no-such-dir", "targets.json", NULL);
-  g_autofree char *contents = NULL;
-  g_autofree char *err = NULL;
-  const char *previous = "[\n  {\"targets\": [\"127.0.0.1:9\"], \"labels\": {\"node\": \"old-node\"}}\n]\n";
-  const char *yaml = "scrape_configs:\n  - job_name: seye\n";
-  const char *argv[] = { g_getenv ("SEYE_CLI"), "discover", "--format", "prometheus", "--watch", "--no-discovery",
-                         "--host", host, "--output", file, NULL };
-  Said wrote = { log, "wrote " };
-  GSubprocess *watch;
-
-  /* Another file: refused, untouched. */
-  g_assert_true (g_file_set_contents (file, yaml, -1, NULL));
-  g_assert_cmpint (seye_test_run_cli (NULL, &err, "discover", "--format", "prometheus", "--watch",
-                                      "--no-discovery", "--host", host, "--output", file, NULL), ==, 2);
-  g_test_message ("%s", err);
-  g_assert_nonnull (strstr (err, "holds something else than Prometheus file_sd targets"));
-  g_assert_true (g_file_get_contents (file, &contents, NULL, NULL));
-  g_assert_cmpstr (contents, ==, yaml);
-
-  /* A previous run's file: its target stays beside the new one. */
-  g_assert_true (g_file_set_contents (file, previous, -1, NULL));
-  watch = spawn_logged (log, argv);
-  g_assert_true (poll_until (said_cb, &wrote, 30000));
-  g_clear_pointer (&contents, g_free);
-  g_assert_true (g_file_get_contents (file, &contents, NULL, NULL));
-  g_test_message ("%s", contents);
-  g_assert_nonnull (strstr (contents, "\"old-node\""));
-  g_assert_nonnull (strstr (contents, "\"watched\""));
-  stop_process (&watch);
-
-  /* Not writable: said, in words, and still running until stopped. */
-  argv[9] = missing;
-  wrote.needle = "cannot write";
-  watch = spawn_logged (log, argv);
-  g_assert_true (poll_until (said_cb, &wrote, 30000));
-  g_subprocess_send_signal (watch, SIGTERM);
-  g_subprocess_wait (watch, NULL, NULL);
-  g_assert_cmpint (g_subprocess_get_exit_status (watch), ==, 0);
-  g_object_unref (watch);
-
-  seye_test_remove_tree (dir);
-}
-
 int
 main (int    argc,
       char **argv)
@@ -805,10 +479,6 @@ main (int    argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/seye/discover/prometheus/scrape", test_scrape);
-  g_test_add_func ("/seye/discover/once", test_once);
-  g_test_add_func ("/seye/discover/hosts", test_hosts);
-  g_test_add_func ("/seye/discover/usage", test_usage);
-  g_test_add_func ("/seye/discover/watch-file", test_watch_file);
 
   return g_test_run ();
 }

@@ -20,6 +20,8 @@ G_BEGIN_DECLS
  */
 
 #define SEYE_CLI_DISCOVER_DEFAULT_GRACE 300.0   /* seconds a gone agent stays in the file */
+#define SEYE_CLI_DISCOVER_RESETTLE      10      /* seconds nothing leaves once avahi-daemon is back:
+                                                   the agents announce themselves again */
 
 typedef struct
 {
@@ -33,6 +35,7 @@ typedef struct
   GHashTable *services;     /* browser key → SeyeServiceInfo: what mDNS says now */
   GHashTable *entries;      /* key → SeyeCliDiscoverEntry: what the file holds */
   gint64      grace_us;
+  gint64      hold_until;   /* monotonic µs: nothing leaves before (avahi-daemon just came back) */
   const char *place;        /* where the targets go, for the messages: the file, or NULL */
 } SeyeCliDiscoverTargets;
 

@@ -80,13 +80,17 @@ _seye_cli_discover_targets_load (SeyeCliDiscoverTargets *self,
 }
 
 /* Discovery is back after being off: what is still gone has the whole grace
- * time from now to come back. */
+ * time from now to come back, and at least SEYE_CLI_DISCOVER_RESETTLE seconds
+ * (a restarted avahi-daemon knows nothing; the agents announce themselves
+ * again within seconds). */
 void
 _seye_cli_discover_targets_restart_grace (SeyeCliDiscoverTargets *self,
                                           gint64                  now)
 {
   GHashTableIter iter;
   SeyeCliDiscoverEntry *entry;
+
+  self->hold_until = now + SEYE_CLI_DISCOVER_RESETTLE * G_USEC_PER_SEC;
 
   g_hash_table_iter_init (&iter, self->entries);
   while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &entry))
@@ -287,7 +291,7 @@ age_gone (SeyeCliDiscoverTargets *self,
           else
             message = g_strdup_printf (_("%s is gone from mDNS"), text);
         }
-      else if (expire && now - entry->gone_since >= self->grace_us)
+      else if (expire && now >= self->hold_until && now - entry->gone_since >= self->grace_us)
         {
           message = g_strdup_printf (_("%s left: gone for %.0f s"), text,
                                      (now - entry->gone_since) / (double) G_USEC_PER_SEC);
