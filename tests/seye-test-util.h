@@ -5,6 +5,7 @@
 
 #include "seye-test-agent.h"   /* real and look-alike agents in processes of their own */
 #include "seye-test-cli.h"     /* `seye` run to its end */
+#include "seye-test-file-sd.h" /* a Prometheus file_sd file, checked */
 #include "seye-test-files.h"   /* temporary directories removed */
 #include "seye-test-hot.h"     /* a recorded machine in trouble */
 #include "seye-test-http.h"    /* fake servers in the test process */

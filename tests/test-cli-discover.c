@@ -15,31 +15,19 @@
 
 /* The file_sd groups of @json whose node label starts with @prefix; every label
  * name of the whole file valid, every value text. */
+/* The labels of the file_sd groups of @json whose node label starts with @prefix. */
 static GPtrArray *
 groups_of (JsonParser *parser,
            const char *json,
            const char *prefix)
 {
-  g_autoptr (GError) error = NULL;
+  JsonArray *array = seye_test_parse_file_sd (parser, json);
   GPtrArray *groups = g_ptr_array_new ();
-  JsonArray *array;
-
-  json_parser_load_from_data (parser, json, -1, &error);
-  g_assert_no_error (error);
-  array = json_node_get_array (json_parser_get_root (parser));
 
   for (guint i = 0; i < json_array_get_length (array); i++)
     {
-      JsonObject *group = json_array_get_object_element (array, i);
-      JsonObject *labels = json_object_get_object_member (group, "labels");
-      g_autoptr (GList) names = json_object_get_members (labels);
+      JsonObject *labels = json_object_get_object_member (json_array_get_object_element (array, i), "labels");
 
-      g_assert_cmpuint (json_array_get_length (json_object_get_array_member (group, "targets")), ==, 1);
-      for (GList *l = names; l != NULL; l = l->next)
-        {
-          g_assert_true (g_regex_match_simple ("^[a-zA-Z_][a-zA-Z0-9_]*$", l->data, 0, 0));
-          g_assert_nonnull (json_object_get_string_member (labels, l->data));
-        }
       if (g_str_has_prefix (json_object_get_string_member (labels, "node"), prefix))
         g_ptr_array_add (groups, labels);
     }
@@ -307,13 +295,8 @@ test_avahi_away (void)
   if (!seye_test_require_avahi ())
     return;
 
-  if (!seye_test_avahi_owned ())
-    {
-      if (g_strcmp0 (g_getenv ("CI"), "true") == 0)
-        g_error ("under CI the tests start avahi-daemon themselves, yet it is not theirs to stop");
-      g_test_skip ("avahi-daemon belongs to this desktop: not stopping it");
-      return;
-    }
+  if (!seye_test_require_own_avahi ())
+    return;
 
   dir = g_dir_make_tmp ("seye-discover-XXXXXX", &error);
   g_assert_no_error (error);

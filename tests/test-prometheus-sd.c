@@ -8,42 +8,13 @@
 
 #include "seye-error.h"
 #include "seye-prometheus-sd.h"
+#include "seye-test-file-sd.h"
 #include "seye-test-hostile.h"
 
 static GPtrArray *
 new_targets (void)
 {
   return g_ptr_array_new_with_free_func ((GDestroyNotify) seye_prometheus_target_free);
-}
-
-/* Every group: one address, labels with valid names and text values. */
-static JsonArray *
-parse_file (JsonParser *parser,
-            const char *text)
-{
-  g_autoptr (GError) error = NULL;
-  JsonArray *array;
-
-  json_parser_load_from_data (parser, text, -1, &error);
-  g_assert_no_error (error);
-  g_assert_true (JSON_NODE_HOLDS_ARRAY (json_parser_get_root (parser)));
-  array = json_node_get_array (json_parser_get_root (parser));
-
-  for (guint i = 0; i < json_array_get_length (array); i++)
-    {
-      JsonObject *group = json_array_get_object_element (array, i);
-      JsonObject *labels = json_object_get_object_member (group, "labels");
-      g_autoptr (GList) names = json_object_get_members (labels);
-
-      g_assert_cmpuint (json_array_get_length (json_object_get_array_member (group, "targets")), ==, 1);
-      for (GList *l = names; l != NULL; l = l->next)
-        {
-          g_assert_true (g_regex_match_simple ("^[a-zA-Z_][a-zA-Z0-9_]*$", l->data, 0, 0));
-          g_assert_nonnull (json_object_get_string_member (labels, l->data));
-        }
-    }
-
-  return array;
 }
 
 static void
@@ -68,7 +39,7 @@ test_write (void)
 
   text = seye_prometheus_sd_write (targets);
   g_test_message ("%s", text);
-  array = parse_file (parser, text);
+  array = seye_test_parse_file_sd (parser, text);
   g_assert_cmpuint (json_array_get_length (array), ==, 2);
 
   /* By name: db first. */
@@ -130,7 +101,7 @@ test_hostile (void)
 
   text = seye_prometheus_sd_write (targets);
   seye_test_assert_shown_safely ("file_sd", text);
-  array = parse_file (parser, text);
+  array = seye_test_parse_file_sd (parser, text);
   g_assert_cmpuint (json_array_get_length (array), ==, G_N_ELEMENTS (seye_test_hostile) + 1);
 
   for (guint i = 0; i < json_array_get_length (array); i++)

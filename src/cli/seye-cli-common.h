@@ -38,6 +38,10 @@ void            seye_cli_append_padded   (GString         *line,
                                           const char      *text,
                                           guint            width,
                                           gboolean         right);
+void            seye_cli_table_widths    (const char * const *headers,
+                                          GPtrArray       *rows,
+                                          guint            n_cols,
+                                          guint           *widths);
 /* "30m", "2h", "7d", "90s", "1w" ago, "now", or an ISO 8601 date (and time). */
 gboolean        seye_cli_parse_time      (const char      *text,
                                           gint64           now_ms,

@@ -175,17 +175,9 @@ print_table (GPtrArray *targets)
   g_autoptr (GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
   guint widths[N_COLS];
 
-  for (guint c = 0; c < N_COLS; c++)
-    widths[c] = g_utf8_strlen (headers[c], -1);
-
   for (guint i = 0; i < targets->len; i++)
-    {
-      GStrv row = table_row (targets->pdata[i]);
-
-      for (guint c = 0; c < N_COLS; c++)
-        widths[c] = MAX (widths[c], (guint) g_utf8_strlen (row[c], -1));
-      g_ptr_array_add (rows, row);
-    }
+    g_ptr_array_add (rows, table_row (targets->pdata[i]));
+  seye_cli_table_widths (headers, rows, N_COLS, widths);
 
   for (guint r = 0; r <= rows->len; r++)
     {

@@ -453,18 +453,14 @@ print_table (Fetch     *fetch,
   guint widths[N_COLS];
   gboolean any_error = FALSE;
 
-  for (guint c = 0; c < N_COLS; c++)
-    widths[c] = g_utf8_strlen (headers[c], -1);
-
   for (guint i = 0; i < nodes->len; i++)
     {
       GStrv row = table_row (nodes->pdata[i]);
 
-      for (guint c = 0; c < N_COLS; c++)
-        widths[c] = MAX (widths[c], (guint) g_utf8_strlen (row[c], -1));
       any_error |= row[COL_ERROR][0] != '\0';
       g_ptr_array_add (rows, row);
     }
+  seye_cli_table_widths (headers, rows, N_COLS, widths);
 
   for (guint r = 0; r <= rows->len; r++)
     {
