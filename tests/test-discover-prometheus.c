@@ -328,6 +328,107 @@ step (const char *what)
   g_test_message ("%.1f s: %s", (g_get_monotonic_time () - test_start) / (double) G_USEC_PER_SEC, what);
 }
 
+/* A temporary directory, and `seye discover --watch` writing its file there. */
+static void
+fixture_init (Fixture *fixture)
+{
+  g_autoptr (GError) error = NULL;
+
+  fixture->dir = g_dir_make_tmp ("seye-discover-XXXXXX", &error);
+  g_assert_no_error (error);
+  fixture->targets = g_build_filename (fixture->dir, "targets.json", NULL);
+  fixture->discover_log = g_build_filename (fixture->dir, "discover.log", NULL);
+  fixture->prometheus_log = g_build_filename (fixture->dir, "prometheus.log", NULL);
+  fixture->session = soup_session_new_with_options ("timeout", 10, NULL);
+
+  {
+    const char *argv[] = { g_getenv ("SEYE_CLI"), "discover", "--format", "prometheus", "--watch",
+                           "--output", fixture->targets, "--grace", GRACE, NULL };
+
+    fixture->discover = seye_test_process_spawn (fixture->discover_log, argv);
+  }
+}
+
+/* The labels are on what Prometheus scraped: the open agent's in the first job,
+ * the token agent's in its own. */
+static void
+check_labels (Fixture    *fixture,
+              const char *id_a,
+              const char *name_a,
+              const char *id_b,
+              const char *name_b)
+{
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autofree char *expression_a = g_strdup_printf ("node_load1{node_id=\"%s\"}", id_a);
+  g_autofree char *expression_b = g_strdup_printf ("node_load1{node_id=\"%s\"}", id_b);
+  JsonObject *labels;
+
+  labels = series_labels (fixture, expression_a, parser);
+  assert_label (labels, "node", name_a);
+  assert_label (labels, "agent_version", PACKAGE_VERSION);
+  assert_label (labels, "tags", ",web,eu-1,");
+  assert_label (labels, "scheme", "http");
+  assert_label (labels, "job", "seye");
+  g_assert_false (json_object_has_member (labels, "auth"));
+
+  labels = series_labels (fixture, expression_b, parser);
+  assert_label (labels, "node", name_b);
+  assert_label (labels, "scheme", "https");
+  assert_label (labels, "auth", "token");
+  assert_label (labels, "job", "seye-token");
+  g_assert_false (json_object_has_member (labels, "tags"));
+}
+
+/* While nothing changes, the file is not written again (each write is a new
+ * file, renamed into place). Another test run's agents on the same
+ * avahi-daemon may change it meanwhile: then look again. */
+static void
+check_not_rewritten (Fixture *fixture)
+{
+  gboolean unchanged_seen = FALSE;
+
+  for (guint attempt = 0; attempt < 10 && !unchanged_seen; attempt++)
+    {
+      g_autofree char *first = read_targets (fixture);
+      g_autofree char *second = NULL;
+      GStatBuf before, after;
+
+      g_assert_cmpint (g_stat (fixture->targets, &before), ==, 0);
+      seye_test_spin (3000);
+      second = read_targets (fixture);
+      g_assert_cmpint (g_stat (fixture->targets, &after), ==, 0);
+      if (g_str_equal (first, second) && before.st_ino == after.st_ino)
+        unchanged_seen = TRUE;
+      else if (g_str_equal (first, second))
+        g_error ("the file was written again with the same contents");
+    }
+  g_assert_true (unchanged_seen);
+}
+
+/* SIGTERM: a clean exit, the file as it was, and what changed said on the way. */
+static void
+check_stop (Fixture    *fixture,
+            const char *still_there)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *contents = NULL;
+  g_autofree char *log = NULL;
+
+  g_subprocess_send_signal (fixture->discover, SIGTERM);
+  g_subprocess_wait (fixture->discover, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (g_subprocess_get_exit_status (fixture->discover), ==, 0);
+  g_clear_object (&fixture->discover);
+  contents = read_targets (fixture);
+  g_assert_nonnull (strstr (contents, still_there));
+
+  g_file_get_contents (fixture->discover_log, &log, NULL, NULL);
+  g_test_message ("seye discover said:\n%s", log);
+  g_assert_nonnull (strstr (log, "is gone from mDNS; it stays in"));
+  g_assert_nonnull (strstr (log, "left: gone for"));
+  g_assert_nonnull (strstr (log, "stopping;"));
+}
+
 static void
 test_scrape (void)
 {
@@ -340,40 +441,19 @@ test_scrape (void)
   g_autofree char *tls_state = NULL;
   g_autofree char *target_a = NULL;
   g_autofree char *contents = NULL;
-  g_autofree char *expression = NULL;
-  g_autofree char *log = NULL;
   g_autoptr (SeyeTestAgent) a = NULL;
   g_autoptr (SeyeTestAgent) b = NULL;
-  g_autoptr (JsonParser) parser = json_parser_new ();
-  g_autoptr (GError) error = NULL;
   Scraped scraped_a = { &fixture, id_a };
   Scraped scraped_b = { &fixture, id_b };
   InFile gone_a = { &fixture, NULL };
-  JsonObject *labels;
-  GStatBuf before, after;
-  gboolean unchanged_seen = FALSE;
-  int status;
 
   test_start = g_get_monotonic_time ();
   if (!seye_test_require_avahi () || !have_prometheus ())
     return;
   step ("avahi-daemon runs");
 
-  fixture.dir = g_dir_make_tmp ("seye-discover-XXXXXX", &error);
-  g_assert_no_error (error);
-  fixture.targets = g_build_filename (fixture.dir, "targets.json", NULL);
-  fixture.discover_log = g_build_filename (fixture.dir, "discover.log", NULL);
-  fixture.prometheus_log = g_build_filename (fixture.dir, "prometheus.log", NULL);
-  fixture.session = soup_session_new_with_options ("timeout", 10, NULL);
+  fixture_init (&fixture);
   tls_state = g_build_filename (fixture.dir, "agent-b", NULL);
-
-  {
-    const char *argv[] = { g_getenv ("SEYE_CLI"), "discover", "--format", "prometheus", "--watch",
-                           "--output", fixture.targets, "--grace", GRACE, NULL };
-
-    fixture.discover = seye_test_process_spawn (fixture.discover_log, argv);
-  }
-
   make_tls_state (tls_state, name_b);
   write_config (&fixture, tls_state, id_b);
   start_prometheus (&fixture);
@@ -389,51 +469,16 @@ test_scrape (void)
   if (!seye_test_poll_until (scraped_cb, &scraped_a, 90000) || !seye_test_poll_until (scraped_cb, &scraped_b, 90000))
     {
       g_autofree char *targets = prometheus_get (&fixture, "/api/v1/targets");
+      g_autofree char *file = read_targets (&fixture);
 
       dump_logs (&fixture);
-      g_test_message ("targets file:\n%s\nPrometheus' targets:\n%s", read_targets (&fixture), targets);
+      g_test_message ("targets file:\n%s\nPrometheus' targets:\n%s", file, targets);
       g_error ("the agents were not scraped (up == 1) within 90 s");
     }
-
   step ("both scraped");
 
-  /* The labels are on what Prometheus scraped. */
-  expression = g_strdup_printf ("node_load1{node_id=\"%s\"}", id_a);
-  labels = series_labels (&fixture, expression, parser);
-  assert_label (labels, "node", name_a);
-  assert_label (labels, "agent_version", PACKAGE_VERSION);
-  assert_label (labels, "tags", ",web,eu-1,");
-  assert_label (labels, "scheme", "http");
-  assert_label (labels, "job", "seye");
-  g_assert_false (json_object_has_member (labels, "auth"));
-  g_clear_pointer (&expression, g_free);
-  expression = g_strdup_printf ("node_load1{node_id=\"%s\"}", id_b);
-  labels = series_labels (&fixture, expression, parser);
-  assert_label (labels, "node", name_b);
-  assert_label (labels, "scheme", "https");
-  assert_label (labels, "auth", "token");
-  assert_label (labels, "job", "seye-token");
-  g_assert_false (json_object_has_member (labels, "tags"));
-
-  /* While nothing changes, the file is not written again (each write is a new
-   * file, renamed into place). Another test run's agents on the same
-   * avahi-daemon may change it meanwhile: then look again. */
-  for (guint attempt = 0; attempt < 10 && !unchanged_seen; attempt++)
-    {
-      g_autofree char *first = read_targets (&fixture);
-      g_autofree char *second = NULL;
-
-      g_assert_cmpint (g_stat (fixture.targets, &before), ==, 0);
-      seye_test_spin (3000);
-      second = read_targets (&fixture);
-      g_assert_cmpint (g_stat (fixture.targets, &after), ==, 0);
-      if (g_str_equal (first, second) && before.st_ino == after.st_ino)
-        unchanged_seen = TRUE;
-      else if (g_str_equal (first, second))
-        g_error ("the file was written again with the same contents");
-    }
-  g_assert_true (unchanged_seen);
-
+  check_labels (&fixture, id_a, name_a, id_b, name_b);
+  check_not_rewritten (&fixture);
   step ("file not written again while unchanged");
 
   /* Stopped: still a target right after (the grace time), then out. */
@@ -447,27 +492,8 @@ test_scrape (void)
       g_error ("the stopped agent did not leave the file within 60 s");
     }
   step ("stopped agent left the file");
-  g_clear_pointer (&contents, g_free);
-  contents = read_targets (&fixture);
-  g_assert_nonnull (strstr (contents, name_b));
 
-  /* SIGTERM: a clean exit, and the file as it was. */
-  g_subprocess_send_signal (fixture.discover, SIGTERM);
-  g_subprocess_wait (fixture.discover, NULL, &error);
-  g_assert_no_error (error);
-  status = g_subprocess_get_exit_status (fixture.discover);
-  g_assert_cmpint (status, ==, 0);
-  g_clear_object (&fixture.discover);
-  g_free (contents);
-  contents = read_targets (&fixture);
-  g_assert_nonnull (strstr (contents, name_b));
-
-  g_file_get_contents (fixture.discover_log, &log, NULL, NULL);
-  g_test_message ("seye discover said:\n%s", log);
-  g_assert_nonnull (strstr (log, "is gone from mDNS; it stays in"));
-  g_assert_nonnull (strstr (log, "left: gone for"));
-  g_assert_nonnull (strstr (log, "stopping;"));
-
+  check_stop (&fixture, name_b);
   seye_test_agent_stop (b);
   fixture_clear (&fixture);
 }
