@@ -61,6 +61,8 @@ void       _seye_cli_discover_targets_update   (SeyeCliDiscoverTargets *self,
                                                 gint64                  now,
                                                 gboolean                expire,
                                                 gboolean                say);
+/* Whether a target is gone, waiting for the grace time to end. */
+gboolean   _seye_cli_discover_targets_any_gone (SeyeCliDiscoverTargets *self);
 /* (element-type SeyePrometheusTarget) (transfer container): borrowed targets. */
 GPtrArray *_seye_cli_discover_targets_list     (SeyeCliDiscoverTargets *self) G_GNUC_WARN_UNUSED_RESULT;
 

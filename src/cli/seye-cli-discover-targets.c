@@ -334,6 +334,20 @@ _seye_cli_discover_targets_update (SeyeCliDiscoverTargets *self,
   age_gone (self, current, now, expire, enabled);
 }
 
+gboolean
+_seye_cli_discover_targets_any_gone (SeyeCliDiscoverTargets *self)
+{
+  GHashTableIter iter;
+  SeyeCliDiscoverEntry *entry;
+
+  g_hash_table_iter_init (&iter, self->entries);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &entry))
+    if (entry->gone_since != 0)
+      return TRUE;
+
+  return FALSE;
+}
+
 /* By name, then address. */
 GPtrArray *
 _seye_cli_discover_targets_list (SeyeCliDiscoverTargets *self)

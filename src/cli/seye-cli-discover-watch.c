@@ -182,10 +182,18 @@ update (Watch *self)
   write_if_changed (self);
 }
 
+/* Once a second: what may have changed without a signal saying so (a gone
+ * target's grace time, a --host node's answer, a write to try again). With a
+ * thousand agents found and none gone, there is nothing to do. */
 static gboolean
 tick_cb (gpointer data)
 {
-  update (data);
+  Watch *self = data;
+
+  if (!self->settled || self->write_error != NULL ||
+      g_list_model_get_n_items (G_LIST_MODEL (self->gather->monitor)) > 0 ||
+      _seye_cli_discover_targets_any_gone (&self->targets))
+    update (self);
 
   return G_SOURCE_CONTINUE;
 }
