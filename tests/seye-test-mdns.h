@@ -13,6 +13,9 @@ gboolean  seye_test_require_avahi       (void);
 /* The same, and no other run's mDNS test meanwhile: for a test that floods the daemon. */
 gboolean  seye_test_require_avahi_alone (void);
 gboolean  seye_test_avahi_owned         (void);  /* started by us: safe to restart */
+/* seye_test_avahi_owned(), or the test skipped (a desktop's daemon is not ours
+ * to stop or restart); under CI=true a failure. */
+gboolean  seye_test_require_own_avahi   (void);
 gboolean  seye_test_avahi_restart       (void);
 gboolean  seye_test_avahi_stop          (void);  /* only one we started */
 

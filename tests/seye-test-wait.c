@@ -32,6 +32,25 @@ seye_test_wait_until (gboolean (*condition) (gpointer data),
   return condition (data);
 }
 
+static gboolean
+wake_cb (gpointer data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+gboolean
+seye_test_poll_until (gboolean (*condition) (gpointer data),
+                      gpointer   data,
+                      guint      timeout_ms)
+{
+  guint wake = g_timeout_add (200, wake_cb, NULL);
+  gboolean met = seye_test_wait_until (condition, data, timeout_ms);
+
+  g_source_remove (wake);
+
+  return met;
+}
+
 /* Nodes -------------------------------------------------------------------- */
 
 SeyeNode *

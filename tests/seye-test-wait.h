@@ -11,6 +11,11 @@ G_BEGIN_DECLS
 gboolean       seye_test_wait_until          (gboolean     (*condition) (gpointer data),
                                               gpointer       data,
                                               guint          timeout_ms);
+/* The same for a condition no event of this process announces (a file,
+ * another process's answer): looked at every 200 ms as well. */
+gboolean       seye_test_poll_until          (gboolean     (*condition) (gpointer data),
+                                              gpointer       data,
+                                              guint          timeout_ms);
 /* Runs the main loop for @ms. */
 void           seye_test_spin                (guint          ms);
 

@@ -313,13 +313,8 @@ test_daemon_restart_republishes (void)
   if (!seye_test_require_avahi ())
     return;
 
-  if (!seye_test_avahi_owned ())
-    {
-      if (g_strcmp0 (g_getenv ("CI"), "true") == 0)
-        g_error ("under CI the tests start avahi-daemon themselves, yet it is not theirs to restart");
-      g_test_skip ("avahi-daemon belongs to this desktop: not restarting it");
-      return;
-    }
+  if (!seye_test_require_own_avahi ())
+    return;
 
   agent = seye_test_agent_start ("--name", name, "--node-id", node_id, NULL);
   g_assert_true (wait_for_service (name, agent->port, 10000));
@@ -343,13 +338,8 @@ test_daemon_appears_later (void)
   if (!seye_test_require_avahi ())
     return;
 
-  if (!seye_test_avahi_owned ())
-    {
-      if (g_strcmp0 (g_getenv ("CI"), "true") == 0)
-        g_error ("under CI the tests start avahi-daemon themselves, yet it is not theirs to stop");
-      g_test_skip ("avahi-daemon belongs to this desktop: not stopping it");
-      return;
-    }
+  if (!seye_test_require_own_avahi ())
+    return;
 
   g_assert_true (seye_test_avahi_stop ());
   agent = seye_test_agent_start ("--name", name, "--node-id", node_id, NULL);

@@ -95,17 +95,6 @@ display_reason (const SeyeAlertEvent *event)
   return seye_sanitize_display (event->rule);
 }
 
-static void
-append_padded (GString    *line,
-               const char *text,
-               glong       width)
-{
-  g_string_append (line, text);
-  for (glong n = g_utf8_strlen (text, -1); n < width; n++)
-    g_string_append_c (line, ' ');
-  g_string_append (line, "  ");
-}
-
 /* A line an event, oldest last, in columns: time, node, reason, what happened. */
 static void
 print_text (GPtrArray *events)
@@ -132,7 +121,10 @@ print_text (GPtrArray *events)
       g_autoptr (GString) line = g_string_new (NULL);
 
       for (guint c = 0; c < 3; c++)
-        append_padded (line, columns->pdata[i * 3 + c], widths[c]);
+        {
+          seye_cli_append_padded (line, columns->pdata[i * 3 + c], (guint) widths[c], FALSE);
+          g_string_append (line, "  ");
+        }
       g_string_append (line, event_words (event->event));
       g_print ("%s\n", line->str);
     }

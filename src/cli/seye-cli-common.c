@@ -424,3 +424,39 @@ seye_cli_describe_ask_error (SeyeNode     *node,
 
   return seye_sanitize_display (error->message);
 }
+
+/* @text in a column @width characters wide, aligned left or @right. */
+void
+seye_cli_append_padded (GString    *line,
+                        const char *text,
+                        guint       width,
+                        gboolean    right)
+{
+  glong len = g_utf8_strlen (text, -1);
+  guint pad = len < (glong) width ? width - (guint) len : 0;
+
+  if (right)
+    g_string_append_printf (line, "%*s%s", pad, "", text);
+  else
+    g_string_append_printf (line, "%s%*s", text, pad, "");
+}
+
+/* Each column's width in characters: the widest of its header and its cells.
+ * @rows: (element-type GStrv) rows of @n_cols cells. */
+void
+seye_cli_table_widths (const char * const *headers,
+                       GPtrArray          *rows,
+                       guint               n_cols,
+                       guint              *widths)
+{
+  for (guint c = 0; c < n_cols; c++)
+    widths[c] = g_utf8_strlen (headers[c], -1);
+
+  for (guint i = 0; i < rows->len; i++)
+    {
+      const char * const *row = rows->pdata[i];
+
+      for (guint c = 0; c < n_cols; c++)
+        widths[c] = MAX (widths[c], (guint) g_utf8_strlen (row[c], -1));
+    }
+}

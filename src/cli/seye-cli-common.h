@@ -34,6 +34,14 @@ GPtrArray      *seye_cli_collect_nodes   (SeyeMonitor     *monitor,
 char           *seye_cli_display_address (SeyeNode        *node) G_GNUC_WARN_UNUSED_RESULT;
 const char     *seye_cli_state_nick      (SeyeNodeState    state);
 gboolean        seye_cli_use_color       (int              fd);
+void            seye_cli_append_padded   (GString         *line,
+                                          const char      *text,
+                                          guint            width,
+                                          gboolean         right);
+void            seye_cli_table_widths    (const char * const *headers,
+                                          GPtrArray       *rows,
+                                          guint            n_cols,
+                                          guint           *widths);
 /* "30m", "2h", "7d", "90s", "1w" ago, "now", or an ISO 8601 date (and time). */
 gboolean        seye_cli_parse_time      (const char      *text,
                                           gint64           now_ms,
@@ -65,6 +73,8 @@ typedef struct
   gboolean   no_discovery;
   gboolean   pin_needs_host;      /* --pin without a --host https:// is an error */
   gboolean   once;                /* one sample a node is all it wants: polled less often */
+  gboolean   browse_only;         /* services found over mDNS are not followed: the caller
+                                     listens to the browser (seye discover) */
 } SeyeCliGatherOptions;
 
 typedef struct
@@ -79,6 +89,7 @@ typedef struct
   gint64       discovery_end;     /* monotonic µs */
   gint64       deadline;          /* monotonic µs: discovery, then the nodes' time to answer */
   gboolean     all_for_now;
+  gboolean     browse_only;
 } SeyeCliGather;
 
 typedef gboolean (*SeyeCliGatherDone) (SeyeCliGather *gather,

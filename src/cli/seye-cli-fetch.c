@@ -401,21 +401,6 @@ table_row (SeyeNode *node)
   return row;
 }
 
-static void
-append_padded (GString    *line,
-               const char *text,
-               guint       width,
-               gboolean    right)
-{
-  glong len = g_utf8_strlen (text, -1);
-  guint pad = len < (glong) width ? width - (guint) len : 0;
-
-  if (right)
-    g_string_append_printf (line, "%*s%s", pad, "", text);
-  else
-    g_string_append_printf (line, "%s%*s", text, pad, "");
-}
-
 /* The node's processes under its row, indented, or why there are none. */
 static void
 print_table_processes (Fetch    *fetch,
@@ -467,18 +452,14 @@ print_table (Fetch     *fetch,
   guint widths[N_COLS];
   gboolean any_error = FALSE;
 
-  for (guint c = 0; c < N_COLS; c++)
-    widths[c] = g_utf8_strlen (headers[c], -1);
-
   for (guint i = 0; i < nodes->len; i++)
     {
       GStrv row = table_row (nodes->pdata[i]);
 
-      for (guint c = 0; c < N_COLS; c++)
-        widths[c] = MAX (widths[c], (guint) g_utf8_strlen (row[c], -1));
       any_error |= row[COL_ERROR][0] != '\0';
       g_ptr_array_add (rows, row);
     }
+  seye_cli_table_widths (headers, rows, N_COLS, widths);
 
   for (guint r = 0; r <= rows->len; r++)
     {
@@ -493,7 +474,7 @@ print_table (Fetch     *fetch,
             g_string_append (line, "  ");
           if (bad && (c == COL_STATUS || c == COL_ERROR))
             g_string_append (line, paint (color, RED));
-          append_padded (line, row[c], c == last ? 0 : widths[c], col_right_aligned (c));
+          seye_cli_append_padded (line, row[c], c == last ? 0 : widths[c], col_right_aligned (c));
           if (bad && (c == COL_STATUS || c == COL_ERROR))
             g_string_append (line, paint (color, RESET));
         }

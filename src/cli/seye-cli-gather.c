@@ -114,6 +114,9 @@ service_resolved_cb (SeyeCliGather   *self,
 {
   self->last_answer = g_get_monotonic_time ();
 
+  if (self->browse_only)
+    return;
+
   if (self->only_id != NULL && g_strcmp0 (info->txt.node_id, self->only_id) != 0)
     return;
 
@@ -159,6 +162,7 @@ seye_cli_gather_start (SeyeCliGather               *self,
   gboolean discovery = !options->no_discovery && options->discovery_time > 0;
 
   self->command = command;
+  self->browse_only = options->browse_only;
   self->monitor = seye_monitor_new ();
   seye_monitor_set_fetch_history (self->monitor, FALSE);
   /* One sample a node: it is not asked again every half second while a

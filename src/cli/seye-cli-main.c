@@ -10,6 +10,7 @@
 
 #include "seye-cli-alerts.h"
 #include "seye-cli-common.h"
+#include "seye-cli-discover.h"
 #include "seye-cli-fetch.h"
 #include "seye-cli-history.h"
 #include "seye-cli-observe.h"
@@ -30,6 +31,7 @@ static const Command commands[] = {
   { "run", seye_cli_run, N_("Run a named action on a paired node, or list its actions") },
   { "history", seye_cli_history, N_("Print a node's history as the app recorded it") },
   { "alerts", seye_cli_alerts, N_("Print the alerts the app recorded: started, cleared, acknowledged") },
+  { "discover", seye_cli_discover, N_("List the agents found over mDNS, or keep a Prometheus file_sd file of them") },
 };
 
 static gboolean opt_version;
