@@ -3,6 +3,7 @@
 
 #include <glib.h>
 
+#include "seye-cli-prometheus.h"
 #include "seye-monitor.h"
 #include "seye-node-column.h"
 
@@ -65,12 +66,14 @@ typedef struct
   gboolean   no_discovery;
   gboolean   pin_needs_host;      /* --pin without a --host https:// is an error */
   gboolean   once;                /* one sample a node is all it wants: polled less often */
+  const SeyeCliPrometheusOptions *prometheus;   /* NULL: no --prometheus options */
 } SeyeCliGatherOptions;
 
 typedef struct
 {
   SeyeMonitor *monitor;
   SeyeBrowser *browser;
+  SeyePrometheusSource *prometheus;   /* --prometheus, or NULL */
   const char  *command;           /* "fetch", "top", …: for the messages */
   char        *fingerprint;       /* --pin, parsed; NULL without */
   char        *token;             /* the token of --token-file; NULL without */

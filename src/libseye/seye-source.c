@@ -125,11 +125,18 @@ not_supported (SeyeSource          *self,
                gpointer             user_data)
 {
   g_autoptr (GTask) task = g_task_new (self, NULL, callback, user_data);
+  SeyeSourceInterface *iface = SEYE_SOURCE_GET_IFACE (self);
+  const char *name = iface->get_display_name != NULL ? iface->get_display_name (self) : NULL;
 
   g_task_set_source_tag (task, tag);
-  /* Translators: %s is what was asked of a node, such as “its processes” */
-  g_task_return_new_error (task, SEYE_ERROR, SEYE_ERROR_NOT_SUPPORTED,
-                           _("Not available from this node’s source: %s"), what);
+  if (name != NULL)
+    /* Translators: “Not available from Prometheus: its processes” */
+    g_task_return_new_error (task, SEYE_ERROR, SEYE_ERROR_NOT_SUPPORTED,
+                             _("Not available from %s: %s"), name, what);
+  else
+    /* Translators: %s is what was asked of a node, such as “its processes” */
+    g_task_return_new_error (task, SEYE_ERROR, SEYE_ERROR_NOT_SUPPORTED,
+                             _("Not available from this node’s source: %s"), what);
 }
 
 /**

@@ -90,6 +90,8 @@ struct _SeyeSourceInterface
   GPtrArray        *(*fetch_range_finish)     (SeyeSource          *self,
                                                GAsyncResult        *result,
                                                GError             **error);
+  /* What the source is called in "Not available from …"; optional. */
+  const char       *(*get_display_name)       (SeyeSource          *self);
 };
 
 void seye_source_start        (SeyeSource *self);
