@@ -131,6 +131,7 @@ decode (GTask *task)
   g_autoptr (GError) error = NULL;
   JsonObject *root;
   const char *status;
+  const char *reason;
 
   if (!json_parser_load_from_data (parser, (const char *) request->body->data, request->body->len, &error) ||
       !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
@@ -147,7 +148,7 @@ decode (GTask *task)
     }
 
   root = json_node_get_object (json_parser_get_root (parser));
-  status = json_object_get_string_member_with_default (root, "status", NULL);
+  status = _seye_prom_string_member (root, "status");
   if (g_strcmp0 (status, "success") == 0 && http_status == SOUP_STATUS_OK &&
       json_object_has_member (root, "data"))
     {
@@ -156,9 +157,18 @@ decode (GTask *task)
       return;
     }
 
+  if (status == NULL)
+    {
+      fail (task, SEYE_PROMETHEUS_STATUS_ERROR,
+            g_error_new (SEYE_ERROR, SEYE_ERROR_PARSE,
+                         _("its answer (HTTP %u) is not the Prometheus HTTP API"), http_status));
+      return;
+    }
+
+  reason = _seye_prom_string_member (root, "error");
   fail (task, SEYE_PROMETHEUS_STATUS_ERROR,
         g_error_new (SEYE_ERROR, SEYE_ERROR_INVALID, _("it answered with an error (HTTP %u): %s"),
-                     http_status, json_object_get_string_member_with_default (root, "error", _("no reason given"))));
+                     http_status, reason != NULL ? reason : _("no reason given")));
 }
 
 static void read_more (GTask *task);

@@ -65,18 +65,24 @@ _seye_prom_refresh_free (PromRefresh *refresh)
   g_free (refresh);
 }
 
+const char *
+_seye_prom_string_member (JsonObject *object,
+                          const char *name)
+{
+  JsonNode *node = json_object_get_member (object, name);
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+
+  return json_node_get_string (node);
+}
+
 /* A label's value: a string of at most SEYE_MAX_STRING bytes, else NULL. */
 static const char *
 label (JsonObject *metric,
        const char *name)
 {
-  JsonNode *node = json_object_get_member (metric, name);
-  const char *value;
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-
-  value = json_node_get_string (node);
+  const char *value = _seye_prom_string_member (metric, name);
 
   return value != NULL && strlen (value) <= SEYE_MAX_STRING ? value : NULL;
 }
@@ -154,8 +160,7 @@ each_series (PromRefresh  *refresh,
   JsonArray *array;
 
   if (data == NULL || !JSON_NODE_HOLDS_OBJECT (data) ||
-      g_strcmp0 (json_object_get_string_member_with_default (json_node_get_object (data),
-                                                             "resultType", NULL), "vector") != 0)
+      g_strcmp0 (_seye_prom_string_member (json_node_get_object (data), "resultType"), "vector") != 0)
     {
       g_set_error_literal (error, SEYE_ERROR, SEYE_ERROR_INVALID,
                            _("its answer to an instant query is not a vector"));
@@ -452,7 +457,7 @@ _seye_prom_parse_config_interval (JsonNode *data)
   if (data == NULL || !JSON_NODE_HOLDS_OBJECT (data))
     return 0;
 
-  yaml = json_object_get_string_member_with_default (json_node_get_object (data), "yaml", NULL);
+  yaml = _seye_prom_string_member (json_node_get_object (data), "yaml");
   if (yaml == NULL)
     return 0;
 

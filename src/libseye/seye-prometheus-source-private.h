@@ -100,6 +100,9 @@ gboolean     _seye_prom_parse_filesystems (PromRefresh *refresh,
 gboolean     _seye_prom_parse_info     (PromRefresh  *refresh,
                                         JsonNode     *data,
                                         GError      **error);
+/* A string member of @object, NULL when it has none or another kind of member. */
+const char  *_seye_prom_string_member  (JsonObject   *object,
+                                        const char   *name);
 /* Prometheus' duration ("15s", "1m30s", "2h"), in seconds; 0 when it is not one. */
 double       _seye_prom_parse_duration (const char   *text);
 /* The global scrape_interval of /api/v1/status/config's "yaml"; 0 when not found. */

@@ -123,7 +123,7 @@ typedef struct
 static int
 series_of (JsonObject *metric)
 {
-  const char *name = json_object_get_string_member_with_default (metric, "seye", NULL);
+  const char *name = _seye_prom_string_member (metric, "seye");
 
   for (int i = 0; name != NULL && i < R_N; i++)
     if (strcmp (name, range_series[i].name) == 0)
@@ -261,7 +261,7 @@ decode_points (JsonNode  *data,
   gint64 step_ms = (gint64) (step_s * 1000);
 
   if (data == NULL || !JSON_NODE_HOLDS_OBJECT (data) ||
-      g_strcmp0 (json_object_get_string_member_with_default (json_node_get_object (data), "resultType", NULL), "matrix") != 0 ||
+      g_strcmp0 (_seye_prom_string_member (json_node_get_object (data), "resultType"), "matrix") != 0 ||
       (result = json_object_get_member (json_node_get_object (data), "result")) == NULL ||
       !JSON_NODE_HOLDS_ARRAY (result))
     {

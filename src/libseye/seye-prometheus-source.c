@@ -167,7 +167,9 @@ update_node (SeyePrometheusSource *self,
   double age = target->values[PROM_AGE];
 
   g_hash_table_remove (self->missing, node);
-  _seye_node_set_info (node, info);
+  /* A target that is down has no identity series now: it keeps the last one. */
+  if (seye_node_get_info (node) == NULL || target->name != NULL || target->hostname != NULL)
+    _seye_node_set_info (node, info);
   if (target->node_id != NULL)
     _seye_node_set_key (node, target->node_id);
 
