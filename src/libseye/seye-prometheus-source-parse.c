@@ -193,9 +193,10 @@ each_series (PromRefresh  *refresh,
 
       series = json_node_get_object (element);
       metric_node = json_object_get_member (series, "metric");
+      /* A series without a usable value makes no target. */
       if (metric_node == NULL || !JSON_NODE_HOLDS_OBJECT (metric_node) ||
-          (target = get_target (refresh, json_node_get_object (metric_node))) == NULL ||
           !read_value (series, &value) ||
+          (target = get_target (refresh, json_node_get_object (metric_node))) == NULL ||
           !func (refresh, target, json_node_get_object (metric_node), value))
         refresh->dropped++;
     }
