@@ -4,7 +4,7 @@
  * config it writes: scrape_interval 1s, static targets: two real agents and one real
  * prometheus-node-exporter ($SEYE_NODE_EXPORTER). After a few scrapes it lists all
  * three, online, with CPU and memory close to what the agents' own /v1/metrics say
- * at the same time (all run on this machine).
+ * at the same time (all run on this machine); `seye observe --prometheus` shows them too.
  *
  * Tolerances: memory total exactly the same (one /proc/meminfo); memory in use
  * within 5 points; CPU busy within 40 points (Prometheus gives a rate over four
@@ -306,6 +306,23 @@ test_fetch (void)
     }
   g_test_message ("listed after %u tries", tries);
   g_assert_nonnull (nodes);
+
+  /* `seye observe --prometheus` in lines mode: the same three, online, each update. */
+  {
+    g_autofree char *out = NULL;
+    g_autofree char *err = NULL;
+    g_auto (GStrv) lines = NULL;
+    guint online = 0;
+
+    g_assert_cmpint (seye_test_run_cli (&out, &err, "observe", "--prometheus", url, "--count", "6", NULL), ==, 0);
+    lines = g_strsplit (out, "\n", 0);
+    for (guint i = 0; lines[i] != NULL; i++)
+      if (strstr (lines[i], " Online ") != NULL &&
+          (strstr (lines[i], a_address) || strstr (lines[i], b_address) || strstr (lines[i], exporter_address)))
+        online++;
+    g_test_message ("seye observe:\n%s%s", out, err);
+    g_assert_cmpuint (online, >=, 3);
+  }
 
   child_stop (&server);
   child_stop (&node_exporter);
