@@ -3,6 +3,7 @@
 
 #include <glib.h>
 
+#include "seye-cli-prometheus.h"
 #include "seye-monitor.h"
 #include "seye-node-column.h"
 
@@ -75,12 +76,14 @@ typedef struct
   gboolean   once;                /* one sample a node is all it wants: polled less often */
   gboolean   browse_only;         /* services found over mDNS are not followed: the caller
                                      listens to the browser (seye discover) */
+  const SeyeCliPrometheusOptions *prometheus;   /* NULL: no --prometheus options */
 } SeyeCliGatherOptions;
 
 typedef struct
 {
   SeyeMonitor *monitor;
   SeyeBrowser *browser;
+  SeyePrometheusSource *prometheus;   /* --prometheus, or NULL */
   const char  *command;           /* "fetch", "top", …: for the messages */
   char        *fingerprint;       /* --pin, parsed; NULL without */
   char        *token;             /* the token of --token-file; NULL without */

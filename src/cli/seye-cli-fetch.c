@@ -39,6 +39,7 @@ static char *opt_pin;
 static char *opt_token_file;
 static int opt_processes;
 static char *opt_process_sort;
+static SeyeCliPrometheusOptions opt_prometheus;
 
 static const GOptionEntry entries[] = {
   { "host", 'H', 0, G_OPTION_ARG_STRING_ARRAY, &opt_hosts,
@@ -504,7 +505,10 @@ new_option_context (void)
   GOptionContext *context = NULL;
   g_autofree char *description = NULL;
 
+  g_autofree GOptionEntry *prometheus_entries = seye_cli_prometheus_option_entries (&opt_prometheus);
+
   context = seye_cli_option_context_new (_("- print the metrics of every node once"), entries, summary);
+  g_option_context_add_main_entries (context, prometheus_entries, GETTEXT_PACKAGE);
   description = g_strdup_printf (_("Exit status:\n"
                                    "  0  every node answered\n"
                                    "  1  some nodes did not answer (they are listed with their error)\n"
@@ -518,8 +522,10 @@ new_option_context (void)
                                    "  seye fetch --table --sort cpu\n"
                                    "  seye fetch --processes 5 --process-sort memory\n"
                                    "  seye fetch --no-discovery --host 192.168.1.20 --host build:%d --json\n"
-                                   "  seye fetch --host https://192.168.1.20:%d --pin SHA256:AB:CD:… --token-file token\n"),
-                                 SEYE_DEFAULT_PORT, SEYE_DEFAULT_PORT);
+                                   "  seye fetch --host https://192.168.1.20:%d --pin SHA256:AB:CD:… --token-file token\n"
+                                   "  seye fetch --prometheus http://prometheus:9090 --json\n"
+                                   "\n%s"),
+                                 SEYE_DEFAULT_PORT, SEYE_DEFAULT_PORT, seye_cli_prometheus_help ());
   g_option_context_set_description (context, description);
 
   return context;
@@ -595,9 +601,10 @@ start (Fetch   *fetch,
     .token_file = opt_token_file,
     .discovery_time = opt_discovery_time,
     .timeout = opt_timeout,
-    .no_discovery = opt_no_discovery,
+    .no_discovery = opt_no_discovery || opt_prometheus.url != NULL,
     .pin_needs_host = TRUE,
     .once = TRUE,
+    .prometheus = &opt_prometheus,
   };
 
   if (opt_processes > 0)
@@ -617,6 +624,15 @@ print_none (Fetch *fetch)
 {
   if (g_list_model_get_n_items (G_LIST_MODEL (fetch->gather.monitor)) > 0)
     g_printerr ("seye fetch: %s “%s”\n", _("no node matches"), opt_filter);
+  else if (fetch->gather.prometheus != NULL)
+    {
+      g_autofree char *url = seye_sanitize_display (seye_prometheus_source_get_url (fetch->gather.prometheus));
+
+      /* Translators: %s is the server's URL */
+      g_printerr ("seye fetch: ");
+      g_printerr (_("no node from Prometheus at %s: it has no target with node_exporter’s metrics"), url);
+      g_printerr ("\n");
+    }
   else if (fetch->gather.browser == NULL)
     g_printerr ("seye fetch: %s\n", _("no node to fetch: give one with --host HOST[:PORT]"));
   else
@@ -677,6 +693,11 @@ seye_cli_fetch (int    argc,
     }
 
   run (&fetch);
+
+  /* How the server is, when not well (sanitised by the source). */
+  if (fetch.gather.prometheus != NULL &&
+      seye_prometheus_source_get_status_message (fetch.gather.prometheus) != NULL)
+    g_printerr ("seye fetch: %s\n", seye_prometheus_source_get_status_message (fetch.gather.prometheus));
 
   nodes = seye_cli_collect_nodes (fetch.gather.monitor, opt_filter, sort);
 

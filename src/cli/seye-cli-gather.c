@@ -176,6 +176,18 @@ seye_cli_gather_start (SeyeCliGather               *self,
       !pair_hosts (self, options, error))
     return FALSE;
 
+  if (options->prometheus != NULL)
+    {
+      g_autoptr (GError) local = NULL;
+
+      self->prometheus = seye_cli_prometheus_add (self->monitor, options->prometheus, options->timeout, &local);
+      if (local != NULL)
+        {
+          g_propagate_error (error, g_steal_pointer (&local));
+          return FALSE;
+        }
+    }
+
   seye_monitor_start (self->monitor);
 
   if (discovery)
@@ -200,6 +212,7 @@ seye_cli_gather_clear (SeyeCliGather *self)
   if (self->browser != NULL)
     g_signal_handlers_disconnect_by_data (self->browser, self);
   g_clear_object (&self->browser);
+  g_clear_object (&self->prometheus);
   if (self->monitor != NULL)
     seye_monitor_stop (self->monitor);
   g_clear_object (&self->monitor);
@@ -237,6 +250,10 @@ seye_cli_gather_settled (SeyeCliGather *self,
 
   /* An id announced at two addresses may be two machines: wait for the answer. */
   if (seye_cli_gather_discovering (self) || seye_monitor_get_vetting (self->monitor))
+    return FALSE;
+
+  /* Its nodes are known once it answered (or failed to). */
+  if (self->prometheus != NULL && seye_prometheus_source_get_refreshes (self->prometheus) == 0)
     return FALSE;
 
   for (guint i = 0; i < n; i++)
@@ -338,6 +355,10 @@ candidates_settled (SeyeCliGather *self,
   guint n = g_list_model_get_n_items (G_LIST_MODEL (self->monitor));
 
   if (seye_cli_gather_discovering (self) || seye_monitor_get_vetting (self->monitor))
+    return FALSE;
+
+  /* Its nodes are known once it answered (or failed to). */
+  if (self->prometheus != NULL && seye_prometheus_source_get_refreshes (self->prometheus) == 0)
     return FALSE;
 
   matches = matching_nodes (self->monitor, text);

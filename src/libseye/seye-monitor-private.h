@@ -13,6 +13,7 @@ typedef struct
   SeyeNode   *node;
   SeyeSource *source;     /* borrowed: it holds the node */
   char       *key;        /* the key it is indexed under in by_key, or NULL */
+  char       *address;    /* the address it is indexed under in by_address, or NULL */
   guint       listed : 1; /* in the list; not while another source lists its node id */
   guint       offline : 1;
 } Entry;
@@ -24,6 +25,7 @@ struct _SeyeMonitor
   GPtrArray       *nodes;          /* SeyeNode, in list order */
   GHashTable      *entries;        /* SeyeNode -> Entry */
   GHashTable      *by_key;         /* node key -> Entry (borrowed) */
+  GHashTable      *by_address;     /* "host:port" -> Entry (borrowed) */
   GPtrArray       *sources;        /* SeyeSource */
   SeyeAgentSource *agents;         /* the first source: agents, over mDNS or by address */
   SeyeAlertRules   rules;          /* the defaults */
@@ -32,6 +34,20 @@ struct _SeyeMonitor
   double           interval;
   guint            started : 1;
 };
+
+/* seye-monitor-merge.c */
+void     _seye_monitor_entry_free    (Entry       *entry);
+void     _seye_monitor_list_entry    (SeyeMonitor *self,
+                                      Entry       *entry);
+void     _seye_monitor_unlist_entry  (SeyeMonitor *self,
+                                      Entry       *entry);
+gboolean _seye_monitor_index_entry   (SeyeMonitor *self,
+                                      Entry       *entry);
+void     _seye_monitor_unindex_entry (SeyeMonitor *self,
+                                      Entry       *entry);
+void     _seye_monitor_node_key_cb   (SeyeMonitor *self,
+                                      GParamSpec  *pspec,
+                                      SeyeNode    *node);
 
 void _seye_monitor_update_alerts (SeyeMonitor *self,
                                   SeyeNode    *node,

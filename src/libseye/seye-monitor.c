@@ -70,107 +70,7 @@ node_state_cb (SeyeMonitor *self,
   _seye_monitor_update_alerts (self, node, NULL);
 }
 
-/* Merge -------------------------------------------------------------------- */
-
-static void
-entry_free (Entry *entry)
-{
-  g_free (entry->key);
-  g_clear_object (&entry->node);
-  g_free (entry);
-}
-
-static void
-list_entry (SeyeMonitor *self,
-            Entry       *entry)
-{
-  entry->listed = TRUE;
-  g_ptr_array_add (self->nodes, g_object_ref (entry->node));
-  g_list_model_items_changed (G_LIST_MODEL (self), self->nodes->len - 1, 0, 1);
-}
-
-static void
-unlist_entry (SeyeMonitor *self,
-              Entry       *entry)
-{
-  guint index;
-
-  if (!entry->listed || !g_ptr_array_find (self->nodes, entry->node, &index))
-    return;
-
-  entry->listed = FALSE;
-  g_ptr_array_remove_index (self->nodes, index);
-  g_list_model_items_changed (G_LIST_MODEL (self), index, 1, 0);
-}
-
-/* Indexes @entry under its node's key. A node id that another source lists
- * already stays that source's: this one waits, unlisted, until it goes. */
-static gboolean
-index_entry (SeyeMonitor *self,
-             Entry       *entry)
-{
-  const char *key = seye_node_get_key (entry->node);
-  Entry *holder = g_hash_table_lookup (self->by_key, key);
-
-  if (holder != NULL && holder != entry && holder->source != entry->source)
-    return FALSE;
-
-  g_free (entry->key);
-  entry->key = g_strdup (key);
-  g_hash_table_insert (self->by_key, entry->key, entry);
-
-  return TRUE;
-}
-
-/* @entry's key goes: a node of another source waiting for it is listed. */
-static void
-unindex_entry (SeyeMonitor *self,
-               Entry       *entry)
-{
-  GHashTableIter iter;
-  gpointer value;
-
-  if (entry->key == NULL || g_hash_table_lookup (self->by_key, entry->key) != entry)
-    return;
-
-  g_hash_table_remove (self->by_key, entry->key);
-
-  g_hash_table_iter_init (&iter, self->entries);
-  while (g_hash_table_iter_next (&iter, NULL, &value))
-    {
-      Entry *waiting = value;
-
-      if (!waiting->listed && waiting != entry &&
-          g_strcmp0 (seye_node_get_key (waiting->node), entry->key) == 0 &&
-          index_entry (self, waiting))
-        {
-          list_entry (self, waiting);
-          break;
-        }
-    }
-}
-
-static void
-node_key_cb (SeyeMonitor *self,
-             GParamSpec  *pspec,
-             SeyeNode    *node)
-{
-  Entry *entry = g_hash_table_lookup (self->entries, node);
-
-  if (entry == NULL || g_strcmp0 (entry->key, seye_node_get_key (node)) == 0)
-    return;
-
-  unindex_entry (self, entry);
-  if (index_entry (self, entry))
-    {
-      if (!entry->listed)
-        list_entry (self, entry);
-    }
-  else
-    {
-      unlist_entry (self, entry);
-    }
-}
+/* Sources' nodes (their merging: seye-monitor-merge.c) ----------------------- */
 
 static void
 node_added_cb (SeyeMonitor *self,
@@ -193,11 +93,13 @@ node_added_cb (SeyeMonitor *self,
                            G_CONNECT_SWAPPED | G_CONNECT_AFTER);
   g_signal_connect_object (node, "notify::state", G_CALLBACK (node_state_cb), self,
                            G_CONNECT_SWAPPED);
-  g_signal_connect_object (node, "notify::key", G_CALLBACK (node_key_cb), self,
+  g_signal_connect_object (node, "notify::key", G_CALLBACK (_seye_monitor_node_key_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (node, "notify::address", G_CALLBACK (_seye_monitor_node_key_cb), self,
                            G_CONNECT_SWAPPED);
 
-  if (index_entry (self, entry))
-    list_entry (self, entry);
+  if (_seye_monitor_index_entry (self, entry))
+    _seye_monitor_list_entry (self, entry);
 }
 
 static void
@@ -212,9 +114,9 @@ node_removed_cb (SeyeMonitor *self,
 
   g_signal_handlers_disconnect_by_data (node, self);
   g_hash_table_steal (self->entries, node);
-  unlist_entry (self, entry);
-  unindex_entry (self, entry);
-  entry_free (entry);
+  _seye_monitor_unlist_entry (self, entry);
+  _seye_monitor_unindex_entry (self, entry);
+  _seye_monitor_entry_free (entry);
 }
 
 /* GListModel --------------------------------------------------------------- */
@@ -293,6 +195,7 @@ seye_monitor_finalize (GObject *object)
   SeyeMonitor *self = SEYE_MONITOR (object);
 
   g_clear_pointer (&self->by_key, g_hash_table_unref);
+  g_clear_pointer (&self->by_address, g_hash_table_unref);
   g_clear_pointer (&self->entries, g_hash_table_unref);
   g_clear_pointer (&self->nodes, g_ptr_array_unref);
 
@@ -459,8 +362,9 @@ static void
 seye_monitor_init (SeyeMonitor *self)
 {
   self->nodes = g_ptr_array_new_with_free_func (g_object_unref);
-  self->entries = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) entry_free);
+  self->entries = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) _seye_monitor_entry_free);
   self->by_key = g_hash_table_new (g_str_hash, g_str_equal);
+  self->by_address = g_hash_table_new (g_str_hash, g_str_equal);
   self->sources = g_ptr_array_new_with_free_func (g_object_unref);
   self->interval = 1.0;
   seye_alert_rules_init_defaults (&self->rules);
@@ -485,8 +389,10 @@ seye_monitor_new (void)
  * @source: where more nodes come from
  *
  * Lists the nodes of @source from now on, with those of the sources added
- * before (the first is always the agents', over mDNS and by address). A node
- * whose id another source lists already waits until that one goes. The source
+ * before (the first is always the agents', over mDNS and by address). The same
+ * machine seen through two sources (the same node id, or the same address) is
+ * one row: the node of the source added first; the other waits, unlisted,
+ * until that one goes (seye-monitor-merge.c). The source
  * follows the monitor's interval, and starts and stops with it.
  */
 void

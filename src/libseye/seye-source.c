@@ -125,11 +125,18 @@ not_supported (SeyeSource          *self,
                gpointer             user_data)
 {
   g_autoptr (GTask) task = g_task_new (self, NULL, callback, user_data);
+  SeyeSourceInterface *iface = SEYE_SOURCE_GET_IFACE (self);
+  const char *name = iface->get_display_name != NULL ? iface->get_display_name (self) : NULL;
 
   g_task_set_source_tag (task, tag);
-  /* Translators: %s is what was asked of a node, such as “its processes” */
-  g_task_return_new_error (task, SEYE_ERROR, SEYE_ERROR_NOT_SUPPORTED,
-                           _("Not available from this node’s source: %s"), what);
+  if (name != NULL)
+    /* Translators: “Not available from Prometheus: its processes” */
+    g_task_return_new_error (task, SEYE_ERROR, SEYE_ERROR_NOT_SUPPORTED,
+                             _("Not available from %s: %s"), name, what);
+  else
+    /* Translators: %s is what was asked of a node, such as “its processes” */
+    g_task_return_new_error (task, SEYE_ERROR, SEYE_ERROR_NOT_SUPPORTED,
+                             _("Not available from this node’s source: %s"), what);
 }
 
 /**
@@ -270,4 +277,69 @@ seye_source_run_action_finish (SeyeSource    *self,
     return g_task_propagate_pointer (G_TASK (result), error);
 
   return SEYE_SOURCE_GET_IFACE (self)->run_action_finish (self, result, error);
+}
+
+/**
+ * seye_source_has_range:
+ *
+ * Returns: whether the source gives a node's history over a range itself
+ *   (seye_source_fetch_range()); otherwise ranges come from the local store.
+ */
+gboolean
+seye_source_has_range (SeyeSource *self)
+{
+  g_return_val_if_fail (SEYE_IS_SOURCE (self), FALSE);
+
+  return SEYE_SOURCE_GET_IFACE (self)->fetch_range != NULL;
+}
+
+/**
+ * seye_source_fetch_range:
+ * @from_ms: start of the range, Unix ms
+ * @to_ms: its end, Unix ms
+ * @max_points: at most about this many points (the graph's width); the source
+ *   picks a step that fits
+ *
+ * Asks the source for @node's history between @from_ms and @to_ms.
+ */
+void
+seye_source_fetch_range (SeyeSource          *self,
+                         SeyeNode            *node,
+                         gint64               from_ms,
+                         gint64               to_ms,
+                         guint                max_points,
+                         GCancellable        *cancellable,
+                         GAsyncReadyCallback  callback,
+                         gpointer             user_data)
+{
+  SeyeSourceInterface *iface;
+
+  g_return_if_fail (SEYE_IS_SOURCE (self));
+  g_return_if_fail (SEYE_IS_NODE (node));
+
+  iface = SEYE_SOURCE_GET_IFACE (self);
+  if (iface->fetch_range == NULL)
+    not_supported (self, seye_source_fetch_range, _("its history"), callback, user_data);
+  else
+    iface->fetch_range (self, node, from_ms, MAX (to_ms, from_ms), MAX (max_points, 1),
+                        cancellable, callback, user_data);
+}
+
+/**
+ * seye_source_fetch_range_finish:
+ *
+ * Returns: (transfer full) (element-type SeyeStorePoint) (nullable): the
+ *   points, oldest first, as seye_store_query() gives them; %NULL with @error.
+ */
+GPtrArray *
+seye_source_fetch_range_finish (SeyeSource    *self,
+                                GAsyncResult  *result,
+                                GError       **error)
+{
+  g_return_val_if_fail (SEYE_IS_SOURCE (self), NULL);
+
+  if (g_async_result_is_tagged (result, seye_source_fetch_range))
+    return g_task_propagate_pointer (G_TASK (result), error);
+
+  return SEYE_SOURCE_GET_IFACE (self)->fetch_range_finish (self, result, error);
 }

@@ -24,6 +24,10 @@ G_BEGIN_DECLS
  * the method NULL: the caller gets SEYE_ERROR_NOT_SUPPORTED, which it shows as
  * "not available" rather than as nothing.
  *
+ * A node's history over a range (seye_source_fetch_range(): SeyeStorePoint, as
+ * seye_store_query() gives) comes from the source where it keeps one
+ * (seye_source_has_range()); otherwise from the local store.
+ *
  * Signals: "node-added" (SeyeNode *node), "node-removed" (SeyeNode *node).
  */
 #define SEYE_TYPE_SOURCE (seye_source_get_type ())
@@ -73,6 +77,21 @@ struct _SeyeSourceInterface
   SeyeActionResult *(*run_action_finish)      (SeyeSource          *self,
                                                GAsyncResult        *result,
                                                GError             **error);
+  /* A node's history over a range, from the source (a Prometheus server's
+   * query_range) rather than the local store; optional. */
+  void              (*fetch_range)            (SeyeSource          *self,
+                                               SeyeNode            *node,
+                                               gint64               from_ms,
+                                               gint64               to_ms,
+                                               guint                max_points,
+                                               GCancellable        *cancellable,
+                                               GAsyncReadyCallback  callback,
+                                               gpointer             user_data);
+  GPtrArray        *(*fetch_range_finish)     (SeyeSource          *self,
+                                               GAsyncResult        *result,
+                                               GError             **error);
+  /* What the source is called in "Not available from …"; optional. */
+  const char       *(*get_display_name)       (SeyeSource          *self);
 };
 
 void seye_source_start        (SeyeSource *self);
@@ -108,6 +127,19 @@ void              seye_source_run_action             (SeyeSource          *self,
                                                       GAsyncReadyCallback  callback,
                                                       gpointer             user_data);
 SeyeActionResult *seye_source_run_action_finish      (SeyeSource          *self,
+                                                      GAsyncResult        *result,
+                                                      GError             **error) G_GNUC_WARN_UNUSED_RESULT;
+
+gboolean          seye_source_has_range              (SeyeSource          *self);
+void              seye_source_fetch_range            (SeyeSource          *self,
+                                                      SeyeNode            *node,
+                                                      gint64               from_ms,
+                                                      gint64               to_ms,
+                                                      guint                max_points,
+                                                      GCancellable        *cancellable,
+                                                      GAsyncReadyCallback  callback,
+                                                      gpointer             user_data);
+GPtrArray        *seye_source_fetch_range_finish     (SeyeSource          *self,
                                                       GAsyncResult        *result,
                                                       GError             **error) G_GNUC_WARN_UNUSED_RESULT;
 
