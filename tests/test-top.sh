@@ -92,7 +92,11 @@ echo "1..14"
 # for 5 minutes at most should this script be killed before it stops it.
 BUSY=topsh-$$
 cp /bin/sh "$WORK/$BUSY"
-timeout 300 "$WORK/$BUSY" -c 'while :; do :; done' >/dev/null 2>&1 &
+# Run before the other tests' processes where that is allowed (root, as in CI), so
+# that it keeps its core on a machine busy with them.
+NICE=""
+nice -n -15 true 2>/dev/null && NICE="nice -n -15"
+timeout 300 $NICE "$WORK/$BUSY" -c 'while :; do :; done' >/dev/null 2>&1 &
 BUSY_PID=$!
 
 start_agent top-node --port 0 --name top-node --interval 0.5 || exit 1
@@ -111,19 +115,21 @@ screen | tail -n 1 | grep -q "c CPU.*m memory.*i I/O.*q quit.*sorted by CPU" &&
   screen | sed -n 3p | grep -q "CPU%\*"
 ok $? "sorted by CPU at first; the bottom line says which keys do what"
 
-# A process at 90 % of a core or more is bold and red; an idle one is not. One
-# capture with its attributes, and the same lines without them to read.
+# A process at 90 % of a core or more is bold and red; one well below is not. One
+# capture with its attributes, and the same lines without them to read. On a
+# machine busy with other tests the loop gets less than a core in some windows:
+# the screen is read until one window shows it at 90 % or more (30 s at most).
 pegged_ok=1
 cpu=""
 i=0
-while [ $i -lt 100 ]; do
+while [ $i -lt 300 ]; do
   cap=$(tm capture-pane -e -p -t top)
   plain=$(printf '%s\n' "$cap" | sed "s/$ESC\[[0-9;]*m//g")
   row=$(printf '%s\n' "$plain" | grep -n " $BUSY\$" | head -n 1)
   cpu=$(echo "$row" | awk '{ print $5 }')
   if [ -n "$cpu" ] && [ "${cpu%%.*}" -ge 90 ]; then
     line=$(printf '%s\n' "$cap" | sed -n "${row%%:*}p")
-    idle_n=$(printf '%s\n' "$plain" | grep -n "^ *[0-9][0-9]* [^ ]*  *[A-Z]  *0\.0 " | head -n 1 | cut -d: -f1)
+    idle_n=$(printf '%s\n' "$plain" | awk 'NR > 3 && $1 ~ /^[0-9]+$/ && $4 ~ /^[0-9.]+$/ && $4 + 0 < 50 { print NR; exit }')
     idle=$(printf '%s\n' "$cap" | sed -n "${idle_n:-1}p")
     case "$line" in *"$ESC[1m"*"$ESC[31m$cpu"*) pegged_ok=0 ;; esac
     case "$idle" in *"$ESC[31m"*|*"$ESC[1m"*) pegged_ok=1 ;; esac
@@ -132,8 +138,8 @@ while [ $i -lt 100 ]; do
   fi
   i=$((i + 1)); sleep 0.1
 done
-[ $pegged_ok = 0 ] || echo "# the busy loop's row: ${row:-none} (at 90 % of a core or more within 10 s?)"
-ok $pegged_ok "a process keeping a core busy is bold, its CPU % red; an idle one is not"
+[ $pegged_ok = 0 ] || echo "# the busy loop's row: ${row:-none} (at 90 % of a core or more within 30 s?)"
+ok $pegged_ok "a process keeping a core busy is bold, its CPU % red; one below half a core is not"
 
 tm send-keys -t top m
 wait_for "sorted by memory" 3 && screen | sed -n 3p | grep -q " MEM\*" && ! screen | sed -n 3p | grep -q "CPU%\*"
