@@ -13,7 +13,11 @@
 # Each app gets a simulator of its own (bench/seye-fleet-sim, seed 1, 1 Hz, the default
 # patterns: idle, busy, hot and a few nodes going offline now and then), its own Xvfb
 # screen (1280x800, no window manager), session bus, settings (mDNS discovery off, so it
-# follows its simulator's nodes and nothing else) and history store. The simulator says
+# follows its simulator's nodes and nothing else) and history store. The simulators
+# listen on consecutive ports from SEYE_BENCH_PORT (default 20000), below the kernel's
+# ephemeral range: a node that went offline must find its port free when it comes back,
+# and with thousands of connections open an ephemeral one is soon someone else's. The
+# simulator says
 # every second how many of its online nodes had a sample go out to the app in the last
 # 3 s (--stats): the app must follow every node, not only run.
 #
@@ -75,12 +79,14 @@ app_id=$(basename "$(ls "$build"/data/*.desktop | head -n1)" .desktop)
 export NO_AT_BRIDGE=1 GTK_A11Y=none
 names=()
 display=150
+next_port=${SEYE_BENCH_PORT:-20000}
 
 # One simulator and one app: "SIZE-RENDERER".
 start_app() {
   local n=$1 renderer=$2 name=$1-$2 args=() d
-  nice -n 5 "$sim" -n "$n" --seed 1 --list "$work/$name.list" --stats "$work/$name.stats" \
-    2>"$work/$name-sim.log" &
+  nice -n 5 "$sim" -n "$n" --seed 1 --base-port "$next_port" --list "$work/$name.list" \
+    --stats "$work/$name.stats" 2>"$work/$name-sim.log" &
+  next_port=$((next_port + n))
   echo $! > "$work/$name.spid"
   for _ in $(seq 200); do [ -s "$work/$name.list" ] && break; sleep 0.1; done
   [ -s "$work/$name.list" ] || { say "the simulator for $name did not start"; cat "$work/$name-sim.log" >&2; exit 1; }
