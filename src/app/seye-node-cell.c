@@ -33,6 +33,7 @@ struct _SeyeNodeCell
   char           *text;          /* in full; a status may show shorter */
   int             fitted_width;  /* the width the status text was fitted to */
   const char     *level_class;   /* "warning", "error", "acknowledged" or NULL */
+  const char     *icon_name;     /* the status icon shown, or NULL for the dot */
   gint64          updated;       /* monotonic µs of the last update */
   gboolean        dirty;
   gboolean        dimmed;
@@ -97,6 +98,7 @@ state_icon_name (SeyeNode *node)
     }
 }
 
+/* Only what changed: showing or hiding lays the row out again. */
 static void
 update_indicator (SeyeNodeCell *self)
 {
@@ -104,8 +106,9 @@ update_indicator (SeyeNodeCell *self)
 
   gtk_widget_set_visible (self->dot, self->node != NULL && icon_name == NULL);
   gtk_widget_set_visible (GTK_WIDGET (self->icon), icon_name != NULL);
-  if (icon_name != NULL)
+  if (icon_name != NULL && g_strcmp0 (icon_name, self->icon_name) != 0)
     gtk_image_set_from_icon_name (self->icon, icon_name);
+  self->icon_name = icon_name;
 }
 
 /* The alert a metric column's colour follows. */
@@ -247,6 +250,13 @@ seye_node_cell_update (SeyeNodeCell *self)
       else
         gtk_inscription_set_text (self->label, self->text);
     }
+
+  /* Unbound, the cell keeps its look for the next node: a row scrolled into view
+   * changes the indicator and classes only where the new node's differ, and hiding the
+   * dot at every unbind would lay the whole list out again at every rebind. */
+  if (self->node == NULL)
+    return;
+
   update_style (self);
 
   if (self->column == SEYE_NODE_COLUMN_STATUS)
@@ -261,8 +271,8 @@ seye_node_cell_update (SeyeNodeCell *self)
           self->css_class = g_strdup (css_class);
           if (css_class != NULL)
             gtk_widget_add_css_class (GTK_WIDGET (self), css_class);
-          update_indicator (self);
         }
+      update_indicator (self);
     }
 }
 
