@@ -67,9 +67,12 @@ free_display() {
   echo "$d"
 }
 
-# The frame times logged since line @1 of the log: "count p99 max" in ms.
+# The frame times logged since line @1 of the log: "count p99 max" in ms; @2 "cpu" for
+# the CPU time of the frames instead of their length.
 frames_since() {
-  tail -n +"$(($1 + 1))" "$work/app.log" | sed -n 's/.*seye-frames-DEBUG.*: frame \([0-9.]*\) ms.*/\1/p' |
+  local pattern='s/.*seye-frames-DEBUG.*: frame \([0-9.]*\) ms.*/\1/p'
+  [ "${2:-}" = cpu ] && pattern='s/.*seye-frames-DEBUG.*: frame .*, CPU \([0-9.]*\) ms.*/\1/p'
+  tail -n +"$(($1 + 1))" "$work/app.log" | sed -n "$pattern" |
     sort -g | awk '{ v[NR] = $1 } END {
       if (NR == 0) { print "0 - -"; exit }
       i = int(NR * 0.99 + 0.999); if (i > NR) i = NR
@@ -78,9 +81,11 @@ frames_since() {
 lines() { wc -l < "$work/app.log"; }
 
 report() {
-  local what=$1 from=$2
+  local what=$1 from=$2 n p99 max n_cpu p99_cpu max_cpu
   read -r n p99 max < <(frames_since "$from")
-  printf '  %-8s %4d frames   99th percentile %6s ms   longest %6s ms\n' "$what" "$n" "$p99" "$max"
+  read -r n_cpu p99_cpu max_cpu < <(frames_since "$from" cpu)
+  printf '  %-8s %4d frames   99th percentile %6s ms   longest %6s ms   (CPU: %6s, %6s ms)\n' \
+    "$what" "$n" "$p99" "$max" "$p99_cpu" "$max_cpu"
 }
 
 # One run with GSK_RENDERER=@1 ("app": unset).
