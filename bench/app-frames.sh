@@ -54,12 +54,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
-nice -n 10 "$sim" -n "$nodes" --seed 1 --offline 0 --list "$work/list" 2>"$work/sim.log" &
-sim_pid=$!
-for _ in $(seq 300); do [ -s "$work/list" ] && break; sleep 0.1; done
-[ -s "$work/list" ] || { say "the simulator did not start"; cat "$work/sim.log" >&2; exit 1; }
-args=()
-while read -r _ _ url; do args+=(--node "${url#http://}"); done < "$work/list"
+# shellcheck source=bench/fleet-sim-lib.sh
+. "$top/bench/fleet-sim-lib.sh"
+fleet_sim_start "$nodes"
 
 app_id=$(basename "$(ls "$build"/data/*.desktop | head -n1)" .desktop)
 schema_path=$(echo "$app_id" | tr . /)
@@ -104,19 +101,21 @@ run() {
   for _ in $(seq 50); do [ -e "/tmp/.X11-unix/X$d" ] && break; sleep 0.1; done
   export DISPLAY=:$d
 
+  : > "$work/app.log"
   t0=$(date +%s.%N)
   (
     [ "$renderer" = app ] && unset GSK_RENDERER || export GSK_RENDERER=$renderer
     XDG_CONFIG_HOME=$work/config XDG_DATA_HOME=$work/data GSETTINGS_BACKEND=keyfile \
     GSETTINGS_SCHEMA_DIR=$build/data NO_AT_BRIDGE=1 GTK_A11Y=none \
     G_MESSAGES_DEBUG="seye-frames seye-node-list seye-renderer" \
-      exec dbus-run-session -- sh -c 'echo $$ > "$0"; exec "$@"' "$work/app.pid" "$app" "${args[@]}"
+      exec dbus-run-session -- sh -c 'echo $$ > "$0"; exec "$@"' "$work/app.pid" "$app" "${node_args[@]}"
   ) >"$work/app.log" 2>&1 &
   for _ in $(seq 1200); do
     grep -q "all $nodes nodes listed and online" "$work/app.log" && break
     sleep 0.1
   done
   t1=$(date +%s.%N)
+  for _ in $(seq 100); do [ -s "$work/app.pid" ] && break; sleep 0.1; done
   pid=$(cat "$work/app.pid")
   grep -q "all $nodes nodes listed and online" "$work/app.log" ||
     { say "$renderer: not every node listed and online within 120 s"; tail "$work/app.log" >&2; exit 1; }
