@@ -37,12 +37,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
-nice -n 10 "$sim" -n "$nodes" --seed 1 --offline 0 --list "$work/list" 2>"$work/sim.log" &
-sim_pid=$!
-for _ in $(seq 100); do [ -s "$work/list" ] && break; sleep 0.1; done
-[ -s "$work/list" ] || { say "the simulator did not start"; cat "$work/sim.log" >&2; exit 1; }
-args=()
-while read -r _ _ url; do args+=(--node "${url#http://}"); done < "$work/list"
+# shellcheck source=bench/fleet-sim-lib.sh
+. "$top/bench/fleet-sim-lib.sh"
+fleet_sim_start "$nodes"
 
 app_id=$(basename "$(ls "$build"/data/*.desktop | head -n1)" .desktop)
 run_ns() { cat /proc/"$1"/task/*/schedstat 2>/dev/null | awk '{ n += $1 } END { printf "%.0f", n }'; }
@@ -57,7 +54,7 @@ measure() {
   XDG_CONFIG_HOME=$work/config XDG_DATA_HOME=$work/data GSETTINGS_BACKEND=keyfile \
   GSETTINGS_SCHEMA_DIR=$build/data NO_AT_BRIDGE=1 GTK_A11Y=none \
     xvfb-run -a -s '-screen 0 1280x800x24' dbus-run-session -- \
-    sh -c 'echo $$ > "$0"; exec "$@"' "$work/app.pid" "$app" "${args[@]}" >"$work/app-$view.log" 2>&1 &
+    sh -c 'echo $$ > "$0"; exec "$@"' "$work/app.pid" "$app" "${node_args[@]}" >"$work/app-$view.log" 2>&1 &
   xvfb=$!
   for _ in $(seq 100); do [ -s "$work/app.pid" ] && break; sleep 0.1; done
   pid=$(cat "$work/app.pid")

@@ -8,6 +8,7 @@
 #include <glib/gi18n.h>
 
 #include "seye-application.h"
+#include "seye-renderer.h"
 
 int
 main (int   argc,
@@ -21,6 +22,10 @@ main (int   argc,
   textdomain (GETTEXT_PACKAGE);
 
   g_set_application_name (_("Sorcerer’s Eye"));
+
+  /* Cairo where OpenGL is software; without a display the application says why. */
+  if (gtk_init_check ())
+    seye_renderer_choose ();
 
   app = seye_application_new ();
 

@@ -33,7 +33,10 @@ struct _SeyeNodeCell
   char           *text;          /* in full; a status may show shorter */
   int             fitted_width;  /* the width the status text was fitted to */
   const char     *level_class;   /* "warning", "error", "acknowledged" or NULL */
+  const char     *icon_name;     /* the status icon shown, or NULL for the dot */
   gint64          updated;       /* monotonic µs of the last update */
+  gulong          handlers[8];   /* on the node: disconnected by id, not by a search */
+  guint           n_handlers;
   gboolean        dirty;
   gboolean        dimmed;
 };
@@ -97,6 +100,7 @@ state_icon_name (SeyeNode *node)
     }
 }
 
+/* Only what changed: showing or hiding lays the row out again. */
 static void
 update_indicator (SeyeNodeCell *self)
 {
@@ -104,8 +108,9 @@ update_indicator (SeyeNodeCell *self)
 
   gtk_widget_set_visible (self->dot, self->node != NULL && icon_name == NULL);
   gtk_widget_set_visible (GTK_WIDGET (self->icon), icon_name != NULL);
-  if (icon_name != NULL)
+  if (icon_name != NULL && g_strcmp0 (icon_name, self->icon_name) != 0)
     gtk_image_set_from_icon_name (self->icon, icon_name);
+  self->icon_name = icon_name;
 }
 
 /* The alert a metric column's colour follows. */
@@ -247,6 +252,13 @@ seye_node_cell_update (SeyeNodeCell *self)
       else
         gtk_inscription_set_text (self->label, self->text);
     }
+
+  /* Unbound, the cell keeps its look for the next node: a row scrolled into view
+   * changes the indicator and classes only where the new node's differ, and hiding the
+   * dot at every unbind would lay the whole list out again at every rebind. */
+  if (self->node == NULL)
+    return;
+
   update_style (self);
 
   if (self->column == SEYE_NODE_COLUMN_STATUS)
@@ -261,8 +273,8 @@ seye_node_cell_update (SeyeNodeCell *self)
           self->css_class = g_strdup (css_class);
           if (css_class != NULL)
             gtk_widget_add_css_class (GTK_WIDGET (self), css_class);
-          update_indicator (self);
         }
+      update_indicator (self);
     }
 }
 
@@ -272,6 +284,20 @@ changed_cb (SeyeNodeCell *self)
   /* Applied at the next tick, with every other row that changed meanwhile. */
   self->dirty = TRUE;
   seye_ticker_request (seye_ticker_get_default ());
+}
+
+/* Rows are bound again and again while the list scrolls or sorts: a handler is
+ * connected plainly (the cell disconnects it itself, here and in dispose) and
+ * disconnected by its id, where a search by function would walk every handler that
+ * the node's other cells, its tile and its pane have on it. */
+static void
+connect_node (SeyeNodeCell *self,
+              const char   *detailed_signal)
+{
+  g_assert (self->n_handlers < G_N_ELEMENTS (self->handlers));
+
+  self->handlers[self->n_handlers++] =
+    g_signal_connect_swapped (self->node, detailed_signal, G_CALLBACK (changed_cb), self);
 }
 
 static void
@@ -545,8 +571,9 @@ seye_node_cell_set_node (SeyeNodeCell *self,
   if (self->node == node)
     return;
 
-  if (self->node != NULL)
-    g_signal_handlers_disconnect_by_func (self->node, changed_cb, self);
+  for (guint i = 0; i < self->n_handlers; i++)
+    g_signal_handler_disconnect (self->node, self->handlers[i]);
+  self->n_handlers = 0;
 
   g_set_object (&self->node, node);
 
@@ -558,36 +585,28 @@ seye_node_cell_set_node (SeyeNodeCell *self,
         {
           g_autofree char *detailed = g_strconcat ("notify::", property, NULL);
 
-          g_signal_connect_object (node, detailed, G_CALLBACK (changed_cb), self,
-                                   G_CONNECT_SWAPPED);
+          connect_node (self, detailed);
         }
       else
         {
-          g_signal_connect_object (node, "sample-added", G_CALLBACK (changed_cb), self,
-                                   G_CONNECT_SWAPPED);
+          connect_node (self, "sample-added");
         }
 
       if (self->column == SEYE_NODE_COLUMN_STATUS)
         {
-          g_signal_connect_object (node, "notify::alerting", G_CALLBACK (changed_cb), self,
-                                   G_CONNECT_SWAPPED);
-          g_signal_connect_object (node, "notify::conflict", G_CALLBACK (changed_cb), self,
-                                   G_CONNECT_SWAPPED);
+          connect_node (self, "notify::alerting");
+          connect_node (self, "notify::conflict");
           /* "Online · every 3 s": polled in turns. */
-          g_signal_connect_object (node, "notify::polled-every", G_CALLBACK (changed_cb), self,
-                                   G_CONNECT_SWAPPED);
+          connect_node (self, "notify::polled-every");
         }
 
       /* Metrics dim when the node goes, and change colour with its alerts. */
       if (seye_node_column_is_numeric (self->column))
-        g_signal_connect_object (node, "notify::state", G_CALLBACK (changed_cb), self,
-                                 G_CONNECT_SWAPPED);
+        connect_node (self, "notify::state");
       if (self->column == SEYE_NODE_COLUMN_STATUS || column_alert_kind (self->column) != 0)
         {
-          g_signal_connect_object (node, "notify::active-alerts", G_CALLBACK (changed_cb), self,
-                                   G_CONNECT_SWAPPED);
-          g_signal_connect_object (node, "notify::acknowledged-alerts", G_CALLBACK (changed_cb),
-                                   self, G_CONNECT_SWAPPED);
+          connect_node (self, "notify::active-alerts");
+          connect_node (self, "notify::acknowledged-alerts");
         }
     }
 

@@ -45,6 +45,8 @@ struct _SeyeNodeList
   gboolean             initial_selection_done;
   gboolean             user_moved;      /* scrolled, clicked or typed in the list */
   gboolean             needs_refresh;
+  gboolean             all_online_logged; /* the diagnostic below said it once */
+  gint64               created_us;      /* monotonic */
   gboolean             sort_pending;    /* sorted while the map was shown: the list sorts when shown */
   guint                navigate_source;
   guint                keep_top_source;

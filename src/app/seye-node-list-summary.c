@@ -125,6 +125,17 @@ _seye_node_list_update_counts (SeyeNodeList *self)
   if (memcmp (counts, self->counts, sizeof counts) == 0)
     return;
 
+  /* A diagnostic for the start time (bench/app-frames.sh): with
+   * G_MESSAGES_DEBUG=seye-node-list, the moment every node listed first is online. */
+  if (!self->all_online_logged && counts[SEYE_STATUS_FILTER_ALL] > 0 &&
+      counts[SEYE_STATUS_FILTER_ONLINE] == counts[SEYE_STATUS_FILTER_ALL])
+    {
+      self->all_online_logged = TRUE;
+      g_debug ("all %u nodes listed and online, %.2f s after the list was made",
+               counts[SEYE_STATUS_FILTER_ALL],
+               (g_get_monotonic_time () - self->created_us) / (double) G_USEC_PER_SEC);
+    }
+
   memcpy (self->counts, counts, sizeof counts);
   update_labels (self);
 

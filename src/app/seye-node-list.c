@@ -593,6 +593,7 @@ seye_node_list_init (SeyeNodeList *self)
   GtkEventController *controller;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->created_us = g_get_monotonic_time ();
 
   self->settings = g_settings_new (APP_ID);
   g_signal_connect_object (seye_ticker_get_default (), "tick", G_CALLBACK (tick_cb), self,

@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "seye-detail-pane.h"
+#include "seye-frame-log.h"
 #include "seye-node-list.h"
 #include "seye-sanitize.h"
 #include "seye-window-private.h"
@@ -510,6 +511,7 @@ static void
 seye_window_init (SeyeWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  seye_frame_log_attach (GTK_WIDGET (self));
 
   self->settings = g_settings_new (APP_ID);
 

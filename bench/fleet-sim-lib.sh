@@ -1,0 +1,15 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+# Sourced by the benchmarks that run the app against simulated agents.
+#
+# fleet_sim_start NODES: starts $sim (bench/seye-fleet-sim: seed 1, 1 Hz, no node going
+# offline, at nice 10) serving NODES agents, its list in $work/list and its log in
+# $work/sim.log; sets sim_pid, and node_args to one --node HOST:PORT a node.
+fleet_sim_start() {
+  nice -n 10 "$sim" -n "$1" --seed 1 --offline 0 --list "$work/list" 2>"$work/sim.log" &
+  sim_pid=$!
+  for _ in $(seq 300); do [ -s "$work/list" ] && break; sleep 0.1; done
+  [ -s "$work/list" ] || { say "the simulator did not start"; cat "$work/sim.log" >&2; exit 1; }
+  node_args=()
+  while read -r _ _ url; do node_args+=(--node "${url#http://}"); done < "$work/list"
+}

@@ -1,0 +1,11 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gtk/gtk.h>
+
+G_BEGIN_DECLS
+
+gboolean     seye_renderer_is_software    (const char *gl_renderer);
+const char  *seye_renderer_choose         (void);
+
+G_END_DECLS
