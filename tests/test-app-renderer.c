@@ -6,7 +6,9 @@
  */
 #include "config.h"
 
+#include <glib/gstdio.h>
 #include <gtk/gtk.h>
+#include <string.h>
 
 #include "seye-renderer.h"
 
@@ -76,6 +78,69 @@ test_software_gl_draws_with_cairo (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* No GPU device: Cairo, chosen before GTK starts, and GDK told not to load OpenGL
+ * (for gtk_init() only: the variable is given back after). With one: nothing is
+ * decided before GTK can be asked. */
+static void
+test_prepare (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *empty = g_dir_make_tmp ("seye-dri-XXXXXX", &error);
+  g_autofree char *gpu = g_dir_make_tmp ("seye-dri-XXXXXX", &error);
+  g_autofree char *device = g_build_filename (gpu, "renderD128", NULL);
+
+  g_assert_no_error (error);
+  g_assert_true (g_file_set_contents (device, "", 0, &error));
+  g_unsetenv ("GSK_RENDERER");
+  g_unsetenv ("GDK_DEBUG");
+
+  g_assert_null (seye_renderer_prepare (gpu));
+  g_assert_null (g_getenv ("GSK_RENDERER"));
+  g_assert_null (g_getenv ("GDK_DEBUG"));
+
+  g_setenv ("GDK_DEBUG", "misc", TRUE);
+  g_assert_cmpstr (seye_renderer_prepare (empty), ==, "cairo");
+  g_assert_cmpstr (g_getenv ("GSK_RENDERER"), ==, "cairo");
+  g_assert_cmpstr (g_getenv ("GDK_DEBUG"), ==, "misc,gl-disable");
+  seye_renderer_settled ();
+  g_assert_cmpstr (g_getenv ("GDK_DEBUG"), ==, "misc");
+  g_unsetenv ("GDK_DEBUG");
+
+  /* The user's Cairo: no OpenGL either, though the choice was not the app's. */
+  g_assert_null (seye_renderer_prepare (gpu));
+  g_assert_cmpstr (g_getenv ("GDK_DEBUG"), ==, "gl-disable");
+  seye_renderer_settled ();
+  g_assert_null (g_getenv ("GDK_DEBUG"));
+  g_unsetenv ("GSK_RENDERER");
+
+  g_remove (device);
+  g_rmdir (gpu);
+  g_rmdir (empty);
+}
+
+/* In a process of its own, prepared before gtk_init() as the app is (main() below):
+ * the window draws with Cairo and Mesa's OpenGL (its LLVM) was never loaded. */
+static void
+test_no_gl_loaded (void)
+{
+  if (g_test_subprocess ())
+    {
+      g_autofree char *maps = NULL;
+      GtkWidget *window;
+      GskRenderer *renderer = realize_window (&window);
+
+      g_assert_true (GSK_IS_CAIRO_RENDERER (renderer));
+      g_assert_true (g_file_get_contents ("/proc/self/maps", &maps, NULL, NULL));
+      g_assert_null (strstr (maps, "libLLVM"));
+      g_assert_null (strstr (maps, "_dri.so"));
+      gtk_window_destroy (GTK_WINDOW (window));
+      return;
+    }
+
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_test_trap_assert_passed ();
+}
+
 static void
 test_user_choice_obeyed (void)
 {
@@ -93,11 +158,21 @@ main (int   argc,
   g_unsetenv ("GSK_RENDERER");
 
   g_test_init (&argc, &argv, NULL);
+  if (g_test_subprocess ())
+    {
+      g_autofree char *empty = g_dir_make_tmp ("seye-dri-XXXXXX", NULL);
+
+      g_assert_cmpstr (seye_renderer_prepare (empty), ==, "cairo");
+      g_rmdir (empty);
+    }
   gtk_init ();
+  seye_renderer_settled ();
 
   g_test_add_func ("/seye/app/renderer/software-names", test_software_names);
   g_test_add_func ("/seye/app/renderer/software-gl-draws-with-cairo", test_software_gl_draws_with_cairo);
   g_test_add_func ("/seye/app/renderer/user-choice-obeyed", test_user_choice_obeyed);
+  g_test_add_func ("/seye/app/renderer/prepare", test_prepare);
+  g_test_add_func ("/seye/app/renderer/no-gl-loaded", test_no_gl_loaded);
 
   return g_test_run ();
 }

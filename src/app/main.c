@@ -24,8 +24,10 @@ main (int   argc,
   g_set_application_name (_("Sorcerer’s Eye"));
 
   /* Cairo where OpenGL is software; without a display the application says why. */
+  seye_renderer_prepare ("/dev/dri");
   if (gtk_init_check ())
     seye_renderer_choose ();
+  seye_renderer_settled ();
 
   app = seye_application_new ();
 
