@@ -370,6 +370,7 @@ preferences_action (GSimpleAction *action,
   GtkWidget *preferences = seye_preferences_window_new (GTK_WINDOW (get_window (self)));
 
   seye_preferences_window_set_store (SEYE_PREFERENCES_WINDOW (preferences), self->store);
+  seye_preferences_window_set_prometheus_servers (SEYE_PREFERENCES_WINDOW (preferences), self->prometheus);
   gtk_window_present (GTK_WINDOW (preferences));
 }
 

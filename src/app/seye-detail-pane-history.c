@@ -193,6 +193,49 @@ cancel_query (SeyeDetailPane *self)
   g_clear_object (&self->query_cancellable);
 }
 
+/* The points of a range, from the store or from the node's source. */
+static void
+show_points (SeyeDetailPane *self,
+             GPtrArray      *points,
+             const GError   *error)
+{
+  g_autoptr (GPtrArray) none = NULL;
+
+  g_clear_object (&self->query_cancellable);
+
+  if (points == NULL)
+    {
+      g_autofree char *name = self->node ? seye_sanitize_display (seye_node_get_name (self->node)) : NULL;
+
+      g_warning ("Cannot read the history of %s: %s", name ? name : "?", error->message);
+      points = none = g_ptr_array_new ();
+    }
+
+  if (_seye_detail_pane_is_history_window (self->window))
+    {
+      foreach_graph_set_history (self, points, self->query_to_ms - (gint64) self->window * 1000,
+                                 self->query_to_ms);
+      show_range_values (self, points);
+    }
+}
+
+static void
+range_cb (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr (GPtrArray) points = NULL;
+  g_autoptr (GError) error = NULL;
+
+  points = seye_source_fetch_range_finish (SEYE_SOURCE (object), result, &error);
+
+  /* Cancelled: the node or the range changed, or the pane is gone; @user_data may be too. */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  show_points (SEYE_DETAIL_PANE (user_data), points, error);
+}
+
 static void
 query_cb (GObject      *object,
           GAsyncResult *result,
@@ -209,22 +252,7 @@ query_cb (GObject      *object,
     return;
 
   self = SEYE_DETAIL_PANE (user_data);
-  g_clear_object (&self->query_cancellable);
-
-  if (points == NULL)
-    {
-      g_autofree char *name = self->node ? seye_sanitize_display (seye_node_get_name (self->node)) : NULL;
-
-      g_warning ("Cannot read the history of %s: %s", name ? name : "?", error->message);
-      points = g_ptr_array_new ();
-    }
-
-  if (_seye_detail_pane_is_history_window (self->window))
-    {
-      foreach_graph_set_history (self, points, self->query_to_ms - (gint64) self->window * 1000,
-                                 self->query_to_ms);
-      show_range_values (self, points);
-    }
+  show_points (self, points, error);
 }
 
 /* Reads the shown range from the store, now if the pane is on screen, else when it is mapped. */
@@ -234,6 +262,8 @@ _seye_detail_pane_reload_history (SeyeDetailPane *self)
   const char *node_id = get_node_id (self);
   gint64 to_ms = g_get_real_time () / 1000;
   gint64 from_ms = to_ms - (gint64) self->window * 1000;
+  SeyeSource *source;
+  gboolean from_source;
   int width;
   guint max_points;
 
@@ -250,9 +280,11 @@ _seye_detail_pane_reload_history (SeyeDetailPane *self)
     }
 
   self->query_to_ms = to_ms;
+  source = _seye_detail_pane_get_source (self, self->node);
+  from_source = source != NULL && seye_source_has_range (source);
 
   /* Without a store or before the node said who it is, the range is shown empty. */
-  if (self->store == NULL || node_id == NULL)
+  if (!from_source && (self->store == NULL || node_id == NULL))
     {
       g_autoptr (GPtrArray) none = g_ptr_array_new ();
 
@@ -267,8 +299,23 @@ _seye_detail_pane_reload_history (SeyeDetailPane *self)
   self->refresh_ms = MAX (MIN_REFRESH_MS, ((gint64) self->window * 1000) / max_points);
 
   self->query_cancellable = g_cancellable_new ();
-  seye_store_query_async (self->store, node_id, from_ms, to_ms, max_points,
-                          self->query_cancellable, query_cb, self);
+  /* A source that keeps the history itself (a Prometheus server) has it all, this app's
+   * store only what it saw while it ran. */
+  if (from_source)
+    seye_source_fetch_range (source, self->node, from_ms, to_ms, max_points,
+                             self->query_cancellable, range_cb, self);
+  else
+    seye_store_query_async (self->store, node_id, from_ms, to_ms, max_points,
+                            self->query_cancellable, query_cb, self);
+}
+
+/* Whether the shown node's long ranges come from its source rather than the store. */
+static gboolean
+ranges_from_source (SeyeDetailPane *self)
+{
+  SeyeSource *source = _seye_detail_pane_get_source (self, self->node);
+
+  return source != NULL && seye_source_has_range (source);
 }
 
 /* A long range moves on when there is a point's worth of new data, and only on screen. */
@@ -281,7 +328,7 @@ _seye_detail_pane_history_sample_added (SeyeDetailPane *self,
 
   if (!gtk_widget_get_mapped (GTK_WIDGET (self)))
     self->history_dirty = TRUE;
-  else if (self->query_cancellable == NULL && self->store != NULL &&
+  else if (self->query_cancellable == NULL && (self->store != NULL || ranges_from_source (self)) &&
            sample->time_ms - self->query_to_ms >= self->refresh_ms)
     _seye_detail_pane_reload_history (self);
 }

@@ -7,6 +7,7 @@
 
 #include "seye-error.h"
 #include "seye-process-view-private.h"
+#include "seye-prometheus-source.h"
 #include "seye-sanitize.h"
 
 /*
@@ -57,7 +58,11 @@ show_error (SeyeProcessView *self)
 {
   const char *message = self->error->message;
 
-  if (g_error_matches (self->error, SEYE_ERROR, SEYE_ERROR_NOT_SUPPORTED))
+  if (g_error_matches (self->error, SEYE_ERROR, SEYE_ERROR_NOT_SUPPORTED) && SEYE_IS_PROMETHEUS_SOURCE (self->source))
+    show_message (self, "action-unavailable-symbolic", _("Not available from Prometheus"),
+                  _("Prometheus keeps a machine’s totals, not its processes, and runs no actions. Add the "
+                    "machine’s agent by address (host:7373) to see them."), FALSE);
+  else if (g_error_matches (self->error, SEYE_ERROR, SEYE_ERROR_NOT_SUPPORTED))
     show_message (self, "action-unavailable-symbolic", _("Not available from this node’s source"), message, FALSE);
   else if (g_error_matches (self->error, SEYE_ERROR, SEYE_ERROR_AUTH) && seye_node_get_paired (self->node))
     show_message (self, "dialog-password-symbolic", _("Not allowed from here"), message, FALSE);
