@@ -34,15 +34,15 @@ struct _SeyePreferencesSources
 
 G_DEFINE_FINAL_TYPE (SeyePreferencesSources, seye_preferences_sources, ADW_TYPE_PREFERENCES_PAGE)
 
-#define SOURCE_KEY "seye-source"
+#define SOURCE_KEY  "seye-source"
+#define SERVERS_KEY "seye-servers"
 
 /* "Working", or what is wrong, in words; and whether it lasts only this session. */
 static void
 update_row (AdwActionRow *row)
 {
   SeyePrometheusSource *source = g_object_get_data (G_OBJECT (row), SOURCE_KEY);
-  SeyePreferencesSources *self =
-    SEYE_PREFERENCES_SOURCES (gtk_widget_get_ancestor (GTK_WIDGET (row), SEYE_TYPE_PREFERENCES_SOURCES));
+  SeyePrometheusServers *servers = g_object_get_data (G_OBJECT (row), SERVERS_KEY);
   g_autoptr (GString) text = g_string_new (NULL);
   const char *message = seye_prometheus_source_get_status_message (source);
 
@@ -54,7 +54,7 @@ update_row (AdwActionRow *row)
   if (seye_prometheus_source_get_truncated (source))
     /* Translators: %u is the most nodes taken from one server (4096) */
     g_string_append_printf (text, _(" · more targets than the %u shown"), SEYE_PROMETHEUS_MAX_NODES);
-  if (self != NULL && self->servers != NULL && !seye_prometheus_servers_is_saved (self->servers, source))
+  if (servers != NULL && !seye_prometheus_servers_is_saved (servers, source))
     g_string_append (text, _(" · for this session only (--prometheus)"));
 
   adw_action_row_set_subtitle (row, text->str);
@@ -73,6 +73,7 @@ create_row_cb (gpointer item,
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), url);
   adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 3);
   g_object_set_data_full (G_OBJECT (row), SOURCE_KEY, g_object_ref (source), g_object_unref);
+  g_object_set_data_full (G_OBJECT (row), SERVERS_KEY, g_object_ref (user_data), g_object_unref);
 
   gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
   gtk_widget_add_css_class (button, "flat");
@@ -85,8 +86,6 @@ create_row_cb (gpointer item,
   g_signal_connect_object (source, "notify::status-message", G_CALLBACK (update_row), row, G_CONNECT_SWAPPED);
   g_signal_connect_object (source, "notify::status", G_CALLBACK (update_row), row, G_CONNECT_SWAPPED);
   g_signal_connect_object (source, "notify::truncated", G_CALLBACK (update_row), row, G_CONNECT_SWAPPED);
-  /* The page is its ancestor only once it is in the list. */
-  g_signal_connect (row, "realize", G_CALLBACK (update_row), NULL);
   update_row (ADW_ACTION_ROW (row));
 
   return row;
@@ -293,7 +292,7 @@ seye_preferences_sources_set_servers (SeyePreferencesSources *self,
     return;
 
   gtk_list_box_bind_model (self->server_list, servers != NULL ? G_LIST_MODEL (servers) : NULL,
-                           create_row_cb, NULL, NULL);
+                           create_row_cb, servers, NULL);
   gtk_widget_set_visible (GTK_WIDGET (self->server_list), servers != NULL);
 }
 

@@ -66,12 +66,12 @@ parse_auth (const char *name)
 
 /* "" and absent are the same: none. */
 static char *
-dup_nonempty (GVariantDict *dict,
-              const char   *key)
+dup_nonempty (GVariant   *dict,
+              const char *key)
 {
   g_autofree char *value = NULL;
 
-  if (!g_variant_dict_lookup (dict, key, "s", &value) || value[0] == '\0')
+  if (!g_variant_lookup (dict, key, "s", &value) || value[0] == '\0')
     return NULL;
 
   return g_steal_pointer (&value);
@@ -94,14 +94,13 @@ seye_prometheus_servers_load (GSettings *settings)
   g_variant_iter_init (&iter, value);
   while ((child = g_variant_iter_next_value (&iter)) != NULL)
     {
-      g_autoptr (GVariantDict) dict = g_variant_dict_new (child);
+      g_autoptr (GVariant) dict = child;
       g_autofree char *given = dup_nonempty (dict, "url");
       g_autofree char *auth = dup_nonempty (dict, "auth");
       g_autofree char *url = NULL;
       g_autoptr (GError) error = NULL;
       SeyePrometheusServer *server;
 
-      g_variant_unref (child);
       url = seye_prometheus_server_normalize_url (given, &error);
       if (url == NULL)
         {
