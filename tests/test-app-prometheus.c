@@ -451,6 +451,8 @@ real_scenario (gpointer data)
   g_assert_null (seye_application_get_store (run->app));
   seye_window_show_node (window, node);
   pane = _seye_window_get_detail_pane (window);
+  g_assert_true (g_str_has_prefix (_seye_detail_pane_get_connection (pane), "Through Prometheus at "));
+  g_assert_nonnull (strstr (_seye_detail_pane_get_connection (pane), run->url));
   seye_detail_pane_set_window (pane, 3600);
   g_assert_true (seye_test_wait_until (range_shown_cb, seye_detail_pane_get_graph (pane, SEYE_GRAPH_CPU),
                                        60000));

@@ -361,16 +361,35 @@ remove_node_action (GSimpleAction *action,
   seye_monitor_remove (self->monitor, node);
 }
 
+static SeyePreferencesWindow *
+new_preferences (SeyeApplication *self)
+{
+  GtkWidget *preferences = seye_preferences_window_new (GTK_WINDOW (get_window (self)));
+
+  seye_preferences_window_set_store (SEYE_PREFERENCES_WINDOW (preferences), self->store);
+  seye_preferences_window_set_prometheus_servers (SEYE_PREFERENCES_WINDOW (preferences), self->prometheus);
+
+  return SEYE_PREFERENCES_WINDOW (preferences);
+}
+
 static void
 preferences_action (GSimpleAction *action,
                     GVariant      *param,
                     gpointer       user_data)
 {
-  SeyeApplication *self = user_data;
-  GtkWidget *preferences = seye_preferences_window_new (GTK_WINDOW (get_window (self)));
+  gtk_window_present (GTK_WINDOW (new_preferences (user_data)));
+}
 
-  seye_preferences_window_set_store (SEYE_PREFERENCES_WINDOW (preferences), self->store);
-  seye_preferences_window_set_prometheus_servers (SEYE_PREFERENCES_WINDOW (preferences), self->prometheus);
+/* Preferences, at the Sources page: from the notice that a source does not work. */
+static void
+sources_action (GSimpleAction *action,
+                GVariant      *param,
+                gpointer       user_data)
+{
+  SeyePreferencesWindow *preferences = new_preferences (user_data);
+
+  adw_preferences_window_set_visible_page (ADW_PREFERENCES_WINDOW (preferences),
+                                           ADW_PREFERENCES_PAGE (_seye_preferences_window_get_sources (preferences)));
   gtk_window_present (GTK_WINDOW (preferences));
 }
 
@@ -527,6 +546,7 @@ add_session_prometheus (SeyeApplication *self)
 
 static const GActionEntry app_actions[] = {
   { "preferences", preferences_action },
+  { "sources", sources_action },
   { "alert-log", alert_log_action },
   { "about", about_action },
   { "quit", quit_action },
