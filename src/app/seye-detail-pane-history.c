@@ -18,7 +18,8 @@
 
 /*
  * Ranges longer than the graphs' live series (1 hour, 24 hours, 7 days), read from the
- * history store when the pane is on screen and handed to the graphs; and the export of
+ * history store (or from the node's source when it keeps them: a Prometheus server's
+ * query_range) when the pane is on screen and handed to the graphs; and the export of
  * a node's history to a CSV or JSON file.
  */
 
@@ -193,7 +194,7 @@ cancel_query (SeyeDetailPane *self)
   g_clear_object (&self->query_cancellable);
 }
 
-/* The points of a range, from the store or from the node's source. */
+/* The points of a range came, or why not. */
 static void
 show_points (SeyeDetailPane *self,
              GPtrArray      *points,
@@ -206,8 +207,9 @@ show_points (SeyeDetailPane *self,
   if (points == NULL)
     {
       g_autofree char *name = self->node ? seye_sanitize_display (seye_node_get_name (self->node)) : NULL;
+      g_autofree char *why = seye_sanitize_display (error->message);
 
-      g_warning ("Cannot read the history of %s: %s", name ? name : "?", error->message);
+      g_warning ("Cannot read the history of %s: %s", name ? name : "?", why);
       points = none = g_ptr_array_new ();
     }
 
@@ -220,6 +222,24 @@ show_points (SeyeDetailPane *self,
 }
 
 static void
+query_cb (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr (GPtrArray) points = NULL;
+  g_autoptr (GError) error = NULL;
+
+  points = seye_store_query_finish (SEYE_STORE (object), result, &error);
+
+  /* Cancelled: the node or the range changed, or the pane is gone; @user_data may be too. */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  show_points (SEYE_DETAIL_PANE (user_data), points, error);
+}
+
+/* The same from a source that keeps the history itself (a Prometheus server). */
+static void
 range_cb (GObject      *object,
           GAsyncResult *result,
           gpointer      user_data)
@@ -229,30 +249,19 @@ range_cb (GObject      *object,
 
   points = seye_source_fetch_range_finish (SEYE_SOURCE (object), result, &error);
 
-  /* Cancelled: the node or the range changed, or the pane is gone; @user_data may be too. */
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
 
   show_points (SEYE_DETAIL_PANE (user_data), points, error);
 }
 
-static void
-query_cb (GObject      *object,
-          GAsyncResult *result,
-          gpointer      user_data)
+/* The node's source when it gives ranges itself, else NULL: the store's. */
+static SeyeSource *
+range_source (SeyeDetailPane *self)
 {
-  g_autoptr (GPtrArray) points = NULL;
-  g_autoptr (GError) error = NULL;
-  SeyeDetailPane *self;
+  SeyeSource *source = self->node != NULL ? _seye_detail_pane_get_source (self, self->node) : NULL;
 
-  points = seye_store_query_finish (SEYE_STORE (object), result, &error);
-
-  /* Cancelled: the node or the range changed, or the pane is gone; @user_data may be too. */
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-
-  self = SEYE_DETAIL_PANE (user_data);
-  show_points (self, points, error);
+  return source != NULL && seye_source_has_range (source) ? source : NULL;
 }
 
 /* Reads the shown range from the store, now if the pane is on screen, else when it is mapped. */
@@ -263,7 +272,6 @@ _seye_detail_pane_reload_history (SeyeDetailPane *self)
   gint64 to_ms = g_get_real_time () / 1000;
   gint64 from_ms = to_ms - (gint64) self->window * 1000;
   SeyeSource *source;
-  gboolean from_source;
   int width;
   guint max_points;
 
@@ -280,11 +288,10 @@ _seye_detail_pane_reload_history (SeyeDetailPane *self)
     }
 
   self->query_to_ms = to_ms;
-  source = _seye_detail_pane_get_source (self, self->node);
-  from_source = source != NULL && seye_source_has_range (source);
+  source = range_source (self);
 
   /* Without a store or before the node said who it is, the range is shown empty. */
-  if (!from_source && (self->store == NULL || node_id == NULL))
+  if (source == NULL && (self->store == NULL || node_id == NULL))
     {
       g_autoptr (GPtrArray) none = g_ptr_array_new ();
 
@@ -299,23 +306,12 @@ _seye_detail_pane_reload_history (SeyeDetailPane *self)
   self->refresh_ms = MAX (MIN_REFRESH_MS, ((gint64) self->window * 1000) / max_points);
 
   self->query_cancellable = g_cancellable_new ();
-  /* A source that keeps the history itself (a Prometheus server) has it all, this app's
-   * store only what it saw while it ran. */
-  if (from_source)
+  if (source != NULL)
     seye_source_fetch_range (source, self->node, from_ms, to_ms, max_points,
                              self->query_cancellable, range_cb, self);
   else
     seye_store_query_async (self->store, node_id, from_ms, to_ms, max_points,
                             self->query_cancellable, query_cb, self);
-}
-
-/* Whether the shown node's long ranges come from its source rather than the store. */
-static gboolean
-ranges_from_source (SeyeDetailPane *self)
-{
-  SeyeSource *source = _seye_detail_pane_get_source (self, self->node);
-
-  return source != NULL && seye_source_has_range (source);
 }
 
 /* A long range moves on when there is a point's worth of new data, and only on screen. */
@@ -328,7 +324,7 @@ _seye_detail_pane_history_sample_added (SeyeDetailPane *self,
 
   if (!gtk_widget_get_mapped (GTK_WIDGET (self)))
     self->history_dirty = TRUE;
-  else if (self->query_cancellable == NULL && (self->store != NULL || ranges_from_source (self)) &&
+  else if (self->query_cancellable == NULL && (self->store != NULL || range_source (self) != NULL) &&
            sample->time_ms - self->query_to_ms >= self->refresh_ms)
     _seye_detail_pane_reload_history (self);
 }

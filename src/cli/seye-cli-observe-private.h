@@ -10,6 +10,7 @@ G_BEGIN_DECLS
 typedef struct
 {
   SeyeMonitor    *monitor;
+  SeyePrometheusSource *prometheus;   /* --prometheus, or NULL */
   GMainLoop      *loop;
   SeyeNodeColumn  sort;
   GString        *filter;

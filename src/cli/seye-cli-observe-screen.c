@@ -195,7 +195,9 @@ draw_title (Observe   *self,
   attron (A_BOLD);
   seye_cli_screen_put (0, 0, COLS, header, FALSE);
   attroff (A_BOLD);
-  /* Off, or else one of avahi-daemon's limits reached. */
+  /* How the Prometheus server is; discovery off; or one of avahi-daemon's limits reached. */
+  if (self->prometheus != NULL && seye_prometheus_source_get_status_message (self->prometheus) != NULL)
+    status = seye_prometheus_source_get_status_message (self->prometheus);
   if (status == NULL)
     status = seye_monitor_get_discovery_notice (self->monitor);
   if (status != NULL)

@@ -28,6 +28,7 @@ static double opt_grace = 60.0;
 static char *opt_sort;
 static char *opt_filter;
 static int opt_count;
+static SeyeCliPrometheusOptions opt_prometheus;
 
 static const GOptionEntry entries[] = {
   { "host", 'H', 0, G_OPTION_ARG_STRING_ARRAY, &opt_hosts,
@@ -370,7 +371,11 @@ parse_options (int             *argc,
   g_autoptr (GOptionContext) context = NULL;
   g_autoptr (GError) error = NULL;
 
+  g_autofree GOptionEntry *prometheus_entries = seye_cli_prometheus_option_entries (&opt_prometheus);
+
   context = seye_cli_option_context_new (_("- watch every node live"), entries, summary);
+  g_option_context_add_main_entries (context, prometheus_entries, GETTEXT_PACKAGE);
+  g_option_context_set_description (context, seye_cli_prometheus_help ());
 
   if (!seye_cli_parse_options (context, "observe", _("Try “seye observe --help”."), argc, argv))
     return FALSE;
@@ -398,21 +403,32 @@ parse_options (int             *argc,
   return TRUE;
 }
 
-/* A monitor of the --host nodes and, unless told not to, of those found over mDNS. */
+/* A monitor of the --host nodes and, unless told not to, of those found over
+ * mDNS; with --prometheus, of that server's nodes instead of mDNS. */
 static SeyeMonitor *
-new_monitor (GError **error)
+new_monitor (Observe  *self,
+             GError  **error)
 {
   g_autoptr (SeyeMonitor) monitor = seye_monitor_new ();
+  gboolean discovery = !opt_no_discovery && opt_prometheus.url == NULL;
+  g_autoptr (GError) local = NULL;
 
   seye_monitor_set_interval (monitor, opt_interval);
   seye_monitor_set_grace_time (monitor, opt_grace);
   seye_monitor_set_fetch_history (monitor, FALSE);
-  seye_monitor_set_discovery (monitor, !opt_no_discovery);
+  seye_monitor_set_discovery (monitor, discovery);
 
   if (!seye_cli_add_hosts (monitor, opt_hosts, error))
     return NULL;
 
-  if (opt_no_discovery && g_list_model_get_n_items (G_LIST_MODEL (monitor)) == 0)
+  self->prometheus = seye_cli_prometheus_add (monitor, &opt_prometheus, 10.0, &local);
+  if (local != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local));
+      return NULL;
+    }
+
+  if (!discovery && self->prometheus == NULL && g_list_model_get_n_items (G_LIST_MODEL (monitor)) == 0)
     {
       g_set_error_literal (error, SEYE_ERROR, SEYE_ERROR_CONFIG,
                            _("nothing to watch: give --host HOST[:PORT] or leave discovery on"));
@@ -430,6 +446,21 @@ notice_cb (SeyeMonitor *monitor)
 {
   if (seye_monitor_get_discovery_notice (monitor) != NULL)
     g_printerr ("seye observe: %s\n", seye_monitor_get_discovery_notice (monitor));
+}
+
+/* Lines: how the Prometheus server is, each time that changes. */
+static void
+prometheus_status_cb (SeyePrometheusSource *source)
+{
+  if (seye_prometheus_source_get_status_message (source) != NULL)
+    g_printerr ("seye observe: %s\n", seye_prometheus_source_get_status_message (source));
+}
+
+/* Screen: the title says it. */
+static void
+prometheus_redraw_cb (Observe *self)
+{
+  queue_redraw (self);
 }
 
 static void
@@ -455,11 +486,16 @@ watch (Observe  *self,
       g_signal_connect_swapped (nodes, "notify::discovery-notice",
                                 G_CALLBACK (node_changed_cb), self);
       items_changed_cb (nodes, 0, 0, g_list_model_get_n_items (nodes), self);
+      if (self->prometheus != NULL)
+        g_signal_connect_swapped (self->prometheus, "notify::status-message",
+                                  G_CALLBACK (prometheus_redraw_cb), self);
     }
   else
     {
       self->sources[3] = g_timeout_add ((guint) (opt_interval * 1000), lines_tick_cb, self);
       g_signal_connect (nodes, "notify::discovery-notice", G_CALLBACK (notice_cb), NULL);
+      if (self->prometheus != NULL)
+        g_signal_connect (self->prometheus, "notify::status-message", G_CALLBACK (prometheus_status_cb), NULL);
     }
 }
 
@@ -467,6 +503,11 @@ static void
 unwatch (Observe *self)
 {
   g_signal_handlers_disconnect_by_func (self->monitor, notice_cb, NULL);
+  if (self->prometheus != NULL)
+    {
+      g_signal_handlers_disconnect_by_func (self->prometheus, prometheus_status_cb, NULL);
+      g_signal_handlers_disconnect_by_data (self->prometheus, self);
+    }
   for (guint i = 0; i < G_N_ELEMENTS (self->sources); i++)
     g_clear_handle_id (&self->sources[i], g_source_remove);
   g_clear_handle_id (&self->redraw_id, g_source_remove);
@@ -493,7 +534,7 @@ seye_cli_observe (int    argc,
   if (!parse_options (&argc, &argv, &self.sort))
     return SEYE_EXIT_USAGE;
 
-  monitor = new_monitor (&error);
+  monitor = new_monitor (&self, &error);
   if (monitor == NULL)
     {
       g_printerr ("seye observe: %s\n", error->message);
@@ -520,6 +561,7 @@ seye_cli_observe (int    argc,
   seye_monitor_stop (monitor);
   g_string_free (self.filter, TRUE);
   g_free (self.selected_key);
+  g_clear_object (&self.prometheus);
 
   return self.exit_status;
 }

@@ -8,6 +8,7 @@
 #include "seye-agent-source-private.h"
 #include "seye-error.h"
 #include "seye-json.h"
+#include "seye-read.h"
 #include "seye-sanitize.h"
 
 /*
@@ -22,7 +23,6 @@
 #define RUN_LIMIT        (320 * 1024)       /* 64 KiB of output, escaped as JSON */
 #define ASK_DEADLINE     10                 /* seconds */
 #define RUN_GRACE        15                 /* seconds past the action's own timeout */
-#define READ_CHUNK       16384
 
 typedef enum
 {
@@ -37,7 +37,6 @@ typedef struct
   SoupMessage   *message;
   SeyeTlsCheck  *check;
   GInputStream  *stream;
-  GByteArray    *body;
   gsize          limit;
   GCancellable  *cancellable;     /* the caller's, chained to the deadline */
   gulong         cancelled_id;
@@ -58,7 +57,6 @@ ask_free (Ask *ask)
   g_clear_pointer (&ask->check, _seye_tls_check_free);
   g_clear_object (&ask->stream);
   g_clear_object (&ask->message);
-  g_clear_pointer (&ask->body, g_byte_array_unref);
   g_free (ask->action);
   g_free (ask);
 }
@@ -159,13 +157,14 @@ describe_status (Ask      *ask,
 }
 
 static void
-decode (GTask *task)
+decode (GTask  *task,
+        GBytes *body)
 {
   Ask *ask = g_task_get_task_data (task);
   SeyeNode *node = g_object_get_data (G_OBJECT (task), "node");
   g_autoptr (GError) error = NULL;
-  const char *data = (const char *) ask->body->data;
-  gssize length = ask->body->len;
+  const char *data = g_bytes_get_data (body, NULL);
+  gssize length = g_bytes_get_size (body);
 
   switch (ask->kind)
     {
@@ -215,8 +214,6 @@ decode (GTask *task)
   }
 }
 
-static void read_more (GTask *task);
-
 static void
 read_cb (GObject      *object,
          GAsyncResult *result,
@@ -226,23 +223,9 @@ read_cb (GObject      *object,
   Ask *ask = g_task_get_task_data (task);
   SeyeNode *node = g_object_get_data (G_OBJECT (task), "node");
   g_autoptr (GError) error = NULL;
-  g_autoptr (GBytes) bytes = NULL;
+  g_autoptr (GBytes) body = seye_read_capped_finish (G_INPUT_STREAM (object), result, &error);
 
-  bytes = g_input_stream_read_bytes_finish (G_INPUT_STREAM (object), result, &error);
-  if (bytes == NULL)
-    {
-      g_task_return_error (task, describe_failure (ask, node, error));
-      return;
-    }
-
-  if (g_bytes_get_size (bytes) == 0)
-    {
-      decode (task);
-      return;
-    }
-
-  g_byte_array_append (ask->body, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
-  if (ask->body->len > ask->limit)
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE))
     {
       g_autofree char *name = seye_sanitize_display (seye_node_get_name (node));
 
@@ -251,16 +234,13 @@ read_cb (GObject      *object,
       return;
     }
 
-  read_more (g_steal_pointer (&task));
-}
+  if (body == NULL)
+    {
+      g_task_return_error (task, describe_failure (ask, node, error));
+      return;
+    }
 
-static void
-read_more (GTask *task)
-{
-  Ask *ask = g_task_get_task_data (task);
-
-  g_input_stream_read_bytes_async (ask->stream, READ_CHUNK, G_PRIORITY_DEFAULT,
-                                   ask->cancellable, read_cb, task);
+  decode (task, body);
 }
 
 static void
@@ -294,7 +274,7 @@ sent_cb (GObject      *object,
       return;
     }
 
-  read_more (g_steal_pointer (&task));
+  seye_read_capped_async (ask->stream, ask->limit, ask->cancellable, read_cb, g_steal_pointer (&task));
 }
 
 /* Sends @method @path to @node's agent; the task's result is decoded by @kind. */
@@ -326,7 +306,6 @@ ask (SeyeAgentSource     *self,
 
   data = g_new0 (Ask, 1);
   data->kind = kind;
-  data->body = g_byte_array_new ();
   data->limit = kind == ASK_RUN ? RUN_LIMIT : ASK_LIMIT;
   data->action = g_strdup (action);
   g_task_set_task_data (task, data, (GDestroyNotify) ask_free);

@@ -7,6 +7,7 @@
 
 #include "seye-error.h"
 #include "seye-prometheus-source-private.h"
+#include "seye-read.h"
 
 /*
  * One request to a Prometheus HTTP API: the source's credentials in the
@@ -17,13 +18,10 @@
  * with the status the server is in (unreachable, credentials, certificate, error).
  */
 
-#define READ_CHUNK 65536
-
 struct _PromRequest
 {
   SoupMessage          *message;
   GInputStream         *stream;
-  GByteArray           *body;
   GTlsCertificate      *pinned;
   GCancellable         *cancellable;    /* the caller's, chained to the deadline */
   GCancellable         *caller;
@@ -45,7 +43,6 @@ request_free (PromRequest *request)
   g_clear_object (&request->stream);
   g_clear_object (&request->message);
   g_clear_object (&request->pinned);
-  g_clear_pointer (&request->body, g_byte_array_unref);
   g_free (request);
 }
 
@@ -123,7 +120,8 @@ fail_transport (GTask        *task,
 
 /* An answer of the API, successful or not, or something else altogether. */
 static void
-decode (GTask *task)
+decode (GTask  *task,
+        GBytes *body)
 {
   PromRequest *request = g_task_get_task_data (task);
   guint http_status = soup_message_get_status (request->message);
@@ -133,7 +131,7 @@ decode (GTask *task)
   const char *status;
   const char *reason;
 
-  if (!json_parser_load_from_data (parser, (const char *) request->body->data, request->body->len, &error) ||
+  if (!json_parser_load_from_data (parser, g_bytes_get_data (body, NULL), g_bytes_get_size (body), &error) ||
       !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
     {
       if (http_status != SOUP_STATUS_OK)
@@ -171,50 +169,24 @@ decode (GTask *task)
                      http_status, reason != NULL ? reason : _("no reason given")));
 }
 
-static void read_more (GTask *task);
-
 static void
 read_cb (GObject      *object,
          GAsyncResult *result,
          gpointer      data)
 {
   g_autoptr (GTask) task = data;
-  PromRequest *request = g_task_get_task_data (task);
   g_autoptr (GError) error = NULL;
-  g_autoptr (GBytes) bytes = g_input_stream_read_bytes_finish (G_INPUT_STREAM (object), result, &error);
+  g_autoptr (GBytes) body = seye_read_capped_finish (G_INPUT_STREAM (object), result, &error);
 
-  if (bytes == NULL)
-    {
-      fail_transport (task, error);
-      return;
-    }
-
-  if (g_bytes_get_size (bytes) == 0)
-    {
-      decode (task);
-      return;
-    }
-
-  g_byte_array_append (request->body, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
-  if (request->body->len > SEYE_PROMETHEUS_MAX_ANSWER)
-    {
-      fail (task, SEYE_PROMETHEUS_STATUS_ERROR,
-            g_error_new (SEYE_ERROR, SEYE_ERROR_INVALID,
-                         _("its answer is larger than %u MiB: too many series; scrape fewer targets"),
-                         SEYE_PROMETHEUS_MAX_ANSWER / (1024 * 1024)));
-      return;
-    }
-
-  read_more (g_steal_pointer (&task));
-}
-
-static void
-read_more (GTask *task)
-{
-  PromRequest *request = g_task_get_task_data (task);
-
-  g_input_stream_read_bytes_async (request->stream, READ_CHUNK, G_PRIORITY_DEFAULT,
-                                   request->cancellable, read_cb, task);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE))
+    fail (task, SEYE_PROMETHEUS_STATUS_ERROR,
+          g_error_new (SEYE_ERROR, SEYE_ERROR_INVALID,
+                       _("its answer is larger than %u MiB: too many series; scrape fewer targets"),
+                       SEYE_PROMETHEUS_MAX_ANSWER / (1024 * 1024)));
+  else if (body == NULL)
+    fail_transport (task, error);
+  else
+    decode (task, body);
 }
 
 static void
@@ -254,7 +226,8 @@ sent_cb (GObject      *object,
       return;
     }
 
-  read_more (g_steal_pointer (&task));
+  seye_read_capped_async (request->stream, SEYE_PROMETHEUS_MAX_ANSWER, request->cancellable, read_cb,
+                          g_steal_pointer (&task));
 }
 
 /**
@@ -279,7 +252,6 @@ _seye_prometheus_source_request (SeyePrometheusSource *self,
 
   g_task_set_source_tag (task, _seye_prometheus_source_request);
   g_task_set_task_data (task, request, (GDestroyNotify) request_free);
-  request->body = g_byte_array_new ();
   request->pinned = self->pinned != NULL ? g_object_ref (self->pinned) : NULL;
 
   if (params != NULL)

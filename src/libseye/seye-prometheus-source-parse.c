@@ -37,16 +37,6 @@ target_free (PromTarget *target)
   g_free (target);
 }
 
-static void
-filesystem_clear (gpointer data)
-{
-  SeyeFilesystem *fs = data;
-
-  g_clear_pointer (&fs->mount_point, g_free);
-  g_clear_pointer (&fs->device, g_free);
-  g_clear_pointer (&fs->fs_type, g_free);
-}
-
 PromRefresh *
 _seye_prom_refresh_new (gint64 time_ms)
 {
@@ -113,7 +103,7 @@ get_target (PromRefresh *refresh,
     target->values[i] = NAN;
   target->cores = g_array_new (FALSE, TRUE, sizeof (SeyeCpuStat));
   target->filesystems = g_array_new (FALSE, TRUE, sizeof (SeyeFilesystem));
-  g_array_set_clear_func (target->filesystems, filesystem_clear);
+  g_array_set_clear_func (target->filesystems, seye_filesystem_clear);
   g_hash_table_insert (refresh->targets, target->instance, target);
 
   return target;

@@ -168,6 +168,8 @@ void _seye_prometheus_source_set_status (SeyePrometheusSource *self,
 void _seye_prometheus_source_set_scrape_interval (SeyePrometheusSource *self,
                                          double                seconds);
 void _seye_prometheus_source_refreshed  (SeyePrometheusSource *self);
+const char *_seye_prometheus_source_find_instance (SeyePrometheusSource *self,
+                                                   SeyeNode             *node);
 /* seye-prometheus-source-range.c */
 void       _seye_prometheus_source_fetch_range        (SeyeSource          *source,
                                                        SeyeNode            *node,

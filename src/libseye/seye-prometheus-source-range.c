@@ -23,32 +23,24 @@
 
 #define MAX_STEPS 11000
 
-typedef enum
-{
-  R_CPU_BUSY, R_CPU_USER, R_CPU_SYSTEM, R_CPU_IOWAIT,
-  R_MEM_TOTAL, R_MEM_AVAILABLE, R_SWAP_TOTAL, R_SWAP_FREE,
-  R_LOAD1, R_LOAD5, R_LOAD15,
-  R_NET_RX, R_NET_TX, R_DISK_READ, R_DISK_WRITE,
-  R_N
-} RangeSeries;
-
-/* $M: the instance matcher, $W: the rate window ("30s"). */
-static const struct { const char *name; const char *promql; } range_series[R_N] = {
-  [R_CPU_BUSY] = { "cpu_busy", "100 * (1 - sum(rate(node_cpu_seconds_total{mode=\"idle\",$M}[$W])) / sum(rate(node_cpu_seconds_total{$M}[$W])))" },
-  [R_CPU_USER] = { "cpu_user", "100 * sum(rate(node_cpu_seconds_total{mode=~\"user|nice\",$M}[$W])) / sum(rate(node_cpu_seconds_total{$M}[$W]))" },
-  [R_CPU_SYSTEM] = { "cpu_system", "100 * sum(rate(node_cpu_seconds_total{mode=~\"system|irq|softirq\",$M}[$W])) / sum(rate(node_cpu_seconds_total{$M}[$W]))" },
-  [R_CPU_IOWAIT] = { "cpu_iowait", "100 * sum(rate(node_cpu_seconds_total{mode=\"iowait\",$M}[$W])) / sum(rate(node_cpu_seconds_total{$M}[$W]))" },
-  [R_MEM_TOTAL] = { "mem_total", "max(node_memory_MemTotal_bytes{$M})" },
-  [R_MEM_AVAILABLE] = { "mem_available", "max(node_memory_MemAvailable_bytes{$M})" },
-  [R_SWAP_TOTAL] = { "swap_total", "max(node_memory_SwapTotal_bytes{$M})" },
-  [R_SWAP_FREE] = { "swap_free", "max(node_memory_SwapFree_bytes{$M})" },
-  [R_LOAD1] = { "load1", "max(node_load1{$M})" },
-  [R_LOAD5] = { "load5", "max(node_load5{$M})" },
-  [R_LOAD15] = { "load15", "max(node_load15{$M})" },
-  [R_NET_RX] = { "net_rx", "sum(rate(node_network_receive_bytes_total{device!=\"lo\",$M}[$W]))" },
-  [R_NET_TX] = { "net_tx", "sum(rate(node_network_transmit_bytes_total{device!=\"lo\",$M}[$W]))" },
-  [R_DISK_READ] = { "disk_read", "sum(rate(node_disk_read_bytes_total{$M}[$W]))" },
-  [R_DISK_WRITE] = { "disk_write", "sum(rate(node_disk_written_bytes_total{$M}[$W]))" },
+/* The values a graph draws, for one instance ($M: its matcher, $W: the rate window,
+ * "30s"); the others are not asked for. Named as in the instant queries. */
+static const char *range_promql[PROM_N_VALUES] = {
+  [PROM_CPU_BUSY] = "100 * (1 - sum(rate(node_cpu_seconds_total{mode=\"idle\",$M}[$W])) / sum(rate(node_cpu_seconds_total{$M}[$W])))",
+  [PROM_CPU_USER] = "100 * sum(rate(node_cpu_seconds_total{mode=~\"user|nice\",$M}[$W])) / sum(rate(node_cpu_seconds_total{$M}[$W]))",
+  [PROM_CPU_SYSTEM] = "100 * sum(rate(node_cpu_seconds_total{mode=~\"system|irq|softirq\",$M}[$W])) / sum(rate(node_cpu_seconds_total{$M}[$W]))",
+  [PROM_CPU_IOWAIT] = "100 * sum(rate(node_cpu_seconds_total{mode=\"iowait\",$M}[$W])) / sum(rate(node_cpu_seconds_total{$M}[$W]))",
+  [PROM_MEM_TOTAL] = "max(node_memory_MemTotal_bytes{$M})",
+  [PROM_MEM_AVAILABLE] = "max(node_memory_MemAvailable_bytes{$M})",
+  [PROM_SWAP_TOTAL] = "max(node_memory_SwapTotal_bytes{$M})",
+  [PROM_SWAP_FREE] = "max(node_memory_SwapFree_bytes{$M})",
+  [PROM_LOAD1] = "max(node_load1{$M})",
+  [PROM_LOAD5] = "max(node_load5{$M})",
+  [PROM_LOAD15] = "max(node_load15{$M})",
+  [PROM_NET_RX] = "sum(rate(node_network_receive_bytes_total{device!=\"lo\",$M}[$W]))",
+  [PROM_NET_TX] = "sum(rate(node_network_transmit_bytes_total{device!=\"lo\",$M}[$W]))",
+  [PROM_DISK_READ] = "sum(rate(node_disk_read_bytes_total{$M}[$W]))",
+  [PROM_DISK_WRITE] = "sum(rate(node_disk_written_bytes_total{$M}[$W]))",
 };
 
 /* instance="…", with the PromQL string escaped. */
@@ -99,14 +91,18 @@ range_query (const char *instance,
   g_autofree char *window = g_strdup_printf ("%us", window_s);
   GString *query = g_string_new (NULL);
 
-  for (guint i = 0; i < R_N; i++)
+  for (guint i = 0; i < PROM_N_VALUES; i++)
     {
-      g_autofree char *one = expand (range_series[i].promql, matcher, window);
+      g_autofree char *one = NULL;
 
-      if (i > 0)
+      if (range_promql[i] == NULL)
+        continue;
+
+      one = expand (range_promql[i], matcher, window);
+      if (query->len > 0)
         g_string_append (query, " or ");
       g_string_append_printf (query, "label_replace(%s, \"seye\", \"%s\", \"\", \"\")", one,
-                              range_series[i].name);
+                              _seye_prom_value_name (i));
     }
 
   return g_string_free (query, FALSE);
@@ -117,7 +113,7 @@ range_query (const char *instance,
 typedef struct
 {
   gint64 time_ms;
-  double values[R_N];
+  double values[PROM_N_VALUES];
 } Row;
 
 static int
@@ -125,8 +121,8 @@ series_of (JsonObject *metric)
 {
   const char *name = _seye_prom_string_member (metric, "seye");
 
-  for (int i = 0; name != NULL && i < R_N; i++)
-    if (strcmp (name, range_series[i].name) == 0)
+  for (int i = 0; name != NULL && i < PROM_N_VALUES; i++)
+    if (range_promql[i] != NULL && strcmp (name, _seye_prom_value_name (i)) == 0)
       return i;
 
   return -1;
@@ -168,7 +164,7 @@ take_values (GHashTable *rows,
         {
           row = g_new (Row, 1);
           row->time_ms = time_ms;
-          for (guint s = 0; s < R_N; s++)
+          for (guint s = 0; s < PROM_N_VALUES; s++)
             row->values[s] = NAN;
           g_hash_table_insert (rows, &row->time_ms, row);
         }
@@ -176,63 +172,18 @@ take_values (GHashTable *rows,
     }
 }
 
+/* A row is what an instant query gives of a target, without its cores and filesystems. */
 static SeyeSample *
 row_sample (const Row *row,
             double     step_s)
 {
-  SeyeSample *sample = seye_sample_new ();
-  const double *v = row->values;
+  g_autoptr (GArray) cores = g_array_new (FALSE, TRUE, sizeof (SeyeCpuStat));
+  g_autoptr (GArray) filesystems = g_array_new (FALSE, TRUE, sizeof (SeyeFilesystem));
+  PromTarget target = { .cores = cores, .filesystems = filesystems };
 
-  sample->time_ms = row->time_ms;
-  sample->interval = step_s;
+  memcpy (target.values, row->values, sizeof target.values);
 
-  if (isfinite (v[R_CPU_BUSY]))
-    {
-      sample->cpu.busy = CLAMP (v[R_CPU_BUSY], 0.0, 100.0);
-      sample->cpu.user = isfinite (v[R_CPU_USER]) ? CLAMP (v[R_CPU_USER], 0.0, 100.0) : 0;
-      sample->cpu.system = isfinite (v[R_CPU_SYSTEM]) ? CLAMP (v[R_CPU_SYSTEM], 0.0, 100.0) : 0;
-      sample->cpu.iowait = isfinite (v[R_CPU_IOWAIT]) ? CLAMP (v[R_CPU_IOWAIT], 0.0, 100.0) : 0;
-      sample->parts |= SEYE_SAMPLE_CPU;
-    }
-
-  if (isfinite (v[R_MEM_TOTAL]) && isfinite (v[R_MEM_AVAILABLE]) && v[R_MEM_TOTAL] >= 1 &&
-      v[R_MEM_TOTAL] < (double) G_MAXINT64)
-    {
-      sample->memory.total = (guint64) v[R_MEM_TOTAL];
-      sample->memory.available = (guint64) CLAMP (v[R_MEM_AVAILABLE], 0.0, v[R_MEM_TOTAL]);
-      sample->memory.used = sample->memory.total - sample->memory.available;
-      if (isfinite (v[R_SWAP_TOTAL]) && isfinite (v[R_SWAP_FREE]) && v[R_SWAP_TOTAL] < (double) G_MAXINT64)
-        {
-          sample->memory.swap_total = (guint64) MAX (v[R_SWAP_TOTAL], 0.0);
-          sample->memory.swap_used = sample->memory.swap_total -
-                                     (guint64) CLAMP (v[R_SWAP_FREE], 0.0, (double) sample->memory.swap_total);
-        }
-      sample->parts |= SEYE_SAMPLE_MEMORY;
-    }
-
-  if (isfinite (v[R_LOAD1]) && isfinite (v[R_LOAD5]) && isfinite (v[R_LOAD15]))
-    {
-      sample->load[0] = MAX (v[R_LOAD1], 0.0);
-      sample->load[1] = MAX (v[R_LOAD5], 0.0);
-      sample->load[2] = MAX (v[R_LOAD15], 0.0);
-      sample->parts |= SEYE_SAMPLE_LOAD;
-    }
-
-  if (isfinite (v[R_NET_RX]) && isfinite (v[R_NET_TX]))
-    {
-      sample->net_rx_bytes_per_sec = MAX (v[R_NET_RX], 0.0);
-      sample->net_tx_bytes_per_sec = MAX (v[R_NET_TX], 0.0);
-      sample->parts |= SEYE_SAMPLE_NETWORK;
-    }
-
-  if (isfinite (v[R_DISK_READ]) && isfinite (v[R_DISK_WRITE]))
-    {
-      sample->disk_read_bytes_per_sec = MAX (v[R_DISK_READ], 0.0);
-      sample->disk_write_bytes_per_sec = MAX (v[R_DISK_WRITE], 0.0);
-      sample->parts |= SEYE_SAMPLE_DISK;
-    }
-
-  return sample;
+  return _seye_prom_target_sample (&target, row->time_ms, step_s);
 }
 
 static int
@@ -299,13 +250,18 @@ decode_points (JsonNode  *data,
   for (guint i = 0; i < sorted->len; i++)
     {
       const Row *row = sorted->pdata[i];
-      SeyeStorePoint *point = g_new0 (SeyeStorePoint, 1);
+      SeyeSample *sample = row_sample (row, step_s);
+      SeyeStorePoint *point;
 
+      if (sample == NULL)
+        continue;
+
+      point = g_new0 (SeyeStorePoint, 1);
       point->time_ms = row->time_ms;
       point->span_ms = step_ms;
       point->n_samples = 1;
       point->gap_before = i > 0 && row->time_ms - ((const Row *) sorted->pdata[i - 1])->time_ms > 2 * step_ms;
-      point->avg = row_sample (row, step_s);
+      point->avg = sample;
       point->min = seye_sample_ref (point->avg);
       point->max = seye_sample_ref (point->avg);
       g_ptr_array_add (points, point);
@@ -358,22 +314,6 @@ seconds_text (gint64 time_ms)
   return g_strdup (g_ascii_formatd (buf, sizeof buf, "%.3f", time_ms / 1000.0));
 }
 
-static const char *
-find_instance (SeyePrometheusSource *self,
-               SeyeNode             *node)
-{
-  GHashTableIter iter;
-  gpointer key;
-  gpointer value;
-
-  g_hash_table_iter_init (&iter, self->nodes);
-  while (g_hash_table_iter_next (&iter, &key, &value))
-    if (value == node)
-      return key;
-
-  return NULL;
-}
-
 void
 _seye_prometheus_source_fetch_range (SeyeSource          *source,
                                      SeyeNode            *node,
@@ -387,7 +327,7 @@ _seye_prometheus_source_fetch_range (SeyeSource          *source,
   SeyePrometheusSource *self = SEYE_PROMETHEUS_SOURCE (source);
   g_autoptr (GTask) task = g_task_new (self, cancellable, callback, user_data);
   g_autoptr (GHashTable) params = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
-  const char *instance = find_instance (self, node);
+  const char *instance = _seye_prometheus_source_find_instance (self, node);
   double range_s = (double) (to_ms - from_ms) / 1000.0;
   double *step_s = g_new (double, 1);
   g_autofree char *query = NULL;

@@ -353,11 +353,15 @@ seye_prometheus_source_set_interval (SeyeSource *source,
   SEYE_PROMETHEUS_SOURCE (source)->interval = CLAMP (seconds, 0.1, 3600);
 }
 
-static void
-seye_prometheus_source_remove_node (SeyeSource *source,
-                                    SeyeNode   *node)
+/**
+ * _seye_prometheus_source_find_instance:
+ *
+ * Returns: (nullable): the instance @node is, NULL when it is not this source's.
+ */
+const char *
+_seye_prometheus_source_find_instance (SeyePrometheusSource *self,
+                                       SeyeNode             *node)
 {
-  SeyePrometheusSource *self = SEYE_PROMETHEUS_SOURCE (source);
   GHashTableIter iter;
   gpointer key;
   gpointer value;
@@ -365,12 +369,20 @@ seye_prometheus_source_remove_node (SeyeSource *source,
   g_hash_table_iter_init (&iter, self->nodes);
   while (g_hash_table_iter_next (&iter, &key, &value))
     if (value == node)
-      {
-        g_autofree char *instance = g_strdup (key);
+      return key;
 
-        forget_node (self, instance);
-        return;
-      }
+  return NULL;
+}
+
+static void
+seye_prometheus_source_remove_node (SeyeSource *source,
+                                    SeyeNode   *node)
+{
+  SeyePrometheusSource *self = SEYE_PROMETHEUS_SOURCE (source);
+  g_autofree char *instance = g_strdup (_seye_prometheus_source_find_instance (self, node));
+
+  if (instance != NULL)
+    forget_node (self, instance);
 }
 
 static const char *

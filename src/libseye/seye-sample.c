@@ -25,8 +25,13 @@ disk_device_clear (gpointer data)
   g_clear_pointer (&disk->name, g_free);
 }
 
-static void
-filesystem_clear (gpointer data)
+/**
+ * seye_filesystem_clear:
+ *
+ * Frees the strings of a SeyeFilesystem (a GArray's clear function).
+ */
+void
+seye_filesystem_clear (gpointer data)
 {
   SeyeFilesystem *fs = data;
 
@@ -53,7 +58,7 @@ seye_sample_new (void)
   self->disks = g_array_new (FALSE, TRUE, sizeof (SeyeDiskDevice));
   g_array_set_clear_func (self->disks, disk_device_clear);
   self->filesystems = g_array_new (FALSE, TRUE, sizeof (SeyeFilesystem));
-  g_array_set_clear_func (self->filesystems, filesystem_clear);
+  g_array_set_clear_func (self->filesystems, seye_filesystem_clear);
 
   return self;
 }

@@ -88,6 +88,8 @@ typedef struct
   guint64 free_bytes;                 /* free including the root reserve */
 } SeyeFilesystem;
 
+void seye_filesystem_clear (gpointer filesystem);
+
 typedef struct
 {
   guint64 total;
