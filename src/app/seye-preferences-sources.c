@@ -45,8 +45,11 @@ update_row (AdwActionRow *row)
   SeyePrometheusServers *servers = g_object_get_data (G_OBJECT (row), SERVERS_KEY);
   g_autoptr (GString) text = g_string_new (NULL);
   const char *message = seye_prometheus_source_get_status_message (source);
+  const char *problem = servers != NULL ? seye_prometheus_servers_get_problem (servers, source) : NULL;
 
-  if (seye_prometheus_source_get_status (source) == SEYE_PROMETHEUS_STATUS_OK)
+  if (problem != NULL)
+    g_string_append (text, problem);
+  else if (seye_prometheus_source_get_status (source) == SEYE_PROMETHEUS_STATUS_OK)
     g_string_append (text, _("Working"));
   else if (message != NULL)
     g_string_append (text, message);   /* sanitised by the source */

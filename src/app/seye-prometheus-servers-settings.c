@@ -104,7 +104,7 @@ seye_prometheus_servers_load (GSettings *settings)
       url = seye_prometheus_server_normalize_url (given, &error);
       if (url == NULL)
         {
-          g_warning ("Ignoring a Prometheus server of the settings: %s", error->message);
+          g_message ("Ignoring a Prometheus server of the settings: %s", error->message);
           continue;
         }
       if (seye_prometheus_server_find (servers, url) != NULL)

@@ -17,6 +17,7 @@ typedef struct
   SeyePrometheusServers *self;          /* borrowed */
   SeyePrometheusSource  *source;
   GCancellable          *cancellable;   /* the keyring's answer, while awaited */
+  char                  *problem;       /* why it is not used (sanitised), or NULL */
   gboolean               saved;         /* in the setting (else for this session) */
   gboolean               added;         /* to the monitor */
   gboolean               truncated_said;
@@ -73,8 +74,10 @@ update_notice (SeyePrometheusServers *self)
       SeyePrometheusStatus status = seye_prometheus_source_get_status (server->source);
       const char *message = seye_prometheus_source_get_status_message (server->source);
 
-      if (status == SEYE_PROMETHEUS_STATUS_OK || status == SEYE_PROMETHEUS_STATUS_CONNECTING ||
-          message == NULL)
+      if (server->problem != NULL)
+        message = server->problem;
+      else if (status == SEYE_PROMETHEUS_STATUS_OK || status == SEYE_PROMETHEUS_STATUS_CONNECTING ||
+               message == NULL)
         continue;
 
       if (text->len > 0)
@@ -120,6 +123,7 @@ server_free (Server *server)
   if (server->source != NULL)
     g_signal_handlers_disconnect_by_data (server->source, server->self);
   g_clear_object (&server->source);
+  g_free (server->problem);
   g_free (server);
 }
 
@@ -251,12 +255,19 @@ add_configured (SeyePrometheusServers      *self,
       return;
     }
 
+  /* A pinned certificate that cannot be read is not replaced by the system's CAs: the
+   * server is listed, not asked, and the user reads why. */
   if (config->certificate != NULL &&
       !seye_prometheus_source_set_tls_certificate_file (source, config->certificate, &error))
     {
-      /* It is listed all the same, saying why it cannot be trusted: the user sees it. */
-      g_warning ("%s", error->message);
-      seye_prometheus_source_set_tls_certificate (source, NULL);
+      g_autofree char *url = seye_sanitize_display (config->url);
+      g_autofree char *why = seye_sanitize_display (error->message);
+
+      server = add_server (self, source, TRUE);
+      /* Translators: the first %s is a server's URL, the second says why */
+      server->problem = g_strdup_printf (_("Prometheus at %s is not used: %s"), url, why);
+      update_notice (self);
+      return;
     }
 
   server = add_server (self, source, TRUE);
@@ -598,6 +609,24 @@ seye_prometheus_servers_is_saved (SeyePrometheusServers *self,
     }
 
   return FALSE;
+}
+
+/* Why the server of @source is not used (its certificate cannot be read), NULL when it is. */
+const char *
+seye_prometheus_servers_get_problem (SeyePrometheusServers *self,
+                                     SeyePrometheusSource  *source)
+{
+  g_return_val_if_fail (SEYE_IS_PROMETHEUS_SERVERS (self), NULL);
+
+  for (guint i = 0; i < self->servers->len; i++)
+    {
+      Server *server = self->servers->pdata[i];
+
+      if (server->source == source)
+        return server->problem;
+    }
+
+  return NULL;
 }
 
 /* What is wrong with the servers that do not work, one a line; NULL when nothing is. */

@@ -74,6 +74,8 @@ void                   seye_prometheus_servers_remove      (SeyePrometheusServer
                                                             const char                 *url);
 gboolean               seye_prometheus_servers_is_saved    (SeyePrometheusServers      *self,
                                                             SeyePrometheusSource       *source);
+const char            *seye_prometheus_servers_get_problem (SeyePrometheusServers      *self,
+                                                            SeyePrometheusSource       *source);
 const char            *seye_prometheus_servers_get_notice  (SeyePrometheusServers      *self);
 
 /* The "prometheus-servers" setting, read and written (seye-prometheus-servers-settings.c). */
