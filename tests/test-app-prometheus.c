@@ -55,23 +55,6 @@ typedef struct
   char        *url;
 } Prometheus;
 
-/* A loopback port nobody listens on now. */
-static guint16
-free_port (void)
-{
-  g_autoptr (GSocket) socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL);
-  g_autoptr (GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  g_autoptr (GSocketAddress) any = g_inet_socket_address_new (loopback, 0);
-  g_autoptr (GSocketAddress) bound = NULL;
-  g_autoptr (GError) error = NULL;
-
-  g_assert_true (g_socket_bind (socket, any, FALSE, &error));
-  bound = g_socket_get_local_address (socket, &error);
-  g_assert_no_error (error);
-
-  return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
-}
-
 /* Starts it scraping @targets every second; FALSE (skipped) when it is not installed. */
 static gboolean
 prometheus_start (Prometheus         *prometheus,
@@ -112,7 +95,7 @@ prometheus_start (Prometheus         *prometheus,
   config_path = g_build_filename (prometheus->dir, "prometheus.yml", NULL);
   g_assert_true (g_file_set_contents (config_path, config, -1, &error));
 
-  listen = g_strdup_printf ("127.0.0.1:%u", free_port ());
+  listen = g_strdup_printf ("127.0.0.1:%u", seye_test_socket_free_port ());
   prometheus->url = g_strconcat ("http://", listen, NULL);
   config_arg = g_strconcat ("--config.file=", config_path, NULL);
   data_arg = g_strconcat ("--storage.tsdb.path=", prometheus->dir, "/data", NULL);
@@ -385,7 +368,7 @@ check_sources_page (Run *run)
 {
   SeyePreferencesWindow *preferences = open_preferences (run);
   SeyePreferencesSources *page = _seye_preferences_window_get_sources (preferences);
-  g_autofree char *down = g_strdup_printf ("http://127.0.0.1:%u", free_port ());
+  g_autofree char *down = g_strdup_printf ("http://127.0.0.1:%u", seye_test_socket_free_port ());
   g_autofree char *secret = NULL;
 
   /* The --prometheus server: working, for this session. */
@@ -532,7 +515,7 @@ down_scenario (gpointer data)
 static void
 test_down (void)
 {
-  g_autofree char *url = g_strdup_printf ("http://127.0.0.1:%u", free_port ());
+  g_autofree char *url = g_strdup_printf ("http://127.0.0.1:%u", seye_test_socket_free_port ());
   Run run = { NULL };
 
   if (!ensure_keyring ())

@@ -56,7 +56,7 @@ stored_cb (GObject      *object,
   if (!secret_password_store_finish (result, &error))
     {
       /* Translators: %s says why */
-      return_error (task, &error, _("The password could not be kept in the keyring (%s): it lasts until "
+      return_error (task, &error, _("The password or token could not be kept in the keyring (%s): it lasts until "
                                     "Sorcerer’s Eye quits. Start gnome-keyring, or another Secret Service, "
                                     "to keep it."));
       return;
