@@ -259,6 +259,26 @@ test_session (Fixture       *f,
   g_autoptr (SeyePrometheusSource) source = NULL;
   g_autoptr (GPtrArray) saved = NULL;
 
+  /* The command line checked before the start: options without --prometheus, a bad URL, a
+   * token file that is not there. */
+  {
+    const char *bad[] = { url, "ftp://example.org", NULL };
+    const char *good[] = { url, NULL };
+
+    g_assert_false (seye_prometheus_servers_check_session (NULL, "/some/token", NULL, &error));
+    g_assert_error (error, SEYE_ERROR, SEYE_ERROR_CONFIG);
+    g_clear_error (&error);
+    g_assert_false (seye_prometheus_servers_check_session (bad, NULL, NULL, &error));
+    g_assert_error (error, SEYE_ERROR, SEYE_ERROR_CONFIG);
+    g_clear_error (&error);
+    g_assert_false (seye_prometheus_servers_check_session (good, "/nonexistent/token", NULL, &error));
+    g_assert_error (error, SEYE_ERROR, SEYE_ERROR_CONFIG);
+    g_test_message ("%s", error->message);
+    g_clear_error (&error);
+    g_assert_true (seye_prometheus_servers_check_session (good, NULL, NULL, &error));
+    g_assert_no_error (error);
+  }
+
   g_assert_false (seye_prometheus_servers_add_session (f->servers, url, "/nonexistent/token", NULL, &error));
   g_assert_error (error, SEYE_ERROR, SEYE_ERROR_CONFIG);
   g_clear_error (&error);

@@ -11,7 +11,6 @@
 #include "seye-application.h"
 #include "seye-format.h"
 #include "seye-pairings.h"
-#include "seye-prometheus-session.h"
 #include "seye-prometheus-servers.h"
 #include "seye-recorder.h"
 #include "seye-sanitize.h"
@@ -562,29 +561,18 @@ static gboolean
 check_prometheus_options (SeyeApplication *self,
                           GVariantDict    *options)
 {
+  g_autoptr (GError) error = NULL;
+
   g_variant_dict_lookup (options, "prometheus", "^as", &self->session_prometheus);
   g_variant_dict_lookup (options, "prometheus-token-file", "^ay", &self->prometheus_token_file);
   g_variant_dict_lookup (options, "prometheus-certificate", "^ay", &self->prometheus_certificate);
 
-  if (self->session_prometheus == NULL &&
-      (self->prometheus_token_file != NULL || self->prometheus_certificate != NULL))
+  if (!seye_prometheus_servers_check_session ((const char * const *) self->session_prometheus,
+                                              self->prometheus_token_file, self->prometheus_certificate,
+                                              &error))
     {
-      g_printerr ("%s\n", _("--prometheus-token-file and --prometheus-certificate go with --prometheus URL"));
+      g_printerr ("sorcerers-eye: %s\n", error->message);
       return FALSE;
-    }
-
-  for (guint i = 0; self->session_prometheus != NULL && self->session_prometheus[i] != NULL; i++)
-    {
-      g_autoptr (GError) error = NULL;
-      g_autoptr (SeyePrometheusSource) source = seye_prometheus_source_new (self->session_prometheus[i], &error);
-
-      if (source == NULL ||
-          !seye_prometheus_session_apply (source, self->prometheus_token_file, self->prometheus_certificate,
-                                          &error))
-        {
-          g_printerr ("sorcerers-eye: %s\n", error->message);
-          return FALSE;
-        }
     }
 
   return TRUE;

@@ -460,6 +460,41 @@ seye_prometheus_servers_new (SeyeMonitor *monitor,
 }
 
 /**
+ * seye_prometheus_servers_check_session:
+ * @urls: (nullable): the --prometheus URLs
+ * @token_file: (nullable): --prometheus-token-file
+ * @certificate: (nullable): --prometheus-certificate
+ *
+ * Whether seye_prometheus_servers_add_session() will take these: said before the
+ * app starts, where they were typed.
+ *
+ * Returns: FALSE with @error (SEYE_ERROR_CONFIG) in words otherwise.
+ */
+gboolean
+seye_prometheus_servers_check_session (const char * const  *urls,
+                                       const char          *token_file,
+                                       const char          *certificate,
+                                       GError             **error)
+{
+  if (urls == NULL && (token_file != NULL || certificate != NULL))
+    {
+      g_set_error_literal (error, SEYE_ERROR, SEYE_ERROR_CONFIG,
+                           _("--prometheus-token-file and --prometheus-certificate go with --prometheus URL"));
+      return FALSE;
+    }
+
+  for (guint i = 0; urls != NULL && urls[i] != NULL; i++)
+    {
+      g_autoptr (SeyePrometheusSource) source = seye_prometheus_source_new (urls[i], error);
+
+      if (source == NULL || !seye_prometheus_session_apply (source, token_file, certificate, error))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+/**
  * seye_prometheus_servers_add_session:
  * @token_file: (nullable): the bearer token, in a file
  * @certificate: (nullable): a PEM file, the one certificate to trust

@@ -61,6 +61,10 @@ G_DECLARE_FINAL_TYPE (SeyePrometheusServers, seye_prometheus_servers, SEYE, PROM
 
 SeyePrometheusServers *seye_prometheus_servers_new         (SeyeMonitor                *monitor,
                                                             GSettings                  *settings) G_GNUC_WARN_UNUSED_RESULT;
+gboolean               seye_prometheus_servers_check_session (const char * const   *urls,
+                                                              const char           *token_file,
+                                                              const char           *certificate,
+                                                              GError              **error);
 gboolean               seye_prometheus_servers_add_session (SeyePrometheusServers      *self,
                                                             const char                 *url,
                                                             const char                 *token_file,
