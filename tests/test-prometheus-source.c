@@ -20,243 +20,75 @@
 #define ID_A     "0123456789abcdef0123456789abcdef"
 #define ID_AGENT "fedcba9876543210fedcba9876543210"
 
-typedef enum
-{
-  FAKE_GOOD,
-  FAKE_STALE,
-  FAKE_ERROR,
-  FAKE_SLOW,
-  FAKE_HUGE,
-  FAKE_GARBAGE,
-  FAKE_AUTH,
-} FakeMode;
-
+/* The fake Prometheus API ($SEYE_FAKE_PROMETHEUS, tests/seye-fake-prometheus.c), in a
+ * process of its own. */
 typedef struct
 {
-  SoupServer *server;
-  char       *url;
-  FakeMode    mode;
-  guint       n_instances;
-  char       *first_instance;   /* instance 0, e.g. a real agent's address; NULL: 10.0.0.0:9100 */
-  const char *first_id;         /* its node id in seye_node_info; NULL: none */
-  char       *authorization;    /* the last request's */
-  guint       requests;
-  GPtrArray  *paused;           /* SoupServerMessage, FAKE_SLOW */
+  SeyeTestAgent *process;
+  SoupSession   *control;
+  char          *url;
 } Fake;
 
-static char *
-instance_name (Fake  *fake,
-               guint  i)
+static Fake *
+fake_new_full (const char *mode,
+               guint       n_instances,
+               const char *first_instance,
+               const char *first_id)
 {
-  if (i == 0 && fake->first_instance != NULL)
-    return g_strdup (fake->first_instance);
+  g_autoptr (GPtrArray) args = g_ptr_array_new_with_free_func (g_free);
+  Fake *fake = g_new0 (Fake, 1);
 
-  return g_strdup_printf ("10.0.%u.%u:9100", i / 250, i % 250);
-}
-
-static void
-add_series (GString    *out,
-            const char *instance,
-            const char *labels,
-            const char *value)
-{
-  if (out->str[out->len - 1] != '[')
-    g_string_append_c (out, ',');
-  g_string_append_printf (out, "{\"metric\":{\"instance\":\"%s\"%s%s},\"value\":[1700000000.5,\"%s\"]}",
-                          instance, labels[0] ? "," : "", labels, value);
-}
-
-static void
-values_answer (Fake    *fake,
-               GString *out)
-{
-  g_autofree char *boot = g_strdup_printf ("%" G_GINT64_FORMAT, g_get_real_time () / G_USEC_PER_SEC - 1000);
-
-  for (guint i = 0; i < fake->n_instances; i++)
+  g_ptr_array_add (args, g_strdup ("--mode"));
+  g_ptr_array_add (args, g_strdup (mode));
+  g_ptr_array_add (args, g_strdup ("--instances"));
+  g_ptr_array_add (args, g_strdup_printf ("%u", n_instances));
+  if (first_instance != NULL)
     {
-      g_autofree char *instance = instance_name (fake, i);
-
-      add_series (out, instance, "\"seye\":\"up\"", "1");
-      add_series (out, instance, "\"seye\":\"age\"", fake->mode == FAKE_STALE ? "100" : "0.5");
-      add_series (out, instance, "\"seye\":\"mem_total\"", "8000000000");
-      if (i == 1)
-        {
-          /* Partial and NaN: no CPU, no memory available. */
-          add_series (out, instance, "\"seye\":\"cpu_busy\"", "NaN");
-          add_series (out, instance, "\"seye\":\"load1\"", "+Inf");
-          continue;
-        }
-      add_series (out, instance, "\"seye\":\"cpu_busy\"", "25.5");
-      add_series (out, instance, "\"seye\":\"mem_available\"", "6000000000");
-      add_series (out, instance, "\"seye\":\"load1\"", "0.5");
-      add_series (out, instance, "\"seye\":\"load5\"", "0.25");
-      add_series (out, instance, "\"seye\":\"load15\"", "0.125");
-      add_series (out, instance, "\"seye\":\"boot_time\"", boot);
+      g_ptr_array_add (args, g_strdup ("--first-instance"));
+      g_ptr_array_add (args, g_strdup (first_instance));
     }
-
-  /* What no server should send: left out, nothing else. */
-  g_string_append (out, ",{\"metric\":{\"seye\":\"up\"},\"value\":[1,\"1\"]}");
-  g_string_append (out, ",{\"metric\":[],\"value\":[1,\"1\"]}");
-  g_string_append (out, ",17,{\"metric\":{\"instance\":\"10.0.0.0:9100\",\"seye\":\"load5\"},\"value\":[1,\"bogus\"]}");
-}
-
-static void
-info_answer (Fake    *fake,
-             GString *out)
-{
-  g_autofree char *instance = instance_name (fake, 0);
-  g_autofree char *labels = NULL;
-
-  if (fake->first_id != NULL)
+  if (first_id != NULL)
     {
-      labels = g_strdup_printf ("\"__name__\":\"seye_node_info\",\"node_id\":\"%s\",\"name\":\"alpha\"",
-                                fake->first_id);
-      add_series (out, instance, labels, "1");
+      g_ptr_array_add (args, g_strdup ("--first-id"));
+      g_ptr_array_add (args, g_strdup (first_id));
     }
-  add_series (out, instance, "\"__name__\":\"node_uname_info\",\"nodename\":\"alpha-host\"", "1");
-}
+  g_ptr_array_add (args, NULL);
 
-static void
-query_answer (Fake       *fake,
-              const char *query,
-              GString    *out)
-{
-  g_autofree char *first = instance_name (fake, 0);
+  fake->process = seye_test_agent_spawn (g_getenv ("SEYE_FAKE_PROMETHEUS"), NULL, "127.0.0.1",
+                                         (const char * const *) args->pdata);
+  fake->url = g_strdup (fake->process->base_uri);
+  fake->control = soup_session_new ();
 
-  g_string_append (out, "{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":[");
-
-  if (strstr (query, "seye_node_info") != NULL)
-    info_answer (fake, out);
-  else if (strstr (query, "by (instance, cpu)") != NULL)
-    {
-      add_series (out, first, "\"cpu\":\"1\"", "30");
-      add_series (out, first, "\"cpu\":\"0\"", "20");
-    }
-  else if (strstr (query, "node_filesystem_size_bytes") != NULL)
-    {
-      add_series (out, first, "\"mountpoint\":\"/\",\"device\":\"/dev/sda1\",\"fstype\":\"ext4\",\"seye\":\"size\"", "1000");
-      add_series (out, first, "\"mountpoint\":\"/\",\"device\":\"/dev/sda1\",\"fstype\":\"ext4\",\"seye\":\"free\"", "400");
-    }
-  else
-    values_answer (fake, out);
-
-  g_string_append (out, "]}}");
-}
-
-static void
-range_answer (GString *out)
-{
-  g_string_append (out, "{\"status\":\"success\",\"data\":{\"resultType\":\"matrix\",\"result\":["
-                        "{\"metric\":{\"seye\":\"cpu_busy\"},\"values\":[[1700000000,\"10\"],[1700000060,\"NaN\"],[1700000600,\"30\"]]},"
-                        "{\"metric\":{\"seye\":\"mem_total\"},\"values\":[[1700000000,\"100\"],[1700000600,\"100\"]]},"
-                        "{\"metric\":{\"seye\":\"mem_available\"},\"values\":[[1700000000,\"75\"],[1700000600,\"50\"]]}"
-                        "]}}");
-}
-
-static void
-handler_cb (SoupServer        *server,
-            SoupServerMessage *message,
-            const char        *path,
-            GHashTable        *query,
-            gpointer           data)
-{
-  Fake *fake = data;
-  g_autoptr (GString) out = g_string_new (NULL);
-  g_autoptr (GHashTable) form = NULL;
-  SoupMessageBody *body = soup_server_message_get_request_body (message);
-  const char *authorization = soup_message_headers_get_one (soup_server_message_get_request_headers (message),
-                                                            "Authorization");
-  guint status = SOUP_STATUS_OK;
-
-  fake->requests++;
-  g_free (fake->authorization);
-  fake->authorization = g_strdup (authorization);
-
-  if (body->length > 0)
-    {
-      g_autoptr (GBytes) bytes = soup_message_body_flatten (body);
-
-      form = soup_form_decode (g_bytes_get_data (bytes, NULL));
-    }
-
-  switch (fake->mode)
-    {
-    case FAKE_SLOW:
-      soup_server_message_pause (message);
-      g_ptr_array_add (fake->paused, g_object_ref (message));
-      return;
-    case FAKE_ERROR:
-      status = 422;
-      g_string_append (out, "{\"status\":\"error\",\"errorType\":\"execution\",\"error\":\"too many samples \\u001b[31m\"}");
-      break;
-    case FAKE_HUGE:
-      g_string_append (out, "{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":[");
-      while (out->len < SEYE_PROMETHEUS_MAX_ANSWER + 1024 * 1024)
-        g_string_append (out, "{\"metric\":{\"instance\":\"x\"},\"value\":[1,\"1\"]},");
-      g_string_append (out, "{}]}}");
-      break;
-    case FAKE_GARBAGE:
-      g_string_append (out, "<html>502 Bad Gateway</html>");
-      break;
-    case FAKE_AUTH:
-      status = SOUP_STATUS_UNAUTHORIZED;
-      g_string_append (out, "Unauthorized");
-      break;
-    case FAKE_GOOD:
-    case FAKE_STALE:
-    default:
-      if (g_str_has_suffix (path, "/status/config"))
-        g_string_append (out, "{\"status\":\"success\",\"data\":{\"yaml\":\"global:\\n  scrape_interval: 1s\\n  evaluation_interval: 1m\\n\"}}");
-      else if (g_str_has_suffix (path, "/query_range"))
-        range_answer (out);
-      else
-        query_answer (fake, form != NULL && g_hash_table_lookup (form, "query") ? g_hash_table_lookup (form, "query") : "",
-                      out);
-      break;
-    }
-
-  soup_server_message_set_status (message, status, NULL);
-  soup_server_message_set_response (message, "application/json", SOUP_MEMORY_COPY, out->str, out->len);
+  return fake;
 }
 
 static Fake *
-fake_new (FakeMode mode,
-          guint    n_instances)
+fake_new (const char *mode,
+          guint       n_instances)
 {
-  Fake *fake = g_new0 (Fake, 1);
+  return fake_new_full (mode, n_instances, NULL, NULL);
+}
+
+static void
+fake_set_mode (Fake       *fake,
+               const char *mode)
+{
+  g_autofree char *uri = g_strdup_printf ("%s/control?mode=%s", fake->url, mode);
+  g_autoptr (SoupMessage) message = soup_message_new ("GET", uri);
   g_autoptr (GError) error = NULL;
-  GSList *uris;
+  g_autoptr (GBytes) body = NULL;
 
-  fake->mode = mode;
-  fake->n_instances = n_instances;
-  fake->paused = g_ptr_array_new_with_free_func (g_object_unref);
-  fake->server = soup_server_new (NULL, NULL);
-  soup_server_add_handler (fake->server, "/api/v1", handler_cb, fake, NULL);
-  g_assert_true (soup_server_listen_local (fake->server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error));
+  body = soup_session_send_and_read (fake->control, message, NULL, &error);
   g_assert_no_error (error);
-
-  uris = soup_server_get_uris (fake->server);
-  fake->url = g_strdup_printf ("http://127.0.0.1:%d", g_uri_get_port (uris->data));
-  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
-
-  return fake;
+  g_assert_cmpuint (soup_message_get_status (message), ==, SOUP_STATUS_OK);
 }
 
 static void
 fake_free (Fake *fake)
 {
-  for (guint i = 0; i < fake->paused->len; i++)
-    {
-      soup_server_message_set_status (fake->paused->pdata[i], SOUP_STATUS_SERVICE_UNAVAILABLE, NULL);
-      soup_server_message_unpause (fake->paused->pdata[i]);
-    }
-  seye_test_spin (50);
-  g_ptr_array_unref (fake->paused);
-  soup_server_disconnect (fake->server);
-  g_object_unref (fake->server);
+  g_clear_object (&fake->control);
+  seye_test_agent_free (fake->process);
   g_free (fake->url);
-  g_free (fake->first_instance);
-  g_free (fake->authorization);
   g_free (fake);
 }
 
@@ -266,6 +98,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (Fake, fake_free)
 
 typedef struct
 {
+  Fake                 *fake;    /* NULL: none */
   SeyePrometheusSource *source;
   GHashTable           *nodes;   /* address -> SeyeNode */
   guint64               until;
@@ -287,12 +120,15 @@ node_removed_cb (SeyeSource *source,
   g_hash_table_remove (watch->nodes, seye_node_get_address (node));
 }
 
+/* Takes @fake: the server is freed before the source (see fake_free()). */
 static Watch *
-watch_new (const char *url)
+watch_new_at (Fake       *fake,
+              const char *url)
 {
   Watch *watch = g_new0 (Watch, 1);
   g_autoptr (GError) error = NULL;
 
+  watch->fake = fake;
   watch->source = seye_prometheus_source_new (url, &error);
   g_assert_no_error (error);
   watch->nodes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
@@ -303,9 +139,16 @@ watch_new (const char *url)
   return watch;
 }
 
+static Watch *
+watch_new (Fake *fake)
+{
+  return watch_new_at (fake, fake->url);
+}
+
 static void
 watch_free (Watch *watch)
 {
+  g_clear_pointer (&watch->fake, fake_free);
   seye_source_stop (SEYE_SOURCE (watch->source));
   g_signal_handlers_disconnect_by_data (watch->source, watch);
   g_clear_object (&watch->source);
@@ -337,14 +180,12 @@ wait_refreshes (Watch *watch,
 static void
 test_good_and_partial (void)
 {
-  g_autoptr (Fake) fake = fake_new (FAKE_GOOD, 3);
-  g_autoptr (Watch) watch = watch_new (fake->url);
+  g_autoptr (Watch) watch = watch_new (fake_new_full ("good", 3, NULL, ID_A));
   SeyeNode *full;
   SeyeNode *partial;
   SeyeSample *sample;
   guint64 sent;
 
-  fake->first_id = ID_A;
   seye_prometheus_source_set_bearer_token (watch->source, "s3cret");
   seye_source_start (SEYE_SOURCE (watch->source));
   wait_refreshes (watch, 1);
@@ -352,7 +193,7 @@ test_good_and_partial (void)
   g_assert_cmpint (seye_prometheus_source_get_status (watch->source), ==, SEYE_PROMETHEUS_STATUS_OK);
   g_assert_null (seye_prometheus_source_get_status_message (watch->source));
   g_assert_cmpfloat (seye_prometheus_source_get_scrape_interval (watch->source), ==, 1.0);
-  g_assert_cmpstr (fake->authorization, ==, "Bearer s3cret");
+  g_assert_true (seye_test_agent_wait_log (watch->fake->process, "authorization=Bearer s3cret", 10000));
   g_assert_cmpuint (g_hash_table_size (watch->nodes), ==, 3);
 
   full = g_hash_table_lookup (watch->nodes, "10.0.0.0:9100");
@@ -387,8 +228,7 @@ test_good_and_partial (void)
 static void
 test_many_targets (void)
 {
-  g_autoptr (Fake) fake = fake_new (FAKE_GOOD, SEYE_PROMETHEUS_MAX_NODES + 500);
-  g_autoptr (Watch) watch = watch_new (fake->url);
+  g_autoptr (Watch) watch = watch_new (fake_new ("good", SEYE_PROMETHEUS_MAX_NODES + 500));
   guint64 sent;
 
   seye_prometheus_source_set_timeout (watch->source, 20.0);
@@ -408,8 +248,7 @@ test_many_targets (void)
 static void
 test_stale (void)
 {
-  g_autoptr (Fake) fake = fake_new (FAKE_STALE, 1);
-  g_autoptr (Watch) watch = watch_new (fake->url);
+  g_autoptr (Watch) watch = watch_new (fake_new ("stale", 1));
   SeyeNode *node;
 
   seye_source_start (SEYE_SOURCE (watch->source));
@@ -424,12 +263,12 @@ test_stale (void)
 /* A good server turns bad: the source says how in words, its nodes go stale,
  * then offline, with that reason; and come back with it. */
 static void
-check_failure (FakeMode              mode,
+check_failure (const char           *mode,
                SeyePrometheusStatus  status,
                const char           *words)
 {
-  g_autoptr (Fake) fake = fake_new (FAKE_GOOD, 1);
-  g_autoptr (Watch) watch = watch_new (fake->url);
+  g_autoptr (Watch) watch = watch_new (fake_new ("good", 1));
+  Fake *fake = watch->fake;
   g_autofree char *prefix = g_strdup_printf ("Prometheus at %s", fake->url);
   SeyeNode *node;
   const char *message;
@@ -440,7 +279,9 @@ check_failure (FakeMode              mode,
   g_assert_nonnull (node);
   g_assert_cmpint (seye_node_get_state (node), ==, SEYE_NODE_STATE_ONLINE);
 
-  fake->mode = mode;
+  /* A second for the server that never answers; time to send 17 MiB for the others. */
+  seye_prometheus_source_set_timeout (watch->source, g_str_equal (mode, "slow") ? 1.0 : 20.0);
+  fake_set_mode (fake, mode);
   wait_refreshes (watch, 1);
   message = seye_prometheus_source_get_status_message (watch->source);
   g_test_message ("%s", message);
@@ -455,7 +296,7 @@ check_failure (FakeMode              mode,
   g_assert_cmpint (seye_node_get_state (node), ==, SEYE_NODE_STATE_OFFLINE);
   g_assert_nonnull (seye_node_get_sample (node));   /* the last figures stay */
 
-  fake->mode = FAKE_GOOD;
+  fake_set_mode (fake, "good");
   wait_refreshes (watch, 1);
   g_assert_cmpint (seye_prometheus_source_get_status (watch->source), ==, SEYE_PROMETHEUS_STATUS_OK);
   g_assert_cmpint (seye_node_get_state (node), ==, SEYE_NODE_STATE_ONLINE);
@@ -465,44 +306,44 @@ check_failure (FakeMode              mode,
 static void
 test_error (void)
 {
-  check_failure (FAKE_ERROR, SEYE_PROMETHEUS_STATUS_ERROR, "too many samples");
+  check_failure ("error", SEYE_PROMETHEUS_STATUS_ERROR, "too many samples");
 }
 
 static void
 test_timeout (void)
 {
-  check_failure (FAKE_SLOW, SEYE_PROMETHEUS_STATUS_UNREACHABLE, "not reachable: no answer in time");
+  check_failure ("slow", SEYE_PROMETHEUS_STATUS_UNREACHABLE, "not reachable: no answer in time");
 }
 
 static void
 test_huge (void)
 {
-  check_failure (FAKE_HUGE, SEYE_PROMETHEUS_STATUS_ERROR, "larger than 16 MiB");
+  check_failure ("huge", SEYE_PROMETHEUS_STATUS_ERROR, "larger than 16 MiB");
 }
 
 static void
 test_garbage (void)
 {
-  check_failure (FAKE_GARBAGE, SEYE_PROMETHEUS_STATUS_ERROR, "not the Prometheus HTTP API");
+  check_failure ("garbage", SEYE_PROMETHEUS_STATUS_ERROR, "not the Prometheus HTTP API");
 }
 
 static void
 test_auth (void)
 {
-  check_failure (FAKE_AUTH, SEYE_PROMETHEUS_STATUS_AUTH, "refused access");
+  check_failure ("auth", SEYE_PROMETHEUS_STATUS_AUTH, "refused access");
 }
 
 static void
 test_not_there (void)
 {
-  g_autoptr (Fake) fake = fake_new (FAKE_GOOD, 1);
+  g_autoptr (Fake) fake = fake_new ("good", 1);
   g_autofree char *url = g_strdup (fake->url);
-  g_autoptr (Watch) watch = NULL;
+  g_autoptr (Watch) watch = NULL;   /* without a server */
   g_autoptr (GError) error = NULL;
 
   /* The port is free again once its server is gone. */
   g_clear_pointer (&fake, fake_free);
-  watch = watch_new (url);
+  watch = watch_new_at (NULL, url);
   seye_source_start (SEYE_SOURCE (watch->source));
   wait_refreshes (watch, 1);
   g_assert_cmpint (seye_prometheus_source_get_status (watch->source), ==, SEYE_PROMETHEUS_STATUS_UNREACHABLE);
@@ -545,8 +386,7 @@ pointer_set (gpointer data)
 static void
 test_asks (void)
 {
-  g_autoptr (Fake) fake = fake_new (FAKE_GOOD, 1);
-  g_autoptr (Watch) watch = watch_new (fake->url);
+  g_autoptr (Watch) watch = watch_new (fake_new ("good", 1));
   g_autoptr (GError) error = NULL;
   g_autoptr (GPtrArray) points = NULL;
   SeyeNode *node;
@@ -597,14 +437,13 @@ check_one_row (const char *first_id)
   g_autoptr (SeyeTestAgent) agent = seye_test_agent_start ("--no-mdns", "--name", "pm-agent",
                                                            "--node-id", ID_AGENT, NULL);
   g_autofree char *address = g_strdup_printf ("127.0.0.1:%u", agent->port);
-  g_autoptr (Fake) fake = fake_new (FAKE_GOOD, 2);
   g_autoptr (SeyeMonitor) monitor = seye_monitor_new ();
   g_autoptr (SeyePrometheusSource) source = NULL;
+  g_autoptr (Fake) fake = NULL;
   g_autoptr (GError) error = NULL;
   SeyeNode *direct;
 
-  fake->first_instance = g_strdup (address);
-  fake->first_id = first_id;
+  fake = fake_new_full ("good", 2, address, first_id);
   seye_monitor_set_fetch_history (monitor, FALSE);
   direct = seye_monitor_add_manual (monitor, address, &error);
   g_assert_no_error (error);
