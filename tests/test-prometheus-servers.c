@@ -7,7 +7,8 @@
  * words when the URL, the user or the certificate is wrong; a keyring that does not
  * answer is said once and the server still works; --prometheus servers are not saved.
  * The servers are loopback ports nobody listens on: each says it is not reachable,
- * which only a source the monitor started can say.
+ * which only a source the monitor started can say; and the fake Prometheus API
+ * ($SEYE_FAKE_PROMETHEUS): more targets than are shown is said once, an error in words.
  */
 #include "config.h"
 
@@ -295,6 +296,52 @@ test_session (Fixture       *f,
   wait_unreachable (f, url);
 }
 
+/* A server with more targets than are shown ($SEYE_FAKE_PROMETHEUS): said once, however
+ * many refreshes follow; one that answers with an error: said in words, sanitised. */
+static gboolean
+refreshed_cb (gpointer data)
+{
+  return seye_prometheus_source_get_refreshes (data) >= 4;
+}
+
+static void
+test_truncated_and_error (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autofree char *instances = g_strdup_printf ("%u", SEYE_PROMETHEUS_MAX_NODES + 10);
+  const char *args[] = { "--mode", "good", "--instances", instances, NULL };
+  g_autoptr (SeyeTestAgent) fake = seye_test_agent_spawn (g_getenv ("SEYE_FAKE_PROMETHEUS"), NULL,
+                                                          "127.0.0.1", args);
+  g_autoptr (SeyePrometheusSource) source = NULL;
+  g_autoptr (GError) error = NULL;
+
+  g_assert_true (seye_prometheus_servers_add_session (f->servers, fake->base_uri, NULL, NULL, &error));
+  g_assert_no_error (error);
+  source = g_list_model_get_item (G_LIST_MODEL (f->servers), 0);
+  g_assert_true (seye_test_wait_until (refreshed_cb, source, 60000));
+  g_assert_true (seye_prometheus_source_get_truncated (source));
+  g_assert_cmpuint (f->messages->len, ==, 1);
+  g_assert_nonnull (strstr (f->messages->pdata[0], "more targets than the 4096 shown"));
+  g_assert_null (seye_prometheus_servers_get_notice (f->servers));
+  seye_test_agent_free (g_steal_pointer (&fake));
+
+  /* An error, in words, without the escape sequence the server put in it. */
+  {
+    const char *error_args[] = { "--mode", "error", NULL };
+    g_autoptr (SeyeTestAgent) failing = seye_test_agent_spawn (g_getenv ("SEYE_FAKE_PROMETHEUS"), NULL,
+                                                               "127.0.0.1", error_args);
+    g_autofree char *needle = g_strdup_printf ("Prometheus at %s: ", failing->base_uri);
+    gpointer wait[] = { f->servers, needle };
+    const char *notice;
+
+    g_assert_true (seye_prometheus_servers_add_session (f->servers, failing->base_uri, NULL, NULL, &error));
+    g_assert_true (seye_test_wait_until (notice_has_cb, wait, 60000));
+    notice = seye_prometheus_servers_get_notice (f->servers);
+    g_test_message ("%s", notice);
+    g_assert_null (strchr (notice, '\033'));
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -314,6 +361,8 @@ main (int   argc,
               fixture_tear_down);
   g_test_add ("/seye/prometheus-servers/session", Fixture, NULL, fixture_set_up, test_session,
               fixture_tear_down);
+  g_test_add ("/seye/prometheus-servers/truncated-and-error", Fixture, NULL, fixture_set_up,
+              test_truncated_and_error, fixture_tear_down);
 
   return g_test_run ();
 }

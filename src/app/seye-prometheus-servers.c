@@ -589,6 +589,10 @@ seye_prometheus_servers_add (SeyePrometheusServers       *self,
   {
     SeyePrometheusServer *old = seye_prometheus_server_find (configs, config->url);
 
+    /* Now without credentials: the old ones leave the keyring too. */
+    if (old != NULL && old->auth != SEYE_PROMETHEUS_AUTH_NONE && config->auth == SEYE_PROMETHEUS_AUTH_NONE)
+      seye_keyring_forget_server_secret_async (config->url, self->cancellable, secret_forgotten_cb,
+                                               g_object_ref (self));
     if (old != NULL)
       g_ptr_array_remove (configs, old);
   }
