@@ -24,5 +24,7 @@ char     *seye_test_socket_read_response  (GSocket     *socket,
 /* TRUE when the server closed @socket (EOF or a reset) within the timeout; whatever
  * it still sent is skipped. */
 gboolean  seye_test_socket_closed         (GSocket     *socket);
+/* A loopback port nobody listens on now (a server to start there, or one that is down). */
+guint16   seye_test_socket_free_port      (void);
 
 G_END_DECLS

@@ -250,6 +250,88 @@ test_foreign_items (void)
   g_assert_null (find (pairings, "d0000000000000000000000000000009"));
 }
 
+/* A Prometheus server's password or token, by URL: kept, replaced, read, deleted. */
+static char *
+lookup_secret (const char *url)
+{
+  g_autoptr (GError) error = NULL;
+  Wait wait = { NULL };
+  char *secret;
+
+  seye_keyring_lookup_server_secret_async (url, NULL, done_cb, &wait);
+  g_assert_true (seye_test_wait_until (done_yet_cb, &wait, 30000));
+  secret = seye_keyring_lookup_server_secret_finish (wait.result, &error);
+  g_assert_no_error (error);
+  g_object_unref (wait.result);
+
+  return secret;
+}
+
+static void
+store_secret (const char *url,
+              const char *secret)
+{
+  g_autoptr (GError) error = NULL;
+  Wait wait = { NULL };
+
+  seye_keyring_store_server_secret_async (url, secret, NULL, done_cb, &wait);
+  g_assert_true (seye_test_wait_until (done_yet_cb, &wait, 30000));
+  g_assert_true (seye_keyring_store_server_secret_finish (wait.result, &error));
+  g_assert_no_error (error);
+  g_object_unref (wait.result);
+}
+
+static void
+forget_secret (const char *url)
+{
+  g_autoptr (GError) error = NULL;
+  Wait wait = { NULL };
+
+  seye_keyring_forget_server_secret_async (url, NULL, done_cb, &wait);
+  g_assert_true (seye_test_wait_until (done_yet_cb, &wait, 30000));
+  g_assert_true (seye_keyring_forget_server_secret_finish (wait.result, &error));
+  g_assert_no_error (error);
+  g_object_unref (wait.result);
+}
+
+static void
+test_server_secrets (void)
+{
+  g_autoptr (GPtrArray) pairings = NULL;
+  g_autoptr (GError) error = NULL;
+  char *secret;
+
+  if (!ensure_keyring ())
+    return;
+
+  g_assert_null (lookup_secret ("https://prom.example:9090"));
+
+  store_secret ("https://prom.example:9090", "first token");
+  store_secret ("https://other.example:9090", "other password");
+  store_secret ("https://prom.example:9090", "second token");
+
+  secret = lookup_secret ("https://prom.example:9090");
+  g_assert_cmpstr (secret, ==, "second token");
+  seye_keyring_secret_free (secret);
+  secret = lookup_secret ("https://other.example:9090");
+  g_assert_cmpstr (secret, ==, "other password");
+  seye_keyring_secret_free (secret);
+
+  /* Not pairings: loading the pairings does not see them. */
+  pairings = load (&error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < pairings->len; i++)
+    g_assert_cmpstr (((SeyePairing *) pairings->pdata[i])->token, !=, "second token");
+
+  forget_secret ("https://prom.example:9090");
+  forget_secret ("https://prom.example:9090");
+  g_assert_null (lookup_secret ("https://prom.example:9090"));
+  secret = lookup_secret ("https://other.example:9090");
+  g_assert_cmpstr (secret, ==, "other password");
+  seye_keyring_secret_free (secret);
+  forget_secret ("https://other.example:9090");
+}
+
 static void
 test_unavailable (void)
 {
@@ -291,6 +373,7 @@ main (int   argc,
   g_test_add_func ("/seye/keyring/round-trip", test_round_trip);
   g_test_add_func ("/seye/keyring/survives-restart", test_survives_restart);
   g_test_add_func ("/seye/keyring/foreign-items", test_foreign_items);
+  g_test_add_func ("/seye/keyring/server-secrets", test_server_secrets);
 
   status = g_test_run ();
 

@@ -67,22 +67,6 @@ child_start (Child              *child,
   g_assert_no_error (error);
 }
 
-/* A loopback port nobody listens on now. */
-static guint16
-free_port (void)
-{
-  g_autoptr (GSocket) socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL);
-  g_autoptr (GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  g_autoptr (GSocketAddress) any = g_inet_socket_address_new (loopback, 0);
-  g_autoptr (GSocketAddress) bound = NULL;
-  g_autoptr (GError) error = NULL;
-
-  g_assert_true (g_socket_bind (socket, any, FALSE, &error));
-  bound = g_socket_get_local_address (socket, &error);
-  g_assert_no_error (error);
-
-  return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
-}
 
 static const char *
 program (const char *variable,
@@ -223,7 +207,7 @@ test_fetch (void)
   b_address = g_strdup_printf ("127.0.0.1:%u", b->port);
 
   /* Only collectors that work in a container (no systemd, no udev, no hwmon). */
-  exporter_address = g_strdup_printf ("127.0.0.1:%u", free_port ());
+  exporter_address = g_strdup_printf ("127.0.0.1:%u", seye_test_socket_free_port ());
   exporter_listen = g_strconcat ("--web.listen-address=", exporter_address, NULL);
   {
     g_autofree char *log = g_build_filename (dir, "node-exporter.log", NULL);
@@ -247,7 +231,7 @@ test_fetch (void)
   config_path = g_build_filename (dir, "prometheus.yml", NULL);
   g_assert_true (g_file_set_contents (config_path, config, -1, &error));
 
-  prometheus_listen = g_strdup_printf ("127.0.0.1:%u", free_port ());
+  prometheus_listen = g_strdup_printf ("127.0.0.1:%u", seye_test_socket_free_port ());
   url = g_strconcat ("http://", prometheus_listen, NULL);
   {
     g_autofree char *log = g_build_filename (dir, "prometheus.log", NULL);

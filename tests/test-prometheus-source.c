@@ -477,6 +477,16 @@ check_one_row (const char *first_id)
     g_assert_true (seye_monitor_get_node_source (monitor, first) == SEYE_SOURCE (source));
   }
 
+  /* The user removes the server: its nodes go with it, and it is asked nothing more. */
+  seye_monitor_remove_source (monitor, SEYE_SOURCE (source));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (monitor)), ==, 0);
+  {
+    guint64 sent = seye_prometheus_source_get_requests_sent (source);
+
+    seye_monitor_poll_now (monitor);
+    g_assert_cmpuint (seye_prometheus_source_get_requests_sent (source), ==, sent);
+  }
+
   seye_monitor_stop (monitor);
 }
 

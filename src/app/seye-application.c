@@ -11,6 +11,7 @@
 #include "seye-application.h"
 #include "seye-format.h"
 #include "seye-pairings.h"
+#include "seye-prometheus-servers.h"
 #include "seye-recorder.h"
 #include "seye-sanitize.h"
 #include "seye-store.h"
@@ -33,6 +34,10 @@ struct _SeyeApplication
   char           *store_message;   /* for the window, when the store spoke before it existed */
   char           *keyring_message; /* the same for the keyring */
   SeyePairings   *pairings;        /* the keyring's pairings, the pairing dialog */
+  SeyePrometheusServers *prometheus; /* the Prometheus servers of the settings and of --prometheus */
+  char          **session_prometheus; /* --prometheus, for this run only */
+  char           *prometheus_token_file;
+  char           *prometheus_certificate;
 
   guint           sigterm_id;
   guint           sigint_id;
@@ -54,6 +59,15 @@ static const GOptionEntry option_entries[] = {
   { "node", 'n', 0, G_OPTION_ARG_STRING_ARRAY, NULL,
     N_("Also watch the agent at HOST:PORT (https://HOST:PORT with --tls) for this session (repeatable)"),
     N_("HOST:PORT") },
+  { "prometheus", 0, 0, G_OPTION_ARG_STRING_ARRAY, NULL,
+    N_("Also show the nodes of the Prometheus server at URL for this session (repeatable)"),
+    N_("URL") },
+  { "prometheus-token-file", 0, 0, G_OPTION_ARG_FILENAME, NULL,
+    N_("Send the bearer token in FILE to the --prometheus servers (else $SEYE_PROMETHEUS_TOKEN; basic auth: "
+       "$SEYE_PROMETHEUS_USER and $SEYE_PROMETHEUS_PASSWORD)"), N_("FILE") },
+  { "prometheus-certificate", 0, 0, G_OPTION_ARG_FILENAME, NULL,
+    N_("Trust only this certificate (PEM) for an https:// --prometheus server, instead of the system’s CAs"),
+    N_("FILE") },
   { "version", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Show the version and exit"), NULL },
   { NULL }
 };
@@ -346,15 +360,35 @@ remove_node_action (GSimpleAction *action,
   seye_monitor_remove (self->monitor, node);
 }
 
+static SeyePreferencesWindow *
+new_preferences (SeyeApplication *self)
+{
+  GtkWidget *preferences = seye_preferences_window_new (GTK_WINDOW (get_window (self)));
+
+  seye_preferences_window_set_store (SEYE_PREFERENCES_WINDOW (preferences), self->store);
+  seye_preferences_window_set_prometheus_servers (SEYE_PREFERENCES_WINDOW (preferences), self->prometheus);
+
+  return SEYE_PREFERENCES_WINDOW (preferences);
+}
+
 static void
 preferences_action (GSimpleAction *action,
                     GVariant      *param,
                     gpointer       user_data)
 {
-  SeyeApplication *self = user_data;
-  GtkWidget *preferences = seye_preferences_window_new (GTK_WINDOW (get_window (self)));
+  gtk_window_present (GTK_WINDOW (new_preferences (user_data)));
+}
 
-  seye_preferences_window_set_store (SEYE_PREFERENCES_WINDOW (preferences), self->store);
+/* Preferences, at the Sources page: from the notice that a source does not work. */
+static void
+sources_action (GSimpleAction *action,
+                GVariant      *param,
+                gpointer       user_data)
+{
+  SeyePreferencesWindow *preferences = new_preferences (user_data);
+
+  adw_preferences_window_set_visible_page (ADW_PREFERENCES_WINDOW (preferences),
+                                           ADW_PREFERENCES_PAGE (_seye_preferences_window_get_sources (preferences)));
   gtk_window_present (GTK_WINDOW (preferences));
 }
 
@@ -484,8 +518,34 @@ pairings_message_cb (SeyeApplication *self,
   show_keyring_message (self, message);
 }
 
+/* What is wrong with a Prometheus server, above the list, while it lasts. */
+static void
+prometheus_notice_cb (SeyeApplication *self)
+{
+  SeyeWindow *window = get_window (self);
+
+  if (window != NULL)
+    seye_window_show_sources_notice (window, seye_prometheus_servers_get_notice (self->prometheus));
+}
+
+/* The --prometheus servers, for this session; a wrong one was said before the start. */
+static void
+add_session_prometheus (SeyeApplication *self)
+{
+  for (guint i = 0; self->session_prometheus != NULL && self->session_prometheus[i] != NULL; i++)
+    {
+      g_autoptr (GError) error = NULL;
+
+      if (!seye_prometheus_servers_add_session (self->prometheus, self->session_prometheus[i],
+                                                self->prometheus_token_file, self->prometheus_certificate,
+                                                &error))
+        g_warning ("%s", error->message);
+    }
+}
+
 static const GActionEntry app_actions[] = {
   { "preferences", preferences_action },
+  { "sources", sources_action },
   { "alert-log", alert_log_action },
   { "about", about_action },
   { "quit", quit_action },
@@ -495,6 +555,28 @@ static const GActionEntry app_actions[] = {
   { "pair-node", pair_node_action, "s" },
   { "forget-pairing", forget_pairing_action, "s" },
 };
+
+/* --prometheus URL…: checked before the start, so a typo is said where it was typed. */
+static gboolean
+check_prometheus_options (SeyeApplication *self,
+                          GVariantDict    *options)
+{
+  g_autoptr (GError) error = NULL;
+
+  g_variant_dict_lookup (options, "prometheus", "^as", &self->session_prometheus);
+  g_variant_dict_lookup (options, "prometheus-token-file", "^ay", &self->prometheus_token_file);
+  g_variant_dict_lookup (options, "prometheus-certificate", "^ay", &self->prometheus_certificate);
+
+  if (!seye_prometheus_servers_check_session ((const char * const *) self->session_prometheus,
+                                              self->prometheus_token_file, self->prometheus_certificate,
+                                              &error))
+    {
+      g_printerr ("sorcerers-eye: %s\n", error->message);
+      return FALSE;
+    }
+
+  return TRUE;
+}
 
 static int
 seye_application_handle_local_options (GApplication *app,
@@ -507,6 +589,9 @@ seye_application_handle_local_options (GApplication *app,
       g_print ("%s %s\n", PACKAGE_NAME, PACKAGE_VERSION);
       return 0;
     }
+
+  if (!check_prometheus_options (self, options))
+    return 1;
 
   g_variant_dict_lookup (options, "node", "^as", &self->session_nodes);
   for (guint i = 0; self->session_nodes != NULL && self->session_nodes[i] != NULL; i++)
@@ -587,6 +672,13 @@ seye_application_startup (GApplication *app)
   self->pairings = seye_pairings_new (self->monitor);
   g_signal_connect_object (self->pairings, "message", G_CALLBACK (pairings_message_cb), self,
                            G_CONNECT_SWAPPED);
+  self->prometheus = seye_prometheus_servers_new (self->monitor, self->settings);
+  g_signal_connect_object (self->prometheus, "message", G_CALLBACK (pairings_message_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->prometheus, "notify::notice", G_CALLBACK (prometheus_notice_cb), self,
+                           G_CONNECT_SWAPPED);
+  add_session_prometheus (self);
+
   self->start_id = g_timeout_add_seconds (3, start_timeout_cb, self);
   seye_pairings_load_async (self->pairings, pairings_loaded_cb, g_object_ref (self));
 
@@ -612,6 +704,7 @@ seye_application_activate (GApplication *app)
     }
 
   gtk_window_present (GTK_WINDOW (window));
+  prometheus_notice_cb (self);
 
   if (self->store_message != NULL)
     {
@@ -661,9 +754,13 @@ seye_application_dispose (GObject *object)
 
   g_clear_pointer (&self->manual, g_hash_table_unref);
   g_clear_object (&self->pairings);
+  g_clear_object (&self->prometheus);
   g_clear_object (&self->monitor);
   g_clear_object (&self->settings);
   g_clear_pointer (&self->session_nodes, g_strfreev);
+  g_clear_pointer (&self->session_prometheus, g_strfreev);
+  g_clear_pointer (&self->prometheus_token_file, g_free);
+  g_clear_pointer (&self->prometheus_certificate, g_free);
   g_clear_object (&self->recorder);
   g_clear_object (&self->notifier);
   g_clear_object (&self->store);
@@ -754,4 +851,13 @@ seye_application_get_pairings (SeyeApplication *self)
   g_return_val_if_fail (SEYE_IS_APPLICATION (self), NULL);
 
   return self->pairings;
+}
+
+/* The Prometheus servers the nodes come from besides the agents. */
+SeyePrometheusServers *
+seye_application_get_prometheus_servers (SeyeApplication *self)
+{
+  g_return_val_if_fail (SEYE_IS_APPLICATION (self), NULL);
+
+  return self->prometheus;
 }

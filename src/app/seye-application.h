@@ -5,6 +5,7 @@
 
 #include "seye-monitor.h"
 #include "seye-pairings.h"
+#include "seye-prometheus-servers.h"
 #include "seye-store.h"
 
 G_BEGIN_DECLS
@@ -16,5 +17,6 @@ SeyeApplication *seye_application_new         (void);
 SeyeMonitor     *seye_application_get_monitor (SeyeApplication *self);
 SeyeStore       *seye_application_get_store   (SeyeApplication *self);
 SeyePairings    *seye_application_get_pairings (SeyeApplication *self);
+SeyePrometheusServers *seye_application_get_prometheus_servers (SeyeApplication *self);
 
 G_END_DECLS

@@ -9,6 +9,7 @@
 
 #include "seye-credentials.h"
 #include "seye-detail-pane-private.h"
+#include "seye-prometheus-source.h"
 #include "seye-sanitize.h"
 
 /*
@@ -163,12 +164,31 @@ dup_connection (SeyeNode  *node,
     return g_strdup (_("HTTPS, not paired"));
 }
 
+/* A node seen through a Prometheus server: the app never talks to the machine itself. */
+static char *
+dup_prometheus_connection (SeyeDetailPane *self)
+{
+  SeyeSource *source = _seye_detail_pane_get_source (self, self->node);
+  g_autofree char *url = NULL;
+
+  if (source == NULL || !SEYE_IS_PROMETHEUS_SOURCE (source))
+    return NULL;
+
+  url = seye_sanitize_display (seye_prometheus_source_get_url (SEYE_PROMETHEUS_SOURCE (source)));
+  /* Translators: %s is the server's URL, %.0f the seconds between its scrapes */
+  return g_strdup_printf (_("Through Prometheus at %s, scraped every %.0f s"), url,
+                          seye_prometheus_source_get_scrape_interval (SEYE_PROMETHEUS_SOURCE (source)));
+}
+
 static void
 show_connection (SeyeDetailPane *self)
 {
   g_autofree char *fingerprint = NULL;
-  g_autofree char *connection = dup_connection (self->node, &fingerprint);
+  g_autofree char *connection = dup_prometheus_connection (self);
   g_autofree char *tooltip = NULL;
+
+  if (connection == NULL)
+    connection = dup_connection (self->node, &fingerprint);
 
   _seye_detail_pane_set_label (self->connection_label, connection);
 

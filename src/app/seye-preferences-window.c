@@ -7,6 +7,7 @@
 
 #include "seye-monitor.h"
 #include "seye-preferences-rules.h"
+#include "seye-preferences-sources.h"
 #include "seye-store.h"
 #include "seye-preferences-window.h"
 
@@ -39,6 +40,7 @@ struct _SeyePreferencesWindow
   AdwExpanderRow       *load_row;
   GtkAdjustment        *load_threshold_adjustment;
   GtkAdjustment        *load_hold_adjustment;
+  SeyePreferencesSources *sources_page;
 
   /* Owned */
   GSettings            *settings;
@@ -317,7 +319,9 @@ seye_preferences_window_class_init (SeyePreferencesWindowClass *klass)
 
   object_class->dispose = seye_preferences_window_dispose;
 
+  g_type_ensure (SEYE_TYPE_PREFERENCES_SOURCES);
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ui/seye-preferences-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, SeyePreferencesWindow, sources_page);
   gtk_widget_class_bind_template_child (widget_class, SeyePreferencesWindow, interval_adjustment);
   gtk_widget_class_bind_template_child (widget_class, SeyePreferencesWindow, grace_adjustment);
   gtk_widget_class_bind_template_child (widget_class, SeyePreferencesWindow, discovery_switch);
@@ -398,6 +402,26 @@ seye_preferences_window_init (SeyePreferencesWindow *self)
   g_signal_connect_object (self->settings, "changed::manual-nodes",
                            G_CALLBACK (manual_nodes_changed_cb), self, G_CONNECT_SWAPPED);
   manual_nodes_changed_cb (self);
+}
+
+/**
+ * seye_preferences_window_set_prometheus_servers:
+ * @servers: (nullable): the servers the Sources page lists, adds to and removes from
+ */
+void
+seye_preferences_window_set_prometheus_servers (SeyePreferencesWindow *self,
+                                                SeyePrometheusServers *servers)
+{
+  g_return_if_fail (SEYE_IS_PREFERENCES_WINDOW (self));
+
+  seye_preferences_sources_set_servers (self->sources_page, servers);
+}
+
+/* For tests: the Sources page. */
+SeyePreferencesSources *
+_seye_preferences_window_get_sources (SeyePreferencesWindow *self)
+{
+  return self->sources_page;
 }
 
 GtkWidget *

@@ -3,6 +3,8 @@
 
 #include <adwaita.h>
 
+#include "seye-preferences-sources.h"
+#include "seye-prometheus-servers.h"
 #include "seye-store.h"
 
 G_BEGIN_DECLS
@@ -13,6 +15,10 @@ G_DECLARE_FINAL_TYPE (SeyePreferencesWindow, seye_preferences_window, SEYE, PREF
 GtkWidget *seye_preferences_window_new (GtkWindow *parent);
 void       seye_preferences_window_set_store (SeyePreferencesWindow *self,
                                               SeyeStore             *store);
+void       seye_preferences_window_set_prometheus_servers (SeyePreferencesWindow *self,
+                                                           SeyePrometheusServers *servers);
+/* For tests. */
+SeyePreferencesSources *_seye_preferences_window_get_sources (SeyePreferencesWindow *self);
 
 /* Adds @host_port to the "manual-nodes" setting after checking it; FALSE and @error when invalid. */
 gboolean   seye_preferences_add_manual_node (GSettings   *settings,

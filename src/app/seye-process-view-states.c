@@ -7,6 +7,7 @@
 
 #include "seye-error.h"
 #include "seye-process-view-private.h"
+#include "seye-prometheus-source.h"
 #include "seye-sanitize.h"
 
 /*
@@ -49,6 +50,15 @@ show_message (SeyeProcessView *self,
     }
 
   gtk_stack_set_visible_child_name (self->stack, "message");
+}
+
+/* A node seen through Prometheus never has them, online or not. */
+static void
+show_not_from_prometheus (SeyeProcessView *self)
+{
+  show_message (self, "action-unavailable-symbolic", _("Not available from Prometheus"),
+                _("Prometheus keeps a machine’s totals, not its processes, and runs no actions. Add the "
+                  "machine’s agent by address (host:7373) to see them."), FALSE);
 }
 
 /* Why there are no rows, from the last request's failure. */
@@ -103,6 +113,8 @@ _seye_process_view_update_page (SeyeProcessView *self)
 
   if (self->node == NULL)
     show_message (self, "computer-symbolic", _("No node selected"), NULL, FALSE);
+  else if (self->source != NULL && SEYE_IS_PROMETHEUS_SOURCE (self->source))
+    show_not_from_prometheus (self);
   else if (!_seye_process_view_node_is_up (self->node))
     show_not_up (self);
   else if (n_items == 0 && self->error != NULL)

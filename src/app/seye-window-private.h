@@ -12,6 +12,7 @@ SeyeNodeList   *_seye_window_get_node_list   (SeyeWindow *self);
 SeyeDetailPane *_seye_window_get_detail_pane (SeyeWindow *self);
 const char     *_seye_window_get_subtitle    (SeyeWindow *self);
 gboolean        _seye_window_get_discovery_notice_shown (SeyeWindow *self);
+const char     *_seye_window_get_sources_notice (SeyeWindow *self);
 GtkColumnView  *_seye_node_list_get_column_view (SeyeNodeList *self);
 void            _seye_node_list_set_width_follows_columns (SeyeNodeList *self,
                                                            gboolean      follows);

@@ -28,6 +28,8 @@ struct _SeyeWindow
   GtkRevealer          *discovery_revealer;
   GtkLabel             *discovery_label;
   GtkRevealer          *history_revealer;
+  GtkRevealer          *sources_revealer;
+  GtkLabel             *sources_label;
   GtkLabel             *history_label;
   SeyeNodeList         *node_list;
   SeyeDetailPane       *detail_pane;
@@ -471,6 +473,8 @@ seye_window_class_init (SeyeWindowClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ui/seye-window.ui");
   gtk_widget_class_bind_template_child (widget_class, SeyeWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, SeyeWindow, history_revealer);
+  gtk_widget_class_bind_template_child (widget_class, SeyeWindow, sources_revealer);
+  gtk_widget_class_bind_template_child (widget_class, SeyeWindow, sources_label);
   gtk_widget_class_bind_template_child (widget_class, SeyeWindow, history_label);
   gtk_widget_class_bind_template_child (widget_class, SeyeWindow, leaflet);
   gtk_widget_class_bind_template_child (widget_class, SeyeWindow, list_page);
@@ -590,6 +594,24 @@ seye_window_show_history_notice (SeyeWindow *self,
   gtk_revealer_set_reveal_child (self->history_revealer, message != NULL);
 }
 
+/**
+ * seye_window_show_sources_notice:
+ * @message: (nullable): plain text, sanitised: what is wrong with the sources other
+ *   than the agents (a Prometheus server not reachable…), one a line; %NULL when all work
+ *
+ * Shows @message above the node list while it lasts: it goes when the sources work again.
+ */
+void
+seye_window_show_sources_notice (SeyeWindow *self,
+                                 const char *message)
+{
+  g_return_if_fail (SEYE_IS_WINDOW (self));
+
+  if (message != NULL)
+    gtk_label_set_text (self->sources_label, message);
+  gtk_revealer_set_reveal_child (self->sources_revealer, message != NULL);
+}
+
 void
 seye_window_add_toast (SeyeWindow *self,
                        AdwToast   *toast)
@@ -627,4 +649,14 @@ gboolean
 _seye_window_get_discovery_notice_shown (SeyeWindow *self)
 {
   return self->discovery_notice_shown && gtk_revealer_get_reveal_child (self->discovery_revealer);
+}
+
+/* For tests: the sources notice as shown, NULL when hidden. */
+const char *
+_seye_window_get_sources_notice (SeyeWindow *self)
+{
+  if (!gtk_revealer_get_reveal_child (self->sources_revealer))
+    return NULL;
+
+  return gtk_label_get_text (self->sources_label);
 }

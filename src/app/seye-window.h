@@ -17,6 +17,8 @@ void         seye_window_show_node    (SeyeWindow     *self,
                                        SeyeNode       *node);
 void         seye_window_show_history_notice (SeyeWindow *self,
                                               const char *message);
+void         seye_window_show_sources_notice (SeyeWindow *self,
+                                              const char *message);
 void         seye_window_add_toast    (SeyeWindow     *self,
                                        AdwToast       *toast);
 

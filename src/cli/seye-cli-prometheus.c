@@ -8,14 +8,12 @@
 
 #include "seye-cli-prometheus.h"
 #include "seye-error.h"
+#include "seye-prometheus-session.h"
 #include "seye-sanitize.h"
 
 /*
- * Nodes from a Prometheus server for one session. Credentials never go on the
- * command line, where every user sees them in ps: a bearer token comes from
- * --prometheus-token-file or $SEYE_PROMETHEUS_TOKEN, basic auth from
- * $SEYE_PROMETHEUS_USER and $SEYE_PROMETHEUS_PASSWORD (or user:password@ in
- * the URL, for a password that is no secret).
+ * Nodes from a Prometheus server for one session; its credentials as
+ * seye_prometheus_session_apply() takes them (never on the command line).
  */
 
 GOptionEntry *
@@ -46,31 +44,6 @@ seye_cli_prometheus_help (void)
            "or $SEYE_PROMETHEUS_TOKEN; basic auth in $SEYE_PROMETHEUS_USER and $SEYE_PROMETHEUS_PASSWORD.\n");
 }
 
-static char *
-read_token (const char  *path,
-            GError     **error)
-{
-  g_autofree char *contents = NULL;
-  g_autoptr (GError) local = NULL;
-
-  if (!g_file_get_contents (path, &contents, NULL, &local))
-    {
-      g_set_error (error, SEYE_ERROR, SEYE_ERROR_CONFIG, _("cannot read the token: %s"), local->message);
-      return NULL;
-    }
-
-  g_strstrip (contents);
-  if (contents[0] == '\0' || strchr (contents, '\n') != NULL || strchr (contents, '\r') != NULL)
-    {
-      g_autofree char *shown = seye_sanitize_display (path);
-
-      g_set_error (error, SEYE_ERROR, SEYE_ERROR_CONFIG, _("%s does not hold one token on one line"), shown);
-      return NULL;
-    }
-
-  return g_steal_pointer (&contents);
-}
-
 /**
  * seye_cli_prometheus_add:
  * @timeout: seconds the server has to answer a request
@@ -84,8 +57,6 @@ seye_cli_prometheus_add (SeyeMonitor                    *monitor,
                          GError                        **error)
 {
   g_autoptr (SeyePrometheusSource) source = NULL;
-  g_autofree char *token = NULL;
-  const char *user = g_getenv ("SEYE_PROMETHEUS_USER");
 
   if (options->url == NULL)
     {
@@ -99,21 +70,7 @@ seye_cli_prometheus_add (SeyeMonitor                    *monitor,
   if (source == NULL)
     return NULL;
 
-  if (options->token_file != NULL && (token = read_token (options->token_file, error)) == NULL)
-    return NULL;
-  if (token == NULL && g_getenv ("SEYE_PROMETHEUS_TOKEN") != NULL && g_getenv ("SEYE_PROMETHEUS_TOKEN")[0] != '\0')
-    token = g_strdup (g_getenv ("SEYE_PROMETHEUS_TOKEN"));
-
-  if (token != NULL)
-    seye_prometheus_source_set_bearer_token (source, token);
-  else if (user != NULL && user[0] != '\0')
-    seye_prometheus_source_set_basic_auth (source, user, g_getenv ("SEYE_PROMETHEUS_PASSWORD"));
-
-  if (token != NULL)
-    memset (token, 0, strlen (token));
-
-  if (options->certificate != NULL &&
-      !seye_prometheus_source_set_tls_certificate_file (source, options->certificate, error))
+  if (!seye_prometheus_session_apply (source, options->token_file, options->certificate, error))
     return NULL;
 
   seye_prometheus_source_set_timeout (source, timeout);

@@ -37,4 +37,32 @@ void        seye_keyring_forget_async  (const char          *node_id,
 gboolean    seye_keyring_forget_finish (GAsyncResult        *result,
                                         GError             **error);
 
+/*
+ * The password or bearer token of a server the app takes nodes from (a
+ * Prometheus server): one item per URL, schema "io.github.sorcerers_eye.Server",
+ * attribute "url" (seye-keyring-servers.c).
+ */
+#define SEYE_KEYRING_SERVER_SCHEMA "io.github.sorcerers_eye.Server"
+
+void        seye_keyring_store_server_secret_async   (const char          *url,
+                                                      const char          *secret,
+                                                      GCancellable        *cancellable,
+                                                      GAsyncReadyCallback  callback,
+                                                      gpointer             user_data);
+gboolean    seye_keyring_store_server_secret_finish  (GAsyncResult        *result,
+                                                      GError             **error);
+void        seye_keyring_lookup_server_secret_async  (const char          *url,
+                                                      GCancellable        *cancellable,
+                                                      GAsyncReadyCallback  callback,
+                                                      gpointer             user_data);
+char       *seye_keyring_lookup_server_secret_finish (GAsyncResult        *result,
+                                                      GError             **error) G_GNUC_WARN_UNUSED_RESULT;
+void        seye_keyring_forget_server_secret_async  (const char          *url,
+                                                      GCancellable        *cancellable,
+                                                      GAsyncReadyCallback  callback,
+                                                      gpointer             user_data);
+gboolean    seye_keyring_forget_server_secret_finish (GAsyncResult        *result,
+                                                      GError             **error);
+void        seye_keyring_secret_free                 (char                *secret);
+
 G_END_DECLS

@@ -415,6 +415,45 @@ seye_monitor_add_source (SeyeMonitor *self,
     seye_source_start (source);
 }
 
+/**
+ * seye_monitor_remove_source:
+ * @source: a source added with seye_monitor_add_source()
+ *
+ * Stops @source and takes its nodes out of the list (a node of another source
+ * that waited behind one of them is listed again). The agents' source stays.
+ */
+void
+seye_monitor_remove_source (SeyeMonitor *self,
+                            SeyeSource  *source)
+{
+  g_autoptr (SeyeSource) held = NULL;
+  g_autoptr (GPtrArray) nodes = NULL;
+  GHashTableIter iter;
+  gpointer key, value;
+  guint index;
+
+  g_return_if_fail (SEYE_IS_MONITOR (self));
+  g_return_if_fail (SEYE_IS_SOURCE (source));
+
+  if (source == SEYE_SOURCE (self->agents) || !g_ptr_array_find (self->sources, source, &index))
+    return;
+
+  held = g_object_ref (source);
+  seye_source_stop (source);
+  g_signal_handlers_disconnect_by_data (source, self);
+
+  nodes = g_ptr_array_new_with_free_func (g_object_unref);
+  g_hash_table_iter_init (&iter, self->entries);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    if (((Entry *) value)->source == source)
+      g_ptr_array_add (nodes, g_object_ref (key));
+
+  for (guint i = 0; i < nodes->len; i++)
+    node_removed_cb (self, nodes->pdata[i], source);
+
+  g_ptr_array_remove_index (self->sources, index);
+}
+
 void
 seye_monitor_set_interval (SeyeMonitor *self,
                            double       seconds)

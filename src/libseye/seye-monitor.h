@@ -85,6 +85,8 @@ SeyeSource  *seye_monitor_get_node_source    (SeyeMonitor          *self,
                                               SeyeNode             *node);
 void         seye_monitor_add_source         (SeyeMonitor          *self,
                                               SeyeSource           *source);
+void         seye_monitor_remove_source      (SeyeMonitor          *self,
+                                              SeyeSource           *source);
 
 /* Added: feed discovery results from a browser of one's own (one-shot clients, tests). */
 void         seye_monitor_add_service        (SeyeMonitor           *self,
