@@ -23,8 +23,13 @@ SeyeFleetTile  *seye_fleet_group_get_tile     (SeyeFleetGroup *self,
                                                guint           position);
 void            seye_fleet_group_set_tile_size (SeyeFleetGroup *self,
                                                 int             size);
-/* Sorts the tiles again if their order changed; TRUE when it did. */
+/* @tile's sort key (state, level, name) changed: moved at the next sort. */
+void            seye_fleet_group_tile_changed (SeyeFleetGroup *self,
+                                               SeyeFleetTile  *tile);
+/* Moves the tiles whose key changed to their places; TRUE when one moved. */
 gboolean        seye_fleet_group_sort         (SeyeFleetGroup *self);
+/* A tile's name changed: every tile sorted again at the next sort. */
+void            seye_fleet_group_tile_renamed (SeyeFleetGroup *self);
 /* The header's count and worst state, set again if they changed. */
 void            seye_fleet_group_update_header (SeyeFleetGroup *self);
 /* The tile in the first (@first) or last row nearest to @x, for the arrow keys. */

@@ -45,12 +45,33 @@ group_of_tile (SeyeFleetTile *tile)
 }
 
 static void
-mark_dirty (SeyeFleetMap   *self,
-            SeyeFleetGroup *group)
+add_dirty_group (SeyeFleetMap   *self,
+                 SeyeFleetGroup *group)
 {
   if (group != NULL && !g_ptr_array_find (self->dirty_groups, group, NULL))
     g_ptr_array_add (self->dirty_groups, group);
+}
+
+/* A group's tiles came or went: sorted and counted at the next tick. */
+static void
+mark_dirty (SeyeFleetMap   *self,
+            SeyeFleetGroup *group)
+{
+  add_dirty_group (self, group);
   seye_ticker_request (seye_ticker_get_default ());
+}
+
+/* A tile's sort key changed: its group is sorted again (in this tick, or the next). */
+static void
+mark_tile_dirty (SeyeFleetMap  *self,
+                 SeyeFleetTile *tile)
+{
+  SeyeFleetGroup *group = group_of_tile (tile);
+
+  if (group == NULL)
+    return;
+  seye_fleet_group_tile_changed (group, tile);
+  add_dirty_group (self, group);
 }
 
 static void
@@ -259,8 +280,12 @@ node_name_cb (SeyeFleetMap *self,
 
   if (tile != NULL)
     {
+      SeyeFleetGroup *group = group_of_tile (tile);
+
       seye_fleet_tile_update_name (tile);
-      mark_dirty (self, group_of_tile (tile));
+      if (group != NULL)
+        seye_fleet_group_tile_renamed (group);
+      mark_dirty (self, group);
     }
 }
 
@@ -332,13 +357,18 @@ model_items_changed_cb (SeyeFleetMap *self,
 
 /* Reading the nodes --------------------------------------------------------------- */
 
+static void sort_dirty_groups (SeyeFleetMap *self,
+                               gint64        now);
+
+/* Only the map's own sort: a tick of the ticker would make every view read its nodes. */
 static gboolean
 hold_timeout_cb (gpointer data)
 {
   SeyeFleetMap *self = data;
 
   self->hold_source = 0;
-  seye_ticker_request (seye_ticker_get_default ());
+  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
+    sort_dirty_groups (self, g_get_monotonic_time ());
 
   return G_SOURCE_REMOVE;
 }
@@ -397,7 +427,7 @@ update_tiles (SeyeFleetMap *self,
       if (changed || every_description || GTK_WIDGET (tile) == focus)
         seye_fleet_tile_update_accessible (tile, self->metric);
       if (changed)
-        mark_dirty (self, group_of_tile (tile));
+        mark_tile_dirty (self, tile);
     }
 
   sort_dirty_groups (self, g_get_monotonic_time ());
