@@ -137,7 +137,7 @@ seye_fleet_group_add (SeyeFleetGroup *self,
   g_return_if_fail (SEYE_IS_FLEET_GROUP (self));
 
   /* Sorted in where it belongs. */
-  seye_fleet_tile_take_sort_key (tile);
+  seye_fleet_tile_take_sort_key (tile, TRUE);
   gtk_flow_box_insert (self->flow_box, GTK_WIDGET (tile), -1);
   self->n_tiles++;
 }
@@ -199,9 +199,11 @@ seye_fleet_group_tile_changed (SeyeFleetGroup *self,
 }
 
 gboolean
-seye_fleet_group_sort (SeyeFleetGroup *self)
+seye_fleet_group_sort (SeyeFleetGroup *self,
+                       gboolean        levels)
 {
   gboolean moved = FALSE;
+  guint kept = 0;
 
   g_return_val_if_fail (SEYE_IS_FLEET_GROUP (self), FALSE);
 
@@ -209,22 +211,37 @@ seye_fleet_group_sort (SeyeFleetGroup *self)
     {
       self->resort = FALSE;
       for (guint i = 0; i < self->n_tiles; i++)
-        seye_fleet_tile_take_sort_key (seye_fleet_group_get_tile (self, i));
+        seye_fleet_tile_take_sort_key (seye_fleet_group_get_tile (self, i), TRUE);
       g_ptr_array_set_size (self->changed, 0);
       gtk_flow_box_invalidate_sort (self->flow_box);
       return TRUE;
     }
 
-  /* One at a time, each into a sequence sorted by the keys the others were placed by. */
+  /* One at a time, each into a sequence sorted by the keys the others were placed by;
+   * the ones whose level alone moved wait for @levels. */
   for (guint i = 0; i < self->changed->len; i++)
-    if (seye_fleet_tile_take_sort_key (self->changed->pdata[i]))
-      {
-        gtk_flow_box_child_changed (self->changed->pdata[i]);
-        moved = TRUE;
-      }
-  g_ptr_array_set_size (self->changed, 0);
+    {
+      SeyeFleetTile *tile = self->changed->pdata[i];
+
+      if (seye_fleet_tile_take_sort_key (tile, levels))
+        {
+          gtk_flow_box_child_changed (GTK_FLOW_BOX_CHILD (tile));
+          moved = TRUE;
+        }
+      if (seye_fleet_tile_get_sort_key_pending (tile))
+        self->changed->pdata[kept++] = tile;
+    }
+  g_ptr_array_set_size (self->changed, kept);
 
   return moved;
+}
+
+gboolean
+seye_fleet_group_get_sort_pending (SeyeFleetGroup *self)
+{
+  g_return_val_if_fail (SEYE_IS_FLEET_GROUP (self), FALSE);
+
+  return self->resort || self->changed->len > 0;
 }
 
 void

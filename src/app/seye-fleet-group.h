@@ -26,8 +26,12 @@ void            seye_fleet_group_set_tile_size (SeyeFleetGroup *self,
 /* @tile's sort key (state, level, name) changed: moved at the next sort. */
 void            seye_fleet_group_tile_changed (SeyeFleetGroup *self,
                                                SeyeFleetTile  *tile);
-/* Moves the tiles whose key changed to their places; TRUE when one moved. */
-gboolean        seye_fleet_group_sort         (SeyeFleetGroup *self);
+/* Moves the tiles whose state changed to their places, and with @levels those whose
+ * level alone changed; TRUE when one moved. */
+gboolean        seye_fleet_group_sort         (SeyeFleetGroup *self,
+                                               gboolean        levels);
+/* TRUE when a tile waits to be moved. */
+gboolean        seye_fleet_group_get_sort_pending (SeyeFleetGroup *self);
 /* A tile's name changed: every tile sorted again at the next sort. */
 void            seye_fleet_group_tile_renamed (SeyeFleetGroup *self);
 /* The header's count and worst state, set again if they changed. */

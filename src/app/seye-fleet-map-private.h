@@ -33,6 +33,8 @@ struct _SeyeFleetMap
   int               tile_size;
   int               last_width;
   int               last_height;
+  gint64            next_level_sort; /* monotonic: tiles whose level alone moved are moved then */
+  guint             level_source;
   guint             hold_source;
   guint             size_source;
   gboolean          palette_valid;

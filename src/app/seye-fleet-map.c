@@ -357,8 +357,26 @@ model_items_changed_cb (SeyeFleetMap *self,
 
 /* Reading the nodes --------------------------------------------------------------- */
 
+/* A tile whose state changes moves at once (in the next tick); one whose CPU or memory
+ * crosses a step of ten percent changes colour at once but moves at most this often,
+ * all such moves of a group together: the map stays readable, and a group is laid out
+ * again every few seconds instead of every second. */
+#define LEVEL_SORT_USEC (5 * G_USEC_PER_SEC)
+
 static void sort_dirty_groups (SeyeFleetMap *self,
                                gint64        now);
+
+static gboolean
+level_timeout_cb (gpointer data)
+{
+  SeyeFleetMap *self = data;
+
+  self->level_source = 0;
+  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
+    sort_dirty_groups (self, g_get_monotonic_time ());
+
+  return G_SOURCE_REMOVE;
+}
 
 /* Only the map's own sort: a tick of the ticker would make every view read its nodes. */
 static gboolean
@@ -379,7 +397,8 @@ static void
 sort_dirty_groups (SeyeFleetMap *self,
                    gint64        now)
 {
-  gboolean wait;
+  gboolean wait, levels;
+  guint kept = 0;
 
   if (self->dirty_groups->len == 0)
     return;
@@ -398,10 +417,26 @@ sort_dirty_groups (SeyeFleetMap *self,
       return;
     }
 
+  levels = now >= self->next_level_sort;
   for (guint i = 0; i < self->dirty_groups->len; i++)
-    seye_fleet_group_sort (self->dirty_groups->pdata[i]);
-  g_ptr_array_set_size (self->dirty_groups, 0);
+    {
+      SeyeFleetGroup *group = self->dirty_groups->pdata[i];
+
+      seye_fleet_group_sort (group, levels);
+      if (seye_fleet_group_get_sort_pending (group))
+        self->dirty_groups->pdata[kept++] = group;
+    }
+  g_ptr_array_set_size (self->dirty_groups, kept);
   seye_resort_hold_sorted (&self->hold);
+
+  if (levels)
+    self->next_level_sort = now + LEVEL_SORT_USEC;
+  if (kept > 0 && self->level_source == 0)
+    {
+      self->level_source = g_timeout_add ((guint) ((self->next_level_sort - now) / 1000) + 1,
+                                          level_timeout_cb, self);
+      g_source_set_name_by_id (self->level_source, "[seye] move the fleet map's tiles");
+    }
 }
 
 /* Every tile reads its node; those whose look changed draw again and mark their group.
@@ -453,6 +488,7 @@ seye_fleet_map_refresh (SeyeFleetMap *self)
   g_return_if_fail (SEYE_IS_FLEET_MAP (self));
 
   seye_resort_hold_sorted (&self->hold);
+  self->next_level_sort = 0;
   self->hold.pointer_inside = FALSE;
   self->hold.last_key = 0;
   update_tiles (self, FALSE);
@@ -473,7 +509,10 @@ seye_fleet_map_map (GtkWidget *widget)
   /* Its colours, before its tiles are first drawn. */
   _seye_fleet_map_ensure_palette (self);
   if (self->stale)
-    update_tiles (self, TRUE);
+    {
+      self->next_level_sort = 0;
+      update_tiles (self, TRUE);
+    }
 }
 
 static void
@@ -507,6 +546,7 @@ seye_fleet_map_dispose (GObject *object)
   /* Its tiles go first: that queues a new size, removed below. */
   seye_fleet_map_set_model (self, NULL);
   g_clear_handle_id (&self->hold_source, g_source_remove);
+  g_clear_handle_id (&self->level_source, g_source_remove);
   g_clear_handle_id (&self->size_source, g_source_remove);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), SEYE_TYPE_FLEET_MAP);
@@ -734,6 +774,7 @@ seye_fleet_map_set_metric (SeyeFleetMap   *self,
     return;
 
   self->metric = metric;
+  self->next_level_sort = 0;
   if (gtk_widget_get_mapped (GTK_WIDGET (self)))
     update_tiles (self, TRUE);
   else

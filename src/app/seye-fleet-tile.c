@@ -372,17 +372,26 @@ seye_fleet_tile_get_shade (SeyeFleetTile *self)
 }
 
 gboolean
-seye_fleet_tile_take_sort_key (SeyeFleetTile *self)
+seye_fleet_tile_take_sort_key (SeyeFleetTile *self,
+                               gboolean       levels)
 {
   g_return_val_if_fail (SEYE_IS_FLEET_TILE (self), FALSE);
 
-  if (self->sorted_rank == self->rank && self->sorted_level == self->level)
+  if (self->sorted_rank == self->rank && (self->sorted_level == self->level || !levels))
     return FALSE;
 
   self->sorted_rank = self->rank;
   self->sorted_level = self->level;
 
   return TRUE;
+}
+
+gboolean
+seye_fleet_tile_get_sort_key_pending (SeyeFleetTile *self)
+{
+  g_return_val_if_fail (SEYE_IS_FLEET_TILE (self), FALSE);
+
+  return self->sorted_rank != self->rank || self->sorted_level != self->level;
 }
 
 int
