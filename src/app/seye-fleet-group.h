@@ -23,7 +23,7 @@ SeyeFleetTile  *seye_fleet_group_get_tile     (SeyeFleetGroup *self,
                                                guint           position);
 void            seye_fleet_group_set_tile_size (SeyeFleetGroup *self,
                                                 int             size);
-/* @tile's sort key (state, level, name) changed: moved at the next sort. */
+/* @tile's state or level changed: moved at the next sort. */
 void            seye_fleet_group_tile_changed (SeyeFleetGroup *self,
                                                SeyeFleetTile  *tile);
 /* Moves the tiles whose state changed to their places, and with @levels those whose

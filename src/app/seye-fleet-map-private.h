@@ -34,8 +34,8 @@ struct _SeyeFleetMap
   int               last_width;
   int               last_height;
   gint64            next_level_sort; /* monotonic: tiles whose level alone moved are moved then */
-  guint             level_source;
-  guint             hold_source;
+  gint64            sort_at;      /* monotonic: when sort_source runs */
+  guint             sort_source;
   guint             size_source;
   gboolean          palette_valid;
   gboolean          stale;        /* changes came while it was not on screen */

@@ -366,29 +366,32 @@ model_items_changed_cb (SeyeFleetMap *self,
 static void sort_dirty_groups (SeyeFleetMap *self,
                                gint64        now);
 
+/* Only the map's own sort: a tick of the ticker would make every view read its nodes. */
 static gboolean
-level_timeout_cb (gpointer data)
+sort_timeout_cb (gpointer data)
 {
   SeyeFleetMap *self = data;
 
-  self->level_source = 0;
+  self->sort_source = 0;
   if (gtk_widget_get_mapped (GTK_WIDGET (self)))
     sort_dirty_groups (self, g_get_monotonic_time ());
 
   return G_SOURCE_REMOVE;
 }
 
-/* Only the map's own sort: a tick of the ticker would make every view read its nodes. */
-static gboolean
-hold_timeout_cb (gpointer data)
+/* The groups sorted again in @delay µs at the latest: after a hold, or for the levels. */
+static void
+sort_later (SeyeFleetMap *self,
+            gint64        now,
+            gint64        delay)
 {
-  SeyeFleetMap *self = data;
+  if (self->sort_source != 0 && self->sort_at <= now + delay)
+    return;
 
-  self->hold_source = 0;
-  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
-    sort_dirty_groups (self, g_get_monotonic_time ());
-
-  return G_SOURCE_REMOVE;
+  g_clear_handle_id (&self->sort_source, g_source_remove);
+  self->sort_at = now + delay;
+  self->sort_source = g_timeout_add ((guint) (delay / 1000) + 1, sort_timeout_cb, self);
+  g_source_set_name_by_id (self->sort_source, "[seye] sort the fleet map");
 }
 
 /* Groups whose tiles changed: their headers now, their order unless the user is about to
@@ -409,11 +412,7 @@ sort_dirty_groups (SeyeFleetMap *self,
   wait = seye_resort_hold_must_wait (&self->hold, now);
   if (wait)
     {
-      if (self->hold_source == 0)
-        {
-          self->hold_source = g_timeout_add (250, hold_timeout_cb, self);
-          g_source_set_name_by_id (self->hold_source, "[seye] sort the fleet map after a hold");
-        }
+      sort_later (self, now, 250 * G_TIME_SPAN_MILLISECOND);
       return;
     }
 
@@ -431,12 +430,8 @@ sort_dirty_groups (SeyeFleetMap *self,
 
   if (levels)
     self->next_level_sort = now + LEVEL_SORT_USEC;
-  if (kept > 0 && self->level_source == 0)
-    {
-      self->level_source = g_timeout_add ((guint) ((self->next_level_sort - now) / 1000) + 1,
-                                          level_timeout_cb, self);
-      g_source_set_name_by_id (self->level_source, "[seye] move the fleet map's tiles");
-    }
+  if (kept > 0)
+    sort_later (self, now, self->next_level_sort - now);
 }
 
 /* Every tile reads its node; those whose look changed draw again and mark their group.
@@ -545,8 +540,7 @@ seye_fleet_map_dispose (GObject *object)
 
   /* Its tiles go first: that queues a new size, removed below. */
   seye_fleet_map_set_model (self, NULL);
-  g_clear_handle_id (&self->hold_source, g_source_remove);
-  g_clear_handle_id (&self->level_source, g_source_remove);
+  g_clear_handle_id (&self->sort_source, g_source_remove);
   g_clear_handle_id (&self->size_source, g_source_remove);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), SEYE_TYPE_FLEET_MAP);
