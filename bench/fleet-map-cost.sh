@@ -9,7 +9,9 @@
 # settings of its own. After a warm-up (SEYE_BENCH_WARMUP, default 20 s) its CPU time
 # (every thread's run time, /proc/PID/task/*/schedstat) and RSS are read over SECONDS
 # (default 60). Set GSK_RENDERER to compare renderers (default: cairo, as the issue's
-# targets). The simulator serves from its own process and is not counted.
+# targets). The simulator serves from its own process and is not counted. The two views
+# run at the same time (both apps follow the same simulated nodes), so that the load of
+# the machine weighs on both alike; SEYE_BENCH_APART=1 runs them one after the other.
 set -euo pipefail
 
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -30,7 +32,9 @@ done
 work=$(mktemp -d)
 sim_pid=
 cleanup() {
-  [ -s "$work/app.pid" ] && kill "$(cat "$work/app.pid")" 2>/dev/null || true
+  for pid_file in "$work"/app-*/app.pid; do
+    [ -s "$pid_file" ] && kill "$(cat "$pid_file")" 2>/dev/null || true
+  done
   [ -n "$sim_pid" ] && kill "$sim_pid" 2>/dev/null || true
   wait 2>/dev/null || true
   rm -rf "$work"
@@ -44,32 +48,54 @@ fleet_sim_start "$nodes"
 app_id=$(basename "$(ls "$build"/data/*.desktop | head -n1)" .desktop)
 run_ns() { cat /proc/"$1"/task/*/schedstat 2>/dev/null | awk '{ n += $1 } END { printf "%.0f", n }'; }
 
-# One run of the app in @view: "view CPU% RSS-MiB" on stdout.
-measure() {
-  local view=$1 pid xvfb n0 n1 t0 t1
-  rm -rf "$work/config" "$work/data" "$work/app.pid"
-  mkdir -p "$work/config/glib-2.0/settings"
+# Starts the app in @view under an Xvfb of its own, with settings of its own.
+launch() {
+  local view=$1 dir=$work/app-$1
+  mkdir -p "$dir/config/glib-2.0/settings"
   printf '[%s]\ndiscovery=false\nnotifications=false\nview="%s"\n' \
-    "$(echo "$app_id" | tr . /)" "$view" > "$work/config/glib-2.0/settings/keyfile"
-  XDG_CONFIG_HOME=$work/config XDG_DATA_HOME=$work/data GSETTINGS_BACKEND=keyfile \
+    "$(echo "$app_id" | tr . /)" "$view" > "$dir/config/glib-2.0/settings/keyfile"
+  XDG_CONFIG_HOME=$dir/config XDG_DATA_HOME=$dir/data GSETTINGS_BACKEND=keyfile \
   GSETTINGS_SCHEMA_DIR=$build/data NO_AT_BRIDGE=1 GTK_A11Y=none \
     xvfb-run -a -s '-screen 0 1280x800x24' dbus-run-session -- \
-    sh -c 'echo $$ > "$0"; exec "$@"' "$work/app.pid" "$app" "${node_args[@]}" >"$work/app-$view.log" 2>&1 &
-  xvfb=$!
-  for _ in $(seq 100); do [ -s "$work/app.pid" ] && break; sleep 0.1; done
-  pid=$(cat "$work/app.pid")
-  sleep "$warmup"
-  kill -0 "$pid" || { say "the app died"; cat "$work/app-$view.log" >&2; exit 1; }
-  n0=$(run_ns "$pid"); t0=$(date +%s.%N)
-  sleep "$duration"
-  n1=$(run_ns "$pid"); t1=$(date +%s.%N)
-  awk -v v="$view" -v a="$n0" -v b="$n1" -v t0="$t0" -v t1="$t1" \
-      -v rss="$(awk '$1 == "VmRSS:" { print $2 }' "/proc/$pid/status")" \
-      'BEGIN { printf "%-5s CPU %6.2f %% of one core   RSS %6.1f MiB\n", v, (b - a) / 1e9 / (t1 - t0) * 100, rss / 1024 }'
-  kill "$pid"
-  wait "$xvfb" 2>/dev/null || true
+    sh -c 'echo $$ > "$0"; exec "$@"' "$dir/app.pid" "$app" "${node_args[@]}" >"$dir/app.log" 2>&1 &
+  xvfb_pids+=("$!")
+  for _ in $(seq 100); do [ -s "$dir/app.pid" ] && break; sleep 0.1; done
+  [ -s "$dir/app.pid" ] || { say "the app did not start"; exit 1; }
 }
 
-echo "$nodes simulated nodes, renderer $GSK_RENDERER, ${duration}s after ${warmup}s; $(nproc) CPUs:$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2)"
-measure list
-measure map
+xvfb_pids=()
+app_pid() { cat "$work/app-$1/app.pid"; }
+rss_mib() { awk '$1 == "VmRSS:" { printf "%.1f", $2 / 1024 }' "/proc/$1/status"; }
+
+# Both views run at once, over the same seconds, against the same simulator: a machine
+# busy with other work (which makes the app fall behind and cost more) weighs on both
+# alike. With SEYE_BENCH_APART=1 one after the other, as before.
+measure() {
+  local views=("$@") pids=() n0=() n1=() t0 t1 i
+  for view in "${views[@]}"; do launch "$view"; pids+=("$(app_pid "$view")"); done
+  sleep "$warmup"
+  for i in "${!views[@]}"; do
+    kill -0 "${pids[$i]}" || { say "the app died"; cat "$work/app-${views[$i]}/app.log" >&2; exit 1; }
+    n0[$i]=$(run_ns "${pids[$i]}")
+  done
+  t0=$(date +%s.%N)
+  sleep "$duration"
+  for i in "${!views[@]}"; do n1[$i]=$(run_ns "${pids[$i]}"); done
+  t1=$(date +%s.%N)
+  for i in "${!views[@]}"; do
+    awk -v v="${views[$i]}" -v a="${n0[$i]}" -v b="${n1[$i]}" -v t0="$t0" -v t1="$t1" \
+        -v rss="$(rss_mib "${pids[$i]}")" \
+        'BEGIN { printf "%-5s CPU %6.2f %% of one core   RSS %6.1f MiB\n", v, (b - a) / 1e9 / (t1 - t0) * 100, rss }'
+    kill "${pids[$i]}"
+  done
+  wait "${xvfb_pids[@]}" 2>/dev/null || true
+  xvfb_pids=()
+}
+
+echo "$nodes simulated nodes, renderer $GSK_RENDERER, ${duration}s after ${warmup}s; $(nproc) CPUs:$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2); load $(cut -d' ' -f1-3 /proc/loadavg)"
+if [ "${SEYE_BENCH_APART:-0}" = 1 ]; then
+  measure list
+  measure map
+else
+  measure list map
+fi

@@ -9,7 +9,10 @@
 
 /* One group of the fleet map: the nodes whose first tag is its tag (or that have none),
  * under a header that counts them and says the worst state among them. The flow box
- * sorts its tiles worst first; it is told to sort again only when their order changed. */
+ * sorts its tiles worst first. When their order changed, only the tiles whose place
+ * changed are moved (gtk_flow_box_child_changed(): a binary search, one resize of the
+ * box); gtk_flow_box_invalidate_sort() would move every tile widget and resize each
+ * one, a full measure of the group every second at 1,000 nodes. */
 struct _SeyeFleetGroup
 {
   GtkWidget       parent_instance;
@@ -23,6 +26,9 @@ struct _SeyeFleetGroup
 
   /* Owned */
   char           *tag;          /* NULL: the untagged nodes */
+  GPtrArray      *changed;      /* borrowed: tiles whose sort key changed since the last sort */
+  char           *description;  /* the flow box's accessible description */
+  gboolean        resort;       /* a name changed: every tile sorted again */
 
   guint           n_tiles;
   const char     *worst_class;  /* the worst label's style class, static */
@@ -52,6 +58,8 @@ seye_fleet_group_finalize (GObject *object)
   SeyeFleetGroup *self = SEYE_FLEET_GROUP (object);
 
   g_clear_pointer (&self->tag, g_free);
+  g_clear_pointer (&self->changed, g_ptr_array_unref);
+  g_clear_pointer (&self->description, g_free);
 
   G_OBJECT_CLASS (seye_fleet_group_parent_class)->finalize (object);
 }
@@ -85,6 +93,7 @@ seye_fleet_group_init (SeyeFleetGroup *self)
   gtk_orientable_set_orientation (GTK_ORIENTABLE (gtk_widget_get_layout_manager (GTK_WIDGET (self))),
                                   GTK_ORIENTATION_VERTICAL);
   gtk_flow_box_set_sort_func (self->flow_box, sort_func, NULL, NULL);
+  self->changed = g_ptr_array_new ();
 }
 
 /**
@@ -128,6 +137,7 @@ seye_fleet_group_add (SeyeFleetGroup *self,
   g_return_if_fail (SEYE_IS_FLEET_GROUP (self));
 
   /* Sorted in where it belongs. */
+  seye_fleet_tile_take_sort_key (tile, TRUE);
   gtk_flow_box_insert (self->flow_box, GTK_WIDGET (tile), -1);
   self->n_tiles++;
 }
@@ -139,6 +149,7 @@ seye_fleet_group_remove (SeyeFleetGroup *self,
   g_return_if_fail (SEYE_IS_FLEET_GROUP (self));
   g_return_if_fail (gtk_widget_get_parent (GTK_WIDGET (tile)) == GTK_WIDGET (self->flow_box));
 
+  g_ptr_array_remove_fast (self->changed, tile);
   gtk_flow_box_remove (self->flow_box, GTK_WIDGET (tile));
   self->n_tiles--;
 }
@@ -176,27 +187,69 @@ seye_fleet_group_set_tile_size (SeyeFleetGroup *self,
     seye_fleet_tile_set_size (seye_fleet_group_get_tile (self, i), size);
 }
 
-gboolean
-seye_fleet_group_sort (SeyeFleetGroup *self)
+void
+seye_fleet_group_tile_changed (SeyeFleetGroup *self,
+                               SeyeFleetTile  *tile)
 {
-  SeyeFleetTile *previous = NULL;
+  g_return_if_fail (SEYE_IS_FLEET_GROUP (self));
+  g_return_if_fail (gtk_widget_get_parent (GTK_WIDGET (tile)) == GTK_WIDGET (self->flow_box));
+
+  if (!g_ptr_array_find (self->changed, tile, NULL))
+    g_ptr_array_add (self->changed, tile);
+}
+
+gboolean
+seye_fleet_group_sort (SeyeFleetGroup *self,
+                       gboolean        levels)
+{
+  gboolean moved = FALSE;
+  guint kept = 0;
 
   g_return_val_if_fail (SEYE_IS_FLEET_GROUP (self), FALSE);
 
-  /* Walked in the order shown: re-sorting (and laying out) only when it is wrong. */
-  for (guint i = 0; i < self->n_tiles; i++)
+  if (self->resort)
     {
-      SeyeFleetTile *tile = seye_fleet_group_get_tile (self, i);
-
-      if (previous != NULL && seye_fleet_tile_compare (previous, tile) > 0)
-        {
-          gtk_flow_box_invalidate_sort (self->flow_box);
-          return TRUE;
-        }
-      previous = tile;
+      self->resort = FALSE;
+      for (guint i = 0; i < self->n_tiles; i++)
+        seye_fleet_tile_take_sort_key (seye_fleet_group_get_tile (self, i), TRUE);
+      g_ptr_array_set_size (self->changed, 0);
+      gtk_flow_box_invalidate_sort (self->flow_box);
+      return TRUE;
     }
 
-  return FALSE;
+  /* One at a time, each into a sequence sorted by the keys the others were placed by;
+   * the ones whose level alone moved wait for @levels. */
+  for (guint i = 0; i < self->changed->len; i++)
+    {
+      SeyeFleetTile *tile = self->changed->pdata[i];
+
+      if (seye_fleet_tile_take_sort_key (tile, levels))
+        {
+          gtk_flow_box_child_changed (GTK_FLOW_BOX_CHILD (tile));
+          moved = TRUE;
+        }
+      if (seye_fleet_tile_get_sort_key_pending (tile))
+        self->changed->pdata[kept++] = tile;
+    }
+  g_ptr_array_set_size (self->changed, kept);
+
+  return moved;
+}
+
+gboolean
+seye_fleet_group_get_sort_pending (SeyeFleetGroup *self)
+{
+  g_return_val_if_fail (SEYE_IS_FLEET_GROUP (self), FALSE);
+
+  return self->resort || self->changed->len > 0;
+}
+
+void
+seye_fleet_group_tile_renamed (SeyeFleetGroup *self)
+{
+  g_return_if_fail (SEYE_IS_FLEET_GROUP (self));
+
+  self->resort = TRUE;
 }
 
 /* "3 alerting": how many nodes of the group are in @shade; NULL for online ones. */
@@ -307,9 +360,14 @@ seye_fleet_group_update_header (SeyeFleetGroup *self)
 
   /* Translators: a group of the fleet map: its node count, then its worst states */
   description = g_strdup_printf (_("%s, %s"), count, worst);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->flow_box),
-                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, description,
-                                  -1);
+  if (g_strcmp0 (description, self->description) != 0)
+    {
+      g_free (self->description);
+      self->description = g_steal_pointer (&description);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (self->flow_box),
+                                      GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, self->description,
+                                      -1);
+    }
 }
 
 SeyeFleetTile *

@@ -23,8 +23,17 @@ SeyeFleetTile  *seye_fleet_group_get_tile     (SeyeFleetGroup *self,
                                                guint           position);
 void            seye_fleet_group_set_tile_size (SeyeFleetGroup *self,
                                                 int             size);
-/* Sorts the tiles again if their order changed; TRUE when it did. */
-gboolean        seye_fleet_group_sort         (SeyeFleetGroup *self);
+/* @tile's state or level changed: moved at the next sort. */
+void            seye_fleet_group_tile_changed (SeyeFleetGroup *self,
+                                               SeyeFleetTile  *tile);
+/* Moves the tiles whose state changed to their places, and with @levels those whose
+ * level alone changed; TRUE when one moved. */
+gboolean        seye_fleet_group_sort         (SeyeFleetGroup *self,
+                                               gboolean        levels);
+/* TRUE when a tile waits to be moved. */
+gboolean        seye_fleet_group_get_sort_pending (SeyeFleetGroup *self);
+/* A tile's name changed: every tile sorted again at the next sort. */
+void            seye_fleet_group_tile_renamed (SeyeFleetGroup *self);
 /* The header's count and worst state, set again if they changed. */
 void            seye_fleet_group_update_header (SeyeFleetGroup *self);
 /* The tile in the first (@first) or last row nearest to @x, for the arrow keys. */

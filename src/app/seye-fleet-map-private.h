@@ -33,7 +33,9 @@ struct _SeyeFleetMap
   int               tile_size;
   int               last_width;
   int               last_height;
-  guint             hold_source;
+  gint64            next_level_sort; /* monotonic: tiles whose level alone moved are moved then */
+  gint64            sort_at;      /* monotonic: when sort_source runs */
+  guint             sort_source;
   guint             size_source;
   gboolean          palette_valid;
   gboolean          stale;        /* changes came while it was not on screen */

@@ -45,12 +45,33 @@ group_of_tile (SeyeFleetTile *tile)
 }
 
 static void
-mark_dirty (SeyeFleetMap   *self,
-            SeyeFleetGroup *group)
+add_dirty_group (SeyeFleetMap   *self,
+                 SeyeFleetGroup *group)
 {
   if (group != NULL && !g_ptr_array_find (self->dirty_groups, group, NULL))
     g_ptr_array_add (self->dirty_groups, group);
+}
+
+/* A group's tiles came or went: sorted and counted at the next tick. */
+static void
+mark_dirty (SeyeFleetMap   *self,
+            SeyeFleetGroup *group)
+{
+  add_dirty_group (self, group);
   seye_ticker_request (seye_ticker_get_default ());
+}
+
+/* A tile's sort key changed: its group is sorted again (in this tick, or the next). */
+static void
+mark_tile_dirty (SeyeFleetMap  *self,
+                 SeyeFleetTile *tile)
+{
+  SeyeFleetGroup *group = group_of_tile (tile);
+
+  if (group == NULL)
+    return;
+  seye_fleet_group_tile_changed (group, tile);
+  add_dirty_group (self, group);
 }
 
 static void
@@ -259,8 +280,12 @@ node_name_cb (SeyeFleetMap *self,
 
   if (tile != NULL)
     {
+      SeyeFleetGroup *group = group_of_tile (tile);
+
       seye_fleet_tile_update_name (tile);
-      mark_dirty (self, group_of_tile (tile));
+      if (group != NULL)
+        seye_fleet_group_tile_renamed (group);
+      mark_dirty (self, group);
     }
 }
 
@@ -332,15 +357,41 @@ model_items_changed_cb (SeyeFleetMap *self,
 
 /* Reading the nodes --------------------------------------------------------------- */
 
+/* A tile whose state changes moves at once (in the next tick); one whose CPU or memory
+ * crosses a step of ten percent changes colour at once but moves at most this often,
+ * all such moves of a group together: the map stays readable, and a group is laid out
+ * again every few seconds instead of every second. */
+#define LEVEL_SORT_USEC (5 * G_USEC_PER_SEC)
+
+static void sort_dirty_groups (SeyeFleetMap *self,
+                               gint64        now);
+
+/* Only the map's own sort: a tick of the ticker would make every view read its nodes. */
 static gboolean
-hold_timeout_cb (gpointer data)
+sort_timeout_cb (gpointer data)
 {
   SeyeFleetMap *self = data;
 
-  self->hold_source = 0;
-  seye_ticker_request (seye_ticker_get_default ());
+  self->sort_source = 0;
+  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
+    sort_dirty_groups (self, g_get_monotonic_time ());
 
   return G_SOURCE_REMOVE;
+}
+
+/* The groups sorted again in @delay µs at the latest: after a hold, or for the levels. */
+static void
+sort_later (SeyeFleetMap *self,
+            gint64        now,
+            gint64        delay)
+{
+  if (self->sort_source != 0 && self->sort_at <= now + delay)
+    return;
+
+  g_clear_handle_id (&self->sort_source, g_source_remove);
+  self->sort_at = now + delay;
+  self->sort_source = g_timeout_add ((guint) (delay / 1000) + 1, sort_timeout_cb, self);
+  g_source_set_name_by_id (self->sort_source, "[seye] sort the fleet map");
 }
 
 /* Groups whose tiles changed: their headers now, their order unless the user is about to
@@ -349,7 +400,8 @@ static void
 sort_dirty_groups (SeyeFleetMap *self,
                    gint64        now)
 {
-  gboolean wait;
+  gboolean wait, levels;
+  guint kept = 0;
 
   if (self->dirty_groups->len == 0)
     return;
@@ -360,18 +412,26 @@ sort_dirty_groups (SeyeFleetMap *self,
   wait = seye_resort_hold_must_wait (&self->hold, now);
   if (wait)
     {
-      if (self->hold_source == 0)
-        {
-          self->hold_source = g_timeout_add (250, hold_timeout_cb, self);
-          g_source_set_name_by_id (self->hold_source, "[seye] sort the fleet map after a hold");
-        }
+      sort_later (self, now, 250 * G_TIME_SPAN_MILLISECOND);
       return;
     }
 
+  levels = now >= self->next_level_sort;
   for (guint i = 0; i < self->dirty_groups->len; i++)
-    seye_fleet_group_sort (self->dirty_groups->pdata[i]);
-  g_ptr_array_set_size (self->dirty_groups, 0);
+    {
+      SeyeFleetGroup *group = self->dirty_groups->pdata[i];
+
+      seye_fleet_group_sort (group, levels);
+      if (seye_fleet_group_get_sort_pending (group))
+        self->dirty_groups->pdata[kept++] = group;
+    }
+  g_ptr_array_set_size (self->dirty_groups, kept);
   seye_resort_hold_sorted (&self->hold);
+
+  if (levels)
+    self->next_level_sort = now + LEVEL_SORT_USEC;
+  if (kept > 0)
+    sort_later (self, now, self->next_level_sort - now);
 }
 
 /* Every tile reads its node; those whose look changed draw again and mark their group.
@@ -397,7 +457,7 @@ update_tiles (SeyeFleetMap *self,
       if (changed || every_description || GTK_WIDGET (tile) == focus)
         seye_fleet_tile_update_accessible (tile, self->metric);
       if (changed)
-        mark_dirty (self, group_of_tile (tile));
+        mark_tile_dirty (self, tile);
     }
 
   sort_dirty_groups (self, g_get_monotonic_time ());
@@ -423,6 +483,7 @@ seye_fleet_map_refresh (SeyeFleetMap *self)
   g_return_if_fail (SEYE_IS_FLEET_MAP (self));
 
   seye_resort_hold_sorted (&self->hold);
+  self->next_level_sort = 0;
   self->hold.pointer_inside = FALSE;
   self->hold.last_key = 0;
   update_tiles (self, FALSE);
@@ -443,7 +504,10 @@ seye_fleet_map_map (GtkWidget *widget)
   /* Its colours, before its tiles are first drawn. */
   _seye_fleet_map_ensure_palette (self);
   if (self->stale)
-    update_tiles (self, TRUE);
+    {
+      self->next_level_sort = 0;
+      update_tiles (self, TRUE);
+    }
 }
 
 static void
@@ -476,7 +540,7 @@ seye_fleet_map_dispose (GObject *object)
 
   /* Its tiles go first: that queues a new size, removed below. */
   seye_fleet_map_set_model (self, NULL);
-  g_clear_handle_id (&self->hold_source, g_source_remove);
+  g_clear_handle_id (&self->sort_source, g_source_remove);
   g_clear_handle_id (&self->size_source, g_source_remove);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), SEYE_TYPE_FLEET_MAP);
@@ -704,6 +768,7 @@ seye_fleet_map_set_metric (SeyeFleetMap   *self,
     return;
 
   self->metric = metric;
+  self->next_level_sort = 0;
   if (gtk_widget_get_mapped (GTK_WIDGET (self)))
     update_tiles (self, TRUE);
   else

@@ -31,6 +31,10 @@ struct _SeyeFleetTile
   SeyeFleetShade          shade;
   int                     level;        /* 0 … SEYE_FLEET_N_LEVELS - 1, -1: no value */
   int                     rank;         /* seye_node_status_rank() */
+  /* The key it was sorted by, which the flow box's order follows: the other tiles keep
+   * theirs while one is moved, so each move is a binary search in a sorted sequence. */
+  int                     sorted_level;
+  int                     sorted_rank;
   SeyeNodeState           state;        /* what the description says, even where the look does not */
   int                     size;
 };
@@ -207,8 +211,8 @@ seye_fleet_tile_init (SeyeFleetTile *self)
   /* GtkFlowBoxChild measures by its layout manager: the size is a size request. */
   self->size = DEFAULT_SIZE;
   gtk_widget_set_size_request (GTK_WIDGET (self), self->size, self->size);
-  self->level = -1;
-  self->rank = G_MAXINT;
+  self->level = self->sorted_level = -1;
+  self->rank = self->sorted_rank = G_MAXINT;
   self->shade = SEYE_FLEET_SHADE_CONNECTING;
   gtk_widget_add_css_class (GTK_WIDGET (self), "tile");
   gtk_widget_set_has_tooltip (GTK_WIDGET (self), TRUE);
@@ -367,6 +371,29 @@ seye_fleet_tile_get_shade (SeyeFleetTile *self)
   return self->shade;
 }
 
+gboolean
+seye_fleet_tile_take_sort_key (SeyeFleetTile *self,
+                               gboolean       levels)
+{
+  g_return_val_if_fail (SEYE_IS_FLEET_TILE (self), FALSE);
+
+  if (self->sorted_rank == self->rank && (self->sorted_level == self->level || !levels))
+    return FALSE;
+
+  self->sorted_rank = self->rank;
+  self->sorted_level = self->level;
+
+  return TRUE;
+}
+
+gboolean
+seye_fleet_tile_get_sort_key_pending (SeyeFleetTile *self)
+{
+  g_return_val_if_fail (SEYE_IS_FLEET_TILE (self), FALSE);
+
+  return self->sorted_rank != self->rank || self->sorted_level != self->level;
+}
+
 int
 seye_fleet_tile_compare (SeyeFleetTile *a,
                          SeyeFleetTile *b)
@@ -376,11 +403,11 @@ seye_fleet_tile_compare (SeyeFleetTile *a,
   if (a == b)
     return 0;
 
-  if (a->rank != b->rank)
-    return a->rank < b->rank ? -1 : 1;
+  if (a->sorted_rank != b->sorted_rank)
+    return a->sorted_rank < b->sorted_rank ? -1 : 1;
   /* Highest first; a tile without a value (-1) after every one with. */
-  if (a->level != b->level)
-    return a->level > b->level ? -1 : 1;
+  if (a->sorted_level != b->sorted_level)
+    return a->sorted_level > b->sorted_level ? -1 : 1;
   if ((result = strcmp (a->name_key, b->name_key)) != 0)
     return result;
 

@@ -52,7 +52,15 @@ void            seye_fleet_tile_set_size          (SeyeFleetTile          *self,
                                                    int                     size);
 int             seye_fleet_tile_get_rank          (SeyeFleetTile          *self);
 SeyeFleetShade  seye_fleet_tile_get_shade         (SeyeFleetTile          *self);
-/* Worst first: the status rank, then the metric's level highest first, then the name. */
+/* The state and level read last become the key it sorts by; TRUE when that changed
+ * (it must then be moved: gtk_flow_box_child_changed()). Without @levels, only a new
+ * state is taken (with its level); a level that moved alone stays pending. */
+gboolean        seye_fleet_tile_take_sort_key     (SeyeFleetTile          *self,
+                                                   gboolean                levels);
+/* TRUE when what it shows would sort it elsewhere than the key it was sorted by. */
+gboolean        seye_fleet_tile_get_sort_key_pending (SeyeFleetTile       *self);
+/* Worst first by the key taken last: the status rank, then the metric's level highest
+ * first, then the name. */
 int             seye_fleet_tile_compare           (SeyeFleetTile          *a,
                                                    SeyeFleetTile          *b);
 const char     *seye_fleet_tile_get_description   (SeyeFleetTile          *self);
