@@ -72,6 +72,12 @@ test_rebind (void)
   g_autoptr (SeyeNode) conflict = make_node ("10.0.0.2:7373", SEYE_NODE_STATE_CONNECTING);
   g_autoptr (SeyeNode) offline = make_node ("10.0.0.3:7373", SEYE_NODE_STATE_OFFLINE);
   GtkWidget *cell = g_object_ref_sink (seye_node_cell_new (SEYE_NODE_COLUMN_STATUS));
+  GtkWidget *window = gtk_window_new ();
+
+  /* On screen, as in the list. */
+  gtk_window_set_child (GTK_WINDOW (window), cell);
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (gtk_widget_get_mapped (cell));
 
   /* Connecting like the first, but its identity clashes with another node's: a warning. */
   _seye_node_set_conflict (conflict, "another node answers at this address");
@@ -106,7 +112,20 @@ test_rebind (void)
   seye_ticker_flush (seye_ticker_get_default ());
   assert_icon (cell, "network-offline-symbolic");
 
+  /* Off screen (the fleet map shown instead of the list) a change waits, and is
+   * there as soon as the cell is shown again. */
+  gtk_widget_set_visible (window, FALSE);
+  g_assert_false (gtk_widget_get_mapped (cell));
+  _seye_node_set_state (connecting, SEYE_NODE_STATE_CONNECTING);
+  seye_ticker_flush (seye_ticker_get_default ());
+  assert_icon (cell, "network-offline-symbolic");
+  gtk_widget_set_visible (window, TRUE);
+  g_assert_true (gtk_widget_get_mapped (cell));
+  assert_dot (cell);
+
   seye_node_cell_set_node (SEYE_NODE_CELL (cell), NULL);
+  gtk_window_set_child (GTK_WINDOW (window), NULL);
+  gtk_window_destroy (GTK_WINDOW (window));
   g_assert_finalize_object (cell);
 }
 

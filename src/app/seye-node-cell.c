@@ -307,11 +307,20 @@ tick_cb (SeyeNodeCell *self)
       g_get_monotonic_time () - self->updated > STATUS_REFRESH_USEC)
     self->dirty = TRUE;
 
-  if (self->dirty)
+  /* Off screen (the fleet map shown instead of the list): it catches up when mapped. */
+  if (self->dirty && gtk_widget_get_mapped (GTK_WIDGET (self)))
     {
       self->dirty = FALSE;
       seye_node_cell_update (self);
     }
+}
+
+static void
+seye_node_cell_map (GtkWidget *widget)
+{
+  GTK_WIDGET_CLASS (seye_node_cell_parent_class)->map (widget);
+
+  tick_cb (SEYE_NODE_CELL (widget));
 }
 
 /* "Last seen 14:02 (4 minutes ago)". */
@@ -494,6 +503,7 @@ seye_node_cell_class_init (SeyeNodeCellClass *klass)
   object_class->get_property = seye_node_cell_get_property;
   object_class->set_property = seye_node_cell_set_property;
 
+  widget_class->map = seye_node_cell_map;
   widget_class->query_tooltip = seye_node_cell_query_tooltip;
   widget_class->size_allocate = seye_node_cell_size_allocate;
 
