@@ -145,8 +145,8 @@ info_answer (Fake    *fake,
 
   if (fake->first_id != NULL)
     {
-      labels = g_strdup_printf ("\"__name__\":\"seye_node_info\",\"node_id\":\"%s\",\"name\":\"alpha\"",
-                                fake->first_id);
+      labels = g_strdup_printf ("\"__name__\":\"seye_node_info\",\"node_id\":\"%s\",\"name\":\"alpha\","
+                                "\"tags\":\",web,eu-1,Bad\\u001b,\"", fake->first_id);
       add_series (out, instance, labels, "1");
     }
   add_series (out, instance, "\"__name__\":\"node_uname_info\",\"nodename\":\"alpha-host\"", "1");

@@ -200,6 +200,9 @@ test_good_and_partial (void)
   g_assert_nonnull (full);
   g_assert_cmpstr (seye_node_get_key (full), ==, ID_A);          /* seye_node_info's node id */
   g_assert_cmpstr (seye_node_get_name (full), ==, "alpha");
+  /* Its tags label (",web,eu-1,"): what is not a tag left out. */
+  g_assert_cmpuint (g_strv_length ((GStrv) seye_node_get_tags (full)), ==, 2);
+  g_assert_cmpstr (seye_node_get_tags (full)[1], ==, "eu-1");
   g_assert_cmpint (seye_node_get_state (full), ==, SEYE_NODE_STATE_ONLINE);
   sample = seye_node_get_sample (full);
   g_assert_cmpfloat_with_epsilon (sample->cpu.busy, 25.5, 1e-9);

@@ -58,6 +58,14 @@ test_before_first_sample (void)
   seye_prometheus_write (str, info, NULL);
   g_assert_true (g_str_has_prefix (str->str, "# HELP seye_node_info "));
   g_assert_null (strstr (str->str, "node_cpu"));
+  /* No tags, no label. */
+  g_assert_null (strstr (str->str, "tags="));
+
+  /* Tags as `seye discover` labels the target: ",web,eu-1,". */
+  info->tags = g_strsplit ("web,eu-1", ",", -1);
+  g_string_truncate (str, 0);
+  seye_prometheus_write (str, info, NULL);
+  g_assert_nonnull (strstr (str->str, ",tags=\",web,eu-1,\"} 1\n"));
 }
 
 int

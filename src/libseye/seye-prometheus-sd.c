@@ -140,29 +140,13 @@ write_label (GString    *str,
   seye_json_write_string (str, shown);
 }
 
-/* ",web,eu-1,": a regular expression matches one tag as `.*,web,.*`. */
-static char *
-tags_label (const char * const *tags)
-{
-  g_autoptr (GString) str = g_string_new (",");
-  g_auto (GStrv) kept = seye_tags_from_peer (tags, NULL);
-
-  if (kept == NULL)
-    return NULL;
-
-  for (guint i = 0; kept[i] != NULL; i++)
-    g_string_append_printf (str, "%s,", kept[i]);
-
-  return g_string_free (g_steal_pointer (&str), FALSE);
-}
-
 static void
 write_target (GString                    *str,
               const SeyePrometheusTarget *target)
 {
   const char *scheme = target->tls ? "https" : "http";
   g_autofree char *address = seye_sanitize_display (target->address);
-  g_autofree char *tags = tags_label ((const char * const *) target->tags);
+  g_autofree char *tags = seye_tags_to_label ((const char * const *) target->tags);
 
   g_string_append (str, "{\"targets\": [");
   seye_json_write_string (str, address);
@@ -231,7 +215,6 @@ read_target (JsonNode  *node,
   JsonNode *labels_node = object != NULL ? json_object_get_member (object, "labels") : NULL;
   JsonObject *labels;
   JsonNode *address;
-  g_auto (GStrv) tags = NULL;
   GList *names;
 
   if (addresses == NULL || !JSON_NODE_HOLDS_ARRAY (addresses) ||
@@ -270,11 +253,7 @@ read_target (JsonNode  *node,
   target->agent_version = g_strdup (get_label (labels, "agent_version"));
   target->tls = g_strcmp0 (get_label (labels, "__scheme__"), "https") == 0;
   target->auth_token = g_strcmp0 (get_label (labels, "auth"), "token") == 0;
-  if (get_label (labels, "tags") != NULL)
-    {
-      tags = g_strsplit (get_label (labels, "tags"), ",", -1);
-      target->tags = seye_tags_from_peer ((const char * const *) tags, NULL);
-    }
+  target->tags = seye_tags_from_label (get_label (labels, "tags"));
 
   return g_steal_pointer (&target);
 }

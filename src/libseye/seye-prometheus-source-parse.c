@@ -11,6 +11,7 @@
 #include "seye-error.h"
 #include "seye-node-id.h"
 #include "seye-prometheus-source-private.h"
+#include "seye-tags.h"
 
 /*
  * The answers of one refresh, read into one PromTarget per `instance`. Whatever
@@ -34,6 +35,7 @@ target_free (PromTarget *target)
   g_free (target->kernel);
   g_free (target->arch);
   g_free (target->agent_version);
+  g_strfreev (target->tags);
   g_free (target);
 }
 
@@ -344,6 +346,21 @@ take_string (char       **field,
     *field = g_strdup (value);
 }
 
+/* The node's tags, ",web,eu-1,": our agent's seye_node_info says them, and
+ * `seye discover` puts them on every series of the target. When both do,
+ * Prometheus keeps the target's as "tags" and the agent's as "exported_tags". */
+static void
+take_tags (PromTarget *target,
+           JsonObject *metric)
+{
+  const char *tags = label (metric, "tags");
+
+  if (target->tags != NULL)
+    return;
+
+  target->tags = seye_tags_from_label (tags != NULL ? tags : label (metric, "exported_tags"));
+}
+
 /* seye_node_info (ours) first; node_uname_info fills what it did not say. */
 static gboolean
 take_info (PromRefresh *refresh,
@@ -352,6 +369,9 @@ take_info (PromRefresh *refresh,
            double       value)
 {
   const char *name = label (metric, "__name__");
+
+  if (g_strcmp0 (name, "seye_node_info") == 0 || g_strcmp0 (name, "node_uname_info") == 0)
+    take_tags (target, metric);
 
   if (g_strcmp0 (name, "seye_node_info") == 0)
     {
@@ -618,6 +638,7 @@ _seye_prom_target_info (const PromTarget *target,
   info->kernel = g_strdup (target->kernel);
   info->arch = g_strdup (target->arch);
   info->agent_version = g_strdup (target->agent_version);
+  info->tags = g_strdupv (target->tags);
   info->n_cores = target->cores->len;
   info->interval = interval;
   info->boot_time = isfinite (target->values[PROM_BOOT_TIME]) ? (gint64) target->values[PROM_BOOT_TIME] : 0;

@@ -71,6 +71,7 @@ typedef struct
   char    *kernel;
   char    *arch;
   char    *agent_version;
+  GStrv    tags;         /* the "tags" label: the agent's, or `seye discover`'s */
 } PromTarget;
 
 /* The answers of one refresh: instance -> PromTarget, at most SEYE_PROMETHEUS_MAX_NODES. */

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "seye-prometheus.h"
+#include "seye-tags.h"
 
 /*
  * The Prometheus text exposition (format 0.0.4). Series that mean what
@@ -270,6 +271,9 @@ static void
 write_info (GString            *str,
             const SeyeNodeInfo *info)
 {
+  /* ",web,eu-1,", as `seye discover` labels the target: one tag matches `.*,web,.*`. */
+  g_autofree char *tags = seye_tags_to_label ((const char * const *) info->tags);
+
   family (str, "seye_node_info", "gauge", "Identity of this node; the value is always 1.");
   g_string_append (str, "seye_node_info{node_id=");
   write_label_value (str, info->node_id);
@@ -285,6 +289,11 @@ write_info (GString            *str,
   write_label_value (str, info->arch);
   g_string_append (str, ",agent_version=");
   write_label_value (str, info->agent_version);
+  if (tags != NULL)
+    {
+      g_string_append (str, ",tags=");
+      write_label_value (str, tags);
+    }
   g_string_append (str, "} 1\n");
 
   gauge (str, "seye_sample_interval_seconds", "Seconds between two samples.", info->interval);

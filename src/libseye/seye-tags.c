@@ -209,3 +209,48 @@ seye_tags_contain (const char * const *tags,
 {
   return tags != NULL && tag != NULL && g_strv_contains (tags, tag);
 }
+
+/**
+ * seye_tags_to_label:
+ *
+ * The tags as one Prometheus label value, ",web,eu-1,", so that a regular
+ * expression matches one tag as `.*,web,.*` (Consul's discovery does the same).
+ * Written by the agent's seye_node_info and by `seye discover`.
+ *
+ * Returns: (transfer full) (nullable): the value, or NULL for no valid tag.
+ */
+char *
+seye_tags_to_label (const char * const *tags)
+{
+  g_autoptr (GString) str = g_string_new (",");
+  g_auto (GStrv) kept = seye_tags_from_peer (tags, NULL);
+
+  if (kept == NULL)
+    return NULL;
+
+  for (guint i = 0; kept[i] != NULL; i++)
+    g_string_append_printf (str, "%s,", kept[i]);
+
+  return g_string_free (g_steal_pointer (&str), FALSE);
+}
+
+/**
+ * seye_tags_from_label:
+ *
+ * Reads seye_tags_to_label()'s form back, as a peer's (seye_tags_from_peer()):
+ * what is not a tag is left out.
+ *
+ * Returns: (transfer full) (nullable): the tags, or NULL for none.
+ */
+GStrv
+seye_tags_from_label (const char *label)
+{
+  g_auto (GStrv) parts = NULL;
+
+  if (label == NULL)
+    return NULL;
+
+  parts = g_strsplit (label, ",", SEYE_TAGS_MAX * 4);
+
+  return seye_tags_from_peer ((const char * const *) parts, NULL);
+}

@@ -24,6 +24,8 @@ GStrv     seye_tags_parse      (const char         *text,
 GStrv     seye_tags_from_peer  (const char * const *candidates,
                                 guint              *n_dropped) G_GNUC_WARN_UNUSED_RESULT;
 char     *seye_tags_join       (const char * const *tags) G_GNUC_WARN_UNUSED_RESULT;
+char     *seye_tags_to_label   (const char * const *tags) G_GNUC_WARN_UNUSED_RESULT;
+GStrv     seye_tags_from_label (const char         *label) G_GNUC_WARN_UNUSED_RESULT;
 gboolean  seye_tags_equal      (const char * const *a,
                                 const char * const *b);
 gboolean  seye_tags_contain    (const char * const *tags,
