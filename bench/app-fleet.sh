@@ -65,15 +65,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# An X server on the first free display from $1; its number on stdout, its pid in a file.
-start_x() {
-  local d=$1
-  while [ -e "/tmp/.X$d-lock" ] || [ -e "/tmp/.X11-unix/X$d" ]; do d=$((d + 1)); done
-  Xvfb ":$d" -screen 0 1280x800x24 -nolisten tcp >/dev/null 2>&1 &
-  echo $! > "$work/x$d.xpid"
-  for _ in $(seq 50); do [ -e "/tmp/.X11-unix/X$d" ] && break; sleep 0.1; done
-  echo "$d"
-}
+# shellcheck source=bench/fleet-sim-lib.sh
+. "$top/bench/fleet-sim-lib.sh"
 
 app_id=$(basename "$(ls "$build"/data/*.desktop | head -n1)" .desktop)
 export NO_AT_BRIDGE=1 GTK_A11Y=none

@@ -42,14 +42,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-start_x() {
-  local d=$1
-  while [ -e "/tmp/.X$d-lock" ] || [ -e "/tmp/.X11-unix/X$d" ]; do d=$((d + 1)); done
-  Xvfb ":$d" -screen 0 1280x800x24 -nolisten tcp >/dev/null 2>&1 &
-  echo $! > "$work/x$d.xpid"
-  for _ in $(seq 50); do [ -e "/tmp/.X11-unix/X$d" ] && break; sleep 0.1; done
-  echo "$d"
-}
+# shellcheck source=bench/fleet-sim-lib.sh
+. "$top/bench/fleet-sim-lib.sh"
 
 free_port() {
   python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'

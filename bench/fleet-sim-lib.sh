@@ -13,3 +13,14 @@ fleet_sim_start() {
   node_args=()
   while read -r _ _ url; do node_args+=(--node "${url#http://}"); done < "$work/list"
 }
+
+# start_x DISPLAY: an Xvfb (1280x800, no window manager) on the first free display from
+# DISPLAY; prints its number, and leaves its pid in $work/xN.xpid for the cleanup.
+start_x() {
+  local d=$1
+  while [ -e "/tmp/.X$d-lock" ] || [ -e "/tmp/.X11-unix/X$d" ]; do d=$((d + 1)); done
+  Xvfb ":$d" -screen 0 1280x800x24 -nolisten tcp >/dev/null 2>&1 &
+  echo $! > "$work/x$d.xpid"
+  for _ in $(seq 50); do [ -e "/tmp/.X11-unix/X$d" ] && break; sleep 0.1; done
+  echo "$d"
+}
