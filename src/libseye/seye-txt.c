@@ -77,53 +77,14 @@ is_printable (const char *value)
   return TRUE;
 }
 
-/**
- * seye_txt_record_parse_entry:
- * @data: (array length=length): one TXT string, "key=value", not NUL-terminated
- *
- * Adds one entry to @self. Keys are case-insensitive; unknown keys and repeats
- * of a key already seen are ignored (RFC 6763, 6.4). Entries with no "=", an
- * empty key, a NUL byte, or a bad value are an error and change nothing: a
- * "tls" that is not 64 hex digits, an "auth" other than "token" (a scheme
- * this version does not know must not be mistaken for an open node).
- */
-gboolean
-seye_txt_record_parse_entry (SeyeTxtRecord  *self,
-                             const guint8   *data,
-                             gsize           length,
-                             GError        **error)
+/* One known key's value into @self (the first of each key wins); an unknown key
+ * is ignored, as a newer agent's may be. */
+static gboolean
+parse_value (SeyeTxtRecord  *self,
+             const char     *entry,
+             const char     *value,
+             GError        **error)
 {
-  g_autofree char *entry = NULL;
-  const char *value;
-  char *eq;
-
-  g_return_val_if_fail (self != NULL, FALSE);
-  g_return_val_if_fail (data != NULL || length == 0, FALSE);
-
-  if (length == 0 || length > MAX_ENTRY)
-    {
-      g_set_error (error, SEYE_ERROR, SEYE_ERROR_PARSE,
-                   "TXT entry of %" G_GSIZE_FORMAT " bytes is out of range", length);
-      return FALSE;
-    }
-
-  if (memchr (data, '\0', length) != NULL)
-    {
-      g_set_error_literal (error, SEYE_ERROR, SEYE_ERROR_PARSE, "TXT entry contains a NUL byte");
-      return FALSE;
-    }
-
-  entry = g_strndup ((const char *) data, length);
-  eq = strchr (entry, '=');
-  if (eq == NULL || eq == entry)
-    {
-      g_set_error_literal (error, SEYE_ERROR, SEYE_ERROR_PARSE, "TXT entry is not “key=value”");
-      return FALSE;
-    }
-
-  *eq = '\0';
-  value = eq + 1;
-
   if (g_ascii_strcasecmp (entry, "txtvers") == 0)
     {
       if (self->txtvers == 0)
@@ -208,7 +169,58 @@ seye_txt_record_parse_entry (SeyeTxtRecord  *self,
         }
     }
 
+
   return TRUE;
+}
+
+/**
+ * seye_txt_record_parse_entry:
+ * @data: (array length=length): one TXT string, "key=value", not NUL-terminated
+ *
+ * Adds one entry to @self. Keys are case-insensitive; unknown keys and repeats
+ * of a key already seen are ignored (RFC 6763, 6.4). Entries with no "=", an
+ * empty key, a NUL byte, or a bad value are an error and change nothing: a
+ * "tls" that is not 64 hex digits, an "auth" other than "token" (a scheme
+ * this version does not know must not be mistaken for an open node).
+ */
+gboolean
+seye_txt_record_parse_entry (SeyeTxtRecord  *self,
+                             const guint8   *data,
+                             gsize           length,
+                             GError        **error)
+{
+  g_autofree char *entry = NULL;
+  const char *value;
+  char *eq;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (data != NULL || length == 0, FALSE);
+
+  if (length == 0 || length > MAX_ENTRY)
+    {
+      g_set_error (error, SEYE_ERROR, SEYE_ERROR_PARSE,
+                   "TXT entry of %" G_GSIZE_FORMAT " bytes is out of range", length);
+      return FALSE;
+    }
+
+  if (memchr (data, '\0', length) != NULL)
+    {
+      g_set_error_literal (error, SEYE_ERROR, SEYE_ERROR_PARSE, "TXT entry contains a NUL byte");
+      return FALSE;
+    }
+
+  entry = g_strndup ((const char *) data, length);
+  eq = strchr (entry, '=');
+  if (eq == NULL || eq == entry)
+    {
+      g_set_error_literal (error, SEYE_ERROR, SEYE_ERROR_PARSE, "TXT entry is not “key=value”");
+      return FALSE;
+    }
+
+  *eq = '\0';
+  value = eq + 1;
+
+  return parse_value (self, entry, value, error);
 }
 
 /**
