@@ -390,6 +390,31 @@ log_settings (SeyeAgentConfig    *config,
     }
 }
 
+/* The node announced over mDNS: its TXT record says who it is and what it wants. */
+static SeyeAgentPublisher *
+announce (SeyeAgentConfig    *config,
+          const SeyeNodeInfo *info,
+          const Credentials  *credentials,
+          guint16             port)
+{
+  SeyeTxtRecord txt = {
+    .txtvers = SEYE_TXT_VERSION,
+    .node_id = info->node_id,
+    .api_version = SEYE_API_VERSION,
+    .agent_version = info->agent_version,
+    .tls_fingerprint = credentials->fingerprint,
+    .auth_token = config->api_access == SEYE_AGENT_ACCESS_TOKEN,
+    .tags = info->tags,
+  };
+  g_auto (GStrv) entries = seye_txt_record_to_strv (&txt);
+  SeyeAgentPublisher *publisher = seye_agent_publisher_new (info->name, port,
+                                                            (const char * const *) entries);
+
+  seye_agent_publisher_start (publisher);
+
+  return publisher;
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -460,26 +485,9 @@ main (int   argc,
   seye_agent_server_start (server);
 
   if (config->mdns)
-    {
-      SeyeTxtRecord txt = {
-        .txtvers = SEYE_TXT_VERSION,
-        .node_id = info->node_id,
-        .api_version = SEYE_API_VERSION,
-        .agent_version = info->agent_version,
-        .tls_fingerprint = credentials.fingerprint,
-        .auth_token = config->api_access == SEYE_AGENT_ACCESS_TOKEN,
-        .tags = info->tags,
-      };
-      g_auto (GStrv) entries = seye_txt_record_to_strv (&txt);
-
-      publisher = seye_agent_publisher_new (info->name, seye_agent_server_get_port (server),
-                                            (const char * const *) entries);
-      seye_agent_publisher_start (publisher);
-    }
+    publisher = announce (config, info, &credentials, seye_agent_server_get_port (server));
   else
-    {
-      g_message ("mDNS is off (--no-mdns): clients must be given this node's address");
-    }
+    g_message ("mDNS is off (--no-mdns): clients must be given this node's address");
 
   loop = g_main_loop_new (NULL, FALSE);
   agent.loop = loop;
