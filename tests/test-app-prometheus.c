@@ -263,6 +263,26 @@ range_shown_cb (gpointer data)
   return seye_graph_get_showing_history (graph) && seye_graph_get_n_points (graph) > 0;
 }
 
+/* The first widget of @type under @widget, or NULL. */
+static GtkWidget *
+find_widget (GtkWidget *widget,
+             GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    return widget;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_widget (child, type);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
 static gboolean
 processes_said_cb (gpointer data)
 {
@@ -450,6 +470,13 @@ real_scenario (gpointer data)
   /* Processes: not available from Prometheus, said so. */
   gtk_expander_set_expanded (_seye_detail_pane_get_processes_expander (pane), TRUE);
   g_assert_true (seye_test_wait_until (processes_said_cb, _seye_detail_pane_get_process_view (pane), 30000));
+  /* Nothing to sort or search there: the search entry and the sort buttons are hidden. */
+  {
+    GtkWidget *entry = find_widget (GTK_WIDGET (_seye_detail_pane_get_process_view (pane)), GTK_TYPE_SEARCH_ENTRY);
+
+    g_assert_nonnull (entry);
+    g_assert_false (gtk_widget_is_visible (entry));
+  }
 
   check_sources_page (run);
 }

@@ -18,6 +18,7 @@ struct _SeyeProcessView
 
   /* Template widgets */
   GtkWidget           *box;
+  GtkWidget           *controls;
   GtkStack            *stack;
   GtkScrolledWindow   *scrolled_window;
   GtkColumnView       *column_view;

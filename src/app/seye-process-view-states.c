@@ -110,10 +110,14 @@ void
 _seye_process_view_update_page (SeyeProcessView *self)
 {
   guint n_items = g_list_model_get_n_items (G_LIST_MODEL (self->store));
+  gboolean from_prometheus = self->source != NULL && SEYE_IS_PROMETHEUS_SOURCE (self->source);
+
+  /* Nothing to sort or search where there can never be processes. */
+  gtk_widget_set_visible (self->controls, !from_prometheus);
 
   if (self->node == NULL)
     show_message (self, "computer-symbolic", _("No node selected"), NULL, FALSE);
-  else if (self->source != NULL && SEYE_IS_PROMETHEUS_SOURCE (self->source))
+  else if (from_prometheus)
     show_not_from_prometheus (self);
   else if (!_seye_process_view_node_is_up (self->node))
     show_not_up (self);

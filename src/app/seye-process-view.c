@@ -521,6 +521,7 @@ seye_process_view_class_init (SeyeProcessViewClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ui/seye-process-view.ui");
   gtk_widget_class_bind_template_child (widget_class, SeyeProcessView, box);
+  gtk_widget_class_bind_template_child (widget_class, SeyeProcessView, controls);
   gtk_widget_class_bind_template_child (widget_class, SeyeProcessView, stack);
   gtk_widget_class_bind_template_child (widget_class, SeyeProcessView, scrolled_window);
   gtk_widget_class_bind_template_child (widget_class, SeyeProcessView, column_view);
