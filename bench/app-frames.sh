@@ -20,6 +20,10 @@
 # For each: frames, the 99th percentile and the longest, in length and in CPU time. On a
 # machine busy with other work a frame lasts longer than the CPU time it takes: the
 # load average is printed with each run.
+#
+# Then the floor, beside it: bench/list-floor, GTK 4.8's own column view of as many rows
+# of GtkInscriptions with nothing of the app, driven through the same sorts, search and
+# scrolling by itself, its frames logged the same way (SEYE_BENCH_FLOOR=0: not run).
 set -euo pipefail
 
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -173,7 +177,45 @@ run() {
   rm -f "$work/app.pid"
 }
 
+# The floor's frames in @1 (sort, filter, scroll): "count p99 max" of their length and
+# of their CPU time, from the lines between "phase @1" and the next phase.
+floor_frames() {
+  sed -n -e 's/^phase \(.*\)/phase \1/p' \
+         -e 's/.*seye-frames-DEBUG.*: frame \([0-9.]*\) ms, CPU \([0-9.]*\) ms.*/\1 \2/p' "$work/floor.log" |
+    awk -v p="$1" -v col="$2" '/^phase / { cur = $2; next } cur == p { print $col }' | sort -g |
+    awk '{ v[NR] = $1 } END {
+      if (NR == 0) { print "0 - -"; exit }
+      i = int(NR * 0.99 + 0.999); if (i > NR) i = NR
+      printf "%d %.1f %.1f\n", NR, v[i], v[NR] }'
+}
+
+# GTK's own list through the same drive, with GSK_RENDERER=@1 (the app's choice here: Cairo).
+floor_run() {
+  local renderer=$1 d what n p99 max n_cpu p99_cpu max_cpu
+  [ "$renderer" = app ] && renderer=cairo
+  d=$(free_display 160)
+  Xvfb ":$d" -screen 0 1280x800x24 -nolisten tcp >/dev/null 2>&1 &
+  xvfb_pid=$!
+  for _ in $(seq 50); do [ -e "/tmp/.X11-unix/X$d" ] && break; sleep 0.1; done
+  DISPLAY=:$d GSK_RENDERER=$renderer NO_AT_BRIDGE=1 GTK_A11Y=none G_MESSAGES_DEBUG=seye-frames \
+    "$build/bench/list-floor" "$nodes" >"$work/floor.log" 2>&1 ||
+    { say "list-floor failed"; tail "$work/floor.log" >&2; exit 1; }
+  kill "$xvfb_pid" 2>/dev/null || true
+  wait "$xvfb_pid" 2>/dev/null || true
+  xvfb_pid=
+  echo "floor: bench/list-floor, $nodes rows of GTK's column view, GSK_RENDERER=$renderer (load average $(cut -d' ' -f1-3 /proc/loadavg))"
+  for what in sort filter scroll; do
+    read -r n p99 max < <(floor_frames "$what" 1)
+    read -r n_cpu p99_cpu max_cpu < <(floor_frames "$what" 2)
+    printf '  %-8s %4d frames   99th percentile %6s ms   longest %6s ms   (CPU: %6s, %6s ms)\n' \
+      "$what" "$n" "$p99" "$max" "$p99_cpu" "$max_cpu"
+  done
+}
+
 echo "$nodes simulated nodes at 1 Hz; $(nproc) CPUs:$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2)"
 for r in $renderers; do
   run "$r"
+  if [ "${SEYE_BENCH_FLOOR:-1}" != 0 ] && [ -x "$build/bench/list-floor" ]; then
+    floor_run "$r"
+  fi
 done
