@@ -84,6 +84,7 @@ gboolean    _seye_json_get_percent        (JsonObject  *object,
                                            const char  *name,
                                            double      *out,
                                            GError     **error);
+char       *_seye_json_dup_valid_utf8     (const char  *value) G_GNUC_WARN_UNUSED_RESULT;
 gboolean    _seye_json_get_string         (JsonObject  *object,
                                            const char  *name,
                                            gsize        max_length,

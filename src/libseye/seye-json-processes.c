@@ -59,14 +59,14 @@ get_argv (JsonObject  *object,
   for (guint i = 0; i < json_array_get_length (array); i++)
     {
       JsonNode *arg = json_array_get_element (array, i);
-      const char *value;
+      g_autofree char *value = NULL;
 
       if (!JSON_NODE_HOLDS_VALUE (arg) || json_node_get_value_type (arg) != G_TYPE_STRING)
         {
           g_set_error_literal (error, SEYE_ERROR, SEYE_ERROR_INVALID, "an argument in “argv” is not a string");
           return NULL;
         }
-      value = json_node_get_string (arg);
+      value = _seye_json_dup_valid_utf8 (json_node_get_string (arg));
       bytes += strlen (value) + 1;
       if (bytes > MAX_ARGS_BYTES + MAX_ARGS)
         {

@@ -381,7 +381,7 @@ _seye_json_get_string (JsonObject  *object,
                        GError     **error)
 {
   JsonNode *node = require_member (object, name, error);
-  const char *value;
+  g_autofree char *valid = NULL;
 
   if (node == NULL)
     return FALSE;
@@ -392,19 +392,33 @@ _seye_json_get_string (JsonObject  *object,
       return FALSE;
     }
 
-  value = json_node_get_string (node);
-  if (strlen (value) > max_length || (!allow_empty && value[0] == '\0'))
+  valid = _seye_json_dup_valid_utf8 (json_node_get_string (node));
+  if (strlen (valid) > max_length || (!allow_empty && valid[0] == '\0'))
     {
       g_set_error (error, SEYE_ERROR, SEYE_ERROR_INVALID,
                    "“%s” is empty or longer than %" G_GSIZE_FORMAT " bytes", name, max_length);
       return FALSE;
     }
 
-  /* The exact string, control characters and all (json-glib gives valid UTF-8):
-   * whatever shows it passes it through seye_sanitize_display() first. */
-  *out = g_strdup (value);
+  /* The exact string, control characters and all: whatever shows it passes it
+   * through seye_sanitize_display() first. */
+  *out = g_steal_pointer (&valid);
 
   return TRUE;
+}
+
+/* json-glib decodes a lone surrogate ("\ud800") into bytes that are not UTF-8;
+ * the writer writes such a byte as "\ufffd", three bytes once read again, so a
+ * string within its length could come back longer than allowed. What is kept
+ * is made valid here, each bad sequence a U+FFFD, and its length checked then:
+ * what was accepted once is accepted again after a round trip. */
+char *
+_seye_json_dup_valid_utf8 (const char *value)
+{
+  if (g_utf8_validate (value, -1, NULL))
+    return g_strdup (value);
+
+  return g_utf8_make_valid (value, -1);
 }
 
 JsonArray *
