@@ -6,6 +6,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "seye-error.h"
+#include "seye-json-private.h"
 #include "seye-prometheus-source-private.h"
 #include "seye-read.h"
 
@@ -125,14 +126,15 @@ decode (GTask  *task,
 {
   PromRequest *request = g_task_get_task_data (task);
   guint http_status = soup_message_get_status (request->message);
-  g_autoptr (JsonParser) parser = json_parser_new_immutable ();
-  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonNode) document = NULL;
   JsonObject *root;
   const char *status;
   const char *reason;
 
-  if (!json_parser_load_from_data (parser, g_bytes_get_data (body, NULL), g_bytes_get_size (body), &error) ||
-      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+  /* Through the same checks as a node's answers: json-glib is not given what
+   * is known to hurt it. */
+  document = _seye_json_parse (g_bytes_get_data (body, NULL), g_bytes_get_size (body), NULL);
+  if (document == NULL || !JSON_NODE_HOLDS_OBJECT (document))
     {
       if (http_status != SOUP_STATUS_OK)
         fail (task, SEYE_PROMETHEUS_STATUS_ERROR,
@@ -145,7 +147,7 @@ decode (GTask  *task,
       return;
     }
 
-  root = json_node_get_object (json_parser_get_root (parser));
+  root = json_node_get_object (document);
   status = _seye_prom_string_member (root, "status");
   if (g_strcmp0 (status, "success") == 0 && http_status == SOUP_STATUS_OK &&
       json_object_has_member (root, "data"))
