@@ -7,10 +7,14 @@
  * /api/v1/status/config (scrape_interval 1s), /api/v1/query (the source's four
  * queries, told apart by their text: per-instance values with partial data, NaN,
  * +Inf and series no server should send; cores; filesystems; identity) and
- * /api/v1/query_range, as its mode says: good, stale, error (HTTP 422 with an
- * escape sequence in its words), slow (never answers), huge (larger than the
- * source's cap), garbage (not JSON), auth (HTTP 401). GET /control?mode=MODE
- * changes the mode. It runs in a process of its own: libsoup 3.2 leaks server
+ * /api/v1/query_range (one node's range, or the recent history of the instances
+ * of an `instance=~"a|b"` matcher: ten minutes back from its end, every 10 s), as
+ * its mode says: good, stale, error (HTTP 422 with an escape sequence in its
+ * words), slow (never answers), huge (larger than the source's cap), garbage (not
+ * JSON), auth (HTTP 401), range-error (only query_range answers HTTP 422),
+ * range-bad (query_range answers what no server should: NaN, times out of any
+ * range, more points than asked, series of instances not asked). GET
+ * /control?mode=MODE changes the mode. It runs in a process of its own: libsoup 3.2 leaks server
  * connections (and a listener's address), which LeakSanitizer would blame on the test.
  *
  *   seye-fake-prometheus --bind 127.0.0.1 --port 0 --instances N
@@ -36,9 +40,12 @@ typedef enum
   FAKE_HUGE,
   FAKE_GARBAGE,
   FAKE_AUTH,
+  FAKE_RANGE_ERROR,
+  FAKE_RANGE_BAD,
 } FakeMode;
 
-static const char *mode_names[] = { "good", "stale", "error", "slow", "huge", "garbage", "auth", NULL };
+static const char *mode_names[] = { "good", "stale", "error", "slow", "huge", "garbage", "auth",
+                                    "range-error", "range-bad", NULL };
 
 typedef struct
 {
@@ -189,6 +196,109 @@ range_answer (GString *out)
                         "]}}");
 }
 
+/* The instances of the query's `instance=~"a|b"` (PromQL string, then RE2 escapes). */
+static GPtrArray *
+matched_instances (const char *query)
+{
+  GPtrArray *instances = g_ptr_array_new_with_free_func (g_free);
+  const char *p = strstr (query, "instance=~\"");
+  g_autoptr (GString) regex = g_string_new (NULL);
+  g_autoptr (GString) one = g_string_new (NULL);
+
+  if (p == NULL)
+    return instances;
+  for (p += strlen ("instance=~\""); *p != '\0' && *p != '"'; p++)
+    {
+      if (*p == '\\' && p[1] != '\0')
+        p++;
+      g_string_append_c (regex, *p);
+    }
+
+  for (const char *r = regex->str; ; r++)
+    {
+      if (*r == '\0' || *r == '|')
+        {
+          g_ptr_array_add (instances, g_strdup (one->str));
+          g_string_truncate (one, 0);
+          if (*r == '\0')
+            break;
+          continue;
+        }
+      if (*r == '\\' && r[1] != '\0')
+        r++;
+      g_string_append_c (one, *r);
+    }
+
+  return instances;
+}
+
+/* One series of the recent history of @instance: every 10 s over the ten minutes to @end. */
+static void
+add_recent (GString    *out,
+            const char *instance,
+            const char *name,
+            const char *value,
+            double      end)
+{
+  if (out->str[out->len - 1] != '[')
+    g_string_append_c (out, ',');
+  g_string_append_printf (out, "{\"metric\":{\"instance\":\"%s\",\"seye\":\"%s\"},\"values\":[", instance, name);
+  for (guint k = 0; k < 60; k++)
+    g_string_append_printf (out, "%s[%.3f,\"%s\"]", k > 0 ? "," : "", end - 590 + 10 * k,
+                            k == 30 ? "NaN" : value);
+  g_string_append (out, "]}");
+}
+
+/* What no server should send for @instance: all of it left out or bounded. */
+static void
+add_bad_recent (GString    *out,
+                const char *instance,
+                double      end)
+{
+  g_string_append_printf (out, "%s{\"metric\":{\"instance\":\"%s\",\"seye\":\"cpu_busy\"},\"values\":[",
+                          out->str[out->len - 1] != '[' ? "," : "", instance);
+  /* Far more times than ten minutes at its step hold, most of them not even whole steps. */
+  for (guint k = 0; k < 5000; k++)
+    g_string_append_printf (out, "[%.3f,\"%u\"],", end - 500 + 0.1 * k, 50 + k % 7);
+  g_string_append (out, "[-1,\"5\"],[1e300,\"5\"],[\"x\",\"5\"],[1,5],[1],17,[1700000000,\"+Inf\"],"
+                        "[1700000000,\"bogus\"]]}");
+  g_string_append_printf (out, ",{\"metric\":{\"instance\":\"%s\",\"seye\":\"mem_total\"},\"values\":{}}", instance);
+  g_string_append (out, ",{\"metric\":\"x\",\"values\":[]},42");
+}
+
+static void
+recent_answer (Fake       *fake,
+               GHashTable *form,
+               GString    *out)
+{
+  const char *query = g_hash_table_lookup (form, "query");
+  const char *end_text = g_hash_table_lookup (form, "end");
+  double end = end_text != NULL ? g_ascii_strtod (end_text, NULL) : 0;
+  g_autoptr (GPtrArray) instances = matched_instances (query);
+  g_autofree char *partial = instance_name (fake, 1);
+
+  g_string_append (out, "{\"status\":\"success\",\"data\":{\"resultType\":\"matrix\",\"result\":[");
+  for (guint i = 0; i < instances->len; i++)
+    {
+      const char *instance = instances->pdata[i];
+
+      if (fake->mode == FAKE_RANGE_BAD)
+        {
+          add_bad_recent (out, instance, end);
+          continue;
+        }
+      add_recent (out, instance, "mem_total", "100", end);
+      /* The partial target: no sample can be made of what it has. */
+      if (g_str_equal (instance, partial))
+        continue;
+      add_recent (out, instance, "cpu_busy", "40", end);
+      add_recent (out, instance, "mem_available", "60", end);
+    }
+  /* An instance not asked for. */
+  add_recent (out, "10.9.9.9:9100", "cpu_busy", "99", end);
+  g_string_append (out, "]}}");
+}
+
 static void
 answer (Fake              *fake,
         SoupServerMessage *message,
@@ -216,12 +326,24 @@ answer (Fake              *fake,
       *status = SOUP_STATUS_UNAUTHORIZED;
       g_string_append (out, "Unauthorized");
       break;
+    case FAKE_RANGE_ERROR:
+      if (g_str_has_suffix (path, "/query_range"))
+        {
+          *status = 422;
+          g_string_append (out, "{\"status\":\"error\",\"errorType\":\"execution\",\"error\":\"query timed out\"}");
+          break;
+        }
+      G_GNUC_FALLTHROUGH;
     case FAKE_GOOD:
     case FAKE_STALE:
     case FAKE_SLOW:
+    case FAKE_RANGE_BAD:
     default:
       if (g_str_has_suffix (path, "/status/config"))
         g_string_append (out, "{\"status\":\"success\",\"data\":{\"yaml\":\"global:\\n  scrape_interval: 1s\\n  evaluation_interval: 1m\\n\"}}");
+      else if (g_str_has_suffix (path, "/query_range") && form != NULL && g_hash_table_lookup (form, "query") != NULL &&
+               strstr (g_hash_table_lookup (form, "query"), "instance=~") != NULL)
+        recent_answer (fake, form, out);
       else if (g_str_has_suffix (path, "/query_range"))
         range_answer (out);
       else

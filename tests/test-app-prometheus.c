@@ -4,7 +4,9 @@
  *
  * 1. `--prometheus URL` against a real Prometheus ($SEYE_PROMETHEUS, Debian's
  *    prometheus) that the test starts on loopback, scraping two real agents every
- *    second: both are listed with CPU values, from that source; the 1 hour range
+ *    second: both are listed with CPU values, from that source; the live CPU graph
+ *    of one is full at once (Prometheus' half minute of scrapes before the app
+ *    started, read once, in one query for both); the 1 hour range
  *    comes from the server (the history store cannot even be opened); their processes
  *    say they are not available from Prometheus; Preferences → Sources lists the
  *    server as working, for this session; a server added there (with a bearer token,
@@ -19,6 +21,8 @@
 #include "config.h"
 
 #include <adwaita.h>
+#include <json-glib/json-glib.h>
+#include <libsoup/soup.h>
 #include <signal.h>
 #include <string.h>
 
@@ -109,6 +113,35 @@ prometheus_start (Prometheus         *prometheus,
   g_assert_no_error (error);
 
   return TRUE;
+}
+
+/* How many scrapes of every target Prometheus holds over the last 5 minutes (0 before
+ * it answers). */
+static guint
+prometheus_scrapes (Prometheus *prometheus)
+{
+  g_autofree char *uri = g_strconcat (prometheus->url, "/api/v1/query?query=",
+                                      "min(count_over_time(node_memory_MemTotal_bytes%5B5m%5D))", NULL);
+  g_autoptr (SoupSession) session = soup_session_new ();
+  g_autoptr (SoupMessage) message = soup_message_new ("GET", uri);
+  g_autoptr (GBytes) body = soup_session_send_and_read (session, message, NULL, NULL);
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  JsonObject *data;
+  JsonArray *result;
+  JsonArray *value;
+
+  if (body == NULL || soup_message_get_status (message) != SOUP_STATUS_OK ||
+      !json_parser_load_from_data (parser, g_bytes_get_data (body, NULL), g_bytes_get_size (body), NULL))
+    return 0;
+
+  /* {"data":{"result":[{"value":[time,"count"]}]}} */
+  data = json_object_get_object_member (json_node_get_object (json_parser_get_root (parser)), "data");
+  result = json_object_get_array_member (data, "result");
+  if (json_array_get_length (result) != 1)
+    return 0;
+  value = json_object_get_array_member (json_array_get_object_element (result, 0), "value");
+
+  return (guint) g_ascii_strtoull (json_array_get_string_element (value, 1), NULL, 10);
 }
 
 static void
@@ -253,6 +286,20 @@ listed_with_cpu_cb (gpointer data)
     }
 
   return TRUE;
+}
+
+typedef struct
+{
+  SeyeGraph            *graph;
+  SeyePrometheusSource *source;
+} FullWait;
+
+static gboolean
+graph_full_cb (gpointer data)
+{
+  FullWait *full = data;
+
+  return seye_graph_get_n_points (full->graph) > seye_prometheus_source_get_refreshes (full->source) + 20;
 }
 
 static gboolean
@@ -456,6 +503,21 @@ real_scenario (gpointer data)
   pane = _seye_window_get_detail_pane (window);
   g_assert_true (g_str_has_prefix (_seye_detail_pane_get_connection (pane), "Through Prometheus at "));
   g_assert_nonnull (strstr (_seye_detail_pane_get_connection (pane), run->url));
+  /* Its live graph is full at once: Prometheus' last minutes, more points than the
+   * refreshes since the start could have given. */
+  seye_detail_pane_set_window (pane, SEYE_GRAPH_MAX_WINDOW);
+  {
+    FullWait full = { seye_detail_pane_get_graph (pane, SEYE_GRAPH_CPU),
+                      SEYE_PROMETHEUS_SOURCE (seye_monitor_get_node_source (monitor, node)) };
+
+    if (!seye_test_wait_until (graph_full_cb, &full, 60000))
+      g_error ("the CPU graph has %u points after %" G_GUINT64_FORMAT " refreshes",
+               seye_graph_get_n_points (full.graph), seye_prometheus_source_get_refreshes (full.source));
+    g_test_message ("live CPU graph: %u points after %" G_GUINT64_FORMAT " refreshes",
+                    seye_graph_get_n_points (full.graph), seye_prometheus_source_get_refreshes (full.source));
+    g_assert_cmpuint (seye_prometheus_source_get_fills_sent (full.source), ==, 1);
+  }
+
   seye_detail_pane_set_window (pane, 3600);
   g_assert_true (seye_test_wait_until (range_shown_cb, seye_detail_pane_get_graph (pane, SEYE_GRAPH_CPU),
                                        60000));
@@ -506,6 +568,17 @@ test_real (void)
 
     if (!prometheus_start (&prometheus, targets))
       return;
+  }
+
+  /* Half a minute of scrapes before the app starts: its graphs must show them at once. */
+  {
+    gint64 deadline = g_get_monotonic_time () + 120 * G_USEC_PER_SEC;
+    guint scrapes;
+
+    while ((scrapes = prometheus_scrapes (&prometheus)) < 30 && g_get_monotonic_time () < deadline)
+      g_usleep (G_USEC_PER_SEC);
+    g_test_message ("Prometheus holds %u scrapes of each agent", scrapes);
+    g_assert_cmpuint (scrapes, >=, 30);
   }
 
   real.names[0] = name_a;

@@ -253,6 +253,119 @@ test_clear (void)
   assert_matches (history, 0, 1000, 2);
 }
 
+/* What a source knew before the first sample goes before it, oldest first; the live
+ * samples stay, the window holds, and one outside it or not older is refused. */
+static void
+test_push_older (void)
+{
+  g_autoptr (SeyeHistory) history = seye_history_new (60, 15.0);
+  g_autoptr (SeyeSample) same = sample_new (1700000100000, 0, ALL_PARTS);
+  g_autoptr (SeyeSample) newer = sample_new (1700000200000, 0, ALL_PARTS);
+  gint64 t0 = 1700000000000;
+  guint added = 0;
+
+  for (guint i = 0; i < 3; i++)
+    push_new (history, t0 + (100 + i) * 1000, 2);
+  g_assert_false (seye_history_push_older (history, same));
+  g_assert_false (seye_history_push_older (history, newer));
+
+  /* From 99 s down to 30 s: those newer than the latest (102 s) − 60 s go in. */
+  for (gint64 s = 99; s >= 30; s--)
+    {
+      g_autoptr (SeyeSample) older = sample_new (t0 + s * 1000, 0, ALL_PARTS);
+
+      if (seye_history_push_older (history, older))
+        added++;
+    }
+  g_assert_cmpuint (added, ==, 99 - 42);
+  g_assert_cmpuint (seye_history_get_length (history), ==, 3 + 99 - 42);
+  for (guint i = 0; i < 99 - 42; i++)
+    assert_matches (history, i, t0 + (43 + i) * 1000, 0);
+  for (guint i = 0; i < 3; i++)
+    assert_matches (history, 99 - 42 + i, t0 + (100 + i) * 1000, 2);
+  /* Their cores were not known: the cores' values of the live samples only. */
+  g_assert_cmpuint (seye_history_get_n_cores (history), ==, 2);
+  g_assert_true (isnan (seye_history_get_core (history, 0, 1)));
+  g_assert_cmpuint (seye_history_find_after (history, t0 + 99 * 1000), ==, 99 - 42);
+
+  /* Live samples go on after it, and push the oldest out of the window. */
+  push_new (history, t0 + 103 * 1000, 2);
+  g_assert_cmpint (seye_history_get_time (history, 0), ==, t0 + 44 * 1000);
+  assert_matches (history, seye_history_get_length (history) - 1, t0 + 103 * 1000, 2);
+}
+
+/* Older samples never grow the storage past its bound: a full history keeps what it
+ * has, and its ring stays in order as it wraps both ways. */
+static void
+test_push_older_bounded (void)
+{
+  g_autoptr (SeyeHistory) history = seye_history_new (10, 1.0);
+  guint max_capacity = 10 * 1000 / SEYE_HISTORY_MIN_SPACING_MS + 1;
+  g_autoptr (SeyeSample) empty_first = sample_new (5000, 0, ALL_PARTS);
+  g_autoptr (SeyeHistory) empty = seye_history_new (10, 1.0);
+  guint added = 0;
+
+  /* Into an empty history, as a push. */
+  g_assert_true (seye_history_push_older (empty, empty_first));
+  assert_matches (empty, 0, 5000, 0);
+
+  push_new (history, 100000, 0);
+  for (gint64 t = 99800; t > 90000; t -= 200)
+    {
+      g_autoptr (SeyeSample) older = sample_new (t, 0, ALL_PARTS);
+
+      if (seye_history_push_older (history, older))
+        added++;
+    }
+  g_assert_cmpuint (added, ==, max_capacity - 1);
+  g_assert_cmpuint (seye_history_get_capacity (history), ==, max_capacity);
+  g_assert_cmpuint (seye_history_get_length (history), ==, max_capacity);
+  for (guint i = 0; i < max_capacity; i++)
+    assert_matches (history, i, 100000 - (gint64) (max_capacity - 1 - i) * 200, 0);
+
+  push_new (history, 100200, 0);
+  g_assert_cmpuint (seye_history_get_length (history), ==, max_capacity);
+  for (guint i = 0; i < max_capacity; i++)
+    assert_matches (history, i, 100200 - (gint64) (max_capacity - 1 - i) * 200, 0);
+}
+
+static void
+count_cb (guint *count)
+{
+  (*count)++;
+}
+
+/* A node filled from its source keeps its live sample as the latest and says so once. */
+static void
+test_node_fill (void)
+{
+  g_autoptr (SeyeNode) node = _seye_node_new ("n", "n", TRUE, 15.0);
+  g_autoptr (SeyeSample) live = sample_new (1700000600000, 4, ALL_PARTS);
+  g_autoptr (SeyeSample) next = sample_new (1700000615000, 4, ALL_PARTS);
+  g_autoptr (GPtrArray) older = g_ptr_array_new_with_free_func ((GDestroyNotify) seye_sample_unref);
+  SeyeHistory *history = seye_node_get_history (node);
+  guint filled = 0;
+
+  g_signal_connect_swapped (node, "history-filled", G_CALLBACK (count_cb), &filled);
+  g_assert_true (_seye_node_add_sample (node, live));
+
+  /* 0 s to 615 s at 15 s, oldest first: the two not older than the live one stay out. */
+  for (guint i = 0; i <= 41; i++)
+    g_ptr_array_add (older, sample_new (1700000000000 + i * 15000, 0, ALL_PARTS));
+  g_assert_cmpuint (_seye_node_fill_history (node, older), ==, 40);
+  g_assert_cmpuint (filled, ==, 1);
+  g_assert_true (seye_node_get_sample (node) == live);
+  g_assert_cmpuint (seye_history_get_length (history), ==, 41);
+  assert_matches (history, 0, 1700000000000, 0);
+  assert_matches (history, 40, 1700000600000, 4);
+
+  /* Nothing new: no signal. */
+  g_assert_cmpuint (_seye_node_fill_history (node, older), ==, 0);
+  g_assert_cmpuint (filled, ==, 1);
+  g_assert_true (_seye_node_add_sample (node, next));
+  g_assert_cmpuint (seye_history_get_length (history), ==, 42);
+}
+
 /* A node keeps the longest live range and its margin, whatever it is sent, and its
  * latest whole sample apart. */
 static void
@@ -297,6 +410,9 @@ main (int   argc,
   g_test_add_func ("/seye/history/cores-change", test_cores_change);
   g_test_add_func ("/seye/history/clear", test_clear);
   g_test_add_func ("/seye/history/node", test_node);
+  g_test_add_func ("/seye/history/push-older", test_push_older);
+  g_test_add_func ("/seye/history/push-older-bounded", test_push_older_bounded);
+  g_test_add_func ("/seye/history/node-fill", test_node_fill);
 
   return g_test_run ();
 }

@@ -5,6 +5,8 @@
  * prometheus-node-exporter ($SEYE_NODE_EXPORTER). After a few scrapes it lists all
  * three, online, with CPU and memory close to what the agents' own /v1/metrics say
  * at the same time (all run on this machine); `seye observe --prometheus` shows them too.
+ * After 40 s of scrapes, a source started then has each node's last minutes from the
+ * server in its history at once: more samples than its refreshes could have given.
  *
  * Tolerances: memory total exactly the same (one /proc/meminfo); memory in use
  * within 5 points of the agent's now; CPU busy between the lowest and the highest
@@ -23,7 +25,9 @@
 #include <signal.h>
 #include <string.h>
 
+#include "seye-history.h"
 #include "seye-json.h"
+#include "seye-prometheus-source.h"
 #include "seye-test-util.h"
 
 #define MEMORY_POINTS 5.0
@@ -203,6 +207,72 @@ check_close (JsonObject *node,
   g_assert_cmpfloat (cpu, <=, cpu_high + CPU_POINTS);
 }
 
+/* The source, in this process: its nodes by address. */
+static void
+node_added_cb (SeyeSource *source,
+               SeyeNode   *node,
+               GHashTable *nodes)
+{
+  g_hash_table_insert (nodes, g_strdup (seye_node_get_address (node)), g_object_ref (node));
+}
+
+typedef struct
+{
+  SeyePrometheusSource *source;
+  GHashTable           *nodes;
+  const char           *address;
+} Filled;
+
+/* More samples than the refreshes so far could have given: the server's. */
+static gboolean
+filled_cb (gpointer data)
+{
+  Filled *filled = data;
+  SeyeNode *node = g_hash_table_lookup (filled->nodes, filled->address);
+
+  return node != NULL && seye_history_get_length (seye_node_get_history (node)) >
+                           seye_prometheus_source_get_refreshes (filled->source) + 10;
+}
+
+/* A node first seen has its last minutes from the server at once, each scrape (1 s)
+ * a point, before its live samples; each node once, all three in one query. */
+static void
+check_recent_history (const char         *url,
+                      const char * const *addresses)
+{
+  g_autoptr (GHashTable) nodes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  g_autoptr (SeyePrometheusSource) source = NULL;
+  g_autoptr (GError) error = NULL;
+
+  source = seye_prometheus_source_new (url, &error);
+  g_assert_no_error (error);
+  g_signal_connect (source, "node-added", G_CALLBACK (node_added_cb), nodes);
+  seye_source_start (SEYE_SOURCE (source));
+
+  for (guint i = 0; addresses[i] != NULL; i++)
+    {
+      Filled filled = { source, nodes, addresses[i] };
+      SeyeHistory *history;
+      guint length;
+      gint64 span;
+
+      g_assert_true (seye_test_wait_until (filled_cb, &filled, 60000));
+      history = seye_node_get_history (g_hash_table_lookup (nodes, addresses[i]));
+      length = seye_history_get_length (history);
+      span = seye_history_get_latest_time (history) - seye_history_get_time (history, 0);
+      g_test_message ("%s: %u samples over %.1f s after %" G_GUINT64_FORMAT " refreshes", addresses[i],
+                      length, span / 1000.0, seye_prometheus_source_get_refreshes (source));
+      g_assert_cmpint (span, >=, 25000);
+      g_assert_false (isnan (seye_history_get_value (history, 0, SEYE_SERIES_MEMORY)));
+      for (guint k = 0; k + 1 < length; k++)
+        g_assert_cmpint (seye_history_get_time (history, k), <, seye_history_get_time (history, k + 1));
+    }
+  g_assert_cmpuint (seye_prometheus_source_get_fills_sent (source), ==, 1);
+
+  seye_source_stop (SEYE_SOURCE (source));
+  g_signal_handlers_disconnect_by_data (source, nodes);
+}
+
 static void
 test_fetch (void)
 {
@@ -226,6 +296,7 @@ test_fetch (void)
   JsonArray *nodes = NULL;
   gint64 agents_up_ms;
   gint64 deadline;
+  gint64 started;
   guint tries = 0;
 
   if (!g_file_test (prometheus, G_FILE_TEST_IS_EXECUTABLE) || !g_file_test (exporter, G_FILE_TEST_IS_EXECUTABLE))
@@ -282,6 +353,7 @@ test_fetch (void)
     const char *argv[] = { prometheus, config_arg, data_arg, listen_arg, NULL };
 
     child_start (&server, log, argv);
+    started = g_get_monotonic_time ();
   }
 
   /* A few scrapes: the rates need two in their window. */
@@ -361,6 +433,20 @@ test_fetch (void)
         online++;
     g_test_message ("seye observe:\n%s%s", out, err);
     g_assert_cmpuint (online, >=, 3);
+  }
+
+  /* Prometheus has scraped every second for at least 40 s: a source started now has
+   * all of it in its graphs at once. */
+  {
+    gint64 scraped = g_get_monotonic_time () - started;
+
+    if (scraped < 40 * G_USEC_PER_SEC)
+      g_usleep ((gulong) (40 * G_USEC_PER_SEC - scraped));
+  }
+  {
+    const char *addresses[] = { a_address, b_address, exporter_address, NULL };
+
+    check_recent_history (url, addresses);
   }
 
   child_stop (&server);

@@ -3,7 +3,8 @@
  * (libsoup server on loopback): good answers, partial data and NaN, stale
  * targets, errors, a server that does not answer, one that is not there, an
  * answer larger than the cap, credentials refused, more targets than the
- * limit; and SeyeMonitor showing a real agent seen both directly and through
+ * limit; new nodes' recent history read in batches (and an error or a bad answer
+ * there); and SeyeMonitor showing a real agent seen both directly and through
  * Prometheus as one row (by node id, and by address). */
 
 #include "config.h"
@@ -12,6 +13,7 @@
 #include <string.h>
 
 #include "seye-error.h"
+#include "seye-history.h"
 #include "seye-monitor.h"
 #include "seye-prometheus-source.h"
 #include "seye-store.h"
@@ -175,6 +177,43 @@ wait_refreshes (Watch *watch,
   g_assert_true (seye_test_wait_until (refreshed, watch, 30000 + 5000 * n));
 }
 
+typedef struct
+{
+  Watch      *watch;
+  const char *address;
+  guint       length;
+} HistoryWait;
+
+static gboolean
+history_has (gpointer data)
+{
+  HistoryWait *wait = data;
+  SeyeNode *node = g_hash_table_lookup (wait->watch->nodes, wait->address);
+
+  return node != NULL && seye_history_get_length (seye_node_get_history (node)) >= wait->length;
+}
+
+/* Runs until the node at @address holds @length samples in its history. */
+static SeyeNode *
+wait_history (Watch      *watch,
+              const char *address,
+              guint       length)
+{
+  HistoryWait wait = { watch, address, length };
+
+  g_assert_true (seye_test_wait_until (history_has, &wait, 60000));
+
+  return g_hash_table_lookup (watch->nodes, address);
+}
+
+/* The requests of refreshes: all but those filling new nodes. */
+static guint64
+refresh_requests (Watch *watch)
+{
+  return seye_prometheus_source_get_requests_sent (watch->source) -
+         seye_prometheus_source_get_fills_sent (watch->source);
+}
+
 /* Tests --------------------------------------------------------------------- */
 
 static void
@@ -222,10 +261,30 @@ test_good_and_partial (void)
   g_assert_cmpint (seye_node_get_state (partial), ==, SEYE_NODE_STATE_NOT_RESPONDING);
   g_assert_null (seye_node_get_sample (partial));
 
-  /* The same few queries every refresh, whatever the number of nodes. */
-  sent = seye_prometheus_source_get_requests_sent (watch->source);
+  /* Their last ten minutes, from the server's history (every 10 s there, NaN left
+   * out), before the live samples: the graphs start full. One query for all three. */
+  {
+    SeyeHistory *history = seye_node_get_history (wait_history (watch, "10.0.0.0:9100", 50));
+    guint length = seye_history_get_length (history);
+
+    g_assert_cmpint (seye_history_get_latest_time (history) - seye_history_get_time (history, 0), >=, 500000);
+    g_assert_cmpfloat_with_epsilon (seye_history_get_value (history, 0, SEYE_SERIES_CPU_BUSY), 40, 0.01);
+    g_assert_cmpfloat_with_epsilon (seye_history_get_value (history, 0, SEYE_SERIES_MEMORY), 40, 0.01);
+    /* The live samples stay, the newest last. */
+    g_assert_cmpint (seye_history_get_latest_time (history), ==, seye_node_get_sample (full)->time_ms);
+    g_assert_cmpfloat_with_epsilon (seye_history_get_value (history, length - 1, SEYE_SERIES_CPU_BUSY), 25.5, 0.01);
+    g_assert_cmpuint (length, <=, 59 + seye_prometheus_source_get_refreshes (watch->source) + 1);
+    wait_history (watch, "10.0.0.2:9100", 50);
+    g_assert_cmpuint (seye_prometheus_source_get_fills_sent (watch->source), ==, 1);
+  }
+  /* What the server has of the partial one makes no sample: nothing made up. */
+  g_assert_cmpuint (seye_history_get_length (seye_node_get_history (partial)), ==, 0);
+
+  /* The same few queries every refresh, whatever the number of nodes; no fill again. */
+  sent = refresh_requests (watch);
   wait_refreshes (watch, 2);
-  g_assert_cmpuint (seye_prometheus_source_get_requests_sent (watch->source) - sent, ==, 2 * 4);
+  g_assert_cmpuint (refresh_requests (watch) - sent, ==, 2 * 4);
+  g_assert_cmpuint (seye_prometheus_source_get_fills_sent (watch->source), ==, 1);
 }
 
 static void
@@ -242,10 +301,27 @@ test_many_targets (void)
   g_assert_cmpuint (g_hash_table_size (watch->nodes), ==, SEYE_PROMETHEUS_MAX_NODES);
   g_assert_true (seye_prometheus_source_get_truncated (watch->source));
 
-  sent = seye_prometheus_source_get_requests_sent (watch->source);
+  sent = refresh_requests (watch);
   wait_refreshes (watch, 1);
-  g_assert_cmpuint (seye_prometheus_source_get_requests_sent (watch->source) - sent, ==, 4);
+  g_assert_cmpuint (refresh_requests (watch) - sent, ==, 4);
   g_assert_cmpuint (g_hash_table_size (watch->nodes), ==, SEYE_PROMETHEUS_MAX_NODES);
+
+  /* Their recent history comes in batches, one query after the other: never a query
+   * per node, never all at once. */
+  {
+    guint64 fills = seye_prometheus_source_get_fills_sent (watch->source);
+    GHashTableIter iter;
+    gpointer node;
+    guint filled = 0;
+
+    g_hash_table_iter_init (&iter, watch->nodes);
+    while (g_hash_table_iter_next (&iter, NULL, &node))
+      filled += seye_history_get_length (seye_node_get_history (node)) > 10 ? 1 : 0;
+    g_test_message ("%u nodes filled by %" G_GUINT64_FORMAT " queries", filled, fills);
+    g_assert_cmpuint (fills, >=, 1);
+    g_assert_cmpuint (filled, >=, 2 * (fills - 1));
+    g_assert_true (seye_test_agent_wait_log (watch->fake->process, "request /api/v1/query_range", 10000));
+  }
 }
 
 static void
@@ -355,6 +431,55 @@ test_not_there (void)
 
   g_assert_null (seye_prometheus_source_new ("ftp://example.org", &error));
   g_assert_error (error, SEYE_ERROR, SEYE_ERROR_CONFIG);
+}
+
+/* The server cannot give the recent history: the nodes work on and fill live, and it
+ * is not asked again. */
+static void
+test_fill_error (void)
+{
+  g_autoptr (Watch) watch = watch_new (fake_new ("range-error", 2));
+  SeyeNode *node;
+
+  seye_source_start (SEYE_SOURCE (watch->source));
+  wait_refreshes (watch, 3);
+  node = wait_history (watch, "10.0.0.0:9100", 2);
+  g_assert_cmpint (seye_node_get_state (node), ==, SEYE_NODE_STATE_ONLINE);
+  g_assert_cmpint (seye_prometheus_source_get_status (watch->source), ==, SEYE_PROMETHEUS_STATUS_OK);
+  g_assert_cmpuint (seye_prometheus_source_get_fills_sent (watch->source), ==, 1);
+  g_assert_cmpuint (seye_history_get_length (seye_node_get_history (node)), <=,
+                    seye_prometheus_source_get_refreshes (watch->source));
+  g_assert_cmpfloat_with_epsilon (seye_node_get_sample (node)->cpu.busy, 25.5, 1e-9);
+
+  fake_set_mode (watch->fake, "good");
+  wait_refreshes (watch, 2);
+  g_assert_cmpuint (seye_prometheus_source_get_fills_sent (watch->source), ==, 1);
+}
+
+/* An answer no server should give: what is not a number or a time is left out, and
+ * no more is kept than ten minutes at the step hold, whatever it sends. */
+static void
+test_fill_bad (void)
+{
+  g_autoptr (Watch) watch = watch_new (fake_new ("range-bad", 1));
+  guint max_rows = SEYE_HISTORY_LIVE_SECONDS + 2;     /* the fake's step is 1 s */
+  SeyeHistory *history;
+  SeyeNode *node;
+
+  seye_source_start (SEYE_SOURCE (watch->source));
+  wait_refreshes (watch, 1);
+  node = wait_history (watch, "10.0.0.0:9100", 100);
+  history = seye_node_get_history (node);
+  g_assert_cmpuint (seye_history_get_length (history), <=,
+                    max_rows + seye_prometheus_source_get_refreshes (watch->source) + 1);
+  for (guint i = 0; i + 1 < seye_history_get_length (history); i++)
+    g_assert_cmpint (seye_history_get_time (history, i), <, seye_history_get_time (history, i + 1));
+  g_assert_cmpint (seye_history_get_time (history, 0), >, seye_history_get_latest_time (history) - 630000);
+
+  wait_refreshes (watch, 2);
+  g_assert_cmpint (seye_node_get_state (node), ==, SEYE_NODE_STATE_ONLINE);
+  g_assert_cmpfloat_with_epsilon (seye_node_get_sample (node)->cpu.busy, 25.5, 1e-9);
+  g_assert_cmpuint (seye_prometheus_source_get_fills_sent (watch->source), ==, 1);
 }
 
 static void
@@ -468,6 +593,8 @@ check_one_row (const char *first_id)
     }
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (monitor)), ==, 2);
   g_assert_true (seye_monitor_lookup (monitor, ID_AGENT) == direct);
+  /* The monitor asked for no history (as `seye fetch` does): none is read from the server. */
+  g_assert_cmpuint (seye_prometheus_source_get_fills_sent (source), ==, 0);
   g_assert_cmpuint (seye_test_count_nodes (G_LIST_MODEL (monitor), "pm-agent"), ==, 1);
 
   /* Removed by the user, the agent's node goes: the machine is still shown, from Prometheus. */
@@ -521,6 +648,8 @@ main (int    argc,
   g_test_add_func ("/seye/prometheus-source/auth", test_auth);
   g_test_add_func ("/seye/prometheus-source/not-there", test_not_there);
   g_test_add_func ("/seye/prometheus-source/asks", test_asks);
+  g_test_add_func ("/seye/prometheus-source/fill-error", test_fill_error);
+  g_test_add_func ("/seye/prometheus-source/fill-bad", test_fill_bad);
   g_test_add_func ("/seye/prometheus-source/one-row-by-id", test_one_row_by_id);
   g_test_add_func ("/seye/prometheus-source/one-row-by-address", test_one_row_by_address);
 

@@ -543,13 +543,21 @@ seye_graph_set_node (SeyeGraph *self,
     return;
 
   if (self->node != NULL)
-    g_signal_handlers_disconnect_by_func (self->node, sample_added_cb, self);
+    {
+      g_signal_handlers_disconnect_by_func (self->node, sample_added_cb, self);
+      g_signal_handlers_disconnect_by_func (self->node, rebuild_series, self);
+    }
 
   g_set_object (&self->node, node);
 
   if (node != NULL)
-    g_signal_connect_object (node, "sample-added", G_CALLBACK (sample_added_cb), self,
-                             G_CONNECT_SWAPPED);
+    {
+      g_signal_connect_object (node, "sample-added", G_CALLBACK (sample_added_cb), self,
+                               G_CONNECT_SWAPPED);
+      /* Older samples from its source (a Prometheus server): drawn whole at once. */
+      g_signal_connect_object (node, "history-filled", G_CALLBACK (rebuild_series), self,
+                               G_CONNECT_SWAPPED);
+    }
 
   /* Another node's history is not this one's: its owner queries again. */
   clear_history_series (self);

@@ -265,12 +265,24 @@ state_cb (SeyeSparkline *self)
     gtk_widget_remove_css_class (GTK_WIDGET (self), "dim-label");
 }
 
+/* The last points of the node's history, as they are now. */
+static void
+load_history (SeyeSparkline *self)
+{
+  SeyeHistory *history = self->node != NULL ? seye_node_get_history (self->node) : NULL;
+  guint length = history != NULL ? seye_history_get_length (history) : 0;
+
+  self->head = self->length = 0;
+  for (guint i = length > N_POINTS ? length - N_POINTS : 0; i < length; i++)
+    push_value (self, seye_history_get_value (history, i, SEYE_SERIES_CPU_BUSY));
+
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
 void
 seye_sparkline_set_node (SeyeSparkline *self,
                          SeyeNode      *node)
 {
-  SeyeHistory *history;
-
   g_return_if_fail (SEYE_IS_SPARKLINE (self));
   g_return_if_fail (node == NULL || SEYE_IS_NODE (node));
 
@@ -281,10 +293,10 @@ seye_sparkline_set_node (SeyeSparkline *self,
     {
       g_signal_handlers_disconnect_by_func (self->node, sample_added_cb, self);
       g_signal_handlers_disconnect_by_func (self->node, state_cb, self);
+      g_signal_handlers_disconnect_by_func (self->node, load_history, self);
     }
 
   g_set_object (&self->node, node);
-  self->head = self->length = 0;
   state_cb (self);
 
   if (node != NULL)
@@ -293,17 +305,11 @@ seye_sparkline_set_node (SeyeSparkline *self,
                                G_CONNECT_SWAPPED);
       g_signal_connect_object (node, "notify::state", G_CALLBACK (state_cb), self,
                                G_CONNECT_SWAPPED);
-
-      if ((history = seye_node_get_history (node)) != NULL)
-        {
-          guint length = seye_history_get_length (history);
-
-          for (guint i = length > N_POINTS ? length - N_POINTS : 0; i < length; i++)
-            push_value (self, seye_history_get_value (history, i, SEYE_SERIES_CPU_BUSY));
-        }
+      g_signal_connect_object (node, "history-filled", G_CALLBACK (load_history), self,
+                               G_CONNECT_SWAPPED);
     }
 
-  gtk_widget_queue_draw (GTK_WIDGET (self));
+  load_history (self);
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NODE]);
 }

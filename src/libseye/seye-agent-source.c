@@ -387,6 +387,13 @@ seye_agent_source_remove_node (SeyeSource *source,
 }
 
 static void
+seye_agent_source_fetch_history_changed (SeyeSource *source,
+                                         gboolean    fetch_history)
+{
+  seye_agent_source_set_fetch_history (SEYE_AGENT_SOURCE (source), fetch_history);
+}
+
+static void
 source_iface_init (SeyeSourceInterface *iface)
 {
   iface->start = seye_agent_source_start;
@@ -394,6 +401,7 @@ source_iface_init (SeyeSourceInterface *iface)
   iface->poll_now = seye_agent_source_poll_now;
   iface->set_interval = seye_agent_source_set_interval;
   iface->remove_node = seye_agent_source_remove_node;
+  iface->set_fetch_history = seye_agent_source_fetch_history_changed;
   _seye_agent_source_init_asks (iface);
 }
 

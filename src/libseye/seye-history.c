@@ -256,6 +256,28 @@ make_room (SeyeHistory *self,
   return slot_of (self, self->length);
 }
 
+/* Writes the series of @sample into @slot; its cores for the history's cores, the
+ * others unknown. */
+static void
+store (SeyeHistory      *self,
+       guint             slot,
+       const SeyeSample *sample)
+{
+  gboolean has_cores = (sample->parts & SEYE_SAMPLE_CPU) && sample->cores != NULL;
+  guint n_cores = has_cores ? MIN (sample->cores->len, self->n_cores) : 0;
+  double row[SEYE_N_SERIES];
+
+  seye_series_from_sample (sample, row);
+  self->times[slot] = sample->time_ms;
+  for (guint k = 0; k < N_PERCENTS; k++)
+    self->percents[(gsize) slot * N_PERCENTS + k] = percent_encode (row[k]);
+  for (guint k = 0; k < N_FLOATS; k++)
+    self->floats[(gsize) slot * N_FLOATS + k] = (float) row[N_PERCENTS + k];
+  for (guint c = 0; c < self->n_cores; c++)
+    self->cores[(gsize) slot * self->n_cores + c] =
+      c < n_cores ? percent_encode (g_array_index (sample->cores, SeyeCpuStat, c).busy) : PERCENT_UNKNOWN;
+}
+
 /**
  * seye_history_push:
  * @sample: (transfer none): a sample newer than the latest
@@ -269,7 +291,6 @@ gboolean
 seye_history_push (SeyeHistory      *self,
                    const SeyeSample *sample)
 {
-  double row[SEYE_N_SERIES];
   gboolean has_cores;
   guint n_cores;
   guint slot;
@@ -287,16 +308,48 @@ seye_history_push (SeyeHistory      *self,
     drop_older (self, sample->time_ms);
   slot = make_room (self, n_cores);
 
-  seye_series_from_sample (sample, row);
-  self->times[slot] = sample->time_ms;
-  for (guint k = 0; k < N_PERCENTS; k++)
-    self->percents[(gsize) slot * N_PERCENTS + k] = percent_encode (row[k]);
-  for (guint k = 0; k < N_FLOATS; k++)
-    self->floats[(gsize) slot * N_FLOATS + k] = (float) row[N_PERCENTS + k];
-  for (guint c = 0; c < self->n_cores; c++)
-    self->cores[(gsize) slot * self->n_cores + c] =
-      has_cores ? percent_encode (g_array_index (sample->cores, SeyeCpuStat, c).busy) : PERCENT_UNKNOWN;
+  store (self, slot, sample);
+  self->length++;
 
+  return TRUE;
+}
+
+/**
+ * seye_history_push_older:
+ * @sample: (transfer none): a sample older than the oldest held
+ *
+ * Keeps the series of @sample before the others: what a source that keeps its
+ * own history (a Prometheus server) knew before the first sample came. Its
+ * cores are kept for the cores the newer samples have; a history that is full
+ * (at its largest) keeps what it has. Into an empty history it goes as
+ * seye_history_push() puts it.
+ *
+ * Returns: %TRUE if the sample was added, %FALSE if it was not older than the
+ *   oldest, fell out of the window of the newest, or there was no room.
+ */
+gboolean
+seye_history_push_older (SeyeHistory      *self,
+                         const SeyeSample *sample)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (sample != NULL, FALSE);
+
+  if (self->length == 0)
+    return seye_history_push (self, sample);
+
+  if (sample->time_ms >= seye_history_get_time (self, 0) ||
+      sample->time_ms <= seye_history_get_latest_time (self) - self->window_ms)
+    return FALSE;
+
+  if (self->length == self->capacity)
+    {
+      if (self->capacity >= self->max_capacity)
+        return FALSE;
+      resize (self, MIN (self->max_capacity, self->capacity + MAX (self->capacity / 2, 1)), self->n_cores);
+    }
+
+  self->head = (self->head + self->capacity - 1) % self->capacity;
+  store (self, self->head, sample);
   self->length++;
 
   return TRUE;

@@ -52,7 +52,8 @@ gboolean     seye_series_is_percent     (SeyeSeries        series);
  * window_seconds before the newest, oldest first. Not the samples themselves: the latest
  * whole sample is the node's ("sample", "details"); anything older than the window is the
  * history store's. Samples must come in time order; one that is not newer than the latest
- * is refused (returns FALSE). A node whose number of cores changes keeps the values of the
+ * is refused (returns FALSE), except through seye_history_push_older(), which takes one
+ * older than the oldest (what a source knew before the first sample). A node whose number of cores changes keeps the values of the
  * cores both counts have; the others are unknown.
  */
 typedef struct _SeyeHistory SeyeHistory;
@@ -65,6 +66,8 @@ guint        seye_history_get_length    (SeyeHistory   *self);
 guint        seye_history_get_capacity  (SeyeHistory   *self);
 gsize        seye_history_get_size      (SeyeHistory   *self);
 gboolean     seye_history_push          (SeyeHistory   *self,
+                                         const SeyeSample *sample);
+gboolean     seye_history_push_older    (SeyeHistory   *self,
                                          const SeyeSample *sample);
 void         seye_history_clear         (SeyeHistory   *self);
 

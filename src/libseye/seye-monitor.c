@@ -259,9 +259,12 @@ seye_monitor_set_property (GObject      *object,
         seye_monitor_set_alert_rules (self, g_value_get_boxed (value));
       break;
 
+    case PROP_FETCH_HISTORY:
+      seye_monitor_set_fetch_history (self, g_value_get_boolean (value));
+      break;
+
     case PROP_GRACE_TIME:
     case PROP_DISCOVERY:
-    case PROP_FETCH_HISTORY:
     case PROP_STREAM:
       g_object_set_property (G_OBJECT (self->agents), pspec->name, value);
       break;
@@ -298,8 +301,9 @@ seye_monitor_class_init (SeyeMonitorClass *klass)
   /**
    * SeyeMonitor:fetch-history:
    *
-   * Whether a node's /v1/history is fetched on first contact (default %TRUE).
-   * One-shot clients that want the latest sample only turn it off.
+   * Whether a node's recent history is fetched on first contact (default %TRUE):
+   * an agent's /v1/history, a Prometheus server's query_range. One-shot clients
+   * that want the latest sample only turn it off.
    */
   properties[PROP_FETCH_HISTORY] =
     g_param_spec_boolean ("fetch-history", NULL, NULL, TRUE, rw);
@@ -411,6 +415,8 @@ seye_monitor_add_source (SeyeMonitor *self,
   g_signal_connect_object (source, "node-removed", G_CALLBACK (node_removed_cb), self,
                            G_CONNECT_SWAPPED);
   seye_source_set_interval (source, self->interval);
+  /* The agents' source says it for all. */
+  seye_source_set_fetch_history (source, seye_agent_source_get_fetch_history (self->agents));
   if (self->started)
     seye_source_start (source);
 }
@@ -572,7 +578,8 @@ seye_monitor_set_stream (SeyeMonitor *self,
 /**
  * seye_monitor_set_fetch_history:
  *
- * Whether to fetch a node's recent history on first contact (default %TRUE).
+ * Whether to fetch a node's recent history on first contact (default %TRUE),
+ * from every source: an agent's /v1/history, a Prometheus server's query_range.
  */
 void
 seye_monitor_set_fetch_history (SeyeMonitor *self,
@@ -580,7 +587,8 @@ seye_monitor_set_fetch_history (SeyeMonitor *self,
 {
   g_return_if_fail (SEYE_IS_MONITOR (self));
 
-  seye_agent_source_set_fetch_history (self->agents, fetch_history);
+  for (guint i = 0; i < self->sources->len; i++)
+    seye_source_set_fetch_history (self->sources->pdata[i], fetch_history);
 }
 
 /**

@@ -66,6 +66,8 @@ void      _seye_node_set_last_seen (SeyeNode           *self,
                                    gint64               last_seen);
 gboolean  _seye_node_add_sample   (SeyeNode            *self,
                                    SeyeSample          *sample);
+guint     _seye_node_fill_history (SeyeNode            *self,
+                                   GPtrArray           *samples);
 void      _seye_node_clear_samples (SeyeNode           *self);
 guint     _seye_node_update_alerts (SeyeNode           *self,
                                    const SeyeAlertRules *rules,

@@ -42,6 +42,7 @@ enum {
 
 enum {
   SAMPLE_ADDED,
+  HISTORY_FILLED,
   N_SIGNALS
 };
 
@@ -350,6 +351,9 @@ seye_node_class_init (SeyeNodeClass *klass)
                   0, NULL, NULL, NULL,
                   G_TYPE_NONE, 1,
                   SEYE_TYPE_SAMPLE | G_SIGNAL_TYPE_STATIC_SCOPE);
+  signals[HISTORY_FILLED] =
+    g_signal_new ("history-filled", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 }
 
 static void
@@ -588,6 +592,23 @@ _seye_node_add_sample (SeyeNode   *self,
   g_signal_emit (self, signals[SAMPLE_ADDED], 0, sample);
 
   return TRUE;
+}
+
+/* Samples older than the first it got (@samples oldest first), from its source's own
+ * history, go before it; "history-filled" says so. Returns: how many went in. */
+guint
+_seye_node_fill_history (SeyeNode  *self,
+                         GPtrArray *samples)
+{
+  guint added = 0;
+
+  for (guint i = samples->len; i > 0; i--)
+    added += seye_history_push_older (self->history, samples->pdata[i - 1]) ? 1 : 0;
+
+  if (added > 0)
+    g_signal_emit (self, signals[HISTORY_FILLED], 0);
+
+  return added;
 }
 
 /* Forgets the samples of another node that answered at this one's place. */

@@ -57,6 +57,8 @@ const char  *seye_node_state_get_id    (SeyeNodeState state);   /* "online", "le
  *                            is which), with both addresses; NULL otherwise. Each is its own node.
  * Signals:
  *  "sample-added" (SeyeSample *sample): emitted after a new sample entered the history.
+ *  "history-filled": samples older than the first came in (from a source that keeps its own
+ *                    history, such as a Prometheus server): read the history again.
  */
 #define SEYE_TYPE_NODE (seye_node_get_type ())
 G_DECLARE_FINAL_TYPE (SeyeNode, seye_node, SEYE, NODE, GObject)

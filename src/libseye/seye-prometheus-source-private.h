@@ -16,6 +16,7 @@ G_BEGIN_DECLS
  *   seye-prometheus-source-queries.c  the refresh: the config, the few instant queries, their texts
  *   seye-prometheus-source-parse.c    the answers, by instance, into per-node values and samples
  *   seye-prometheus-source-range.c    a node's history over a range (query_range)
+ *   seye-prometheus-source-fill.c     new nodes' recent history, filled in batches (query_range)
  */
 
 /* Per-instance values of the "values" query, each NAN until the answer had it. */
@@ -150,6 +151,10 @@ struct _SeyePrometheusSource
   guint64               refreshes;
 
   GHashTable           *nodes;          /* instance -> SeyeNode */
+  gboolean              fetch_history;
+  GQueue               *unfilled;       /* instances whose recent history is still to be read */
+  GCancellable         *fill_cancellable; /* of the fill under way; NULL: none */
+  guint64               fills_sent;
   GHashTable           *missing;        /* SeyeNode -> number of refreshes it was not in */
   double                interval;       /* the monitor's */
   GCancellable         *cancellable;    /* of the refresh under way */
@@ -159,7 +164,8 @@ struct _SeyePrometheusSource
 };
 
 /* seye-prometheus-source-queries.c */
-void _seye_prometheus_source_refresh    (SeyePrometheusSource *self);
+void  _seye_prometheus_source_refresh     (SeyePrometheusSource *self);
+guint _seye_prometheus_source_rate_window (SeyePrometheusSource *self);
 /* seye-prometheus-source.c: what came of a refresh */
 void _seye_prometheus_source_apply      (SeyePrometheusSource *self,
                                          PromRefresh          *refresh);
@@ -172,6 +178,17 @@ void _seye_prometheus_source_refreshed  (SeyePrometheusSource *self);
 const char *_seye_prometheus_source_find_instance (SeyePrometheusSource *self,
                                                    SeyeNode             *node);
 /* seye-prometheus-source-range.c */
+void        _seye_prom_append_string (GString     *out,
+                                      const char  *text);
+char       *_seye_prom_range_query   (const char  *matcher,
+                                      guint        window_s) G_GNUC_WARN_UNUSED_RESULT;
+guint       _seye_prom_range_n_series (void);
+char       *_seye_prom_seconds_text  (gint64       time_ms) G_GNUC_WARN_UNUSED_RESULT;
+GHashTable *_seye_prom_range_samples (JsonNode    *data,
+                                      GHashTable  *wanted,
+                                      guint        max_rows,
+                                      double       step_s,
+                                      GError     **error) G_GNUC_WARN_UNUSED_RESULT;
 void       _seye_prometheus_source_fetch_range        (SeyeSource          *source,
                                                        SeyeNode            *node,
                                                        gint64               from_ms,
@@ -183,5 +200,10 @@ void       _seye_prometheus_source_fetch_range        (SeyeSource          *sour
 GPtrArray *_seye_prometheus_source_fetch_range_finish (SeyeSource          *source,
                                                        GAsyncResult        *result,
                                                        GError             **error);
+
+/* seye-prometheus-source-fill.c */
+void       _seye_prometheus_source_fill_later         (SeyePrometheusSource *self,
+                                                       const char           *instance);
+void       _seye_prometheus_source_fill               (SeyePrometheusSource *self);
 
 G_END_DECLS

@@ -110,6 +110,13 @@ values_query (guint window)
   return g_string_free (query, FALSE);
 }
 
+/* Counters' rates are over four scrape intervals (at least 4 s), as Prometheus advises. */
+guint
+_seye_prometheus_source_rate_window (SeyePrometheusSource *self)
+{
+  return (guint) ceil (MAX (4 * self->scrape_interval, 4.0));
+}
+
 /* The refresh under way --------------------------------------------------- */
 
 typedef gboolean (*ParseFunc) (PromRefresh *refresh,
@@ -231,7 +238,7 @@ send_query (Refresh    *refresh,
 static void
 send_queries (Refresh *refresh)
 {
-  guint window = (guint) ceil (MAX (4 * refresh->self->scrape_interval, 4.0));
+  guint window = _seye_prometheus_source_rate_window (refresh->self);
   g_autofree char *values_text = values_query (window);
   g_autofree char *cores_text = g_strdup_printf (cores_query, window);
   g_autofree char *filesystems_text = g_strdup_printf (filesystems_query, filesystems_selector);

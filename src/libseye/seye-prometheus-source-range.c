@@ -19,48 +19,53 @@
  * that gives about as many points as asked (never finer than the scrape
  * interval, never more than Prometheus' 11,000 points a series). The answer
  * becomes SeyeStorePoints, as the local store's queries give them.
+ *
+ * The same query `by (instance)` and its answer read per instance serve the
+ * recent history of new nodes (seye-prometheus-source-fill.c).
  */
 
 #define MAX_STEPS 11000
 
-/* The values a graph draws, for one instance ($M: its matcher, $W: the rate window,
- * "30s"); the others are not asked for. Named as in the instant queries. */
+/* The values a graph draws, per instance ($M: the instances' matcher, $W: the rate
+ * window, "30s"); the others are not asked for. Named as in the instant queries. */
 static const char *range_promql[PROM_N_VALUES] = {
-  [PROM_CPU_BUSY] = "100 * (1 - sum(rate(node_cpu_seconds_total{mode=\"idle\",$M}[$W])) / sum(rate(node_cpu_seconds_total{$M}[$W])))",
-  [PROM_CPU_USER] = "100 * sum(rate(node_cpu_seconds_total{mode=~\"user|nice\",$M}[$W])) / sum(rate(node_cpu_seconds_total{$M}[$W]))",
-  [PROM_CPU_SYSTEM] = "100 * sum(rate(node_cpu_seconds_total{mode=~\"system|irq|softirq\",$M}[$W])) / sum(rate(node_cpu_seconds_total{$M}[$W]))",
-  [PROM_CPU_IOWAIT] = "100 * sum(rate(node_cpu_seconds_total{mode=\"iowait\",$M}[$W])) / sum(rate(node_cpu_seconds_total{$M}[$W]))",
-  [PROM_MEM_TOTAL] = "max(node_memory_MemTotal_bytes{$M})",
-  [PROM_MEM_AVAILABLE] = "max(node_memory_MemAvailable_bytes{$M})",
-  [PROM_SWAP_TOTAL] = "max(node_memory_SwapTotal_bytes{$M})",
-  [PROM_SWAP_FREE] = "max(node_memory_SwapFree_bytes{$M})",
-  [PROM_LOAD1] = "max(node_load1{$M})",
-  [PROM_LOAD5] = "max(node_load5{$M})",
-  [PROM_LOAD15] = "max(node_load15{$M})",
-  [PROM_NET_RX] = "sum(rate(node_network_receive_bytes_total{device!=\"lo\",$M}[$W]))",
-  [PROM_NET_TX] = "sum(rate(node_network_transmit_bytes_total{device!=\"lo\",$M}[$W]))",
-  [PROM_DISK_READ] = "sum(rate(node_disk_read_bytes_total{$M}[$W]))",
-  [PROM_DISK_WRITE] = "sum(rate(node_disk_written_bytes_total{$M}[$W]))",
+  [PROM_CPU_BUSY] = "100 * (1 - sum by (instance) (rate(node_cpu_seconds_total{mode=\"idle\",$M}[$W])) / sum by (instance) (rate(node_cpu_seconds_total{$M}[$W])))",
+  [PROM_CPU_USER] = "100 * sum by (instance) (rate(node_cpu_seconds_total{mode=~\"user|nice\",$M}[$W])) / sum by (instance) (rate(node_cpu_seconds_total{$M}[$W]))",
+  [PROM_CPU_SYSTEM] = "100 * sum by (instance) (rate(node_cpu_seconds_total{mode=~\"system|irq|softirq\",$M}[$W])) / sum by (instance) (rate(node_cpu_seconds_total{$M}[$W]))",
+  [PROM_CPU_IOWAIT] = "100 * sum by (instance) (rate(node_cpu_seconds_total{mode=\"iowait\",$M}[$W])) / sum by (instance) (rate(node_cpu_seconds_total{$M}[$W]))",
+  [PROM_MEM_TOTAL] = "max by (instance) (node_memory_MemTotal_bytes{$M})",
+  [PROM_MEM_AVAILABLE] = "max by (instance) (node_memory_MemAvailable_bytes{$M})",
+  [PROM_SWAP_TOTAL] = "max by (instance) (node_memory_SwapTotal_bytes{$M})",
+  [PROM_SWAP_FREE] = "max by (instance) (node_memory_SwapFree_bytes{$M})",
+  [PROM_LOAD1] = "max by (instance) (node_load1{$M})",
+  [PROM_LOAD5] = "max by (instance) (node_load5{$M})",
+  [PROM_LOAD15] = "max by (instance) (node_load15{$M})",
+  [PROM_NET_RX] = "sum by (instance) (rate(node_network_receive_bytes_total{device!=\"lo\",$M}[$W]))",
+  [PROM_NET_TX] = "sum by (instance) (rate(node_network_transmit_bytes_total{device!=\"lo\",$M}[$W]))",
+  [PROM_DISK_READ] = "sum by (instance) (rate(node_disk_read_bytes_total{$M}[$W]))",
+  [PROM_DISK_WRITE] = "sum by (instance) (rate(node_disk_written_bytes_total{$M}[$W]))",
 };
 
-/* instance="…", with the PromQL string escaped. */
-static char *
-instance_matcher (const char *instance)
+/**
+ * _seye_prom_append_string:
+ *
+ * Appends @text to @out as a PromQL string: in double quotes, escaped.
+ */
+void
+_seye_prom_append_string (GString    *out,
+                          const char *text)
 {
-  GString *matcher = g_string_new ("instance=\"");
-
-  for (const char *p = instance; *p != '\0'; p++)
+  g_string_append_c (out, '"');
+  for (const char *p = text; *p != '\0'; p++)
     {
       if (*p == '\\' || *p == '"')
-        g_string_append_c (matcher, '\\');
+        g_string_append_c (out, '\\');
       if (*p == '\n')
-        g_string_append (matcher, "\\n");
+        g_string_append (out, "\\n");
       else
-        g_string_append_c (matcher, *p);
+        g_string_append_c (out, *p);
     }
-  g_string_append_c (matcher, '"');
-
-  return g_string_free (matcher, FALSE);
+  g_string_append_c (out, '"');
 }
 
 static char *
@@ -83,11 +88,18 @@ expand (const char *template,
   return g_string_free (out, FALSE);
 }
 
-static char *
-range_query (const char *instance,
-             guint       window_s)
+/**
+ * _seye_prom_range_query:
+ * @matcher: the instances', as in a selector: `instance="…"` or `instance=~"…"`
+ * @window_s: the window of counters' rates
+ *
+ * Returns: the PromQL of every series a graph draws, per instance, each
+ *   labelled seye="its name".
+ */
+char *
+_seye_prom_range_query (const char *matcher,
+                        guint       window_s)
 {
-  g_autofree char *matcher = instance_matcher (instance);
   g_autofree char *window = g_strdup_printf ("%us", window_s);
   GString *query = g_string_new (NULL);
 
@@ -106,6 +118,18 @@ range_query (const char *instance,
     }
 
   return g_string_free (query, FALSE);
+}
+
+/* How many series _seye_prom_range_query() asks for, per instance. */
+guint
+_seye_prom_range_n_series (void)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < PROM_N_VALUES; i++)
+    n += range_promql[i] != NULL ? 1 : 0;
+
+  return n;
 }
 
 /* The answer ---------------------------------------------------------------- */
@@ -128,11 +152,12 @@ series_of (JsonObject *metric)
   return -1;
 }
 
-/* [[time, "value"], …] of one series into @rows (time ms -> Row). */
+/* [[time, "value"], …] of one series into @rows (time ms -> Row), at most @max_rows times. */
 static void
 take_values (GHashTable *rows,
              int         series,
-             JsonArray  *values)
+             JsonArray  *values,
+             guint       max_rows)
 {
   for (guint i = 0; i < json_array_get_length (values) && i <= MAX_STEPS; i++)
     {
@@ -141,6 +166,7 @@ take_values (GHashTable *rows,
       const char *text;
       char *end = NULL;
       double value;
+      double seconds;
       gint64 time_ms;
       Row *row;
 
@@ -155,13 +181,17 @@ take_values (GHashTable *rows,
 
       text = json_array_get_string_element (pair, 1);
       value = g_ascii_strtod (text, &end);
-      if (end == text || *end != '\0' || !isfinite (value))
+      seconds = json_array_get_double_element (pair, 0);
+      /* A time no server gives (before 1970, past 2262) would overflow. */
+      if (end == text || *end != '\0' || !isfinite (value) || !(seconds >= 0 && seconds < 9.2e9))
         continue;
 
-      time_ms = (gint64) (json_array_get_double_element (pair, 0) * 1000);
+      time_ms = (gint64) (seconds * 1000);
       row = g_hash_table_lookup (rows, &time_ms);
       if (row == NULL)
         {
+          if (g_hash_table_size (rows) >= max_rows)
+            continue;
           row = g_new (Row, 1);
           row->time_ms = time_ms;
           for (guint s = 0; s < PROM_N_VALUES; s++)
@@ -196,27 +226,72 @@ compare_rows (gconstpointer a,
   return (x->time_ms > y->time_ms) - (x->time_ms < y->time_ms);
 }
 
-/* The matrix of a query_range answer as points, oldest first. */
+/* The rows of one instance as samples, oldest first; those with no value at all left out. */
 static GPtrArray *
-decode_points (JsonNode  *data,
-               double     step_s,
-               GError   **error)
+rows_to_samples (GHashTable *rows,
+                 double      step_s)
 {
-  g_autoptr (GHashTable) rows = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL, g_free);
   g_autoptr (GPtrArray) sorted = g_ptr_array_new ();
-  GPtrArray *points = g_ptr_array_new_with_free_func ((GDestroyNotify) seye_store_point_free);
+  GPtrArray *samples = g_ptr_array_new_with_free_func ((GDestroyNotify) seye_sample_unref);
+  GHashTableIter iter;
+  gpointer value;
+
+  g_hash_table_iter_init (&iter, rows);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    g_ptr_array_add (sorted, value);
+  g_ptr_array_sort (sorted, compare_rows);
+
+  for (guint i = 0; i < sorted->len; i++)
+    {
+      SeyeSample *sample = row_sample (sorted->pdata[i], step_s);
+
+      if (sample != NULL)
+        g_ptr_array_add (samples, sample);
+    }
+
+  return samples;
+}
+
+static GHashTable *
+new_rows (void)
+{
+  return g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL, g_free);
+}
+
+/**
+ * _seye_prom_range_samples:
+ * @data: the "data" of a query_range answer
+ * @wanted: (nullable): the instances to read (a set of strings); %NULL: every
+ *   series, as of one instance, under ""
+ * @max_rows: at most this many times per instance (what the query can give):
+ *   the memory stays bounded whatever the answer
+ *
+ * Returns: (transfer full) (nullable): instance -> GPtrArray of SeyeSample,
+ *   oldest first, for the instances the answer had; %NULL with @error when
+ *   it is not a matrix. Series without a "seye" label of ours, values that
+ *   are not finite numbers and instances not wanted are left out.
+ */
+GHashTable *
+_seye_prom_range_samples (JsonNode    *data,
+                          GHashTable  *wanted,
+                          guint        max_rows,
+                          double       step_s,
+                          GError     **error)
+{
+  g_autoptr (GHashTable) by_instance = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                              (GDestroyNotify) g_hash_table_unref);
+  GHashTable *samples;
   JsonNode *result;
   JsonArray *array;
   GHashTableIter iter;
+  gpointer key;
   gpointer value;
-  gint64 step_ms = (gint64) (step_s * 1000);
 
   if (data == NULL || !JSON_NODE_HOLDS_OBJECT (data) ||
       g_strcmp0 (_seye_prom_string_member (json_node_get_object (data), "resultType"), "matrix") != 0 ||
       (result = json_object_get_member (json_node_get_object (data), "result")) == NULL ||
       !JSON_NODE_HOLDS_ARRAY (result))
     {
-      g_ptr_array_unref (points);
       g_set_error_literal (error, SEYE_ERROR, SEYE_ERROR_INVALID, _("its answer to a range query is not a matrix"));
       return NULL;
     }
@@ -228,6 +303,8 @@ decode_points (JsonNode  *data,
       JsonObject *series;
       JsonNode *metric;
       JsonNode *values;
+      const char *instance = "";
+      GHashTable *rows;
       int which;
 
       if (!JSON_NODE_HOLDS_OBJECT (element))
@@ -238,32 +315,56 @@ decode_points (JsonNode  *data,
       if (metric == NULL || !JSON_NODE_HOLDS_OBJECT (metric) || values == NULL || !JSON_NODE_HOLDS_ARRAY (values) ||
           (which = series_of (json_node_get_object (metric))) < 0)
         continue;
-
-      take_values (rows, which, json_node_get_array (values));
-    }
-
-  g_hash_table_iter_init (&iter, rows);
-  while (g_hash_table_iter_next (&iter, NULL, &value))
-    g_ptr_array_add (sorted, value);
-  g_ptr_array_sort (sorted, compare_rows);
-
-  for (guint i = 0; i < sorted->len; i++)
-    {
-      const Row *row = sorted->pdata[i];
-      SeyeSample *sample = row_sample (row, step_s);
-      SeyeStorePoint *point;
-
-      if (sample == NULL)
+      if (wanted != NULL &&
+          ((instance = _seye_prom_string_member (json_node_get_object (metric), "instance")) == NULL ||
+           !g_hash_table_contains (wanted, instance)))
         continue;
 
-      point = g_new0 (SeyeStorePoint, 1);
-      point->time_ms = row->time_ms;
+      rows = g_hash_table_lookup (by_instance, instance);
+      if (rows == NULL)
+        {
+          rows = new_rows ();
+          g_hash_table_insert (by_instance, g_strdup (instance), rows);
+        }
+      take_values (rows, which, json_node_get_array (values), max_rows);
+    }
+
+  samples = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_ptr_array_unref);
+  g_hash_table_iter_init (&iter, by_instance);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    g_hash_table_insert (samples, g_strdup (key), rows_to_samples (value, step_s));
+
+  return samples;
+}
+
+/* The matrix of a query_range answer for one node as points, oldest first. */
+static GPtrArray *
+decode_points (JsonNode  *data,
+               double     step_s,
+               GError   **error)
+{
+  g_autoptr (GHashTable) by_instance = _seye_prom_range_samples (data, NULL, MAX_STEPS + 1, step_s, error);
+  GPtrArray *points;
+  GPtrArray *samples;
+  gint64 step_ms = (gint64) (step_s * 1000);
+
+  if (by_instance == NULL)
+    return NULL;
+
+  points = g_ptr_array_new_with_free_func ((GDestroyNotify) seye_store_point_free);
+  samples = g_hash_table_lookup (by_instance, "");
+  for (guint i = 0; samples != NULL && i < samples->len; i++)
+    {
+      SeyeSample *sample = samples->pdata[i];
+      SeyeStorePoint *point = g_new0 (SeyeStorePoint, 1);
+
+      point->time_ms = sample->time_ms;
       point->span_ms = step_ms;
       point->n_samples = 1;
-      point->gap_before = i > 0 && row->time_ms - ((const Row *) sorted->pdata[i - 1])->time_ms > 2 * step_ms;
-      point->avg = sample;
-      point->min = seye_sample_ref (point->avg);
-      point->max = seye_sample_ref (point->avg);
+      point->gap_before = i > 0 && sample->time_ms - ((SeyeSample *) samples->pdata[i - 1])->time_ms > 2 * step_ms;
+      point->avg = seye_sample_ref (sample);
+      point->min = seye_sample_ref (sample);
+      point->max = seye_sample_ref (sample);
       g_ptr_array_add (points, point);
     }
 
@@ -306,8 +407,8 @@ range_cb (GObject      *object,
 }
 
 /* Unix seconds with milliseconds, whatever the locale. */
-static char *
-seconds_text (gint64 time_ms)
+char *
+_seye_prom_seconds_text (gint64 time_ms)
 {
   char buf[G_ASCII_DTOSTR_BUF_SIZE];
 
@@ -330,6 +431,7 @@ _seye_prometheus_source_fetch_range (SeyeSource          *source,
   const char *instance = _seye_prometheus_source_find_instance (self, node);
   double range_s = (double) (to_ms - from_ms) / 1000.0;
   double *step_s = g_new (double, 1);
+  g_autoptr (GString) matcher = NULL;
   g_autofree char *query = NULL;
 
   g_task_set_source_tag (task, _seye_prometheus_source_fetch_range);
@@ -343,11 +445,13 @@ _seye_prometheus_source_fetch_range (SeyeSource          *source,
     }
 
   *step_s = ceil (MAX (MAX (range_s / max_points, range_s / MAX_STEPS), self->scrape_interval));
-  query = range_query (instance, (guint) MAX (*step_s, ceil (4 * self->scrape_interval)));
+  matcher = g_string_new ("instance=");
+  _seye_prom_append_string (matcher, instance);
+  query = _seye_prom_range_query (matcher->str, (guint) MAX (*step_s, ceil (4 * self->scrape_interval)));
 
   g_hash_table_insert (params, (char *) "query", g_steal_pointer (&query));
-  g_hash_table_insert (params, (char *) "start", seconds_text (from_ms));
-  g_hash_table_insert (params, (char *) "end", seconds_text (to_ms));
+  g_hash_table_insert (params, (char *) "start", _seye_prom_seconds_text (from_ms));
+  g_hash_table_insert (params, (char *) "end", _seye_prom_seconds_text (to_ms));
   g_hash_table_insert (params, (char *) "step", g_strdup_printf ("%.0f", *step_s));
 
   _seye_prometheus_source_request (self, "/api/v1/query_range", params, cancellable, range_cb,

@@ -136,6 +136,7 @@ add_node (SeyePrometheusSource *self,
   _seye_node_set_address (node, target->instance);
   g_hash_table_insert (self->nodes, g_strdup (target->instance), node);
   seye_source_node_added (SEYE_SOURCE (self), node);
+  _seye_prometheus_source_fill_later (self, target->instance);
 
   return node;
 }
@@ -279,6 +280,9 @@ _seye_prometheus_source_apply (SeyePrometheusSource *self,
              self->url, refresh->dropped);
 
   set_truncated (self, truncated);
+
+  /* The new nodes' recent history (seye-prometheus-source-fill.c). */
+  _seye_prometheus_source_fill (self);
 }
 
 /* Refresh timer ------------------------------------------------------------ */
@@ -335,6 +339,8 @@ seye_prometheus_source_stop (SeyeSource *source)
   g_clear_handle_id (&self->timer_id, g_source_remove);
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  g_cancellable_cancel (self->fill_cancellable);
+  g_clear_object (&self->fill_cancellable);
 }
 
 static void
@@ -385,6 +391,17 @@ seye_prometheus_source_remove_node (SeyeSource *source,
     forget_node (self, instance);
 }
 
+static void
+seye_prometheus_source_set_fetch_history (SeyeSource *source,
+                                          gboolean    fetch_history)
+{
+  SeyePrometheusSource *self = SEYE_PROMETHEUS_SOURCE (source);
+
+  self->fetch_history = !!fetch_history;
+  if (!self->fetch_history)
+    g_queue_clear_full (self->unfilled, g_free);
+}
+
 static const char *
 seye_prometheus_source_get_display_name (SeyeSource *source)
 {
@@ -403,6 +420,7 @@ source_iface_init (SeyeSourceInterface *iface)
   iface->fetch_range = _seye_prometheus_source_fetch_range;
   iface->fetch_range_finish = _seye_prometheus_source_fetch_range_finish;
   iface->get_display_name = seye_prometheus_source_get_display_name;
+  iface->set_fetch_history = seye_prometheus_source_set_fetch_history;
 }
 
 /* GObject ------------------------------------------------------------------ */
@@ -415,6 +433,8 @@ seye_prometheus_source_dispose (GObject *object)
   seye_prometheus_source_stop (SEYE_SOURCE (self));
   g_clear_pointer (&self->missing, g_hash_table_unref);
   g_clear_pointer (&self->nodes, g_hash_table_unref);
+  if (self->unfilled != NULL)
+    g_queue_free_full (g_steal_pointer (&self->unfilled), g_free);
   if (self->session != NULL)
     soup_session_abort (self->session);
   g_clear_object (&self->session);
@@ -525,6 +545,8 @@ seye_prometheus_source_init (SeyePrometheusSource *self)
 {
   self->nodes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   self->missing = g_hash_table_new (NULL, NULL);
+  self->unfilled = g_queue_new ();
+  self->fetch_history = TRUE;
   self->scrape_interval = SEYE_PROMETHEUS_DEFAULT_SCRAPE_INTERVAL;
   self->interval = 1.0;
   self->timeout = 10;
@@ -778,4 +800,18 @@ seye_prometheus_source_get_refreshes (SeyePrometheusSource *self)
   g_return_val_if_fail (SEYE_IS_PROMETHEUS_SOURCE (self), 0);
 
   return self->refreshes;
+}
+
+/**
+ * seye_prometheus_source_get_fills_sent:
+ *
+ * Returns: how many of the requests sent read new nodes' recent history: one
+ *   query_range per batch of new nodes, once per node, never per refresh.
+ */
+guint64
+seye_prometheus_source_get_fills_sent (SeyePrometheusSource *self)
+{
+  g_return_val_if_fail (SEYE_IS_PROMETHEUS_SOURCE (self), 0);
+
+  return self->fills_sent;
 }

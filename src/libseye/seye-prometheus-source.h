@@ -53,7 +53,10 @@ GType seye_prometheus_status_get_type (void) G_GNUC_CONST;
  *
  * Processes and named actions are not available from Prometheus (those
  * methods are left unset); a node's history over a range comes from
- * query_range (seye_source_fetch_range()).
+ * query_range (seye_source_fetch_range()). A new node's recent history (what
+ * its live graphs show) is read once when it is first seen, in batches of
+ * nodes, one query_range at a time, and goes before its first live sample
+ * ("history-filled" on the node).
  *
  * Properties: "url" (string, construct-only), "status" (SeyePrometheusStatus,
  * read-only), "status-message" (string, read-only: sanitised, %NULL while OK),
@@ -84,5 +87,6 @@ double                seye_prometheus_source_get_scrape_interval (SeyePrometheus
 gboolean              seye_prometheus_source_get_truncated    (SeyePrometheusSource  *self);
 guint64               seye_prometheus_source_get_requests_sent (SeyePrometheusSource *self);
 guint64               seye_prometheus_source_get_refreshes    (SeyePrometheusSource  *self);
+guint64               seye_prometheus_source_get_fills_sent   (SeyePrometheusSource  *self);
 
 G_END_DECLS

@@ -86,6 +86,16 @@ seye_source_set_interval (SeyeSource *self,
 }
 
 void
+seye_source_set_fetch_history (SeyeSource *self,
+                               gboolean    fetch_history)
+{
+  g_return_if_fail (SEYE_IS_SOURCE (self));
+
+  if (SEYE_SOURCE_GET_IFACE (self)->set_fetch_history != NULL)
+    SEYE_SOURCE_GET_IFACE (self)->set_fetch_history (self, fetch_history);
+}
+
+void
 seye_source_remove_node (SeyeSource *self,
                          SeyeNode   *node)
 {

@@ -92,6 +92,10 @@ struct _SeyeSourceInterface
                                                GError             **error);
   /* What the source is called in "Not available from …"; optional. */
   const char       *(*get_display_name)       (SeyeSource          *self);
+  /* Whether to read a node's recent history when it first appears (default
+   * TRUE: a list that stays on screen; a one-shot listing does without); optional. */
+  void              (*set_fetch_history)      (SeyeSource          *self,
+                                               gboolean             fetch_history);
 };
 
 void seye_source_start        (SeyeSource *self);
@@ -101,6 +105,8 @@ void seye_source_set_interval (SeyeSource *self,
                                double      seconds);
 void seye_source_remove_node  (SeyeSource *self,
                                SeyeNode   *node);
+void seye_source_set_fetch_history (SeyeSource *self,
+                                    gboolean    fetch_history);
 
 void              seye_source_fetch_processes        (SeyeSource          *self,
                                                       SeyeNode            *node,
