@@ -29,6 +29,11 @@ _seye_json_is_space (char c)
   return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
+/* seye-json-check.c: JSON, nested no deeper than MAX_DEPTH, before json-glib sees it */
+gboolean    _seye_json_check              (const char  *data,
+                                           gsize        length,
+                                           GError     **error);
+
 /* seye-json.c: documents */
 JsonNode   *_seye_json_parse              (const char  *data,
                                            gssize       length,

@@ -12,174 +12,14 @@
 #include "seye-tags.h"
 
 /*
- * Reading what another machine sent: a document checked for its shape, then
- * parsed (by the fast path of seye-json-numbers.c when it can), and the
- * checked getters every decoder reads its values with. The node's identity and
- * the history are decoded here; a sample in seye-json-sample.c.
+ * Reading what another machine sent: a document checked to be JSON (by
+ * seye-json-check.c), then parsed (by the fast path of seye-json-numbers.c when
+ * it can), and the checked getters every decoder reads its values with. The
+ * node's identity and the history are decoded here; a sample in
+ * seye-json-sample.c.
  */
 
 /* Documents --------------------------------------------------------------- */
-
-/* The UTF-16 code unit of the "\uXXXX" escape at data[i] (its backslash), or
- * -1 when there are not four hex digits there. */
-static int
-escaped_unit (const char *data,
-              gsize       length,
-              gsize       i)
-{
-  int unit = 0;
-
-  if (i + 6 > length || data[i] != '\\' || data[i + 1] != 'u')
-    return -1;
-
-  for (gsize k = i + 2; k < i + 6; k++)
-    {
-      int digit = g_ascii_xdigit_value (data[k]);
-
-      if (digit < 0)
-        return -1;
-      unit = unit * 16 + digit;
-    }
-
-  return unit;
-}
-
-/* The escape at data[*i] (its backslash), inside a string: one of JSON's, a
- * "\u" with its four hex digits, a surrogate only as a high half followed by a
- * low one. json-glib 1.6 reads the hex digits it finds, and on a high surrogate
- * followed by another escape than a low one it forgets the string it was
- * building: a leak a hostile node could repeat (found by fuzzing). Leaves *i on
- * the escape's last byte. */
-static gboolean
-check_escape (const char  *data,
-              gsize        length,
-              gsize       *i,
-              GError     **error)
-{
-  int unit, low;
-
-  if (*i + 1 < length && strchr ("\"\\/bfnrt", data[*i + 1]) != NULL && data[*i + 1] != '\0')
-    {
-      *i += 1;
-      return TRUE;
-    }
-
-  /* Not JSON, but json-glib 1.6 reads "\377" as a byte, which need not be UTF-8. */
-  if (*i + 1 >= length || data[*i + 1] != 'u')
-    {
-      g_set_error_literal (error, SEYE_ERROR, SEYE_ERROR_PARSE,
-                           "not valid JSON: an unknown escape in a string");
-      return FALSE;
-    }
-
-  unit = escaped_unit (data, length, *i);
-  if (unit < 0)
-    {
-      g_set_error_literal (error, SEYE_ERROR, SEYE_ERROR_PARSE,
-                           "not valid JSON: a \\u escape without four hex digits");
-      return FALSE;
-    }
-
-  if (unit >= 0xd800 && unit <= 0xdbff)
-    {
-      low = escaped_unit (data, length, *i + 6);
-      if (low >= 0xdc00 && low <= 0xdfff)
-        {
-          *i += 11;
-          return TRUE;
-        }
-    }
-
-  if (unit >= 0xd800 && unit <= 0xdfff)
-    {
-      g_set_error_literal (error, SEYE_ERROR, SEYE_ERROR_PARSE,
-                           "not valid JSON: half of a UTF-16 surrogate pair");
-      return FALSE;
-    }
-
-  *i += 5;
-  return TRUE;
-}
-
-/* Before json-glib sees a document: nested no deeper than MAX_DEPTH, one
- * value only, and its escapes whole. json-glib parses recursively (hostile
- * nesting would exhaust the stack), and json-glib 1.6 accepts a value followed
- * by another, such as "2{...}" or "{...}[...]", and leaks the nodes of the
- * second. */
-static gboolean
-check_shape (const char  *data,
-             gsize        length,
-             GError     **error)
-{
-  gboolean in_string = FALSE;
-  gboolean closed = FALSE;
-  gboolean container;
-  int depth = 0;
-  gsize i = 0;
-
-  while (i < length && _seye_json_is_space (data[i]))
-    i++;
-  container = i < length && (data[i] == '{' || data[i] == '[');
-
-  for (; i < length; i++)
-    {
-      char c = data[i];
-
-      if (closed)
-        {
-          if (!_seye_json_is_space (c))
-            {
-              g_set_error_literal (error, SEYE_ERROR, SEYE_ERROR_PARSE,
-                                   "not valid JSON: something follows the end of the document");
-              return FALSE;
-            }
-          continue;
-        }
-
-      if (in_string)
-        {
-          if (c == '\\')
-            {
-              if (!check_escape (data, length, &i, error))
-                return FALSE;
-            }
-          else if (c == '"')
-            in_string = FALSE;
-          continue;
-        }
-
-      if (c == '"')
-        in_string = TRUE;
-      else if (c == '{' || c == '[')
-        {
-          /* A scalar is one value on its own (the decoders refuse it). */
-          if (!container)
-            {
-              g_set_error_literal (error, SEYE_ERROR, SEYE_ERROR_PARSE,
-                                   "not valid JSON: something follows the end of the document");
-              return FALSE;
-            }
-          if (++depth > MAX_DEPTH)
-            {
-              g_set_error (error, SEYE_ERROR, SEYE_ERROR_INVALID,
-                           "JSON is nested deeper than %d levels", MAX_DEPTH);
-              return FALSE;
-            }
-        }
-      else if (c == '}' || c == ']')
-        closed = --depth == 0;
-      else if (c == '\'')
-        {
-          /* Not JSON, but json-glib's scanner reads 'strings' (GScanner's
-           * heritage), and fuzzing found a leak on that path. */
-          g_set_error_literal (error, SEYE_ERROR, SEYE_ERROR_PARSE,
-                               "not valid JSON: a single quote outside a string");
-          return FALSE;
-        }
-    }
-
-  return TRUE;
-}
 
 /* One parser per thread, used again for every small document: a monitor
  * decodes a sample per node and second. Mutable: sealing every node is work
@@ -229,7 +69,7 @@ _seye_json_parse (const char  *data,
       return NULL;
     }
 
-  if (!check_shape (data, length, error))
+  if (!_seye_json_check (data, length, error))
     return NULL;
 
   if ((root = _seye_json_parse_numbers (data, length)) != NULL)
