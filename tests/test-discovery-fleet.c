@@ -391,9 +391,14 @@ test_fetch (void)
         }
       g_assert_true (json_object_get_boolean_member (node, "reachable"));
       /* Stale is a node whose last figures are a little old (a machine too busy for the
-       * simulator to keep time, as under AddressSanitizer): they are still shown. */
+       * simulator to keep time, as under AddressSanitizer): they are still shown. A
+       * simulator slowed down further (AddressSanitizer on a loaded machine, in CI)
+       * can be late enough to read "not responding", its figures still there. */
       state = json_object_get_string_member (node, "state");
-      g_assert_true (g_str_equal (state, "online") || g_str_equal (state, "stale"));
+      if (!g_str_equal (state, "online"))
+        g_test_message ("%s: %s", name, state);
+      g_assert_true (g_str_equal (state, "online") || g_str_equal (state, "stale") ||
+                     (SIMULATOR_SLOW && g_str_equal (state, "not-responding")));
       g_assert_true (JSON_NODE_HOLDS_VALUE (json_object_get_member (node, "cpu_percent")));
       g_assert_true (JSON_NODE_HOLDS_VALUE (json_object_get_member (node, "uptime")));
       g_assert_true (JSON_NODE_HOLDS_ARRAY (json_object_get_member (node, "load")));
