@@ -60,22 +60,15 @@ fleet_sim_start "$n_nodes"
 
 names=()
 display=160
+app_nice=$prio
 for i in "${!apps[@]}"; do
-  name=app-$i
-  mkdir -p "$work/$name/config/glib-2.0/settings" "$work/$name/data"
-  printf '[%s]\ndiscovery=false\nnotifications=false\n' "$(echo "$app_id" | tr . /)" \
-    > "$work/$name/config/glib-2.0/settings/keyfile"
-  d=$(start_x "$display"); display=$((d + 1))
-  DISPLAY=:$d GSETTINGS_BACKEND=keyfile GSETTINGS_SCHEMA_DIR=$build/data \
-  XDG_CONFIG_HOME=$work/$name/config XDG_DATA_HOME=$work/$name/data \
-    nice -n "$prio" dbus-run-session -- sh -c 'echo $$ > "$0"; exec "$@"' "$work/$name.pid" \
-    "${apps[$i]}" "${node_args[@]}" >"$work/$name.log" 2>&1 &
-  names+=("$name")
+  app_start "app-$i" "${apps[$i]}" "${node_args[@]}"
+  names+=("app-$i")
 done
 d=$(start_x "$display")
 DISPLAY=:$d GSETTINGS_BACKEND=memory \
   nice -n "$prio" dbus-run-session -- sh -c 'echo $$ > "$0"; exec "$@"' "$work/gsm.pid" \
-  gnome-system-monitor --show-resources-tab >"$work/gsm.log" 2>&1 &
+  gnome-system-monitor --show-resources-tab >"$work/gsm-app.log" 2>&1 &
 names+=(gsm)
 for name in "${names[@]}"; do
   for _ in $(seq 100); do [ -s "$work/$name.pid" ] && break; sleep 0.1; done
@@ -84,7 +77,7 @@ done
 
 alive() {
   for name in "${names[@]}"; do
-    kill -0 "$(cat "$work/$name.pid")" 2>/dev/null || { say "$name died"; cat "$work/$name.log" >&2; exit 1; }
+    kill -0 "$(cat "$work/$name.pid")" 2>/dev/null || { say "$name died"; cat "$work/$name-app.log" >&2; exit 1; }
   done
 }
 ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }

@@ -66,15 +66,8 @@ export NO_AT_BRIDGE=1 GTK_A11Y=none GSK_RENDERER=cairo
 display=170
 
 start_app() {
-  local name=$1 d; shift
-  mkdir -p "$work/$name/config/glib-2.0/settings" "$work/$name/data"
-  printf '[%s]\ndiscovery=false\nnotifications=false\n' "$(echo "$app_id" | tr . /)" \
-    > "$work/$name/config/glib-2.0/settings/keyfile"
-  d=$(start_x "$display"); display=$((d + 1))
-  DISPLAY=:$d GSETTINGS_BACKEND=keyfile GSETTINGS_SCHEMA_DIR=$build/data \
-  XDG_CONFIG_HOME=$work/$name/config XDG_DATA_HOME=$work/$name/data \
-    dbus-run-session -- sh -c 'echo $$ > "$0"; exec "$@"' "$work/$name.pid" "$app" "$@" \
-    >"$work/$name-app.log" 2>&1 &
+  local name=$1; shift
+  app_start "$name" "$app" "$@"
   for _ in $(seq 100); do [ -s "$work/$name.pid" ] && break; sleep 0.1; done
 }
 
