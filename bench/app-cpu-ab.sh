@@ -15,6 +15,10 @@
 #
 #   APP   sorcerers-eye binaries (default the build's own); a copy of an older build's
 #         binary runs with BUILD_DIR's schemas
+#   The first row of the list (the sort puts alerting nodes first) is clicked in every app
+#   after the warm-up (xdotool), so that all show the same node in their detail pane: which
+#   one an app selects at start depends on the order its nodes answered, and a busy node's
+#   changing alert values cost much more to show than a quiet one's "Online".
 #   SEYE_BENCH_PERF=DIR   afterwards `perf record -g` of every app at once for 60 s, into
 #         DIR/app-N.data, and `perf report --no-children --sort dso,sym` into DIR/app-N.txt
 set -euo pipefail
@@ -88,6 +92,14 @@ streams() { ss -tnpH state established 2>/dev/null | grep -c "pid=$1," || true; 
 say "${names[*]} started on $n_nodes nodes; ${warmup}s warm-up, then ${duration}s measured"
 sleep "$warmup"
 alive
+if command -v xdotool >/dev/null; then
+  for i in "${!apps[@]}"; do
+    DISPLAY=:$(cat "$work/app-$i.display") xdotool mousemove 300 175 click 1 mousemove 1270 790
+  done
+  sleep 5
+else
+  say "xdotool is missing: each app shows the node it selected by itself"
+fi
 
 declare -A t0 n0
 for name in "${names[@]}"; do

@@ -28,14 +28,15 @@ start_x() {
 # app_start NAME APP ARGS...: APP (the app) given ARGS, under an Xvfb of its own (start_x
 # from $display, which moves past it), with its own session bus, settings (mDNS discovery
 # and notifications off: it follows the nodes it is given and nothing else) and history
-# store under $work/NAME, at nice ${app_nice:-0}; its pid in $work/NAME.pid, its output in
-# $work/NAME-app.log. Needs $build and $app_id.
+# store under $work/NAME, at nice ${app_nice:-0}; its pid in $work/NAME.pid, its display
+# number in $work/NAME.display, its output in $work/NAME-app.log. Needs $build and $app_id.
 app_start() {
   local name=$1 app=$2 d; shift 2
   mkdir -p "$work/$name/config/glib-2.0/settings" "$work/$name/data"
   printf '[%s]\ndiscovery=false\nnotifications=false\n' "$(echo "$app_id" | tr . /)" \
     > "$work/$name/config/glib-2.0/settings/keyfile"
   d=$(start_x "$display"); display=$((d + 1))
+  echo "$d" > "$work/$name.display"
   DISPLAY=:$d GSETTINGS_BACKEND=keyfile GSETTINGS_SCHEMA_DIR=$build/data \
   XDG_CONFIG_HOME=$work/$name/config XDG_DATA_HOME=$work/$name/data \
     nice -n "${app_nice:-0}" dbus-run-session -- sh -c 'echo $$ > "$0"; exec "$@"' "$work/$name.pid" \
