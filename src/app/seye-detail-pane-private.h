@@ -35,6 +35,8 @@ struct _SeyeDetailPane
   GtkLabel   *title_label;
   GtkLabel   *os_label;          /* host name · OS · kernel · arch */
   GtkLabel   *state_label;
+  GtkInscription *alerts_label;  /* " · CPU 96 % · Memory 98 %", after the state */
+  const char *state_class;       /* "error", "warning", "success" or NULL */
   GtkButton  *acknowledge_button;
   GtkLabel   *cpu_model_label;
   GtkLabel   *address_label;

@@ -5,6 +5,7 @@
 
 #include <adwaita.h>
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "seye-alert-rule-row.h"
 #include "seye-alerts.h"
@@ -90,10 +91,50 @@ append_alerts (SeyeDetailPane *self,
     }
 }
 
+/* The state's colour, in libadwaita's classes. */
+static const char *
+state_class (SeyeNode *node)
+{
+  SeyeNodeState state = seye_node_get_state (node);
+
+  if (seye_node_get_alerting (node) || state == SEYE_NODE_STATE_OFFLINE ||
+      state == SEYE_NODE_STATE_INCOMPATIBLE || state == SEYE_NODE_STATE_UNTRUSTED)
+    return "error";
+  if (state == SEYE_NODE_STATE_STALE || state == SEYE_NODE_STATE_NEEDS_PAIRING ||
+      state == SEYE_NODE_STATE_NOT_RESPONDING || seye_node_get_conflict (node) != NULL)
+    return "warning";
+  if (state == SEYE_NODE_STATE_ONLINE)
+    return "success";
+
+  return NULL;
+}
+
+/* On the state and its alerts alike, and only when it changes. */
+static void
+set_state_class (SeyeDetailPane *self,
+                 const char     *css_class)
+{
+  if (g_strcmp0 (css_class, self->state_class) == 0)
+    return;
+
+  if (self->state_class != NULL)
+    {
+      gtk_widget_remove_css_class (GTK_WIDGET (self->state_label), self->state_class);
+      gtk_widget_remove_css_class (GTK_WIDGET (self->alerts_label), self->state_class);
+    }
+  self->state_class = css_class;
+  if (css_class != NULL)
+    {
+      gtk_widget_add_css_class (GTK_WIDGET (self->state_label), css_class);
+      gtk_widget_add_css_class (GTK_WIDGET (self->alerts_label), css_class);
+    }
+}
+
 static void
 update_state (SeyeDetailPane *self)
 {
   g_autoptr (GString) text = NULL;
+  g_autoptr (GString) alerts = NULL;
   g_autofree char *error = NULL;
   g_autofree char *described = NULL;
   SeyeNodeState state;
@@ -126,24 +167,21 @@ update_state (SeyeDetailPane *self)
   if (seye_node_get_conflict (self->node) != NULL)
     g_string_append_printf (text, " · %s", seye_node_get_conflict (self->node));
 
-  append_alerts (self, text);
-
   _seye_detail_pane_set_label (self->state_label, text->str);
+
+  /* The inscription's size does not follow its text: a new value redraws it alone. */
+  alerts = g_string_new (NULL);
+  append_alerts (self, alerts);
+  if (g_strcmp0 (alerts->str, gtk_inscription_get_text (self->alerts_label)) != 0)
+    {
+      gtk_inscription_set_text (self->alerts_label, alerts->str);
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->alerts_label), alerts->len > 0 ? alerts->str + strlen (" · ") : NULL);
+    }
 
   unacknowledged = seye_node_get_active_alerts (self->node) & ~seye_node_get_acknowledged_alerts (self->node);
   gtk_widget_set_visible (GTK_WIDGET (self->acknowledge_button), unacknowledged != 0);
 
-  gtk_widget_remove_css_class (GTK_WIDGET (self->state_label), "error");
-  gtk_widget_remove_css_class (GTK_WIDGET (self->state_label), "warning");
-  gtk_widget_remove_css_class (GTK_WIDGET (self->state_label), "success");
-  if (seye_node_get_alerting (self->node) || state == SEYE_NODE_STATE_OFFLINE ||
-      state == SEYE_NODE_STATE_INCOMPATIBLE || state == SEYE_NODE_STATE_UNTRUSTED)
-    gtk_widget_add_css_class (GTK_WIDGET (self->state_label), "error");
-  else if (state == SEYE_NODE_STATE_STALE || state == SEYE_NODE_STATE_NEEDS_PAIRING ||
-           state == SEYE_NODE_STATE_NOT_RESPONDING || seye_node_get_conflict (self->node) != NULL)
-    gtk_widget_add_css_class (GTK_WIDGET (self->state_label), "warning");
-  else if (state == SEYE_NODE_STATE_ONLINE)
-    gtk_widget_add_css_class (GTK_WIDGET (self->state_label), "success");
+  set_state_class (self, state_class (self->node));
 }
 
 /* What the node says about itself is shown sanitised; "–" when it said nothing. */
@@ -505,6 +543,7 @@ seye_detail_pane_class_init (SeyeDetailPaneClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SeyeDetailPane, title_label);
   gtk_widget_class_bind_template_child (widget_class, SeyeDetailPane, os_label);
   gtk_widget_class_bind_template_child (widget_class, SeyeDetailPane, state_label);
+  gtk_widget_class_bind_template_child (widget_class, SeyeDetailPane, alerts_label);
   gtk_widget_class_bind_template_child (widget_class, SeyeDetailPane, acknowledge_button);
   gtk_widget_class_bind_template_child (widget_class, SeyeDetailPane, cpu_model_label);
   gtk_widget_class_bind_template_child (widget_class, SeyeDetailPane, address_label);
@@ -703,12 +742,18 @@ seye_detail_pane_get_graph (SeyeDetailPane *self,
 char *
 seye_detail_pane_dup_summary (SeyeDetailPane *self)
 {
+  g_autofree char *state = NULL;
+
   g_return_val_if_fail (SEYE_IS_DETAIL_PANE (self), NULL);
+
+  /* The state and its alerts as one line: "Online · CPU 97 %". */
+  state = g_strconcat (gtk_label_get_text (self->state_label),
+                       gtk_inscription_get_text (self->alerts_label), NULL);
 
   return g_strjoin ("\n",
                     gtk_label_get_text (self->title_label),
                     gtk_label_get_text (self->os_label),
-                    gtk_label_get_text (self->state_label),
+                    state,
                     gtk_label_get_text (self->cpu_model_label),
                     gtk_label_get_text (self->address_label),
                     gtk_label_get_text (self->agent_label),
