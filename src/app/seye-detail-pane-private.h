@@ -35,7 +35,7 @@ struct _SeyeDetailPane
   GtkLabel   *title_label;
   GtkLabel   *os_label;          /* host name · OS · kernel · arch */
   GtkLabel   *state_label;
-  GtkInscription *alerts_label;  /* " · CPU 96 % · Memory 98 %", after the state */
+  GtkInscription *alerts_label;  /* "CPU 96 % · Memory 98 %", under the state */
   const char *state_class;       /* "error", "warning", "success" or NULL */
   GtkButton  *acknowledge_button;
   GtkLabel   *cpu_model_label;

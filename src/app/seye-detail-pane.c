@@ -5,7 +5,6 @@
 
 #include <adwaita.h>
 #include <glib/gi18n.h>
-#include <string.h>
 
 #include "seye-alert-rule-row.h"
 #include "seye-alerts.h"
@@ -85,7 +84,7 @@ append_alerts (SeyeDetailPane *self,
         continue;
 
       reason = seye_node_describe_alert (self->node, kind);
-      g_string_append_printf (text, " · %s", reason);
+      g_string_append_printf (text, "%s%s", text->len > 0 ? " · " : "", reason);
       if (acknowledged & kind)
         g_string_append_printf (text, " %s", _("(acknowledged)"));
     }
@@ -169,13 +168,15 @@ update_state (SeyeDetailPane *self)
 
   _seye_detail_pane_set_label (self->state_label, text->str);
 
-  /* The inscription's size does not follow its text: a new value redraws it alone. */
+  /* The inscription's size does not follow its text: a new value redraws it alone
+   * (shown or hidden, the pane is laid out again: only when alerts come or go). */
   alerts = g_string_new (NULL);
   append_alerts (self, alerts);
+  gtk_widget_set_visible (GTK_WIDGET (self->alerts_label), alerts->len > 0);
   if (g_strcmp0 (alerts->str, gtk_inscription_get_text (self->alerts_label)) != 0)
     {
       gtk_inscription_set_text (self->alerts_label, alerts->str);
-      gtk_widget_set_tooltip_text (GTK_WIDGET (self->alerts_label), alerts->len > 0 ? alerts->str + strlen (" · ") : NULL);
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->alerts_label), alerts->str);
     }
 
   unacknowledged = seye_node_get_active_alerts (self->node) & ~seye_node_get_acknowledged_alerts (self->node);
@@ -747,8 +748,11 @@ seye_detail_pane_dup_summary (SeyeDetailPane *self)
   g_return_val_if_fail (SEYE_IS_DETAIL_PANE (self), NULL);
 
   /* The state and its alerts as one line: "Online · CPU 97 %". */
-  state = g_strconcat (gtk_label_get_text (self->state_label),
-                       gtk_inscription_get_text (self->alerts_label), NULL);
+  if (gtk_widget_get_visible (GTK_WIDGET (self->alerts_label)))
+    state = g_strconcat (gtk_label_get_text (self->state_label), " · ",
+                         gtk_inscription_get_text (self->alerts_label), NULL);
+  else
+    state = g_strdup (gtk_label_get_text (self->state_label));
 
   return g_strjoin ("\n",
                     gtk_label_get_text (self->title_label),
